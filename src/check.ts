@@ -1,0 +1,40 @@
+// `twoway check` as a library call: discover, parse, analyze. No output, no exit codes.
+import { relative, resolve } from 'node:path';
+import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from './analyze.js';
+import { type DiscoverOptions, discover } from './discover/index.js';
+import type { MigrationSet } from './frameworks/adapter.js';
+import { adapterFor } from './frameworks/index.js';
+import type { ParsedMigration, ReadError } from './migration.js';
+import { loadSqlParsers } from './sql/index.js';
+
+export interface CheckOptions extends AnalyzeOptions, DiscoverOptions {
+  /** Only report migrations having one of these files (paths relative to cwd): `--since`. */
+  onlyFiles?: ReadonlySet<string>;
+}
+
+export interface CheckResult {
+  sets: Array<{ set: MigrationSet; reports: MigrationReport[] }>;
+  errors: ReadError[];
+}
+
+export async function check(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
+  await loadSqlParsers();
+  const discovery = discover(paths, options);
+  const errors: ReadError[] = [...discovery.errors];
+  const sets = discovery.sets.map((set) => {
+    const history: ParsedMigration[] = set.migrations.map((m) => {
+      const parsed = adapterFor(m.framework).parse(m);
+      errors.push(...parsed.errors);
+      return parsed;
+    });
+    const only = options.onlyFiles;
+    const report = only ? (p: ParsedMigration) => p.migration.files.some((f) => only.has(f)) : options.report;
+    return { set, reports: analyzeHistory(history, { ...options, report }) };
+  });
+  return { sets, errors };
+}
+
+/** Paths in reports are relative to the working directory. */
+export function relativePath(cwd: string, abs: string): string {
+  return relative(cwd, resolve(cwd, abs)) || '.';
+}

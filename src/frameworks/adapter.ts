@@ -1,0 +1,39 @@
+// One adapter per framework: it recognises its migration folders and turns each migration into IR.
+import type { Dirent } from 'node:fs';
+import type { Dialect } from '../ir.js';
+import type { Framework, Migration, ParsedMigration, ReadError } from '../migration.js';
+
+/** A folder as discovery sees it. */
+export interface Folder {
+  /** Absolute path. */
+  abs: string;
+  /** Path relative to the working directory, for reports. */
+  rel: string;
+  entries: Dirent[];
+  /** Dialect from configuration found above this folder (twoway config), when any. */
+  configuredDialect?: Dialect;
+}
+
+export interface MigrationSet {
+  framework: Framework;
+  dialect: Dialect;
+  /** Folder the set was found in, relative to the working directory. */
+  root: string;
+  /** In the order the framework applies them. */
+  migrations: Migration[];
+  /** Folders this set owns: discovery does not look into them again. */
+  claimed: string[];
+}
+
+export interface DetectResult {
+  sets: MigrationSet[];
+  errors: ReadError[];
+}
+
+export interface FrameworkAdapter {
+  framework: Framework;
+  /** Recognises a migration folder of this framework, or returns null to let the next adapter look. */
+  detect(folder: Folder): DetectResult | null;
+  /** Turns one migration into IR. Never throws for bad input: errors go into the result. */
+  parse(migration: Migration): ParsedMigration;
+}

@@ -1,0 +1,84 @@
+// golang-migrate: `<version>_<title>.up.sql` and `<version>_<title>.down.sql`, ordered by numeric version.
+import { join } from 'node:path';
+import type { Migration, ReadError } from '../migration.js';
+import type { Folder, FrameworkAdapter } from './adapter.js';
+import { parseSqlMigration, readText, sqlSource } from './sql-files.js';
+
+interface Pair {
+  version: bigint;
+  id: string;
+  name: string;
+  up?: string;
+  down?: string;
+}
+
+/** `123_add_users.up.sql` → version 123, name add_users, direction up. */
+export function parseFileName(file: string): { version: bigint; id: string; name: string; direction: 'up' | 'down' } | null {
+  if (!file.endsWith('.sql')) return null;
+  const stem = file.slice(0, -'.sql'.length);
+  const direction = stem.endsWith('.up') ? 'up' : stem.endsWith('.down') ? 'down' : null;
+  if (!direction) return null;
+  const base = stem.slice(0, -(direction.length + 1));
+  const underscore = base.indexOf('_');
+  const id = underscore < 0 ? base : base.slice(0, underscore);
+  if (!id || ![...id].every((ch) => ch >= '0' && ch <= '9')) return null;
+  // pop/fizz names carry a dialect (`.postgres.up.sql`): those belong to the pop adapter.
+  const name = underscore < 0 ? '' : base.slice(underscore + 1);
+  if (name.includes('.')) return null;
+  return { version: BigInt(id), id, name, direction };
+}
+
+export const golangMigrate: FrameworkAdapter = {
+  framework: 'golang-migrate',
+  detect(folder: Folder) {
+    const pairs = new Map<string, Pair>();
+    for (const e of folder.entries) {
+      if (!e.isFile()) continue;
+      const parsed = parseFileName(e.name);
+      if (!parsed) continue;
+      const key = parsed.version.toString();
+      const pair = pairs.get(key) ?? { version: parsed.version, id: parsed.id, name: parsed.name };
+      pair[parsed.direction] = e.name;
+      pairs.set(key, pair);
+    }
+    if (![...pairs.values()].some((p) => p.up)) return null;
+    const errors: ReadError[] = [];
+    const migrations: Migration[] = [];
+    const dialect = folder.configuredDialect ?? 'postgresql';
+    for (const p of [...pairs.values()].sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))) {
+      if (!p.up) {
+        errors.push({
+          path: join(folder.rel, p.down ?? ''),
+          line: 1,
+          column: 1,
+          message: 'down migration without a matching .up.sql: skipped',
+        });
+        continue;
+      }
+      const upRel = join(folder.rel, p.up);
+      const up = readText(join(folder.abs, p.up), upRel);
+      if (!up.ok) {
+        errors.push(up.error);
+        continue;
+      }
+      const downRel = p.down ? join(folder.rel, p.down) : null;
+      const down = p.down && downRel ? readText(join(folder.abs, p.down), downRel) : null;
+      if (down && !down.ok) errors.push(down.error);
+      migrations.push({
+        id: p.id,
+        name: p.name,
+        framework: 'golang-migrate',
+        dialect,
+        path: upRel,
+        files: downRel ? [upRel, downRel] : [upRel],
+        up: sqlSource(upRel, up.text),
+        down: down?.ok && downRel ? sqlSource(downRel, down.text) : null,
+        // The postgres driver sends the file as one multi-statement query: PostgreSQL runs it as one
+        // implicit transaction, so CREATE INDEX CONCURRENTLY fails there unless it is alone in its file.
+        transactional: true,
+      });
+    }
+    return { sets: [{ framework: 'golang-migrate', dialect, root: folder.rel, migrations, claimed: [folder.abs] }], errors };
+  },
+  parse: (m) => parseSqlMigration(m),
+};

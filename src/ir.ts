@@ -1,0 +1,286 @@
+// The one shared vocabulary. Adapters produce it, schema replay and rules consume it.
+// A new framework never touches a rule: it only has to emit these operations.
+
+export type Dialect = 'postgresql' | 'mysql' | 'sqlite';
+
+/** Where a statement or construct lives in a user's file. Lines and columns are 1-based. */
+export interface Span {
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A table, view, index, type… name, optionally schema-qualified. `name` is already case-folded. */
+export interface QName {
+  schema?: string;
+  name: string;
+}
+
+export interface TypeRef {
+  /** Canonical lower-case name: int2, int4, int8, numeric, varchar, bpchar, text, timestamp, timestamptz, date, bool, jsonb, uuid… or the user's own type name. */
+  name: string;
+  /** Type modifiers: varchar(50) → [50], numeric(10,2) → [10, 2]. */
+  args: number[];
+  /** Array dimensions (int[] → 1). */
+  arrayDims: number;
+  /** The type as written, for messages. */
+  text: string;
+}
+
+export interface DefaultValue {
+  /** The expression as written. */
+  text: string;
+  /** Volatile defaults (random(), gen_random_uuid(), clock_timestamp(), nextval is fine) force a table rewrite when added. */
+  volatile: boolean;
+}
+
+export interface ColumnDef {
+  name: string;
+  type: TypeRef;
+  nullable: boolean;
+  default: DefaultValue | null;
+  primaryKey: boolean;
+  unique: boolean;
+  /** GENERATED … STORED columns rewrite the table when added. */
+  generated: boolean;
+  identity: boolean;
+  references: ForeignKeyTarget | null;
+}
+
+export interface ForeignKeyTarget {
+  table: QName;
+  columns: string[];
+}
+
+export type ConstraintType = 'primary-key' | 'unique' | 'check' | 'foreign-key' | 'exclude' | 'not-null';
+
+export interface ConstraintDef {
+  name: string | null;
+  type: ConstraintType;
+  columns: string[];
+  references: ForeignKeyTarget | null;
+  /** NOT VALID: skips the scan of existing rows. */
+  notValid: boolean;
+  /** ADD CONSTRAINT … USING INDEX: promotes an existing index, no scan. */
+  usingIndex: string | null;
+  /** The check expression or other body, as written. */
+  expression: string | null;
+}
+
+interface OpBase {
+  /** The statement or DSL call this operation came from. */
+  span: Span;
+  /** The source text of that statement, for code frames and rehearsal. */
+  text: string;
+}
+
+export interface CreateTable extends OpBase {
+  kind: 'CreateTable';
+  table: QName;
+  columns: ColumnDef[];
+  constraints: ConstraintDef[];
+  ifNotExists: boolean;
+  /** CREATE TABLE … AS SELECT / LIKE / PARTITION OF: columns may be unknown. */
+  derived: boolean;
+}
+export interface DropTable extends OpBase {
+  kind: 'DropTable';
+  table: QName;
+  ifExists: boolean;
+  cascade: boolean;
+}
+export interface RenameTable extends OpBase {
+  kind: 'RenameTable';
+  table: QName;
+  newName: string;
+}
+export interface AddColumn extends OpBase {
+  kind: 'AddColumn';
+  table: QName;
+  column: ColumnDef;
+  ifNotExists: boolean;
+}
+export interface DropColumn extends OpBase {
+  kind: 'DropColumn';
+  table: QName;
+  column: string;
+  ifExists: boolean;
+  cascade: boolean;
+}
+export interface RenameColumn extends OpBase {
+  kind: 'RenameColumn';
+  table: QName;
+  column: string;
+  newName: string;
+}
+export interface AlterColumnType extends OpBase {
+  kind: 'AlterColumnType';
+  table: QName;
+  column: string;
+  type: TypeRef;
+  /** USING expression, when given. */
+  using: string | null;
+}
+export interface SetNotNull extends OpBase {
+  kind: 'SetNotNull';
+  table: QName;
+  column: string;
+}
+export interface DropNotNull extends OpBase {
+  kind: 'DropNotNull';
+  table: QName;
+  column: string;
+}
+export interface SetDefault extends OpBase {
+  kind: 'SetDefault';
+  table: QName;
+  column: string;
+  /** null: DROP DEFAULT. */
+  default: DefaultValue | null;
+}
+export interface AddIndex extends OpBase {
+  kind: 'AddIndex';
+  table: QName;
+  name: string | null;
+  columns: string[];
+  unique: boolean;
+  concurrently: boolean;
+  ifNotExists: boolean;
+  method: string;
+  where: string | null;
+}
+export interface DropIndex extends OpBase {
+  kind: 'DropIndex';
+  index: QName;
+  concurrently: boolean;
+  ifExists: boolean;
+}
+export interface RenameIndex extends OpBase {
+  kind: 'RenameIndex';
+  index: QName;
+  newName: string;
+}
+export interface AddConstraint extends OpBase {
+  kind: 'AddConstraint';
+  table: QName;
+  constraint: ConstraintDef;
+}
+export interface ValidateConstraint extends OpBase {
+  kind: 'ValidateConstraint';
+  table: QName;
+  name: string;
+}
+export interface DropConstraint extends OpBase {
+  kind: 'DropConstraint';
+  table: QName;
+  name: string;
+  ifExists: boolean;
+}
+export interface RenameConstraint extends OpBase {
+  kind: 'RenameConstraint';
+  table: QName;
+  name: string;
+  newName: string;
+}
+export interface CreateEnum extends OpBase {
+  kind: 'CreateEnum';
+  name: QName;
+  values: string[];
+}
+export interface AlterEnum extends OpBase {
+  kind: 'AlterEnum';
+  name: QName;
+  /** ADD VALUE (with its position) or RENAME VALUE. */
+  action:
+    | { type: 'add'; value: string; before: string | null; after: string | null; ifNotExists: boolean }
+    | { type: 'rename'; from: string; to: string };
+}
+export interface DropEnum extends OpBase {
+  kind: 'DropEnum';
+  name: QName;
+  ifExists: boolean;
+}
+export interface CreateView extends OpBase {
+  kind: 'CreateView';
+  name: QName;
+  materialized: boolean;
+  orReplace: boolean;
+}
+export interface DropView extends OpBase {
+  kind: 'DropView';
+  name: QName;
+  materialized: boolean;
+  ifExists: boolean;
+}
+export interface DataChange extends OpBase {
+  kind: 'DataChange';
+  action: 'update' | 'delete' | 'insert' | 'truncate';
+  table: QName;
+  /** UPDATE/DELETE with a WHERE clause (or INSERT … SELECT): touches some rows, not necessarily all. */
+  hasWhere: boolean;
+  /** Columns an UPDATE assigns. */
+  columns: string[];
+}
+/** SET lock_timeout / statement_timeout and friends. */
+export interface SetSetting extends OpBase {
+  kind: 'SetSetting';
+  name: string;
+  value: string;
+  /** SET LOCAL lasts to the end of the transaction only. */
+  local: boolean;
+}
+/** BEGIN / COMMIT / ROLLBACK written in the migration itself. */
+export interface Transaction extends OpBase {
+  kind: 'Transaction';
+  action: 'begin' | 'commit' | 'rollback';
+}
+/** A statement twoway does not model (functions, grants, comments…), kept with its text. */
+export interface Raw extends OpBase {
+  kind: 'Raw';
+  /** The parser's statement type (CreateFunctionStmt…) or the DSL call. */
+  statement: string;
+  /** Why it is not modelled; when set, the statement may change the schema and rules report it as not analyzed. */
+  notAnalyzed: string | null;
+}
+
+export type Operation =
+  | CreateTable
+  | DropTable
+  | RenameTable
+  | AddColumn
+  | DropColumn
+  | RenameColumn
+  | AlterColumnType
+  | SetNotNull
+  | DropNotNull
+  | SetDefault
+  | AddIndex
+  | DropIndex
+  | RenameIndex
+  | AddConstraint
+  | ValidateConstraint
+  | DropConstraint
+  | RenameConstraint
+  | CreateEnum
+  | AlterEnum
+  | DropEnum
+  | CreateView
+  | DropView
+  | DataChange
+  | SetSetting
+  | Transaction
+  | Raw;
+
+export type OperationKind = Operation['kind'];
+export type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;
+
+export function qnameText(q: QName): string {
+  return q.schema ? `${q.schema}.${q.name}` : q.name;
+}
+
+/** Key used by the schema replay: unqualified and `public.` names are the same table. */
+export function qnameKey(q: QName): string {
+  return q.schema && q.schema !== 'public' ? `${q.schema}.${q.name}` : q.name;
+}

@@ -1,0 +1,82 @@
+// What discovery finds and what adapters return: a migration, its sources, and its operations.
+import type { Dialect, Operation } from './ir.js';
+
+export type Framework =
+  | 'flyway'
+  | 'golang-migrate'
+  | 'dbmate'
+  | 'prisma'
+  | 'diesel'
+  | 'goose'
+  | 'pop'
+  | 'sql'
+  | 'rails'
+  | 'alembic'
+  | 'django'
+  | 'knex'
+  | 'node-pg-migrate'
+  | 'typeorm'
+  | 'sequelize';
+
+/** A piece of source text and where it starts in its file (a section of a dbmate/goose file starts mid-file). */
+export interface SourceText {
+  /** Path relative to the working directory, as reported. */
+  path: string;
+  text: string;
+  /** 1-based line of the first character of `text` in its file. */
+  startLine: number;
+  language: 'sql' | 'ruby' | 'python' | 'javascript' | 'typescript';
+}
+
+export interface Migration {
+  /** The framework's own id: version, revision, timestamp. */
+  id: string;
+  name: string;
+  framework: Framework;
+  dialect: Dialect;
+  /** The up file, relative to the working directory. */
+  path: string;
+  /** Every file of this migration (up, down/undo). */
+  files: string[];
+  up: SourceText;
+  /** The written down, when the framework has one for this migration. */
+  down: SourceText | null;
+  /** The framework runs the up in a transaction (dbmate transaction:false, goose NO TRANSACTION, Flyway executeInTransaction=false turn it off). */
+  transactional: boolean;
+  /** The framework has no down migrations at all (Prisma, Flyway without undo): a missing down is expected, not an oversight. */
+  downsUnsupported?: boolean;
+}
+
+/** A comment directive found in a migration: `twoway-ignore <rule>: <reason>` or `twoway: contract`. */
+export type Directive =
+  | { type: 'ignore'; rule: string; reason: string | null; line: number; column: number; path: string }
+  | { type: 'contract'; line: number; column: number; path: string };
+
+export interface ReadError {
+  path: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** The state of a migration's down, as its framework defines it. */
+export type DownStatus =
+  /** A down is written (file, section, method). */
+  | 'written'
+  /** The framework derives the down from the up (Rails `change`). */
+  | 'derived'
+  /** No down exists. */
+  | 'none'
+  /** The author declared it irreversible (raise IrreversibleMigration, downgrade raises). */
+  | 'irreversible';
+
+export interface ParsedMigration {
+  migration: Migration;
+  up: Operation[];
+  /** Operations of the down, written or derived; null when there is none. */
+  down: Operation[] | null;
+  downStatus: DownStatus;
+  directives: Directive[];
+  /** Statements that could not be read; the rest of the migration is still analyzed. */
+  errors: ReadError[];
+}

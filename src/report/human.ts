@@ -1,0 +1,109 @@
+// Human output: a compiler-style diagnostic per finding (file:line:col, code frame, help), a verdict
+// line per migration and a summary. Colour only when the caller says so (a TTY without NO_COLOR).
+import { codeFrameColumns } from '@babel/code-frame';
+import pc from 'picocolors';
+import type { MigrationReport } from '../analyze.js';
+import type { CheckResult } from '../check.js';
+import type { Finding } from '../findings.js';
+import type { SourceText } from '../migration.js';
+
+export interface HumanOptions {
+  color: boolean;
+  /** Show suppressed findings too (they are counted either way). */
+  verbose?: boolean;
+}
+
+export function formatHuman(result: CheckResult, options: HumanOptions): string {
+  const c = pc.createColors(options.color);
+  const out: string[] = [];
+  const reports = result.sets.flatMap((s) => s.reports);
+  for (const r of reports) {
+    const m = r.parsed.migration;
+    out.push(`${c.bold(m.path)} ${c.dim(`${m.framework} ${m.id}`)}`);
+    out.push(
+      `  ${doorLabel(r, c)}  phase ${c.bold(r.phase)} · code rollback ${colourAnswer(r.codeRollback, c)} · db rollback ${colourAnswer(r.dbRollback, c)}`,
+    );
+    for (const f of r.findings) {
+      if (f.suppressed && !options.verbose) continue;
+      out.push(...formatFinding(f, sourceOf(r, f.path), c).map((l) => `  ${l}`));
+    }
+    out.push('');
+  }
+  for (const e of result.errors) out.push(`${c.red('error')} ${e.path}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`);
+  if (result.errors.length) out.push('');
+  out.push(summary(reports, result.errors.length, c));
+  return `${out.join('\n')}\n`;
+}
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+export function isOneWayDoor(r: Pick<MigrationReport, 'codeRollback' | 'dbRollback'>): boolean {
+  return r.codeRollback === 'breaking' || r.dbRollback === 'irreversible' || r.dbRollback === 'lossy';
+}
+
+function doorLabel(r: MigrationReport, c: Colors): string {
+  if (!isOneWayDoor(r)) return c.green('two-way door');
+  return r.declaredContract ? c.yellow('one-way door (declared contract)') : c.red('one-way door');
+}
+
+function colourAnswer(answer: string, c: Colors): string {
+  if (answer === 'compatible' || answer === 'reversible') return c.green(answer);
+  if (answer === 'no-down') return c.yellow(answer);
+  return c.red(answer);
+}
+
+export function formatFinding(f: Finding, source: SourceText | undefined, c: Colors): string[] {
+  const sev = f.severity === 'error' ? c.red(c.bold('error')) : f.severity === 'warning' ? c.yellow(c.bold('warning')) : c.cyan('info');
+  const lines = [
+    `${sev} ${c.bold(f.rule)} ${c.dim(`(${f.category})`)} ${f.path}:${f.line}:${f.column}${f.suppressed ? c.dim(` [suppressed: ${f.suppressed.reason}]`) : ''}`,
+  ];
+  lines.push(`  ${f.message}`);
+  if (source) {
+    const rel = f.span.line - source.startLine + 1;
+    const relEnd = f.span.endLine - source.startLine + 1;
+    const frame = codeFrameColumns(
+      source.text,
+      {
+        start: { line: rel, column: f.span.column },
+        end: relEnd === rel ? { line: rel, column: Math.max(f.span.endColumn, f.span.column + 1) } : undefined,
+      },
+      { highlightCode: false, linesAbove: 1, linesBelow: 1 },
+    );
+    // code-frame numbers lines within the snippet; a dbmate/goose section starts mid-file.
+    lines.push(
+      ...renumber(frame, source.startLine - 1)
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
+  }
+  lines.push(...f.fix.split('\n').map((l, i) => `  ${i === 0 ? c.green('help:') : '     '} ${l}`));
+  return lines;
+}
+
+function renumber(frame: string, offset: number): string {
+  if (offset === 0) return frame;
+  return frame.replace(/^(>?\s*)(\d+)( \|)/gm, (_, lead: string, n: string, bar: string) => {
+    const shifted = String(Number(n) + offset);
+    return `${lead.slice(0, Math.max(0, lead.length - (shifted.length - n.length)))}${shifted}${bar}`;
+  });
+}
+
+function sourceOf(r: MigrationReport, path: string): SourceText | undefined {
+  const m = r.parsed.migration;
+  return [m.up, m.down].find((s) => s?.path === path) ?? undefined;
+}
+
+function summary(reports: MigrationReport[], errorCount: number, c: Colors): string {
+  const oneWay = reports.filter(isOneWayDoor);
+  const declared = oneWay.filter((r) => r.declaredContract).length;
+  const findings = reports.flatMap((r) => r.findings).filter((f) => !f.suppressed);
+  const count = (s: string) => findings.filter((f) => f.severity === s).length;
+  const parts = [
+    `${reports.length} migration${reports.length === 1 ? '' : 's'}`,
+    `${oneWay.length} one-way door${oneWay.length === 1 ? '' : 's'}${declared ? ` (${declared} declared contract)` : ''}`,
+    `${reports.filter((r) => r.dbRollback === 'no-down').length} without a down`,
+    `${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}`,
+  ];
+  if (errorCount) parts.push(`${errorCount} unreadable input${errorCount === 1 ? '' : 's'}`);
+  return (oneWay.length - declared > 0 || count('error') ? c.red : c.green)(parts.join(' · '));
+}

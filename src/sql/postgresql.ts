@@ -1,0 +1,500 @@
+// PostgreSQL → IR, with the real Postgres parser (libpg-query).
+import { loadModule, parseSync, scanSync } from 'libpg-query';
+import type { ColumnDef, ConstraintDef, ConstraintType, DefaultValue, ForeignKeyTarget, Operation, QName, Span, TypeRef } from '../ir.js';
+import type { ReadError, SourceText } from '../migration.js';
+import { SourceMap } from './source-map.js';
+
+// libpg-query's AST is JSON of many node shapes; typing each one buys nothing here.
+type Node = any;
+
+export interface SqlComment {
+  text: string;
+  span: Span;
+}
+
+export interface ParsedSql {
+  ops: Operation[];
+  comments: SqlComment[];
+  errors: ReadError[];
+}
+
+let loaded: Promise<void> | null = null;
+/** The parser is WebAssembly: load it once before the first parse. */
+export function loadPostgresParser(): Promise<void> {
+  loaded ??= loadModule();
+  return loaded;
+}
+
+export function parsePostgres(source: SourceText): ParsedSql {
+  const map = new SourceMap(source);
+  const result: ParsedSql = { ops: [], comments: [], errors: [] };
+  const text = source.text;
+  let tokens: ReturnType<typeof scanSync>['tokens'];
+  try {
+    tokens = scanSync(text).tokens;
+  } catch (e) {
+    result.errors.push(errorAt(map, 0, e));
+    return result;
+  }
+  for (const t of tokens) {
+    if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') {
+      const start = map.charOffset(t.start);
+      const end = map.charOffset(t.end);
+      result.comments.push({ text: text.slice(start, end), span: map.span(start, end) });
+    }
+  }
+  try {
+    const tree = parseSync(text);
+    for (const s of tree.stmts ?? []) addStatement(result, map, s.stmt, s.stmt_location ?? 0, s.stmt_len ?? 0);
+    return result;
+  } catch {
+    // One bad statement must not hide the others: parse statement by statement.
+  }
+  let start = 0;
+  const chunks: Array<[number, number]> = [];
+  for (const t of tokens) {
+    if (t.tokenName === 'ASCII_59') {
+      chunks.push([start, t.end]);
+      start = t.end;
+    }
+  }
+  if (start < Buffer.byteLength(text)) chunks.push([start, Buffer.byteLength(text)]);
+  const bytes = Buffer.from(text);
+  for (const [from, to] of chunks) {
+    const chunk = bytes.subarray(from, to).toString();
+    if (chunk.trim() === '') continue;
+    try {
+      const tree = parseSync(chunk);
+      for (const s of tree.stmts ?? [])
+        addStatement(result, map, s.stmt, from + (s.stmt_location ?? 0), s.stmt_len || to - from - (s.stmt_location ?? 0));
+    } catch (e) {
+      const cursor = (e as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition;
+      result.errors.push(errorAt(map, from + (cursor ?? leadingSpace(chunk)), e));
+      const s = map.charOffset(from + leadingSpace(chunk));
+      const end = map.charOffset(to);
+      result.ops.push({
+        kind: 'Raw',
+        statement: 'unparsed',
+        notAnalyzed: 'the statement does not parse as PostgreSQL',
+        span: map.span(s, end),
+        text: text.slice(s, end),
+      });
+    }
+  }
+  return result;
+}
+
+function leadingSpace(chunk: string): number {
+  return Buffer.byteLength(chunk) - Buffer.byteLength(chunk.trimStart());
+}
+
+function errorAt(map: SourceMap, byteOffset: number, e: unknown): ReadError {
+  const pos = map.position(map.charOffset(byteOffset));
+  const message = e instanceof Error ? e.message : String(e);
+  return { path: map.source.path, line: pos.line, column: pos.column, message: `PostgreSQL syntax: ${message}` };
+}
+
+function addStatement(out: ParsedSql, map: SourceMap, stmt: Node, byteStart: number, byteLen: number): void {
+  const startChar = map.charOffset(byteStart);
+  const endChar = byteLen > 0 ? map.charOffset(byteStart + byteLen) : map.source.text.length;
+  const text = map.source.text.slice(startChar, endChar).trim();
+  const span = map.span(startChar, startChar + text.length);
+  const base = { span, text };
+  const [type, node] = Object.entries(stmt as Record<string, Node>)[0] ?? ['Unknown', {}];
+  const exprText = (n: Node): string => expressionText(n, map, startChar, text);
+  const ops = toOperations(type, node, base, exprText);
+  out.ops.push(...ops);
+}
+
+type Base = { span: Span; text: string };
+type ExprText = (n: Node) => string;
+
+function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Operation[] {
+  switch (type) {
+    case 'CreateStmt':
+      return [
+        {
+          kind: 'CreateTable',
+          ...base,
+          table: rangeVar(n.relation),
+          columns: (n.tableElts ?? []).filter((e: Node) => e.ColumnDef).map((e: Node) => columnDef(e.ColumnDef, exprText)),
+          constraints: [
+            ...(n.tableElts ?? []).filter((e: Node) => e.Constraint).map((e: Node) => constraintDef(e.Constraint, [], exprText)),
+            ...(n.tableElts ?? []).filter((e: Node) => e.ColumnDef).flatMap((e: Node) => columnConstraints(e.ColumnDef, exprText)),
+          ],
+          ifNotExists: Boolean(n.if_not_exists),
+          derived: Boolean(n.partbound || n.inhRelations?.length || n.tableElts?.some((e: Node) => e.TableLikeClause)),
+        },
+      ];
+    case 'CreateTableAsStmt': {
+      const into = n.into?.rel;
+      if (n.objtype === 'OBJECT_MATVIEW') {
+        return [{ kind: 'CreateView', ...base, name: rangeVar(into), materialized: true, orReplace: false }];
+      }
+      return [
+        {
+          kind: 'CreateTable',
+          ...base,
+          table: rangeVar(into),
+          columns: [],
+          constraints: [],
+          ifNotExists: Boolean(n.if_not_exists),
+          derived: true,
+        },
+      ];
+    }
+    case 'ViewStmt':
+      return [{ kind: 'CreateView', ...base, name: rangeVar(n.view), materialized: false, orReplace: Boolean(n.replace) }];
+    case 'DropStmt':
+      return dropStatement(n, base);
+    case 'RenameStmt':
+      return renameStatement(n, base);
+    case 'AlterTableStmt':
+      return alterTable(n, base, exprText);
+    case 'IndexStmt':
+      return [
+        {
+          kind: 'AddIndex',
+          ...base,
+          table: rangeVar(n.relation),
+          name: n.idxname ?? null,
+          columns: (n.indexParams ?? []).map((p: Node) => p.IndexElem?.name ?? (p.IndexElem?.expr ? exprText(p.IndexElem.expr) : '?')),
+          unique: Boolean(n.unique),
+          concurrently: Boolean(n.concurrent),
+          ifNotExists: Boolean(n.if_not_exists),
+          method: n.accessMethod ?? 'btree',
+          where: n.whereClause ? exprText(n.whereClause) : null,
+        },
+      ];
+    case 'CreateEnumStmt':
+      return [{ kind: 'CreateEnum', ...base, name: nameList(n.typeName), values: (n.vals ?? []).map(str) }];
+    case 'AlterEnumStmt':
+      return [
+        {
+          kind: 'AlterEnum',
+          ...base,
+          name: nameList(n.typeName),
+          action: n.oldVal
+            ? { type: 'rename', from: n.oldVal, to: n.newVal }
+            : {
+                type: 'add',
+                value: n.newVal,
+                before: n.newValNeighbor && !n.newValIsAfter ? n.newValNeighbor : null,
+                after: n.newValNeighbor && n.newValIsAfter ? n.newValNeighbor : null,
+                ifNotExists: Boolean(n.skipIfNewValExists),
+              },
+        },
+      ];
+    case 'UpdateStmt':
+      return [
+        {
+          kind: 'DataChange',
+          ...base,
+          action: 'update',
+          table: rangeVar(n.relation),
+          hasWhere: Boolean(n.whereClause),
+          columns: (n.targetList ?? []).map((t: Node) => t.ResTarget?.name).filter(Boolean),
+        },
+      ];
+    case 'DeleteStmt':
+      return [
+        { kind: 'DataChange', ...base, action: 'delete', table: rangeVar(n.relation), hasWhere: Boolean(n.whereClause), columns: [] },
+      ];
+    case 'InsertStmt':
+      return [
+        {
+          kind: 'DataChange',
+          ...base,
+          action: 'insert',
+          table: rangeVar(n.relation),
+          hasWhere: Boolean(n.selectStmt?.SelectStmt?.fromClause),
+          columns: (n.cols ?? []).map((t: Node) => t.ResTarget?.name).filter(Boolean),
+        },
+      ];
+    case 'TruncateStmt':
+      return (n.relations ?? []).map((r: Node) => ({
+        kind: 'DataChange',
+        ...base,
+        action: 'truncate',
+        table: rangeVar(r.RangeVar),
+        hasWhere: false,
+        columns: [],
+      }));
+    case 'VariableSetStmt':
+      if (n.kind === 'VAR_SET_VALUE' && n.name) {
+        return [{ kind: 'SetSetting', ...base, name: n.name, value: (n.args ?? []).map(exprText).join(', '), local: Boolean(n.is_local) }];
+      }
+      return [raw(base, type, null)];
+    case 'TransactionStmt': {
+      const action = { TRANS_STMT_BEGIN: 'begin', TRANS_STMT_START: 'begin', TRANS_STMT_COMMIT: 'commit', TRANS_STMT_ROLLBACK: 'rollback' }[
+        n.kind as string
+      ] as 'begin' | 'commit' | 'rollback' | undefined;
+      return action ? [{ kind: 'Transaction', ...base, action }] : [raw(base, type, null)];
+    }
+    case 'DoStmt':
+      return [raw(base, type, 'a DO block runs procedural code twoway does not follow')];
+    default:
+      return [raw(base, type, null)];
+  }
+}
+
+function raw(base: Base, statement: string, notAnalyzed: string | null): Operation {
+  return { kind: 'Raw', ...base, statement, notAnalyzed };
+}
+
+function dropStatement(n: Node, base: Base): Operation[] {
+  const flags = { ifExists: Boolean(n.missing_ok) };
+  const cascade = n.behavior === 'DROP_CASCADE';
+  const names: QName[] = (n.objects ?? []).map((o: Node) => (o.TypeName ? nameList(o.TypeName.names) : nameList(o.List?.items ?? [o])));
+  switch (n.removeType) {
+    case 'OBJECT_TABLE':
+      return names.map((table) => ({ kind: 'DropTable', ...base, table, cascade, ...flags }));
+    case 'OBJECT_INDEX':
+      return names.map((index) => ({ kind: 'DropIndex', ...base, index, concurrently: Boolean(n.concurrent), ...flags }));
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW':
+      return names.map((name) => ({ kind: 'DropView', ...base, name, materialized: n.removeType === 'OBJECT_MATVIEW', ...flags }));
+    case 'OBJECT_TYPE':
+      return names.map((name) => ({ kind: 'DropEnum', ...base, name, ...flags }));
+    default:
+      return [raw(base, `DropStmt:${n.removeType}`, null)];
+  }
+}
+
+function renameStatement(n: Node, base: Base): Operation[] {
+  const table = n.relation ? rangeVar(n.relation) : { name: '?' };
+  switch (n.renameType) {
+    case 'OBJECT_TABLE':
+      return [{ kind: 'RenameTable', ...base, table, newName: n.newname }];
+    case 'OBJECT_COLUMN':
+      return [{ kind: 'RenameColumn', ...base, table, column: n.subname, newName: n.newname }];
+    case 'OBJECT_INDEX':
+      return [{ kind: 'RenameIndex', ...base, index: table, newName: n.newname }];
+    case 'OBJECT_TABCONSTRAINT':
+      return [{ kind: 'RenameConstraint', ...base, table, name: n.subname, newName: n.newname }];
+    default:
+      return [raw(base, `RenameStmt:${n.renameType}`, null)];
+  }
+}
+
+function alterTable(n: Node, base: Base, exprText: ExprText): Operation[] {
+  const table = rangeVar(n.relation);
+  if (n.objtype && n.objtype !== 'OBJECT_TABLE') return [raw(base, `AlterTableStmt:${n.objtype}`, null)];
+  return (n.cmds ?? []).map((c: Node): Operation => {
+    const cmd = c.AlterTableCmd;
+    switch (cmd.subtype) {
+      case 'AT_AddColumn': {
+        const def = columnDef(cmd.def.ColumnDef, exprText);
+        return { kind: 'AddColumn', ...base, table, column: def, ifNotExists: Boolean(cmd.missing_ok) };
+      }
+      case 'AT_DropColumn':
+        return {
+          kind: 'DropColumn',
+          ...base,
+          table,
+          column: cmd.name,
+          ifExists: Boolean(cmd.missing_ok),
+          cascade: cmd.behavior === 'DROP_CASCADE',
+        };
+      case 'AT_AlterColumnType': {
+        const def = cmd.def.ColumnDef;
+        return {
+          kind: 'AlterColumnType',
+          ...base,
+          table,
+          column: cmd.name,
+          type: typeRef(def.typeName),
+          using: def.raw_default ? exprText(def.raw_default) : null,
+        };
+      }
+      case 'AT_SetNotNull':
+        return { kind: 'SetNotNull', ...base, table, column: cmd.name };
+      case 'AT_DropNotNull':
+        return { kind: 'DropNotNull', ...base, table, column: cmd.name };
+      case 'AT_ColumnDefault':
+        return { kind: 'SetDefault', ...base, table, column: cmd.name, default: cmd.def ? defaultValue(cmd.def, exprText) : null };
+      case 'AT_AddConstraint':
+        return { kind: 'AddConstraint', ...base, table, constraint: constraintDef(cmd.def.Constraint, [], exprText) };
+      case 'AT_ValidateConstraint':
+        return { kind: 'ValidateConstraint', ...base, table, name: cmd.name };
+      case 'AT_DropConstraint':
+        return { kind: 'DropConstraint', ...base, table, name: cmd.name, ifExists: Boolean(cmd.missing_ok) };
+      default:
+        return raw(base, `AlterTable:${cmd.subtype}`, null);
+    }
+  });
+}
+
+function rangeVar(r: Node): QName {
+  if (!r) return { name: '?' };
+  return r.schemaname ? { schema: r.schemaname, name: r.relname } : { name: r.relname };
+}
+
+function str(n: Node): string {
+  return n?.String?.sval ?? '';
+}
+
+function nameList(items: Node[]): QName {
+  const parts = items.map(str);
+  const name = parts.at(-1) ?? '?';
+  return parts.length > 1 ? { schema: parts.at(-2), name } : { name };
+}
+
+const TYPE_ALIASES: Record<string, string> = {
+  serial: 'int4',
+  serial4: 'int4',
+  bigserial: 'int8',
+  serial8: 'int8',
+  smallserial: 'int2',
+  serial2: 'int2',
+  int: 'int4',
+  integer: 'int4',
+  bigint: 'int8',
+  smallint: 'int2',
+  decimal: 'numeric',
+  boolean: 'bool',
+  real: 'float4',
+  'double precision': 'float8',
+  character: 'bpchar',
+  'character varying': 'varchar',
+};
+
+export function typeRef(t: Node): TypeRef {
+  const names: string[] = (t?.names ?? []).map(str);
+  const written = names.filter((p) => p !== 'pg_catalog');
+  const raw = (written.at(-1) ?? '?').toLowerCase();
+  const name = TYPE_ALIASES[raw] ?? raw;
+  const args: number[] = (t?.typmods ?? []).map((m: Node) => m.A_Const?.ival?.ival ?? 0);
+  const arrayDims = t?.arrayBounds?.length ?? 0;
+  const text = `${written.join('.')}${args.length ? `(${args.join(',')})` : ''}${'[]'.repeat(arrayDims)}`;
+  return { name, args, arrayDims, text };
+}
+
+const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
+
+const VOLATILE_FUNCTIONS = new Set([
+  'random',
+  'gen_random_uuid',
+  'uuid_generate_v1',
+  'uuid_generate_v1mc',
+  'uuid_generate_v4',
+  'clock_timestamp',
+  'timeofday',
+  'nextval',
+  'txid_current',
+]);
+
+function defaultValue(expr: Node, exprText: ExprText): DefaultValue {
+  let volatile = false;
+  walk(expr, (node) => {
+    const fn = node?.FuncCall;
+    if (fn) {
+      const name = (fn.funcname ?? []).map(str).at(-1);
+      if (VOLATILE_FUNCTIONS.has(name)) volatile = true;
+    }
+  });
+  return { text: exprText(expr), volatile };
+}
+
+function columnDef(c: Node, exprText: ExprText): ColumnDef {
+  const constraints: Node[] = (c.constraints ?? []).map((k: Node) => k.Constraint);
+  const has = (t: string) => constraints.some((k) => k.contype === t);
+  const def = constraints.find((k) => k.contype === 'CONSTR_DEFAULT');
+  const fk = constraints.find((k) => k.contype === 'CONSTR_FOREIGN');
+  const typeName = (c.typeName?.names ?? []).map(str).at(-1) ?? '';
+  const serial = SERIAL_TYPES.has(typeName);
+  return {
+    name: c.colname,
+    type: typeRef(c.typeName),
+    nullable: !has('CONSTR_NOTNULL') && !has('CONSTR_PRIMARY') && !serial,
+    default: def ? defaultValue(def.raw_expr, exprText) : serial ? { text: `nextval(<${typeName} sequence>)`, volatile: true } : null,
+    primaryKey: has('CONSTR_PRIMARY'),
+    unique: has('CONSTR_UNIQUE'),
+    generated: has('CONSTR_GENERATED'),
+    identity: has('CONSTR_IDENTITY'),
+    references: fk ? fkTarget(fk) : null,
+  };
+}
+
+/** Column-level constraints that are constraints of the table (checks, foreign keys, unique, primary key). */
+function columnConstraints(c: Node, exprText: ExprText): ConstraintDef[] {
+  return (c.constraints ?? [])
+    .map((k: Node) => k.Constraint)
+    .filter((k: Node) => ['CONSTR_CHECK', 'CONSTR_FOREIGN', 'CONSTR_UNIQUE', 'CONSTR_PRIMARY'].includes(k.contype))
+    .map((k: Node) => constraintDef(k, [c.colname], exprText));
+}
+
+const CONSTRAINT_TYPES: Record<string, ConstraintType> = {
+  CONSTR_PRIMARY: 'primary-key',
+  CONSTR_UNIQUE: 'unique',
+  CONSTR_CHECK: 'check',
+  CONSTR_FOREIGN: 'foreign-key',
+  CONSTR_EXCLUSION: 'exclude',
+  CONSTR_NOTNULL: 'not-null',
+};
+
+function constraintDef(k: Node, columns: string[], exprText: ExprText): ConstraintDef {
+  const keys: string[] = (k.keys ?? k.fk_attrs ?? []).map(str);
+  return {
+    name: k.conname ?? null,
+    type: CONSTRAINT_TYPES[k.contype] ?? 'check',
+    columns: keys.length ? keys : columns,
+    references: k.contype === 'CONSTR_FOREIGN' ? fkTarget(k) : null,
+    notValid: Boolean(k.skip_validation),
+    usingIndex: k.indexname ?? null,
+    expression: k.raw_expr ? exprText(k.raw_expr) : null,
+  };
+}
+
+function fkTarget(k: Node): ForeignKeyTarget {
+  return { table: rangeVar(k.pktable), columns: (k.pk_attrs ?? []).map(str) };
+}
+
+function walk(node: Node, visit: (n: Node) => void): void {
+  if (!node || typeof node !== 'object') return;
+  visit(node);
+  for (const v of Object.values(node)) {
+    if (Array.isArray(v)) for (const x of v) walk(x, visit);
+    else if (v && typeof v === 'object') walk(v, visit);
+  }
+}
+
+/**
+ * The source text of an expression. The parser gives start locations only, so the
+ * expression runs from its first token to the end of its last: we take the largest
+ * location in the subtree and extend over the token that starts there.
+ */
+function expressionText(expr: Node, map: SourceMap, stmtStartChar: number, stmtText: string): string {
+  let min = Number.POSITIVE_INFINITY;
+  let max = -1;
+  walk(expr, (n) => {
+    if (typeof n.location === 'number' && n.location >= 0) {
+      min = Math.min(min, n.location);
+      max = Math.max(max, n.location);
+    }
+  });
+  if (max < 0) return '';
+  const from = map.charOffset(min) - stmtStartChar;
+  let to = map.charOffset(max) - stmtStartChar;
+  // Extend over the last token: a word, a quoted string or a parenthesised call.
+  let depth = 0;
+  let quote: string | null = null;
+  for (; to < stmtText.length; to++) {
+    const ch = stmtText[to] as string;
+    if (quote) {
+      if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') {
+      if (depth === 0) break;
+      depth--;
+      if (depth === 0) {
+        to++;
+        break;
+      }
+    } else if (depth === 0 && (ch === ',' || ch === ';' || ch === ' ' || ch === '\n' || ch === '\t')) break;
+  }
+  return stmtText.slice(Math.max(0, from), to).trim();
+}

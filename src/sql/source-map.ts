@@ -1,0 +1,52 @@
+// Turns offsets in a piece of source text into file positions.
+import type { Span } from '../ir.js';
+import type { SourceText } from '../migration.js';
+
+export class SourceMap {
+  private readonly lineStarts: number[] = [0];
+  private byteToChar: Int32Array | null = null;
+
+  constructor(readonly source: SourceText) {
+    const text = source.text;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
+
+  /** libpg-query reports UTF-8 byte offsets; JS strings index UTF-16 units. */
+  charOffset(byteOffset: number): number {
+    if (!this.byteToChar) {
+      const text = this.source.text;
+      let ascii = true;
+      for (let i = 0; i < text.length && ascii; i++) if (text.charCodeAt(i) > 127) ascii = false;
+      if (ascii) return byteOffset;
+      const map = new Int32Array(Buffer.byteLength(text) + 1);
+      let byte = 0;
+      for (let i = 0; i < text.length; i++) {
+        const code = text.codePointAt(i) ?? 0;
+        const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+        for (let b = 0; b < width; b++) map[byte + b] = i;
+        byte += width;
+        if (code >= 0x10000) i++;
+      }
+      map[byte] = text.length;
+      this.byteToChar = map;
+    }
+    return this.byteToChar[Math.min(byteOffset, this.byteToChar.length - 1)] ?? byteOffset;
+  }
+
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: this.source.startLine + lo, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+  }
+
+  span(start: number, end: number): Span {
+    const a = this.position(start);
+    const b = this.position(Math.max(start, end));
+    return { path: this.source.path, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+}
