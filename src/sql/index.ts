@@ -1,6 +1,7 @@
 // Picks the parser for a dialect.
 import type { Dialect } from '../ir.js';
 import type { SourceText } from '../migration.js';
+import { parseMysqlFamily } from './mysql.js';
 import { loadPostgresParser, type ParsedSql, parsePostgres } from './postgresql.js';
 
 export type { ParsedSql };
@@ -14,11 +15,8 @@ export function parseSql(source: SourceText, dialect: Dialect): ParsedSql {
   switch (dialect) {
     case 'postgresql':
       return parsePostgres(source);
-    default:
-      return {
-        ops: [],
-        comments: [],
-        errors: [{ path: source.path, line: source.startLine, column: 1, message: `the ${dialect} dialect is not supported yet` }],
-      };
+    case 'mysql':
+    case 'sqlite':
+      return parseMysqlFamily(source, dialect);
   }
 }

@@ -1,0 +1,351 @@
+// MySQL / MariaDB and SQLite → IR, with node-sql-parser (a real grammar for each dialect).
+import nodeSqlParser from 'node-sql-parser';
+import type { ColumnDef, ConstraintDef, DefaultValue, Dialect, Operation, QName, Span, TypeRef } from '../ir.js';
+import type { SourceText } from '../migration.js';
+import type { ParsedSql } from './postgresql.js';
+import { SourceMap } from './source-map.js';
+import { splitStatements } from './split.js';
+
+// node-sql-parser's AST is loosely typed JSON.
+type Node = any;
+
+const parser = new nodeSqlParser.Parser();
+const DATABASE: Record<Exclude<Dialect, 'postgresql'>, string> = { mysql: 'MySQL', sqlite: 'SQLite' };
+
+export function parseMysqlFamily(source: SourceText, dialect: Exclude<Dialect, 'postgresql'>): ParsedSql {
+  const map = new SourceMap(source);
+  const text = source.text;
+  const { statements, comments } = splitStatements(text, dialect);
+  const result: ParsedSql = {
+    ops: [],
+    comments: comments.map((c) => ({ text: text.slice(c.start, c.end), span: map.span(c.start, c.end) })),
+    errors: [],
+  };
+  for (const piece of statements) {
+    const stmtText = text.slice(piece.start, piece.end);
+    const span = map.span(piece.start, piece.end);
+    const base = { span, text: stmtText };
+    let ast: Node;
+    try {
+      ast = parser.astify(stmtText, { database: DATABASE[dialect] });
+    } catch (e) {
+      const loc = (e as { location?: { start?: { offset?: number } } }).location?.start?.offset ?? 0;
+      const pos = map.position(piece.start + loc);
+      const name = dialect === 'mysql' ? 'MySQL' : 'SQLite';
+      result.errors.push({
+        path: source.path,
+        line: pos.line,
+        column: pos.column,
+        message: `${name} syntax: ${firstLine((e as Error).message)}`,
+      });
+      result.ops.push({ kind: 'Raw', ...base, statement: 'unparsed', notAnalyzed: `the statement does not parse as ${name}` });
+      continue;
+    }
+    for (const stmt of Array.isArray(ast) ? ast : [ast]) {
+      if (stmt) result.ops.push(...toOperations(stmt, base, dialect));
+    }
+  }
+  return result;
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+type Base = { span: Span; text: string };
+
+function toOperations(s: Node, base: Base, dialect: Dialect): Operation[] {
+  const raw = (statement: string, notAnalyzed: string | null = null): Operation => ({ kind: 'Raw', ...base, statement, notAnalyzed });
+  switch (s.type) {
+    case 'create':
+      return createStatement(s, base, dialect) ?? [raw(`create ${s.keyword}`)];
+    case 'alter':
+      return alterTable(s, base, dialect);
+    case 'drop':
+      return dropStatement(s, base) ?? [raw(`drop ${s.keyword}`)];
+    case 'rename':
+      return (s.table ?? []).map((pair: Node[]) => ({ kind: 'RenameTable', ...base, table: tableName(pair[0]), newName: pair[1]?.table }));
+    case 'update':
+      return [
+        {
+          kind: 'DataChange',
+          ...base,
+          action: 'update',
+          table: tableName(s.table?.[0]),
+          hasWhere: Boolean(s.where),
+          columns: (s.set ?? []).map((x: Node) => x.column),
+        },
+      ];
+    case 'delete':
+      return [
+        {
+          kind: 'DataChange',
+          ...base,
+          action: 'delete',
+          table: tableName(s.from?.[0] ?? s.table?.[0]),
+          hasWhere: Boolean(s.where),
+          columns: [],
+        },
+      ];
+    case 'insert':
+    case 'replace':
+      return [
+        {
+          kind: 'DataChange',
+          ...base,
+          action: 'insert',
+          table: tableName(s.table?.[0]),
+          hasWhere: s.values?.type === 'select',
+          columns: s.columns ?? [],
+        },
+      ];
+    case 'truncate':
+      return (s.name ?? []).map((t: Node) => ({
+        kind: 'DataChange',
+        ...base,
+        action: 'truncate',
+        table: tableName(t),
+        hasWhere: false,
+        columns: [],
+      }));
+    case 'set':
+      return (s.expr ?? []).map((e: Node) => ({
+        kind: 'SetSetting',
+        ...base,
+        name: String(e.left?.name ?? e.left?.column ?? ''),
+        value: String(e.right?.value ?? ''),
+        local: false,
+      }));
+    case 'transaction': {
+      const action = String(s.expr?.action?.value ?? '').toLowerCase();
+      if (action === 'start' || action === 'begin') return [{ kind: 'Transaction', ...base, action: 'begin' }];
+      if (action === 'commit' || action === 'rollback') return [{ kind: 'Transaction', ...base, action }];
+      return [raw('transaction')];
+    }
+    default:
+      return [raw(String(s.type))];
+  }
+}
+
+function createStatement(s: Node, base: Base, dialect: Dialect): Operation[] | null {
+  if (s.keyword === 'table') {
+    const table = tableName(s.table?.[0]);
+    const defs: Node[] = s.create_definitions ?? [];
+    const columns = defs.filter((d) => d.resource === 'column').map((d) => columnDef(d, dialect));
+    const constraints = defs.filter((d) => d.resource === 'constraint').map(constraintDef);
+    const ops: Operation[] = [
+      {
+        kind: 'CreateTable',
+        ...base,
+        table,
+        columns,
+        constraints,
+        ifNotExists: Boolean(s.if_not_exists),
+        derived: Boolean(s.query_expr || s.like),
+      },
+    ];
+    for (const d of defs.filter((x) => x.resource === 'index')) ops.push(indexOp(base, table, d.index, d.definition, false, dialect));
+    return ops;
+  }
+  if (s.keyword === 'index') {
+    return [
+      indexOp(base, tableName(s.table), s.index, s.index_columns, s.index_type === 'unique', dialect, s.lock_option, s.algorithm_option),
+    ];
+  }
+  if (s.keyword === 'view') {
+    return [
+      {
+        kind: 'CreateView',
+        ...base,
+        name: tableName(s.view ?? s.table?.[0] ?? s.table),
+        materialized: false,
+        orReplace: Boolean(s.replace),
+      },
+    ];
+  }
+  return null;
+}
+
+function indexOp(
+  base: Base,
+  table: QName,
+  name: string | null,
+  cols: Node[] | undefined,
+  unique: boolean,
+  dialect: Dialect,
+  lock?: Node,
+  algorithm?: Node,
+): Operation {
+  const lockValue = String(lock?.lock ?? lock ?? '').toUpperCase();
+  const algorithmValue = String(algorithm?.algorithm ?? algorithm ?? '').toUpperCase();
+  return {
+    kind: 'AddIndex',
+    ...base,
+    table,
+    name: name ?? null,
+    columns: (cols ?? []).map((c) => String(c.column ?? c.expr?.column ?? '?')),
+    unique,
+    // InnoDB builds secondary indexes online (ALGORITHM=INPLACE, LOCK=NONE) unless told otherwise;
+    // SQLite has no concurrent builds.
+    concurrently: dialect === 'mysql' && lockValue !== 'SHARED' && lockValue !== 'EXCLUSIVE' && algorithmValue !== 'COPY',
+    ifNotExists: false,
+    method: 'btree',
+    where: null,
+  };
+}
+
+function alterTable(s: Node, base: Base, dialect: Dialect): Operation[] {
+  const table = tableName(s.table?.[0]);
+  const ops: Operation[] = [];
+  for (const e of s.expr ?? []) {
+    const action = String(e.action ?? '').toLowerCase();
+    const resource = e.resource;
+    if (resource === 'column' && action === 'add') {
+      ops.push({ kind: 'AddColumn', ...base, table, column: columnDef(e, dialect), ifNotExists: false });
+    } else if (resource === 'column' && action === 'drop') {
+      ops.push({ kind: 'DropColumn', ...base, table, column: columnName(e.column), ifExists: false, cascade: false });
+    } else if (resource === 'column' && (action === 'modify' || action === 'change')) {
+      // MODIFY/CHANGE restate the whole column: its type, nullability and default.
+      const def = columnDef(e, dialect);
+      const oldName = action === 'change' ? columnName(e.old_column) : def.name;
+      if (oldName !== def.name) ops.push({ kind: 'RenameColumn', ...base, table, column: oldName, newName: def.name });
+      ops.push({ kind: 'AlterColumnType', ...base, table, column: def.name, type: def.type, using: null });
+      ops.push(
+        def.nullable ? { kind: 'DropNotNull', ...base, table, column: def.name } : { kind: 'SetNotNull', ...base, table, column: def.name },
+      );
+      ops.push({ kind: 'SetDefault', ...base, table, column: def.name, default: def.default });
+    } else if (resource === 'column' && action === 'rename') {
+      ops.push({ kind: 'RenameColumn', ...base, table, column: columnName(e.old_column), newName: columnName(e.column) });
+    } else if (resource === 'table' && action === 'rename') {
+      ops.push({ kind: 'RenameTable', ...base, table, newName: String(e.table) });
+    } else if (resource === 'index' && action === 'add') {
+      ops.push(indexOp(base, table, e.index, e.definition, false, dialect));
+    } else if ((resource === 'index' || resource === 'key') && action === 'drop') {
+      const name = String(e.index ?? e.key);
+      if (e.keyword === 'foreign key') ops.push({ kind: 'DropConstraint', ...base, table, name, ifExists: false });
+      else ops.push({ kind: 'DropIndex', ...base, index: { name }, concurrently: dialect === 'mysql', ifExists: false });
+    } else if (resource === 'constraint' && action === 'add') {
+      const def = e.create_definitions;
+      const c = constraintDef(def);
+      if (c.type === 'unique' && !def.constraint) ops.push(indexOp(base, table, def.index ?? null, def.definition, true, dialect));
+      else ops.push({ kind: 'AddConstraint', ...base, table, constraint: c });
+    } else if (resource === 'constraint' && action === 'drop') {
+      ops.push({ kind: 'DropConstraint', ...base, table, name: String(e.constraint ?? e.key ?? '?'), ifExists: false });
+    } else if (resource === 'algorithm' || resource === 'lock') {
+      // Options of the statement itself, not operations.
+    } else {
+      ops.push({ kind: 'Raw', ...base, statement: `alter ${action} ${resource}`, notAnalyzed: null });
+    }
+  }
+  return ops;
+}
+
+function dropStatement(s: Node, base: Base): Operation[] | null {
+  const ifExists = String(s.prefix ?? '').toLowerCase() === 'if exists';
+  if (s.keyword === 'table') {
+    return (s.name ?? []).map((t: Node) => ({ kind: 'DropTable', ...base, table: tableName(t), ifExists, cascade: false }));
+  }
+  if (s.keyword === 'index') {
+    return [{ kind: 'DropIndex', ...base, index: { name: columnName(s.name) }, concurrently: false, ifExists }];
+  }
+  if (s.keyword === 'view') {
+    return (s.name ?? []).map((t: Node) => ({ kind: 'DropView', ...base, name: tableName(t), materialized: false, ifExists }));
+  }
+  return null;
+}
+
+function tableName(t: Node): QName {
+  if (!t) return { name: '?' };
+  const name = String(t.table ?? t.name ?? '?');
+  return t.db ? { schema: String(t.db), name } : { name };
+}
+
+function columnName(c: Node): string {
+  if (typeof c === 'string') return c;
+  const v = c?.column ?? c?.expr?.value ?? c?.value;
+  return typeof v === 'object' && v ? String(v.expr?.value ?? v.value ?? '?') : String(v ?? '?');
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  INT: 'int4',
+  INTEGER: 'int4',
+  MEDIUMINT: 'int4',
+  BIGINT: 'int8',
+  SMALLINT: 'int2',
+  TINYINT: 'int1',
+  VARCHAR: 'varchar',
+  CHAR: 'bpchar',
+  TEXT: 'text',
+  DATETIME: 'timestamp',
+  TIMESTAMP: 'timestamp',
+  DECIMAL: 'numeric',
+  NUMERIC: 'numeric',
+  BOOLEAN: 'bool',
+  BOOL: 'bool',
+  DOUBLE: 'float8',
+  FLOAT: 'float4',
+  REAL: 'float8',
+};
+
+function typeRef(def: Node, dialect: Dialect): TypeRef {
+  const raw = String(def?.dataType ?? '?').toUpperCase();
+  const args = [def?.length, def?.scale].filter((x): x is number => typeof x === 'number');
+  let name = TYPE_NAMES[raw] ?? raw.toLowerCase();
+  // MySQL has no boolean type: BOOLEAN is TINYINT(1).
+  if (dialect === 'mysql' && raw === 'TINYINT' && args[0] === 1) name = 'bool';
+  const text = `${raw}${args.length ? `(${args.join(',')})` : ''}`;
+  return { name, args: name === 'bool' ? [] : args, arrayDims: 0, text };
+}
+
+function columnDef(d: Node, dialect: Dialect): ColumnDef {
+  const primaryKey = Boolean(d.primary_key);
+  const autoIncrement = Boolean(d.auto_increment);
+  return {
+    name: columnName(d.column),
+    type: typeRef(d.definition, dialect),
+    nullable: String(d.nullable?.type ?? 'null') !== 'not null' && !primaryKey,
+    default: d.default_val ? defaultValue(d.default_val.value) : null,
+    primaryKey,
+    unique: Boolean(d.unique || d.unique_or_primary === 'unique'),
+    generated: Boolean(d.generated && String(d.generated.storage_type ?? '').toLowerCase() === 'stored'),
+    identity: autoIncrement,
+    references: d.reference_definition ? fkTarget(d.reference_definition) : null,
+  };
+}
+
+const VOLATILE = new Set(['rand', 'uuid', 'uuid_short', 'random', 'randomblob', 'sysdate']);
+
+function defaultValue(v: Node): DefaultValue {
+  if (v?.type === 'function') {
+    const name = String(v.name?.name?.[0]?.value ?? v.name ?? '').toLowerCase();
+    return { text: `${name}()`, volatile: VOLATILE.has(name) };
+  }
+  const value = v?.value;
+  const text = v?.type === 'single_quote_string' || v?.type === 'string' ? `'${value}'` : String(value ?? v?.type ?? '');
+  return { text, volatile: false };
+}
+
+function constraintDef(d: Node): ConstraintDef {
+  const type = String(d.constraint_type ?? '').toLowerCase();
+  const columns = (d.definition ?? []).map((c: Node) => columnName(c));
+  return {
+    name: d.constraint ?? d.index ?? null,
+    type: type.startsWith('primary')
+      ? 'primary-key'
+      : type.startsWith('unique')
+        ? 'unique'
+        : type.startsWith('foreign')
+          ? 'foreign-key'
+          : 'check',
+    columns,
+    references: d.reference_definition ? fkTarget(d.reference_definition) : null,
+    notValid: false,
+    usingIndex: null,
+    expression: null,
+  };
+}
+
+function fkTarget(r: Node) {
+  return { table: tableName(r.table?.[0]), columns: (r.definition ?? []).map((c: Node) => columnName(c)) };
+}
