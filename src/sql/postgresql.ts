@@ -29,6 +29,8 @@ export function parsePostgres(source: SourceText): ParsedSql {
   const map = new SourceMap(source);
   const result: ParsedSql = { ops: [], comments: [], errors: [] };
   const text = source.text;
+  // An empty file is an empty migration (libpg-query refuses an empty string).
+  if (text === '') return result;
   let tokens: ReturnType<typeof scanSync>['tokens'];
   try {
     tokens = scanSync(text).tokens;
