@@ -13,6 +13,7 @@ describe('pop', () => {
     });
     expect(parsePopFileName('20200101_users.down.fizz')).toMatchObject({ popDialect: null, direction: 'down', type: 'fizz' });
     expect(parsePopFileName('20200101_users.oracle.up.sql')).toBeNull();
+    expect(parsePopFileName('20230705_cookie.sqlite.down.sql')).toMatchObject({ popDialect: 'sqlite3' });
   });
 
   it('yields one set per dialect; generic files join every set unless the dialect has its own', () => {

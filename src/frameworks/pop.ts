@@ -15,6 +15,16 @@ const POP_DIALECTS: Record<string, Dialect> = {
   sqlite3: 'sqlite',
 };
 
+/** The other names pop accepts for its dialects (its dialect synonyms). */
+const SYNONYMS: Record<string, string> = {
+  postgresql: 'postgres',
+  pg: 'postgres',
+  pgx: 'postgres',
+  cockroachdb: 'cockroach',
+  crdb: 'cockroach',
+  sqlite: 'sqlite3',
+};
+
 export interface PopFile {
   version: string;
   name: string;
@@ -31,7 +41,8 @@ export function parsePopFileName(file: string): PopFile | null {
   const direction = parts.pop();
   if ((type !== 'sql' && type !== 'fizz') || (direction !== 'up' && direction !== 'down') || parts.length < 1 || parts.length > 2)
     return null;
-  const popDialect = parts.length === 2 ? (parts[1] as string) : null;
+  const written = parts.length === 2 ? (parts[1] as string).toLowerCase() : null;
+  const popDialect = written === null ? null : (SYNONYMS[written] ?? written);
   if (popDialect !== null && popDialect !== 'all' && !(popDialect in POP_DIALECTS)) return null;
   const base = parts[0] as string;
   const underscore = base.indexOf('_');
