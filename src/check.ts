@@ -22,13 +22,21 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
   const discovery = discover(paths, options);
   const errors: ReadError[] = [...discovery.errors];
   const sets = discovery.sets.map((set) => {
+    const only = options.onlyFiles;
+    const named = set.reportOnly ? new Set(set.reportOnly) : null;
+    const report =
+      only || named
+        ? (p: ParsedMigration) =>
+            (!only || p.migration.files.some((f) => only.has(f))) &&
+            (!named || p.migration.files.some((f) => named.has(f))) &&
+            (options.report?.(p) ?? true)
+        : options.report;
     const history: ParsedMigration[] = set.migrations.map((m) => {
       const parsed = adapterFor(m.framework).parse(m);
-      errors.push(...parsed.errors);
+      // Unreadable statements of migrations that are only replayed (--since, a single file) are not this run's news.
+      if (!report || report(parsed)) errors.push(...parsed.errors);
       return parsed;
     });
-    const only = options.onlyFiles;
-    const report = only ? (p: ParsedMigration) => p.migration.files.some((f) => only.has(f)) : options.report;
     return { set, reports: analyzeHistory(history, { ...options, report }) };
   });
   return { sets, errors };

@@ -47,24 +47,96 @@ export function discover(paths: readonly string[], options: DiscoverOptions = {}
       result.errors.push({ path: p, line: 0, column: 0, message: 'no such file or folder' });
       continue;
     }
-    // A single file: discover its folder, keep only the migration that has this file.
-    const start = isDir ? abs : dirname(abs);
-    const before = result.sets.length;
-    walk(start, cwd, options, result, claimed);
-    if (!isDir) {
-      const rel = relative(cwd, abs);
-      for (const set of result.sets.slice(before)) set.migrations = set.migrations.filter((m) => m.files.includes(rel));
-      result.sets = [...result.sets.slice(0, before), ...result.sets.slice(before).filter((s) => s.migrations.length)];
-      if (result.sets.length === before)
-        result.errors.push({ path: p, line: 0, column: 0, message: `not a migration of any supported framework (${basename(abs)})` });
-    } else if (result.sets.length === before) {
-      result.errors.push({ path: p, line: 0, column: 0, message: 'no migrations found in this folder' });
-    }
+    if (isDir) discoverFolder(abs, p, cwd, options, result, claimed);
+    else discoverFile(abs, p, cwd, options, result);
   }
+  result.errors = dedupe(result.errors);
   return result;
 }
 
-function walk(abs: string, cwd: string, options: DiscoverOptions, result: Discovery, claimed: Set<string>): void {
+function discoverFolder(abs: string, arg: string, cwd: string, options: DiscoverOptions, result: Discovery, claimed: Set<string>): void {
+  const before = result.sets.length;
+  const errorsBefore = result.errors.length;
+  walk(abs, cwd, options, result, claimed, Number.POSITIVE_INFINITY);
+  const found = result.sets.slice(before);
+  reportUnusedSqlFiles(found, cwd, result);
+  if (found.length || result.errors.length > errorsBefore) return;
+  let empty = false;
+  try {
+    empty = readdirSync(abs).length === 0;
+  } catch {}
+  result.errors.push({
+    path: arg,
+    line: 0,
+    column: 0,
+    message: empty ? 'empty folder: no migrations to check' : 'no migrations found in this folder',
+  });
+}
+
+/**
+ * A single file: find the set it belongs to, look from its folder's parent (Diesel and Prisma keep a folder per
+ * migration; a Flyway config may sit one level up), replay the whole set and report only this file's migration.
+ */
+function discoverFile(abs: string, arg: string, cwd: string, options: DiscoverOptions, result: Discovery): void {
+  const rel = relative(cwd, abs);
+  const folder = dirname(abs);
+  const parent = dirname(folder);
+  const insideCwd = !relative(cwd, parent).startsWith('..') && folder !== cwd;
+  const local: Discovery = { sets: [], errors: [] };
+  if (insideCwd) walk(parent, cwd, options, local, new Set(), 1);
+  if (!local.sets.some((s) => s.migrations.some((m) => m.files.includes(rel)))) {
+    local.sets = [];
+    local.errors = [];
+    walk(folder, cwd, options, local, new Set(), 0);
+  }
+  const sets = local.sets.filter((s) => s.migrations.some((m) => m.files.includes(rel)));
+  for (const set of sets) set.reportOnly = [...(set.reportOnly ?? []), rel];
+  result.sets.push(...sets);
+  const own = local.errors.filter((e) => e.path === rel);
+  result.errors.push(...own);
+  if (!sets.length && !own.length)
+    result.errors.push({ path: arg, line: 0, column: 0, message: `not a migration of any supported framework (${basename(abs)})` });
+}
+
+/** `.sql` files in a folder a framework claimed but did not use: said once, never skipped silently. */
+function reportUnusedSqlFiles(sets: readonly MigrationSet[], cwd: string, result: Discovery): void {
+  const used = new Set([...sets.flatMap((s) => s.migrations.flatMap((m) => m.files)), ...result.errors.map((e) => e.path)]);
+  const seen = new Set<string>();
+  for (const set of sets) {
+    for (const folder of set.claimed) {
+      if (seen.has(folder)) continue;
+      seen.add(folder);
+      let names: string[];
+      try {
+        names = readdirSync(folder);
+      } catch {
+        continue;
+      }
+      for (const name of names.sort()) {
+        const rel = relative(cwd, resolve(folder, name));
+        if (!name.toLowerCase().endsWith('.sql') || used.has(rel)) continue;
+        result.errors.push({
+          path: rel,
+          line: 1,
+          column: 1,
+          message: `not a ${set.framework} migration (its name or place does not follow ${set.framework}'s layout): skipped`,
+        });
+      }
+    }
+  }
+}
+
+function dedupe(errors: ReadError[]): ReadError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.path}:${e.line}:${e.column}:${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function walk(abs: string, cwd: string, options: DiscoverOptions, result: Discovery, claimed: Set<string>, depth: number): void {
   if (claimed.has(abs)) return;
   const rel = relative(cwd, abs) || '.';
   if (rel !== '.' && options.isIgnored?.(rel)) return;
@@ -86,10 +158,12 @@ function walk(abs: string, cwd: string, options: DiscoverOptions, result: Discov
       result.sets.push(set);
       for (const c of set.claimed) claimed.add(c);
     }
-    if (claimed.has(abs)) return;
+    // The folder is taken; its sub-folders may still hold other sets (plain SQL per version folder, seeds, tests).
+    if (claimed.has(abs)) break;
   }
+  if (depth <= 0) return;
   for (const e of entries) {
     if (e.isDirectory() && !SKIPPED_FOLDERS.has(e.name) && !e.name.startsWith('.'))
-      walk(resolve(abs, e.name), cwd, options, result, claimed);
+      walk(resolve(abs, e.name), cwd, options, result, claimed, depth - 1);
   }
 }

@@ -23,6 +23,8 @@ export interface MigrationSet {
   migrations: Migration[];
   /** Folders this set owns: discovery does not look into them again. */
   claimed: string[];
+  /** Files (relative to the working directory) whose migrations are reported when the user named single files; the whole set is still replayed. */
+  reportOnly?: string[];
 }
 
 export interface DetectResult {

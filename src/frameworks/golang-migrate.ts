@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
-import { parseSqlMigration, readText, sqlSource } from './sql-files.js';
+import { parseSqlMigration, readFolderFile, sqlSource } from './sql-files.js';
 
 interface Pair {
   version: bigint;
@@ -22,9 +22,8 @@ export function parseFileName(file: string): { version: bigint; id: string; name
   const underscore = base.indexOf('_');
   const id = underscore < 0 ? base : base.slice(0, underscore);
   if (!id || ![...id].every((ch) => ch >= '0' && ch <= '9')) return null;
-  // pop/fizz names carry a dialect (`.postgres.up.sql`): those belong to the pop adapter.
+  // Names may hold dots (`0002_1.7.0_schema.up.sql`); pop's `.postgres.up.sql` folders are claimed by the pop adapter first.
   const name = underscore < 0 ? '' : base.slice(underscore + 1);
-  if (name.includes('.')) return null;
   return { version: BigInt(id), id, name, direction };
 }
 
@@ -56,13 +55,13 @@ export const golangMigrate: FrameworkAdapter = {
         continue;
       }
       const upRel = join(folder.rel, p.up);
-      const up = readText(join(folder.abs, p.up), upRel);
+      const up = readFolderFile(folder, p.up);
       if (!up.ok) {
         errors.push(up.error);
         continue;
       }
       const downRel = p.down ? join(folder.rel, p.down) : null;
-      const down = p.down && downRel ? readText(join(folder.abs, p.down), downRel) : null;
+      const down = p.down ? readFolderFile(folder, p.down) : null;
       if (down && !down.ok) errors.push(down.error);
       migrations.push({
         id: p.id,

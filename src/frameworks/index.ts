@@ -1,9 +1,18 @@
-// Every framework adapter, in the order discovery asks them (most specific layouts first).
+// Every framework adapter, in the order discovery asks them (most specific layouts first): folder-per-migration
+// layouts and config files, then file-name conventions (pop's dialect names before golang-migrate's, which they
+// extend), then marker comments inside files, and plain SQL last for any folder of .sql files nobody claimed.
 import type { Framework } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
+import { dbmate } from './dbmate.js';
+import { diesel } from './diesel.js';
+import { flyway } from './flyway.js';
 import { golangMigrate } from './golang-migrate.js';
+import { goose } from './goose.js';
+import { pop } from './pop.js';
+import { prisma } from './prisma.js';
+import { plainSql } from './sql.js';
 
-export const adapters: FrameworkAdapter[] = [golangMigrate];
+export const adapters: FrameworkAdapter[] = [prisma, diesel, flyway, pop, dbmate, goose, golangMigrate, plainSql];
 
 export function adapterFor(framework: Framework): FrameworkAdapter {
   const adapter = adapters.find((a) => a.framework === framework);

@@ -1,9 +1,13 @@
 // Shared by the SQL-file frameworks: reading files safely and parsing SQL sources into IR.
-import { readFileSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import { directivesInComment } from '../directives.js';
 import type { Dialect } from '../ir.js';
 import type { Directive, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 import { parseSql } from '../sql/index.js';
+import { maskTemplates } from '../sql/templates.js';
+import type { Folder } from './adapter.js';
 
 /** Files above this size are not migrations anyone reviews; reading them would only cost memory. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -27,8 +31,8 @@ export function readText(abs: string, rel: string): ReadResult {
 
 /** Parses a migration whose up and down are SQL sources. */
 export function parseSqlMigration(migration: Migration, extraErrors: ReadError[] = []): ParsedMigration {
-  const up = parseSql(migration.up, migration.dialect);
-  const down = migration.down ? parseSql(migration.down, migration.dialect) : null;
+  const up = parseSqlSource(migration.up, migration.dialect);
+  const down = migration.down ? parseSqlSource(migration.down, migration.dialect) : null;
   const directives: Directive[] = [...up.comments, ...(down?.comments ?? [])].flatMap((c) => directivesInComment(c.text, c.span));
   return {
     migration,
@@ -40,8 +44,81 @@ export function parseSqlMigration(migration: Migration, extraErrors: ReadError[]
   };
 }
 
+/** Template placeholders (`{{ }}`, `${}`) are masked first: see sql/templates.ts. */
+function parseSqlSource(source: SourceText, dialect: Dialect) {
+  const text = maskTemplates(source);
+  return parseSql(text === source.text ? source : { ...source, text }, dialect);
+}
+
 export function sqlSource(path: string, text: string, startLine = 1): SourceText {
   return { path, text, startLine, language: 'sql' };
 }
 
 export type { Dialect };
+
+const folderReads = new WeakMap<Folder, Map<string, ReadResult>>();
+
+/** Reads a file of a folder once, whichever adapters look at it (content-sniffing adapters ask first). */
+export function readFolderFile(folder: Folder, name: string): ReadResult {
+  const reads = folderReads.get(folder) ?? new Map<string, ReadResult>();
+  folderReads.set(folder, reads);
+  const read = reads.get(name) ?? readText(join(folder.abs, name), join(folder.rel, name));
+  reads.set(name, read);
+  return read;
+}
+
+/** A sub-folder as discovery would see it, for adapters whose layout spans folders (Prisma, Diesel, Flyway locations). */
+export function subFolder(folder: Folder, name: string): Folder | null {
+  const subs = subFolders.get(folder) ?? new Map<string, Folder | null>();
+  subFolders.set(folder, subs);
+  const sub = subs.has(name)
+    ? (subs.get(name) ?? null)
+    : folderAt(join(folder.abs, name), join(folder.rel, name), folder.configuredDialect);
+  subs.set(name, sub);
+  return sub;
+}
+
+const subFolders = new WeakMap<Folder, Map<string, Folder | null>>();
+
+export function folderAt(abs: string, rel: string, configuredDialect?: Dialect): Folder | null {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(abs, { withFileTypes: true });
+  } catch {
+    return null;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { abs, rel: rel || '.', entries, configuredDialect };
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+/** Natural order of file names: `2_x.sql` before `10_x.sql`. */
+export const naturalCompare = (a: string, b: string): number => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
+/** The line of `text` (1-based) at character offset `offset`. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+export function skipped(path: string, message: string): ReadError {
+  return { path, line: 1, column: 1, message };
+}
+
+/** Reads a TOML config file of a folder (diesel.toml, migration_lock.toml, flyway.toml); problems go to `errors`. */
+export function readToml(folder: Folder, name: string, errors: ReadError[]): Record<string, unknown> | null {
+  const read = readFolderFile(folder, name);
+  if (!read.ok) {
+    errors.push(read.error);
+    return null;
+  }
+  try {
+    return parseToml(read.text);
+  } catch (e) {
+    const at = e as { line?: number; column?: number; message?: string };
+    const message = (at.message ?? String(e)).split('\n')[0];
+    errors.push({ path: join(folder.rel, name), line: at.line ?? 1, column: at.column ?? 1, message: `invalid TOML: ${message}` });
+    return null;
+  }
+}

@@ -55,20 +55,40 @@ export class Schema {
     return [...this.indexes.values()].filter((i) => i.table === key);
   }
 
+  /**
+   * Copy-on-write: the copy shares every table, index and enum with this schema; whichever schema changes one
+   * first copies it (`mutableTable`). Replay clones the schema before every migration, so a clone must cost
+   * no more than its maps.
+   */
   clone(): Schema {
     const copy = new Schema();
-    for (const [key, t] of this.tables) {
-      copy.tables.set(key, {
-        ...t,
-        columns: new Map([...t.columns].map(([k, c]) => [k, { ...c }])),
-        constraints: new Map(t.constraints),
-      });
-    }
-    for (const [key, i] of this.indexes) copy.indexes.set(key, { ...i });
-    for (const [key, e] of this.enums) copy.enums.set(key, [...e]);
-    for (const [key, v] of this.views) copy.views.set(key, { ...v });
+    for (const [key, t] of this.tables) copy.tables.set(key, t);
+    for (const [key, i] of this.indexes) copy.indexes.set(key, i);
+    for (const [key, e] of this.enums) copy.enums.set(key, e);
+    for (const [key, v] of this.views) copy.views.set(key, v);
     for (const key of this.seenTables) copy.seenTables.add(key);
+    this.owned = new WeakSet();
     return copy;
+  }
+
+  /** Tables this schema may change in place: created or copied by it since it was last cloned. */
+  private owned = new WeakSet<TableState>();
+
+  private mutableTable(name: QName): TableState | undefined {
+    const t = this.table(name);
+    if (!t || this.owned.has(t)) return t;
+    const copy: TableState = {
+      ...t,
+      columns: new Map([...t.columns].map(([k, c]) => [k, { ...c }])),
+      constraints: new Map(t.constraints),
+    };
+    this.tables.set(qnameKey(name), copy);
+    this.owned.add(copy);
+    return copy;
+  }
+
+  private mutableColumn(table: QName, column: string): ColumnState | undefined {
+    return this.mutableTable(table)?.columns.get(column);
   }
 
   /** Applies one operation. Unknown objects are tolerated: a partial history is normal. */
@@ -80,13 +100,9 @@ export class Schema {
         for (const c of op.constraints) constraints.set(c.name ?? `${op.table.name}_${c.type}_${constraints.size}`, c);
         if (op.ifNotExists && this.table(op.table)) return;
         this.seenTables.add(qnameKey(op.table));
-        this.tables.set(qnameKey(op.table), {
-          name: op.table,
-          columns,
-          constraints,
-          createdBy: migrationId,
-          columnsUnknown: op.derived,
-        });
+        const table: TableState = { name: op.table, columns, constraints, createdBy: migrationId, columnsUnknown: op.derived };
+        this.tables.set(qnameKey(op.table), table);
+        this.owned.add(table);
         for (const c of op.columns) {
           if (c.primaryKey) for (const col of [c.name]) markNotNull(columns, col);
         }
@@ -101,24 +117,26 @@ export class Schema {
       }
       case 'RenameTable': {
         const key = qnameKey(op.table);
-        const t = this.tables.get(key);
+        const t = this.mutableTable(op.table);
         if (!t) return;
         this.tables.delete(key);
         const renamed = { ...op.table, name: op.newName };
         const newKey = qnameKey(renamed);
         this.seenTables.add(newKey);
-        this.tables.set(newKey, { ...t, name: renamed });
-        for (const i of this.indexes.values()) if (i.table === key) i.table = newKey;
+        const moved = { ...t, name: renamed };
+        this.tables.set(newKey, moved);
+        this.owned.add(moved);
+        for (const [k, i] of this.indexes) if (i.table === key) this.indexes.set(k, { ...i, table: newKey });
         return;
       }
       case 'AddColumn': {
-        const t = this.table(op.table);
+        const t = this.mutableTable(op.table);
         if (!t || (op.ifNotExists && t.columns.has(op.column.name))) return;
         t.columns.set(op.column.name, columnState(op.column));
         return;
       }
       case 'DropColumn': {
-        const t = this.table(op.table);
+        const t = this.mutableTable(op.table);
         if (!t) return;
         t.columns.delete(op.column);
         const key = qnameKey(op.table);
@@ -127,29 +145,29 @@ export class Schema {
         return;
       }
       case 'RenameColumn': {
-        const t = this.table(op.table);
+        const t = this.mutableTable(op.table);
         const c = t?.columns.get(op.column);
         if (!t || !c) return;
         t.columns = new Map([...t.columns].map(([k, v]) => (k === op.column ? [op.newName, { ...v, name: op.newName }] : [k, v])));
         const key = qnameKey(op.table);
-        for (const i of this.indexes.values()) {
-          if (i.table === key) i.columns = i.columns.map((col) => (col === op.column ? op.newName : col));
+        for (const [k, i] of this.indexes) {
+          if (i.table === key) this.indexes.set(k, { ...i, columns: i.columns.map((col) => (col === op.column ? op.newName : col)) });
         }
         return;
       }
       case 'AlterColumnType': {
-        const c = this.column(op.table, op.column);
+        const c = this.mutableColumn(op.table, op.column);
         if (c) c.type = op.type;
         return;
       }
       case 'SetNotNull':
       case 'DropNotNull': {
-        const c = this.column(op.table, op.column);
+        const c = this.mutableColumn(op.table, op.column);
         if (c) c.nullable = op.kind === 'DropNotNull';
         return;
       }
       case 'SetDefault': {
-        const c = this.column(op.table, op.column);
+        const c = this.mutableColumn(op.table, op.column);
         if (c) c.default = op.default;
         return;
       }
@@ -179,7 +197,7 @@ export class Schema {
         return;
       }
       case 'AddConstraint': {
-        const t = this.table(op.table);
+        const t = this.mutableTable(op.table);
         if (!t) return;
         const name = op.constraint.name ?? `${op.table.name}_${op.constraint.columns.join('_')}_${op.constraint.type}`;
         t.constraints.set(name, op.constraint);
@@ -188,15 +206,15 @@ export class Schema {
       }
       case 'ValidateConstraint': {
         const c = this.table(op.table)?.constraints.get(op.name);
-        if (c) this.table(op.table)?.constraints.set(op.name, { ...c, notValid: false });
+        if (c) this.mutableTable(op.table)?.constraints.set(op.name, { ...c, notValid: false });
         return;
       }
       case 'DropConstraint': {
-        this.table(op.table)?.constraints.delete(op.name);
+        if (this.table(op.table)?.constraints.has(op.name)) this.mutableTable(op.table)?.constraints.delete(op.name);
         return;
       }
       case 'RenameConstraint': {
-        const t = this.table(op.table);
+        const t = this.mutableTable(op.table);
         const c = t?.constraints.get(op.name);
         if (!t || !c) return;
         t.constraints.delete(op.name);
@@ -207,8 +225,10 @@ export class Schema {
         this.enums.set(qnameKey(op.name), [...op.values]);
         return;
       case 'AlterEnum': {
-        const values = this.enums.get(qnameKey(op.name));
-        if (!values) return;
+        const shared = this.enums.get(qnameKey(op.name));
+        if (!shared) return;
+        const values = [...shared];
+        this.enums.set(qnameKey(op.name), values);
         const a = op.action;
         if (a.type === 'rename') {
           const i = values.indexOf(a.from);

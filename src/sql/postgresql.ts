@@ -14,6 +14,7 @@ export interface SqlComment {
 
 export interface ParsedSql {
   ops: Operation[];
+  /** Comments of a source that mentions "twoway" (the only comments anything reads: directives); empty otherwise. */
   comments: SqlComment[];
   errors: ReadError[];
 }
@@ -29,18 +30,24 @@ export function parsePostgres(source: SourceText): ParsedSql {
   const map = new SourceMap(source);
   const result: ParsedSql = { ops: [], comments: [], errors: [] };
   const text = source.text;
-  let tokens: ReturnType<typeof scanSync>['tokens'];
-  try {
-    tokens = scanSync(text).tokens;
-  } catch (e) {
-    result.errors.push(errorAt(map, 0, e));
-    return result;
-  }
-  for (const t of tokens) {
-    if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') {
-      const start = map.charOffset(t.start);
-      const end = map.charOffset(t.end);
-      result.comments.push({ text: text.slice(start, end), span: map.span(start, end) });
+  // An empty file is an empty migration (libpg-query refuses an empty string).
+  if (text === '') return result;
+  // Scanning costs as much as parsing, and comments matter only for twoway's own directives: scan up front
+  // only text that mentions twoway.
+  let tokens: ReturnType<typeof scanSync>['tokens'] | null = null;
+  if (text.includes('twoway')) {
+    try {
+      tokens = scanSync(text).tokens;
+    } catch (e) {
+      result.errors.push(errorAt(map, 0, e));
+      return result;
+    }
+    for (const t of tokens) {
+      if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') {
+        const start = map.charOffset(t.start);
+        const end = map.charOffset(t.end);
+        result.comments.push({ text: text.slice(start, end), span: map.span(start, end) });
+      }
     }
   }
   try {
@@ -49,6 +56,14 @@ export function parsePostgres(source: SourceText): ParsedSql {
     return result;
   } catch {
     // One bad statement must not hide the others: parse statement by statement.
+  }
+  if (!tokens) {
+    try {
+      tokens = scanSync(text).tokens;
+    } catch (e) {
+      result.errors.push(errorAt(map, 0, e));
+      return result;
+    }
   }
   let start = 0;
   const chunks: Array<[number, number]> = [];

@@ -5,6 +5,7 @@ import type { SourceText } from '../migration.js';
 export class SourceMap {
   private readonly lineStarts: number[] = [0];
   private byteToChar: Int32Array | null = null;
+  private ascii: boolean | undefined;
 
   constructor(readonly source: SourceText) {
     const text = source.text;
@@ -13,11 +14,11 @@ export class SourceMap {
 
   /** libpg-query reports UTF-8 byte offsets; JS strings index UTF-16 units. */
   charOffset(byteOffset: number): number {
+    // ASCII text (most SQL) maps bytes to characters one to one; decided once per source.
+    this.ascii ??= isAscii(this.source.text);
+    if (this.ascii) return byteOffset;
     if (!this.byteToChar) {
       const text = this.source.text;
-      let ascii = true;
-      for (let i = 0; i < text.length && ascii; i++) if (text.charCodeAt(i) > 127) ascii = false;
-      if (ascii) return byteOffset;
       const map = new Int32Array(Buffer.byteLength(text) + 1);
       let byte = 0;
       for (let i = 0; i < text.length; i++) {
@@ -49,4 +50,9 @@ export class SourceMap {
     const b = this.position(Math.max(start, end));
     return { path: this.source.path, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
   }
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
 }

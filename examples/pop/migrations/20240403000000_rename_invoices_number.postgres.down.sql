@@ -1,0 +1,1 @@
+ALTER TABLE invoices RENAME COLUMN invoice_number TO number;

@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { discoverTree, tree } from '../frameworks/test-tree.js';
+import { discover } from './index.js';
+
+describe('discover', () => {
+  it('finds every migration set below a repo root', () => {
+    const d = discoverTree({
+      'services/a/db/migrations/20240101_a.sql': '-- migrate:up\nSELECT 1;',
+      'services/b/migrations/1_init.up.sql': 'SELECT 1;',
+      'node_modules/pkg/migrations/1_x.up.sql': 'SELECT 1;',
+    });
+    expect(d.sets.map((s) => [s.framework, s.root])).toEqual([
+      ['dbmate', 'services/a/db/migrations'],
+      ['golang-migrate', 'services/b/migrations'],
+    ]);
+  });
+
+  it('says in one line that a path is missing, a folder is empty or holds no migrations', () => {
+    const root = tree({ 'docs/README.md': '# hi' });
+    mkdirSync(join(root, 'empty'));
+    const d = discover(['missing', 'empty', 'docs'], { cwd: root });
+    expect(d.sets).toEqual([]);
+    expect(d.errors.map((e) => [e.path, e.message])).toEqual([
+      ['missing', 'no such file or folder'],
+      ['empty', 'empty folder: no migrations to check'],
+      ['docs', 'no migrations found in this folder'],
+    ]);
+  });
+
+  it('checks a single file with the history of its set replayed', () => {
+    const d = discoverTree(
+      {
+        'migrations/2024-01-01-000000_users/up.sql': 'CREATE TABLE users (id int);',
+        'migrations/2024-01-02-000000_drop/up.sql': 'ALTER TABLE users DROP COLUMN id;',
+        'migrations/2024-01-02-000000_drop/down.sql': 'ALTER TABLE users ADD COLUMN id int;',
+      },
+      ['migrations/2024-01-02-000000_drop/up.sql'],
+    );
+    expect(d.errors).toEqual([]);
+    expect(d.sets).toHaveLength(1);
+    expect(d.sets[0]?.framework).toBe('diesel');
+    expect(d.sets[0]?.migrations).toHaveLength(2);
+    expect(d.sets[0]?.reportOnly).toEqual(['migrations/2024-01-02-000000_drop/up.sql']);
+  });
+
+  it('reports a single file that is no migration', () => {
+    const d = discoverTree({ 'notes/todo.txt': 'x' }, ['notes/todo.txt']);
+    expect(d.errors.map((e) => e.message)).toEqual(['not a migration of any supported framework (todo.txt)']);
+  });
+
+  it('reports binary and huge files in one line each and goes on with the others', () => {
+    const d = discoverTree({
+      'sql/1_ok.sql': 'SELECT 1;',
+      'sql/2_binary.sql': Buffer.from([0x43, 0x00, 0x01, 0x02]),
+      'sql/3_huge.sql': Buffer.alloc(6 * 1024 * 1024, 0x20),
+    });
+    expect(d.sets[0]?.migrations.map((m) => m.id)).toEqual(['1_ok']);
+    expect(d.errors.map((e) => [e.path, e.message])).toEqual([
+      ['sql/2_binary.sql', 'binary file (contains NUL bytes): skipped'],
+      ['sql/3_huge.sql', 'file is 6.0 MB, over the 5 MB limit: skipped'],
+    ]);
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseDieselFolderName } from './diesel.js';
+import { discoverTree } from './test-tree.js';
+
+describe('diesel', () => {
+  it('reads the version as Diesel does: the part before the first underscore, without dashes', () => {
+    expect(parseDieselFolderName('2019-02-26-002946_create_user')).toEqual({ version: '20190226002946', name: 'create_user' });
+    expect(parseDieselFolderName('00000000000000_diesel_initial_setup')).toEqual({
+      version: '00000000000000',
+      name: 'diesel_initial_setup',
+    });
+    expect(parseDieselFolderName('notes')).toBeNull();
+  });
+
+  it('reads a folder per migration in version order, with up.sql and down.sql', () => {
+    const d = discoverTree({
+      'migrations/2024-01-02-000000_orders/up.sql': 'CREATE TABLE orders (id int);',
+      'migrations/2024-01-02-000000_orders/down.sql': 'DROP TABLE orders;',
+      'migrations/00000000000000_diesel_initial_setup/up.sql': 'SELECT 1;',
+      'migrations/00000000000000_diesel_initial_setup/down.sql': 'SELECT 1;',
+      'migrations/20231231000000_users/up.sql': 'CREATE TABLE users (id int);',
+    });
+    expect(d.errors).toEqual([]);
+    expect(d.sets[0]?.migrations.map((m) => [m.id, m.files])).toEqual([
+      [
+        '00000000000000',
+        ['migrations/00000000000000_diesel_initial_setup/up.sql', 'migrations/00000000000000_diesel_initial_setup/down.sql'],
+      ],
+      ['20231231000000', ['migrations/20231231000000_users/up.sql']],
+      ['20240102000000', ['migrations/2024-01-02-000000_orders/up.sql', 'migrations/2024-01-02-000000_orders/down.sql']],
+    ]);
+  });
+
+  it('follows diesel.toml to another folder and reads run_in_transaction from metadata.toml', () => {
+    const d = discoverTree({
+      'diesel.toml': '[migrations_directory]\ndir = "db/diesel"\n',
+      'db/diesel/2024-01-01-000000_index/up.sql': 'CREATE INDEX CONCURRENTLY i ON t (a);',
+      'db/diesel/2024-01-01-000000_index/down.sql': 'DROP INDEX i;',
+      'db/diesel/2024-01-01-000000_index/metadata.toml': 'run_in_transaction = false\n',
+    });
+    expect(d.sets).toHaveLength(1);
+    expect(d.sets[0]?.migrations[0]).toMatchObject({
+      framework: 'diesel',
+      path: 'db/diesel/2024-01-01-000000_index/up.sql',
+      transactional: false,
+    });
+  });
+
+  it('reports a .sql file in the migrations folder that belongs to no migration', () => {
+    const d = discoverTree({ 'migrations/2024-01-01-000000_a/up.sql': 'SELECT 1;', 'migrations/seed.sql': 'SELECT 1;' });
+    expect(d.errors.map((e) => [e.path, e.message])).toEqual([
+      ['migrations/seed.sql', "not a diesel migration (its name or place does not follow diesel's layout): skipped"],
+    ]);
+  });
+});

@@ -1,0 +1,86 @@
+// Diesel: a folder per migration, `migrations/<version>_<name>/up.sql` + `down.sql` (also the
+// `00000000000000_diesel_initial_setup` one), ordered by version. `diesel.toml` may name another folder
+// (`[migrations_directory] dir`); a migration's `metadata.toml` with `run_in_transaction = false` runs it outside a transaction.
+import { join } from 'node:path';
+import type { Migration, ReadError } from '../migration.js';
+import type { DetectResult, Folder, FrameworkAdapter } from './adapter.js';
+import { folderAt, parseSqlMigration, readFolderFile, readToml, skipped, sqlSource, subFolder } from './sql-files.js';
+
+/** `2019-02-26-002946_create_user` → version 20190226002946 (Diesel drops the dashes), name create_user. */
+export function parseDieselFolderName(name: string): { version: string; name: string } | null {
+  const underscore = name.indexOf('_');
+  const raw = underscore < 0 ? name : name.slice(0, underscore);
+  const version = raw.replaceAll('-', '');
+  if (!version || ![...version].every((ch) => ch >= '0' && ch <= '9')) return null;
+  return { version, name: underscore < 0 ? '' : name.slice(underscore + 1) };
+}
+
+export const diesel: FrameworkAdapter = {
+  framework: 'diesel',
+  detect(folder: Folder) {
+    if (folder.entries.some((e) => e.isFile() && e.name === 'diesel.toml')) return fromConfig(folder);
+    return fromFolder(folder, []);
+  },
+  parse: (m) => parseSqlMigration(m),
+};
+
+function fromConfig(folder: Folder): DetectResult | null {
+  const errors: ReadError[] = [];
+  const path = join(folder.rel, 'diesel.toml');
+  const toml = readToml(folder, 'diesel.toml', errors) as { migrations_directory?: { dir?: unknown } } | null;
+  const dir = typeof toml?.migrations_directory?.dir === 'string' ? toml.migrations_directory.dir : 'migrations';
+  const migrations = folderAt(join(folder.abs, dir), join(folder.rel, dir), folder.configuredDialect);
+  const found = migrations ? fromFolder(migrations, errors) : null;
+  if (!found) {
+    errors.push(skipped(path, `no Diesel migrations in ${join(folder.rel, dir)}`));
+    return { sets: [], errors };
+  }
+  return found;
+}
+
+/** A migrations folder: each sub-folder named `<version>_<name>` holding an up.sql is a migration. */
+function fromFolder(folder: Folder, errors: ReadError[]): DetectResult | null {
+  const candidates = folder.entries
+    .filter((e) => e.isDirectory() && parseDieselFolderName(e.name))
+    .map((e) => ({
+      dir: e.name,
+      ...(parseDieselFolderName(e.name) as { version: string; name: string }),
+      folder: subFolder(folder, e.name),
+    }))
+    .filter((c) => c.folder?.entries.some((e) => e.isFile() && e.name === 'up.sql'));
+  if (!candidates.length) return null;
+  candidates.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : a.dir < b.dir ? -1 : 1));
+  const dialect = folder.configuredDialect ?? 'postgresql';
+  const migrations: Migration[] = [];
+  for (const c of candidates) {
+    const sub = c.folder as Folder;
+    const upRel = join(sub.rel, 'up.sql');
+    const up = readFolderFile(sub, 'up.sql');
+    if (!up.ok) {
+      errors.push(up.error);
+      continue;
+    }
+    const hasDown = sub.entries.some((e) => e.isFile() && e.name === 'down.sql');
+    const downRel = hasDown ? join(sub.rel, 'down.sql') : null;
+    const down = hasDown ? readFolderFile(sub, 'down.sql') : null;
+    if (down && !down.ok) errors.push(down.error);
+    migrations.push({
+      id: c.version,
+      name: c.name,
+      framework: 'diesel',
+      dialect,
+      path: upRel,
+      files: downRel ? [upRel, downRel] : [upRel],
+      up: sqlSource(upRel, up.text),
+      down: down?.ok && downRel ? sqlSource(downRel, down.text) : null,
+      transactional: runsInTransaction(sub, errors),
+    });
+  }
+  const claimed = [folder.abs, ...candidates.map((c) => (c.folder as Folder).abs)];
+  return { sets: [{ framework: 'diesel', dialect, root: folder.rel, migrations, claimed }], errors };
+}
+
+function runsInTransaction(folder: Folder, errors: ReadError[]): boolean {
+  if (!folder.entries.some((e) => e.isFile() && e.name === 'metadata.toml')) return true;
+  return readToml(folder, 'metadata.toml', errors)?.run_in_transaction !== false;
+}

@@ -1,0 +1,251 @@
+// Flyway: `V<version>__<description>.sql` (versioned), `U<version>__<description>.sql` (undo: the down),
+// `R__<description>.sql` (repeatable, applied after the versioned ones, ordered by description).
+// Locations come from flyway.conf / flyway.toml, else the folder the files are in (searched recursively,
+// as Flyway scans its locations).
+import { join } from 'node:path';
+import type { Dialect } from '../ir.js';
+import type { Migration, ReadError } from '../migration.js';
+import type { DetectResult, Folder, FrameworkAdapter } from './adapter.js';
+import { folderAt, parseSqlMigration, readFolderFile, readToml, skipped, sqlSource } from './sql-files.js';
+
+export type FlywayFile =
+  | { kind: 'versioned' | 'undo'; version: bigint[]; versionText: string; description: string }
+  | { kind: 'repeatable'; description: string };
+
+/** `V1_2__add_users.sql` → versioned, version [1, 2] (an underscore in the version is a dot). */
+export function parseFlywayName(file: string): FlywayFile | null {
+  if (!file.endsWith('.sql')) return null;
+  const stem = file.slice(0, -'.sql'.length);
+  const separator = stem.indexOf('__');
+  if (separator < 1) return null;
+  const prefix = stem[0];
+  const versionText = stem.slice(1, separator).replaceAll('_', '.');
+  const description = stem.slice(separator + 2);
+  if (prefix === 'R' && separator === 1) return { kind: 'repeatable', description };
+  if (prefix !== 'V' && prefix !== 'U') return null;
+  const parts = versionText.split('.');
+  if (!parts.every((p) => p !== '' && [...p].every((ch) => ch >= '0' && ch <= '9'))) return null;
+  return { kind: prefix === 'V' ? 'versioned' : 'undo', version: parts.map(BigInt), versionText, description };
+}
+
+/** Flyway's order: numeric part by part, missing parts are zero (1.10 after 1.9; 1 equals 1.0). */
+export function compareVersions(a: readonly bigint[], b: readonly bigint[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0n;
+    const y = b[i] ?? 0n;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Flyway's SQL callbacks live beside the migrations: not migrations, not analyzed. */
+const CALLBACK =
+  /^(before|after)(Migrate|EachMigrate|EachMigrateStatement|Undo|EachUndo|Clean|Info|Validate|Baseline|Repair|Connect|Statement)(Error|Applied)?(__.*)?\.sql$/;
+
+interface FlywayConfig {
+  path: string;
+  locations: string[];
+  dialect?: Dialect;
+}
+
+const DEFAULT_LOCATIONS = ['db/migration', 'src/main/resources/db/migration'];
+
+export const flyway: FrameworkAdapter = {
+  framework: 'flyway',
+  detect(folder: Folder) {
+    const configFile = folder.entries.find((e) => e.isFile() && (e.name === 'flyway.conf' || e.name === 'flyway.toml'));
+    if (configFile) return fromConfig(folder, configFile.name);
+    const isDefaultLocation = DEFAULT_LOCATIONS.some((l) => folder.rel === l || folder.rel.endsWith(`/${l}`));
+    const errors: ReadError[] = [];
+    const files = collect(folder, isDefaultLocation, errors);
+    if (!files.some((f) => f.parsed.kind !== 'undo')) return null;
+    return build(files, folder.rel, folder.configuredDialect ?? 'postgresql', errors);
+  },
+  parse: (m) => parseSqlMigration(m),
+};
+
+function fromConfig(folder: Folder, name: string): DetectResult | null {
+  const errors: ReadError[] = [];
+  const config = readConfig(folder, name, errors);
+  const files: Located[] = [];
+  const claimed: string[] = [];
+  for (const location of config.locations) {
+    const sub = folderAt(join(folder.abs, location), join(folder.rel, location), folder.configuredDialect);
+    if (!sub) continue;
+    const found = collect(sub, true, errors);
+    files.push(...found);
+    claimed.push(...found.map((f) => f.folder.abs), sub.abs);
+  }
+  if (!files.length) {
+    errors.push(skipped(config.path, `no Flyway migrations in ${config.locations.join(', ')}`));
+    return { sets: [], errors };
+  }
+  const result = build(files, folder.rel, config.dialect ?? folder.configuredDialect ?? 'postgresql', errors);
+  for (const set of result.sets) set.claimed = [...new Set(claimed)];
+  return result;
+}
+
+/** Reads `flyway.locations` and `flyway.url` (properties) or `[flyway] locations` and the environment's `url` (TOML). */
+function readConfig(folder: Folder, name: string, errors: ReadError[]): FlywayConfig {
+  const path = join(folder.rel, name);
+  const config: FlywayConfig = { path, locations: DEFAULT_LOCATIONS };
+  let locations: string[] | undefined;
+  let url: string | undefined;
+  if (name.endsWith('.toml')) {
+    const toml = readToml(folder, name, errors) as {
+      flyway?: { locations?: unknown; environment?: unknown; url?: unknown };
+      environments?: unknown;
+    };
+    const envs = (toml?.environments ?? {}) as Record<string, { url?: unknown }>;
+    const envName = typeof toml?.flyway?.environment === 'string' ? toml.flyway.environment : 'default';
+    const env = envs[envName] ?? Object.values(envs)[0];
+    if (Array.isArray(toml?.flyway?.locations)) locations = toml.flyway.locations.filter((l): l is string => typeof l === 'string');
+    url = typeof env?.url === 'string' ? env.url : typeof toml?.flyway?.url === 'string' ? toml.flyway.url : undefined;
+  } else {
+    const read = readFolderFile(folder, name);
+    if (!read.ok) {
+      errors.push(read.error);
+      return config;
+    }
+    const props = parseProperties(read.text);
+    locations = props.get('flyway.locations')?.split(',');
+    url = props.get('flyway.url');
+  }
+  if (locations?.length) {
+    config.locations = locations.map((l) => l.trim()).flatMap((l) => locationPath(l, path, errors));
+  }
+  if (url) config.dialect = dialectOfUrl(url);
+  return config;
+}
+
+/** `filesystem:sql` → sql; `classpath:db/migration` → src/main/resources/db/migration (Maven/Gradle layout). */
+function locationPath(location: string, path: string, errors: ReadError[]): string[] {
+  if (location.startsWith('filesystem:')) return [location.slice('filesystem:'.length)];
+  if (location.startsWith('classpath:')) return [join('src/main/resources', location.slice('classpath:'.length))];
+  if (!location.includes(':')) return [join('src/main/resources', location)];
+  errors.push(skipped(path, `Flyway location ${location} is not a folder twoway can read: skipped`));
+  return [];
+}
+
+/** Java properties: `key=value` or `key: value`, `#`/`!` comments, a trailing backslash continues the line. */
+export function parseProperties(text: string): Map<string, string> {
+  const props = new Map<string, string>();
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    let line = (lines[i] ?? '').trim();
+    while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + (lines[++i] ?? '').trim();
+    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
+    const sep = line.search(/[=:]/);
+    if (sep < 0) continue;
+    props.set(line.slice(0, sep).trim(), line.slice(sep + 1).trim());
+  }
+  return props;
+}
+
+export function dialectOfUrl(url: string): Dialect | undefined {
+  const scheme = url
+    .replace(/^jdbc:/, '')
+    .split(':')[0]
+    ?.toLowerCase();
+  if (scheme === 'postgresql' || scheme === 'postgres' || scheme === 'cockroachdb' || scheme === 'redshift') return 'postgresql';
+  if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
+  if (scheme === 'sqlite') return 'sqlite';
+  return undefined;
+}
+
+interface Located {
+  folder: Folder;
+  file: string;
+  parsed: FlywayFile;
+}
+
+/** The Flyway files of a folder, and of its sub-folders when `recursive`; other `.sql` files are reported by discovery. */
+function collect(folder: Folder, recursive: boolean, errors: ReadError[]): Located[] {
+  const out: Located[] = [];
+  for (const e of folder.entries) {
+    if (e.isFile()) {
+      const parsed = parseFlywayName(e.name);
+      if (parsed) out.push({ folder, file: e.name, parsed });
+      else if (CALLBACK.test(e.name))
+        errors.push(skipped(join(folder.rel, e.name), 'Flyway callback script, not a migration: not analyzed'));
+    } else if (recursive && e.isDirectory() && !e.name.startsWith('.')) {
+      const sub = folderAt(join(folder.abs, e.name), join(folder.rel, e.name), folder.configuredDialect);
+      if (sub) out.push(...collect(sub, true, errors));
+    }
+  }
+  return out;
+}
+
+function build(files: Located[], root: string, dialect: Dialect, errors: ReadError[]): DetectResult {
+  const rel = (f: Located) => join(f.folder.rel, f.file);
+  const hasUndo = files.some((f) => f.parsed.kind === 'undo');
+  const versioned = files.filter((f) => f.parsed.kind === 'versioned');
+  const undos = files.filter((f) => f.parsed.kind === 'undo');
+  const version = (f: Located) => (f.parsed.kind === 'repeatable' ? [] : f.parsed.version);
+  versioned.sort((a, b) => compareVersions(version(a), version(b)));
+  const repeatables = files
+    .filter((f) => f.parsed.kind === 'repeatable')
+    .sort((a, b) => (a.parsed.description < b.parsed.description ? -1 : a.parsed.description > b.parsed.description ? 1 : 0));
+  const migrations: Migration[] = [];
+  const usedUndos = new Set<Located>();
+  for (const [i, f] of versioned.entries()) {
+    const previous = versioned[i - 1];
+    if (previous && compareVersions(version(previous), version(f)) === 0) {
+      errors.push(
+        skipped(
+          rel(f),
+          `Flyway found more than one migration with version ${f.parsed.kind !== 'repeatable' ? f.parsed.versionText : ''} (also ${rel(previous)}): skipped`,
+        ),
+      );
+      continue;
+    }
+    const undo = undos.find((u) => compareVersions(version(u), version(f)) === 0);
+    if (undo) usedUndos.add(undo);
+    const m = migration(f, undo ?? null, errors);
+    if (m) migrations.push(m);
+  }
+  for (const f of repeatables) {
+    const m = migration(f, null, errors);
+    if (m) migrations.push(m);
+  }
+  for (const u of undos)
+    if (!usedUndos.has(u)) errors.push(skipped(rel(u), 'Flyway undo script without a versioned migration of the same version: skipped'));
+  for (const m of migrations) m.downsUnsupported = !hasUndo;
+  const claimed = [...new Set(files.map((f) => f.folder.abs))];
+  return { sets: migrations.length ? [{ framework: 'flyway', dialect, root, migrations, claimed }] : [], errors };
+
+  function migration(f: Located, undo: Located | null, errs: ReadError[]): Migration | null {
+    const upRel = rel(f);
+    const up = readFolderFile(f.folder, f.file);
+    if (!up.ok) {
+      errs.push(up.error);
+      return null;
+    }
+    const downRel = undo ? rel(undo) : null;
+    const down = undo ? readFolderFile(undo.folder, undo.file) : null;
+    if (down && !down.ok) errs.push(down.error);
+    return {
+      id: f.file.slice(0, -'.sql'.length),
+      name: f.parsed.description,
+      framework: 'flyway',
+      dialect,
+      path: upRel,
+      files: downRel ? [upRel, downRel] : [upRel],
+      up: sqlSource(upRel, up.text),
+      down: down?.ok && downRel ? sqlSource(downRel, down.text) : null,
+      transactional: executesInTransaction(f.folder, f.file, errs),
+    };
+  }
+}
+
+/** A per-script `V1__x.sql.conf` with `executeInTransaction=false` runs the script outside a transaction. */
+function executesInTransaction(folder: Folder, file: string, errors: ReadError[]): boolean {
+  const confName = `${file}.conf`;
+  if (!folder.entries.some((e) => e.name === confName)) return true;
+  const read = readFolderFile(folder, confName);
+  if (!read.ok) {
+    errors.push(read.error);
+    return true;
+  }
+  return parseProperties(read.text).get('executeInTransaction')?.toLowerCase() !== 'false';
+}

@@ -1,0 +1,76 @@
+// Prisma Migrate: `prisma/migrations/<timestamp>_<name>/migration.sql`, applied in folder-name order, and
+// `migration_lock.toml` whose `provider` names the database. Prisma writes no down migrations.
+import { join } from 'node:path';
+import type { Dialect } from '../ir.js';
+import type { Migration, ReadError } from '../migration.js';
+import type { Folder, FrameworkAdapter } from './adapter.js';
+import { parseSqlMigration, readFolderFile, readToml, skipped, sqlSource, subFolder } from './sql-files.js';
+
+const PROVIDERS: Record<string, Dialect> = {
+  postgresql: 'postgresql',
+  postgres: 'postgresql',
+  cockroachdb: 'postgresql',
+  mysql: 'mysql',
+  sqlite: 'sqlite',
+};
+
+export const prisma: FrameworkAdapter = {
+  framework: 'prisma',
+  detect(folder: Folder) {
+    const hasLock = folder.entries.some((e) => e.isFile() && e.name === 'migration_lock.toml');
+    const subFolders = folder.entries.filter((e) => e.isDirectory()).map((e) => subFolder(folder, e.name));
+    const migrationFolders = subFolders.filter((f): f is Folder =>
+      Boolean(f?.entries.some((e) => e.isFile() && e.name === 'migration.sql')),
+    );
+    if (!hasLock && !migrationFolders.length) return null;
+    const errors: ReadError[] = [];
+    const dialect = (hasLock ? lockedDialect(folder, errors) : undefined) ?? folder.configuredDialect ?? 'postgresql';
+    const migrations: Migration[] = [];
+    for (const sub of migrationFolders) {
+      const path = join(sub.rel, 'migration.sql');
+      const read = readFolderFile(sub, 'migration.sql');
+      if (!read.ok) {
+        errors.push(read.error);
+        continue;
+      }
+      const dir = sub.rel.split('/').at(-1) ?? sub.rel;
+      const underscore = dir.indexOf('_');
+      migrations.push({
+        id: dir,
+        name: underscore < 0 ? dir : dir.slice(underscore + 1),
+        framework: 'prisma',
+        dialect,
+        path,
+        files: [path],
+        up: sqlSource(path, read.text),
+        down: null,
+        // Prisma runs each migration file in a transaction on PostgreSQL and SQLite (MySQL cannot roll back DDL).
+        transactional: dialect !== 'mysql',
+        downsUnsupported: true,
+      });
+    }
+    for (const f of subFolders) {
+      if (f && !migrationFolders.includes(f) && f.entries.some((e) => e.name.endsWith('.sql')))
+        errors.push(skipped(f.rel, 'Prisma migration folder without a migration.sql: skipped'));
+    }
+    const claimed = [folder.abs, ...migrationFolders.map((f) => f.abs)];
+    return { sets: migrations.length ? [{ framework: 'prisma', dialect, root: folder.rel, migrations, claimed }] : [], errors };
+  },
+  parse: (m) => parseSqlMigration(m),
+};
+
+/** `provider = "postgresql"` in migration_lock.toml. */
+function lockedDialect(folder: Folder, errors: ReadError[]): Dialect | undefined {
+  const toml = readToml(folder, 'migration_lock.toml', errors);
+  const provider = typeof toml?.provider === 'string' ? toml.provider : undefined;
+  if (!provider) return undefined;
+  const dialect = PROVIDERS[provider];
+  if (!dialect)
+    errors.push(
+      skipped(
+        join(folder.rel, 'migration_lock.toml'),
+        `Prisma provider "${provider}" is not a dialect twoway reads (postgresql, mysql, sqlite)`,
+      ),
+    );
+  return dialect;
+}
