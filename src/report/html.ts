@@ -190,6 +190,7 @@ h2{font-size:15px;margin:0 0 8px}
 pre{margin:4px 0;padding:8px;background:#f6f8fa;border-radius:6px;overflow:auto;font:12px/1.4 ui-monospace,SFMono-Regular,monospace}
 .fix{border-left:3px solid var(--two);padding-left:8px}
 .fix span{font-weight:600;color:var(--two);font-size:12px}
+.fix pre{white-space:pre-wrap}
 .errors{background:#fff;border:1px solid var(--one);border-radius:8px;padding:10px 16px}
 .empty{color:var(--muted)}
 footer{color:var(--muted);font-size:12px}
