@@ -38,12 +38,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
 
-  addCheckOptions(program.command('check'))
-    .description('lint migrations: phase, both rollback answers, locks, and the safe alternative')
-    .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
-    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(FORMATS)).default('human'))
-    .option('-o, --output <file>', 'write the report to this file instead of standard output')
-    .option('--since <git-ref>', 'report only migrations added or changed since this ref (the whole history is still replayed)')
+  addCheckOptions(
+    program
+      .command('check')
+      .description('lint migrations: phase, both rollback answers, locks, and the safe alternative')
+      .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
+      .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(FORMATS)).default('human'))
+      .option('-o, --output <file>', 'write the report to this file instead of standard output'),
+  )
     .option('--verbose', 'also show suppressed findings')
     .action(async (paths: string[], opts) => {
       const run = await runCheck(paths, opts, io);
@@ -56,17 +58,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       code = run.exitCode;
     });
 
-  addCheckOptions(program.command('report'))
-    .description('write one self-contained HTML page for reviewers: the migration timeline, filters, every finding with its fix')
-    .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
-    .option('-o, --output <file>', 'where to write the page', 'twoway-report.html')
-    .option('--since <git-ref>', 'report only migrations added or changed since this ref (the whole history is still replayed)')
-    .action(async (paths: string[], opts) => {
-      const run = await runCheck(paths, opts, io);
-      writeReport(formatHtml(run.result, { since: opts.since }), opts.output, io);
-      io.err(`twoway: wrote ${opts.output} (${run.result.sets.reduce((n, s) => n + s.reports.length, 0)} migrations)\n`);
-      code = run.exitCode;
-    });
+  addCheckOptions(
+    program
+      .command('report')
+      .description('write one self-contained HTML page for reviewers: the migration timeline, filters, every finding with its fix')
+      .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
+      .option('-o, --output <file>', 'where to write the page', 'twoway-report.html'),
+  ).action(async (paths: string[], opts) => {
+    const run = await runCheck(paths, opts, io);
+    writeReport(formatHtml(run.result, { since: opts.since }), opts.output, io);
+    io.err(`twoway: wrote ${opts.output} (${run.result.sets.reduce((n, s) => n + s.reports.length, 0)} migrations)\n`);
+    code = run.exitCode;
+  });
 
   program
     .command('init')
@@ -121,7 +124,7 @@ const FORMATS = {
   html: (result: CheckResult, o: { since?: string }) => formatHtml(result, o),
 };
 
-/** The flags `check` and `report` share: what to analyze and how strictly. */
+/** The flags `check` and `report` share: what to analyze, how strictly, and what to report. */
 function addCheckOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'config file (default: twoway.config.json / .yaml / package.json#twoway, from here upwards)')
@@ -129,7 +132,8 @@ function addCheckOptions(command: Command): Command {
     .option('--server-version <major>', 'target server major version (e.g. 16)', parseVersion)
     .addOption(
       new Option('--fail-on <severity>', 'lowest severity that fails the run (default: error)').choices(['error', 'warning', 'info']),
-    );
+    )
+    .option('--since <git-ref>', 'report only migrations added or changed since this ref (the whole history is still replayed)');
 }
 
 interface CheckFlags {

@@ -97,7 +97,9 @@ describe('a config with a mistake is an error naming the file, the line and the 
   });
 
   it('broken syntax', () => {
-    expect(errorOf(() => loadConfig(project({ 'twoway.config.json': '{"dialect": }' })))).toMatch(/^twoway\.config\.json: not valid JSON/);
+    expect(errorOf(() => loadConfig(project({ 'twoway.config.json': '{\n  "dialect": "mysql"\n  "failOn": "error"\n}\n' })))).toMatch(
+      /^twoway\.config\.json:3: not valid JSON/,
+    );
     expect(errorOf(() => loadConfig(project({ 'twoway.config.yaml': 'rules:\n  a: [\n' })))).toMatch(
       /^twoway\.config\.yaml:\d+: not valid YAML/,
     );

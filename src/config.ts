@@ -96,7 +96,9 @@ export function parseConfig(text: string, file: string, cwd: string): Config {
     try {
       value = JSON.parse(text);
     } catch (e) {
-      throw new ConfigError(`${shown}: not valid JSON: ${(e as Error).message}`);
+      // JSON.parse names no line; the YAML parser usually can.
+      const at = doc.errors[0] ? `:${lines.linePos(doc.errors[0].pos[0]).line}` : '';
+      throw new ConfigError(`${shown}${at}: not valid JSON: ${(e as Error).message}`);
     }
   } else {
     const [syntax] = doc.errors;

@@ -1,5 +1,6 @@
 // `twoway init`: a commented starter config for the migrations discovery finds here.
 import type { MigrationSet } from './frameworks/adapter.js';
+import { docsUrl } from './meta.js';
 import { allRules } from './rules/index.js';
 
 export function starterConfig(sets: readonly MigrationSet[]): string {
@@ -7,7 +8,7 @@ export function starterConfig(sets: readonly MigrationSet[]): string {
   const dialects = [...new Set(sets.map((s) => s.dialect))];
   const roots = [...new Set(sets.map((s) => s.root.split('\\').join('/')))];
   const examples = sets.flatMap((s) => (s.migrations[0] ? [yamlString(s.migrations[0].path.split('\\').join('/'))] : []));
-  const lines = ['# twoway config: https://github.com/twoway-dev/twoway/blob/main/docs/ci.md', '#'];
+  const lines = [`# twoway config: ${docsUrl('docs/ci.md#configuration')}`, '#'];
   lines.push(
     frameworks.length
       ? `# Found: ${sets.map((s) => `${s.framework} (${s.dialect}) in ${s.root}, ${s.migrations.length} migration${s.migrations.length === 1 ? '' : 's'}`).join('; ')}.`

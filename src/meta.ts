@@ -8,7 +8,12 @@ const repositoryUrl = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/,
 
 export const TOOL = { name: 'twoway', version: pkg.version, informationUri: pkg.homepage } as const;
 
+/** A file of the repository's docs, e.g. `docs/ci.md`. */
+export function docsUrl(path: string): string {
+  return `${repositoryUrl}/blob/main/${path}`;
+}
+
 /** The rule's docs page (docs/rules/<id>.md, generated from the rule's metadata). */
 export function ruleDocsUrl(ruleId: string): string {
-  return `${repositoryUrl}/blob/main/docs/rules/${ruleId}.md`;
+  return docsUrl(`docs/rules/${ruleId}.md`);
 }

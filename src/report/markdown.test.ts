@@ -38,3 +38,23 @@ describe('Markdown pull-request comment', () => {
     expect(formatMarkdown(result, { since: 'main' }).split('\n')[1]).toBe('### twoway: no migration added or changed since `main`');
   });
 });
+
+describe('Markdown comment on a long history', () => {
+  it('stays under GitHub’s comment limit: quiet two-way doors are left out of the table, and it says so', async () => {
+    const files: Record<string, string> = {
+      'db/0001_create.up.sql': 'CREATE TABLE t (id bigint PRIMARY KEY, a text, b text);\n',
+      'db/0001_create.down.sql': 'DROP TABLE t;\n',
+    };
+    for (let i = 2; i < 700; i++) {
+      const id = String(i).padStart(4, '0');
+      files[`db/${id}_add_c${i}.up.sql`] = `ALTER TABLE t ADD COLUMN c${i} text;\n`;
+      files[`db/${id}_add_c${i}.down.sql`] = `ALTER TABLE t DROP COLUMN c${i};\n`;
+    }
+    files['db/0700_drop_a.up.sql'] = 'ALTER TABLE t DROP COLUMN a;\n';
+    const result = await check([], { cwd: tempProject(files) });
+    const md = formatMarkdown(result);
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toContain('| 🔴 | `db/0700_drop_a.up.sql` | one-way door |');
+    expect(md).toContain('_699 two-way doors without findings not listed._');
+  });
+});

@@ -38,17 +38,7 @@ export function formatMarkdown(result: CheckResult, options: MarkdownOptions = {
   ];
   head.push(counts.join(' · '), '');
 
-  if (reports.length) {
-    head.push('| | migration | door | phase | code rollback | db rollback | findings |', '|---|---|---|---|---|---|---|');
-    for (const r of reports) {
-      const door = doorOf(r);
-      const m = r.parsed.migration;
-      head.push(
-        `| ${DOOR_ICON[door]} | \`${cell(m.path)}\` | ${DOOR_LABEL[door]} | ${r.phase} | ${r.codeRollback} | ${r.dbRollback} | ${cell(findingCounts(r.findings))} |`,
-      );
-    }
-    head.push('');
-  }
+  if (reports.length) head.push(...table(reports), '');
   if (result.errors.length) {
     head.push('**Unreadable input**', '');
     for (const e of result.errors) head.push(`- \`${e.path}${e.line ? `:${e.line}:${e.column}` : ''}\`: ${escapeHtml(e.message)}`);
@@ -66,6 +56,33 @@ export function formatMarkdown(result: CheckResult, options: MarkdownOptions = {
     text += `\n${section}`;
   }
   return `${text.trimEnd()}\n`;
+}
+
+/** One row per migration; on a whole history (no --since) only the ones worth a look, within the size limit. */
+function table(reports: readonly MigrationReport[]): string[] {
+  const row = (r: MigrationReport) => {
+    const door = doorOf(r);
+    const m = r.parsed.migration;
+    return `| ${DOOR_ICON[door]} | \`${cell(m.path)}\` | ${DOOR_LABEL[door]} | ${r.phase} | ${r.codeRollback} | ${r.dbRollback} | ${cell(findingCounts(r.findings))} |`;
+  };
+  const out = ['| | migration | door | phase | code rollback | db rollback | findings |', '|---|---|---|---|---|---|---|'];
+  let rows = reports.map(row);
+  const notes: string[] = [];
+  if (rows.join('\n').length > MAX_LENGTH / 2) {
+    const quiet = reports.filter((r) => doorOf(r) === 'two-way' && !r.findings.length);
+    rows = reports.filter((r) => !quiet.includes(r)).map(row);
+    notes.push(`_${plural(quiet.length, 'two-way door')} without findings not listed._`);
+  }
+  let length = 0;
+  const kept = rows.findIndex((r) => {
+    length += r.length + 1;
+    return length > MAX_LENGTH / 2;
+  });
+  if (kept >= 0) {
+    notes.push(`_${plural(rows.length - kept, 'more migration')} not listed: see the job log._`);
+    rows = rows.slice(0, kept);
+  }
+  return [...out, ...rows, ...(notes.length ? ['', ...notes] : [])];
 }
 
 function details(r: MigrationReport): string {
