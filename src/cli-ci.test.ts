@@ -91,6 +91,12 @@ describe('config', () => {
     expect(err).toMatch(/^twoway: twoway\.config\.json:3: unknown key "ignored"/);
   });
 
+  it('the config’s dialect applies, and --dialect overrides it', async () => {
+    const dir = exampleProject({ 'twoway.config.yaml': 'dialect: sqlite\n' });
+    expect(json((await run(['check', '--format', 'json'], dir)).out).migrations[0]?.dialect).toBe('sqlite');
+    expect(json((await run(['check', '--format', 'json', '--dialect', 'postgresql'], dir)).out).migrations[0]?.dialect).toBe('postgresql');
+  });
+
   it('--config names the file to use', async () => {
     const dir = exampleProject({ 'ci/strict.yaml': 'rules:\n  drop-column: info\n' });
     expect((await run(['check'], dir)).code).toBe(1);

@@ -15,6 +15,7 @@ import { formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
 import { formatMarkdown } from './report/markdown.js';
 import { formatSarif } from './report/sarif.js';
+import { plural, totalsOf } from './report/summary.js';
 import { formatExplain } from './rules/explain.js';
 import { allRules, ruleById } from './rules/index.js';
 
@@ -67,7 +68,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   ).action(async (paths: string[], opts) => {
     const run = await runCheck(paths, opts, io);
     writeReport(formatHtml(run.result, { since: opts.since }), opts.output, io);
-    io.err(`twoway: wrote ${opts.output} (${run.result.sets.reduce((n, s) => n + s.reports.length, 0)} migrations)\n`);
+    io.err(`twoway: wrote ${opts.output} (${plural(totalsOf(run.result).migrations, 'migration')})\n`);
     code = run.exitCode;
   });
 
