@@ -38,14 +38,14 @@ export function formatHtml(result: CheckResult, options: HtmlOptions = {}): stri
 <header>
 <h1>${esc(title)}</h1>
 <div class="counters">
-${counter('migrations', t.migrations, 'migrations')}
-${counter('one-way', t.oneWayDoors, `one-way doors${t.declaredContracts ? ` (${t.declaredContracts} declared)` : ''}`, t.oneWayDoors - t.declaredContracts ? 'bad' : 'good')}
-${counter('error', t.findings.error, 'errors', t.findings.error ? 'bad' : '')}
-${counter('warning', t.findings.warning, 'warnings', t.findings.warning ? 'warn' : '')}
+${counter('migrations', t.migrations, noun(t.migrations, 'migration'))}
+${counter('one-way', t.oneWayDoors, `${noun(t.oneWayDoors, 'one-way door')}${t.declaredContracts ? ` (${t.declaredContracts} declared)` : ''}`, t.oneWayDoors - t.declaredContracts ? 'bad' : 'good')}
+${counter('error', t.findings.error, noun(t.findings.error, 'error'), t.findings.error ? 'bad' : '')}
+${counter('warning', t.findings.warning, noun(t.findings.warning, 'warning'), t.findings.warning ? 'warn' : '')}
 ${counter('info', t.findings.info, 'info')}
 ${counter('no-down', t.withoutDown, 'without a down')}
 ${counter('suppressed', t.suppressed, 'suppressed')}
-${counter('unreadable', t.unreadable, 'unreadable inputs', t.unreadable ? 'bad' : '')}
+${counter('unreadable', t.unreadable, noun(t.unreadable, 'unreadable input'), t.unreadable ? 'bad' : '')}
 </div>
 </header>
 <nav class="filters" aria-label="filters">
@@ -90,6 +90,10 @@ ${result.errors.length ? errorsSection(result) : ''}
 </body>
 </html>
 `;
+}
+
+function noun(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
 }
 
 function activeFindings(r: MigrationReport): Finding[] {
