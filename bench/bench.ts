@@ -28,7 +28,9 @@ const twowaySeconds = (performance.now() - started) / 1000;
 const migrations = result.sets.reduce((n, s) => n + s.reports.length, 0);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
-const squawkBin = join(repoRoot, 'node_modules/.bin/squawk');
+// squawk-cli's launcher package lists every platform's binary, which this registry mirror lacks, so the
+// linux-x64 binary package is the devDependency.
+const squawkBin = join(repoRoot, 'node_modules/@squawk-cli/linux-x64/bin/squawk');
 let squawkSeconds: number | null = null;
 if (existsSync(squawkBin)) {
   const t = performance.now();

@@ -1,10 +1,21 @@
 // The command line: parse flags, call the library, print, return the exit code. Nothing else.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { check } from './check.js';
+import { type CheckResult, check } from './check.js';
+import { type Config, ConfigError, findConfigFile, loadConfig } from './config.js';
+import { discover } from './discover/index.js';
 import { SEVERITY_RANK, type Severity } from './findings.js';
+import { changedSince, GitError } from './git.js';
+import { starterConfig } from './init.js';
+import type { Dialect } from './ir.js';
+import { formatGithub } from './report/github.js';
+import { formatHtml } from './report/html.js';
 import { formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
+import { formatMarkdown } from './report/markdown.js';
+import { formatSarif } from './report/sarif.js';
+import { plural, totalsOf } from './report/summary.js';
 import { formatExplain } from './rules/explain.js';
 import { allRules, ruleById } from './rules/index.js';
 
@@ -12,10 +23,15 @@ export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
 
-export async function main(
-  argv: string[],
-  io: { out: (s: string) => void; err: (s: string) => void; colour?: boolean } = defaultIo(),
-): Promise<number> {
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  colour?: boolean;
+  /** The working directory: paths, config lookup, git and reports are relative to it (default: the process's). */
+  cwd?: string;
+}
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   let code: number = EXIT.clean;
   const program = new Command('twoway')
     .description('Tells whether each database migration is a two-way door: safe to roll back the code, the database, or both.')
@@ -23,30 +39,51 @@ export async function main(
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
 
-  program
-    .command('check')
-    .description('lint migrations: phase, both rollback answers, locks, and the safe alternative')
-    .argument('[paths...]', 'repos, folders or migration files (default: the current directory)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
-    .addOption(new Option('--dialect <dialect>', 'SQL dialect when the framework does not say').choices(['postgresql', 'mysql', 'sqlite']))
-    .option('--server-version <major>', 'target server major version (e.g. 16)', parseVersion)
-    .addOption(
-      new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(['error', 'warning', 'info']).default('error'),
-    )
+  addCheckOptions(
+    program
+      .command('check')
+      .description('lint migrations: phase, both rollback answers, locks, and the safe alternative')
+      .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
+      .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(FORMATS)).default('human'))
+      .option('-o, --output <file>', 'write the report to this file instead of standard output'),
+  )
     .option('--verbose', 'also show suppressed findings')
     .action(async (paths: string[], opts) => {
-      for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
-      const result = await check(paths, { dialect: opts.dialect, serverVersion: opts.serverVersion });
-      if (result.sets.length === 0) {
-        for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
-        throw new UsageError(`no migrations found in ${paths.length ? paths.join(', ') : 'the current directory'}`);
-      }
-      io.out(opts.format === 'json' ? formatJson(result) : formatHuman(result, { color: io.colour ?? false, verbose: opts.verbose }));
-      const failOn = SEVERITY_RANK[opts.failOn as Severity];
-      const failing = result.sets.some((s) =>
-        s.reports.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= failOn)),
-      );
-      code = failing || result.errors.length ? EXIT.findings : EXIT.clean;
+      const run = await runCheck(paths, opts, io);
+      const text = FORMATS[opts.format as Format](run.result, {
+        color: !opts.output && (io.colour ?? false),
+        verbose: opts.verbose,
+        since: opts.since,
+      });
+      writeReport(text, opts.output, io);
+      code = run.exitCode;
+    });
+
+  addCheckOptions(
+    program
+      .command('report')
+      .description('write one self-contained HTML page for reviewers: the migration timeline, filters, every finding with its fix')
+      .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
+      .option('-o, --output <file>', 'where to write the page', 'twoway-report.html'),
+  ).action(async (paths: string[], opts) => {
+    const run = await runCheck(paths, opts, io);
+    writeReport(formatHtml(run.result, { since: opts.since }), opts.output, io);
+    io.err(`twoway: wrote ${opts.output} (${plural(totalsOf(run.result).migrations, 'migration')})\n`);
+    code = run.exitCode;
+  });
+
+  program
+    .command('init')
+    .description('write a commented starter twoway.config.yaml for the migrations found here')
+    .option('--force', 'overwrite an existing twoway.config.yaml')
+    .action(async (opts) => {
+      const cwd = io.cwd ?? process.cwd();
+      const target = resolve(cwd, 'twoway.config.yaml');
+      if (existsSync(target) && !opts.force) throw new UsageError('twoway.config.yaml already exists (--force overwrites it)');
+      const existing = findConfigFile(cwd);
+      if (existing && existing !== target && !opts.force) throw new UsageError(`a config already applies here: ${relative(cwd, existing)}`);
+      writeFileSync(target, starterConfig(discover([], { cwd }).sets));
+      io.out(`wrote twoway.config.yaml\n`);
     });
 
   program
@@ -75,6 +112,89 @@ export async function main(
     return EXIT.usage;
   }
   return code;
+}
+
+type Format = keyof typeof FORMATS;
+
+const FORMATS = {
+  human: (result: CheckResult, o: { color: boolean; verbose?: boolean }) => formatHuman(result, o),
+  json: (result: CheckResult) => formatJson(result),
+  sarif: (result: CheckResult) => formatSarif(result),
+  github: (result: CheckResult) => formatGithub(result),
+  markdown: (result: CheckResult, o: { since?: string }) => formatMarkdown(result, o),
+  html: (result: CheckResult, o: { since?: string }) => formatHtml(result, o),
+};
+
+/** The flags `check` and `report` share: what to analyze, how strictly, and what to report. */
+function addCheckOptions(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'config file (default: twoway.config.json / .yaml / package.json#twoway, from here upwards)')
+    .addOption(new Option('--dialect <dialect>', 'SQL dialect when the framework does not say').choices(['postgresql', 'mysql', 'sqlite']))
+    .option('--server-version <major>', 'target server major version (e.g. 16)', parseVersion)
+    .addOption(
+      new Option('--fail-on <severity>', 'lowest severity that fails the run (default: error)').choices(['error', 'warning', 'info']),
+    )
+    .option('--since <git-ref>', 'report only migrations added or changed since this ref (the whole history is still replayed)');
+}
+
+interface CheckFlags {
+  config?: string;
+  dialect?: Dialect;
+  serverVersion?: number;
+  failOn?: Severity;
+  since?: string;
+}
+
+/** Config, then flags over it; runs `check`; the exit code the findings deserve. */
+async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ result: CheckResult; exitCode: number }> {
+  const cwd = io.cwd ?? process.cwd();
+  let config: Config | null;
+  try {
+    config = loadConfig(cwd, flags.config);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (!paths.length && config?.paths) paths = config.paths;
+  for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+  let onlyFiles: Set<string> | undefined;
+  if (flags.since !== undefined) {
+    try {
+      onlyFiles = changedSince(flags.since, cwd);
+    } catch (e) {
+      if (e instanceof GitError) throw new UsageError(`--since ${flags.since}: ${e.message}`);
+      throw e;
+    }
+  }
+  const result = await check(paths, {
+    cwd,
+    dialect: flags.dialect ?? config?.dialect,
+    serverVersion: flags.serverVersion ?? config?.serverVersion,
+    rules: config?.rules,
+    isIgnored: config?.isIgnored,
+    onlyFiles,
+  });
+  if (result.sets.length === 0) {
+    for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
+    throw new UsageError(`no migrations found in ${paths.length ? paths.join(', ') : 'the current directory'}`);
+  }
+  const failOn = SEVERITY_RANK[flags.failOn ?? config?.failOn ?? 'error'];
+  const failing = result.sets.some((s) =>
+    s.reports.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= failOn)),
+  );
+  return { result, exitCode: failing || result.errors.length ? EXIT.findings : EXIT.clean };
+}
+
+function writeReport(text: string, output: string | undefined, io: Io): void {
+  if (!output) {
+    io.out(text);
+    return;
+  }
+  try {
+    writeFileSync(resolve(io.cwd ?? process.cwd(), output), text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code}`);
+  }
 }
 
 function parseVersion(value: string): number {

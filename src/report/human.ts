@@ -1,11 +1,11 @@
 // Human output: a compiler-style diagnostic per finding (file:line:col, code frame, help), a verdict
 // line per migration and a summary. Colour only when the caller says so (a TTY without NO_COLOR).
-import { codeFrameColumns } from '@babel/code-frame';
 import pc from 'picocolors';
 import type { MigrationReport } from '../analyze.js';
 import type { CheckResult } from '../check.js';
 import type { Finding } from '../findings.js';
 import type { SourceText } from '../migration.js';
+import { codeFrame, sourceOf } from './source.js';
 
 export interface HumanOptions {
   color: boolean;
@@ -58,39 +58,10 @@ export function formatFinding(f: Finding, source: SourceText | undefined, c: Col
     `${sev} ${c.bold(f.rule)} ${c.dim(`(${f.category})`)} ${f.path}:${f.line}:${f.column}${f.suppressed ? c.dim(` [suppressed: ${f.suppressed.reason}]`) : ''}`,
   ];
   lines.push(`  ${f.message}`);
-  if (source) {
-    const rel = f.span.line - source.startLine + 1;
-    const relEnd = f.span.endLine - source.startLine + 1;
-    const frame = codeFrameColumns(
-      source.text,
-      {
-        start: { line: rel, column: f.span.column },
-        end: relEnd === rel ? { line: rel, column: Math.max(f.span.endColumn, f.span.column + 1) } : undefined,
-      },
-      { highlightCode: false, linesAbove: 1, linesBelow: 1 },
-    );
-    // code-frame numbers lines within the snippet; a dbmate/goose section starts mid-file.
-    lines.push(
-      ...renumber(frame, source.startLine - 1)
-        .split('\n')
-        .map((l) => `  ${l}`),
-    );
-  }
+  const frame = codeFrame(f, source);
+  if (frame) lines.push(...frame.split('\n').map((l) => `  ${l}`));
   lines.push(...f.fix.split('\n').map((l, i) => `  ${i === 0 ? c.green('help:') : '     '} ${l}`));
   return lines;
-}
-
-function renumber(frame: string, offset: number): string {
-  if (offset === 0) return frame;
-  return frame.replace(/^(>?\s*)(\d+)( \|)/gm, (_, lead: string, n: string, bar: string) => {
-    const shifted = String(Number(n) + offset);
-    return `${lead.slice(0, Math.max(0, lead.length - (shifted.length - n.length)))}${shifted}${bar}`;
-  });
-}
-
-function sourceOf(r: MigrationReport, path: string): SourceText | undefined {
-  const m = r.parsed.migration;
-  return [m.up, m.down].find((s) => s?.path === path) ?? undefined;
 }
 
 function summary(reports: MigrationReport[], errorCount: number, c: Colors): string {

@@ -1,0 +1,213 @@
+// The CLI in CI: every format, config files, --since on a real git repository, init and report.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from './cli.js';
+import { loadConfig } from './config.js';
+import type { JsonReport } from './report/json.js';
+import { gitRepo, repoRoot, tempProject } from './testing/projects.js';
+
+async function run(argv: string[], cwd = repoRoot) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s), cwd });
+  return { code, out, err };
+}
+
+/** A copy of the bundled example, to change freely. */
+function exampleProject(files: Record<string, string> = {}): string {
+  return tempProject(files, { 'examples/golang-migrate': 'db' });
+}
+
+describe('twoway check --format', () => {
+  it.each([
+    ['json', (out: string) => expect(JSON.parse(out).migrations).toHaveLength(2)],
+    ['sarif', (out: string) => expect(JSON.parse(out).runs[0].results).toHaveLength(1)],
+    [
+      'github',
+      (out: string) => expect(out).toMatch(/^::error file=examples\/golang-migrate\/000002_drop_full_name\.up\.sql,line=2,col=1,/),
+    ],
+    ['markdown', (out: string) => expect(out).toMatch(/^<!-- twoway-report -->\n### 🔴 twoway: 1 one-way door in 2 migrations\n/)],
+    ['html', (out: string) => expect(out).toMatch(/^<!doctype html>[\s\S]*<\/html>\n$/)],
+    ['human', (out: string) => expect(out).toContain('2 migrations · 1 one-way door')],
+  ])('%s on the bundled example', async (format, expectOutput) => {
+    const { code, out, err } = await run(['check', 'examples', '--format', format]);
+    expect(err).toBe('');
+    expect(code).toBe(1);
+    expectOutput(out);
+  });
+
+  it('an unknown format is a usage error', async () => {
+    const { code, err } = await run(['check', 'examples', '--format', 'xml']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/argument 'xml' is invalid/);
+  });
+
+  it('--output writes the report to a file instead of standard output', async () => {
+    const dir = exampleProject();
+    const { code, out } = await run(['check', '--format', 'sarif', '-o', 'twoway.sarif'], dir);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(JSON.parse(readFileSync(join(dir, 'twoway.sarif'), 'utf8')).version).toBe('2.1.0');
+  });
+});
+
+describe('config', () => {
+  const json = (out: string) => JSON.parse(out) as JsonReport;
+
+  it('a rule set to "warning" no longer fails the run; failOn "warning" makes it fail again; --fail-on overrides the config', async () => {
+    const dir = exampleProject({ 'twoway.config.json': '{ "rules": { "drop-column": "warning" } }' });
+    const relaxed = await run(['check', '--format', 'json'], dir);
+    expect(relaxed.code).toBe(0);
+    expect(json(relaxed.out).migrations[1]?.findings[0]?.severity).toBe('warning');
+
+    writeFileSync(join(dir, 'twoway.config.json'), '{ "rules": { "drop-column": "warning" }, "failOn": "warning" }');
+    expect((await run(['check'], dir)).code).toBe(1);
+    expect((await run(['check', '--fail-on', 'error'], dir)).code).toBe(0);
+  });
+
+  it('a rule turned off hides its findings but not the verdict', async () => {
+    const dir = exampleProject({ 'twoway.config.yaml': 'rules:\n  drop-column: "off"\n' });
+    const { code, out } = await run(['check', '--format', 'json'], dir);
+    expect(code).toBe(0);
+    expect(json(out).migrations[1]).toMatchObject({ findings: [], dbRollback: 'irreversible' });
+  });
+
+  it('"paths" is what check checks without a path, and "ignore" leaves migrations out', async () => {
+    const dir = tempProject(
+      { 'package.json': JSON.stringify({ name: 'app', twoway: { paths: ['services/db'], ignore: ['**/000002_*'] } }) },
+      { 'examples/golang-migrate': 'services/db' },
+    );
+    const { code, out } = await run(['check', '--format', 'json'], dir);
+    expect(code).toBe(0);
+    expect(json(out).migrations.map((m) => m.path)).toEqual(['services/db/000001_create_users.up.sql']);
+  });
+
+  it('a mistake in the config is a usage error naming the file, the line and the key', async () => {
+    const dir = exampleProject({ 'twoway.config.json': '{\n  "failOn": "error",\n  "ignored": ["x"]\n}\n' });
+    const { code, err, out } = await run(['check'], dir);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toMatch(/^twoway: twoway\.config\.json:3: unknown key "ignored"/);
+  });
+
+  it('the config’s dialect applies, and --dialect overrides it', async () => {
+    const dir = exampleProject({ 'twoway.config.yaml': 'dialect: sqlite\n' });
+    expect(json((await run(['check', '--format', 'json'], dir)).out).migrations[0]?.dialect).toBe('sqlite');
+    expect(json((await run(['check', '--format', 'json', '--dialect', 'postgresql'], dir)).out).migrations[0]?.dialect).toBe('postgresql');
+  });
+
+  it('--config names the file to use', async () => {
+    const dir = exampleProject({ 'ci/strict.yaml': 'rules:\n  drop-column: info\n' });
+    expect((await run(['check'], dir)).code).toBe(1);
+    expect((await run(['check', '--config', 'ci/strict.yaml'], dir)).code).toBe(0);
+  });
+});
+
+describe('--since', () => {
+  function branchAddingAMigration() {
+    const repo = gitRepo();
+    for (const name of ['000001_create_users.up.sql', '000001_create_users.down.sql']) {
+      repo.write(`db/${name}`, readFileSync(join(repoRoot, 'examples/golang-migrate', name), 'utf8'));
+    }
+    repo.write('db/000002_drop_full_name.up.sql', 'ALTER TABLE users DROP COLUMN full_name;\n');
+    repo.git('add', '.');
+    repo.git('commit', '-qm', 'history');
+    repo.git('checkout', '-qb', 'feature');
+    repo.write('db/000003_drop_email.up.sql', 'ALTER TABLE users DROP COLUMN email;\n');
+    repo.git('add', '.');
+    repo.git('commit', '-qm', 'drop email');
+    return repo;
+  }
+
+  it('reports only the migrations the branch adds, with the schema of the whole history', async () => {
+    const { dir } = branchAddingAMigration();
+    const { code, out } = await run(['check', '--since', 'main', '--format', 'json'], dir);
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as JsonReport;
+    expect(report.migrations.map((m) => m.id)).toEqual(['000003']);
+    // The column's type comes from 000001, which is replayed but not reported.
+    expect(report.migrations[0]?.findings[0]?.message).toContain('users.email (varchar(255), NOT NULL)');
+    expect((await run(['check', '--format', 'json'], dir)).out).toContain('"id": "000002"');
+  });
+
+  it('uncommitted and untracked migrations count as changed', async () => {
+    const repo = branchAddingAMigration();
+    repo.write('db/000004_add_bio.up.sql', 'ALTER TABLE users ADD COLUMN bio text;\n');
+    const { out } = await run(['check', '--since', 'HEAD', '--format', 'json'], repo.dir);
+    expect((JSON.parse(out) as JsonReport).migrations.map((m) => m.id)).toEqual(['000004']);
+  });
+
+  it('nothing changed: a clean run that says so', async () => {
+    const { dir } = branchAddingAMigration();
+    const { code, out } = await run(['check', '--since', 'HEAD'], dir);
+    expect(code).toBe(0);
+    expect(out).toContain('0 migrations');
+  });
+
+  it('paths are relative to the working directory, even below the repository root', async () => {
+    const { dir } = branchAddingAMigration();
+    const { out } = await run(['check', '.', '--since', 'main', '--format', 'github'], join(dir, 'db'));
+    expect(out).toMatch(/^::error file=000003_drop_email\.up\.sql,line=1,col=1,/);
+  });
+
+  it('an unknown ref is a usage error with git’s message', async () => {
+    const { dir } = branchAddingAMigration();
+    const { code, err } = await run(['check', '--since', 'origin/nope'], dir);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^twoway: --since origin\/nope: fatal: .*origin\/nope/);
+  });
+
+  it('outside a git repository it is a usage error', async () => {
+    const { code, err } = await run(['check', '--since', 'main'], exampleProject());
+    expect(code).toBe(2);
+    expect(err).toMatch(/not a git repository/i);
+  });
+});
+
+describe('twoway init', () => {
+  it('writes a commented config for the framework it finds, which check then uses', async () => {
+    const dir = exampleProject();
+    const { code, out } = await run(['init'], dir);
+    expect(code).toBe(0);
+    expect(out).toBe('wrote twoway.config.yaml\n');
+    const text = readFileSync(join(dir, 'twoway.config.yaml'), 'utf8');
+    expect(text).toContain('# Found: golang-migrate (postgresql) in db, 2 migrations.');
+    expect(text).toMatch(/^ {2}drop-column: error # data-loss: /m);
+    expect(loadConfig(dir)).toMatchObject({ file: 'twoway.config.yaml', paths: ['db'], dialect: 'postgresql', failOn: 'error' });
+    expect((await run(['check', '--format', 'json'], dir)).out).toContain('"path": "db/000002_drop_full_name.up.sql"');
+  });
+
+  it('never overwrites a config without --force', async () => {
+    const dir = exampleProject({ 'twoway.config.yaml': 'failOn: info\n' });
+    const { code, err } = await run(['init'], dir);
+    expect(code).toBe(2);
+    expect(err).toContain('twoway.config.yaml already exists');
+    expect(readFileSync(join(dir, 'twoway.config.yaml'), 'utf8')).toBe('failOn: info\n');
+    expect((await run(['init', '--force'], dir)).code).toBe(0);
+  });
+
+  it('an empty folder gets a starter config that says what to fill in', async () => {
+    const dir = tempProject();
+    expect((await run(['init'], dir)).code).toBe(0);
+    expect(readFileSync(join(dir, 'twoway.config.yaml'), 'utf8')).toContain('No migrations were found here');
+    expect(loadConfig(dir)?.paths).toEqual(['db/migrations']);
+  });
+});
+
+describe('twoway report', () => {
+  it('writes one HTML page and exits as check would', async () => {
+    const dir = exampleProject();
+    const { code, out, err } = await run(['report', '-o', 'review.html'], dir);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toBe('twoway: wrote review.html (2 migrations)\n');
+    expect(readFileSync(join(dir, 'review.html'), 'utf8')).toContain('data-count="migrations">2<');
+  });
+
+  it('defaults to twoway-report.html', async () => {
+    const dir = exampleProject();
+    await run(['report'], dir);
+    expect(existsSync(join(dir, 'twoway-report.html'))).toBe(true);
+  });
+});

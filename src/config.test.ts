@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, findConfigFile, loadConfig } from './config.js';
+import { tempProject as project } from './testing/projects.js';
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('finding the config', () => {
+  it('is found from the working directory upwards', () => {
+    const dir = project({ 'twoway.config.json': '{"failOn": "warning"}', 'services/api/db/.keep': '' });
+    expect(findConfigFile(join(dir, 'services/api/db'))).toBe(join(dir, 'twoway.config.json'));
+    expect(loadConfig(join(dir, 'services/api'))?.file).toBe('../../twoway.config.json');
+  });
+
+  it('a package.json without a "twoway" key is not a config, and the search goes on upwards', () => {
+    const dir = project({ 'twoway.config.yaml': 'failOn: info\n', 'app/package.json': '{"name": "app"}' });
+    expect(loadConfig(join(dir, 'app'))?.failOn).toBe('info');
+  });
+
+  it('reads package.json#twoway', () => {
+    const dir = project({ 'package.json': '{"name": "app", "twoway": {"dialect": "mysql", "serverVersion": "8.0"}}' });
+    expect(loadConfig(dir)).toMatchObject({ file: 'package.json', dialect: 'mysql', serverVersion: 8 });
+  });
+
+  it('no config is not an error', () => {
+    const dir = project({ 'db/.keep': '' });
+    expect(findConfigFile(join(dir, 'db'))).toSatisfy((f: string | null) => f === null || !f.startsWith(dir));
+  });
+});
+
+describe('reading the config', () => {
+  it('reads every key of a YAML config; paths and globs are relative to the config file', () => {
+    const dir = project({
+      'twoway.config.yaml': [
+        'dialect: postgresql',
+        'serverVersion: "15"',
+        'rules:',
+        '  drop-column: warning',
+        'failOn: warning',
+        'ignore:',
+        '  - db/migrate/2019*',
+        'paths: [db/migrate]',
+        '',
+      ].join('\n'),
+      'db/.keep': '',
+    });
+    const config = loadConfig(join(dir, 'db'));
+    expect(config).toMatchObject({ dialect: 'postgresql', serverVersion: 15, rules: { 'drop-column': 'warning' }, failOn: 'warning' });
+    expect(config?.paths).toEqual(['migrate']);
+    expect(config?.isIgnored?.('migrate/20190101_init.sql')).toBe(true);
+    expect(config?.isIgnored?.('migrate/20200101_init.sql')).toBe(false);
+  });
+});
+
+describe('a config with a mistake is an error naming the file, the line and the key', () => {
+  it('an unknown key in YAML', () => {
+    const dir = project({ 'twoway.config.yaml': 'dialect: postgresql\nfailon: warning\n' });
+    expect(errorOf(() => loadConfig(dir))).toMatch(/^twoway\.config\.yaml:2: unknown key "failon"/);
+  });
+
+  it('an unknown key in JSON, on the line it is written', () => {
+    const dir = project({ 'twoway.config.json': '{\n  "dialect": "postgresql",\n\n  "rule": {}\n}\n' });
+    expect(errorOf(() => loadConfig(dir))).toMatch(/^twoway\.config\.json:4: unknown key "rule"/);
+  });
+
+  it('a bad value names the key and the allowed values', () => {
+    const dir = project({ 'twoway.config.yaml': 'dialect: oracle\n' });
+    expect(errorOf(() => loadConfig(dir))).toMatch(/^twoway\.config\.yaml:1: "dialect": .*"postgresql"/);
+  });
+
+  it('a bad severity inside "rules" points at that rule', () => {
+    const dir = project({ 'twoway.config.json': '{\n  "rules": {\n    "drop-column": "fatal"\n  }\n}\n' });
+    expect(errorOf(() => loadConfig(dir))).toMatch(/^twoway\.config\.json:3: "rules\.drop-column": /);
+  });
+
+  it('an unknown rule id', () => {
+    const dir = project({ 'twoway.config.yaml': 'rules:\n  drop-colum: off\n' });
+    expect(errorOf(() => loadConfig(dir))).toBe('twoway.config.yaml:2: unknown rule "drop-colum" in "rules" (`twoway explain` lists them)');
+  });
+
+  it('package.json#twoway: the key path includes "twoway"', () => {
+    const dir = project({ 'package.json': '{\n  "name": "x",\n  "twoway": {\n    "ignore": "db/*"\n  }\n}\n' });
+    expect(errorOf(() => loadConfig(dir))).toMatch(/^package\.json:4: "twoway\.ignore": /);
+  });
+
+  it('a glob in a list points at its own line', () => {
+    const dir = project({ 'twoway.config.yaml': 'ignore:\n  - a/*\n  - ""\n' });
+    expect(errorOf(() => loadConfig(dir))).toMatch(/^twoway\.config\.yaml:3: "ignore\.1": /);
+  });
+
+  it('broken syntax', () => {
+    expect(errorOf(() => loadConfig(project({ 'twoway.config.json': '{\n  "dialect": "mysql"\n  "failOn": "error"\n}\n' })))).toMatch(
+      /^twoway\.config\.json:3: not valid JSON/,
+    );
+    expect(errorOf(() => loadConfig(project({ 'twoway.config.yaml': 'rules:\n  a: [\n' })))).toMatch(
+      /^twoway\.config\.yaml:\d+: not valid YAML/,
+    );
+  });
+});

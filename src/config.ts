@@ -1,0 +1,172 @@
+// The project config: twoway.config.json, twoway.config.yaml or package.json#twoway, found from the
+// working directory upwards (ESLint's way). Validated strictly: an unknown key or value is an error
+// naming the file, the line and the key, so a typo never silently turns a rule back on.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import picomatch from 'picomatch';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { z } from 'zod';
+import type { Severity } from './findings.js';
+import type { Dialect } from './ir.js';
+import { ruleById } from './rules/index.js';
+
+export const CONFIG_FILES = ['twoway.config.json', 'twoway.config.yaml', 'twoway.config.yml', 'package.json'] as const;
+
+const severity = z.enum(['error', 'warning', 'info']);
+
+const configSchema = z.strictObject({
+  /** For frameworks whose files do not say (plain SQL folders). */
+  dialect: z.enum(['postgresql', 'mysql', 'sqlite']).optional(),
+  /** Target server major version: "16", 16 or "16.2". */
+  serverVersion: z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)*$/, 'a version such as "16" or "8.0"')]).optional(),
+  rules: z.record(z.string(), z.enum(['off', 'info', 'warning', 'error'])).optional(),
+  failOn: severity.optional(),
+  /** Globs relative to the config file's folder. */
+  ignore: z.array(z.string().min(1)).optional(),
+  /** What `twoway check` checks when given no path, relative to the config file's folder. */
+  paths: z.array(z.string().min(1)).optional(),
+});
+
+export type ConfigFile = z.infer<typeof configSchema>;
+
+export interface Config {
+  /** The file the config came from, relative to the working directory. */
+  file: string;
+  /** The folder the config's globs and paths are relative to (absolute). */
+  root: string;
+  dialect?: Dialect;
+  serverVersion?: number;
+  rules: Record<string, Severity | 'off'>;
+  failOn?: Severity;
+  /** Paths relative to the working directory. */
+  paths?: string[];
+  /** Takes a path relative to the working directory. */
+  isIgnored?: (relPath: string) => boolean;
+}
+
+/** A config that cannot be used: the message names the file, the line and the key. */
+export class ConfigError extends Error {}
+
+/** Finds the nearest config from `cwd` upwards; null when there is none. */
+export function findConfigFile(cwd: string): string | null {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    for (const name of CONFIG_FILES) {
+      const file = join(dir, name);
+      if (!existsSync(file)) continue;
+      if (name !== 'package.json') return file;
+      if (packageJsonHasConfig(file)) return file;
+    }
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+function packageJsonHasConfig(file: string): boolean {
+  try {
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof pkg === 'object' && pkg !== null && 'twoway' in pkg;
+  } catch {
+    return false;
+  }
+}
+
+/** Loads the nearest config (or `explicit`, a path given with --config). */
+export function loadConfig(cwd: string, explicit?: string): Config | null {
+  const file = explicit ? resolve(cwd, explicit) : findConfigFile(cwd);
+  if (!file) return null;
+  const shown = relative(cwd, file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${shown}: cannot read the config (${(e as NodeJS.ErrnoException).code})`);
+  }
+  return parseConfig(text, file, cwd);
+}
+
+/** Parses and validates a config's text. `file` decides the syntax (JSON, YAML, package.json#twoway). */
+export function parseConfig(text: string, file: string, cwd: string): Config {
+  const shown = relative(cwd, file) || file;
+  const isJson = file.endsWith('.json');
+  const prefix = file.endsWith('package.json') ? ['twoway'] : [];
+  const lines = new LineCounter();
+  // YAML 1.2 is a superset of JSON: one parser gives every key's position for both syntaxes.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  let value: unknown;
+  if (isJson) {
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      // JSON.parse names no line; the YAML parser usually can.
+      const at = doc.errors[0] ? `:${lines.linePos(doc.errors[0].pos[0]).line}` : '';
+      throw new ConfigError(`${shown}${at}: not valid JSON: ${(e as Error).message}`);
+    }
+  } else {
+    const [syntax] = doc.errors;
+    if (syntax) {
+      const at = lines.linePos(syntax.pos[0]);
+      throw new ConfigError(`${shown}:${at.line}: not valid YAML: ${syntax.message.split('\n')[0]}`);
+    }
+    value = doc.toJS() ?? {};
+  }
+  for (const key of prefix) value = (value as Record<string, unknown>)[key];
+
+  const where = (path: readonly PropertyKey[], keyItself: boolean): string => {
+    const node = nodeAt(doc.contents, [...prefix, ...path].map(String), keyItself);
+    return node?.range ? `${shown}:${lines.linePos(node.range[0]).line}` : shown;
+  };
+
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0] as string;
+      const path = [...issue.path, key];
+      throw new ConfigError(
+        `${where(path, true)}: unknown key "${dotted(prefix, path)}" (known: ${Object.keys(configSchema.shape).join(', ')})`,
+      );
+    }
+    throw new ConfigError(`${where(issue.path, false)}: "${dotted(prefix, issue.path)}": ${issue.message}`);
+  }
+  const config = parsed.data;
+  for (const id of Object.keys(config.rules ?? {})) {
+    if (!ruleById(id))
+      throw new ConfigError(`${where(['rules', id], true)}: unknown rule "${id}" in "rules" (\`twoway explain\` lists them)`);
+  }
+
+  const root = dirname(file);
+  const fromRoot = (p: string) => relative(cwd, resolve(root, p)) || '.';
+  const ignore = config.ignore?.length ? picomatch(config.ignore, { dot: true }) : null;
+  return {
+    file: shown,
+    root,
+    dialect: config.dialect,
+    serverVersion: config.serverVersion === undefined ? undefined : Number.parseInt(String(config.serverVersion), 10),
+    rules: config.rules ?? {},
+    failOn: config.failOn,
+    paths: config.paths?.map(fromRoot),
+    isIgnored: ignore ? (relPath) => ignore(relative(root, resolve(cwd, relPath)).split('\\').join('/')) : undefined,
+  };
+}
+
+function dotted(prefix: string[], path: readonly PropertyKey[]): string {
+  return [...prefix, ...path].map(String).join('.') || '(top level)';
+}
+
+/** The YAML node at `path` (the key node when `keyItself`), or the deepest one that exists. */
+function nodeAt(root: unknown, path: string[], keyItself: boolean): Node | null {
+  let node = root as Node | null;
+  for (const [i, segment] of path.entries()) {
+    if (isSeq(node)) {
+      const item = node.items[Number(segment)] as Node | undefined;
+      if (!item) return node;
+      node = item;
+      continue;
+    }
+    if (!isMap(node)) return node;
+    const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+    if (!pair) return node;
+    if (i === path.length - 1 && keyItself) return pair.key as Node;
+    node = pair.value as Node | null;
+  }
+  return node;
+}

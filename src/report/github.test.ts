@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { check } from '../check.js';
+import { repoRoot, reviewHistory, tempProject } from '../testing/projects.js';
+import { formatGithub } from './github.js';
+import { toJsonReport } from './json.js';
+
+/** Reads a workflow command back as the runner does (https://github.com/actions/toolkit, command.ts). */
+function parse(line: string): { command: string; props: Record<string, string>; message: string } | null {
+  const m = /^::(\w+) ([^:]*)::(.*)$/.exec(line);
+  if (!m) return null;
+  const decode = (s: string) =>
+    s.replaceAll('%0A', '\n').replaceAll('%0D', '\r').replaceAll('%3A', ':').replaceAll('%2C', ',').replaceAll('%25', '%');
+  const props = Object.fromEntries(
+    (m[2] ?? '')
+      .split(',')
+      .map((kv) => kv.split('=') as [string, string])
+      .map(([k, v]) => [k, decode(v)]),
+  );
+  return { command: m[1] as string, props, message: decode(m[3] ?? '') };
+}
+
+describe('GitHub workflow commands', () => {
+  it('the bundled example: one annotation per finding at its file, line and column', async () => {
+    const result = await check(['examples'], { cwd: repoRoot });
+    const json = toJsonReport(result);
+    const lines = formatGithub(result).trimEnd().split('\n');
+    const annotations = lines.map(parse).filter((a) => a !== null);
+    const findings = json.migrations.flatMap((m) => m.findings);
+    expect(annotations).toHaveLength(findings.length);
+    const [a] = annotations;
+    const [f] = findings;
+    expect(a).toMatchObject({ command: 'error', props: { file: f?.path, line: String(f?.line), col: String(f?.column) } });
+    expect(a?.props.title).toContain(f?.rule);
+    // Message and fix, newlines included, survive the escaping.
+    expect(a?.message).toBe(`${f?.message}\n\nDo instead: ${f?.fix}`);
+    expect(lines.at(-1)).toBe('twoway: 2 migrations, 1 one-way door, 1 error, 0 warnings');
+  });
+
+  it('suppressed findings are not annotated; unreadable files are', async () => {
+    const result = await check([], { cwd: tempProject(reviewHistory()) });
+    const annotations = formatGithub(result)
+      .split('\n')
+      .map(parse)
+      .filter((a) => a !== null);
+    const json = toJsonReport(result);
+    const shown = json.migrations.flatMap((m) => m.findings).filter((f) => !f.suppressed);
+    expect(annotations.filter((a) => a.props.title?.startsWith('twoway drop-column'))).toHaveLength(shown.length);
+    expect(annotations.filter((a) => a.props.title === 'twoway: unreadable input').map((a) => a.props.file)).toEqual(
+      json.errors.map((e) => e.path),
+    );
+  });
+});

@@ -1,0 +1,232 @@
+// One self-contained HTML page for a reviewer: the migration timeline coloured by door and phase,
+// filters, and every finding with its code frame and fix. Rendered here (it reads without script);
+// a small inline script only filters. No network: inline CSS and JS, and a CSP that forbids the rest.
+import type { MigrationReport } from '../analyze.js';
+import type { CheckResult } from '../check.js';
+import type { Finding, Phase } from '../findings.js';
+import { ruleDocsUrl, TOOL } from '../meta.js';
+import { codeFrame, sourceOf } from './source.js';
+import { DOOR_LABEL, type Door, doorOf, plural, totalsOf } from './summary.js';
+
+export interface HtmlOptions {
+  /** The ref given to --since, to say what the page covers. */
+  since?: string;
+}
+
+const PHASES: Phase[] = ['expand', 'data', 'contract', 'breaking'];
+const DOORS: Door[] = ['two-way', 'one-way', 'declared-contract'];
+
+export function formatHtml(result: CheckResult, options: HtmlOptions = {}): string {
+  const reports = result.sets.flatMap((s) => s.reports);
+  const t = totalsOf(result);
+  const values = (pick: (r: MigrationReport) => string[]) => [...new Set(reports.flatMap(pick))].sort();
+  const scope = options.since ? ` added or changed since ${options.since}` : '';
+  const title = `twoway: ${plural(t.migrations, 'migration')}${scope}`;
+  const counter = (key: string, n: number, label: string, cls = '') =>
+    `<div class="counter ${cls}"><b data-count="${key}">${n}</b> ${esc(label)}</div>`;
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>${esc(title)}</h1>
+<div class="counters">
+${counter('migrations', t.migrations, noun(t.migrations, 'migration'))}
+${counter('one-way', t.oneWayDoors, `${noun(t.oneWayDoors, 'one-way door')}${t.declaredContracts ? ` (${t.declaredContracts} declared)` : ''}`, t.oneWayDoors - t.declaredContracts ? 'bad' : 'good')}
+${counter('error', t.findings.error, noun(t.findings.error, 'error'), t.findings.error ? 'bad' : '')}
+${counter('warning', t.findings.warning, noun(t.findings.warning, 'warning'), t.findings.warning ? 'warn' : '')}
+${counter('info', t.findings.info, 'info')}
+${counter('no-down', t.withoutDown, 'without a down')}
+${counter('suppressed', t.suppressed, 'suppressed')}
+${counter('unreadable', t.unreadable, noun(t.unreadable, 'unreadable input'), t.unreadable ? 'bad' : '')}
+</div>
+</header>
+<nav class="filters" aria-label="filters">
+${select(
+  'door',
+  'door',
+  DOORS.filter((d) => reports.some((r) => doorOf(r) === d)).map((d) => [d, DOOR_LABEL[d]]),
+)}
+${select(
+  'phase',
+  'phase',
+  PHASES.filter((p) => reports.some((r) => r.phase === p)).map((p) => [p, p]),
+)}
+${select('severity', 'severity', [...(['error', 'warning', 'info'] as const).map((s) => [s, `has ${s}`] as [string, string]), ['none', 'no findings']])}
+${select(
+  'category',
+  'category',
+  values((r) => activeFindings(r).map((f) => f.category)).map((c) => [c, c]),
+)}
+${select(
+  'framework',
+  'framework',
+  values((r) => [r.parsed.migration.framework]).map((f) => [f, f]),
+)}
+<label>search <input type="search" data-filter="text" placeholder="path, id, rule, message"></label>
+<span class="shown">showing <b data-shown>${t.migrations}</b> of ${t.migrations}</span>
+</nav>
+<main>
+<section class="timeline" aria-label="timeline">
+<h2>Timeline</h2>
+<div class="legend">${DOORS.map((d) => `<span class="key door-${d}">${esc(DOOR_LABEL[d])}</span>`).join('')}${PHASES.map((p) => `<span class="key phase phase-${p}">${p}</span>`).join('')}</div>
+<ol class="strip">
+${reports.map((r, i) => `<li class="tick door-${doorOf(r)} phase-${r.phase}" data-index="${i}"><a href="#m${i}" title="${esc(tooltip(r))}"><span class="ph">${r.phase[0]?.toUpperCase()}</span></a></li>`).join('\n')}
+</ol>
+</section>
+${reports.length ? '' : `<p class="empty">No migration${esc(scope) || ' found'}.</p>`}
+${reports.map((r, i) => migrationCard(r, i)).join('\n')}
+${result.errors.length ? errorsSection(result) : ''}
+</main>
+<footer>${esc(TOOL.name)} ${esc(TOOL.version)}</footer>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function noun(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}
+
+function activeFindings(r: MigrationReport): Finding[] {
+  return r.findings.filter((f) => !f.suppressed);
+}
+
+function select(key: string, label: string, options: Array<[string, string]>): string {
+  return `<label>${esc(label)} <select data-filter="${key}"><option value="">all</option>${options.map(([v, l]) => `<option value="${esc(v)}">${esc(l)}</option>`).join('')}</select></label>`;
+}
+
+function tooltip(r: MigrationReport): string {
+  const m = r.parsed.migration;
+  return `${m.id} ${m.name}: ${DOOR_LABEL[doorOf(r)]}, phase ${r.phase}, code rollback ${r.codeRollback}, db rollback ${r.dbRollback}`;
+}
+
+function migrationCard(r: MigrationReport, i: number): string {
+  const m = r.parsed.migration;
+  const door = doorOf(r);
+  const active = activeFindings(r);
+  const severities = [...new Set(active.map((f) => f.severity))];
+  const categories = [...new Set(active.map((f) => f.category))];
+  const search = [m.id, m.name, m.path, ...r.findings.flatMap((f) => [f.rule, f.message])].join(' ').toLowerCase();
+  return `<article class="migration door-${door}" id="m${i}" data-index="${i}" data-door="${door}" data-phase="${r.phase}" data-framework="${esc(m.framework)}" data-severity="${severities.join(' ') || 'none'}" data-category="${categories.join(' ')}" data-text="${esc(search)}">
+<h3><span class="id">${esc(m.id)}</span> ${esc(m.name)} <span class="path">${esc(m.path)}</span></h3>
+<p class="badges"><span class="badge door-${door}">${esc(DOOR_LABEL[door])}</span><span class="badge phase-${r.phase}">phase ${r.phase}</span><span class="badge ${r.codeRollback === 'compatible' ? 'ok' : 'no'}">code rollback ${r.codeRollback}</span><span class="badge ${r.dbRollback === 'reversible' ? 'ok' : r.dbRollback === 'no-down' ? 'meh' : 'no'}">db rollback ${r.dbRollback}</span><span class="fw">${esc(m.framework)} · ${esc(m.dialect)}</span></p>
+${m.files.length > 1 ? `<p class="files">${m.files.map((f) => `<code>${esc(f)}</code>`).join(' ')}</p>` : ''}
+${r.findings.map((f) => findingBlock(r, f)).join('\n')}
+</article>`;
+}
+
+function findingBlock(r: MigrationReport, f: Finding): string {
+  const frame = codeFrame(f, sourceOf(r, f.path));
+  return `<div class="finding sev-${f.severity}${f.suppressed ? ' suppressed' : ''}" data-severity="${f.severity}">
+<p class="head"><span class="sev">${f.severity}</span> <a class="rule" href="${esc(ruleDocsUrl(f.rule))}">${esc(f.rule)}</a> <span class="cat">${f.category}</span> <span class="loc">${esc(`${f.path}:${f.line}:${f.column}`)}</span>${f.suppressed ? ` <span class="sup">suppressed: ${esc(f.suppressed.reason)}</span>` : ''}</p>
+<p class="msg">${esc(f.message)}</p>
+${frame ? `<pre class="frame">${esc(frame)}</pre>` : ''}
+<div class="fix"><span>Do instead</span><pre>${esc(f.fix)}</pre></div>
+</div>`;
+}
+
+function errorsSection(result: CheckResult): string {
+  const items = result.errors.map(
+    (e) => `<li><code>${esc(`${e.path}${e.line ? `:${e.line}:${e.column}` : ''}`)}</code> ${esc(e.message)}</li>`,
+  );
+  return `<section class="errors"><h2>Unreadable input</h2><ul>${items.join('')}</ul></section>`;
+}
+
+function esc(s: string): string {
+  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
+}
+
+const CSS = `
+:root{--two:#1a7f37;--one:#cf222e;--declared:#bf8700;--expand:#0969da;--data:#8250df;--contract:#bc4c00;--breaking:#a40e26;--line:#d0d7de;--muted:#57606a}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;background:#f6f8fa}
+header,nav,main,footer{padding:12px 24px}
+header{background:#fff;border-bottom:1px solid var(--line)}
+h1{font-size:20px;margin:0 0 8px}
+h2{font-size:15px;margin:0 0 8px}
+.counters{display:flex;flex-wrap:wrap;gap:8px}
+.counter{background:#f6f8fa;border:1px solid var(--line);border-radius:6px;padding:4px 10px}
+.counter b{font-size:16px}
+.counter.bad b{color:var(--one)}.counter.warn b{color:var(--declared)}.counter.good b{color:var(--two)}
+.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:center;background:#fff;border-bottom:1px solid var(--line);position:sticky;top:0;z-index:1}
+.filters label{color:var(--muted)}
+.filters select,.filters input{font:inherit;padding:2px 6px;border:1px solid var(--line);border-radius:6px;background:#fff}
+.shown{margin-left:auto;color:var(--muted)}
+.timeline{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px;margin-bottom:16px}
+.legend{display:flex;flex-wrap:wrap;gap:10px;margin-bottom:8px;color:var(--muted);font-size:12px}
+.key::before{content:"";display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:-1px;background:var(--c)}
+.strip{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:3px}
+.tick a{display:flex;align-items:flex-end;justify-content:center;width:22px;height:34px;border-radius:3px;background:var(--c);border-bottom:6px solid var(--p);text-decoration:none}
+.tick .ph{font-size:10px;color:#fff;font-weight:600}
+.tick.hidden{opacity:.15}
+.door-two-way{--c:var(--two)}.door-one-way{--c:var(--one)}.door-declared-contract{--c:var(--declared)}
+.phase-expand{--p:var(--expand)}.phase-data{--p:var(--data)}.phase-contract{--p:var(--contract)}.phase-breaking{--p:var(--breaking)}
+.key.phase::before{background:var(--p)}
+.migration{background:#fff;border:1px solid var(--line);border-left:6px solid var(--c);border-radius:8px;padding:10px 16px;margin-bottom:12px}
+.migration[hidden]{display:none}
+.migration h3{margin:0;font-size:15px}
+.id{font-family:ui-monospace,monospace;background:#f6f8fa;border-radius:4px;padding:0 4px}
+.path{color:var(--muted);font-weight:normal;font-size:13px;font-family:ui-monospace,monospace}
+.badges{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0}
+.badge{border-radius:10px;padding:0 8px;font-size:12px;color:#fff;background:var(--c,var(--muted))}
+.badge[class*="phase-"]{background:var(--p)}
+.badge.ok{background:var(--two)}.badge.no{background:var(--one)}.badge.meh{background:var(--declared)}
+.fw{color:var(--muted);font-size:12px}
+.files code{font-size:12px;color:var(--muted)}
+.finding{border-top:1px solid var(--line);padding:8px 0}
+.finding .head{margin:0}
+.sev{font-weight:700;text-transform:uppercase;font-size:11px;border-radius:4px;padding:1px 5px;color:#fff}
+.sev-error .sev{background:var(--one)}.sev-warning .sev{background:var(--declared)}.sev-info .sev{background:var(--expand)}
+.suppressed{opacity:.65}
+.sup{color:var(--muted);font-style:italic}
+.rule{font-family:ui-monospace,monospace;font-weight:600}
+.cat,.loc{color:var(--muted);font-size:12px}
+.msg{margin:4px 0}
+pre{margin:4px 0;padding:8px;background:#f6f8fa;border-radius:6px;overflow:auto;font:12px/1.4 ui-monospace,SFMono-Regular,monospace}
+.fix{border-left:3px solid var(--two);padding-left:8px}
+.fix span{font-weight:600;color:var(--two);font-size:12px}
+.fix pre{white-space:pre-wrap}
+.errors{background:#fff;border:1px solid var(--one);border-radius:8px;padding:10px 16px}
+.empty{color:var(--muted)}
+footer{color:var(--muted);font-size:12px}
+`;
+
+// Filters: every select narrows the migrations shown; the timeline greys out what is hidden.
+const SCRIPT = `
+(function () {
+  var controls = Array.prototype.slice.call(document.querySelectorAll('[data-filter]'));
+  var cards = Array.prototype.slice.call(document.querySelectorAll('article.migration'));
+  var ticks = document.querySelectorAll('.tick');
+  function matches(card) {
+    return controls.every(function (c) {
+      var want = c.value.trim().toLowerCase();
+      if (!want) return true;
+      var key = c.getAttribute('data-filter');
+      if (key === 'text') return card.getAttribute('data-text').indexOf(want) >= 0;
+      return (card.getAttribute('data-' + key) || '').split(' ').indexOf(want) >= 0;
+    });
+  }
+  function apply() {
+    var shown = 0;
+    cards.forEach(function (card) {
+      var ok = matches(card);
+      card.hidden = !ok;
+      if (ok) shown++;
+      var tick = ticks[Number(card.getAttribute('data-index'))];
+      if (tick) tick.classList.toggle('hidden', !ok);
+    });
+    document.querySelector('[data-shown]').textContent = String(shown);
+  }
+  controls.forEach(function (c) { c.addEventListener('input', apply); c.addEventListener('change', apply); });
+  apply();
+})();
+`;

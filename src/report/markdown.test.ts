@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { check } from '../check.js';
+import { repoRoot, reviewHistory, tempProject } from '../testing/projects.js';
+import { toJsonReport } from './json.js';
+import { COMMENT_MARKER, formatMarkdown } from './markdown.js';
+
+describe('Markdown pull-request comment', () => {
+  it('the bundled example: marker, verdict title, one row per migration, details with code and fix', async () => {
+    const result = await check(['examples'], { cwd: repoRoot });
+    const json = toJsonReport(result);
+    const md = formatMarkdown(result, { since: 'origin/main' });
+    const lines = md.split('\n');
+    expect(lines[0]).toBe(COMMENT_MARKER);
+    expect(lines[1]).toBe('### 🔴 twoway: 1 one-way door in 2 migrations added or changed since `origin/main`');
+    const rows = lines.filter((l) => l.startsWith('| ') && l.includes('.up.sql'));
+    expect(rows.map((r) => r.split(' | ')[1])).toEqual(json.migrations.map((m) => `\`${m.path}\``));
+    expect(rows[1]).toContain('| one-way door | contract | compatible | irreversible | 1 error |');
+    expect(md).toContain('<details><summary>🔴 <code>examples/golang-migrate/000002_drop_full_name.up.sql</code>: 1 error</summary>');
+    expect(md).toContain('> 2 | ALTER TABLE users DROP COLUMN full_name;');
+    expect(md).toContain('```sql\nCREATE TABLE users_full_name_archive AS SELECT id, full_name FROM users;\n```');
+    expect(md.match(/<details>/g)).toHaveLength(json.migrations.filter((m) => m.findings.length).length);
+  });
+
+  it('declared contracts and suppressions are told apart; HTML in a message is escaped', async () => {
+    const result = await check([], { cwd: tempProject(reviewHistory()) });
+    const md = formatMarkdown(result);
+    expect(md.split('\n')[1]).toBe('### 🔴 twoway: 2 one-way doors in 5 migrations');
+    expect(md).toContain('| 🟡 | `db/000003_drop_nickname.up.sql` | one-way door (declared contract) | contract |');
+    expect(md).toContain('(suppressed: bio was never shipped)');
+    expect(md).toContain('**Unreadable input**');
+    // Source lines are shown in fences, where markup is text.
+    expect(md).toContain('```text\n  1 | -- <b>first/last</b> replaced full_name');
+    expect(md.replace(/```[a-z]*\n[\s\S]*?```/g, '')).not.toContain('<b>');
+  });
+
+  it('nothing changed: says so', async () => {
+    const result = await check(['examples'], { cwd: repoRoot, onlyFiles: new Set() });
+    expect(formatMarkdown(result, { since: 'main' }).split('\n')[1]).toBe('### twoway: no migration added or changed since `main`');
+  });
+});
+
+describe('Markdown comment on a long history', () => {
+  it('stays under GitHub’s comment limit: quiet two-way doors are left out of the table, and it says so', async () => {
+    const files: Record<string, string> = {
+      'db/0001_create.up.sql': 'CREATE TABLE t (id bigint PRIMARY KEY, a text, b text);\n',
+      'db/0001_create.down.sql': 'DROP TABLE t;\n',
+    };
+    for (let i = 2; i < 700; i++) {
+      const id = String(i).padStart(4, '0');
+      files[`db/${id}_add_c${i}.up.sql`] = `ALTER TABLE t ADD COLUMN c${i} text;\n`;
+      files[`db/${id}_add_c${i}.down.sql`] = `ALTER TABLE t DROP COLUMN c${i};\n`;
+    }
+    files['db/0700_drop_a.up.sql'] = 'ALTER TABLE t DROP COLUMN a;\n';
+    const result = await check([], { cwd: tempProject(files) });
+    const md = formatMarkdown(result);
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toContain('| 🔴 | `db/0700_drop_a.up.sql` | one-way door |');
+    expect(md).toContain('_699 two-way doors without findings not listed._');
+  });
+});

@@ -1,0 +1,54 @@
+// What every reviewer-facing report says first: which door each migration is, and the totals.
+import type { MigrationReport } from '../analyze.js';
+import type { CheckResult } from '../check.js';
+import type { Severity } from '../findings.js';
+
+export type Door = 'two-way' | 'one-way' | 'declared-contract';
+
+export const DOOR_LABEL: Record<Door, string> = {
+  'two-way': 'two-way door',
+  'one-way': 'one-way door',
+  'declared-contract': 'one-way door (declared contract)',
+};
+
+export function doorOf(r: Pick<MigrationReport, 'codeRollback' | 'dbRollback' | 'declaredContract'>): Door {
+  const oneWay = r.codeRollback === 'breaking' || r.dbRollback === 'irreversible' || r.dbRollback === 'lossy';
+  if (!oneWay) return 'two-way';
+  return r.declaredContract ? 'declared-contract' : 'one-way';
+}
+
+export interface Totals {
+  migrations: number;
+  /** One-way doors, declared contracts included. */
+  oneWayDoors: number;
+  declaredContracts: number;
+  withoutDown: number;
+  /** Unsuppressed findings by severity. */
+  findings: Record<Severity, number>;
+  suppressed: number;
+  unreadable: number;
+}
+
+export function totalsOf(result: CheckResult): Totals {
+  const reports = result.sets.flatMap((s) => s.reports);
+  const doors = reports.map(doorOf);
+  const findings = reports.flatMap((r) => r.findings);
+  const active = findings.filter((f) => !f.suppressed);
+  return {
+    migrations: reports.length,
+    oneWayDoors: doors.filter((d) => d !== 'two-way').length,
+    declaredContracts: doors.filter((d) => d === 'declared-contract').length,
+    withoutDown: reports.filter((r) => r.dbRollback === 'no-down').length,
+    findings: {
+      error: active.filter((f) => f.severity === 'error').length,
+      warning: active.filter((f) => f.severity === 'warning').length,
+      info: active.filter((f) => f.severity === 'info').length,
+    },
+    suppressed: findings.length - active.length,
+    unreadable: result.errors.length,
+  };
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
