@@ -219,6 +219,7 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
         table: rangeVar(r.RangeVar),
         hasWhere: false,
         columns: [],
+        cascade: n.behavior === 'DROP_CASCADE',
       }));
     case 'VariableSetStmt':
       if (n.kind === 'VAR_SET_VALUE' && n.name) {
@@ -443,7 +444,15 @@ function constraintDef(k: Node, columns: string[], exprText: ExprText): Constrai
     notValid: Boolean(k.skip_validation),
     usingIndex: k.indexname ?? null,
     expression: k.raw_expr ? exprText(k.raw_expr) : null,
+    ...notNullCheck(k),
   };
+}
+
+/** `CHECK (col IS NOT NULL)`, the constraint that lets SET NOT NULL skip its scan. */
+function notNullCheck(k: Node): { notNullColumn?: string } {
+  const test = k.contype === 'CONSTR_CHECK' ? k.raw_expr?.NullTest : null;
+  const fields: Node[] = test?.nulltesttype === 'IS_NOT_NULL' ? (test.arg?.ColumnRef?.fields ?? []) : [];
+  return fields.length === 1 && fields[0].String ? { notNullColumn: str(fields[0]) } : {};
 }
 
 function fkTarget(k: Node): ForeignKeyTarget {
