@@ -203,6 +203,8 @@ export interface DropEnum extends OpBase {
   kind: 'DropEnum';
   name: QName;
   ifExists: boolean;
+  /** DROP TYPE … CASCADE: also drops the columns of that type. */
+  cascade?: boolean;
 }
 export interface CreateView extends OpBase {
   kind: 'CreateView';

@@ -149,6 +149,19 @@ ruleTests(rule, {
       effect: { phase: 'expand' },
     },
     {
+      name: 'an enum re-created under the same name without a value in use is breaking',
+      history: ["CREATE TYPE status AS ENUM ('new', 'paid', 'void');", 'CREATE TABLE orders (id int, status status);'],
+      up: [
+        'ALTER TYPE status RENAME TO status_old;',
+        "CREATE TYPE status AS ENUM ('new', 'paid');",
+        'ALTER TABLE orders ALTER COLUMN status TYPE status USING status::text::status;',
+        'DROP TYPE status_old;',
+      ].join('\n'),
+      line: 3,
+      message: "lacks 'void'",
+      effect: breaking,
+    },
+    {
       name: 'an unknown current type gets the conservative verdict',
       up: 'ALTER TABLE legacy ALTER COLUMN amount TYPE numeric(12,2);',
       message: 'does not know its current type',

@@ -72,6 +72,7 @@ A column of a table created, or added, in the same migration holds no old values
     }
     const change = classifyTypeChange(old.type, op.type, op.using, {
       enumValues: (name) => ctx.schema.enums.get(name),
+      enumValuesBefore: (name) => ctx.start.enums.get(name),
       utcNoRewrite: ctx.serverVersion >= 12 && sessionIsUtc(ctx),
     });
     const from = `${target} from ${old.type.text} to ${op.type.text}`;

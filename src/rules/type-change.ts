@@ -17,8 +17,10 @@ export interface TypeChange {
 }
 
 export interface TypeChangeContext {
-  /** Values of the enum types the schema knows. */
+  /** Values of the enum types the schema knows, right before the change. */
   enumValues(name: string): readonly string[] | undefined;
+  /** Values of the enum types before the migration: a type re-created in it under the same name had these. */
+  enumValuesBefore(name: string): readonly string[] | undefined;
   /** The session time zone is known to be UTC and the server is PostgreSQL 12+: timestamp ↔ timestamptz skips the rewrite. */
   utcNoRewrite: boolean;
 }
@@ -51,7 +53,7 @@ function classify(from: TypeRef, to: TypeRef, ctx: TypeChangeContext): TypeChang
   if (from.name === to.name) return sameName(from, to, ctx);
   const a = from.name;
   const b = to.name;
-  const fromEnum = ctx.enumValues(a);
+  const fromEnum = ctx.enumValuesBefore(a) ?? ctx.enumValues(a);
   const toEnum = ctx.enumValues(b);
 
   if (STRINGS.has(a) && STRINGS.has(b)) return stringToString(from, to);
@@ -106,16 +108,7 @@ function classify(from: TypeRef, to: TypeRef, ctx: TypeChangeContext): TypeChang
   }
   if (a === 'jsonb' && b === 'json') return change('widening', true, 'every jsonb document is valid json');
   if (a === 'varbit' && b === 'bit') return change('narrowing', true, 'bit strings of another length make the change fail');
-  if (fromEnum && toEnum) {
-    const missing = fromEnum.filter((v) => !toEnum.includes(v));
-    return missing.length
-      ? change(
-          'narrowing',
-          true,
-          `${b} lacks ${missing.map((v) => `'${v}'`).join(', ')}: rows holding those values make the change fail, and the old code still writes them`,
-        )
-      : change('widening', true, `every ${a} value exists in ${b}`);
-  }
+  if (fromEnum && toEnum) return enumToEnum(a, fromEnum, b, toEnum);
   if (fromEnum && STRINGS.has(b) && limit(to) === undefined && b !== 'bpchar')
     return change('widening', true, `every ${a} value is a string`);
   if (STRINGS.has(a) && toEnum)
@@ -137,9 +130,13 @@ function classify(from: TypeRef, to: TypeRef, ctx: TypeChangeContext): TypeChang
 }
 
 function sameName(from: TypeRef, to: TypeRef, ctx: TypeChangeContext): TypeChange {
+  const name = from.name;
+  const before = ctx.enumValuesBefore(name);
+  const values = ctx.enumValues(name);
+  // The type was dropped (or renamed away) and created again under the same name in this migration: compare the values.
+  if (before && values && before.join('\u0000') !== values.join('\u0000')) return enumToEnum(`${name} (before)`, before, name, values);
   const same = from.args.length === to.args.length && from.args.every((x, i) => x === to.args[i]);
   if (same) return change('same', false, 'the type is unchanged');
-  const name = from.name;
   const was = limit(from);
   const now = limit(to);
   if (name === 'varchar' || name === 'varbit') {
@@ -180,7 +177,6 @@ function sameName(from: TypeRef, to: TypeRef, ctx: TypeChangeContext): TypeChang
       `fractional seconds beyond ${now} digits are rounded away`,
     );
   }
-  if (ctx.enumValues(name)) return change('same', false, 'the type is unchanged');
   return change('kind', true, `the type modifiers change from ${from.text} to ${to.text}`);
 }
 
@@ -205,4 +201,15 @@ function stringToString(from: TypeRef, to: TypeRef): TypeChange {
     );
   }
   return change('widening', false, `every ${from.text} value fits in ${to.text}`);
+}
+
+function enumToEnum(a: string, from: readonly string[], b: string, to: readonly string[]): TypeChange {
+  const missing = from.filter((v) => !to.includes(v));
+  if (!missing.length) return change('widening', true, `every ${a} value exists in ${b}`);
+  const values = missing.map((v) => `'${v}'`).join(', ');
+  return change(
+    'narrowing',
+    true,
+    `${b} lacks ${values}: rows holding those values make the change fail, and the old code still writes them`,
+  );
 }

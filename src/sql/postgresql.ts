@@ -256,7 +256,7 @@ function dropStatement(n: Node, base: Base): Operation[] {
     case 'OBJECT_MATVIEW':
       return names.map((name) => ({ kind: 'DropView', ...base, name, materialized: n.removeType === 'OBJECT_MATVIEW', ...flags }));
     case 'OBJECT_TYPE':
-      return names.map((name) => ({ kind: 'DropEnum', ...base, name, ...flags }));
+      return names.map((name) => ({ kind: 'DropEnum', ...base, name, cascade, ...flags }));
     default:
       return [raw(base, `DropStmt:${n.removeType}`, null)];
   }
