@@ -2,30 +2,42 @@
 import addColumnNotNull from './add-column-not-null.js';
 import addColumnRewrite from './add-column-rewrite.js';
 import changeColumnType from './change-column-type.js';
+import deleteRows from './delete-rows.js';
 import dropColumn from './drop-column.js';
+import dropDatabase from './drop-database.js';
 import dropDefault from './drop-default.js';
 import dropEnum from './drop-enum.js';
 import dropNotNull from './drop-not-null.js';
+import dropSchema from './drop-schema.js';
 import dropTable from './drop-table.js';
+import dropView from './drop-view.js';
 import renameColumn from './rename-column.js';
 import renameEnumValue from './rename-enum-value.js';
 import renameTable from './rename-table.js';
 import type { Rule } from './rule.js';
 import setNotNull from './set-not-null.js';
+import truncateTable from './truncate-table.js';
+import updateRows from './update-rows.js';
 
 export const allRules: Rule[] = [
   addColumnNotNull,
   addColumnRewrite,
   changeColumnType,
+  deleteRows,
   dropColumn,
+  dropDatabase,
   dropDefault,
   dropEnum,
   dropNotNull,
+  dropSchema,
   dropTable,
+  dropView,
   renameColumn,
   renameEnumValue,
   renameTable,
   setNotNull,
+  truncateTable,
+  updateRows,
 ].sort((a, b) => a.id.localeCompare(b.id));
 
 export function ruleById(id: string): Rule | undefined {
