@@ -1,6 +1,8 @@
 // Every rule. One file per rule, its tests beside it; ids are stable once released.
 import addColumnNotNull from './add-column-not-null.js';
 import addColumnRewrite from './add-column-rewrite.js';
+import backfillInTransaction from './backfill-in-transaction.js';
+import banCharField from './ban-char-field.js';
 import changeColumnType from './change-column-type.js';
 import deleteRows from './delete-rows.js';
 import dropColumn from './drop-column.js';
@@ -11,6 +13,12 @@ import dropNotNull from './drop-not-null.js';
 import dropSchema from './drop-schema.js';
 import dropTable from './drop-table.js';
 import dropView from './drop-view.js';
+import insertRows from './insert-rows.js';
+import preferBigintKeys from './prefer-bigint-keys.js';
+import preferIdentity from './prefer-identity.js';
+import preferJsonb from './prefer-jsonb.js';
+import preferTextField from './prefer-text-field.js';
+import preferTimestamptz from './prefer-timestamptz.js';
 import renameColumn from './rename-column.js';
 import renameEnumValue from './rename-enum-value.js';
 import renameTable from './rename-table.js';
@@ -22,6 +30,8 @@ import updateRows from './update-rows.js';
 export const allRules: Rule[] = [
   addColumnNotNull,
   addColumnRewrite,
+  backfillInTransaction,
+  banCharField,
   changeColumnType,
   deleteRows,
   dropColumn,
@@ -32,6 +42,12 @@ export const allRules: Rule[] = [
   dropSchema,
   dropTable,
   dropView,
+  insertRows,
+  preferBigintKeys,
+  preferIdentity,
+  preferJsonb,
+  preferTextField,
+  preferTimestamptz,
   renameColumn,
   renameEnumValue,
   renameTable,
