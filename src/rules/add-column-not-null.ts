@@ -8,6 +8,7 @@ export default defineRule({
   summary: 'A new NOT NULL column without a default fails on a table that holds rows and breaks old code that inserts rows.',
   lock: 'ACCESS EXCLUSIVE, brief (catalog only) when it succeeds; on a table with rows the statement fails.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['AddColumn'],
   docs: `
 \`ALTER TABLE t ADD COLUMN c type NOT NULL\` without a \`DEFAULT\`:

@@ -9,6 +9,7 @@ export default defineRule({
     'Adding a column whose value is computed per row (volatile default, serial, identity, stored generated; any default before PostgreSQL 11) rewrites the table.',
   lock: 'ACCESS EXCLUSIVE for a full table rewrite and index rebuild: blocks reads and writes throughout.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['AddColumn'],
   docs: `
 Since PostgreSQL 11, \`ADD COLUMN … DEFAULT <constant or stable expression>\` stores the value

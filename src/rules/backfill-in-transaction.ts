@@ -28,6 +28,7 @@ export default defineRule({
   summary: 'A data change in the same transaction as a schema change holds the schema change’s lock while every row is written.',
   lock: 'The ACCESS EXCLUSIVE (or SHARE) lock of the earlier ALTER/CREATE INDEX, held until COMMIT: for the whole backfill.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['DataChange'],
   docs: `
 Locks are released at commit, not at the end of a statement. An \`ALTER TABLE\` takes ACCESS

@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'char(n) pads values with spaces and compares without them; use text (with a CHECK on the length if needed).',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['CreateTable', 'AddColumn'],
   docs: `
 \`char(n)\` (\`character(n)\`, \`bpchar\`) pads every value to n characters; the padding is dropped

@@ -19,6 +19,7 @@ export default defineRule({
     'Changing a column type in place: narrowing or a change of kind breaks old code, lossy casts destroy values, most changes rewrite the table.',
   lock: 'ACCESS EXCLUSIVE: catalog only for binary-coercible widenings; otherwise a full table rewrite plus index rebuilds, blocking reads and writes throughout.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['AlterColumnType'],
   docs: `
 \`ALTER COLUMN … TYPE\` changes every existing value and the contract with the code in one step.

@@ -7,6 +7,7 @@ export default defineRule({
   summary: 'A migration that drops a database destroys everything in it.',
   lock: 'Exclusive use of the database: fails while anyone is connected (PostgreSQL 13+ WITH (FORCE) disconnects them).',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['Raw'],
   docs: `
 \`DROP DATABASE\` has no place in a migration: it destroys every table and row of that

@@ -9,6 +9,7 @@ export default defineRule({
   summary: 'Dropping a type is a contract step; with CASCADE it drops every column of that type and their data.',
   lock: 'ACCESS EXCLUSIVE on the type; with CASCADE, ACCESS EXCLUSIVE on every table with a column of that type.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['DropEnum'],
   docs: `
 \`DROP TYPE\` removes what the old code may still cast to (\`'paid'::status\`) or use in

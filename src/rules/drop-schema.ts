@@ -7,6 +7,7 @@ export default defineRule({
   summary: 'Dropping a schema drops every table in it (with CASCADE) and their rows.',
   lock: 'ACCESS EXCLUSIVE on every object dropped.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['Raw'],
   docs: `
 \`DROP SCHEMA … CASCADE\` removes every table, view, function and type in the schema, with

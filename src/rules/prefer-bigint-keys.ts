@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'An int/smallint key that counts up (serial, identity, primary key) runs out; widening it later rewrites the table.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['CreateTable', 'AddColumn'],
   docs: `
 A 32-bit key tops out at 2,147,483,647. Busy tables reach it (deleted rows and failed inserts

@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'info',
   summary: 'serial/bigserial create a loosely attached sequence; identity columns are the SQL-standard replacement.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['CreateTable', 'AddColumn'],
   docs: `
 \`serial\` is shorthand for an integer column with \`DEFAULT nextval('t_col_seq')\` and a separate

@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'A json column has no equality operator: SELECT DISTINCT, UNION and GROUP BY over it fail; use jsonb.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['CreateTable', 'AddColumn'],
   docs: `
 PostgreSQL's \`json\` type stores the text as written and has no equality operator. Queries the

@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'info',
   summary: 'A varchar(n) limit can only be lowered later with a table rewrite; text with a CHECK constraint changes without one.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['CreateTable', 'AddColumn'],
   docs: `
 Raising a \`varchar(n)\` limit is catalog-only, but lowering it rewrites the table under ACCESS

@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'warning',
   summary: 'timestamp without time zone stores wall-clock times: the instant depends on who wrote it; use timestamptz.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['CreateTable', 'AddColumn'],
   docs: `
 \`timestamp\` (without time zone) keeps the digits the client sent and forgets the zone they

@@ -9,6 +9,7 @@ export default defineRule({
   summary: 'Renaming an enum value breaks the release still running, which writes and compares the old label.',
   lock: 'Catalog only (pg_enum row update); no table lock.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['AlterEnum'],
   docs: `
 \`ALTER TYPE status RENAME VALUE 'cancelled' TO 'canceled'\` changes every stored row at once

@@ -9,6 +9,7 @@ export default defineRule({
   summary: 'SET NOT NULL on an existing column breaks old code that writes NULL and scans the whole table under ACCESS EXCLUSIVE.',
   lock: 'ACCESS EXCLUSIVE for a full scan of the table (blocks reads and writes); skipped on PostgreSQL 12+ when a valid CHECK (col IS NOT NULL) exists.',
   direction: 'up',
+  dialects: ['postgresql'],
   kinds: ['SetNotNull'],
   docs: `
 \`ALTER TABLE … ALTER COLUMN … SET NOT NULL\` does two things at once:
