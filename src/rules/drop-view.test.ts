@@ -10,6 +10,7 @@ ruleTests(rule, {
       history: ['CREATE TABLE t (id int);'],
       up: 'CREATE VIEW w AS SELECT * FROM t;\nDROP VIEW w;',
     },
+    { name: 'dropping and re-creating a view redefines it', history: base, up: 'DROP VIEW v;\nCREATE VIEW v AS SELECT id FROM t;' },
     { name: 'replacing a view keeps it', history: base, up: 'CREATE OR REPLACE VIEW v AS SELECT id FROM t;' },
   ],
   invalid: [

@@ -19,13 +19,16 @@ A materialized view stores its rows; they are recomputed from its query, so noth
 but the down must run the whole query again (\`CREATE MATERIALIZED VIEW … WITH DATA\`), which
 can take as long as the original build, and the view is empty or missing meanwhile.
 
-\`DROP VIEW … CASCADE\` also drops the views built on it.
+\`DROP VIEW … CASCADE\` also drops the views built on it. A view dropped and created again
+under the same name in the same migration is a redefinition: no finding.
 
 Do instead: release code that no longer reads the view, then drop it in a migration marked
 \`-- twoway: contract\`. Keep the view's definition in the down so the rollback can re-create it.`,
   check(op, ctx) {
     const key = qnameKey(op.name);
     if (!ctx.start.views.has(key) && ctx.schema.views.has(key)) return null;
+    // DROP then CREATE under the same name in the same migration redefines the view.
+    if (ctx.ops.slice(ctx.index + 1).some((o) => o.kind === 'CreateView' && qnameKey(o.name) === key)) return null;
     const name = qnameText(op.name);
     const kind = op.materialized ? 'materialized view' : 'view';
     const rebuild = op.materialized ? ' Its rows are recomputed, not lost, but a down must run its whole query again.' : '';

@@ -119,11 +119,14 @@ function classify(from: TypeRef, to: TypeRef, ctx: TypeChangeContext): TypeChang
       : change('kind', true, `${a} values become strings of at most ${limit(to)} characters`);
   }
   if (STRINGS.has(a)) {
+    // Numbers, booleans and dates keep the value but not how it was written ('007', 'yes', '2024-1-1').
+    const normalized =
+      b in INTEGERS || b in FLOAT_DIGITS || b === 'numeric' || b === 'money' || b === 'bool' || TIMES.has(b) || b === 'date';
     return change(
       'kind',
       true,
       `the strings are parsed as ${b}: any that does not parse makes the change fail`,
-      `the original text (formatting, leading zeros, spacing) is not kept`,
+      normalized ? `the original text of each value (leading zeros, spelling, format) is not kept` : null,
     );
   }
   return change('kind', true, `${a} values are converted to ${b}`);

@@ -484,10 +484,11 @@ function expressionText(expr: Node, map: SourceMap, stmtStartChar: number, stmtT
   });
   if (max < 0) return '';
   const from = map.charOffset(min) - stmtStartChar;
-  let to = map.charOffset(max) - stmtStartChar;
-  // Extend over the last token: a word, a quoted string or a parenthesised call.
+  const lastToken = map.charOffset(max) - stmtStartChar;
+  // Run from the first token over the last one, keeping parentheses balanced and quotes whole.
   let depth = 0;
   let quote: string | null = null;
+  let to = Math.max(0, from);
   for (; to < stmtText.length; to++) {
     const ch = stmtText[to] as string;
     if (quote) {
@@ -499,11 +500,7 @@ function expressionText(expr: Node, map: SourceMap, stmtStartChar: number, stmtT
     else if (ch === ')') {
       if (depth === 0) break;
       depth--;
-      if (depth === 0) {
-        to++;
-        break;
-      }
-    } else if (depth === 0 && (ch === ',' || ch === ';' || ch === ' ' || ch === '\n' || ch === '\t')) break;
+    } else if (depth === 0 && to >= lastToken && (ch === ',' || ch === ';' || ch === ' ' || ch === '\n' || ch === '\t')) break;
   }
   return stmtText.slice(Math.max(0, from), to).trim();
 }
