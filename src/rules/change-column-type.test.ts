@@ -30,6 +30,11 @@ ruleTests(rule, {
       history,
       up: "SET timezone = 'UTC';\nALTER TABLE t ALTER COLUMN at TYPE timestamptz;",
     },
+    {
+      name: 'USING the column itself is no conversion: timestamp → timestamptz in UTC still skips the rewrite',
+      history,
+      up: "SET timezone = 'UTC';\nALTER TABLE t ALTER COLUMN at TYPE timestamptz USING at;",
+    },
     { name: 'the same type again changes nothing', history, up: 'ALTER TABLE t ALTER COLUMN n TYPE integer;' },
     { name: 'a table created in the same migration holds no rows', up: 'CREATE TABLE u (a int);\nALTER TABLE u ALTER COLUMN a TYPE text;' },
     {

@@ -71,7 +71,9 @@ A column of a table created, or added, in the same migration holds no old values
         effect: { phase: 'breaking', codeRollback: 'breaking' },
       };
     }
-    const change = classifyTypeChange(old.type, op.type, op.using, {
+    // `USING col` converts the column as it is, like no USING at all.
+    const using = op.using !== null && op.using.replace(/"/g, '') !== op.column ? op.using : null;
+    const change = classifyTypeChange(old.type, op.type, using, {
       enumValues: (name) => ctx.schema.enums.get(name),
       enumValuesBefore: (name) => ctx.start.enums.get(name),
       utcNoRewrite: ctx.serverVersion >= 12 && sessionIsUtc(ctx),
@@ -90,7 +92,7 @@ A column of a table created, or added, in the same migration holds no old values
           message: `Changing ${target} to the same type ${op.type.text} ${change.why}: an UPDATE of every row in disguise. Existing values are lost: no down can bring them back.${lock}`,
           fix: `Write the value change as a batched UPDATE in its own data migration, keeping the old values in a new column (or an archive table) so a down can restore them:
 ALTER TABLE ${table} ADD COLUMN ${op.column}_old ${old.type.text};
-UPDATE ${table} SET ${op.column}_old = ${op.column}, ${op.column} = ${op.using} WHERE ${op.column}_old IS NULL;  -- in batches`,
+UPDATE ${table} SET ${op.column}_old = ${op.column}, ${op.column} = ${using} WHERE ${op.column}_old IS NULL;  -- in batches`,
           effect: { phase: 'data', dbRollback: 'irreversible' },
         };
       case 'widening':

@@ -9,6 +9,7 @@ ruleTests(rule, {
       name: 'rows of a table created in the same migration',
       up: 'CREATE TABLE t (a int);\nINSERT INTO t VALUES (1);\nUPDATE t SET a = 2;',
     },
+    { name: 'a system catalog holds no application data', up: "UPDATE pg_index SET indisready = false WHERE indexrelid = 'x'::regclass;" },
     { name: 'a DELETE is another rule', history: [prices], up: 'DELETE FROM prices WHERE id = 1;' },
   ],
   invalid: [

@@ -1,6 +1,11 @@
-import { qnameText } from '../ir.js';
+import { type QName, qnameText } from '../ir.js';
 import { columnExistedBefore } from './existing.js';
 import { defineRule } from './rule.js';
+
+/** pg_catalog tables (UPDATE pg_index SET indisready …) hold no application data. */
+function isSystemCatalog(table: QName): boolean {
+  return table.schema === 'pg_catalog' || (!table.schema && table.name.startsWith('pg_'));
+}
 
 export default defineRule({
   id: 'update-rows',
@@ -33,7 +38,7 @@ Do instead:
 
 A table created in the same migration held no rows: no finding.`,
   check(op, ctx) {
-    if (op.action !== 'update' || ctx.isNewTable(op.table)) return null;
+    if (op.action !== 'update' || ctx.isNewTable(op.table) || isSystemCatalog(op.table)) return null;
     const table = qnameText(op.table);
     const rows = op.hasWhere ? 'the matching rows' : 'every row';
     const existing = op.columns.filter((c) => columnExistedBefore(ctx, op.table, c));
