@@ -14,3 +14,8 @@ export function typeExistedBefore(ctx: RuleContext, name: QName): boolean {
   const key = qnameKey(name);
   return ctx.start.enums.has(key) || !ctx.schema.enums.has(key);
 }
+
+/** True for a column the migration itself added (known now, absent before): old code never writes it. */
+export function columnAddedInMigration(ctx: RuleContext, table: QName, column: string): boolean {
+  return ctx.schema.column(table, column) !== undefined && !columnExistedBefore(ctx, table, column);
+}

@@ -14,6 +14,7 @@ import dropSchema from './drop-schema.js';
 import dropTable from './drop-table.js';
 import dropView from './drop-view.js';
 import insertRows from './insert-rows.js';
+import newWriteRestriction from './new-write-restriction.js';
 import preferBigintKeys from './prefer-bigint-keys.js';
 import preferIdentity from './prefer-identity.js';
 import preferJsonb from './prefer-jsonb.js';
@@ -21,6 +22,7 @@ import preferTextField from './prefer-text-field.js';
 import preferTimestamptz from './prefer-timestamptz.js';
 import renameColumn from './rename-column.js';
 import renameEnumValue from './rename-enum-value.js';
+import renameObject from './rename-object.js';
 import renameTable from './rename-table.js';
 import type { Rule } from './rule.js';
 import setNotNull from './set-not-null.js';
@@ -43,6 +45,7 @@ export const allRules: Rule[] = [
   dropTable,
   dropView,
   insertRows,
+  newWriteRestriction,
   preferBigintKeys,
   preferIdentity,
   preferJsonb,
@@ -50,6 +53,7 @@ export const allRules: Rule[] = [
   preferTimestamptz,
   renameColumn,
   renameEnumValue,
+  renameObject,
   renameTable,
   setNotNull,
   truncateTable,
