@@ -19,6 +19,11 @@ ruleTests(rule, {
       up: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx;',
     },
     {
+      name: 'a unique index on a materialized view restricts no writes',
+      history: [users, 'CREATE MATERIALIZED VIEW user_stats AS SELECT id, age FROM users;'],
+      up: 'CREATE UNIQUE INDEX user_stats_id ON user_stats (id);',
+    },
+    {
       name: 'CHECK (col IS NOT NULL) belongs to the set-not-null sequence',
       history: [users],
       up: 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;',
@@ -48,7 +53,7 @@ ruleTests(rule, {
       name: 'a validated check fails on existing rows and on old writes',
       history: [users],
       up: 'ALTER TABLE users ADD CONSTRAINT adult CHECK (age >= 18);',
-      message: 'fails if an existing row breaks it',
+      message: 'New check constraint adult on users, CHECK (age >= 18): fails if an existing row breaks it',
       severity: 'warning',
     },
     {

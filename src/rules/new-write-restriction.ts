@@ -1,9 +1,11 @@
-import { type QName, qnameText } from '../ir.js';
+import { type QName, qnameKey, qnameText } from '../ir.js';
 import { columnAddedInMigration } from './existing.js';
 import { defineRule, type RuleContext, type RuleResult } from './rule.js';
 
+/** Old code writes these columns: not a new table, not a materialized view (nobody writes one), no column added by this migration. */
 function restrictsOldColumns(ctx: RuleContext, table: QName, columns: readonly string[]): boolean {
-  return !ctx.isNewTable(table) && !columns.some((c) => columnAddedInMigration(ctx, table, c));
+  if (ctx.isNewTable(table) || ctx.schema.views.has(qnameKey(table))) return false;
+  return !columns.some((c) => columnAddedInMigration(ctx, table, c));
 }
 
 export default defineRule({
@@ -65,14 +67,15 @@ old code writes: no finding. \`CHECK (col IS NOT NULL)\` is reported by \`set-no
       }
       case 'check':
       case 'foreign-key': {
-        const rule =
+        const kind = c.type === 'check' ? 'check constraint' : 'foreign key';
+        const detail =
           c.type === 'check'
-            ? `CHECK ${c.expression ?? ''}`.trim()
+            ? `CHECK (${c.expression ?? ''})`
             : `FOREIGN KEY (${cols}) REFERENCES ${c.references ? qnameText(c.references.table) : '?'}`;
         const existing = c.notValid ? '' : 'fails if an existing row breaks it, and ';
         const deletes = c.type === 'foreign-key' ? ' (and deletes of referenced rows)' : '';
         return {
-          message: `New ${rule}${name} on ${table}: ${existing}the release still running gets errors for writes${deletes} that break it.`,
+          message: `New ${kind}${name} on ${table}, ${detail}: ${existing}the release still running gets errors for writes${deletes} that break it.`,
           fix: 'Release code that only writes valid rows, fix the existing rows, then add the constraint NOT VALID and VALIDATE it in a later migration.',
           severity: c.notValid ? 'info' : 'warning',
         };
