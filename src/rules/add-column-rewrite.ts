@@ -34,7 +34,9 @@ For an identity key, add a nullable bigint, attach a sequence default, backfill,
 promote it. Rails (strong_migrations): add the column, \`change_column_default\`, backfill
 with \`disable_ddl_transaction!\`; Django: \`AddField(null=True)\`, then \`RunPython\` in batches.
 
-A table created in the same migration is empty: no finding.`,
+A table created in the same migration is empty: no finding.
+
+Rollback: the down (\`DROP COLUMN\`) is quick and loses only the new column's values.`,
   check(op, ctx) {
     if (ctx.isNewTable(op.table)) return null;
     const c = op.column;

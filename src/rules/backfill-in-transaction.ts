@@ -44,7 +44,10 @@ transaction.
 - Plain SQL: end the DDL transaction (\`COMMIT;\`) before the UPDATE, or put the backfill in the
   next migration file.
 
-A table created in the same migration is empty and unknown to other sessions: no finding.`,
+A table created in the same migration is empty and unknown to other sessions: no finding.
+
+Rollback: if the backfill fails or is cancelled, the whole transaction rolls back, schema change
+included, after holding the lock for all that time.`,
   check(op, ctx) {
     // TRUNCATE is instant and a plain INSERT … VALUES writes a few rows: only row-by-row rewrites hold the lock long.
     if (op.action === 'truncate' || (op.action === 'insert' && !op.hasWhere)) return null;

@@ -15,7 +15,10 @@ when compared with another char but kept when cast to text or returned to some d
 \`'ab'\` may come back as \`'ab   '\`. It is no faster than \`text\` in PostgreSQL, and changing its
 length later rewrites the table (see \`change-column-type\`). squawk: \`ban-char-field\`.
 
-Use \`text\`, or \`varchar(n)\`, with \`CHECK (char_length(col) = n)\` when a fixed length is a rule.`,
+Use \`text\`, or \`varchar(n)\`, with \`CHECK (char_length(col) = n)\` when a fixed length is a rule.
+
+Rails \`:string\` and Django \`CharField\` map to varchar, not char; this mostly comes from hand-written SQL.
+Changing it later in place (\`ALTER COLUMN … TYPE text\`) rewrites the table, and the down back to char(n) re-pads.`,
   check(op) {
     return newColumns(op)
       .filter((c) => c.type.name === 'bpchar')

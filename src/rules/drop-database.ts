@@ -12,7 +12,9 @@ export default defineRule({
   docs: `
 \`DROP DATABASE\` has no place in a migration: it destroys every table and row of that
 database, and no down can bring them back. It cannot run inside a transaction block either.
-Drop databases by hand, after a backup, outside the migration history.`,
+Drop databases by hand, after a backup, outside the migration history.
+
+Rails (\`db:drop\`) and Django (\`flush\`/\`dropdb\`) keep this out of migrations for the same reason.`,
   check(op) {
     if (op.statement !== 'DropdbStmt') return null;
     return {

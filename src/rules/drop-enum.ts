@@ -21,7 +21,10 @@ Removing a single value from an enum is not possible in PostgreSQL: it takes a n
 an \`ALTER COLUMN … TYPE\` (see \`change-column-type\`, which compares the values).
 
 Do instead: move the columns off the type first (expand/contract), then drop the unused type
-in a migration marked \`-- twoway: contract\`.`,
+in a migration marked \`-- twoway: contract\`.
+
+Rollback: a down can re-create the type, but not the values of columns CASCADE dropped.
+Rails: \`drop_enum\` (7.1+); Django has no enum types (choices are plain columns).`,
   check(op, ctx) {
     if (!typeExistedBefore(ctx, op.name)) return null;
     const type = qnameText(op.name);

@@ -18,7 +18,10 @@ on \`nil\`). And a down that restores \`SET NOT NULL\` fails as soon as one NULL
 (reported by the down-side rules).
 
 Do instead: make the reading code NULL-safe and release it before the code that writes NULLs;
-keep the old release's assumption in mind when deciding how far back a rollback can go.`,
+keep the old release's assumption in mind when deciding how far back a rollback can go.
+
+Rails: \`change_column_null :t, :col, true\`; Django: \`AlterField(null=True)\`: make the model
+attribute optional in the release before.`,
   check(op, ctx) {
     if (!columnExistedBefore(ctx, op.table, op.column)) return null;
     const column = ctx.start.column(op.table, op.column);

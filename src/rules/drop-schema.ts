@@ -15,7 +15,10 @@ all their rows: nothing a down writes can bring them back (\`irreversible\`). Wi
 fails unless the schema is empty, which is the only safe form.
 
 Do instead: drop the tables one by one, each as a declared contract step with an archive if
-the data may be needed, then \`DROP SCHEMA name\` without CASCADE.`,
+the data may be needed, then \`DROP SCHEMA name\` without CASCADE.
+
+Rollback: a down can re-create the schema, empty. Rails and Django do not drop schemas
+themselves; this comes from \`execute\` / \`RunSQL\`.`,
   check(op) {
     if (op.statement !== 'DropStmt:OBJECT_SCHEMA') return null;
     return {

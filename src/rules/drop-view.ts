@@ -23,7 +23,10 @@ can take as long as the original build, and the view is empty or missing meanwhi
 under the same name in the same migration is a redefinition: no finding.
 
 Do instead: release code that no longer reads the view, then drop it in a migration marked
-\`-- twoway: contract\`. Keep the view's definition in the down so the rollback can re-create it.`,
+\`-- twoway: contract\`. Keep the view's definition in the down so the rollback can re-create it.
+
+Rails (scenic): \`drop_view :name, revert_to_version: n\` keeps the old definition for the down;
+Django: \`RunSQL(drop, reverse_sql=create)\`.`,
   check(op, ctx) {
     const key = qnameKey(op.name);
     if (!ctx.start.views.has(key) && ctx.schema.views.has(key)) return null;

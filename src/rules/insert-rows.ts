@@ -22,7 +22,10 @@ INSERT INTO roles (name) VALUES ('auditor') ON CONFLICT (name) DO NOTHING;
 \`\`\`
 Copying large sets (\`INSERT … SELECT\`) belongs in batches, outside the DDL transaction.
 Inserting into a table created in the same migration (seeding a new lookup table) is part of
-the expand step: no finding.`,
+the expand step: no finding.
+
+Rails: seed data in a migration with \`up\`/\`down\` (or \`reversible\`); Django: \`RunPython\`
+with a \`reverse_code\` that deletes the rows.`,
   check(op, ctx) {
     if (op.action !== 'insert' || ctx.isNewTable(op.table)) return null;
     const table = qnameText(op.table);

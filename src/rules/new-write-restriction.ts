@@ -39,7 +39,11 @@ Do instead:
 
 A constraint promoted from an existing index (\`USING INDEX\`), one on a table created in the
 same migration, or one involving a column added in the same migration restricts nothing that
-old code writes: no finding. \`CHECK (col IS NOT NULL)\` is reported by \`set-not-null\`'s sequence, not here.`,
+old code writes: no finding. \`CHECK (col IS NOT NULL)\` is reported by \`set-not-null\`'s sequence, not here.
+
+Rollback: dropping the constraint in the down is quick and loses nothing. Rails:
+\`add_index … unique: true, algorithm: :concurrently\`, \`add_foreign_key … validate: false\`;
+Django: \`AddIndexConcurrently\`, \`AddConstraint\` (validate in a later migration with \`RunSQL\`).`,
   check(op, ctx): RuleResult | null {
     const table = qnameText(op.table);
     if (op.kind === 'AddIndex') {

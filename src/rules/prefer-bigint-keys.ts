@@ -16,7 +16,9 @@ bigint\`, a full rewrite of the table and its indexes under ACCESS EXCLUSIVE (an
 table whose foreign keys point at it), at the worst possible moment.
 \`bigint\` costs 4 more bytes per row. squawk: \`prefer-bigint-over-int\`, \`prefer-bigint-over-smallint\`.
 
-Rails uses bigint primary keys since 5.1; Django's \`DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"\`.`,
+Rails uses bigint primary keys since 5.1; Django's \`DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"\`.
+
+Rollback: nothing to roll back; this is about the future widening.`,
   check(op) {
     return newColumns(op)
       .filter((c) => (c.type.name === 'int4' || c.type.name === 'int2') && c.type.arrayDims === 0)

@@ -17,7 +17,9 @@ type json\`); ActiveRecord's \`distinct\` on the model is a common victim (stron
 \`add_column_json\`).
 
 Use \`jsonb\`: it has equality, indexing (GIN) and containment operators. Converting later is
-an \`ALTER COLUMN … TYPE jsonb\`, which rewrites the table (see \`change-column-type\`).`,
+an \`ALTER COLUMN … TYPE jsonb\`, which rewrites the table (see \`change-column-type\`).
+
+Rails: \`t.jsonb\`; Django's \`JSONField\` already uses jsonb on PostgreSQL.`,
   check(op) {
     return newColumns(op)
       .filter((c) => c.type.name === 'json')

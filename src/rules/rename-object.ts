@@ -31,7 +31,10 @@ Do instead: create the object under its new name next to the old one (a view
 the old name in a migration marked \`-- twoway: contract\`.
 
 Renaming a type is not reported: columns follow it by OID, and it is the first step of the
-usual way to re-create an enum.`,
+usual way to re-create an enum.
+
+Rollback: a down that renames back works, but only after the old release failed meanwhile.
+Rails and Django rarely rename these objects themselves; this comes from \`execute\` / \`RunSQL\`.`,
   check(op) {
     const what = RENAMES[op.statement];
     if (!what) return null;

@@ -22,7 +22,10 @@ CREATE TABLE import_rows_archive AS TABLE import_rows;
 TRUNCATE import_rows;
 -- down: INSERT INTO import_rows SELECT * FROM import_rows_archive;
 \`\`\`
-A table created in the same migration held no rows: no finding.`,
+A table created in the same migration held no rows: no finding.
+
+Rails: \`execute "TRUNCATE …"\` or \`Model.delete_all\` in a migration; Django: \`RunPython\` with
+\`Model.objects.all().delete()\`: both need an archive for the down to restore.`,
   check(op, ctx) {
     if (op.action !== 'truncate' || ctx.isNewTable(op.table)) return null;
     const table = qnameText(op.table);
