@@ -19,6 +19,7 @@ ruleTests(rule, {
     { name: 'a table created in the same migration', up: 'CREATE TABLE u (id int);\nALTER TABLE u ADD COLUMN a int NOT NULL;' },
   ],
   invalid: [
+    { name: 'DEFAULT NULL is no default', history: [users], up: 'ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT NULL;' },
     {
       name: 'a NOT NULL column without default on an existing table',
       history: [users],

@@ -36,7 +36,8 @@ Identity, serial and generated columns fill themselves and are not reported here
 \`add-column-rewrite\`). A table created in the same migration: no finding.`,
   check(op, ctx) {
     const c = op.column;
-    if (ctx.isNewTable(op.table) || c.nullable || c.default || c.identity || c.generated) return null;
+    const hasDefault = c.default !== null && c.default.text.toLowerCase() !== 'null';
+    if (ctx.isNewTable(op.table) || c.nullable || hasDefault || c.identity || c.generated) return null;
     const table = qnameText(op.table);
     return {
       message: `Adding ${table}.${c.name} ${c.type.text} NOT NULL without a default fails if ${table} holds rows, and breaks the release still running: its INSERTs do not set ${c.name}.`,

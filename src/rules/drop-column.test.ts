@@ -23,6 +23,12 @@ ruleTests(rule, {
       message: 'users.full_name (text, NOT NULL) destroys its values',
       effect: { phase: 'contract', dbRollback: 'irreversible' },
     },
+    {
+      name: 'CASCADE also drops what depends on the column',
+      history: ['CREATE TABLE t (id int, a int);'],
+      up: 'ALTER TABLE t DROP COLUMN a CASCADE;',
+      message: 'CASCADE also drops the views',
+    },
     { name: 'a table the history never created is assumed to hold rows', up: 'ALTER TABLE legacy DROP COLUMN IF EXISTS x;', line: 1 },
   ],
 });

@@ -43,8 +43,9 @@ A column added in the same migration (or of a table created in it) held nothing 
     const table = qnameText(op.table);
     const column = ctx.schema.column(op.table, op.column);
     const what = column ? `${table}.${op.column} (${column.type.text}${column.nullable ? '' : ', NOT NULL'})` : `${table}.${op.column}`;
+    const cascade = op.cascade ? ' CASCADE also drops the views, indexes and constraints that use it.' : '';
     return {
-      message: `Dropping column ${what} destroys its values: no down can bring them back. This is a contract step, safe only once no running release reads or writes the column.`,
+      message: `Dropping column ${what} destroys its values: no down can bring them back.${cascade} This is a contract step, safe only once no running release reads or writes the column.`,
       fix: `Stop using the column in the code first (Rails: self.ignored_columns += ["${op.column}"]), release, then drop it in a separate migration marked "-- twoway: contract". To keep a way back, copy the values first:\nCREATE TABLE ${op.table.name}_${op.column}_archive AS SELECT id, ${op.column} FROM ${table};`,
       effect: { phase: 'contract', dbRollback: 'irreversible' },
     };

@@ -35,6 +35,12 @@ ruleTests(rule, {
       effect: { phase: 'breaking', codeRollback: 'breaking' },
     },
     {
+      name: 'with a default, only explicit NULL writes break',
+      history: ["CREATE TABLE t (id int, plan text DEFAULT 'free');"],
+      up: 'ALTER TABLE t ALTER COLUMN plan SET NOT NULL;',
+      message: 'if it writes NULL, and it scans',
+    },
+    {
       name: 'a NOT VALID check keeps new NULLs out but the scan remains',
       history: [users, 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;'],
       up: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',

@@ -66,7 +66,7 @@ A column of a table created, or added, in the same migration: no finding.`,
     }
     const name = `${op.table.name}_${op.column}_not_null`;
     return {
-      message: `SET NOT NULL on ${target} breaks the release still running if it writes NULL or omits the column, and it ${scan}.`,
+      message: `SET NOT NULL on ${target} breaks the release still running if it writes NULL${column?.default ? '' : ' or omits the column'}, and it ${scan}.`,
       fix: `Release code that always writes ${op.column}, backfill the NULLs, then:\nALTER TABLE ${table} ADD CONSTRAINT ${name} CHECK (${op.column} IS NOT NULL) NOT VALID;\n-- in a later migration:\nALTER TABLE ${table} VALIDATE CONSTRAINT ${name};\nALTER TABLE ${table} ALTER COLUMN ${op.column} SET NOT NULL;  -- PostgreSQL 12+: no scan\nALTER TABLE ${table} DROP CONSTRAINT ${name};`,
       effect: { phase: 'breaking', codeRollback: 'breaking' },
     };
