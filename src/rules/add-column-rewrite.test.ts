@@ -36,7 +36,24 @@ ruleTests(rule, {
       history: events,
       up: 'ALTER TABLE events ADD COLUMN at timestamptz DEFAULT clock_timestamp();',
     },
-    { name: 'bigserial numbers every row', history: events, up: 'ALTER TABLE events ADD COLUMN seq bigserial;', message: 'nextval' },
+    {
+      name: 'bigserial numbers every row',
+      history: events,
+      up: 'ALTER TABLE events ADD COLUMN seq bigserial;',
+      message: 'a bigserial column numbers',
+    },
+    {
+      name: 'one ALTER TABLE with several rewriting columns rewrites once',
+      history: ['CREATE TABLE p (a int, b int);'],
+      up: 'ALTER TABLE p ADD COLUMN s int GENERATED ALWAYS AS (a + b) STORED, ADD COLUMN t uuid DEFAULT gen_random_uuid(), ADD COLUMN u int;',
+      message: 'Adding p.s (and 1 more column of this statement)',
+    },
+    {
+      name: 'separate statements are separate rewrites',
+      history: ['CREATE TABLE p (a int, b int);'],
+      up: 'ALTER TABLE p ADD COLUMN s int GENERATED ALWAYS AS (a + b) STORED;\nALTER TABLE p ADD COLUMN t uuid DEFAULT gen_random_uuid();',
+      count: 2,
+    },
     {
       name: 'an identity column numbers every row',
       history: events,

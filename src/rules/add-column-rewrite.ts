@@ -1,4 +1,5 @@
-import { qnameText } from '../ir.js';
+import { type ColumnDef, qnameText } from '../ir.js';
+import { isSerial } from './new-columns.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -39,23 +40,31 @@ A table created in the same migration is empty: no finding.
 Rollback: the down (\`DROP COLUMN\`) is quick and loses only the new column's values.`,
   check(op, ctx) {
     if (ctx.isNewTable(op.table)) return null;
-    const c = op.column;
-    const isNull = !c.default || c.default.text.toLowerCase() === 'null';
-    const reason = c.generated
-      ? 'a stored generated column is computed for every existing row'
-      : c.identity
-        ? 'an identity column numbers every existing row'
-        : c.default?.volatile
-          ? `the volatile default ${c.default.text} is evaluated for every existing row`
-          : !isNull && ctx.serverVersion < 11
-            ? `before PostgreSQL 11 any default (${c.default?.text}) is written into every existing row`
-            : null;
-    if (!reason) return null;
+    // One ALTER TABLE rewrites the table once, however many of its columns need it: report the statement once.
+    const sameStatement = ctx.ops.filter(
+      (o): o is typeof op => o.kind === 'AddColumn' && o.span.line === op.span.line && o.span.column === op.span.column,
+    );
+    const rewriting = sameStatement.filter((o) => rewriteReason(o.column, ctx.serverVersion));
+    if (rewriting[0] !== op) return null;
     const table = qnameText(op.table);
+    const c = op.column;
+    const others =
+      rewriting.length > 1 ? ` (and ${rewriting.length - 1} more column${rewriting.length > 2 ? 's' : ''} of this statement)` : '';
     const setDefault = c.default ? `\nALTER TABLE ${table} ALTER COLUMN ${c.name} SET DEFAULT ${c.default.text};  -- new rows only` : '';
     return {
-      message: `Adding ${table}.${c.name} rewrites the table: ${reason}, under ACCESS EXCLUSIVE (no reads or writes until it ends).`,
+      message: `Adding ${table}.${c.name}${others} rewrites the table: ${rewriteReason(c, ctx.serverVersion)}, under ACCESS EXCLUSIVE (no reads or writes until it ends).`,
       fix: `Add the column without the per-row value, then fill old rows in batches outside the DDL transaction:\nALTER TABLE ${table} ADD COLUMN ${c.name} ${c.type.text};${setDefault}\nUPDATE ${table} SET ${c.name} = <value> WHERE ${c.name} IS NULL AND id BETWEEN … AND …;`,
     };
   },
 });
+
+/** Why adding this column writes every existing row, or null when the catalog alone holds its value. */
+function rewriteReason(c: ColumnDef, serverVersion: number): string | null {
+  if (c.generated) return 'a stored generated column is computed for every existing row';
+  if (c.identity) return 'an identity column numbers every existing row';
+  if (isSerial(c)) return `a ${c.type.text} column numbers every existing row`;
+  if (c.default?.volatile) return `the volatile default ${c.default.text} is evaluated for every existing row`;
+  const isNull = !c.default || c.default.text.toLowerCase() === 'null';
+  if (!isNull && serverVersion < 11) return `before PostgreSQL 11 any default (${c.default?.text}) is written into every existing row`;
+  return null;
+}
