@@ -106,13 +106,13 @@ UPDATE ${table} SET ${op.column}_old = ${op.column}, ${op.column} = ${using} WHE
       case 'kind': {
         const what = change.class === 'narrowing' ? 'narrows it' : 'changes the kind of value';
         const loss = change.lossy ? ` Existing values are lost: ${change.lossy}; no down can bring them back.` : '';
-        const lengthFix =
-          change.class === 'narrowing' && old.type.name === op.type.name && op.type.name === 'varchar'
-            ? `\nTo cap the length without a rewrite, keep the type and add a constraint:\nALTER TABLE ${table} ADD CONSTRAINT ${op.table.name}_${op.column}_length CHECK (char_length(${op.column}) <= ${op.type.args[0]}) NOT VALID;\nALTER TABLE ${table} VALIDATE CONSTRAINT ${op.table.name}_${op.column}_length;  -- in a later migration`
-            : '';
+        const capLength = change.class === 'narrowing' && ['varchar', 'text'].includes(old.type.name) && op.type.name === 'varchar';
+        const lengthFix = capLength
+          ? `To cap the length without a rewrite, keep the type and add a constraint; release code that respects it first:\nALTER TABLE ${table} ADD CONSTRAINT ${op.table.name}_${op.column}_length CHECK (char_length(${op.column}) <= ${op.type.args[0]}) NOT VALID;\nALTER TABLE ${table} VALIDATE CONSTRAINT ${op.table.name}_${op.column}_length;  -- in a later migration\n`
+          : '';
         return {
           message: `Changing ${from} ${what} (${change.why}): the release still running breaks.${loss}${lock}${tz}`,
-          fix: expandFix + lengthFix,
+          fix: lengthFix + expandFix,
           effect: change.lossy
             ? { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' }
             : { phase: 'breaking', codeRollback: 'breaking' },

@@ -51,9 +51,11 @@ A table created in the same migration held no rows: no finding.`,
       };
     }
     const columns = existing.length ? existing.join(', ') : 'its columns';
+    const first = existing[0] ?? 'col';
+    const type = ctx.schema.column(op.table, first)?.type.text ?? '<type>';
     return {
       message: `UPDATE of ${table} overwrites ${columns} in ${rows}: the old values are lost and no down can restore them.`,
-      fix: `Keep the old values so a down can put them back, and update in batches:\nALTER TABLE ${table} ADD COLUMN ${existing[0] ?? 'col'}_before <type>;\nUPDATE ${table} SET ${existing[0] ?? 'col'}_before = ${existing[0] ?? 'col'}, … WHERE id BETWEEN … AND …;`,
+      fix: `Keep the old values so a down can put them back, and update in batches:\nALTER TABLE ${table} ADD COLUMN ${first}_before ${type};\nUPDATE ${table} SET ${first}_before = ${first}, … WHERE id BETWEEN … AND …;\n-- down: UPDATE ${table} SET ${first} = ${first}_before;`,
       effect: { phase: 'data', dbRollback: 'irreversible' },
     };
   },
