@@ -41,6 +41,13 @@ const cases: Array<MigrationCase & { verdict: Verdict }> = [
     verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
   },
   {
+    name: 'an info finding still carries its effect: an insert is a data step, reversible when the down deletes it',
+    history: [users],
+    up: "INSERT INTO users (id, full_name) VALUES (0, 'system');",
+    down: 'DELETE FROM users WHERE id = 0;',
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'reversible' },
+  },
+  {
     name: 'contract beats data; the drop is irreversible though a down re-adds the column (V3__drop_full_name)',
     history: [users],
     up: "UPDATE users SET email = '' WHERE email IS NULL;\nALTER TABLE users DROP COLUMN full_name;",

@@ -35,6 +35,11 @@ ruleTests(rule, {
       history,
       up: "SET timezone = 'UTC';\nALTER TABLE t ALTER COLUMN at TYPE timestamptz USING at;",
     },
+    {
+      name: 'varchar → citext without an index on the column only edits the catalog',
+      history,
+      up: 'ALTER TABLE t ALTER COLUMN s TYPE citext;',
+    },
     { name: 'the same type again changes nothing', history, up: 'ALTER TABLE t ALTER COLUMN n TYPE integer;' },
     { name: 'a table created in the same migration holds no rows', up: 'CREATE TABLE u (a int);\nALTER TABLE u ALTER COLUMN a TYPE text;' },
     {
@@ -171,6 +176,13 @@ ruleTests(rule, {
       line: 3,
       message: "lacks 'void'",
       effect: breaking,
+    },
+    {
+      name: 'varchar → citext rebuilds the indexes on the column',
+      history: [...history, 'CREATE INDEX t_s ON t (s);'],
+      up: 'ALTER TABLE t ALTER COLUMN s TYPE citext;',
+      message: 'rebuilds t_s under ACCESS EXCLUSIVE',
+      effect: { phase: 'expand' },
     },
     {
       name: 'an unknown current type gets the conservative verdict',

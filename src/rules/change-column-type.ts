@@ -95,13 +95,23 @@ ALTER TABLE ${table} ADD COLUMN ${op.column}_old ${old.type.text};
 UPDATE ${table} SET ${op.column}_old = ${op.column}, ${op.column} = ${using} WHERE ${op.column}_old IS NULL;  -- in batches`,
           effect: { phase: 'data', dbRollback: 'irreversible' },
         };
-      case 'widening':
-        if (!change.rewrite) return null;
+      case 'widening': {
+        if (!change.rewrite) {
+          // citext compares differently from text: the table stays, its indexes on the column are rebuilt.
+          const indexes = ctx.schema.indexesOf(op.table).filter((i) => i.columns.includes(op.column));
+          if (!(old.type.name === 'citext' || op.type.name === 'citext') || !indexes.length) return null;
+          return {
+            message: `Changing ${from} keeps the rows but rebuilds ${indexes.map((i) => i.name).join(', ')} under ACCESS EXCLUSIVE (${change.why}): no reads or writes until they are built.`,
+            fix: `Build the new index CONCURRENTLY on an expression first, or change the type on a small table only, with a short lock_timeout.`,
+            effect: { phase: 'expand' },
+          };
+        }
         return {
           message: `Changing ${from} widens it (${change.why}): the release still running stays compatible.${lock}${tz}`,
           fix: `${expandFix}\nOn a small table, run it with a short lock_timeout instead.`,
           effect: { phase: 'expand' },
         };
+      }
       case 'narrowing':
       case 'kind': {
         const what = change.class === 'narrowing' ? 'narrows it' : 'changes the kind of value';
