@@ -67,6 +67,8 @@ export interface ConstraintDef {
   usingIndex: string | null;
   /** The check expression or other body, as written. */
   expression: string | null;
+  /** A `CHECK (col IS NOT NULL)`: the column it proves non-null (once valid, PostgreSQL 12+ SET NOT NULL skips its scan). */
+  notNullColumn?: string;
 }
 
 interface OpBase {
@@ -201,6 +203,8 @@ export interface DropEnum extends OpBase {
   kind: 'DropEnum';
   name: QName;
   ifExists: boolean;
+  /** DROP TYPE … CASCADE: also drops the columns of that type. */
+  cascade?: boolean;
 }
 export interface CreateView extends OpBase {
   kind: 'CreateView';
@@ -222,6 +226,8 @@ export interface DataChange extends OpBase {
   hasWhere: boolean;
   /** Columns an UPDATE assigns. */
   columns: string[];
+  /** TRUNCATE … CASCADE: also empties every table that references this one. */
+  cascade?: boolean;
 }
 /** SET lock_timeout / statement_timeout and friends. */
 export interface SetSetting extends OpBase {

@@ -1,7 +1,7 @@
 // Table-driven rule tests (ESLint's RuleTester shape): valid and invalid cases on real SQL,
 // through the real parser, replay and engine.
 import { describe, expect, it } from 'vitest';
-import { analyzeHistory, type MigrationReport } from '../analyze.js';
+import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from '../analyze.js';
 import type { Finding } from '../findings.js';
 import { parseSqlMigration } from '../frameworks/sql-files.js';
 import type { Dialect } from '../ir.js';
@@ -20,6 +20,8 @@ export interface MigrationCase {
   serverVersion?: number;
   /** The framework runs the up in a transaction (default true). */
   transactional?: boolean;
+  /** Per-rule severities, as a config would set them. */
+  rules?: AnalyzeOptions['rules'];
 }
 
 export interface InvalidCase extends MigrationCase {
@@ -54,7 +56,7 @@ export async function analyzeCase(c: MigrationCase): Promise<MigrationReport> {
   const target = parseSqlMigration(migration('m', c.up, c.down, c));
   const errors = [...history, target].flatMap((p) => p.errors);
   if (errors.length) throw new Error(`test SQL does not parse: ${errors.map((e) => `${e.path}:${e.line}: ${e.message}`).join('; ')}`);
-  const reports = analyzeHistory([...history, target], { serverVersion: c.serverVersion });
+  const reports = analyzeHistory([...history, target], { serverVersion: c.serverVersion, rules: c.rules });
   return reports.at(-1) as MigrationReport;
 }
 

@@ -234,6 +234,7 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
         table: rangeVar(r.RangeVar),
         hasWhere: false,
         columns: [],
+        cascade: n.behavior === 'DROP_CASCADE',
       }));
     case 'VariableSetStmt':
       if (n.kind === 'VAR_SET_VALUE' && n.name) {
@@ -270,7 +271,7 @@ function dropStatement(n: Node, base: Base): Operation[] {
     case 'OBJECT_MATVIEW':
       return names.map((name) => ({ kind: 'DropView', ...base, name, materialized: n.removeType === 'OBJECT_MATVIEW', ...flags }));
     case 'OBJECT_TYPE':
-      return names.map((name) => ({ kind: 'DropEnum', ...base, name, ...flags }));
+      return names.map((name) => ({ kind: 'DropEnum', ...base, name, cascade, ...flags }));
     default:
       return [raw(base, `DropStmt:${n.removeType}`, null)];
   }
@@ -458,7 +459,15 @@ function constraintDef(k: Node, columns: string[], exprText: ExprText): Constrai
     notValid: Boolean(k.skip_validation),
     usingIndex: k.indexname ?? null,
     expression: k.raw_expr ? exprText(k.raw_expr) : null,
+    ...notNullCheck(k),
   };
+}
+
+/** `CHECK (col IS NOT NULL)`, the constraint that lets SET NOT NULL skip its scan. */
+function notNullCheck(k: Node): { notNullColumn?: string } {
+  const test = k.contype === 'CONSTR_CHECK' ? k.raw_expr?.NullTest : null;
+  const fields: Node[] = test?.nulltesttype === 'IS_NOT_NULL' ? (test.arg?.ColumnRef?.fields ?? []) : [];
+  return fields.length === 1 && fields[0].String ? { notNullColumn: str(fields[0]) } : {};
 }
 
 function fkTarget(k: Node): ForeignKeyTarget {
@@ -490,10 +499,11 @@ function expressionText(expr: Node, map: SourceMap, stmtStartChar: number, stmtT
   });
   if (max < 0) return '';
   const from = map.charOffset(min) - stmtStartChar;
-  let to = map.charOffset(max) - stmtStartChar;
-  // Extend over the last token: a word, a quoted string or a parenthesised call.
+  const lastToken = map.charOffset(max) - stmtStartChar;
+  // Run from the first token over the last one, keeping parentheses balanced and quotes whole.
   let depth = 0;
   let quote: string | null = null;
+  let to = Math.max(0, from);
   for (; to < stmtText.length; to++) {
     const ch = stmtText[to] as string;
     if (quote) {
@@ -505,11 +515,7 @@ function expressionText(expr: Node, map: SourceMap, stmtStartChar: number, stmtT
     else if (ch === ')') {
       if (depth === 0) break;
       depth--;
-      if (depth === 0) {
-        to++;
-        break;
-      }
-    } else if (depth === 0 && (ch === ',' || ch === ';' || ch === ' ' || ch === '\n' || ch === '\t')) break;
+    } else if (depth === 0 && to >= lastToken && (ch === ',' || ch === ';' || ch === ' ' || ch === '\n' || ch === '\t')) break;
   }
   return stmtText.slice(Math.max(0, from), to).trim();
 }

@@ -1,0 +1,47 @@
+import { defineRule } from './rule.js';
+
+/** Statements that give an object the code names a new name or schema (tables and columns have their own rules). */
+const RENAMES: Record<string, string> = {
+  'RenameStmt:OBJECT_VIEW': 'a view',
+  'RenameStmt:OBJECT_MATVIEW': 'a materialized view',
+  'RenameStmt:OBJECT_SEQUENCE': 'a sequence',
+  'RenameStmt:OBJECT_FUNCTION': 'a function',
+  'RenameStmt:OBJECT_PROCEDURE': 'a procedure',
+  'RenameStmt:OBJECT_SCHEMA': 'a schema',
+  AlterObjectSchemaStmt: 'the schema of an object',
+};
+
+export default defineRule({
+  id: 'rename-object',
+  category: 'breaks-old-code',
+  severity: 'warning',
+  summary: 'Renaming a view, sequence, function or schema (or moving an object to another schema) breaks old code that names it.',
+  lock: 'ACCESS EXCLUSIVE on the object, brief (catalog only).',
+  direction: 'up',
+  dialects: ['postgresql'],
+  kinds: ['Raw'],
+  docs: `
+Like a table or column rename, renaming a view, a sequence (\`nextval('orders_id_seq')\`), a
+function the application calls, or a schema, and \`ALTER … SET SCHEMA\`, makes every query of
+the release still running that names the object fail (squawk: \`renaming-object\`,
+\`ban-set-schema\`). Column defaults and foreign keys follow the object by OID; the code does not.
+
+Do instead: create the object under its new name next to the old one (a view
+\`CREATE VIEW new_name AS SELECT * FROM old_name\`, a wrapper function), move the code, then remove
+the old name in a migration marked \`-- twoway: contract\`.
+
+Renaming a type is not reported: columns follow it by OID, and it is the first step of the
+usual way to re-create an enum.
+
+Rollback: a down that renames back works, but only after the old release failed meanwhile.
+Rails and Django rarely rename these objects themselves; this comes from \`execute\` / \`RunSQL\`.`,
+  check(op) {
+    const what = RENAMES[op.statement];
+    if (!what) return null;
+    return {
+      message: `This renames ${what}: the release still running names it the old way and fails (${op.text.replace(/\s+/g, ' ')}).`,
+      fix: 'Create the new name next to the old one (a view or a wrapper function), release code that uses it, then drop the old name in a migration marked "-- twoway: contract".',
+      effect: { phase: 'breaking', codeRollback: 'breaking' },
+    };
+  },
+});

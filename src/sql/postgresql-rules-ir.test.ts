@@ -1,0 +1,38 @@
+// The IR details the data-loss and breaking rules read from PostgreSQL statements.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Operation } from '../ir.js';
+import { loadPostgresParser, parsePostgres } from './postgresql.js';
+
+function ops(text: string): Operation[] {
+  const parsed = parsePostgres({ path: 'm.sql', text, startLine: 1, language: 'sql' });
+  expect(parsed.errors).toEqual([]);
+  return parsed.ops;
+}
+
+describe('PostgreSQL details for the data-loss and breaking rules', () => {
+  beforeAll(loadPostgresParser);
+
+  it('a CHECK (col IS NOT NULL) names the column it proves non-null', () => {
+    const [add, other] = ops(
+      'ALTER TABLE t ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE t ADD CONSTRAINT d CHECK (email IS NOT NULL AND id > 0);',
+    );
+    expect(add?.kind === 'AddConstraint' && add.constraint).toMatchObject({ type: 'check', notNullColumn: 'email', notValid: true });
+    expect(other?.kind === 'AddConstraint' && other.constraint.notNullColumn).toBeUndefined();
+  });
+
+  it('TRUNCATE … CASCADE and DROP TYPE … CASCADE are kept', () => {
+    const [a, b, type] = ops('TRUNCATE a, b CASCADE;\nDROP TYPE status CASCADE;');
+    expect(a).toMatchObject({ kind: 'DataChange', action: 'truncate', cascade: true });
+    expect(b).toMatchObject({ kind: 'DataChange', action: 'truncate', table: { name: 'b' }, cascade: true });
+    expect(type).toMatchObject({ kind: 'DropEnum', cascade: true });
+    expect(ops('TRUNCATE a;')[0]).toMatchObject({ cascade: false });
+  });
+
+  it('an expression keeps its closing parentheses and quoted commas', () => {
+    const [using, def] = ops(
+      "ALTER TABLE d ALTER COLUMN f TYPE text[] USING string_to_array(f, ',');\nALTER TABLE t ALTER COLUMN a SET DEFAULT random_string(32);",
+    );
+    expect(using?.kind === 'AlterColumnType' && using.using).toBe("string_to_array(f, ',')");
+    expect(def?.kind === 'SetDefault' && def.default?.text).toBe('random_string(32)');
+  });
+});
