@@ -1,8 +1,29 @@
 // Every rule. One file per rule, its tests beside it; ids are stable once released.
-import dropColumn from './drop-column.js';
-import type { Rule } from './rule.js';
 
-export const allRules: Rule[] = [dropColumn].sort((a, b) => a.id.localeCompare(b.id));
+import clusterRewritesTable from './cluster-rewrites-table.js';
+import concurrentlyInTransaction from './concurrently-in-transaction.js';
+import dropColumn from './drop-column.js';
+import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
+import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
+import requireConcurrentRefresh from './require-concurrent-refresh.js';
+import requireConcurrentReindex from './require-concurrent-reindex.js';
+import type { Rule } from './rule.js';
+import setLoggedRewritesTable from './set-logged-rewrites-table.js';
+import setTablespaceRewritesTable from './set-tablespace-rewrites-table.js';
+import vacuumFullRewritesTable from './vacuum-full-rewrites-table.js';
+
+export const allRules: Rule[] = [
+  dropColumn,
+  requireConcurrentIndexCreation,
+  requireConcurrentIndexDeletion,
+  concurrentlyInTransaction,
+  clusterRewritesTable,
+  vacuumFullRewritesTable,
+  requireConcurrentReindex,
+  requireConcurrentRefresh,
+  setTablespaceRewritesTable,
+  setLoggedRewritesTable,
+].sort((a, b) => a.id.localeCompare(b.id));
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.id === id);

@@ -5,7 +5,7 @@ import { analyzeHistory, type MigrationReport } from '../analyze.js';
 import type { Finding } from '../findings.js';
 import { parseSqlMigration } from '../frameworks/sql-files.js';
 import type { Dialect } from '../ir.js';
-import type { Migration, ParsedMigration } from '../migration.js';
+import type { Framework, Migration, ParsedMigration } from '../migration.js';
 import { loadSqlParsers } from '../sql/index.js';
 import type { Rule } from './rule.js';
 
@@ -20,6 +20,10 @@ export interface MigrationCase {
   serverVersion?: number;
   /** The framework runs the up in a transaction (default true). */
   transactional?: boolean;
+  /** The framework whose semantics apply (default plain `sql`). */
+  framework?: Framework;
+  /** The framework has no downs at all (Prisma, Flyway without undo). */
+  downsUnsupported?: boolean;
 }
 
 export interface InvalidCase extends MigrationCase {
@@ -37,13 +41,14 @@ function migration(id: string, up: string, down: string | null | undefined, c: M
   return {
     id,
     name: id,
-    framework: 'sql',
+    framework: c.framework ?? 'sql',
     dialect: c.dialect ?? 'postgresql',
     path: `${id}.up.sql`,
     files: down == null ? [`${id}.up.sql`] : [`${id}.up.sql`, `${id}.down.sql`],
     up: { path: `${id}.up.sql`, text: up, startLine: 1, language: 'sql' },
     down: down == null ? null : { path: `${id}.down.sql`, text: down, startLine: 1, language: 'sql' },
     transactional: c.transactional ?? true,
+    ...(c.downsUnsupported ? { downsUnsupported: true } : {}),
   };
 }
 
