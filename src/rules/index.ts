@@ -2,7 +2,9 @@
 
 import clusterRewritesTable from './cluster-rewrites-table.js';
 import concurrentlyInTransaction from './concurrently-in-transaction.js';
+import constraintMissingNotValid from './constraint-missing-not-valid.js';
 import dropColumn from './drop-column.js';
+import exclusionConstraintBuildsIndex from './exclusion-constraint-builds-index.js';
 import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
 import requireConcurrentRefresh from './require-concurrent-refresh.js';
@@ -10,7 +12,9 @@ import requireConcurrentReindex from './require-concurrent-reindex.js';
 import type { Rule } from './rule.js';
 import setLoggedRewritesTable from './set-logged-rewrites-table.js';
 import setTablespaceRewritesTable from './set-tablespace-rewrites-table.js';
+import uniqueConstraintBuildsIndex from './unique-constraint-builds-index.js';
 import vacuumFullRewritesTable from './vacuum-full-rewrites-table.js';
+import validateInSameTransaction from './validate-in-same-transaction.js';
 
 export const allRules: Rule[] = [
   dropColumn,
@@ -23,6 +27,10 @@ export const allRules: Rule[] = [
   requireConcurrentRefresh,
   setTablespaceRewritesTable,
   setLoggedRewritesTable,
+  constraintMissingNotValid,
+  validateInSameTransaction,
+  uniqueConstraintBuildsIndex,
+  exclusionConstraintBuildsIndex,
 ].sort((a, b) => a.id.localeCompare(b.id));
 
 export function ruleById(id: string): Rule | undefined {
