@@ -1,5 +1,8 @@
 // Every rule. One file per rule, its tests beside it; ids are stable once released.
 
+import alterEnumAddValueInTransaction from './alter-enum-add-value-in-transaction.js';
+import banAlterDomainWithAddConstraint from './ban-alter-domain-with-add-constraint.js';
+import banCreateDomainWithConstraint from './ban-create-domain-with-constraint.js';
 import clusterRewritesTable from './cluster-rewrites-table.js';
 import concurrentlyInTransaction from './concurrently-in-transaction.js';
 import constraintMissingNotValid from './constraint-missing-not-valid.js';
@@ -9,9 +12,12 @@ import requireConcurrentIndexCreation from './require-concurrent-index-creation.
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
 import requireConcurrentRefresh from './require-concurrent-refresh.js';
 import requireConcurrentReindex from './require-concurrent-reindex.js';
+import requireLockTimeout from './require-lock-timeout.js';
+import requireStatementTimeout from './require-statement-timeout.js';
 import type { Rule } from './rule.js';
 import setLoggedRewritesTable from './set-logged-rewrites-table.js';
 import setTablespaceRewritesTable from './set-tablespace-rewrites-table.js';
+import transactionNesting from './transaction-nesting.js';
 import uniqueConstraintBuildsIndex from './unique-constraint-builds-index.js';
 import vacuumFullRewritesTable from './vacuum-full-rewrites-table.js';
 import validateInSameTransaction from './validate-in-same-transaction.js';
@@ -31,6 +37,12 @@ export const allRules: Rule[] = [
   validateInSameTransaction,
   uniqueConstraintBuildsIndex,
   exclusionConstraintBuildsIndex,
+  requireLockTimeout,
+  requireStatementTimeout,
+  transactionNesting,
+  alterEnumAddValueInTransaction,
+  banAlterDomainWithAddConstraint,
+  banCreateDomainWithConstraint,
 ].sort((a, b) => a.id.localeCompare(b.id));
 
 export function ruleById(id: string): Rule | undefined {

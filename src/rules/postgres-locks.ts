@@ -1,6 +1,6 @@
 // PostgreSQL table locks, shared by the locking rules: which lock a statement takes on which
 // existing table, what that lock blocks, and whether the statement runs in a transaction block.
-import type { Operation, QName } from '../ir.js';
+import type { Operation, OperationKind, QName } from '../ir.js';
 import { qnameText } from '../ir.js';
 import type { RuleContext } from './rule.js';
 
@@ -14,6 +14,26 @@ export const BLOCKS: Record<LockLevel, string> = {
   SHARE: 'blocks writes (reads continue)',
   'SHARE UPDATE EXCLUSIVE': 'blocks other schema changes and autovacuum, not reads or writes',
 };
+
+/** Operation kinds that can lock an existing table (what `lockOf` looks at). */
+export const LOCKING_KINDS: OperationKind[] = [
+  'DropTable',
+  'RenameTable',
+  'AddColumn',
+  'DropColumn',
+  'RenameColumn',
+  'AlterColumnType',
+  'SetNotNull',
+  'DropNotNull',
+  'SetDefault',
+  'AddIndex',
+  'DropIndex',
+  'AddConstraint',
+  'DropConstraint',
+  'RenameConstraint',
+  'DataChange',
+  'Raw',
+];
 
 export interface LockProfile {
   level: LockLevel;
