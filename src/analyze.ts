@@ -27,6 +27,8 @@ export interface MigrationReport extends Verdict {
   declaredContract: boolean;
 }
 
+const RULE_IDS: ReadonlySet<string> = new Set(allRules.map((r) => r.id));
+
 export const DEFAULT_SERVER_VERSION: Record<Dialect, number> = { postgresql: 16, mysql: 8, sqlite: 3 };
 
 export function analyzeHistory(history: readonly ParsedMigration[], options: AnalyzeOptions = {}): MigrationReport[] {
@@ -56,7 +58,7 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
   const afterUp = schema;
   if (parsed.down?.length) visit('down', parsed.down, afterUp.clone(), before, parsed.up);
 
-  const migrationCtx: MigrationRuleContext = { ...base, before, afterUp };
+  const migrationCtx: MigrationRuleContext = { ...base, before, afterUp, ruleIds: RULE_IDS };
   for (const rule of rules) {
     if (!rule.checkMigration) continue;
     for (const r of rule.checkMigration(migrationCtx)) findings.push(toFinding(rule, r, r.span ?? spanOfFile(parsed)));

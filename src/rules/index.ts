@@ -6,6 +6,8 @@ import banCreateDomainWithConstraint from './ban-create-domain-with-constraint.j
 import clusterRewritesTable from './cluster-rewrites-table.js';
 import concurrentlyInTransaction from './concurrently-in-transaction.js';
 import constraintMissingNotValid from './constraint-missing-not-valid.js';
+import downDoesNotUndo from './down-does-not-undo.js';
+import downReferencesMissing from './down-references-missing.js';
 import dropColumn from './drop-column.js';
 import exclusionConstraintBuildsIndex from './exclusion-constraint-builds-index.js';
 import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
@@ -43,6 +45,8 @@ export const allRules: Rule[] = [
   alterEnumAddValueInTransaction,
   banAlterDomainWithAddConstraint,
   banCreateDomainWithConstraint,
+  downDoesNotUndo,
+  downReferencesMissing,
 ].sort((a, b) => a.id.localeCompare(b.id));
 
 export function ruleById(id: string): Rule | undefined {
