@@ -7,9 +7,14 @@ import clusterRewritesTable from './cluster-rewrites-table.js';
 import concurrentlyInTransaction from './concurrently-in-transaction.js';
 import constraintMissingNotValid from './constraint-missing-not-valid.js';
 import downDoesNotUndo from './down-does-not-undo.js';
+import downReaddsNotNull from './down-readds-not-null.js';
 import downReferencesMissing from './down-references-missing.js';
+import downRemovesEnumValue from './down-removes-enum-value.js';
+import downRenarrowsType from './down-renarrows-type.js';
 import dropColumn from './drop-column.js';
 import exclusionConstraintBuildsIndex from './exclusion-constraint-builds-index.js';
+import ignoreWithoutReason from './ignore-without-reason.js';
+import missingDown from './missing-down.js';
 import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
 import requireConcurrentRefresh from './require-concurrent-refresh.js';
@@ -47,6 +52,11 @@ export const allRules: Rule[] = [
   banCreateDomainWithConstraint,
   downDoesNotUndo,
   downReferencesMissing,
+  downRenarrowsType,
+  downReaddsNotNull,
+  downRemovesEnumValue,
+  missingDown,
+  ignoreWithoutReason,
 ].sort((a, b) => a.id.localeCompare(b.id));
 
 export function ruleById(id: string): Rule | undefined {
