@@ -1,4 +1,4 @@
-import { BLOCKS, LOCKING_KINDS, lockOf, tablesText, timeoutSet } from './postgres-locks.js';
+import { BLOCKS, LOCKING_KINDS, lockOf, sinceTimeoutChanged, tablesText, timeoutSet } from './postgres-locks.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -35,8 +35,8 @@ Statements on tables created in the same migration wait for nobody: no finding. 
     if (timeoutSet(ctx, 'lock_timeout')) return null;
     const lock = blockingLock(op, ctx);
     if (!lock) return null;
-    // Once per direction: the first statement that needs it is where the SET belongs.
-    const earlier = ctx.ops.slice(0, ctx.index).some((o) => blockingLock(o, ctx));
+    // Once per stretch without a timeout: its first statement is where the SET belongs.
+    const earlier = sinceTimeoutChanged(ctx, 'lock_timeout').some((o) => blockingLock(o, ctx));
     if (earlier) return null;
     return {
       message: `No lock_timeout is set before this statement takes ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}): while it waits for running transactions, every query that arrives after it waits too.`,

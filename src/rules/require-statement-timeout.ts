@@ -1,4 +1,4 @@
-import { BLOCKS, LOCKING_KINDS, lockOf, tablesText, timeoutSet } from './postgres-locks.js';
+import { BLOCKS, LOCKING_KINDS, lockOf, sinceTimeoutChanged, tablesText, timeoutSet } from './postgres-locks.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -29,7 +29,7 @@ Django: \`RunSQL("SET statement_timeout = ...")\`. squawk checks this as \`requi
     if (timeoutSet(ctx, 'statement_timeout')) return null;
     const lock = longLock(op, ctx);
     if (!lock) return null;
-    if (ctx.ops.slice(0, ctx.index).some((o) => longLock(o, ctx))) return null;
+    if (sinceTimeoutChanged(ctx, 'statement_timeout').some((o) => longLock(o, ctx))) return null;
     return {
       message: `No statement_timeout bounds this statement, which holds ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}) for a scan, build or rewrite proportional to table size.`,
       fix: `Prefer the non-blocking form; if this one is accepted, cap how long the table can stay blocked:\nSET statement_timeout = '15min';`,
