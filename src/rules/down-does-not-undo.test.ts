@@ -32,6 +32,18 @@ ruleTests(rule, {
       up: 'ALTER TABLE users ADD COLUMN a int;',
       down: "DO $$ BEGIN EXECUTE 'ALTER TABLE users DROP COLUMN a'; END $$;",
     },
+    {
+      name: 'objects PostgreSQL named, dropped by the up and re-created by the down',
+      history: ['CREATE TABLE api_tokens (id int, token text UNIQUE);', 'CREATE INDEX ON api_tokens (token);'],
+      up: 'ALTER TABLE api_tokens DROP CONSTRAINT api_tokens_token_key;\nDROP INDEX api_tokens_token_idx;',
+      down: 'CREATE INDEX api_tokens_token_idx ON api_tokens (token);\nALTER TABLE api_tokens ADD CONSTRAINT api_tokens_token_key UNIQUE (token);',
+    },
+    {
+      name: 'a down naming an inline primary key the history left unnamed',
+      history: ['CREATE TABLE authors (id serial PRIMARY KEY, name text);'],
+      up: 'DROP TABLE authors;',
+      down: 'CREATE TABLE authors (id serial CONSTRAINT authors_pkey PRIMARY KEY, name text);',
+    },
   ],
   invalid: [
     {
@@ -62,7 +74,7 @@ ruleTests(rule, {
       history: [users, 'ALTER TABLE users ADD CONSTRAINT email_lower CHECK (email = lower(email));'],
       up: 'ALTER TABLE users DROP CONSTRAINT email_lower;',
       down: 'SELECT 1;',
-      message: 'constraint email_lower on users is missing',
+      message: 'constraint email_lower on users (CHECK (email = lower(email))) is missing',
     },
     {
       name: 'a type the up created remains after an empty-handed down',

@@ -1,6 +1,7 @@
-import { diffSchemas } from '../schema/diff.js';
+import { qnameKey } from '../ir.js';
+import { type AssumedObjects, diffSchemas } from '../schema/diff.js';
 import { downSpan, schemaAfterDown } from './down-replay.js';
-import { defineRule } from './rule.js';
+import { defineRule, type MigrationRuleContext } from './rule.js';
 
 export default defineRule({
   id: 'down-does-not-undo',
@@ -33,10 +34,26 @@ must mirror the up by hand.`,
     if (!afterDown) return [];
     if (ctx.parsed.down?.some((op) => op.kind === 'Raw' && op.notAnalyzed)) return [];
     const span = downSpan(ctx);
-    return diffSchemas(ctx.before, afterDown).map((d) => ({
+    return diffSchemas(ctx.before, afterDown, droppedUnseen(ctx)).map((d) => ({
       message: `After up and down, ${d.object} ${d.message}.`,
       fix: `Make the down the exact inverse of the up, statement by statement in reverse order, so that ${d.object} is as it was before the up.`,
       span,
     }));
   },
 });
+
+/** What the up drops by name that the replay never saw made: it existed, so a down re-creating it is right. */
+function droppedUnseen(ctx: MigrationRuleContext): AssumedObjects {
+  const tables = new Set<string>();
+  const indexes = new Set<string>();
+  const constraints = new Map<string, Set<string>>();
+  for (const op of ctx.parsed.up) {
+    if (op.kind === 'DropTable' && !ctx.before.table(op.table)) tables.add(qnameKey(op.table));
+    if (op.kind === 'DropIndex' && !ctx.before.index(op.index)) indexes.add(qnameKey(op.index));
+    if (op.kind === 'DropConstraint' && !ctx.before.table(op.table)?.constraints.has(op.name)) {
+      const key = qnameKey(op.table);
+      constraints.set(key, new Set([...(constraints.get(key) ?? []), op.name]));
+    }
+  }
+  return { tables, indexes, constraints };
+}

@@ -11,17 +11,31 @@ export interface SchemaDifference {
   message: string;
 }
 
+/**
+ * Objects the expected schema may hold without the replay knowing them: the up dropped them by name
+ * although the replay never saw them made (an inline constraint PostgreSQL named, a table made
+ * outside migrations). A down that re-creates them is right, not drift.
+ */
+export interface AssumedObjects {
+  tables: ReadonlySet<string>;
+  indexes: ReadonlySet<string>;
+  /** `table key` → constraint names. */
+  constraints: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+const NOTHING_ASSUMED: AssumedObjects = { tables: new Set(), indexes: new Set(), constraints: new Map() };
+
 /** Differences of `actual` from `expected`. */
-export function diffSchemas(expected: Schema, actual: Schema): SchemaDifference[] {
+export function diffSchemas(expected: Schema, actual: Schema, assumed: AssumedObjects = NOTHING_ASSUMED): SchemaDifference[] {
   const out: SchemaDifference[] = [];
   const add = (object: string, message: string) => out.push({ object, message });
   for (const [key, table] of expected.tables) {
     const other = actual.tables.get(key);
     if (!other) add(`table ${key}`, 'is missing: the down does not restore it');
-    else diffTables(key, table, other, add);
+    else diffTables(key, table, other, assumed.constraints.get(key) ?? new Set(), add);
   }
   for (const key of actual.tables.keys()) {
-    if (!expected.tables.has(key)) add(`table ${key}`, 'remains: the down does not drop it');
+    if (!expected.tables.has(key) && !assumed.tables.has(key)) add(`table ${key}`, 'remains: the down does not drop it');
   }
   for (const [key, index] of expected.indexes) {
     const other = actual.indexes.get(key);
@@ -32,7 +46,7 @@ export function diffSchemas(expected: Schema, actual: Schema): SchemaDifference[
     }
   }
   for (const [key, index] of actual.indexes) {
-    if (!expected.indexes.has(key) && expected.tables.has(index.table))
+    if (!expected.indexes.has(key) && !assumed.indexes.has(key) && expected.tables.has(index.table))
       add(`index ${key}`, `on ${index.table} remains: the down does not drop it`);
   }
   for (const [key, values] of expected.enums) {
@@ -46,7 +60,13 @@ export function diffSchemas(expected: Schema, actual: Schema): SchemaDifference[
   return out;
 }
 
-function diffTables(key: string, expected: TableState, actual: TableState, add: (object: string, message: string) => void): void {
+function diffTables(
+  key: string,
+  expected: TableState,
+  actual: TableState,
+  assumedConstraints: ReadonlySet<string>,
+  add: (object: string, message: string) => void,
+): void {
   if (expected.columnsUnknown || actual.columnsUnknown) return;
   for (const [name, column] of expected.columns) {
     const other = actual.columns.get(name);
@@ -56,17 +76,25 @@ function diffTables(key: string, expected: TableState, actual: TableState, add: 
   for (const name of actual.columns.keys()) {
     if (!expected.columns.has(name)) add(`column ${key}.${name}`, 'remains: the down does not drop it');
   }
+  // Constraints by name and kind: the replay does not follow column renames into constraints, and an
+  // unnamed constraint on one side matches a named one of the same kind and columns on the other.
   const expectedConstraints = namedConstraints(expected);
   const actualConstraints = namedConstraints(actual);
   for (const [name, c] of expectedConstraints) {
     const other = actualConstraints.get(name);
-    if (!other) add(`constraint ${name} on ${key}`, 'is missing: the down does not restore it');
-    else if (constraintText(other) !== constraintText(c))
-      add(`constraint ${name} on ${key}`, `is ${constraintText(other)}, was ${constraintText(c)}`);
+    if (!other && !hasEquivalent(actual, c))
+      add(`constraint ${name} on ${key}`, `(${constraintText(c)}) is missing: the down does not restore it`);
+    else if (other && other.type !== c.type) add(`constraint ${name} on ${key}`, `is ${constraintText(other)}, was ${constraintText(c)}`);
   }
-  for (const name of actualConstraints.keys()) {
-    if (!expectedConstraints.has(name)) add(`constraint ${name} on ${key}`, 'remains: the down does not drop it');
+  for (const [name, c] of actualConstraints) {
+    if (!expectedConstraints.has(name) && !assumedConstraints.has(name) && !hasEquivalent(expected, c)) {
+      add(`constraint ${name} on ${key}`, `(${constraintText(c)}) remains: the down does not drop it`);
+    }
   }
+}
+
+function hasEquivalent(table: TableState, c: ConstraintDef): boolean {
+  return [...table.constraints.values()].some((o) => constraintText(o) === constraintText(c));
 }
 
 function diffColumns(object: string, expected: ColumnState, actual: ColumnState, add: (object: string, message: string) => void): void {
@@ -88,6 +116,7 @@ function namedConstraints(table: TableState): Map<string, ConstraintDef> {
 }
 
 function constraintText(c: ConstraintDef): string {
+  if (c.type === 'check') return `CHECK (${c.expression ?? '…'})`;
   const target = c.references ? ` REFERENCES ${c.references.table.name}` : '';
   return `${c.type.toUpperCase().replace('-', ' ')} (${c.columns.join(', ')})${target}`;
 }

@@ -518,27 +518,30 @@ function expressionText(expr: Node, map: SourceMap, stmtStartChar: number, stmtT
     }
   });
   if (max < 0) return '';
-  const from = map.charOffset(min) - stmtStartChar;
-  let to = map.charOffset(max) - stmtStartChar;
-  // Extend over the last token: a word, a quoted string or a parenthesised call.
+  const from = Math.max(0, map.charOffset(min) - stmtStartChar);
+  const last = map.charOffset(max) - stmtStartChar;
+  // Scan from the first token, counting parentheses opened before the last one (`date(date)`), then
+  // extend over the last token: a word, a quoted string or a parenthesised call.
   let depth = 0;
   let quote: string | null = null;
+  let to = from;
   for (; to < stmtText.length; to++) {
     const ch = stmtText[to] as string;
     if (quote) {
       if (ch === quote) quote = null;
       continue;
     }
+    const past = to >= last;
     if (ch === "'" || ch === '"') quote = ch;
     else if (ch === '(') depth++;
     else if (ch === ')') {
       if (depth === 0) break;
       depth--;
-      if (depth === 0) {
+      if (depth === 0 && past) {
         to++;
         break;
       }
-    } else if (depth === 0 && (ch === ',' || ch === ';' || ch === ' ' || ch === '\n' || ch === '\t')) break;
+    } else if (past && depth === 0 && (ch === ',' || ch === ';' || ch === ' ' || ch === '\n' || ch === '\t')) break;
   }
-  return stmtText.slice(Math.max(0, from), to).trim();
+  return stmtText.slice(from, to).trim();
 }
