@@ -30,6 +30,18 @@ ruleTests(rule, {
       down: 'ALTER TABLE copy DROP COLUMN x;',
     },
     { name: 'an index PostgreSQL named itself is not checked', history: users, up: 'SELECT 1;', down: 'DROP INDEX users_name_idx;' },
+    {
+      name: 'a column the replay never saw may come from a statement it does not model',
+      history: users,
+      up: 'ALTER TABLE users ALTER COLUMN token SET DEFAULT 1;',
+      down: 'ALTER TABLE users ALTER COLUMN token DROP DEFAULT;',
+    },
+    {
+      name: 'dropping a materialized view drops its indexes',
+      history: [...users, 'CREATE MATERIALIZED VIEW recent AS SELECT id FROM users;', 'CREATE UNIQUE INDEX recent_id ON recent (id);'],
+      up: 'DROP MATERIALIZED VIEW recent;\nCREATE MATERIALIZED VIEW recent AS SELECT id, email FROM users;\nCREATE UNIQUE INDEX recent_id ON recent (id);',
+      down: 'DROP MATERIALIZED VIEW recent;\nCREATE MATERIALIZED VIEW recent AS SELECT id FROM users;\nCREATE UNIQUE INDEX recent_id ON recent (id);',
+    },
   ],
   invalid: [
     {

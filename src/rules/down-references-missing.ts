@@ -63,10 +63,13 @@ function missingName(op: Operation, ctx: RuleContext): string | null {
   const s = ctx.schema;
   const tableGone = (q: QName) => !s.table(q) && s.seenTables.has(qnameKey(q));
   const noTable = (q: QName) => (tableGone(q) ? `table ${qnameText(q)} does not exist at this point` : null);
+  // A column the replay never saw (before or after the up) may come from a statement it does not model: not reported.
+  const knownColumn = (q: QName, column: string) => Boolean(ctx.start.column(q, column) || ctx.afterUp.column(q, column));
   const noColumn = (q: QName, column: string) => {
     const t = s.table(q);
     if (!t) return noTable(q);
-    return !t.columnsUnknown && !t.columns.has(column) ? `column ${qnameText(q)}.${column} does not exist at this point` : null;
+    const missing = !t.columnsUnknown && !t.columns.has(column) && knownColumn(q, column);
+    return missing ? `column ${qnameText(q)}.${column} does not exist at this point` : null;
   };
   const knownIndex = (q: QName) => Boolean(ctx.start.index(q) || ctx.afterUp.index(q));
   const noIndex = (q: QName) => (!s.index(q) && knownIndex(q) ? `index ${qnameText(q)} does not exist at this point` : null);
@@ -103,7 +106,7 @@ function missingName(op: Operation, ctx: RuleContext): string | null {
       return noColumn(op.table, op.column);
     case 'AddIndex': {
       const name = op.name ? { schema: op.table.schema, name: op.name } : null;
-      if (name && !op.ifNotExists && s.index(name)) return `index ${op.name} already exists at this point`;
+      if (name && !op.ifNotExists && s.index(name) && s.table(op.table)) return `index ${op.name} already exists at this point`;
       // Index keys may be expressions (lower(email)): only the table is checked.
       return noTable(op.table);
     }
