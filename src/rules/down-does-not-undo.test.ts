@@ -44,6 +44,12 @@ ruleTests(rule, {
       up: 'DROP TABLE authors;',
       down: 'CREATE TABLE authors (id serial CONSTRAINT authors_pkey PRIMARY KEY, name text);',
     },
+    {
+      name: 'a NOT NULL table constraint (PostgreSQL 18) restores NOT NULL',
+      history: [users],
+      up: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
+      down: 'ALTER TABLE users ADD CONSTRAINT users_email_not_null NOT NULL email;',
+    },
   ],
   invalid: [
     {

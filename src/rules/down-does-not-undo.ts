@@ -55,5 +55,7 @@ function droppedUnseen(ctx: MigrationRuleContext): AssumedObjects {
       constraints.set(key, new Set([...(constraints.get(key) ?? []), op.name]));
     }
   }
-  return { tables, indexes, constraints };
+  const ops = [...ctx.parsed.up, ...(ctx.parsed.down ?? [])];
+  const typesRenamed = ops.some((op) => op.kind === 'Raw' && op.statement === 'RenameStmt:OBJECT_TYPE');
+  return { typesRenamed, tables, indexes, constraints };
 }

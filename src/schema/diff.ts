@@ -17,6 +17,8 @@ export interface SchemaDifference {
  * outside migrations). A down that re-creates them is right, not drift.
  */
 export interface AssumedObjects {
+  /** A type was renamed by a statement the replay does not model (ALTER TYPE … RENAME): column type names cannot be compared. */
+  typesRenamed?: boolean;
   tables: ReadonlySet<string>;
   indexes: ReadonlySet<string>;
   /** `table key` → constraint names. */
@@ -32,7 +34,7 @@ export function diffSchemas(expected: Schema, actual: Schema, assumed: AssumedOb
   for (const [key, table] of expected.tables) {
     const other = actual.tables.get(key);
     if (!other) add(`table ${key}`, 'is missing: the down does not restore it');
-    else diffTables(key, table, other, assumed.constraints.get(key) ?? new Set(), add);
+    else diffTables(key, table, other, assumed, add);
   }
   for (const key of actual.tables.keys()) {
     if (!expected.tables.has(key) && !assumed.tables.has(key)) add(`table ${key}`, 'remains: the down does not drop it');
@@ -64,14 +66,15 @@ function diffTables(
   key: string,
   expected: TableState,
   actual: TableState,
-  assumedConstraints: ReadonlySet<string>,
+  assumed: AssumedObjects,
   add: (object: string, message: string) => void,
 ): void {
+  const assumedConstraints = assumed.constraints.get(key) ?? new Set();
   if (expected.columnsUnknown || actual.columnsUnknown) return;
   for (const [name, column] of expected.columns) {
     const other = actual.columns.get(name);
     if (!other) add(`column ${key}.${name}`, 'is missing: the down does not restore it');
-    else diffColumns(`column ${key}.${name}`, column, other, add);
+    else diffColumns(`column ${key}.${name}`, effective(expected, column), effective(actual, other), !assumed.typesRenamed, add);
   }
   for (const name of actual.columns.keys()) {
     if (!expected.columns.has(name)) add(`column ${key}.${name}`, 'remains: the down does not drop it');
@@ -93,12 +96,24 @@ function diffTables(
   }
 }
 
+/** A column is NOT NULL by its own flag or by a NOT NULL table constraint (`ADD CONSTRAINT c NOT NULL col`, PostgreSQL 18). */
+function effective(table: TableState, column: ColumnState): ColumnState {
+  const constrained = [...table.constraints.values()].some((c) => c.type === 'not-null' && c.columns.includes(column.name));
+  return constrained && column.nullable ? { ...column, nullable: false } : column;
+}
+
 function hasEquivalent(table: TableState, c: ConstraintDef): boolean {
   return [...table.constraints.values()].some((o) => constraintText(o) === constraintText(c));
 }
 
-function diffColumns(object: string, expected: ColumnState, actual: ColumnState, add: (object: string, message: string) => void): void {
-  if (!sameType(expected.type, actual.type)) add(object, `is ${actual.type.text}, was ${expected.type.text}`);
+function diffColumns(
+  object: string,
+  expected: ColumnState,
+  actual: ColumnState,
+  compareTypeNames: boolean,
+  add: (object: string, message: string) => void,
+): void {
+  if (!sameType(expected.type, actual.type, compareTypeNames)) add(object, `is ${actual.type.text}, was ${expected.type.text}`);
   if (expected.nullable !== actual.nullable) add(object, actual.nullable ? 'is nullable, was NOT NULL' : 'is NOT NULL, was nullable');
   // Default expressions are compared by presence: the same default is often written two ways ('x' and 'x'::text).
   if ((expected.default === null) !== (actual.default === null)) {
@@ -106,13 +121,17 @@ function diffColumns(object: string, expected: ColumnState, actual: ColumnState,
   }
 }
 
-function sameType(a: TypeRef, b: TypeRef): boolean {
-  return a.name === b.name && a.arrayDims === b.arrayDims && a.args.join(',') === b.args.join(',');
+function sameType(a: TypeRef, b: TypeRef, compareNames: boolean): boolean {
+  return (!compareNames || a.name === b.name) && a.arrayDims === b.arrayDims && a.args.join(',') === b.args.join(',');
 }
 
-/** Constraints the migrations named themselves; unnamed ones get names from PostgreSQL that the replay cannot know. */
+/**
+ * Constraints the migrations named themselves (unnamed ones get names from PostgreSQL that the replay
+ * cannot know); NOT NULL constraints are compared as the columns' nullability.
+ */
 function namedConstraints(table: TableState): Map<string, ConstraintDef> {
-  return new Map([...table.constraints.values()].filter((c) => c.name !== null).map((c) => [c.name as string, c]));
+  const named = [...table.constraints.values()].filter((c) => c.name !== null && c.type !== 'not-null');
+  return new Map(named.map((c) => [c.name as string, c]));
 }
 
 function constraintText(c: ConstraintDef): string {
