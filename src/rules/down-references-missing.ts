@@ -106,7 +106,10 @@ function missingName(op: Operation, ctx: RuleContext): string | null {
       return noColumn(op.table, op.column);
     case 'AddIndex': {
       const name = op.name ? { schema: op.table.schema, name: op.name } : null;
-      if (name && !op.ifNotExists && s.index(name) && s.table(op.table)) return `index ${op.name} already exists at this point`;
+      // Dropping a column also drops indexes that use it in an expression, INCLUDE or WHERE, which the replay does not track.
+      const columnDropped = ctx.ops.slice(0, ctx.index).some((o) => o.kind === 'DropColumn' && qnameKey(o.table) === qnameKey(op.table));
+      const exists = name && !op.ifNotExists && s.index(name) && s.table(op.table) && !columnDropped;
+      if (exists) return `index ${op.name} already exists at this point`;
       // Index keys may be expressions (lower(email)): only the table is checked.
       return noTable(op.table);
     }

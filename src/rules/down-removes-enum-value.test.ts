@@ -13,6 +13,12 @@ ruleTests(rule, {
   valid: [
     { name: 'a down that keeps the added value', history: mood, up: "ALTER TYPE mood ADD VALUE 'happy';", down: 'SELECT 1;' },
     { name: 'a type the up created is dropped by its down', up: "CREATE TYPE mood AS ENUM ('ok');", down: 'DROP TYPE mood;' },
+    {
+      name: 'renaming values back is not removing them',
+      history: mood,
+      up: "ALTER TYPE mood RENAME VALUE 'ok' TO 'Ok';",
+      down: "ALTER TYPE mood RENAME VALUE 'Ok' TO 'ok';",
+    },
   ],
   invalid: [
     {

@@ -1,5 +1,5 @@
 import { qnameKey } from '../ir.js';
-import { schemaAfterDown } from './down-replay.js';
+import { downSpan, schemaAfterDown } from './down-replay.js';
 import { defineRule, type RuleResult } from './rule.js';
 
 export default defineRule({
@@ -29,7 +29,11 @@ need the same decision.`,
     const down = ctx.parsed.down ?? [];
     const results: RuleResult[] = [];
     for (const [key, before] of ctx.before.enums) {
-      const added = (ctx.afterUp.enums.get(key) ?? []).filter((v) => !before.includes(v));
+      // Values the up added, not the new names of values it renamed (a down renaming them back loses nothing).
+      const renamed = new Set(
+        ctx.parsed.up.flatMap((op) => (op.kind === 'AlterEnum' && op.action.type === 'rename' ? [op.action.to] : [])),
+      );
+      const added = (ctx.afterUp.enums.get(key) ?? []).filter((v) => !before.includes(v) && !renamed.has(v));
       const after = afterDown.enums.get(key);
       if (!after) continue;
       const removed = added.filter((v) => !after.includes(v));
@@ -39,7 +43,7 @@ need the same decision.`,
         message: `The down rebuilds type ${key} without ${removed.map((v) => `'${v}'`).join(', ')}, which the up added: rows that hold ${removed.length > 1 ? 'these values' : 'it'} since the up make the conversion fail.`,
         fix: `Keep the value in the down, or map the rows first:\nUPDATE <table> SET <column> = '<old value>' WHERE <column> IN (${removed.map((v) => `'${v}'`).join(', ')});`,
         effect: { dbRollback: 'lossy' },
-        ...(rebuilt ? { span: rebuilt.span } : {}),
+        span: rebuilt?.span ?? downSpan(ctx),
       });
     }
     for (const op of down) {
