@@ -23,6 +23,12 @@ ruleTests(rule, {
       up: 'SELECT 1;',
       down: 'ALTER TABLE users ADD COLUMN x int;\nALTER TABLE users ALTER COLUMN x SET NOT NULL;',
     },
+    {
+      name: 'a column rebuilt by the down from a column that stayed NOT NULL',
+      history: [users],
+      up: 'SELECT 1;',
+      down: 'ALTER TABLE users ADD COLUMN nickname_new text;\nUPDATE users SET nickname_new = nickname;\nALTER TABLE users DROP COLUMN nickname;\nALTER TABLE users RENAME COLUMN nickname_new TO nickname;\nALTER TABLE users ALTER COLUMN nickname SET NOT NULL;',
+    },
   ],
   invalid: [
     {

@@ -25,8 +25,9 @@ tables, SET NOT NULL also scans under ACCESS EXCLUSIVE; PostgreSQL 12+ skips the
 validated \`CHECK (col IS NOT NULL)\` exists. Rails: \`change_column_null :users, :nickname, false, ""\`
 backfills with the given value; Django: a \`RunPython\` backfill before the \`AlterField\`.`,
   check(op, ctx) {
+    // NULLs can have been written since the up only if the up left the column nullable.
     const current = ctx.schema.column(op.table, op.column);
-    if (!current?.nullable || !ctx.afterUp.column(op.table, op.column)) return null;
+    if (!current?.nullable || !ctx.afterUp.column(op.table, op.column)?.nullable) return null;
     const backfilled = ctx.ops
       .slice(0, ctx.index)
       .some((o) => o.kind === 'DataChange' && o.table.name === op.table.name && (o.action === 'delete' || o.columns.includes(op.column)));
