@@ -7,6 +7,7 @@ import clusterRewritesTable from './cluster-rewrites-table.js';
 import concurrentlyInTransaction from './concurrently-in-transaction.js';
 import constraintMissingNotValid from './constraint-missing-not-valid.js';
 import downDoesNotUndo from './down-does-not-undo.js';
+import downReaddsConstraint from './down-readds-constraint.js';
 import downReaddsNotNull from './down-readds-not-null.js';
 import downReferencesMissing from './down-references-missing.js';
 import downRemovesEnumValue from './down-removes-enum-value.js';
@@ -54,6 +55,7 @@ export const allRules: Rule[] = [
   downReferencesMissing,
   downRenarrowsType,
   downReaddsNotNull,
+  downReaddsConstraint,
   downRemovesEnumValue,
   missingDown,
   ignoreWithoutReason,
