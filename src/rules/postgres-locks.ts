@@ -103,6 +103,8 @@ function rawLock(
   if (!target) return null;
   const options = op.options ?? [];
   const statement = op.statement;
+  // CREATE TRIGGER blocks writes while it waits for and holds its lock (brief).
+  if (statement === 'CreateTrigStmt') return profile('SHARE ROW EXCLUSIVE', [target], 'brief');
   if (statement === 'ClusterStmt' || (statement === 'VacuumStmt' && options.includes('full'))) {
     return profile('ACCESS EXCLUSIVE', [target], 'long');
   }

@@ -50,6 +50,12 @@ ruleTests(rule, {
       history: [users],
       up: 'ALTER TABLE users ADD COLUMN a text, ADD COLUMN b text;',
     },
+    {
+      name: 'CREATE TRIGGER blocks writes while it waits',
+      history: [users, 'CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;'],
+      up: 'CREATE TRIGGER t BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION f();',
+      message: 'SHARE ROW EXCLUSIVE on users (blocks writes',
+    },
     { name: 'TRUNCATE takes ACCESS EXCLUSIVE', history: [users], up: 'TRUNCATE users;', message: 'ACCESS EXCLUSIVE on users' },
   ],
 });

@@ -259,6 +259,8 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
       const options = constraint ? ['add-constraint', ...(constraint.skip_validation ? ['not-valid'] : [])] : [];
       return [raw(base, type, null, nameList(n.typeName ?? []), options)];
     }
+    case 'CreateTrigStmt':
+      return [raw(base, type, null, n.relation ? rangeVar(n.relation) : undefined)];
     case 'CreateDomainStmt':
       return [raw(base, type, null, nameList(n.domainname ?? []), n.constraints?.length ? ['constraint'] : [])];
     default:
