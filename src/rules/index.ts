@@ -26,6 +26,7 @@ import type { Rule } from './rule.js';
 import setLoggedRewritesTable from './set-logged-rewrites-table.js';
 import setTablespaceRewritesTable from './set-tablespace-rewrites-table.js';
 import transactionNesting from './transaction-nesting.js';
+import uncommittedTransaction from './uncommitted-transaction.js';
 import uniqueConstraintBuildsIndex from './unique-constraint-builds-index.js';
 import vacuumFullRewritesTable from './vacuum-full-rewrites-table.js';
 import validateInSameTransaction from './validate-in-same-transaction.js';
@@ -48,6 +49,7 @@ export const allRules: Rule[] = [
   requireLockTimeout,
   requireStatementTimeout,
   transactionNesting,
+  uncommittedTransaction,
   alterEnumAddValueInTransaction,
   banAlterDomainWithAddConstraint,
   banCreateDomainWithConstraint,
