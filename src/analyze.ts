@@ -27,6 +27,8 @@ export interface MigrationReport extends Verdict {
   declaredContract: boolean;
 }
 
+const RULE_IDS: ReadonlySet<string> = new Set(allRules.map((r) => r.id));
+
 export const DEFAULT_SERVER_VERSION: Record<Dialect, number> = { postgresql: 16, mysql: 8, sqlite: 3 };
 
 export function analyzeHistory(history: readonly ParsedMigration[], options: AnalyzeOptions = {}): MigrationReport[] {
@@ -56,7 +58,7 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
   const afterUp = schema;
   if (parsed.down?.length) visit('down', parsed.down, afterUp.clone(), before, parsed.up);
 
-  const migrationCtx: MigrationRuleContext = { ...base, before, afterUp };
+  const migrationCtx: MigrationRuleContext = { ...base, before, afterUp, ruleIds: RULE_IDS };
   for (const rule of rules) {
     if (!rule.checkMigration) continue;
     for (const r of rule.checkMigration(migrationCtx)) findings.push(toFinding(rule, r, r.span ?? spanOfFile(parsed)));
@@ -72,6 +74,8 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
   ): void {
     const owner = direction === 'up' ? migration.id : `${migration.id}:down`;
     const settings = new Map<string, string>();
+    /** SET LOCAL values end with their transaction. */
+    const localSettings = new Set<string>();
     let inTransaction = migration.transactional;
     const active = rules.filter((r) => r.check && (r.direction === direction || r.direction === 'both'));
     const byKind = new Map<string, Rule[]>();
@@ -99,9 +103,21 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
         const out = rule.check?.(op as never, ctx);
         for (const r of out ? (Array.isArray(out) ? out : [out]) : []) findings.push(toFinding(rule, r, r.span ?? op.span));
       }
-      if (op.kind === 'SetSetting') settings.set(op.name.toLowerCase(), op.value);
+      if (op.kind === 'SetSetting') applySetting(op.name.toLowerCase(), op.value, op.local);
+      if (op.kind === 'Transaction' && op.action !== 'begin') {
+        for (const name of localSettings) settings.delete(name);
+        localSettings.clear();
+      }
       live.apply(op, owner);
     });
+
+    function applySetting(name: string, value: string, local: boolean): void {
+      // Outside a transaction block PostgreSQL ignores SET LOCAL (with a warning).
+      if (local && !inTransaction) return;
+      settings.set(name, value);
+      if (local) localSettings.add(name);
+      else localSettings.delete(name);
+    }
   }
 }
 
@@ -126,7 +142,8 @@ function spanOfFile(parsed: ParsedMigration): Finding['span'] {
 }
 
 /**
- * An ignore comment covers its own line and the first statement after it in the same file.
+ * An ignore comment covers its own line: the statement it sits in or trails, or, on a line of its
+ * own, the first statement after it in the same file. Without a reason it covers nothing.
  * `twoway: contract` turns the migration's contract findings into declared, planned ones.
  */
 function applyDirectives(findings: Finding[], parsed: ParsedMigration, declaredContract: boolean): Finding[] {
@@ -134,10 +151,12 @@ function applyDirectives(findings: Finding[], parsed: ParsedMigration, declaredC
   const statements = [...parsed.up, ...(parsed.down ?? [])].map((op) => op.span);
   const covered = (d: IgnoreDirective, f: Finding): boolean => {
     if (f.span.line === d.line) return true;
-    const next = statements
-      .filter((s) => s.path === d.path && s.line > d.line)
-      .reduce<number | null>((min, s) => (min === null || s.line < min ? s.line : min), null);
-    return next !== null && f.span.line >= next && f.span.line <= endLineOf(statements, d.path, next);
+    const inFile = statements.filter((s) => s.path === d.path);
+    // A comment inside or trailing a statement covers that statement; a comment on its own line covers the next one.
+    const around = inFile.filter((s) => s.line <= d.line && d.line <= s.endLine);
+    const nextLine = Math.min(...inFile.filter((s) => s.line > d.line).map((s) => s.line));
+    const targets = around.length ? around : inFile.filter((s) => s.line === nextLine);
+    return targets.some((s) => s.line <= f.span.line && f.span.line <= s.endLine);
   };
   return findings.map((f) => {
     const ignore = ignores.find((d) => d.path === f.path && d.rule === f.rule && covered(d, f));
@@ -150,10 +169,6 @@ function applyDirectives(findings: Finding[], parsed: ParsedMigration, declaredC
 }
 
 type IgnoreDirective = Extract<Directive, { type: 'ignore' }>;
-
-function endLineOf(spans: readonly Finding['span'][], path: string, line: number): number {
-  return Math.max(...spans.filter((s) => s.path === path && s.line === line).map((s) => s.endLine));
-}
 
 function applyConfig(findings: Finding[], rules: Record<string, Severity | 'off'>): Finding[] {
   return findings.flatMap((f) => {

@@ -249,6 +249,10 @@ export interface Raw extends OpBase {
   statement: string;
   /** Why it is not modelled; when set, the statement may change the schema and rules report it as not analyzed. */
   notAnalyzed: string | null;
+  /** The table, index, view or domain the statement acts on, when the parser names one (locking rules need it). */
+  target?: QName;
+  /** Options written on the statement that change how it locks: 'concurrently', 'full', 'not-valid'. */
+  options?: string[];
 }
 
 export type Operation =

@@ -10,7 +10,7 @@ export interface RuleContext {
   direction: 'up' | 'down';
   /** The schema right before this operation runs. */
   schema: Schema;
-  /** The schema before this direction started: before the up, or after the up for the down. */
+  /** The schema before the migration's up ran (for the down too: what the down should restore). */
   start: Schema;
   /** The schema after the up ran (for down-side rules). */
   afterUp: Schema;
@@ -39,6 +39,8 @@ export interface MigrationRuleContext {
   before: Schema;
   afterUp: Schema;
   serverVersion: number;
+  /** Ids of every rule, for directives that name one. */
+  ruleIds: ReadonlySet<string>;
   dialect: Dialect;
 }
 

@@ -5,7 +5,7 @@ import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from '../an
 import type { Finding } from '../findings.js';
 import { parseSqlMigration } from '../frameworks/sql-files.js';
 import type { Dialect } from '../ir.js';
-import type { Migration, ParsedMigration } from '../migration.js';
+import type { Framework, Migration, ParsedMigration } from '../migration.js';
 import { loadSqlParsers } from '../sql/index.js';
 import type { Rule } from './rule.js';
 
@@ -22,6 +22,10 @@ export interface MigrationCase {
   transactional?: boolean;
   /** Per-rule severities, as a config would set them. */
   rules?: AnalyzeOptions['rules'];
+  /** The framework whose semantics apply (default plain `sql`). */
+  framework?: Framework;
+  /** The framework has no downs at all (Prisma, Flyway without undo). */
+  downsUnsupported?: boolean;
 }
 
 export interface InvalidCase extends MigrationCase {
@@ -39,13 +43,14 @@ function migration(id: string, up: string, down: string | null | undefined, c: M
   return {
     id,
     name: id,
-    framework: 'sql',
+    framework: c.framework ?? 'sql',
     dialect: c.dialect ?? 'postgresql',
     path: `${id}.up.sql`,
     files: down == null ? [`${id}.up.sql`] : [`${id}.up.sql`, `${id}.down.sql`],
     up: { path: `${id}.up.sql`, text: up, startLine: 1, language: 'sql' },
     down: down == null ? null : { path: `${id}.down.sql`, text: down, startLine: 1, language: 'sql' },
     transactional: c.transactional ?? true,
+    ...(c.downsUnsupported ? { downsUnsupported: true } : {}),
   };
 }
 

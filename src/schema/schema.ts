@@ -247,9 +247,13 @@ export class Schema {
       case 'CreateView':
         this.views.set(qnameKey(op.name), { materialized: op.materialized });
         return;
-      case 'DropView':
-        this.views.delete(qnameKey(op.name));
+      case 'DropView': {
+        const key = qnameKey(op.name);
+        this.views.delete(key);
+        // A materialized view's indexes go with it.
+        for (const [k, i] of this.indexes) if (i.table === key) this.indexes.delete(k);
         return;
+      }
       case 'DataChange':
       case 'SetSetting':
       case 'Transaction':

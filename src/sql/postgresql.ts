@@ -249,13 +249,56 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
     }
     case 'DoStmt':
       return [raw(base, type, 'a DO block runs procedural code twoway does not follow')];
+    case 'ReindexStmt':
+      // REINDEX INDEX | TABLE | SCHEMA | DATABASE | SYSTEM: the statement says which, the target names it.
+      return [
+        raw(
+          base,
+          `${type}:${String(n.kind).replace('REINDEX_OBJECT_', '').toLowerCase()}`,
+          null,
+          reindexTarget(n),
+          definedOptions(n.params),
+        ),
+      ];
+    case 'ClusterStmt':
+      return [raw(base, type, null, n.relation ? rangeVar(n.relation) : undefined)];
+    case 'VacuumStmt': {
+      const options = definedOptions(n.options);
+      const rels: Node[] = n.rels ?? [];
+      if (!rels.length) return [raw(base, type, null, undefined, options)];
+      return rels.map((r) => raw(base, type, null, rangeVar(r.VacuumRelation?.relation), options));
+    }
+    case 'RefreshMatViewStmt':
+      return [raw(base, type, null, rangeVar(n.relation), n.concurrent ? ['concurrently'] : [])];
+    case 'AlterDomainStmt': {
+      const constraint = n.subtype === 'C' ? n.def?.Constraint : null;
+      const options = constraint ? ['add-constraint', ...(constraint.skip_validation ? ['not-valid'] : [])] : [];
+      return [raw(base, type, null, nameList(n.typeName ?? []), options)];
+    }
+    case 'CreateTrigStmt':
+      return [raw(base, type, null, n.relation ? rangeVar(n.relation) : undefined)];
+    case 'CreateDomainStmt':
+      return [raw(base, type, null, nameList(n.domainname ?? []), n.constraints?.length ? ['constraint'] : [])];
     default:
       return [raw(base, type, null)];
   }
 }
 
-function raw(base: Base, statement: string, notAnalyzed: string | null): Operation {
-  return { kind: 'Raw', ...base, statement, notAnalyzed };
+function raw(base: Base, statement: string, notAnalyzed: string | null, target?: QName, options?: string[]): Operation {
+  const op: Operation = { kind: 'Raw', ...base, statement, notAnalyzed };
+  if (target) op.target = target;
+  if (options?.length) op.options = options;
+  return op;
+}
+
+function reindexTarget(n: Node): QName | undefined {
+  if (n.relation) return rangeVar(n.relation);
+  return n.name ? { name: n.name } : undefined;
+}
+
+/** `(FULL, CONCURRENTLY)` style options of VACUUM / REINDEX, lower-case. */
+function definedOptions(params: Node[] | undefined): string[] {
+  return (params ?? []).map((p: Node) => String(p.DefElem?.defname ?? '').toLowerCase()).filter(Boolean);
 }
 
 function dropStatement(n: Node, base: Base): Operation[] {
@@ -295,7 +338,10 @@ function renameStatement(n: Node, base: Base): Operation[] {
 
 function alterTable(n: Node, base: Base, exprText: ExprText): Operation[] {
   const table = rangeVar(n.relation);
-  if (n.objtype && n.objtype !== 'OBJECT_TABLE') return [raw(base, `AlterTableStmt:${n.objtype}`, null)];
+  if (n.objtype && n.objtype !== 'OBJECT_TABLE') {
+    const subtypes = (n.cmds ?? []).map((c: Node) => c.AlterTableCmd?.subtype).join(',');
+    return [raw(base, `AlterTableStmt:${n.objtype}:${subtypes}`, null, table)];
+  }
   return (n.cmds ?? []).map((c: Node): Operation => {
     const cmd = c.AlterTableCmd;
     switch (cmd.subtype) {
@@ -336,7 +382,7 @@ function alterTable(n: Node, base: Base, exprText: ExprText): Operation[] {
       case 'AT_DropConstraint':
         return { kind: 'DropConstraint', ...base, table, name: cmd.name, ifExists: Boolean(cmd.missing_ok) };
       default:
-        return raw(base, `AlterTable:${cmd.subtype}`, null);
+        return raw(base, `AlterTable:${cmd.subtype}`, null, table, cmd.def?.PartitionCmd?.concurrent ? ['concurrently'] : []);
     }
   });
 }

@@ -1,0 +1,58 @@
+import rule from './concurrently-in-transaction.js';
+import { ruleTests } from './testing.js';
+
+const users = 'CREATE TABLE users (id bigint PRIMARY KEY, email text);';
+
+ruleTests(rule, {
+  valid: [
+    {
+      name: 'a concurrent build in a migration without a transaction',
+      history: [users],
+      up: 'CREATE INDEX CONCURRENTLY users_email ON users (email);',
+      transactional: false,
+    },
+    { name: 'a plain build may run in a transaction', history: [users], up: 'CREATE INDEX users_email ON users (email);' },
+    {
+      name: 'after an explicit COMMIT the statement runs outside the transaction',
+      history: [users],
+      up: 'BEGIN;\nALTER TABLE users ADD COLUMN a int;\nCOMMIT;\nCREATE INDEX CONCURRENTLY users_a ON users (a);',
+      transactional: false,
+    },
+    {
+      name: 'golang-migrate: a lone statement in its file is not in a transaction block',
+      framework: 'golang-migrate',
+      history: [users],
+      up: 'CREATE INDEX CONCURRENTLY users_email ON users (email);',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a concurrent build inside the framework transaction fails',
+      history: [users],
+      up: 'ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY users_a ON users (a);',
+      line: 2,
+      message: 'CREATE INDEX CONCURRENTLY users_a cannot run inside a transaction block',
+    },
+    {
+      name: 'an explicit BEGIN opens a transaction block even when the framework does not',
+      history: [users, 'CREATE INDEX users_email ON users (email);'],
+      up: 'BEGIN;\nDROP INDEX CONCURRENTLY users_email;\nCOMMIT;',
+      transactional: false,
+      line: 2,
+    },
+    {
+      name: 'REINDEX CONCURRENTLY in a transaction',
+      history: [users],
+      up: 'REINDEX TABLE CONCURRENTLY users;',
+      message: 'REINDEX CONCURRENTLY',
+    },
+    { name: 'VACUUM in a transaction', history: [users], up: 'VACUUM ANALYZE users;', message: 'VACUUM' },
+    {
+      name: 'golang-migrate: a multi-statement file runs as one implicit transaction',
+      framework: 'golang-migrate',
+      history: [users],
+      up: 'ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY users_a ON users (a);',
+      message: 'cannot run inside a transaction block',
+    },
+  ],
+});

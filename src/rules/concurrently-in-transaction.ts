@@ -1,0 +1,64 @@
+import { type Operation, qnameText } from '../ir.js';
+import { inTransactionBlock } from './postgres-locks.js';
+import { defineRule } from './rule.js';
+
+export default defineRule({
+  id: 'concurrently-in-transaction',
+  category: 'locking',
+  severity: 'error',
+  summary: 'CONCURRENTLY (and VACUUM) cannot run inside a transaction block: the migration fails.',
+  lock: 'None taken: PostgreSQL refuses the statement with "cannot run inside a transaction block".',
+  direction: 'both',
+  dialects: ['postgresql'],
+  kinds: ['AddIndex', 'DropIndex', 'Raw'],
+  docs: `
+PostgreSQL refuses \`CREATE INDEX CONCURRENTLY\`, \`DROP INDEX CONCURRENTLY\`, \`REINDEX ... CONCURRENTLY\`,
+\`ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY\` and \`VACUUM\` inside a transaction block
+(ERROR: ... cannot run inside a transaction block). Most migration tools wrap each migration in
+a transaction, so the migration fails on deploy, after the statements before it ran in a
+transaction that is now rolled back.
+
+A transaction block is the framework's (Rails, Django, Alembic, Flyway, dbmate wrap by default),
+an explicit \`BEGIN\`, or an implicit one: golang-migrate sends a whole file as one query, and
+PostgreSQL runs a multi-statement query as one transaction, so a concurrent build must be alone
+in its file there.
+
+Do instead: run the statement outside a transaction, alone in its migration.
+- Rails: \`disable_ddl_transaction!\` in the migration class.
+- Django: \`atomic = False\` on the Migration.
+- Alembic: \`with op.get_context().autocommit_block():\`.
+- Flyway: \`executeInTransaction=false\` in the script config; dbmate: \`-- migrate:up transaction:false\`;
+  goose: \`-- +goose NO TRANSACTION\`; golang-migrate: one statement per file.`,
+  check(op, ctx) {
+    if (!inTransactionBlock(ctx)) return null;
+    const what = statementOf(op);
+    if (!what) return null;
+    const framework = ctx.migration.framework;
+    const how =
+      framework === 'golang-migrate'
+        ? 'put the statement alone in its own migration file (golang-migrate runs a multi-statement file as one transaction)'
+        : 'run it in a migration of its own without a transaction (Rails: disable_ddl_transaction!; Django: atomic = False; Alembic: autocommit_block(); dbmate: transaction:false; goose: NO TRANSACTION) and remove any BEGIN/COMMIT around it';
+    return {
+      message: `${what} cannot run inside a transaction block: the migration fails with "cannot run inside a transaction block".`,
+      fix: `${how[0]?.toUpperCase()}${how.slice(1)}:\n${op.text}`,
+    };
+  },
+});
+
+/** The statement PostgreSQL refuses in a transaction block, named for the message; null for any other. */
+function statementOf(op: Operation): string | null {
+  switch (op.kind) {
+    case 'AddIndex':
+      return op.concurrently ? `CREATE INDEX CONCURRENTLY${op.name ? ` ${op.name}` : ''}` : null;
+    case 'DropIndex':
+      return op.concurrently ? `DROP INDEX CONCURRENTLY ${qnameText(op.index)}` : null;
+    case 'Raw': {
+      const concurrently = op.options?.includes('concurrently') ?? false;
+      if (op.statement.startsWith('ReindexStmt') && concurrently) return 'REINDEX CONCURRENTLY';
+      if (op.statement === 'AlterTable:AT_DetachPartition' && concurrently) return 'DETACH PARTITION CONCURRENTLY';
+      return op.statement === 'VacuumStmt' ? 'VACUUM' : null;
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,91 @@
+import rule from './down-references-missing.js';
+import { ruleTests } from './testing.js';
+
+const users = ['CREATE TABLE users (id bigint PRIMARY KEY, email text, name text);', 'CREATE INDEX users_email ON users (email);'];
+
+ruleTests(rule, {
+  valid: [
+    {
+      name: 'a down written against the schema after the up',
+      history: users,
+      up: 'ALTER TABLE users RENAME COLUMN name TO full_name;',
+      down: 'ALTER TABLE users RENAME COLUMN full_name TO name;',
+    },
+    {
+      name: 'a table created outside migrations is assumed to exist',
+      history: users,
+      up: 'ALTER TABLE legacy ADD COLUMN a int;',
+      down: 'ALTER TABLE legacy DROP COLUMN a;',
+    },
+    {
+      name: 'IF EXISTS makes a drop tolerant',
+      history: users,
+      up: 'DROP INDEX users_email;',
+      down: 'DROP INDEX IF EXISTS users_email;\nCREATE INDEX users_email ON users (email);',
+    },
+    {
+      name: 'a table with unknown columns is not second-guessed',
+      history: ['CREATE TABLE copy AS SELECT * FROM users;'],
+      up: 'SELECT 1;',
+      down: 'ALTER TABLE copy DROP COLUMN x;',
+    },
+    { name: 'an index PostgreSQL named itself is not checked', history: users, up: 'SELECT 1;', down: 'DROP INDEX users_name_idx;' },
+    {
+      name: 'a column the replay never saw may come from a statement it does not model',
+      history: users,
+      up: 'ALTER TABLE users ALTER COLUMN token SET DEFAULT 1;',
+      down: 'ALTER TABLE users ALTER COLUMN token DROP DEFAULT;',
+    },
+    {
+      name: 'dropping a materialized view drops its indexes',
+      history: [...users, 'CREATE MATERIALIZED VIEW recent AS SELECT id FROM users;', 'CREATE UNIQUE INDEX recent_id ON recent (id);'],
+      up: 'DROP MATERIALIZED VIEW recent;\nCREATE MATERIALIZED VIEW recent AS SELECT id, email FROM users;\nCREATE UNIQUE INDEX recent_id ON recent (id);',
+      down: 'DROP MATERIALIZED VIEW recent;\nCREATE MATERIALIZED VIEW recent AS SELECT id FROM users;\nCREATE UNIQUE INDEX recent_id ON recent (id);',
+    },
+  ],
+  invalid: [
+    {
+      name: 'the down uses the column name from before the up',
+      history: users,
+      up: 'ALTER TABLE users RENAME COLUMN name TO full_name;',
+      down: '-- undo\nALTER TABLE users ALTER COLUMN name SET NOT NULL;',
+      line: 2,
+      message: 'The down would fail: column users.name does not exist at this point',
+      effect: { dbRollback: 'lossy' },
+    },
+    {
+      name: 'up and down swapped: the down re-creates a table that exists',
+      up: 'CREATE TABLE t (a int);',
+      down: 'CREATE TABLE t (a int);',
+      message: 'table t already exists',
+    },
+    {
+      name: 'the down drops an index the up already dropped',
+      history: users,
+      up: 'DROP INDEX users_email;',
+      down: 'DROP INDEX users_email;',
+      message: 'index users_email does not exist',
+    },
+    {
+      name: 'a table the replay knows and the up dropped',
+      history: users,
+      up: 'DROP TABLE users;',
+      down: 'ALTER TABLE users ADD COLUMN x int;',
+      message: 'table users does not exist at this point',
+    },
+    {
+      name: 'the down adds back a column that is still there',
+      history: users,
+      up: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
+      down: 'ALTER TABLE users ADD COLUMN email text;',
+      message: 'column users.email already exists',
+    },
+    {
+      name: 'a constraint the up renamed',
+      history: [...users, 'ALTER TABLE users ADD CONSTRAINT email_lower CHECK (email = lower(email));'],
+      up: 'ALTER TABLE users RENAME CONSTRAINT email_lower TO users_email_lower;',
+      down: 'ALTER TABLE users DROP CONSTRAINT email_lower;',
+      message: 'constraint email_lower on users does not exist',
+    },
+  ],
+});

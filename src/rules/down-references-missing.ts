@@ -1,0 +1,144 @@
+import { type Operation, type QName, qnameKey, qnameText } from '../ir.js';
+import type { RuleContext } from './rule.js';
+import { defineRule } from './rule.js';
+
+export default defineRule({
+  id: 'down-references-missing',
+  category: 'rollback',
+  severity: 'error',
+  summary:
+    'The down names a table, column, index or constraint that will not exist (or one that already exists) when it runs: the rollback fails.',
+  direction: 'down',
+  kinds: [
+    'CreateTable',
+    'DropTable',
+    'RenameTable',
+    'AddColumn',
+    'DropColumn',
+    'RenameColumn',
+    'AlterColumnType',
+    'SetNotNull',
+    'DropNotNull',
+    'SetDefault',
+    'AddIndex',
+    'DropIndex',
+    'RenameIndex',
+    'AddConstraint',
+    'ValidateConstraint',
+    'DropConstraint',
+    'RenameConstraint',
+    'AlterEnum',
+    'DropEnum',
+    'DropView',
+    'DataChange',
+  ],
+  docs: `
+A down runs against the schema the up left behind, at the worst moment: during an incident. If it
+names a column the up renamed, an index the up already dropped, or re-creates a table that still
+exists, PostgreSQL stops it with an error and the rollback is stuck half way. Downs are rarely run
+before they are needed, so these mistakes (copy-paste, a swapped up and down, a rename the down
+forgot) survive review.
+
+twoway replays the up, then the down statement by statement, and checks every name the down uses
+against the schema at that point. A table the replayed history never created is assumed to exist
+(made outside migrations), and objects PostgreSQL named itself are not checked, so only names
+the replay knows for certain are reported. \`IF EXISTS\` / \`IF NOT EXISTS\` make a statement
+tolerant and are not reported.
+
+Do instead: write the down against the schema after the up (the new names), in reverse order of
+the up, and rehearse it (\`twoway rehearse\`, or \`rails db:rollback\` / \`alembic downgrade -1\` /
+\`migrate down 1\` on a copy).`,
+  check(op, ctx) {
+    const problem = missingName(op, ctx);
+    if (!problem) return null;
+    return {
+      message: `The down would fail: ${problem}.`,
+      fix: `Write the down against the schema the up leaves behind (use the names after the up), statement by statement in reverse order of the up, and rehearse it on a copy of the database.`,
+      effect: { dbRollback: 'lossy' },
+    };
+  },
+});
+
+function missingName(op: Operation, ctx: RuleContext): string | null {
+  const s = ctx.schema;
+  const tableGone = (q: QName) => !s.table(q) && s.seenTables.has(qnameKey(q));
+  const noTable = (q: QName) => (tableGone(q) ? `table ${qnameText(q)} does not exist at this point` : null);
+  // A column the replay never saw (before or after the up) may come from a statement it does not model: not reported.
+  const knownColumn = (q: QName, column: string) => Boolean(ctx.start.column(q, column) || ctx.afterUp.column(q, column));
+  const noColumn = (q: QName, column: string) => {
+    const t = s.table(q);
+    if (!t) return noTable(q);
+    const missing = !t.columnsUnknown && !t.columns.has(column) && knownColumn(q, column);
+    return missing ? `column ${qnameText(q)}.${column} does not exist at this point` : null;
+  };
+  const knownIndex = (q: QName) => Boolean(ctx.start.index(q) || ctx.afterUp.index(q));
+  const noIndex = (q: QName) => (!s.index(q) && knownIndex(q) ? `index ${qnameText(q)} does not exist at this point` : null);
+  const knownConstraint = (q: QName, name: string) =>
+    Boolean(ctx.start.table(q)?.constraints.has(name) || ctx.afterUp.table(q)?.constraints.has(name));
+  const noConstraint = (q: QName, name: string) => {
+    const t = s.table(q);
+    if (!t) return noTable(q);
+    return !t.constraints.has(name) && knownConstraint(q, name)
+      ? `constraint ${name} on ${qnameText(q)} does not exist at this point`
+      : null;
+  };
+  switch (op.kind) {
+    case 'CreateTable':
+      return !op.ifNotExists && s.table(op.table) ? `table ${qnameText(op.table)} already exists at this point` : null;
+    case 'DropTable':
+      return op.ifExists ? null : noTable(op.table);
+    case 'RenameTable':
+      return noTable(op.table);
+    case 'AddColumn': {
+      const t = s.table(op.table);
+      if (!t) return noTable(op.table);
+      return !op.ifNotExists && t.columns.has(op.column.name)
+        ? `column ${qnameText(op.table)}.${op.column.name} already exists at this point`
+        : null;
+    }
+    case 'DropColumn':
+      return op.ifExists ? null : noColumn(op.table, op.column);
+    case 'RenameColumn':
+    case 'AlterColumnType':
+    case 'SetNotNull':
+    case 'DropNotNull':
+    case 'SetDefault':
+      return noColumn(op.table, op.column);
+    case 'AddIndex': {
+      const name = op.name ? { schema: op.table.schema, name: op.name } : null;
+      // Dropping a column also drops indexes that use it in an expression, INCLUDE or WHERE, which the replay does not track.
+      const columnDropped = ctx.ops.slice(0, ctx.index).some((o) => o.kind === 'DropColumn' && qnameKey(o.table) === qnameKey(op.table));
+      const exists = name && !op.ifNotExists && s.index(name) && s.table(op.table) && !columnDropped;
+      if (exists) return `index ${op.name} already exists at this point`;
+      // Index keys may be expressions (lower(email)): only the table is checked.
+      return noTable(op.table);
+    }
+    case 'DropIndex':
+      return op.ifExists ? null : noIndex(op.index);
+    case 'RenameIndex':
+      return noIndex(op.index);
+    case 'AddConstraint':
+      return op.constraint.columns.map((c) => noColumn(op.table, c)).find(Boolean) ?? noTable(op.table);
+    case 'ValidateConstraint':
+    case 'RenameConstraint':
+      return noConstraint(op.table, op.name);
+    case 'DropConstraint':
+      return op.ifExists ? null : noConstraint(op.table, op.name);
+    case 'AlterEnum':
+    case 'DropEnum': {
+      if (op.kind === 'DropEnum' && op.ifExists) return null;
+      const key = qnameKey(op.name);
+      const known = ctx.start.enums.has(key) || ctx.afterUp.enums.has(key);
+      return known && !s.enums.has(key) ? `type ${qnameText(op.name)} does not exist at this point` : null;
+    }
+    case 'DropView': {
+      const key = qnameKey(op.name);
+      const known = ctx.start.views.has(key) || ctx.afterUp.views.has(key);
+      return !op.ifExists && known && !s.views.has(key) ? `view ${qnameText(op.name)} does not exist at this point` : null;
+    }
+    case 'DataChange':
+      return noTable(op.table) ?? (op.action === 'update' ? (op.columns.map((c) => noColumn(op.table, c)).find(Boolean) ?? null) : null);
+    default:
+      return null;
+  }
+}

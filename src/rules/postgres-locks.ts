@@ -1,0 +1,186 @@
+// PostgreSQL table locks, shared by the locking rules: which lock a statement takes on which
+// existing table, what that lock blocks, and whether the statement runs in a transaction block.
+import type { Operation, OperationKind, QName } from '../ir.js';
+import { qnameText } from '../ir.js';
+import type { RuleContext } from './rule.js';
+
+export type LockLevel = 'ACCESS EXCLUSIVE' | 'EXCLUSIVE' | 'SHARE ROW EXCLUSIVE' | 'SHARE' | 'SHARE UPDATE EXCLUSIVE';
+
+/** What each lock level blocks for the application (the PostgreSQL lock conflict table, in words). */
+export const BLOCKS: Record<LockLevel, string> = {
+  'ACCESS EXCLUSIVE': 'blocks every read and write',
+  EXCLUSIVE: 'blocks writes (reads continue)',
+  'SHARE ROW EXCLUSIVE': 'blocks writes (reads continue)',
+  SHARE: 'blocks writes (reads continue)',
+  'SHARE UPDATE EXCLUSIVE': 'blocks other schema changes and autovacuum, not reads or writes',
+};
+
+/** Operation kinds that can lock an existing table (what `lockOf` looks at). */
+export const LOCKING_KINDS: OperationKind[] = [
+  'DropTable',
+  'RenameTable',
+  'AddColumn',
+  'DropColumn',
+  'RenameColumn',
+  'AlterColumnType',
+  'SetNotNull',
+  'DropNotNull',
+  'SetDefault',
+  'AddIndex',
+  'DropIndex',
+  'AddConstraint',
+  'DropConstraint',
+  'RenameConstraint',
+  'DataChange',
+  'Raw',
+];
+
+export interface LockProfile {
+  level: LockLevel;
+  /** The existing tables locked (new tables of this migration are left out). */
+  tables: QName[];
+  /** `brief`: a catalog update once the lock is granted; `long`: a scan, build or rewrite proportional to table size. */
+  duration: 'brief' | 'long';
+}
+
+/** The lock an operation takes on tables that existed before the migration; null when it blocks nothing that matters. */
+export function lockOf(op: Operation, ctx: RuleContext): LockProfile | null {
+  const existing = (tables: QName[]) => tables.filter((t) => !ctx.isNewTable(t));
+  const profile = (level: LockLevel, tables: QName[], duration: 'brief' | 'long'): LockProfile | null => {
+    const locked = existing(tables);
+    return locked.length ? { level, tables: locked, duration } : null;
+  };
+  switch (op.kind) {
+    case 'DropTable':
+    case 'RenameTable':
+    case 'DropColumn':
+    case 'RenameColumn':
+    case 'DropNotNull':
+    case 'SetDefault':
+    case 'RenameConstraint':
+      return profile('ACCESS EXCLUSIVE', [op.table], 'brief');
+    case 'AddColumn': {
+      const rewrite = op.column.generated || (op.column.default?.volatile ?? false) || op.column.primaryKey || op.column.unique;
+      const fk = op.column.references ? [op.column.references.table] : [];
+      return profile('ACCESS EXCLUSIVE', [op.table, ...fk], rewrite || fk.length ? 'long' : 'brief');
+    }
+    case 'AlterColumnType':
+    case 'SetNotNull':
+      return profile('ACCESS EXCLUSIVE', [op.table], 'long');
+    case 'AddIndex':
+      return op.concurrently ? null : profile('SHARE', [op.table], 'long');
+    case 'DropIndex': {
+      const table = indexTable(op.index, ctx);
+      if (op.concurrently || isNewIndex(op.index, ctx)) return null;
+      return profile('ACCESS EXCLUSIVE', table ? [table] : [op.index], 'brief');
+    }
+    case 'AddConstraint': {
+      const c = op.constraint;
+      if (c.type === 'foreign-key') {
+        const both = c.references ? [op.table, c.references.table] : [op.table];
+        return profile('SHARE ROW EXCLUSIVE', both, c.notValid ? 'brief' : 'long');
+      }
+      const scans = c.type === 'check' ? !c.notValid : c.type !== 'not-null' && !c.usingIndex;
+      return profile('ACCESS EXCLUSIVE', [op.table], scans ? 'long' : 'brief');
+    }
+    case 'DropConstraint':
+      return profile('ACCESS EXCLUSIVE', [op.table], 'brief');
+    case 'DataChange':
+      return op.action === 'truncate' ? profile('ACCESS EXCLUSIVE', [op.table], 'brief') : null;
+    case 'Raw':
+      return rawLock(op, ctx, profile);
+    default:
+      return null;
+  }
+}
+
+function rawLock(
+  op: Extract<Operation, { kind: 'Raw' }>,
+  ctx: RuleContext,
+  profile: (level: LockLevel, tables: QName[], duration: 'brief' | 'long') => LockProfile | null,
+): LockProfile | null {
+  const target = op.target;
+  if (!target) return null;
+  const options = op.options ?? [];
+  const statement = op.statement;
+  // CREATE TRIGGER blocks writes while it waits for and holds its lock (brief).
+  if (statement === 'CreateTrigStmt') return profile('SHARE ROW EXCLUSIVE', [target], 'brief');
+  if (statement === 'ClusterStmt' || (statement === 'VacuumStmt' && options.includes('full'))) {
+    return profile('ACCESS EXCLUSIVE', [target], 'long');
+  }
+  if (statement === 'AlterTable:AT_SetTableSpace' || statement === 'AlterTable:AT_SetLogged' || statement === 'AlterTable:AT_SetUnLogged') {
+    return profile('ACCESS EXCLUSIVE', [target], 'long');
+  }
+  if (statement.startsWith('AlterTable:')) {
+    if (options.includes('concurrently')) return null;
+    return profile('ACCESS EXCLUSIVE', [target], 'brief');
+  }
+  if (statement === 'ReindexStmt:table' && !options.includes('concurrently')) return profile('SHARE', [target], 'long');
+  if (statement === 'ReindexStmt:index' && !options.includes('concurrently')) {
+    const table = indexTable(target, ctx);
+    return table ? profile('SHARE', [table], 'long') : { level: 'SHARE', tables: [target], duration: 'long' };
+  }
+  if (statement === 'RefreshMatViewStmt' && !isNewView(target, ctx)) {
+    return { level: options.includes('concurrently') ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE', tables: [target], duration: 'long' };
+  }
+  return null;
+}
+
+/** The table an index belongs to, when the replay knows the index. */
+export function indexTable(index: QName, ctx: RuleContext): QName | null {
+  const state = ctx.schema.index(index);
+  if (!state) return null;
+  const [schema, name] = state.table.includes('.') ? state.table.split('.') : [undefined, state.table];
+  return schema ? { schema, name: name as string } : { name: name as string };
+}
+
+/** An index built earlier in this direction, or on a table created in it: empty, so nothing to wait for. */
+export function isNewIndex(index: QName, ctx: RuleContext): boolean {
+  const table = indexTable(index, ctx);
+  if (table && ctx.isNewTable(table)) return true;
+  return ctx.ops.slice(0, ctx.index).some((op) => op.kind === 'AddIndex' && op.name === index.name);
+}
+
+function isNewView(view: QName, ctx: RuleContext): boolean {
+  return ctx.ops.slice(0, ctx.index).some((op) => op.kind === 'CreateView' && op.name.name === view.name);
+}
+
+/** `users` or `users and accounts`. */
+export function tablesText(tables: readonly QName[]): string {
+  return tables.map(qnameText).join(' and ');
+}
+
+/**
+ * Whether the statement runs inside a transaction block, where PostgreSQL refuses CONCURRENTLY
+ * and friends. golang-migrate sends a file as one query: several statements form one implicit
+ * transaction, a lone statement does not.
+ */
+export function inTransactionBlock(ctx: RuleContext): boolean {
+  if (!ctx.inTransaction) return false;
+  if (ctx.migration.framework === 'golang-migrate' && statementCount(ctx.ops) === 1) return false;
+  return true;
+}
+
+function statementCount(ops: readonly Operation[]): number {
+  return new Set(ops.map((op) => `${op.span.path}:${op.span.line}:${op.span.column}`)).size;
+}
+
+/** A lock_timeout / statement_timeout value that actually bounds the wait ('0' disables it). */
+export function timeoutSet(ctx: RuleContext, name: 'lock_timeout' | 'statement_timeout'): boolean {
+  const value = ctx.settings.get(name);
+  if (value === undefined) return false;
+  const unquoted = value.replace(/^'|'$/g, '').trim().toLowerCase();
+  return unquoted !== '0' && unquoted !== '' && unquoted !== 'default';
+}
+
+/**
+ * The statements since `name` last changed (a SET, or the end of a transaction that may have
+ * carried a SET LOCAL): a missing timeout is reported once per such stretch, at its first statement.
+ */
+export function sinceTimeoutChanged(ctx: RuleContext, name: 'lock_timeout' | 'statement_timeout'): readonly Operation[] {
+  const before = ctx.ops.slice(0, ctx.index);
+  const last = before.findLastIndex(
+    (o) => (o.kind === 'SetSetting' && o.name.toLowerCase() === name) || (o.kind === 'Transaction' && o.action !== 'begin'),
+  );
+  return before.slice(last + 1);
+}

@@ -1,0 +1,44 @@
+import { qnameText } from '../ir.js';
+import { defineRule } from './rule.js';
+
+export default defineRule({
+  id: 'require-concurrent-index-creation',
+  category: 'locking',
+  severity: 'warning',
+  summary: 'CREATE INDEX without CONCURRENTLY blocks writes to an existing table for the whole build.',
+  lock: 'SHARE on the table for the whole build (proportional to table size): blocks INSERT, UPDATE and DELETE; reads continue.',
+  direction: 'both',
+  dialects: ['postgresql'],
+  kinds: ['AddIndex'],
+  docs: `
+\`CREATE INDEX\` takes a SHARE lock on the table and holds it until the index is built: every
+INSERT, UPDATE and DELETE waits, for as long as the build takes, which grows with the table
+(minutes to hours on large tables). Requests pile up behind the lock and the application
+times out.
+
+\`CREATE INDEX CONCURRENTLY\` takes SHARE UPDATE EXCLUSIVE instead, which lets reads and
+writes continue; it scans the table twice and waits for running transactions, so it is
+slower, and it cannot run inside a transaction block (see \`concurrently-in-transaction\`).
+If it fails it leaves an INVALID index: drop it and retry.
+
+Do instead:
+\`\`\`sql
+-- in a migration that runs outside a transaction
+CREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);
+\`\`\`
+- Rails: \`disable_ddl_transaction!\` and \`add_index :users, :email, algorithm: :concurrently\`.
+- Django: \`atomic = False\` and \`AddIndexConcurrently\` (django.contrib.postgres.operations).
+- Alembic: \`op.create_index(..., postgresql_concurrently=True)\` inside \`with op.get_context().autocommit_block():\`.
+
+An index on a table created in the same migration is built on an empty table: no finding.
+In a down, the same applies: a down that rebuilds a dropped index should build it concurrently.`,
+  check(op, ctx) {
+    if (op.concurrently || ctx.isNewTable(op.table)) return null;
+    const table = qnameText(op.table);
+    const name = op.name ?? '';
+    return {
+      message: `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX ${name ? `${name} ` : ''}on ${table} without CONCURRENTLY takes a SHARE lock that blocks writes to ${table} for the whole build (proportional to table size).`,
+      fix: `Build it concurrently, in a migration without a transaction (Rails: disable_ddl_transaction! + algorithm: :concurrently; Django: AddIndexConcurrently with atomic = False):\nCREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${name ? `IF NOT EXISTS ${name} ` : ''}ON ${table}${op.method !== 'btree' ? ` USING ${op.method}` : ''} (${op.columns.join(', ')})${op.where ? ` WHERE ${op.where}` : ''};`,
+    };
+  },
+});

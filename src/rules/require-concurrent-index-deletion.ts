@@ -1,0 +1,48 @@
+import { qnameText } from '../ir.js';
+import { indexTable, isNewIndex } from './postgres-locks.js';
+import { defineRule } from './rule.js';
+
+export default defineRule({
+  id: 'require-concurrent-index-deletion',
+  category: 'locking',
+  severity: 'warning',
+  summary: 'DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the table: every query waits behind it.',
+  lock: 'ACCESS EXCLUSIVE on the index’s table while it waits for and holds the lock: blocks every read and write.',
+  direction: 'both',
+  dialects: ['postgresql'],
+  kinds: ['DropIndex'],
+  docs: `
+\`DROP INDEX\` takes an ACCESS EXCLUSIVE lock on the index's table. The drop itself is quick, but
+the lock must wait for every running query on the table, and every query that arrives after it
+waits too: one long report in front of it stops all reads and writes of the table.
+\`DROP INDEX CONCURRENTLY\` waits for conflicting transactions without blocking anyone (it cannot
+run in a transaction block and drops one index per statement).
+
+Dropping an index is also a **contract** step: queries of the release still running may depend
+on it, and the way back is a rebuild that can take as long as the original build (an index
+"that took hours to build"). Drop an index only once no released code needs it, and write
+the down that rebuilds it (concurrently).
+
+Do instead:
+\`\`\`sql
+DROP INDEX CONCURRENTLY IF EXISTS index_users_on_email;
+-- down:
+CREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);
+\`\`\`
+- Rails: \`disable_ddl_transaction!\` and \`remove_index :users, :email, algorithm: :concurrently\`.
+- Django: \`atomic = False\` and \`RemoveIndexConcurrently\`.`,
+  check(op, ctx) {
+    if (op.concurrently || isNewIndex(op.index, ctx)) return null;
+    const table = indexTable(op.index, ctx);
+    const known = ctx.schema.index(op.index);
+    const on = table ? ` on ${qnameText(table)}` : '';
+    const rebuild = known
+      ? `\nA down must rebuild it:\nCREATE ${known.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${known.name} ON ${known.table} (${known.columns.join(', ')});`
+      : '';
+    return {
+      message: `DROP INDEX ${qnameText(op.index)} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock${on || ' on its table'}: every read and write of the table waits while it queues behind running queries.`,
+      fix: `Drop it concurrently, in a migration without a transaction (Rails: disable_ddl_transaction! + remove_index ..., algorithm: :concurrently):\nDROP INDEX CONCURRENTLY IF EXISTS ${qnameText(op.index)};${rebuild}`,
+      effect: ctx.direction === 'up' ? { phase: 'contract' } : {},
+    };
+  },
+});

@@ -1,0 +1,43 @@
+import { BLOCKS, LOCKING_KINDS, lockOf, sinceTimeoutChanged, tablesText, timeoutSet } from './postgres-locks.js';
+import { defineRule } from './rule.js';
+
+export default defineRule({
+  id: 'require-statement-timeout',
+  category: 'locking',
+  severity: 'info',
+  summary:
+    'A scan, build or rewrite under a blocking lock runs without statement_timeout: nothing bounds how long the table stays blocked.',
+  lock: 'A blocking lock held for a scan, index build or rewrite: as long as the statement runs, proportional to table size.',
+  direction: 'both',
+  dialects: ['postgresql'],
+  kinds: LOCKING_KINDS,
+  docs: `
+\`lock_timeout\` bounds how long a statement waits for its lock; once granted, a table rewrite, a
+non-concurrent index build or a validation scan holds the lock for as long as it runs, which
+grows with the table. \`statement_timeout\` bounds that: past it the statement is cancelled, the
+transaction rolls back and the table is released.
+
+The real fix is the non-blocking form the other locking rules name (CONCURRENTLY, NOT VALID +
+VALIDATE, expand/contract); when a blocking statement is accepted, cap it:
+\`\`\`sql
+SET statement_timeout = '15min';
+\`\`\`
+Do not set a short statement_timeout around \`CREATE INDEX CONCURRENTLY\`: cancelling it leaves
+an INVALID index to drop. Rails: \`StrongMigrations.statement_timeout\` or an \`execute\`;
+Django: \`RunSQL("SET statement_timeout = ...")\`. squawk checks this as \`require-statement-timeout\`.`,
+  check(op, ctx) {
+    if (timeoutSet(ctx, 'statement_timeout')) return null;
+    const lock = longLock(op, ctx);
+    if (!lock) return null;
+    if (sinceTimeoutChanged(ctx, 'statement_timeout').some((o) => longLock(o, ctx))) return null;
+    return {
+      message: `No statement_timeout bounds this statement, which holds ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}) for a scan, build or rewrite proportional to table size.`,
+      fix: `Prefer the non-blocking form; if this one is accepted, cap how long the table can stay blocked:\nSET statement_timeout = '15min';`,
+    };
+  },
+});
+
+function longLock(op: Parameters<typeof lockOf>[0], ctx: Parameters<typeof lockOf>[1]) {
+  const lock = lockOf(op, ctx);
+  return lock && lock.duration === 'long' && lock.level !== 'SHARE UPDATE EXCLUSIVE' ? lock : null;
+}
