@@ -84,6 +84,8 @@ function scriptDirectory(folder: Folder, errors: ReadError[]): { dir: string; ur
   if (has('alembic.ini', true)) {
     const ini = iniAt(folder.abs);
     const location = ini?.get('script_location');
+    // Flask-Migrate's alembic.ini sits in the script directory and sets script_location in code.
+    if (!location && has('env.py', true) && has('versions', false)) return { dir: folder.abs, url: ini?.get('sqlalchemy.url') };
     if (!ini || !location) return null;
     if (/^[\w.]+:/.test(location) && !isAbsolute(location)) {
       errors.push({

@@ -2,9 +2,10 @@
 import type { Framework } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
 import { alembic } from './alembic.js';
+import { django } from './django.js';
 import { golangMigrate } from './golang-migrate.js';
 
-export const adapters: FrameworkAdapter[] = [golangMigrate, alembic];
+export const adapters: FrameworkAdapter[] = [golangMigrate, alembic, django];
 
 /** Loads every adapter's parser (tree-sitter grammars) once, before discovery reads any DSL file. */
 export async function loadAdapters(): Promise<void> {
