@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { check } from '../check.js';
 import type { Operation } from '../ir.js';
 import type { Migration } from '../migration.js';
+import { ruleById } from '../rules/index.js';
 import { loadSqlParsers } from '../sql/index.js';
 import { alembic, dialectOfUrl, parseAlembic } from './alembic.js';
 import { loadPythonGrammar } from './python/ast.js';
@@ -348,5 +350,64 @@ describe('alembic: discovery and order', () => {
     expect(dialectOfUrl('sqlite:///app.db')).toBe('sqlite');
     expect(dialectOfUrl('driver://user:pass@localhost/dbname')).toBeNull();
     expect(dialectOfUrl(undefined)).toBeNull();
+  });
+});
+
+const repoRoot = join(import.meta.dirname, '../..');
+const exampleVerdicts = async () => {
+  const result = await check(['examples/alembic'], { cwd: repoRoot });
+  return { result, reports: result.sets.flatMap((s) => s.reports) };
+};
+
+describe('examples/alembic', () => {
+  it('is discovered as one Alembic set in revision-graph order, with every file read', async () => {
+    const { result, reports } = await exampleVerdicts();
+    expect(result.errors).toEqual([]);
+    expect(result.sets.map((s) => [s.set.framework, s.set.dialect, s.set.root])).toEqual([
+      ['alembic', 'postgresql', 'examples/alembic/migrations'],
+    ]);
+    expect(reports.map((r) => r.parsed.migration.id)).toEqual([
+      'a1f0c2d3e4b5',
+      'b2e1d3c4f5a6',
+      'c3d2e4f5a6b7',
+      '0a7b8c9d0e1f',
+      'd4e3f5a6b7c8',
+      'e5f4a6b7c8d9',
+      'f6a5b7c8d9e0',
+      '1b8c9d0e1f2a',
+      '2c9d0e1f2a3b',
+    ]);
+    expect(reports.map((r) => r.parsed.downStatus)).toEqual([
+      'written',
+      'written',
+      'none',
+      'none',
+      'written',
+      'written',
+      'written',
+      'none',
+      'irreversible',
+    ]);
+    const orders = reports.at(-1);
+    expect(orders?.findings.map((f) => [f.rule, f.line])).toEqual([['not-analyzed', 28]]);
+  });
+});
+
+const VERDICT_RULES = ['drop-column', 'rename-column', 'update-rows', 'down-renarrows-type'];
+
+describe.skipIf(!VERDICT_RULES.every((id) => ruleById(id)))('verdicts (need all rules)', () => {
+  it('examples/alembic covers every phase and dbRollback answer', async () => {
+    const { reports } = await exampleVerdicts();
+    expect(Object.fromEntries(reports.map((r) => [r.parsed.migration.name, [r.phase, r.codeRollback, r.dbRollback]]))).toEqual({
+      a1f0c2d3e4b5_create_accounts: ['expand', 'compatible', 'reversible'],
+      b2e1d3c4f5a6_add_nickname: ['expand', 'compatible', 'reversible'],
+      c3d2e4f5a6b7_backfill_nickname: ['data', 'compatible', 'irreversible'],
+      '0a7b8c9d0e1f_audit_log': ['expand', 'compatible', 'no-down'],
+      d4e3f5a6b7c8_widen_email: ['expand', 'compatible', 'lossy'],
+      e5f4a6b7c8d9_rename_name_to_full_name: ['breaking', 'breaking', 'reversible'],
+      f6a5b7c8d9e0_drop_legacy_flag: ['contract', 'compatible', 'irreversible'],
+      '1b8c9d0e1f2a_merge_audit': ['expand', 'compatible', 'no-down'],
+      '2c9d0e1f2a3b_orders': ['expand', 'compatible', 'no-down'],
+    });
   });
 });

@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { check } from '../check.js';
 import type { Operation } from '../ir.js';
 import type { ParsedMigration } from '../migration.js';
+import { ruleById } from '../rules/index.js';
 import { loadSqlParsers } from '../sql/index.js';
 import { django } from './django.js';
 import { loadPythonGrammar } from './python/ast.js';
@@ -359,5 +361,77 @@ describe('django: discovery and order', () => {
     expect(found?.errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
       'shop/migrations/0002_x.py: shop.0002_x depends on shop.0001_initial, which is not in the project',
     ]);
+  });
+});
+
+const repoRoot = join(import.meta.dirname, '../..');
+const exampleReports = async () => {
+  const result = await check(['examples/django'], { cwd: repoRoot });
+  return { result, reports: result.sets.flatMap((s) => s.reports) };
+};
+
+describe('examples/django', () => {
+  it('is one Django project: apps ordered by their dependencies, dialect from settings.py, downs derived', async () => {
+    const { result, reports } = await exampleReports();
+    expect(result.errors).toEqual([]);
+    expect(result.sets.map((s) => [s.set.framework, s.set.dialect])).toEqual([['django', 'postgresql']]);
+    expect(reports.map((r) => r.parsed.migration.id)).toEqual([
+      'shop.0001_initial',
+      'shop.0002_customer_nickname',
+      'accounts.0001_initial',
+      'shop.0003_fill_nickname',
+      'shop.0004_product_name_longer',
+      'shop.0005_rename_order_total',
+      'shop.0006_remove_customer_fax',
+      'shop.0007_order_status_index',
+      'shop.0008_sales_view',
+    ]);
+    expect(reports.map((r) => r.parsed.downStatus)).toEqual([
+      'derived',
+      'derived',
+      'derived',
+      'derived',
+      'derived',
+      'derived',
+      'derived',
+      'derived',
+      'irreversible',
+    ]);
+    const [initial] = reports;
+    // Customer, Product, Order + the products join table, with the FK indexes and _like indexes Django builds.
+    expect(initial?.parsed.up.filter((o) => o.kind === 'CreateTable').map((o) => (o.kind === 'CreateTable' ? o.table.name : ''))).toEqual([
+      'shop_customer',
+      'shop_product',
+      'shop_order',
+      'shop_order_products',
+    ]);
+    const profile = reports[2]?.parsed.up[0];
+    expect(profile).toMatchObject({ kind: 'CreateTable', table: { name: 'account_profiles' } });
+    expect(
+      profile?.kind === 'CreateTable' && profile.constraints.filter((c) => c.type === 'foreign-key').map((c) => c.references?.table.name),
+    ).toEqual(['shop_customer', 'auth_user']);
+    expect(reports.find((r) => r.parsed.migration.name === '0007_order_status_index')?.parsed.migration.transactional).toBe(false);
+    expect(reports.find((r) => r.parsed.migration.name === '0005_rename_order_total')?.parsed.up).toMatchObject([
+      { kind: 'RenameColumn', table: { name: 'shop_order' }, column: 'total', newName: 'amount' },
+    ]);
+  });
+});
+
+const VERDICT_RULES = ['drop-column', 'rename-column', 'update-rows', 'down-renarrows-type'];
+
+describe.skipIf(!VERDICT_RULES.every((id) => ruleById(id)))('verdicts (need all rules)', () => {
+  it('examples/django covers every phase and dbRollback answer', async () => {
+    const { reports } = await exampleReports();
+    expect(Object.fromEntries(reports.map((r) => [r.parsed.migration.id, [r.phase, r.codeRollback, r.dbRollback]]))).toEqual({
+      'shop.0001_initial': ['expand', 'compatible', 'reversible'],
+      'shop.0002_customer_nickname': ['expand', 'compatible', 'reversible'],
+      'accounts.0001_initial': ['expand', 'compatible', 'reversible'],
+      'shop.0003_fill_nickname': ['data', 'compatible', 'reversible'],
+      'shop.0004_product_name_longer': ['expand', 'compatible', 'lossy'],
+      'shop.0005_rename_order_total': ['breaking', 'breaking', 'reversible'],
+      'shop.0006_remove_customer_fax': ['contract', 'compatible', 'irreversible'],
+      'shop.0007_order_status_index': ['expand', 'compatible', 'reversible'],
+      'shop.0008_sales_view': ['expand', 'compatible', 'no-down'],
+    });
   });
 });

@@ -3,7 +3,7 @@
 Revision ID: c3d2e4f5a6b7
 Revises: b2e1d3c4f5a6
 
-data · no-down: rewrites existing rows; nothing undoes it.
+data · irreversible: rewrites existing rows, and no downgrade could restore them.
 """
 from alembic import op
 
