@@ -145,6 +145,7 @@ function readRevision(abs: string, rel: string, dialect: Dialect, errors: ReadEr
       // env.py runs migrations inside context.begin_transaction(): PostgreSQL DDL is transactional.
       transactional: true,
     };
+    parsedInDetect.set(migration, parseRevisionTree(migration, root));
     return {
       migration,
       revision,
@@ -224,27 +225,28 @@ function readVersionNames(dir: string): string[] {
 }
 
 export function parseAlembic(migration: Migration): ParsedMigration {
+  return parsedInDetect.get(migration) ?? withPythonTree(migration.up.text, (root) => parseRevisionTree(migration, root));
+}
+
+/** Discovery already parsed each revision file for its ids: the operations are read from the same tree. */
+const parsedInDetect = new WeakMap<Migration, ParsedMigration>();
+
+function parseRevisionTree(migration: Migration, root: SyntaxNode): ParsedMigration {
   const source = migration.up;
   const errors: ReadError[] = [];
-  const directives: Directive[] = [];
-  let up: Operation[] = [];
+  const directives: Directive[] = pythonDirectives(root, source);
+  const upgrade = functionDef(root, 'upgrade');
+  const downgrade = functionDef(root, 'downgrade');
+  if (!upgrade) errors.push({ path: source.path, line: 1, column: 1, message: 'no upgrade() function' });
+  const up = upgrade ? new AlembicReader(migration, errors, directives).block(upgrade.childForFieldName('body')) : [];
+  const body = statements(downgrade?.childForFieldName('body'));
   let down: Operation[] | null = null;
   let downStatus: DownStatus = 'none';
-  withPythonTree(source.text, (root) => {
-    directives.push(...pythonDirectives(root, source));
-    const upgrade = functionDef(root, 'upgrade');
-    const downgrade = functionDef(root, 'downgrade');
-    if (!upgrade) errors.push({ path: source.path, line: 1, column: 1, message: 'no upgrade() function' });
-    else up = new AlembicReader(migration, errors, directives).block(upgrade.childForFieldName('body'));
-    const body = statements(downgrade?.childForFieldName('body'));
-    if (!downgrade || body.every(isNoop)) return;
-    if (body.some((s) => s.type === 'raise_statement')) {
-      downStatus = 'irreversible';
-      return;
-    }
+  if (downgrade && body.some((s) => s.type === 'raise_statement')) downStatus = 'irreversible';
+  else if (downgrade && !body.every(isNoop)) {
     down = new AlembicReader(migration, errors, directives).block(downgrade.childForFieldName('body'));
     downStatus = 'written';
-  });
+  }
   return { migration, up, down, downStatus, directives, errors };
 }
 
