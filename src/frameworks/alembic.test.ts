@@ -411,3 +411,19 @@ describe.skipIf(!VERDICT_RULES.every((id) => ruleById(id)))('verdicts (need all 
     });
   });
 });
+
+describe('alembic: current templates', () => {
+  it('reads annotated revision variables and typed upgrade() signatures', () => {
+    const dir = project({
+      'env.py': '',
+      'versions/1_a.py': `from typing import Sequence, Union\n\nrevision: str = "one"\ndown_revision: Union[str, None] = None\nbranch_labels: Union[str, Sequence[str], None] = None\n\n\ndef upgrade() -> None:\n    op.drop_column("users", "x")\n`,
+      'versions/2_b.py': `revision: str = "two"\ndown_revision: Union[str, None] = "one"\n`,
+    });
+    const set = detectIn(dir)?.sets[0];
+    expect(set?.migrations.map((m) => m.id)).toEqual(['one', 'two']);
+    const first = set?.migrations[0];
+    expect(first && alembic.parse(first).up).toMatchObject([
+      { kind: 'DropColumn', column: 'x', span: { path: 'versions/1_a.py', line: 9 } },
+    ]);
+  });
+});

@@ -435,3 +435,23 @@ describe.skipIf(!VERDICT_RULES.every((id) => ruleById(id)))('verdicts (need all 
     });
   });
 });
+
+describe('django: one app checked on its own', () => {
+  it("finds the project's settings above the app and leaves other folders of the project to the other adapters", async () => {
+    const dir = write({
+      'manage.py': '',
+      'site/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3'}}\n",
+      'shop/migrations/__init__.py': '',
+      'shop/migrations/0001_initial.py': migration('', ''),
+      'db/migrations/000001_init.up.sql': 'CREATE TABLE t (id int);\n',
+    });
+    const app = django.detect({
+      abs: join(dir, 'shop/migrations'),
+      rel: 'shop/migrations',
+      entries: readdirSync(join(dir, 'shop/migrations'), { withFileTypes: true }),
+    });
+    expect(app?.sets[0]?.dialect).toBe('sqlite');
+    const result = await check(['.'], { cwd: dir });
+    expect(result.sets.map((s) => s.set.framework).sort()).toEqual(['django', 'golang-migrate']);
+  });
+});

@@ -255,12 +255,17 @@ export const django: FrameworkAdapter = {
       hasFile('__init__.py') &&
       folder.entries.some((e) => e.isFile() && /^\d{4}_\w*\.py$/.test(e.name))
     ) {
+      // One app's migrations checked on their own: the project's settings may still be a few folders up.
       dirs = [folder.abs];
+      const project = [2, 3, 4]
+        .map((up) => join(folder.abs, ...Array<string>(up).fill('..')))
+        .find((d) => existsSync(join(d, 'manage.py')));
+      dialect = project ? settingsDialect(project) : null;
     }
     if (!dirs.length) return null;
     const chosen = folder.configuredDialect ?? dialect ?? 'postgresql';
     const migrations = readProject(folder, dirs, errors, chosen);
-    return { sets: [{ framework: 'django', dialect: chosen, root: folder.rel, migrations, claimed: [folder.abs, ...dirs] }], errors };
+    return { sets: [{ framework: 'django', dialect: chosen, root: folder.rel, migrations, claimed: dirs }], errors };
   },
   parse(migration: Migration): ParsedMigration {
     let project = projects.get(migration);
