@@ -389,7 +389,7 @@ describe('examples/alembic', () => {
       'irreversible',
     ]);
     const orders = reports.at(-1);
-    expect(orders?.findings.map((f) => [f.rule, f.line])).toEqual([['not-analyzed', 28]]);
+    expect(orders?.findings.filter((f) => f.rule === 'not-analyzed').map((f) => [f.rule, f.line])).toEqual([['not-analyzed', 28]]);
   });
 });
 
@@ -399,15 +399,15 @@ describe.skipIf(!VERDICT_RULES.every((id) => ruleById(id)))('verdicts (need all 
   it('examples/alembic covers every phase and dbRollback answer', async () => {
     const { reports } = await exampleVerdicts();
     expect(Object.fromEntries(reports.map((r) => [r.parsed.migration.name, [r.phase, r.codeRollback, r.dbRollback]]))).toEqual({
-      a1f0c2d3e4b5_create_accounts: ['expand', 'compatible', 'reversible'],
-      b2e1d3c4f5a6_add_nickname: ['expand', 'compatible', 'reversible'],
-      c3d2e4f5a6b7_backfill_nickname: ['data', 'compatible', 'irreversible'],
-      '0a7b8c9d0e1f_audit_log': ['expand', 'compatible', 'no-down'],
-      d4e3f5a6b7c8_widen_email: ['expand', 'compatible', 'lossy'],
-      e5f4a6b7c8d9_rename_name_to_full_name: ['breaking', 'breaking', 'reversible'],
-      f6a5b7c8d9e0_drop_legacy_flag: ['contract', 'compatible', 'irreversible'],
-      '1b8c9d0e1f2a_merge_audit': ['expand', 'compatible', 'no-down'],
-      '2c9d0e1f2a3b_orders': ['expand', 'compatible', 'no-down'],
+      create_accounts: ['expand', 'compatible', 'reversible'],
+      add_nickname: ['expand', 'compatible', 'reversible'],
+      backfill_nickname: ['data', 'compatible', 'irreversible'],
+      audit_log: ['expand', 'compatible', 'no-down'],
+      widen_email: ['expand', 'compatible', 'lossy'],
+      rename_name_to_full_name: ['breaking', 'breaking', 'reversible'],
+      drop_legacy_flag: ['contract', 'compatible', 'irreversible'],
+      merge_audit: ['expand', 'compatible', 'no-down'],
+      orders: ['expand', 'compatible', 'no-down'],
     });
   });
 });

@@ -149,6 +149,17 @@ describe('django: field operations and their derived downs', () => {
     expect(p.down).toMatchObject([{ kind: 'DropColumn', table: { name: 'billing_customer' }, column: 'vip' }]);
   });
 
+  it("AddField blank=True string and auto_now fields: Django fills existing rows with '' or the current time", () => {
+    const p = second(`        migrations.AddField(model_name='customer', name='note', field=models.TextField(blank=True)),
+        migrations.AddField(model_name='customer', name='seen_at', field=models.DateTimeField(auto_now=True)),`);
+    expect(p.up).toMatchObject([
+      { kind: 'AddColumn', column: { name: 'note', nullable: false, default: { text: "''" } } },
+      { kind: 'SetDefault', column: 'note', default: null },
+      { kind: 'AddColumn', column: { name: 'seen_at', default: { text: '<value of timezone.now() when the migration runs>' } } },
+      { kind: 'SetDefault', column: 'seen_at', default: null },
+    ]);
+  });
+
   it('AddField without a default on a NOT NULL column adds it without one; db_default stays in the database', () => {
     const p = second(`        migrations.AddField(model_name='customer', name='code', field=models.CharField(max_length=10)),
         migrations.AddField(model_name='customer', name='score', field=models.IntegerField(db_default=0)),`);

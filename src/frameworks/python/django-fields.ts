@@ -114,6 +114,18 @@ export function djangoDefault(node: SyntaxNode | undefined): DefaultValue | null
   return { text: `<value of ${node.text}() when the migration runs>`, volatile: false };
 }
 
+/** Django's `effective_default`: the value it writes into existing rows when it adds the column. */
+function effectiveDefault(kind: string, keywords: Map<string, SyntaxNode>, nullable: boolean): DefaultValue | null {
+  const written = keywords.get('default');
+  if (written) return djangoDefault(written);
+  const flag = (key: string) => literal(keywords.get(key)) === true;
+  if (flag('auto_now') || flag('auto_now_add')) return { text: '<value of timezone.now() when the migration runs>', volatile: false };
+  // blank=True on a string field that allows no NULL: Django fills existing rows with ''.
+  const stringField = kind in VARCHAR_LENGTHS || kind === 'TextField';
+  if (!nullable && flag('blank') && stringField) return { text: "''", volatile: false };
+  return null;
+}
+
 /** Reads `models.CharField(max_length=50, null=True, ...)` for attribute `name`; null when it is not a field call. */
 export function djangoField(name: string, call: SyntaxNode, app: string): DjangoField | null {
   if (call.type !== 'call') return null;
@@ -141,7 +153,7 @@ export function djangoField(name: string, call: SyntaxNode, app: string): Django
     unique: flag('unique', kind === 'OneToOneField') || primaryKey,
     dbIndex: flag('db_index', kind === 'ForeignKey' || kind === 'SlugField' || kind === 'ParentalKey'),
     identity: kind.endsWith('AutoField'),
-    default: djangoDefault(args.keywords.get('default')),
+    default: effectiveDefault(kind, args.keywords, flag('null', false)),
     dbDefault: args.keywords.has('db_default') ? djangoDefault(args.keywords.get('db_default')) : null,
     relation: to ? { to, column: stringValue(args.keywords.get('to_field')) ?? 'id', constraint: flag('db_constraint', true) } : null,
     manyToMany,
