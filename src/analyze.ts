@@ -3,7 +3,7 @@
 import type { Finding, Severity } from './findings.js';
 import type { Dialect, Operation, QName } from './ir.js';
 import type { Directive, ParsedMigration } from './migration.js';
-import { allRules, ruleById } from './rules/index.js';
+import { allRules } from './rules/index.js';
 import type { MigrationRuleContext, Rule, RuleContext, RuleResult } from './rules/rule.js';
 import { Schema } from './schema/schema.js';
 import { type Verdict, verdictOf } from './verdict.js';
@@ -55,12 +55,6 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
   visit('up', parsed.up, schema, before, parsed.down);
   const afterUp = schema;
   if (parsed.down?.length) visit('down', parsed.down, afterUp.clone(), before, parsed.up);
-
-  for (const note of parsed.notes ?? []) {
-    const rule = ruleById(note.rule);
-    if (!rule) throw new Error(`${migration.path}: adapter note for unregistered rule ${note.rule}`);
-    findings.push(toFinding(rule, note, note.span));
-  }
 
   const migrationCtx: MigrationRuleContext = { ...base, before, afterUp };
   for (const rule of rules) {

@@ -2,19 +2,21 @@
 import { directivesInComment } from '../../directives.js';
 import type { Span } from '../../ir.js';
 import type { Directive, SourceText } from '../../migration.js';
-import { loadGrammar, parseWith, type SyntaxNode, type Tree } from '../tree-sitter.js';
+import { grammarParser, loadGrammar, type SyntaxNode, type Tree } from '../tree-sitter.js';
 
 export type { SyntaxNode };
 
 const GRAMMAR = 'tree-sitter-python';
 
-export function loadPythonGrammar(): Promise<void> {
-  return loadGrammar(GRAMMAR);
+export async function loadPythonGrammar(): Promise<void> {
+  await loadGrammar(GRAMMAR);
 }
 
 /** Parses a Python file; the caller must `tree.delete()` it (the tree lives in WebAssembly memory). */
 export function parsePython(text: string): Tree {
-  return parseWith(GRAMMAR, text);
+  const tree = grammarParser(GRAMMAR).parse(text);
+  if (!tree) throw new Error('tree-sitter-python returned no tree');
+  return tree;
 }
 
 /** Runs `use` on the parsed tree and frees it. */
