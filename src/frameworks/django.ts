@@ -284,7 +284,7 @@ export const django: FrameworkAdapter = {
 };
 
 /** Translates one migration against the project state before it, advancing the state. */
-export function parseDjango(migration: Migration, state: ProjectState): ParsedMigration {
+function parseDjango(migration: Migration, state: ProjectState): ParsedMigration {
   const source = migration.up;
   const app = migration.id.split('.')[0] ?? 'app';
   return withPythonTree(source.text, (root) => {

@@ -95,7 +95,7 @@ function fieldType(kind: string, call: SyntaxNode): TypeRef {
 }
 
 /** `to='billing.Customer'` / `'Customer'` / `settings.AUTH_USER_MODEL` → 'billing.customer'. */
-export function modelKey(to: SyntaxNode | undefined, app: string): string | null {
+function modelKey(to: SyntaxNode | undefined, app: string): string | null {
   if (!to) return null;
   const s = stringValue(to);
   if (s === null) return dottedName(to)?.endsWith('AUTH_USER_MODEL') ? 'auth.user' : null;
@@ -104,7 +104,7 @@ export function modelKey(to: SyntaxNode | undefined, app: string): string | null
 }
 
 /** A Python value as the SQL literal Django would send for it; callables give a value fixed when the migration runs. */
-export function djangoDefault(node: SyntaxNode | undefined): DefaultValue | null {
+function djangoDefault(node: SyntaxNode | undefined): DefaultValue | null {
   if (!node) return null;
   const v = literal(node);
   if (v === null) return null;
