@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from './analyze.js';
 import { type DiscoverOptions, discover } from './discover/index.js';
 import type { MigrationSet } from './frameworks/adapter.js';
-import { adapterFor } from './frameworks/index.js';
+import { adapterFor, loadAdapters } from './frameworks/index.js';
 import type { ParsedMigration, ReadError } from './migration.js';
 import { loadSqlParsers } from './sql/index.js';
 
@@ -18,7 +18,7 @@ export interface CheckResult {
 }
 
 export async function check(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
-  await loadSqlParsers();
+  await Promise.all([loadSqlParsers(), loadAdapters()]);
   const discovery = discover(paths, options);
   const errors: ReadError[] = [...discovery.errors];
   const sets = discovery.sets.map((set) => {

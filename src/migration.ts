@@ -1,5 +1,6 @@
 // What discovery finds and what adapters return: a migration, its sources, and its operations.
-import type { Dialect, Operation } from './ir.js';
+import type { Effect, Severity } from './findings.js';
+import type { Dialect, Operation, Span } from './ir.js';
 
 export type Framework =
   | 'flyway'
@@ -25,6 +26,8 @@ export interface SourceText {
   text: string;
   /** 1-based line of the first character of `text` in its file. */
   startLine: number;
+  /** 1-based column of the first character of `text` on that line (SQL inside a Python/Ruby string); 1 when absent. */
+  startColumn?: number;
   language: 'sql' | 'ruby' | 'python' | 'javascript' | 'typescript';
 }
 
@@ -79,4 +82,18 @@ export interface ParsedMigration {
   directives: Directive[];
   /** Statements that could not be read; the rest of the migration is still analyzed. */
   errors: ReadError[];
+  /** What the adapter knows that no operation can say (Django cannot reverse RunPython without reverse_code…). */
+  notes?: AdapterNote[];
+}
+
+/** A finding an adapter raises itself, reported under a rule registered in src/rules (`not-analyzed`, `framework-cannot-reverse`). */
+export interface AdapterNote {
+  rule: string;
+  message: string;
+  fix: string;
+  span: Span;
+  /** Overrides the rule's default severity. */
+  severity?: Severity;
+  /** What the note means for the verdict (a RunPython is a data step). */
+  effect?: Effect;
 }

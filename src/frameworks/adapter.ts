@@ -34,6 +34,8 @@ export interface DetectResult {
 
 export interface FrameworkAdapter {
   framework: Framework;
+  /** Loads what detect/parse need (a tree-sitter grammar); awaited once before discovery. */
+  load?(): Promise<void>;
   /** Recognises a migration folder of this framework, or returns null to let the next adapter look. */
   detect(folder: Folder): DetectResult | null;
   /** Turns one migration into IR. Never throws for bad input: errors go into the result. */

@@ -6,13 +6,20 @@ import type { FrameworkAdapter } from './adapter.js';
 import { dbmate } from './dbmate.js';
 import { diesel } from './diesel.js';
 import { flyway } from './flyway.js';
+import { alembic } from './alembic.js';
+import { django } from './django.js';
 import { golangMigrate } from './golang-migrate.js';
 import { goose } from './goose.js';
 import { pop } from './pop.js';
 import { prisma } from './prisma.js';
 import { plainSql } from './sql.js';
 
-export const adapters: FrameworkAdapter[] = [prisma, diesel, flyway, pop, dbmate, goose, golangMigrate, plainSql];
+export const adapters: FrameworkAdapter[] = [prisma, diesel, flyway, alembic, django, pop, dbmate, goose, golangMigrate, plainSql];
+
+/** Loads every adapter's parser (tree-sitter grammars) once, before discovery reads any DSL file. */
+export async function loadAdapters(): Promise<void> {
+  await Promise.all(adapters.map((a) => a.load?.()));
+}
 
 export function adapterFor(framework: Framework): FrameworkAdapter {
   const adapter = adapters.find((a) => a.framework === framework);

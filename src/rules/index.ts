@@ -26,10 +26,12 @@ import dropSchema from './drop-schema.js';
 import dropTable from './drop-table.js';
 import dropView from './drop-view.js';
 import exclusionConstraintBuildsIndex from './exclusion-constraint-builds-index.js';
+import frameworkCannotReverse from './framework-cannot-reverse.js';
 import ignoreWithoutReason from './ignore-without-reason.js';
 import insertRows from './insert-rows.js';
 import missingDown from './missing-down.js';
 import newWriteRestriction from './new-write-restriction.js';
+import notAnalyzed from './not-analyzed.js';
 import preferBigintKeys from './prefer-bigint-keys.js';
 import preferIdentity from './prefer-identity.js';
 import preferJsonb from './prefer-jsonb.js';
@@ -45,7 +47,6 @@ import requireConcurrentRefresh from './require-concurrent-refresh.js';
 import requireConcurrentReindex from './require-concurrent-reindex.js';
 import requireLockTimeout from './require-lock-timeout.js';
 import requireStatementTimeout from './require-statement-timeout.js';
-import type { Rule } from './rule.js';
 import setLoggedRewritesTable from './set-logged-rewrites-table.js';
 import setNotNull from './set-not-null.js';
 import setTablespaceRewritesTable from './set-tablespace-rewrites-table.js';
@@ -56,6 +57,7 @@ import uniqueConstraintBuildsIndex from './unique-constraint-builds-index.js';
 import updateRows from './update-rows.js';
 import vacuumFullRewritesTable from './vacuum-full-rewrites-table.js';
 import validateInSameTransaction from './validate-in-same-transaction.js';
+import type { Rule } from './rule.js';
 
 export const allRules: Rule[] = [
   addColumnNotNull,
@@ -85,10 +87,12 @@ export const allRules: Rule[] = [
   dropTable,
   dropView,
   exclusionConstraintBuildsIndex,
+  frameworkCannotReverse,
   ignoreWithoutReason,
   insertRows,
   missingDown,
   newWriteRestriction,
+  notAnalyzed,
   preferBigintKeys,
   preferIdentity,
   preferJsonb,

@@ -565,3 +565,14 @@ function expressionText(expr: Node, map: SourceMap, stmtStartChar: number, stmtT
   }
   return stmtText.slice(Math.max(0, from), to).trim();
 }
+
+/** A default written outside SQL (an ORM's server_default): parsed as an expression to tell volatile ones. */
+export function defaultFromText(text: string): DefaultValue {
+  try {
+    const expr = (parseSync(`SELECT ${text}`).stmts?.[0]?.stmt as Node)?.SelectStmt?.targetList?.[0]?.ResTarget?.val;
+    if (expr) return defaultValue(expr, () => text);
+  } catch {
+    // Not an expression PostgreSQL reads: keep the text, assume a constant.
+  }
+  return { text, volatile: false };
+}

@@ -42,7 +42,9 @@ export class SourceMap {
       if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: this.source.startLine + lo, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+    // The first line of an embedded source (SQL in a Python string) starts mid-line.
+    const shift = lo === 0 ? (this.source.startColumn ?? 1) - 1 : 0;
+    return { line: this.source.startLine + lo, column: offset - (this.lineStarts[lo] ?? 0) + 1 + shift };
   }
 
   span(start: number, end: number): Span {

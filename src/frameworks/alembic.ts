@@ -1,0 +1,760 @@
+// Alembic: alembic.ini → script_location/versions/*.py, ordered by the revision graph; upgrade()/downgrade() read with tree-sitter-python.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { ConstraintDef, ConstraintType, Dialect, Operation, QName, Span } from '../ir.js';
+import type { Directive, DownStatus, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
+import type { Folder, FrameworkAdapter } from './adapter.js';
+import {
+  argument,
+  assignments,
+  type CallArgs,
+  callArgs,
+  callName,
+  elements,
+  functionDef,
+  isNoop,
+  lastName,
+  literal,
+  loadPythonGrammar,
+  pythonDirectives,
+  type SyntaxNode,
+  spanOf,
+  statements,
+  stringLiteral,
+  stringValue,
+  withPythonTree,
+} from './python/ast.js';
+import { embeddedSql } from './python/embedded-sql.js';
+import { topologicalOrder } from './python/graph.js';
+import { foreignKeyTarget, type SqlalchemyType, serverDefault, sqlalchemyColumn, sqlalchemyType } from './python/sqlalchemy.js';
+import { readText } from './sql-files.js';
+
+/** Reads the sections of an INI file (alembic.ini): `[section]`, `key = value`, `#`/`;` comments. */
+export function readIni(text: string): Map<string, Map<string, string>> {
+  const sections = new Map<string, Map<string, string>>();
+  let current = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    if (line.startsWith('[') && line.endsWith(']')) {
+      current = new Map();
+      sections.set(line.slice(1, -1).trim(), current);
+      continue;
+    }
+    const eq = line.search(/[=:]/);
+    if (eq > 0 && raw === raw.trimStart()) current.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+  }
+  return sections;
+}
+
+/** `postgresql+psycopg2://…` → postgresql; `mysql+pymysql://` → mysql; `sqlite:///` → sqlite. */
+export function dialectOfUrl(url: string | undefined): Dialect | null {
+  const scheme = url?.split('://')[0]?.split('+')[0]?.toLowerCase();
+  if (!scheme || !url?.includes('://')) return null;
+  if (scheme === 'postgresql' || scheme === 'postgres') return 'postgresql';
+  if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
+  if (scheme === 'sqlite') return 'sqlite';
+  return null;
+}
+
+interface Revision {
+  migration: Migration;
+  revision: string;
+  parents: string[];
+  dependsOn: string[];
+  labels: string[];
+  span: Span;
+}
+
+const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+
+/** The script directory (env.py + versions/) this folder is, holds through alembic.ini, or is the versions/ of. */
+function scriptDirectory(folder: Folder, errors: ReadError[]): { dir: string; url?: string } | null {
+  const has = (name: string, file: boolean) => folder.entries.some((e) => e.name === name && (file ? e.isFile() : e.isDirectory()));
+  const iniAt = (dir: string) => {
+    const abs = join(dir, 'alembic.ini');
+    if (!existsSync(abs)) return null;
+    const read = readText(abs, join(folder.rel, relative(folder.abs, abs)));
+    if (!read.ok) {
+      errors.push(read.error);
+      return null;
+    }
+    return readIni(read.text).get('alembic') ?? new Map<string, string>();
+  };
+  if (has('alembic.ini', true)) {
+    const ini = iniAt(folder.abs);
+    const location = ini?.get('script_location');
+    // Flask-Migrate's alembic.ini sits in the script directory and sets script_location in code.
+    if (!location && has('env.py', true) && has('versions', false)) return { dir: folder.abs, url: ini?.get('sqlalchemy.url') };
+    if (!ini || !location) return null;
+    if (/^[\w.]+:/.test(location) && !isAbsolute(location)) {
+      errors.push({
+        path: join(folder.rel, 'alembic.ini'),
+        line: 1,
+        column: 1,
+        message: `script_location ${location} is a package resource: not followed`,
+      });
+      return null;
+    }
+    const dir = resolve(folder.abs, location.replace('%(here)s', folder.abs));
+    return { dir, url: ini.get('sqlalchemy.url') };
+  }
+  if (has('env.py', true) && has('versions', false)) return { dir: folder.abs, url: iniAt(dirname(folder.abs))?.get('sqlalchemy.url') };
+  if (basename(folder.abs) === 'versions' && existsSync(join(folder.abs, '..', 'env.py'))) {
+    const dir = dirname(folder.abs);
+    return { dir, url: iniAt(dirname(dir))?.get('sqlalchemy.url') };
+  }
+  return null;
+}
+
+function readRevision(abs: string, rel: string, dialect: Dialect, errors: ReadError[]): Revision | null {
+  const read = readText(abs, rel);
+  if (!read.ok) {
+    errors.push(read.error);
+    return null;
+  }
+  const source: SourceText = { path: rel, text: read.text, startLine: 1, language: 'python' };
+  return withPythonTree(read.text, (root) => {
+    const vars = assignments(root);
+    const revisionNode = vars.get('revision');
+    const revision = stringValue(revisionNode);
+    if (!revision) {
+      errors.push({
+        path: rel,
+        line: revisionNode ? revisionNode.startPosition.row + 1 : 1,
+        column: 1,
+        message: revisionNode ? 'revision is not a string literal: skipped' : 'no `revision = "..."`: not an Alembic revision, skipped',
+      });
+      return null;
+    }
+    const ids = (node: SyntaxNode | undefined): string[] => {
+      const v = literal(node);
+      if (typeof v === 'string') return [v];
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    };
+    const stem = basename(rel, '.py');
+    const migration: Migration = {
+      id: revision,
+      name: stem.startsWith(`${revision}_`) ? stem.slice(revision.length + 1) : stem,
+      framework: 'alembic',
+      dialect,
+      path: rel,
+      files: [rel],
+      up: source,
+      down: source,
+      // env.py runs migrations inside context.begin_transaction(): PostgreSQL DDL is transactional.
+      transactional: true,
+    };
+    parsedInDetect.set(migration, parseRevisionTree(migration, root));
+    return {
+      migration,
+      revision,
+      parents: ids(vars.get('down_revision')),
+      dependsOn: ids(vars.get('depends_on')),
+      labels: ids(vars.get('branch_labels')),
+      span: spanOf(vars.get('down_revision') ?? revisionNode ?? root, source),
+    };
+  });
+}
+
+function orderRevisions(revisions: Revision[], errors: ReadError[]): Migration[] {
+  const byLabel = new Map<string, string>();
+  for (const r of revisions) for (const l of r.labels) byLabel.set(l, r.revision);
+  const order = topologicalOrder(
+    revisions.map((r) => ({ key: r.revision, after: [...r.parents, ...r.dependsOn.map((d) => byLabel.get(d) ?? d)], item: r })),
+  );
+  for (const [r, parent] of order.missing) {
+    errors.push({ ...at(r.span), message: `revision ${r.revision} names ${parent} as its parent, but no revision file has that id` });
+  }
+  if (order.cyclic.length) {
+    const first = order.cyclic[0] as Revision;
+    errors.push({
+      ...at(first.span),
+      message: `the revision graph has a cycle through ${order.cyclic.map((r) => r.revision).join(', ')}: these are analyzed last, in id order`,
+    });
+  }
+  return [...order.ordered, ...order.cyclic].map((r) => r.migration);
+}
+
+function at(span: Span): Pick<ReadError, 'path' | 'line' | 'column'> {
+  return { path: span.path, line: span.line, column: span.column };
+}
+
+export const alembic: FrameworkAdapter = {
+  framework: 'alembic',
+  load: loadPythonGrammar,
+  detect(folder: Folder) {
+    const errors: ReadError[] = [];
+    const script = scriptDirectory(folder, errors);
+    if (!script) return errors.length ? { sets: [], errors } : null;
+    const versions = join(script.dir, 'versions');
+    if (!isDir(versions)) {
+      errors.push({
+        path: join(folder.rel, relative(folder.abs, script.dir)),
+        line: 1,
+        column: 1,
+        message: 'Alembic script directory without versions/',
+      });
+      return { sets: [], errors };
+    }
+    const dialect = folder.configuredDialect ?? dialectOfUrl(script.url) ?? 'postgresql';
+    const relVersions = join(folder.rel, relative(folder.abs, versions));
+    const files = (folder.abs === versions ? folder.entries : [])
+      .map((e) => e.name)
+      .concat(folder.abs === versions ? [] : readVersionNames(versions))
+      .filter((n) => n.endsWith('.py') && n !== '__init__.py')
+      .sort();
+    const revisions = files.flatMap((f) => readRevision(join(versions, f), join(relVersions, f), dialect, errors) ?? []);
+    const root = join(folder.rel, relative(folder.abs, script.dir));
+    return {
+      sets: [{ framework: 'alembic', dialect, root, migrations: orderRevisions(revisions, errors), claimed: [script.dir, versions] }],
+      errors,
+    };
+  },
+  parse: (m) => parseAlembic(m),
+};
+
+function readVersionNames(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
+export function parseAlembic(migration: Migration): ParsedMigration {
+  return parsedInDetect.get(migration) ?? withPythonTree(migration.up.text, (root) => parseRevisionTree(migration, root));
+}
+
+/** Discovery already parsed each revision file for its ids: the operations are read from the same tree. */
+const parsedInDetect = new WeakMap<Migration, ParsedMigration>();
+
+function parseRevisionTree(migration: Migration, root: SyntaxNode): ParsedMigration {
+  const source = migration.up;
+  const errors: ReadError[] = [];
+  const directives: Directive[] = pythonDirectives(root, source);
+  const upgrade = functionDef(root, 'upgrade');
+  const downgrade = functionDef(root, 'downgrade');
+  if (!upgrade) errors.push({ path: source.path, line: 1, column: 1, message: 'no upgrade() function' });
+  const up = upgrade ? new AlembicReader(migration, errors, directives).block(upgrade.childForFieldName('body')) : [];
+  const body = statements(downgrade?.childForFieldName('body'));
+  let down: Operation[] | null = null;
+  let downStatus: DownStatus = 'none';
+  if (downgrade && body.some((s) => s.type === 'raise_statement')) downStatus = 'irreversible';
+  else if (downgrade && !body.every(isNoop)) {
+    down = new AlembicReader(migration, errors, directives).block(downgrade.childForFieldName('body'));
+    downStatus = 'written';
+  }
+  return { migration, up, down, downStatus, directives, errors };
+}
+
+/** Where the table argument sits in each op.* call; batch_op.* calls leave it out. */
+const TABLE_POSITION: Record<string, number> = {
+  add_column: 0,
+  drop_column: 0,
+  alter_column: 0,
+  create_index: 1,
+  create_unique_constraint: 1,
+  create_primary_key: 1,
+  create_foreign_key: 1,
+  create_check_constraint: 1,
+  create_exclude_constraint: 1,
+  drop_constraint: 1,
+};
+
+const TABLE_KEYWORD: Record<string, string> = {
+  add_column: 'table_name',
+  drop_column: 'table_name',
+  alter_column: 'table_name',
+  create_index: 'table_name',
+  create_unique_constraint: 'table_name',
+  create_primary_key: 'table_name',
+  create_foreign_key: 'source_table',
+  create_check_constraint: 'table_name',
+  create_exclude_constraint: 'table_name',
+  drop_constraint: 'table_name',
+};
+
+/** Operations that change nothing the IR models (comments, sequences): kept as Raw, not reported. */
+const UNMODELLED = new Set(['create_table_comment', 'drop_table_comment', 'create_sequence', 'drop_sequence']);
+
+interface Batch {
+  alias: string;
+  table: string;
+  schema?: string;
+}
+
+/** Reads the statements of upgrade() or downgrade() into operations. */
+class AlembicReader {
+  private readonly tables = new Map<string, QName>();
+  private readonly enums = new Map<string, NonNullable<SqlalchemyType['enum']>>();
+  private readonly binds = new Set<string>();
+  private readonly source: SourceText;
+  private readonly dialect: Dialect;
+
+  constructor(
+    migration: Migration,
+    private readonly errors: ReadError[],
+    private readonly directives: Directive[],
+  ) {
+    this.source = migration.up;
+    this.dialect = migration.dialect;
+  }
+
+  block(body: SyntaxNode | null, batch: Batch | null = null): Operation[] {
+    return statements(body).flatMap((s) => this.statement(s, batch));
+  }
+
+  private base(node: SyntaxNode): { span: Span; text: string } {
+    return { span: spanOf(node, this.source), text: node.text };
+  }
+
+  private notAnalyzed(node: SyntaxNode, why: string): Operation {
+    return { kind: 'Raw', ...this.base(node), statement: node.type, notAnalyzed: why };
+  }
+
+  private statement(stmt: SyntaxNode, batch: Batch | null): Operation[] {
+    if (isNoop(stmt)) return [];
+    switch (stmt.type) {
+      case 'expression_statement': {
+        const expr = stmt.namedChildren[0];
+        if (expr?.type === 'call') return this.call(expr, batch);
+        if (expr?.type === 'assignment') return this.assignment(expr, batch);
+        return [];
+      }
+      case 'with_statement':
+        return this.withStatement(stmt, batch);
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'function_definition':
+      case 'return_statement':
+        return [];
+      case 'raise_statement':
+        return [this.notAnalyzed(stmt, 'the migration raises here: what runs before it is all twoway reads')];
+      case 'for_statement':
+      case 'while_statement':
+        return [this.notAnalyzed(stmt, 'a loop: the operations it runs depend on values known only at run time')];
+      case 'if_statement':
+      case 'match_statement':
+        return [this.notAnalyzed(stmt, 'a condition: which operations run is decided at run time')];
+      default:
+        return [this.notAnalyzed(stmt, `a ${stmt.type.replaceAll('_', ' ')} twoway does not follow`)];
+    }
+  }
+
+  private assignment(a: SyntaxNode, batch: Batch | null): Operation[] {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (right?.type !== 'call') return [];
+    const name = callName(right);
+    const last = lastName(name);
+    if (left?.type === 'identifier') {
+      if (
+        name === 'op.get_bind' ||
+        lastName(callName(right.childForFieldName('function')?.childForFieldName('object') ?? right)) === 'get_bind'
+      ) {
+        this.binds.add(left.text);
+        return [];
+      }
+      if (last === 'table' || last === 'Table') {
+        const args = callArgs(right);
+        const table = stringValue(args.positional[0]);
+        if (table) this.tables.set(left.text, withSchema(table, stringValue(args.keywords.get('schema'))));
+        return [];
+      }
+      const type = last && /^(Enum|ENUM)$/.test(last) ? sqlalchemyType(right) : null;
+      if (type?.enum) {
+        this.enums.set(left.text, type.enum);
+        return [];
+      }
+    }
+    return name?.startsWith('op.') || (batch && name?.startsWith(`${batch.alias}.`)) ? this.call(right, batch) : [];
+  }
+
+  private withStatement(stmt: SyntaxNode, batch: Batch | null): Operation[] {
+    const item = stmt.descendantsOfType('with_item')[0];
+    const value = item?.childForFieldName('value');
+    const call = value?.type === 'as_pattern' ? value.namedChildren[0] : value;
+    const alias = value?.type === 'as_pattern' ? value.childForFieldName('alias')?.text : undefined;
+    const body = stmt.childForFieldName('body');
+    if (call?.type === 'call' && callName(call) === 'op.batch_alter_table') {
+      const args = callArgs(call);
+      const table = stringValue(argument(args, 0, 'table_name'));
+      if (table && alias) return this.block(body, { alias, table, schema: stringValue(args.keywords.get('schema')) ?? undefined });
+    }
+    const fn = call?.childForFieldName('function');
+    if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'autocommit_block') {
+      // autocommit_block commits the migration's transaction, runs its body outside any, then begins a new one.
+      const header = this.base(stmt);
+      const headerSpan = { ...header.span, endLine: header.span.line, endColumn: header.span.column + (stmt.text.indexOf(':') + 1) };
+      const commit: Operation = { kind: 'Transaction', span: headerSpan, text: 'COMMIT', action: 'commit' };
+      const begin: Operation = { kind: 'Transaction', span: headerSpan, text: 'BEGIN', action: 'begin' };
+      return [commit, ...this.block(body, batch), begin];
+    }
+    return [this.notAnalyzed(stmt, 'a with block twoway does not follow')];
+  }
+
+  private call(call: SyntaxNode, batch: Batch | null): Operation[] {
+    const name = callName(call);
+    const fn = call.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    if (name?.startsWith('op.') && name.split('.').length === 2) return this.op(name.slice(3), call, null);
+    if (batch && name?.startsWith(`${batch.alias}.`)) return this.op(name.slice(batch.alias.length + 1), call, batch);
+    if (method === 'execute' && receiver && (this.binds.has(receiver.text) || lastName(callName(receiver)) === 'get_bind')) {
+      return this.execute(call);
+    }
+    if ((method === 'create' || method === 'drop') && receiver) {
+      const type =
+        receiver.type === 'identifier' ? this.enums.get(receiver.text) : receiver.type === 'call' ? sqlalchemyType(receiver)?.enum : null;
+      if (type) {
+        const base = this.base(call);
+        return method === 'create'
+          ? [{ kind: 'CreateEnum', ...base, name: { name: type.name }, values: type.values }]
+          : [
+              {
+                kind: 'DropEnum',
+                ...base,
+                name: { name: type.name },
+                ifExists: literal(callArgs(call).keywords.get('checkfirst')) === true,
+              },
+            ];
+      }
+    }
+    return [this.notAnalyzed(call, `a call to ${name ?? 'an expression'}(): twoway does not run helper code`)];
+  }
+
+  private op(method: string, call: SyntaxNode, batch: Batch | null): Operation[] {
+    const args = callArgs(call);
+    const base = this.base(call);
+    const tablePos = TABLE_POSITION[method];
+    const arg = (i: number, keyword: string): SyntaxNode | undefined =>
+      args.keywords.get(keyword) ?? args.positional[batch && tablePos !== undefined && i > tablePos ? i - 1 : i];
+    const schema = batch?.schema ?? stringValue(args.keywords.get('schema')) ?? undefined;
+    const table = (): QName | null => {
+      const name = batch?.table ?? stringValue(arg(tablePos ?? 0, TABLE_KEYWORD[method] ?? 'table_name'));
+      return name ? withSchema(name, schema) : null;
+    };
+    const unreadable = (what: string): Operation[] => [this.notAnalyzed(call, `op.${method}: ${what} is not a literal`)];
+    switch (method) {
+      case 'create_table':
+        return this.createTable(call, args, schema);
+      case 'drop_table': {
+        const name = stringValue(argument(args, 0, 'table_name'));
+        if (!name) return unreadable('the table name');
+        return [
+          {
+            kind: 'DropTable',
+            ...base,
+            table: withSchema(name, schema),
+            ifExists: literal(args.keywords.get('if_exists')) === true,
+            cascade: false,
+          },
+        ];
+      }
+      case 'rename_table': {
+        const from = stringValue(argument(args, 0, 'old_table_name'));
+        const to = stringValue(argument(args, 1, 'new_table_name'));
+        if (!from || !to) return unreadable('a table name');
+        return [{ kind: 'RenameTable', ...base, table: withSchema(from, schema), newName: to }];
+      }
+      case 'add_column': {
+        const t = table();
+        const columnNode = arg(1, 'column');
+        const parsed = columnNode?.type === 'call' ? sqlalchemyColumn(columnNode) : null;
+        if (!t || !parsed) return unreadable('the table or column');
+        const { references, ...column } = parsed.column;
+        const ops: Operation[] = [{ kind: 'AddColumn', ...base, table: t, column: { ...column, references: null }, ifNotExists: false }];
+        // Alembic's add_column creates the column's foreign key and index=True index after the column.
+        if (references) ops.push({ kind: 'AddConstraint', ...base, table: t, constraint: fkConstraint(null, [column.name], references) });
+        if (parsed.index) ops.push(indexOp(base, t, `ix_${t.name}_${column.name}`, [column.name], false));
+        return ops;
+      }
+      case 'drop_column': {
+        const t = table();
+        const column = stringValue(arg(1, 'column_name'));
+        if (!t || !column) return unreadable('the table or column');
+        return [
+          { kind: 'DropColumn', ...base, table: t, column, ifExists: literal(args.keywords.get('if_exists')) === true, cascade: false },
+        ];
+      }
+      case 'alter_column': {
+        const t = table();
+        const column = stringValue(arg(1, 'column_name'));
+        if (!t || !column) return unreadable('the table or column');
+        return this.alterColumn(base, t, column, args);
+      }
+      case 'create_index': {
+        const t = table();
+        const name = nameValue(arg(0, 'index_name'));
+        const columns = elements(arg(2, 'columns'));
+        if (!t || !columns) return unreadable('the table or columns');
+        const where = args.keywords.get('postgresql_where');
+        return [
+          {
+            ...indexOp(base, t, name, columns.map(indexColumn), literal(args.keywords.get('unique')) === true),
+            concurrently: literal(args.keywords.get('postgresql_concurrently')) === true,
+            ifNotExists: literal(args.keywords.get('if_not_exists')) === true,
+            method: stringValue(args.keywords.get('postgresql_using')) ?? 'btree',
+            where: where ? sqlText(where) : null,
+          },
+        ];
+      }
+      case 'drop_index': {
+        const name = nameValue(argument(args, 0, 'index_name'));
+        if (!name) return unreadable('the index name');
+        return [
+          {
+            kind: 'DropIndex',
+            ...base,
+            index: withSchema(name, schema),
+            concurrently: literal(args.keywords.get('postgresql_concurrently')) === true,
+            ifExists: literal(args.keywords.get('if_exists')) === true,
+          },
+        ];
+      }
+      case 'create_unique_constraint':
+      case 'create_primary_key': {
+        const t = table();
+        const columns = stringList(arg(2, 'columns'));
+        if (!t || !columns) return unreadable('the table or columns');
+        const type = method === 'create_primary_key' ? 'primary-key' : 'unique';
+        return [{ kind: 'AddConstraint', ...base, table: t, constraint: constraint(nameValue(arg(0, 'constraint_name')), type, columns) }];
+      }
+      case 'create_foreign_key': {
+        const t = table();
+        const referent = stringValue(arg(2, 'referent_table'));
+        const local = stringList(arg(3, 'local_cols'));
+        const remote = stringList(arg(4, 'remote_cols'));
+        if (!t || !referent || !local || !remote) return unreadable('the tables or columns');
+        const target = { table: withSchema(referent, stringValue(args.keywords.get('referent_schema')) ?? undefined), columns: remote };
+        return [
+          { kind: 'AddConstraint', ...base, table: t, constraint: fkConstraint(nameValue(arg(0, 'constraint_name')), local, target) },
+        ];
+      }
+      case 'create_check_constraint': {
+        const t = table();
+        const condition = arg(2, 'condition');
+        if (!t || !condition) return unreadable('the table or condition');
+        return [
+          {
+            kind: 'AddConstraint',
+            ...base,
+            table: t,
+            constraint: { ...constraint(nameValue(arg(0, 'constraint_name')), 'check', []), expression: sqlText(condition) },
+          },
+        ];
+      }
+      case 'create_exclude_constraint': {
+        const t = table();
+        if (!t) return unreadable('the table');
+        return [{ kind: 'AddConstraint', ...base, table: t, constraint: constraint(nameValue(arg(0, 'constraint_name')), 'exclude', []) }];
+      }
+      case 'drop_constraint': {
+        const t = table();
+        const name = nameValue(arg(0, 'constraint_name'));
+        if (!t || !name) return unreadable('the table or constraint name');
+        return [{ kind: 'DropConstraint', ...base, table: t, name, ifExists: literal(args.keywords.get('if_exists')) === true }];
+      }
+      case 'execute':
+        return this.execute(call);
+      case 'bulk_insert': {
+        const target = args.positional[0];
+        const t = target?.type === 'identifier' ? this.tables.get(target.text) : undefined;
+        if (!t) return [this.notAnalyzed(call, 'op.bulk_insert into a table defined outside this function')];
+        return [{ kind: 'DataChange', ...base, action: 'insert', table: t, hasWhere: false, columns: [] }];
+      }
+      case 'f':
+      case 'get_bind':
+      case 'get_context':
+      case 'inline_literal':
+        return [];
+      default:
+        if (UNMODELLED.has(method)) return [{ kind: 'Raw', ...base, statement: `op.${method}`, notAnalyzed: null }];
+        return [this.notAnalyzed(call, `op.${method} is not modelled by twoway`)];
+    }
+  }
+
+  private createTable(call: SyntaxNode, args: CallArgs, schema: string | undefined): Operation[] {
+    const base = this.base(call);
+    const name = stringValue(argument(args, 0, 'table_name'));
+    if (!name || args.splat) return [this.notAnalyzed(call, 'op.create_table with a computed name or columns')];
+    const table = withSchema(name, schema);
+    const before: Operation[] = [];
+    const after: Operation[] = [];
+    const columns: Extract<Operation, { kind: 'CreateTable' }>['columns'] = [];
+    const constraints: ConstraintDef[] = [];
+    for (const item of args.positional.slice(1)) {
+      const parsed = item.type === 'call' ? sqlalchemyColumn(item) : null;
+      if (parsed) {
+        columns.push(parsed.column);
+        if (parsed.column.references) constraints.push(fkConstraint(null, [parsed.column.name], parsed.column.references));
+        if (parsed.column.unique) constraints.push(constraint(null, 'unique', [parsed.column.name]));
+        // SQLAlchemy creates the enum type with the table unless create_type=False.
+        if (parsed.enum?.createType && parsed.enum.values.length && this.dialect === 'postgresql')
+          before.push({ kind: 'CreateEnum', ...base, name: { name: parsed.enum.name }, values: parsed.enum.values });
+        if (parsed.index) after.push(indexOp(base, table, `ix_${name}_${parsed.column.name}`, [parsed.column.name], false));
+        continue;
+      }
+      const c = item.type === 'call' ? tableConstraint(item) : null;
+      if (c) {
+        constraints.push(c);
+        if (c.type === 'primary-key') for (const col of columns) if (c.columns.includes(col.name)) col.primaryKey = true;
+        continue;
+      }
+      return [this.notAnalyzed(item, `op.create_table: ${item.text.slice(0, 60)} is not a Column or constraint twoway reads`)];
+    }
+    for (const col of columns) if (col.primaryKey) col.nullable = false;
+    return [...before, { kind: 'CreateTable', ...base, table, columns, constraints, ifNotExists: false, derived: false }, ...after];
+  }
+
+  private alterColumn(base: { span: Span; text: string }, table: QName, column: string, args: CallArgs): Operation[] {
+    const ops: Operation[] = [];
+    const typeNode = args.keywords.get('type_');
+    const type = typeNode ? sqlalchemyType(typeNode) : null;
+    if (typeNode) {
+      const using = args.keywords.get('postgresql_using');
+      ops.push({
+        kind: 'AlterColumnType',
+        ...base,
+        table,
+        column,
+        type: type?.type ?? { name: 'unknown', args: [], arrayDims: 0, text: typeNode.text },
+        using: using ? (stringValue(using) ?? using.text) : null,
+      });
+    }
+    const nullable = literal(args.keywords.get('nullable'));
+    if (nullable === false) ops.push({ kind: 'SetNotNull', ...base, table, column });
+    if (nullable === true) ops.push({ kind: 'DropNotNull', ...base, table, column });
+    // server_default=False (the default) means "leave it"; None drops it.
+    const defaultNode = args.keywords.get('server_default');
+    if (defaultNode && defaultNode.type !== 'false')
+      ops.push({ kind: 'SetDefault', ...base, table, column, default: serverDefault(defaultNode) ?? null });
+    const newName = stringValue(args.keywords.get('new_column_name'));
+    if (newName) ops.push({ kind: 'RenameColumn', ...base, table, column, newName });
+    if (!ops.length) ops.push({ kind: 'Raw', ...base, statement: 'op.alter_column', notAnalyzed: null });
+    return ops;
+  }
+
+  private execute(call: SyntaxNode): Operation[] {
+    const args = callArgs(call);
+    let sql = argument(args, 0, 'sqltext');
+    if (sql?.type === 'call' && ['text', 'literal_column'].includes(lastName(callName(sql)) ?? '')) sql = callArgs(sql).positional[0];
+    const parsed = embeddedSql(sql, this.source, this.dialect);
+    if (parsed) {
+      this.errors.push(...parsed.errors);
+      this.directives.push(...parsed.directives);
+      return parsed.ops;
+    }
+    const change = sql ? this.expressionChange(call, sql) : null;
+    if (change) return [change];
+    return [this.notAnalyzed(call, 'SQL built at run time (not a string literal)')];
+  }
+
+  /** `op.execute(accounts.update().where(...).values(x=1))` on a table declared with sa.table(). */
+  private expressionChange(call: SyntaxNode, expr: SyntaxNode): Operation | null {
+    const methods: string[] = [];
+    const keywords: string[] = [];
+    let node: SyntaxNode | null = expr;
+    while (node?.type === 'call') {
+      const fn = node.childForFieldName('function');
+      if (fn?.type !== 'attribute') return null;
+      const method = fn.childForFieldName('attribute')?.text ?? '';
+      methods.push(method);
+      if (method === 'values') keywords.push(...callArgs(node).keywords.keys());
+      node = fn.childForFieldName('object');
+    }
+    const table = node?.type === 'identifier' ? this.tables.get(node.text) : undefined;
+    const action = (['update', 'delete', 'insert'] as const).find((a) => methods.includes(a));
+    if (!table || !action) return null;
+    return {
+      kind: 'DataChange',
+      ...this.base(call),
+      action,
+      table,
+      hasWhere: methods.includes('where'),
+      columns: action === 'update' ? keywords : [],
+    };
+  }
+}
+
+function withSchema(name: string, schema: string | null | undefined): QName {
+  return schema ? { schema, name } : { name };
+}
+
+/** A name given as a string or through op.f() / conv() (naming conventions). */
+function nameValue(node: SyntaxNode | undefined): string | null {
+  if (!node) return null;
+  if (node.type === 'call' && ['f', 'conv'].includes(lastName(callName(node)) ?? '')) return nameValue(callArgs(node).positional[0]);
+  return stringValue(node);
+}
+
+function stringList(node: SyntaxNode | undefined): string[] | null {
+  const v = literal(node);
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
+}
+
+/** A SQL fragment given as a string or sa.text('...'). */
+function sqlText(node: SyntaxNode): string {
+  if (node.type === 'call') {
+    const inner = stringValue(callArgs(node).positional[0]);
+    if (inner !== null) return inner;
+  }
+  return stringValue(node) ?? node.text;
+}
+
+function indexColumn(node: SyntaxNode): string {
+  return stringLiteral(node)?.value ?? sqlText(node);
+}
+
+function constraint(name: string | null, type: ConstraintType, columns: string[]): ConstraintDef {
+  return { name, type, columns, references: null, notValid: false, usingIndex: null, expression: null };
+}
+
+function fkConstraint(name: string | null, columns: string[], references: NonNullable<ConstraintDef['references']>): ConstraintDef {
+  return { ...constraint(name, 'foreign-key', columns), references };
+}
+
+function indexOp(base: { span: Span; text: string }, table: QName, name: string | null, columns: string[], unique: boolean) {
+  return {
+    kind: 'AddIndex' as const,
+    ...base,
+    table,
+    name,
+    columns,
+    unique,
+    concurrently: false,
+    ifNotExists: false,
+    method: 'btree',
+    where: null,
+  };
+}
+
+/** sa.PrimaryKeyConstraint / UniqueConstraint / ForeignKeyConstraint / CheckConstraint inside create_table. */
+function tableConstraint(call: SyntaxNode): ConstraintDef | null {
+  const cls = lastName(callName(call));
+  const args = callArgs(call);
+  const name = nameValue(args.keywords.get('name'));
+  const names = args.positional.map((n) => stringValue(n)).filter((v): v is string => v !== null);
+  switch (cls) {
+    case 'PrimaryKeyConstraint':
+      return constraint(name, 'primary-key', names);
+    case 'UniqueConstraint':
+      return constraint(name, 'unique', names);
+    case 'CheckConstraint': {
+      const expr = args.positional[0];
+      return { ...constraint(name, 'check', []), expression: expr ? sqlText(expr) : null };
+    }
+    case 'ForeignKeyConstraint': {
+      const local = stringList(argument(args, 0, 'columns')) ?? [];
+      const remote = (stringList(argument(args, 1, 'refcolumns')) ?? []).map((spec) => foreignKeyTarget(spec));
+      const first = remote[0];
+      if (!first) return null;
+      return fkConstraint(name, local, { table: first.table, columns: remote.flatMap((r) => r?.columns ?? []) });
+    }
+    default:
+      return null;
+  }
+}

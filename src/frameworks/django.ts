@@ -1,0 +1,315 @@
+// Django: <app>/migrations/NNNN_*.py ordered by their dependencies graph; the down is what Django derives from each operation.
+import { type Dirent, existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import type { Dialect } from '../ir.js';
+import type { Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
+import type { Folder, FrameworkAdapter } from './adapter.js';
+import {
+  assignments,
+  elements,
+  literal,
+  loadPythonGrammar,
+  pythonDirectives,
+  type SyntaxNode,
+  spanOf,
+  stringValue,
+  withPythonTree,
+} from './python/ast.js';
+import { type ProjectState, translateMigration } from './python/django-editor.js';
+import { type DjangoOp, djangoOperation } from './python/django-operations.js';
+import { topologicalOrder } from './python/graph.js';
+import { readText } from './sql-files.js';
+
+/** Folders never holding a project's own apps. */
+const SKIPPED = new Set([
+  'node_modules',
+  '.git',
+  'venv',
+  '.venv',
+  'env',
+  '__pycache__',
+  'site-packages',
+  'dist',
+  'build',
+  'static',
+  'media',
+  'templates',
+]);
+
+const ENGINES: Record<string, Dialect> = {
+  'django.db.backends.postgresql': 'postgresql',
+  'django.db.backends.postgresql_psycopg2': 'postgresql',
+  'django.contrib.gis.db.backends.postgis': 'postgresql',
+  'django.db.backends.mysql': 'mysql',
+  'django.contrib.gis.db.backends.mysql': 'mysql',
+  'django.db.backends.sqlite3': 'sqlite',
+  'django.contrib.gis.db.backends.spatialite': 'sqlite',
+};
+
+interface DjangoMigrationFile {
+  migration: Migration;
+  app: string;
+  name: string;
+  dependencies: Array<[string, string]>;
+  runBefore: Array<[string, string]>;
+  replaces: Array<[string, string]>;
+}
+
+/** A project: its migrations in order, and the state replay shared by their parses. */
+interface Project {
+  migrations: Migration[];
+  parsed: ParsedMigration[];
+  state: ProjectState;
+}
+
+const projects = new WeakMap<Migration, Project>();
+
+const isMigrationFile = (name: string) => name.endsWith('.py') && !name.startsWith('_') && !name.startsWith('~');
+
+/** `<app>/migrations/` folders under a project root (apps may sit a few levels down: src/apps/billing). */
+function migrationFolders(abs: string, depth: number, out: string[]): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(abs, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (!e.isDirectory() || e.name.startsWith('.') || SKIPPED.has(e.name)) continue;
+    const child = join(abs, e.name);
+    if (e.name === 'migrations' && existsSync(join(child, '__init__.py'))) out.push(child);
+    else if (depth > 0) migrationFolders(child, depth - 1, out);
+  }
+}
+
+/** DATABASES = {'default': {'ENGINE': '<literal>'}} in settings.py or settings/*.py. */
+function settingsDialect(root: string): Dialect | null {
+  const candidates: string[] = [];
+  const look = (dir: string, depth: number) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isFile() && (e.name === 'settings.py' || (basename(dir) === 'settings' && e.name.endsWith('.py'))))
+        candidates.push(join(dir, e.name));
+      if (e.isDirectory() && depth > 0 && !e.name.startsWith('.') && !SKIPPED.has(e.name) && e.name !== 'migrations')
+        look(join(dir, e.name), depth - 1);
+    }
+  };
+  look(root, 2);
+  for (const file of candidates.sort()) {
+    const read = readText(file, file);
+    if (!read.ok) continue;
+    const engine = withPythonTree(read.text, (root) => {
+      const databases = assignments(root).get('DATABASES');
+      return stringValue(dictValue(dictValue(databases, 'default'), 'ENGINE'));
+    });
+    if (engine && ENGINES[engine]) return ENGINES[engine];
+  }
+  return null;
+}
+
+function dictValue(node: SyntaxNode | null | undefined, key: string): SyntaxNode | null {
+  if (node?.type !== 'dictionary') return null;
+  for (const pair of node.namedChildren) {
+    if (pair?.type === 'pair' && stringValue(pair.childForFieldName('key')) === key) return pair.childForFieldName('value');
+  }
+  return null;
+}
+
+function pairs(node: SyntaxNode | undefined): Array<[string, string]> {
+  return (elements(node) ?? []).flatMap((n): Array<[string, string]> => {
+    // migrations.swappable_dependency(settings.AUTH_USER_MODEL) is not a literal: the auth app, outside the project.
+    const v = literal(n);
+    return Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string' ? [[v[0], v[1]]] : [];
+  });
+}
+
+function migrationClass(root: SyntaxNode): SyntaxNode | null {
+  for (const stmt of root.namedChildren) {
+    if (stmt?.type === 'class_definition' && stmt.childForFieldName('name')?.text === 'Migration') return stmt.childForFieldName('body');
+  }
+  return null;
+}
+
+function readMigrationFile(abs: string, rel: string, app: string, dialect: Dialect, errors: ReadError[]): DjangoMigrationFile | null {
+  const read = readText(abs, rel);
+  if (!read.ok) {
+    errors.push(read.error);
+    return null;
+  }
+  const source: SourceText = { path: rel, text: read.text, startLine: 1, language: 'python' };
+  return withPythonTree(read.text, (root) => {
+    const body = migrationClass(root);
+    if (!body) {
+      errors.push({ path: rel, line: 1, column: 1, message: 'no `class Migration`: not a Django migration, skipped' });
+      return null;
+    }
+    const vars = assignments(body);
+    const name = basename(rel, '.py');
+    return {
+      migration: {
+        id: `${app}.${name}`,
+        name,
+        framework: 'django',
+        dialect,
+        path: rel,
+        files: [rel],
+        up: source,
+        down: null,
+        transactional: literal(vars.get('atomic')) !== false,
+      },
+      app,
+      name,
+      dependencies: pairs(vars.get('dependencies')),
+      runBefore: pairs(vars.get('run_before')),
+      replaces: pairs(vars.get('replaces')),
+    };
+  });
+}
+
+/** Django's graph: dependencies and run_before; a squashed migration stands for the ones it replaces. */
+function order(files: DjangoMigrationFile[], errors: ReadError[]): Migration[] {
+  const key = (app: string, name: string) => `${app}.${name}`;
+  const byKey = new Map(files.map((f) => [key(f.app, f.name), f]));
+  const replacedBy = new Map<string, string>();
+  for (const f of files) for (const [a, n] of f.replaces) if (byKey.has(key(a, n))) replacedBy.set(key(a, n), key(f.app, f.name));
+  const kept = files.filter((f) => !replacedBy.has(key(f.app, f.name)));
+  const apps = new Set(files.map((f) => f.app));
+  const resolve = (app: string, name: string): string | null => {
+    const ofApp = kept.filter((f) => f.app === app).map((f) => f.name);
+    if (name === '__first__') return ofApp.length ? key(app, ofApp.sort()[0] as string) : null;
+    if (name === '__latest__') return ofApp.length ? key(app, ofApp.sort().at(-1) as string) : null;
+    return replacedBy.get(key(app, name)) ?? key(app, name);
+  };
+  const after = new Map<string, string[]>(kept.map((f) => [key(f.app, f.name), []]));
+  for (const f of kept) {
+    const self = key(f.app, f.name);
+    for (const [app, name] of f.dependencies) {
+      // Dependencies on apps outside this project (django.contrib.auth…) are already applied.
+      const dep = apps.has(app) ? resolve(app, name) : null;
+      if (dep && dep !== self) after.get(self)?.push(dep);
+    }
+    for (const [app, name] of f.runBefore) {
+      const other = apps.has(app) ? resolve(app, name) : null;
+      if (other) after.get(other)?.push(self);
+    }
+  }
+  const result = topologicalOrder(kept.map((f) => ({ key: key(f.app, f.name), after: after.get(key(f.app, f.name)) ?? [], item: f })));
+  for (const [f, missing] of result.missing) {
+    errors.push({
+      path: f.migration.path,
+      line: 1,
+      column: 1,
+      message: `${f.app}.${f.name} depends on ${missing}, which is not in the project`,
+    });
+  }
+  if (result.cyclic.length) {
+    const first = result.cyclic[0] as DjangoMigrationFile;
+    errors.push({
+      path: first.migration.path,
+      line: 1,
+      column: 1,
+      message: `the dependency graph has a cycle through ${result.cyclic.map((f) => key(f.app, f.name)).join(', ')}: these are analyzed last`,
+    });
+  }
+  return [...result.ordered, ...result.cyclic].map((f) => f.migration);
+}
+
+function readProject(folder: Folder, migrationDirs: string[], errors: ReadError[], dialect: Dialect): Migration[] {
+  const files: DjangoMigrationFile[] = [];
+  for (const dir of migrationDirs) {
+    const app = basename(dirname(dir));
+    const relDir = join(folder.rel, relative(folder.abs, dir));
+    const names = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile() && isMigrationFile(e.name))
+      .map((e) => e.name)
+      .sort();
+    for (const name of names) {
+      const f = readMigrationFile(join(dir, name), join(relDir, name), app, dialect, errors);
+      if (f) files.push(f);
+    }
+  }
+  const migrations = order(files, errors);
+  const project: Project = { migrations, parsed: [], state: new Map() };
+  for (const m of migrations) projects.set(m, project);
+  return migrations;
+}
+
+export const django: FrameworkAdapter = {
+  framework: 'django',
+  load: loadPythonGrammar,
+  detect(folder: Folder) {
+    const hasFile = (name: string) => folder.entries.some((e) => e.isFile() && e.name === name);
+    const errors: ReadError[] = [];
+    let dirs: string[] = [];
+    let dialect: Dialect | null = null;
+    if (hasFile('manage.py')) {
+      migrationFolders(folder.abs, 4, dirs);
+      dialect = settingsDialect(folder.abs);
+    } else if (
+      basename(folder.abs) === 'migrations' &&
+      hasFile('__init__.py') &&
+      folder.entries.some((e) => e.isFile() && /^\d{4}_\w*\.py$/.test(e.name))
+    ) {
+      // One app's migrations checked on their own: the project's settings may still be a few folders up.
+      dirs = [folder.abs];
+      const project = [2, 3, 4]
+        .map((up) => join(folder.abs, ...Array<string>(up).fill('..')))
+        .find((d) => existsSync(join(d, 'manage.py')));
+      dialect = project ? settingsDialect(project) : null;
+    }
+    if (!dirs.length) return null;
+    const chosen = folder.configuredDialect ?? dialect ?? 'postgresql';
+    const migrations = readProject(folder, dirs, errors, chosen);
+    return { sets: [{ framework: 'django', dialect: chosen, root: folder.rel, migrations, claimed: dirs }], errors };
+  },
+  parse(migration: Migration): ParsedMigration {
+    let project = projects.get(migration);
+    if (!project) {
+      project = { migrations: [migration], parsed: [], state: new Map() };
+      projects.set(migration, project);
+    }
+    const index = project.migrations.indexOf(migration);
+    // Parsing is a replay: every earlier migration of the project shapes the state this one starts from.
+    while (project.parsed.length <= index) {
+      const next = project.migrations[project.parsed.length] as Migration;
+      project.parsed.push(parseDjango(next, project.state));
+    }
+    return project.parsed[index] as ParsedMigration;
+  },
+};
+
+/** Translates one migration against the project state before it, advancing the state. */
+function parseDjango(migration: Migration, state: ProjectState): ParsedMigration {
+  const source = migration.up;
+  const app = migration.id.split('.')[0] ?? 'app';
+  return withPythonTree(source.text, (root) => {
+    const directives = pythonDirectives(root, source);
+    const body = migrationClass(root);
+    const list = body ? assignments(body).get('operations') : undefined;
+    const items = elements(list);
+    const errors: ReadError[] = [];
+    let ops: DjangoOp[] = [];
+    if (!body) errors.push({ path: source.path, line: 1, column: 1, message: 'no `class Migration`' });
+    else if (!items) {
+      const at = list ? spanOf(list, source) : spanOf(body, source);
+      ops = list ? [{ node: list, type: 'Unknown', why: 'operations built at run time' }] : [];
+      if (!list)
+        errors.push({ path: source.path, line: at.line, column: at.column, message: 'the Migration class has no operations list' });
+    } else ops = items.map((n) => djangoOperation(n, app));
+    const t = translateMigration(ops, app, state, source, migration.dialect);
+    return {
+      migration,
+      up: t.up,
+      down: t.down,
+      downStatus: t.down ? 'derived' : 'irreversible',
+      directives: [...directives, ...t.directives],
+      errors: [...errors, ...t.errors],
+      notes: t.notes,
+    };
+  });
+}

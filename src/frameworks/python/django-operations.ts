@@ -1,0 +1,256 @@
+// Django migration operations as written (`migrations.AddField(...)`), read from the Migration class without running it.
+import type { SyntaxNode } from './ast.js';
+import { argument, callArgs, callName, dottedName, elements, lastName, literal, stringValue } from './ast.js';
+import { type DjangoField, djangoField } from './django-fields.js';
+
+export interface DjangoIndex {
+  name: string;
+  /** Field names; a leading '-' means descending. */
+  fields: string[];
+  /** Index expressions (Lower('name')…), as written. */
+  expressions: string[];
+  condition: string | null;
+  unique: boolean;
+}
+
+export interface DjangoConstraint {
+  name: string;
+  type: 'unique' | 'check';
+  fields: string[];
+  /** Check condition, or the condition of a partial unique constraint (then it is a unique index). */
+  condition: string | null;
+}
+
+export interface ModelOptions {
+  dbTable: string | null;
+  managed: boolean;
+  proxy: boolean;
+  indexes: DjangoIndex[];
+  constraints: DjangoConstraint[];
+  uniqueTogether: string[][];
+}
+
+/** A SQL argument of RunSQL: the string nodes, or null for RunSQL.noop; `unreadable` when not literal. */
+export type SqlArgument = { type: 'sql'; nodes: SyntaxNode[] } | { type: 'noop' } | { type: 'unreadable' };
+
+export type DjangoOp = { node: SyntaxNode } & (
+  | { type: 'CreateModel'; model: string; fields: DjangoField[]; options: ModelOptions }
+  | { type: 'DeleteModel'; model: string }
+  | { type: 'AddField'; model: string; field: DjangoField }
+  | { type: 'RemoveField'; model: string; name: string }
+  | { type: 'AlterField'; model: string; field: DjangoField }
+  | { type: 'RenameField'; model: string; from: string; to: string }
+  | { type: 'RenameModel'; from: string; to: string }
+  | { type: 'AlterModelTable'; model: string; table: string | null }
+  | { type: 'AddIndex'; model: string; index: DjangoIndex; concurrently: boolean }
+  | { type: 'RemoveIndex'; model: string; name: string; concurrently: boolean }
+  | { type: 'AddConstraint'; model: string; constraint: DjangoConstraint }
+  | { type: 'RemoveConstraint'; model: string; name: string }
+  | { type: 'AlterUniqueTogether'; model: string; sets: string[][] }
+  | { type: 'RunSQL'; sql: SqlArgument; reverse: SqlArgument | null }
+  | { type: 'RunPython'; code: string; reverse: 'none' | 'noop' | string }
+  | { type: 'SeparateDatabaseAndState'; database: DjangoOp[]; state: DjangoOp[] }
+  /** An operation that changes only Django's state (AlterModelOptions, AlterModelManagers…). */
+  | { type: 'StateOnly' }
+  | { type: 'Unknown'; why: string }
+);
+
+const STATE_ONLY = new Set([
+  'AlterModelOptions',
+  'AlterModelManagers',
+  'AlterIndexTogether',
+  'AlterOrderWithRespectTo',
+  'AlterModelTableComment',
+]);
+
+/** Operations whose model argument is `name` (the others take `model_name`). */
+const MODEL_BY_NAME = new Set(['CreateModel', 'DeleteModel', 'AlterModelTable', 'AlterUniqueTogether']);
+
+function modelName(args: ReturnType<typeof callArgs>, position: number, keyword: string): string | null {
+  return stringValue(argument(args, position, keyword))?.toLowerCase() ?? null;
+}
+
+function stringList(node: SyntaxNode | undefined): string[] {
+  const v = literal(node);
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** `models.Index(fields=['a'], name='x', condition=Q(...))` and `models.UniqueConstraint(...)` / `CheckConstraint(...)`. */
+export function djangoIndex(node: SyntaxNode | undefined): DjangoIndex | null {
+  if (node?.type !== 'call') return null;
+  const args = callArgs(node);
+  const name = stringValue(args.keywords.get('name'));
+  if (!name) return null;
+  const condition = args.keywords.get('condition');
+  return {
+    name,
+    fields: stringList(args.keywords.get('fields')),
+    expressions: args.positional.map((n) => n.text),
+    condition: condition ? condition.text : null,
+    unique: lastName(callName(node)) === 'UniqueConstraint',
+  };
+}
+
+export function djangoConstraint(node: SyntaxNode | undefined): DjangoConstraint | null {
+  if (node?.type !== 'call') return null;
+  const args = callArgs(node);
+  const name = stringValue(args.keywords.get('name'));
+  if (!name) return null;
+  const kind = lastName(callName(node));
+  if (kind === 'CheckConstraint') {
+    const check = args.keywords.get('condition') ?? args.keywords.get('check');
+    return { name, type: 'check', fields: [], condition: check ? check.text : null };
+  }
+  if (kind === 'UniqueConstraint') {
+    const condition = args.keywords.get('condition');
+    return { name, type: 'unique', fields: stringList(args.keywords.get('fields')), condition: condition ? condition.text : null };
+  }
+  return null;
+}
+
+function options(node: SyntaxNode | undefined): ModelOptions {
+  const out: ModelOptions = { dbTable: null, managed: true, proxy: false, indexes: [], constraints: [], uniqueTogether: [] };
+  if (node?.type !== 'dictionary') return out;
+  for (const pair of node.namedChildren) {
+    if (pair?.type !== 'pair') continue;
+    const key = stringValue(pair.childForFieldName('key'));
+    const value = pair.childForFieldName('value');
+    if (!value) continue;
+    if (key === 'db_table') out.dbTable = stringValue(value);
+    else if (key === 'managed') out.managed = literal(value) !== false;
+    else if (key === 'proxy') out.proxy = literal(value) === true;
+    else if (key === 'indexes') out.indexes = (elements(value) ?? []).flatMap((n) => djangoIndex(n) ?? []);
+    else if (key === 'constraints') out.constraints = (elements(value) ?? []).flatMap((n) => djangoConstraint(n) ?? []);
+    else if (key === 'unique_together') out.uniqueTogether = togetherSets(value);
+  }
+  return out;
+}
+
+/** unique_together: {('a', 'b')} or ('a', 'b') or None. */
+function togetherSets(node: SyntaxNode | undefined): string[][] {
+  const v = literal(node);
+  if (!Array.isArray(v) || !v.length) return [];
+  if (v.every((x) => typeof x === 'string')) return [v as string[]];
+  return v.filter((x): x is string[] => Array.isArray(x)).map((x) => x.filter((s): s is string => typeof s === 'string'));
+}
+
+function sqlArgument(node: SyntaxNode | undefined): SqlArgument {
+  if (!node) return { type: 'unreadable' };
+  if (dottedName(node)?.endsWith('RunSQL.noop')) return { type: 'noop' };
+  if (stringValue(node) !== null) return { type: 'sql', nodes: [node] };
+  const items = elements(node);
+  if (!items) return { type: 'unreadable' };
+  // A list of statements, each a string or a (sql, params) tuple.
+  const nodes = items.map((n) => (n.type === 'tuple' ? elements(n)?.[0] : n));
+  return nodes.every((n) => n && stringValue(n) !== null) ? { type: 'sql', nodes: nodes as SyntaxNode[] } : { type: 'unreadable' };
+}
+
+/** One element of `operations = [...]`. */
+export function djangoOperation(node: SyntaxNode, app: string): DjangoOp {
+  const kind = node.type === 'call' ? lastName(callName(node)) : null;
+  if (!kind) return { node, type: 'Unknown', why: 'an operation built at run time' };
+  const args = callArgs(node);
+  const model = modelName(args, 0, MODEL_BY_NAME.has(kind) ? 'name' : 'model_name');
+  const field = (): DjangoField | null => {
+    const name = stringValue(argument(args, 1, 'name'));
+    const def = argument(args, 2, 'field');
+    return name && def ? djangoField(name, def, app) : null;
+  };
+  const unknown = (why: string): DjangoOp => ({ node, type: 'Unknown', why: `${kind}: ${why}` });
+  switch (kind) {
+    case 'CreateModel': {
+      const list = elements(argument(args, 1, 'fields'));
+      if (!model || !list) return unknown('its name or fields are not literal');
+      const fields: DjangoField[] = [];
+      for (const item of list) {
+        const [nameNode, def] = elements(item) ?? [];
+        const name = stringValue(nameNode);
+        const f = name && def ? djangoField(name, def, app) : null;
+        if (!f) return unknown(`the field ${item.text.slice(0, 40)} is not literal`);
+        fields.push(f);
+      }
+      return { node, type: 'CreateModel', model, fields, options: options(argument(args, 2, 'options')) };
+    }
+    case 'DeleteModel':
+      return model ? { node, type: 'DeleteModel', model } : unknown('the model name is not literal');
+    case 'AddField':
+    case 'AlterField': {
+      const f = field();
+      if (!model || !f) return unknown('the model or field is not literal');
+      return { node, type: kind, model, field: f };
+    }
+    case 'RemoveField': {
+      const name = stringValue(argument(args, 1, 'name'));
+      return model && name ? { node, type: 'RemoveField', model, name } : unknown('the model or field name is not literal');
+    }
+    case 'RenameField': {
+      const from = stringValue(argument(args, 1, 'old_name'));
+      const to = stringValue(argument(args, 2, 'new_name'));
+      return model && from && to ? { node, type: 'RenameField', model, from, to } : unknown('the names are not literal');
+    }
+    case 'RenameModel': {
+      const from = modelName(args, 0, 'old_name');
+      const to = modelName(args, 1, 'new_name');
+      return from && to ? { node, type: 'RenameModel', from, to } : unknown('the names are not literal');
+    }
+    case 'AlterModelTable': {
+      const table = argument(args, 1, 'table');
+      if (!model || !table) return unknown('the model or table is not literal');
+      return { node, type: 'AlterModelTable', model, table: stringValue(table) };
+    }
+    case 'AddIndex':
+    case 'AddIndexConcurrently': {
+      const index = djangoIndex(argument(args, 1, 'index'));
+      if (!model || !index) return unknown('the index is not a literal models.Index with a name');
+      return { node, type: 'AddIndex', model, index, concurrently: kind === 'AddIndexConcurrently' };
+    }
+    case 'RemoveIndex':
+    case 'RemoveIndexConcurrently': {
+      const name = stringValue(argument(args, 1, 'name'));
+      if (!model || !name) return unknown('the index name is not literal');
+      return { node, type: 'RemoveIndex', model, name, concurrently: kind === 'RemoveIndexConcurrently' };
+    }
+    case 'AddConstraint':
+    case 'AddConstraintNotValid': {
+      const constraint = djangoConstraint(argument(args, 1, 'constraint'));
+      if (!model || !constraint) return unknown('the constraint is not a literal UniqueConstraint/CheckConstraint with a name');
+      return { node, type: 'AddConstraint', model, constraint };
+    }
+    case 'RemoveConstraint': {
+      const name = stringValue(argument(args, 1, 'name'));
+      return model && name ? { node, type: 'RemoveConstraint', model, name } : unknown('the constraint name is not literal');
+    }
+    case 'AlterUniqueTogether':
+      return model
+        ? { node, type: 'AlterUniqueTogether', model, sets: togetherSets(argument(args, 1, 'unique_together')) }
+        : unknown('no model');
+    case 'RunSQL': {
+      const reverse = argument(args, 1, 'reverse_sql');
+      return {
+        node,
+        type: 'RunSQL',
+        sql: sqlArgument(argument(args, 0, 'sql')),
+        reverse: reverse && reverse.type !== 'none' ? sqlArgument(reverse) : null,
+      };
+    }
+    case 'RunPython': {
+      const code = argument(args, 0, 'code');
+      const reverse = argument(args, 1, 'reverse_code');
+      const reverseKind =
+        !reverse || reverse.type === 'none' ? 'none' : dottedName(reverse)?.endsWith('RunPython.noop') ? 'noop' : reverse.text;
+      return { node, type: 'RunPython', code: code?.text ?? '?', reverse: reverseKind };
+    }
+    case 'SeparateDatabaseAndState': {
+      const read = (n: SyntaxNode | undefined) => (elements(n) ?? []).map((o) => djangoOperation(o, app));
+      return {
+        node,
+        type: 'SeparateDatabaseAndState',
+        database: read(args.keywords.get('database_operations')),
+        state: read(args.keywords.get('state_operations')),
+      };
+    }
+    default:
+      if (STATE_ONLY.has(kind)) return { node, type: 'StateOnly' };
+      return { node, type: 'Unknown', why: `${kind} is not an operation twoway models` };
+  }
+}

@@ -1,0 +1,27 @@
+import { defineRule } from './rule.js';
+
+// Raised by adapters through ParsedMigration.notes: only the framework's semantics know it.
+export default defineRule({
+  id: 'framework-cannot-reverse',
+  category: 'rollback',
+  severity: 'warning',
+  summary: 'The framework cannot derive the down of this operation: rolling the migration back fails.',
+  direction: 'both',
+  kinds: [],
+  docs: `
+Frameworks that derive the down from the up (Django migrations, Rails \`change\`) stop at
+operations whose reverse they cannot know: Django \`RunPython\` without \`reverse_code\`,
+\`RunSQL\` without \`reverse_sql\`; Rails \`execute\` or \`remove_column\` without a type inside
+\`change\`. Migrating back past such a migration raises an error, so the database has no way back
+(\`no-down\`) unless the up destroyed data anyway.
+
+Do instead: give the reverse explicitly (\`reverse_code=...\`, \`reverse_sql=...\`, a \`down\`
+method). When there is truly nothing to undo, say so (\`RunPython.noop\`, \`RunSQL.noop\`), which
+keeps the migration reversible.`,
+  /** Constructs and framework facts the adapters report through ParsedMigration.notes. */
+  checkMigration(ctx) {
+    return (ctx.parsed.notes ?? [])
+      .filter((n) => n.rule === 'framework-cannot-reverse')
+      .map((n) => ({ message: n.message, fix: n.fix, span: n.span, severity: n.severity, effect: n.effect }));
+  },
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeHistory } from '../analyze.js';
+import type { ParsedMigration } from '../migration.js';
+import rule from './not-analyzed.js';
+import { ruleTests } from './testing.js';
+
+ruleTests(rule, {
+  valid: [{ name: 'a statement twoway models is analyzed', up: 'CREATE TABLE t (id int);' }],
+  invalid: [
+    {
+      name: 'a DO block runs procedural code twoway does not follow',
+      up: 'CREATE TABLE t (id int);\nDO $$ BEGIN PERFORM 1; END $$;',
+      line: 2,
+      message: 'not analyzed: a DO block',
+      severity: 'info',
+    },
+  ],
+});
+
+describe('not-analyzed notes from adapters', () => {
+  it('reports an adapter note at its span with the effect it carries', () => {
+    const span = { path: 'app/migrations/0002_backfill.py', line: 12, column: 9, endLine: 12, endColumn: 40 };
+    const parsed: ParsedMigration = {
+      migration: {
+        id: 'app.0002_backfill',
+        name: '0002_backfill',
+        framework: 'django',
+        dialect: 'postgresql',
+        path: span.path,
+        files: [span.path],
+        up: { path: span.path, text: '', startLine: 1, language: 'python' },
+        down: null,
+        transactional: true,
+      },
+      up: [],
+      down: null,
+      downStatus: 'none',
+      directives: [],
+      errors: [],
+      notes: [{ rule: 'not-analyzed', message: 'not analyzed: RunPython(fill)', fix: 'review it', span, effect: { phase: 'data' } }],
+    };
+    const [report] = analyzeHistory([parsed]);
+    expect(report?.findings.filter((f) => f.rule === 'not-analyzed')).toMatchObject([
+      { rule: 'not-analyzed', severity: 'info', line: 12, column: 9 },
+    ]);
+    expect(report?.phase).toBe('data');
+  });
+});

@@ -1,0 +1,36 @@
+import { defineRule } from './rule.js';
+
+export default defineRule({
+  id: 'not-analyzed',
+  category: 'rollback',
+  severity: 'info',
+  summary: 'A statement or construct twoway cannot follow without running it: its effect on the schema and data is unknown.',
+  direction: 'both',
+  kinds: ['Raw'],
+  docs: `
+twoway reads migrations without running them: a migration in a pull request is untrusted code.
+Some constructs can only be understood by running them:
+- procedural SQL (\`DO\` blocks, functions called for their side effects) and SQL that does not parse;
+- SQL built at run time (f-strings, concatenation with variables) in \`op.execute\` / \`execute\`;
+- loops or conditions that decide which operations run, helper functions, metaprogramming;
+- Django \`RunPython\` and other application code: treated as a data step, never executed.
+
+This finding says that part was **not analyzed**, at its location, so a clean report never hides
+it. The schema replay continues without it: later findings may miss what it changed.
+
+Do instead: write the change with the framework's own operations or as literal SQL, so it can be
+checked; or review that part by hand and keep the finding (it is informational).`,
+  check(op) {
+    if (!op.notAnalyzed) return null;
+    return {
+      message: `not analyzed: ${op.notAnalyzed}`,
+      fix: 'Express the change with the framework operations or literal SQL so twoway can check it, or review this part by hand.',
+    };
+  },
+  /** Constructs and framework facts the adapters report through ParsedMigration.notes. */
+  checkMigration(ctx) {
+    return (ctx.parsed.notes ?? [])
+      .filter((n) => n.rule === 'not-analyzed')
+      .map((n) => ({ message: n.message, fix: n.fix, span: n.span, severity: n.severity, effect: n.effect }));
+  },
+});
