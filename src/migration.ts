@@ -1,5 +1,6 @@
 // What discovery finds and what adapters return: a migration, its sources, and its operations.
-import type { Dialect, Operation } from './ir.js';
+import type { Severity } from './findings.js';
+import type { Dialect, Operation, Span } from './ir.js';
 
 export type Framework =
   | 'flyway'
@@ -25,6 +26,8 @@ export interface SourceText {
   text: string;
   /** 1-based line of the first character of `text` in its file. */
   startLine: number;
+  /** 1-based column of the first character of `text` on its first line (SQL inside a JS string starts mid-line); 1 when absent. */
+  startColumn?: number;
   language: 'sql' | 'ruby' | 'python' | 'javascript' | 'typescript';
 }
 
@@ -79,4 +82,16 @@ export interface ParsedMigration {
   directives: Directive[];
   /** Statements that could not be read; the rest of the migration is still analyzed. */
   errors: ReadError[];
+  /** What the adapter itself has to say (a construct it cannot follow, a down the framework cannot derive), reported as findings of `rule`. */
+  notes?: AdapterNote[];
+}
+
+/** A finding raised by an adapter rather than by a rule over IR: `rule` is a registered rule id (not-analyzed, framework-cannot-reverse). */
+export interface AdapterNote {
+  rule: string;
+  message: string;
+  fix: string;
+  span: Span;
+  /** Overrides the rule's default severity. */
+  severity?: Severity;
 }

@@ -41,7 +41,8 @@ export class SourceMap {
       if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: this.source.startLine + lo, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+    const shift = lo === 0 ? (this.source.startColumn ?? 1) - 1 : 0;
+    return { line: this.source.startLine + lo, column: offset - (this.lineStarts[lo] ?? 0) + 1 + shift };
   }
 
   span(start: number, end: number): Span {
