@@ -329,11 +329,6 @@ export function migrationClass(
   return null;
 }
 
-/** Top-level statements of a function body (an arrow's expression body is one statement). */
-export function bodyOf(fn: FunctionNode): t.Node[] {
-  return fn.body.type === 'BlockStatement' ? fn.body.body : [fn.body];
-}
-
 /** Every member access `<name>.<prop>` on an identifier, anywhere under `node`. */
 export function memberAccesses(node: t.Node, name: string): Set<string> {
   const out = new Set<string>();

@@ -309,3 +309,10 @@ export function downStatusOf(down: Direction | null): ParsedMigration['downStatu
   if (!down) return 'none';
   return down.throws && down.ops.length === 0 ? 'irreversible' : 'written';
 }
+
+/** Operations of SQL that twoway writes for a DSL call (a constraint given as SQL text), placed at that call. */
+export function synthesizedSql(sql: string, base: { span: Span; text: string }): Operation[] | null {
+  const parsed = parsePostgres({ path: base.span.path, text: sql, startLine: 1, language: 'sql' });
+  if (parsed.errors.length) return null;
+  return parsed.ops.map((op) => ({ ...op, ...base }));
+}
