@@ -146,8 +146,11 @@ const IGNORED_SCHEMA_STEPS = new Set([
 
 function schemaChain(steps: Step[], root: t.Node, scope: Scope, dir: Direction, isKnex: (n: t.Node) => boolean): void {
   let schema: string | null = null;
-  steps.forEach((s, i) => {
-    const at = i === 0 ? root : (s.property ?? undefined);
+  // The first call of a chain starts at `knex`; later ones at their own name.
+  let first = true;
+  steps.forEach((s) => {
+    const at = first ? root : (s.property ?? undefined);
+    if (s.name !== 'withSchema') first = false;
     const args = s.args ?? [];
     const base = dir.base(s.node, at);
     const name = (n: t.Node | undefined, what: string): string | null => {
