@@ -45,7 +45,7 @@ describe('typeorm: queryRunner.query', () => {
   });
 
   it('an empty down is written but does nothing; SQL built at run time is not analyzed', async () => {
-    const p = await parseSource(typeorm, migration('    await queryRunner.query(`DROP TABLE ${name}`);'), { path: file });
+    const p = await parseSource(typeorm, migration(`    await queryRunner.query(\`DROP TABLE \${name}\`);`), { path: file });
     expect(p.down).toEqual([]);
     expect(notesOf(p)[0]).toContain('not-analyzed @5:11 not analyzed: SQL built at run time');
   });
