@@ -18,7 +18,16 @@ import {
   type t,
   UNKNOWN,
 } from './js/ast.js';
-import { dialectOfClient, findUp, jsMigrationFiles, jsSet, literalProperty, migrationFunction, scriptMigration } from './js/discover.js';
+import {
+  dialectOfClient,
+  findUp,
+  jsMigrationFiles,
+  jsSet,
+  literalProperty,
+  migrationFunction,
+  orphanErrors,
+  scriptMigration,
+} from './js/discover.js';
 import {
   columnDef,
   constraint,
@@ -40,7 +49,8 @@ import {
 export const knex: FrameworkAdapter = {
   framework: 'knex',
   detect(folder) {
-    if (!jsMigrationFiles(folder).byFramework.has('knex')) return null;
+    // Knex is asked first of the JS frameworks: it also reports a folder's files no framework could claim.
+    if (!jsMigrationFiles(folder).byFramework.has('knex')) return orphanErrors(folder);
     const knexfile = findUp(folder.abs, ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs']);
     const dialect = folder.configuredDialect ?? dialectOfClient(knexfile ? literalProperty(knexfile, 'client') : null) ?? 'postgresql';
     return jsSet(folder, 'knex', dialect, (f) => scriptMigration(f, 'knex', dialect));

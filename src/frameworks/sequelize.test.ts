@@ -164,3 +164,27 @@ describe('sequelize: discovery', () => {
     }
   });
 });
+
+describe('JS migration folders: files no framework can claim', () => {
+  it('an up that calls nothing telling joins its neighbours; alone, it is reported instead of skipped silently', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-js-'));
+    try {
+      mkdirSync(join(dir, 'a', 'migrations'), { recursive: true });
+      mkdirSync(join(dir, 'b', 'migrations'), { recursive: true });
+      writeFileSync(
+        join(dir, 'a', 'migrations', '20240101-create.js'),
+        `exports.up = (db) => db.schema.createTable('t', (t) => t.increments());`,
+      );
+      writeFileSync(join(dir, 'a', 'migrations', '20240102-seed.js'), `exports.up = (db) => db('t').insert({ id: 1 });`);
+      writeFileSync(join(dir, 'b', 'migrations', '20240101-seed.js'), `exports.up = (db) => db('t').insert({ id: 1 });`);
+      const found = discover(['.'], { cwd: dir });
+      expect(found.sets.map((s) => [s.framework, s.migrations.map((m) => m.path)])).toEqual([
+        ['knex', ['a/migrations/20240101-create.js', 'a/migrations/20240102-seed.js']],
+      ]);
+      expect(found.errors).toMatchObject([{ path: 'b/migrations/20240101-seed.js', line: 1 }]);
+      expect(found.errors[0]?.message).toContain('calls no API twoway recognises');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

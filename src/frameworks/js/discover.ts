@@ -57,6 +57,7 @@ export function jsMigrationFiles(folder: Folder): FolderFiles {
   const looksLikeMigrations = /migrat/i.test(basename(folder.abs)) || scripts.some((e) => /^\d{8,}/.test(e.name));
   if (!looksLikeMigrations || (!scripts.length && !sqlFiles.length)) return result;
   const unclassified: ReadError[] = [];
+  const unattributed: JsMigrationFile[] = [];
   for (const e of scripts) {
     const rel = join(folder.rel, e.name);
     const read = readText(join(folder.abs, e.name), rel);
@@ -73,10 +74,26 @@ export function jsMigrationFiles(folder: Folder): FolderFiles {
     }
     const kind = classify(parsed.ast);
     if (!kind) continue;
+    const file = { file: e.name, rel, source, className: kind.className };
+    if (!kind.framework) {
+      unattributed.push(file);
+      continue;
+    }
     const list = result.byFramework.get(kind.framework) ?? [];
-    list.push({ file: e.name, rel, source, className: kind.className });
+    list.push(file);
     result.byFramework.set(kind.framework, list);
   }
+  // A migration whose up calls nothing telling (only `db('t').insert(...)`) belongs with its neighbours.
+  const dominant = [...result.byFramework].sort((a, b) => b[1].length - a[1].length)[0];
+  if (dominant) dominant[1].push(...unattributed);
+  else
+    for (const f of unattributed)
+      unclassified.push({
+        path: f.rel,
+        line: 1,
+        column: 1,
+        message: 'exports up() but calls no API twoway recognises (knex.schema, pgm.*, queryRunner, queryInterface): skipped',
+      });
   for (const e of sqlFiles) {
     const rel = join(folder.rel, e.name);
     const read = readText(join(folder.abs, e.name), rel);
@@ -86,7 +103,7 @@ export function jsMigrationFiles(folder: Folder): FolderFiles {
     result.byFramework.set('node-pg-migrate', list);
   }
   // A file that does not parse still belongs to the folder's framework: report it once, with that set.
-  if (result.byFramework.size || unclassified.length === scripts.length) result.errors.push(...unclassified);
+  if (result.byFramework.size || unclassified.length) result.errors.push(...unclassified);
   return result;
 }
 
@@ -137,8 +154,8 @@ const CONVENTIONAL_NAMES: Record<string, JsFramework> = {
   queryRunner: 'typeorm',
 };
 
-/** Which framework a module is a migration of, by the API its up uses. */
-export function classify(ast: t.File): { framework: JsFramework; className: string | null } | null {
+/** Which framework a module is a migration of, by the API its up uses; framework null when it exports an up that says nothing. */
+export function classify(ast: t.File): { framework: JsFramework | null; className: string | null } | null {
   const exported = moduleExports(ast);
   const cls = migrationClass(exported.classes);
   if (cls) return { framework: 'typeorm', className: cls.name };
@@ -158,7 +175,7 @@ export function classify(ast: t.File): { framework: JsFramework; className: stri
     const named = CONVENTIONAL_NAMES[p];
     if (named) return { framework: named, className: null };
   }
-  return null;
+  return { framework: null, className: null };
 }
 
 /** An exported up/down as a function node (a function, an arrow, or a name bound to one). */
@@ -177,6 +194,12 @@ export function idAndName(file: string): { id: string; name: string } {
   let rest = stem.slice(digits);
   while (rest && '_-.'.includes(rest[0] as string)) rest = rest.slice(1);
   return { id: stem.slice(0, digits), name: rest };
+}
+
+/** Read errors of a migration folder where no file could be attributed to a framework: reported without a set. */
+export function orphanErrors(folder: Folder): DetectResult | null {
+  const found = jsMigrationFiles(folder);
+  return !found.byFramework.size && found.errors.length ? { sets: [], errors: found.errors } : null;
 }
 
 /** Builds a set from classified files, in the order the framework applies them. */
