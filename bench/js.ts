@@ -1,9 +1,12 @@
 // Speed of the JS/TS adapters: ~2000 synthetic Knex and TypeORM migrations in a temp dir, checked end to end
-// (discover → @babel/parser → IR → replay → rules). Run: node --import tsx bench/js.ts [count per framework]
+// (discover → @babel/parser → IR, then replay → rules, timed apart). Run: node --import tsx bench/js.ts [count per framework]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check } from '../src/check.js';
+import { analyzeHistory } from '../src/analyze.js';
+import { discover } from '../src/discover/index.js';
+import { adapterFor } from '../src/frameworks/index.js';
+import { loadSqlParsers } from '../src/sql/index.js';
 
 const perFramework = Number(process.argv[2] ?? 1000);
 
@@ -82,16 +85,24 @@ try {
     const ts = 1600000000000 + i;
     writeFileSync(join(root, 'typeorm', 'migrations', `${ts}-Synthetic${i}.ts`), typeormMigration(i, ts));
   }
+  await loadSqlParsers();
   for (const framework of ['knex', 'typeorm']) {
-    const start = performance.now();
-    const result = await check([framework], { cwd: root });
-    const ms = performance.now() - start;
-    const reports = result.sets.flatMap((s) => s.reports);
-    const ops = reports.reduce((n, r) => n + r.parsed.up.length + (r.parsed.down?.length ?? 0), 0);
+    let t = performance.now();
+    const found = discover([framework], { cwd: root });
+    const discoverMs = performance.now() - t;
+    t = performance.now();
+    const parsed = found.sets.flatMap((set) => set.migrations.map((m) => adapterFor(m.framework).parse(m)));
+    const parseMs = performance.now() - t;
+    t = performance.now();
+    const reports = analyzeHistory(parsed);
+    const analyzeMs = performance.now() - t;
+    const errors = [...found.errors, ...parsed.flatMap((p) => p.errors)];
+    if (errors.length) console.error(errors.slice(0, 3));
+    const ops = parsed.reduce((n, p) => n + p.up.length + (p.down?.length ?? 0), 0);
     const findings = reports.reduce((n, r) => n + r.findings.length, 0);
-    if (result.errors.length) console.error(result.errors.slice(0, 3));
+    const rate = (ms: number) => `${Math.round((parsed.length / ms) * 1000)} files/s`;
     console.log(
-      `${framework.padEnd(8)} ${reports.length} files, ${ops} operations, ${findings} findings in ${(ms / 1000).toFixed(2)} s: ${Math.round((reports.length / ms) * 1000)} files/s`,
+      `${framework.padEnd(8)} ${parsed.length} files, ${ops} operations, ${findings} findings | discover ${rate(discoverMs)}, parse to IR ${rate(parseMs)}, adapters overall ${rate(discoverMs + parseMs)}, replay + rules ${rate(analyzeMs)}, end to end ${rate(discoverMs + parseMs + analyzeMs)}`,
     );
   }
   const rss = process.memoryUsage().rss / 1024 / 1024;

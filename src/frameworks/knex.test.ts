@@ -219,6 +219,16 @@ module.exports = { up, down };`,
     expect(p.downStatus).toBe('written');
   });
 
+  it('export default { up, down } in an .mjs file', async () => {
+    const p = await parseSource(
+      knex,
+      `const up = (knex) => knex.schema.renameTable('a', 'b');\nconst down = (knex) => knex.schema.renameTable('b', 'a');\nexport default { up, down };`,
+      { path: 'migrations/20240101000000_rename.mjs' },
+    );
+    expect(describeOps(p.up)).toEqual(['RenameTable a -> b @1:22']);
+    expect(describeOps(p.down)).toEqual(['RenameTable b -> a @2:24']);
+  });
+
   it('exports.config = { transaction: false } runs the migration outside a transaction', async () => {
     const p = await parseSource(
       knex,
