@@ -214,7 +214,8 @@ export async function down(): Promise<void> {
 async function down() {}
 module.exports = { up, down };`,
     );
-    expect(p.up.map((o) => o.kind)).toEqual(['CreateTable']);
+    expect(describeOps(p.up)).toEqual(['CreateTable a (id serial NOT NULL DEFAULT nextval(<serial sequence>) PK) @1:33']);
+    expect(p.notes).toEqual([]);
     expect(p.down).toEqual([]);
     expect(p.downStatus).toBe('written');
   });

@@ -501,7 +501,8 @@ class TableBuilder {
 
   private column(head: Step, mods: Step[], scope: Scope, e: t.Node): ColumnSpec | null {
     const args = head.args ?? [];
-    const name = stringOf(args[0], scope);
+    // increments() and bigIncrements() name their column `id` when no name is given.
+    const name = args.length === 0 && head.name.toLowerCase().endsWith('increments') ? 'id' : stringOf(args[0], scope);
     const type = knexType(head.name, args, scope);
     if (!type) {
       this.dir.out.notAnalyzed(e, `table.${head.name}()`);
