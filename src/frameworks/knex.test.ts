@@ -295,6 +295,15 @@ exports.up = async (knex) => {
     expect(p.up).toEqual([]);
   });
 
+  it('a column modifier twoway does not model is reported, not dropped silently', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = (knex) => knex.schema.alterTable('t', (t) => {\n  t.integer('qty').unsigned().checkPositive();\n});`,
+    );
+    expect(describeOps(p.up)).toEqual(['AddColumn t.qty integer @2:3']);
+    expect(notesOf(p)[0]).toContain('not-analyzed @2:3 not analyzed: the column modifier .checkPositive()');
+  });
+
   it('notes become info findings of not-analyzed in the report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'twoway-knex-'));
     try {

@@ -563,6 +563,8 @@ class TableBuilder {
           };
           break;
         }
+        default:
+          if (!METADATA_MODIFIERS.has(m.name)) this.dir.out.notAnalyzed(m.node, `the column modifier .${m.name}()`);
       }
     }
     return spec;
@@ -584,6 +586,22 @@ class TableBuilder {
     return { text: '<computed>', volatile: false };
   }
 }
+
+/** Column modifiers that change nothing twoway checks (comments, ordering, FK actions, collation). */
+const METADATA_MODIFIERS = new Set([
+  'inTable',
+  'onDelete',
+  'onUpdate',
+  'comment',
+  'unsigned',
+  'collate',
+  'after',
+  'first',
+  'deferrable',
+  'withKeyName',
+  'charset',
+  'transacting',
+]);
 
 interface KnexType {
   type: TypeRef;
