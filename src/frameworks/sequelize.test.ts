@@ -33,7 +33,7 @@ describe('sequelize: queryInterface', () => {
     );
     expect(describeOps(p.up)).toEqual([
       'CreateEnum enum_orders_state (new,paid) @3:11',
-      "CreateTable orders (id integer NOT NULL DEFAULT nextval(<serial sequence>) PK, code varchar(20) NOT NULL UNIQUE, name varchar(255), total numeric(10,2) DEFAULT 0, state enum_orders_state DEFAULT 'new', tags text[], token uuid, user_id integer REFERENCES users(id), created_at timestamp with time zone NOT NULL DEFAULT CURRENT_TIMESTAMP) @3:11",
+      "CreateTable orders (id serial NOT NULL DEFAULT nextval(<serial sequence>) PK, code varchar(20) NOT NULL UNIQUE, name varchar(255), total numeric(10,2) DEFAULT 0, state enum_orders_state DEFAULT 'new', tags text[], token uuid, user_id integer REFERENCES users(id), created_at timestamp with time zone NOT NULL DEFAULT CURRENT_TIMESTAMP) @3:11",
     ]);
     expect(describeOps(p.down)).toEqual(['DropTable orders @16:11']);
   });

@@ -21,6 +21,7 @@ import {
 } from './js/ast.js';
 import { dialectOfClient, findUp, jsMigrationFiles, jsSet, migrationFunction, scriptMigration } from './js/discover.js';
 import {
+  asSerial,
   columnDef,
   constraint,
   Direction,
@@ -345,7 +346,10 @@ function attribute(name: string, def: t.Node, table: string, scope: Scope, out: 
     primaryKey: flag('primaryKey'),
     unique: flag('unique') || typeof staticValue(props?.get('unique'), scope) === 'string',
   });
-  if (flag('autoIncrement')) column.default = SERIAL_DEFAULT;
+  if (flag('autoIncrement')) {
+    column.type = asSerial(column.type);
+    column.default = SERIAL_DEFAULT;
+  }
   const hasDefault = props?.has('defaultValue') ?? false;
   if (hasDefault) column.default = defaultValue(props?.get('defaultValue'), scope, out, at);
   const refs = propsOf(props?.get('references'), scope);

@@ -20,6 +20,7 @@ import {
 } from './js/ast.js';
 import { dialectOfClient, findUp, idAndName, jsMigrationFiles, jsSet, literalProperty, scriptMigration } from './js/discover.js';
 import {
+  asSerial,
   columnDef,
   constraint,
   Direction,
@@ -433,6 +434,7 @@ function typeormColumn(p: Map<string, t.Node>, scope: Scope, table: string): Typ
   if (flag('isArray')) type = { ...type, arrayDims: 1, text: `${type.text}[]` };
   const generated = stringOf(p.get('generationStrategy'), scope);
   const isGenerated = flag('isGenerated');
+  if (isGenerated && (generated ?? 'increment') === 'increment') type = asSerial(type);
   const col = columnDef(name, type, {
     nullable: flag('isNullable'),
     primaryKey: flag('isPrimary'),

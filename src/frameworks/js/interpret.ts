@@ -240,6 +240,14 @@ export function literalDefault(value: string | number | boolean | null): Default
 
 export const SERIAL_DEFAULT: DefaultValue = { text: 'nextval(<serial sequence>)', volatile: true };
 
+const SERIAL_NAMES: Record<string, string> = { int2: 'smallserial', int4: 'serial', int8: 'bigserial' };
+
+/** An auto-incremented integer (TypeORM increment, Sequelize autoIncrement) is created as serial: written so, as SQL would. */
+export function asSerial(type: TypeRef): TypeRef {
+  const serial = SERIAL_NAMES[type.name];
+  return serial ? { ...type, text: serial } : type;
+}
+
 export function columnDef(name: string, type: TypeRef, o: Partial<Omit<ColumnDef, 'name' | 'type'>> = {}): ColumnDef {
   return {
     name,
