@@ -118,13 +118,17 @@ describe('typeorm: queryRunner helpers', () => {
     ]);
   });
 
-  it('a new TableColumn without isNullable is NOT NULL, as TypeORM creates it', async () => {
+  it('a new TableColumn without isNullable is NOT NULL, and a generated integer is a serial, as TypeORM creates them', async () => {
     const p = await parseSource(
       typeorm,
-      migration(`    await queryRunner.addColumn('users', new TableColumn({ name: 'age', type: 'int' }));`),
+      migration(`    await queryRunner.addColumn('users', new TableColumn({ name: 'age', type: 'int' }));
+    await queryRunner.addColumn('users', new TableColumn({ name: 'seq', type: 'bigint', isGenerated: true }));`),
       { path: file },
     );
-    expect(describeOps(p.up)).toEqual(['AddColumn users.age int NOT NULL @5:11']);
+    expect(describeOps(p.up)).toEqual([
+      'AddColumn users.age int NOT NULL @5:11',
+      'AddColumn users.seq bigserial NOT NULL DEFAULT nextval(<serial sequence>) @6:11',
+    ]);
   });
 
   it('commitTransaction / startTransaction inside a migration end and restart its transaction', async () => {
