@@ -63,6 +63,11 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
     if (!rule.checkMigration) continue;
     for (const r of rule.checkMigration(migrationCtx)) findings.push(toFinding(rule, r, r.span ?? spanOfFile(parsed)));
   }
+  for (const note of parsed.notes ?? []) {
+    const rule = allRules.find((r) => r.id === note.rule);
+    if (!rule) throw new Error(`adapter note names an unregistered rule: ${note.rule}`);
+    findings.push(toFinding(rule, note, note.span));
+  }
   return findings;
 
   function visit(

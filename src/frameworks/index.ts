@@ -3,18 +3,38 @@
 // extend), then marker comments inside files, and plain SQL last for any folder of .sql files nobody claimed.
 import type { Framework } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
+import { alembic } from './alembic.js';
 import { dbmate } from './dbmate.js';
 import { diesel } from './diesel.js';
-import { flyway } from './flyway.js';
-import { alembic } from './alembic.js';
 import { django } from './django.js';
+import { flyway } from './flyway.js';
 import { golangMigrate } from './golang-migrate.js';
 import { goose } from './goose.js';
+import { knex } from './knex.js';
+import { nodePgMigrate } from './node-pg-migrate.js';
 import { pop } from './pop.js';
 import { prisma } from './prisma.js';
+import { sequelize } from './sequelize.js';
 import { plainSql } from './sql.js';
+import { typeorm } from './typeorm.js';
 
-export const adapters: FrameworkAdapter[] = [prisma, diesel, flyway, alembic, django, pop, dbmate, goose, golangMigrate, plainSql];
+// The JS adapters come before the marker-comment and plain SQL ones: node-pg-migrate folders hold .sql files too.
+export const adapters: FrameworkAdapter[] = [
+  prisma,
+  diesel,
+  flyway,
+  alembic,
+  django,
+  knex,
+  nodePgMigrate,
+  typeorm,
+  sequelize,
+  pop,
+  dbmate,
+  goose,
+  golangMigrate,
+  plainSql,
+];
 
 /** Loads every adapter's parser (tree-sitter grammars) once, before discovery reads any DSL file. */
 export async function loadAdapters(): Promise<void> {

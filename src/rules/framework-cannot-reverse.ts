@@ -18,10 +18,4 @@ operations whose reverse they cannot know: Django \`RunPython\` without \`revers
 Do instead: give the reverse explicitly (\`reverse_code=...\`, \`reverse_sql=...\`, a \`down\`
 method). When there is truly nothing to undo, say so (\`RunPython.noop\`, \`RunSQL.noop\`), which
 keeps the migration reversible.`,
-  /** Constructs and framework facts the adapters report through ParsedMigration.notes. */
-  checkMigration(ctx) {
-    return (ctx.parsed.notes ?? [])
-      .filter((n) => n.rule === 'framework-cannot-reverse')
-      .map((n) => ({ message: n.message, fix: n.fix, span: n.span, severity: n.severity, effect: n.effect }));
-  },
 });

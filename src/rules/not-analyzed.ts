@@ -27,10 +27,4 @@ checked; or review that part by hand and keep the finding (it is informational).
       fix: 'Express the change with the framework operations or literal SQL so twoway can check it, or review this part by hand.',
     };
   },
-  /** Constructs and framework facts the adapters report through ParsedMigration.notes. */
-  checkMigration(ctx) {
-    return (ctx.parsed.notes ?? [])
-      .filter((n) => n.rule === 'not-analyzed')
-      .map((n) => ({ message: n.message, fix: n.fix, span: n.span, severity: n.severity, effect: n.effect }));
-  },
 });

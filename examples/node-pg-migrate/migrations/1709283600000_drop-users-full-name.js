@@ -1,0 +1,3 @@
+exports.up = (pgm) => {
+  pgm.dropColumns('users', ['full_name']);
+};

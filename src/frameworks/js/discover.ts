@@ -1,0 +1,306 @@
+// Knex, node-pg-migrate, TypeORM and Sequelize all keep JS/TS files in a `migrations/` folder:
+// one pass reads a folder's files and tells by content (which API the up calls) whose they are.
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import type { Dialect } from '../../ir.js';
+import type { Framework, Migration, ReadError, SourceText } from '../../migration.js';
+import type { DetectResult, Folder } from '../adapter.js';
+import { readText } from '../sql-files.js';
+import {
+  type FunctionNode,
+  isFunction,
+  memberAccesses,
+  migrationClass,
+  moduleExports,
+  paramName,
+  paramTypeName,
+  parseModule,
+  propsOf,
+  resolve,
+  stringOf,
+  type t,
+} from './ast.js';
+
+export type JsFramework = Extract<Framework, 'knex' | 'node-pg-migrate' | 'typeorm' | 'sequelize'>;
+/** The order the adapters are asked in: the last one present in a folder claims it. */
+export const JS_FRAMEWORKS: readonly JsFramework[] = ['knex', 'node-pg-migrate', 'typeorm', 'sequelize'];
+
+const SCRIPT_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts']);
+
+export interface JsMigrationFile {
+  file: string;
+  rel: string;
+  source: SourceText;
+  /** Set for TypeORM: the migration class's name. */
+  className: string | null;
+}
+
+interface FolderFiles {
+  byFramework: Map<JsFramework, JsMigrationFile[]>;
+  errors: ReadError[];
+}
+
+const cache = new WeakMap<Folder, FolderFiles>();
+
+/** Reads and classifies a folder's migration files once for all four adapters. */
+export function jsMigrationFiles(folder: Folder): FolderFiles {
+  const cached = cache.get(folder);
+  if (cached) return cached;
+  const result: FolderFiles = { byFramework: new Map(), errors: [] };
+  cache.set(folder, result);
+  const files = folder.entries.filter((e) => e.isFile());
+  const scripts = files.filter(
+    (e) => SCRIPT_EXTENSIONS.has(extname(e.name)) && !e.name.endsWith('.d.ts') && !/\.(test|spec)\.[cm]?[jt]s$/.test(e.name),
+  );
+  const sqlFiles = files.filter((e) => e.name.endsWith('.sql'));
+  // Only folders that look like migration folders are parsed: the rest of a JS repo is not ours to read.
+  const looksLikeMigrations = /migrat/i.test(basename(folder.abs)) || scripts.some((e) => /^\d{8,}/.test(e.name));
+  if (!looksLikeMigrations || (!scripts.length && !sqlFiles.length)) return result;
+  const unclassified: ReadError[] = [];
+  const unattributed: JsMigrationFile[] = [];
+  for (const e of scripts) {
+    const rel = join(folder.rel, e.name);
+    const read = readText(join(folder.abs, e.name), rel);
+    if (!read.ok) {
+      unclassified.push(read.error);
+      continue;
+    }
+    const language = extname(e.name).endsWith('ts') ? 'typescript' : 'javascript';
+    const source: SourceText = { path: rel, text: read.text, startLine: 1, language };
+    const parsed = parseModule(source);
+    if (!parsed.ok) {
+      unclassified.push(parsed.error);
+      continue;
+    }
+    const kind = classify(parsed.ast);
+    if (!kind) continue;
+    const file = { file: e.name, rel, source, className: kind.className };
+    if (!kind.framework) {
+      unattributed.push(file);
+      continue;
+    }
+    const list = result.byFramework.get(kind.framework) ?? [];
+    list.push(file);
+    result.byFramework.set(kind.framework, list);
+  }
+  // A migration whose up calls nothing telling (only `db('t').insert(...)`) belongs with its neighbours.
+  const dominant = [...result.byFramework].sort((a, b) => b[1].length - a[1].length)[0];
+  if (dominant) dominant[1].push(...unattributed);
+  else
+    for (const f of unattributed)
+      unclassified.push({
+        path: f.rel,
+        line: 1,
+        column: 1,
+        message: 'exports up() but calls no API twoway recognises (knex.schema, pgm.*, queryRunner, queryInterface): skipped',
+      });
+  for (const e of sqlFiles) {
+    const rel = join(folder.rel, e.name);
+    const read = readText(join(folder.abs, e.name), rel);
+    if (!read.ok || !hasPgmMarkers(read.text)) continue;
+    const list = result.byFramework.get('node-pg-migrate') ?? [];
+    list.push({ file: e.name, rel, source: { path: rel, text: read.text, startLine: 1, language: 'sql' }, className: null });
+    result.byFramework.set('node-pg-migrate', list);
+  }
+  // A file that does not parse still belongs to the folder's framework: report it once, with that set.
+  if (result.byFramework.size || unclassified.length) result.errors.push(...unclassified);
+  return result;
+}
+
+/** node-pg-migrate SQL migrations mark their sections with `-- Up Migration` / `-- Down Migration` lines. */
+export function hasPgmMarkers(text: string): boolean {
+  return text.split('\n').some((line) => line.trim().toLowerCase() === '-- up migration');
+}
+
+const PGM_ONLY = new Set([
+  'sql',
+  'func',
+  'addColumns',
+  'dropColumns',
+  'alterColumn',
+  'createIndex',
+  'noTransaction',
+  'createType',
+  'dropType',
+  'addTypeValue',
+  'renameTypeValue',
+  'createExtension',
+  'addExtension',
+  'createFunction',
+  'createTrigger',
+  'createView',
+  'createMaterializedView',
+]);
+const SEQUELIZE_ONLY = new Set([
+  'sequelize',
+  'removeColumn',
+  'changeColumn',
+  'bulkInsert',
+  'bulkDelete',
+  'bulkUpdate',
+  'removeIndex',
+  'removeConstraint',
+]);
+const TYPED_PARAMS: Record<string, JsFramework> = {
+  Knex: 'knex',
+  MigrationBuilder: 'node-pg-migrate',
+  QueryInterface: 'sequelize',
+  QueryRunner: 'typeorm',
+};
+const CONVENTIONAL_NAMES: Record<string, JsFramework> = {
+  knex: 'knex',
+  pgm: 'node-pg-migrate',
+  queryInterface: 'sequelize',
+  queryRunner: 'typeorm',
+};
+
+/** Which framework a module is a migration of, by the API its up uses; framework null when it exports an up that says nothing. */
+export function classify(ast: t.File): { framework: JsFramework | null; className: string | null } | null {
+  const exported = moduleExports(ast);
+  const cls = migrationClass(exported.classes);
+  if (cls) return { framework: 'typeorm', className: cls.name };
+  const up = migrationFunction(exported.values.get('up'), exported.scope);
+  if (!up) return null;
+  const down = migrationFunction(exported.values.get('down'), exported.scope);
+  const typed = TYPED_PARAMS[paramTypeName(up, 0) ?? ''];
+  if (typed) return { framework: typed, className: null };
+  const p = paramName(up, 0);
+  if (exported.values.has('shorthands')) return { framework: 'node-pg-migrate', className: null };
+  if (p) {
+    const used = memberAccesses(up, p);
+    if (down) for (const u of memberAccesses(down, paramName(down, 0) ?? p)) used.add(u);
+    if (used.has('schema') || used.has('raw') || used.has('fn')) return { framework: 'knex', className: null };
+    if ([...used].some((u) => PGM_ONLY.has(u))) return { framework: 'node-pg-migrate', className: null };
+    if ([...used].some((u) => SEQUELIZE_ONLY.has(u)) || up.params.length >= 2) return { framework: 'sequelize', className: null };
+    const named = CONVENTIONAL_NAMES[p];
+    if (named) return { framework: named, className: null };
+  }
+  return { framework: null, className: null };
+}
+
+/** An exported up/down as a function node (a function, an arrow, or a name bound to one). */
+export function migrationFunction(node: t.Node | undefined, scope: import('./ast.js').Scope): FunctionNode | null {
+  if (!node) return null;
+  const n = resolve(node, scope);
+  return isFunction(n) ? n : null;
+}
+
+/** `20240101120000_create_users.js` → id 20240101120000, name create_users. */
+export function idAndName(file: string): { id: string; name: string } {
+  const stem = basename(file).replace(/\.[^.]+$/, '');
+  let digits = 0;
+  while (digits < stem.length && stem[digits] !== undefined && (stem[digits] as string) >= '0' && (stem[digits] as string) <= '9') digits++;
+  if (!digits) return { id: stem, name: stem };
+  let rest = stem.slice(digits);
+  while (rest && '_-.'.includes(rest[0] as string)) rest = rest.slice(1);
+  return { id: stem.slice(0, digits), name: rest };
+}
+
+/** Read errors of a migration folder where no file could be attributed to a framework: reported without a set. */
+export function orphanErrors(folder: Folder): DetectResult | null {
+  const found = jsMigrationFiles(folder);
+  return !found.byFramework.size && found.errors.length ? { sets: [], errors: found.errors } : null;
+}
+
+/** Builds a set from classified files, in the order the framework applies them. */
+export function jsSet(
+  folder: Folder,
+  framework: JsFramework,
+  dialect: Dialect,
+  toMigration: (f: JsMigrationFile) => Migration,
+  order: (a: Migration, b: Migration) => number = byPath,
+): DetectResult | null {
+  const found = jsMigrationFiles(folder);
+  const files = found.byFramework.get(framework);
+  if (!files?.length) return null;
+  const present = JS_FRAMEWORKS.filter((f) => found.byFramework.get(f)?.length);
+  const migrations = files.map(toMigration).sort(order);
+  // The folder's read errors are reported once, by the framework with the most files.
+  const owner = [...present].sort((a, b) => (found.byFramework.get(b)?.length ?? 0) - (found.byFramework.get(a)?.length ?? 0))[0];
+  return {
+    sets: [{ framework, dialect, root: folder.rel, migrations, claimed: present.at(-1) === framework ? [folder.abs] : [] }],
+    errors: owner === framework ? found.errors : [],
+  };
+}
+
+function byPath(a: Migration, b: Migration): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** A JS/TS migration: the whole file is the source of both directions. */
+export function scriptMigration(f: JsMigrationFile, framework: JsFramework, dialect: Dialect, idName = idAndName(f.file)): Migration {
+  return {
+    id: idName.id,
+    name: idName.name,
+    framework,
+    dialect,
+    path: f.rel,
+    files: [f.rel],
+    up: f.source,
+    down: null,
+    transactional: true,
+  };
+}
+
+/** Looks for a config file in the folder and up to three folders above it. */
+export function findUp(start: string, names: readonly string[]): string | null {
+  let dir = start;
+  for (let i = 0; i < 4; i++) {
+    for (const n of names) {
+      const p = join(dir, n);
+      if (existsSync(p)) return p;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return null;
+}
+
+const CLIENT_DIALECTS: Record<string, Dialect> = {
+  pg: 'postgresql',
+  postgres: 'postgresql',
+  postgresql: 'postgresql',
+  'pg-native': 'postgresql',
+  mysql: 'mysql',
+  mysql2: 'mysql',
+  mariadb: 'mysql',
+  sqlite: 'sqlite',
+  sqlite3: 'sqlite',
+  'better-sqlite3': 'sqlite',
+};
+
+export function dialectOfClient(client: string | null | undefined): Dialect | null {
+  return client ? (CLIENT_DIALECTS[client.toLowerCase()] ?? null) : null;
+}
+
+/** The first literal `<key>: '<value>'` property in a JS/TS config file, read as AST (never run). */
+export function literalProperty(abs: string, key: string): string | null {
+  const read = readText(abs, abs);
+  if (!read.ok) return null;
+  const parsed = parseModule({
+    path: abs,
+    text: read.text,
+    startLine: 1,
+    language: extname(abs).endsWith('ts') ? 'typescript' : 'javascript',
+  });
+  if (!parsed.ok) return null;
+  let found: string | null = null;
+  const visit = (n: t.Node): void => {
+    if (found !== null) return;
+    if (n.type === 'ObjectExpression') {
+      const value = propsOf(n, null)?.get(key);
+      const s = value ? stringOf(value, null) : null;
+      if (s !== null) {
+        found = s;
+        return;
+      }
+    }
+    for (const v of Object.values(n)) {
+      if (Array.isArray(v)) for (const x of v) if (x && typeof x.type === 'string') visit(x);
+      if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string' && v !== n.loc) visit(v as t.Node);
+    }
+  };
+  visit(parsed.ast.program);
+  return found;
+}

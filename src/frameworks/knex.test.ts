@@ -1,0 +1,353 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check } from '../check.js';
+import { discover } from '../discover/index.js';
+import { describeOps, notesOf, parseSource } from './js/testing.js';
+import { knex } from './knex.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+
+describe('knex: schema builder', () => {
+  it('createTable: column builders, modifiers, inline foreign keys, indexes after the table', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = async function (knex) {
+  await knex.schema.createTable('orders', (table) => {
+    table.increments('id');
+    table.string('code', 50).notNullable().defaultTo('x').unique();
+    table.integer('user_id').references('id').inTable('users').onDelete('CASCADE');
+    table.bigInteger('cents').notNullable().defaultTo(0);
+    table.decimal('total', 10, 2);
+    table.boolean('paid').defaultTo(false);
+    table.text('note');
+    table.jsonb('meta');
+    table.uuid('token').defaultTo(knex.raw('gen_random_uuid()'));
+    table.specificType('tags', 'text[]');
+    table.timestamps(true, true);
+    table.string('email').index();
+  });
+};
+exports.down = (knex) => knex.schema.dropTable('orders');`,
+    );
+    expect(describeOps(p.up)).toEqual([
+      "CreateTable orders (id serial NOT NULL DEFAULT nextval(<serial sequence>) PK, code varchar(50) NOT NULL DEFAULT 'x' UNIQUE, user_id integer REFERENCES users(id), cents bigint NOT NULL DEFAULT 0, total numeric(10,2), paid boolean DEFAULT false, note text, meta jsonb, token uuid DEFAULT gen_random_uuid(), tags text[], created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP, updated_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP, email varchar(255)) @2:9",
+      'AddIndex orders_email_index on orders(email) @14:5',
+    ]);
+    const create = p.up[0];
+    expect(create?.kind === 'CreateTable' && create.constraints.map((c) => `${c.type}(${c.columns})`)).toEqual([
+      'primary-key(id)',
+      'unique(code)',
+      'foreign-key(user_id)',
+    ]);
+    expect(create?.kind === 'CreateTable' && create.columns.find((c) => c.name === 'token')?.default?.volatile).toBe(true);
+    expect(create?.span).toMatchObject({ line: 2, column: 9, endLine: 15, endColumn: 5 });
+    expect(describeOps(p.down)).toEqual(['DropTable orders @17:26']);
+    expect(p.downStatus).toBe('written');
+    expect(p.notes).toEqual([]);
+  });
+
+  it('alterTable: add, drop, rename, nullability, indexes and constraints with the names Knex gives them', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = (knex) =>
+  knex.schema.alterTable('users', (t) => {
+    t.string('nick', 30);
+    t.dropColumn('legacy');
+    t.dropColumns('a', 'b');
+    t.renameColumn('name', 'full_name');
+    t.setNullable('email');
+    t.dropNullable('phone');
+    t.index(['org_id', 'created_at']);
+    t.unique(['email'], { indexName: 'users_email_key' });
+    t.foreign('org_id').references('orgs.id');
+    t.dropIndex(['org_id']);
+    t.dropForeign('team_id');
+    t.dropUnique(['nick']);
+    t.string('email').unique();
+  });`,
+    );
+    expect(describeOps(p.up)).toEqual([
+      'AddColumn users.nick varchar(30) @3:5',
+      'DropColumn users.legacy @4:5',
+      'DropColumn users.a @5:5',
+      'DropColumn users.b @5:5',
+      'RenameColumn users.name -> full_name @6:5',
+      'DropNotNull users.email @7:5',
+      'SetNotNull users.phone @8:5',
+      'AddIndex users_org_id_created_at_index on users(org_id,created_at) @9:5',
+      'AddConstraint unique users_email_key on users(email) @10:5',
+      'AddConstraint foreign-key users_org_id_foreign on users(org_id) -> orgs(id) @11:5',
+      'DropIndex users_org_id_index @12:5',
+      'DropConstraint users_team_id_foreign on users @13:5',
+      'DropConstraint users_nick_unique on users @14:5',
+      'AddColumn users.email varchar(255) @15:5',
+      'AddConstraint unique users_email_unique on users(email) @15:5',
+    ]);
+    expect(p.downStatus).toBe('none');
+    expect(p.down).toBeNull();
+  });
+
+  it('alter(): a type change, the default Knex drops or sets, and the nullability it states', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = (knex) => knex.schema.table('users', (t) => {
+  t.text('bio').notNullable().alter();
+  t.integer('age').defaultTo(0).alter({ alterNullable: false });
+});`,
+    );
+    expect(describeOps(p.up)).toEqual([
+      'AlterColumnType users.bio text @2:3',
+      'SetDefault users.bio DROP @2:3',
+      'SetNotNull users.bio @2:3',
+      'AlterColumnType users.age integer @3:3',
+      'SetDefault users.age 0 @3:3',
+    ]);
+  });
+
+  it('renameTable, dropTableIfExists, withSchema and chained schema calls', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = async (knex) => {
+  await knex.schema.withSchema('billing').renameTable('invoice', 'invoices').dropTableIfExists('tmp');
+};`,
+    );
+    expect(describeOps(p.up)).toEqual(['RenameTable billing.invoice -> invoices @2:9', 'DropTable billing.tmp @2:78']);
+  });
+
+  it('native enums are created before the table; plain enums are text with a check', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = (knex) => knex.schema.createTable('t', (t) => {
+  t.enu('state', ['a', 'b'], { useNative: true, enumName: 'state' });
+  t.enum('kind', ['x', 'y']);
+});`,
+    );
+    expect(describeOps(p.up)).toEqual(['CreateEnum state (a,b) @2:3', 'CreateTable t (state state, kind text) @1:24']);
+    const table = p.up[1];
+    expect(table?.kind === 'CreateTable' && table.constraints.map((c) => c.expression)).toEqual([`"kind" IN ('x', 'y')`]);
+  });
+});
+
+describe('knex: SQL and data', () => {
+  it('knex.raw goes through the SQL parser with positions in the JS file', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = async (knex) => {
+  await knex.raw('ALTER TABLE users ADD COLUMN age int');
+  await knex.raw(\`
+    CREATE INDEX CONCURRENTLY users_age_idx ON users (age);
+    ALTER TABLE users DROP COLUMN legacy;\`);
+  await knex.schema.raw("UPDATE users SET age = 0");
+};`,
+    );
+    expect(describeOps(p.up)).toEqual([
+      'AddColumn users.age int4 @2:19',
+      'AddIndex users_age_idx on users(age) concurrently @4:5',
+      'DropColumn users.legacy @5:5',
+      'DataChange update users(age) @6:26',
+    ]);
+    expect(p.errors).toEqual([]);
+  });
+
+  it('a SQL syntax error inside knex.raw is reported at its file position', async () => {
+    const p = await parseSource(knex, `exports.up = (knex) => knex.raw('ALTER TABLE users ADD COLUMN');`);
+    expect(p.errors).toHaveLength(1);
+    expect(p.errors[0]).toMatchObject({ path: 'migrations/20240101000000_test.js', line: 1 });
+    expect(p.errors[0]?.column).toBeGreaterThan(33);
+  });
+
+  it('query builder writes become data changes; reads are nothing', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = async (knex) => {
+  const rows = await knex('users').select('id');
+  await knex('users').where('active', false).update({ state: 'off', note: null });
+  await knex('audit').insert({ id: 1 });
+  await knex('sessions').del();
+  await knex.table('tokens').whereNull('user_id').delete();
+};`,
+    );
+    expect(describeOps(p.up)).toEqual([
+      'DataChange update users(state,note) where @3:9',
+      'DataChange insert audit @4:9',
+      'DataChange delete sessions @5:9',
+      'DataChange delete tokens where @6:9',
+    ]);
+  });
+
+  it('names held in constants are followed', async () => {
+    const p = await parseSource(
+      knex,
+      `const TABLE = 'users';
+exports.up = async (knex) => {
+  const column = 'email';
+  await knex.schema.alterTable(TABLE, (t) => t.dropColumn(column));
+};`,
+    );
+    expect(describeOps(p.up)).toEqual(['DropColumn users.email @4:46']);
+  });
+});
+
+describe('knex: module shapes, downs and transactions', () => {
+  it('ES module TypeScript with typed knex, a down that throws is a declared one-way door', async () => {
+    const p = await parseSource(
+      knex,
+      `import type { Knex } from 'knex';
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('legacy');
+}
+export async function down(): Promise<void> {
+  throw new Error('irreversible');
+}`,
+      { path: 'migrations/20240101000000_drop.ts' },
+    );
+    expect(describeOps(p.up)).toEqual(['DropTable legacy @3:9']);
+    expect(p.downStatus).toBe('irreversible');
+  });
+
+  it('module.exports = { up, down } with function declarations; an empty down is written but does nothing', async () => {
+    const p = await parseSource(
+      knex,
+      `async function up(knex) { await knex.schema.createTable('a', (t) => { t.increments(); }); }
+async function down() {}
+module.exports = { up, down };`,
+    );
+    expect(describeOps(p.up)).toEqual(['CreateTable a (id serial NOT NULL DEFAULT nextval(<serial sequence>) PK) @1:33']);
+    expect(p.notes).toEqual([]);
+    expect(p.down).toEqual([]);
+    expect(p.downStatus).toBe('written');
+  });
+
+  it('export default { up, down } in an .mjs file', async () => {
+    const p = await parseSource(
+      knex,
+      `const up = (knex) => knex.schema.renameTable('a', 'b');\nconst down = (knex) => knex.schema.renameTable('b', 'a');\nexport default { up, down };`,
+      { path: 'migrations/20240101000000_rename.mjs' },
+    );
+    expect(describeOps(p.up)).toEqual(['RenameTable a -> b @1:22']);
+    expect(describeOps(p.down)).toEqual(['RenameTable b -> a @2:24']);
+  });
+
+  it('exports.config = { transaction: false } runs the migration outside a transaction', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (a)');`,
+    );
+    expect(p.migration.transactional).toBe(false);
+    const inTx = await parseSource(knex, `exports.up = (knex) => knex.raw('SELECT 1');`);
+    expect(inTx.migration.transactional).toBe(true);
+  });
+
+  it('knex.transaction callbacks and promise chains are followed', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = (knex) =>
+  knex.transaction(async (trx) => {
+    await trx.schema.dropTable('a');
+  }).then(() => knex.schema.dropTable('b'));`,
+    );
+    expect(describeOps(p.up)).toEqual(['DropTable a @3:11', 'DropTable b @4:17']);
+  });
+
+  it('ignore comments in the JS file suppress findings with a reason', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = (knex) => knex.schema.alterTable('users', (t) => {
+  // twoway-ignore drop-column: archived in the previous migration
+  t.dropColumn('legacy');
+});`,
+    );
+    expect(p.directives).toMatchObject([{ type: 'ignore', rule: 'drop-column', reason: 'archived in the previous migration', line: 2 }]);
+  });
+
+  it('a file that does not parse is an error at its position, not a crash', async () => {
+    const p = await parseSource(knex, 'exports.up = (knex) => {\n  knex.schema.createTable(\n};');
+    expect(p.up).toEqual([]);
+    expect(p.errors).toMatchObject([{ line: 3, column: 1 }]);
+    expect(p.errors[0]?.message).toContain('syntax');
+  });
+});
+
+describe('knex: what cannot be followed is reported, never passed silently', () => {
+  it('loops, conditions, run-time names, interpolated SQL and helper calls are "not analyzed" at their location', async () => {
+    const p = await parseSource(
+      knex,
+      `const { addAudit } = require('../lib/audit');
+exports.up = async (knex) => {
+  for (const t of ['a', 'b']) await knex.schema.alterTable(t, (x) => x.string('c'));
+  if (await knex.schema.hasColumn('users', 'x')) await knex.schema.alterTable('users', (t) => t.dropColumn('x'));
+  await knex.schema.dropTable(process.env.TABLE);
+  await knex.raw(\`DROP TABLE \${process.env.T}\`);
+  await addAudit(knex, 'users');
+  await knex.schema.alterTable('users', (t) => { t.string(columnName()); });
+};`,
+    );
+    expect(notesOf(p).map((n) => n.slice(0, n.indexOf(';')))).toEqual([
+      'not-analyzed @3:3 not analyzed: a loop (statements repeated at run time)',
+      'not-analyzed @4:3 not analyzed: an if statement (the change depends on a condition known only at run time)',
+      'not-analyzed @5:9 not analyzed: knex.schema.dropTable on a table named at run time',
+      'not-analyzed @6:9 not analyzed: SQL built at run time (not a literal string)',
+      'not-analyzed @7:9 not analyzed: a call to addAudit() that twoway does not follow',
+      'not-analyzed @8:50 not analyzed: a string column named at run time',
+    ]);
+    expect(p.up).toEqual([]);
+  });
+
+  it('a column modifier twoway does not model is reported, not dropped silently', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = (knex) => knex.schema.alterTable('t', (t) => {\n  t.integer('qty').unsigned().checkPositive();\n});`,
+    );
+    expect(describeOps(p.up)).toEqual(['AddColumn t.qty integer @2:3']);
+    expect(notesOf(p)[0]).toContain('not-analyzed @2:3 not analyzed: the column modifier .checkPositive()');
+  });
+
+  it('notes become info findings of not-analyzed in the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-knex-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(
+        join(dir, 'migrations', '20240101000000_loop.js'),
+        `exports.up = async (knex) => {\n  for (const t of ['a']) await knex.schema.dropTable(t);\n};\n`,
+      );
+      const result = await check(['.'], { cwd: dir });
+      const findings = result.sets[0]?.reports[0]?.findings ?? [];
+      expect(findings.map((f) => [f.rule, f.severity, f.line, f.column])).toEqual([['not-analyzed', 'info', 2, 3]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('knex: discovery', () => {
+  it('finds the example migrations in file-name order, with the dialect of knexfile.js', () => {
+    const found = discover(['examples/knex'], { cwd: repoRoot });
+    expect(found.errors).toEqual([]);
+    expect(found.sets.map((s) => [s.framework, s.dialect, s.root])).toEqual([['knex', 'postgresql', 'examples/knex/migrations']]);
+    expect(found.sets[0]?.migrations.map((m) => `${m.id} ${m.name}`)).toEqual([
+      '20240105090000 create_users_and_orders',
+      '20240112103000 add_orders_shipped_at',
+      '20240120140000 widen_full_name',
+      '20240201110000 rename_order_status',
+      '20240210080000 backfill_order_state',
+      '20240301090000 drop_users_full_name',
+    ]);
+  });
+
+  it('reads the client of knexfile.js as a literal (mysql2 → mysql) and reports unparsable files with the set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-knex-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'knexfile.js'), `module.exports = { client: 'mysql2', connection: {} };\n`);
+      writeFileSync(join(dir, 'migrations', '20240101_a.js'), `exports.up = (knex) => knex.schema.dropTable('a');\n`);
+      writeFileSync(join(dir, 'migrations', '20240102_b.js'), `exports.up = (knex) => {\n`);
+      const found = discover(['.'], { cwd: dir });
+      expect(found.sets.map((s) => [s.framework, s.dialect, s.migrations.length])).toEqual([['knex', 'mysql', 1]]);
+      expect(found.errors).toMatchObject([{ path: 'migrations/20240102_b.js', line: 2 }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

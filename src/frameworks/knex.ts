@@ -1,0 +1,690 @@
+// Knex: `migrations/*.{js,ts}` exporting up(knex)/down(knex); schema builder calls, query builder writes and knex.raw SQL.
+import type { ColumnDef, ConstraintDef, Operation, QName, TypeRef } from '../ir.js';
+import type { Migration, ParsedMigration } from '../migration.js';
+import type { FrameworkAdapter } from './adapter.js';
+import {
+  chainOf,
+  isFunction,
+  isIdentifier,
+  moduleExports,
+  paramName,
+  propsOf,
+  resolve,
+  type Scope,
+  type Step,
+  staticValue,
+  stringOf,
+  stringsOf,
+  type t,
+  UNKNOWN,
+} from './js/ast.js';
+import {
+  dialectOfClient,
+  findUp,
+  jsMigrationFiles,
+  jsSet,
+  literalProperty,
+  migrationFunction,
+  orphanErrors,
+  scriptMigration,
+} from './js/discover.js';
+import {
+  columnDef,
+  constraint,
+  Direction,
+  defaultFromSql,
+  downStatusOf,
+  fkTarget,
+  type Handler,
+  inlineConstraints,
+  literalDefault,
+  qname,
+  readScript,
+  runFunction,
+  SERIAL_DEFAULT,
+  typeFromSql,
+  typeRef,
+} from './js/interpret.js';
+
+export const knex: FrameworkAdapter = {
+  framework: 'knex',
+  detect(folder) {
+    // Knex is asked first of the JS frameworks: it also reports a folder's files no framework could claim.
+    if (!jsMigrationFiles(folder).byFramework.has('knex')) return orphanErrors(folder);
+    const knexfile = findUp(folder.abs, ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs']);
+    const dialect = folder.configuredDialect ?? dialectOfClient(knexfile ? literalProperty(knexfile, 'client') : null) ?? 'postgresql';
+    return jsSet(folder, 'knex', dialect, (f) => scriptMigration(f, 'knex', dialect));
+  },
+  parse: parseKnexMigration,
+};
+
+export function parseKnexMigration(m: Migration): ParsedMigration {
+  const read = readScript(m);
+  if (!read.ok) return read.parsed;
+  const { ast, out } = read;
+  const exported = moduleExports(ast);
+  // `exports.config = { transaction: false }` runs the migration outside a transaction.
+  const config = propsOf(exported.values.get('config'), exported.scope);
+  if (config && staticValue(config.get('transaction'), exported.scope) === false) out.transactional = false;
+  const run = (name: 'up' | 'down'): Direction | null => {
+    const fn = migrationFunction(exported.values.get(name), exported.scope);
+    if (!fn) return null;
+    const dir = new Direction(out);
+    runFunction(fn, exported.scope, dir, knexHandler([paramName(fn, 0) ?? 'knex']));
+    return dir;
+  };
+  const up = run('up');
+  const down = run('down');
+  return out.result(up?.ops ?? [], down?.ops ?? null, downStatusOf(down));
+}
+
+/** Calls on the knex object (`knex.schema…`, `knex('t')…`, `knex.raw`, `knex.transaction`). */
+function knexHandler(names: string[]): Handler {
+  const isKnex = (n: t.Node) => n.type === 'Identifier' && names.includes(n.name);
+  const handler: Handler = (e, scope, dir) => {
+    if (e.type !== 'CallExpression') return false;
+    const { root, steps } = chainOf(e);
+    if (!isKnex(root)) return false;
+    const first = steps[0];
+    if (!first) return false;
+    if (first.name === 'schema' && !first.args) {
+      schemaChain(steps.slice(1), root, scope, dir, isKnex);
+      return true;
+    }
+    if (first.name === 'raw' && first.args) {
+      dir.sql(first.args[0], scope, first.node);
+      return true;
+    }
+    if (first.name === 'transaction' && first.args) {
+      const fn = first.args.map((a) => resolve(a, scope)).find(isFunction);
+      if (!fn) return false;
+      runFunction(fn, scope, dir, knexHandler([...names, paramName(fn, 0) ?? '']));
+      return true;
+    }
+    if (first.name === '()' || first.name === 'table' || first.name === 'from' || first.name === 'into') {
+      return queryChain(e, steps, scope, dir);
+    }
+    return false;
+  };
+  return handler;
+}
+
+/** `knex('users').where(...).update({...})`: writes to existing rows become DataChange; reads are nothing. */
+function queryChain(e: t.Node, steps: Step[], scope: Scope, dir: Direction): boolean {
+  const tableName = stringOf(steps[0]?.args?.[0], scope);
+  let action: 'update' | 'delete' | 'insert' | 'truncate' | null = null;
+  let hasWhere = false;
+  let columns: string[] = [];
+  let into = tableName;
+  for (const s of steps.slice(1)) {
+    if (s.name.startsWith('where') || s.name.startsWith('orWhere') || s.name.startsWith('andWhere')) hasWhere = true;
+    else if (s.name === 'update') {
+      action = 'update';
+      columns = [...(propsOf(s.args?.[0], scope)?.keys() ?? [])];
+    } else if (s.name === 'insert') action = 'insert';
+    else if (s.name === 'del' || s.name === 'delete') action = 'delete';
+    else if (s.name === 'truncate') action = 'truncate';
+    else if (s.name === 'into' || s.name === 'table' || s.name === 'from') into = stringOf(s.args?.[0], scope) ?? into;
+  }
+  if (!action) return true;
+  if (!into) {
+    dir.out.notAnalyzed(e, `a ${action} on a table named at run time`);
+    return true;
+  }
+  dir.ops.push({
+    kind: 'DataChange',
+    ...dir.base(e),
+    action,
+    table: qname(into),
+    hasWhere: action === 'insert' ? false : hasWhere,
+    columns,
+  });
+  return true;
+}
+
+const IGNORED_SCHEMA_STEPS = new Set([
+  'transacting',
+  'debug',
+  'queryContext',
+  'connection',
+  'hasTable',
+  'hasColumn',
+  'generateDdlCommands',
+  'toSQL',
+  'toString',
+]);
+
+function schemaChain(steps: Step[], root: t.Node, scope: Scope, dir: Direction, isKnex: (n: t.Node) => boolean): void {
+  let schema: string | null = null;
+  // The first call of a chain starts at `knex`; later ones at their own name.
+  let first = true;
+  steps.forEach((s) => {
+    const at = first ? root : (s.property ?? undefined);
+    if (s.name !== 'withSchema') first = false;
+    const args = s.args ?? [];
+    const base = dir.base(s.node, at);
+    const name = (n: t.Node | undefined, what: string): string | null => {
+      const v = stringOf(n, scope);
+      if (v === null) dir.out.notAnalyzed(s.node, `knex.schema.${s.name} on a ${what} named at run time`);
+      return v;
+    };
+    if (!s.args) {
+      dir.out.notAnalyzed(s.node, `knex.schema.${s.name}`);
+      return;
+    }
+    switch (s.name) {
+      case 'withSchema':
+        schema = stringOf(args[0], scope);
+        return;
+      case 'createTable':
+      case 'createTableIfNotExists':
+      case 'alterTable':
+      case 'table': {
+        const table = name(args[0], 'table');
+        if (table === null) return;
+        const fn = args[1] ? resolve(args[1], scope) : null;
+        const target = qname(table, schema);
+        const create = s.name.startsWith('createTable');
+        const builder = new TableBuilder(target, create ? 'create' : 'alter', dir, scope, isKnex);
+        if (fn && isFunction(fn)) runFunction(fn, scope, dir, builder.handler(paramName(fn, 0)));
+        else if (fn) dir.out.notAnalyzed(fn, 'a table callback that is not an inline function');
+        dir.ops.push(...builder.before);
+        if (create) {
+          dir.ops.push({
+            kind: 'CreateTable',
+            ...base,
+            table: target,
+            columns: builder.columns,
+            constraints: [...inlineConstraints(builder.columns), ...builder.constraints],
+            ifNotExists: s.name === 'createTableIfNotExists',
+            derived: false,
+          });
+        }
+        dir.ops.push(...builder.after);
+        return;
+      }
+      case 'dropTable':
+      case 'dropTableIfExists': {
+        const table = name(args[0], 'table');
+        if (table !== null)
+          dir.ops.push({
+            kind: 'DropTable',
+            ...base,
+            table: qname(table, schema),
+            ifExists: s.name === 'dropTableIfExists',
+            cascade: false,
+          });
+        return;
+      }
+      case 'renameTable': {
+        const from = name(args[0], 'table');
+        const to = name(args[1], 'table');
+        if (from !== null && to !== null) dir.ops.push({ kind: 'RenameTable', ...base, table: qname(from, schema), newName: to });
+        return;
+      }
+      case 'raw':
+        dir.sql(args[0], scope, s.node);
+        return;
+      case 'createView':
+      case 'createViewOrReplace':
+      case 'createMaterializedView': {
+        const view = name(args[0], 'view');
+        if (view !== null)
+          dir.ops.push({
+            kind: 'CreateView',
+            ...base,
+            name: qname(view, schema),
+            materialized: s.name === 'createMaterializedView',
+            orReplace: s.name === 'createViewOrReplace',
+          });
+        return;
+      }
+      case 'dropView':
+      case 'dropViewIfExists':
+      case 'dropMaterializedView':
+      case 'dropMaterializedViewIfExists': {
+        const view = name(args[0], 'view');
+        if (view !== null)
+          dir.ops.push({
+            kind: 'DropView',
+            ...base,
+            name: qname(view, schema),
+            materialized: s.name.includes('Materialized'),
+            ifExists: s.name.endsWith('IfExists'),
+          });
+        return;
+      }
+      case 'createSchema':
+      case 'createSchemaIfNotExists':
+      case 'dropSchema':
+      case 'dropSchemaIfExists':
+      case 'createExtension':
+      case 'createExtensionIfNotExists':
+      case 'dropExtension':
+      case 'dropExtensionIfExists':
+        dir.ops.push({ kind: 'Raw', ...base, statement: `knex.schema.${s.name}`, notAnalyzed: null });
+        return;
+      default:
+        if (!IGNORED_SCHEMA_STEPS.has(s.name)) dir.out.notAnalyzed(s.node, `knex.schema.${s.name}()`);
+    }
+  });
+}
+
+/** Knex's own names for indexes and constraints it names itself. */
+function knexName(table: QName, columns: string[], suffix: string): string {
+  return `${table.name}_${columns.join('_')}_${suffix}`.toLowerCase().replaceAll('-', '_').replaceAll('.', '_');
+}
+
+/** What a column chain (`t.string('email', 100).notNullable().unique()`) says. */
+interface ColumnSpec {
+  column: ColumnDef;
+  index: string | null | false;
+  unique: boolean;
+  alter: { type: boolean; nullable: boolean } | null;
+  extra: Operation[];
+  checks: ConstraintDef[];
+}
+
+/** The body of a createTable/alterTable callback. */
+class TableBuilder {
+  readonly columns: ColumnDef[] = [];
+  readonly constraints: ConstraintDef[] = [];
+  /** Types a create needs before the table (native enums). */
+  readonly before: Operation[] = [];
+  /** Alter-mode operations and the indexes a create adds after the table. */
+  readonly after: Operation[] = [];
+
+  constructor(
+    readonly table: QName,
+    readonly mode: 'create' | 'alter',
+    readonly dir: Direction,
+    readonly scope: Scope,
+    readonly isKnex: (n: t.Node) => boolean,
+  ) {}
+
+  handler(param: string | null): Handler {
+    return (e, scope) => {
+      if (e.type !== 'CallExpression') return false;
+      const { root, steps } = chainOf(e);
+      if (!isIdentifier(root, param) || !steps[0]?.args) return false;
+      this.statement(e, steps, scope);
+      return true;
+    };
+  }
+
+  private statement(e: t.Node, steps: Step[], scope: Scope): void {
+    const [head, ...mods] = steps as [Step, ...Step[]];
+    const args = head.args ?? [];
+    const base = this.dir.base(e);
+    const table = this.table;
+    const strs = (from: number) => args.slice(from).flatMap((a) => stringsOf(a, scope) ?? []);
+    const column = (n: t.Node | undefined): string | null => {
+      const v = stringOf(n, scope);
+      if (v === null) this.dir.out.notAnalyzed(e, `table.${head.name} on a column named at run time`);
+      return v;
+    };
+    const add = (op: Operation) => this.after.push(op);
+    switch (head.name) {
+      case 'dropColumn':
+      case 'dropColumns':
+        for (const c of strs(0)) add({ kind: 'DropColumn', ...base, table, column: c, ifExists: false, cascade: false });
+        return;
+      case 'renameColumn': {
+        const from = column(args[0]);
+        const to = column(args[1]);
+        if (from !== null && to !== null) add({ kind: 'RenameColumn', ...base, table, column: from, newName: to });
+        return;
+      }
+      case 'setNullable':
+      case 'dropNullable': {
+        const c = column(args[0]);
+        if (c !== null) add({ kind: head.name === 'setNullable' ? 'DropNotNull' : 'SetNotNull', ...base, table, column: c });
+        return;
+      }
+      case 'dropTimestamps':
+        for (const c of ['created_at', 'updated_at'])
+          add({ kind: 'DropColumn', ...base, table, column: c, ifExists: false, cascade: false });
+        return;
+      case 'timestamps': {
+        const defaultToNow = staticValue(args[1], scope) === true;
+        const camel = staticValue(args[2], scope) === true;
+        for (const c of camel ? ['createdAt', 'updatedAt'] : ['created_at', 'updated_at']) {
+          const def = columnDef(
+            c,
+            typeRef('timestamptz'),
+            defaultToNow ? { nullable: false, default: defaultFromSql('CURRENT_TIMESTAMP') } : {},
+          );
+          this.addColumn(def, base);
+        }
+        return;
+      }
+      case 'index':
+      case 'unique':
+      case 'primary': {
+        const cols = stringsOf(args[0], scope);
+        if (!cols) {
+          this.dir.out.notAnalyzed(e, `table.${head.name} on columns named at run time`);
+          return;
+        }
+        const opts = propsOf(args[1], scope) ?? propsOf(args[2], scope);
+        const given = stringOf(args[1], scope) ?? stringOf(opts?.get('indexName') ?? opts?.get('constraintName'), scope);
+        if (head.name === 'index') {
+          const indexType = stringOf(args[2], scope) ?? stringOf(opts?.get('indexType'), scope);
+          add({
+            kind: 'AddIndex',
+            ...base,
+            table,
+            name: given ?? knexName(table, cols, 'index'),
+            columns: cols,
+            unique: false,
+            concurrently: false,
+            ifNotExists: false,
+            method: indexType ?? 'btree',
+            where: null,
+          });
+          return;
+        }
+        const c = constraint(head.name === 'unique' ? 'unique' : 'primary-key', cols, {
+          name: given ?? (head.name === 'unique' ? knexName(table, cols, 'unique') : `${table.name}_pkey`),
+        });
+        if (this.mode === 'create') this.constraints.push(c);
+        else add({ kind: 'AddConstraint', ...base, table, constraint: c });
+        return;
+      }
+      case 'foreign': {
+        const cols = stringsOf(args[0], scope);
+        const ref = this.references(mods, scope);
+        if (!cols || !ref) {
+          this.dir.out.notAnalyzed(e, 'a foreign key whose columns or target are not literal');
+          return;
+        }
+        const c = constraint('foreign-key', cols, { name: stringOf(args[1], scope) ?? knexName(table, cols, 'foreign'), references: ref });
+        if (this.mode === 'create') this.constraints.push(c);
+        else add({ kind: 'AddConstraint', ...base, table, constraint: c });
+        return;
+      }
+      case 'dropIndex':
+      case 'dropUnique':
+      case 'dropForeign':
+      case 'dropPrimary': {
+        const cols = head.name === 'dropPrimary' ? [] : stringsOf(args[0], scope);
+        const given = stringOf(head.name === 'dropPrimary' ? args[0] : args[1], scope);
+        if (!cols) {
+          this.dir.out.notAnalyzed(e, `table.${head.name} on columns named at run time`);
+          return;
+        }
+        const suffix = { dropIndex: 'index', dropUnique: 'unique', dropForeign: 'foreign', dropPrimary: 'pkey' }[head.name];
+        const name = given ?? (head.name === 'dropPrimary' ? `${table.name}_pkey` : knexName(table, cols, suffix));
+        if (head.name === 'dropIndex') add({ kind: 'DropIndex', ...base, index: { ...table, name }, concurrently: false, ifExists: false });
+        else add({ kind: 'DropConstraint', ...base, table, name, ifExists: false });
+        return;
+      }
+      case 'check': {
+        const expression = stringOf(args[0], scope);
+        const c = constraint('check', [], { name: stringOf(args[2], scope), expression });
+        if (this.mode === 'create') this.constraints.push(c);
+        else add({ kind: 'AddConstraint', ...base, table, constraint: c });
+        return;
+      }
+      case 'comment':
+      case 'engine':
+      case 'charset':
+      case 'collate':
+      case 'inherits':
+        return;
+    }
+    const spec = this.column(head, mods, scope, e);
+    if (!spec) return;
+    this.applyColumn(spec, base);
+  }
+
+  private addColumn(column: ColumnDef, base: { span: import('../ir.js').Span; text: string }): void {
+    if (this.mode === 'create') this.columns.push(column);
+    else this.after.push({ kind: 'AddColumn', ...base, table: this.table, column, ifNotExists: false });
+  }
+
+  private applyColumn(spec: ColumnSpec, base: { span: import('../ir.js').Span; text: string }): void {
+    const { column } = spec;
+    const table = this.table;
+    (this.mode === 'create' ? this.before : this.after).push(...spec.extra);
+    if (spec.alter) {
+      if (spec.alter.type)
+        this.after.push({ kind: 'AlterColumnType', ...base, table, column: column.name, type: column.type, using: null });
+      this.after.push({ kind: 'SetDefault', ...base, table, column: column.name, default: column.default });
+      if (spec.alter.nullable)
+        this.after.push({ kind: column.nullable ? 'DropNotNull' : 'SetNotNull', ...base, table, column: column.name });
+    } else if (this.mode === 'create') {
+      this.columns.push(column);
+      this.constraints.push(...spec.checks);
+    } else {
+      const unique = column.unique;
+      this.after.push({
+        kind: 'AddColumn',
+        ...base,
+        table,
+        column: { ...column, unique: false, primaryKey: column.primaryKey },
+        ifNotExists: false,
+      });
+      for (const c of spec.checks) this.after.push({ kind: 'AddConstraint', ...base, table, constraint: c });
+      if (unique)
+        this.after.push({
+          kind: 'AddConstraint',
+          ...base,
+          table,
+          constraint: constraint('unique', [column.name], { name: knexName(table, [column.name], 'unique') }),
+        });
+    }
+    if (spec.index !== false)
+      this.after.push({
+        kind: 'AddIndex',
+        ...base,
+        table,
+        name: spec.index ?? knexName(table, [column.name], 'index'),
+        columns: [column.name],
+        unique: false,
+        concurrently: false,
+        ifNotExists: false,
+        method: 'btree',
+        where: null,
+      });
+  }
+
+  /** `.references('id').inTable('users')`, `.references('users.id')`, `.references({column, table})`. */
+  private references(mods: Step[], scope: Scope) {
+    const ref = mods.find((m) => m.name === 'references');
+    if (!ref) return null;
+    const inTable = stringOf(mods.find((m) => m.name === 'inTable')?.args?.[0], scope);
+    const target = stringOf(ref.args?.[0], scope);
+    if (target === null) return null;
+    return fkTarget(inTable ?? target, inTable ? target : null);
+  }
+
+  private column(head: Step, mods: Step[], scope: Scope, e: t.Node): ColumnSpec | null {
+    const args = head.args ?? [];
+    // increments() and bigIncrements() name their column `id` when no name is given.
+    const name = args.length === 0 && head.name.toLowerCase().endsWith('increments') ? 'id' : stringOf(args[0], scope);
+    const type = knexType(head.name, args, scope);
+    if (!type) {
+      this.dir.out.notAnalyzed(e, `table.${head.name}()`);
+      return null;
+    }
+    if (name === null) {
+      this.dir.out.notAnalyzed(e, `a ${head.name} column named at run time`);
+      return null;
+    }
+    const spec: ColumnSpec = {
+      column: columnDef(name, type.type, type.serial ? { nullable: false, default: SERIAL_DEFAULT, primaryKey: type.primaryKey } : {}),
+      index: false,
+      unique: false,
+      alter: null,
+      extra: [],
+      checks: [],
+    };
+    const col = spec.column;
+    if (type.enumValues) {
+      if (type.native) {
+        if (!type.existing)
+          spec.extra.push({ kind: 'CreateEnum', ...this.dir.base(e), name: { name: type.type.name }, values: type.enumValues });
+      } else {
+        const list = type.enumValues.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ');
+        spec.checks.push(constraint('check', [name], { expression: `"${name}" IN (${list})` }));
+      }
+    }
+    for (const m of mods) {
+      const a = m.args ?? [];
+      switch (m.name) {
+        case 'notNullable':
+          col.nullable = false;
+          break;
+        case 'nullable':
+          col.nullable = true;
+          break;
+        case 'defaultTo':
+          col.default = this.defaultOf(a[0], scope, m.node);
+          break;
+        case 'primary':
+          col.primaryKey = true;
+          col.nullable = false;
+          break;
+        case 'unique':
+          col.unique = true;
+          break;
+        case 'index':
+          spec.index = stringOf(a[0], scope);
+          break;
+        case 'references':
+          col.references = this.references(mods, scope);
+          break;
+        case 'alter': {
+          const opts = propsOf(a[0], scope);
+          spec.alter = {
+            type: staticValue(opts?.get('alterType'), scope) !== false,
+            nullable: staticValue(opts?.get('alterNullable'), scope) !== false,
+          };
+          break;
+        }
+        default:
+          if (!METADATA_MODIFIERS.has(m.name)) this.dir.out.notAnalyzed(m.node, `the column modifier .${m.name}()`);
+      }
+    }
+    return spec;
+  }
+
+  private defaultOf(n: t.Node | undefined, scope: Scope, at: t.Node) {
+    const v = staticValue(n, scope);
+    if (v !== UNKNOWN && !Array.isArray(v) && (v === null || typeof v !== 'object')) return literalDefault(v);
+    if (n) {
+      const { root, steps } = chainOf(n);
+      if (this.isKnex(root) && steps[0]?.name === 'raw') {
+        const sql = stringOf(steps[0].args?.[0], scope);
+        if (sql !== null) return defaultFromSql(sql);
+      }
+      if (this.isKnex(root) && steps[0]?.name === 'fn' && steps[1]?.name === 'now') return defaultFromSql('CURRENT_TIMESTAMP');
+      if (this.isKnex(root) && steps[0]?.name === 'fn' && steps[1]?.name === 'uuid') return defaultFromSql('gen_random_uuid()');
+    }
+    this.dir.out.notAnalyzed(at, 'a default value computed at run time');
+    return { text: '<computed>', volatile: false };
+  }
+}
+
+/** Column modifiers that change nothing twoway checks (comments, ordering, FK actions, collation). */
+const METADATA_MODIFIERS = new Set([
+  'inTable',
+  'onDelete',
+  'onUpdate',
+  'comment',
+  'unsigned',
+  'collate',
+  'after',
+  'first',
+  'deferrable',
+  'withKeyName',
+  'charset',
+  'transacting',
+]);
+
+interface KnexType {
+  type: TypeRef;
+  serial?: boolean;
+  primaryKey?: boolean;
+  enumValues?: string[];
+  native?: boolean;
+  existing?: boolean;
+}
+
+/** Knex column methods → the PostgreSQL types Knex creates. */
+function knexType(method: string, args: t.Node[], scope: Scope): KnexType | null {
+  const num = (i: number): number | null => {
+    const v = staticValue(args[i], scope);
+    return typeof v === 'number' ? v : null;
+  };
+  const opts = propsOf(args[1], scope);
+  switch (method) {
+    case 'increments':
+    case 'bigIncrements':
+    case 'bigincrements':
+      return {
+        type: typeRef(method === 'increments' ? 'int4' : 'int8', [], method === 'increments' ? 'serial' : 'bigserial'),
+        serial: true,
+        primaryKey: staticValue(opts?.get('primaryKey'), scope) !== false,
+      };
+    case 'integer':
+    case 'int':
+    case 'mediumint':
+      return { type: typeRef('int4', [], 'integer') };
+    case 'bigInteger':
+    case 'biginteger':
+    case 'bigint':
+      return { type: typeRef('int8', [], 'bigint') };
+    case 'tinyint':
+    case 'smallint':
+      return { type: typeRef('int2', [], 'smallint') };
+    case 'string':
+    case 'varchar':
+      return { type: typeRef('varchar', [num(1) ?? 255]) };
+    case 'text':
+      return { type: typeRef('text') };
+    case 'float':
+      return { type: typeRef('float4', [], 'real') };
+    case 'double':
+      return { type: typeRef('float8', [], 'double precision') };
+    case 'decimal': {
+      const explicitNull = args[1]?.type === 'NullLiteral';
+      return { type: explicitNull ? typeRef('numeric') : typeRef('numeric', [num(1) ?? 8, num(2) ?? 2]) };
+    }
+    case 'boolean':
+      return { type: typeRef('bool', [], 'boolean') };
+    case 'date':
+      return { type: typeRef('date') };
+    case 'datetime':
+    case 'timestamp': {
+      const withoutTz = staticValue(args[1], scope) === true || staticValue(opts?.get('useTz'), scope) === false;
+      return { type: withoutTz ? typeRef('timestamp') : typeRef('timestamptz') };
+    }
+    case 'time':
+      return { type: typeRef('time') };
+    case 'binary':
+      return { type: typeRef('bytea') };
+    case 'json':
+    case 'jsonb':
+    case 'uuid':
+      return { type: typeRef(method) };
+    case 'enu':
+    case 'enum': {
+      const values = stringsOf(args[1], scope);
+      if (!values) return null;
+      const o = propsOf(args[2], scope);
+      const native = staticValue(o?.get('useNative'), scope) === true;
+      const enumName = stringOf(o?.get('enumName'), scope);
+      if (native && enumName)
+        return { type: typeRef(enumName), enumValues: values, native, existing: staticValue(o?.get('existingType'), scope) === true };
+      return { type: typeRef('text'), enumValues: values };
+    }
+    case 'specificType': {
+      const text = stringOf(args[1], scope);
+      return text === null ? null : { type: typeFromSql(text).type };
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,456 @@
+// Sequelize (sequelize-cli / umzug): `migrations/*.js` exporting up(queryInterface, Sequelize)/down(...): queryInterface.*
+// schema calls with Sequelize data types, bulk writes, and SQL in queryInterface.sequelize.query.
+import { readFileSync } from 'node:fs';
+import type { ColumnDef, ConstraintDef, Operation, QName, TypeRef } from '../ir.js';
+import type { Migration, ParsedMigration } from '../migration.js';
+import type { FrameworkAdapter } from './adapter.js';
+import {
+  chainOf,
+  isFunction,
+  isIdentifier,
+  moduleExports,
+  paramName,
+  propsOf,
+  resolve,
+  type Scope,
+  staticValue,
+  stringOf,
+  stringsOf,
+  type t,
+  UNKNOWN,
+} from './js/ast.js';
+import { dialectOfClient, findUp, jsMigrationFiles, jsSet, migrationFunction, scriptMigration } from './js/discover.js';
+import {
+  asSerial,
+  columnDef,
+  constraint,
+  Direction,
+  defaultFromSql,
+  downStatusOf,
+  fkTarget,
+  type Handler,
+  inlineConstraints,
+  literalDefault,
+  type MigrationOutput,
+  qname,
+  readScript,
+  runFunction,
+  SERIAL_DEFAULT,
+  typeFromSql,
+  typeRef,
+} from './js/interpret.js';
+
+export const sequelize: FrameworkAdapter = {
+  framework: 'sequelize',
+  detect(folder) {
+    if (!jsMigrationFiles(folder).byFramework.has('sequelize')) return null;
+    const dialect = folder.configuredDialect ?? configuredDialect(folder.abs) ?? 'postgresql';
+    return jsSet(folder, 'sequelize', dialect, (f) => scriptMigration(f, 'sequelize', dialect));
+  },
+  parse: parseSequelizeMigration,
+};
+
+/** `dialect` of config/config.json (the development environment first), when it is written there. */
+function configuredDialect(start: string) {
+  const file = findUp(start, ['config/config.json']);
+  if (!file) return null;
+  try {
+    const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { dialect?: unknown }>;
+    const envs = [config.development, ...Object.values(config)];
+    const dialect = envs.map((e) => e?.dialect).find((d): d is string => typeof d === 'string');
+    return dialectOfClient(dialect);
+  } catch {
+    return null;
+  }
+}
+
+export function parseSequelizeMigration(m: Migration): ParsedMigration {
+  const read = readScript(m);
+  if (!read.ok) return read.parsed;
+  const { ast, out } = read;
+  const exported = moduleExports(ast);
+  const run = (name: 'up' | 'down'): Direction | null => {
+    const fn = migrationFunction(exported.values.get(name), exported.scope);
+    if (!fn) return null;
+    const dir = new Direction(out);
+    runFunction(fn, exported.scope, dir, sequelizeHandler(paramName(fn, 0), out));
+    return dir;
+  };
+  const up = run('up');
+  const down = run('down');
+  return out.result(up?.ops ?? [], down?.ops ?? null, downStatusOf(down));
+}
+
+const READS = new Set(['describeTable', 'showAllTables', 'showAllSchemas', 'tableExists', 'select', 'rawSelect']);
+
+function sequelizeHandler(param: string | null, out: MigrationOutput): Handler {
+  const handler: Handler = (e, scope, dir) => {
+    if (e.type !== 'CallExpression') return false;
+    const { root, steps } = chainOf(e);
+    if (!isIdentifier(root, param)) return false;
+    if (steps[0]?.name === 'sequelize' && !steps[0].args && steps.length === 2) {
+      const call = steps[1];
+      if (call?.name === 'query' && call.args) {
+        dir.sql(call.args[0], scope, e);
+        return true;
+      }
+      if (call?.name === 'transaction' && call.args) {
+        const fn = call.args.map((a) => resolve(a, scope)).find(isFunction);
+        if (!fn) return false;
+        runFunction(fn, scope, dir, handler);
+        return true;
+      }
+      return false;
+    }
+    const call = steps.length === 1 ? steps[0] : null;
+    if (!call?.args) return false;
+    const args = call.args;
+    const base = dir.base(e);
+    const ops: Operation[] = [];
+    const table = (n: t.Node | undefined): QName | null => {
+      const s = stringOf(n, scope);
+      const props = s === null ? propsOf(n, scope) : null;
+      const name = s ?? stringOf(props?.get('tableName'), scope);
+      if (name === null) {
+        out.notAnalyzed(e, `queryInterface.${call.name} on a table known only at run time`);
+        return null;
+      }
+      const schema = stringOf(props?.get('schema'), scope);
+      return schema ? { schema, name } : qname(name);
+    };
+    const name = (n: t.Node | undefined): string | null => {
+      const s = stringOf(n, scope);
+      if (s === null) out.notAnalyzed(e, `queryInterface.${call.name} with a name known only at run time`);
+      return s;
+    };
+    switch (call.name) {
+      case 'createTable': {
+        const target = table(args[0]);
+        const attrs = propsOf(args[1], scope);
+        if (!target) return true;
+        if (!attrs) {
+          out.notAnalyzed(e, 'column definitions built at run time');
+          return true;
+        }
+        const cols = [...attrs].map(([col, def]) => attribute(col, def, target.name, scope, out, e));
+        ops.push(...enumsOf(cols, base));
+        ops.push({
+          kind: 'CreateTable',
+          ...base,
+          table: target,
+          columns: cols.map((c) => c.column),
+          constraints: inlineConstraints(cols.map((c) => c.column)),
+          ifNotExists: false,
+          derived: false,
+        });
+        break;
+      }
+      case 'dropTable': {
+        const target = table(args[0]);
+        if (!target) return true;
+        ops.push({
+          kind: 'DropTable',
+          ...base,
+          table: target,
+          ifExists: false,
+          cascade: staticValue(propsOf(args[1], scope)?.get('cascade'), scope) === true,
+        });
+        break;
+      }
+      case 'renameTable': {
+        const target = table(args[0]);
+        const to = name(args[1]);
+        if (!target || to === null) return true;
+        ops.push({ kind: 'RenameTable', ...base, table: target, newName: to });
+        break;
+      }
+      case 'addColumn': {
+        const target = table(args[0]);
+        const col = name(args[1]);
+        if (!target || col === null || !args[2]) return true;
+        const c = attribute(col, args[2], target.name, scope, out, e);
+        ops.push(...enumsOf([c], base));
+        ops.push({ kind: 'AddColumn', ...base, table: target, column: c.column, ifNotExists: false });
+        break;
+      }
+      case 'removeColumn': {
+        const target = table(args[0]);
+        const col = name(args[1]);
+        if (!target || col === null) return true;
+        ops.push({ kind: 'DropColumn', ...base, table: target, column: col, ifExists: false, cascade: false });
+        break;
+      }
+      case 'changeColumn': {
+        const target = table(args[0]);
+        const col = name(args[1]);
+        if (!target || col === null || !args[2]) return true;
+        const c = attribute(col, args[2], target.name, scope, out, e);
+        ops.push(...enumsOf([c], base));
+        ops.push({ kind: 'AlterColumnType', ...base, table: target, column: col, type: c.column.type, using: null });
+        // Sequelize sets NOT NULL when allowNull is false and drops it otherwise.
+        ops.push({ kind: c.column.nullable ? 'DropNotNull' : 'SetNotNull', ...base, table: target, column: col });
+        if (c.hasDefault) ops.push({ kind: 'SetDefault', ...base, table: target, column: col, default: c.column.default });
+        break;
+      }
+      case 'renameColumn': {
+        const target = table(args[0]);
+        const from = name(args[1]);
+        const to = name(args[2]);
+        if (!target || from === null || to === null) return true;
+        ops.push({ kind: 'RenameColumn', ...base, table: target, column: from, newName: to });
+        break;
+      }
+      case 'addIndex': {
+        const target = table(args[0]);
+        if (!target) return true;
+        const inline = propsOf(args[1], scope);
+        const opts = inline ?? propsOf(args[2], scope);
+        const fields = indexFields(inline ? inline.get('fields') : args[1], scope);
+        if (!fields) {
+          out.notAnalyzed(e, 'index fields known only at run time');
+          return true;
+        }
+        const unique = staticValue(opts?.get('unique'), scope) === true || stringOf(opts?.get('type'), scope)?.toUpperCase() === 'UNIQUE';
+        ops.push({
+          kind: 'AddIndex',
+          ...base,
+          table: target,
+          name: stringOf(opts?.get('name'), scope) ?? defaultIndexName(target, fields),
+          columns: fields,
+          unique,
+          concurrently: staticValue(opts?.get('concurrently'), scope) === true,
+          ifNotExists: false,
+          method: stringOf(opts?.get('using'), scope)?.toLowerCase() ?? 'btree',
+          where: opts?.has('where') ? '<where>' : null,
+        });
+        break;
+      }
+      case 'removeIndex': {
+        const target = table(args[0]);
+        if (!target) return true;
+        const fields = stringOf(args[1], scope) === null ? indexFields(args[1], scope) : null;
+        const index = fields ? defaultIndexName(target, fields) : stringOf(args[1], scope);
+        if (index === null) {
+          out.notAnalyzed(e, 'an index known only at run time');
+          return true;
+        }
+        const concurrently = staticValue(propsOf(args[2], scope)?.get('concurrently'), scope) === true;
+        ops.push({ kind: 'DropIndex', ...base, index: { ...target, name: index }, concurrently, ifExists: false });
+        break;
+      }
+      case 'addConstraint': {
+        const target = table(args[0]);
+        if (!target) return true;
+        // Sequelize 5+: addConstraint(table, { fields, type, … }); 4: addConstraint(table, fields, { type, … }).
+        const opts = propsOf(args[1], scope) ?? propsOf(args[2], scope);
+        const fields = stringsOf(opts?.get('fields') ?? args[1], scope);
+        const c = opts && fields ? constraintOf(opts, fields, target, scope) : null;
+        if (!c) {
+          out.notAnalyzed(e, 'a constraint built at run time');
+          return true;
+        }
+        ops.push({ kind: 'AddConstraint', ...base, table: target, constraint: c });
+        break;
+      }
+      case 'removeConstraint': {
+        const target = table(args[0]);
+        const c = name(args[1]);
+        if (!target || c === null) return true;
+        ops.push({ kind: 'DropConstraint', ...base, table: target, name: c, ifExists: false });
+        break;
+      }
+      case 'bulkInsert':
+      case 'bulkDelete':
+      case 'bulkUpdate': {
+        const target = table(args[0]);
+        if (!target) return true;
+        const action = call.name === 'bulkInsert' ? 'insert' : call.name === 'bulkDelete' ? 'delete' : 'update';
+        const whereArg = action === 'delete' ? args[1] : action === 'update' ? args[2] : undefined;
+        const where = whereArg ? staticValue(whereArg, scope) : null;
+        const hasWhere =
+          action !== 'insert' &&
+          !(where === null || (typeof where === 'object' && !Array.isArray(where) && Object.keys(where).length === 0));
+        const columns = action === 'update' ? [...(propsOf(args[1], scope)?.keys() ?? [])] : [];
+        ops.push({ kind: 'DataChange', ...base, action, table: target, hasWhere: where === UNKNOWN ? true : hasWhere, columns });
+        break;
+      }
+      default:
+        if (!READS.has(call.name)) return false;
+    }
+    dir.ops.push(...ops);
+    return true;
+  };
+  return handler;
+}
+
+/** Sequelize names an unnamed index `<table>_<field>_<field>`. */
+function defaultIndexName(table: QName, fields: string[]): string {
+  return `${table.name}_${fields.join('_')}`.toLowerCase();
+}
+
+function indexFields(n: t.Node | undefined, scope: Scope): string[] | null {
+  const plain = stringsOf(n, scope);
+  if (plain) return plain;
+  const v = staticValue(n, scope);
+  if (!Array.isArray(v)) return null;
+  const names = v.map((f) =>
+    typeof f === 'string' ? f : f && typeof f === 'object' && !Array.isArray(f) && typeof f.name === 'string' ? f.name : null,
+  );
+  return names.every((x) => x !== null) ? (names as string[]) : null;
+}
+
+const CONSTRAINT_TYPES: Record<string, [ConstraintDef['type'], string]> = {
+  unique: ['unique', 'uk'],
+  check: ['check', 'ck'],
+  'primary key': ['primary-key', 'pk'],
+  'foreign key': ['foreign-key', 'fk'],
+};
+
+function constraintOf(opts: Map<string, t.Node>, fields: string[], table: QName, scope: Scope): ConstraintDef | null {
+  const kind = CONSTRAINT_TYPES[(stringOf(opts.get('type'), scope) ?? '').toLowerCase()];
+  if (!kind) return null;
+  const [type, suffix] = kind;
+  const ref = propsOf(opts.get('references'), scope);
+  const refTable = stringOf(ref?.get('table'), scope) ?? stringOf(propsOf(ref?.get('table'), scope)?.get('tableName'), scope);
+  return constraint(type, fields, {
+    name: stringOf(opts.get('name'), scope) ?? `${table.name}_${fields.join('_')}_${suffix}`,
+    references: type === 'foreign-key' && refTable ? fkTarget(refTable, stringOf(ref?.get('field'), scope)) : null,
+    expression: type === 'check' ? '<where>' : null,
+  });
+}
+
+interface Attribute {
+  column: ColumnDef;
+  enumValues: string[] | null;
+  hasDefault: boolean;
+}
+
+function enumsOf(cols: Attribute[], base: { span: import('../ir.js').Span; text: string }): Operation[] {
+  return cols.flatMap((c) =>
+    c.enumValues ? [{ kind: 'CreateEnum', ...base, name: { name: c.column.type.name }, values: c.enumValues } as Operation] : [],
+  );
+}
+
+/** One attribute: `Sequelize.STRING` or `{ type, allowNull, defaultValue, primaryKey, autoIncrement, unique, references }`. */
+function attribute(name: string, def: t.Node, table: string, scope: Scope, out: MigrationOutput, at: t.Node): Attribute {
+  const props = propsOf(def, scope);
+  const typeNode = props ? props.get('type') : def;
+  const type = typeNode ? dataType(typeNode, scope, `enum_${table}_${name}`) : null;
+  if (!type) {
+    out.notAnalyzed(at, `the type of ${table}.${name}`);
+    return { column: columnDef(name, typeRef('unknown')), enumValues: null, hasDefault: false };
+  }
+  const flag = (k: string) => staticValue(props?.get(k), scope) === true;
+  const column = columnDef(name, type.type, {
+    nullable: staticValue(props?.get('allowNull'), scope) !== false && !flag('primaryKey'),
+    primaryKey: flag('primaryKey'),
+    unique: flag('unique') || typeof staticValue(props?.get('unique'), scope) === 'string',
+  });
+  if (flag('autoIncrement')) {
+    column.type = asSerial(column.type);
+    column.default = SERIAL_DEFAULT;
+  }
+  const hasDefault = props?.has('defaultValue') ?? false;
+  if (hasDefault) column.default = defaultValue(props?.get('defaultValue'), scope, out, at);
+  const refs = propsOf(props?.get('references'), scope);
+  if (refs) {
+    const model = stringOf(refs.get('model'), scope) ?? stringOf(propsOf(refs.get('model'), scope)?.get('tableName'), scope);
+    if (model) column.references = fkTarget(model, stringOf(refs.get('key'), scope) ?? 'id');
+  }
+  return { column, enumValues: type.enumValues, hasDefault };
+}
+
+function defaultValue(n: t.Node | undefined, scope: Scope, out: MigrationOutput, at: t.Node) {
+  const v = staticValue(n, scope);
+  if (v !== UNKNOWN && (v === null || typeof v !== 'object')) return v === null ? null : literalDefault(v);
+  if (n) {
+    const { steps } = chainOf(resolve(n, scope));
+    const last = steps.at(-1);
+    if (last?.name === 'NOW' && !last.args) return defaultFromSql('now()');
+    // UUIDV1/UUIDV4 are generated by Sequelize in JS: the database column gets no default.
+    if ((last?.name === 'UUIDV4' || last?.name === 'UUIDV1') && !last.args) return null;
+    if (last?.name === 'literal' && last.args) {
+      const sql = stringOf(last.args[0], scope);
+      if (sql !== null) return defaultFromSql(sql);
+    }
+    if (last?.name === 'fn' && last.args) {
+      const fn = stringOf(last.args[0], scope);
+      if (fn !== null) return defaultFromSql(`${fn}()`);
+    }
+  }
+  out.notAnalyzed(at, 'a default value computed at run time');
+  return { text: '<computed>', volatile: false };
+}
+
+/** Sequelize data types → the PostgreSQL types Sequelize creates. */
+function dataType(n: t.Node, scope: Scope, enumName: string): { type: TypeRef; enumValues: string[] | null } | null {
+  const text = stringOf(n, scope);
+  if (text !== null) return { type: typeFromSql(text).type, enumValues: null };
+  const { steps } = chainOf(resolve(n, scope));
+  const at = steps.findIndex((s) => s.name === s.name.toUpperCase() && s.name !== s.name.toLowerCase());
+  const step = steps[at];
+  if (!step) return null;
+  const args = step.args ?? [];
+  const num = (i: number): number | null => {
+    const v = staticValue(args[i], scope);
+    return typeof v === 'number' ? v : null;
+  };
+  const plain = (name: string, text = name) => ({ type: typeRef(name, [], text), enumValues: null });
+  switch (step.name) {
+    case 'STRING':
+      return { type: typeRef('varchar', [num(0) ?? 255]), enumValues: null };
+    case 'CHAR':
+      return { type: typeRef('bpchar', [num(0) ?? 255], `char(${num(0) ?? 255})`), enumValues: null };
+    case 'TEXT':
+      return plain('text');
+    case 'CITEXT':
+      return plain('citext');
+    case 'INTEGER':
+    case 'MEDIUMINT':
+      return plain('int4', 'integer');
+    case 'BIGINT':
+      return plain('int8', 'bigint');
+    case 'SMALLINT':
+    case 'TINYINT':
+      return plain('int2', 'smallint');
+    case 'FLOAT':
+    case 'DOUBLE':
+      return plain('float8', 'double precision');
+    case 'REAL':
+      return plain('float4', 'real');
+    case 'DECIMAL': {
+      const p = num(0);
+      return { type: p === null ? typeRef('numeric') : typeRef('numeric', [p, num(1) ?? 0]), enumValues: null };
+    }
+    case 'BOOLEAN':
+      return plain('bool', 'boolean');
+    case 'DATE':
+      return plain('timestamptz', 'timestamp with time zone');
+    case 'DATEONLY':
+      return plain('date');
+    case 'TIME':
+      return plain('time');
+    case 'UUID':
+    case 'JSON':
+    case 'JSONB':
+    case 'INET':
+      return plain(step.name.toLowerCase());
+    case 'BLOB':
+      return plain('bytea');
+    case 'ENUM': {
+      // ENUM('a', 'b') or ENUM({ values: ['a', 'b'] })
+      const opts = args.length === 1 ? propsOf(args[0], scope) : null;
+      const listed = args.map((a) => stringOf(a, scope));
+      const values = opts ? stringsOf(opts.get('values'), scope) : listed.every((v) => v !== null) ? (listed as string[]) : null;
+      return values?.length ? { type: typeRef(enumName), enumValues: values } : null;
+    }
+    case 'ARRAY': {
+      const inner = args[0] ? dataType(args[0], scope, enumName) : null;
+      return inner
+        ? { type: { ...inner.type, arrayDims: inner.type.arrayDims + 1, text: `${inner.type.text}[]` }, enumValues: null }
+        : null;
+    }
+    default:
+      return null;
+  }
+}

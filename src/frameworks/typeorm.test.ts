@@ -1,0 +1,185 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { discover } from '../discover/index.js';
+import { describeOps, notesOf, parseSource } from './js/testing.js';
+import { typeorm } from './typeorm.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const file = 'src/migrations/1700000000000-Test.ts';
+
+const migration = (
+  up: string,
+  down = '',
+) => `import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex, TableForeignKey } from 'typeorm';
+
+export class Test1700000000000 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+${up}
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+${down}
+  }
+}
+`;
+
+describe('typeorm: queryRunner.query', () => {
+  it('SQL in queryRunner.query goes through the SQL parser at its position in the class', async () => {
+    const p = await parseSource(
+      typeorm,
+      migration(
+        `    await queryRunner.query(\`ALTER TABLE "users" ADD "age" integer NOT NULL DEFAULT 0\`);
+    await queryRunner.query(
+      \`CREATE INDEX "IDX_age" ON "users" ("age")\`,
+    );`,
+        `    await queryRunner.query(\`DROP INDEX "IDX_age"\`);
+    await queryRunner.query(\`ALTER TABLE "users" DROP COLUMN "age"\`);`,
+      ),
+      { path: file },
+    );
+    expect(describeOps(p.up)).toEqual(['AddColumn users.age int4 NOT NULL DEFAULT 0 @5:30', 'AddIndex IDX_age on users(age) @7:8']);
+    expect(describeOps(p.down)).toEqual(['DropIndex IDX_age @12:30', 'DropColumn users.age @13:30']);
+    expect(p.downStatus).toBe('written');
+  });
+
+  it('an empty down is written but does nothing; SQL built at run time is not analyzed', async () => {
+    const p = await parseSource(typeorm, migration(`    await queryRunner.query(\`DROP TABLE \${name}\`);`), { path: file });
+    expect(p.down).toEqual([]);
+    expect(notesOf(p)[0]).toContain('not-analyzed @5:11 not analyzed: SQL built at run time');
+  });
+});
+
+describe('typeorm: queryRunner helpers', () => {
+  it('createTable(new Table(...)) with columns, foreign keys and indices; enum columns create their type', async () => {
+    const p = await parseSource(
+      typeorm,
+      migration(`    await queryRunner.createTable(
+      new Table({
+        name: 'orders',
+        columns: [
+          { name: 'id', type: 'uuid', isPrimary: true, isGenerated: true, generationStrategy: 'uuid' },
+          { name: 'code', type: 'varchar', length: '20', isUnique: true },
+          { name: 'total', type: 'decimal', precision: 10, scale: 2, default: 0 },
+          { name: 'note', type: 'text', isNullable: true },
+          { name: 'state', type: 'enum', enum: ['new', 'paid'], default: "'new'" },
+          { name: 'created_at', type: 'timestamp', default: 'now()' },
+        ],
+        foreignKeys: [{ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'] }],
+        indices: [{ name: 'IDX_code', columnNames: ['code'], isUnique: true }],
+      }),
+      true,
+    );`),
+      { path: file },
+    );
+    expect(describeOps(p.up)).toEqual([
+      'CreateEnum orders_state_enum (new,paid) @5:11',
+      "CreateTable orders (id uuid NOT NULL DEFAULT uuid_generate_v4() PK, code varchar(20) NOT NULL UNIQUE, total decimal(10,2) NOT NULL DEFAULT 0, note text, state orders_state_enum NOT NULL DEFAULT 'new', created_at timestamp NOT NULL DEFAULT now()) @5:11",
+      'AddIndex IDX_code on orders(code) unique @5:11',
+    ]);
+    const t = p.up[1];
+    expect(t?.kind === 'CreateTable' && t.ifNotExists).toBe(true);
+    expect(t?.kind === 'CreateTable' && t.constraints.map((c) => `${c.type}(${c.columns})`)).toEqual([
+      'primary-key(id)',
+      'unique(code)',
+      'foreign-key(user_id)',
+    ]);
+  });
+
+  it('column, index and constraint helpers map to IR', async () => {
+    const p = await parseSource(
+      typeorm,
+      migration(`    const column = new TableColumn({ name: 'nick', type: 'varchar', length: '30', isNullable: true });
+    await queryRunner.addColumn('users', column);
+    await queryRunner.dropColumn('users', 'legacy');
+    await queryRunner.renameColumn('users', 'name', 'full_name');
+    await queryRunner.changeColumn('users', 'age', new TableColumn({ name: 'age', type: 'bigint', isNullable: false }));
+    await queryRunner.createIndex('users', new TableIndex({ name: 'IDX_nick', columnNames: ['nick'] }));
+    await queryRunner.dropIndex('users', 'IDX_old');
+    await queryRunner.createForeignKey('users', new TableForeignKey({ name: 'FK_org', columnNames: ['org_id'], referencedTableName: 'orgs', referencedColumnNames: ['id'] }));
+    await queryRunner.dropForeignKey('users', 'FK_team');
+    await queryRunner.renameTable('users', 'people');
+    await queryRunner.dropTable('tmp', true);`),
+      { path: file },
+    );
+    expect(describeOps(p.up)).toEqual([
+      'AddColumn users.nick varchar(30) @6:11',
+      'DropColumn users.legacy @7:11',
+      'RenameColumn users.name -> full_name @8:11',
+      'AlterColumnType users.age bigint @9:11',
+      'SetNotNull users.age @9:11',
+      'AddIndex IDX_nick on users(nick) @10:11',
+      'DropIndex IDX_old @11:11',
+      'AddConstraint foreign-key FK_org on users(org_id) -> orgs(id) @12:11',
+      'DropConstraint FK_team on users @13:11',
+      'RenameTable users -> people @14:11',
+      'DropTable tmp @15:11',
+    ]);
+  });
+
+  it('a new TableColumn without isNullable is NOT NULL, and a generated integer is a serial, as TypeORM creates them', async () => {
+    const p = await parseSource(
+      typeorm,
+      migration(`    await queryRunner.addColumn('users', new TableColumn({ name: 'age', type: 'int' }));
+    await queryRunner.addColumn('users', new TableColumn({ name: 'seq', type: 'bigint', isGenerated: true }));`),
+      { path: file },
+    );
+    expect(describeOps(p.up)).toEqual([
+      'AddColumn users.age int NOT NULL @5:11',
+      'AddColumn users.seq bigserial NOT NULL DEFAULT nextval(<serial sequence>) @6:11',
+    ]);
+  });
+
+  it('commitTransaction / startTransaction inside a migration end and restart its transaction', async () => {
+    const p = await parseSource(
+      typeorm,
+      migration(`    await queryRunner.commitTransaction();
+    await queryRunner.query('CREATE INDEX CONCURRENTLY "IDX_a" ON "t" ("a")');
+    await queryRunner.startTransaction();`),
+      { path: file },
+    );
+    expect(p.up.map((o) => (o.kind === 'Transaction' ? o.action : o.kind))).toEqual(['commit', 'AddIndex', 'begin']);
+  });
+
+  it('a class field `transaction = false` runs the migration outside a transaction', async () => {
+    const p = await parseSource(
+      typeorm,
+      `export class A1700000000000 {\n  transaction = false;\n  async up(queryRunner) { await queryRunner.query('SELECT 1'); }\n  async down() {}\n}`,
+      { path: 'src/migrations/1700000000000-A.js' },
+    );
+    expect(p.migration.transactional).toBe(false);
+  });
+});
+
+describe('typeorm: discovery', () => {
+  it('orders by the timestamp of the class name and reads the dialect from data-source.ts', () => {
+    const found = discover(['examples/typeorm'], { cwd: repoRoot });
+    expect(found.errors).toEqual([]);
+    expect(found.sets.map((s) => [s.framework, s.dialect, s.root])).toEqual([['typeorm', 'postgresql', 'examples/typeorm/src/migrations']]);
+    expect(found.sets[0]?.migrations.map((m) => `${m.id} ${m.name}`)).toEqual([
+      '1704445200000 CreateUsersAndOrders',
+      '1705055400000 AddOrdersShippedAt',
+      '1705755000000 WidenFullName',
+      '1706785200000 RenameOrderTotal',
+      '1707552000000 BackfillOrderStatus',
+      '1709283600000 DropUsersFullName',
+    ]);
+  });
+
+  it('orders numerically even when file names sort differently, and maps type: mysql', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-typeorm-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'ormconfig.json'), JSON.stringify({ type: 'mysql' }));
+      const cls = (name: string) => `export class ${name} { async up(queryRunner) {} async down(queryRunner) {} }\n`;
+      writeFileSync(join(dir, 'migrations', 'b-late.ts'), cls('Late1700000000000'));
+      writeFileSync(join(dir, 'migrations', 'a-early.ts'), cls('Early999999999999'));
+      const found = discover(['.'], { cwd: dir });
+      expect(found.sets.map((s) => [s.framework, s.dialect])).toEqual([['typeorm', 'mysql']]);
+      expect(found.sets[0]?.migrations.map((m) => m.name)).toEqual(['Early', 'Late']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
