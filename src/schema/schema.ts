@@ -30,12 +30,20 @@ export interface IndexState {
 }
 
 export class Schema {
-  readonly tables = new Map<string, TableState>();
-  readonly indexes = new Map<string, IndexState>();
-  readonly enums = new Map<string, string[]>();
-  readonly views = new Map<string, { materialized: boolean }>();
+  readonly tables: Map<string, TableState>;
+  readonly indexes: Map<string, IndexState>;
+  readonly enums: Map<string, string[]>;
+  readonly views: Map<string, { materialized: boolean }>;
   /** Every table key the replay has seen created, so a missing table can be told from one made outside migrations. */
-  readonly seenTables = new Set<string>();
+  readonly seenTables: Set<string>;
+
+  constructor(from?: Schema) {
+    this.tables = new Map(from?.tables);
+    this.indexes = new Map(from?.indexes);
+    this.enums = new Map(from?.enums);
+    this.views = new Map(from?.views);
+    this.seenTables = new Set(from?.seenTables);
+  }
 
   table(name: QName): TableState | undefined {
     return this.tables.get(qnameKey(name));
@@ -61,14 +69,8 @@ export class Schema {
    * no more than its maps.
    */
   clone(): Schema {
-    const copy = new Schema();
-    for (const [key, t] of this.tables) copy.tables.set(key, t);
-    for (const [key, i] of this.indexes) copy.indexes.set(key, i);
-    for (const [key, e] of this.enums) copy.enums.set(key, e);
-    for (const [key, v] of this.views) copy.views.set(key, v);
-    for (const key of this.seenTables) copy.seenTables.add(key);
     this.owned = new WeakSet();
-    return copy;
+    return new Schema(this);
   }
 
   /** Tables this schema may change in place: created or copied by it since it was last cloned. */
