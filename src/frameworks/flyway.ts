@@ -57,7 +57,10 @@ export const flyway: FrameworkAdapter = {
     if (configFile) return fromConfig(folder, configFile.name);
     const isDefaultLocation = DEFAULT_LOCATIONS.some((l) => folder.rel === l || folder.rel.endsWith(`/${l}`));
     const errors: ReadError[] = [];
-    const files = collect(folder, isDefaultLocation, errors);
+    // Flyway scans a location recursively: a folder holding migrations (or named like a default location) is one.
+    const holdsMigrations = folder.entries.some((e) => e.isFile() && parseFlywayName(e.name) !== null);
+    if (!holdsMigrations && !isDefaultLocation) return null;
+    const files = collect(folder, true, errors);
     if (!files.some((f) => f.parsed.kind !== 'undo')) return null;
     return build(files, folder.rel, folder.configuredDialect ?? 'postgresql', errors);
   },

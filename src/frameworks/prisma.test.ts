@@ -33,6 +33,7 @@ describe('prisma', () => {
       'migrations/1_init/migration.sql': 'SELECT 1;',
       'migrations/2_half/notes.sql': 'SELECT 1;',
     });
-    expect(d.errors.map((e) => e.path)).toEqual(['migrations/migration_lock.toml', 'migrations/2_half']);
+    expect(d.errors.map((e) => e.path)).toEqual(['migrations/migration_lock.toml', 'migrations/2_half/notes.sql']);
+    expect(d.sets.map((s) => s.framework)).toEqual(['prisma']);
   });
 });
