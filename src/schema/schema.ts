@@ -69,12 +69,12 @@ export class Schema {
    * no more than its maps.
    */
   clone(): Schema {
-    this.owned = new WeakSet();
+    this.owned.clear();
     return new Schema(this);
   }
 
   /** Tables this schema may change in place: created or copied by it since it was last cloned. */
-  private owned = new WeakSet<TableState>();
+  private owned = new Set<TableState>();
 
   private mutableTable(name: QName): TableState | undefined {
     const t = this.table(name);
