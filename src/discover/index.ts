@@ -1,6 +1,6 @@
 // Finds migration sets under the given paths and hands each folder to the framework adapters.
 import { type Dirent, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 import type { Folder, MigrationSet } from '../frameworks/adapter.js';
 import { adapters } from '../frameworks/index.js';
 import type { Dialect } from '../ir.js';
@@ -112,9 +112,11 @@ function reportUnusedSqlFiles(sets: readonly MigrationSet[], cwd: string, result
       } catch {
         continue;
       }
+      const folderRel = relative(cwd, folder);
       for (const name of names.sort()) {
-        const rel = relative(cwd, resolve(folder, name));
-        if (!name.toLowerCase().endsWith('.sql') || used.has(rel)) continue;
+        if (!name.toLowerCase().endsWith('.sql')) continue;
+        const rel = folderRel ? `${folderRel}${sep}${name}` : name;
+        if (used.has(rel)) continue;
         result.errors.push({
           path: rel,
           line: 1,
