@@ -131,7 +131,7 @@ function locationPath(location: string, path: string, errors: ReadError[]): stri
 }
 
 /** Java properties: `key=value` or `key: value`, `#`/`!` comments, a trailing backslash continues the line. */
-export function parseProperties(text: string): Map<string, string> {
+function parseProperties(text: string): Map<string, string> {
   const props = new Map<string, string>();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -145,7 +145,7 @@ export function parseProperties(text: string): Map<string, string> {
   return props;
 }
 
-export function dialectOfUrl(url: string): Dialect | undefined {
+function dialectOfUrl(url: string): Dialect | undefined {
   const scheme = url
     .replace(/^jdbc:/, '')
     .split(':')[0]
