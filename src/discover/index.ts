@@ -81,9 +81,10 @@ function discoverFile(abs: string, arg: string, cwd: string, options: DiscoverOp
   const rel = relative(cwd, abs);
   const folder = dirname(abs);
   const parent = dirname(folder);
-  const insideCwd = !relative(cwd, parent).startsWith('..') && folder !== cwd;
+  // The parent is looked at (one level deep) unless the file sits in the working directory or the filesystem root.
+  const lookAtParent = folder !== cwd && parent !== folder;
   const local: Discovery = { sets: [], errors: [] };
-  if (insideCwd) walk(parent, cwd, options, local, new Set(), 1);
+  if (lookAtParent) walk(parent, cwd, options, local, new Set(), 1);
   if (!local.sets.some((s) => s.migrations.some((m) => m.files.includes(rel)))) {
     local.sets = [];
     local.errors = [];
