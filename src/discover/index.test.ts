@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discoverTree, tree } from '../frameworks/test-tree.js';
+import { discoverTree, tree } from '../frameworks/testing.js';
 import { discover } from './index.js';
 
 describe('discover', () => {

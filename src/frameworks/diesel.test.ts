@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDieselFolderName } from './diesel.js';
-import { discoverTree } from './test-tree.js';
+import { discoverTree } from './testing.js';
 
 describe('diesel', () => {
   it('reads the version as Diesel does: the part before the first underscore, without dashes', () => {

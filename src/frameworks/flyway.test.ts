@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions, parseFlywayName } from './flyway.js';
-import { discoverTree } from './test-tree.js';
+import { discoverTree } from './testing.js';
 
 const ids = (d: ReturnType<typeof discoverTree>) => d.sets.flatMap((s) => s.migrations.map((m) => m.id));
 

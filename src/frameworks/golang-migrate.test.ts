@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFileName } from './golang-migrate.js';
-import { discoverTree } from './test-tree.js';
+import { discoverTree } from './testing.js';
 
 describe('golang-migrate', () => {
   it('reads version, title and direction; titles may hold dots', () => {

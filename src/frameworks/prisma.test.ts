@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discoverTree } from './test-tree.js';
+import { discoverTree } from './testing.js';
 
 describe('prisma', () => {
   it('reads migration folders in name order, without downs, with the provider of migration_lock.toml', () => {
