@@ -2,7 +2,7 @@
 // `R__<description>.sql` (repeatable, applied after the versioned ones, ordered by description).
 // Locations come from flyway.conf / flyway.toml, else the folder the files are in (searched recursively,
 // as Flyway scans its locations).
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Dialect } from '../ir.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { DetectResult, Folder, FrameworkAdapter } from './adapter.js';
@@ -123,7 +123,12 @@ function readConfig(folder: Folder, name: string, errors: ReadError[]): FlywayCo
 
 /** `filesystem:sql` → sql; `classpath:db/migration` → src/main/resources/db/migration (Maven/Gradle layout). */
 function locationPath(location: string, path: string, errors: ReadError[]): string[] {
-  if (location.startsWith('filesystem:')) return [location.slice('filesystem:'.length)];
+  if (location.startsWith('filesystem:')) {
+    const folder = location.slice('filesystem:'.length);
+    if (!isAbsolute(folder)) return [folder];
+    errors.push(skipped(path, `Flyway location ${location} is outside this project: run twoway check ${folder}`));
+    return [];
+  }
   if (location.startsWith('classpath:')) return [join('src/main/resources', location.slice('classpath:'.length))];
   if (!location.includes(':')) return [join('src/main/resources', location)];
   errors.push(skipped(path, `Flyway location ${location} is not a folder twoway can read: skipped`));
