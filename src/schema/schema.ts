@@ -93,7 +93,11 @@ export class Schema {
     return this.mutableTable(table)?.columns.get(column);
   }
 
-  /** Applies one operation. Unknown objects are tolerated: a partial history is normal. */
+  /**
+   * Applies one operation. Unknown objects are tolerated: a partial history is normal.
+   * Tables, columns, indexes and enum value lists may be shared with clones: change a table or column only
+   * through `mutableTable` / `mutableColumn`, and replace index or enum values instead of editing them.
+   */
   apply(op: Operation, migrationId: string): void {
     switch (op.kind) {
       case 'CreateTable': {
