@@ -90,6 +90,7 @@ function discoverFile(abs: string, arg: string, cwd: string, options: DiscoverOp
     local.errors = [];
     walk(folder, cwd, options, local, new Set(), 0);
   }
+  reportUnusedSqlFiles(local.sets, cwd, local);
   const sets = local.sets.filter((s) => s.migrations.some((m) => m.files.includes(rel)));
   for (const set of sets) set.reportOnly = [...(set.reportOnly ?? []), rel];
   result.sets.push(...sets);
