@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discoverTree, tree } from '../frameworks/test-tree.js';
+import { discoverTree, tree } from '../frameworks/testing.js';
 import { discover } from './index.js';
 
 describe('discover', () => {
@@ -48,6 +48,13 @@ describe('discover', () => {
   it('reports a single file that is no migration', () => {
     const d = discoverTree({ 'notes/todo.txt': 'x' }, ['notes/todo.txt']);
     expect(d.errors.map((e) => e.message)).toEqual(['not a migration of any supported framework (todo.txt)']);
+    const stray = discoverTree({ 'migrations/2024-01-01-000000_a/up.sql': 'SELECT 1;', 'migrations/seed.sql': 'SELECT 1;' }, [
+      'migrations/seed.sql',
+    ]);
+    expect(stray.sets).toEqual([]);
+    expect(stray.errors.map((e) => e.message)).toEqual([
+      "not a diesel migration (its name or place does not follow diesel's layout): skipped",
+    ]);
   });
 
   it('reports binary and huge files in one line each and goes on with the others', () => {

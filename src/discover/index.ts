@@ -1,6 +1,6 @@
 // Finds migration sets under the given paths and hands each folder to the framework adapters.
 import { type Dirent, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 import type { Folder, MigrationSet } from '../frameworks/adapter.js';
 import { adapters } from '../frameworks/index.js';
 import type { Dialect } from '../ir.js';
@@ -81,14 +81,16 @@ function discoverFile(abs: string, arg: string, cwd: string, options: DiscoverOp
   const rel = relative(cwd, abs);
   const folder = dirname(abs);
   const parent = dirname(folder);
-  const insideCwd = !relative(cwd, parent).startsWith('..') && folder !== cwd;
+  // The parent is looked at (one level deep) unless the file sits in the working directory or the filesystem root.
+  const lookAtParent = folder !== cwd && parent !== folder;
   const local: Discovery = { sets: [], errors: [] };
-  if (insideCwd) walk(parent, cwd, options, local, new Set(), 1);
+  if (lookAtParent) walk(parent, cwd, options, local, new Set(), 1);
   if (!local.sets.some((s) => s.migrations.some((m) => m.files.includes(rel)))) {
     local.sets = [];
     local.errors = [];
     walk(folder, cwd, options, local, new Set(), 0);
   }
+  reportUnusedSqlFiles(local.sets, cwd, local);
   const sets = local.sets.filter((s) => s.migrations.some((m) => m.files.includes(rel)));
   for (const set of sets) set.reportOnly = [...(set.reportOnly ?? []), rel];
   result.sets.push(...sets);
@@ -112,9 +114,11 @@ function reportUnusedSqlFiles(sets: readonly MigrationSet[], cwd: string, result
       } catch {
         continue;
       }
+      const folderRel = relative(cwd, folder);
       for (const name of names.sort()) {
-        const rel = relative(cwd, resolve(folder, name));
-        if (!name.toLowerCase().endsWith('.sql') || used.has(rel)) continue;
+        if (!name.toLowerCase().endsWith('.sql')) continue;
+        const rel = folderRel ? `${folderRel}${sep}${name}` : name;
+        if (used.has(rel)) continue;
         result.errors.push({
           path: rel,
           line: 1,

@@ -9,7 +9,7 @@ import { naturalCompare, parseSqlMigration, readFolderFile, skipped, sqlSource }
 const UP = 'migrate:up';
 const DOWN = 'migrate:down';
 
-export function isDbmateFile(text: string): boolean {
+function isDbmateFile(text: string): boolean {
   return markerLines(text, UP).some((m) => m.text.toLowerCase().split(/\s+/)[0] === UP);
 }
 
@@ -48,13 +48,7 @@ export const dbmate: FrameworkAdapter = {
 };
 
 /** Splits a dbmate file into its up and down sections, each with the line it starts on. */
-export function fromText(
-  path: string,
-  version: string,
-  file: string,
-  text: string,
-  errors: ReadError[],
-): Omit<Migration, 'dialect'> | null {
+function fromText(path: string, version: string, file: string, text: string, errors: ReadError[]): Omit<Migration, 'dialect'> | null {
   const markers = markerLines(text, 'migrate:').filter((m) => [UP, DOWN].includes(m.text.toLowerCase().split(/\s+/)[0] ?? ''));
   const up = markers.find((m) => m.text.toLowerCase().startsWith(UP));
   if (!up) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDieselFolderName } from './diesel.js';
-import { discoverTree } from './test-tree.js';
+import { discoverTree } from './testing.js';
 
 describe('diesel', () => {
   it('reads the version as Diesel does: the part before the first underscore, without dashes', () => {
@@ -46,10 +46,14 @@ describe('diesel', () => {
     });
   });
 
-  it('reports a .sql file in the migrations folder that belongs to no migration', () => {
-    const d = discoverTree({ 'migrations/2024-01-01-000000_a/up.sql': 'SELECT 1;', 'migrations/seed.sql': 'SELECT 1;' });
-    expect(d.errors.map((e) => [e.path, e.message])).toEqual([
-      ['migrations/seed.sql', "not a diesel migration (its name or place does not follow diesel's layout): skipped"],
-    ]);
+  it('reports .sql files in the migrations folder that belong to no migration', () => {
+    const d = discoverTree({
+      'migrations/2024-01-01-000000_a/up.sql': 'SELECT 1;',
+      'migrations/2024-01-02-000000_b/down.sql': 'SELECT 1;',
+      'migrations/seed.sql': 'SELECT 1;',
+    });
+    expect(d.sets.map((s) => s.framework)).toEqual(['diesel']);
+    expect(d.errors.map((e) => e.path)).toEqual(['migrations/seed.sql', 'migrations/2024-01-02-000000_b/down.sql']);
+    expect(d.errors[0]?.message).toBe("not a diesel migration (its name or place does not follow diesel's layout): skipped");
   });
 });

@@ -40,14 +40,14 @@ function fromConfig(folder: Folder): DetectResult | null {
 
 /** A migrations folder: each sub-folder named `<version>_<name>` holding an up.sql is a migration. */
 function fromFolder(folder: Folder, errors: ReadError[]): DetectResult | null {
-  const candidates = folder.entries
+  const versioned = folder.entries
     .filter((e) => e.isDirectory() && parseDieselFolderName(e.name))
     .map((e) => ({
       dir: e.name,
       ...(parseDieselFolderName(e.name) as { version: string; name: string }),
       folder: subFolder(folder, e.name),
-    }))
-    .filter((c) => c.folder?.entries.some((e) => e.isFile() && e.name === 'up.sql'));
+    }));
+  const candidates = versioned.filter((c) => c.folder?.entries.some((e) => e.isFile() && e.name === 'up.sql'));
   if (!candidates.length) return null;
   candidates.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : a.dir < b.dir ? -1 : 1));
   const dialect = folder.configuredDialect ?? 'postgresql';
@@ -76,7 +76,8 @@ function fromFolder(folder: Folder, errors: ReadError[]): DetectResult | null {
       transactional: runsInTransaction(sub, errors),
     });
   }
-  const claimed = [folder.abs, ...candidates.map((c) => (c.folder as Folder).abs)];
+  // A version folder without up.sql is still Diesel's: discovery reports the .sql files in it.
+  const claimed = [folder.abs, ...versioned.flatMap((c) => (c.folder ? [c.folder.abs] : []))];
   return { sets: [{ framework: 'diesel', dialect, root: folder.rel, migrations, claimed }], errors };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions, parseFlywayName } from './flyway.js';
-import { discoverTree } from './test-tree.js';
+import { discoverTree } from './testing.js';
 
 const ids = (d: ReturnType<typeof discoverTree>) => d.sets.flatMap((s) => s.migrations.map((m) => m.id));
 
@@ -97,5 +97,24 @@ describe('flyway discovery', () => {
     });
     expect(ids(d)).toEqual(['V1.0__again']);
     expect(d.errors.map((e) => e.path).sort()).toEqual(['sql/V1__a.sql', 'sql/afterMigrate.sql', 'sql/notes.sql']);
+  });
+});
+
+describe('flyway locations', () => {
+  it('scans a location recursively, as Flyway does, in one set', () => {
+    const d = discoverTree({
+      'src/main/resources/db/migration/2023/V1__a.sql': 'SELECT 1;',
+      'src/main/resources/db/migration/2024/V2__b.sql': 'SELECT 1;',
+      'other/V1__x.sql': 'SELECT 1;',
+      'other/archive/V2__y.sql': 'SELECT 1;',
+    });
+    expect(d.errors).toEqual([]);
+    expect(d.sets.map((s) => [s.root, s.migrations.map((m) => m.path)])).toEqual([
+      ['other', ['other/V1__x.sql', 'other/archive/V2__y.sql']],
+      [
+        'src/main/resources/db/migration',
+        ['src/main/resources/db/migration/2023/V1__a.sql', 'src/main/resources/db/migration/2024/V2__b.sql'],
+      ],
+    ]);
   });
 });

@@ -2,7 +2,7 @@
 // `R__<description>.sql` (repeatable, applied after the versioned ones, ordered by description).
 // Locations come from flyway.conf / flyway.toml, else the folder the files are in (searched recursively,
 // as Flyway scans its locations).
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Dialect } from '../ir.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { DetectResult, Folder, FrameworkAdapter } from './adapter.js';
@@ -57,7 +57,10 @@ export const flyway: FrameworkAdapter = {
     if (configFile) return fromConfig(folder, configFile.name);
     const isDefaultLocation = DEFAULT_LOCATIONS.some((l) => folder.rel === l || folder.rel.endsWith(`/${l}`));
     const errors: ReadError[] = [];
-    const files = collect(folder, isDefaultLocation, errors);
+    // Flyway scans a location recursively: a folder holding migrations (or named like a default location) is one.
+    const holdsMigrations = folder.entries.some((e) => e.isFile() && parseFlywayName(e.name) !== null);
+    if (!holdsMigrations && !isDefaultLocation) return null;
+    const files = collect(folder, true, errors);
     if (!files.some((f) => f.parsed.kind !== 'undo')) return null;
     return build(files, folder.rel, folder.configuredDialect ?? 'postgresql', errors);
   },
@@ -120,7 +123,12 @@ function readConfig(folder: Folder, name: string, errors: ReadError[]): FlywayCo
 
 /** `filesystem:sql` → sql; `classpath:db/migration` → src/main/resources/db/migration (Maven/Gradle layout). */
 function locationPath(location: string, path: string, errors: ReadError[]): string[] {
-  if (location.startsWith('filesystem:')) return [location.slice('filesystem:'.length)];
+  if (location.startsWith('filesystem:')) {
+    const folder = location.slice('filesystem:'.length);
+    if (!isAbsolute(folder)) return [folder];
+    errors.push(skipped(path, `Flyway location ${location} is outside this project: run twoway check ${folder}`));
+    return [];
+  }
   if (location.startsWith('classpath:')) return [join('src/main/resources', location.slice('classpath:'.length))];
   if (!location.includes(':')) return [join('src/main/resources', location)];
   errors.push(skipped(path, `Flyway location ${location} is not a folder twoway can read: skipped`));
@@ -128,7 +136,7 @@ function locationPath(location: string, path: string, errors: ReadError[]): stri
 }
 
 /** Java properties: `key=value` or `key: value`, `#`/`!` comments, a trailing backslash continues the line. */
-export function parseProperties(text: string): Map<string, string> {
+function parseProperties(text: string): Map<string, string> {
   const props = new Map<string, string>();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -142,7 +150,7 @@ export function parseProperties(text: string): Map<string, string> {
   return props;
 }
 
-export function dialectOfUrl(url: string): Dialect | undefined {
+function dialectOfUrl(url: string): Dialect | undefined {
   const scheme = url
     .replace(/^jdbc:/, '')
     .split(':')[0]

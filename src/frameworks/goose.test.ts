@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSqlParsers } from '../sql/index.js';
 import { goose } from './goose.js';
-import { discoverTree } from './test-tree.js';
+import { discoverTree } from './testing.js';
 
 beforeAll(loadSqlParsers);
 

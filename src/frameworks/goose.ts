@@ -9,7 +9,7 @@ import { parseSqlMigration, readFolderFile, skipped, sqlSource } from './sql-fil
 
 const annotation = (m: Marker) => m.text.slice('+goose'.length).trim().toLowerCase();
 
-export function isGooseFile(text: string): boolean {
+function isGooseFile(text: string): boolean {
   return markerLines(text, '+goose').some((m) => annotation(m) === 'up');
 }
 
@@ -57,13 +57,7 @@ export const goose: FrameworkAdapter = {
 };
 
 /** Splits a goose file into its Up and Down sections, each with the line it starts on. */
-export function fromText(
-  path: string,
-  version: string,
-  file: string,
-  text: string,
-  errors: ReadError[],
-): Omit<Migration, 'dialect'> | null {
+function fromText(path: string, version: string, file: string, text: string, errors: ReadError[]): Omit<Migration, 'dialect'> | null {
   const markers = markerLines(text, '+goose');
   const sections = markers.filter((m) => annotation(m) === 'up' || annotation(m) === 'down');
   const up = sections.find((m) => annotation(m) === 'up');

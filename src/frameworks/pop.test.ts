@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePopFileName } from './pop.js';
-import { discoverTree } from './test-tree.js';
+import { discoverTree } from './testing.js';
 
 describe('pop', () => {
   it('reads the dialect, direction and type from the file name', () => {

@@ -101,7 +101,10 @@ function setFor(folder: Folder, files: Entry[], popDialect: string | null, diale
     if (!current || (current.parsed.popDialect === null && f.parsed.popDialect !== null)) pair[f.parsed.direction] = f;
     byVersion.set(f.parsed.version, pair);
   }
-  const versions = [...byVersion.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  const versions = [...byVersion.keys()]
+    .map((v) => ({ v, n: BigInt(v) }))
+    .sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0))
+    .map((x) => x.v);
   const migrations: Migration[] = [];
   for (const version of versions) {
     const { up, down } = byVersion.get(version) ?? {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discoverTree } from './test-tree.js';
+import { discoverTree } from './testing.js';
 
 describe('prisma', () => {
   it('reads migration folders in name order, without downs, with the provider of migration_lock.toml', () => {
@@ -33,6 +33,7 @@ describe('prisma', () => {
       'migrations/1_init/migration.sql': 'SELECT 1;',
       'migrations/2_half/notes.sql': 'SELECT 1;',
     });
-    expect(d.errors.map((e) => e.path)).toEqual(['migrations/migration_lock.toml', 'migrations/2_half']);
+    expect(d.errors.map((e) => e.path)).toEqual(['migrations/migration_lock.toml', 'migrations/2_half/notes.sql']);
+    expect(d.sets.map((s) => s.framework)).toEqual(['prisma']);
   });
 });

@@ -49,11 +49,8 @@ export const prisma: FrameworkAdapter = {
         downsUnsupported: true,
       });
     }
-    for (const f of subFolders) {
-      if (f && !migrationFolders.includes(f) && f.entries.some((e) => e.name.endsWith('.sql')))
-        errors.push(skipped(f.rel, 'Prisma migration folder without a migration.sql: skipped'));
-    }
-    const claimed = [folder.abs, ...migrationFolders.map((f) => f.abs)];
+    // Every sub-folder is Prisma's: discovery reports a .sql file in one that is not a migration.sql.
+    const claimed = [folder.abs, ...subFolders.filter((f): f is Folder => f !== null).map((f) => f.abs)];
     return { sets: migrations.length ? [{ framework: 'prisma', dialect, root: folder.rel, migrations, claimed }] : [], errors };
   },
   parse: (m) => parseSqlMigration(m),

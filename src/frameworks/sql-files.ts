@@ -95,13 +95,6 @@ const collator = new Intl.Collator('en', { numeric: true });
 /** Natural order of file names: `2_x.sql` before `10_x.sql`. */
 export const naturalCompare = (a: string, b: string): number => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 
-/** The line of `text` (1-based) at character offset `offset`. */
-export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
 export function skipped(path: string, message: string): ReadError {
   return { path, line: 1, column: 1, message };
 }

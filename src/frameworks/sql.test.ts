@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discoverTree } from './test-tree.js';
+import { discoverTree } from './testing.js';
 
 describe('plain SQL', () => {
   it('takes a folder of .sql files no framework claims, in natural order, with no downs', () => {

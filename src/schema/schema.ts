@@ -30,12 +30,20 @@ export interface IndexState {
 }
 
 export class Schema {
-  readonly tables = new Map<string, TableState>();
-  readonly indexes = new Map<string, IndexState>();
-  readonly enums = new Map<string, string[]>();
-  readonly views = new Map<string, { materialized: boolean }>();
+  readonly tables: Map<string, TableState>;
+  readonly indexes: Map<string, IndexState>;
+  readonly enums: Map<string, string[]>;
+  readonly views: Map<string, { materialized: boolean }>;
   /** Every table key the replay has seen created, so a missing table can be told from one made outside migrations. */
-  readonly seenTables = new Set<string>();
+  readonly seenTables: Set<string>;
+
+  constructor(from?: Schema) {
+    this.tables = new Map(from?.tables);
+    this.indexes = new Map(from?.indexes);
+    this.enums = new Map(from?.enums);
+    this.views = new Map(from?.views);
+    this.seenTables = new Set(from?.seenTables);
+  }
 
   table(name: QName): TableState | undefined {
     return this.tables.get(qnameKey(name));
@@ -61,18 +69,12 @@ export class Schema {
    * no more than its maps.
    */
   clone(): Schema {
-    const copy = new Schema();
-    for (const [key, t] of this.tables) copy.tables.set(key, t);
-    for (const [key, i] of this.indexes) copy.indexes.set(key, i);
-    for (const [key, e] of this.enums) copy.enums.set(key, e);
-    for (const [key, v] of this.views) copy.views.set(key, v);
-    for (const key of this.seenTables) copy.seenTables.add(key);
-    this.owned = new WeakSet();
-    return copy;
+    this.owned.clear();
+    return new Schema(this);
   }
 
   /** Tables this schema may change in place: created or copied by it since it was last cloned. */
-  private owned = new WeakSet<TableState>();
+  private owned = new Set<TableState>();
 
   private mutableTable(name: QName): TableState | undefined {
     const t = this.table(name);
@@ -91,7 +93,11 @@ export class Schema {
     return this.mutableTable(table)?.columns.get(column);
   }
 
-  /** Applies one operation. Unknown objects are tolerated: a partial history is normal. */
+  /**
+   * Applies one operation. Unknown objects are tolerated: a partial history is normal.
+   * Tables, columns, indexes and enum value lists may be shared with clones: change a table or column only
+   * through `mutableTable` / `mutableColumn`, and replace index or enum values instead of editing them.
+   */
   apply(op: Operation, migrationId: string): void {
     switch (op.kind) {
       case 'CreateTable': {

@@ -9,7 +9,7 @@ export class SourceMap {
 
   constructor(readonly source: SourceText) {
     const text = source.text;
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
 
   /** libpg-query reports UTF-8 byte offsets; JS strings index UTF-16 units. */
@@ -54,7 +54,7 @@ export class SourceMap {
   }
 }
 
+/** One UTF-8 byte per character: every character is ASCII (a native count, faster than a loop). */
 function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
-  return true;
+  return Buffer.byteLength(text) === text.length;
 }

@@ -7,7 +7,7 @@ import type { SourceText } from '../migration.js';
 import { SourceMap } from './source-map.js';
 
 /** Quick test before scanning: most files have no placeholder at all. */
-export function mayHaveTemplates(text: string): boolean {
+function mayHaveTemplates(text: string): boolean {
   return text.includes('{{') || text.includes('${');
 }
 

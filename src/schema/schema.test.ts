@@ -1,0 +1,49 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sqlSource } from '../frameworks/sql-files.js';
+import { loadSqlParsers, parseSql } from '../sql/index.js';
+import { Schema } from './schema.js';
+
+beforeAll(loadSqlParsers);
+
+function replay(schema: Schema, sql: string, id: string): Schema {
+  for (const op of parseSql(sqlSource('m.sql', sql), 'postgresql').ops) schema.apply(op, id);
+  return schema;
+}
+
+const history = `
+CREATE TABLE users (id bigint PRIMARY KEY, email varchar(50), name text);
+CREATE INDEX users_email ON users (email);
+CREATE TYPE mood AS ENUM ('ok', 'sad');`;
+
+describe('Schema.clone (copy-on-write)', () => {
+  it('a change to the copy leaves the original as it was', () => {
+    const original = replay(new Schema(), history, '1');
+    const copy = replay(
+      original.clone(),
+      `ALTER TABLE users ALTER COLUMN email TYPE text;
+       ALTER TABLE users ALTER COLUMN name SET NOT NULL;
+       ALTER TABLE users RENAME COLUMN email TO mail;
+       ALTER TABLE users RENAME TO people;
+       ALTER TYPE mood ADD VALUE 'glad';`,
+      '2',
+    );
+    expect(original.column({ name: 'users' }, 'email')?.type.text).toBe('varchar(50)');
+    expect(original.column({ name: 'users' }, 'name')?.nullable).toBe(true);
+    expect(original.index({ name: 'users_email' })).toMatchObject({ table: 'users', columns: ['email'] });
+    expect(original.enums.get('mood')).toEqual(['ok', 'sad']);
+    expect(copy.column({ name: 'people' }, 'mail')?.type.text).toBe('text');
+    expect(copy.index({ name: 'users_email' })).toMatchObject({ table: 'people', columns: ['mail'] });
+    expect(copy.enums.get('mood')).toEqual(['ok', 'sad', 'glad']);
+  });
+
+  it('a change to the original after cloning leaves the copy as it was', () => {
+    const original = replay(new Schema(), history, '1');
+    const before = original.clone();
+    replay(original, 'ALTER TABLE users DROP COLUMN email; ALTER TABLE users ADD COLUMN age int;', '2');
+    expect(before.column({ name: 'users' }, 'email')).toBeDefined();
+    expect(before.column({ name: 'users' }, 'age')).toBeUndefined();
+    expect(before.index({ name: 'users_email' })).toBeDefined();
+    expect(original.column({ name: 'users' }, 'email')).toBeUndefined();
+    expect(original.index({ name: 'users_email' })).toBeUndefined();
+  });
+});
