@@ -134,13 +134,14 @@ function applyDirectives(findings: Finding[], parsed: ParsedMigration, declaredC
   const statements = [...parsed.up, ...(parsed.down ?? [])].map((op) => op.span);
   const covered = (d: IgnoreDirective, f: Finding): boolean => {
     if (f.span.line === d.line) return true;
+    if (d.endLine !== undefined) return f.span.line >= d.line && f.span.line <= d.endLine;
     const next = statements
       .filter((s) => s.path === d.path && s.line > d.line)
       .reduce<number | null>((min, s) => (min === null || s.line < min ? s.line : min), null);
     return next !== null && f.span.line >= next && f.span.line <= endLineOf(statements, d.path, next);
   };
   return findings.map((f) => {
-    const ignore = ignores.find((d) => d.path === f.path && d.rule === f.rule && covered(d, f));
+    const ignore = ignores.find((d) => d.path === f.path && (d.rule === f.rule || d.rule === '*') && covered(d, f));
     if (ignore) return { ...f, suppressed: { kind: 'ignore', reason: ignore.reason as string } };
     if (declaredContract && f.effect.phase === 'contract' && f.category === 'data-loss') {
       return { ...f, severity: 'info', suppressed: { kind: 'contract', reason: 'declared contract step (twoway: contract)' } };

@@ -1,5 +1,6 @@
 // What discovery finds and what adapters return: a migration, its sources, and its operations.
-import type { Dialect, Operation } from './ir.js';
+import type { Effect, Severity } from './findings.js';
+import type { Dialect, Operation, Span } from './ir.js';
 
 export type Framework =
   | 'flyway'
@@ -47,9 +48,13 @@ export interface Migration {
   downsUnsupported?: boolean;
 }
 
-/** A comment directive found in a migration: `twoway-ignore <rule>: <reason>` or `twoway: contract`. */
+/**
+ * A comment directive found in a migration: `twoway-ignore <rule>: <reason>` or `twoway: contract`.
+ * An ignore with `endLine` covers the lines from `line` to `endLine` (a block such as strong_migrations'
+ * `safety_assured { … }`); rule `*` covers every rule.
+ */
 export type Directive =
-  | { type: 'ignore'; rule: string; reason: string | null; line: number; column: number; path: string }
+  | { type: 'ignore'; rule: string; reason: string | null; line: number; column: number; path: string; endLine?: number }
   | { type: 'contract'; line: number; column: number; path: string };
 
 export interface ReadError {
@@ -79,4 +84,16 @@ export interface ParsedMigration {
   directives: Directive[];
   /** Statements that could not be read; the rest of the migration is still analyzed. */
   errors: ReadError[];
+  /** Framework facts the adapter found (Rails cannot revert this `change`…), reported as findings of `rule`. */
+  notes?: AdapterNote[];
+}
+
+/** A finding only the framework adapter can know; `rule` is a rule id registered in src/rules/ that reports it. */
+export interface AdapterNote {
+  rule: string;
+  message: string;
+  fix: string;
+  span: Span;
+  severity?: Severity;
+  effect?: Effect;
 }

@@ -1,7 +1,7 @@
 // One adapter per framework: it recognises its migration folders and turns each migration into IR.
 import type { Dirent } from 'node:fs';
-import type { Dialect } from '../ir.js';
-import type { Framework, Migration, ParsedMigration, ReadError } from '../migration.js';
+import type { Dialect, Operation } from '../ir.js';
+import type { Framework, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 
 /** A folder as discovery sees it. */
 export interface Folder {
@@ -23,6 +23,8 @@ export interface MigrationSet {
   migrations: Migration[];
   /** Folders this set owns: discovery does not look into them again. */
   claimed: string[];
+  /** A schema dump kept beside the migrations (Rails db/structure.sql or db/schema.rb): read with the adapter's `parseSeed`. */
+  seed?: SourceText;
 }
 
 export interface DetectResult {
@@ -34,6 +36,10 @@ export interface FrameworkAdapter {
   framework: Framework;
   /** Recognises a migration folder of this framework, or returns null to let the next adapter look. */
   detect(folder: Folder): DetectResult | null;
+  /** Loads what `parse` needs (WebAssembly grammars); awaited once before the first parse. */
+  load?(): Promise<void>;
   /** Turns one migration into IR. Never throws for bad input: errors go into the result. */
   parse(migration: Migration): ParsedMigration;
+  /** Turns the set's schema dump into the operations that build it. */
+  parseSeed?(seed: SourceText, dialect: Dialect): { ops: Operation[]; errors: ReadError[] };
 }

@@ -2,8 +2,9 @@
 import type { Framework } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
 import { golangMigrate } from './golang-migrate.js';
+import { rails } from './rails.js';
 
-export const adapters: FrameworkAdapter[] = [golangMigrate];
+export const adapters: FrameworkAdapter[] = [golangMigrate, rails];
 
 export function adapterFor(framework: Framework): FrameworkAdapter {
   const adapter = adapters.find((a) => a.framework === framework);
