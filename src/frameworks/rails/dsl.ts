@@ -188,7 +188,8 @@ export class RailsReader {
     if (args.block && LOOPS.has(method)) return [this.notAnalyzed(node, `a loop (\`${method}\`): what it changes is decided at run time`)];
     const model = this.modelTable(receiver);
     if (model && (method === 'update_all' || method === 'delete_all')) {
-      const columns = method === 'update_all' ? [...(args.positional[0]?.kind === 'hash' ? args.positional[0].entries.keys() : [])] : [];
+      const assigned = args.positional[0]?.kind === 'hash' ? args.positional[0].entries : args.options;
+      const columns = method === 'update_all' ? [...assigned.keys()] : [];
       const op: Operation = {
         kind: 'DataChange',
         ...this.at(node),
@@ -824,7 +825,8 @@ const COMMANDS: Record<string, Handler> = {
     const name = textOf(a.positional[1]);
     if (!name) return [r.notAnalyzed(node, 'a column whose name is computed at run time')];
     const value = a.positional[2];
-    const fromTo = value?.kind === 'hash' && value.entries.has('from') && value.entries.has('to') ? value.entries : null;
+    const given = value?.kind === 'hash' ? value.entries : value === undefined ? a.options : null;
+    const fromTo = given?.has('from') && given.has('to') ? given : null;
     const set = (v: RubyValue | undefined): Operation => ({
       kind: 'SetDefault',
       ...r.at(node),

@@ -64,7 +64,8 @@ export function evaluate(node: SyntaxNode, env: Bindings): RubyValue {
     case 'hash':
       return { kind: 'hash', entries: hashEntries(namedChildren(node), env), node };
     case 'lambda': {
-      const body = node.childForFieldName('body');
+      const block = node.childForFieldName('body');
+      const body = block?.childForFieldName('body') ?? null;
       const statements = body ? namedChildren(body) : [];
       const only = statements.length === 1 ? statements[0] : undefined;
       return { kind: 'lambda', body: only ? evaluate(only, env) : null, node };
