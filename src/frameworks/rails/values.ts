@@ -83,9 +83,10 @@ export function evaluate(node: SyntaxNode, env: Bindings): RubyValue {
       // `'users'.freeze`, `:name.to_s`: the receiver's value.
       const receiver = node.childForFieldName('receiver');
       const method = node.childForFieldName('method')?.text;
-      if (receiver && (method === 'freeze' || method === 'to_s' || method === 'to_sym' || method === 'squish' || method === 'strip')) {
+      if (receiver && (method === 'freeze' || method === 'dup')) return evaluate(receiver, env);
+      if (receiver && (method === 'to_s' || method === 'to_sym' || method === 'squish' || method === 'strip')) {
         const v = evaluate(receiver, env);
-        if (v.kind === 'string' || v.kind === 'symbol') return { ...v, kind: method === 'to_sym' ? 'symbol' : v.kind };
+        if (v.kind === 'string' || v.kind === 'symbol') return { ...v, kind: method === 'to_sym' ? 'symbol' : 'string' };
       }
       return { kind: 'unknown', node };
     }
