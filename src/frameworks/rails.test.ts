@@ -362,10 +362,24 @@ describe('constructs twoway cannot follow are said, never passed silently', () =
     const raws = p.up.filter((o): o is OperationOf<'Raw'> => o.kind === 'Raw');
     expect(raws.map((r) => [r.span.line, r.notAnalyzed?.split(':')[0]])).toEqual([
       [3, 'a loop (`each`)'],
-      [6, 'conditional code'],
+      [6, 'the condition `if ENV["X"]` is decided at run time; what it guards is read as if it runs'],
       [9, 'a loop (`find_each`)'],
       [10, 'the table name is computed at run time'],
     ]);
+    // The guarded add_column is read (the safe assumption), after the note.
+    expect(kinds(p.up)).toEqual(['Raw', 'Raw', 'AddColumn', 'Raw', 'Raw']);
+  });
+
+  it('an if/else is not analyzed; a guard return and model queries are no effect', () => {
+    const p = readRails(`    return unless Gitlab.com?
+    admin = Role.find_by(name: 'admin')
+    if admin
+      add_column :users, :a, :text
+    else
+      add_column :users, :b, :text
+    end`);
+    expect(kinds(p.up)).toEqual(['Raw']);
+    expect((p.up[0] as OperationOf<'Raw'>).notAnalyzed).toContain('which branch runs');
   });
 
   it('constants and locals bound to literals are followed; helper methods are read in place', () => {

@@ -49,6 +49,26 @@ const LOOPS = new Set([
   'in_batches',
   'each_batch',
 ]);
+/** Model queries: they read, they change nothing. */
+const QUERIES = new Set([
+  'find',
+  'find_by',
+  'find_by!',
+  'where',
+  'pluck',
+  'count',
+  'exists?',
+  'first',
+  'last',
+  'ids',
+  'select',
+  'maximum',
+  'minimum',
+  'table_exists?',
+  'column_exists?',
+  'index_exists?',
+  'foreign_key_exists?',
+]);
 /** Calls that print or reset caches: no effect on the schema. */
 const NO_EFFECT = new Set([
   'say',
@@ -121,9 +141,9 @@ export class RailsReader {
       case 'unless':
       case 'if_modifier':
       case 'unless_modifier':
+        return this.conditional(node);
       case 'case':
       case 'conditional':
-        if (this.isGuardReturn(node)) return [];
         return [this.notAnalyzed(node, 'conditional code: which branch runs is decided at run time')];
       case 'while':
       case 'until':
@@ -136,9 +156,23 @@ export class RailsReader {
     }
   }
 
-  /** `return unless Gitlab.com?` / `return if ...`: the migration does less on some installations; what follows is read. */
-  private isGuardReturn(node: SyntaxNode): boolean {
-    return (node.type === 'if_modifier' || node.type === 'unless_modifier') && node.namedChildren[0]?.type === 'return';
+  /**
+   * `return unless Gitlab.com?`: what follows is read. A branch without an alternative
+   * (`x if cond`, `if cond … end`) is read as if it runs, the safe assumption, and said so;
+   * with an `else`/`elsif` which branch runs is unknown.
+   */
+  private conditional(node: SyntaxNode): Step[] {
+    const modifier = node.type === 'if_modifier' || node.type === 'unless_modifier';
+    const body = modifier ? node.childForFieldName('body') : node.childForFieldName('consequence');
+    const condition = node.childForFieldName('condition');
+    if (modifier && body?.type === 'return') return [];
+    if (!body || node.childForFieldName('alternative')) {
+      return [this.notAnalyzed(node, 'conditional code: which branch runs is decided at run time')];
+    }
+    const steps = modifier ? this.read(body) : this.statements(body);
+    if (!steps.some((s) => s.up.length)) return steps;
+    const when = `${node.type.startsWith('unless') ? 'unless' : 'if'} ${condition?.text.split('\n')[0] ?? '…'}`;
+    return [this.notAnalyzed(node, `the condition \`${when}\` is decided at run time; what it guards is read as if it runs`), ...steps];
   }
 
   private assignment(node: SyntaxNode): Step[] {
@@ -184,7 +218,7 @@ export class RailsReader {
     if (receiver.text.endsWith('connection') && (method === 'execute' || method === 'exec_query' || method === 'exec_update')) {
       return execute(this, node, args);
     }
-    if (method === 'reset_column_information' || method === 'say') return [];
+    if (method === 'reset_column_information' || method === 'say' || QUERIES.has(method)) return [];
     if (args.block && LOOPS.has(method)) return [this.notAnalyzed(node, `a loop (\`${method}\`): what it changes is decided at run time`)];
     const model = this.modelTable(receiver);
     if (model && (method === 'update_all' || method === 'delete_all')) {
