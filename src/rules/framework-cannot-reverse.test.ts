@@ -26,7 +26,9 @@ describe('framework-cannot-reverse', () => {
   });
 
   it('invalid: execute in change — warned at the call, and the migration has no down', () => {
-    const { report, found } = findings('    add_column :users, :a, :text\n    execute "UPDATE users SET a = \'x\'"');
+    const { report, found } = findings(
+      '    add_column :users, :a, :text\n    execute "ALTER TABLE users ADD CONSTRAINT a_short CHECK (length(a) < 100) NOT VALID"',
+    );
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ severity: 'warning', category: 'rollback', line: 4, column: 5 });
     expect(found[0]?.fix).toContain('reversible do |dir|');

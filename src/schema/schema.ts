@@ -36,6 +36,12 @@ export class Schema {
   readonly views = new Map<string, { materialized: boolean }>();
   /** Every table key the replay has seen created, so a missing table can be told from one made outside migrations. */
   readonly seenTables = new Set<string>();
+  /**
+   * Tables this schema may change in place. A clone shares every table with its original
+   * (a replay clones twice per migration: copying thousands of tables each time costs minutes
+   * on a long history); whichever side changes a shared table first copies it.
+   */
+  private readonly owned = new Set<TableState>();
 
   table(name: QName): TableState | undefined {
     return this.tables.get(qnameKey(name));
@@ -57,17 +63,28 @@ export class Schema {
 
   clone(): Schema {
     const copy = new Schema();
-    for (const [key, t] of this.tables) {
-      copy.tables.set(key, {
-        ...t,
-        columns: new Map([...t.columns].map(([k, c]) => [k, { ...c }])),
-        constraints: new Map(t.constraints),
-      });
-    }
-    for (const [key, i] of this.indexes) copy.indexes.set(key, { ...i });
+    for (const [key, t] of this.tables) copy.tables.set(key, t);
+    this.owned.clear();
+    // Index states are replaced, never changed in place: sharing them is safe.
+    for (const [key, i] of this.indexes) copy.indexes.set(key, i);
     for (const [key, e] of this.enums) copy.enums.set(key, [...e]);
     for (const [key, v] of this.views) copy.views.set(key, { ...v });
     for (const key of this.seenTables) copy.seenTables.add(key);
+    return copy;
+  }
+
+  /** The table to change in place: copied first when a clone shares it. */
+  private writable(name: QName): TableState | undefined {
+    const key = qnameKey(name);
+    const t = this.tables.get(key);
+    if (!t || this.owned.has(t)) return t;
+    const copy: TableState = {
+      ...t,
+      columns: new Map([...t.columns].map(([k, c]) => [k, { ...c }])),
+      constraints: new Map(t.constraints),
+    };
+    this.tables.set(key, copy);
+    this.owned.add(copy);
     return copy;
   }
 
@@ -80,13 +97,9 @@ export class Schema {
         for (const c of op.constraints) constraints.set(c.name ?? `${op.table.name}_${c.type}_${constraints.size}`, c);
         if (op.ifNotExists && this.table(op.table)) return;
         this.seenTables.add(qnameKey(op.table));
-        this.tables.set(qnameKey(op.table), {
-          name: op.table,
-          columns,
-          constraints,
-          createdBy: migrationId,
-          columnsUnknown: op.derived,
-        });
+        const created: TableState = { name: op.table, columns, constraints, createdBy: migrationId, columnsUnknown: op.derived };
+        this.tables.set(qnameKey(op.table), created);
+        this.owned.add(created);
         for (const c of op.columns) {
           if (c.primaryKey) for (const col of [c.name]) markNotNull(columns, col);
         }
@@ -108,17 +121,17 @@ export class Schema {
         const newKey = qnameKey(renamed);
         this.seenTables.add(newKey);
         this.tables.set(newKey, { ...t, name: renamed });
-        for (const i of this.indexes.values()) if (i.table === key) i.table = newKey;
+        for (const [k, i] of this.indexes) if (i.table === key) this.indexes.set(k, { ...i, table: newKey });
         return;
       }
       case 'AddColumn': {
-        const t = this.table(op.table);
+        const t = this.writable(op.table);
         if (!t || (op.ifNotExists && t.columns.has(op.column.name))) return;
         t.columns.set(op.column.name, columnState(op.column));
         return;
       }
       case 'DropColumn': {
-        const t = this.table(op.table);
+        const t = this.writable(op.table);
         if (!t) return;
         t.columns.delete(op.column);
         const key = qnameKey(op.table);
@@ -127,29 +140,31 @@ export class Schema {
         return;
       }
       case 'RenameColumn': {
-        const t = this.table(op.table);
-        const c = t?.columns.get(op.column);
-        if (!t || !c) return;
+        if (!this.column(op.table, op.column)) return;
+        const t = this.writable(op.table);
+        if (!t) return;
         t.columns = new Map([...t.columns].map(([k, v]) => (k === op.column ? [op.newName, { ...v, name: op.newName }] : [k, v])));
         const key = qnameKey(op.table);
-        for (const i of this.indexes.values()) {
-          if (i.table === key) i.columns = i.columns.map((col) => (col === op.column ? op.newName : col));
+        for (const [k, i] of this.indexes) {
+          if (i.table === key && i.columns.includes(op.column)) {
+            this.indexes.set(k, { ...i, columns: i.columns.map((col) => (col === op.column ? op.newName : col)) });
+          }
         }
         return;
       }
       case 'AlterColumnType': {
-        const c = this.column(op.table, op.column);
+        const c = this.column(op.table, op.column) && this.writable(op.table)?.columns.get(op.column);
         if (c) c.type = op.type;
         return;
       }
       case 'SetNotNull':
       case 'DropNotNull': {
-        const c = this.column(op.table, op.column);
+        const c = this.column(op.table, op.column) && this.writable(op.table)?.columns.get(op.column);
         if (c) c.nullable = op.kind === 'DropNotNull';
         return;
       }
       case 'SetDefault': {
-        const c = this.column(op.table, op.column);
+        const c = this.column(op.table, op.column) && this.writable(op.table)?.columns.get(op.column);
         if (c) c.default = op.default;
         return;
       }
@@ -179,7 +194,7 @@ export class Schema {
         return;
       }
       case 'AddConstraint': {
-        const t = this.table(op.table);
+        const t = this.writable(op.table);
         if (!t) return;
         const name = op.constraint.name ?? `${op.table.name}_${op.constraint.columns.join('_')}_${op.constraint.type}`;
         t.constraints.set(name, op.constraint);
@@ -188,16 +203,16 @@ export class Schema {
       }
       case 'ValidateConstraint': {
         const c = this.table(op.table)?.constraints.get(op.name);
-        if (c) this.table(op.table)?.constraints.set(op.name, { ...c, notValid: false });
+        if (c) this.writable(op.table)?.constraints.set(op.name, { ...c, notValid: false });
         return;
       }
       case 'DropConstraint': {
-        this.table(op.table)?.constraints.delete(op.name);
+        if (this.table(op.table)?.constraints.has(op.name)) this.writable(op.table)?.constraints.delete(op.name);
         return;
       }
       case 'RenameConstraint': {
-        const t = this.table(op.table);
-        const c = t?.constraints.get(op.name);
+        const c = this.table(op.table)?.constraints.get(op.name);
+        const t = c ? this.writable(op.table) : undefined;
         if (!t || !c) return;
         t.constraints.delete(op.name);
         t.constraints.set(op.newName, { ...c, name: op.newName });
