@@ -565,3 +565,52 @@ end
     });
   });
 });
+
+describe('more of the DSL', () => {
+  it('Rails 3 class methods (def self.up / def self.down)', () => {
+    const p = readRails(
+      'class Old < ActiveRecord::Migration\n  def self.up\n    add_column :users, :a, :string\n  end\n\n  def self.down\n    remove_column :users, :a\n  end\nend\n',
+    );
+    expect(p.downStatus).toBe('written');
+    expect(kinds(p.up)).toEqual(['AddColumn']);
+    expect(kinds(p.down)).toEqual(['DropColumn']);
+  });
+
+  it('create_join_table and drop_join_table', () => {
+    const p = readRails('    create_join_table :users, :roles do |t|\n      t.index [:user_id, :role_id]\n    end');
+    const create = only(p.up, 'CreateTable');
+    expect(create.table.name).toBe('roles_users');
+    expect(create.columns.map((c) => `${c.name}:${c.type.name}:${c.nullable}`)).toEqual(['user_id:int8:false', 'role_id:int8:false']);
+    expect(kinds(p.down)).toEqual(['DropTable']);
+    expect(kinds(readRails('    drop_join_table :users, :roles').down)).toEqual(['CreateTable']);
+  });
+
+  it('up_only runs on the way up only; transaction blocks revert as a whole', () => {
+    const p = readRails(
+      '    add_column :users, :a, :text\n    up_only { execute "UPDATE users SET a = \'x\'" }\n    transaction do\n      add_column :users, :b, :text\n    end',
+    );
+    expect(kinds(p.up)).toEqual(['AddColumn', 'DataChange', 'AddColumn']);
+    expect(kinds(p.down)).toEqual(['DropColumn', 'DropColumn']);
+  });
+
+  it('revert of another migration class is not analyzed', () => {
+    const p = readRails('    revert CreateLegacyWidgets');
+    expect(only(p.up, 'Raw').notAnalyzed).toContain('revert');
+  });
+
+  it('a heredoc with interpolation is not analyzed', () => {
+    const p = readRails('    execute <<~SQL\n      UPDATE #{table} SET a = 1\n    SQL');
+    expect(only(p.up, 'Raw')).toMatchObject({ notAnalyzed: expect.stringContaining('SQL built at run time'), span: { line: 3 } });
+  });
+
+  it('MySQL: string is varchar(255)', () => {
+    const p = readRails('    add_column :users, :name, :string', { dialect: 'mysql' });
+    expect(only(p.up, 'AddColumn').column.type.text).toBe('varchar(255)');
+  });
+
+  it('a Ruby syntax error is reported with its line; what parses is still read', () => {
+    const p = readRails('    add_column :users, :a, :text\n    add_column :users, :b, :text,,\n');
+    expect(p.errors[0]).toMatchObject({ message: expect.stringContaining('Ruby syntax error') });
+    expect(p.up.some((o) => o.kind === 'AddColumn')).toBe(true);
+  });
+});
