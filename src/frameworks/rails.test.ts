@@ -461,6 +461,26 @@ end
     expect((p.up[6] as OperationOf<'AddColumn'>).column).toMatchObject({ name: 'target_id_for_type_change', type: { name: 'int8' } });
   });
 
+  it('text limits and NOT NULL constraints are check constraints added NOT VALID, then validated', () => {
+    const p = readRails(`class H < Gitlab::Database::Migration[2.2]
+  def up
+    add_text_limit :issues, :title, 255
+    add_not_null_constraint :issues, :project_id, validate: false
+  end
+
+  def down
+    remove_text_limit :issues, :title
+  end
+end
+`);
+    expect(kinds(p.up)).toEqual(['AddConstraint', 'ValidateConstraint', 'AddConstraint']);
+    const [limit, , notNull] = p.up as [OperationOf<'AddConstraint'>, unknown, OperationOf<'AddConstraint'>];
+    expect(limit.constraint).toMatchObject({ type: 'check', notValid: true, expression: 'char_length(title) <= 255' });
+    expect(limit.constraint.name).toMatch(/^check_[0-9a-f]{10}$/);
+    expect(notNull.constraint.expression).toBe('project_id IS NOT NULL');
+    expect(only(p.down, 'DropConstraint').name).toBe(limit.constraint.name);
+  });
+
   it('inside change Rails cannot revert them', () => {
     const p = readRails('    add_concurrent_index :issues, :project_id');
     expect(p.downStatus).toBe('irreversible');

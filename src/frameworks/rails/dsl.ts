@@ -4,7 +4,7 @@ import type { ColumnDef, ConstraintDef, DefaultValue, Dialect, Operation, QName,
 import type { Directive, ReadError, SourceText } from '../../migration.js';
 import { parseSql } from '../../sql/index.js';
 import { NodeSpans, namedChildren, type SyntaxNode } from '../tree-sitter.js';
-import { checkConstraintName, foreignKeyColumn, foreignKeyName, indexName, joinTableName, pluralize } from './names.js';
+import { checkConstraintName, foreignKeyColumn, foreignKeyName, gitlabCheckName, indexName, joinTableName, pluralize } from './names.js';
 import { primaryKeyType, railsType } from './types.js';
 import { type Bindings, evaluate, hashEntries, isTrue, names, numberOf, type RubyValue, rubyEscape, textOf } from './values.js';
 
@@ -1201,6 +1201,44 @@ function gitlabHelpers(): Record<string, Handler> {
       `\`${helper}\` is a GitLab helper, not a command Rails records: \`change\` cannot revert it`,
       `Write \`up\` and \`down\` methods: \`def down; ${down}; end\`.`,
     );
+  /** GitLab's check constraint helpers: `check_<hash>` NOT VALID, then validated unless `validate: false`. */
+  const checkHelper = (
+    r: RailsReader,
+    node: SyntaxNode,
+    t: string,
+    a: Args,
+    column: string,
+    type: string,
+    expression: string,
+    helper: string,
+    down: string,
+  ): Step[] => {
+    const name = textOf(a.options.get('constraint_name')) ?? gitlabCheckName(t, column, type);
+    const constraint: ConstraintDef = {
+      name,
+      type: 'check',
+      columns: [column],
+      references: null,
+      notValid: true,
+      usingIndex: null,
+      expression,
+    };
+    const up: Operation[] = [{ kind: 'AddConstraint', ...r.at(node), table: table(t), constraint }];
+    if (!(a.options.get('validate')?.kind === 'bool' && !isTrue(a.options.get('validate'))))
+      up.push({ kind: 'ValidateConstraint', ...r.at(node), table: table(t), name });
+    return [{ up, inverse: notRecorded(r, node, helper, `${down} :${t}, :${column}`) }];
+  };
+  const dropCheckHelper = (r: RailsReader, node: SyntaxNode, t: string, a: Args, type: string, helper: string): Step[] => {
+    const column = textOf(a.positional[1]);
+    const name = textOf(a.options.get('constraint_name')) ?? (column ? gitlabCheckName(t, column, type) : null);
+    if (!name) return [r.notAnalyzed(node, 'a constraint named at run time')];
+    return [
+      {
+        up: [{ kind: 'DropConstraint', ...r.at(node), table: table(t), name, ifExists: true }],
+        inverse: notRecorded(r, node, helper, 'add it back'),
+      },
+    ];
+  };
   const unknownType = (column: string) => ({ name: 'unknown', args: [], arrayDims: 0, text: `the type of ${column}` });
   return {
     add_concurrent_index: oneTable((r, node, t, a) => {
@@ -1339,6 +1377,28 @@ function gitlabHelpers(): Record<string, Handler> {
         },
       ];
     }),
+    add_text_limit: oneTable((r, node, t, a) => {
+      const [column, limit] = [textOf(a.positional[1]), numberOf(a.positional[2])];
+      if (!column || limit === undefined) return [r.notAnalyzed(node, 'a column or limit computed at run time')];
+      return checkHelper(r, node, t, a, column, 'max_length', `char_length(${column}) <= ${limit}`, 'add_text_limit', 'remove_text_limit');
+    }),
+    add_not_null_constraint: oneTable((r, node, t, a) => {
+      const column = textOf(a.positional[1]);
+      if (!column) return [r.notAnalyzed(node, 'a column computed at run time')];
+      return checkHelper(
+        r,
+        node,
+        t,
+        a,
+        column,
+        'not_null',
+        `${column} IS NOT NULL`,
+        'add_not_null_constraint',
+        'remove_not_null_constraint',
+      );
+    }),
+    remove_text_limit: oneTable((r, node, t, a) => dropCheckHelper(r, node, t, a, 'max_length', 'remove_text_limit')),
+    remove_not_null_constraint: oneTable((r, node, t, a) => dropCheckHelper(r, node, t, a, 'not_null', 'remove_not_null_constraint')),
     update_column_in_batches: oneTable((r, node, t, a) => {
       const column = textOf(a.positional[1]);
       if (!column) return [r.notAnalyzed(node, 'a column named at run time')];

@@ -21,6 +21,11 @@ export function checkConstraintName(table: string, expression: string): string {
   return `chk_rails_${hashed(`${table}_${expression}_chk`)}`;
 }
 
+/** GitLab's `check_<hash>` for add_text_limit / add_not_null_constraint (Gitlab::Database::MigrationHelpers#check_constraint_name). */
+export function gitlabCheckName(table: string, column: string, type: string): string {
+  return `check_${hashed(`${table}_${column}_${type}`)}`;
+}
+
 /** `add_foreign_key :posts, :users` → column `user_id` (the singular of the target table). */
 export function foreignKeyColumn(toTable: string): string {
   return `${singularize(toTable)}_id`;
