@@ -441,6 +441,7 @@ end
     expect(kinds(p.up)).toEqual(['AddIndex', 'AddConstraint', 'ValidateConstraint', 'DropIndex']);
     expect(only(p.up, 'AddIndex')).toMatchObject({ concurrently: true, ifNotExists: true });
     expect(only(p.up, 'AddConstraint').constraint).toMatchObject({ notValid: true, columns: ['project_id'] });
+    expect(only(p.up, 'AddConstraint').constraint.name).toMatch(/^fk_[0-9a-f]{10}$/);
     expect(only(p.up, 'DropIndex')).toMatchObject({ index: { name: 'index_issues_on_author_id' }, concurrently: true });
     expect(only(p.down, 'DropIndex').index.name).toBe('index_issues_on_project_id');
   });
@@ -456,6 +457,10 @@ end
 end
 `);
     expect(kinds(p.up)).toEqual(['AddColumn', 'Raw', 'DataChange', 'DataChange', 'Raw', 'DropColumn', 'AddColumn', 'Raw', 'DataChange']);
+    const queued = readRails(
+      'class Q < Gitlab::Database::Migration[2.2]\n  MIGRATION = "BackfillX"\n\n  def up\n    queue_batched_background_migration(MIGRATION, :issues, :id, batch_size: 1000)\n  end\nend\n',
+    );
+    expect(only(queued.up, 'DataChange')).toMatchObject({ table: { name: 'issues' }, action: 'update', span: { line: 5 } });
     expect((p.up[3] as OperationOf<'DataChange'>).hasWhere).toBe(true);
     expect((p.up[5] as OperationOf<'DropColumn'>).column).toBe('name');
     expect((p.up[6] as OperationOf<'AddColumn'>).column).toMatchObject({ name: 'target_id_for_type_change', type: { name: 'int8' } });

@@ -1288,6 +1288,9 @@ function gitlabHelpers(): Record<string, Handler> {
       const to = textOf(a.positional[1]);
       if (!to) return [r.notAnalyzed(node, 'a target table computed at run time')];
       const options = new Map(a.options).set('validate', { kind: 'bool', value: false, node });
+      // GitLab names its keys fk_<hash> (concurrent_foreign_key_name), not fk_rails_<hash>.
+      const column = textOf(a.options.get('column')) ?? foreignKeyColumn(to);
+      if (!options.has('name')) options.set('name', { kind: 'string', value: foreignKeyName(t, column).replace('fk_rails_', 'fk_'), node });
       const add = foreignKey(r, node, t, to, options);
       const name = add.kind === 'AddConstraint' ? (add.constraint.name ?? '') : '';
       const up: Operation[] = [add];
@@ -1399,6 +1402,17 @@ function gitlabHelpers(): Record<string, Handler> {
     }),
     remove_text_limit: oneTable((r, node, t, a) => dropCheckHelper(r, node, t, a, 'max_length', 'remove_text_limit')),
     remove_not_null_constraint: oneTable((r, node, t, a) => dropCheckHelper(r, node, t, a, 'not_null', 'remove_not_null_constraint')),
+    queue_batched_background_migration: (r, node, a) => {
+      // (job class, table, batch column, job arguments…): the job rewrites rows of the table in the background.
+      const t = textOf(a.positional[1]);
+      if (!t) return [r.notAnalyzed(node, 'a background migration whose table is computed at run time')];
+      const op: Operation = { kind: 'DataChange', ...r.at(node), action: 'update', table: table(t), hasWhere: false, columns: [] };
+      return [{ up: [op], inverse: notRecorded(r, node, 'queue_batched_background_migration', 'delete_batched_background_migration …') }];
+    },
+    delete_batched_background_migration: (r, node) => [{ up: [raw(r, node, 'delete_batched_background_migration')], inverse: [] }],
+    ensure_batched_background_migration_is_finished: (r, node) => [
+      { up: [raw(r, node, 'ensure_batched_background_migration_is_finished')], inverse: [] },
+    ],
     update_column_in_batches: oneTable((r, node, t, a) => {
       const column = textOf(a.positional[1]);
       if (!column) return [r.notAnalyzed(node, 'a column named at run time')];
