@@ -8,7 +8,7 @@ import type { Dialect, Operation } from '../ir.js';
 import type { AdapterNote, DownStatus, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 import { parseSql } from '../sql/index.js';
 import type { Folder, FrameworkAdapter, MigrationSet } from './adapter.js';
-import { type Irreversible, RailsReader, type Step } from './rails/dsl.js';
+import { type Irreversible, RailsReader, type Step } from './rails/reader.js';
 import { evaluate } from './rails/values.js';
 import { readText } from './sql-files.js';
 import { grammarParser, loadGrammar, namedChildren, type SyntaxNode } from './tree-sitter.js';
