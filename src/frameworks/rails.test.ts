@@ -127,7 +127,7 @@ describe('column commands', () => {
     expect(p.notes).toHaveLength(1);
     expect(p.notes?.[0]).toMatchObject({ rule: 'framework-cannot-reverse', span: { line: 4, column: 5 } });
     expect(p.notes?.[0]?.message).toContain('remove_column` without a type');
-    expect(p.notes?.[0]?.fix).toContain('remove_column :users, :nickname, :string');
+    expect(p.notes?.[0]?.fix).toContain('remove_column :users, :nickname, :<type>');
   });
 
   it('rename_column reverts by renaming back', () => {

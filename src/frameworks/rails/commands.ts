@@ -118,7 +118,7 @@ export const COMMANDS: Record<string, Handler> = {
       : r.irreversible(
           node,
           '`remove_column` without a type: Rails cannot re-add the column on rollback and raises ActiveRecord::IrreversibleMigration',
-          `Give the type and options so the down can re-add it: \`remove_column :${t}, :${name}, :string, null: true\` (the values are still lost).`,
+          `Give the type and options so the down can re-add it: \`remove_column :${t}, :${name}, :<type>, <options>\` (the values are still lost).`,
         );
     return [{ up: dropColumns(r, node, t, [name], a.options), inverse }];
   }),
