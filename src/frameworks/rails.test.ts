@@ -351,7 +351,7 @@ describe('execute: SQL inside Ruby goes through the SQL parser at its place in t
 
 describe('constructs twoway cannot follow are said, never passed silently', () => {
   it('loops, conditionals and application code', () => {
-    const p = readRails(`    %w[a b].each do |c|
+    const p = readRails(`    columns.each do |c|
       add_column :users, c, :string
     end
     if ENV["X"]
@@ -419,6 +419,40 @@ end
       ['billing_accounts', true, ['plan']],
       ['users', false, ['admin']],
     ]);
+  });
+});
+
+describe('loops over literal collections are read once per item', () => {
+  it('an array, with interpolation of the bound item', () => {
+    const p = readRails('    %w[a b].each do |c|\n      add_column :users, "#{c}_at", :datetime\n    end');
+    expect(p.up.map((o) => (o as OperationOf<'AddColumn'>).column.name)).toEqual(['a_at', 'b_at']);
+    expect(p.up.map((o) => o.span.line)).toEqual([4, 4]);
+    expect(kinds(p.down)).toEqual(['DropColumn', 'DropColumn']);
+  });
+
+  it("Discourse's post-deploy column dropper over a hash constant", () => {
+    const p = readRails(`class DropTokenFromEmailTokens < ActiveRecord::Migration[6.1]
+  DROPPED_COLUMNS ||= { email_tokens: %i[token token_hash], users: %i[legacy] }
+
+  def up
+    DROPPED_COLUMNS.each { |table, columns| Migration::ColumnDropper.execute_drop(table, columns) }
+    Migration::TableDropper.execute_drop(:old_sessions)
+    DB.exec("DELETE FROM user_options WHERE user_id IS NULL")
+  end
+
+  def down
+    raise ActiveRecord::IrreversibleMigration
+  end
+end
+`);
+    expect(p.up.map((o) => (o.kind === 'DropColumn' ? `${o.table.name}.${o.column}` : o.kind))).toEqual([
+      'email_tokens.token',
+      'email_tokens.token_hash',
+      'users.legacy',
+      'DropTable',
+      'DataChange',
+    ]);
+    expect(p.downStatus).toBe('irreversible');
   });
 });
 

@@ -248,6 +248,9 @@ export function parseRailsMigration(migration: Migration): ParsedMigration {
     result.directives.push(...reader.out.directives);
     result.errors.push(...reader.out.errors);
     result.notes = notes;
+  } catch (e) {
+    // A construct the reader mishandles must cost one file, not the run.
+    result.errors.push({ path: source.path, line: 1, column: 1, message: `could not read this migration: ${(e as Error).message}` });
   } finally {
     tree.delete();
   }
@@ -293,7 +296,7 @@ function readClass(reader: RailsReader, cls: SyntaxNode): Map<string, SyntaxNode
       else reader.helpers.set(name, n);
     } else if (n.type === 'call' && n.childForFieldName('method')?.text === 'disable_ddl_transaction!') {
       reader.out.noTransaction = true;
-    } else if (n.type === 'assignment') {
+    } else if (n.type === 'assignment' || n.type === 'operator_assignment') {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
       if (left?.type === 'constant' && right) reader.env.set(left.text, evaluate(right, reader.env));

@@ -44,6 +44,26 @@ export function execute(r: RailsReader, node: SyntaxNode, args: Args): Step[] {
   return [{ up: ops, inverse }];
 }
 
+/**
+ * Calls on library objects that run migration commands: Discourse's post-deploy droppers and
+ * its mini_sql `DB.exec`. Null when the call is none of them.
+ */
+export function libraryCall(r: RailsReader, node: SyntaxNode, receiver: SyntaxNode, method: string, a: Args): Step[] | null {
+  const on = receiver.text.split('::').at(-1);
+  if (on === 'DB' && (method === 'exec' || method === 'query' || method === 'query_single')) return execute(r, node, a);
+  if (method !== 'execute_drop' || (on !== 'ColumnDropper' && on !== 'TableDropper')) return null;
+  const t = textOf(a.positional[0]);
+  const columns = names(a.positional[1]);
+  if (!t || (on === 'ColumnDropper' && !columns)) return [r.notAnalyzed(node, 'what the dropper drops is computed at run time')];
+  const up = on === 'ColumnDropper' ? dropColumns(r, node, t, columns ?? [], new Map()) : [dropTable(r, node, t, new Map())];
+  const inverse = r.irreversible(
+    node,
+    `\`Migration::${on}.execute_drop\` is not a command Rails records: \`change\` cannot revert it`,
+    'Write `up` and `down` methods; a down that re-adds the columns cannot bring their values back.',
+  );
+  return [{ up, inverse }];
+}
+
 export const COMMANDS: Record<string, Handler> = {
   execute,
   create_table: oneTable((r, node, t, a) => {

@@ -4,7 +4,7 @@ import type { Dialect, Operation, Span } from '../../ir.js';
 import type { Directive, ReadError, SourceText } from '../../migration.js';
 import { parseSql } from '../../sql/index.js';
 import { NodeSpans, namedChildren, type SyntaxNode } from '../tree-sitter.js';
-import { COMMANDS, execute } from './commands.js';
+import { COMMANDS, execute, libraryCall } from './commands.js';
 import { pluralize } from './names.js';
 import { type Bindings, evaluate, hashEntries, type RubyValue, rubyEscape } from './values.js';
 
@@ -217,6 +217,12 @@ export class RailsReader {
       return execute(this, node, args);
     }
     if (method === 'reset_column_information' || method === 'say' || QUERIES.has(method)) return [];
+    const library = libraryCall(this, node, receiver, method, args);
+    if (library) return library;
+    if (args.block && (method === 'each' || method === 'each_pair')) {
+      const items = this.literalItems(receiver);
+      if (items) return this.unroll(args.block, items);
+    }
     if (args.block && LOOPS.has(method)) return [this.notAnalyzed(node, `a loop (\`${method}\`): what it changes is decided at run time`)];
     const model = this.modelTable(receiver);
     if (model && (method === 'update_all' || method === 'delete_all')) {
@@ -233,6 +239,42 @@ export class RailsReader {
       return [{ up: [op], inverse: [] }];
     }
     return [this.notAnalyzed(node, `application code (\`${receiver.text.split('\n')[0]}.${method}\`) runs at migration time`)];
+  }
+
+  /** The items of a literal collection (`%w[a b]`, `{ users: %i[a b] }`, a constant bound to one): hash items are [key, value]. */
+  private literalItems(receiver: SyntaxNode): RubyValue[][] | null {
+    const v = evaluate(receiver, this.env);
+    if (v.kind === 'array') return v.items.map((item) => [item]);
+    if (v.kind === 'hash') return [...v.entries].map(([key, value]) => [{ kind: 'symbol', value: key, node: v.node }, value]);
+    return null;
+  }
+
+  /** A loop over a literal collection is read once per item, its block parameters bound to the item. */
+  private unroll(block: SyntaxNode, items: RubyValue[][]): Step[] {
+    const parameters = block.childForFieldName('parameters');
+    const params = parameters
+      ? namedChildren(parameters)
+          .filter((p) => p.type === 'identifier')
+          .map((p) => p.text)
+      : [];
+    const saved = params.map((p) => this.env.get(p));
+    const steps: Step[] = [];
+    for (const item of items) {
+      const values: Array<RubyValue | undefined> =
+        params.length === 1 && item.length === 2 ? [{ kind: 'array', items: item, node: block }] : params.map((_, i) => item[i]);
+      params.forEach((p, i) => {
+        const value = values[i];
+        if (value) this.env.set(p, value);
+        else this.env.delete(p);
+      });
+      steps.push(...this.statements(block.childForFieldName('body')));
+    }
+    params.forEach((p, i) => {
+      const value = saved[i];
+      if (value) this.env.set(p, value);
+      else this.env.delete(p);
+    });
+    return steps;
   }
 
   /** `User.where(...).update_all` → the users table, scoped; null when the receiver is no model. */

@@ -30,11 +30,11 @@ export function evaluate(node: SyntaxNode, env: Bindings): RubyValue {
       return s === null ? { kind: 'unknown', node } : { kind: 'symbol', value: s, node };
     }
     case 'string': {
-      const s = literalString(node);
+      const s = literalString(node, env);
       return s === null ? { kind: 'unknown', node } : { kind: 'string', value: s, node };
     }
     case 'chained_string': {
-      const parts = namedChildren(node).map(literalString);
+      const parts = namedChildren(node).map((n) => literalString(n, env));
       return parts.some((p) => p === null) ? { kind: 'unknown', node } : { kind: 'string', value: parts.join(''), node };
     }
     case 'integer':
@@ -109,13 +109,19 @@ export function hashEntries(pairs: readonly SyntaxNode[], env: Bindings): Map<st
   return entries;
 }
 
-/** The value of a string literal without interpolation; null when it has any. */
-export function literalString(node: SyntaxNode): string | null {
+/** The value of a string literal; null when it interpolates anything but a literal bound in `env`. */
+export function literalString(node: SyntaxNode, env: Bindings = new Map()): string | null {
   if (node.type !== 'string' && node.type !== 'delimited_symbol' && node.type !== 'bare_string') return null;
   const singleQuoted = node.text.startsWith("'") || node.text.startsWith('%q') || node.text.startsWith('%w');
   let out = '';
   for (const part of namedChildren(node)) {
-    if (part.type === 'interpolation') return null;
+    if (part.type === 'interpolation') {
+      const inner = namedChildren(part);
+      const v = inner.length === 1 && inner[0] ? evaluate(inner[0], env) : null;
+      if (v?.kind !== 'string' && v?.kind !== 'symbol' && v?.kind !== 'number') return null;
+      out += String(v.value);
+      continue;
+    }
     if (part.type === 'escape_sequence') out += singleQuoted ? part.text : rubyEscape(part.text);
     else out += singleQuoted ? part.text.replace(/\\([\\'])/g, '$1') : part.text;
   }
