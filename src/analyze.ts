@@ -126,23 +126,26 @@ function spanOfFile(parsed: ParsedMigration): Finding['span'] {
 }
 
 /**
- * An ignore comment covers its own line and the first statement after it in the same file.
+ * An ignore comment covers its own line and the first statement after it in the same file;
+ * an acknowledgment (safety_assured) covers its range of lines, for every rule.
  * `twoway: contract` turns the migration's contract findings into declared, planned ones.
  */
 function applyDirectives(findings: Finding[], parsed: ParsedMigration, declaredContract: boolean): Finding[] {
   const ignores = parsed.directives.filter((d): d is IgnoreDirective => d.type === 'ignore' && d.reason !== null);
+  const acknowledgments = parsed.directives.filter((d) => d.type === 'acknowledge');
   const statements = [...parsed.up, ...(parsed.down ?? [])].map((op) => op.span);
   const covered = (d: IgnoreDirective, f: Finding): boolean => {
     if (f.span.line === d.line) return true;
-    if (d.endLine !== undefined) return f.span.line >= d.line && f.span.line <= d.endLine;
     const next = statements
       .filter((s) => s.path === d.path && s.line > d.line)
       .reduce<number | null>((min, s) => (min === null || s.line < min ? s.line : min), null);
     return next !== null && f.span.line >= next && f.span.line <= endLineOf(statements, d.path, next);
   };
   return findings.map((f) => {
-    const ignore = ignores.find((d) => d.path === f.path && (d.rule === f.rule || d.rule === '*') && covered(d, f));
+    const ignore = ignores.find((d) => d.path === f.path && d.rule === f.rule && covered(d, f));
     if (ignore) return { ...f, suppressed: { kind: 'ignore', reason: ignore.reason as string } };
+    const acknowledged = acknowledgments.find((d) => d.path === f.path && d.line <= f.span.line && f.span.line <= d.endLine);
+    if (acknowledged) return { ...f, suppressed: { kind: 'ignore', reason: acknowledged.reason } };
     if (declaredContract && f.effect.phase === 'contract' && f.category === 'data-loss') {
       return { ...f, severity: 'info', suppressed: { kind: 'contract', reason: 'declared contract step (twoway: contract)' } };
     }

@@ -531,7 +531,7 @@ describe('directives', () => {
   it('safety_assured acknowledges the findings inside its block', async () => {
     const p = readRails('    add_column :users, :x, :text\n    safety_assured do\n      remove_column :users, :legacy, :string\n    end');
     expect(p.directives).toEqual([
-      { type: 'ignore', rule: '*', reason: 'safety_assured (strong_migrations)', path: p.migration.path, line: 4, column: 5, endLine: 6 },
+      { type: 'acknowledge', reason: 'safety_assured (strong_migrations)', path: p.migration.path, line: 4, column: 5, endLine: 6 },
     ]);
     const [report] = analyzeHistory([p]);
     const drop = report?.findings.find((f) => f.rule === 'drop-column');

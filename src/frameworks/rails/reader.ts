@@ -387,15 +387,7 @@ export class RailsReader {
   /** A block's body statements with a directive range over it (safety_assured). */
   acknowledged(node: SyntaxNode, reason: string): void {
     const span = this.spans.span(node);
-    this.out.directives.push({
-      type: 'ignore',
-      rule: '*',
-      reason,
-      path: span.path,
-      line: span.line,
-      column: span.column,
-      endLine: span.endLine,
-    });
+    this.out.directives.push({ type: 'acknowledge', reason, path: span.path, line: span.line, column: span.column, endLine: span.endLine });
   }
 }
 
