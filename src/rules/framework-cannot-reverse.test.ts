@@ -12,7 +12,7 @@ describe('framework-cannot-reverse', () => {
 
   it('has metadata and docs', () => {
     expect(rule.summary.length).toBeGreaterThan(10);
-    expect(rule.docs).toContain('IrreversibleMigration');
+    expect(rule.docs).toContain('Rails');
   });
 
   it('valid: a change Rails can revert', () => {

@@ -23,7 +23,7 @@ never needs a rule of its own to say "not analyzed".`,
   check(op) {
     if (!op.notAnalyzed) return null;
     return {
-      message: `not analyzed: ${op.notAnalyzed}.`,
+      message: `not analyzed: ${op.notAnalyzed}`,
       fix: 'Write the change out literally (no interpolation, no loop or condition), or review this part by hand and acknowledge it with a twoway-ignore comment.',
     };
   },
