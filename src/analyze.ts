@@ -149,10 +149,12 @@ function spanOfFile(parsed: ParsedMigration): Finding['span'] {
 /**
  * An ignore comment covers its own line: the statement it sits in or trails, or, on a line of its
  * own, the first statement after it in the same file. Without a reason it covers nothing.
+ * An acknowledgment (strong_migrations' safety_assured) covers its range of lines, for every rule.
  * `twoway: contract` turns the migration's contract findings into declared, planned ones.
  */
 function applyDirectives(findings: Finding[], parsed: ParsedMigration, declaredContract: boolean): Finding[] {
   const ignores = parsed.directives.filter((d): d is IgnoreDirective => d.type === 'ignore' && d.reason !== null);
+  const acknowledgments = parsed.directives.filter((d) => d.type === 'acknowledge');
   const statements = [...parsed.up, ...(parsed.down ?? [])].map((op) => op.span);
   const covered = (d: IgnoreDirective, f: Finding): boolean => {
     if (f.span.line === d.line) return true;
@@ -166,6 +168,8 @@ function applyDirectives(findings: Finding[], parsed: ParsedMigration, declaredC
   return findings.map((f) => {
     const ignore = ignores.find((d) => d.path === f.path && d.rule === f.rule && covered(d, f));
     if (ignore) return { ...f, suppressed: { kind: 'ignore', reason: ignore.reason as string } };
+    const acknowledged = acknowledgments.find((d) => d.path === f.path && d.line <= f.span.line && f.span.line <= d.endLine);
+    if (acknowledged) return { ...f, suppressed: { kind: 'ignore', reason: acknowledged.reason } };
     if (declaredContract && f.effect.phase === 'contract' && f.category === 'data-loss') {
       return { ...f, severity: 'info', suppressed: { kind: 'contract', reason: 'declared contract step (twoway: contract)' } };
     }

@@ -5,6 +5,8 @@ import { type DiscoverOptions, discover } from './discover/index.js';
 import type { MigrationSet } from './frameworks/adapter.js';
 import { adapterFor, loadAdapters } from './frameworks/index.js';
 import type { ParsedMigration, ReadError } from './migration.js';
+import type { Schema } from './schema/schema.js';
+import { seedSchema } from './schema/seed.js';
 import { loadSqlParsers } from './sql/index.js';
 
 export interface CheckOptions extends AnalyzeOptions, DiscoverOptions {
@@ -37,9 +39,18 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
       if (!report || report(parsed)) errors.push(...parsed.errors);
       return parsed;
     });
-    return { set, reports: analyzeHistory(history, { ...options, report }) };
+    return { set, reports: analyzeHistory(history, { ...options, report, seed: options.seed ?? seedOf(set, history, errors) }) };
   });
   return { sets, errors };
+}
+
+/** The set's schema dump, for the tables its history never creates (squashed or partial histories). */
+function seedOf(set: MigrationSet, history: readonly ParsedMigration[], errors: ReadError[]): Schema | undefined {
+  const parseSeed = adapterFor(set.framework).parseSeed;
+  if (!set.seed || !parseSeed) return undefined;
+  const dump = parseSeed(set.seed, set.dialect);
+  errors.push(...dump.errors);
+  return seedSchema(dump.ops, history);
 }
 
 /** Paths in reports are relative to the working directory. */

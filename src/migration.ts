@@ -50,10 +50,15 @@ export interface Migration {
   downsUnsupported?: boolean;
 }
 
-/** A comment directive found in a migration: `twoway-ignore <rule>: <reason>` or `twoway: contract`. */
+/**
+ * A directive found in a migration: a comment `twoway-ignore <rule>: <reason>` or `twoway: contract`,
+ * or a construct of the framework by which the author acknowledges every finding in a range of lines
+ * (strong_migrations' `safety_assured { … }`): those findings are kept, marked suppressed with `reason`.
+ */
 export type Directive =
   | { type: 'ignore'; rule: string; reason: string | null; line: number; column: number; path: string }
-  | { type: 'contract'; line: number; column: number; path: string };
+  | { type: 'contract'; line: number; column: number; path: string }
+  | { type: 'acknowledge'; reason: string; line: number; column: number; endLine: number; path: string };
 
 export interface ReadError {
   path: string;

@@ -1,7 +1,7 @@
 // One adapter per framework: it recognises its migration folders and turns each migration into IR.
 import type { Dirent } from 'node:fs';
-import type { Dialect } from '../ir.js';
-import type { Framework, Migration, ParsedMigration, ReadError } from '../migration.js';
+import type { Dialect, Operation } from '../ir.js';
+import type { Framework, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 
 /** A folder as discovery sees it. */
 export interface Folder {
@@ -25,6 +25,8 @@ export interface MigrationSet {
   claimed: string[];
   /** Files (relative to the working directory) whose migrations are reported when the user named single files; the whole set is still replayed. */
   reportOnly?: string[];
+  /** A schema dump kept beside the migrations (Rails db/structure.sql or db/schema.rb): read with the adapter's `parseSeed`. */
+  seed?: SourceText;
 }
 
 export interface DetectResult {
@@ -40,4 +42,6 @@ export interface FrameworkAdapter {
   detect(folder: Folder): DetectResult | null;
   /** Turns one migration into IR. Never throws for bad input: errors go into the result. */
   parse(migration: Migration): ParsedMigration;
+  /** Turns the set's schema dump into the operations that build it. */
+  parseSeed?(seed: SourceText, dialect: Dialect): { ops: Operation[]; errors: ReadError[] };
 }

@@ -14,6 +14,7 @@ import { knex } from './knex.js';
 import { nodePgMigrate } from './node-pg-migrate.js';
 import { pop } from './pop.js';
 import { prisma } from './prisma.js';
+import { rails } from './rails.js';
 import { sequelize } from './sequelize.js';
 import { plainSql } from './sql.js';
 import { typeorm } from './typeorm.js';
@@ -23,6 +24,7 @@ export const adapters: FrameworkAdapter[] = [
   prisma,
   diesel,
   flyway,
+  rails,
   alembic,
   django,
   knex,

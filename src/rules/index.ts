@@ -47,6 +47,7 @@ import requireConcurrentRefresh from './require-concurrent-refresh.js';
 import requireConcurrentReindex from './require-concurrent-reindex.js';
 import requireLockTimeout from './require-lock-timeout.js';
 import requireStatementTimeout from './require-statement-timeout.js';
+import type { Rule } from './rule.js';
 import setLoggedRewritesTable from './set-logged-rewrites-table.js';
 import setNotNull from './set-not-null.js';
 import setTablespaceRewritesTable from './set-tablespace-rewrites-table.js';
@@ -57,7 +58,6 @@ import uniqueConstraintBuildsIndex from './unique-constraint-builds-index.js';
 import updateRows from './update-rows.js';
 import vacuumFullRewritesTable from './vacuum-full-rewrites-table.js';
 import validateInSameTransaction from './validate-in-same-transaction.js';
-import type { Rule } from './rule.js';
 
 export const allRules: Rule[] = [
   addColumnNotNull,
