@@ -3,8 +3,11 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { check } from './check.js';
 import { SEVERITY_RANK, type Severity } from './findings.js';
+import { rehearsalFailed, rehearse, ScratchDatabaseError } from './rehearse/index.js';
 import { formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
+import { formatRehearseHuman } from './report/rehearse-human.js';
+import { formatRehearseJson } from './report/rehearse-json.js';
 import { formatExplain } from './rules/explain.js';
 import { allRules, ruleById } from './rules/index.js';
 
@@ -47,6 +50,25 @@ export async function main(
         s.reports.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= failOn)),
       );
       code = failing || result.errors.length ? EXIT.findings : EXIT.clean;
+    });
+
+  program
+    .command('rehearse')
+    .description('prove every rollback: run up, down and up again on a real PostgreSQL and diff schema and data')
+    .argument('[paths...]', 'repos, folders or migration files (default: the current directory)')
+    .option('--database-url <url>', 'rehearse on this server, in a scratch database twoway creates and drops (default: embedded PGlite)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .action(async (paths: string[], opts) => {
+      for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+      const result = await rehearse(paths, { databaseUrl: opts.databaseUrl }).catch((e) => {
+        throw e instanceof ScratchDatabaseError ? new UsageError(e.message) : e;
+      });
+      if (result.migrations.length === 0) {
+        for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
+        throw new UsageError(`no PostgreSQL migrations found in ${paths.length ? paths.join(', ') : 'the current directory'}`);
+      }
+      io.out(opts.format === 'json' ? formatRehearseJson(result) : formatRehearseHuman(result, { color: io.colour ?? false }));
+      code = result.migrations.some(rehearsalFailed) || result.errors.length ? EXIT.findings : EXIT.clean;
     });
 
   program
