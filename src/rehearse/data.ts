@@ -9,13 +9,12 @@ import {
   type TableSnapshot,
   tableKey,
 } from './catalog.js';
-import { type Engine, errorMessage } from './engine.js';
+import type { Engine } from './engine.js';
 import { ROW_VARIANTS, stringLimit, typeArgs, typeName, type Variant, valueText } from './values.js';
 
-/** A row as text values by column name (NULL as null). */
-type Row = Record<string, string | null>;
-/** A value to insert: its text, or the SQL keywords NULL / DEFAULT. */
-type Cell = { text: string } | 'NULL' | 'DEFAULT';
+/** A value to insert: its text, an SQL expression, or the keywords NULL / DEFAULT. */
+type Cell = { text: string } | { sql: string } | 'NULL' | 'DEFAULT';
+type SyntheticRow = Map<string, Cell>;
 
 export interface TableData {
   columns: string[];
@@ -24,28 +23,24 @@ export interface TableData {
 }
 export type DataSnapshot = Map<string, TableData>;
 
-export interface FillResult {
-  /** Rows inserted per table. */
-  rows: Map<string, number>;
-  /** Tables no synthetic row could be written to, with PostgreSQL's reason. */
-  empty: Array<{ table: string; reason: string }>;
-}
+/** Why PostgreSQL refused synthetic rows, per table (the last refusal). */
+export type FillErrors = Map<string, string>;
 
-/** Empties every table, then writes the synthetic rows, parents before the children that reference them. */
-export async function fillTables(engine: Engine, schema: SchemaSnapshot): Promise<FillResult> {
+/**
+ * Empties every table, then writes the synthetic rows, parents before the children that reference them.
+ * One message: a DO block tries each table's rows together, then one by one, keeping the rows that fit
+ * (check constraints and unique keys twoway cannot predict), so a refused row costs no round trip.
+ */
+export async function fillTables(engine: Engine, schema: SchemaSnapshot): Promise<FillErrors> {
   const tables = fillableTables(schema);
-  const result: FillResult = { rows: new Map(), empty: [] };
-  if (!tables.length) return result;
-  await engine.exec(`TRUNCATE ${tables.map(quoteTable).join(', ')} RESTART IDENTITY CASCADE`);
-  const written = new Map<string, Row[]>();
-  for (const table of parentsFirst(tables)) {
-    const rows = ROW_VARIANTS.map((variant, i) => syntheticRow(table, i, variant, written));
-    const { inserted, error } = await insertRows(engine, table, rows);
-    written.set(tableKey(table), inserted);
-    result.rows.set(tableKey(table), inserted.length);
-    if (!inserted.length) result.empty.push({ table: tableKey(table), reason: error ?? 'no row fits its constraints' });
-  }
-  return result;
+  if (!tables.length) return new Map();
+  const blocks = parentsFirst(tables).map((table) =>
+    insertBlock(
+      table,
+      ROW_VARIANTS.map((variant, i) => syntheticRow(table, i, variant)),
+    ),
+  );
+  return runBlocks(engine, `TRUNCATE ${tables.map(quoteTable).join(', ')} RESTART IDENTITY CASCADE;`, blocks);
 }
 
 /**
@@ -53,10 +48,9 @@ export async function fillTables(engine: Engine, schema: SchemaSnapshot): Promis
  * wider numbers, NULLs where NOT NULL was dropped, new enum labels, values in new columns.
  * Written after the up, so the down meets them as the previous release's data would.
  */
-export async function writeNewShapeRows(engine: Engine, before: SchemaSnapshot, after: SchemaSnapshot): Promise<number> {
+export async function writeNewShapeRows(engine: Engine, before: SchemaSnapshot, after: SchemaSnapshot): Promise<FillErrors> {
   const old = new Map(before.tables.map((t) => [tableKey(t), t]));
-  let count = 0;
-  const parents = new Map<string, Row[]>();
+  const blocks: string[] = [];
   for (const table of parentsFirst(fillableTables(after))) {
     const previous = old.get(tableKey(table));
     if (!previous) continue;
@@ -66,17 +60,14 @@ export async function writeNewShapeRows(engine: Engine, before: SchemaSnapshot, 
         previous.columns.find((p) => p.name === c.name),
       ),
     );
-    if (!novelties.length) continue;
-    for (const fk of table.foreignKeys) {
-      if (!parents.has(fk.refTable)) parents.set(fk.refTable, await readRows(engine, fk.refTable, fk.refColumns));
-    }
+    // One row per novelty: a value the down refuses must not keep the others out.
     for (const [i, novelty] of novelties.entries()) {
-      const row = syntheticRow(table, ROW_VARIANTS.length + i, 'typical', parents);
+      const row = syntheticRow(table, ROW_VARIANTS.length + i, 'typical');
       row.set(novelty.column, novelty.cell);
-      count += (await insertRows(engine, table, [row])).inserted.length;
+      blocks.push(insertBlock(table, [row]));
     }
   }
-  return count;
+  return blocks.length ? runBlocks(engine, '', blocks) : new Map();
 }
 
 function novelValues(now: ColumnSnapshot, was: ColumnSnapshot | undefined): Array<{ column: string; cell: Cell }> {
@@ -117,8 +108,8 @@ function widerValue(now: ColumnSnapshot, was: ColumnSnapshot): string | null {
   return valueText(now.gen, ROW_VARIANTS.length, 'max', now.name);
 }
 
-function syntheticRow(table: TableSnapshot, row: number, variant: Variant, parents: Map<string, Row[]>): Map<string, Cell> {
-  const cells = new Map<string, Cell>();
+function syntheticRow(table: TableSnapshot, row: number, variant: Variant): SyntheticRow {
+  const cells: SyntheticRow = new Map();
   const fkColumns = new Set(table.foreignKeys.flatMap((f) => f.columns));
   for (const c of table.columns) {
     if (c.generated || c.identity || c.default?.startsWith('nextval(')) continue;
@@ -131,61 +122,54 @@ function syntheticRow(table: TableSnapshot, row: number, variant: Variant, paren
     }
   }
   for (const fk of table.foreignKeys) {
-    const candidates = parents.get(fk.refTable) ?? [];
     const nullable = fk.columns.every((col) => !table.columns.find((c) => c.name === col)?.notNull);
-    const parent = candidates[row % Math.max(1, candidates.length)];
+    const [schema = 'public', ...rest] = fk.refTable.split('.');
+    const parent = quoteTable({ schema, name: rest.join('.') });
+    // The parent's rows are in the database by now (parents are filled first): reference one of its first two.
     fk.columns.forEach((col, i) => {
       const refColumn = fk.refColumns[i] ?? col;
-      const value = (variant === 'nulls' && nullable) || !parent ? null : (parent[refColumn] ?? null);
-      cells.set(col, value === null ? 'NULL' : { text: value });
+      cells.set(
+        col,
+        variant === 'nulls' && nullable
+          ? 'NULL'
+          : { sql: `(SELECT ${quoteIdent(refColumn)} FROM ${parent} ORDER BY ctid OFFSET ${row % 2} LIMIT 1)` },
+      );
     });
   }
   return cells;
 }
 
-/** Inserts the rows in one statement; when that fails, one by one, keeping those that fit. */
-async function insertRows(
-  engine: Engine,
-  table: TableSnapshot,
-  rows: Array<Map<string, Cell>>,
-): Promise<{ inserted: Row[]; error?: string }> {
-  const returning = `RETURNING ARRAY[${table.columns.map((c) => `${quoteIdent(c.name)}::text`).join(', ')}] AS r`;
-  const run = async (batch: Array<Map<string, Cell>>): Promise<Row[]> => {
+/** PL/pgSQL that inserts the rows together, or else one by one, recording the refusals. */
+function insertBlock(table: TableSnapshot, rows: SyntheticRow[]): string {
+  const key = quoteLiteral(tableKey(table));
+  const insert = (batch: SyntheticRow[]) => {
     const columns = [...new Set(batch.flatMap((r) => [...r.keys()]))];
-    const head = columns.length ? `(${columns.map(quoteIdent).join(', ')}) VALUES ` : 'DEFAULT VALUES';
-    const values = columns.length ? batch.map((r) => `(${columns.map((c) => cellSql(r.get(c) ?? 'DEFAULT')).join(', ')})`).join(', ') : '';
-    if (!columns.length && batch.length > 1) return (await Promise.all(batch.map((r) => run([r])))).flat();
-    const result = await engine.query<{ r: Array<string | null> }>(`INSERT INTO ${quoteTable(table)} ${head}${values} ${returning}`);
-    return result.map(({ r }) => Object.fromEntries(table.columns.map((c, i) => [c.name, r[i] ?? null])));
+    if (!columns.length) return batch.map(() => `INSERT INTO ${quoteTable(table)} DEFAULT VALUES;`).join(' ');
+    const values = batch.map((r) => `(${columns.map((c) => cellSql(r.get(c) ?? 'DEFAULT')).join(', ')})`).join(', ');
+    return `INSERT INTO ${quoteTable(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${values};`;
   };
-  try {
-    return { inserted: await run(rows) };
-  } catch (e) {
-    if (rows.length === 1) return { inserted: [], error: errorMessage(e) };
+  const guarded = (body: string, onError: string) => `BEGIN ${body} EXCEPTION WHEN others THEN ${onError} END;`;
+  const record = `refused := refused || ${key} || chr(9) || replace(SQLERRM, chr(10), ' ') || chr(10);`;
+  if (rows.length === 1) return guarded(insert(rows), record);
+  return guarded(insert(rows), rows.map((r) => guarded(insert([r]), record)).join('\n'));
+}
+
+async function runBlocks(engine: Engine, prefix: string, blocks: string[]): Promise<FillErrors> {
+  await engine.exec(
+    `${prefix}\nDO $twoway_fill$\nDECLARE refused text := '';\nBEGIN\n${blocks.join('\n')}\nPERFORM set_config('twoway.refused', refused, false);\nEND\n$twoway_fill$;`,
+  );
+  const rows = await engine.query<{ refused: string | null }>(`SELECT current_setting('twoway.refused', true) AS refused`);
+  const errors: FillErrors = new Map();
+  for (const line of (rows[0]?.refused ?? '').split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0) errors.set(line.slice(0, tab), line.slice(tab + 1));
   }
-  const inserted: Row[] = [];
-  let error: string | undefined;
-  for (const row of rows) {
-    try {
-      inserted.push(...(await run([row])));
-    } catch (e) {
-      error = errorMessage(e);
-    }
-  }
-  return { inserted, error };
+  return errors;
 }
 
 function cellSql(cell: Cell): string {
-  return cell === 'NULL' || cell === 'DEFAULT' ? cell : quoteLiteral(cell.text);
-}
-
-async function readRows(engine: Engine, table: string, columns: string[]): Promise<Row[]> {
-  const [schema, ...rest] = table.split('.');
-  const name = rest.join('.');
-  const rows = await engine.query<{ r: Array<string | null> }>(
-    `SELECT ARRAY[${columns.map((c) => `${quoteIdent(c)}::text`).join(', ')}] AS r FROM ${quoteTable({ schema: schema ?? 'public', name })} LIMIT ${ROW_VARIANTS.length}`,
-  );
-  return rows.map(({ r }) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null])));
+  if (cell === 'NULL' || cell === 'DEFAULT') return cell;
+  return 'sql' in cell ? cell.sql : quoteLiteral(cell.text);
 }
 
 /** Tables in an order where every referenced table comes before the tables referencing it (cycles broken anywhere). */

@@ -84,9 +84,11 @@ type Outcome = 'after-up' | 'up-failed' | 'unknown-state';
 
 async function rehearseOne(engine: Engine, scripts: MigrationScripts, result: MigrationRehearsal): Promise<Outcome> {
   const before = await snapshotSchema(engine);
-  const filled = await fillTables(engine, before);
-  for (const e of filled.empty) result.notes.push(`no synthetic row fits ${displayName(e.table)}: ${e.reason}`);
+  const refused = await fillTables(engine, before);
   const dataBefore = await snapshotData(engine, before);
+  for (const [table, data] of dataBefore) {
+    if (!data.rows.length) result.notes.push(`no synthetic row fits ${displayName(table)}: ${refused.get(table) ?? 'unknown reason'}`);
+  }
 
   try {
     await runScript(engine, scripts.up);
