@@ -2,7 +2,7 @@
 // database the URL names. Ctrl-C and SIGTERM drop it too.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Engine, errorMessage } from './engine.js';
+import { type Engine, errorMessage, RESET_SQL } from './engine.js';
 
 export class ScratchDatabaseError extends Error {}
 
@@ -25,7 +25,7 @@ export async function createServerEngine(url: string): Promise<Engine> {
     );
   }
   const serverVersion = (await admin.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]?.v ?? 'unknown';
-  let client = await connectTo(url, name);
+  const client = await connectTo(url, name);
   let dropped = false;
 
   const drop = async () => {
@@ -51,11 +51,7 @@ export async function createServerEngine(url: string): Promise<Engine> {
       await client.query(sql);
     },
     async reset() {
-      // A fresh database is the only reset that also undoes what DROP SCHEMA cannot reach (extensions, roles aside).
-      await client.end();
-      await admin.query(`DROP DATABASE ${name}`);
-      await admin.query(`CREATE DATABASE ${name}`);
-      client = await connectTo(url, name);
+      await client.query(RESET_SQL);
     },
     async close() {
       process.off('SIGINT', onSignal);
