@@ -99,14 +99,39 @@ export function emitPostgres(op: Operation): Emitted {
   }
 }
 
-/** Operations the IR keeps only as text run as that text, when it is PostgreSQL. */
+/**
+ * Operations the IR keeps only as text run as that text when it is the PostgreSQL statement the IR
+ * recorded: DSL code (`execute "…"`) may parse as some other statement, so the kind must match too.
+ */
 function asSql(op: Operation, what: string): Emitted {
+  const expected = expectedStatements(op);
   try {
-    if ((parseSync(op.text).stmts ?? []).length > 0) return { ok: true, sql: op.text };
+    const kinds = (parseSync(op.text).stmts ?? []).map((s: { stmt: object }) => Object.keys(s.stmt)[0] ?? '');
+    if (kinds.length > 0 && kinds.every((k: string) => expected.has(k))) return { ok: true, sql: op.text };
   } catch {
     // Not SQL: DSL code twoway cannot run.
   }
   return { ok: false, reason: `${what} is not PostgreSQL text (${op.span.path}:${op.span.line}): not run` };
+}
+
+const DATA_STATEMENTS = { update: 'UpdateStmt', delete: 'DeleteStmt', insert: 'InsertStmt', truncate: 'TruncateStmt' } as const;
+
+function expectedStatements(op: Operation): Set<string> {
+  switch (op.kind) {
+    case 'DataChange':
+      return new Set([DATA_STATEMENTS[op.action]]);
+    case 'CreateView':
+      return new Set(['ViewStmt', 'CreateTableAsStmt']);
+    case 'CreateTable':
+      return new Set(['CreateStmt', 'CreateTableAsStmt']);
+    case 'Raw': {
+      // `AlterTable:AT_…`, `DropStmt:OBJECT_…`, `CreateFunctionStmt`: the parser's statement type comes first.
+      const head = op.statement.split(':')[0] ?? '';
+      return new Set([head === 'AlterTable' ? 'AlterTableStmt' : head]);
+    }
+    default:
+      return new Set();
+  }
 }
 
 /** A plain lower-case column name (the IR keeps index expressions as their text). */
