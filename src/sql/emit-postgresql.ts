@@ -106,8 +106,8 @@ export function emitPostgres(op: Operation): Emitted {
 function asSql(op: Operation, what: string): Emitted {
   const expected = expectedStatements(op);
   try {
-    const kinds = (parseSync(op.text).stmts ?? []).map((s: { stmt: object }) => Object.keys(s.stmt)[0] ?? '');
-    if (kinds.length > 0 && kinds.every((k: string) => expected.has(k))) return { ok: true, sql: op.text };
+    const kinds = (parseSync(op.text).stmts ?? []).map((s) => Object.keys(s.stmt ?? {})[0] ?? '');
+    if (kinds.length > 0 && kinds.every((k) => expected.has(k))) return { ok: true, sql: op.text };
   } catch {
     // Not SQL: DSL code twoway cannot run.
   }
