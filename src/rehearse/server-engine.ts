@@ -14,9 +14,31 @@ export async function createServerEngine(url: string): Promise<Engine> {
     throw new ScratchDatabaseError(`cannot connect to ${redact(url)}: ${errorMessage(e)}`);
   }
   const name = `twoway_rehearse_${randomBytes(6).toString('hex')}`;
+  const serverVersion = (await admin.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]?.v ?? 'unknown';
+  let client: pg.Client | null = null;
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    await client?.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS ${name}${Number.parseInt(serverVersion, 10) >= 13 ? ' WITH (FORCE)' : ''}`).catch(() => {});
+    await admin.end().catch(() => {});
+  };
+  // Listening before CREATE DATABASE: a Ctrl-C at any moment after it still drops the database.
+  const onSignal = (signal: NodeJS.Signals) => {
+    void drop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  const stopListening = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     await admin.query(`CREATE DATABASE ${name}`);
   } catch (e) {
+    stopListening();
+    dropped = true;
     await admin.end();
     throw new ScratchDatabaseError(
       `cannot create a scratch database on ${redact(url)}: ${errorMessage(e)}. ` +
@@ -24,38 +46,23 @@ export async function createServerEngine(url: string): Promise<Engine> {
         'use a role with CREATEDB (ALTER ROLE … CREATEDB) or a server where you have it.',
     );
   }
-  const serverVersion = (await admin.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]?.v ?? 'unknown';
-  const client = await connectTo(url, name);
-  let dropped = false;
-
-  const drop = async () => {
-    if (dropped) return;
-    dropped = true;
-    await client.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${name}${Number.parseInt(serverVersion, 10) >= 13 ? ' WITH (FORCE)' : ''}`).catch(() => {});
-    await admin.end().catch(() => {});
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    void drop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const connected = await connectTo(url, name);
+  client = connected;
 
   return {
     kind: 'postgresql',
     serverVersion,
     async query<T>(sql: string, params?: unknown[]) {
-      return (await client.query(sql, params)).rows as T[];
+      return (await connected.query(sql, params)).rows as T[];
     },
     async exec(sql: string) {
-      await client.query(sql);
+      await connected.query(sql);
     },
     async reset() {
-      await client.query(RESET_SQL);
+      await connected.query(RESET_SQL);
     },
     async close() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stopListening();
       await drop();
     },
   };

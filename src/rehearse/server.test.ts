@@ -1,4 +1,5 @@
 // The same histories on a real PostgreSQL server must give the same results as on PGlite.
+import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -71,6 +72,29 @@ describe.skipIf(!available)('rehearse on a PostgreSQL server', () => {
     expect(tablesAfter).toEqual(tablesBefore);
     expect((await scratchDatabases()).filter((d) => !leftBefore.includes(d))).toEqual([]);
   });
+
+  it('Ctrl-C drops the scratch database before exiting', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('./src/cli.ts').then((m) => m.main(['rehearse', 'src/rehearse/fixtures', '--database-url', '${SERVER}']))`,
+      ],
+      { cwd: repoRoot, stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    let created: string[] = [];
+    for (let i = 0; i < 400 && !created.length; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      created = (await scratchDatabases()).filter((d) => !leftBefore.includes(d));
+    }
+    expect(created).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect((await scratchDatabases()).filter((d) => !leftBefore.includes(d))).toEqual([]);
+  }, 60_000);
 
   describe('a role that may not create databases', () => {
     const role = 'twoway_test_no_createdb';
