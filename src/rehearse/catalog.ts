@@ -74,16 +74,39 @@ WITH ns AS (
     AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
 ), rel AS (
   SELECT c.oid, c.relname, c.relkind, c.relispartition, ns.nspname FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+), labels AS (
+  SELECT enumtypid, json_agg(enumlabel ORDER BY enumsortorder) AS labels FROM pg_enum GROUP BY enumtypid
 ), col AS (
-  SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
-    pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
-    CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END AS base_oid,
-    CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS base_mod
+  SELECT a.attrelid, json_agg(json_build_object(
+      'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull,
+      'default', pg_get_expr(d.adbin, d.adrelid), 'identity', a.attidentity::text, 'generated', a.attgenerated::text,
+      'gen', json_build_object(
+        'base', format_type(bt.oid, CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END),
+        'category', bt.typcategory,
+        'labels', l.labels,
+        'element', CASE WHEN bt.typcategory = 'A' THEN format_type(bt.typelem, NULL) END,
+        'elementCategory', et.typcategory)
+    ) ORDER BY a.attnum) AS columns
   FROM pg_attribute a
   JOIN rel ON rel.oid = a.attrelid AND rel.relkind IN ('r', 'p')
   JOIN pg_type t ON t.oid = a.atttypid
+  JOIN pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+  LEFT JOIN pg_type et ON et.oid = bt.typelem AND bt.typcategory = 'A'
+  LEFT JOIN labels l ON l.enumtypid = CASE WHEN bt.typcategory = 'A' THEN bt.typelem ELSE bt.oid END
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
   WHERE a.attnum > 0 AND NOT a.attisdropped
+  GROUP BY a.attrelid
+), keycols AS (
+  SELECT k.oid, k.conrelid, k.contype, k.confrelid,
+    (SELECT json_agg(a.attname ORDER BY x.i) FROM unnest(k.conkey) WITH ORDINALITY AS x(attnum, i)
+       JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.attnum) AS columns,
+    (SELECT json_agg(a.attname ORDER BY x.i) FROM unnest(k.confkey) WITH ORDINALITY AS x(attnum, i)
+       JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = x.attnum) AS ref_columns
+  FROM pg_constraint k JOIN rel ON rel.oid = k.conrelid WHERE k.contype IN ('p', 'f')
+), fks AS (
+  SELECT f.conrelid, json_agg(json_build_object('columns', f.columns, 'refTable', r.nspname || '.' || r.relname,
+    'refColumns', f.ref_columns) ORDER BY f.oid) AS foreign_keys
+  FROM keycols f JOIN rel r ON r.oid = f.confrelid WHERE f.contype = 'f' GROUP BY f.conrelid
 )
 SELECT json_build_object(
   'schemas', (SELECT coalesce(json_agg(nspname ORDER BY nspname), '[]') FROM ns),
@@ -91,29 +114,13 @@ SELECT json_build_object(
     FROM pg_extension WHERE extname <> 'plpgsql'),
   'tables', (SELECT coalesce(json_agg(json_build_object(
       'schema', rel.nspname, 'name', rel.relname, 'kind', rel.relkind, 'partition', rel.relispartition,
-      'columns', (SELECT coalesce(json_agg(json_build_object(
-          'name', col.attname, 'type', col.type, 'notNull', col.attnotnull, 'default', col.def,
-          'identity', col.identity, 'generated', col.generated,
-          'gen', json_build_object(
-            'base', format_type(col.base_oid, col.base_mod), 'category', bt.typcategory,
-            'labels', (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e
-                       WHERE e.enumtypid = CASE WHEN bt.typcategory = 'A' THEN bt.typelem ELSE bt.oid END),
-            'element', CASE WHEN bt.typcategory = 'A' THEN format_type(bt.typelem, NULL) END,
-            'elementCategory', (SELECT et.typcategory FROM pg_type et WHERE et.oid = bt.typelem AND bt.typcategory = 'A'))
-        ) ORDER BY col.attnum), '[]')
-        FROM col JOIN pg_type bt ON bt.oid = col.base_oid WHERE col.attrelid = rel.oid),
-      'primaryKey', (SELECT json_agg(a.attname ORDER BY k.i) FROM pg_constraint p
-          CROSS JOIN LATERAL unnest(p.conkey) WITH ORDINALITY AS k(attnum, i)
-          JOIN pg_attribute a ON a.attrelid = p.conrelid AND a.attnum = k.attnum
-          WHERE p.conrelid = rel.oid AND p.contype = 'p'),
-      'foreignKeys', (SELECT coalesce(json_agg(json_build_object(
-          'columns', (SELECT json_agg(a.attname ORDER BY k.i) FROM unnest(f.conkey) WITH ORDINALITY AS k(attnum, i)
-                      JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.attnum),
-          'refTable', (SELECT r.nspname || '.' || r.relname FROM rel r WHERE r.oid = f.confrelid),
-          'refColumns', (SELECT json_agg(a.attname ORDER BY k.i) FROM unnest(f.confkey) WITH ORDINALITY AS k(attnum, i)
-                      JOIN pg_attribute a ON a.attrelid = f.confrelid AND a.attnum = k.attnum))), '[]')
-        FROM pg_constraint f WHERE f.conrelid = rel.oid AND f.contype = 'f')
-    ) ORDER BY rel.nspname, rel.relname), '[]') FROM rel WHERE rel.relkind IN ('r', 'p')),
+      'columns', coalesce(col.columns, '[]'), 'primaryKey', pk.columns, 'foreignKeys', coalesce(fks.foreign_keys, '[]')
+    ) ORDER BY rel.nspname, rel.relname), '[]')
+    FROM rel
+    LEFT JOIN col ON col.attrelid = rel.oid
+    LEFT JOIN keycols pk ON pk.conrelid = rel.oid AND pk.contype = 'p'
+    LEFT JOIN fks ON fks.conrelid = rel.oid
+    WHERE rel.relkind IN ('r', 'p')),
   'indexes', (SELECT coalesce(json_agg(json_build_object('name', rel.nspname || '.' || rel.relname,
       'definition', pg_get_indexdef(rel.oid)) ORDER BY rel.nspname, rel.relname), '[]') FROM rel WHERE rel.relkind IN ('i', 'I')),
   'constraints', (SELECT coalesce(json_agg(json_build_object('name', rel.nspname || '.' || rel.relname || '.' || k.conname,

@@ -27,12 +27,11 @@ export type DataSnapshot = Map<string, TableData>;
 export type FillErrors = Map<string, string>;
 
 /**
- * Empties every table, then writes the synthetic rows, parents before the children that reference them.
+ * Empties the tables, then writes the synthetic rows, parents before the children that reference them.
  * One message: a DO block tries each table's rows together, then one by one, keeping the rows that fit
  * (check constraints and unique keys twoway cannot predict), so a refused row costs no round trip.
  */
-export async function fillTables(engine: Engine, schema: SchemaSnapshot): Promise<FillErrors> {
-  const tables = fillableTables(schema);
+export async function fillTables(engine: Engine, tables: readonly TableSnapshot[]): Promise<FillErrors> {
   if (!tables.length) return new Map();
   const blocks = parentsFirst(tables).map((table) =>
     insertBlock(
@@ -173,7 +172,7 @@ function cellSql(cell: Cell): string {
 }
 
 /** Tables in an order where every referenced table comes before the tables referencing it (cycles broken anywhere). */
-function parentsFirst(tables: TableSnapshot[]): TableSnapshot[] {
+function parentsFirst(tables: readonly TableSnapshot[]): TableSnapshot[] {
   const byKey = new Map(tables.map((t) => [tableKey(t), t]));
   const done = new Set<string>();
   const visiting = new Set<string>();
@@ -194,9 +193,9 @@ function parentsFirst(tables: TableSnapshot[]): TableSnapshot[] {
   return order;
 }
 
-/** Every row of every table, as text, in one round trip. */
-export async function snapshotData(engine: Engine, schema: SchemaSnapshot): Promise<DataSnapshot> {
-  const tables = fillableTables(schema).filter((t) => t.columns.length);
+/** Every row of the given tables (of every table by default), as text, in one round trip. */
+export async function snapshotData(engine: Engine, schema: SchemaSnapshot, only?: ReadonlySet<string>): Promise<DataSnapshot> {
+  const tables = fillableTables(schema).filter((t) => t.columns.length && (!only || only.has(tableKey(t))));
   const snapshot: DataSnapshot = new Map();
   if (!tables.length) return snapshot;
   const sql = tables

@@ -3,10 +3,11 @@
 // once: the state before migration N is the state its predecessor's re-up left.
 import type { ParsedMigration } from '../migration.js';
 import { Schema } from '../schema/schema.js';
-import { displayName, type SchemaSnapshot, snapshotSchema } from './catalog.js';
+import { displayName, type SchemaSnapshot, snapshotSchema, tableKey } from './catalog.js';
 import { diffData, fillTables, type LostData, snapshotData, writeNewShapeRows } from './data.js';
 import { type Engine, errorMessage } from './engine.js';
 import { diffSchema, type SchemaDifference } from './schema-diff.js';
+import { fillScope, tablesTouched } from './scope.js';
 import { type DownSource, type MigrationScripts, runScript, ScriptError, scriptsFor, type UpSource } from './scripts.js';
 
 export interface MigrationRehearsal {
@@ -39,6 +40,7 @@ export function rehearsalFailed(r: MigrationRehearsal): boolean {
 /** Rehearses a history (one migration set, in framework order) on an engine whose database is empty. */
 export async function rehearseHistory(engine: Engine, history: readonly ParsedMigration[]): Promise<MigrationRehearsal[]> {
   const replay = new Schema();
+  const state: RunState = { filled: new Set(), schema: null };
   const applied: MigrationScripts[] = [];
   const results: MigrationRehearsal[] = [];
   let halted: string | null = null;
@@ -65,10 +67,12 @@ export async function rehearseHistory(engine: Engine, history: readonly ParsedMi
     if (scripts.noDown) result.notes.push(scripts.noDown);
     results.push(result);
     if (!halted) {
-      const outcome = await rehearseOne(engine, scripts, result);
+      const outcome = await rehearseOne(engine, scripts, result, state);
       if (outcome === 'up-failed') halted = `not rehearsed: migration ${m.id} before it does not apply`;
       else if (outcome === 'unknown-state') {
         // The down or re-up left a state no migration describes: rebuild "after this up" from scratch.
+        state.filled.clear();
+        state.schema = null;
         const rebuilt = await rebuild(engine, [...applied, scripts]);
         if (rebuilt) halted = `not rehearsed: could not rebuild the database after migration ${m.id}: ${rebuilt}`;
       }
@@ -82,10 +86,24 @@ export async function rehearseHistory(engine: Engine, history: readonly ParsedMi
 
 type Outcome = 'after-up' | 'up-failed' | 'unknown-state';
 
-async function rehearseOne(engine: Engine, scripts: MigrationScripts, result: MigrationRehearsal): Promise<Outcome> {
-  const before = await snapshotSchema(engine);
-  const refused = await fillTables(engine, before);
-  const dataBefore = await snapshotData(engine, before);
+/** What one migration's rehearsal leaves the next. */
+interface RunState {
+  /** Tables holding synthetic rows already (kept unless the migration touches them). */
+  filled: Set<string>;
+  /** The schema as it stands, when known without asking the catalog again. */
+  schema: SchemaSnapshot | null;
+}
+
+async function rehearseOne(engine: Engine, scripts: MigrationScripts, result: MigrationRehearsal, state: RunState): Promise<Outcome> {
+  const before = state.schema ?? (await snapshotSchema(engine));
+  state.schema = null;
+  const touched = tablesTouched(scripts.ops);
+  const scope = fillScope(before, touched, state.filled);
+  const refused = await fillTables(engine, scope);
+  for (const key of touched ?? []) state.filled.delete(key);
+  for (const t of scope) state.filled.add(tableKey(t));
+  const compared = new Set(scope.map(tableKey));
+  const dataBefore = await snapshotData(engine, before, compared);
   for (const [table, data] of dataBefore) {
     if (!data.rows.length) result.notes.push(`no synthetic row fits ${displayName(table)}: ${refused.get(table) ?? 'unknown reason'}`);
   }
@@ -108,17 +126,26 @@ async function rehearseOne(engine: Engine, scripts: MigrationScripts, result: Mi
   } catch (e) {
     result.down = 'failed';
     result.error = `down: ${errorMessage(e)}`;
-    return e instanceof ScriptError && !e.partial ? 'after-up' : 'unknown-state';
+    if (e instanceof ScriptError && !e.partial) {
+      state.schema = afterUp;
+      return 'after-up';
+    }
+    return 'unknown-state';
   }
 
   const afterDown = await snapshotSchema(engine);
   result.schemaDiff = diffSchema(before, afterDown);
   result.schemaRestored = result.schemaDiff.length === 0;
-  result.lostData = diffData(dataBefore, await snapshotData(engine, afterDown)).map((l) => ({ ...l, table: displayName(l.table) }));
+  result.lostData = diffData(dataBefore, await snapshotData(engine, afterDown, compared)).map((l) => ({
+    ...l,
+    table: displayName(l.table),
+  }));
 
   try {
     await runScript(engine, scripts.up);
     result.reup = 'ok';
+    // The same up on the same schema gives the same schema: the next migration starts from afterUp.
+    if (result.schemaRestored) state.schema = afterUp;
     return 'after-up';
   } catch (e) {
     result.reup = 'failed';

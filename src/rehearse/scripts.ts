@@ -30,6 +30,8 @@ export type DownSource = 'written' | 'derived' | 'emulated';
 const ONE_MESSAGE_FRAMEWORKS = new Set<Framework>(['golang-migrate']);
 
 export interface MigrationScripts {
+  /** The operations of the up and of the down that runs: what decides which tables the rehearsal fills. */
+  ops: Operation[];
   up: Script;
   upSource: UpSource;
   down: Script | null;
@@ -47,8 +49,16 @@ export function scriptsFor(parsed: ParsedMigration, before: Schema): MigrationSc
   const upSource: UpSource = sqlUp ? 'written' : 'emulated';
   if (hasDown(parsed) && parsed.down) {
     if (m.down?.language === 'sql' && parsed.downStatus === 'written')
-      return { up, upSource, down: fromSource(m.down, parsed.down, mode), downSource: 'written', noDown: null };
+      return {
+        ops: [...parsed.up, ...parsed.down],
+        up,
+        upSource,
+        down: fromSource(m.down, parsed.down, mode),
+        downSource: 'written',
+        noDown: null,
+      };
     return {
+      ops: [...parsed.up, ...parsed.down],
       up,
       upSource,
       down: fromOperations(parsed.down, mode),
@@ -56,11 +66,20 @@ export function scriptsFor(parsed: ParsedMigration, before: Schema): MigrationSc
       noDown: null,
     };
   }
-  if (parsed.downStatus === 'irreversible') return { up, upSource, down: null, downSource: null, noDown: 'declared irreversible' };
-  if (!m.downsUnsupported) return { up, upSource, down: null, downSource: null, noDown: 'no down written' };
+  if (parsed.downStatus === 'irreversible')
+    return { ops: [...parsed.up], up, upSource, down: null, downSource: null, noDown: 'declared irreversible' };
+  if (!m.downsUnsupported) return { ops: [...parsed.up], up, upSource, down: null, downSource: null, noDown: 'no down written' };
   const inverse = invertOperations(parsed.up, before);
-  if (!inverse.ok) return { up, upSource, down: null, downSource: null, noDown: `no down derivable: ${inverse.reason}` };
-  return { up, upSource, down: fromOperations(inverse.ops, mode), downSource: 'derived', noDown: null };
+  if (!inverse.ok)
+    return { ops: [...parsed.up], up, upSource, down: null, downSource: null, noDown: `no down derivable: ${inverse.reason}` };
+  return {
+    ops: [...parsed.up, ...inverse.ops],
+    up,
+    upSource,
+    down: fromOperations(inverse.ops, mode),
+    downSource: 'derived',
+    noDown: null,
+  };
 }
 
 function fromSource(source: SourceText, ops: readonly Operation[], mode: Script['mode']): Script {
