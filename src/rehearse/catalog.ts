@@ -130,9 +130,10 @@ SELECT json_build_object(
   'sequences', (SELECT coalesce(json_agg(json_build_object('name', rel.nspname || '.' || rel.relname,
       'definition', format_type(s.seqtypid, NULL) || ' start ' || s.seqstart || ' increment ' || s.seqincrement
         || ' min ' || s.seqmin || ' max ' || s.seqmax || ' cache ' || s.seqcache || CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END
-        || coalesce((SELECT ' owned by ' || o.nspname || '.' || o.relname || '.' || a.attname FROM pg_depend d
-             JOIN rel o ON o.oid = d.refobjid JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-             WHERE d.classid = 'pg_class'::regclass AND d.objid = rel.oid AND d.deptype IN ('a', 'i') LIMIT 1), ''))
+        || coalesce((SELECT ' owned by ' || d.refobjid::regclass::text || '.' || a.attname FROM pg_depend d
+             JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+             WHERE d.classid = 'pg_class'::regclass AND d.objid = rel.oid AND d.refclassid = 'pg_class'::regclass
+               AND d.deptype IN ('a', 'i') LIMIT 1), ''))
       ORDER BY rel.nspname, rel.relname), '[]')
     FROM pg_sequence s JOIN rel ON rel.oid = s.seqrelid),
   'enums', (SELECT coalesce(json_agg(json_build_object('name', ns.nspname || '.' || t.typname,
