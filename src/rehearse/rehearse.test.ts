@@ -207,4 +207,28 @@ describe('rehearse runs what the framework would', () => {
     );
     expect(columns.map((c) => c.attname)).toEqual(['id', 'a', 'b']);
   });
+
+  it('when twoway cannot write its synthetic rows it says so and moves on from the state after the up', async () => {
+    await engine.reset();
+    const gm = (p: ParsedMigration): ParsedMigration => ({
+      ...p,
+      migration: {
+        ...p.migration,
+        up: { ...p.migration.up, language: 'sql' },
+        down: p.migration.down && { ...p.migration.down, language: 'sql' },
+      },
+    });
+    const noTruncate = `CREATE TABLE t (id int PRIMARY KEY);
+CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no truncate here'; END $$;
+CREATE TRIGGER t_refuse BEFORE TRUNCATE ON t EXECUTE FUNCTION refuse()`;
+    const results = await rehearseHistory(engine, [
+      gm(migration('1', noTruncate, 'DROP TABLE t; DROP FUNCTION refuse()')),
+      gm(migration('2', 'ALTER TABLE t ADD COLUMN x int', 'ALTER TABLE t DROP COLUMN x')),
+    ]);
+    expect(results[1]).toMatchObject({ up: 'skipped', error: 'rehearsal: no truncate here' });
+    const columns = await engine.query<{ attname: string }>(
+      `SELECT attname FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    );
+    expect(columns.map((c) => c.attname)).toEqual(['id', 'x']);
+  });
 });
