@@ -9,11 +9,14 @@ import { SEVERITY_RANK, type Severity } from './findings.js';
 import { changedSince, GitError } from './git.js';
 import { starterConfig } from './init.js';
 import type { Dialect } from './ir.js';
+import { rehearsalFailed, rehearse, ScratchDatabaseError } from './rehearse/index.js';
 import { formatGithub } from './report/github.js';
 import { formatHtml } from './report/html.js';
 import { formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
 import { formatMarkdown } from './report/markdown.js';
+import { formatRehearseHuman } from './report/rehearse-human.js';
+import { formatRehearseJson } from './report/rehearse-json.js';
 import { formatSarif } from './report/sarif.js';
 import { plural, totalsOf } from './report/summary.js';
 import { formatExplain } from './rules/explain.js';
@@ -84,6 +87,25 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (existing && existing !== target && !opts.force) throw new UsageError(`a config already applies here: ${relative(cwd, existing)}`);
       writeFileSync(target, starterConfig(discover([], { cwd }).sets));
       io.out(`wrote twoway.config.yaml\n`);
+    });
+
+  program
+    .command('rehearse')
+    .description('prove every rollback: run up, down and up again on a real PostgreSQL and diff schema and data')
+    .argument('[paths...]', 'repos, folders or migration files (default: the current directory)')
+    .option('--database-url <url>', 'rehearse on this server, in a scratch database twoway creates and drops (default: embedded PGlite)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .action(async (paths: string[], opts) => {
+      for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+      const result = await rehearse(paths, { databaseUrl: opts.databaseUrl }).catch((e) => {
+        throw e instanceof ScratchDatabaseError ? new UsageError(e.message) : e;
+      });
+      if (result.migrations.length === 0) {
+        for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
+        throw new UsageError(`no PostgreSQL migrations found in ${paths.length ? paths.join(', ') : 'the current directory'}`);
+      }
+      io.out(opts.format === 'json' ? formatRehearseJson(result) : formatRehearseHuman(result, { color: io.colour ?? false }));
+      code = result.migrations.some(rehearsalFailed) || result.errors.length ? EXIT.findings : EXIT.clean;
     });
 
   program

@@ -1,0 +1,41 @@
+// Where rehearsal runs: an embedded PGlite or a scratch database on a real PostgreSQL server.
+// Both speak the same small interface so the rehearsal itself never knows which it drives.
+
+export type EngineKind = 'pglite' | 'postgresql';
+
+export interface Engine {
+  readonly kind: EngineKind;
+  /** `server_version` as the engine reports it (PGlite: the PostgreSQL it embeds). */
+  readonly serverVersion: string;
+  /** One statement, rows as objects. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements as one simple-protocol message: PostgreSQL runs them as one implicit transaction. */
+  exec(sql: string): Promise<void>;
+  /** Back to an empty database (after a migration left it in a state nothing can undo). */
+  reset(): Promise<void>;
+  /** Releases everything the engine created (the scratch database on a server). */
+  close(): Promise<void>;
+}
+
+/** The SQL error PostgreSQL raised, in one line. */
+export function errorMessage(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const detail = (e as { detail?: string }).detail;
+  return detail ? `${e.message} (${detail})` : e.message;
+}
+
+/** Drops every schema a migration may have created and gives back an empty `public`. */
+export const RESET_SQL = `
+DO $twoway$
+DECLARE s text;
+BEGIN
+  FOR s IN SELECT nspname FROM pg_namespace
+    WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
+  LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', s);
+  END LOOP;
+END
+$twoway$;
+CREATE SCHEMA public;
+GRANT ALL ON SCHEMA public TO public;
+`;

@@ -1,0 +1,152 @@
+// What rehearsal runs for a migration's up and down, and how: the framework's own SQL as written,
+// a down twoway derives from the IR, or (DSL frameworks) the SQL twoway emits for the IR.
+import type { Operation } from '../ir.js';
+import type { Framework, ParsedMigration, SourceText } from '../migration.js';
+import { invertOperations } from '../plan/invert.js';
+import type { Schema } from '../schema/schema.js';
+import { emitPostgres } from '../sql/emit-postgresql.js';
+import { hasDown } from '../verdict.js';
+import { type Engine, errorMessage } from './engine.js';
+
+export interface Script {
+  /** The whole script as one text. */
+  text: string;
+  /** The same, statement by statement (run one by one outside a transaction). */
+  statements: string[];
+  /**
+   * transaction: BEGIN, the script, COMMIT (dbmate, Flyway, goose…). message: the whole file as one
+   * multi-statement message, which PostgreSQL runs as one implicit transaction (golang-migrate).
+   * statements: one by one, outside any transaction (dbmate transaction:false, goose NO TRANSACTION…).
+   */
+  mode: 'transaction' | 'message' | 'statements';
+  /** Statements that could not be emulated and were left out. */
+  skipped: string[];
+}
+
+export type UpSource = 'written' | 'emulated';
+export type DownSource = 'written' | 'derived' | 'emulated';
+
+/** Frameworks that send a migration file to PostgreSQL as one message rather than inside BEGIN … COMMIT. */
+const ONE_MESSAGE_FRAMEWORKS = new Set<Framework>(['golang-migrate']);
+
+export interface MigrationScripts {
+  /** The operations of the up and of the down that runs: what decides which tables the rehearsal fills. */
+  ops: Operation[];
+  up: Script;
+  upSource: UpSource;
+  down: Script | null;
+  downSource: DownSource | null;
+  /** Why there is no down to run. */
+  noDown: string | null;
+}
+
+/** `before`: the schema replayed up to this migration, to derive downs that restore defaults and types. */
+export function scriptsFor(parsed: ParsedMigration, before: Schema): MigrationScripts {
+  const m = parsed.migration;
+  const sqlUp = m.up.language === 'sql';
+  const mode: Script['mode'] = !m.transactional ? 'statements' : ONE_MESSAGE_FRAMEWORKS.has(m.framework) ? 'message' : 'transaction';
+  const up = sqlUp ? fromSource(m.up, parsed.up, mode) : fromOperations(parsed.up, mode);
+  const upSource: UpSource = sqlUp ? 'written' : 'emulated';
+  if (hasDown(parsed) && parsed.down) {
+    if (m.down?.language === 'sql' && parsed.downStatus === 'written')
+      return {
+        ops: [...parsed.up, ...parsed.down],
+        up,
+        upSource,
+        down: fromSource(m.down, parsed.down, mode),
+        downSource: 'written',
+        noDown: null,
+      };
+    return {
+      ops: [...parsed.up, ...parsed.down],
+      up,
+      upSource,
+      down: fromOperations(parsed.down, mode),
+      downSource: sqlUp && parsed.downStatus === 'derived' ? 'derived' : 'emulated',
+      noDown: null,
+    };
+  }
+  if (parsed.downStatus === 'irreversible')
+    return { ops: [...parsed.up], up, upSource, down: null, downSource: null, noDown: 'declared irreversible' };
+  if (!m.downsUnsupported) return { ops: [...parsed.up], up, upSource, down: null, downSource: null, noDown: 'no down written' };
+  const inverse = invertOperations(parsed.up, before);
+  if (!inverse.ok)
+    return { ops: [...parsed.up], up, upSource, down: null, downSource: null, noDown: `no down derivable: ${inverse.reason}` };
+  return {
+    ops: [...parsed.up, ...inverse.ops],
+    up,
+    upSource,
+    down: fromOperations(inverse.ops, mode),
+    downSource: 'derived',
+    noDown: null,
+  };
+}
+
+function fromSource(source: SourceText, ops: readonly Operation[], mode: Script['mode']): Script {
+  // Several IR operations can come from one statement (ALTER TABLE with several actions): run it once.
+  const seen = new Set<string>();
+  const statements: string[] = [];
+  for (const op of ops) {
+    const at = `${op.span.line}:${op.span.column}`;
+    if (seen.has(at) || !op.text.trim()) continue;
+    seen.add(at);
+    statements.push(op.text);
+  }
+  return { text: source.text, statements, mode, skipped: [] };
+}
+
+function fromOperations(ops: readonly Operation[], mode: Script['mode']): Script {
+  const statements: string[] = [];
+  const skipped: string[] = [];
+  for (const op of ops) {
+    const emitted = emitPostgres(op);
+    if (!emitted.ok) skipped.push(emitted.reason);
+    else if (emitted.sql && statements.at(-1) !== emitted.sql) statements.push(emitted.sql);
+  }
+  return { text: statements.map((s) => `${s};`).join('\n'), statements, mode, skipped };
+}
+
+export class ScriptError extends Error {
+  constructor(
+    message: string,
+    /** Part of the script stayed applied: the database is in a state no migration describes. */
+    readonly partial: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs a script as the framework would: in one transaction, or statement by statement. */
+export async function runScript(engine: Engine, script: Script): Promise<void> {
+  if (script.mode === 'message') {
+    try {
+      await engine.exec(script.text);
+    } catch (e) {
+      throw new ScriptError(errorMessage(e), false);
+    }
+    return;
+  }
+  if (script.mode === 'transaction') {
+    await engine.exec('BEGIN');
+    try {
+      await engine.exec(script.text);
+      await engine.exec('COMMIT');
+    } catch (e) {
+      await engine.exec('ROLLBACK').catch(() => {});
+      throw new ScriptError(errorMessage(e), false);
+    }
+    return;
+  }
+  for (const [i, statement] of script.statements.entries()) {
+    try {
+      await engine.exec(statement);
+    } catch (e) {
+      throw new ScriptError(`${errorMessage(e)} (statement ${i + 1}: ${firstLine(statement)})`, i > 0);
+    }
+  }
+}
+
+function firstLine(statement: string): string {
+  const line = statement.trim().split('\n')[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}

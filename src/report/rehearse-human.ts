@@ -1,0 +1,44 @@
+// `twoway rehearse` for people: one line per migration (up / down / re-up / schema / data), then
+// exactly what broke: the error, every schema difference, which columns lost how many rows.
+import pc from 'picocolors';
+import type { RehearseResult } from '../rehearse/index.js';
+import { type MigrationRehearsal, rehearsalFailed } from '../rehearse/rehearse.js';
+import { describeDifference } from '../rehearse/schema-diff.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+export function formatRehearseHuman(result: RehearseResult, options: { color: boolean }): string {
+  const c = pc.createColors(options.color);
+  const engine = result.engine === 'pglite' ? `PGlite (PostgreSQL ${result.serverVersion})` : `PostgreSQL ${result.serverVersion}`;
+  const out: string[] = [c.dim(`rehearsed on ${engine}`), ''];
+  for (const m of result.migrations) {
+    const emulated = m.upSource === 'emulated' ? c.dim(' (emulated)') : '';
+    out.push(`${c.bold(m.path)}${emulated}  ${statusLine(m, c)}`);
+    if (m.error) out.push(`  ${c.red(m.error)}`);
+    for (const d of m.schemaDiff) out.push(`  schema: ${describeDifference(d)}`);
+    for (const l of m.lostData) {
+      const what = l.column === '*' ? `${l.table}: ${l.rows} row(s) gone` : `${l.table}.${l.column}: ${l.rows} row(s) lost or changed`;
+      out.push(`  data: ${what} of those that existed before the up`);
+    }
+    for (const n of m.notes) out.push(`  ${c.dim(`note: ${n}`)}`);
+  }
+  for (const e of result.errors) out.push(`${c.red('error')} ${e.path}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`);
+  const failed = result.migrations.filter(rehearsalFailed).length;
+  const missing = result.migrations.filter((m) => m.down === 'missing').length;
+  out.push(
+    '',
+    `${result.migrations.length} migration(s) rehearsed: ${failed ? c.red(`${failed} failed`) : c.green('none failed')}${missing ? `, ${missing} without a down` : ''}`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function statusLine(m: MigrationRehearsal, c: Colors): string {
+  const word = (label: string, value: string, good: boolean) => `${label} ${good ? c.green(value) : c.red(value)}`;
+  const parts = [word('up', m.up, m.up === 'ok')];
+  const source = m.downSource && m.downSource !== 'written' ? ` (${m.downSource})` : '';
+  parts.push(m.down === 'missing' ? `down ${c.yellow('missing')}` : word('down', `${m.down}${source}`, m.down === 'ok'));
+  parts.push(word('re-up', m.reup, m.reup !== 'failed'));
+  if (m.schemaRestored !== null) parts.push(word('schema', m.schemaRestored ? 'restored' : 'differs', m.schemaRestored));
+  if (m.down === 'ok') parts.push(word('data', m.lostData.length ? 'lost' : 'kept', !m.lostData.length));
+  return parts.join(' · ');
+}

@@ -1,0 +1,54 @@
+// `twoway rehearse --format json`: one object, a public contract like check's (fields and order).
+import type { RehearseResult } from '../rehearse/index.js';
+import type { SchemaDifference } from '../rehearse/schema-diff.js';
+
+export interface RehearseJsonReport {
+  version: 1;
+  engine: RehearseResult['engine'];
+  serverVersion: string;
+  migrations: Array<{
+    id: string;
+    path: string;
+    files: string[];
+    up: 'ok' | 'failed' | 'skipped';
+    /** Present only when the up ran as SQL twoway emitted for a DSL migration. */
+    upSource?: 'emulated';
+    down: 'ok' | 'failed' | 'missing' | 'skipped';
+    downSource: 'written' | 'derived' | 'emulated' | null;
+    reup: 'ok' | 'failed' | 'skipped';
+    schemaRestored: boolean | null;
+    schemaDiff: SchemaDifference[];
+    lostData: Array<{ table: string; column: string; rows: number }>;
+    error: string | null;
+    notes: string[];
+  }>;
+  errors: Array<{ path: string; line: number; column: number; message: string }>;
+}
+
+export function toRehearseJson(result: RehearseResult): RehearseJsonReport {
+  return {
+    version: 1,
+    engine: result.engine,
+    serverVersion: result.serverVersion,
+    migrations: result.migrations.map((m) => ({
+      id: m.id,
+      path: m.path,
+      files: m.files,
+      up: m.up,
+      ...(m.upSource === 'emulated' ? { upSource: 'emulated' as const } : {}),
+      down: m.down,
+      downSource: m.downSource,
+      reup: m.reup,
+      schemaRestored: m.schemaRestored,
+      schemaDiff: m.schemaDiff,
+      lostData: m.lostData,
+      error: m.error,
+      notes: m.notes,
+    })),
+    errors: result.errors.map((e) => ({ path: e.path, line: e.line, column: e.column, message: e.message })),
+  };
+}
+
+export function formatRehearseJson(result: RehearseResult): string {
+  return `${JSON.stringify(toRehearseJson(result), null, 2)}\n`;
+}
