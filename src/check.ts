@@ -7,7 +7,6 @@ import { adapterFor, loadAdapters } from './frameworks/index.js';
 import type { ParsedMigration, ReadError } from './migration.js';
 import type { Schema } from './schema/schema.js';
 import { seedSchema } from './schema/seed.js';
-import { loadSqlParsers } from './sql/index.js';
 
 export interface CheckOptions extends AnalyzeOptions, DiscoverOptions {
   /** Only report migrations having one of these files (paths relative to cwd): `--since`. */
@@ -20,7 +19,7 @@ export interface CheckResult {
 }
 
 export async function check(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
-  await Promise.all([loadSqlParsers(), loadAdapters()]);
+  await loadAdapters();
   const discovery = discover(paths, options);
   const errors: ReadError[] = [...discovery.errors];
   const sets = discovery.sets.map((set) => {

@@ -2,6 +2,7 @@
 // layouts and config files, then file-name conventions (pop's dialect names before golang-migrate's, which they
 // extend), then marker comments inside files, and plain SQL last for any folder of .sql files nobody claimed.
 import type { Framework } from '../migration.js';
+import { loadSqlParsers } from '../sql/index.js';
 import type { FrameworkAdapter } from './adapter.js';
 import { alembic } from './alembic.js';
 import { dbmate } from './dbmate.js';
@@ -38,9 +39,9 @@ export const adapters: FrameworkAdapter[] = [
   plainSql,
 ];
 
-/** Loads every adapter's parser (tree-sitter grammars) once, before discovery reads any DSL file. */
+/** Loads every parser (libpg-query, tree-sitter grammars: WebAssembly) once, before discovery reads any file. */
 export async function loadAdapters(): Promise<void> {
-  await Promise.all(adapters.map((a) => a.load?.()));
+  await Promise.all([loadSqlParsers(), ...adapters.map((a) => a.load?.())]);
 }
 
 export function adapterFor(framework: Framework): FrameworkAdapter {

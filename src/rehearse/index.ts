@@ -1,8 +1,7 @@
 // `twoway rehearse` as a library call: discover, parse, rehearse every PostgreSQL set on one engine.
 import { type DiscoverOptions, discover } from '../discover/index.js';
-import { adapterFor } from '../frameworks/index.js';
+import { adapterFor, loadAdapters } from '../frameworks/index.js';
 import type { ReadError } from '../migration.js';
-import { loadSqlParsers } from '../sql/index.js';
 import type { Engine, EngineKind } from './engine.js';
 import { createPgliteEngine } from './pglite-engine.js';
 import { type MigrationRehearsal, rehearseHistory } from './rehearse.js';
@@ -23,7 +22,7 @@ export interface RehearseResult {
 }
 
 export async function rehearse(paths: readonly string[], options: RehearseOptions = {}): Promise<RehearseResult> {
-  await loadSqlParsers();
+  await loadAdapters();
   const discovery = discover(paths, options);
   const errors: ReadError[] = [...discovery.errors];
   const sets = discovery.sets.filter((set) => {

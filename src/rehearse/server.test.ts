@@ -54,7 +54,7 @@ describe.skipIf(!available)('rehearse on a PostgreSQL server', () => {
       const server = toRehearseJson(await rehearse(SETS, { databaseUrl: SERVER, cwd: repoRoot }));
       expect(server.engine).toBe('postgresql');
       expect(embedded.engine).toBe('pglite');
-      expect(server.migrations.length).toBe(18 + 2);
+      expect(server.migrations.length).toBeGreaterThan(SETS.length);
       expect(server.migrations).toEqual(embedded.migrations);
     } finally {
       await engine.close();
