@@ -6,6 +6,7 @@ import banCharField from './ban-char-field.js';
 import changeColumnType from './change-column-type.js';
 import deleteRows from './delete-rows.js';
 import dropColumn from './drop-column.js';
+import dropConstraint from './drop-constraint.js';
 import dropDatabase from './drop-database.js';
 import dropDefault from './drop-default.js';
 import dropEnum from './drop-enum.js';
@@ -37,6 +38,7 @@ export const allRules: Rule[] = [
   changeColumnType,
   deleteRows,
   dropColumn,
+  dropConstraint,
   dropDatabase,
   dropDefault,
   dropEnum,
