@@ -58,8 +58,7 @@ const cases: Array<MigrationCase & { verdict: Verdict }> = [
     name: 'dropping a constraint is a contract step that destroys no data',
     history: [users, 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);'],
     up: 'ALTER TABLE users DROP CONSTRAINT users_email_key;',
-    down: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);',
-    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'reversible' },
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'no-down' },
   },
   {
     name: 'irreversible wins over no-down',
