@@ -55,6 +55,12 @@ const cases: Array<MigrationCase & { verdict: Verdict }> = [
     verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'irreversible' },
   },
   {
+    name: 'dropping a constraint is a contract step that destroys no data',
+    history: [users, 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);'],
+    up: 'ALTER TABLE users DROP CONSTRAINT users_email_key;',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'no-down' },
+  },
+  {
     name: 'irreversible wins over no-down',
     history: [users],
     up: 'DELETE FROM users WHERE email IS NULL;',

@@ -18,6 +18,7 @@ import downReferencesMissing from './down-references-missing.js';
 import downRemovesEnumValue from './down-removes-enum-value.js';
 import downRenarrowsType from './down-renarrows-type.js';
 import dropColumn from './drop-column.js';
+import dropConstraint from './drop-constraint.js';
 import dropDatabase from './drop-database.js';
 import dropDefault from './drop-default.js';
 import dropEnum from './drop-enum.js';
@@ -79,6 +80,7 @@ export const allRules: Rule[] = [
   downRemovesEnumValue,
   downRenarrowsType,
   dropColumn,
+  dropConstraint,
   dropDatabase,
   dropDefault,
   dropEnum,
