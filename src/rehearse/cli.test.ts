@@ -27,6 +27,7 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
       'schemaRestored',
       'schemaDiff',
       'lostData',
+      'lostNewData',
       'error',
       'notes',
     ]);
@@ -38,6 +39,7 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
       reup: 'ok',
       schemaRestored: false,
       lostData: [{ table: 'users', column: 'full_name', rows: 4 }],
+      lostNewData: [],
       error: null,
     });
   });

@@ -47,9 +47,21 @@ export async function fillTables(engine: Engine, tables: readonly TableSnapshot[
  * wider numbers, NULLs where NOT NULL was dropped, new enum labels, values in new columns.
  * Written after the up, so the down meets them as the previous release's data would.
  */
-export async function writeNewShapeRows(engine: Engine, before: SchemaSnapshot, after: SchemaSnapshot): Promise<FillErrors> {
+export interface NewShapeValue {
+  table: TableSnapshot;
+  column: string;
+  /** The value as text, as written (NULL cells are not followed: a NOT NULL down refuses them loudly). */
+  text: string;
+}
+
+export async function writeNewShapeRows(
+  engine: Engine,
+  before: SchemaSnapshot,
+  after: SchemaSnapshot,
+): Promise<{ refused: FillErrors; written: NewShapeValue[] }> {
   const old = new Map(before.tables.map((t) => [tableKey(t), t]));
   const blocks: string[] = [];
+  const written: NewShapeValue[] = [];
   for (const table of parentsFirst(fillableTables(after))) {
     const previous = old.get(tableKey(table));
     if (!previous) continue;
@@ -64,9 +76,36 @@ export async function writeNewShapeRows(engine: Engine, before: SchemaSnapshot, 
       const row = syntheticRow(table, ROW_VARIANTS.length + i, 'typical');
       row.set(novelty.column, novelty.cell);
       blocks.push(insertBlock(table, [row]));
+      if (typeof novelty.cell === 'object' && 'text' in novelty.cell) written.push({ table, column: novelty.column, text: novelty.cell.text });
     }
   }
-  return blocks.length ? runBlocks(engine, '', blocks) : new Map();
+  const refused = blocks.length ? await runBlocks(engine, '', blocks) : new Map();
+  return { refused, written: written.filter((w) => !refused.has(tableKey(w.table))) };
+}
+
+/**
+ * Values written after the up that the down silently cut or changed (an explicit `USING col::varchar(50)`
+ * truncates instead of failing): what the previous release would find changed after a rollback.
+ */
+export async function lostNewShapeValues(
+  engine: Engine,
+  written: readonly NewShapeValue[],
+  afterDown: SchemaSnapshot,
+): Promise<LostData[]> {
+  const lost = new Map<string, LostData>();
+  for (const w of written) {
+    const table = afterDown.tables.find((t) => tableKey(t) === tableKey(w.table));
+    if (!table?.columns.some((c) => c.name === w.column)) continue;
+    const rows = await engine.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${quoteTable(table)} WHERE ${quoteIdent(w.column)}::text = ${quoteLiteral(w.text)}`,
+    );
+    if ((rows[0]?.n ?? 0) > 0) continue;
+    const key = `${tableKey(table)}.${w.column}`;
+    const entry = lost.get(key) ?? { table: tableKey(table), column: w.column, rows: 0 };
+    entry.rows++;
+    lost.set(key, entry);
+  }
+  return [...lost.values()];
 }
 
 function novelValues(now: ColumnSnapshot, was: ColumnSnapshot | undefined): Array<{ column: string; cell: Cell }> {

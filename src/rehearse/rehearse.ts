@@ -3,9 +3,11 @@
 // once: the state before migration N is the state its predecessor's re-up left.
 import type { ParsedMigration } from '../migration.js';
 import { Schema } from '../schema/schema.js';
+import { emitPostgres } from '../sql/emit-postgresql.js';
 import { displayName, type SchemaSnapshot, snapshotSchema, tableKey } from './catalog.js';
-import { diffData, fillTables, type LostData, snapshotData, writeNewShapeRows } from './data.js';
+import { diffData, fillTables, type LostData, lostNewShapeValues, snapshotData, writeNewShapeRows } from './data.js';
 import { type Engine, errorMessage } from './engine.js';
+import { externalTableStandIns } from './external-tables.js';
 import { diffSchema, type SchemaDifference } from './schema-diff.js';
 import { fillScope, tablesTouched } from './scope.js';
 import { type DownSource, type MigrationScripts, runScript, ScriptError, scriptsFor, type UpSource } from './scripts.js';
@@ -25,6 +27,8 @@ export interface MigrationRehearsal {
   schemaDiff: SchemaDifference[];
   /** Values of rows that existed before the up, gone or changed after the down. */
   lostData: LostData[];
+  /** Values written after the up (what only the new schema allows) that the down cut or changed without failing. */
+  lostNewData: LostData[];
   error: string | null;
   /** What the reader should know but is not a failure: tables no synthetic row fits, statements not emulated. */
   notes: string[];
@@ -34,7 +38,14 @@ export interface MigrationRehearsal {
 
 /** A migration fails rehearsal when it cannot be applied, its down fails or loses data, the schema drifts, or the up cannot be re-applied. */
 export function rehearsalFailed(r: MigrationRehearsal): boolean {
-  return r.up === 'failed' || r.down === 'failed' || r.reup === 'failed' || r.schemaRestored === false || r.lostData.length > 0;
+  return (
+    r.up === 'failed' ||
+    r.down === 'failed' ||
+    r.reup === 'failed' ||
+    r.schemaRestored === false ||
+    r.lostData.length > 0 ||
+    r.lostNewData.length > 0
+  );
 }
 
 /** Rehearses a history (one migration set, in framework order) on an engine whose database is empty. */
@@ -44,6 +55,10 @@ export async function rehearseHistory(engine: Engine, history: readonly ParsedMi
   const applied: MigrationScripts[] = [];
   const results: MigrationRehearsal[] = [];
   let halted: string | null = null;
+  for (const standIn of externalTableStandIns(history)) {
+    const emitted = emitPostgres(standIn);
+    if (emitted.ok && emitted.sql) await engine.exec(emitted.sql);
+  }
   for (const parsed of history) {
     const started = performance.now();
     const scripts = scriptsFor(parsed, replay);
@@ -60,6 +75,7 @@ export async function rehearseHistory(engine: Engine, history: readonly ParsedMi
       schemaRestored: null,
       schemaDiff: [],
       lostData: [],
+      lostNewData: [],
       error: halted,
       notes: [...scripts.up.skipped, ...(scripts.down?.skipped ?? [])],
       ms: 0,
@@ -123,7 +139,7 @@ async function rehearseOne(engine: Engine, scripts: MigrationScripts, result: Mi
   if (!scripts.down) return 'after-up';
 
   const afterUp = await snapshotSchema(engine);
-  await writeNewShapeRows(engine, before, afterUp);
+  const newShape = await writeNewShapeRows(engine, before, afterUp);
   try {
     await runScript(engine, scripts.down);
     result.down = 'ok';
@@ -144,6 +160,7 @@ async function rehearseOne(engine: Engine, scripts: MigrationScripts, result: Mi
     ...l,
     table: displayName(l.table),
   }));
+  result.lostNewData = (await lostNewShapeValues(engine, newShape.written, afterDown)).map((l) => ({ ...l, table: displayName(l.table) }));
 
   try {
     await runScript(engine, scripts.up);

@@ -96,14 +96,22 @@ function fromSource(source: SourceText, ops: readonly Operation[], mode: Script[
 }
 
 function fromOperations(ops: readonly Operation[], mode: Script['mode']): Script {
-  const statements: string[] = [];
+  // A DSL migration that ends and restarts the framework's transaction (Alembic's autocommit_block, Django's
+  // atomic = False steps) must run statement by statement, with those boundaries, for CONCURRENTLY to work.
+  const splitsTransaction = mode === 'transaction' && ops.some((op) => op.kind === 'Transaction');
+  const statements: string[] = splitsTransaction ? ['BEGIN'] : [];
   const skipped: string[] = [];
   for (const op of ops) {
+    if (op.kind === 'Transaction' && splitsTransaction) {
+      statements.push(op.action.toUpperCase());
+      continue;
+    }
     const emitted = emitPostgres(op);
     if (!emitted.ok) skipped.push(emitted.reason);
     else if (emitted.sql && statements.at(-1) !== emitted.sql) statements.push(emitted.sql);
   }
-  return { text: statements.map((s) => `${s};`).join('\n'), statements, mode, skipped };
+  if (splitsTransaction) statements.push('COMMIT');
+  return { text: statements.map((s) => `${s};`).join('\n'), statements, mode: splitsTransaction ? 'statements' : mode, skipped };
 }
 
 export class ScriptError extends Error {

@@ -142,7 +142,8 @@ function stringValue(t: ValueType, row: number, variant: Variant, label: string)
   const limit = stringLimit(t);
   if (variant === 'min') return '';
   if (variant === 'max') return `${'é'.repeat(Math.max(0, (limit ?? 300) - String(row).length))}${row}`;
-  const text = `${label} ${row}`;
+  // Every other row is capitalised: a data change that normalises values (lower(), trim()) must meet rows it changes.
+  const text = `${row % 2 ? label.charAt(0).toUpperCase() + label.slice(1) : label} ${row}`;
   if (limit === null || text.length <= limit) return text;
   // Short columns keep rows distinct with the row number in base 36.
   return row.toString(36).slice(-limit).padStart(limit, 'x');

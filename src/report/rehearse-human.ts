@@ -20,6 +20,9 @@ export function formatRehearseHuman(result: RehearseResult, options: { color: bo
       const what = l.column === '*' ? `${l.table}: ${l.rows} row(s) gone` : `${l.table}.${l.column}: ${l.rows} row(s) lost or changed`;
       out.push(`  data: ${what} of those that existed before the up`);
     }
+    for (const l of m.lostNewData) {
+      out.push(`  data: ${l.table}.${l.column}: ${l.rows} value(s) written after the up were cut or changed by the down`);
+    }
     for (const n of m.notes) out.push(`  ${c.dim(`note: ${n}`)}`);
   }
   for (const e of result.errors) out.push(`${c.red('error')} ${e.path}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`);
@@ -39,6 +42,7 @@ function statusLine(m: MigrationRehearsal, c: Colors): string {
   parts.push(m.down === 'missing' ? `down ${c.yellow('missing')}` : word('down', `${m.down}${source}`, m.down === 'ok'));
   parts.push(word('re-up', m.reup, m.reup !== 'failed'));
   if (m.schemaRestored !== null) parts.push(word('schema', m.schemaRestored ? 'restored' : 'differs', m.schemaRestored));
-  if (m.down === 'ok') parts.push(word('data', m.lostData.length ? 'lost' : 'kept', !m.lostData.length));
+  const lost = m.lostData.length + m.lostNewData.length > 0;
+  if (m.down === 'ok') parts.push(word('data', lost ? 'lost' : 'kept', !lost));
   return parts.join(' · ');
 }

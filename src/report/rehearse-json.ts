@@ -19,6 +19,8 @@ export interface RehearseJsonReport {
     schemaRestored: boolean | null;
     schemaDiff: SchemaDifference[];
     lostData: Array<{ table: string; column: string; rows: number }>;
+    /** Values written after the up that the down cut or changed without failing (a lossy down). */
+    lostNewData: Array<{ table: string; column: string; rows: number }>;
     error: string | null;
     notes: string[];
   }>;
@@ -42,6 +44,7 @@ export function toRehearseJson(result: RehearseResult): RehearseJsonReport {
       schemaRestored: m.schemaRestored,
       schemaDiff: m.schemaDiff,
       lostData: m.lostData,
+      lostNewData: m.lostNewData,
       error: m.error,
       notes: m.notes,
     })),

@@ -45,6 +45,15 @@ ruleTests(rule, {
   ],
   invalid: [
     {
+      name: 'a misspelled column of a table the history created: the down would fail',
+      history: users,
+      up: 'ALTER TABLE users ADD COLUMN nickname text;',
+      down: 'ALTER TABLE users DROP COLUMN nick_name;',
+      line: 1,
+      message: 'users.nick_name',
+      effect: { dbRollback: 'lossy' },
+    },
+    {
       name: 'the down uses the column name from before the up',
       history: users,
       up: 'ALTER TABLE users RENAME COLUMN name TO full_name;',

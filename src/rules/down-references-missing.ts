@@ -63,8 +63,15 @@ function missingName(op: Operation, ctx: RuleContext): string | null {
   const s = ctx.schema;
   const tableGone = (q: QName) => !s.table(q) && s.seenTables.has(qnameKey(q));
   const noTable = (q: QName) => (tableGone(q) ? `table ${qnameText(q)} does not exist at this point` : null);
-  // A column the replay never saw (before or after the up) may come from a statement it does not model: not reported.
-  const knownColumn = (q: QName, column: string) => Boolean(ctx.start.column(q, column) || ctx.afterUp.column(q, column));
+  // A table the history created has exactly the columns the replay knows (ADD COLUMN is always modelled), unless the
+  // up itself uses a column the replay never saw (the history is incomplete there). A column of a table made outside
+  // the history may come from anywhere: only names the replay saw are reported there.
+  const upMentions = (column: string) =>
+    (ctx.otherDirection ?? []).some(
+      (o) => 'column' in o && (o.column === column || (typeof o.column === 'object' && o.column.name === column)),
+    );
+  const knownColumn = (q: QName, column: string) =>
+    (s.seenTables.has(qnameKey(q)) && !upMentions(column)) || Boolean(ctx.start.column(q, column) || ctx.afterUp.column(q, column));
   const noColumn = (q: QName, column: string) => {
     const t = s.table(q);
     if (!t) return noTable(q);

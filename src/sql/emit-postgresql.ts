@@ -150,9 +150,12 @@ function columnSql(c: ColumnDef): string {
   return parts.join(' ');
 }
 
-/** Column-level constraints the column definition already carries (PRIMARY KEY, UNIQUE, REFERENCES on one column). */
+/**
+ * Column-level constraints the column definition already carries (PRIMARY KEY, UNIQUE, REFERENCES on one
+ * column). Adapters may also name them (Django's `<table>_pkey`): emitting both would declare them twice.
+ */
 function inlineConstraint(k: ConstraintDef, columns: ColumnDef[]): boolean {
-  if (k.name || k.columns.length !== 1) return false;
+  if (k.columns.length !== 1) return false;
   const c = columns.find((col) => col.name === k.columns[0]);
   if (!c) return false;
   return (
