@@ -53,6 +53,18 @@ describe('twoway check --format', () => {
     }
   });
 
+  it('human output says how many findings are suppressed and why; --verbose shows them', async () => {
+    const dir = exampleProject({
+      'db/000002_drop_full_name.up.sql': '-- twoway-ignore drop-column: nobody reads it\nALTER TABLE users DROP COLUMN full_name;\n',
+    });
+    const { out } = await run(['check', 'db/000002_drop_full_name.up.sql'], dir);
+    expect(out).toContain('  1 suppressed (nobody reads it): --verbose shows them\n');
+    expect(out).not.toContain('error drop-column');
+    const verbose = (await run(['check', 'db/000002_drop_full_name.up.sql', '--verbose'], dir)).out;
+    expect(verbose).toContain('drop-column (data-loss) db/000002_drop_full_name.up.sql:2:1 [suppressed: nobody reads it]');
+    expect(verbose).not.toContain('--verbose shows them');
+  });
+
   it('an unknown format is a usage error', async () => {
     const { code, err } = await run(['check', 'examples', '--format', 'xml']);
     expect(code).toBe(2);
