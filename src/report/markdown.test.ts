@@ -61,4 +61,25 @@ describe('Markdown comment on a long history', () => {
     expect(md).toContain('| 🔴 | `db/0700_drop_a.up.sql` | one-way door |');
     expect(md).toContain('_699 two-way doors without findings not listed._');
   });
+
+  it('when every migration has a finding, the table keeps the one-way doors and says how many two-way doors it left out', async () => {
+    const files: Record<string, string> = {
+      'db/0001_create.up.sql': 'CREATE TABLE t (id bigint PRIMARY KEY, a text, b text);\n',
+      'db/0001_create.down.sql': 'DROP TABLE t;\n',
+    };
+    for (let i = 2; i < 700; i++) {
+      const id = String(i).padStart(4, '0');
+      files[`db/${id}_add_c${i}.up.sql`] = `ALTER TABLE t ADD COLUMN c${i} text;\n`;
+      files[`db/${id}_add_c${i}.down.sql`] = `ALTER TABLE t DROP COLUMN c${i};\n`;
+    }
+    files['db/0700_drop_a.up.sql'] = 'ALTER TABLE t DROP COLUMN a;\n';
+    const result = await check([], { cwd: tempProject(files) });
+    const json = toJsonReport(result);
+    const twoWayWithFindings = json.migrations.filter((m) => m.path !== 'db/0700_drop_a.up.sql' && m.findings.length).length;
+    expect(twoWayWithFindings).toBeGreaterThan(600);
+    const md = formatMarkdown(result);
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toContain('| 🔴 | `db/0700_drop_a.up.sql` | one-way door |');
+    expect(md).toContain(`_${twoWayWithFindings} two-way doors with findings not listed: see the job log._`);
+  });
 });
