@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import { loadConfig } from './config.js';
 import type { JsonReport } from './report/json.js';
-import { gitRepo, repoRoot, tempProject } from './testing/projects.js';
+import { dropColumnHistory, gitRepo, repoRoot, tempProject } from './testing/projects.js';
 
 async function run(argv: string[], cwd = repoRoot) {
   let out = '';
@@ -14,27 +14,55 @@ async function run(argv: string[], cwd = repoRoot) {
   return { code, out, err };
 }
 
-/** A copy of the bundled example, to change freely. */
+/** A project of the tests' own: dropColumnHistory() in db/ (2 migrations, 1 one-way door), plus `files`. */
 function exampleProject(files: Record<string, string> = {}): string {
-  return tempProject(files, { 'examples/golang-migrate': 'db' });
+  return tempProject({ ...dropColumnHistory(), ...files });
 }
 
 describe('twoway check --format', () => {
   it.each([
     ['json', (out: string) => expect(JSON.parse(out).migrations).toHaveLength(2)],
-    ['sarif', (out: string) => expect(JSON.parse(out).runs[0].results).toHaveLength(1)],
     [
-      'github',
-      (out: string) => expect(out).toMatch(/^::error file=examples\/golang-migrate\/000002_drop_full_name\.up\.sql,line=2,col=1,/),
+      'sarif',
+      (out: string, json: JsonReport) => {
+        const results = JSON.parse(out).runs[0].results as { ruleId: string; level: string }[];
+        expect(results.map((r) => r.ruleId)).toEqual(json.migrations.flatMap((m) => m.findings.map((f) => f.rule)));
+        expect(results.filter((r) => r.level === 'error').map((r) => r.ruleId)).toEqual(['drop-column']);
+      },
     ],
+    ['github', (out: string) => expect(out).toMatch(/^::error file=db\/000002_drop_full_name\.up\.sql,line=2,col=1,/m)],
     ['markdown', (out: string) => expect(out).toMatch(/^<!-- twoway-report -->\n### 🔴 twoway: 1 one-way door in 2 migrations\n/)],
     ['html', (out: string) => expect(out).toMatch(/^<!doctype html>[\s\S]*<\/html>\n$/)],
     ['human', (out: string) => expect(out).toContain('2 migrations · 1 one-way door')],
-  ])('%s on the bundled example', async (format, expectOutput) => {
-    const { code, out, err } = await run(['check', 'examples', '--format', format]);
+  ])('%s on a history with one one-way door', async (format, expectOutput: (out: string, json: JsonReport) => void) => {
+    const dir = exampleProject();
+    const { code, out, err } = await run(['check', 'db', '--format', format], dir);
     expect(err).toBe('');
     expect(code).toBe(1);
-    expectOutput(out);
+    expectOutput(out, JSON.parse((await run(['check', 'db', '--format', 'json'], dir)).out));
+  });
+
+  it('every format on all the bundled examples: no complaint, and the exit code the JSON report’s errors call for', async () => {
+    const json = JSON.parse((await run(['check', 'examples', '--format', 'json'])).out) as JsonReport;
+    const errors = json.migrations.flatMap((m) => m.findings).filter((f) => !f.suppressed && f.severity === 'error');
+    for (const format of ['sarif', 'github', 'markdown', 'html', 'human']) {
+      const { code, out, err } = await run(['check', 'examples', '--format', format]);
+      expect({ format, err }).toEqual({ format, err: '' });
+      expect(code).toBe(errors.length > 0 ? 1 : 0);
+      expect(out).toContain(format === 'human' ? `${json.migrations.length} migrations` : json.migrations[0]?.path);
+    }
+  });
+
+  it('human output says how many findings are suppressed and why; --verbose shows them', async () => {
+    const dir = exampleProject({
+      'db/000002_drop_full_name.up.sql': '-- twoway-ignore drop-column: nobody reads it\nALTER TABLE users DROP COLUMN full_name;\n',
+    });
+    const { out } = await run(['check', 'db/000002_drop_full_name.up.sql'], dir);
+    expect(out).toContain('  1 suppressed (nobody reads it): --verbose shows them\n');
+    expect(out).not.toContain('error drop-column');
+    const verbose = (await run(['check', 'db/000002_drop_full_name.up.sql', '--verbose'], dir)).out;
+    expect(verbose).toContain('drop-column (data-loss) db/000002_drop_full_name.up.sql:2:1 [suppressed: nobody reads it]');
+    expect(verbose).not.toContain('--verbose shows them');
   });
 
   it('an unknown format is a usage error', async () => {
@@ -70,17 +98,24 @@ describe('config', () => {
     const dir = exampleProject({ 'twoway.config.yaml': 'rules:\n  drop-column: "off"\n' });
     const { code, out } = await run(['check', '--format', 'json'], dir);
     expect(code).toBe(0);
-    expect(json(out).migrations[1]).toMatchObject({ findings: [], dbRollback: 'irreversible' });
+    const dropFullName = json(out).migrations[1];
+    expect(dropFullName?.dbRollback).toBe('irreversible');
+    expect(dropFullName?.findings.map((f) => f.rule)).not.toContain('drop-column');
+    // Without the config the same migration has the finding.
+    writeFileSync(join(dir, 'twoway.config.yaml'), '{}\n');
+    const withRule = json((await run(['check', '--format', 'json'], dir)).out).migrations[1];
+    expect(withRule?.findings.filter((f) => f.rule === 'drop-column')).toHaveLength(1);
   });
 
   it('"paths" is what check checks without a path, and "ignore" leaves migrations out', async () => {
-    const dir = tempProject(
-      { 'package.json': JSON.stringify({ name: 'app', twoway: { paths: ['services/db'], ignore: ['**/000002_*'] } }) },
-      { 'examples/golang-migrate': 'services/db' },
-    );
+    const dir = tempProject({
+      ...dropColumnHistory('services/db'),
+      'package.json': JSON.stringify({ name: 'app', twoway: { paths: ['services/db'], ignore: ['**/000002_*'] } }),
+    });
     const { code, out } = await run(['check', '--format', 'json'], dir);
     expect(code).toBe(0);
     expect(json(out).migrations.map((m) => m.path)).toEqual(['services/db/000001_create_users.up.sql']);
+    expect(json(out).errors).toEqual([]);
   });
 
   it('a mistake in the config is a usage error naming the file, the line and the key', async () => {
@@ -107,9 +142,7 @@ describe('config', () => {
 describe('--since', () => {
   function branchAddingAMigration() {
     const repo = gitRepo();
-    for (const name of ['000001_create_users.up.sql', '000001_create_users.down.sql']) {
-      repo.write(`db/${name}`, readFileSync(join(repoRoot, 'examples/golang-migrate', name), 'utf8'));
-    }
+    for (const [path, text] of Object.entries(dropColumnHistory())) if (path.includes('000001_')) repo.write(path, text);
     repo.write('db/000002_drop_full_name.up.sql', 'ALTER TABLE users DROP COLUMN full_name;\n');
     repo.git('add', '.');
     repo.git('commit', '-qm', 'history');

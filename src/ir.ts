@@ -241,6 +241,8 @@ export interface SetSetting extends OpBase {
 export interface Transaction extends OpBase {
   kind: 'Transaction';
   action: 'begin' | 'commit' | 'rollback';
+  /** Ended or begun by the framework's own documented call (Alembic's autocommit_block), not written in the migration. */
+  managed?: true;
 }
 /** A statement twoway does not model (functions, grants, comments…), kept with its text. */
 export interface Raw extends OpBase {

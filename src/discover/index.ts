@@ -59,7 +59,7 @@ function discoverFolder(abs: string, arg: string, cwd: string, options: Discover
   const errorsBefore = result.errors.length;
   walk(abs, cwd, options, result, claimed, Number.POSITIVE_INFINITY);
   const found = result.sets.slice(before);
-  reportUnusedSqlFiles(found, cwd, result);
+  reportUnusedSqlFiles(found, cwd, options, result);
   if (found.length || result.errors.length > errorsBefore) return;
   let empty = false;
   try {
@@ -90,7 +90,7 @@ function discoverFile(abs: string, arg: string, cwd: string, options: DiscoverOp
     local.errors = [];
     walk(folder, cwd, options, local, new Set(), 0);
   }
-  reportUnusedSqlFiles(local.sets, cwd, local);
+  reportUnusedSqlFiles(local.sets, cwd, options, local);
   const sets = local.sets.filter((s) => s.migrations.some((m) => m.files.includes(rel)));
   for (const set of sets) set.reportOnly = [...(set.reportOnly ?? []), rel];
   result.sets.push(...sets);
@@ -100,8 +100,8 @@ function discoverFile(abs: string, arg: string, cwd: string, options: DiscoverOp
     result.errors.push({ path: arg, line: 0, column: 0, message: `not a migration of any supported framework (${basename(abs)})` });
 }
 
-/** `.sql` files in a folder a framework claimed but did not use: said once, never skipped silently. */
-function reportUnusedSqlFiles(sets: readonly MigrationSet[], cwd: string, result: Discovery): void {
+/** `.sql` files in a folder a framework claimed but did not use: said once, never skipped silently (unless the config ignores them). */
+function reportUnusedSqlFiles(sets: readonly MigrationSet[], cwd: string, options: DiscoverOptions, result: Discovery): void {
   const used = new Set([...sets.flatMap((s) => s.migrations.flatMap((m) => m.files)), ...result.errors.map((e) => e.path)]);
   const seen = new Set<string>();
   for (const set of sets) {
@@ -118,7 +118,7 @@ function reportUnusedSqlFiles(sets: readonly MigrationSet[], cwd: string, result
       for (const name of names.sort()) {
         if (!name.toLowerCase().endsWith('.sql')) continue;
         const rel = folderRel ? `${folderRel}${sep}${name}` : name;
-        if (used.has(rel)) continue;
+        if (used.has(rel) || options.isIgnored?.(rel)) continue;
         result.errors.push({
           path: rel,
           line: 1,

@@ -393,6 +393,35 @@ describe('examples/alembic', () => {
   });
 });
 
+describe('alembic: autocommit_block', () => {
+  it('is the framework’s own way out of its transaction: no transaction finding, while a COMMIT written in op.execute gets one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-alembic-'));
+    const head = (id: string, parent: string) =>
+      `from alembic import op\nimport sqlalchemy as sa\n\nrevision = '${id}'\ndown_revision = ${parent}\n\n`;
+    const files: Record<string, string> = {
+      'alembic.ini': '[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = postgresql://u@localhost/app\n',
+      'migrations/env.py': '',
+      'migrations/versions/a_create.py': `${head('a', 'None')}def upgrade():\n    op.create_table('t', sa.Column('id', sa.BigInteger, primary_key=True), sa.Column('n', sa.Text))\n`,
+      'migrations/versions/b_index.py': `${head('b', "'a'")}def upgrade():\n    with op.get_context().autocommit_block():\n        op.create_index('ix_t_n', 't', ['n'], postgresql_concurrently=True)\n`,
+      'migrations/versions/c_commit.py': `${head('c', "'b'")}def upgrade():\n    op.execute('COMMIT')\n    op.add_column('t', sa.Column('m', sa.Text))\n`,
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const result = await check([], { cwd: dir });
+    expect(result.errors).toEqual([]);
+    const transactionFindings = result.sets
+      .flatMap((s) => s.reports)
+      .map((r) => [r.parsed.migration.id, r.findings.filter((f) => f.rule.includes('transaction')).map((f) => f.rule)]);
+    expect(transactionFindings).toEqual([
+      ['a', []],
+      ['b', []],
+      ['c', ['transaction-nesting']],
+    ]);
+  });
+});
+
 const VERDICT_RULES = ['drop-column', 'rename-column', 'update-rows', 'down-renarrows-type'];
 
 describe.skipIf(!VERDICT_RULES.every((id) => ruleById(id)))('verdicts (need all rules)', () => {

@@ -389,8 +389,8 @@ class AlembicReader {
       // autocommit_block commits the migration's transaction, runs its body outside any, then begins a new one.
       const header = this.base(stmt);
       const headerSpan = { ...header.span, endLine: header.span.line, endColumn: header.span.column + (stmt.text.indexOf(':') + 1) };
-      const commit: Operation = { kind: 'Transaction', span: headerSpan, text: 'COMMIT', action: 'commit' };
-      const begin: Operation = { kind: 'Transaction', span: headerSpan, text: 'BEGIN', action: 'begin' };
+      const commit: Operation = { kind: 'Transaction', span: headerSpan, text: 'COMMIT', action: 'commit', managed: true };
+      const begin: Operation = { kind: 'Transaction', span: headerSpan, text: 'BEGIN', action: 'begin', managed: true };
       return [commit, ...this.block(body, batch), begin];
     }
     return [this.notAnalyzed(stmt, 'a with block twoway does not follow')];

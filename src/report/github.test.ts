@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../check.js';
-import { repoRoot, reviewHistory, tempProject } from '../testing/projects.js';
+import { dropColumnHistory, repoRoot, reviewHistory, tempProject } from '../testing/projects.js';
 import { formatGithub } from './github.js';
 import { toJsonReport } from './json.js';
 
@@ -20,20 +20,36 @@ function parse(line: string): { command: string; props: Record<string, string>; 
 }
 
 describe('GitHub workflow commands', () => {
-  it('the bundled example: one annotation per finding at its file, line and column', async () => {
-    const result = await check(['examples'], { cwd: repoRoot });
+  it('one annotation per finding at its file, line and column, of the command its severity calls for', async () => {
+    const result = await check([], { cwd: tempProject(dropColumnHistory()) });
     const json = toJsonReport(result);
     const lines = formatGithub(result).trimEnd().split('\n');
     const annotations = lines.map(parse).filter((a) => a !== null);
     const findings = json.migrations.flatMap((m) => m.findings);
+    expect(findings.filter((f) => f.suppressed)).toEqual([]);
     expect(annotations).toHaveLength(findings.length);
-    const [a] = annotations;
-    const [f] = findings;
-    expect(a).toMatchObject({ command: 'error', props: { file: f?.path, line: String(f?.line), col: String(f?.column) } });
-    expect(a?.props.title).toContain(f?.rule);
-    // Message and fix, newlines included, survive the escaping.
-    expect(a?.message).toBe(`${f?.message}\n\nDo instead: ${f?.fix}`);
-    expect(lines.at(-1)).toBe('twoway: 2 migrations, 1 one-way door, 1 error, 0 warnings');
+    const command = { error: 'error', warning: 'warning', info: 'notice' };
+    for (const [i, f] of findings.entries()) {
+      const a = annotations[i];
+      expect(a).toMatchObject({ command: command[f.severity], props: { file: f.path, line: String(f.line), col: String(f.column) } });
+      expect(a?.props.title).toContain(f.rule);
+      // Message and fix, newlines included, survive the escaping.
+      expect(a?.message).toBe(`${f.message}\n\nDo instead: ${f.fix}`);
+    }
+    expect(annotations.filter((a) => a.command === 'error').map((a) => a.props.file)).toEqual(['db/000002_drop_full_name.up.sql']);
+    const warnings = findings.filter((f) => f.severity === 'warning').length;
+    expect(lines.at(-1)).toBe(`twoway: 2 migrations, 1 one-way door, 1 error, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  });
+
+  it('on all the bundled examples: one annotation per finding that is not suppressed', async () => {
+    const result = await check(['examples'], { cwd: repoRoot });
+    const json = toJsonReport(result);
+    const annotations = formatGithub(result)
+      .split('\n')
+      .map(parse)
+      .filter((a) => a !== null && a.props.title !== 'twoway: unreadable input');
+    const shown = json.migrations.flatMap((m) => m.findings).filter((f) => !f.suppressed);
+    expect(annotations.map((a) => `${a?.props.file}:${a?.props.line}`)).toEqual(shown.map((f) => `${f.path}:${f.line}`));
   });
 
   it('suppressed findings are not annotated; unreadable files are', async () => {
@@ -43,8 +59,14 @@ describe('GitHub workflow commands', () => {
       .map(parse)
       .filter((a) => a !== null);
     const json = toJsonReport(result);
-    const shown = json.migrations.flatMap((m) => m.findings).filter((f) => !f.suppressed);
+    const findings = json.migrations.flatMap((m) => m.findings);
+    const dropColumn = findings.filter((f) => f.rule === 'drop-column');
+    expect(dropColumn.some((f) => f.suppressed)).toBe(true);
+    const shown = dropColumn.filter((f) => !f.suppressed);
     expect(annotations.filter((a) => a.props.title?.startsWith('twoway drop-column'))).toHaveLength(shown.length);
+    expect(annotations.filter((a) => a.props.title !== 'twoway: unreadable input')).toHaveLength(
+      findings.filter((f) => !f.suppressed).length,
+    );
     expect(annotations.filter((a) => a.props.title === 'twoway: unreadable input').map((a) => a.props.file)).toEqual(
       json.errors.map((e) => e.path),
     );

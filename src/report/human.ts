@@ -27,6 +27,12 @@ export function formatHuman(result: CheckResult, options: HumanOptions): string 
       if (f.suppressed && !options.verbose) continue;
       out.push(...formatFinding(f, sourceOf(r, f.path), c).map((l) => `  ${l}`));
     }
+    // Hidden, but said: a one-way door whose findings are all suppressed would otherwise show no reason.
+    const hidden = options.verbose ? [] : r.findings.filter((f) => f.suppressed);
+    if (hidden.length) {
+      const reasons = [...new Set(hidden.map((f) => f.suppressed?.reason))].join('; ');
+      out.push(c.dim(`  ${hidden.length} suppressed (${reasons}): --verbose shows them`));
+    }
     out.push('');
   }
   for (const e of result.errors) out.push(`${c.red('error')} ${e.path}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`);

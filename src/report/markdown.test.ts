@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../check.js';
-import { repoRoot, reviewHistory, tempProject } from '../testing/projects.js';
+import { dropColumnHistory, repoRoot, reviewHistory, tempProject } from '../testing/projects.js';
 import { toJsonReport } from './json.js';
 import { COMMENT_MARKER, formatMarkdown } from './markdown.js';
 
 describe('Markdown pull-request comment', () => {
-  it('the bundled example: marker, verdict title, one row per migration, details with code and fix', async () => {
-    const result = await check(['examples'], { cwd: repoRoot });
+  it('a history with one one-way door: marker, verdict title, one row per migration, details with code and fix', async () => {
+    const result = await check([], { cwd: tempProject(dropColumnHistory()) });
     const json = toJsonReport(result);
     const md = formatMarkdown(result, { since: 'origin/main' });
     const lines = md.split('\n');
@@ -14,8 +14,10 @@ describe('Markdown pull-request comment', () => {
     expect(lines[1]).toBe('### 🔴 twoway: 1 one-way door in 2 migrations added or changed since `origin/main`');
     const rows = lines.filter((l) => l.startsWith('| ') && l.includes('.up.sql'));
     expect(rows.map((r) => r.split(' | ')[1])).toEqual(json.migrations.map((m) => `\`${m.path}\``));
-    expect(rows[1]).toContain('| one-way door | contract | compatible | irreversible | 1 error |');
-    expect(md).toContain('<details><summary>🔴 <code>examples/golang-migrate/000002_drop_full_name.up.sql</code>: 1 error</summary>');
+    const warnings = json.migrations[1]?.findings.filter((f) => f.severity === 'warning').length ?? 0;
+    const counts = `1 error${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
+    expect(rows[1]).toContain(`| one-way door | contract | compatible | irreversible | ${counts} |`);
+    expect(md).toContain(`<details><summary>🔴 <code>db/000002_drop_full_name.up.sql</code>: ${counts}</summary>`);
     expect(md).toContain('> 2 | ALTER TABLE users DROP COLUMN full_name;');
     expect(md).toContain('```sql\nCREATE TABLE users_full_name_archive AS SELECT id, full_name FROM users;\n```');
     expect(md.match(/<details>/g)).toHaveLength(json.migrations.filter((m) => m.findings.length).length);
@@ -41,6 +43,26 @@ describe('Markdown pull-request comment', () => {
 
 describe('Markdown comment on a long history', () => {
   it('stays under GitHub’s comment limit: quiet two-way doors are left out of the table, and it says so', async () => {
+    // Quiet migrations: each sets a lock timeout before it takes its lock.
+    const timeout = "SET lock_timeout = '5s';\n";
+    const files: Record<string, string> = {
+      'db/0001_create.up.sql': 'CREATE TABLE t (id bigint PRIMARY KEY, a text, b text);\n',
+      'db/0001_create.down.sql': `${timeout}DROP TABLE t;\n`,
+    };
+    for (let i = 2; i < 700; i++) {
+      const id = String(i).padStart(4, '0');
+      files[`db/${id}_add_c${i}.up.sql`] = `${timeout}ALTER TABLE t ADD COLUMN c${i} text;\n`;
+      files[`db/${id}_add_c${i}.down.sql`] = `${timeout}ALTER TABLE t DROP COLUMN c${i};\n`;
+    }
+    files['db/0700_drop_a.up.sql'] = 'ALTER TABLE t DROP COLUMN a;\n';
+    const result = await check([], { cwd: tempProject(files) });
+    const md = formatMarkdown(result);
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toContain('| 🔴 | `db/0700_drop_a.up.sql` | one-way door |');
+    expect(md).toContain('_699 two-way doors without findings not listed._');
+  });
+
+  it('when every migration has a finding, the table keeps the one-way doors and says how many two-way doors it left out', async () => {
     const files: Record<string, string> = {
       'db/0001_create.up.sql': 'CREATE TABLE t (id bigint PRIMARY KEY, a text, b text);\n',
       'db/0001_create.down.sql': 'DROP TABLE t;\n',
@@ -52,9 +74,12 @@ describe('Markdown comment on a long history', () => {
     }
     files['db/0700_drop_a.up.sql'] = 'ALTER TABLE t DROP COLUMN a;\n';
     const result = await check([], { cwd: tempProject(files) });
+    const json = toJsonReport(result);
+    const twoWayWithFindings = json.migrations.filter((m) => m.path !== 'db/0700_drop_a.up.sql' && m.findings.length).length;
+    expect(twoWayWithFindings).toBeGreaterThan(600);
     const md = formatMarkdown(result);
     expect(md.length).toBeLessThan(65_536);
     expect(md).toContain('| 🔴 | `db/0700_drop_a.up.sql` | one-way door |');
-    expect(md).toContain('_699 two-way doors without findings not listed._');
+    expect(md).toContain(`_${twoWayWithFindings} two-way doors with findings not listed: see the job log._`);
   });
 });

@@ -26,14 +26,15 @@ golang-migrate sends a file as one query and has no transaction of its own: an e
 BEGIN/COMMIT there is the documented way to get one, so it is not reported. squawk calls this
 \`transaction-nesting\`.`,
   check(op, ctx) {
-    if (!ctx.migration.transactional || ctx.migration.framework === 'golang-migrate') return null;
+    // The framework's own way out of its transaction (Alembic's autocommit_block) is what the fix asks for.
+    if (op.managed || !ctx.migration.transactional || ctx.migration.framework === 'golang-migrate') return null;
     // Whether a transaction is open right before this statement, and whether the migration opened it itself.
     let open = true;
     let explicit = false;
     for (const o of ctx.ops.slice(0, ctx.index)) {
       if (o.kind !== 'Transaction') continue;
       open = o.action === 'begin';
-      explicit = open;
+      explicit = open && !o.managed;
     }
     if (op.action === 'begin') {
       if (!open) return null;

@@ -20,7 +20,8 @@ Do instead: end every explicit transaction in the same file (\`COMMIT;\`), or le
 the framework (Rails, Django, Alembic, Flyway and dbmate wrap each migration by default). squawk
 calls this \`ban-uncommitted-transaction\`.`,
   check(op, ctx) {
-    if (op.action !== 'begin') return null;
+    // A transaction the framework begins (after Alembic's autocommit_block) is the one it commits.
+    if (op.action !== 'begin' || op.managed) return null;
     const later = ctx.ops.slice(ctx.index + 1);
     const ended = later.some((o) => o.kind === 'Transaction' && o.action !== 'begin');
     if (ended) return null;

@@ -34,6 +34,21 @@ export function gitRepo(): { dir: string; git: (...args: string[]) => string; wr
 }
 
 /**
+ * A two-migration golang-migrate history under `db/` (owned by the tests, unlike examples/, which
+ * grows): a two-way door creating users, then a contract step dropping users.full_name (one error).
+ */
+export function dropColumnHistory(folder = 'db'): Record<string, string> {
+  return {
+    [`${folder}/000001_create_users.up.sql`]:
+      'CREATE TABLE users (\n  id bigserial PRIMARY KEY,\n  email varchar(255) NOT NULL,\n  full_name text NOT NULL,\n  created_at timestamptz NOT NULL DEFAULT now()\n);\n',
+    [`${folder}/000001_create_users.down.sql`]: 'DROP TABLE users;\n',
+    [`${folder}/000002_drop_full_name.up.sql`]:
+      '-- first_name/last_name replaced full_name in release 42\nALTER TABLE users DROP COLUMN full_name;\n',
+    [`${folder}/000002_drop_full_name.down.sql`]: "ALTER TABLE users ADD COLUMN full_name text NOT NULL DEFAULT '';\n",
+  };
+}
+
+/**
  * A golang-migrate history with one of each kind of migration a reviewer meets: a two-way door, one
  * without a down, a declared contract step, a suppressed finding, an accidental one-way door, and a
  * file that cannot be read.
