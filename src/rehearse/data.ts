@@ -76,7 +76,8 @@ export async function writeNewShapeRows(
       const row = syntheticRow(table, ROW_VARIANTS.length + i, 'typical');
       row.set(novelty.column, novelty.cell);
       blocks.push(insertBlock(table, [row]));
-      if (typeof novelty.cell === 'object' && 'text' in novelty.cell) written.push({ table, column: novelty.column, text: novelty.cell.text });
+      if (typeof novelty.cell === 'object' && 'text' in novelty.cell)
+        written.push({ table, column: novelty.column, text: novelty.cell.text });
     }
   }
   const refused = blocks.length ? await runBlocks(engine, '', blocks) : new Map();

@@ -109,6 +109,8 @@ UPDATE ${table} SET ${op.column}_old = ${op.column}, ${op.column} = ${using} WHE
         return {
           message: `Changing ${from} widens it (${change.why}): the release still running stays compatible.${lock}${tz}`,
           fix: `${expandFix}\nOn a small table, run it with a short lock_timeout instead.`,
+          // Compatible and reversible: only the rewrite's lock is at stake.
+          severity: 'warning',
           effect: { phase: 'expand' },
         };
       }
