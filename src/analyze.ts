@@ -46,10 +46,36 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
   return reports;
 }
 
+interface DialectRules {
+  rules: readonly Rule[];
+  /** Rules with a `check`, by direction and operation kind: built once, looked up for every operation. */
+  byKind: Record<'up' | 'down', ReadonlyMap<string, readonly Rule[]>>;
+}
+
+const RULES_BY_DIALECT = new Map<Dialect, DialectRules>();
+
+function rulesFor(dialect: Dialect): DialectRules {
+  let cached = RULES_BY_DIALECT.get(dialect);
+  if (!cached) {
+    const rules = allRules.filter((r) => !r.dialects || r.dialects.includes(dialect));
+    const index = (direction: 'up' | 'down') => {
+      const byKind = new Map<string, Rule[]>();
+      for (const r of rules) {
+        if (!r.check || (r.direction !== direction && r.direction !== 'both')) continue;
+        for (const k of r.kinds) byKind.set(k, [...(byKind.get(k) ?? []), r]);
+      }
+      return byKind;
+    };
+    cached = { rules, byKind: { up: index('up'), down: index('down') } };
+    RULES_BY_DIALECT.set(dialect, cached);
+  }
+  return cached;
+}
+
 /** Runs every rule over one migration and advances `schema` past its up. Returns every finding. */
 export function analyzeMigration(parsed: ParsedMigration, schema: Schema, serverVersion: number): Finding[] {
   const { migration } = parsed;
-  const rules = allRules.filter((r) => !r.dialects || r.dialects.includes(migration.dialect));
+  const { rules, byKind } = rulesFor(migration.dialect);
   const before = schema.clone();
   const findings: Finding[] = [];
   const base = { migration, parsed, serverVersion, dialect: migration.dialect };
@@ -82,9 +108,6 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
     /** SET LOCAL values end with their transaction. */
     const localSettings = new Set<string>();
     let inTransaction = migration.transactional;
-    const active = rules.filter((r) => r.check && (r.direction === direction || r.direction === 'both'));
-    const byKind = new Map<string, Rule[]>();
-    for (const r of active) for (const k of r.kinds) byKind.set(k, [...(byKind.get(k) ?? []), r as Rule]);
     const isNewTable = (q: QName) => live.table(q)?.createdBy === owner;
     const ctx: RuleContext = {
       ...base,
@@ -104,7 +127,7 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
       if (op.kind === 'Transaction') inTransaction = op.action === 'begin';
       ctx.index = index;
       ctx.inTransaction = inTransaction;
-      for (const rule of byKind.get(op.kind) ?? []) {
+      for (const rule of byKind[direction].get(op.kind) ?? []) {
         const out = rule.check?.(op as never, ctx);
         for (const r of out ? (Array.isArray(out) ? out : [out]) : []) findings.push(toFinding(rule, r, r.span ?? op.span));
       }
