@@ -66,9 +66,11 @@ if (hasSquawk) {
     `ratio (twoway speed / squawk speed, target >= 1.0): ${(best(squawkTimes) / best(twowayTimes)).toFixed(2)} best against best, ${(best(squawkTimes) / (twowayTimes[0] as number)).toFixed(2)} first run against squawk's best`,
   );
 } else {
-  console.log('squawk not installed (devDependency squawk-cli): no ratio');
+  console.log('squawk not installed (devDependency @squawk-cli/linux-x64, Linux x64 only): no ratio');
 }
-console.log(`peak RSS ${firstRunRssMb.toFixed(0)} MB after one check of the whole corpus (target < 300 MB); ${peakRssMb.toFixed(0)} MB after ${rounds} rounds`);
+console.log(
+  `peak RSS ${firstRunRssMb.toFixed(0)} MB after one check of the whole corpus (target < 300 MB); ${peakRssMb.toFixed(0)} MB after ${rounds} rounds`,
+);
 
 function sqlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
