@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { Language, type Node, Parser } from 'web-tree-sitter';
 import type { Span } from '../ir.js';
+import { SourceMap } from '../sql/source-map.js';
 
 export type { Node as SyntaxNode, Tree } from 'web-tree-sitter';
 
@@ -36,10 +37,10 @@ export function grammarParser(grammarPackage: string): Parser {
 
 /**
  * File positions of syntax nodes. tree-sitter counts columns in bytes; reports count characters,
- * so positions are computed from the node's character offsets.
+ * so positions are computed from the node's character offsets, by the same SourceMap the SQL uses.
  */
 export class NodeSpans {
-  private readonly lineStarts: number[] = [0];
+  private readonly map: SourceMap;
 
   constructor(
     readonly path: string,
@@ -47,24 +48,15 @@ export class NodeSpans {
     /** 1-based line of the text's first character in its file. */
     readonly startLine = 1,
   ) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.map = new SourceMap({ path, text, startLine, language: 'ruby' });
   }
 
   position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: this.startLine + lo, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+    return this.map.position(offset);
   }
 
   span(node: Node): Span {
-    const a = this.position(node.startIndex);
-    const b = this.position(node.endIndex);
-    return { path: this.path, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    return this.map.span(node.startIndex, node.endIndex);
   }
 }
 
