@@ -36,3 +36,24 @@ describe('PostgreSQL details for the data-loss and breaking rules', () => {
     expect(def?.kind === 'SetDefault' && def.default?.text).toBe('random_string(32)');
   });
 });
+
+describe('expression text of bounded expressions', () => {
+  const parse = (sql: string) => parsePostgres({ path: 'x.sql', text: sql, startLine: 1, language: 'sql' }).ops;
+  it('keeps keywords that have no node of their own (IS NULL) in an index WHERE', () => {
+    const [op] = parse('CREATE INDEX i ON t (a) WHERE deleted_at IS NULL;');
+    expect(op?.kind === 'AddIndex' && op.where).toBe('deleted_at IS NULL');
+  });
+  it('reads a CHECK to its closing parenthesis and USING to the next action', () => {
+    const ops = parse(
+      'ALTER TABLE t ADD CONSTRAINT c CHECK (x IS NOT NULL AND y > 0) NOT VALID, ALTER COLUMN z TYPE int USING z::int, ADD COLUMN w text;',
+    );
+    const check = ops.find((o) => o.kind === 'AddConstraint');
+    const type = ops.find((o) => o.kind === 'AlterColumnType');
+    expect(check?.kind === 'AddConstraint' && check.constraint.expression).toBe('x IS NOT NULL AND y > 0');
+    expect(type?.kind === 'AlterColumnType' && type.using).toBe('z::int');
+  });
+  it('reads an index expression whole', () => {
+    const [op] = parse('CREATE INDEX i ON t (lower(email), (a + b));');
+    expect(op?.kind === 'AddIndex' && op.columns).toEqual(['lower(email)', 'a + b']);
+  });
+});

@@ -116,13 +116,13 @@ function addStatement(out: ParsedSql, map: SourceMap, stmt: Node, byteStart: num
   const span = map.span(startChar, startChar + text.length);
   const base = { span, text };
   const [type, node] = Object.entries(stmt as Record<string, Node>)[0] ?? ['Unknown', {}];
-  const exprText = (n: Node): string => expressionText(n, map, startChar, text);
+  const exprText = (n: Node, bounded = false): string => expressionText(n, map, startChar, text, bounded);
   const ops = toOperations(type, node, base, exprText);
   out.ops.push(...ops);
 }
 
 type Base = { span: Span; text: string };
-type ExprText = (n: Node) => string;
+type ExprText = (n: Node, bounded?: boolean) => string;
 
 function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Operation[] {
   switch (type) {
@@ -173,12 +173,14 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
           ...base,
           table: rangeVar(n.relation),
           name: n.idxname ?? null,
-          columns: (n.indexParams ?? []).map((p: Node) => p.IndexElem?.name ?? (p.IndexElem?.expr ? exprText(p.IndexElem.expr) : '?')),
+          columns: (n.indexParams ?? []).map(
+            (p: Node) => p.IndexElem?.name ?? (p.IndexElem?.expr ? exprText(p.IndexElem.expr, true) : '?'),
+          ),
           unique: Boolean(n.unique),
           concurrently: Boolean(n.concurrent),
           ifNotExists: Boolean(n.if_not_exists),
           method: n.accessMethod ?? 'btree',
-          where: n.whereClause ? exprText(n.whereClause) : null,
+          where: n.whereClause ? exprText(n.whereClause, true) : null,
         },
       ];
     case 'CreateEnumStmt':
@@ -366,7 +368,7 @@ function alterTable(n: Node, base: Base, exprText: ExprText): Operation[] {
           table,
           column: cmd.name,
           type: typeRef(def.typeName),
-          using: def.raw_default ? exprText(def.raw_default) : null,
+          using: def.raw_default ? exprText(def.raw_default, true) : null,
         };
       }
       case 'AT_SetNotNull':
@@ -504,7 +506,7 @@ function constraintDef(k: Node, columns: string[], exprText: ExprText): Constrai
     references: k.contype === 'CONSTR_FOREIGN' ? fkTarget(k) : null,
     notValid: Boolean(k.skip_validation),
     usingIndex: k.indexname ?? null,
-    expression: k.raw_expr ? exprText(k.raw_expr) : null,
+    expression: k.raw_expr ? exprText(k.raw_expr, true) : null,
     ...notNullCheck(k),
   };
 }
@@ -534,7 +536,12 @@ function walk(node: Node, visit: (n: Node) => void): void {
  * expression runs from its first token to the end of its last: we take the largest
  * location in the subtree and extend over the token that starts there.
  */
-function expressionText(expr: Node, map: SourceMap, stmtStartChar: number, stmtText: string): string {
+/**
+ * `bounded`: the expression runs to a delimiter of its own (a CHECK's or an index expression's closing
+ * parenthesis, the `,` or `;` after USING, the end of an index's WHERE), so it is read up to the first
+ * `,` `)` or `;` outside parentheses and quotes: keywords without a node of their own (`IS NULL`) stay in.
+ */
+function expressionText(expr: Node, map: SourceMap, stmtStartChar: number, stmtText: string, bounded = false): string {
   let min = Number.POSITIVE_INFINITY;
   let max = -1;
   walk(expr, (n) => {
@@ -561,7 +568,8 @@ function expressionText(expr: Node, map: SourceMap, stmtStartChar: number, stmtT
     else if (ch === ')') {
       if (depth === 0) break;
       depth--;
-    } else if (depth === 0 && to >= lastToken && (ch === ',' || ch === ';' || ch === ' ' || ch === '\n' || ch === '\t')) break;
+    } else if (depth === 0 && (ch === ',' || ch === ';') && (bounded || to >= lastToken)) break;
+    else if (!bounded && depth === 0 && to >= lastToken && (ch === ' ' || ch === '\n' || ch === '\t')) break;
   }
   return stmtText.slice(Math.max(0, from), to).trim();
 }
