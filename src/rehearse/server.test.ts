@@ -10,7 +10,7 @@ import { createPgliteEngine, rehearse } from './index.js';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVER = process.env.TWOWAY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SETS = [
-  'examples/golang-migrate',
+  'examples',
   'src/rehearse/fixtures/reversible',
   'src/rehearse/fixtures/lossy-down',
   'src/rehearse/fixtures/failing-down',
