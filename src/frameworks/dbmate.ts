@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
-import { markerLines } from './sections.js';
-import { naturalCompare, parseSqlMigration, readFolderFile, skipped, sqlSource } from './sql-files.js';
+import { markerLines, sectionedMigration } from './sections.js';
+import { naturalCompare, parseSqlMigration, readFolderFile, skipped } from './sql-files.js';
 
 const UP = 'migrate:up';
 const DOWN = 'migrate:down';
@@ -56,22 +56,10 @@ function fromText(path: string, version: string, file: string, text: string, err
     return null;
   }
   const down = markers.find((m) => m.text.toLowerCase().startsWith(DOWN));
-  const section = (m: typeof up) => {
-    const next = markers.find((o) => o.lineStart > m.lineStart);
-    return sqlSource(path, text.slice(m.bodyStart, next ? next.lineStart : text.length), m.line + 1);
-  };
-  const name = file
-    .slice(version.length)
-    .replace(/^_/, '')
-    .replace(/\.sql$/, '');
-  return {
-    id: version,
-    name,
-    framework: 'dbmate',
-    path,
-    files: [path],
-    up: section(up),
-    down: down ? section(down) : null,
-    transactional: !/\btransaction:false\b/i.test(up.text),
-  };
+  return sectionedMigration(
+    { path, name: file, version, text },
+    'dbmate',
+    { all: markers, up, down },
+    !/\btransaction:false\b/i.test(up.text),
+  );
 }

@@ -4,8 +4,8 @@
 import { join } from 'node:path';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
-import { type Marker, markerLines } from './sections.js';
-import { parseSqlMigration, readFolderFile, skipped, sqlSource } from './sql-files.js';
+import { type Marker, markerLines, sectionedMigration } from './sections.js';
+import { parseSqlMigration, readFolderFile, skipped } from './sql-files.js';
 
 const annotation = (m: Marker) => m.text.slice('+goose'.length).trim().toLowerCase();
 
@@ -66,22 +66,6 @@ function fromText(path: string, version: string, file: string, text: string, err
     return null;
   }
   const down = sections.find((m) => annotation(m) === 'down');
-  const section = (m: Marker) => {
-    const next = sections.find((o) => o.lineStart > m.lineStart);
-    return sqlSource(path, text.slice(m.bodyStart, next ? next.lineStart : text.length), m.line + 1);
-  };
-  const name = file
-    .slice(version.length)
-    .replace(/^_/, '')
-    .replace(/\.sql$/, '');
-  return {
-    id: version,
-    name,
-    framework: 'goose',
-    path,
-    files: [path],
-    up: section(up),
-    down: down ? section(down) : null,
-    transactional: !markers.some((m) => annotation(m) === 'no transaction'),
-  };
+  const transactional = !markers.some((m) => annotation(m) === 'no transaction');
+  return sectionedMigration({ path, name: file, version, text }, 'goose', { all: sections, up, down }, transactional);
 }

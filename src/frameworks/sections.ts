@@ -1,5 +1,7 @@
 // dbmate and goose keep up and down in one file, split by marker comments on their own line.
 // The markers are the frameworks' own syntax (line comments), not SQL structure: each tool finds them line by line too.
+import type { Migration } from '../migration.js';
+import { sqlSource } from './sql-files.js';
 
 export interface Marker {
   /** The marker's words after `--`, e.g. `migrate:up transaction:false` or `+goose Up`. */
@@ -32,4 +34,31 @@ export function markerLines(text: string, prefix: string): Marker[] {
     line++;
   }
   return out;
+}
+
+/** The up and down of a sectioned file: each section runs from the line after its marker to the next section marker. */
+export function sectionedMigration(
+  file: { path: string; name: string; version: string; text: string },
+  framework: 'dbmate' | 'goose',
+  sections: { all: Marker[]; up: Marker; down: Marker | undefined },
+  transactional: boolean,
+): Omit<Migration, 'dialect'> {
+  const section = (m: Marker) => {
+    const next = sections.all.find((o) => o.lineStart > m.lineStart);
+    return sqlSource(file.path, file.text.slice(m.bodyStart, next ? next.lineStart : file.text.length), m.line + 1);
+  };
+  const name = file.name
+    .slice(file.version.length)
+    .replace(/^_/, '')
+    .replace(/\.sql$/, '');
+  return {
+    id: file.version,
+    name,
+    framework,
+    path: file.path,
+    files: [file.path],
+    up: section(sections.up),
+    down: sections.down ? section(sections.down) : null,
+    transactional,
+  };
 }
