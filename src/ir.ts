@@ -288,6 +288,23 @@ export type Operation =
 export type OperationKind = Operation['kind'];
 export type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;
 
+/** A constraint with the defaults of a plain ADD CONSTRAINT: unnamed, validated, no index, no expression. */
+export function constraintDef(
+  type: ConstraintType,
+  columns: string[],
+  o: Partial<Omit<ConstraintDef, 'type' | 'columns'>> = {},
+): ConstraintDef {
+  return {
+    name: o.name ?? null,
+    type,
+    columns,
+    references: o.references ?? null,
+    notValid: o.notValid ?? false,
+    usingIndex: o.usingIndex ?? null,
+    expression: o.expression ?? null,
+  };
+}
+
 export function qnameText(q: QName): string {
   return q.schema ? `${q.schema}.${q.name}` : q.name;
 }

@@ -1,7 +1,7 @@
 // Alembic: alembic.ini → script_location/versions/*.py, ordered by the revision graph; upgrade()/downgrade() read with tree-sitter-python.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { ConstraintDef, ConstraintType, Dialect, Operation, QName, Span } from '../ir.js';
+import { type ConstraintDef, constraintDef, type Dialect, type Operation, type QName, type Span } from '../ir.js';
 import type { Directive, DownStatus, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
 import {
@@ -521,7 +521,14 @@ class AlembicReader {
         const columns = stringList(arg(2, 'columns'));
         if (!t || !columns) return unreadable('the table or columns');
         const type = method === 'create_primary_key' ? 'primary-key' : 'unique';
-        return [{ kind: 'AddConstraint', ...base, table: t, constraint: constraint(nameValue(arg(0, 'constraint_name')), type, columns) }];
+        return [
+          {
+            kind: 'AddConstraint',
+            ...base,
+            table: t,
+            constraint: constraintDef(type, columns, { name: nameValue(arg(0, 'constraint_name')) }),
+          },
+        ];
       }
       case 'create_foreign_key': {
         const t = table();
@@ -543,14 +550,21 @@ class AlembicReader {
             kind: 'AddConstraint',
             ...base,
             table: t,
-            constraint: { ...constraint(nameValue(arg(0, 'constraint_name')), 'check', []), expression: sqlText(condition) },
+            constraint: constraintDef('check', [], { name: nameValue(arg(0, 'constraint_name')), expression: sqlText(condition) }),
           },
         ];
       }
       case 'create_exclude_constraint': {
         const t = table();
         if (!t) return unreadable('the table');
-        return [{ kind: 'AddConstraint', ...base, table: t, constraint: constraint(nameValue(arg(0, 'constraint_name')), 'exclude', []) }];
+        return [
+          {
+            kind: 'AddConstraint',
+            ...base,
+            table: t,
+            constraint: constraintDef('exclude', [], { name: nameValue(arg(0, 'constraint_name')) }),
+          },
+        ];
       }
       case 'drop_constraint': {
         const t = table();
@@ -591,7 +605,7 @@ class AlembicReader {
       if (parsed) {
         columns.push(parsed.column);
         if (parsed.column.references) constraints.push(fkConstraint(null, [parsed.column.name], parsed.column.references));
-        if (parsed.column.unique) constraints.push(constraint(null, 'unique', [parsed.column.name]));
+        if (parsed.column.unique) constraints.push(constraintDef('unique', [parsed.column.name]));
         // SQLAlchemy creates the enum type with the table unless create_type=False.
         if (parsed.enum?.createType && parsed.enum.values.length && this.dialect === 'postgresql')
           before.push({ kind: 'CreateEnum', ...base, name: { name: parsed.enum.name }, values: parsed.enum.values });
@@ -709,12 +723,8 @@ function indexColumn(node: SyntaxNode): string {
   return stringLiteral(node)?.value ?? sqlText(node);
 }
 
-function constraint(name: string | null, type: ConstraintType, columns: string[]): ConstraintDef {
-  return { name, type, columns, references: null, notValid: false, usingIndex: null, expression: null };
-}
-
 function fkConstraint(name: string | null, columns: string[], references: NonNullable<ConstraintDef['references']>): ConstraintDef {
-  return { ...constraint(name, 'foreign-key', columns), references };
+  return constraintDef('foreign-key', columns, { name, references });
 }
 
 function indexOp(base: { span: Span; text: string }, table: QName, name: string | null, columns: string[], unique: boolean) {
@@ -740,12 +750,12 @@ function tableConstraint(call: SyntaxNode): ConstraintDef | null {
   const names = args.positional.map((n) => stringValue(n)).filter((v): v is string => v !== null);
   switch (cls) {
     case 'PrimaryKeyConstraint':
-      return constraint(name, 'primary-key', names);
+      return constraintDef('primary-key', names, { name });
     case 'UniqueConstraint':
-      return constraint(name, 'unique', names);
+      return constraintDef('unique', names, { name });
     case 'CheckConstraint': {
       const expr = args.positional[0];
-      return { ...constraint(name, 'check', []), expression: expr ? sqlText(expr) : null };
+      return constraintDef('check', [], { name: name, expression: expr ? sqlText(expr) : null });
     }
     case 'ForeignKeyConstraint': {
       const local = stringList(argument(args, 0, 'columns')) ?? [];

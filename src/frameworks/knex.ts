@@ -1,5 +1,5 @@
 // Knex: `migrations/*.{js,ts}` exporting up(knex)/down(knex); schema builder calls, query builder writes and knex.raw SQL.
-import type { ColumnDef, ConstraintDef, Operation, QName, TypeRef } from '../ir.js';
+import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName, type TypeRef } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
 import {
@@ -30,7 +30,6 @@ import {
 } from './js/discover.js';
 import {
   columnDef,
-  constraint,
   Direction,
   defaultFromSql,
   downStatusOf,
@@ -384,7 +383,7 @@ class TableBuilder {
           });
           return;
         }
-        const c = constraint(head.name === 'unique' ? 'unique' : 'primary-key', cols, {
+        const c = constraintDef(head.name === 'unique' ? 'unique' : 'primary-key', cols, {
           name: given ?? (head.name === 'unique' ? knexName(table, cols, 'unique') : `${table.name}_pkey`),
         });
         if (this.mode === 'create') this.constraints.push(c);
@@ -398,7 +397,10 @@ class TableBuilder {
           this.dir.out.notAnalyzed(e, 'a foreign key whose columns or target are not literal');
           return;
         }
-        const c = constraint('foreign-key', cols, { name: stringOf(args[1], scope) ?? knexName(table, cols, 'foreign'), references: ref });
+        const c = constraintDef('foreign-key', cols, {
+          name: stringOf(args[1], scope) ?? knexName(table, cols, 'foreign'),
+          references: ref,
+        });
         if (this.mode === 'create') this.constraints.push(c);
         else add({ kind: 'AddConstraint', ...base, table, constraint: c });
         return;
@@ -421,7 +423,7 @@ class TableBuilder {
       }
       case 'check': {
         const expression = stringOf(args[0], scope);
-        const c = constraint('check', [], { name: stringOf(args[2], scope), expression });
+        const c = constraintDef('check', [], { name: stringOf(args[2], scope), expression });
         if (this.mode === 'create') this.constraints.push(c);
         else add({ kind: 'AddConstraint', ...base, table, constraint: c });
         return;
@@ -471,7 +473,7 @@ class TableBuilder {
           kind: 'AddConstraint',
           ...base,
           table,
-          constraint: constraint('unique', [column.name], { name: knexName(table, [column.name], 'unique') }),
+          constraint: constraintDef('unique', [column.name], { name: knexName(table, [column.name], 'unique') }),
         });
     }
     if (spec.index !== false)
@@ -527,7 +529,7 @@ class TableBuilder {
           spec.extra.push({ kind: 'CreateEnum', ...this.dir.base(e), name: { name: type.type.name }, values: type.enumValues });
       } else {
         const list = type.enumValues.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ');
-        spec.checks.push(constraint('check', [name], { expression: `"${name}" IN (${list})` }));
+        spec.checks.push(constraintDef('check', [name], { expression: `"${name}" IN (${list})` }));
       }
     }
     for (const m of mods) {

@@ -1,6 +1,6 @@
 // node-pg-migrate: `migrations/*.{js,ts}` exporting up(pgm)/down(pgm) (a missing down is derived by the framework,
 // `exports.down = false` declares a one-way door), and SQL files with `-- Up Migration` / `-- Down Migration` sections.
-import type { ColumnDef, ConstraintDef, Operation, QName } from '../ir.js';
+import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
 import {
@@ -20,7 +20,6 @@ import {
 import { type JsMigrationFile, jsMigrationFiles, jsSet, migrationFunction, scriptMigration } from './js/discover.js';
 import {
   columnDef,
-  constraint,
   Direction,
   defaultFromSql,
   downStatusOf,
@@ -520,7 +519,7 @@ function pgmColumn(
     } else if (q) column.references = { table: q, columns: [] };
   }
   const check = stringOf(props.get('check'), scope);
-  return { column, checks: check ? [constraint('check', [name], { expression: check })] : [] };
+  return { column, checks: check ? [constraintDef('check', [name], { expression: check })] : [] };
 }
 
 function columnFromType(name: string, type: string): ColumnDef {
@@ -535,14 +534,14 @@ function tableConstraints(n: t.Node | undefined, scope: Scope, name: string | nu
   const out: ConstraintDef[] = [];
   const named = { name };
   const pk = stringsOf(props.get('primaryKey'), scope);
-  if (pk) out.push(constraint('primary-key', pk, named));
+  if (pk) out.push(constraintDef('primary-key', pk, named));
   const unique = staticValue(props.get('unique'), scope);
-  if (typeof unique === 'string') out.push(constraint('unique', [unique], named));
+  if (typeof unique === 'string') out.push(constraintDef('unique', [unique], named));
   else if (Array.isArray(unique)) {
-    if (unique.every((u) => typeof u === 'string')) out.push(constraint('unique', unique as string[], named));
-    else for (const u of unique) if (Array.isArray(u)) out.push(constraint('unique', u as string[], named));
+    if (unique.every((u) => typeof u === 'string')) out.push(constraintDef('unique', unique as string[], named));
+    else for (const u of unique) if (Array.isArray(u)) out.push(constraintDef('unique', u as string[], named));
   }
-  for (const check of stringsOf(props.get('check'), scope) ?? []) out.push(constraint('check', [], { ...named, expression: check }));
+  for (const check of stringsOf(props.get('check'), scope) ?? []) out.push(constraintDef('check', [], { ...named, expression: check }));
   const fks = resolve(props.get('foreignKeys') ?? { type: 'NullLiteral' }, scope);
   for (const fk of fks.type === 'ArrayExpression' ? fks.elements : [fks]) {
     const p = fk ? propsOf(fk, scope) : null;
@@ -554,7 +553,7 @@ function tableConstraints(n: t.Node | undefined, scope: Scope, name: string | nu
       paren > 0
         ? fkTarget(refTable.slice(0, paren).trim(), refTable.slice(paren + 1, refTable.lastIndexOf(')')).trim())
         : fkTarget(refTable, null);
-    out.push(constraint('foreign-key', columns, { ...named, references: target }));
+    out.push(constraintDef('foreign-key', columns, { ...named, references: target }));
   }
   return out;
 }

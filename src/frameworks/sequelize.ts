@@ -1,7 +1,7 @@
 // Sequelize (sequelize-cli / umzug): `migrations/*.js` exporting up(queryInterface, Sequelize)/down(...): queryInterface.*
 // schema calls with Sequelize data types, bulk writes, and SQL in queryInterface.sequelize.query.
 import { readFileSync } from 'node:fs';
-import type { ColumnDef, ConstraintDef, Operation, QName, TypeRef } from '../ir.js';
+import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName, type TypeRef } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
 import {
@@ -23,7 +23,6 @@ import { dialectOfClient, findUp, jsMigrationFiles, jsSet, migrationFunction, sc
 import {
   asSerial,
   columnDef,
-  constraint,
   Direction,
   defaultFromSql,
   downStatusOf,
@@ -312,7 +311,7 @@ function constraintOf(opts: Map<string, t.Node>, fields: string[], table: QName,
   const [type, suffix] = kind;
   const ref = propsOf(opts.get('references'), scope);
   const refTable = stringOf(ref?.get('table'), scope) ?? stringOf(propsOf(ref?.get('table'), scope)?.get('tableName'), scope);
-  return constraint(type, fields, {
+  return constraintDef(type, fields, {
     name: stringOf(opts.get('name'), scope) ?? `${table.name}_${fields.join('_')}_${suffix}`,
     references: type === 'foreign-key' && refTable ? fkTarget(refTable, stringOf(ref?.get('field'), scope)) : null,
     expression: type === 'check' ? '<where>' : null,

@@ -1,7 +1,7 @@
 // TypeORM: migration classes (`implements MigrationInterface`) with up(queryRunner)/down(queryRunner): SQL in
 // queryRunner.query, schema helpers (createTable(new Table(...)), addColumn(new TableColumn(...)), …).
 import { readFileSync } from 'node:fs';
-import type { ColumnDef, ConstraintDef, Operation, QName } from '../ir.js';
+import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
 import {
@@ -22,7 +22,6 @@ import { dialectOfClient, findUp, idAndName, jsMigrationFiles, jsSet, literalPro
 import {
   asSerial,
   columnDef,
-  constraint,
   Direction,
   defaultFromSql,
   downStatusOf,
@@ -182,12 +181,12 @@ function typeormHandler(param: string | null, out: MigrationOutput): Handler {
         for (const u of list(props.get('uniques'))) {
           const p = newArgs(resolve(u, scope), 'TableUnique', scope) ?? propsOf(u, scope);
           const columnsOfUnique = stringsOf(p?.get('columnNames'), scope);
-          if (columnsOfUnique) constraints.push(constraint('unique', columnsOfUnique, { name: stringOf(p?.get('name'), scope) }));
+          if (columnsOfUnique) constraints.push(constraintDef('unique', columnsOfUnique, { name: stringOf(p?.get('name'), scope) }));
         }
         for (const k of list(props.get('checks'))) {
           const p = newArgs(resolve(k, scope), 'TableCheck', scope) ?? propsOf(k, scope);
           constraints.push(
-            constraint('check', [], { name: stringOf(p?.get('name'), scope), expression: stringOf(p?.get('expression'), scope) }),
+            constraintDef('check', [], { name: stringOf(p?.get('name'), scope), expression: stringOf(p?.get('expression'), scope) }),
           );
         }
         ops.push(...enumsOf(defs, base));
@@ -318,7 +317,7 @@ function typeormHandler(param: string | null, out: MigrationOutput): Handler {
           kind: 'AddConstraint',
           ...base,
           table: t,
-          constraint: constraint('primary-key', cols, { name: stringOf(args[2], scope) }),
+          constraint: constraintDef('primary-key', cols, { name: stringOf(args[2], scope) }),
         });
         break;
       }
@@ -370,7 +369,7 @@ function foreignKey(n: t.Node | undefined, scope: Scope): ConstraintDef | null {
   const columns = stringsOf(p?.get('columnNames'), scope);
   const refTable = stringOf(p?.get('referencedTableName'), scope);
   if (!p || !columns || refTable === null) return null;
-  return constraint('foreign-key', columns, {
+  return constraintDef('foreign-key', columns, {
     name: stringOf(p.get('name'), scope),
     references: { table: fkTarget(refTable, null).table, columns: stringsOf(p.get('referencedColumnNames'), scope) ?? [] },
   });
@@ -381,7 +380,7 @@ function namedConstraint(n: t.Node | undefined, className: string, type: 'unique
   const p = newArgs(resolve(n, scope), className, scope) ?? propsOf(n, scope);
   if (!p) return null;
   const columns = stringsOf(p.get('columnNames'), scope) ?? [];
-  return constraint(type, columns, {
+  return constraintDef(type, columns, {
     name: stringOf(p.get('name'), scope),
     expression: type === 'check' ? stringOf(p.get('expression'), scope) : null,
   });

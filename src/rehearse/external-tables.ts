@@ -2,7 +2,7 @@
 // a table of another service). check assumes they exist; rehearsal creates a minimal stand-in so the
 // history can run at all.
 import type { ColumnDef, CreateTable, ForeignKeyTarget, Operation, QName, TypeRef } from '../ir.js';
-import { qnameKey } from '../ir.js';
+import { constraintDef, qnameKey } from '../ir.js';
 import type { ParsedMigration } from '../migration.js';
 
 const BIGINT: TypeRef = { name: 'int8', args: [], arrayDims: 0, text: 'bigint' };
@@ -49,19 +49,7 @@ export function externalTableStandIns(history: readonly ParsedMigration[]): Crea
         kind: 'CreateTable',
         table,
         columns: defs,
-        constraints: single
-          ? []
-          : [
-              {
-                name: null,
-                type: 'unique',
-                columns: [...columns.keys()],
-                references: null,
-                notValid: false,
-                usingIndex: null,
-                expression: null,
-              },
-            ],
+        constraints: single ? [] : [constraintDef('unique', [...columns.keys()])],
         ifNotExists: true,
         derived: false,
         span: { path: '', line: 0, column: 0, endLine: 0, endColumn: 0 },

@@ -1,7 +1,18 @@
 // Walks the body of a JS/TS migration function statement by statement, handing each call to the
 // framework's handler. Whatever cannot be followed statically becomes a "not analyzed" note.
 import { directivesInComment } from '../../directives.js';
-import type { ColumnDef, ConstraintDef, DefaultValue, Dialect, ForeignKeyTarget, Operation, QName, Span, TypeRef } from '../../ir.js';
+import {
+  type ColumnDef,
+  type ConstraintDef,
+  constraintDef,
+  type DefaultValue,
+  type Dialect,
+  type ForeignKeyTarget,
+  type Operation,
+  type QName,
+  type Span,
+  type TypeRef,
+} from '../../ir.js';
 import type { AdapterNote, Directive, Migration, ParsedMigration, ReadError, SourceText } from '../../migration.js';
 import { parseSql } from '../../sql/index.js';
 import { parsePostgres } from '../../sql/postgresql.js';
@@ -266,27 +277,11 @@ export function columnDef(name: string, type: TypeRef, o: Partial<Omit<ColumnDef
 export function inlineConstraints(columns: readonly ColumnDef[]): ConstraintDef[] {
   const out: ConstraintDef[] = [];
   for (const c of columns) {
-    if (c.primaryKey) out.push(constraint('primary-key', [c.name]));
-    if (c.unique) out.push(constraint('unique', [c.name]));
-    if (c.references) out.push(constraint('foreign-key', [c.name], { references: c.references }));
+    if (c.primaryKey) out.push(constraintDef('primary-key', [c.name]));
+    if (c.unique) out.push(constraintDef('unique', [c.name]));
+    if (c.references) out.push(constraintDef('foreign-key', [c.name], { references: c.references }));
   }
   return out;
-}
-
-export function constraint(
-  type: ConstraintDef['type'],
-  columns: string[],
-  o: Partial<Omit<ConstraintDef, 'type' | 'columns'>> = {},
-): ConstraintDef {
-  return {
-    name: o.name ?? null,
-    type,
-    columns,
-    references: o.references ?? null,
-    notValid: o.notValid ?? false,
-    usingIndex: o.usingIndex ?? null,
-    expression: o.expression ?? null,
-  };
 }
 
 /** `users`, `public.users` → QName. */

@@ -1,5 +1,5 @@
 // Django's schema editor, replayed on paper: Django operations + the project state → IR for the up and the derived down.
-import type { ColumnDef, ConstraintDef, Dialect, Operation, QName, Span } from '../../ir.js';
+import { type ColumnDef, type ConstraintDef, constraintDef, type Dialect, type Operation, type QName, type Span } from '../../ir.js';
 import type { AdapterNote, Directive, ReadError, SourceText } from '../../migration.js';
 import { type SyntaxNode, spanOf } from './ast.js';
 import { type DjangoField, djangoIndexName } from './django-fields.js';
@@ -319,7 +319,7 @@ class Editor {
               kind: 'AddConstraint',
               ...base,
               table,
-              constraint: constraint(djangoIndexName(table.name, columns(s), '_uniq'), 'unique', columns(s)),
+              constraint: constraintDef('unique', columns(s), { name: djangoIndexName(table.name, columns(s), '_uniq') }),
             }),
           ),
         ];
@@ -408,15 +408,15 @@ class Editor {
     const after: Operation[] = [];
     const target = this.target(f, state);
     if (target) {
-      const fk = {
-        ...constraint(djangoIndexName(table.name, [f.column], `_fk_${target.table.name}_${target.columns[0]}`), 'foreign-key', [f.column]),
+      const fk = constraintDef('foreign-key', [f.column], {
+        name: djangoIndexName(table.name, [f.column], `_fk_${target.table.name}_${target.columns[0]}`),
         references: target,
-      };
+      });
       if (inCreate) constraints.push(fk);
       else after.push({ kind: 'AddConstraint', ...base, table, constraint: fk });
     }
     if (f.positive)
-      constraints.push({ ...constraint(`${table.name}_${f.column}_check`, 'check', [f.column]), expression: `"${f.column}" >= 0` });
+      constraints.push(constraintDef('check', [f.column], { name: `${table.name}_${f.column}_check`, expression: `"${f.column}" >= 0` }));
     if (f.dbIndex && !f.unique && !f.primaryKey) after.push(indexOp(base, table, djangoIndexName(table.name, [f.column], ''), [f.column]));
     const text = ['varchar', 'text'].includes(f.type.name) && f.type.arrayDims === 0;
     if (text && (f.dbIndex || f.unique) && !f.primaryKey && this.dialect === 'postgresql')
@@ -435,15 +435,15 @@ class Editor {
         continue;
       }
       columns.push(this.columnDef(f, state));
-      if (f.primaryKey) constraints.push(constraint(`${m.table}_pkey`, 'primary-key', [f.column]));
-      if (f.unique && !f.primaryKey) constraints.push(constraint(`${m.table}_${f.column}_key`, 'unique', [f.column]));
+      if (f.primaryKey) constraints.push(constraintDef('primary-key', [f.column], { name: `${m.table}_pkey` }));
+      if (f.unique && !f.primaryKey) constraints.push(constraintDef('unique', [f.column], { name: `${m.table}_${f.column}_key` }));
       const extras = this.fieldExtras(base, table, f, state, true);
       constraints.push(...extras.constraints);
       after.push(...extras.after);
     }
     for (const set of m.options.uniqueTogether) {
       const cols = set.map((f) => this.column(m, f));
-      constraints.push(constraint(djangoIndexName(m.table, cols, '_uniq'), 'unique', cols));
+      constraints.push(constraintDef('unique', cols, { name: djangoIndexName(m.table, cols, '_uniq') }));
     }
     for (const index of m.options.indexes) after.push(this.indexOp(base, state, `${m.app}.${m.name}`, index));
     for (const c of m.options.constraints) after.push(this.constraintOp(base, state, `${m.app}.${m.name}`, c));
@@ -483,16 +483,16 @@ class Editor {
         table: { name },
         columns: [col('id', true), col(fromCol), col(toCol)],
         constraints: [
-          constraint(`${name}_pkey`, 'primary-key', ['id']),
-          {
-            ...constraint(djangoIndexName(name, [fromCol], `_fk_${fromTable}_id`), 'foreign-key', [fromCol]),
+          constraintDef('primary-key', ['id'], { name: `${name}_pkey` }),
+          constraintDef('foreign-key', [fromCol], {
+            name: djangoIndexName(name, [fromCol], `_fk_${fromTable}_id`),
             references: { table: { name: fromTable }, columns: ['id'] },
-          },
-          {
-            ...constraint(djangoIndexName(name, [toCol], `_fk_${toTable}_id`), 'foreign-key', [toCol]),
+          }),
+          constraintDef('foreign-key', [toCol], {
+            name: djangoIndexName(name, [toCol], `_fk_${toTable}_id`),
             references: { table: { name: toTable }, columns: ['id'] },
-          },
-          constraint(djangoIndexName(name, [fromCol, toCol], '_uniq'), 'unique', [fromCol, toCol]),
+          }),
+          constraintDef('unique', [fromCol, toCol], { name: djangoIndexName(name, [fromCol, toCol], '_uniq') }),
         ],
         ifNotExists: false,
         derived: false,
@@ -563,7 +563,7 @@ class Editor {
         kind: 'AddConstraint',
         ...base,
         table,
-        constraint: constraint(djangoIndexName(table.name, [column], '_uniq'), 'unique', [column]),
+        constraint: constraintDef('unique', [column], { name: djangoIndexName(table.name, [column], '_uniq') }),
       });
     if (!old.dbIndex && f.dbIndex && !f.unique) ops.push(indexOp(base, table, djangoIndexName(table.name, [column], ''), [column]));
     if (newTarget && (!oldTarget || newTarget.table.name !== oldTarget.table.name))
@@ -571,7 +571,7 @@ class Editor {
         kind: 'AddConstraint',
         ...base,
         table,
-        constraint: { ...constraint(fkName(f, newTarget), 'foreign-key', [column]), references: newTarget },
+        constraint: constraintDef('foreign-key', [column], { name: fkName(f, newTarget), references: newTarget }),
       });
     return ops;
   }
@@ -596,13 +596,9 @@ class Editor {
       kind: 'AddConstraint',
       ...base,
       table: this.tableOf(state, model),
-      constraint: { ...constraint(c.name, c.type, columns), expression: c.type === 'check' ? c.condition : null },
+      constraint: constraintDef(c.type, columns, { name: c.name, expression: c.type === 'check' ? c.condition : null }),
     };
   }
-}
-
-function constraint(name: string | null, type: ConstraintDef['type'], columns: string[]): ConstraintDef {
-  return { name, type, columns, references: null, notValid: false, usingIndex: null, expression: null };
 }
 
 function dropTable(base: { span: Span; text: string }, table: QName): Operation {

@@ -1,5 +1,5 @@
 // Building blocks of the DSL commands: column definitions, indexes, keys, table blocks, in ActiveRecord's terms.
-import type { ColumnDef, ConstraintDef, DefaultValue, Operation, QName } from '../../ir.js';
+import { type ColumnDef, type ConstraintDef, constraintDef, type DefaultValue, type Operation, type QName } from '../../ir.js';
 import { namedChildren, type SyntaxNode } from '../tree-sitter.js';
 import { checkConstraintName, foreignKeyColumn, foreignKeyName, indexName, pluralize } from './names.js';
 import type { Args, RailsReader, Step } from './reader.js';
@@ -107,15 +107,11 @@ export function dropIndexOp(r: RailsReader, node: SyntaxNode, tableName: string,
 
 export function foreignKey(r: RailsReader, node: SyntaxNode, from: string, to: string, o: Map<string, RubyValue>): Operation {
   const column = textOf(o.get('column')) ?? foreignKeyColumn(to);
-  const constraint: ConstraintDef = {
+  const constraint = constraintDef('foreign-key', [column], {
     name: textOf(o.get('name')) ?? foreignKeyName(from, column),
-    type: 'foreign-key',
-    columns: [column],
     references: { table: table(to), columns: [textOf(o.get('primary_key')) ?? 'id'] },
     notValid: o.get('validate')?.kind === 'bool' && !isTrue(o.get('validate')),
-    usingIndex: null,
-    expression: null,
-  };
+  });
   return { kind: 'AddConstraint', ...r.at(node), table: table(from), constraint };
 }
 
@@ -263,15 +259,11 @@ export function tableDefinition(r: RailsReader, tableName: string, block: Syntax
 }
 
 export function checkConstraint(tableName: string, expression: string, o: Map<string, RubyValue>): ConstraintDef {
-  return {
+  return constraintDef('check', [], {
     name: textOf(o.get('name')) ?? checkConstraintName(tableName, expression),
-    type: 'check',
-    columns: [],
-    references: null,
     notValid: o.get('validate')?.kind === 'bool' && !isTrue(o.get('validate')),
-    usingIndex: null,
     expression,
-  };
+  });
 }
 
 export function createTable(r: RailsReader, node: SyntaxNode, tableName: string, args: Args): Operation[] {

@@ -1,5 +1,5 @@
 // GitLab's migration helpers, read for what they run (lib/gitlab/database/migration_helpers.rb).
-import type { ColumnDef, ConstraintDef, Operation } from '../../ir.js';
+import { type ColumnDef, constraintDef, type Operation } from '../../ir.js';
 import type { SyntaxNode } from '../tree-sitter.js';
 import {
   addColumns,
@@ -43,15 +43,7 @@ export function gitlabHelpers(): Record<string, Handler> {
     down: string,
   ): Step[] => {
     const name = textOf(a.options.get('constraint_name')) ?? gitlabCheckName(t, column, type);
-    const constraint: ConstraintDef = {
-      name,
-      type: 'check',
-      columns: [column],
-      references: null,
-      notValid: true,
-      usingIndex: null,
-      expression,
-    };
+    const constraint = constraintDef('check', [column], { name, notValid: true, expression });
     const up: Operation[] = [{ kind: 'AddConstraint', ...r.at(node), table: table(t), constraint }];
     if (!(a.options.get('validate')?.kind === 'bool' && !isTrue(a.options.get('validate'))))
       up.push({ kind: 'ValidateConstraint', ...r.at(node), table: table(t), name });
