@@ -6,6 +6,7 @@ import type { CheckResult } from '../check.js';
 import type { Finding } from '../findings.js';
 import type { SourceText } from '../migration.js';
 import { codeFrame, sourceOf } from './source.js';
+import { DOOR_LABEL, doorOf, plural, totalsOf } from './summary.js';
 
 export interface HumanOptions {
   color: boolean;
@@ -37,19 +38,17 @@ export function formatHuman(result: CheckResult, options: HumanOptions): string 
   }
   for (const e of result.errors) out.push(`${c.red('error')} ${e.path}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`);
   if (result.errors.length) out.push('');
-  out.push(summary(reports, result.errors.length, c));
+  out.push(summary(result, c));
   return `${out.join('\n')}\n`;
 }
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-export function isOneWayDoor(r: Pick<MigrationReport, 'codeRollback' | 'dbRollback'>): boolean {
-  return r.codeRollback === 'breaking' || r.dbRollback === 'irreversible' || r.dbRollback === 'lossy';
-}
+const DOOR_COLOUR = { 'two-way': 'green', 'declared-contract': 'yellow', 'one-way': 'red' } as const;
 
 function doorLabel(r: MigrationReport, c: Colors): string {
-  if (!isOneWayDoor(r)) return c.green('two-way door');
-  return r.declaredContract ? c.yellow('one-way door (declared contract)') : c.red('one-way door');
+  const door = doorOf(r);
+  return c[DOOR_COLOUR[door]](DOOR_LABEL[door]);
 }
 
 function colourAnswer(answer: string, c: Colors): string {
@@ -70,17 +69,14 @@ export function formatFinding(f: Finding, source: SourceText | undefined, c: Col
   return lines;
 }
 
-function summary(reports: MigrationReport[], errorCount: number, c: Colors): string {
-  const oneWay = reports.filter(isOneWayDoor);
-  const declared = oneWay.filter((r) => r.declaredContract).length;
-  const findings = reports.flatMap((r) => r.findings).filter((f) => !f.suppressed);
-  const count = (s: string) => findings.filter((f) => f.severity === s).length;
+function summary(result: CheckResult, c: Colors): string {
+  const t = totalsOf(result);
   const parts = [
-    `${reports.length} migration${reports.length === 1 ? '' : 's'}`,
-    `${oneWay.length} one-way door${oneWay.length === 1 ? '' : 's'}${declared ? ` (${declared} declared contract)` : ''}`,
-    `${reports.filter((r) => r.dbRollback === 'no-down').length} without a down`,
-    `${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}`,
+    plural(t.migrations, 'migration'),
+    `${plural(t.oneWayDoors, 'one-way door')}${t.declaredContracts ? ` (${t.declaredContracts} declared contract)` : ''}`,
+    `${t.withoutDown} without a down`,
+    `${plural(t.findings.error, 'error')}, ${plural(t.findings.warning, 'warning')}`,
   ];
-  if (errorCount) parts.push(`${errorCount} unreadable input${errorCount === 1 ? '' : 's'}`);
-  return (oneWay.length - declared > 0 || count('error') ? c.red : c.green)(parts.join(' · '));
+  if (t.unreadable) parts.push(plural(t.unreadable, 'unreadable input'));
+  return (t.oneWayDoors - t.declaredContracts > 0 || t.findings.error ? c.red : c.green)(parts.join(' · '));
 }
