@@ -2,21 +2,31 @@
 // Pure: no I/O. Input is parsed migrations in the order their framework applies them.
 import type { Finding, Severity } from './findings.js';
 import type { Dialect, Operation, QName } from './ir.js';
+import { hasDown, type Judgement, judge, type Reason, type Unread, type Verdict } from './judge/judge.js';
+import { type NetEffect, netEffect } from './judge/net.js';
 import type { Directive, ParsedMigration } from './migration.js';
 import { allRules } from './rules/index.js';
 import type { MigrationRuleContext, Rule, RuleContext, RuleResult } from './rules/rule.js';
 import { Schema } from './schema/schema.js';
-import { type Verdict, verdictOf } from './verdict.js';
 
 export interface AnalyzeOptions {
   /** Target server major version, per dialect default when absent. */
   serverVersion?: number;
-  /** Per-rule severity from the config; 'off' hides a rule's findings (the verdict still counts them). */
+  /** Per-rule severity from the config; 'off' hides a rule's findings (the verdict never depends on them). */
   rules?: Record<string, Severity | 'off'>;
+  /** Severity of what makes a migration unverified (its not-analyzed findings); 'off' hides them, the verdict stays unknown. */
+  unknown?: Severity | 'off';
   /** Only these migrations are reported (--since); the others still feed the replay. */
   report?: (parsed: ParsedMigration) => boolean;
   /** The schema the history starts from (a seed from a dump); empty by default. */
   seed?: Schema;
+}
+
+export interface Coverage {
+  /** Statements and framework calls read. */
+  read: number;
+  /** Statements and framework calls in the migration (up and down), read or not. */
+  total: number;
 }
 
 export interface MigrationReport extends Verdict {
@@ -25,6 +35,13 @@ export interface MigrationReport extends Verdict {
   findings: Finding[];
   /** The author declared this migration a contract step (`twoway: contract`). */
   declaredContract: boolean;
+  /** Why each answer is what it is. */
+  reasons: Reason[];
+  /** At least one answer is unknown. */
+  unverified: boolean;
+  /** What no reader could follow. */
+  unread: Unread[];
+  coverage: Coverage;
 }
 
 const RULE_IDS: ReadonlySet<string> = new Set(allRules.map((r) => r.id));
@@ -34,15 +51,27 @@ export const DEFAULT_SERVER_VERSION: Record<Dialect, number> = { postgresql: 16,
 export function analyzeHistory(history: readonly ParsedMigration[], options: AnalyzeOptions = {}): MigrationReport[] {
   const schema = options.seed?.clone() ?? new Schema();
   const reports: MigrationReport[] = [];
-  for (const parsed of history) {
+  history.forEach((parsed, position) => {
     const serverVersion = options.serverVersion ?? DEFAULT_SERVER_VERSION[parsed.migration.dialect];
-    const all = analyzeMigration(parsed, schema, serverVersion);
-    if (options.report && !options.report(parsed)) continue;
-    const verdict = verdictOf(parsed, all);
+    // Objects a migration creates are keyed by its place in the history: ids may repeat (Knex's 2.0.0-beta.1.js…).
+    const analysis = analyzeMigration(parsed, schema, serverVersion, `#${position}`);
+    if (options.report && !options.report(parsed)) return;
     const declaredContract = parsed.directives.some((d) => d.type === 'contract');
-    const findings = applyConfig(applyDirectives(all, parsed, declaredContract), options.rules ?? {});
-    reports.push({ parsed, ...verdict, findings, declaredContract });
-  }
+    const findings = applyConfig(applyDirectives(analysis.findings, parsed, declaredContract), options, analysis.judgement.unverified);
+    const { reasons, unverified, phase, codeRollback, dbRollback } = analysis.judgement;
+    reports.push({
+      parsed,
+      phase,
+      codeRollback,
+      dbRollback,
+      findings,
+      declaredContract,
+      reasons,
+      unverified,
+      unread: analysis.unread,
+      coverage: analysis.coverage,
+    });
+  });
   return reports;
 }
 
@@ -72,29 +101,62 @@ function rulesFor(dialect: Dialect): DialectRules {
   return cached;
 }
 
-/** Runs every rule over one migration and advances `schema` past its up. Returns every finding. */
-export function analyzeMigration(parsed: ParsedMigration, schema: Schema, serverVersion: number): Finding[] {
+export interface MigrationAnalysis {
+  findings: Finding[];
+  judgement: Judgement;
+  unread: Unread[];
+  coverage: Coverage;
+}
+
+/** Judges one migration, runs every rule over it, and advances `schema` past its up. */
+export function analyzeMigration(
+  parsed: ParsedMigration,
+  schema: Schema,
+  serverVersion: number,
+  key = parsed.migration.id,
+): MigrationAnalysis {
   const { migration } = parsed;
   const { rules, byKind } = rulesFor(migration.dialect);
   const before = schema.clone();
-  const findings: Finding[] = [];
+  const claims: Array<{ rule: Rule; result: RuleResult; span: Finding['span']; direction: 'up' | 'down' }> = [];
   const base = { migration, parsed, serverVersion, dialect: migration.dialect };
+  const upNet = netEffect(before, parsed.up);
 
-  visit('up', parsed.up, schema, before, parsed.down);
+  visit('up', parsed.up, schema, before, parsed.down, upNet);
   const afterUp = schema;
-  if (parsed.down?.length) visit('down', parsed.down, afterUp.clone(), before, parsed.up);
+  const downNet = hasDown(parsed) && parsed.down ? netEffect(afterUp, parsed.down) : null;
+  if (parsed.down?.length) visit('down', parsed.down, afterUp.clone(), before, parsed.up, downNet ?? netEffect(afterUp, parsed.down));
 
-  const migrationCtx: MigrationRuleContext = { ...base, before, afterUp, ruleIds: RULE_IDS };
+  const migrationCtx: MigrationRuleContext = { ...base, before, afterUp, ruleIds: RULE_IDS, upNet, downNet };
   for (const rule of rules) {
     if (!rule.checkMigration) continue;
-    for (const r of rule.checkMigration(migrationCtx)) findings.push(toFinding(rule, r, r.span ?? spanOfFile(parsed)));
+    for (const r of rule.checkMigration(migrationCtx)) {
+      const span = r.span ?? spanOfFile(parsed);
+      claims.push({ rule, result: r, span, direction: directionOf(parsed, span) });
+    }
   }
   for (const note of parsed.notes ?? []) {
-    const rule = allRules.find((r) => r.id === note.rule);
+    const rule = RULES_BY_ID.get(note.rule);
     if (!rule) throw new Error(`adapter note names an unregistered rule: ${note.rule}`);
-    findings.push(toFinding(rule, note, note.span));
+    claims.push({ rule, result: note, span: note.span, direction: note.direction ?? directionOf(parsed, note.span) });
   }
-  return findings;
+  const unread = unreadOf(parsed);
+  // The replay checker's word on which down statements fail is a fact the judge takes as it is.
+  const downFailures = claims
+    .filter((c) => c.rule.id === 'down-references-missing' && c.direction === 'down')
+    .map((c) => ({ span: c.span, message: c.result.message }));
+  const judgement = judge({
+    parsed,
+    before,
+    afterUp,
+    up: upNet,
+    down: downNet,
+    unread,
+    downFailures,
+    serverVersion,
+    dialect: migration.dialect,
+  });
+  return { findings: findingsOf(claims, judgement), judgement, unread, coverage: coverageOf(parsed, unread) };
 
   function visit(
     direction: 'up' | 'down',
@@ -102,8 +164,9 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
     live: Schema,
     start: Schema,
     other: readonly Operation[] | null,
+    net: NetEffect,
   ): void {
-    const owner = direction === 'up' ? migration.id : `${migration.id}:down`;
+    const owner = direction === 'up' ? key : `${key}:down`;
     const settings = new Map<string, string>();
     /** SET LOCAL values end with their transaction. */
     const localSettings = new Set<string>();
@@ -122,6 +185,8 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
       otherDirection: other,
       ops,
       index: 0,
+      net,
+      upNet,
     };
     ops.forEach((op, index) => {
       if (op.kind === 'Transaction') inTransaction = op.action === 'begin';
@@ -129,7 +194,7 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
       ctx.inTransaction = inTransaction;
       for (const rule of byKind[direction].get(op.kind) ?? []) {
         const out = rule.check?.(op as never, ctx);
-        for (const r of out ? (Array.isArray(out) ? out : [out]) : []) findings.push(toFinding(rule, r, r.span ?? op.span));
+        for (const r of out ? (Array.isArray(out) ? out : [out]) : []) claims.push({ rule, result: r, span: r.span ?? op.span, direction });
       }
       if (op.kind === 'SetSetting') applySetting(op.name.toLowerCase(), op.value, op.local);
       if (op.kind === 'Transaction' && op.action !== 'begin') {
@@ -149,7 +214,105 @@ export function analyzeMigration(parsed: ParsedMigration, schema: Schema, server
   }
 }
 
-function toFinding(rule: Rule, r: RuleResult, span: Finding['span']): Finding {
+const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));
+
+/**
+ * The judge decides; rules explain. A rule's finding that claims an effect on the verdict is kept only
+ * where the judge found that change (a statement-level view is fooled by rebuilds and re-creations);
+ * every reason of the judge that no finding explains becomes a finding of its rule.
+ */
+function findingsOf(
+  claims: ReadonlyArray<{ rule: Rule; result: RuleResult; span: Finding['span']; direction: 'up' | 'down' }>,
+  judgement: Judgement,
+): Finding[] {
+  const findings: Finding[] = [];
+  const explained = new Set<Reason>();
+  const at = (r: Reason, span: Finding['span'], direction: 'up' | 'down') =>
+    r.direction === direction &&
+    r.span.path === span.path &&
+    ((r.span.line <= span.line && span.line <= r.span.endLine) || (span.line <= r.span.line && r.span.line <= span.endLine));
+  const overlaps = (r: Reason, claim: Finding['effect']) =>
+    (claim.phase !== undefined && claim.phase === r.effect.phase) ||
+    (claim.codeRollback !== undefined && claim.codeRollback === r.effect.codeRollback) ||
+    (claim.dbRollback !== undefined && claim.dbRollback === r.effect.dbRollback);
+  // The judge's reason of the same rule at this statement, or one of another rule that says the same.
+  const reasonFor = (rule: string, span: Finding['span'], direction: 'up' | 'down', claim: Finding['effect']) =>
+    judgement.reasons.find((r) => r.rule === rule && at(r, span, direction)) ??
+    judgement.reasons.find((r) => at(r, span, direction) && overlaps(r, claim));
+  for (const { rule, result, span, direction } of claims) {
+    const claim = result.effect ?? {};
+    const verdictClaim = Object.keys(claim).length > 0 && !(Object.keys(claim).length === 1 && claim.phase === 'expand');
+    const reason = reasonFor(rule.id, span, direction, claim);
+    if (verdictClaim && !reason) continue;
+    if (reason) explained.add(reason);
+    findings.push(toFinding(rule, result, span, direction, reason?.effect ?? {}));
+  }
+  for (const reason of judgement.reasons) {
+    if (explained.has(reason)) continue;
+    const rule = RULES_BY_ID.get(reason.rule);
+    if (!rule) throw new Error(`the judge names an unregistered rule: ${reason.rule}`);
+    findings.push(
+      toFinding(
+        rule,
+        { message: reason.message, fix: rule.fix ?? `See \`twoway explain ${rule.id}\`.` },
+        reason.span,
+        reason.direction,
+        reason.effect,
+      ),
+    );
+  }
+  return findings.sort((a, b) => (a.path === b.path ? a.line - b.line || a.column - b.column : 0));
+}
+
+/** What no reader could follow: statements that do not parse, constructs not analyzed, files that could not be read. */
+function unreadOf(parsed: ParsedMigration): Unread[] {
+  const out: Unread[] = [];
+  const seen = new Set<string>();
+  const push = (direction: 'up' | 'down', span: Finding['span'], reason: string) => {
+    const k = `${direction}:${span.path}:${span.line}:${span.column}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push({ direction, span, reason });
+  };
+  for (const [direction, ops] of [
+    ['up', parsed.up],
+    ['down', parsed.down ?? []],
+  ] as const) {
+    for (const op of ops) if (op.kind === 'Raw' && op.notAnalyzed) push(direction, op.span, op.notAnalyzed);
+  }
+  for (const note of parsed.notes ?? []) {
+    if (note.rule === 'not-analyzed')
+      push(note.direction ?? directionOf(parsed, note.span), note.span, note.message.replace(/^not analyzed: /, ''));
+  }
+  for (const e of parsed.errors) {
+    const span = { path: e.path, line: e.line, column: e.column, endLine: e.line, endColumn: e.column };
+    const direction = directionOf(parsed, span);
+    // A file a DSL reader cannot parse holds the up and the down alike.
+    const whole = parsed.migration.up.language !== 'sql';
+    push(direction, span, e.message);
+    if (whole) push('down', span, e.message);
+  }
+  return out;
+}
+
+function coverageOf(parsed: ParsedMigration, unread: readonly Unread[]): Coverage {
+  const spans = new Set<string>();
+  for (const op of [...parsed.up, ...(parsed.down ?? [])]) spans.add(`${op.span.path}:${op.span.line}:${op.span.column}`);
+  const unreadSpans = new Set(unread.map((u) => `${u.span.path}:${u.span.line}:${u.span.column}`));
+  for (const s of unreadSpans) spans.add(s);
+  return { read: spans.size - unreadSpans.size, total: spans.size };
+}
+
+/** A span in the down file is about the down; the up file (or one file holding both) about the up. */
+function directionOf(parsed: ParsedMigration, span: Finding['span']): 'up' | 'down' {
+  const down = parsed.migration.down;
+  if (down && down.path !== parsed.migration.up.path && span.path === down.path) return 'down';
+  if (down && down.path === parsed.migration.up.path && down.startLine > parsed.migration.up.startLine && span.line >= down.startLine)
+    return 'down';
+  return 'up';
+}
+
+function toFinding(rule: Rule, r: RuleResult, span: Finding['span'], direction: 'up' | 'down', effect: Finding['effect']): Finding {
   return {
     rule: rule.id,
     category: rule.category,
@@ -160,7 +323,8 @@ function toFinding(rule: Rule, r: RuleResult, span: Finding['span']): Finding {
     column: span.column,
     fix: r.fix,
     span,
-    effect: r.effect ?? {},
+    direction,
+    effect,
   };
 }
 
@@ -202,9 +366,11 @@ function applyDirectives(findings: Finding[], parsed: ParsedMigration, declaredC
 
 type IgnoreDirective = Extract<Directive, { type: 'ignore' }>;
 
-function applyConfig(findings: Finding[], rules: Record<string, Severity | 'off'>): Finding[] {
+function applyConfig(findings: Finding[], options: AnalyzeOptions, unverified: boolean): Finding[] {
+  const rules = options.rules ?? {};
   return findings.flatMap((f) => {
-    const level = rules[f.rule];
+    // What leaves a door unverified is reported at the `unknown` level (default warning), unless a rule level says otherwise.
+    const level = rules[f.rule] ?? (f.rule === 'not-analyzed' && unverified ? (options.unknown ?? 'warning') : undefined);
     if (level === 'off') return [];
     return level && !f.suppressed ? [{ ...f, severity: level }] : [f];
   });

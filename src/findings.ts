@@ -1,17 +1,18 @@
 // Findings and verdicts: the vocabulary of the JSON report (DESIGN.md, a public contract).
 import type { Span } from './ir.js';
 
-export type Category = 'data-loss' | 'breaks-old-code' | 'locking' | 'rollback';
+export type Category = 'data-loss' | 'breaks-old-code' | 'locking' | 'rollback' | 'hygiene';
 export type Severity = 'error' | 'warning' | 'info';
-export type Phase = 'expand' | 'contract' | 'breaking' | 'data';
-export type CodeRollback = 'compatible' | 'breaking';
-export type DbRollback = 'reversible' | 'lossy' | 'irreversible' | 'no-down';
+/** `unknown`: a part of the migration no reader could follow could change the answer. */
+export type Phase = 'expand' | 'contract' | 'breaking' | 'data' | 'unknown';
+export type CodeRollback = 'compatible' | 'breaking' | 'unknown';
+export type DbRollback = 'reversible' | 'lossy' | 'irreversible' | 'no-down' | 'unknown';
 
-/** What a finding means for the migration's verdict, whatever its reported severity. */
+/** What a change means for the migration's verdict (a judge's reason; a rule's claim). */
 export interface Effect {
-  phase?: Phase;
-  codeRollback?: CodeRollback;
-  dbRollback?: Exclude<DbRollback, 'reversible'>;
+  phase?: Exclude<Phase, 'unknown'>;
+  codeRollback?: Exclude<CodeRollback, 'unknown'>;
+  dbRollback?: Exclude<DbRollback, 'reversible' | 'unknown'>;
 }
 
 export interface Finding {
@@ -25,11 +26,13 @@ export interface Finding {
   fix: string;
   /** Not part of the JSON contract: where the finding points, for code frames. */
   span: Span;
+  /** The side of the migration the finding is about. */
+  direction: 'up' | 'down';
+  /** Not part of the JSON contract: what the judge found here for the verdict (empty for locks and hygiene). */
   effect: Effect;
   /** Suppressed by a `twoway-ignore` with a reason, or part of a declared contract step. */
   suppressed?: { kind: 'ignore' | 'contract'; reason: string };
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-export const PHASE_RANK: Record<Phase, number> = { expand: 0, data: 1, contract: 2, breaking: 3 };
-export const DB_ROLLBACK_RANK: Record<DbRollback, number> = { reversible: 0, 'no-down': 1, lossy: 2, irreversible: 3 };
+export const PHASE_RANK: Record<Exclude<Phase, 'unknown'>, number> = { expand: 0, data: 1, contract: 2, breaking: 3 };

@@ -124,6 +124,8 @@ export interface AlterColumnType extends OpBase {
   type: TypeRef;
   /** USING expression, when given. */
   using: string | null;
+  /** USING only casts the column itself (`col::text::status`): the values are converted, not recomputed. */
+  usingExact?: boolean;
 }
 export interface SetNotNull extends OpBase {
   kind: 'SetNotNull';
@@ -224,10 +226,26 @@ export interface DataChange extends OpBase {
   table: QName;
   /** UPDATE/DELETE with a WHERE clause (or INSERT … SELECT): touches some rows, not necessarily all. */
   hasWhere: boolean;
-  /** Columns an UPDATE assigns. */
+  /** Columns an UPDATE assigns, or an INSERT names (empty for an INSERT without a column list: every column, in table order). */
   columns: string[];
   /** TRUNCATE … CASCADE: also empties every table that references this one. */
   cascade?: boolean;
+  /**
+   * Where each assigned value comes from, aligned with `columns` (or with the table's columns when `columns`
+   * is empty): a column of a table the statement reads, or null for a constant or an expression of no single
+   * column. Absent when the parser cannot tell (a UNION, VALUES, a subquery).
+   */
+  sources?: Array<ValueSource | null>;
+  /** INSERT … SELECT * FROM t: every column of t, in its order. */
+  selectAll?: QName;
+}
+
+/** A value an UPDATE or INSERT … SELECT copies from a column. */
+export interface ValueSource {
+  table: QName;
+  column: string;
+  /** The value is the column itself or a cast of it; false when computed from it (lower(c), COALESCE(c, 0)). */
+  exact: boolean;
 }
 /** SET lock_timeout / statement_timeout and friends. */
 export interface SetSetting extends OpBase {
@@ -255,6 +273,14 @@ export interface Raw extends OpBase {
   target?: QName;
   /** Options written on the statement that change how it locks: 'concurrently', 'full', 'not-valid'. */
   options?: string[];
+  /** A schema object the IR has no operation for, that the statement creates or drops (functions, triggers, sequences…). */
+  object?: { type: string; name: string; action: 'create' | 'drop' };
+}
+/** ALTER TYPE … RENAME TO (enums and other user types); columns of the type follow it. */
+export interface RenameType extends OpBase {
+  kind: 'RenameType';
+  name: QName;
+  newName: string;
 }
 
 export type Operation =
@@ -278,6 +304,7 @@ export type Operation =
   | CreateEnum
   | AlterEnum
   | DropEnum
+  | RenameType
   | CreateView
   | DropView
   | DataChange
@@ -303,6 +330,13 @@ export function constraintDef(
     usingIndex: o.usingIndex ?? null,
     expression: o.expression ?? null,
   };
+}
+
+/** The USING expression of a type change when it computes new values; null when it only converts the column (or is absent). */
+export function recomputingUsing(op: AlterColumnType): string | null {
+  if (op.using === null || op.usingExact) return null;
+  // `USING col` (quoted or not) converts the column as it is, like no USING at all.
+  return op.using.replace(/"/g, '') === op.column ? null : op.using;
 }
 
 export function qnameText(q: QName): string {

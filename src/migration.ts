@@ -1,5 +1,5 @@
 // What discovery finds and what adapters return: a migration, its sources, and its operations.
-import type { Effect, Severity } from './findings.js';
+import type { Severity } from './findings.js';
 import type { Dialect, Operation, Span } from './ir.js';
 
 export type Framework =
@@ -76,7 +76,9 @@ export type DownStatus =
   /** No down exists. */
   | 'none'
   /** The author declared it irreversible (raise IrreversibleMigration, downgrade raises). */
-  | 'irreversible';
+  | 'irreversible'
+  /** A down exists but its reader could not follow it: the dbRollback answer is unknown. */
+  | 'unreadable';
 
 export interface ParsedMigration {
   migration: Migration;
@@ -99,6 +101,6 @@ export interface AdapterNote {
   span: Span;
   /** Overrides the rule's default severity. */
   severity?: Severity;
-  /** What the note means for the verdict (a RunPython is a data step). */
-  effect?: Effect;
+  /** The side of the migration the note is about (default: the up). */
+  direction?: 'up' | 'down';
 }

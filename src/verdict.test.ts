@@ -1,7 +1,7 @@
 // The verdict rules of DESIGN.md, on real SQL through the whole pipeline.
 import { describe, expect, it } from 'vitest';
+import type { Verdict } from './judge/judge.js';
 import { analyzeCase, type MigrationCase } from './rules/testing.js';
-import type { Verdict } from './verdict.js';
 
 const users = 'CREATE TABLE users (id bigint PRIMARY KEY, full_name text NOT NULL, email text, n int);';
 

@@ -73,6 +73,8 @@ function invertOne(op: Operation, schema: Schema): Result {
       if (op.action.type === 'rename')
         return [{ kind: 'AlterEnum', ...base, name: op.name, action: { type: 'rename', from: op.action.to, to: op.action.from } }];
       return { reason: `PostgreSQL cannot remove the enum value '${op.action.value}' added to ${qnameText(op.name)}` };
+    case 'RenameType':
+      return [{ kind: 'RenameType', ...base, name: { ...op.name, name: op.newName }, newName: op.name.name }];
     case 'CreateView':
       if (op.orReplace && schema.views.has(qnameKey(op.name))) return { reason: `the view ${qnameText(op.name)} it replaces is not kept` };
       return [{ kind: 'DropView', ...base, name: op.name, materialized: op.materialized, ifExists: false }];

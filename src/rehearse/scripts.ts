@@ -1,11 +1,11 @@
 // What rehearsal runs for a migration's up and down, and how: the framework's own SQL as written,
 // a down twoway derives from the IR, or (DSL frameworks) the SQL twoway emits for the IR.
 import type { Operation } from '../ir.js';
+import { hasDown } from '../judge/judge.js';
 import type { Framework, ParsedMigration, SourceText } from '../migration.js';
 import { invertOperations } from '../plan/invert.js';
 import type { Schema } from '../schema/schema.js';
 import { emitPostgres } from '../sql/emit-postgresql.js';
-import { hasDown } from '../verdict.js';
 import { type Engine, errorMessage } from './engine.js';
 
 export interface Script {

@@ -1,4 +1,4 @@
-import { qnameText } from '../ir.js';
+import { qnameText, recomputingUsing } from '../ir.js';
 import { columnExistedBefore } from './existing.js';
 import { defineRule, type RuleContext } from './rule.js';
 import { classifyTypeChange } from './type-change.js';
@@ -71,8 +71,7 @@ A column of a table created, or added, in the same migration holds no old values
         effect: { phase: 'breaking', codeRollback: 'breaking' },
       };
     }
-    // `USING col` converts the column as it is, like no USING at all.
-    const using = op.using !== null && op.using.replace(/"/g, '') !== op.column ? op.using : null;
+    const using = recomputingUsing(op);
     const change = classifyTypeChange(old.type, op.type, using, {
       enumValues: (name) => ctx.schema.enums.get(name),
       enumValuesBefore: (name) => ctx.start.enums.get(name),

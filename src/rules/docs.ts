@@ -12,6 +12,7 @@ const CATEGORY_TITLE: Record<Category, string> = {
   'breaks-old-code': 'Breaks the code still running',
   locking: 'Locking',
   rollback: 'Rollback',
+  hygiene: 'Hygiene (style and practice: never decides a door)',
 };
 
 const DIRECTION: Record<Rule['direction'], string> = { up: 'the up migration', down: 'the down migration', both: 'the up and the down' };

@@ -1,6 +1,7 @@
 // The schema a written down leaves behind, replayed on a copy of the schema after the up.
+
+import { hasDown } from '../judge/judge.js';
 import type { Schema } from '../schema/schema.js';
-import { hasDown } from '../verdict.js';
 import type { MigrationRuleContext } from './rule.js';
 
 /** Null when the migration has no down that does something (a written-but-empty down is no down). */

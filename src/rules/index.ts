@@ -22,7 +22,9 @@ import dropConstraint from './drop-constraint.js';
 import dropDatabase from './drop-database.js';
 import dropDefault from './drop-default.js';
 import dropEnum from './drop-enum.js';
+import dropIndex from './drop-index.js';
 import dropNotNull from './drop-not-null.js';
+import dropObject from './drop-object.js';
 import dropSchema from './drop-schema.js';
 import dropTable from './drop-table.js';
 import dropView from './drop-view.js';
@@ -84,7 +86,9 @@ export const allRules: Rule[] = [
   dropDatabase,
   dropDefault,
   dropEnum,
+  dropIndex,
   dropNotNull,
+  dropObject,
   dropSchema,
   dropTable,
   dropView,

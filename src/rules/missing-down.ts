@@ -1,4 +1,4 @@
-import { hasDown } from '../verdict.js';
+import { hasDown } from '../judge/judge.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({

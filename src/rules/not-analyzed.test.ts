@@ -12,13 +12,30 @@ ruleTests(rule, {
       up: 'CREATE TABLE t (id int);\nDO $$ BEGIN PERFORM 1; END $$;',
       line: 2,
       message: 'not analyzed: a DO block',
-      severity: 'info',
+      // It leaves the door unverified: reported at the `unknown` level, warning by default.
+      severity: 'warning',
+      effect: { phase: 'unknown', codeRollback: 'unknown', dbRollback: 'unknown' },
+    },
+    {
+      name: 'an unread statement next to a drop: the drop keeps the door irreversible',
+      history: ['CREATE TABLE t (id int, legacy text);'],
+      up: 'ALTER TABLE t DROP COLUMN legacy;\nDO $$ BEGIN PERFORM 1; END $$;',
+      line: 2,
+      effect: { phase: 'unknown', codeRollback: 'unknown', dbRollback: 'irreversible' },
+    },
+    {
+      name: 'an unread down leaves only the DB answer unknown',
+      history: ['CREATE TABLE t (id int);'],
+      up: 'ALTER TABLE t ADD COLUMN note text;',
+      down: "DO $$ BEGIN EXECUTE format('ALTER TABLE t DROP COLUMN %I', 'note'); END $$;",
+      line: 1,
+      effect: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'unknown' },
     },
   ],
 });
 
 describe('not-analyzed notes from adapters', () => {
-  it('reports an adapter note at its span with the effect it carries', () => {
+  it('reports an adapter note at its span; what it could change is unknown', () => {
     const span = { path: 'app/migrations/0002_backfill.py', line: 12, column: 9, endLine: 12, endColumn: 40 };
     const parsed: ParsedMigration = {
       migration: {
@@ -37,12 +54,12 @@ describe('not-analyzed notes from adapters', () => {
       downStatus: 'none',
       directives: [],
       errors: [],
-      notes: [{ rule: 'not-analyzed', message: 'not analyzed: RunPython(fill)', fix: 'review it', span, effect: { phase: 'data' } }],
+      notes: [{ rule: 'not-analyzed', message: 'not analyzed: RunPython(fill)', fix: 'review it', span }],
     };
     const [report] = analyzeHistory([parsed]);
     expect(report?.findings.filter((f) => f.rule === 'not-analyzed')).toMatchObject([
-      { rule: 'not-analyzed', severity: 'info', line: 12, column: 9 },
+      { rule: 'not-analyzed', severity: 'warning', line: 12, column: 9 },
     ]);
-    expect(report?.phase).toBe('data');
+    expect(report?.phase).toBe('unknown');
   });
 });

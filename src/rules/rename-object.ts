@@ -1,15 +1,5 @@
+import { OTHER_RENAMES } from '../judge/net.js';
 import { defineRule } from './rule.js';
-
-/** Statements that give an object the code names a new name or schema (tables and columns have their own rules). */
-const RENAMES: Record<string, string> = {
-  'RenameStmt:OBJECT_VIEW': 'a view',
-  'RenameStmt:OBJECT_MATVIEW': 'a materialized view',
-  'RenameStmt:OBJECT_SEQUENCE': 'a sequence',
-  'RenameStmt:OBJECT_FUNCTION': 'a function',
-  'RenameStmt:OBJECT_PROCEDURE': 'a procedure',
-  'RenameStmt:OBJECT_SCHEMA': 'a schema',
-  AlterObjectSchemaStmt: 'the schema of an object',
-};
 
 export default defineRule({
   id: 'rename-object',
@@ -36,7 +26,7 @@ usual way to re-create an enum.
 Rollback: a down that renames back works, but only after the old release failed meanwhile.
 Rails and Django rarely rename these objects themselves; this comes from \`execute\` / \`RunSQL\`.`,
   check(op) {
-    const what = RENAMES[op.statement];
+    const what = OTHER_RENAMES.get(op.statement);
     if (!what) return null;
     return {
       message: `This renames ${what}: the release still running names it the old way and fails (${op.text.replace(/\s+/g, ' ')}).`,

@@ -18,10 +18,8 @@ waits too: one long report in front of it stops all reads and writes of the tabl
 \`DROP INDEX CONCURRENTLY\` waits for conflicting transactions without blocking anyone (it cannot
 run in a transaction block and drops one index per statement).
 
-Dropping an index is also a **contract** step: queries of the release still running may depend
-on it, and the way back is a rebuild that can take as long as the original build (an index
-"that took hours to build"). Drop an index only once no released code needs it, and write
-the down that rebuilds it (concurrently).
+Dropping an index is also a **contract** step (rule \`drop-index\`): queries of the release still
+running may depend on it, and the way back is a rebuild.
 
 Do instead:
 \`\`\`sql
@@ -42,7 +40,6 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);
     return {
       message: `DROP INDEX ${qnameText(op.index)} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock${on || ' on its table'}: every read and write of the table waits while it queues behind running queries.`,
       fix: `Drop it concurrently, in a migration without a transaction (Rails: disable_ddl_transaction! + remove_index ..., algorithm: :concurrently):\nDROP INDEX CONCURRENTLY IF EXISTS ${qnameText(op.index)};${rebuild}`,
-      effect: ctx.direction === 'up' ? { phase: 'contract' } : {},
     };
   },
 });

@@ -1,6 +1,7 @@
 // What a rule is: metadata first (id, category, severity, docs), then a check over IR operations.
 import type { Category, Effect, Severity } from '../findings.js';
 import type { Dialect, Operation, OperationKind, OperationOf, QName, Span } from '../ir.js';
+import type { NetEffect } from '../judge/net.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import type { Schema } from '../schema/schema.js';
 
@@ -30,6 +31,10 @@ export interface RuleContext {
   /** Every operation of this direction, in order. */
   ops: readonly Operation[];
   index: number;
+  /** The net effect of this direction (what became of each object it touches): a rule stays quiet where it says nothing changed. */
+  net: NetEffect;
+  /** The net effect of the up (for down-side rules, what the down should undo). */
+  upNet: NetEffect;
 }
 
 /** The migration as a whole, for rules that look at more than one operation. */
@@ -42,6 +47,9 @@ export interface MigrationRuleContext {
   /** Ids of every rule, for directives that name one. */
   ruleIds: ReadonlySet<string>;
   dialect: Dialect;
+  upNet: NetEffect;
+  /** Null when there is no down that does something. */
+  downNet: NetEffect | null;
 }
 
 export interface RuleResult {
@@ -50,7 +58,10 @@ export interface RuleResult {
   fix: string;
   /** Defaults to the operation's span. */
   span?: Span;
-  /** What this means for the verdict; applied whatever severity the finding is reported at. */
+  /**
+   * What the rule claims this means for the verdict. The judge decides the verdict from the net effect; a
+   * finding with a claim is reported only where the judge found that change at this statement.
+   */
   effect?: Effect;
   /** Overrides the rule's default severity for this result (e.g. a smaller risk in a special case). */
   severity?: Severity;
@@ -66,6 +77,8 @@ export interface Rule<K extends OperationKind = OperationKind> {
   lock?: string;
   /** Markdown printed by `twoway explain <id>`: why it matters, what to do instead, version notes. */
   docs: string;
+  /** What to do instead, for a finding the judge raises under this rule where no statement check did. */
+  fix?: string;
   /** Which side of the migration the rule checks. */
   direction: 'up' | 'down' | 'both';
   dialects?: Dialect[];

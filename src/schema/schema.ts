@@ -26,6 +26,9 @@ export interface IndexState {
   table: string;
   columns: string[];
   unique: boolean;
+  /** Partial index predicate, as written. */
+  where: string | null;
+  method: string;
   createdBy: string;
 }
 
@@ -186,6 +189,8 @@ export class Schema {
           table: qnameKey(op.table),
           columns: op.columns,
           unique: op.unique,
+          where: op.where,
+          method: op.method,
           createdBy: migrationId,
         });
         return;
@@ -250,6 +255,23 @@ export class Schema {
       case 'DropEnum':
         this.enums.delete(qnameKey(op.name));
         return;
+      case 'RenameType': {
+        const key = qnameKey(op.name);
+        const values = this.enums.get(key);
+        const renamed = qnameKey({ ...op.name, name: op.newName });
+        if (values) {
+          this.enums.delete(key);
+          this.enums.set(renamed, values);
+        }
+        // Columns of the type now show its new name.
+        for (const t of [...this.tables.values()]) {
+          if (![...t.columns.values()].some((c) => c.type.name === op.name.name)) continue;
+          for (const c of this.mutableTable(t.name)?.columns.values() ?? []) {
+            if (c.type.name === op.name.name) c.type = { ...c.type, name: op.newName, text: c.type.text.replace(op.name.name, op.newName) };
+          }
+        }
+        return;
+      }
       case 'CreateView':
         this.views.set(qnameKey(op.name), { materialized: op.materialized });
         return;

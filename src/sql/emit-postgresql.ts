@@ -82,6 +82,8 @@ export function emitPostgres(op: Operation): Emitted {
       const position = a.before ? ` BEFORE ${literal(a.before)}` : a.after ? ` AFTER ${literal(a.after)}` : '';
       return ok(`ALTER TYPE ${qname(op.name)} ADD VALUE ${a.ifNotExists ? 'IF NOT EXISTS ' : ''}${literal(a.value)}${position}`);
     }
+    case 'RenameType':
+      return ok(`ALTER TYPE ${qname(op.name)} RENAME TO ${ident(op.newName)}`);
     case 'DropEnum':
       return ok(`DROP TYPE ${op.ifExists ? 'IF EXISTS ' : ''}${qname(op.name)}`);
     case 'DropView':

@@ -1,6 +1,6 @@
 // MySQL / MariaDB and SQLite → IR, with node-sql-parser (a real grammar for each dialect).
 import { createRequire } from 'node:module';
-import type { ColumnDef, ConstraintDef, DefaultValue, Dialect, Operation, QName, Span, TypeRef } from '../ir.js';
+import type { ColumnDef, ConstraintDef, DataChange, DefaultValue, Dialect, Operation, QName, Span, TypeRef, ValueSource } from '../ir.js';
 import type { SourceText } from '../migration.js';
 import type { ParsedSql } from './postgresql.js';
 import { SourceMap } from './source-map.js';
@@ -79,7 +79,8 @@ function toOperations(s: Node, base: Base, dialect: Dialect): Operation[] {
       return dropStatement(s, base) ?? [raw(`drop ${s.keyword}`)];
     case 'rename':
       return (s.table ?? []).map((pair: Node[]) => ({ kind: 'RenameTable', ...base, table: tableName(pair[0]), newName: pair[1]?.table }));
-    case 'update':
+    case 'update': {
+      const scope = fromScope([...(s.table ?? []), ...(s.from ?? [])]);
       return [
         {
           kind: 'DataChange',
@@ -88,8 +89,10 @@ function toOperations(s: Node, base: Base, dialect: Dialect): Operation[] {
           table: tableName(s.table?.[0]),
           hasWhere: Boolean(s.where),
           columns: (s.set ?? []).map((x: Node) => x.column),
+          sources: (s.set ?? []).map((x: Node) => valueSource(x.value, scope)),
         },
       ];
+    }
     case 'delete':
       return [
         {
@@ -103,16 +106,7 @@ function toOperations(s: Node, base: Base, dialect: Dialect): Operation[] {
       ];
     case 'insert':
     case 'replace':
-      return [
-        {
-          kind: 'DataChange',
-          ...base,
-          action: 'insert',
-          table: tableName(s.table?.[0]),
-          hasWhere: s.values?.type === 'select',
-          columns: s.columns ?? [],
-        },
-      ];
+      return [insertStatement(s, base)];
     case 'truncate':
       return (s.name ?? []).map((t: Node) => ({
         kind: 'DataChange',
@@ -266,6 +260,59 @@ function dropStatement(s: Node, base: Base): Operation[] | null {
     return (s.name ?? []).map((t: Node) => ({ kind: 'DropView', ...base, name: tableName(t), materialized: false, ifExists }));
   }
   return null;
+}
+
+function insertStatement(s: Node, base: Base): DataChange {
+  const op: DataChange = {
+    kind: 'DataChange',
+    ...base,
+    action: 'insert',
+    table: tableName(s.table?.[0]),
+    hasWhere: s.values?.type === 'select',
+    columns: (s.columns ?? []).map((c: Node) => columnName(c)),
+  };
+  const select = s.values?.type === 'select' ? s.values : null;
+  // One query (no UNION): where each value comes from.
+  if (select?.from?.length && !select._next) {
+    const scope = fromScope(select.from);
+    const items: Node[] = (select.columns ?? []).map((c: Node) => c.expr);
+    const only = [...new Set(scope.values())];
+    if (items.length === 1 && items[0]?.type === 'column_ref' && columnName(items[0].column) === '*') {
+      if (only.length === 1) op.selectAll = only[0];
+    } else op.sources = items.map((v) => valueSource(v, scope));
+  }
+  return op;
+}
+
+/** Tables a FROM list brings into scope, by the name or alias a column reference uses. */
+function fromScope(from: Node[]): Map<string, QName> {
+  const scope = new Map<string, QName>();
+  for (const t of from) {
+    if (!t?.table || typeof t.table !== 'string') continue;
+    scope.set(t.as ?? t.table, tableName(t));
+    scope.set(t.table, tableName(t));
+  }
+  return scope;
+}
+
+/** The column a value is (possibly cast) or is computed from, when it names exactly one column in scope. */
+function valueSource(val: Node, scope: Map<string, QName>): ValueSource | null {
+  let v = val;
+  while (v?.type === 'cast') v = v.expr;
+  const exact = v?.type === 'column_ref';
+  const refs: Node[] = [];
+  const visit = (n: Node): void => {
+    if (!n || typeof n !== 'object') return;
+    if (n.type === 'column_ref') refs.push(n);
+    else for (const x of Object.values(n)) visit(x);
+  };
+  visit(val);
+  const names = new Set(refs.map((r) => `${r.table ?? ''}.${columnName(r.column)}`));
+  if (names.size !== 1 || val?.type === 'select' || val?.ast) return null;
+  const ref = refs[0] as Node;
+  const tables = [...new Set(scope.values())];
+  const table = ref.table ? scope.get(String(ref.table)) : tables.length === 1 ? tables[0] : undefined;
+  return table ? { table, column: columnName(ref.column), exact } : null;
 }
 
 function tableName(t: Node): QName {

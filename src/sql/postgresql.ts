@@ -1,6 +1,20 @@
 // PostgreSQL → IR, with the real Postgres parser (libpg-query).
 import { loadModule, parseSync, scanSync } from 'libpg-query';
-import type { ColumnDef, ConstraintDef, ConstraintType, DefaultValue, ForeignKeyTarget, Operation, QName, Span, TypeRef } from '../ir.js';
+import {
+  type ColumnDef,
+  type ConstraintDef,
+  type ConstraintType,
+  type DataChange,
+  type DefaultValue,
+  type ForeignKeyTarget,
+  type Operation,
+  type QName,
+  qnameText,
+  type Raw,
+  type Span,
+  type TypeRef,
+  type ValueSource,
+} from '../ir.js';
 import type { ReadError, SourceText } from '../migration.js';
 import { SourceMap } from './source-map.js';
 
@@ -202,7 +216,9 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
               },
         },
       ];
-    case 'UpdateStmt':
+    case 'UpdateStmt': {
+      const targets: Node[] = (n.targetList ?? []).map((t: Node) => t.ResTarget).filter((t: Node) => t?.name);
+      const scope = fromScope([{ RangeVar: n.relation }, ...(n.fromClause ?? [])]);
       return [
         {
           kind: 'DataChange',
@@ -210,24 +226,36 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
           action: 'update',
           table: rangeVar(n.relation),
           hasWhere: Boolean(n.whereClause),
-          columns: (n.targetList ?? []).map((t: Node) => t.ResTarget?.name).filter(Boolean),
+          columns: targets.map((t) => t.name),
+          sources: targets.map((t) => valueSource(t.val, scope)),
         },
       ];
+    }
     case 'DeleteStmt':
       return [
         { kind: 'DataChange', ...base, action: 'delete', table: rangeVar(n.relation), hasWhere: Boolean(n.whereClause), columns: [] },
       ];
-    case 'InsertStmt':
-      return [
-        {
-          kind: 'DataChange',
-          ...base,
-          action: 'insert',
-          table: rangeVar(n.relation),
-          hasWhere: Boolean(n.selectStmt?.SelectStmt?.fromClause),
-          columns: (n.cols ?? []).map((t: Node) => t.ResTarget?.name).filter(Boolean),
-        },
-      ];
+    case 'InsertStmt': {
+      const select = n.selectStmt?.SelectStmt;
+      const op: DataChange = {
+        kind: 'DataChange',
+        ...base,
+        action: 'insert',
+        table: rangeVar(n.relation),
+        hasWhere: Boolean(select?.fromClause),
+        columns: (n.cols ?? []).map((t: Node) => t.ResTarget?.name).filter(Boolean),
+      };
+      // INSERT … SELECT of one query (no UNION, no VALUES): where each value comes from.
+      if (select?.fromClause && (!select.op || select.op === 'SETOP_NONE')) {
+        const scope = fromScope(select.fromClause);
+        const items: Node[] = (select.targetList ?? []).map((t: Node) => t.ResTarget?.val);
+        const star = items.length === 1 && items[0]?.ColumnRef?.fields?.some((f: Node) => f.A_Star);
+        const only = scope.size === 1 ? [...new Set(scope.values())][0] : undefined;
+        if (star && only) op.selectAll = only;
+        else if (!star) op.sources = items.map((v) => valueSource(v, scope));
+      }
+      return [op];
+    }
     case 'TruncateStmt':
       return (n.relations ?? []).map((r: Node) => ({
         kind: 'DataChange',
@@ -278,12 +306,18 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
       return [raw(base, type, null, nameList(n.typeName ?? []), options)];
     }
     case 'CreateTrigStmt':
-      return [raw(base, type, null, n.relation ? rangeVar(n.relation) : undefined)];
+      return [withObject(raw(base, type, null, n.relation ? rangeVar(n.relation) : undefined), type, n)];
     case 'CreateDomainStmt':
-      return [raw(base, type, null, nameList(n.domainname ?? []), n.constraints?.length ? ['constraint'] : [])];
+      return [withObject(raw(base, type, null, nameList(n.domainname ?? []), n.constraints?.length ? ['constraint'] : []), type, n)];
     default:
-      return [raw(base, type, null)];
+      return [withObject(raw(base, type, null), type, n)];
   }
+}
+
+function withObject(op: Operation, type: string, n: Node): Operation {
+  const object = createdObject(type, n);
+  if (object && op.kind === 'Raw') op.object = object;
+  return op;
 }
 
 function raw(base: Base, statement: string, notAnalyzed: string | null, target?: QName, options?: string[]): Operation {
@@ -317,9 +351,108 @@ function dropStatement(n: Node, base: Base): Operation[] {
       return names.map((name) => ({ kind: 'DropView', ...base, name, materialized: n.removeType === 'OBJECT_MATVIEW', ...flags }));
     case 'OBJECT_TYPE':
       return names.map((name) => ({ kind: 'DropEnum', ...base, name, cascade, ...flags }));
-    default:
-      return [raw(base, `DropStmt:${n.removeType}`, null)];
+    default: {
+      const type = String(n.removeType).replace('OBJECT_', '').toLowerCase();
+      return (n.objects ?? []).map((o: Node) => {
+        const op = raw(base, `DropStmt:${n.removeType}`, null) as Raw;
+        op.object = { type, name: droppedObjectName(o, type), action: 'drop' };
+        return op;
+      });
+    }
   }
+}
+
+/** The name a DROP FUNCTION / TRIGGER / SEQUENCE… gives its object (a trigger is named with its table). */
+function droppedObjectName(o: Node, type: string): string {
+  if (o.ObjectWithArgs) return qnameText(nameList(o.ObjectWithArgs.objname ?? []));
+  if (o.String) return str(o);
+  const items: Node[] = o.List?.items ?? [];
+  // DROP TRIGGER t ON tbl is (tbl, t); the trigger's name is unique per table.
+  if (type === 'trigger' || type === 'policy' || type === 'rule') {
+    const parts = items.map(str);
+    return `${parts.at(-1)} on ${parts.slice(0, -1).join('.')}`;
+  }
+  return qnameText(nameList(items));
+}
+
+/** The object a CREATE FUNCTION / TRIGGER / SEQUENCE… makes, named as a DROP of it names it. */
+function createdObject(type: string, n: Node): Raw['object'] | undefined {
+  switch (type) {
+    case 'CreateFunctionStmt':
+      return { type: n.is_procedure ? 'procedure' : 'function', name: qnameText(nameList(n.funcname ?? [])), action: 'create' };
+    case 'CreateTrigStmt':
+      return { type: 'trigger', name: `${n.trigname} on ${qnameText(rangeVar(n.relation))}`, action: 'create' };
+    case 'CreateSeqStmt':
+      return { type: 'sequence', name: qnameText(rangeVar(n.sequence)), action: 'create' };
+    case 'CreateExtensionStmt':
+      return { type: 'extension', name: n.extname, action: 'create' };
+    case 'CreateSchemaStmt':
+      return { type: 'schema', name: n.schemaname, action: 'create' };
+    case 'CreateDomainStmt':
+      return { type: 'domain', name: qnameText(nameList(n.domainname ?? [])), action: 'create' };
+    case 'CompositeTypeStmt':
+      return { type: 'type', name: qnameText(rangeVar(n.typevar)), action: 'create' };
+    case 'CreatePolicyStmt':
+      return { type: 'policy', name: `${n.policy_name} on ${qnameText(rangeVar(n.table))}`, action: 'create' };
+    case 'CreatedbStmt':
+      return { type: 'database', name: n.dbname, action: 'create' };
+    case 'DropdbStmt':
+      return { type: 'database', name: n.dbname, action: 'drop' };
+    default:
+      return undefined;
+  }
+}
+
+/** Tables a FROM list brings into scope, by the name or alias a column reference uses. */
+function fromScope(from: Node[]): Map<string, QName> {
+  const scope = new Map<string, QName>();
+  for (const item of from) {
+    const r = item?.RangeVar;
+    if (r?.relname) {
+      scope.set(r.alias?.aliasname ?? r.relname, rangeVar(r));
+      if (!r.alias) scope.set(r.relname, rangeVar(r));
+    }
+    const j = item?.JoinExpr;
+    if (j) for (const [k, v] of fromScope([j.larg, j.rarg])) scope.set(k, v);
+  }
+  return scope;
+}
+
+/** The column a value is, or is computed from, when it names exactly one column of a table in scope. */
+function valueSource(val: Node, scope: Map<string, QName>): ValueSource | null {
+  const exactColumn = castedColumnRef(val);
+  const ref = exactColumn ?? singleColumnRef(val);
+  if (!ref) return null;
+  const fields: string[] = (ref.fields ?? []).map(str);
+  const column = fields.at(-1);
+  if (!column) return null;
+  const tables = [...new Set(scope.values())];
+  const table = fields.length > 1 ? scope.get(fields.at(-2) as string) : tables.length === 1 ? tables[0] : undefined;
+  return table ? { table, column, exact: exactColumn !== null } : null;
+}
+
+/** A column reference, possibly under casts (`col::text::status`). */
+function castedColumnRef(val: Node): Node | null {
+  let v = val;
+  while (v?.TypeCast) v = v.TypeCast.arg;
+  return v?.ColumnRef && !v.ColumnRef.fields?.some((f: Node) => f.A_Star) ? v.ColumnRef : null;
+}
+
+/** The only column reference inside an expression (lower(c), COALESCE(c, 0)), or null when it has none or several. */
+function singleColumnRef(val: Node): Node | null {
+  const refs: Node[] = [];
+  walk(val, (n) => {
+    if (n.ColumnRef) refs.push(n.ColumnRef);
+  });
+  const names = new Set(refs.map((r) => (r.fields ?? []).map(str).join('.')));
+  return names.size === 1 && !val?.SubLink ? (refs[0] as Node) : null;
+}
+
+/** The column a USING expression only casts, or null. */
+function castOfColumn(val: Node): string | null {
+  const ref = castedColumnRef(val);
+  const fields: string[] = (ref?.fields ?? []).map(str);
+  return ref && fields.length === 1 ? (fields[0] as string) : null;
 }
 
 function renameStatement(n: Node, base: Base): Operation[] {
@@ -333,6 +466,8 @@ function renameStatement(n: Node, base: Base): Operation[] {
       return [{ kind: 'RenameIndex', ...base, index: table, newName: n.newname }];
     case 'OBJECT_TABCONSTRAINT':
       return [{ kind: 'RenameConstraint', ...base, table, name: n.subname, newName: n.newname }];
+    case 'OBJECT_TYPE':
+      return [{ kind: 'RenameType', ...base, name: nameList(n.object?.List?.items ?? []), newName: n.newname }];
     default:
       return [raw(base, `RenameStmt:${n.renameType}`, null)];
   }
@@ -369,6 +504,7 @@ function alterTable(n: Node, base: Base, exprText: ExprText): Operation[] {
           column: cmd.name,
           type: typeRef(def.typeName),
           using: def.raw_default ? exprText(def.raw_default, true) : null,
+          ...(def.raw_default && castOfColumn(def.raw_default) === cmd.name ? { usingExact: true } : {}),
         };
       }
       case 'AT_SetNotNull':

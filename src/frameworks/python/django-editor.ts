@@ -330,10 +330,9 @@ class Editor {
         if (direction === 'up') {
           this.out.notes.push({
             rule: 'not-analyzed',
-            message: `not analyzed: RunPython(${op.code}) runs application code twoway never executes; it is counted as a data migration`,
+            message: `not analyzed: RunPython(${op.code}) runs application code twoway never executes`,
             fix: 'Review the function by hand; for schema changes use the migration operations, for SQL use RunSQL so twoway can check it.',
             span: base.span,
-            effect: { phase: 'data' },
           });
         }
         // Kept as an operation so the migration has an up/down at this place (ignore comments, rehearsal).
@@ -543,7 +542,8 @@ class Editor {
     const oldType = this.columnDef(old, state).type;
     const newType = this.columnDef(f, state).type;
     if (oldType.text !== newType.text)
-      ops.push({ kind: 'AlterColumnType', ...base, table, column, type: newType, using: `"${column}"::${newType.text}` });
+      // Django casts the column itself (ALTER COLUMN ... TYPE ... USING "col"::type): a conversion, not new values.
+      ops.push({ kind: 'AlterColumnType', ...base, table, column, type: newType, using: `"${column}"::${newType.text}`, usingExact: true });
     if (old.null && !f.null) {
       // Django's four-way default alteration: fill the NULLs with the default, then forbid them.
       const def = f.dbDefault ?? f.default;

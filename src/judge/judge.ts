@@ -1,0 +1,732 @@
+// The verdict of a migration, from its net effect: the schema before against the schema after its
+// up (and after its down), where the data went, and what could not be read. Each answer comes with
+// the reasons that decided it, each pointing at the statement behind it and naming the rule that
+// explains it. Statement rules report locks and explain; they never decide a door.
+import type { CodeRollback, DbRollback, Effect, Phase } from '../findings.js';
+import { PHASE_RANK } from '../findings.js';
+import type { ConstraintDef, Dialect, Operation, Span, TypeRef } from '../ir.js';
+import { qnameKey, qnameText } from '../ir.js';
+import type { ParsedMigration } from '../migration.js';
+import { fitsIn } from '../rules/down-renarrows-type.js';
+import { classifyTypeChange } from '../rules/type-change.js';
+import type { ColumnState, Schema } from '../schema/schema.js';
+import { type NetColumn, type NetEffect, type NetTable, OTHER_RENAMES, sameConstraintDef, sameIndexDef } from './net.js';
+
+export interface Verdict {
+  phase: Phase;
+  codeRollback: CodeRollback;
+  dbRollback: DbRollback;
+}
+
+/** Why an answer is what it is: one change of the net effect, at the statement behind it. */
+export interface Reason {
+  effect: Effect;
+  /** The rule whose finding explains this change. */
+  rule: string;
+  message: string;
+  span: Span;
+  direction: 'up' | 'down';
+}
+
+/** A part of the migration no reader could follow. */
+export interface Unread {
+  direction: 'up' | 'down';
+  span: Span;
+  reason: string;
+}
+
+export interface Judgement extends Verdict {
+  reasons: Reason[];
+  /** At least one answer is `unknown`: the door is unverified. */
+  unverified: boolean;
+}
+
+export interface JudgeInput {
+  parsed: ParsedMigration;
+  before: Schema;
+  afterUp: Schema;
+  up: NetEffect;
+  /** The down's net effect from the schema after the up; null when there is no down that does something. */
+  down: NetEffect | null;
+  unread: readonly Unread[];
+  /** Statements of the down that fail on the schema they meet (the replay checker, rule down-references-missing). */
+  downFailures: ReadonlyArray<{ span: Span; message: string }>;
+  serverVersion: number;
+  dialect: Dialect;
+}
+
+export function judge(input: JudgeInput): Judgement {
+  const reasons = merged([...upReasons(input), ...(input.down ? downReasons(input, input.down) : [])]);
+  let phase: Phase = 'expand';
+  let codeRollback: CodeRollback = 'compatible';
+  let irreversible = false;
+  let lossy = false;
+  for (const { effect } of reasons) {
+    if (effect.phase && PHASE_RANK[effect.phase] > PHASE_RANK[phase as Exclude<Phase, 'unknown'>]) phase = effect.phase;
+    if (effect.codeRollback === 'breaking') codeRollback = 'breaking';
+    if (effect.dbRollback === 'irreversible') irreversible = true;
+    if (effect.dbRollback === 'lossy') lossy = true;
+  }
+  const upUnread = input.unread.some((u) => u.direction === 'up');
+  const downUnread = input.unread.some((u) => u.direction === 'down') || input.parsed.downStatus === 'unreadable';
+  // An answer already at its worst stays; any other the unread part could change is unknown.
+  if (upUnread && phase !== 'breaking') phase = 'unknown';
+  if (upUnread && codeRollback !== 'breaking') codeRollback = 'unknown';
+  let dbRollback: DbRollback;
+  if (irreversible) dbRollback = 'irreversible';
+  else if (upUnread || downUnread) dbRollback = 'unknown';
+  else if (!hasDown(input.parsed)) dbRollback = changesNothing(input.parsed) ? 'reversible' : 'no-down';
+  else dbRollback = lossy ? 'lossy' : 'reversible';
+  const unverified = phase === 'unknown' || codeRollback === 'unknown' || dbRollback === 'unknown';
+  return { phase, codeRollback, dbRollback, reasons, unverified };
+}
+
+/** True when the migration has a down that does something: a written-but-empty down is no down. */
+export function hasDown(parsed: ParsedMigration): boolean {
+  if (parsed.downStatus === 'none' || parsed.downStatus === 'irreversible') return false;
+  if (parsed.downStatus === 'unreadable') return true;
+  return (parsed.down?.length ?? 0) > 0;
+}
+
+const NO_OP_STATEMENTS = new Set(['RunPython.noop', 'RunSQL.noop']);
+
+/** A migration that changes nothing (empty, comments, a merge migration, state-only operations) needs no down. */
+export function changesNothing(parsed: ParsedMigration): boolean {
+  const trivial = (op: Operation) =>
+    op.kind === 'Transaction' || op.kind === 'SetSetting' || (op.kind === 'Raw' && NO_OP_STATEMENTS.has(op.statement));
+  const acts = (parsed.notes ?? []).some((n) => n.rule === 'framework-cannot-reverse' || n.rule === 'not-analyzed');
+  return !acts && parsed.up.every(trivial);
+}
+
+// --- the up -------------------------------------------------------------------------------------
+
+function upReasons(input: JudgeInput): Reason[] {
+  const out: Reason[] = [];
+  const add = (effect: Effect, rule: string, span: Span | undefined, message: string) => {
+    if (span) out.push({ effect, rule, message, span, direction: 'up' });
+  };
+  const { up } = input;
+  const restores = restoredByDown(input);
+  const typeContext = {
+    enumValues: (name: string) => input.afterUp.enums.get(name),
+    enumValuesBefore: (name: string) => input.before.enums.get(name),
+    utcNoRewrite: false,
+  };
+
+  for (const t of up.tables) {
+    if (t.origin === null) continue;
+    const label = t.origin;
+    if (t.name === null) {
+      const next = t.continuedBy;
+      if (next) {
+        judgeContinuation(t, next, add, typeContext, input);
+        continue;
+      }
+      const where = copiedAway(label, t.columns, restores);
+      if (where === 'restored') {
+        add(
+          { phase: 'contract' },
+          'drop-table',
+          t.droppedAt,
+          `Dropping table ${label}: its rows were copied to ${copyTargets(t.columns)} and the down restores them.`,
+        );
+      } else {
+        const loss = where === 'copied' && hasDown(input.parsed) ? 'lossy' : 'irreversible';
+        const why = where === 'copied' ? ` Its values were copied to ${copyTargets(t.columns)}, but the down does not restore them.` : '';
+        add({ phase: 'contract', dbRollback: loss }, 'drop-table', t.droppedAt, `Dropping table ${label} destroys its rows.${why}`);
+      }
+      continue;
+    }
+    if (qnameKey(t.name) !== t.origin) {
+      add(
+        { phase: 'breaking', codeRollback: 'breaking' },
+        'rename-table',
+        t.renamedAt,
+        `Table ${label} is renamed to ${qnameText(t.name)}: the previous release still uses the old name.`,
+      );
+    }
+    judgeColumns(
+      t,
+      t.columns,
+      t.columns.filter((c) => c.origin === null),
+      add,
+      typeContext,
+      restores,
+      input,
+    );
+    if (t.deletedAt) {
+      add(
+        { phase: 'data', dbRollback: 'irreversible' },
+        t.deleteKind === 'truncate' ? 'truncate-table' : 'delete-rows',
+        t.deletedAt,
+        `Rows of ${label} that existed before the migration are deleted: no down can bring them back.`,
+      );
+    }
+    if (t.insertedAt) add({ phase: 'data' }, 'insert-rows', t.insertedAt, `Rows are inserted into existing table ${label}: a data step.`);
+  }
+
+  // Indexes and constraints of tables that stay: a drop without an identical re-creation is a contract step.
+  for (const i of up.indexes) {
+    if (i.origin === null || i.alive || !i.droppedAt) continue;
+    if (i.table && (i.table.name === null || i.table.continuedBy)) continue;
+    const table = i.table;
+    const again =
+      i.def &&
+      table &&
+      up.indexes.some(
+        (j) =>
+          j !== i && j.alive && j.table === table && j.def && sameIndexDef(renamedDef(table, i.def as NonNullable<typeof i.def>), j.def),
+      );
+    if (!again)
+      add(
+        { phase: 'contract' },
+        'drop-index',
+        i.droppedAt,
+        `Index ${i.origin} is dropped: queries of the previous release may depend on it, and a down must rebuild it.`,
+      );
+  }
+  for (const c of up.constraints) {
+    if (c.origin === null || c.alive || !c.droppedAt || c.table.name === null) continue;
+    const again =
+      c.def && up.constraints.some((d) => d !== c && d.alive && d.table === c.table && d.def && sameConstraintDef(c.def as never, d.def));
+    if (!again)
+      add({ phase: 'contract' }, 'drop-constraint', c.droppedAt, `Constraint ${c.origin} on ${qnameText(c.table.name)} is dropped.`);
+  }
+
+  for (const e of up.enums) {
+    if (e.origin === null) continue;
+    const after = e.name === e.origin ? e : up.enums.find((x) => x.name === e.origin && x !== e);
+    const now = after?.values ?? (after ? null : (input.afterUp.enums.get(e.origin) ?? null));
+    for (const r of e.valueRenames) {
+      add(
+        { phase: 'breaking', codeRollback: 'breaking' },
+        'rename-enum-value',
+        r.span,
+        `Enum ${e.origin} value '${r.from}' is renamed to '${r.to}': the previous release still writes '${r.from}'.`,
+      );
+    }
+    if (!after && !input.afterUp.enums.has(e.origin)) {
+      if (e.droppedAt)
+        add(
+          { phase: 'contract', ...(e.dropCascade ? { dbRollback: 'irreversible' as const } : {}) },
+          'drop-enum',
+          e.droppedAt,
+          `Type ${e.origin} is dropped${e.dropCascade ? ' with CASCADE, dropping the columns of that type' : ''}.`,
+        );
+      continue;
+    }
+    if (e.beforeValues && now) {
+      const renamed = new Set(e.valueRenames.map((r) => r.from));
+      const gone = e.beforeValues.filter((v) => !now.includes(v) && !renamed.has(v));
+      const explainedByColumn = out.some((r) => r.rule === 'change-column-type' && gone.some((v) => r.message.includes(`'${v}'`)));
+      if (gone.length && !explainedByColumn) {
+        add(
+          { phase: 'breaking', codeRollback: 'breaking' },
+          'drop-enum',
+          after?.createdAt ?? e.droppedAt ?? e.lastChange,
+          `Type ${e.origin} loses the value(s) ${gone.map((v) => `'${v}'`).join(', ')}: the previous release may still write them.`,
+        );
+      }
+    }
+  }
+
+  for (const r of up.otherRenames) {
+    add(
+      { phase: 'breaking', codeRollback: 'breaking' },
+      'rename-object',
+      r.span,
+      `This renames ${OTHER_RENAMES.get(r.statement)}: the release still running names it the old way.`,
+    );
+  }
+  for (const v of up.views) {
+    if (v.existedBefore && !v.alive && v.droppedAt)
+      add({ phase: 'contract' }, 'drop-view', v.droppedAt, `View ${v.name} is dropped: the previous release may still read it.`);
+  }
+  for (const o of up.objects) {
+    if (!o.existedBefore || o.alive || !o.droppedAt) continue;
+    const destroys = o.type === 'schema' || o.type === 'database';
+    add(
+      { phase: 'contract', ...(destroys ? { dbRollback: 'irreversible' as const } : {}) },
+      o.type === 'schema' ? 'drop-schema' : o.type === 'database' ? 'drop-database' : 'drop-object',
+      o.droppedAt,
+      `${capitalise(o.type)} ${o.name.slice(o.type.length + 1)} is dropped${destroys ? ' with everything in it' : ''}.`,
+    );
+  }
+  return out;
+}
+
+type Add = (effect: Effect, rule: string, span: Span | undefined, message: string) => void;
+type TypeContext = Parameters<typeof classifyTypeChange>[3];
+
+/** Changes to the columns of a table that stays: `columns` are its columns, `added` those it gained here. */
+function judgeColumns(
+  t: NetTable,
+  columns: readonly NetColumn[],
+  added: readonly NetColumn[],
+  add: Add,
+  types: TypeContext,
+  restores: Restores,
+  input: JudgeInput,
+): void {
+  const table = qnameText(t.name ?? { name: t.origin ?? '?' });
+  for (const c of columns) {
+    if (c.origin === null) continue;
+    const target = `${table}.${c.origin}`;
+    if (c.name === null) {
+      const replacement = added.find((n) => n.name !== null && related(c.origin as string, n.name));
+      const where = copiedAway(qnameKey(t.name ?? { name: t.origin ?? '?' }), [c], restores);
+      if (replacement) {
+        add(
+          { phase: 'breaking', codeRollback: 'breaking', ...(where === 'restored' ? {} : { dbRollback: 'irreversible' as const }) },
+          'drop-column',
+          c.droppedAt,
+          `Column ${target} is dropped and replaced by ${replacement.name} in the same migration: the previous release cannot have stopped using it.`,
+        );
+      } else if (where === 'restored') {
+        add(
+          { phase: 'contract' },
+          'drop-column',
+          c.droppedAt,
+          `Dropping column ${target}: its values were copied to ${copyTargets([c])} and the down restores them.`,
+        );
+      } else {
+        const loss = where === 'copied' && hasDown(input.parsed) ? 'lossy' : 'irreversible';
+        const why = where === 'copied' ? ` Its values were copied to ${copyTargets([c])}, but the down does not restore them.` : '';
+        add({ phase: 'contract', dbRollback: loss }, 'drop-column', c.droppedAt, `Dropping column ${target} destroys its values.${why}`);
+      }
+      continue;
+    }
+    if (c.name !== c.origin) {
+      add(
+        { phase: 'breaking', codeRollback: 'breaking' },
+        'rename-column',
+        c.renamedAt,
+        `Column ${target} is renamed to ${c.name}: the previous release still uses the old name.`,
+      );
+    }
+    // A CHECK (col IS NOT NULL) of before already kept NULLs out of the previous release's writes.
+    const checked = [...(input.before.table(t.name ?? { name: '' })?.constraints.values() ?? [])].some((k) => k.notNullColumn === c.origin);
+    judgeColumnState(target, c, c.before, add, types, checked);
+    if (c.overwrittenAt)
+      add(
+        { phase: 'data', dbRollback: 'irreversible' },
+        'update-rows',
+        c.overwrittenAt,
+        `Existing values of ${target} are overwritten: no down can bring them back.`,
+      );
+  }
+  for (const c of added) {
+    if (c.name === null) continue;
+    const s = c.state;
+    if (s.nullable === false && (s.default ?? null) === null && !s.generated && !s.identity) {
+      const at = latest(c.addedAt, c.nullAt, c.defaultAt);
+      add(
+        { phase: 'breaking', codeRollback: 'breaking' },
+        'add-column-not-null',
+        at,
+        `New column ${table}.${c.name} ends the migration NOT NULL without a default: the previous release's INSERTs do not name it and fail.`,
+      );
+    }
+    if (c.filledAt)
+      add({ phase: 'data' }, 'update-rows', c.filledAt, `New column ${table}.${c.name} is backfilled: a data step that destroys nothing.`);
+  }
+}
+
+/** An existing column's type, nullability and default: before (when known) against now. */
+function judgeColumnState(
+  target: string,
+  c: NetColumn,
+  before: ColumnState | undefined,
+  add: Add,
+  types: TypeContext,
+  provenNotNull = false,
+): void {
+  const s = c.state;
+  if (c.recomputedBy) {
+    add(
+      { phase: 'data', dbRollback: 'irreversible' },
+      'change-column-type',
+      c.recomputedBy.span,
+      `USING ${c.recomputedBy.using} recomputes every value of ${target}: the old values are lost.`,
+    );
+  }
+  if (c.typeAt && s.type) {
+    if (!before) {
+      add(
+        { phase: 'breaking', codeRollback: 'breaking' },
+        'change-column-type',
+        c.typeAt,
+        `The type of ${target} changes to ${s.type.text}; its type before is unknown, so the change may narrow it.`,
+      );
+    } else if (!sameType(before.type, s.type) || enumLosesValues(before.type, types)) {
+      const change = classifyTypeChange(before.type, s.type, null, types);
+      if (change.class === 'narrowing' || change.class === 'kind') {
+        add(
+          { phase: 'breaking', codeRollback: 'breaking', ...(change.lossy ? { dbRollback: 'irreversible' as const } : {}) },
+          'change-column-type',
+          c.typeAt,
+          `${target} changes from ${before.type.text} to ${s.type.text} (${change.why}): the previous release breaks.`,
+        );
+      } else if (change.lossy) {
+        add(
+          { phase: 'data', dbRollback: 'irreversible' },
+          'change-column-type',
+          c.typeAt,
+          `${target} changes from ${before.type.text} to ${s.type.text}: ${change.lossy}.`,
+        );
+      }
+    }
+  }
+  const wasNullable = before ? before.nullable : true;
+  if (c.nullAt && s.nullable === false && wasNullable && !provenNotNull) {
+    add(
+      { phase: 'breaking', codeRollback: 'breaking' },
+      'set-not-null',
+      c.nullAt,
+      `${target} becomes NOT NULL: the previous release may still write NULL.`,
+    );
+  }
+  const hadDefault = before ? before.default !== null : false;
+  const notNull = s.nullable === false || (s.nullable === undefined && before?.nullable === false);
+  if (c.defaultAt && s.default === null && hadDefault && notNull) {
+    add(
+      { phase: 'breaking', codeRollback: 'breaking' },
+      'drop-default',
+      c.defaultAt,
+      `The default of NOT NULL column ${target} is dropped: the previous release's INSERTs relied on it.`,
+    );
+  }
+}
+
+/** A table of before continued by one made here: a rebuild by copy (SQLite), or a re-creation under its name. */
+function judgeContinuation(old: NetTable, next: NetTable, add: Add, types: TypeContext, input: JudgeInput): void {
+  const label = old.origin as string;
+  const nextName = next.name as NonNullable<NetTable['name']>;
+  const copy = next.continues?.by === 'copy';
+  if (qnameKey(nextName) !== label) {
+    add(
+      { phase: 'breaking', codeRollback: 'breaking' },
+      'rename-table',
+      next.renamedAt ?? next.createdAt,
+      `Table ${label} is rebuilt as ${qnameText(nextName)}: the previous release still uses the old name.`,
+    );
+  }
+  const mapping = copy ? next.copiesIn.filter((c) => c.from === old).flatMap((c) => c.mapping) : [];
+  const carried = new Map<NetColumn, { target: NetColumn; exact: boolean }>();
+  for (const m of mapping) if (m.source && !carried.has(m.source)) carried.set(m.source, { target: m.target, exact: m.exact });
+  if (!copy && !next.createdFromQuery && next.copiesIn.length === 0) {
+    add(
+      { phase: 'contract', dbRollback: 'irreversible' },
+      'drop-table',
+      old.droppedAt,
+      `Table ${label} is dropped and re-created empty: its rows are lost.`,
+    );
+  }
+  const targets = new Set([...carried.values()].map((c) => c.target));
+  const added = next.columns.filter((c) => !targets.has(c) && !(!copy && old.columns.some((o) => o.origin === c.name)));
+  const table = qnameText(nextName);
+  for (const c of old.columns) {
+    if (c.origin === null || c.name === null) continue;
+    const into = copy
+      ? carried.get(c)
+      : (() => {
+          const same = next.columns.find((n) => n.name === c.name);
+          return same ? { target: same, exact: true } : undefined;
+        })();
+    if (!into) {
+      const replacement = added.find((n) => n.name !== null && related(c.origin as string, n.name));
+      if (replacement) {
+        add(
+          { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
+          'drop-column',
+          next.createdAt,
+          `Rebuilding ${label} replaces column ${c.origin} by ${replacement.name}: the previous release cannot have stopped using it.`,
+        );
+      } else {
+        add(
+          { phase: 'contract', dbRollback: 'irreversible' },
+          'drop-column',
+          next.createdAt ?? old.droppedAt,
+          `Rebuilding ${label} leaves out column ${c.origin}: its values are lost.`,
+        );
+      }
+      continue;
+    }
+    const target = `${table}.${c.origin}`;
+    if (into.target.name !== c.origin) {
+      add(
+        { phase: 'breaking', codeRollback: 'breaking' },
+        'rename-column',
+        next.createdAt,
+        `Rebuilding ${label} renames column ${c.origin} to ${into.target.name}: the previous release still uses the old name.`,
+      );
+    }
+    if (!into.exact && copy) {
+      add(
+        { phase: 'data', dbRollback: 'irreversible' },
+        'update-rows',
+        next.copiesIn.find((x) => x.from === old)?.span,
+        `Rebuilding ${label} copies ${c.origin} through an expression: the old values are changed.`,
+      );
+    }
+    // The new table's column against the old one: its type, nullability and default as declared in the rebuild.
+    const state = into.target.state;
+    const pseudo: NetColumn = {
+      ...into.target,
+      origin: c.origin,
+      typeAt: state.type && c.before && !sameType(c.before.type, state.type) ? (into.target.typeAt ?? next.createdAt) : into.target.typeAt,
+      nullAt: state.nullable === false && c.before?.nullable !== false ? (into.target.nullAt ?? next.createdAt) : into.target.nullAt,
+      defaultAt: (state.default ?? null) === null && c.before?.default ? (into.target.defaultAt ?? next.createdAt) : into.target.defaultAt,
+    };
+    judgeColumnState(target, pseudo, c.before, add, types);
+  }
+  for (const c of added) {
+    if (c.name === null) continue;
+    const s = c.state;
+    if (s.nullable === false && (s.default ?? null) === null && !s.generated && !s.identity) {
+      add(
+        { phase: 'breaking', codeRollback: 'breaking' },
+        'add-column-not-null',
+        latest(c.addedAt, c.nullAt, c.defaultAt),
+        `Rebuilding ${label} adds column ${c.name} NOT NULL without a default: the previous release's INSERTs do not name it and fail.`,
+      );
+    }
+  }
+  // Indexes and constraints the old table had and the new one lacks.
+  for (const i of input.before.indexesOf({ name: label })) {
+    const def = {
+      columns: i.columns.map((col) => carriedName(carried, old, col) ?? col),
+      unique: i.unique,
+      where: i.where ?? null,
+      method: i.method ?? 'btree',
+    };
+    const kept = input.up.indexes.some((j) => j.alive && j.table === next && j.def && sameIndexDef(def, j.def));
+    if (!kept)
+      add(
+        { phase: 'contract' },
+        'drop-index',
+        next.createdAt,
+        `Rebuilding ${label} leaves out index ${i.name}: queries of the previous release may depend on it.`,
+      );
+  }
+  const oldConstraints: ReadonlyMap<string, ConstraintDef> = input.before.table({ name: label })?.constraints ?? new Map();
+  for (const [name, def] of oldConstraints) {
+    if (def.type === 'not-null') continue;
+    const mapped = { ...def, columns: def.columns.map((col: string) => carriedName(carried, old, col) ?? col) };
+    const kept = input.up.constraints.some((d) => d.alive && d.table === next && d.def && sameConstraintDef(mapped, d.def));
+    // An unnamed constraint of a rebuilt table is often re-declared inline; only named ones are tracked by name.
+    if (!kept && def.name)
+      add({ phase: 'contract' }, 'drop-constraint', next.createdAt, `Rebuilding ${label} leaves out constraint ${name}.`);
+  }
+}
+
+function carriedName(carried: Map<NetColumn, { target: NetColumn }>, old: NetTable, column: string): string | undefined {
+  const source = old.columns.find((c) => c.origin === column);
+  return source ? (carried.get(source)?.target.name ?? undefined) : undefined;
+}
+
+/** An index definition with its columns under the names they have now. */
+function renamedDef(table: NetTable, def: NonNullable<import('./net.js').NetIndex['def']>) {
+  return { ...def, columns: def.columns.map((col) => table.columns.find((c) => c.origin === col)?.name ?? col) };
+}
+
+// --- where the data went ------------------------------------------------------------------------
+
+/** What the down copies back: `into <- from` table keys (names as they are after the up). */
+type Restores = ReadonlySet<string>;
+
+function restoredByDown(input: JudgeInput): Restores {
+  const out = new Set<string>();
+  for (const op of input.parsed.down ?? []) {
+    if (op.kind !== 'DataChange' || (op.action !== 'insert' && op.action !== 'update')) continue;
+    const from = [...(op.sources ?? []).map((s) => s?.table), op.selectAll].filter((q): q is NonNullable<typeof q> => Boolean(q));
+    for (const q of from) out.add(`${qnameKey(op.table)} <- ${qnameKey(q)}`);
+  }
+  return out;
+}
+
+/** Whether the values of these columns (of table `home`) were copied elsewhere, and whether the down copies them back. */
+function copiedAway(home: string, columns: readonly NetColumn[], restores: Restores): 'no' | 'copied' | 'restored' {
+  const old = columns.filter((c) => c.origin !== null);
+  const kept = (c: NetColumn) => c.copies.filter((x) => x.exact && x.to.name !== null);
+  if (!old.length || !old.every((c) => kept(c).length > 0)) return 'no';
+  const back = old.every((c) => kept(c).some((x) => restores.has(`${home} <- ${qnameKey(x.to.name as NonNullable<NetTable['name']>)}`)));
+  return back ? 'restored' : 'copied';
+}
+
+function copyTargets(columns: readonly NetColumn[]): string {
+  const names = new Set(
+    columns.flatMap((c) => c.copies.filter((x) => x.to.name).map((x) => qnameText(x.to.name as NonNullable<NetTable['name']>))),
+  );
+  return [...names].join(', ');
+}
+
+// --- the down -----------------------------------------------------------------------------------
+
+function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
+  const out: Reason[] = [];
+  const add = (rule: string, span: Span | undefined, message: string) => {
+    if (span) out.push({ effect: { dbRollback: 'lossy' }, rule, message, span, direction: 'down' });
+  };
+  const heldBefore = (table: string, column?: string): boolean => {
+    const t = input.up.tables.find((x) => x.name && qnameKey(x.name) === table);
+    if (!t) return input.before.tables.has(table) || !input.before.seenTables.has(table);
+    if (t.origin === null) return false;
+    if (column === undefined) return true;
+    const c = t.columns.find((x) => x.name === column);
+    return c ? c.origin !== null : true;
+  };
+  for (const f of input.downFailures) add('down-references-missing', f.span, f.message);
+  // Deleting labels from the catalog removes enum values as surely as a rebuild.
+  for (const c of down.catalogChanges) {
+    if (c.table === 'pg_enum' && c.action === 'delete')
+      add(
+        'down-removes-enum-value',
+        c.span,
+        'The down deletes enum values from pg_enum: rows the new release wrote with them are left with a label that no longer exists.',
+      );
+  }
+  for (const t of down.tables) {
+    if (t.origin === null) continue;
+    if (t.name === null) {
+      if (heldBefore(t.origin) && !t.continuedBy)
+        add('down-does-not-undo', t.droppedAt, `The down drops table ${t.origin}, which existed before the up: its rows are lost.`);
+      if (t.continuedBy) {
+        for (const c of t.columns) {
+          if (c.origin === null || c.name === null || !heldBefore(t.origin, c.origin)) continue;
+          const carried = t.continuedBy.copiesIn.some((x) => x.from === t && x.mapping.some((m) => m.source === c));
+          if (!carried)
+            add(
+              'down-does-not-undo',
+              t.continuedBy.createdAt,
+              `The down rebuilds ${t.origin} without column ${c.origin}, which existed before the up: its values are lost.`,
+            );
+        }
+      }
+      continue;
+    }
+    const table = t.origin;
+    for (const c of t.columns) {
+      if (c.origin === null) continue;
+      const was = c.before;
+      const s = c.state;
+      // A statement that fails stops the down, even if a later one would drop the column.
+      if (c.typeAt && s.type && was && fitsIn(was.type, s.type) === false) {
+        add(
+          'down-renarrows-type',
+          c.typeAt,
+          `The down changes ${table}.${c.origin} back from ${was.type.text} to ${s.type.text}: values written after the up may not fit, and the down fails or cuts them.`,
+        );
+      }
+      const filledFirst = c.overwrittenAt && c.nullAt && c.overwrittenAt.line <= c.nullAt.line;
+      if (c.nullAt && s.nullable === false && (was?.nullable ?? true) && !filledFirst) {
+        add(
+          'down-readds-not-null',
+          c.nullAt,
+          `The down makes ${table}.${c.origin} NOT NULL: it fails once a NULL was written after the up.`,
+        );
+      }
+      if (c.name === null && heldBefore(table, c.origin)) {
+        add('down-does-not-undo', c.droppedAt, `The down drops ${table}.${c.origin}, which existed before the up: its values are lost.`);
+      }
+    }
+  }
+  for (const c of down.constraints) {
+    if (c.origin !== null || !c.alive || !c.def || c.table.origin === null || c.def.type === 'not-null' || c.def.type === 'primary-key')
+      continue;
+    if (c.def.notValid) continue;
+    const cols = c.def.columns;
+    const onOldValues = cols.length > 0 && cols.every((col) => c.table.columns.some((x) => x.name === col && x.origin !== null));
+    if (onOldValues)
+      add(
+        'down-readds-constraint',
+        c.createdAt,
+        `The down adds constraint ${c.name} on ${c.table.origin} (${cols.join(', ')}): it fails if rows written after the up break it.`,
+      );
+  }
+  for (const i of down.indexes) {
+    if (i.origin !== null || !i.alive || !i.def?.unique || !i.table || i.table.origin === null) continue;
+    const table = i.table;
+    const onOldValues = i.def.columns.every((col) => table.columns.some((x) => x.name === col && x.origin !== null));
+    if (onOldValues)
+      add(
+        'down-readds-constraint',
+        i.createdAt,
+        `The down builds unique index ${i.name} on ${table.origin}: it fails if rows written after the up share a value.`,
+      );
+  }
+  for (const e of down.enums) {
+    if (e.origin === null || !e.beforeValues) continue;
+    const after = e.name === e.origin ? e : down.enums.find((x) => x.name === e.origin && x !== e);
+    const now = after?.values;
+    if (!now) continue;
+    const renamed = new Set(e.valueRenames.map((r) => r.from));
+    const gone = e.beforeValues.filter((v) => !now.includes(v) && !renamed.has(v));
+    if (gone.length)
+      add(
+        'down-removes-enum-value',
+        (after !== e ? after?.createdAt : undefined) ?? e.lastChange ?? e.droppedAt,
+        `The down removes the value(s) ${gone.map((v) => `'${v}'`).join(', ')} of ${e.origin}: rows the new release wrote with them block or lose it.`,
+      );
+  }
+  return out;
+}
+
+// --- helpers ------------------------------------------------------------------------------------
+
+/** One reason per rule and statement: a statement that fills one column and overwrites another is one data step. */
+function merged(reasons: Reason[]): Reason[] {
+  const out: Reason[] = [];
+  for (const r of reasons) {
+    const same = out.find(
+      (o) =>
+        o.rule === r.rule &&
+        o.direction === r.direction &&
+        o.span.path === r.span.path &&
+        o.span.line === r.span.line &&
+        o.span.column === r.span.column,
+    );
+    if (!same) {
+      out.push({ ...r, effect: { ...r.effect } });
+      continue;
+    }
+    const e = same.effect;
+    if (r.effect.phase && (!e.phase || PHASE_RANK[r.effect.phase] > PHASE_RANK[e.phase])) e.phase = r.effect.phase;
+    if (r.effect.codeRollback) e.codeRollback = r.effect.codeRollback;
+    if (r.effect.dbRollback && e.dbRollback !== 'irreversible') e.dbRollback = r.effect.dbRollback;
+    if (!same.message.includes(r.message)) same.message = `${same.message} ${r.message}`;
+  }
+  return out;
+}
+
+/** A column of an enum re-created under its own name: the labels it had before may be gone. */
+function enumLosesValues(t: TypeRef, types: TypeContext): boolean {
+  const before = types.enumValuesBefore(t.name);
+  const now = types.enumValues(t.name);
+  return Boolean(before && now && before.some((v) => !now.includes(v)));
+}
+
+function sameType(a: TypeRef, b: TypeRef): boolean {
+  return a.name === b.name && a.arrayDims === b.arrayDims && a.args.join(',') === b.args.join(',');
+}
+
+/** Names of a column and its replacement: bracket / bracket_id, created / created_at, userId / user_id. */
+export function related(a: string, b: string): boolean {
+  const x = a.toLowerCase().replace(/_/g, '');
+  const y = b.toLowerCase().replace(/_/g, '');
+  if (x === y) return true;
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  return short.length >= 3 && long.startsWith(short) && long.length - short.length <= 4;
+}
+
+/** The last of the spans: where a column's final state was decided. */
+function latest(...spans: Array<Span | undefined>): Span | undefined {
+  return spans
+    .filter((s): s is Span => Boolean(s))
+    .sort((a, b) => a.line - b.line || a.column - b.column)
+    .at(-1);
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
