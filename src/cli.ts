@@ -193,6 +193,7 @@ async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ r
     dialect: flags.dialect ?? config?.dialect,
     serverVersion: flags.serverVersion ?? config?.serverVersion,
     rules: config?.rules,
+    unknown: config?.unknown,
     isIgnored: config?.isIgnored,
     onlyFiles,
   });

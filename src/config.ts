@@ -21,6 +21,8 @@ const configSchema = z.strictObject({
   serverVersion: z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)*$/, 'a version such as "16" or "8.0"')]).optional(),
   rules: z.record(z.string(), z.enum(['off', 'info', 'warning', 'error'])).optional(),
   failOn: severity.optional(),
+  /** Severity of what leaves a door unverified (code no reader followed): 'error' makes CI fail on it. */
+  unknown: z.enum(['off', 'info', 'warning', 'error']).optional(),
   /** Globs relative to the config file's folder. */
   ignore: z.array(z.string().min(1)).optional(),
   /** What `twoway check` checks when given no path, relative to the config file's folder. */
@@ -38,6 +40,7 @@ export interface Config {
   serverVersion?: number;
   rules: Record<string, Severity | 'off'>;
   failOn?: Severity;
+  unknown?: Severity | 'off';
   /** Paths relative to the working directory. */
   paths?: string[];
   /** Takes a path relative to the working directory. */
@@ -143,6 +146,7 @@ export function parseConfig(text: string, file: string, cwd: string): Config {
     serverVersion: config.serverVersion === undefined ? undefined : Number.parseInt(String(config.serverVersion), 10),
     rules: config.rules ?? {},
     failOn: config.failOn,
+    unknown: config.unknown,
     paths: config.paths?.map(fromRoot),
     isIgnored: ignore ? (relPath) => ignore(relative(root, resolve(cwd, relPath)).split('\\').join('/')) : undefined,
   };

@@ -17,6 +17,8 @@ export interface Folder {
 export interface MigrationSet {
   framework: Framework;
   dialect: Dialect;
+  /** Why the set is read as `dialect` (a config key, the folder's name, the SQL itself, the default). */
+  dialectReason?: string;
   /** Folder the set was found in, relative to the working directory. */
   root: string;
   /** In the order the framework applies them. */

@@ -38,7 +38,9 @@ describe('GitHub workflow commands', () => {
     }
     expect(annotations.filter((a) => a.command === 'error').map((a) => a.props.file)).toEqual(['db/000002_drop_full_name.up.sql']);
     const warnings = findings.filter((f) => f.severity === 'warning').length;
-    expect(lines.at(-1)).toBe(`twoway: 2 migrations, 1 one-way door, 1 error, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+    expect(lines.at(-1)).toBe(
+      `twoway: 2 migrations, 1 one-way door, 0 unverified doors, 1 error, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+    );
   });
 
   it('on all the bundled examples: one annotation per finding that is not suppressed', async () => {

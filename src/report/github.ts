@@ -32,7 +32,7 @@ export function formatGithub(result: CheckResult): string {
   }
   const t = totalsOf(result);
   lines.push(
-    `twoway: ${plural(t.migrations, 'migration')}, ${plural(t.oneWayDoors, 'one-way door')}, ${plural(t.findings.error, 'error')}, ${plural(t.findings.warning, 'warning')}`,
+    `twoway: ${plural(t.migrations, 'migration')}, ${plural(t.oneWayDoors, 'one-way door')}, ${plural(t.unverified, 'unverified door')}, ${plural(t.findings.error, 'error')}, ${plural(t.findings.warning, 'warning')}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -13,8 +13,8 @@ export interface HtmlOptions {
   since?: string;
 }
 
-const PHASES: Phase[] = ['expand', 'data', 'contract', 'breaking'];
-const DOORS: Door[] = ['two-way', 'one-way', 'declared-contract'];
+const PHASES: Phase[] = ['expand', 'data', 'contract', 'breaking', 'unknown'];
+const DOORS: Door[] = ['two-way', 'one-way', 'declared-contract', 'unverified'];
 
 export function formatHtml(result: CheckResult, options: HtmlOptions = {}): string {
   const reports = result.sets.flatMap((s) => s.reports);
@@ -40,6 +40,7 @@ export function formatHtml(result: CheckResult, options: HtmlOptions = {}): stri
 <div class="counters">
 ${counter('migrations', t.migrations, noun(t.migrations, 'migration'))}
 ${counter('one-way', t.oneWayDoors, `${noun(t.oneWayDoors, 'one-way door')}${t.declaredContracts ? ` (${t.declaredContracts} declared)` : ''}`, t.oneWayDoors - t.declaredContracts ? 'bad' : 'good')}
+${counter('unverified', t.unverified, noun(t.unverified, 'unverified door'), t.unverified ? 'warn' : '')}
 ${counter('error', t.findings.error, noun(t.findings.error, 'error'), t.findings.error ? 'bad' : '')}
 ${counter('warning', t.findings.warning, noun(t.findings.warning, 'warning'), t.findings.warning ? 'warn' : '')}
 ${counter('info', t.findings.info, 'info')}
@@ -118,10 +119,17 @@ function migrationCard(r: MigrationReport, i: number): string {
   const search = [m.id, m.name, m.path, ...r.findings.flatMap((f) => [f.rule, f.message])].join(' ').toLowerCase();
   return `<article class="migration door-${door}" id="m${i}" data-index="${i}" data-door="${door}" data-phase="${r.phase}" data-framework="${esc(m.framework)}" data-severity="${severities.join(' ') || 'none'}" data-category="${categories.join(' ')}" data-text="${esc(search)}">
 <h3><span class="id">${esc(m.id)}</span> ${esc(m.name)} <span class="path">${esc(m.path)}</span></h3>
-<p class="badges"><span class="badge door-${door}">${esc(DOOR_LABEL[door])}</span><span class="badge phase-${r.phase}">phase ${r.phase}</span><span class="badge ${r.codeRollback === 'compatible' ? 'ok' : 'no'}">code rollback ${r.codeRollback}</span><span class="badge ${r.dbRollback === 'reversible' ? 'ok' : r.dbRollback === 'no-down' ? 'meh' : 'no'}">db rollback ${r.dbRollback}</span><span class="fw">${esc(m.framework)} · ${esc(m.dialect)}</span></p>
+<p class="badges"><span class="badge door-${door}">${esc(DOOR_LABEL[door])}</span><span class="badge phase-${r.phase}">phase ${r.phase}</span><span class="badge ${answerClass(r.codeRollback)}">code rollback ${r.codeRollback}</span><span class="badge ${answerClass(r.dbRollback)}">db rollback ${r.dbRollback}</span><span class="fw">${esc(m.framework)} · ${esc(m.dialect)}</span></p>
 ${m.files.length > 1 ? `<p class="files">${m.files.map((f) => `<code>${esc(f)}</code>`).join(' ')}</p>` : ''}
+${r.unread.length ? `<div class="unread"><p>Not read (${r.coverage.read} of ${r.coverage.total} statements read): the answers these could change are unknown.</p><ul>${r.unread.map((u) => `<li><code>${esc(`${u.span.path}:${u.span.line}:${u.span.column}`)}</code> (${u.direction}) ${esc(u.reason)}</li>`).join('')}</ul></div>` : ''}
 ${r.findings.map((f) => findingBlock(r, f)).join('\n')}
 </article>`;
+}
+
+function answerClass(answer: string): string {
+  if (answer === 'compatible' || answer === 'reversible') return 'ok';
+  if (answer === 'no-down' || answer === 'unknown') return 'meh';
+  return 'no';
 }
 
 function findingBlock(r: MigrationReport, f: Finding): string {
@@ -146,7 +154,7 @@ function esc(s: string): string {
 }
 
 const CSS = `
-:root{--two:#1a7f37;--one:#cf222e;--declared:#bf8700;--expand:#0969da;--data:#8250df;--contract:#bc4c00;--breaking:#a40e26;--line:#d0d7de;--muted:#57606a}
+:root{--two:#1a7f37;--one:#cf222e;--declared:#bf8700;--unverified:#8250df;--expand:#0969da;--data:#8250df;--contract:#bc4c00;--breaking:#a40e26;--line:#d0d7de;--muted:#57606a}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;background:#f6f8fa}
 header,nav,main,footer{padding:12px 24px}
@@ -168,8 +176,9 @@ h2{font-size:15px;margin:0 0 8px}
 .tick a{display:flex;align-items:flex-end;justify-content:center;width:22px;height:34px;border-radius:3px;background:var(--c);border-bottom:6px solid var(--p);text-decoration:none}
 .tick .ph{font-size:10px;color:#fff;font-weight:600}
 .tick.hidden{opacity:.15}
-.door-two-way{--c:var(--two)}.door-one-way{--c:var(--one)}.door-declared-contract{--c:var(--declared)}
-.phase-expand{--p:var(--expand)}.phase-data{--p:var(--data)}.phase-contract{--p:var(--contract)}.phase-breaking{--p:var(--breaking)}
+.door-two-way{--c:var(--two)}.door-one-way{--c:var(--one)}.door-declared-contract{--c:var(--declared)}.door-unverified{--c:var(--unverified)}
+.unread{border-left:3px solid var(--unverified);padding-left:8px;font-size:13px}.unread ul{margin:4px 0}
+.phase-expand{--p:var(--expand)}.phase-data{--p:var(--data)}.phase-contract{--p:var(--contract)}.phase-breaking{--p:var(--breaking)}.phase-unknown{--p:var(--unverified)}
 .key.phase::before{background:var(--p)}
 .migration{background:#fff;border:1px solid var(--line);border-left:6px solid var(--c);border-radius:8px;padding:10px 16px;margin-bottom:12px}
 .migration[hidden]{display:none}

@@ -24,6 +24,12 @@ export function formatHuman(result: CheckResult, options: HumanOptions): string 
     out.push(
       `  ${doorLabel(r, c)}  phase ${c.bold(r.phase)} · code rollback ${colourAnswer(r.codeRollback, c)} · db rollback ${colourAnswer(r.dbRollback, c)}`,
     );
+    if (r.unread.length) {
+      out.push(
+        c.magenta(`  not read (${r.coverage.read} of ${r.coverage.total} statements read): the answers these could change are unknown`),
+      );
+      for (const u of r.unread) out.push(c.dim(`    ${u.span.path}:${u.span.line}:${u.span.column} (${u.direction}): ${u.reason}`));
+    }
     for (const f of r.findings) {
       if (f.suppressed && !options.verbose) continue;
       out.push(...formatFinding(f, sourceOf(r, f.path), c).map((l) => `  ${l}`));
@@ -44,7 +50,7 @@ export function formatHuman(result: CheckResult, options: HumanOptions): string 
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-const DOOR_COLOUR = { 'two-way': 'green', 'declared-contract': 'yellow', 'one-way': 'red' } as const;
+const DOOR_COLOUR = { 'two-way': 'green', 'declared-contract': 'yellow', 'one-way': 'red', unverified: 'magenta' } as const;
 
 function doorLabel(r: MigrationReport, c: Colors): string {
   const door = doorOf(r);
@@ -54,6 +60,7 @@ function doorLabel(r: MigrationReport, c: Colors): string {
 function colourAnswer(answer: string, c: Colors): string {
   if (answer === 'compatible' || answer === 'reversible') return c.green(answer);
   if (answer === 'no-down') return c.yellow(answer);
+  if (answer === 'unknown') return c.magenta(answer);
   return c.red(answer);
 }
 
@@ -74,9 +81,11 @@ function summary(result: CheckResult, c: Colors): string {
   const parts = [
     plural(t.migrations, 'migration'),
     `${plural(t.oneWayDoors, 'one-way door')}${t.declaredContracts ? ` (${t.declaredContracts} declared contract)` : ''}`,
+    plural(t.unverified, 'unverified door'),
     `${t.withoutDown} without a down`,
     `${plural(t.findings.error, 'error')}, ${plural(t.findings.warning, 'warning')}`,
   ];
   if (t.unreadable) parts.push(plural(t.unreadable, 'unreadable input'));
-  return (t.oneWayDoors - t.declaredContracts > 0 || t.findings.error ? c.red : c.green)(parts.join(' · '));
+  const colour = t.oneWayDoors - t.declaredContracts > 0 || t.findings.error ? c.red : t.unverified ? c.magenta : c.green;
+  return colour(parts.join(' · '));
 }

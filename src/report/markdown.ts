@@ -12,7 +12,7 @@ export const COMMENT_MARKER = '<!-- twoway-report -->';
 /** GitHub refuses comments over 65,536 characters; details past this are left to the job log. */
 const MAX_LENGTH = 60_000;
 
-const DOOR_ICON: Record<Door, string> = { 'one-way': '🔴', 'declared-contract': '🟡', 'two-way': '🟢' };
+const DOOR_ICON: Record<Door, string> = { 'one-way': '🔴', 'declared-contract': '🟡', unverified: '🟠', 'two-way': '🟢' };
 
 export interface MarkdownOptions {
   /** The ref given to --since, to say what the comment covers. */
@@ -25,7 +25,11 @@ export function formatMarkdown(result: CheckResult, options: MarkdownOptions = {
   const accidental = t.oneWayDoors - t.declaredContracts;
   const head = [COMMENT_MARKER];
   const scope = options.since ? ` added or changed since \`${options.since}\`` : '';
-  if (accidental > 0) head.push(`### 🔴 twoway: ${plural(accidental, 'one-way door')} in ${plural(t.migrations, 'migration')}${scope}`);
+  const unverified = t.unverified ? `, ${plural(t.unverified, 'unverified door')}` : '';
+  if (accidental > 0)
+    head.push(`### 🔴 twoway: ${plural(accidental, 'one-way door')}${unverified} in ${plural(t.migrations, 'migration')}${scope}`);
+  else if (t.unverified)
+    head.push(`### 🟠 twoway: ${plural(t.unverified, 'unverified door')} in ${plural(t.migrations, 'migration')}${scope}`);
   else if (t.migrations) head.push(`### 🟢 twoway: ${plural(t.migrations, 'migration')}${scope}, no unplanned one-way door`);
   else head.push(`### twoway: no migration${scope || ' found'}`);
   head.push('');
@@ -94,6 +98,11 @@ function table(reports: readonly MigrationReport[]): string[] {
 function details(r: MigrationReport): string {
   const m = r.parsed.migration;
   const out = [`<details><summary>${DOOR_ICON[doorOf(r)]} <code>${escapeHtml(m.path)}</code>: ${findingCounts(r.findings)}</summary>`, ''];
+  if (r.unread.length) {
+    out.push(`**Not read** (${r.coverage.read} of ${r.coverage.total} statements read): the answers these could change are unknown.`, '');
+    for (const u of r.unread) out.push(`- \`${u.span.path}:${u.span.line}:${u.span.column}\` (${u.direction}): ${escapeHtml(u.reason)}`);
+    out.push('');
+  }
   for (const f of r.findings) {
     const status = f.suppressed ? ` (suppressed: ${escapeHtml(f.suppressed.reason)})` : '';
     out.push(`**${f.severity}** \`${f.rule}\` (${f.category}) at \`${f.path}:${f.line}:${f.column}\`${status}`, '');

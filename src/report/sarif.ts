@@ -52,6 +52,7 @@ export function toSarif(result: CheckResult): object {
             ...(f.suppressed ? { suppressions: [{ kind: 'inSource', justification: f.suppressed.reason }] } : {}),
             properties: {
               category: f.category,
+              direction: f.direction,
               fix: f.fix,
               migration: r.parsed.migration.id,
               phase: r.phase,
@@ -69,6 +70,14 @@ export function toSarif(result: CheckResult): object {
             phase: r.phase,
             codeRollback: r.codeRollback,
             dbRollback: r.dbRollback,
+            coverage: r.coverage,
+            unread: r.unread.map((u) => ({
+              direction: u.direction,
+              path: u.span.path,
+              line: u.span.line,
+              column: u.span.column,
+              reason: u.reason,
+            })),
           })),
         },
       },

@@ -3,18 +3,21 @@ import type { MigrationReport } from '../analyze.js';
 import type { CheckResult } from '../check.js';
 import type { Severity } from '../findings.js';
 
-export type Door = 'two-way' | 'one-way' | 'declared-contract';
+/** `unverified`: no answer says one-way, but a part no reader followed could; never shown as a two-way door. */
+export type Door = 'two-way' | 'one-way' | 'declared-contract' | 'unverified';
 
 export const DOOR_LABEL: Record<Door, string> = {
   'two-way': 'two-way door',
   'one-way': 'one-way door',
   'declared-contract': 'one-way door (declared contract)',
+  unverified: 'unverified door',
 };
 
-export function doorOf(r: Pick<MigrationReport, 'codeRollback' | 'dbRollback' | 'declaredContract'>): Door {
+export function doorOf(r: Pick<MigrationReport, 'phase' | 'codeRollback' | 'dbRollback' | 'declaredContract'>): Door {
   const oneWay = r.codeRollback === 'breaking' || r.dbRollback === 'irreversible' || r.dbRollback === 'lossy';
-  if (!oneWay) return 'two-way';
-  return r.declaredContract ? 'declared-contract' : 'one-way';
+  if (oneWay) return r.declaredContract ? 'declared-contract' : 'one-way';
+  if (r.phase === 'unknown' || r.codeRollback === 'unknown' || r.dbRollback === 'unknown') return 'unverified';
+  return 'two-way';
 }
 
 export interface Totals {
@@ -22,6 +25,8 @@ export interface Totals {
   /** One-way doors, declared contracts included. */
   oneWayDoors: number;
   declaredContracts: number;
+  /** Migrations with an unknown answer that are not one-way doors anyway. */
+  unverified: number;
   withoutDown: number;
   /** Unsuppressed findings by severity. */
   findings: Record<Severity, number>;
@@ -36,8 +41,9 @@ export function totalsOf(result: CheckResult): Totals {
   const active = findings.filter((f) => !f.suppressed);
   return {
     migrations: reports.length,
-    oneWayDoors: doors.filter((d) => d !== 'two-way').length,
+    oneWayDoors: doors.filter((d) => d === 'one-way' || d === 'declared-contract').length,
     declaredContracts: doors.filter((d) => d === 'declared-contract').length,
+    unverified: doors.filter((d) => d === 'unverified').length,
     withoutDown: reports.filter((r) => r.dbRollback === 'no-down').length,
     findings: {
       error: active.filter((f) => f.severity === 'error').length,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeHistory } from '../analyze.js';
+import { parseSqlMigration } from '../frameworks/sql-files.js';
 import type { ParsedMigration } from '../migration.js';
+import { loadSqlParsers } from '../sql/index.js';
 import rule from './not-analyzed.js';
 import { ruleTests } from './testing.js';
 
@@ -60,6 +62,32 @@ describe('not-analyzed notes from adapters', () => {
     expect(report?.findings.filter((f) => f.rule === 'not-analyzed')).toMatchObject([
       { rule: 'not-analyzed', severity: 'warning', line: 12, column: 9 },
     ]);
+    expect(report?.phase).toBe('unknown');
+  });
+});
+
+describe('config unknown: the severity of what leaves a door unverified', () => {
+  const c = { name: 'a DO block', up: 'DO $$ BEGIN PERFORM 1; END $$;' };
+  it.each([
+    ['error', ['error']],
+    ['info', ['info']],
+    ['off', []],
+  ] as const)('unknown: %s', async (level, severities) => {
+    await loadSqlParsers();
+    const parsed = parseSqlMigration({
+      id: '1',
+      name: '1',
+      framework: 'sql',
+      dialect: 'postgresql',
+      path: '1.sql',
+      files: ['1.sql'],
+      up: { path: '1.sql', text: c.up, startLine: 1, language: 'sql' },
+      down: null,
+      transactional: true,
+    });
+    const [report] = analyzeHistory([parsed], { unknown: level });
+    expect(report?.findings.filter((f) => f.rule === 'not-analyzed').map((f) => f.severity)).toEqual(severities);
+    // The answer stays unknown whatever is reported.
     expect(report?.phase).toBe('unknown');
   });
 });
