@@ -238,6 +238,16 @@ export interface DataChange extends OpBase {
   sources?: Array<ValueSource | null>;
   /** INSERT … SELECT * FROM t: every column of t, in its order. */
   selectAll?: QName;
+  /** Every column each assigned value reads (aligned like `sources`): where the new values come from. */
+  valueReads?: ColumnRef[][];
+  /** Columns the statement's filters read (WHERE, JOIN … ON): which rows get which value. */
+  filterReads?: ColumnRef[];
+}
+
+/** A column of a table, as a statement refers to it. */
+export interface ColumnRef {
+  table: QName;
+  column: string;
 }
 
 /** A value an UPDATE or INSERT … SELECT copies from a column. */

@@ -4,13 +4,22 @@
 // explains it. Statement rules report locks and explain; they never decide a door.
 import type { CodeRollback, DbRollback, Effect, Phase } from '../findings.js';
 import { PHASE_RANK } from '../findings.js';
-import type { ConstraintDef, Dialect, Operation, Span, TypeRef } from '../ir.js';
+import type { ColumnRef, ConstraintDef, Dialect, Operation, QName, Span, TypeRef } from '../ir.js';
 import { qnameKey, qnameText } from '../ir.js';
 import type { ParsedMigration } from '../migration.js';
 import { fitsIn } from '../rules/down-renarrows-type.js';
 import { classifyTypeChange } from '../rules/type-change.js';
 import type { ColumnState, Schema } from '../schema/schema.js';
-import { type NetColumn, type NetEffect, type NetTable, OTHER_RENAMES, sameConstraintDef, sameIndexDef } from './net.js';
+import {
+  type NetColumn,
+  type NetConstraint,
+  type NetEffect,
+  type NetIndex,
+  type NetTable,
+  OTHER_RENAMES,
+  sameConstraintDef,
+  sameIndexDef,
+} from './net.js';
 
 export interface Verdict {
   phase: Phase;
@@ -75,7 +84,8 @@ export function judge(input: JudgeInput): Judgement {
   let dbRollback: DbRollback;
   if (irreversible) dbRollback = 'irreversible';
   else if (upUnread || downUnread) dbRollback = 'unknown';
-  else if (!hasDown(input.parsed)) dbRollback = changesNothing(input.parsed) ? 'reversible' : 'no-down';
+  else if (!hasDown(input.parsed))
+    dbRollback = changesNothing(input.parsed) || (reasons.length === 0 && netIsEmpty(input)) ? 'reversible' : 'no-down';
   else dbRollback = lossy ? 'lossy' : 'reversible';
   const unverified = phase === 'unknown' || codeRollback === 'unknown' || dbRollback === 'unknown';
   return { phase, codeRollback, dbRollback, reasons, unverified };
@@ -85,17 +95,48 @@ export function judge(input: JudgeInput): Judgement {
 export function hasDown(parsed: ParsedMigration): boolean {
   if (parsed.downStatus === 'none' || parsed.downStatus === 'irreversible') return false;
   if (parsed.downStatus === 'unreadable') return true;
-  return (parsed.down?.length ?? 0) > 0;
+  // A down of placeholders (`SELECT 1;`, comments) does nothing.
+  return (parsed.down ?? []).some((op) => !trivial(op));
 }
 
-const NO_OP_STATEMENTS = new Set(['RunPython.noop', 'RunSQL.noop']);
+const NO_OP_STATEMENTS = new Set(['RunPython.noop', 'RunSQL.noop', 'SelectStmt:constant']);
 
 /** A migration that changes nothing (empty, comments, a merge migration, state-only operations) needs no down. */
 export function changesNothing(parsed: ParsedMigration): boolean {
-  const trivial = (op: Operation) =>
-    op.kind === 'Transaction' || op.kind === 'SetSetting' || (op.kind === 'Raw' && NO_OP_STATEMENTS.has(op.statement));
   const acts = (parsed.notes ?? []).some((n) => n.rule === 'framework-cannot-reverse' || n.rule === 'not-analyzed');
   return !acts && parsed.up.every(trivial);
+}
+
+/** Everything the up did, it undid itself (a table made and dropped again, an index dropped and re-created as it was). */
+function netIsEmpty({ up, parsed }: JudgeInput): boolean {
+  if ((parsed.notes ?? []).length) return false;
+  if (parsed.up.some((op) => op.kind === 'Raw' && !trivial(op) && !op.object)) return false;
+  const columnChanged = (c: NetColumn) =>
+    c.origin === null
+      ? c.name !== null
+      : c.name !== c.origin || Boolean(c.typeAt || c.nullAt || c.defaultAt || c.overwrittenAt || c.filledAt);
+  const tablesSame = up.tables.every((t) =>
+    t.origin === null
+      ? t.name === null
+      : t.name !== null && qnameKey(t.name) === t.origin && !t.insertedAt && !t.deletedAt && !t.columns.some(columnChanged),
+  );
+  // A re-creation of what was dropped, as it was, is no change.
+  const recreatedIndex = (i: NetIndex) =>
+    up.indexes.some((j) => j.origin !== null && !j.alive && j.table === i.table && j.def && i.def && sameIndexDef(j.def, i.def));
+  const recreatedConstraint = (c: NetConstraint) =>
+    up.constraints.some((d) => d.origin !== null && !d.alive && d.table === c.table && d.def && c.def && sameConstraintDef(d.def, c.def));
+  return (
+    tablesSame &&
+    !up.indexes.some((i) => i.origin === null && i.alive && i.table?.name && i.table.origin !== null && !recreatedIndex(i)) &&
+    !up.constraints.some((c) => c.origin === null && c.alive && c.table.name && c.table.origin !== null && !recreatedConstraint(c)) &&
+    !up.enums.some((e) => (e.origin === null ? e.name !== null : (e.values ?? []).length !== (e.beforeValues ?? []).length)) &&
+    !up.views.some((v) => v.alive && v.createdAt) &&
+    !up.objects.some((o) => o.alive && o.createdAt)
+  );
+}
+
+function trivial(op: Operation): boolean {
+  return op.kind === 'Transaction' || op.kind === 'SetSetting' || (op.kind === 'Raw' && NO_OP_STATEMENTS.has(op.statement));
 }
 
 // --- the up -------------------------------------------------------------------------------------
@@ -122,18 +163,38 @@ function upReasons(input: JudgeInput): Reason[] {
         judgeContinuation(t, next, add, typeContext, input);
         continue;
       }
-      const where = copiedAway(label, t.columns, restores);
+      const where = copiedAway(label, t.columns, restores, true);
+      const replacing = replacingTables(t);
+      const replaced = replacing.length
+        ? {
+            phase: 'breaking' as const,
+            codeRollback: 'breaking' as const,
+            note: ` It is replaced by ${replacing.map((x) => qnameText(x.name as QName)).join(', ')}, created in the same migration: the previous release cannot have stopped using it.`,
+          }
+        : { phase: 'contract' as const, note: '' };
+      const effect = { phase: replaced.phase, ...(replaced.codeRollback ? { codeRollback: replaced.codeRollback } : {}) };
       if (where === 'restored') {
         add(
-          { phase: 'contract' },
+          effect,
           'drop-table',
           t.droppedAt,
-          `Dropping table ${label}: its rows were copied to ${copyTargets(t.columns)} and the down restores them.`,
+          `Dropping table ${label}: the down fills it again from the data that stays.${replaced.note}`,
+        );
+      } else if (where === 'copied') {
+        const loss = hasDown(input.parsed) ? { dbRollback: 'lossy' as const } : {};
+        add(
+          { ...effect, ...loss },
+          'drop-table',
+          t.droppedAt,
+          `Dropping table ${label}: its values were copied to ${copyTargets(t.columns)}, but the down does not fill it again from there.${replaced.note}`,
         );
       } else {
-        const loss = where === 'copied' && hasDown(input.parsed) ? 'lossy' : 'irreversible';
-        const why = where === 'copied' ? ` Its values were copied to ${copyTargets(t.columns)}, but the down does not restore them.` : '';
-        add({ phase: 'contract', dbRollback: loss }, 'drop-table', t.droppedAt, `Dropping table ${label} destroys its rows.${why}`);
+        add(
+          { ...effect, dbRollback: 'irreversible' },
+          'drop-table',
+          t.droppedAt,
+          `Dropping table ${label} destroys its rows.${replaced.note}`,
+        );
       }
       continue;
     }
@@ -273,26 +334,51 @@ function judgeColumns(
     if (c.origin === null) continue;
     const target = `${table}.${c.origin}`;
     if (c.name === null) {
-      const replacement = added.find((n) => n.name !== null && related(c.origin as string, n.name));
-      const where = copiedAway(qnameKey(t.name ?? { name: t.origin ?? '?' }), [c], restores);
-      if (replacement) {
+      const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
+      const where = copiedAway(home, [c], restores);
+      const loss =
+        where === 'restored'
+          ? {}
+          : where === 'copied'
+            ? hasDown(input.parsed)
+              ? { dbRollback: 'lossy' as const }
+              : {}
+            : { dbRollback: 'irreversible' as const };
+      const kept =
+        where === 'restored'
+          ? ' The down fills it again from the data that stays.'
+          : where === 'copied'
+            ? ` Its values were copied to ${copyTargets([c])}, but the down does not fill it again from there.`
+            : '';
+      const replacement = replacementOf(c, t, added);
+      if (
+        replacement &&
+        replacement.name === c.origin &&
+        replacement.state.type &&
+        c.before &&
+        sameType(c.before.type, replacement.state.type)
+      ) {
+        // Dropped and added again as it was: the shape stays, the values are reset.
         add(
-          { phase: 'breaking', codeRollback: 'breaking', ...(where === 'restored' ? {} : { dbRollback: 'irreversible' as const }) },
+          { phase: 'data', ...loss },
           'drop-column',
           c.droppedAt,
-          `Column ${target} is dropped and replaced by ${replacement.name} in the same migration: the previous release cannot have stopped using it.`,
+          `Column ${target} is dropped and added again with the same type: its values are reset.${kept}`,
         );
-      } else if (where === 'restored') {
+      } else if (replacement) {
         add(
-          { phase: 'contract' },
+          { phase: 'breaking', codeRollback: 'breaking', ...loss },
           'drop-column',
           c.droppedAt,
-          `Dropping column ${target}: its values were copied to ${copyTargets([c])} and the down restores them.`,
+          `Column ${target} is dropped and replaced by ${tableOf(replacement, input.up.tables)} in the same migration: the previous release cannot have stopped using it.${kept}`,
         );
       } else {
-        const loss = where === 'copied' && hasDown(input.parsed) ? 'lossy' : 'irreversible';
-        const why = where === 'copied' ? ` Its values were copied to ${copyTargets([c])}, but the down does not restore them.` : '';
-        add({ phase: 'contract', dbRollback: loss }, 'drop-column', c.droppedAt, `Dropping column ${target} destroys its values.${why}`);
+        add(
+          { phase: 'contract', ...loss },
+          'drop-column',
+          c.droppedAt,
+          `Dropping column ${target}${where === 'no' ? ' destroys its values.' : ':'}${kept}`,
+        );
       }
       continue;
     }
@@ -307,13 +393,23 @@ function judgeColumns(
     // A CHECK (col IS NOT NULL) of before already kept NULLs out of the previous release's writes.
     const checked = [...(input.before.table(t.name ?? { name: '' })?.constraints.values() ?? [])].some((k) => k.notNullColumn === c.origin);
     judgeColumnState(target, c, c.before, add, types, checked);
-    if (c.overwrittenAt)
-      add(
-        { phase: 'data', dbRollback: 'irreversible' },
-        'update-rows',
-        c.overwrittenAt,
-        `Existing values of ${target} are overwritten: no down can bring them back.`,
-      );
+    if (c.overwrittenAt) {
+      const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
+      if (recomputed(restores, home, c.name ?? c.origin))
+        add(
+          { phase: 'data' },
+          'update-rows',
+          c.overwrittenAt,
+          `Existing values of ${target} are recomputed; the down computes them again from the other columns.`,
+        );
+      else
+        add(
+          { phase: 'data', dbRollback: 'irreversible' },
+          'update-rows',
+          c.overwrittenAt,
+          `Existing values of ${target} are overwritten: no down can bring them back.`,
+        );
+    }
   }
   for (const c of added) {
     if (c.name === null) continue;
@@ -532,26 +628,80 @@ function renamedDef(table: NetTable, def: NonNullable<import('./net.js').NetInde
 
 // --- where the data went ------------------------------------------------------------------------
 
-/** What the down copies back: `into <- from` table keys (names as they are after the up). */
-type Restores = ReadonlySet<string>;
+/** A statement of the down that writes values into a table, and what it reads them from (names after the up). */
+interface DownFill {
+  into: string;
+  /** Columns it assigns; null: every column (INSERT without a column list). */
+  columns: string[] | null;
+  /** Per assigned column, the columns its value reads. */
+  valueReads: ColumnRef[][];
+  /** Every column the statement reads (values and filters). */
+  reads: ColumnRef[];
+}
+
+type Restores = readonly DownFill[];
 
 function restoredByDown(input: JudgeInput): Restores {
-  const out = new Set<string>();
+  const out: DownFill[] = [];
   for (const op of input.parsed.down ?? []) {
     if (op.kind !== 'DataChange' || (op.action !== 'insert' && op.action !== 'update')) continue;
-    const from = [...(op.sources ?? []).map((s) => s?.table), op.selectAll].filter((q): q is NonNullable<typeof q> => Boolean(q));
-    for (const q of from) out.add(`${qnameKey(op.table)} <- ${qnameKey(q)}`);
+    const reads = [
+      ...(op.valueReads ?? []).flat(),
+      ...(op.filterReads ?? []),
+      ...(op.sources ?? []).filter((x): x is NonNullable<typeof x> => Boolean(x)),
+      ...(op.selectAll ? [{ table: op.selectAll, column: '*' }] : []),
+    ];
+    out.push({ into: qnameKey(op.table), columns: op.columns.length ? op.columns : null, valueReads: op.valueReads ?? [], reads });
   }
   return out;
 }
 
-/** Whether the values of these columns (of table `home`) were copied elsewhere, and whether the down copies them back. */
-function copiedAway(home: string, columns: readonly NetColumn[], restores: Restores): 'no' | 'copied' | 'restored' {
+/** The down fills this column (or, without `column`, this table) from what another table still holds. */
+function refilled(restores: Restores, table: string, column?: string): boolean {
+  return restores.some(
+    (f) =>
+      f.into === table &&
+      (column === undefined || f.columns === null || f.columns.includes(column)) &&
+      f.reads.some((r) => qnameKey(r.table) !== table),
+  );
+}
+
+/** The down computes this column again from other columns (a derived value it knows how to rebuild). */
+function recomputed(restores: Restores, table: string, column: string): boolean {
+  return restores.some((f) => {
+    if (f.into !== table || !f.columns) return false;
+    const i = f.columns.indexOf(column);
+    return i >= 0 && (f.valueReads[i] ?? []).some((r) => !(qnameKey(r.table) === table && r.column === column));
+  });
+}
+
+/** Whether the values of these columns (of table `home`) survive a rollback: copied elsewhere, and filled again by the down. */
+function copiedAway(home: string, columns: readonly NetColumn[], restores: Restores, wholeTable = false): 'no' | 'copied' | 'restored' {
   const old = columns.filter((c) => c.origin !== null);
-  const kept = (c: NetColumn) => c.copies.filter((x) => x.exact && x.to.name !== null);
-  if (!old.length || !old.every((c) => kept(c).length > 0)) return 'no';
-  const back = old.every((c) => kept(c).some((x) => restores.has(`${home} <- ${qnameKey(x.to.name as NonNullable<NetTable['name']>)}`)));
-  return back ? 'restored' : 'copied';
+  if (wholeTable ? refilled(restores, home) : old.length > 0 && old.every((c) => refilled(restores, home, c.origin as string)))
+    return 'restored';
+  const kept = (c: NetColumn) => c.copies.some((x) => x.exact && x.to.name !== null);
+  return old.length > 0 && old.every(kept) ? 'copied' : 'no';
+}
+
+/** A column added in this migration that took over the dropped one: its values came from it, or its name says so. */
+function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): NetColumn | undefined {
+  const byName = added.find((n) => n.name !== null && related(c.origin as string, n.name));
+  if (byName) return byName;
+  return c.flows.find((f) => f.column.origin === null && f.column.name !== null && f.to.name !== null && f.to !== t.continuedBy)?.column;
+}
+
+/** Tables created in this migration that the dropped table's values went to. */
+function replacingTables(t: NetTable): NetTable[] {
+  const out = new Set<NetTable>();
+  for (const c of t.columns)
+    for (const f of c.flows) if (f.to.origin === null && f.to.name !== null && f.to !== t.continuedBy) out.add(f.to);
+  return [...out];
+}
+
+function tableOf(c: NetColumn, tables: readonly NetTable[]): string {
+  const t = tables.find((x) => x.columns.includes(c));
+  return t?.name ? `${qnameText(t.name)}.${c.name}` : String(c.name);
 }
 
 function copyTargets(columns: readonly NetColumn[]): string {

@@ -29,6 +29,8 @@ export interface NetColumn {
   filledAt?: Span;
   /** Where its values were copied while they still existed (INSERT … SELECT, UPDATE … FROM). */
   copies: Array<{ to: NetTable; column: string; exact: boolean; span: Span }>;
+  /** Columns whose new values were computed from it or chosen by it (read in a value or a filter). */
+  flows: Array<{ to: NetTable; column: NetColumn; span: Span }>;
 }
 
 export interface CopyIn {
@@ -189,6 +191,7 @@ class NetBuilder {
         name: c.name,
         state: { ...c },
         copies: [],
+        flows: [],
       })),
       copiesIn: [],
     };
@@ -226,7 +229,7 @@ class NetBuilder {
     const found = t.columns.find((c) => c.name === name);
     if (found) return found;
     // A column the history never showed: it existed before, state unknown.
-    const c: NetColumn = { origin: t.origin === null ? null : name, name, state: {}, copies: [] };
+    const c: NetColumn = { origin: t.origin === null ? null : name, name, state: {}, copies: [], flows: [] };
     t.columns.push(c);
     return c;
   }
@@ -238,7 +241,7 @@ class NetBuilder {
       known: true,
       name,
       columnsUnknown: derived,
-      columns: columns.map((c) => ({ origin: null, name: c.name, state: columnState(c), addedAt: span, copies: [] })),
+      columns: columns.map((c) => ({ origin: null, name: c.name, state: columnState(c), addedAt: span, copies: [], flows: [] })),
       createdAt: span,
       copiesIn: [],
     };
@@ -290,7 +293,7 @@ class NetBuilder {
         const t = this.table(op.table);
         const existing = t.columns.find((c) => c.name === op.column.name);
         if (existing) return;
-        t.columns.push({ origin: null, name: op.column.name, state: columnState(op.column), addedAt: span, copies: [] });
+        t.columns.push({ origin: null, name: op.column.name, state: columnState(op.column), addedAt: span, copies: [], flows: [] });
         if (op.column.unique) this.addIndex(t, null, { columns: [op.column.name], unique: true, where: null, method: 'btree' }, span);
         if (op.column.references) {
           this.addConstraint(
@@ -495,6 +498,7 @@ class NetBuilder {
           if (old && c.origin !== null) c.overwrittenAt ??= span;
           else c.filledAt ??= span;
           if (source) source.column.copies.push({ to: t, column: name, exact: source.exact, span });
+          this.flow(op, i, t, c);
         });
         return;
       }
@@ -517,7 +521,7 @@ class NetBuilder {
           sources = op.sources.map((s) => this.sourceColumn(s));
           from = sources.find((s) => s)?.column ? this.owner(sources.find((s) => s)?.column as NetColumn) : null;
         }
-        if (!from) return;
+        if (!from && !op.valueReads) return;
         const mapping: CopyIn['mapping'] = [];
         targets.forEach((name, i) => {
           const target = this.column(t, name);
@@ -525,10 +529,20 @@ class NetBuilder {
           mapping.push({ target, source: s?.column ?? null, exact: s?.exact ?? false });
           if (s) s.column.copies.push({ to: t, column: name, exact: s.exact, span });
           if (old && target.origin === null) target.filledAt ??= span;
+          this.flow(op, i, t, target);
         });
-        t.copiesIn.push({ from, span, mapping });
+        if (from) t.copiesIn.push({ from, span, mapping });
         return;
       }
+    }
+  }
+
+  /** Records that the columns the i-th value reads (and the filters) decided the target column's new values. */
+  private flow(op: Extract<Operation, { kind: 'DataChange' }>, i: number, to: NetTable, target: NetColumn): void {
+    for (const ref of [...(op.valueReads?.[i] ?? []), ...(op.filterReads ?? [])]) {
+      if (isCatalog(ref.table)) continue;
+      const read = this.column(this.table(ref.table), ref.column);
+      if (read !== target && !read.flows.some((f) => f.column === target)) read.flows.push({ to, column: target, span: op.span });
     }
   }
 

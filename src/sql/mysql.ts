@@ -1,6 +1,18 @@
 // MySQL / MariaDB and SQLite → IR, with node-sql-parser (a real grammar for each dialect).
 import { createRequire } from 'node:module';
-import type { ColumnDef, ConstraintDef, DataChange, DefaultValue, Dialect, Operation, QName, Span, TypeRef, ValueSource } from '../ir.js';
+import type {
+  ColumnDef,
+  ColumnRef,
+  ConstraintDef,
+  DataChange,
+  DefaultValue,
+  Dialect,
+  Operation,
+  QName,
+  Span,
+  TypeRef,
+  ValueSource,
+} from '../ir.js';
 import type { SourceText } from '../migration.js';
 import type { ParsedSql } from './postgresql.js';
 import { SourceMap } from './source-map.js';
@@ -90,6 +102,8 @@ function toOperations(s: Node, base: Base, dialect: Dialect): Operation[] {
           hasWhere: Boolean(s.where),
           columns: (s.set ?? []).map((x: Node) => x.column),
           sources: (s.set ?? []).map((x: Node) => valueSource(x.value, scope)),
+          valueReads: (s.set ?? []).map((x: Node) => columnRefs(x.value, scope)),
+          filterReads: columnRefs(s.where, scope),
         },
       ];
     }
@@ -279,9 +293,31 @@ function insertStatement(s: Node, base: Base): DataChange {
     const only = [...new Set(scope.values())];
     if (items.length === 1 && items[0]?.type === 'column_ref' && columnName(items[0].column) === '*') {
       if (only.length === 1) op.selectAll = only[0];
-    } else op.sources = items.map((v) => valueSource(v, scope));
+    } else {
+      op.sources = items.map((v) => valueSource(v, scope));
+      op.valueReads = items.map((v) => columnRefs(v, scope));
+    }
+    op.filterReads = columnRefs(select.where, scope);
   }
   return op;
+}
+
+/** Every column reference in an expression that names a table in scope (unqualified ones when one table is). */
+function columnRefs(expr: Node, scope: Map<string, QName>): ColumnRef[] {
+  const tables = [...new Set(scope.values())];
+  const out: ColumnRef[] = [];
+  const visit = (n: Node): void => {
+    if (!n || typeof n !== 'object') return;
+    if (n.type === 'column_ref') {
+      const column = columnName(n.column);
+      const table = n.table ? scope.get(String(n.table)) : tables.length === 1 ? tables[0] : undefined;
+      if (table && column !== '*') out.push({ table, column });
+      return;
+    }
+    for (const x of Object.values(n)) visit(x);
+  };
+  visit(expr);
+  return out;
 }
 
 /** Tables a FROM list brings into scope, by the name or alias a column reference uses. */

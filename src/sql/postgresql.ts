@@ -2,6 +2,7 @@
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 import {
   type ColumnDef,
+  type ColumnRef,
   type ConstraintDef,
   type ConstraintType,
   type DataChange,
@@ -160,17 +161,33 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
       if (n.objtype === 'OBJECT_MATVIEW') {
         return [{ kind: 'CreateView', ...base, name: rangeVar(into), materialized: true, orReplace: false }];
       }
-      return [
-        {
-          kind: 'CreateTable',
-          ...base,
-          table: rangeVar(into),
-          columns: [],
-          constraints: [],
-          ifNotExists: Boolean(n.if_not_exists),
-          derived: true,
-        },
-      ];
+      const table = rangeVar(into);
+      const created: Operation = {
+        kind: 'CreateTable',
+        ...base,
+        table,
+        columns: [],
+        constraints: [],
+        ifNotExists: Boolean(n.if_not_exists),
+        derived: true,
+      };
+      // CREATE TABLE … AS SELECT fills the table from its query: the copy is what the net effect needs to see.
+      const select = n.query?.SelectStmt;
+      if (!select?.fromClause || (select.op && select.op !== 'SETOP_NONE')) return [created];
+      const scope = fromScope(select.fromClause, ctesOf(select.withClause));
+      const items: Node[] = (select.targetList ?? []).map((t: Node) => t.ResTarget);
+      const named: string[] = (into.colNames ?? []).map(str);
+      const columns = items.map((t, i) => named[i] ?? t?.name ?? castedColumnRef(t?.val)?.fields?.map(str).at(-1) ?? '?');
+      const star = items.length === 1 && items[0]?.val?.ColumnRef?.fields?.some((f: Node) => f.A_Star);
+      const only = scopeTables(scope);
+      const fill: DataChange = { kind: 'DataChange', ...base, action: 'insert', table, hasWhere: true, columns: star ? [] : columns };
+      if (star && only.length === 1) fill.selectAll = only[0];
+      else if (!star) {
+        fill.sources = items.map((t) => valueSource(t?.val, scope));
+        fill.valueReads = items.map((t) => columnRefs(t?.val, scope));
+      }
+      fill.filterReads = [...columnRefs(select.whereClause, scope), ...joinReads(select.fromClause, scope)];
+      return [created, fill];
     }
     case 'ViewStmt':
       return [{ kind: 'CreateView', ...base, name: rangeVar(n.view), materialized: false, orReplace: Boolean(n.replace) }];
@@ -218,7 +235,7 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
       ];
     case 'UpdateStmt': {
       const targets: Node[] = (n.targetList ?? []).map((t: Node) => t.ResTarget).filter((t: Node) => t?.name);
-      const scope = fromScope([{ RangeVar: n.relation }, ...(n.fromClause ?? [])]);
+      const scope = fromScope([{ RangeVar: n.relation }, ...(n.fromClause ?? [])], ctesOf(n.withClause));
       return [
         {
           kind: 'DataChange',
@@ -228,6 +245,8 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
           hasWhere: Boolean(n.whereClause),
           columns: targets.map((t) => t.name),
           sources: targets.map((t) => valueSource(t.val, scope)),
+          valueReads: targets.map((t) => columnRefs(t.val, scope)),
+          filterReads: [...columnRefs(n.whereClause, scope), ...joinReads(n.fromClause, scope)],
         },
       ];
     }
@@ -247,12 +266,17 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
       };
       // INSERT … SELECT of one query (no UNION, no VALUES): where each value comes from.
       if (select?.fromClause && (!select.op || select.op === 'SETOP_NONE')) {
-        const scope = fromScope(select.fromClause);
+        const scope = fromScope(select.fromClause, ctesOf(n.withClause ?? select.withClause));
         const items: Node[] = (select.targetList ?? []).map((t: Node) => t.ResTarget?.val);
         const star = items.length === 1 && items[0]?.ColumnRef?.fields?.some((f: Node) => f.A_Star);
-        const only = scope.size === 1 ? [...new Set(scope.values())][0] : undefined;
+        const tables = scopeTables(scope);
+        const only = tables.length === 1 && scope.ctes.size === 0 ? tables[0] : undefined;
         if (star && only) op.selectAll = only;
-        else if (!star) op.sources = items.map((v) => valueSource(v, scope));
+        else if (!star) {
+          op.sources = items.map((v) => valueSource(v, scope));
+          op.valueReads = items.map((v) => columnRefs(v, scope));
+        }
+        op.filterReads = [...columnRefs(select.whereClause, scope), ...joinReads(select.fromClause, scope)];
       }
       return [op];
     }
@@ -307,6 +331,9 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
     }
     case 'CreateTrigStmt':
       return [withObject(raw(base, type, null, n.relation ? rangeVar(n.relation) : undefined), type, n)];
+    case 'SelectStmt':
+      // `SELECT 1;` (a placeholder down) does nothing; a SELECT that calls functions may do anything they do.
+      return [raw(base, hasCall(n) || n.fromClause ? type : 'SelectStmt:constant', null)];
     case 'CreateDomainStmt':
       return [withObject(raw(base, type, null, nameList(n.domainname ?? []), n.constraints?.length ? ['constraint'] : []), type, n)];
     default:
@@ -403,32 +430,132 @@ function createdObject(type: string, n: Node): Raw['object'] | undefined {
   }
 }
 
-/** Tables a FROM list brings into scope, by the name or alias a column reference uses. */
-function fromScope(from: Node[]): Map<string, QName> {
-  const scope = new Map<string, QName>();
-  for (const item of from) {
-    const r = item?.RangeVar;
-    if (r?.relname) {
-      scope.set(r.alias?.aliasname ?? r.relname, rangeVar(r));
-      if (!r.alias) scope.set(r.relname, rangeVar(r));
-    }
-    const j = item?.JoinExpr;
-    if (j) for (const [k, v] of fromScope([j.larg, j.rarg])) scope.set(k, v);
+/** A column of a WITH query: the columns of real tables its value reads (and its filters), and the one it copies. */
+interface CteColumn {
+  refs: ColumnRef[];
+  exact: ValueSource | null;
+}
+type Cte = Map<string, CteColumn>;
+
+/** The names a column reference may use: tables (by name or alias) and WITH queries. */
+interface Scope {
+  tables: Map<string, QName>;
+  ctes: Map<string, Cte>;
+}
+
+function scopeTables(scope: Scope): QName[] {
+  return [...new Set(scope.tables.values())];
+}
+
+/** WITH queries, each column traced to the real columns it comes from. */
+function ctesOf(withClause: Node): Map<string, Cte> {
+  const out = new Map<string, Cte>();
+  for (const c of withClause?.ctes ?? []) {
+    const e = c.CommonTableExpr;
+    const select = e?.ctequery?.SelectStmt;
+    if (!e?.ctename || !select) continue;
+    const scope = fromScope(select.fromClause ?? [], out);
+    const filter = columnRefs(select.whereClause, scope);
+    const names: string[] = (e.aliascolnames ?? []).map(str);
+    const columns: Cte = new Map();
+    (select.targetList ?? []).forEach((t: Node, i: number) => {
+      const r = t.ResTarget;
+      columns.set(names[i] ?? r?.name ?? outputName(r?.val), {
+        refs: [...columnRefs(r?.val, scope), ...filter],
+        exact: valueSource(r?.val, scope),
+      });
+    });
+    out.set(e.ctename, columns);
   }
+  return out;
+}
+
+/** The name PostgreSQL gives an unnamed output column: the column's, the function's, `case`. */
+function outputName(val: Node): string {
+  if (val?.TypeCast) return outputName(val.TypeCast.arg);
+  if (val?.ColumnRef) return (val.ColumnRef.fields ?? []).map(str).at(-1) ?? '?column?';
+  if (val?.FuncCall) return (val.FuncCall.funcname ?? []).map(str).at(-1) ?? '?column?';
+  if (val?.CaseExpr) return 'case';
+  return '?column?';
+}
+
+/** Tables (and WITH queries) a FROM list brings into scope, by the name or alias a column reference uses. */
+function fromScope(from: Node[], ctes: Map<string, Cte> = new Map()): Scope {
+  const scope: Scope = { tables: new Map(), ctes: new Map() };
+  const visit = (items: Node[]) => {
+    for (const item of items) {
+      const r = item?.RangeVar;
+      if (r?.relname) {
+        const cte = !r.schemaname ? ctes.get(r.relname) : undefined;
+        if (cte) scope.ctes.set(r.alias?.aliasname ?? r.relname, cte);
+        else {
+          scope.tables.set(r.alias?.aliasname ?? r.relname, rangeVar(r));
+          if (!r.alias) scope.tables.set(r.relname, rangeVar(r));
+        }
+      }
+      const j = item?.JoinExpr;
+      if (j) visit([j.larg, j.rarg]);
+    }
+  };
+  visit(from ?? []);
   return scope;
 }
 
+/** What a column reference names: a column of a real table, or a column of a WITH query. */
+function resolve(fields: string[], scope: Scope): { table: QName; column: string } | CteColumn | null {
+  const column = fields.at(-1);
+  if (!column) return null;
+  if (fields.length > 1) {
+    const q = fields.at(-2) as string;
+    const table = scope.tables.get(q);
+    if (table) return { table, column };
+    const cte = scope.ctes.get(q);
+    return cte ? (cte.get(column) ?? { refs: [...cte.values()].flatMap((c) => c.refs), exact: null }) : null;
+  }
+  const tables = scopeTables(scope);
+  if (tables.length === 1 && scope.ctes.size === 0) return { table: tables[0] as QName, column };
+  if (tables.length === 0 && scope.ctes.size === 1) return [...scope.ctes.values()][0]?.get(column) ?? null;
+  return null;
+}
+
+function hasCall(n: Node): boolean {
+  let found = false;
+  walk(n, (x) => {
+    if (x.FuncCall) found = true;
+  });
+  return found;
+}
+
+/** Every real column an expression reads, through WITH queries (unqualified references when one table is in scope). */
+function columnRefs(expr: Node, scope: Scope): ColumnRef[] {
+  if (!expr) return [];
+  const out: ColumnRef[] = [];
+  walk(expr, (n) => {
+    const fields: string[] = (n.ColumnRef?.fields ?? []).map(str).filter(Boolean);
+    const found = fields.length ? resolve(fields, scope) : null;
+    if (!found) return;
+    if ('refs' in found) out.push(...found.refs);
+    else out.push(found);
+  });
+  return out;
+}
+
+/** Columns the JOIN … ON conditions of a FROM list read. */
+function joinReads(from: Node[] | undefined, scope: Scope): ColumnRef[] {
+  const out: ColumnRef[] = [];
+  for (const item of from ?? []) if (item?.JoinExpr?.quals) out.push(...columnRefs(item.JoinExpr.quals, scope));
+  return out;
+}
+
 /** The column a value is, or is computed from, when it names exactly one column of a table in scope. */
-function valueSource(val: Node, scope: Map<string, QName>): ValueSource | null {
+function valueSource(val: Node, scope: Scope): ValueSource | null {
   const exactColumn = castedColumnRef(val);
   const ref = exactColumn ?? singleColumnRef(val);
   if (!ref) return null;
-  const fields: string[] = (ref.fields ?? []).map(str);
-  const column = fields.at(-1);
-  if (!column) return null;
-  const tables = [...new Set(scope.values())];
-  const table = fields.length > 1 ? scope.get(fields.at(-2) as string) : tables.length === 1 ? tables[0] : undefined;
-  return table ? { table, column, exact: exactColumn !== null } : null;
+  const found = resolve((ref.fields ?? []).map(str), scope);
+  if (!found) return null;
+  if ('refs' in found) return found.exact && exactColumn ? found.exact : null;
+  return { ...found, exact: exactColumn !== null };
 }
 
 /** A column reference, possibly under casts (`col::text::status`). */
