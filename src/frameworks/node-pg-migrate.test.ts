@@ -68,7 +68,7 @@ describe('node-pg-migrate: operations', () => {
       'AddIndex users_org_id_email_unique_index on users(org_id,email) unique concurrently @6:3',
       'AddIndex users_age on users(age) @7:3',
       'DropIndex users_age @8:3',
-      'AddConstraint check users_age_check on users() age >= 0 @9:3',
+      'AddConstraint check users_age_check on users(age) age >= 0 @9:3',
       'AddConstraint foreign-key users_org_fk on users(org_id) -> orgs(id) @10:3',
       'DropConstraint old_check on users @11:3',
       'CreateEnum mood (sad,ok) @12:3',

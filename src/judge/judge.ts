@@ -350,9 +350,32 @@ function judgeColumns(
           : where === 'copied'
             ? ` Its values were copied to ${copyTargets([c])}, but the down does not fill it again from there.`
             : '';
+      // Swapped for a copy under its own name (add x_new, copy, drop x, rename x_new to x): the column goes on.
+      const swap = c.copies.find((x) => x.to === t && x.into.origin === null && x.into.name === c.origin);
+      if (swap) {
+        if (!swap.exact)
+          add(
+            { phase: 'data', dbRollback: 'irreversible' },
+            'update-rows',
+            swap.span,
+            `${target} is copied into its replacement through an expression: the old values are changed.`,
+          );
+        const n = swap.into;
+        const st = n.state;
+        const continued: NetColumn = {
+          ...n,
+          origin: c.origin,
+          typeAt: st.type && c.before && !sameType(c.before.type, st.type) ? (n.typeAt ?? n.addedAt) : n.typeAt,
+          nullAt: st.nullable === false && c.before?.nullable !== false ? (n.nullAt ?? n.addedAt) : n.nullAt,
+          defaultAt: (st.default ?? null) === null && c.before?.default ? (n.defaultAt ?? n.addedAt) : n.defaultAt,
+        };
+        judgeColumnState(target, continued, c.before, add, types);
+        continue;
+      }
       const replacement = replacementOf(c, t, added);
       if (
         replacement &&
+        t.columns.includes(replacement) &&
         replacement.name === c.origin &&
         replacement.state.type &&
         c.before &&
@@ -411,8 +434,13 @@ function judgeColumns(
         );
     }
   }
+  const swappedIn = new Set(
+    columns.flatMap((c) =>
+      c.origin !== null && c.name === null ? c.copies.filter((x) => x.to === t && x.into.name === c.origin).map((x) => x.into) : [],
+    ),
+  );
   for (const c of added) {
-    if (c.name === null) continue;
+    if (c.name === null || swappedIn.has(c)) continue;
     const s = c.state;
     if (s.nullable === false && (s.default ?? null) === null && !s.generated && !s.identity) {
       const at = latest(c.addedAt, c.nullAt, c.defaultAt);
@@ -688,7 +716,11 @@ function copiedAway(home: string, columns: readonly NetColumn[], restores: Resto
 function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): NetColumn | undefined {
   const byName = added.find((n) => n.name !== null && related(c.origin as string, n.name));
   if (byName) return byName;
-  return c.flows.find((f) => f.column.origin === null && f.column.name !== null && f.to.name !== null && f.to !== t.continuedBy)?.column;
+  // Moved: its values went to a column added here, in its own table or in one that existed before (a new table
+  // that receives them is an archive or, when the whole table goes, its replacement: see replacingTables).
+  return c.flows.find(
+    (f) => f.column.origin === null && f.column.name !== null && f.to.name !== null && f.to.origin !== null && f.to !== t.continuedBy,
+  )?.column;
 }
 
 /** Tables created in this migration that the dropped table's values went to. */

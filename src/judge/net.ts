@@ -28,7 +28,7 @@ export interface NetColumn {
   /** An UPDATE filling a column that had no old values (added here, or of a table made here). */
   filledAt?: Span;
   /** Where its values were copied while they still existed (INSERT … SELECT, UPDATE … FROM). */
-  copies: Array<{ to: NetTable; column: string; exact: boolean; span: Span }>;
+  copies: Array<{ to: NetTable; column: string; into: NetColumn; exact: boolean; span: Span }>;
   /** Columns whose new values were computed from it or chosen by it (read in a value or a filter). */
   flows: Array<{ to: NetTable; column: NetColumn; span: Span }>;
 }
@@ -497,7 +497,7 @@ class NetBuilder {
           if (source && source.column === c && source.exact) return;
           if (old && c.origin !== null) c.overwrittenAt ??= span;
           else c.filledAt ??= span;
-          if (source) source.column.copies.push({ to: t, column: name, exact: source.exact, span });
+          if (source) source.column.copies.push({ to: t, column: name, into: c, exact: source.exact, span });
           this.flow(op, i, t, c);
         });
         return;
@@ -527,7 +527,7 @@ class NetBuilder {
           const target = this.column(t, name);
           const s = sources[i] ?? null;
           mapping.push({ target, source: s?.column ?? null, exact: s?.exact ?? false });
-          if (s) s.column.copies.push({ to: t, column: name, exact: s.exact, span });
+          if (s) s.column.copies.push({ to: t, column: name, into: target, exact: s.exact, span });
           if (old && target.origin === null) target.filledAt ??= span;
           this.flow(op, i, t, target);
         });

@@ -762,6 +762,8 @@ const CONSTRAINT_TYPES: Record<string, ConstraintType> = {
 
 function constraintDef(k: Node, columns: string[], exprText: ExprText): ConstraintDef {
   const keys: string[] = (k.keys ?? k.fk_attrs ?? []).map(str);
+  // A table CHECK names no key columns: the columns its expression reads are the ones it restricts.
+  if (!keys.length && !columns.length && k.contype === 'CONSTR_CHECK') keys.push(...expressionColumns(k.raw_expr));
   return {
     name: k.conname ?? null,
     type: CONSTRAINT_TYPES[k.contype] ?? 'check',
@@ -772,6 +774,16 @@ function constraintDef(k: Node, columns: string[], exprText: ExprText): Constrai
     expression: k.raw_expr ? exprText(k.raw_expr, true) : null,
     ...notNullCheck(k),
   };
+}
+
+/** The distinct unqualified column names an expression reads. */
+function expressionColumns(expr: Node): string[] {
+  const out = new Set<string>();
+  walk(expr, (n) => {
+    const fields: string[] = (n.ColumnRef?.fields ?? []).map(str).filter(Boolean);
+    if (fields.length) out.add(fields.at(-1) as string);
+  });
+  return [...out];
 }
 
 /** `CHECK (col IS NOT NULL)`, the constraint that lets SET NOT NULL skip its scan. */

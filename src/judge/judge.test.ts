@@ -1,0 +1,288 @@
+// The judge on the patterns real histories are full of (issue: verdicts from the net effect), on
+// small real SQL through the whole pipeline, and on the real files of shared/corpus where they exist.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check } from '../check.js';
+import { analyzeCase, type MigrationCase } from '../rules/testing.js';
+import type { Verdict } from './judge.js';
+
+const users = 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, name varchar(50), bracket text, admin boolean);';
+const profiles = 'CREATE TABLE profiles (id bigint PRIMARY KEY, user_id bigint);';
+
+type Case = MigrationCase & { verdict: Verdict; found?: string[]; absent?: string[] };
+
+const cases: Case[] = [
+  // Indexes and constraints: re-created as they were is no change; otherwise the old one is gone.
+  {
+    name: 'an index dropped and re-created with the same definition is no change, even without a down',
+    history: [users, 'CREATE INDEX users_email ON users (email);'],
+    up: 'DROP INDEX users_email;\nCREATE INDEX users_email ON users (email);',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['drop-index'],
+  },
+  {
+    name: 'a constraint dropped and re-added with the same definition is no change',
+    history: [users, 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);'],
+    up: 'ALTER TABLE users DROP CONSTRAINT users_email_key;\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);',
+    down: 'SELECT 1;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['drop-constraint'],
+  },
+  {
+    name: 'a unique constraint re-added on other columns drops the old one: a contract step',
+    history: [users, 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);'],
+    up: 'ALTER TABLE users DROP CONSTRAINT users_email_key;\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email, name);',
+    down: 'ALTER TABLE users DROP CONSTRAINT users_email_key;\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'lossy' },
+    found: ['drop-constraint', 'down-readds-constraint'],
+  },
+  {
+    name: 'a partial index with another predicate replaces the old one: a contract step, nothing restricted',
+    history: [users, 'CREATE INDEX users_name ON users (name);'],
+    up: 'DROP INDEX users_name;\nCREATE INDEX users_name ON users (name) WHERE admin;',
+    down: 'DROP INDEX users_name;\nCREATE INDEX users_name ON users (name);',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'reversible' },
+    found: ['drop-index'],
+  },
+  // A table rebuild (SQLite's only way to alter) is old table against new.
+  {
+    name: 'a SQLite rebuild that carries every column changes nothing but what the new table declares',
+    dialect: 'sqlite',
+    history: ['CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT);'],
+    up: [
+      'CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT, nickname TEXT);',
+      'INSERT INTO users_new (id, email, name) SELECT id, email, name FROM users;',
+      'DROP TABLE users;',
+      'ALTER TABLE users_new RENAME TO users;',
+    ].join('\n'),
+    down: 'ALTER TABLE users DROP COLUMN nickname;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['drop-table', 'rename-table', 'drop-column'],
+  },
+  {
+    name: 'a rebuild that leaves a column out drops it, and one that adds NOT NULL sets it',
+    dialect: 'sqlite',
+    history: ['CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, legacy TEXT);'],
+    up: [
+      'CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT NOT NULL);',
+      'INSERT INTO users_new (id, email) SELECT id, email FROM users;',
+      'DROP TABLE users;',
+      'ALTER TABLE users_new RENAME TO users;',
+    ].join('\n'),
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
+    found: ['drop-column', 'set-not-null'],
+    absent: ['drop-table', 'rename-table'],
+  },
+  {
+    name: 'a rebuild by renaming the old table aside is the same rebuild',
+    dialect: 'sqlite',
+    history: ['CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);'],
+    up: [
+      'ALTER TABLE users RENAME TO users_old;',
+      'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, created_at TEXT);',
+      'INSERT INTO users (id, email) SELECT id, email FROM users_old;',
+      'DROP TABLE users_old;',
+    ].join('\n'),
+    down: 'ALTER TABLE users DROP COLUMN created_at;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['drop-table', 'rename-table'],
+  },
+  // A drop together with its replacement.
+  {
+    name: 'a column dropped while its replacement is added (bracket → bracket_id) is breaking',
+    history: [users],
+    up: 'ALTER TABLE users ADD COLUMN bracket_id bigint;\nALTER TABLE users DROP COLUMN bracket;',
+    down: 'ALTER TABLE users ADD COLUMN bracket text;\nALTER TABLE users DROP COLUMN bracket_id;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
+    found: ['drop-column'],
+  },
+  {
+    name: 'a column dropped and re-added with another type is breaking',
+    history: [users],
+    up: 'ALTER TABLE users DROP COLUMN name;\nALTER TABLE users ADD COLUMN name jsonb;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
+  },
+  {
+    name: 'a column dropped and re-added with its own type keeps the shape: its values are reset',
+    history: [users],
+    up: 'ALTER TABLE users DROP COLUMN admin;\nALTER TABLE users ADD COLUMN admin boolean DEFAULT false;',
+    down: 'SELECT 1;',
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
+  {
+    name: 'a column swapped for a copy under its own name goes on: only what the copy declares changes',
+    history: [users],
+    up: [
+      "ALTER TABLE users ADD COLUMN name_new text NOT NULL DEFAULT '';",
+      'UPDATE users SET name_new = name;',
+      'ALTER TABLE users DROP COLUMN name;',
+      'ALTER TABLE users RENAME COLUMN name_new TO name;',
+    ].join('\n'),
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'no-down' },
+    found: ['set-not-null'],
+    absent: ['drop-column', 'rename-column'],
+  },
+  {
+    name: 'a column moved to a new column of another table is breaking; the down moving it back restores it',
+    history: [users, profiles],
+    up: [
+      'ALTER TABLE profiles ADD COLUMN admin boolean NOT NULL DEFAULT false;',
+      'UPDATE profiles SET admin = TRUE FROM users WHERE profiles.user_id = users.id AND users.admin;',
+      'ALTER TABLE users DROP COLUMN admin;',
+    ].join('\n'),
+    down: [
+      'ALTER TABLE users ADD COLUMN admin boolean;',
+      'UPDATE users SET admin = TRUE FROM profiles WHERE profiles.user_id = users.id AND profiles.admin;',
+      'ALTER TABLE profiles DROP COLUMN admin;',
+    ].join('\n'),
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
+  },
+  // Where the data went.
+  {
+    name: 'values copied to an archive before a drop, and copied back by the down, are not lost',
+    history: [users],
+    up: [
+      'CREATE TABLE users_name_archive (id bigint, name varchar(50));',
+      'INSERT INTO users_name_archive (id, name) SELECT id, name FROM users;',
+      'ALTER TABLE users DROP COLUMN name;',
+    ].join('\n'),
+    down: [
+      'ALTER TABLE users ADD COLUMN name varchar(50);',
+      'UPDATE users SET name = a.name FROM users_name_archive a WHERE a.id = users.id;',
+      'DROP TABLE users_name_archive;',
+    ].join('\n'),
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'reversible' },
+  },
+  {
+    name: 'values copied away that the down does not copy back are lost on the way down',
+    history: [users],
+    up: 'CREATE TABLE users_name_archive AS SELECT id, name FROM users;\nALTER TABLE users DROP COLUMN name;',
+    down: 'ALTER TABLE users ADD COLUMN name varchar(50);',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'lossy' },
+  },
+  {
+    name: 'a table dropped and re-created empty loses its rows',
+    history: ['CREATE TABLE cache (k text PRIMARY KEY, v text);'],
+    up: 'DROP TABLE cache;\nCREATE TABLE cache (k text PRIMARY KEY, v text, at timestamptz);',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
+  {
+    name: 'a table dropped and rebuilt from the data that stays (a cache) loses nothing',
+    history: [users, 'CREATE TABLE user_counts AS SELECT count(*) AS n FROM users;'],
+    up: 'DROP TABLE user_counts;\nCREATE TABLE user_counts AS SELECT count(*) AS n, count(admin) AS admins FROM users;',
+    down: 'DROP TABLE user_counts;\nCREATE TABLE user_counts AS SELECT count(*) AS n FROM users;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+  },
+  // Enums re-created under their own name.
+  {
+    name: 'an enum re-created with appended labels is expand',
+    history: ["CREATE TYPE status AS ENUM ('new', 'paid');", 'CREATE TABLE orders (id int, status status);'],
+    up: [
+      'ALTER TYPE status RENAME TO status_old;',
+      "CREATE TYPE status AS ENUM ('new', 'paid', 'void');",
+      'ALTER TABLE orders ALTER COLUMN status TYPE status USING status::text::status;',
+      'DROP TYPE status_old;',
+    ].join('\n'),
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'no-down' },
+    // The USING still rewrites the table (a lock finding); the labels only grew.
+    absent: ['drop-enum'],
+  },
+  {
+    name: 'an enum re-created without a label is breaking',
+    history: ["CREATE TYPE status AS ENUM ('new', 'paid', 'void');", 'CREATE TABLE orders (id int, status status);'],
+    up: [
+      'ALTER TYPE status RENAME TO status_old;',
+      "CREATE TYPE status AS ENUM ('new', 'paid');",
+      'ALTER TABLE orders ALTER COLUMN status TYPE status USING status::text::status;',
+      'DROP TYPE status_old;',
+    ].join('\n'),
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'no-down' },
+    found: ['change-column-type'],
+  },
+  // Data: existing values against values of this migration's own columns.
+  {
+    name: 'an UPDATE over values that existed before destroys them',
+    history: [users],
+    up: 'UPDATE users SET email = lower(email);',
+    down: 'SELECT 1;',
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
+  {
+    name: 'an UPDATE that only fills a column added here destroys nothing',
+    history: [users],
+    up: "ALTER TABLE users ADD COLUMN domain text;\nUPDATE users SET domain = split_part(email, '@', 2);",
+    down: 'ALTER TABLE users DROP COLUMN domain;',
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'reversible' },
+  },
+  {
+    name: 'renames are followed: a type change after a rename is still a type change',
+    history: ['CREATE TABLE user_ (id int, icon bytea);'],
+    up: 'ALTER TABLE user_ RENAME COLUMN icon TO avatar;\nALTER TABLE user_ ALTER COLUMN avatar TYPE text;',
+    down: 'ALTER TABLE user_ ALTER COLUMN avatar TYPE bytea USING avatar::bytea;\nALTER TABLE user_ RENAME COLUMN avatar TO icon;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'lossy' },
+    found: ['rename-column', 'change-column-type'],
+  },
+  // Newness is per object.
+  {
+    name: 'a column added, backfilled and made NOT NULL without a default breaks the previous release’s INSERTs',
+    history: [users],
+    up: "ALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = 'free';\nALTER TABLE users ALTER COLUMN plan SET NOT NULL;",
+    down: 'ALTER TABLE users DROP COLUMN plan;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
+    found: ['add-column-not-null'],
+  },
+  {
+    name: 'a column added NOT NULL with a default that is then dropped ends without one: breaking',
+    history: [users],
+    up: "ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\nALTER TABLE users ALTER COLUMN plan DROP DEFAULT;",
+    down: 'ALTER TABLE users DROP COLUMN plan;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
+    found: ['add-column-not-null'],
+  },
+  {
+    name: 'a foreign key or check on a column added here restricts nothing old code writes',
+    history: [users, profiles],
+    up: [
+      'ALTER TABLE users ADD COLUMN profile_id bigint;',
+      'ALTER TABLE users ADD CONSTRAINT users_profile_fk FOREIGN KEY (profile_id) REFERENCES profiles (id);',
+      'ALTER TABLE users ADD CONSTRAINT users_profile_positive CHECK (profile_id > 0);',
+    ].join('\n'),
+    down: 'ALTER TABLE users DROP COLUMN profile_id;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['new-write-restriction'],
+  },
+];
+
+describe('the judge: verdicts from the net effect', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const report = await analyzeCase(c);
+      expect({ phase: report.phase, codeRollback: report.codeRollback, dbRollback: report.dbRollback }).toEqual(c.verdict);
+      const rules = new Set(report.findings.map((f) => f.rule));
+      for (const rule of c.found ?? []) expect(rules, `a ${rule} finding`).toContain(rule);
+      for (const rule of c.absent ?? []) expect(rules, `no ${rule} finding`).not.toContain(rule);
+      // Every answer that makes a one-way door has a reason at a line, and a finding there says it.
+      for (const r of report.reasons) expect(report.findings.some((f) => f.line === r.span.line && f.path === r.span.path)).toBe(true);
+    });
+  }
+});
+
+const corpus = join(import.meta.dirname, '../../../shared/corpus');
+
+describe.skipIf(!existsSync(corpus))('the judge on the real files of shared/corpus', () => {
+  it.each([
+    // lemmy renames user_.icon to avatar, then changes it from bytea to text: the type change is reported.
+    ['pg/LemmyNet__lemmy', 'migrations/2019-12-29-164820_add_avatar/up.sql', 'breaking', 'breaking', 'change-column-type'],
+    // crates.io rebuilds the crate_downloads table from version_downloads in its down: nothing is lost.
+    ['pg/LemmyNet__lemmy', 'migrations/2023-08-01-101826_admin_flag_local_user/up.sql', 'breaking', 'breaking', 'drop-column'],
+    // open_registration and require_application are folded into the new registration_mode column (through a WITH query).
+    ['pg/LemmyNet__lemmy', 'migrations/2022-12-05-110642_registration_mode/up.sql', 'breaking', 'breaking', 'drop-column'],
+  ])('%s %s is %s, code %s, with a %s finding', async (project, path, phase, codeRollback, rule) => {
+    const result = await check(['.'], { cwd: join(corpus, project) });
+    const report = result.sets.flatMap((s) => s.reports).find((r) => r.parsed.migration.path === path);
+    expect(report, path).toBeDefined();
+    expect([report?.phase, report?.codeRollback]).toEqual([phase, codeRollback]);
+    expect(report?.findings.map((f) => f.rule)).toContain(rule);
+  });
+});
