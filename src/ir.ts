@@ -284,7 +284,7 @@ export interface Raw extends OpBase {
   /** Options written on the statement that change how it locks: 'concurrently', 'full', 'not-valid'. */
   options?: string[];
   /** A schema object the IR has no operation for, that the statement creates or drops (functions, triggers, sequences…). */
-  object?: { type: string; name: string; action: 'create' | 'drop' };
+  object?: { type: string; name: string; action: 'create' | 'drop'; definition?: string };
 }
 /** ALTER TYPE … RENAME TO (enums and other user types); columns of the type follow it. */
 export interface RenameType extends OpBase {

@@ -11,6 +11,7 @@ import { fitsIn } from '../rules/down-renarrows-type.js';
 import { classifyTypeChange } from '../rules/type-change.js';
 import type { ColumnState, Schema } from '../schema/schema.js';
 import {
+  type IndexDef,
   type NetColumn,
   type NetConstraint,
   type NetEffect,
@@ -231,13 +232,21 @@ function upReasons(input: JudgeInput): Reason[] {
     if (i.origin === null || i.alive || !i.droppedAt) continue;
     if (i.table && (i.table.name === null || i.table.continuedBy)) continue;
     const table = i.table;
+    const def = i.def && table ? renamedDef(table, i.def) : null;
+    // The same index again, or a primary key / unique constraint on the same columns (it builds that index).
     const again =
-      i.def &&
+      def &&
       table &&
-      up.indexes.some(
-        (j) =>
-          j !== i && j.alive && j.table === table && j.def && sameIndexDef(renamedDef(table, i.def as NonNullable<typeof i.def>), j.def),
-      );
+      (up.indexes.some((j) => j !== i && j.alive && j.table === table && j.def && sameIndexDef(def, j.def)) ||
+        (def.unique &&
+          !def.where &&
+          up.constraints.some(
+            (c) =>
+              c.alive &&
+              c.table === table &&
+              (c.def?.type === 'primary-key' || c.def?.type === 'unique') &&
+              c.def.columns.join(',') === def.columns.join(','),
+          )));
     if (!again)
       add(
         { phase: 'contract' },
@@ -304,6 +313,18 @@ function upReasons(input: JudgeInput): Reason[] {
       add({ phase: 'contract' }, 'drop-view', v.droppedAt, `View ${v.name} is dropped: the previous release may still read it.`);
   }
   for (const o of up.objects) {
+    // A trigger (or a function dropped first) made again with another definition: the old one is gone.
+    const redefined =
+      o.alive && o.beforeDefinition && o.definition && (o.type === 'trigger' || o.droppedAt) && o.beforeDefinition !== o.definition;
+    if (redefined) {
+      add(
+        { phase: 'contract' },
+        'drop-object',
+        o.droppedAt ?? o.createdAt,
+        `${capitalise(o.type)} ${o.name.slice(o.type.length + 1)} is made again with another definition: the old one is gone.`,
+      );
+      continue;
+    }
     if (!o.existedBefore || o.alive || !o.droppedAt) continue;
     const destroys = o.type === 'schema' || o.type === 'database';
     add(
@@ -335,7 +356,8 @@ function judgeColumns(
     const target = `${table}.${c.origin}`;
     if (c.name === null) {
       const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
-      const where = copiedAway(home, [c], restores);
+      // A generated column's values are computed from the others: a down that adds it again computes them again.
+      const where = c.before?.generated && hasDown(input.parsed) ? 'restored' : copiedAway(home, [c], restores);
       const loss =
         where === 'restored'
           ? {}
@@ -650,7 +672,7 @@ function carriedName(carried: Map<NetColumn, { target: NetColumn }>, old: NetTab
 }
 
 /** An index definition with its columns under the names they have now. */
-function renamedDef(table: NetTable, def: NonNullable<import('./net.js').NetIndex['def']>) {
+function renamedDef(table: NetTable, def: IndexDef) {
   return { ...def, columns: def.columns.map((col) => table.columns.find((c) => c.origin === col)?.name ?? col) };
 }
 
@@ -727,7 +749,11 @@ function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): 
 function replacingTables(t: NetTable): NetTable[] {
   const out = new Set<NetTable>();
   for (const c of t.columns)
-    for (const f of c.flows) if (f.to.origin === null && f.to.name !== null && f.to !== t.continuedBy) out.add(f.to);
+    for (const f of c.flows) {
+      if (f.to.name === null || f.to === t.continuedBy) continue;
+      // A table made here, or new columns of a table that stays, took over its rows.
+      if (f.to.origin === null || (f.column.origin === null && f.column.name !== null)) out.add(f.to);
+    }
   return [...out];
 }
 
@@ -813,10 +839,20 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
       }
     }
   }
+  // Uniqueness the schema after the up already enforced cannot fail when the down adds it back in another form.
+  const enforcedAfterUp = (table: string, columns: readonly string[]) => {
+    const t = input.afterUp.tables.get(table);
+    const same = (cols: readonly string[]) => cols.join(',') === columns.join(',');
+    return (
+      [...(t?.constraints.values() ?? [])].some((k) => (k.type === 'unique' || k.type === 'primary-key') && same(k.columns)) ||
+      [...input.afterUp.indexes.values()].some((i) => i.table === table && i.unique && !i.where && same(i.columns))
+    );
+  };
   for (const c of down.constraints) {
     if (c.origin !== null || !c.alive || !c.def || c.table.origin === null || c.def.type === 'not-null' || c.def.type === 'primary-key')
       continue;
     if (c.def.notValid) continue;
+    if (c.def.type === 'unique' && enforcedAfterUp(c.table.origin, c.def.columns)) continue;
     const cols = c.def.columns;
     const onOldValues = cols.length > 0 && cols.every((col) => c.table.columns.some((x) => x.name === col && x.origin !== null));
     if (onOldValues)
@@ -829,7 +865,9 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
   for (const i of down.indexes) {
     if (i.origin !== null || !i.alive || !i.def?.unique || !i.table || i.table.origin === null) continue;
     const table = i.table;
-    const onOldValues = i.def.columns.every((col) => table.columns.some((x) => x.name === col && x.origin !== null));
+    if (!i.def.where && enforcedAfterUp(table.origin as string, i.def.columns)) continue;
+    // An expression (lower(name)) reads the table's old values too; only columns the down itself adds are empty.
+    const onOldValues = i.def.columns.every((col) => !table.columns.some((x) => x.name === col && x.origin === null));
     if (onOldValues)
       add(
         'down-readds-constraint',

@@ -114,6 +114,10 @@ export interface NetObject {
   type: string;
   name: string;
   existedBefore: boolean;
+  /** The statement that made it before this migration, when the history knows it. */
+  beforeDefinition?: string;
+  /** The statement that made it in this migration. */
+  definition?: string;
   createdAt?: Span;
   droppedAt?: Span;
   alive: boolean;
@@ -471,8 +475,16 @@ class NetBuilder {
         if (OTHER_RENAMES.has(op.statement)) this.otherRenames.push({ span, statement: op.statement });
         if (!op.object) return;
         const key = `${op.object.type} ${op.object.name}`;
-        if (op.object.action === 'create') this.createObject(this.objects, op.object.type, key, span, false);
-        else this.dropObject(this.objects, op.object.type, key, span, true);
+        if (op.object.action === 'create') {
+          this.createObject(this.objects, op.object.type, key, span, this.start.objects.has(key));
+          const o = this.objects.get(key) as NetObject;
+          o.definition = op.object.definition ?? op.text;
+          o.beforeDefinition ??= this.start.objects.get(key);
+        } else {
+          this.dropObject(this.objects, op.object.type, key, span, true);
+          const o = this.objects.get(key) as NetObject;
+          o.beforeDefinition ??= this.start.objects.get(key);
+        }
         return;
       }
       case 'SetSetting':

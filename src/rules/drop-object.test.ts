@@ -10,9 +10,14 @@ const base = [
 ruleTests(rule, {
   valid: [
     {
-      name: 'a trigger dropped and re-created is redefined',
+      name: 'a trigger dropped and re-created as it was is no change',
       history: base,
-      up: 'DROP TRIGGER posts_touch ON posts;\nCREATE TRIGGER posts_touch BEFORE INSERT OR UPDATE ON posts FOR EACH ROW EXECUTE FUNCTION touch();',
+      up: 'DROP TRIGGER posts_touch ON posts;\ncreate trigger posts_touch before update on posts for each row execute function touch();',
+    },
+    {
+      name: 'a function replaced without a drop is a new version, not a contract step',
+      history: base,
+      up: 'CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at = clock_timestamp(); RETURN NEW; END $$;',
     },
     {
       name: 'a function created and dropped in the same migration',
@@ -27,6 +32,13 @@ ruleTests(rule, {
       up: 'DROP TRIGGER posts_touch ON posts;',
       message: 'Trigger posts_touch on posts is dropped',
       effect: { phase: 'contract', codeRollback: 'compatible' },
+    },
+    {
+      name: 'a trigger re-created with another definition: the old one is gone',
+      history: base,
+      up: 'DROP TRIGGER posts_touch ON posts;\nCREATE TRIGGER posts_touch BEFORE INSERT OR UPDATE ON posts FOR EACH ROW EXECUTE FUNCTION touch();',
+      message: 'is made again with another definition',
+      effect: { phase: 'contract' },
     },
     {
       name: 'dropping a function is a contract step',

@@ -37,6 +37,8 @@ export class Schema {
   readonly indexes: Map<string, IndexState>;
   readonly enums: Map<string, string[]>;
   readonly views: Map<string, { materialized: boolean }>;
+  /** Functions, triggers, sequences… by `<type> <name>`: the definition that made each (to tell a redefinition). */
+  readonly objects: Map<string, string>;
   /** Every table key the replay has seen created, so a missing table can be told from one made outside migrations. */
   readonly seenTables: Set<string>;
 
@@ -45,6 +47,7 @@ export class Schema {
     this.indexes = new Map(from?.indexes);
     this.enums = new Map(from?.enums);
     this.views = new Map(from?.views);
+    this.objects = new Map(from?.objects);
     this.seenTables = new Set(from?.seenTables);
   }
 
@@ -282,10 +285,16 @@ export class Schema {
         for (const [k, i] of this.indexes) if (i.table === key) this.indexes.delete(k);
         return;
       }
+      case 'Raw': {
+        if (!op.object) return;
+        const key = `${op.object.type} ${op.object.name}`;
+        if (op.object.action === 'create') this.objects.set(key, op.object.definition ?? op.text);
+        else this.objects.delete(key);
+        return;
+      }
       case 'DataChange':
       case 'SetSetting':
       case 'Transaction':
-      case 'Raw':
         return;
     }
   }

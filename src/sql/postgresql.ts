@@ -343,8 +343,15 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
 
 function withObject(op: Operation, type: string, n: Node): Operation {
   const object = createdObject(type, n);
-  if (object && op.kind === 'Raw') op.object = object;
+  if (object && op.kind === 'Raw') op.object = object.action === 'create' ? { ...object, definition: definitionOf(n) } : object;
   return op;
+}
+
+/** The parse tree of a definition without positions and OR REPLACE: equal for the same definition however it is written. */
+function definitionOf(n: Node): string {
+  return JSON.stringify(n, (key, value) =>
+    key === 'location' || key === 'stmt_location' || key === 'stmt_len' || key === 'replace' ? undefined : value,
+  );
 }
 
 function raw(base: Base, statement: string, notAnalyzed: string | null, target?: QName, options?: string[]): Operation {
@@ -441,6 +448,10 @@ type Cte = Map<string, CteColumn>;
 interface Scope {
   tables: Map<string, QName>;
   ctes: Map<string, Cte>;
+  /** Every WITH query of the statement, for the FROM lists of its subqueries. */
+  available: Map<string, Cte>;
+  /** What an unqualified reference in a subquery names: the subquery's own single table. */
+  unqualified?: QName | Cte;
 }
 
 function scopeTables(scope: Scope): QName[] {
@@ -481,7 +492,7 @@ function outputName(val: Node): string {
 
 /** Tables (and WITH queries) a FROM list brings into scope, by the name or alias a column reference uses. */
 function fromScope(from: Node[], ctes: Map<string, Cte> = new Map()): Scope {
-  const scope: Scope = { tables: new Map(), ctes: new Map() };
+  const scope: Scope = { tables: new Map(), ctes: new Map(), available: ctes };
   const visit = (items: Node[]) => {
     for (const item of items) {
       const r = item?.RangeVar;
@@ -512,6 +523,8 @@ function resolve(fields: string[], scope: Scope): { table: QName; column: string
     const cte = scope.ctes.get(q);
     return cte ? (cte.get(column) ?? { refs: [...cte.values()].flatMap((c) => c.refs), exact: null }) : null;
   }
+  if (scope.unqualified)
+    return 'name' in scope.unqualified ? { table: scope.unqualified as QName, column } : ((scope.unqualified as Cte).get(column) ?? null);
   const tables = scopeTables(scope);
   if (tables.length === 1 && scope.ctes.size === 0) return { table: tables[0] as QName, column };
   if (tables.length === 0 && scope.ctes.size === 1) return [...scope.ctes.values()][0]?.get(column) ?? null;
@@ -526,17 +539,47 @@ function hasCall(n: Node): boolean {
   return found;
 }
 
-/** Every real column an expression reads, through WITH queries (unqualified references when one table is in scope). */
+/** Every real column an expression reads, through WITH queries and subqueries (unqualified references when one table is in scope). */
 function columnRefs(expr: Node, scope: Scope): ColumnRef[] {
-  if (!expr) return [];
   const out: ColumnRef[] = [];
-  walk(expr, (n) => {
-    const fields: string[] = (n.ColumnRef?.fields ?? []).map(str).filter(Boolean);
-    const found = fields.length ? resolve(fields, scope) : null;
-    if (!found) return;
-    if ('refs' in found) out.push(...found.refs);
-    else out.push(found);
-  });
+  const visit = (n: Node, sc: Scope): void => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      for (const x of n) visit(x, sc);
+      return;
+    }
+    if (n.ColumnRef) {
+      const fields: string[] = (n.ColumnRef.fields ?? []).map(str).filter(Boolean);
+      const found = fields.length ? resolve(fields, sc) : null;
+      if (found && 'refs' in found) out.push(...found.refs);
+      else if (found) out.push(found);
+      return;
+    }
+    const sub = n.SubLink?.subselect?.SelectStmt;
+    if (sub) {
+      // A subquery names its own tables; a correlated reference still reaches the outer ones.
+      const own = fromScope(sub.fromClause ?? [], sc.available);
+      const ownTables = scopeTables(own);
+      const single =
+        ownTables.length === 1 && own.ctes.size === 0
+          ? ownTables[0]
+          : ownTables.length === 0 && own.ctes.size === 1
+            ? [...own.ctes.values()][0]
+            : undefined;
+      const inner: Scope = {
+        tables: new Map([...sc.tables, ...own.tables]),
+        ctes: new Map([...sc.ctes, ...own.ctes]),
+        available: sc.available,
+        ...(single ? { unqualified: single } : {}),
+      };
+      visit(sub.targetList, inner);
+      visit(sub.whereClause, inner);
+      visit(n.SubLink.testexpr, sc);
+      return;
+    }
+    for (const v of Object.values(n)) visit(v, sc);
+  };
+  visit(expr, scope);
   return out;
 }
 
