@@ -138,8 +138,9 @@ function report(rows: Row[]): void {
   const flagged = (r: Row) => oneWay(r.got) || unverified(r.got);
   const toolOneWay = rows.filter((r) => oneWay(r.got));
   const missed = labelledOneWay.filter((r) => !flagged(r));
-  // A two-way door over code no reader followed: unread by twoway's own account, or code the label says only running it tells.
-  const twoWayUnread = rows.filter((r) => r.found && !flagged(r) && (r.unread > 0 || r.label.opaque));
+  // A two-way door over code twoway did not read (by its own account); and two-way doors where the label says only running the code tells.
+  const twoWayUnread = rows.filter((r) => r.found && !flagged(r) && r.unread > 0);
+  const twoWayOpaque = rows.filter((r) => r.found && !flagged(r) && r.label.opaque);
   const dialectRight = rows.filter((r) => r.right.dialect).length;
   const unknowns = rows.filter((r) => unverified(r.got));
   const notFound = rows.filter((r) => !r.found);
@@ -165,6 +166,9 @@ function report(rows: Row[]): void {
     `Unverified (an answer unknown): ${unknowns.length}, of which labelled opaque: ${unknowns.filter((r) => r.label.opaque).length}`,
   );
   console.log(`Two-way doors that contain unread code: ${twoWayUnread.length}`);
+  const opaqueRight = twoWayOpaque.filter((r) => ANSWERS.every((a) => r.right[a])).length;
+  console.log(`Two-way doors on migrations labelled opaque: ${twoWayOpaque.length} (all three answers right: ${opaqueRight})`);
+  if (verbose) for (const r of [...twoWayUnread, ...twoWayOpaque]) console.log(`  - ${r.label.project}/${r.label.path}: ${r.label.reason}`);
   console.log(
     `One-way doors: recall ${pct(labelledOneWay.length - missed.length, labelledOneWay.length)} (${labelledOneWay.length - missed.length}/${labelledOneWay.length} flagged one-way or unverified), precision ${pct(toolOneWay.filter((r) => oneWay(r.label)).length, toolOneWay.length)} (${toolOneWay.filter((r) => oneWay(r.label)).length}/${toolOneWay.length})`,
   );
