@@ -138,6 +138,20 @@ const cases: Case[] = [
     ].join('\n'),
     verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
   },
+  {
+    name: 'a table dropped while another is created in its place is breaking (its rows are lost too)',
+    history: ['CREATE TABLE nexus_incoming_services (id bytea PRIMARY KEY, data bytea);'],
+    up: 'DROP TABLE nexus_incoming_services;\nCREATE TABLE nexus_endpoints (id bytea PRIMARY KEY, data bytea, version bigint);',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
+  },
+  {
+    name: 'DROP INDEX IF EXISTS of an index the history never showed, then CREATE INDEX under its name, is an idempotent create',
+    history: [users],
+    up: 'DROP INDEX IF EXISTS users_email_key;\nCREATE UNIQUE INDEX users_email_key ON users (email);',
+    down: 'DROP INDEX users_email_key;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['drop-index'],
+  },
   // Where the data went.
   {
     name: 'values copied to an archive before a drop, and copied back by the down, are not lost',

@@ -165,7 +165,7 @@ function upReasons(input: JudgeInput): Reason[] {
         continue;
       }
       const where = copiedAway(label, t.columns, restores, true);
-      const replacing = replacingTables(t);
+      const replacing = replacingTables(t, up.tables);
       const replaced = replacing.length
         ? {
             phase: 'breaking' as const,
@@ -242,12 +242,15 @@ function upReasons(input: JudgeInput): Reason[] {
           !def.where &&
           up.constraints.some(
             (c) =>
+              c.origin === null &&
               c.alive &&
               c.table === table &&
               (c.def?.type === 'primary-key' || c.def?.type === 'unique') &&
               c.def.columns.join(',') === def.columns.join(','),
           )));
-    if (!again)
+    // DROP INDEX IF EXISTS of an index the history never showed, then CREATE INDEX under its name: an idempotent create.
+    const guard = i.guarded && !i.def && up.indexes.some((j) => j.origin === null && j.alive && j.name === i.name);
+    if (!again && !guard)
       add(
         { phase: 'contract' },
         'drop-index',
@@ -738,6 +741,9 @@ function copiedAway(home: string, columns: readonly NetColumn[], restores: Resto
 function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): NetColumn | undefined {
   const byName = added.find((n) => n.name !== null && related(c.origin as string, n.name));
   if (byName) return byName;
+  // Any column added to the same table in the same migration takes its place: the previous release had none yet.
+  const sameTable = added.find((n) => n.name !== null && t.columns.includes(n));
+  if (sameTable) return sameTable;
   // Moved: its values went to a column added here, in its own table or in one that existed before (a new table
   // that receives them is an archive or, when the whole table goes, its replacement: see replacingTables).
   return c.flows.find(
@@ -746,15 +752,23 @@ function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): 
 }
 
 /** Tables created in this migration that the dropped table's values went to. */
-function replacingTables(t: NetTable): NetTable[] {
+function replacingTables(t: NetTable, tables: readonly NetTable[]): NetTable[] {
   const out = new Set<NetTable>();
+  // Made in the same migration as the drop, it takes the dropped table's place (an archive does not).
+  for (const n of tables) if (n.origin === null && n.name !== null && !n.continues && !isArchive(n)) out.add(n);
   for (const c of t.columns)
     for (const f of c.flows) {
       if (f.to.name === null || f.to === t.continuedBy) continue;
       // A table made here, or new columns of a table that stays, took over its rows.
-      if (f.to.origin === null || (f.column.origin === null && f.column.name !== null)) out.add(f.to);
+      if ((f.to.origin === null && !isArchive(f.to)) || (f.column.origin === null && f.column.name !== null)) out.add(f.to);
     }
   return [...out];
+}
+
+/** A table that keeps copies for a rollback (twoway plan's archives, `*_archive`, `*_backup`), not one the code uses. */
+function isArchive(t: NetTable): boolean {
+  const name = t.name?.name.toLowerCase() ?? '';
+  return t.name?.schema === 'twoway_archive' || name.includes('archive') || name.includes('backup');
 }
 
 function tableOf(c: NetColumn, tables: readonly NetTable[]): string {

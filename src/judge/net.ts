@@ -83,6 +83,8 @@ export interface NetIndex {
   droppedAt?: Span;
   createdAt?: Span;
   alive: boolean;
+  /** Dropped with IF EXISTS. */
+  guarded?: boolean;
 }
 
 export interface NetConstraint {
@@ -366,7 +368,15 @@ class NetBuilder {
         if (i) this.dropIndexEntry(i, span);
         else if (!op.ifExists || !this.createdHere(qnameKey(op.index))) {
           // An index the history never showed: it existed, its definition is unknown.
-          const entry: NetIndex = { origin: op.index.name, def: null, table: null, name: op.index.name, droppedAt: span, alive: false };
+          const entry: NetIndex = {
+            origin: op.index.name,
+            def: null,
+            table: null,
+            name: op.index.name,
+            droppedAt: span,
+            alive: false,
+            guarded: op.ifExists,
+          };
           this.allIndexes.push(entry);
         }
         return;
