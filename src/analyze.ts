@@ -227,18 +227,23 @@ function findingsOf(
 ): Finding[] {
   const findings: Finding[] = [];
   const explained = new Set<Reason>();
-  const at = (r: Reason, span: Finding['span'], direction: 'up' | 'down') =>
-    r.direction === direction &&
-    r.span.path === span.path &&
-    ((r.span.line <= span.line && span.line <= r.span.endLine) || (span.line <= r.span.line && r.span.line <= span.endLine));
+  // Reasons by every line of their statement, so each claim finds its own in one lookup (migrations of 100k statements).
+  const byLine = new Map<string, Reason[]>();
+  for (const r of judgement.reasons) {
+    for (let line = r.span.line; line <= Math.max(r.span.line, r.span.endLine); line++) {
+      const key = `${r.direction}\0${r.span.path}\0${line}`;
+      byLine.set(key, [...(byLine.get(key) ?? []), r]);
+    }
+  }
   const overlaps = (r: Reason, claim: Finding['effect']) =>
     (claim.phase !== undefined && claim.phase === r.effect.phase) ||
     (claim.codeRollback !== undefined && claim.codeRollback === r.effect.codeRollback) ||
     (claim.dbRollback !== undefined && claim.dbRollback === r.effect.dbRollback);
   // The judge's reason of the same rule at this statement, or one of another rule that says the same.
-  const reasonFor = (rule: string, span: Finding['span'], direction: 'up' | 'down', claim: Finding['effect']) =>
-    judgement.reasons.find((r) => r.rule === rule && at(r, span, direction)) ??
-    judgement.reasons.find((r) => at(r, span, direction) && overlaps(r, claim));
+  const reasonFor = (rule: string, span: Finding['span'], direction: 'up' | 'down', claim: Finding['effect']) => {
+    const here = byLine.get(`${direction}\0${span.path}\0${span.line}`) ?? [];
+    return here.find((r) => r.rule === rule) ?? here.find((r) => overlaps(r, claim));
+  };
   for (const { rule, result, span, direction } of claims) {
     const claim = result.effect ?? {};
     const verdictClaim = Object.keys(claim).length > 0 && !(Object.keys(claim).length === 1 && claim.phase === 'expand');

@@ -911,17 +911,14 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
 /** One reason per rule and statement: a statement that fills one column and overwrites another is one data step. */
 function merged(reasons: Reason[]): Reason[] {
   const out: Reason[] = [];
+  const at = new Map<string, Reason>();
   for (const r of reasons) {
-    const same = out.find(
-      (o) =>
-        o.rule === r.rule &&
-        o.direction === r.direction &&
-        o.span.path === r.span.path &&
-        o.span.line === r.span.line &&
-        o.span.column === r.span.column,
-    );
+    const key = `${r.rule}\0${r.direction}\0${r.span.path}\0${r.span.line}\0${r.span.column}`;
+    const same = at.get(key);
     if (!same) {
-      out.push({ ...r, effect: { ...r.effect } });
+      const copy = { ...r, effect: { ...r.effect } };
+      out.push(copy);
+      at.set(key, copy);
       continue;
     }
     const e = same.effect;

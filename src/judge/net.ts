@@ -153,6 +153,10 @@ class NetBuilder {
   private readonly all: NetTable[] = [];
   private readonly indexes = new Map<string, NetIndex>();
   private readonly allIndexes: NetIndex[] = [];
+  private readonly touchedKeys = new Set<string>();
+  private readonly byOrigin = new Map<string, NetTable>();
+  private readonly owners = new WeakMap<NetColumn, NetTable>();
+  private readonly columnNames = new WeakMap<NetTable, Map<string, NetColumn>>();
   private readonly constraints: NetConstraint[] = [];
   private readonly enums = new Map<string, NetEnum>();
   private readonly allEnums: NetEnum[] = [];
@@ -201,8 +205,7 @@ class NetBuilder {
       })),
       copiesIn: [],
     };
-    this.live.set(key, t);
-    this.all.push(t);
+    this.register(t, key);
     // Its constraints come along, so a drop of one is seen as a drop of a known definition.
     for (const [cname, def] of state?.constraints ?? []) {
       this.constraints.push({ origin: cname, def, table: t, name: cname, alive: true });
@@ -212,7 +215,7 @@ class NetBuilder {
 
   /** The table that had this key before, wherever it is now (renamed, dropped), or the live one of that name. */
   private tableByOrigin(key: string): NetTable {
-    const found = this.all.find((t) => t.origin === key);
+    const found = this.byOrigin.get(key);
     if (found) return found;
     const [schema, name] = key.includes('.') ? (key.split('.') as [string, string]) : [undefined, key];
     return this.table(schema ? { schema, name } : { name });
@@ -220,7 +223,40 @@ class NetBuilder {
 
   /** A key this direction already created, renamed away or dropped. */
   private touched(key: string): boolean {
-    return this.all.some((t) => t.origin === key || (t.origin === null && t.createdAt && qnameKey(t.name ?? { name: '' }) === key));
+    return this.touchedKeys.has(key);
+  }
+
+  /** Every table enters the overlay here: indexes by origin and by key, for lookups that stay cheap on long migrations. */
+  private register(t: NetTable, key: string): void {
+    this.live.set(key, t);
+    this.all.push(t);
+    this.touchedKeys.add(key);
+    if (t.origin !== null) this.byOrigin.set(t.origin, t);
+    for (const c of t.columns) this.owners.set(c, t);
+  }
+
+  /** The column a table has under this name now. */
+  private findColumn(t: NetTable, name: string): NetColumn | undefined {
+    let names = this.columnNames.get(t);
+    if (!names) {
+      names = new Map(t.columns.filter((c) => c.name !== null).map((c) => [c.name as string, c]));
+      this.columnNames.set(t, names);
+    }
+    return names.get(name);
+  }
+
+  private pushColumn(t: NetTable, c: NetColumn): NetColumn {
+    t.columns.push(c);
+    this.owners.set(c, t);
+    if (c.name !== null) this.columnNames.get(t)?.set(c.name, c);
+    return c;
+  }
+
+  private nameColumn(t: NetTable, c: NetColumn, name: string | null): void {
+    const names = this.columnNames.get(t);
+    if (c.name !== null && names?.get(c.name) === c) names.delete(c.name);
+    c.name = name;
+    if (name !== null) names?.set(name, c);
   }
 
   /** Whether a table of that key exists at this point: a table never seen is assumed to (a partial history). */
@@ -232,12 +268,10 @@ class NetBuilder {
   }
 
   private column(t: NetTable, name: string): NetColumn {
-    const found = t.columns.find((c) => c.name === name);
+    const found = this.findColumn(t, name);
     if (found) return found;
     // A column the history never showed: it existed before, state unknown.
-    const c: NetColumn = { origin: t.origin === null ? null : name, name, state: {}, copies: [], flows: [] };
-    t.columns.push(c);
-    return c;
+    return this.pushColumn(t, { origin: t.origin === null ? null : name, name, state: {}, copies: [], flows: [] });
   }
 
   private addTable(name: QName, columns: ColumnDef[], span: Span, derived: boolean): NetTable {
@@ -251,8 +285,7 @@ class NetBuilder {
       createdAt: span,
       copiesIn: [],
     };
-    this.live.set(key, t);
-    this.all.push(t);
+    this.register(t, key);
     return t;
   }
 
@@ -297,9 +330,8 @@ class NetBuilder {
       }
       case 'AddColumn': {
         const t = this.table(op.table);
-        const existing = t.columns.find((c) => c.name === op.column.name);
-        if (existing) return;
-        t.columns.push({ origin: null, name: op.column.name, state: columnState(op.column), addedAt: span, copies: [], flows: [] });
+        if (this.findColumn(t, op.column.name)) return;
+        this.pushColumn(t, { origin: null, name: op.column.name, state: columnState(op.column), addedAt: span, copies: [], flows: [] });
         if (op.column.unique) this.addIndex(t, null, { columns: [op.column.name], unique: true, where: null, method: 'btree' }, span);
         if (op.column.references) {
           this.addConstraint(
@@ -320,17 +352,17 @@ class NetBuilder {
       }
       case 'DropColumn': {
         const t = this.table(op.table);
-        const known = t.columns.find((c) => c.name === op.column);
+        const known = this.findColumn(t, op.column);
         if (!known && op.ifExists && !t.columnsUnknown) return;
         const c = known ?? this.column(t, op.column);
-        c.name = null;
+        this.nameColumn(t, c, null);
         c.droppedAt = span;
         return;
       }
       case 'RenameColumn': {
         const t = this.table(op.table);
         const c = this.column(t, op.column);
-        c.name = op.newName;
+        this.nameColumn(t, c, op.newName);
         c.renamedAt = span;
         if (c.state.name !== undefined) c.state.name = op.newName;
         return;
@@ -575,11 +607,11 @@ class NetBuilder {
   }
 
   private owner(c: NetColumn): NetTable | null {
-    return this.all.find((t) => t.columns.includes(c)) ?? null;
+    return this.owners.get(c) ?? null;
   }
 
   private setNotNull(t: NetTable, column: string, span?: Span): void {
-    const c = t.columns.find((x) => x.name === column);
+    const c = this.findColumn(t, column);
     if (!c) return;
     c.state.nullable = false;
     if (span && c.addedAt !== span) c.nullAt = span;
