@@ -14,7 +14,7 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
     const { code, out } = await run(['rehearse', 'src/rehearse/fixtures/lossy-down', '--format', 'json']);
     expect(code).toBe(1);
     const report = JSON.parse(out);
-    expect(report).toMatchObject({ version: 1, engine: 'pglite' });
+    expect(report).toMatchObject({ version: 2, engine: 'pglite', statementTimeout: 5, allowOutsideEffects: false });
     expect(report.serverVersion).toMatch(/^\d+\.\d+/);
     expect(Object.keys(report.migrations[1])).toEqual([
       'id',
@@ -29,6 +29,7 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
       'lostData',
       'lostNewData',
       'error',
+      'skipped',
       'notes',
     ]);
     expect(report.migrations[1]).toMatchObject({
@@ -41,6 +42,7 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
       lostData: [{ table: 'users', column: 'full_name', rows: 4 }],
       lostNewData: [],
       error: null,
+      skipped: null,
     });
   });
 
