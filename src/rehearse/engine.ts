@@ -32,6 +32,8 @@ export interface Engine {
   readonly statementTimeoutSeconds: number;
   /** Databases no migration may name, even with outside effects allowed: the one a server URL names. */
   readonly protectedDatabases?: readonly string[];
+  /** False where a program cannot run at all (PGlite: COPY … PROGRAM breaks it). */
+  readonly runsPrograms: boolean;
   /** `server_version` as the engine reports it (PGlite: the PostgreSQL it embeds). */
   readonly serverVersion: string;
   /** One statement, rows as objects. */

@@ -118,6 +118,8 @@ export async function createPgliteEngine(options: EngineOptions = {}): Promise<E
     dialect: 'postgresql',
     serverVersion: version?.v ?? 'unknown',
     statementTimeoutSeconds: timeout,
+    // COPY … PROGRAM in PGlite does not fail: it leaves the engine answering nothing, then spinning.
+    runsPrograms: false,
     async query<T>(sql: string, params?: unknown[]) {
       return (await worker.call('query', sql, params, timeout)) as T[];
     },

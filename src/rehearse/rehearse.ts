@@ -55,9 +55,12 @@ export function rehearsalFailed(r: MigrationRehearsal): boolean {
   );
 }
 
-/** Some of it was not rehearsed: refused, or after a migration that does not apply. Never proven. */
+/**
+ * Some of it was not rehearsed: refused, after a migration that does not apply, or twoway's own
+ * steps failed around it (an error that is not the up's, the down's or the re-up's). Never proven.
+ */
 export function notRehearsed(r: MigrationRehearsal): boolean {
-  return r.skipped !== null;
+  return r.skipped !== null || (r.error !== null && !rehearsalFailed(r));
 }
 
 export interface HistoryOptions {
@@ -75,6 +78,7 @@ export async function rehearseHistory(
   const guardOptions: GuardOptions = {
     allowOutsideEffects: options.allowOutsideEffects ?? false,
     protectedDatabases: engine.protectedDatabases ?? [],
+    cannotRunPrograms: engine.runsPrograms ? undefined : engine.kind === 'pglite' ? 'PGlite' : engine.kind,
   };
   const refusal = (part: 'up' | 'down', script: Script): string | null => {
     const effect = guard(script.text, guardOptions);
@@ -152,7 +156,7 @@ function describeRefusal(part: 'up' | 'down', script: Script, effect: OutsideEff
     ? ` (${script.origin.path}:${script.origin.startLine + script.text.slice(0, effect.offset).split('\n').length - 1})`
     : ' (in the SQL twoway emits for it)';
   const what = `${part}: ${effect.statement} ${effect.reason}${where}`;
-  return effect.always ? `${what}; rehearsal never touches it` : `${what}; --allow-outside-effects runs it`;
+  return effect.always ? what : `${what}; --allow-outside-effects runs it`;
 }
 
 type Outcome = 'after-up' | 'up-failed' | 'unknown-state';

@@ -141,6 +141,7 @@ export async function createServerEngine(url: string, options: ServerEngineOptio
     serverVersion: who.v,
     statementTimeoutSeconds: timeout,
     protectedDatabases: [who.db],
+    runsPrograms: true,
     async query<T>(sql: string, params?: unknown[]) {
       return (await session.run(sql, params, 1)).rows as T[];
     },
@@ -158,27 +159,47 @@ export async function createServerEngine(url: string, options: ServerEngineOptio
   };
 }
 
-/** The connection that creates and drops: reconnected when something ended it (a killed control connection still cleans up). */
+/**
+ * The connection that creates and drops, named after the scratch database: while it is there, other
+ * runs know this one is alive. Ended by someone else, it reconnects at once; it cleans up either way.
+ */
 class Control {
   private live: pg.Client | null = null;
+  private connecting: Promise<pg.Client> | null = null;
+  private finished = false;
   constructor(
     private readonly url: string,
     private readonly applicationName: string,
   ) {}
 
-  async client(): Promise<pg.Client> {
-    if (this.live) return this.live;
+  client(): Promise<pg.Client> {
+    if (this.live) return Promise.resolve(this.live);
+    this.connecting ??= this.connect().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<pg.Client> {
     const c = new pg.Client({ connectionString: this.url, application_name: this.applicationName });
     c.on('error', () => {
-      if (this.live === c) this.live = null;
+      if (this.live !== c) return;
+      this.live = null;
+      if (!this.finished) void this.client().catch(() => {});
     });
     c.on('notice', () => {});
     await c.connect();
+    if (this.finished) {
+      await c.end().catch(() => {});
+      throw new Error('the rehearsal has ended');
+    }
     this.live = c;
     return c;
   }
 
+  /** After the scratch database is dropped: nothing left to guard. */
   async end(): Promise<void> {
+    this.finished = true;
     const c = this.live;
     this.live = null;
     await c?.end().catch(() => {});
@@ -266,35 +287,40 @@ class Scratch {
 
 /**
  * Drops the scratch databases and roles of runs that ended without cleaning up: twoway's by their
- * name, and dead because no session uses them and no control connection names them (a live run
- * always holds both). Only what this role may drop.
+ * name, and dead because no control connection names them (a live run holds one from before it makes
+ * anything to after it drops it, and reconnects it at once when it is ended; a session left in the
+ * scratch database proves nothing: the backend of a killed run finishes its statement first). Names
+ * of versions before this one carry no time and had no control connection: those are dead when no
+ * session uses them. Only what this role may drop.
  */
 async function dropLeftovers(admin: pg.Client, force: string, notice: (message: string) => void): Promise<void> {
-  const unused = (column: string) =>
-    `NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.${column} = x.name OR a.application_name = 'twoway rehearse ' || x.name)`;
-  const databases = await admin.query<{ name: string }>(
-    `SELECT x.name FROM (SELECT datname::text AS name, datdba FROM pg_database) x
-     WHERE x.name LIKE 'twoway\\_rehearse\\_%' AND pg_has_role(x.datdba, 'USAGE') AND ${unused('datname')}`,
+  const controlled = `EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = 'twoway rehearse ' || x.name)`;
+  const dead = (row: { name: string; controlled: boolean; used: boolean }) => {
+    const parsed = parseScratchName(row.name);
+    return parsed !== null && !row.controlled && (parsed.made !== null || !row.used);
+  };
+  const databases = await admin.query<{ name: string; controlled: boolean; used: boolean }>(
+    `SELECT x.name, ${controlled} AS controlled, EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = x.name) AS used
+     FROM (SELECT datname::text AS name, datdba FROM pg_database) x
+     WHERE x.name LIKE 'twoway\\_rehearse\\_%' AND pg_has_role(x.datdba, 'USAGE')`,
   );
   const dropped: string[] = [];
-  for (const { name } of databases.rows) {
-    if (!parseScratchName(name)) continue;
+  for (const row of databases.rows.filter(dead)) {
     try {
-      await admin.query(`DROP DATABASE IF EXISTS ${name}${force}`);
-      dropped.push(name);
+      await admin.query(`DROP DATABASE IF EXISTS ${row.name}${force}`);
+      dropped.push(row.name);
     } catch (e) {
-      notice(`could not drop ${describeScratch(name)}, left by an earlier rehearsal: ${errorMessage(e)}`);
+      notice(`could not drop ${describeScratch(row.name)}, left by an earlier rehearsal: ${errorMessage(e)}`);
     }
   }
-  const roles = await admin.query<{ name: string }>(
-    `SELECT x.name FROM (SELECT rolname::text AS name FROM pg_roles) x
-     WHERE x.name LIKE 'twoway\\_rehearse\\_%' AND NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datname = x.name) AND ${unused('usename')}`,
+  const roles = await admin.query<{ name: string; controlled: boolean; used: boolean }>(
+    `SELECT x.name, ${controlled} AS controlled, false AS used FROM (SELECT rolname::text AS name FROM pg_roles) x
+     WHERE x.name LIKE 'twoway\\_rehearse\\_%' AND NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datname = x.name)`,
   );
-  for (const { name } of roles.rows) {
-    if (!parseScratchName(name)) continue;
+  for (const row of roles.rows.filter(dead)) {
     try {
-      await admin.query(`DROP ROLE IF EXISTS ${name}`);
-      if (!dropped.includes(name)) dropped.push(name);
+      await admin.query(`DROP ROLE IF EXISTS ${row.name}`);
+      if (!dropped.includes(row.name)) dropped.push(row.name);
     } catch {
       // A role this one may not drop (made by another user's rehearsal) is theirs to clean up.
     }

@@ -9,6 +9,8 @@ export interface GuardOptions {
   allowOutsideEffects: boolean;
   /** Databases no statement may name even then: the one the URL names. */
   protectedDatabases: readonly string[];
+  /** The engine, when it cannot run programs at all (PGlite): refused even when allowed. */
+  cannotRunPrograms?: string;
 }
 
 export interface OutsideEffect {
@@ -18,7 +20,7 @@ export interface OutsideEffect {
   reason: string;
   /** Character offset of the statement in the text checked. */
   offset: number;
-  /** Refused even with `--allow-outside-effects` (it names a protected database). */
+  /** Refused even with `--allow-outside-effects`: it names a protected database, or the engine cannot run it. */
   always?: boolean;
 }
 

@@ -11,8 +11,8 @@ describe('statements that act outside the scratch database are refused', () => {
   it.each([
     ["COPY (SELECT 1) TO PROGRAM 'id > /tmp/f'", 'COPY … TO PROGRAM', 'runs a shell command on the database server'],
     ["COPY users FROM PROGRAM 'curl http://example.com'", 'COPY … FROM PROGRAM', 'runs a shell command on the database server'],
-    ["COPY users TO '/tmp/users.csv'", "COPY … TO '/tmp/users.csv'", 'reads or writes the database server’s files'],
-    ["COPY users FROM '/etc/passwd'", "COPY … FROM '/etc/passwd'", 'reads or writes the database server’s files'],
+    ["COPY users TO '/tmp/users.csv'", "COPY … TO '/tmp/users.csv'", 'writes the database server’s files'],
+    ["COPY users FROM '/etc/passwd'", "COPY … FROM '/etc/passwd'", 'reads the database server’s files'],
     ["ALTER SYSTEM SET work_mem = '1GB'", 'ALTER SYSTEM', 'rewrites the server’s configuration (postgresql.auto.conf)'],
     ['CREATE DATABASE other', 'CREATE DATABASE', 'makes a database outside the scratch one'],
     ['DROP DATABASE other', 'DROP DATABASE', 'acts on a database other than the scratch one'],
@@ -31,44 +31,32 @@ describe('statements that act outside the scratch database are refused', () => {
     [
       'CREATE FUNCTION f() RETURNS int LANGUAGE plpython3u AS $$ return 1 $$',
       'CREATE FUNCTION … LANGUAGE plpython3u',
-      'plpython3u is not a trusted language: its code runs with the database server’s own access',
+      'runs untrusted code with the database server’s own access',
     ],
     [
       "CREATE FUNCTION f() RETURNS void LANGUAGE plperlu AS $$ system('id') $$",
       'CREATE FUNCTION … LANGUAGE plperlu',
-      'plperlu is not a trusted language: its code runs with the database server’s own access',
+      'runs untrusted code with the database server’s own access',
     ],
     [
       'CREATE FUNCTION f() RETURNS text LANGUAGE plsh AS $$#!/bin/sh\nid$$',
       'CREATE FUNCTION … LANGUAGE plsh',
-      'plsh is not a trusted language: its code runs with the database server’s own access',
+      'runs untrusted code with the database server’s own access',
     ],
     [
       "CREATE FUNCTION f() RETURNS int AS '/tmp/evil.so', 'f' LANGUAGE c",
       'CREATE FUNCTION … LANGUAGE c',
       'runs code the database server loads from its own files',
     ],
-    [
-      'DO LANGUAGE plpython3u $$ import os $$',
-      'DO … LANGUAGE plpython3u',
-      'plpython3u is not a trusted language: its code runs with the database server’s own access',
-    ],
-    [
-      'CREATE EXTENSION plpython3u',
-      'CREATE EXTENSION plpython3u',
-      'plpython3u is not a trusted language: its code runs with the database server’s own access',
-    ],
-    [
-      'CREATE LANGUAGE plperlu',
-      'CREATE EXTENSION plperlu',
-      'plperlu is not a trusted language: its code runs with the database server’s own access',
-    ],
+    ['DO LANGUAGE plpython3u $$ import os $$', 'DO … LANGUAGE plpython3u', 'runs untrusted code with the database server’s own access'],
+    ['CREATE EXTENSION plpython3u', 'CREATE EXTENSION plpython3u', 'runs untrusted code with the database server’s own access'],
+    ['CREATE LANGUAGE plperlu', 'CREATE EXTENSION plperlu', 'runs untrusted code with the database server’s own access'],
     ["LOAD '/tmp/evil.so'", 'LOAD', 'loads a shared library into the database server'],
-    ["SELECT pg_read_file('/etc/passwd')", 'pg_read_file()', 'reads or writes the database server’s files'],
-    ["SELECT * FROM pg_catalog.pg_ls_dir('/')", 'pg_ls_dir()', 'reads or writes the database server’s files'],
-    ["SELECT lo_import('/etc/passwd')", 'lo_import()', 'reads or writes the database server’s files'],
-    ["SELECT lo_export(1, '/tmp/x')", 'lo_export()', 'reads or writes the database server’s files'],
-    ["INSERT INTO t SELECT pg_stat_file('/etc/passwd')::text", 'pg_stat_file()', 'reads or writes the database server’s files'],
+    ["SELECT pg_read_file('/etc/passwd')", 'pg_read_file()', 'reads the database server’s files'],
+    ["SELECT * FROM pg_catalog.pg_ls_dir('/')", 'pg_ls_dir()', 'reads the database server’s files'],
+    ["SELECT lo_import('/etc/passwd')", 'lo_import()', 'reads the database server’s files'],
+    ["SELECT lo_export(1, '/tmp/x')", 'lo_export()', 'writes the database server’s files'],
+    ["INSERT INTO t SELECT pg_stat_file('/etc/passwd')::text", 'pg_stat_file()', 'reads the database server’s files'],
     ['CREATE EXTENSION IF NOT EXISTS dblink', 'CREATE EXTENSION dblink', 'connects to another database or server'],
     ['CREATE EXTENSION postgres_fdw', 'CREATE EXTENSION postgres_fdw', 'connects to another database or server'],
     ['CREATE EXTENSION mysql_fdw', 'CREATE EXTENSION mysql_fdw', 'connects to another database or server'],
@@ -95,18 +83,18 @@ describe('statements that act outside the scratch database are refused', () => {
     [
       'CREATE OPERATOR ### (LEFTARG = text, RIGHTARG = bigint, FUNCTION = pg_read_file)',
       'a reference to pg_read_file()',
-      'reads or writes the database server’s files',
+      'reads the database server’s files',
     ],
     // Bodies twoway can read.
     [
       "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $$ SELECT pg_read_file('/etc/passwd') $$",
       'pg_read_file() in the body of CREATE FUNCTION',
-      'reads or writes the database server’s files',
+      'reads the database server’s files',
     ],
     [
       "CREATE FUNCTION f() RETURNS text LANGUAGE sql BEGIN ATOMIC SELECT pg_read_file('/etc/passwd'); END",
       'pg_read_file()',
-      'reads or writes the database server’s files',
+      'reads the database server’s files',
     ],
     [
       "DO $$ BEGIN PERFORM dblink_exec('dbname=app', 'DELETE FROM users'); END $$",
@@ -185,6 +173,22 @@ describe('--allow-outside-effects', () => {
     "ALTER DATABASE app SET work_mem = '1GB'",
     "COMMENT ON DATABASE app IS 'x'",
   ])('still refuses %s, which names the database the URL names', (sql) => {
-    expect(allowed(sql)).toMatchObject({ reason: 'names app, the database the URL names', always: true });
+    expect(allowed(sql)).toMatchObject({ reason: 'names app, the database the URL names, which rehearsal never touches', always: true });
+  });
+});
+
+describe('an engine that cannot run programs', () => {
+  it('refuses COPY … PROGRAM even when outside effects are allowed', () => {
+    expect(
+      findOutsideEffect("COPY (SELECT 1) TO PROGRAM 'id'", {
+        allowOutsideEffects: true,
+        protectedDatabases: [],
+        cannotRunPrograms: 'PGlite',
+      }),
+    ).toMatchObject({
+      statement: 'COPY … TO PROGRAM',
+      reason: 'cannot run on PGlite, which has no programs to run: rehearse it on a server',
+      always: true,
+    });
   });
 });

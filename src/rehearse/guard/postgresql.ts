@@ -14,6 +14,8 @@ const DATABASE = 'acts on a database other than the scratch one';
 const ROLES = 'changes the server’s roles, which every database shares';
 const TABLESPACE = 'makes or changes a tablespace: a directory on the database server';
 const FOREIGN = 'connects to another database or server';
+const READS = 'reads the database server’s files';
+const WRITES = 'writes the database server’s files';
 
 /** Statements refused by their node type alone. */
 const STATEMENTS: Record<string, [label: string, reason: string]> = {
@@ -79,8 +81,8 @@ const OBJECT_TYPE_FIELDS: Record<string, [field: string, label: string]> = {
 const EXTENSIONS: Record<string, string> = {
   dblink: FOREIGN,
   postgres_fdw: FOREIGN,
-  file_fdw: 'reads the database server’s files',
-  adminpack: 'writes the database server’s files',
+  file_fdw: READS,
+  adminpack: WRITES,
   http: 'makes HTTP requests from the database server',
   pg_net: 'makes HTTP requests from the database server',
   plproxy: FOREIGN,
@@ -104,30 +106,29 @@ const UNTRUSTED_LANGUAGE_EXTENSIONS = new Set([
 /** Languages whose code runs with the database server's own access; anything else but these is refused. */
 const TRUSTED_LANGUAGES = new Set(['sql', 'plpgsql', 'plperl', 'pltcl', 'plv8', 'pllua', 'java', 'plrust', 'plcoffee', 'plls']);
 
-const FILES = 'reads or writes the database server’s files';
 const SESSIONS = 'acts on sessions other than the rehearsal’s';
 const SERVER = 'acts on the whole database server';
 const SLOTS = 'makes or drops a replication slot, which outlives the scratch database';
 const FUNCTIONS: Record<string, string> = {
-  pg_read_file: FILES,
-  pg_read_binary_file: FILES,
-  pg_stat_file: FILES,
-  pg_ls_dir: FILES,
-  pg_ls_logdir: FILES,
-  pg_ls_waldir: FILES,
-  pg_ls_tmpdir: FILES,
-  pg_ls_archive_statusdir: FILES,
-  pg_ls_logicalsnapdir: FILES,
-  pg_ls_logicalmapdir: FILES,
-  pg_ls_replslotdir: FILES,
-  pg_current_logfile: FILES,
-  pg_file_write: FILES,
-  pg_file_rename: FILES,
-  pg_file_unlink: FILES,
-  pg_file_sync: FILES,
-  pg_logdir_ls: FILES,
-  lo_import: FILES,
-  lo_export: FILES,
+  pg_read_file: READS,
+  pg_read_binary_file: READS,
+  pg_stat_file: READS,
+  pg_ls_dir: READS,
+  pg_ls_logdir: READS,
+  pg_ls_waldir: READS,
+  pg_ls_tmpdir: READS,
+  pg_ls_archive_statusdir: READS,
+  pg_ls_logicalsnapdir: READS,
+  pg_ls_logicalmapdir: READS,
+  pg_ls_replslotdir: READS,
+  pg_current_logfile: READS,
+  pg_file_write: WRITES,
+  pg_file_rename: WRITES,
+  pg_file_unlink: WRITES,
+  pg_file_sync: WRITES,
+  pg_logdir_ls: READS,
+  lo_import: READS,
+  lo_export: WRITES,
   pg_terminate_backend: SESSIONS,
   pg_cancel_backend: SESSIONS,
   pg_log_backend_memory_contexts: SESSIONS,
@@ -251,7 +252,12 @@ function visit(node: Node, check: (type: string, node: Node) => boolean): boolea
 function nodeEffect(type: string, node: Node, text: string, options: GuardOptions, depth: number): Found | null {
   const refuse = (statement: string, reason: string): Found | null => (options.allowOutsideEffects ? null : { statement, reason });
   const database = protectedDatabase(type, node, options);
-  if (database) return { statement: STATEMENTS[type]?.[0] ?? type, reason: `names ${database}, the database the URL names`, always: true };
+  if (database)
+    return {
+      statement: STATEMENTS[type]?.[0] ?? type,
+      reason: `names ${database}, the database the URL names, which rehearsal never touches`,
+      always: true,
+    };
 
   const known = STATEMENTS[type];
   if (known) return refuse(known[0], known[1]);
@@ -262,8 +268,17 @@ function nodeEffect(type: string, node: Node, text: string, options: GuardOption
   }
   switch (type) {
     case 'CopyStmt':
-      if (node.is_program) return refuse(`COPY … ${node.is_from ? 'FROM' : 'TO'} PROGRAM`, 'runs a shell command on the database server');
-      if (node.filename) return refuse(`COPY … ${node.is_from ? 'FROM' : 'TO'} '${node.filename}'`, FILES);
+      if (node.is_program) {
+        const statement = `COPY … ${node.is_from ? 'FROM' : 'TO'} PROGRAM`;
+        if (options.allowOutsideEffects && options.cannotRunPrograms)
+          return {
+            statement,
+            reason: `cannot run on ${options.cannotRunPrograms}, which has no programs to run: rehearse it on a server`,
+            always: true,
+          };
+        return refuse(statement, 'runs a shell command on the database server');
+      }
+      if (node.filename) return refuse(`COPY … ${node.is_from ? 'FROM' : 'TO'} '${node.filename}'`, node.is_from ? READS : WRITES);
       return null;
     case 'CreateExtensionStmt': {
       const name = String(node.extname).toLowerCase();
@@ -323,7 +338,7 @@ function callEffect(node: Node, refuse: (statement: string, reason: string) => F
 function languageReason(language: string): string | null {
   if (TRUSTED_LANGUAGES.has(language)) return null;
   if (language === 'c' || language === 'internal') return 'runs code the database server loads from its own files';
-  return `${language} is not a trusted language: its code runs with the database server’s own access`;
+  return 'runs untrusted code with the database server’s own access';
 }
 
 /** A function or DO block: its language, then what its body says when twoway can read it. */
