@@ -39,7 +39,7 @@ describe('statements that act outside the scratch database are refused', () => {
 
   const at = (file: string, line: number) => `(${FIXTURE}/${file}:${line}); --allow-outside-effects runs it`;
   it.each([
-    ['02', `up: COPY … TO PROGRAM runs a shell command on the database server ${at('02_copy_program.up.sql', 2)}`],
+    ['02', `up: COPY … TO PROGRAM runs a shell command on the database server ${at('02_copy_program.up.sql', 3)}`],
     ['04', `up: ALTER SYSTEM rewrites the server’s configuration (postgresql.auto.conf) ${at('04_alter_system.up.sql', 1)}`],
     ['05', `up: CREATE ROLE changes the server’s roles, which every database shares ${at('05_create_role.up.sql', 1)}`],
     ['06', `up: CREATE DATABASE makes a database outside the scratch one ${at('06_create_database.up.sql', 1)}`],
