@@ -9,7 +9,7 @@ import { SEVERITY_RANK, type Severity } from './findings.js';
 import { changedSince, GitError } from './git.js';
 import { starterConfig } from './init.js';
 import type { Dialect } from './ir.js';
-import { rehearsalFailed, rehearse, ScratchDatabaseError } from './rehearse/index.js';
+import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, notRehearsed, rehearsalFailed, rehearse, ScratchDatabaseError } from './rehearse/index.js';
 import { formatGithub } from './report/github.js';
 import { formatHtml } from './report/html.js';
 import { formatHuman } from './report/human.js';
@@ -94,10 +94,33 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .description('prove every rollback: run up, down and up again on a real PostgreSQL and diff schema and data')
     .argument('[paths...]', 'repos, folders or migration files (default: the current directory)')
     .option('--database-url <url>', 'rehearse on this server, in a scratch database twoway creates and drops (default: embedded PGlite)')
+    .option(
+      '--statement-timeout <seconds>',
+      `time limit of each statement; a statement past it is ended and reported "timed out" (default: ${DEFAULT_STATEMENT_TIMEOUT_SECONDS})`,
+      parseSeconds,
+    )
+    .option(
+      '--allow-outside-effects',
+      'also run statements that act outside the scratch database (COPY … PROGRAM, server files, ALTER SYSTEM, roles, databases, dblink…), as the URL’s own role',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .addHelpText(
+      'after',
+      '\nrehearse executes the migrations’ SQL (and, for DSL migrations, the SQL twoway emits for them) in a scratch\n' +
+        'database it creates and drops: never in the database --database-url names. Statements that would act outside\n' +
+        'it are refused (the migration is reported "not rehearsed") unless --allow-outside-effects is given; on a server\n' +
+        'the migrations run as a fresh role without superuser rights. `twoway check` never executes anything.\n',
+    )
     .action(async (paths: string[], opts) => {
+      if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
+        throw new UsageError('--database-url is empty (is $DATABASE_URL set?); leave the flag out to rehearse on the embedded PGlite');
       for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
-      const result = await rehearse(paths, { databaseUrl: opts.databaseUrl }).catch((e) => {
+      const result = await rehearse(paths, {
+        databaseUrl: opts.databaseUrl,
+        statementTimeoutSeconds: opts.statementTimeout,
+        allowOutsideEffects: opts.allowOutsideEffects ?? false,
+        onNotice: (message) => io.err(`twoway: ${message}\n`),
+      }).catch((e) => {
         throw e instanceof ScratchDatabaseError ? new UsageError(e.message) : e;
       });
       if (result.migrations.length === 0) {
@@ -105,7 +128,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         throw new UsageError(`no PostgreSQL migrations found in ${paths.length ? paths.join(', ') : 'the current directory'}`);
       }
       io.out(opts.format === 'json' ? formatRehearseJson(result) : formatRehearseHuman(result, { color: io.colour ?? false }));
-      code = result.migrations.some(rehearsalFailed) || result.errors.length ? EXIT.findings : EXIT.clean;
+      const unproven = result.migrations.some((m) => rehearsalFailed(m) || notRehearsed(m));
+      code = unproven || result.errors.length ? EXIT.findings : EXIT.clean;
     });
 
   program
@@ -224,6 +248,13 @@ function parseVersion(value: string): number {
   const major = Number.parseInt(value, 10);
   if (!Number.isFinite(major) || major <= 0) throw new UsageError(`--server-version must be a major version such as 16, not "${value}"`);
   return major;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--statement-timeout must be a number of seconds such as 5, not "${value}"`);
+  return seconds;
 }
 
 function defaultIo() {

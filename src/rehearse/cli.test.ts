@@ -14,7 +14,7 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
     const { code, out } = await run(['rehearse', 'src/rehearse/fixtures/lossy-down', '--format', 'json']);
     expect(code).toBe(1);
     const report = JSON.parse(out);
-    expect(report).toMatchObject({ version: 1, engine: 'pglite' });
+    expect(report).toMatchObject({ version: 2, engine: 'pglite', statementTimeout: 5, allowOutsideEffects: false });
     expect(report.serverVersion).toMatch(/^\d+\.\d+/);
     expect(Object.keys(report.migrations[1])).toEqual([
       'id',
@@ -29,6 +29,7 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
       'lostData',
       'lostNewData',
       'error',
+      'skipped',
       'notes',
     ]);
     expect(report.migrations[1]).toMatchObject({
@@ -41,6 +42,7 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
       lostData: [{ table: 'users', column: 'full_name', rows: 4 }],
       lostNewData: [],
       error: null,
+      skipped: null,
     });
   });
 
@@ -58,5 +60,43 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
     const { code, err } = await run(['rehearse', 'examples/golang-migrate', '--database-url', 'postgres://nobody@127.0.0.1:1/none']);
     expect(code).toBe(2);
     expect(err).toMatch(/^twoway: cannot connect to postgres:\/\/nobody@127\.0\.0\.1:1\/none: /);
+  });
+
+  it('an empty --database-url (an unset $DATABASE_URL) is a usage error, not a rehearsal on PGlite', async () => {
+    const { code, out, err } = await run(['rehearse', 'examples/golang-migrate', '--database-url', '']);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe('twoway: --database-url is empty (is $DATABASE_URL set?); leave the flag out to rehearse on the embedded PGlite\n');
+  });
+
+  it.each([['0'], ['soon'], ['-3']])('--statement-timeout %s is a usage error', async (value) => {
+    const { code, err } = await run(['rehearse', 'examples/golang-migrate', '--statement-timeout', value]);
+    expect(code).toBe(2);
+    expect(err).toBe(`twoway: --statement-timeout must be a number of seconds such as 5, not "${value}"\n`);
+  });
+
+  it('a database URL that is no PostgreSQL URL is refused before anything connects', async () => {
+    const { code, err } = await run(['rehearse', 'examples/golang-migrate', '--database-url', 'mysql://root@127.0.0.1/test']);
+    expect(code).toBe(2);
+    expect(err).toBe('twoway: mysql://root@127.0.0.1/test is not a PostgreSQL URL (postgres://user@host:5432/database)\n');
+  });
+
+  it('a refused migration is reported not rehearsed, and the run exits 1', async () => {
+    const { code, out } = await run(['rehearse', 'src/rehearse/fixtures/outside-effects']);
+    expect(code).toBe(1);
+    expect(out).toContain(
+      'src/rehearse/fixtures/outside-effects/05_create_role.up.sql  up skipped · down skipped · re-up skipped\n' +
+        '  not rehearsed: up: CREATE ROLE changes the server’s roles, which every database shares ' +
+        '(src/rehearse/fixtures/outside-effects/05_create_role.up.sql:1); --allow-outside-effects runs it\n',
+    );
+    expect(out).toContain('14 migration(s) rehearsed: none failed, 11 not rehearsed');
+  });
+
+  it('-h says that rehearse executes the SQL, and names the flags that bound it', async () => {
+    const { out } = await run(['rehearse', '-h']);
+    expect(out).toMatch(/--statement-timeout <seconds>/);
+    expect(out).toMatch(/--allow-outside-effects/);
+    expect(out).toMatch(/rehearse executes the migrations’ SQL/);
+    expect(out).toMatch(/`twoway check` never executes anything/);
   });
 });

@@ -1,17 +1,46 @@
 // Where rehearsal runs: an embedded PGlite or a scratch database on a real PostgreSQL server.
 // Both speak the same small interface so the rehearsal itself never knows which it drives.
+import type { Dialect } from '../ir.js';
 
 export type EngineKind = 'pglite' | 'postgresql';
 
+/** Seconds one statement may run on generated data before rehearsal gives up on it. */
+export const DEFAULT_STATEMENT_TIMEOUT_SECONDS = 5;
+
+export interface EngineOptions {
+  /** Per statement; a call holding several statements gets that many times as long. */
+  statementTimeoutSeconds?: number;
+}
+
+export interface ExecOptions {
+  /** How many statements the message holds: the time limit of the call is that many statement limits. */
+  statements?: number;
+}
+
+/** A call ran past its time limit. The engine ended it; its state is unknown until `reset()`. */
+export class TimeoutError extends Error {
+  constructor(readonly seconds: number) {
+    super(`timed out after ${seconds} s`);
+  }
+}
+
 export interface Engine {
   readonly kind: EngineKind;
+  /** Which statement guard applies (guard/): the SQL this engine runs. */
+  readonly dialect: Dialect;
+  /** The per-statement time limit in force. */
+  readonly statementTimeoutSeconds: number;
+  /** Databases no migration may name, even with outside effects allowed: the one a server URL names. */
+  readonly protectedDatabases?: readonly string[];
+  /** False where a program cannot run at all (PGlite: COPY … PROGRAM breaks it). */
+  readonly runsPrograms: boolean;
   /** `server_version` as the engine reports it (PGlite: the PostgreSQL it embeds). */
   readonly serverVersion: string;
   /** One statement, rows as objects. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Several statements as one simple-protocol message: PostgreSQL runs them as one implicit transaction. */
-  exec(sql: string): Promise<void>;
-  /** Back to an empty database (after a migration left it in a state nothing can undo). */
+  exec(sql: string, options?: ExecOptions): Promise<void>;
+  /** Back to an empty database (after a migration left it in a state nothing can undo, or after a time-out). */
   reset(): Promise<void>;
   /** Releases everything the engine created (the scratch database on a server). */
   close(): Promise<void>;

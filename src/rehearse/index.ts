@@ -2,7 +2,8 @@
 import { type DiscoverOptions, discover } from '../discover/index.js';
 import { adapterFor, loadAdapters } from '../frameworks/index.js';
 import type { ReadError } from '../migration.js';
-import type { Engine, EngineKind } from './engine.js';
+import { unlessInterrupted } from './cleanup.js';
+import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, type Engine, type EngineKind } from './engine.js';
 import { createPgliteEngine } from './pglite-engine.js';
 import { type MigrationRehearsal, rehearseHistory } from './rehearse.js';
 import { createServerEngine } from './server-engine.js';
@@ -12,16 +13,30 @@ export interface RehearseOptions extends DiscoverOptions {
   databaseUrl?: string;
   /** An engine the caller owns (tests, benchmarks): reset before each set, never closed here. */
   engine?: Engine;
+  /** Seconds one statement may run (default 5); the engine ends it and reports "timed out after N s". */
+  statementTimeoutSeconds?: number;
+  /** Run statements that act outside the scratch database, as the URL's own role on a server. */
+  allowOutsideEffects?: boolean;
+  /** Told once: leftovers of killed runs dropped, the role the migrations run as. */
+  onNotice?: (message: string) => void;
 }
 
 export interface RehearseResult {
   engine: EngineKind;
   serverVersion: string;
+  /** The per-statement time limit in force. */
+  statementTimeoutSeconds: number;
+  allowOutsideEffects: boolean;
   migrations: MigrationRehearsal[];
   errors: ReadError[];
 }
 
-export async function rehearse(paths: readonly string[], options: RehearseOptions = {}): Promise<RehearseResult> {
+/** A signal (Ctrl-C) ends the run through its clean-up (cleanup.ts): the promise then never settles. */
+export function rehearse(paths: readonly string[], options: RehearseOptions = {}): Promise<RehearseResult> {
+  return unlessInterrupted(rehearseOnce(paths, options));
+}
+
+async function rehearseOnce(paths: readonly string[], options: RehearseOptions): Promise<RehearseResult> {
   await loadAdapters();
   const discovery = discover(paths, options);
   const errors: ReadError[] = [...discovery.errors];
@@ -35,7 +50,17 @@ export async function rehearse(paths: readonly string[], options: RehearseOption
     });
     return false;
   });
-  const engine = options.engine ?? (options.databaseUrl ? await createServerEngine(options.databaseUrl) : await createPgliteEngine());
+  const engineOptions = { statementTimeoutSeconds: options.statementTimeoutSeconds ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS };
+  const engine =
+    options.engine ??
+    (options.databaseUrl !== undefined
+      ? await createServerEngine(options.databaseUrl, {
+          ...engineOptions,
+          allowOutsideEffects: options.allowOutsideEffects,
+          onNotice: options.onNotice,
+        })
+      : await createPgliteEngine(engineOptions));
+  const allowOutsideEffects = options.allowOutsideEffects ?? false;
   try {
     const migrations: MigrationRehearsal[] = [];
     for (const set of sets) {
@@ -45,15 +70,22 @@ export async function rehearse(paths: readonly string[], options: RehearseOption
         return parsed;
       });
       await engine.reset();
-      migrations.push(...(await rehearseHistory(engine, history)));
+      migrations.push(...(await rehearseHistory(engine, history, { allowOutsideEffects })));
     }
-    return { engine: engine.kind, serverVersion: engine.serverVersion, migrations, errors };
+    return {
+      engine: engine.kind,
+      serverVersion: engine.serverVersion,
+      statementTimeoutSeconds: engine.statementTimeoutSeconds,
+      allowOutsideEffects,
+      migrations,
+      errors,
+    };
   } finally {
     if (!options.engine) await engine.close();
   }
 }
 
-export type { Engine, EngineKind } from './engine.js';
+export { DEFAULT_STATEMENT_TIMEOUT_SECONDS, type Engine, type EngineKind, TimeoutError } from './engine.js';
 export { createPgliteEngine } from './pglite-engine.js';
-export { type MigrationRehearsal, rehearsalFailed, rehearseHistory } from './rehearse.js';
+export { type MigrationRehearsal, notRehearsed, rehearsalFailed, rehearseHistory } from './rehearse.js';
 export { createServerEngine, ScratchDatabaseError } from './server-engine.js';

@@ -1,24 +1,140 @@
-// The default engine: PostgreSQL compiled to WebAssembly, in this process, nothing to install.
-import { PGlite } from '@electric-sql/pglite';
-import { type Engine, RESET_SQL } from './engine.js';
+// The default engine: PostgreSQL compiled to WebAssembly, nothing to install. It runs in a worker
+// thread because a statement that never ends (pg_sleep, or PGlite itself spinning after a COPY …
+// PROGRAM it cannot run) blocks the thread it runs on, timers included, and PGlite has no
+// statement_timeout: the watchdog on this thread ends the worker and a fresh PGlite takes over.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { onInterrupt } from './cleanup.js';
+import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, type Engine, type EngineOptions, RESET_SQL, TimeoutError } from './engine.js';
 
-export async function createPgliteEngine(): Promise<Engine> {
-  const db = await PGlite.create();
-  const version = await db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
+// Plain CommonJS run with `eval` so the same code works from dist/ and from the TypeScript sources
+// (tsx, vitest) without a loader in the worker. It only relays calls to PGlite and answers with rows.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { PGlite } = require(workerData.pglite);
+PGlite.create().then(
+  (db) => {
+    parentPort.on('message', async ({ id, method, sql, params }) => {
+      try {
+        if (method === 'exec') await db.exec(sql);
+        else if (method === 'close') await db.close();
+        const rows = method === 'query' ? (await db.query(sql, params)).rows : null;
+        parentPort.postMessage({ id, rows });
+      } catch (e) {
+        parentPort.postMessage({ id, error: { message: String(e && e.message), detail: e && e.detail, code: e && e.code } });
+      }
+    });
+    parentPort.postMessage({ ready: true });
+  },
+  (e) => parentPort.postMessage({ failed: String((e && e.stack) || e) }),
+);
+`;
+
+interface Reply {
+  id?: number;
+  rows?: unknown[] | null;
+  error?: { message: string; detail?: string; code?: string };
+  ready?: boolean;
+  failed?: string;
+}
+
+/** One PGlite in one worker thread. */
+class PgliteWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+  private exited: Error | null = null;
+  readonly ready: Promise<void>;
+
+  constructor() {
+    const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    this.worker = new Worker(WORKER, { eval: true, workerData: { pglite } });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('message', (m: Reply) => (m.ready ? resolve() : reject(new Error(`PGlite did not start: ${m.failed}`))));
+      this.worker.once('error', reject);
+    });
+    this.worker.on('message', (m: Reply) => {
+      const call = m.id === undefined ? undefined : this.pending.get(m.id);
+      if (!call || m.id === undefined) return;
+      this.pending.delete(m.id);
+      if (m.error) call.reject(Object.assign(new Error(m.error.message), m.error));
+      else call.resolve(m.rows ?? []);
+    });
+    this.worker.on('error', (e) => this.end(e));
+    this.worker.on('exit', () => this.end(new Error('the embedded PostgreSQL stopped')));
+  }
+
+  get alive(): boolean {
+    return this.exited === null;
+  }
+
+  call(method: 'query' | 'exec' | 'close', sql: string, params: unknown[] | undefined, timeoutSeconds: number): Promise<unknown[]> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = this.nextId++;
+    return new Promise<unknown[]>((resolve, reject) => {
+      const watchdog = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new TimeoutError(timeoutSeconds));
+        void this.terminate();
+      }, timeoutSeconds * 1000);
+      const settle =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          clearTimeout(watchdog);
+          f(v);
+        };
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
+      this.worker.postMessage({ id, method, sql, params });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.end(new Error('the embedded PostgreSQL was ended'));
+    await this.worker.terminate();
+  }
+
+  private end(reason: Error): void {
+    this.exited ??= reason;
+    for (const call of this.pending.values()) call.reject(reason);
+    this.pending.clear();
+  }
+}
+
+export async function createPgliteEngine(options: EngineOptions = {}): Promise<Engine> {
+  const timeout = options.statementTimeoutSeconds ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS;
+  const start = async () => {
+    const w = new PgliteWorker();
+    await w.ready;
+    return w;
+  };
+  let worker = await start();
+  const stopListening = onInterrupt(async () => {
+    await worker.terminate();
+    return null;
+  });
+  const [version] = (await worker.call('query', `SELECT current_setting('server_version') AS v`, [], timeout)) as Array<{ v: string }>;
   return {
     kind: 'pglite',
-    serverVersion: version.rows[0]?.v ?? 'unknown',
+    dialect: 'postgresql',
+    serverVersion: version?.v ?? 'unknown',
+    statementTimeoutSeconds: timeout,
+    // COPY … PROGRAM in PGlite does not fail: it leaves the engine answering nothing, then spinning.
+    runsPrograms: false,
     async query<T>(sql: string, params?: unknown[]) {
-      return (await db.query<T>(sql, params)).rows;
+      return (await worker.call('query', sql, params, timeout)) as T[];
     },
-    async exec(sql: string) {
-      await db.exec(sql);
+    async exec(sql: string, execOptions = {}) {
+      await worker.call('exec', sql, undefined, timeout * Math.max(1, execOptions.statements ?? 1));
     },
     async reset() {
-      await db.exec(RESET_SQL);
+      // A PGlite ended by the watchdog is replaced by a fresh, empty one.
+      if (!worker.alive) worker = await start();
+      else await worker.call('exec', RESET_SQL, undefined, timeout);
     },
     async close() {
-      await db.close();
+      stopListening();
+      if (worker.alive) await worker.call('close', '', undefined, timeout).catch(() => {});
+      await worker.terminate();
     },
   };
 }

@@ -8,9 +8,10 @@ import { displayName, type SchemaSnapshot, snapshotSchema, tableKey } from './ca
 import { diffData, fillTables, type LostData, lostNewShapeValues, snapshotData, writeNewShapeRows } from './data.js';
 import { type Engine, errorMessage } from './engine.js';
 import { externalTableStandIns } from './external-tables.js';
+import { type GuardOptions, guardFor, type OutsideEffect } from './guard/index.js';
 import { diffSchema, type SchemaDifference } from './schema-diff.js';
 import { fillScope, tablesTouched } from './scope.js';
-import { type DownSource, type MigrationScripts, runScript, ScriptError, scriptsFor, type UpSource } from './scripts.js';
+import { type DownSource, type MigrationScripts, runScript, type Script, ScriptError, scriptsFor, type UpSource } from './scripts.js';
 
 export interface MigrationRehearsal {
   id: string;
@@ -30,6 +31,12 @@ export interface MigrationRehearsal {
   /** Values written after the up (what only the new schema allows) that the down cut or changed without failing. */
   lostNewData: LostData[];
   error: string | null;
+  /**
+   * Why (part of) the migration did not run: "up: COPY … TO PROGRAM runs a shell command on the
+   * database server (path:line); …" when a statement would act outside the scratch database, or
+   * "migration 3 before it does not apply". null when it all ran.
+   */
+  skipped: string | null;
   /** What the reader should know but is not a failure: tables no synthetic row fits, statements not emulated. */
   notes: string[];
   /** Wall time of this migration's rehearsal. */
@@ -48,8 +55,36 @@ export function rehearsalFailed(r: MigrationRehearsal): boolean {
   );
 }
 
+/**
+ * Some of it was not rehearsed: refused, after a migration that does not apply, or twoway's own
+ * steps failed around it (an error that is not the up's, the down's or the re-up's). Never proven.
+ */
+export function notRehearsed(r: MigrationRehearsal): boolean {
+  return r.skipped !== null || (r.error !== null && !rehearsalFailed(r));
+}
+
+export interface HistoryOptions {
+  /** Run statements that act outside the scratch database too (`--allow-outside-effects`). */
+  allowOutsideEffects?: boolean;
+}
+
 /** Rehearses a history (one migration set, in framework order) on an engine whose database is empty. */
-export async function rehearseHistory(engine: Engine, history: readonly ParsedMigration[]): Promise<MigrationRehearsal[]> {
+export async function rehearseHistory(
+  engine: Engine,
+  history: readonly ParsedMigration[],
+  options: HistoryOptions = {},
+): Promise<MigrationRehearsal[]> {
+  const guard = guardFor(engine.dialect);
+  const guardOptions: GuardOptions = {
+    allowOutsideEffects: options.allowOutsideEffects ?? false,
+    protectedDatabases: engine.protectedDatabases ?? [],
+    cannotRunPrograms: engine.runsPrograms ? undefined : engine.kind === 'pglite' ? 'PGlite' : engine.kind,
+  };
+  const refusal = (part: 'up' | 'down', script: Script): string | null => {
+    const effect = guard(script.text, guardOptions);
+    return effect && describeRefusal(part, script, effect);
+  };
+  let refusedBefore: string | null = null;
   const replay = new Schema();
   const state: RunState = { filled: new Set(), schema: null };
   const applied: MigrationScripts[] = [];
@@ -76,25 +111,36 @@ export async function rehearseHistory(engine: Engine, history: readonly ParsedMi
       schemaDiff: [],
       lostData: [],
       lostNewData: [],
-      error: halted,
+      error: null,
+      skipped: halted,
       notes: [...scripts.up.skipped, ...(scripts.down?.skipped ?? [])],
       ms: 0,
     };
     if (scripts.noDown) result.notes.push(scripts.noDown);
     results.push(result);
-    if (!halted) {
-      const outcome = await rehearseOne(engine, scripts, result, state).catch((e): Outcome => {
+    const upRefused = halted ? null : refusal('up', scripts.up);
+    const downRefused = halted || upRefused || !scripts.down ? null : refusal('down', scripts.down);
+    if (upRefused) {
+      // Nothing of it runs; the migrations after it are rehearsed without what it would have made.
+      result.skipped = upRefused;
+      refusedBefore = m.id;
+    } else if (!halted) {
+      result.skipped = downRefused;
+      const runnable = downRefused ? { ...scripts, down: null } : scripts;
+      const outcome = await rehearseOne(engine, runnable, result, state).catch((e): Outcome => {
         // twoway's own statements (fill, snapshot) failed on something it did not foresee: say so, carry on.
         result.error = `rehearsal: ${errorMessage(e)}`;
         return 'unknown-state';
       });
-      if (outcome === 'up-failed') halted = `not rehearsed: migration ${m.id} before it does not apply`;
-      else if (outcome === 'unknown-state') {
+      if (outcome === 'up-failed') {
+        halted = `migration ${m.id} before it does not apply`;
+        if (refusedBefore) result.notes.push(`migration ${refusedBefore} before was not rehearsed: this up ran without what it makes`);
+      } else if (outcome === 'unknown-state') {
         // The down or re-up left a state no migration describes: rebuild "after this up" from scratch.
         state.filled.clear();
         state.schema = null;
         const rebuilt = await rebuild(engine, [...applied, scripts]);
-        if (rebuilt) halted = `not rehearsed: could not rebuild the database after migration ${m.id}: ${rebuilt}`;
+        if (rebuilt) halted = `could not rebuild the database after migration ${m.id}: ${rebuilt}`;
       }
       applied.push(scripts);
     }
@@ -102,6 +148,15 @@ export async function rehearseHistory(engine: Engine, history: readonly ParsedMi
     result.ms = performance.now() - started;
   }
   return results;
+}
+
+/** "up: COPY … TO PROGRAM runs a shell command on the database server (db/1_x.up.sql:3); --allow-outside-effects runs it" */
+function describeRefusal(part: 'up' | 'down', script: Script, effect: OutsideEffect): string {
+  const where = script.origin
+    ? ` (${script.origin.path}:${script.origin.startLine + script.text.slice(0, effect.offset).split('\n').length - 1})`
+    : ' (in the SQL twoway emits for it)';
+  const what = `${part}: ${effect.statement} ${effect.reason}${where}`;
+  return effect.always ? what : `${what}; --allow-outside-effects runs it`;
 }
 
 type Outcome = 'after-up' | 'up-failed' | 'unknown-state';

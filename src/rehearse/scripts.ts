@@ -6,7 +6,7 @@ import type { Framework, ParsedMigration, SourceText } from '../migration.js';
 import { invertOperations } from '../plan/invert.js';
 import type { Schema } from '../schema/schema.js';
 import { emitPostgres } from '../sql/emit-postgresql.js';
-import { type Engine, errorMessage } from './engine.js';
+import { type Engine, errorMessage, TimeoutError } from './engine.js';
 
 export interface Script {
   /** The whole script as one text. */
@@ -21,6 +21,8 @@ export interface Script {
   mode: 'transaction' | 'message' | 'statements';
   /** Statements that could not be emulated and were left out. */
   skipped: string[];
+  /** Where `text` starts in the migration's file; null for SQL twoway emitted. */
+  origin: { path: string; startLine: number } | null;
 }
 
 export type UpSource = 'written' | 'emulated';
@@ -92,7 +94,7 @@ function fromSource(source: SourceText, ops: readonly Operation[], mode: Script[
     seen.add(at);
     statements.push(op.text);
   }
-  return { text: source.text, statements, mode, skipped: [] };
+  return { text: source.text, statements, mode, skipped: [], origin: { path: source.path, startLine: source.startLine } };
 }
 
 function fromOperations(ops: readonly Operation[], mode: Script['mode']): Script {
@@ -111,7 +113,13 @@ function fromOperations(ops: readonly Operation[], mode: Script['mode']): Script
     else if (emitted.sql && statements.at(-1) !== emitted.sql) statements.push(emitted.sql);
   }
   if (splitsTransaction) statements.push('COMMIT');
-  return { text: statements.map((s) => `${s};`).join('\n'), statements, mode: splitsTransaction ? 'statements' : mode, skipped };
+  return {
+    text: statements.map((s) => `${s};`).join('\n'),
+    statements,
+    mode: splitsTransaction ? 'statements' : mode,
+    skipped,
+    origin: null,
+  };
 }
 
 export class ScriptError extends Error {
@@ -124,24 +132,28 @@ export class ScriptError extends Error {
   }
 }
 
-/** Runs a script as the framework would: in one transaction, or statement by statement. */
+/**
+ * Runs a script as the framework would: in one transaction, or statement by statement. A time-out
+ * leaves the engine in a state to rebuild (PGlite's was ended), so it counts as partial.
+ */
 export async function runScript(engine: Engine, script: Script): Promise<void> {
+  const whole = { statements: script.statements.length };
   if (script.mode === 'message') {
     try {
-      await engine.exec(script.text);
+      await engine.exec(script.text, whole);
     } catch (e) {
-      throw new ScriptError(errorMessage(e), false);
+      throw new ScriptError(errorMessage(e), e instanceof TimeoutError);
     }
     return;
   }
   if (script.mode === 'transaction') {
     await engine.exec('BEGIN');
     try {
-      await engine.exec(script.text);
+      await engine.exec(script.text, whole);
       await engine.exec('COMMIT');
     } catch (e) {
       await engine.exec('ROLLBACK').catch(() => {});
-      throw new ScriptError(errorMessage(e), false);
+      throw new ScriptError(errorMessage(e), e instanceof TimeoutError);
     }
     return;
   }
@@ -149,7 +161,7 @@ export async function runScript(engine: Engine, script: Script): Promise<void> {
     try {
       await engine.exec(statement);
     } catch (e) {
-      throw new ScriptError(`${errorMessage(e)} (statement ${i + 1}: ${firstLine(statement)})`, i > 0);
+      throw new ScriptError(`${errorMessage(e)} (statement ${i + 1}: ${firstLine(statement)})`, i > 0 || e instanceof TimeoutError);
     }
   }
 }

@@ -2,7 +2,7 @@
 // exactly what broke: the error, every schema difference, which columns lost how many rows.
 import pc from 'picocolors';
 import type { RehearseResult } from '../rehearse/index.js';
-import { type MigrationRehearsal, rehearsalFailed } from '../rehearse/rehearse.js';
+import { type MigrationRehearsal, notRehearsed, rehearsalFailed } from '../rehearse/rehearse.js';
 import { describeDifference } from '../rehearse/schema-diff.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -15,6 +15,7 @@ export function formatRehearseHuman(result: RehearseResult, options: { color: bo
     const emulated = m.upSource === 'emulated' ? c.dim(' (emulated)') : '';
     out.push(`${c.bold(m.path)}${emulated}  ${statusLine(m, c)}`);
     if (m.error) out.push(`  ${c.red(m.error)}`);
+    if (m.skipped) out.push(`  ${c.yellow(`not rehearsed: ${m.skipped}`)}`);
     for (const d of m.schemaDiff) out.push(`  schema: ${describeDifference(d)}`);
     for (const l of m.lostData) {
       const what = l.column === '*' ? `${l.table}: ${l.rows} row(s) gone` : `${l.table}.${l.column}: ${l.rows} row(s) lost or changed`;
@@ -28,9 +29,11 @@ export function formatRehearseHuman(result: RehearseResult, options: { color: bo
   for (const e of result.errors) out.push(`${c.red('error')} ${e.path}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`);
   const failed = result.migrations.filter(rehearsalFailed).length;
   const missing = result.migrations.filter((m) => m.down === 'missing').length;
+  const skipped = result.migrations.filter(notRehearsed).length;
   out.push(
     '',
-    `${result.migrations.length} migration(s) rehearsed: ${failed ? c.red(`${failed} failed`) : c.green('none failed')}${missing ? `, ${missing} without a down` : ''}`,
+    `${result.migrations.length} migration(s) rehearsed: ${failed ? c.red(`${failed} failed`) : c.green('none failed')}` +
+      `${skipped ? `, ${c.yellow(`${skipped} not rehearsed`)}` : ''}${missing ? `, ${missing} without a down` : ''}`,
   );
   return `${out.join('\n')}\n`;
 }

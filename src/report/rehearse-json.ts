@@ -3,9 +3,13 @@ import type { RehearseResult } from '../rehearse/index.js';
 import type { SchemaDifference } from '../rehearse/schema-diff.js';
 
 export interface RehearseJsonReport {
-  version: 1;
+  version: 2;
   engine: RehearseResult['engine'];
   serverVersion: string;
+  /** Seconds each statement may run before it is ended ("timed out after N s"). */
+  statementTimeout: number;
+  /** Whether statements acting outside the scratch database ran (`--allow-outside-effects`) or were refused. */
+  allowOutsideEffects: boolean;
   migrations: Array<{
     id: string;
     path: string;
@@ -22,6 +26,8 @@ export interface RehearseJsonReport {
     /** Values written after the up that the down cut or changed without failing (a lossy down). */
     lostNewData: Array<{ table: string; column: string; rows: number }>;
     error: string | null;
+    /** Why (part of) the migration did not run: a refused statement, or an earlier migration that does not apply. */
+    skipped: string | null;
     notes: string[];
   }>;
   errors: Array<{ path: string; line: number; column: number; message: string }>;
@@ -29,9 +35,11 @@ export interface RehearseJsonReport {
 
 export function toRehearseJson(result: RehearseResult): RehearseJsonReport {
   return {
-    version: 1,
+    version: 2,
     engine: result.engine,
     serverVersion: result.serverVersion,
+    statementTimeout: result.statementTimeoutSeconds,
+    allowOutsideEffects: result.allowOutsideEffects,
     migrations: result.migrations.map((m) => ({
       id: m.id,
       path: m.path,
@@ -46,6 +54,7 @@ export function toRehearseJson(result: RehearseResult): RehearseJsonReport {
       lostData: m.lostData,
       lostNewData: m.lostNewData,
       error: m.error,
+      skipped: m.skipped,
       notes: m.notes,
     })),
     errors: result.errors.map((e) => ({ path: e.path, line: e.line, column: e.column, message: e.message })),
