@@ -11,12 +11,19 @@ export async function loadSqlParsers(): Promise<void> {
   await loadPostgresParser();
 }
 
+type SqlObserver = (dialect: Dialect, source: SourceText, parsed: ParsedSql) => void;
+let observer: SqlObserver | null = null;
+
+/**
+ * Calls `fn` with every SQL source parsed until it is removed (null): how `scripts/sql-coverage.ts` counts the
+ * statements each dialect's parser could not read, wherever the SQL sits (files, `execute`, `knex.raw`…).
+ */
+export function observeSqlParsing(fn: SqlObserver | null): void {
+  observer = fn;
+}
+
 export function parseSql(source: SourceText, dialect: Dialect): ParsedSql {
-  switch (dialect) {
-    case 'postgresql':
-      return parsePostgres(source);
-    case 'mysql':
-    case 'sqlite':
-      return parseMysqlFamily(source, dialect);
-  }
+  const parsed = dialect === 'postgresql' ? parsePostgres(source) : parseMysqlFamily(source, dialect);
+  observer?.(dialect, source, parsed);
+  return parsed;
 }

@@ -45,6 +45,7 @@ export function parseMysqlFamily(source: SourceText, dialect: Exclude<Dialect, '
     ops: [],
     comments: comments.map((c) => ({ text: text.slice(c.start, c.end), span: map.span(c.start, c.end) })),
     errors: [],
+    statements: statements.length,
   };
   for (const piece of statements) {
     const stmtText = text.slice(piece.start, piece.end);

@@ -32,6 +32,8 @@ export interface ParsedSql {
   /** Comments of a source that mentions "twoway" (the only comments anything reads: directives); empty otherwise. */
   comments: SqlComment[];
   errors: ReadError[];
+  /** Statements in the source, read or not (the unreadable ones are `Raw` ops with statement 'unparsed'). */
+  statements: number;
 }
 
 let loaded: Promise<void> | null = null;
@@ -43,7 +45,7 @@ export function loadPostgresParser(): Promise<void> {
 
 export function parsePostgres(source: SourceText): ParsedSql {
   const map = new SourceMap(source);
-  const result: ParsedSql = { ops: [], comments: [], errors: [] };
+  const result: ParsedSql = { ops: [], comments: [], errors: [], statements: 0 };
   const text = source.text;
   // An empty file is an empty migration (libpg-query refuses an empty string).
   if (text === '') return result;
@@ -67,6 +69,7 @@ export function parsePostgres(source: SourceText): ParsedSql {
   }
   try {
     const tree = parseSync(text);
+    result.statements = tree.stmts?.length ?? 0;
     for (const s of tree.stmts ?? []) addStatement(result, map, s.stmt, s.stmt_location ?? 0, s.stmt_len ?? 0);
     return result;
   } catch {
@@ -95,10 +98,12 @@ export function parsePostgres(source: SourceText): ParsedSql {
     if (chunk.trim() === '') continue;
     try {
       const tree = parseSync(chunk);
+      result.statements += tree.stmts?.length ?? 0;
       for (const s of tree.stmts ?? [])
         addStatement(result, map, s.stmt, from + (s.stmt_location ?? 0), s.stmt_len || to - from - (s.stmt_location ?? 0));
     } catch (e) {
       const cursor = (e as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition;
+      result.statements++;
       result.errors.push(errorAt(map, from + (cursor ?? leadingSpace(chunk)), e));
       const s = map.charOffset(from + leadingSpace(chunk));
       const end = map.charOffset(to);
