@@ -211,6 +211,40 @@ describe('twoway init', () => {
     expect((await run(['check', '--format', 'json'], dir)).out).toContain('"path": "db/000002_drop_full_name.up.sql"');
   });
 
+  it('writes the dialect detected for each set, and why; check then reads each folder in it', async () => {
+    const dir = tempProject({
+      'migrations/mysql/1_init.up.sql': 'CREATE TABLE t (id int);',
+      'migrations/sqlite/1_init.up.sql': 'CREATE TABLE t (id integer);',
+      'legacy/1_init.up.sql': 'CREATE TABLE `t` (id int);',
+      'pop/20200101000000_init.mysql.up.sql': 'CREATE TABLE t (id int);',
+      'pop/20200101000000_init.postgres.up.sql': 'CREATE TABLE t (id int);',
+    });
+    expect((await run(['init'], dir)).code).toBe(0);
+    const text = readFileSync(join(dir, 'twoway.config.yaml'), 'utf8');
+    expect(text).toContain(
+      [
+        'dialects:',
+        '  "legacy": mysql # SQL quotes names with backticks (legacy/1_init.up.sql:1)',
+        '  "migrations/mysql": mysql # folder mysql/',
+        '  "migrations/sqlite": sqlite # folder sqlite/',
+        '#   "pop": mysql # one set per dialect (mysql: file names *.mysql.up.sql; postgresql: file names *.postgres.up.sql)',
+      ].join('\n'),
+    );
+    expect(loadConfig(dir)?.dialects?.map((d) => [d.folder, d.dialect])).toEqual([
+      ['legacy', 'mysql'],
+      ['migrations/mysql', 'mysql'],
+      ['migrations/sqlite', 'sqlite'],
+    ]);
+    const json = JSON.parse((await run(['check', '--format', 'json'], dir)).out) as JsonReport;
+    expect(json.migrations.map((m) => [m.path, m.dialect])).toEqual([
+      ['legacy/1_init.up.sql', 'mysql'],
+      ['migrations/mysql/1_init.up.sql', 'mysql'],
+      ['migrations/sqlite/1_init.up.sql', 'sqlite'],
+      ['pop/20200101000000_init.mysql.up.sql', 'mysql'],
+      ['pop/20200101000000_init.postgres.up.sql', 'postgresql'],
+    ]);
+  });
+
   it('never overwrites a config without --force', async () => {
     const dir = exampleProject({ 'twoway.config.yaml': 'failOn: info\n' });
     const { code, err } = await run(['init'], dir);

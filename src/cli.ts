@@ -6,6 +6,7 @@ import { type CheckResult, check } from './check.js';
 import { type Config, ConfigError, findConfigFile, loadConfig } from './config.js';
 import { discover } from './discover/index.js';
 import { SEVERITY_RANK, type Severity } from './findings.js';
+import { loadAdapters } from './frameworks/index.js';
 import { changedSince, GitError } from './git.js';
 import { starterConfig } from './init.js';
 import type { Dialect } from './ir.js';
@@ -85,6 +86,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (existsSync(target) && !opts.force) throw new UsageError('twoway.config.yaml already exists (--force overwrites it)');
       const existing = findConfigFile(cwd);
       if (existing && existing !== target && !opts.force) throw new UsageError(`a config already applies here: ${relative(cwd, existing)}`);
+      // Discovery reads SQL with the parsers' scanners (to tell a set's dialect): they load first.
+      await loadAdapters();
       writeFileSync(target, starterConfig(discover([], { cwd }).sets));
       io.out(`wrote twoway.config.yaml\n`);
     });
@@ -215,6 +218,8 @@ async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ r
   const result = await check(paths, {
     cwd,
     dialect: flags.dialect ?? config?.dialect,
+    dialectSource: flags.dialect ? '--dialect' : config?.dialect ? `${config.file} dialect` : undefined,
+    dialects: config?.dialects,
     serverVersion: flags.serverVersion ?? config?.serverVersion,
     rules: config?.rules,
     unknown: config?.unknown,

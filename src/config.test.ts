@@ -60,6 +60,21 @@ describe('reading the config', () => {
   });
 });
 
+describe('per-folder dialects', () => {
+  it('reads `dialects`, with each folder relative to the config file', () => {
+    const dir = project({ 'twoway.config.yaml': 'dialects:\n  db/mysql: mysql\n  .: sqlite\n', 'db/.keep': '' });
+    expect(loadConfig(join(dir, 'db'))?.dialects).toEqual([
+      { folder: 'mysql', dialect: 'mysql', source: '../twoway.config.yaml dialects' },
+      { folder: '..', dialect: 'sqlite', source: '../twoway.config.yaml dialects' },
+    ]);
+  });
+
+  it('a dialect twoway does not read is an error at its line', () => {
+    const dir = project({ 'twoway.config.yaml': 'failOn: error\ndialects:\n  db: oracle\n' });
+    expect(errorOf(() => loadConfig(dir))).toMatch(/^twoway\.config\.yaml:3: "dialects\.db": .*"postgresql"/);
+  });
+});
+
 describe('a config with a mistake is an error naming the file, the line and the key', () => {
   it('an unknown key in YAML', () => {
     const dir = project({ 'twoway.config.yaml': 'dialect: postgresql\nfailon: warning\n' });

@@ -6,6 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
+import type { ConfiguredDialect } from './discover/dialect.js';
 import type { Severity } from './findings.js';
 import type { Dialect } from './ir.js';
 import { ruleById } from './rules/index.js';
@@ -15,8 +16,10 @@ export const CONFIG_FILES = ['twoway.config.json', 'twoway.config.yaml', 'twoway
 const severity = z.enum(['error', 'warning', 'info']);
 
 const configSchema = z.strictObject({
-  /** For frameworks whose files do not say (plain SQL folders). */
+  /** For sets whose framework config, file names and folder do not say (plain SQL folders). */
   dialect: z.enum(['postgresql', 'mysql', 'sqlite']).optional(),
+  /** Per folder (relative to the config file's folder): the dialect of the sets in it, whatever else says. */
+  dialects: z.record(z.string().min(1), z.enum(['postgresql', 'mysql', 'sqlite'])).optional(),
   /** Target server major version: "16", 16 or "16.2". */
   serverVersion: z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)*$/, 'a version such as "16" or "8.0"')]).optional(),
   rules: z.record(z.string(), z.enum(['off', 'info', 'warning', 'error'])).optional(),
@@ -37,6 +40,8 @@ export interface Config {
   /** The folder the config's globs and paths are relative to (absolute). */
   root: string;
   dialect?: Dialect;
+  /** The `dialects` entries, with folders relative to the working directory. */
+  dialects?: ConfiguredDialect[];
   serverVersion?: number;
   rules: Record<string, Severity | 'off'>;
   failOn?: Severity;
@@ -143,6 +148,9 @@ export function parseConfig(text: string, file: string, cwd: string): Config {
     file: shown,
     root,
     dialect: config.dialect,
+    dialects: config.dialects
+      ? Object.entries(config.dialects).map(([folder, dialect]) => ({ folder: fromRoot(folder), dialect, source: `${shown} dialects` }))
+      : undefined,
     serverVersion: config.serverVersion === undefined ? undefined : Number.parseInt(String(config.serverVersion), 10),
     rules: config.rules ?? {},
     failOn: config.failOn,

@@ -18,8 +18,7 @@ export function starterConfig(sets: readonly MigrationSet[]): string {
     'paths:',
     ...(roots.length ? roots : ['db/migrations']).map((r) => `  - ${yamlString(r)}`),
     '',
-    '# The SQL dialect, for frameworks whose files do not say (plain SQL folders): postgresql | mysql | sqlite.',
-    `${dialects.length === 1 ? '' : '# '}dialect: ${dialects[0] ?? 'postgresql'}`,
+    ...dialectLines(sets),
     '',
     '# The server major version you deploy to: some operations lock less on newer servers.',
     `# serverVersion: "${dialects[0] === 'mysql' ? '8.0' : dialects[0] === 'sqlite' ? '3' : '16'}"`,
@@ -37,6 +36,34 @@ export function starterConfig(sets: readonly MigrationSet[]): string {
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * The dialect detected for each set, and why. One for all: `dialect`. Several: a `dialects` entry per folder, which
+ * then wins over what detection would say (a folder holding one set per dialect, as pop's, needs none).
+ */
+function dialectLines(sets: readonly MigrationSet[]): string[] {
+  const dialects = [...new Set(sets.map((s) => s.dialect))];
+  const root = (s: MigrationSet) => s.root.split('\\').join('/');
+  const why = sets.map((s) => `#   ${root(s)} (${s.framework}): ${s.dialect}, ${s.dialectReason}`);
+  if (dialects.length <= 1)
+    return [
+      '# The SQL dialect of sets whose framework config, file names or folder do not say: postgresql | mysql | sqlite.',
+      ...(why.length ? ['# Detected:', ...why] : []),
+      `dialect: ${dialects[0] ?? 'postgresql'}`,
+    ];
+  const byRoot = new Map<string, MigrationSet[]>();
+  for (const s of sets) byRoot.set(root(s), [...(byRoot.get(root(s)) ?? []), s]);
+  const lines = ['# The SQL dialect of the sets in each folder, as detected; an entry here wins over every other source.', 'dialects:'];
+  for (const [folder, inFolder] of byRoot) {
+    const one = new Set(inFolder.map((s) => s.dialect)).size === 1;
+    const reasons = one
+      ? [...new Set(inFolder.map((s) => s.dialectReason))].join('; ')
+      : `one set per dialect (${inFolder.map((s) => `${s.dialect}: ${s.dialectReason}`).join('; ')})`;
+    lines.push(`${one ? '' : '# '}  ${yamlString(folder)}: ${inFolder[0]?.dialect} # ${reasons}`);
+  }
+  lines.push('# The dialect of any other set whose framework config, file names and folder do not say.', '# dialect: postgresql');
+  return lines;
 }
 
 function yamlString(s: string): string {

@@ -5,6 +5,7 @@ import type { Folder, MigrationSet } from '../frameworks/adapter.js';
 import { adapters } from '../frameworks/index.js';
 import type { Dialect } from '../ir.js';
 import type { ReadError } from '../migration.js';
+import { type ConfiguredDialect, settleDialect } from './dialect.js';
 
 /** Folders that never hold a project's own migrations. */
 const SKIPPED_FOLDERS = new Set([
@@ -29,7 +30,12 @@ export interface Discovery {
 
 export interface DiscoverOptions {
   cwd?: string;
+  /** The dialect of sets whose framework config, file names and folder do not say. */
   dialect?: Dialect;
+  /** Where `dialect` comes from, as a report says it ("--dialect", "twoway.config.yaml dialect"). */
+  dialectSource?: string;
+  /** The config's `dialects`: folders whose sets are read in the dialect given, whatever else says. */
+  dialects?: readonly ConfiguredDialect[];
   /** Paths (relative to cwd) to leave out: from the config's `ignore`. */
   isIgnored?: (relPath: string) => boolean;
 }
@@ -153,12 +159,14 @@ function walk(abs: string, cwd: string, options: DiscoverOptions, result: Discov
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (options.isIgnored) entries = entries.filter((e) => !options.isIgnored?.(relative(cwd, resolve(abs, e.name))));
-  const folder: Folder = { abs, rel, entries, configuredDialect: options.dialect };
+  const configuredDialect = options.dialect && { dialect: options.dialect, dialectReason: options.dialectSource ?? 'configured dialect' };
+  const folder: Folder = { abs, rel, entries, configuredDialect };
   for (const adapter of adapters) {
     const found = adapter.detect(folder);
     if (!found) continue;
     result.errors.push(...found.errors);
     for (const set of found.sets) {
+      settleDialect(set, options.dialects);
       result.sets.push(set);
       for (const c of set.claimed) claimed.add(c);
     }

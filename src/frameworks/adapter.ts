@@ -1,5 +1,6 @@
 // One adapter per framework: it recognises its migration folders and turns each migration into IR.
 import type { Dirent } from 'node:fs';
+import type { DialectChoice } from '../discover/dialect.js';
 import type { Dialect, Operation } from '../ir.js';
 import type { Framework, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 
@@ -10,15 +11,15 @@ export interface Folder {
   /** Path relative to the working directory, for reports. */
   rel: string;
   entries: Dirent[];
-  /** Dialect from configuration found above this folder (twoway config), when any. */
-  configuredDialect?: Dialect;
+  /** The default dialect configured for the run (--dialect, the twoway config's `dialect`), when any. */
+  configuredDialect?: DialectChoice;
 }
 
 export interface MigrationSet {
   framework: Framework;
   dialect: Dialect;
-  /** Why the set is read as `dialect` (a config key, the folder's name, the SQL itself, the default). */
-  dialectReason?: string;
+  /** Why the set is read as `dialect` (discover/dialect.ts): "folder mysql/", "knexfile.js client: sqlite3", "default…". */
+  dialectReason: string;
   /** Folder the set was found in, relative to the working directory. */
   root: string;
   /** In the order the framework applies them. */

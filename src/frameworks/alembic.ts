@@ -1,6 +1,7 @@
 // Alembic: alembic.ini → script_location/versions/*.py, ordered by the revision graph; upgrade()/downgrade() read with tree-sitter-python.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { chooseDialect, declared } from '../discover/dialect.js';
 import { type ConstraintDef, constraintDef, type Dialect, type Operation, type QName, type Span } from '../ir.js';
 import type { Directive, DownStatus, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
@@ -197,7 +198,8 @@ export const alembic: FrameworkAdapter = {
       });
       return { sets: [], errors };
     }
-    const dialect = folder.configuredDialect ?? dialectOfUrl(script.url) ?? 'postgresql';
+    const root = join(folder.rel, relative(folder.abs, script.dir));
+    const { dialect, dialectReason } = chooseDialect(folder, root, declared(dialectOfUrl(script.url), 'alembic.ini sqlalchemy.url'));
     const relVersions = join(folder.rel, relative(folder.abs, versions));
     const files = (folder.abs === versions ? folder.entries : [])
       .map((e) => e.name)
@@ -205,9 +207,17 @@ export const alembic: FrameworkAdapter = {
       .filter((n) => n.endsWith('.py') && n !== '__init__.py')
       .sort();
     const revisions = files.flatMap((f) => readRevision(join(versions, f), join(relVersions, f), dialect, errors) ?? []);
-    const root = join(folder.rel, relative(folder.abs, script.dir));
     return {
-      sets: [{ framework: 'alembic', dialect, root, migrations: orderRevisions(revisions, errors), claimed: [script.dir, versions] }],
+      sets: [
+        {
+          framework: 'alembic',
+          dialect,
+          dialectReason,
+          root,
+          migrations: orderRevisions(revisions, errors),
+          claimed: [script.dir, versions],
+        },
+      ],
       errors,
     };
   },

@@ -1,6 +1,7 @@
 // dbmate: `<version>_<name>.sql` files (default folder db/migrations) holding a `-- migrate:up` and an
 // optional `-- migrate:down` section; `transaction:false` on a marker runs that section outside a transaction.
 import { join } from 'node:path';
+import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
 import { markerLines, sectionedMigration } from './sections.js';
@@ -23,7 +24,7 @@ export const dbmate: FrameworkAdapter = {
     });
     if (!marked.length) return null;
     const errors: ReadError[] = [];
-    const dialect = folder.configuredDialect ?? 'postgresql';
+    const { dialect, dialectReason } = chooseDialect(folder);
     const migrations: Migration[] = [];
     const versioned = sqlFiles
       .map((name) => ({ name, version: /^\d+/.exec(name)?.[0] }))
@@ -42,7 +43,7 @@ export const dbmate: FrameworkAdapter = {
       const m = fromText(path, version, name, read.text, errors);
       if (m) migrations.push({ ...m, dialect });
     }
-    return { sets: [{ framework: 'dbmate', dialect, root: folder.rel, migrations, claimed: [folder.abs] }], errors };
+    return { sets: [{ framework: 'dbmate', dialect, dialectReason, root: folder.rel, migrations, claimed: [folder.abs] }], errors };
   },
   parse: (m) => parseSqlMigration(m),
 };

@@ -2,6 +2,7 @@
 // `00000000000000_diesel_initial_setup` one), ordered by version. `diesel.toml` may name another folder
 // (`[migrations_directory] dir`); a migration's `metadata.toml` with `run_in_transaction = false` runs it outside a transaction.
 import { join } from 'node:path';
+import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { DetectResult, Folder, FrameworkAdapter } from './adapter.js';
 import { folderAt, parseSqlMigration, readFolderFile, readToml, skipped, sqlSource, subFolder } from './sql-files.js';
@@ -50,7 +51,7 @@ function fromFolder(folder: Folder, errors: ReadError[]): DetectResult | null {
   const candidates = versioned.filter((c) => c.folder?.entries.some((e) => e.isFile() && e.name === 'up.sql'));
   if (!candidates.length) return null;
   candidates.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : a.dir < b.dir ? -1 : 1));
-  const dialect = folder.configuredDialect ?? 'postgresql';
+  const { dialect, dialectReason } = chooseDialect(folder);
   const migrations: Migration[] = [];
   for (const c of candidates) {
     const sub = c.folder as Folder;
@@ -78,7 +79,7 @@ function fromFolder(folder: Folder, errors: ReadError[]): DetectResult | null {
   }
   // A version folder without up.sql is still Diesel's: discovery reports the .sql files in it.
   const claimed = [folder.abs, ...versioned.flatMap((c) => (c.folder ? [c.folder.abs] : []))];
-  return { sets: [{ framework: 'diesel', dialect, root: folder.rel, migrations, claimed }], errors };
+  return { sets: [{ framework: 'diesel', dialect, dialectReason, root: folder.rel, migrations, claimed }], errors };
 }
 
 function runsInTransaction(folder: Folder, errors: ReadError[]): boolean {

@@ -1,6 +1,7 @@
 // Django: <app>/migrations/NNNN_*.py ordered by their dependencies graph; the down is what Django derives from each operation.
 import { type Dirent, existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { chooseDialect, declared } from '../discover/dialect.js';
 import type { Dialect } from '../ir.js';
 import type { Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
@@ -263,9 +264,9 @@ export const django: FrameworkAdapter = {
       dialect = project ? settingsDialect(project) : null;
     }
     if (!dirs.length) return null;
-    const chosen = folder.configuredDialect ?? dialect ?? 'postgresql';
-    const migrations = readProject(folder, dirs, errors, chosen);
-    return { sets: [{ framework: 'django', dialect: chosen, root: folder.rel, migrations, claimed: dirs }], errors };
+    const chosen = chooseDialect(folder, folder.rel, declared(dialect, 'settings.py DATABASES ENGINE'));
+    const migrations = readProject(folder, dirs, errors, chosen.dialect);
+    return { sets: [{ framework: 'django', ...chosen, root: folder.rel, migrations, claimed: dirs }], errors };
   },
   parse(migration: Migration): ParsedMigration {
     let project = projects.get(migration);

@@ -3,6 +3,7 @@
 // Locations come from flyway.conf / flyway.toml, else the folder the files are in (searched recursively,
 // as Flyway scans its locations).
 import { isAbsolute, join } from 'node:path';
+import { chooseDialect, type DialectChoice } from '../discover/dialect.js';
 import type { Dialect } from '../ir.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { DetectResult, Folder, FrameworkAdapter } from './adapter.js';
@@ -62,7 +63,7 @@ export const flyway: FrameworkAdapter = {
     if (!holdsMigrations && !isDefaultLocation) return null;
     const files = collect(folder, true, errors);
     if (!files.some((f) => f.parsed.kind !== 'undo')) return null;
-    return build(files, folder.rel, folder.configuredDialect ?? 'postgresql', errors);
+    return build(files, folder.rel, chooseDialect(folder), errors);
   },
   parse: (m) => parseSqlMigration(m),
 };
@@ -83,7 +84,8 @@ function fromConfig(folder: Folder, name: string): DetectResult | null {
     errors.push(skipped(config.path, `no Flyway migrations in ${config.locations.join(', ')}`));
     return { sets: [], errors };
   }
-  const result = build(files, folder.rel, config.dialect ?? folder.configuredDialect ?? 'postgresql', errors);
+  const declared = config.dialect ? { dialect: config.dialect, dialectReason: `${config.path} url` } : null;
+  const result = build(files, folder.rel, chooseDialect(folder, folder.rel, declared), errors);
   for (const set of result.sets) set.claimed = [...new Set(claimed)];
   return result;
 }
@@ -184,7 +186,7 @@ function collect(folder: Folder, recursive: boolean, errors: ReadError[]): Locat
   return out;
 }
 
-function build(files: Located[], root: string, dialect: Dialect, errors: ReadError[]): DetectResult {
+function build(files: Located[], root: string, { dialect, dialectReason }: DialectChoice, errors: ReadError[]): DetectResult {
   const rel = (f: Located) => join(f.folder.rel, f.file);
   const hasUndo = files.some((f) => f.parsed.kind === 'undo');
   const versioned = files.filter((f) => f.parsed.kind === 'versioned');
@@ -220,7 +222,7 @@ function build(files: Located[], root: string, dialect: Dialect, errors: ReadErr
     if (!usedUndos.has(u)) errors.push(skipped(rel(u), 'Flyway undo script without a versioned migration of the same version: skipped'));
   for (const m of migrations) m.downsUnsupported = !hasUndo;
   const claimed = [...new Set(files.map((f) => f.folder.abs))];
-  return { sets: migrations.length ? [{ framework: 'flyway', dialect, root, migrations, claimed }] : [], errors };
+  return { sets: migrations.length ? [{ framework: 'flyway', dialect, dialectReason, root, migrations, claimed }] : [], errors };
 
   function migration(f: Located, undo: Located | null, errs: ReadError[]): Migration | null {
     const upRel = rel(f);

@@ -1,5 +1,6 @@
 // golang-migrate: `<version>_<title>.up.sql` and `<version>_<title>.down.sql`, ordered by numeric version.
 import { join } from 'node:path';
+import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
 import { parseSqlMigration, readFolderFile, sqlSource } from './sql-files.js';
@@ -43,7 +44,7 @@ export const golangMigrate: FrameworkAdapter = {
     if (![...pairs.values()].some((p) => p.up)) return null;
     const errors: ReadError[] = [];
     const migrations: Migration[] = [];
-    const dialect = folder.configuredDialect ?? 'postgresql';
+    const { dialect, dialectReason } = chooseDialect(folder);
     for (const p of [...pairs.values()].sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))) {
       if (!p.up) {
         errors.push({
@@ -77,7 +78,7 @@ export const golangMigrate: FrameworkAdapter = {
         transactional: true,
       });
     }
-    return { sets: [{ framework: 'golang-migrate', dialect, root: folder.rel, migrations, claimed: [folder.abs] }], errors };
+    return { sets: [{ framework: 'golang-migrate', dialect, dialectReason, root: folder.rel, migrations, claimed: [folder.abs] }], errors };
   },
   parse: (m) => parseSqlMigration(m),
 };

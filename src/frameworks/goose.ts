@@ -2,6 +2,7 @@
 // sections; `-- +goose StatementBegin/End` only group statements (the text between is still SQL);
 // `-- +goose NO TRANSACTION` runs the file outside a transaction. Go migrations (`.go`) are code: reported, not analyzed.
 import { join } from 'node:path';
+import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
 import { type Marker, markerLines, sectionedMigration } from './sections.js';
@@ -23,7 +24,7 @@ export const goose: FrameworkAdapter = {
     });
     if (!marked.length) return null;
     const errors: ReadError[] = [];
-    const dialect = folder.configuredDialect ?? 'postgresql';
+    const { dialect, dialectReason } = chooseDialect(folder);
     const found: Array<{ version: bigint; migration: Migration }> = [];
     for (const e of folder.entries) {
       const path = join(folder.rel, e.name);
@@ -51,7 +52,7 @@ export const goose: FrameworkAdapter = {
         errors.push(skipped(f.migration.path, `goose found two migrations with version ${f.version} (also ${previous.migration.path})`));
     }
     const migrations = found.map((f) => f.migration);
-    return { sets: [{ framework: 'goose', dialect, root: folder.rel, migrations, claimed: [folder.abs] }], errors };
+    return { sets: [{ framework: 'goose', dialect, dialectReason, root: folder.rel, migrations, claimed: [folder.abs] }], errors };
   },
   parse: (m) => parseSqlMigration(m),
 };

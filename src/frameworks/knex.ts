@@ -1,4 +1,6 @@
 // Knex: `migrations/*.{js,ts}` exporting up(knex)/down(knex); schema builder calls, query builder writes and knex.raw SQL.
+import { basename } from 'node:path';
+import { chooseDialect, declared } from '../discover/dialect.js';
 import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName, type TypeRef } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
@@ -51,8 +53,9 @@ export const knex: FrameworkAdapter = {
     // Knex is asked first of the JS frameworks: it also reports a folder's files no framework could claim.
     if (!jsMigrationFiles(folder).byFramework.has('knex')) return orphanErrors(folder);
     const knexfile = findUp(folder.abs, ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs']);
-    const dialect = folder.configuredDialect ?? dialectOfClient(knexfile ? literalProperty(knexfile, 'client') : null) ?? 'postgresql';
-    return jsSet(folder, 'knex', dialect, (f) => scriptMigration(f, 'knex', dialect));
+    const client = knexfile ? literalProperty(knexfile, 'client') : null;
+    const choice = chooseDialect(folder, folder.rel, declared(dialectOfClient(client), `${basename(knexfile ?? '')} client: ${client}`));
+    return jsSet(folder, 'knex', choice, (f) => scriptMigration(f, 'knex', choice.dialect));
   },
   parse: parseKnexMigration,
 };

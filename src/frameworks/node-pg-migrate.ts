@@ -40,8 +40,8 @@ export const nodePgMigrate: FrameworkAdapter = {
   framework: 'node-pg-migrate',
   detect(folder) {
     if (!jsMigrationFiles(folder).byFramework.has('node-pg-migrate')) return null;
-    // node-pg-migrate is PostgreSQL only.
-    return jsSet(folder, 'node-pg-migrate', 'postgresql', (f) =>
+    const choice = { dialect: 'postgresql', dialectReason: 'node-pg-migrate runs on PostgreSQL only' } as const;
+    return jsSet(folder, 'node-pg-migrate', choice, (f) =>
       f.source.language === 'sql' ? sqlMigration(f) : scriptMigration(f, 'node-pg-migrate', 'postgresql'),
     );
   },

@@ -2,6 +2,7 @@
 // for every database. A folder holding several dialects is several migration sets, one per dialect. `.fizz` files are
 // pop's own DSL, not SQL: each is reported, none is analyzed.
 import { join } from 'node:path';
+import { chooseDialect, declared } from '../discover/dialect.js';
 import type { Dialect } from '../ir.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter, MigrationSet } from './adapter.js';
@@ -80,9 +81,10 @@ export const pop: FrameworkAdapter = {
     const popDialects = [...new Set(sql.map((f) => f.parsed.popDialect).filter((d): d is string => d !== null))].sort();
     const sets: MigrationSet[] = [];
     for (const popDialect of popDialects.length ? popDialects : [null]) {
-      const dialect = popDialect ? (POP_DIALECTS[popDialect] as Dialect) : (folder.configuredDialect ?? 'postgresql');
+      const named = popDialect ? declared(POP_DIALECTS[popDialect], `file names *.${popDialect}.up.sql`) : null;
+      const { dialect, dialectReason } = chooseDialect(folder, folder.rel, named);
       const migrations = setFor(folder, sql, popDialect, dialect, errors);
-      if (migrations.length) sets.push({ framework: 'pop', dialect, root: folder.rel, migrations, claimed: [folder.abs] });
+      if (migrations.length) sets.push({ framework: 'pop', dialect, dialectReason, root: folder.rel, migrations, claimed: [folder.abs] });
     }
     if (!sets.length) return { sets: [], errors };
     return { sets, errors };

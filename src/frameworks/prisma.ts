@@ -1,6 +1,7 @@
 // Prisma Migrate: `prisma/migrations/<timestamp>_<name>/migration.sql`, applied in folder-name order, and
 // `migration_lock.toml` whose `provider` names the database. Prisma writes no down migrations.
 import { join } from 'node:path';
+import { chooseDialect, declared } from '../discover/dialect.js';
 import type { Dialect } from '../ir.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
@@ -24,7 +25,8 @@ export const prisma: FrameworkAdapter = {
     );
     if (!hasLock && !migrationFolders.length) return null;
     const errors: ReadError[] = [];
-    const dialect = (hasLock ? lockedDialect(folder, errors) : undefined) ?? folder.configuredDialect ?? 'postgresql';
+    const locked = declared(hasLock ? lockedDialect(folder, errors) : undefined, 'migration_lock.toml provider');
+    const { dialect, dialectReason } = chooseDialect(folder, folder.rel, locked);
     const migrations: Migration[] = [];
     for (const sub of migrationFolders) {
       const path = join(sub.rel, 'migration.sql');
@@ -51,7 +53,10 @@ export const prisma: FrameworkAdapter = {
     }
     // Every sub-folder is Prisma's: discovery reports a .sql file in one that is not a migration.sql.
     const claimed = [folder.abs, ...subFolders.filter((f): f is Folder => f !== null).map((f) => f.abs)];
-    return { sets: migrations.length ? [{ framework: 'prisma', dialect, root: folder.rel, migrations, claimed }] : [], errors };
+    return {
+      sets: migrations.length ? [{ framework: 'prisma', dialect, dialectReason, root: folder.rel, migrations, claimed }] : [],
+      errors,
+    };
   },
   parse: (m) => parseSqlMigration(m),
 };

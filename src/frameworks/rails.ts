@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { directivesInComment } from '../directives.js';
+import { chooseDialect, type DialectChoice, declared } from '../discover/dialect.js';
 import type { Dialect, Operation } from '../ir.js';
 import type { AdapterNote, DownStatus, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 import { parseSql } from '../sql/index.js';
@@ -55,9 +56,7 @@ export const rails: FrameworkAdapter = {
     if (!files.length) return null;
     files.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
     const root = dirname(dbAbs);
-    const fromYaml = dialectOfDatabaseYml(join(root, 'config', 'database.yml'), join(dirname(dbRel), 'config', 'database.yml'));
-    if (fromYaml.error) errors.push(fromYaml.error);
-    const dialect = folder.configuredDialect ?? fromYaml.dialect ?? 'postgresql';
+    const { dialect, dialectReason } = railsDialect(folder, root, dbRel, errors);
     const migrations: Migration[] = [];
     for (const f of files) {
       const text = readText(f.abs, f.rel);
@@ -77,7 +76,14 @@ export const rails: FrameworkAdapter = {
         transactional: true,
       });
     }
-    const set: MigrationSet = { framework: 'rails', dialect, root: dbRel, migrations, claimed: folders.map((f) => join(dbAbs, f)) };
+    const set: MigrationSet = {
+      framework: 'rails',
+      dialect,
+      dialectReason,
+      root: dbRel,
+      migrations,
+      claimed: folders.map((f) => join(dbAbs, f)),
+    };
     const seed = schemaDump(dbAbs, dbRel);
     if (seed) set.seed = seed;
     return { sets: [set], errors };
@@ -134,11 +140,27 @@ const ADAPTER_DIALECTS: Record<string, Dialect> = {
   sqlite: 'sqlite',
 };
 
+/** config/database.yml's adapter; without one, that of the sample the project ships in its place (database.yml.sample). */
+function railsDialect(folder: Folder, root: string, dbRel: string, errors: ReadError[]): DialectChoice {
+  const read = (name: string) => {
+    const rel = join(dirname(dbRel), 'config', name);
+    const found = dialectOfDatabaseYml(join(root, 'config', name), rel);
+    return { ...found, choice: declared(found.dialect, `${rel} adapter: ${found.adapter}`) };
+  };
+  const config = read('database.yml');
+  if (config.error) errors.push(config.error);
+  // A sample is only an example: what it cannot say is no error of the project's.
+  const sample = config.dialect ? null : (SAMPLE_SUFFIXES.map((s) => read(`database.yml${s}`).choice).find(Boolean) ?? null);
+  return chooseDialect(folder, dbRel, config.choice, sample);
+}
+
+const SAMPLE_SUFFIXES = ['.sample', '.example', '.dist'];
+
 /**
  * The dialect of config/database.yml's adapter (development first). ERB tags (`<%= ENV[...] %>`) are
  * templates Rails evaluates at boot: they are blanked, never run.
  */
-export function dialectOfDatabaseYml(abs: string, rel: string): { dialect: Dialect | null; error?: ReadError } {
+export function dialectOfDatabaseYml(abs: string, rel: string): { dialect: Dialect | null; adapter?: string; error?: ReadError } {
   if (!existsSync(abs)) return { dialect: null };
   let doc: unknown;
   try {
@@ -157,7 +179,7 @@ export function dialectOfDatabaseYml(abs: string, rel: string): { dialect: Diale
     const adapter = adapterOf(envs[env]);
     if (adapter) {
       const dialect = ADAPTER_DIALECTS[adapter];
-      if (dialect) return { dialect };
+      if (dialect) return { dialect, adapter };
       return {
         dialect: null,
         error: { path: rel, line: 1, column: 1, message: `database adapter "${adapter}" is not supported: reading as PostgreSQL` },

@@ -1,6 +1,7 @@
 // Sequelize (sequelize-cli / umzug): `migrations/*.js` exporting up(queryInterface, Sequelize)/down(...): queryInterface.*
 // schema calls with Sequelize data types, bulk writes, and SQL in queryInterface.sequelize.query.
 import { readFileSync } from 'node:fs';
+import { chooseDialect, declared } from '../discover/dialect.js';
 import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName, type TypeRef } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
@@ -43,8 +44,8 @@ export const sequelize: FrameworkAdapter = {
   framework: 'sequelize',
   detect(folder) {
     if (!jsMigrationFiles(folder).byFramework.has('sequelize')) return null;
-    const dialect = folder.configuredDialect ?? configuredDialect(folder.abs) ?? 'postgresql';
-    return jsSet(folder, 'sequelize', dialect, (f) => scriptMigration(f, 'sequelize', dialect));
+    const choice = chooseDialect(folder, folder.rel, declared(configuredDialect(folder.abs), 'config/config.json dialect'));
+    return jsSet(folder, 'sequelize', choice, (f) => scriptMigration(f, 'sequelize', choice.dialect));
   },
   parse: parseSequelizeMigration,
 };

@@ -3,6 +3,7 @@ import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { directivesInComment } from '../directives.js';
+import type { DialectChoice } from '../discover/dialect.js';
 import type { Dialect } from '../ir.js';
 import type { Directive, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 import { parseSql } from '../sql/index.js';
@@ -80,7 +81,7 @@ export function subFolder(folder: Folder, name: string): Folder | null {
 
 const subFolders = new WeakMap<Folder, Map<string, Folder | null>>();
 
-export function folderAt(abs: string, rel: string, configuredDialect?: Dialect): Folder | null {
+export function folderAt(abs: string, rel: string, configuredDialect?: DialectChoice): Folder | null {
   let entries: Dirent[];
   try {
     entries = readdirSync(abs, { withFileTypes: true });

@@ -1,6 +1,7 @@
 // Plain SQL: a folder of `.sql` files no framework adapter claimed, applied in natural order of their names
 // (`2_x.sql` before `10_x.sql`). There is no down: each file only goes forward.
 import { join } from 'node:path';
+import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
 import { naturalCompare, parseSqlMigration, readFolderFile, sqlSource } from './sql-files.js';
@@ -14,7 +15,7 @@ export const plainSql: FrameworkAdapter = {
       .sort(naturalCompare);
     if (!files.length) return null;
     const errors: ReadError[] = [];
-    const dialect = folder.configuredDialect ?? 'postgresql';
+    const { dialect, dialectReason } = chooseDialect(folder);
     const migrations: Migration[] = [];
     for (const file of files) {
       const path = join(folder.rel, file);
@@ -38,7 +39,10 @@ export const plainSql: FrameworkAdapter = {
         downsUnsupported: true,
       });
     }
-    return { sets: migrations.length ? [{ framework: 'sql', dialect, root: folder.rel, migrations, claimed: [folder.abs] }] : [], errors };
+    return {
+      sets: migrations.length ? [{ framework: 'sql', dialect, dialectReason, root: folder.rel, migrations, claimed: [folder.abs] }] : [],
+      errors,
+    };
   },
   parse: (m) => parseSqlMigration(m),
 };

@@ -1,6 +1,8 @@
 // TypeORM: migration classes (`implements MigrationInterface`) with up(queryRunner)/down(queryRunner): SQL in
 // queryRunner.query, schema helpers (createTable(new Table(...)), addColumn(new TableColumn(...)), …).
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { chooseDialect, declared } from '../discover/dialect.js';
 import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
@@ -42,16 +44,16 @@ export const typeorm: FrameworkAdapter = {
   framework: 'typeorm',
   detect(folder) {
     if (!jsMigrationFiles(folder).byFramework.has('typeorm')) return null;
-    const dialect = folder.configuredDialect ?? configuredDialect(folder.abs) ?? 'postgresql';
+    const choice = chooseDialect(folder, folder.rel, configuredDialect(folder.abs));
     return jsSet(
       folder,
       'typeorm',
-      dialect,
+      choice,
       (f) => {
         // TypeORM orders by the timestamp that ends the class name (`AddUsers1700000000000`).
         const digits = f.className?.match(/(\d+)$/)?.[1];
         const idName = digits ? { id: digits, name: (f.className ?? '').slice(0, -digits.length) } : idAndName(f.file);
-        return scriptMigration(f, 'typeorm', dialect, idName);
+        return scriptMigration(f, 'typeorm', choice.dialect, idName);
       },
       byTimestamp,
     );
@@ -73,15 +75,16 @@ function byTimestamp(a: Migration, b: Migration): number {
 function configuredDialect(start: string) {
   const file = findUp(start, ['ormconfig.json', 'ormconfig.js', 'ormconfig.ts', 'data-source.ts', 'data-source.js']);
   if (!file) return null;
+  let type: string | null = null;
   if (file.endsWith('.json')) {
     try {
       const config = JSON.parse(readFileSync(file, 'utf8'));
-      return dialectOfClient(typeof config?.type === 'string' ? config.type : null);
+      type = typeof config?.type === 'string' ? config.type : null;
     } catch {
       return null;
     }
-  }
-  return dialectOfClient(literalProperty(file, 'type'));
+  } else type = literalProperty(file, 'type');
+  return declared(dialectOfClient(type), `${basename(file)} type: ${type}`);
 }
 
 export function parseTypeormMigration(m: Migration): ParsedMigration {

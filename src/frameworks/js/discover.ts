@@ -2,6 +2,7 @@
 // one pass reads a folder's files and tells by content (which API the up calls) whose they are.
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import type { DialectChoice } from '../../discover/dialect.js';
 import type { Dialect } from '../../ir.js';
 import type { Framework, Migration, ReadError, SourceText } from '../../migration.js';
 import type { DetectResult, Folder } from '../adapter.js';
@@ -206,7 +207,7 @@ export function orphanErrors(folder: Folder): DetectResult | null {
 export function jsSet(
   folder: Folder,
   framework: JsFramework,
-  dialect: Dialect,
+  choice: DialectChoice,
   toMigration: (f: JsMigrationFile) => Migration,
   order: (a: Migration, b: Migration) => number = byPath,
 ): DetectResult | null {
@@ -218,7 +219,7 @@ export function jsSet(
   // The folder's read errors are reported once, by the framework with the most files.
   const owner = [...present].sort((a, b) => (found.byFramework.get(b)?.length ?? 0) - (found.byFramework.get(a)?.length ?? 0))[0];
   return {
-    sets: [{ framework, dialect, root: folder.rel, migrations, claimed: present.at(-1) === framework ? [folder.abs] : [] }],
+    sets: [{ framework, ...choice, root: folder.rel, migrations, claimed: present.at(-1) === framework ? [folder.abs] : [] }],
     errors: owner === framework ? found.errors : [],
   };
 }
