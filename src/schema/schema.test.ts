@@ -47,3 +47,30 @@ describe('Schema.clone (copy-on-write)', () => {
     expect(original.index({ name: 'users_email' })).toBeUndefined();
   });
 });
+
+describe('a statement no reader could follow', () => {
+  it('never takes a table out of the replay: a rebuild whose CREATE is unread still leaves the table, its columns unknown', () => {
+    const schema = new Schema();
+    const apply = (sql: string, id: string) => {
+      for (const op of parseSql(sqlSource('m.sql', sql), 'sqlite').ops) schema.apply(op, id);
+    };
+    apply('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);', '1');
+    apply(
+      [
+        'CREATE TABLE t_new (id INTEGER PRIMARY KEY, name TEXT, );', // a trailing comma: no parser reads it
+        'INSERT INTO t_new SELECT * FROM t;',
+        'DROP TABLE t;',
+        'ALTER TABLE t_new RENAME TO t;',
+      ].join('\n'),
+      '2',
+    );
+    expect(schema.table({ name: 't' })).toMatchObject({ name: { name: 't' }, columnsUnknown: true, createdBy: '' });
+    expect(schema.table({ name: 't_new' })).toBeUndefined();
+  });
+
+  it('a rename onto a table the replay knows leaves that table as it is', () => {
+    const schema = replay(new Schema(), 'CREATE TABLE t (id int);', '1');
+    replay(schema, 'ALTER TABLE unknown_elsewhere RENAME TO t;', '2');
+    expect(schema.table({ name: 't' })?.columns.has('id')).toBe(true);
+  });
+});

@@ -130,9 +130,20 @@ export class Schema {
       case 'RenameTable': {
         const key = qnameKey(op.table);
         const t = this.mutableTable(op.table);
-        if (!t) return;
-        this.tables.delete(key);
         const renamed = { ...op.table, name: op.newName };
+        if (!t) {
+          // A table the replay does not know (made by a statement no reader could follow, or before the history)
+          // exists under its new name afterwards, with columns unknown: a rebuild's unread CREATE must not leave
+          // the schema without the table it rebuilt.
+          const newKey = qnameKey(renamed);
+          if (this.tables.has(newKey)) return;
+          const assumed: TableState = { name: renamed, columns: new Map(), constraints: new Map(), createdBy: '', columnsUnknown: true };
+          this.tables.set(newKey, assumed);
+          this.owned.add(assumed);
+          this.seenTables.add(newKey);
+          return;
+        }
+        this.tables.delete(key);
         const newKey = qnameKey(renamed);
         this.seenTables.add(newKey);
         const moved = { ...t, name: renamed };
