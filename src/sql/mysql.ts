@@ -14,9 +14,12 @@ import type {
   ValueSource,
 } from '../ir.js';
 import type { SourceText } from '../migration.js';
+import { PRIMARY_KEY, rewriteForGrammar, type WrittenType } from './grammar-rewrite.js';
 import type { ParsedSql } from './postgresql.js';
 import { SourceMap } from './source-map.js';
 import { splitStatements } from './split.js';
+import { readStatementShape } from './statement-shapes.js';
+import { tokenize } from './tokens.js';
 
 // node-sql-parser's AST is loosely typed JSON.
 type Node = any;
@@ -51,10 +54,13 @@ export function parseMysqlFamily(source: SourceText, dialect: Exclude<Dialect, '
     const stmtText = text.slice(piece.start, piece.end);
     const span = map.span(piece.start, piece.end);
     const base = { span, text: stmtText };
-    let ast: Node;
-    try {
-      ast = parserFor(dialect).astify(stmtText, { database: DATABASE[dialect] });
-    } catch (e) {
+    const read = readStatement(stmtText, base, dialect);
+    if ('ops' in read) {
+      result.ops.push(...read.ops);
+      continue;
+    }
+    if ('error' in read) {
+      const e = read.error;
       const loc = (e as { location?: { start?: { offset?: number } } }).location?.start?.offset ?? 0;
       const pos = map.position(piece.start + loc);
       const name = dialect === 'mysql' ? 'MySQL' : 'SQLite';
@@ -67,11 +73,36 @@ export function parseMysqlFamily(source: SourceText, dialect: Exclude<Dialect, '
       result.ops.push({ kind: 'Raw', ...base, statement: 'unparsed', notAnalyzed: `the statement does not parse as ${name}` });
       continue;
     }
+    const { ast, types } = read;
     for (const stmt of Array.isArray(ast) ? ast : [ast]) {
-      if (stmt) result.ops.push(...toOperations(stmt, base, dialect));
+      if (stmt) result.ops.push(...toOperations(stmt, base, dialect, types));
     }
   }
   return result;
+}
+
+type Read = { ast: Node; types: ReadonlyMap<string, WrittenType> } | { ops: Operation[] } | { error: unknown };
+
+/**
+ * One statement, by node-sql-parser's grammar; what the grammar lacks, by a reader of the statement's shape from its
+ * tokens, or by the grammar again once names and column types are spelt as it knows them.
+ */
+function readStatement(text: string, base: Base, dialect: Exclude<Dialect, 'postgresql'>): Read {
+  const astify = (sql: string): Node => parserFor(dialect).astify(sql, { database: DATABASE[dialect] });
+  try {
+    return { ast: namesInQuotes(astify(text), dialect), types: new Map() };
+  } catch (error) {
+    const tokens = tokenize(text, dialect);
+    const ops = readStatementShape(tokens, base, dialect);
+    if (ops) return { ops };
+    const rewritten = rewriteForGrammar(text, tokens, dialect);
+    if (!rewritten) return { error };
+    try {
+      return { ast: namesInQuotes(astify(rewritten.text), dialect), types: rewritten.types };
+    } catch {
+      return { error };
+    }
+  }
 }
 
 function firstLine(message: string): string {
@@ -81,13 +112,31 @@ function firstLine(message: string): string {
 
 type Base = { span: Span; text: string };
 
-function toOperations(s: Node, base: Base, dialect: Dialect): Operation[] {
+/**
+ * SQLite reads "x" as a name wherever a column of that name is in scope (SELECT lists, WHERE, SET values), as a
+ * string only where no name fits; node-sql-parser reads it as a string everywhere. In expressions it is a column
+ * here; a column's DEFAULT "x" stays the string it is.
+ */
+function namesInQuotes(ast: Node, dialect: Dialect): Node {
+  if (dialect !== 'sqlite') return ast;
+  const visit = (n: Node): Node => {
+    if (Array.isArray(n)) return n.map(visit);
+    if (!n || typeof n !== 'object') return n;
+    if (n.type === 'double_quote_string') return { type: 'column_ref', table: null, column: n.value };
+    return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, k === 'default_val' ? v : visit(v)]));
+  };
+  return visit(ast);
+}
+
+type Types = ReadonlyMap<string, WrittenType>;
+
+function toOperations(s: Node, base: Base, dialect: Dialect, types: Types): Operation[] {
   const raw = (statement: string, notAnalyzed: string | null = null): Operation => ({ kind: 'Raw', ...base, statement, notAnalyzed });
   switch (s.type) {
     case 'create':
-      return createStatement(s, base, dialect) ?? [raw(`create ${s.keyword}`)];
+      return createStatement(s, base, dialect, types) ?? [raw(`create ${s.keyword}`)];
     case 'alter':
-      return alterTable(s, base, dialect);
+      return alterTable(s, base, dialect, types);
     case 'drop':
       return dropStatement(s, base) ?? [raw(`drop ${s.keyword}`)];
     case 'rename':
@@ -150,11 +199,11 @@ function toOperations(s: Node, base: Base, dialect: Dialect): Operation[] {
   }
 }
 
-function createStatement(s: Node, base: Base, dialect: Dialect): Operation[] | null {
+function createStatement(s: Node, base: Base, dialect: Dialect, types: Types): Operation[] | null {
   if (s.keyword === 'table') {
     const table = tableName(s.table?.[0]);
     const defs: Node[] = s.create_definitions ?? [];
-    const columns = defs.filter((d) => d.resource === 'column').map((d) => columnDef(d, dialect));
+    const columns = defs.filter((d) => d.resource === 'column').map((d) => columnDef(d, dialect, types));
     const constraints = defs.filter((d) => d.resource === 'constraint').map(constraintDef);
     const ops: Operation[] = [
       {
@@ -171,9 +220,25 @@ function createStatement(s: Node, base: Base, dialect: Dialect): Operation[] | n
     return ops;
   }
   if (s.keyword === 'index') {
-    return [
-      indexOp(base, tableName(s.table), s.index, s.index_columns, s.index_type === 'unique', dialect, s.lock_option, s.algorithm_option),
-    ];
+    // SQLite's grammar gives the index as { schema, name }, MySQL's as its name.
+    const name = typeof s.index === 'object' && s.index ? s.index.name : s.index;
+    const op = indexOp(
+      base,
+      tableName(s.table),
+      name,
+      s.index_columns,
+      s.index_type === 'unique',
+      dialect,
+      s.lock_option,
+      s.algorithm_option,
+    );
+    return [{ ...op, ifNotExists: Boolean(s.if_not_exists) } as Operation];
+  }
+  if (s.trigger) {
+    // A trigger changes no table's shape; what it does on later writes is not followed.
+    const trigger: Operation = { kind: 'Raw', ...base, statement: 'create trigger', notAnalyzed: null, target: tableName(s.table) };
+    trigger.object = { type: 'trigger', name: String(s.trigger.table ?? s.trigger.name ?? '?'), action: 'create' };
+    return [trigger];
   }
   if (s.keyword === 'view') {
     return [
@@ -217,19 +282,19 @@ function indexOp(
   };
 }
 
-function alterTable(s: Node, base: Base, dialect: Dialect): Operation[] {
+function alterTable(s: Node, base: Base, dialect: Dialect, types: Types): Operation[] {
   const table = tableName(s.table?.[0]);
   const ops: Operation[] = [];
   for (const e of s.expr ?? []) {
     const action = String(e.action ?? '').toLowerCase();
     const resource = e.resource;
     if (resource === 'column' && action === 'add') {
-      ops.push({ kind: 'AddColumn', ...base, table, column: columnDef(e, dialect), ifNotExists: false });
+      ops.push({ kind: 'AddColumn', ...base, table, column: columnDef(e, dialect, types), ifNotExists: false });
     } else if (resource === 'column' && action === 'drop') {
       ops.push({ kind: 'DropColumn', ...base, table, column: columnName(e.column), ifExists: false, cascade: false });
     } else if (resource === 'column' && (action === 'modify' || action === 'change')) {
       // MODIFY/CHANGE restate the whole column: its type, nullability and default.
-      const def = columnDef(e, dialect);
+      const def = columnDef(e, dialect, types);
       const oldName = action === 'change' ? columnName(e.old_column) : def.name;
       if (oldName !== def.name) ops.push({ kind: 'RenameColumn', ...base, table, column: oldName, newName: def.name });
       ops.push({ kind: 'AlterColumnType', ...base, table, column: def.name, type: def.type, using: null });
@@ -395,12 +460,14 @@ function typeRef(def: Node, dialect: Dialect): TypeRef {
   return { name, args: name === 'bool' ? [] : args, arrayDims: 0, text };
 }
 
-function columnDef(d: Node, dialect: Dialect): ColumnDef {
+function columnDef(d: Node, dialect: Dialect, types: Types): ColumnDef {
   const primaryKey = Boolean(d.primary_key);
   const autoIncrement = Boolean(d.auto_increment);
+  const name = columnName(d.column);
+  const written = types.get(name);
   return {
-    name: columnName(d.column),
-    type: typeRef(d.definition, dialect),
+    name,
+    type: typeRef(written ? { dataType: written.words.join(' '), length: written.args[0], scale: written.args[1] } : d.definition, dialect),
     nullable: String(d.nullable?.type ?? 'null') !== 'not null' && !primaryKey,
     default: d.default_val ? defaultValue(d.default_val.value) : null,
     primaryKey,
@@ -444,5 +511,7 @@ function constraintDef(d: Node): ConstraintDef {
 }
 
 function fkTarget(r: Node) {
-  return { table: tableName(r.table?.[0]), columns: (r.definition ?? []).map((c: Node) => columnName(c)) };
+  // No columns: the parent's primary key (as PostgreSQL's parser gives `REFERENCES parent` too).
+  const columns = (r.definition ?? []).map((c: Node) => columnName(c)).filter((c: string) => c !== PRIMARY_KEY);
+  return { table: tableName(r.table?.[0]), columns };
 }
