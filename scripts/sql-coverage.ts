@@ -2,6 +2,7 @@
 // SQL sits (migration files, schema dumps, `execute`, `knex.raw`, `queryRunner.query`), with each set read in the
 // dialect discovery chose for it. Prints one row per dialect and per project, then the most common shapes of the
 // unreadable statements (--verbose: every one, with its location). The target is under 1% on every dialect.
+// Statements read whole that the database would refuse (MySQL's VARCHAR without a length) are counted apart.
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +18,13 @@ const only = process.argv.find((a) => a.startsWith('--project='))?.slice('--proj
 interface Tally {
   statements: number;
   unreadable: number;
+  /** Read whole, but the database refuses them. */
+  invalid: number;
 }
 
 interface Unreadable {
   dialect: Dialect;
+  kind: 'unparsed' | 'invalid';
   where: string;
   text: string;
 }
@@ -47,28 +51,34 @@ async function main(): Promise<void> {
       const key = `${dialect}:${source.path}:${source.startLine}:${source.startColumn ?? 1}`;
       if (seen.has(key)) return;
       seen.add(key);
-      const failed = parsed.ops.filter((op) => op.kind === 'Raw' && op.statement === 'unparsed');
+      const failed = parsed.ops.flatMap((op) =>
+        op.kind === 'Raw' && (op.statement === 'unparsed' || op.statement === 'invalid') ? [{ ...op, statement: op.statement }] : [],
+      );
+      const count = (kind: string) => failed.filter((op) => op.statement === kind).length;
       for (const t of [tallies, byDialect]) {
-        const tally = t.get(dialect) ?? { statements: 0, unreadable: 0 };
+        const tally = t.get(dialect) ?? { statements: 0, unreadable: 0, invalid: 0 };
         tally.statements += parsed.statements;
-        tally.unreadable += failed.length;
+        tally.unreadable += count('unparsed');
+        tally.invalid += count('invalid');
         t.set(dialect, tally);
       }
-      for (const op of failed) unreadable.push({ dialect, where: `${project}/${op.span.path}:${op.span.line}`, text: op.text });
+      for (const op of failed)
+        unreadable.push({ dialect, kind: op.statement, where: `${project}/${op.span.path}:${op.span.line}`, text: op.text });
     });
     await check(['.'], { cwd: join(corpus, project) });
     observeSqlParsing(null);
   }
 
   const row = (name: string, t: Tally) =>
-    `| ${name.padEnd(46)} | ${String(t.statements).padStart(10)} | ${String(t.unreadable).padStart(10)} | ${pct(t.unreadable, t.statements).padStart(7)} |`;
+    `| ${name.padEnd(46)} | ${String(t.statements).padStart(10)} | ${String(t.unreadable).padStart(10)} | ${pct(t.unreadable, t.statements).padStart(7)} | ${String(t.invalid).padStart(7)} |`;
   console.log('Unreadable SQL statements in ../shared/corpus, per dialect each set was read as\n');
   console.log(
-    `| ${'dialect / project'.padEnd(46)} | ${'statements'.padStart(10)} | ${'unreadable'.padStart(10)} | ${'rate'.padStart(7)} |`,
+    `| ${'dialect / project'.padEnd(46)} | ${'statements'.padStart(10)} | ${'unreadable'.padStart(10)} | ${'rate'.padStart(7)} | ${'invalid'.padStart(7)} |`,
   );
-  console.log(`|${'-'.repeat(48)}|${'-'.repeat(12)}|${'-'.repeat(12)}|${'-'.repeat(9)}|`);
+  const rule = `|${'-'.repeat(48)}|${'-'.repeat(12)}|${'-'.repeat(12)}|${'-'.repeat(9)}|${'-'.repeat(9)}|`;
+  console.log(rule);
   for (const [dialect, t] of [...byDialect].sort()) console.log(row(dialect, t));
-  console.log(`|${'-'.repeat(48)}|${'-'.repeat(12)}|${'-'.repeat(12)}|${'-'.repeat(9)}|`);
+  console.log(rule);
   for (const [project, tallies] of byProject)
     for (const [dialect, t] of [...tallies].sort()) console.log(row(`${project} (${dialect})`, t));
 
@@ -79,11 +89,11 @@ async function main(): Promise<void> {
       .split('\n')
       .filter((l) => !l.trim().startsWith('--'))
       .join(' ');
-    const shape = `${u.dialect}: ${code.split(/\s+/).filter(Boolean).slice(0, 4).join(' ').toUpperCase()}`;
+    const shape = `${u.dialect}${u.kind === 'invalid' ? ' (invalid)' : ''}: ${code.split(/\s+/).filter(Boolean).slice(0, 4).join(' ').toUpperCase()}`;
     shapes.set(shape, [...(shapes.get(shape) ?? []), u]);
   }
   const common = [...shapes].sort((a, b) => b[1].length - a[1].length);
-  if (common.length) console.log('\nUnreadable statements by their first words:');
+  if (common.length) console.log('\nUnreadable and invalid statements by their first words:');
   for (const [shape, list] of verbose ? common : common.slice(0, 25)) {
     console.log(`${String(list.length).padStart(5)}  ${shape}  (e.g. ${list[0]?.where})`);
     if (verbose) for (const u of list) console.log(`         ${u.where}: ${u.text.replace(/\s+/g, ' ').slice(0, 160)}`);

@@ -142,7 +142,8 @@ function sameName(from: TypeRef, to: TypeRef, ctx: TypeChangeContext): TypeChang
   if (same) return change('same', false, 'the type is unchanged');
   const was = limit(from);
   const now = limit(to);
-  if (name === 'varchar' || name === 'varbit') {
+  // varbinary: MySQL's VARBINARY and BLOB types.
+  if (name === 'varchar' || name === 'varbit' || name === 'varbinary') {
     if (now === undefined || (was !== undefined && now >= was))
       return change('widening', false, `every ${from.text} value fits in ${to.text}`);
     return change('narrowing', true, `values longer than ${now} make the change fail, and the old code may write them`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceText } from '../migration.js';
+import { analyzeCase } from '../rules/testing.js';
 import { parseMysqlFamily } from './mysql.js';
 import { splitStatements } from './split.js';
 
@@ -61,5 +62,49 @@ describe('parseMysqlFamily', () => {
     const { ops, errors } = parseMysqlFamily(source('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);\nDROP TABLE t;'), 'sqlite');
     expect(errors).toEqual([]);
     expect(ops.map((o) => o.kind)).toEqual(['CreateTable', 'DropTable']);
+  });
+});
+
+describe('MySQL column types', () => {
+  const type = (sql: string) => {
+    const op = parseMysqlFamily(source(sql), 'mysql').ops[0];
+    return op?.kind === 'AlterColumnType' ? op.type : op?.kind === 'AddColumn' ? op.column.type : null;
+  };
+
+  it.each([
+    ['TINYTEXT', 'varchar', 255],
+    ['TEXT', 'varchar', 65_535],
+    ['MEDIUMTEXT', 'varchar', 16_777_215],
+    ['LONGTEXT', 'varchar', 4_294_967_295],
+    ['BLOB', 'varbinary', 65_535],
+    ['MEDIUMBLOB', 'varbinary', 16_777_215],
+  ])('%s is a string of at most so many bytes', (written, name, limit) => {
+    expect(type(`ALTER TABLE t MODIFY COLUMN c ${written}`)).toEqual({ name, args: [limit], arrayDims: 0, text: written });
+  });
+
+  it('SQLite’s TEXT has no limit', () => {
+    const op = parseMysqlFamily(source('ALTER TABLE t ADD COLUMN c TEXT'), 'sqlite').ops[0];
+    expect(op?.kind === 'AddColumn' && op.column.type).toEqual({ name: 'text', args: [], arrayDims: 0, text: 'TEXT' });
+  });
+
+  it('VARCHAR without a length is refused by MySQL: the statement is invalid and not analyzed', () => {
+    const { ops, errors } = parseMysqlFamily(source('ALTER TABLE t MODIFY COLUMN c VARCHAR NOT NULL;\nDROP TABLE u;'), 'mysql');
+    expect(errors.map((e) => [e.line, e.message])).toEqual([[1, 'MySQL syntax: VARCHAR needs a length in MySQL']]);
+    expect(ops.map((o) => (o.kind === 'Raw' ? [o.kind, o.statement, o.notAnalyzed] : [o.kind]))).toEqual([
+      ['Raw', 'invalid', 'MySQL refuses the statement: VARCHAR needs a length in MySQL'],
+      ['DropTable'],
+    ]);
+  });
+});
+
+describe('MySQL type changes, judged', () => {
+  const history = ['CREATE TABLE t (id int PRIMARY KEY, body TEXT, data BLOB);'];
+  it.each([
+    ['TEXT → LONGTEXT widens: old code keeps working', 'ALTER TABLE t MODIFY COLUMN body LONGTEXT;', 'compatible'],
+    ['BLOB → MEDIUMBLOB widens', 'ALTER TABLE t MODIFY COLUMN data MEDIUMBLOB;', 'compatible'],
+    ['TEXT → VARCHAR(100) narrows', 'ALTER TABLE t MODIFY COLUMN body VARCHAR(100);', 'breaking'],
+  ])('%s', async (name, up, codeRollback) => {
+    const report = await analyzeCase({ name, dialect: 'mysql', history, up });
+    expect(report.codeRollback).toBe(codeRollback);
   });
 });

@@ -64,13 +64,14 @@ export function parseMysqlFamily(source: SourceText, dialect: Exclude<Dialect, '
       const loc = (e as { location?: { start?: { offset?: number } } }).location?.start?.offset ?? 0;
       const pos = map.position(piece.start + loc);
       const name = dialect === 'mysql' ? 'MySQL' : 'SQLite';
-      result.errors.push({
-        path: source.path,
-        line: pos.line,
-        column: pos.column,
-        message: `${name} syntax: ${firstLine((e as Error).message)}`,
-      });
-      result.ops.push({ kind: 'Raw', ...base, statement: 'unparsed', notAnalyzed: `the statement does not parse as ${name}` });
+      const message = firstLine((e as Error).message);
+      result.errors.push({ path: source.path, line: pos.line, column: pos.column, message: `${name} syntax: ${message}` });
+      // A statement read whole but that the database refuses is invalid, not unread; neither is analyzed.
+      result.ops.push(
+        read.invalid
+          ? { kind: 'Raw', ...base, statement: 'invalid', notAnalyzed: `${name} refuses the statement: ${message}` }
+          : { kind: 'Raw', ...base, statement: 'unparsed', notAnalyzed: `the statement does not parse as ${name}` },
+      );
       continue;
     }
     const { ast, types } = read;
@@ -81,7 +82,7 @@ export function parseMysqlFamily(source: SourceText, dialect: Exclude<Dialect, '
   return result;
 }
 
-type Read = { ast: Node; types: ReadonlyMap<string, WrittenType> } | { ops: Operation[] } | { error: unknown };
+type Read = { ast: Node; types: ReadonlyMap<string, WrittenType> } | { ops: Operation[] } | { error: unknown; invalid?: true };
 
 /**
  * One statement, by node-sql-parser's grammar; what the grammar lacks, by a reader of the statement's shape from its
@@ -90,7 +91,9 @@ type Read = { ast: Node; types: ReadonlyMap<string, WrittenType> } | { ops: Oper
 function readStatement(text: string, base: Base, dialect: Exclude<Dialect, 'postgresql'>): Read {
   const astify = (sql: string): Node => parserFor(dialect).astify(sql, { database: DATABASE[dialect] });
   try {
-    return { ast: namesInQuotes(astify(text), dialect), types: new Map() };
+    const ast = astify(text);
+    const invalid = dialect === 'mysql' ? lengthlessVarchar(ast) : null;
+    return invalid ? { error: new Error(invalid), invalid: true } : { ast: namesInQuotes(ast, dialect), types: new Map() };
   } catch (error) {
     const tokens = tokenize(text, dialect);
     const ops = readStatementShape(tokens, base, dialect);
@@ -111,6 +114,19 @@ function firstLine(message: string): string {
 }
 
 type Base = { span: Span; text: string };
+
+/** MySQL refuses VARCHAR and VARBINARY without a length (the grammar takes them): the statement cannot run. */
+function lengthlessVarchar(ast: Node): string | null {
+  let found: string | null = null;
+  const visit = (n: Node): void => {
+    if (found || !n || typeof n !== 'object') return;
+    const type = typeof n.dataType === 'string' ? n.dataType.toUpperCase() : null;
+    if ((type === 'VARCHAR' || type === 'VARBINARY') && typeof n.length !== 'number') found = `${type} needs a length in MySQL`;
+    for (const v of Object.values(n)) visit(v);
+  };
+  visit(ast);
+  return found;
+}
 
 /**
  * SQLite reads "x" as a name wherever a column of that name is in scope (SELECT lists, WHERE, SET values), as a
@@ -450,13 +466,28 @@ const TYPE_NAMES: Record<string, string> = {
   REAL: 'float8',
 };
 
+// MySQL's TEXT and BLOB types are strings of at most so many bytes: varchar and varbinary of that length, so a
+// change between them (TEXT to LONGTEXT, LONGTEXT back to TEXT) is judged as the widening or narrowing it is.
+const MYSQL_LIMITED: Record<string, [string, number]> = {
+  TINYTEXT: ['varchar', 255],
+  TEXT: ['varchar', 65_535],
+  MEDIUMTEXT: ['varchar', 16_777_215],
+  LONGTEXT: ['varchar', 4_294_967_295],
+  TINYBLOB: ['varbinary', 255],
+  BLOB: ['varbinary', 65_535],
+  MEDIUMBLOB: ['varbinary', 16_777_215],
+  LONGBLOB: ['varbinary', 4_294_967_295],
+};
+
 function typeRef(def: Node, dialect: Dialect): TypeRef {
   const raw = String(def?.dataType ?? '?').toUpperCase();
   const args = [def?.length, def?.scale].filter((x): x is number => typeof x === 'number');
+  const text = `${raw}${args.length ? `(${args.join(',')})` : ''}`;
+  const limited = dialect === 'mysql' ? MYSQL_LIMITED[raw] : undefined;
+  if (limited) return { name: limited[0], args: [limited[1]], arrayDims: 0, text };
   let name = TYPE_NAMES[raw] ?? raw.toLowerCase();
   // MySQL has no boolean type: BOOLEAN is TINYINT(1).
   if (dialect === 'mysql' && raw === 'TINYINT' && args[0] === 1) name = 'bool';
-  const text = `${raw}${args.length ? `(${args.join(',')})` : ''}`;
   return { name, args: name === 'bool' ? [] : args, arrayDims: 0, text };
 }
 
