@@ -178,7 +178,13 @@ const FORMATS = {
 function addCheckOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'config file (default: twoway.config.json / .yaml / package.json#twoway, from here upwards)')
-    .addOption(new Option('--dialect <dialect>', 'SQL dialect when the framework does not say').choices(['postgresql', 'mysql', 'sqlite']))
+    .addOption(
+      new Option('--dialect <dialect>', 'SQL dialect of sets whose framework config, file names and folder do not say').choices([
+        'postgresql',
+        'mysql',
+        'sqlite',
+      ]),
+    )
     .option('--server-version <major>', 'target server major version (e.g. 16)', parseVersion)
     .addOption(
       new Option('--fail-on <severity>', 'lowest severity that fails the run (default: error)').choices(['error', 'warning', 'info']),
