@@ -62,7 +62,7 @@ export function toJsonReport(result: CheckResult): JsonReport {
       root: set.root,
       framework: set.framework,
       dialect: set.dialect,
-      dialectReason: set.dialectReason ?? 'default',
+      dialectReason: set.dialectReason,
       migrations: reports.length,
     })),
     migrations: result.sets.flatMap(({ reports }) => reports.map(jsonMigration)),
