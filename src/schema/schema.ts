@@ -109,7 +109,7 @@ export class Schema {
       case 'CreateTable': {
         const columns = new Map(op.columns.map((c) => [c.name, columnState(c)]));
         const constraints = new Map<string, ConstraintDef>();
-        for (const c of op.constraints) constraints.set(c.name ?? `${op.table.name}_${c.type}_${constraints.size}`, c);
+        for (const c of op.constraints) constraints.set(c.name ?? generatedName(op.table.name, c, constraints), c);
         if (op.ifNotExists && this.table(op.table)) return;
         this.seenTables.add(qnameKey(op.table));
         const table: TableState = { name: op.table, columns, constraints, createdBy: migrationId, columnsUnknown: op.derived };
@@ -224,7 +224,7 @@ export class Schema {
       case 'AddConstraint': {
         const t = this.mutableTable(op.table);
         if (!t) return;
-        const name = op.constraint.name ?? `${op.table.name}_${op.constraint.columns.join('_')}_${op.constraint.type}`;
+        const name = op.constraint.name ?? generatedName(op.table.name, op.constraint, t.constraints);
         t.constraints.set(name, op.constraint);
         if (op.constraint.type === 'primary-key') for (const col of op.constraint.columns) markNotNull(t.columns, col);
         return;
@@ -309,6 +309,26 @@ export class Schema {
         return;
     }
   }
+}
+
+const SUFFIX: Record<ConstraintDef['type'], string> = {
+  'primary-key': 'pkey',
+  unique: 'key',
+  'foreign-key': 'fkey',
+  check: 'check',
+  exclude: 'excl',
+  'not-null': 'not_null',
+};
+
+/**
+ * The name PostgreSQL gives an unnamed constraint (ChooseConstraintName: table, columns, suffix, cut to 63 bytes, a
+ * number when taken), so a later DROP CONSTRAINT by that name finds it.
+ */
+function generatedName(table: string, c: ConstraintDef, taken: ReadonlyMap<string, unknown>): string {
+  const columns = c.type === 'primary-key' ? [] : c.columns.slice(0, c.type === 'check' ? 1 : c.columns.length);
+  const base = [table, ...columns, SUFFIX[c.type]].join('_').slice(0, 63);
+  if (!taken.has(base)) return base;
+  for (let i = 1; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
 }
 
 function columnState(c: ColumnDef): ColumnState {
