@@ -170,7 +170,7 @@ export function analyzeMigration(
     const settings = new Map<string, string>();
     /** SET LOCAL values end with their transaction. */
     const localSettings = new Set<string>();
-    let inTransaction = migration.transactional;
+    let inTransaction = direction === 'down' ? (migration.downTransactional ?? migration.transactional) : migration.transactional;
     const isNewTable = (q: QName) => live.table(q)?.createdBy === owner;
     const ctx: RuleContext = {
       ...base,

@@ -44,8 +44,13 @@ export interface Migration {
   up: SourceText;
   /** The written down, when the framework has one for this migration. */
   down: SourceText | null;
-  /** The framework runs the up in a transaction (dbmate transaction:false, goose NO TRANSACTION, Flyway executeInTransaction=false turn it off). */
+  /**
+   * The framework runs the up in a transaction (dbmate transaction:false, goose NO TRANSACTION, Flyway's
+   * non-transactional statements or executeInTransaction=false turn it off). Each adapter's header says how it decides.
+   */
   transactional: boolean;
+  /** The framework runs the down in a transaction; absent: as the up (dbmate and Flyway decide per direction). */
+  downTransactional?: boolean;
   /** The framework has no down migrations at all (Prisma, Flyway without undo): a missing down is expected, not an oversight. */
   downsUnsupported?: boolean;
 }

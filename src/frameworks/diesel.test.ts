@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDieselFolderName } from './diesel.js';
-import { discoverTree } from './testing.js';
+import { checkTree, discoverTree } from './testing.js';
 
 describe('diesel', () => {
   it('reads the version as Diesel does: the part before the first underscore, without dashes', () => {
@@ -55,5 +55,26 @@ describe('diesel', () => {
     expect(d.sets.map((s) => s.framework)).toEqual(['diesel']);
     expect(d.errors.map((e) => e.path)).toEqual(['migrations/seed.sql', 'migrations/2024-01-02-000000_b/down.sql']);
     expect(d.errors[0]?.message).toBe("not a diesel migration (its name or place does not follow diesel's layout): skipped");
+  });
+});
+
+describe('diesel refusals', () => {
+  it('two folders of one version: Diesel runs only one, an error names both', async () => {
+    const result = await checkTree({
+      'migrations/2024-01-02-000000_a/up.sql': 'CREATE TABLE a (id int);',
+      'migrations/2024-01-02-000000_a/down.sql': 'DROP TABLE a;',
+      'migrations/20240102000000_b/up.sql': 'CREATE TABLE b (id int);',
+      'migrations/20240102000000_b/down.sql': 'DROP TABLE b;',
+    });
+    expect(result.reports.map((r) => r.parsed.migration.path)).toEqual(['migrations/2024-01-02-000000_a/up.sql']);
+    expect(result.errors.map((e) => e.path).sort()).toEqual(['migrations/20240102000000_b/down.sql', 'migrations/20240102000000_b/up.sql']);
+    expect(result.errors[0]?.message).toContain('migrations/2024-01-02-000000_a/up.sql has version 20240102000000 too');
+  });
+
+  it('an empty up.sql is refused by Diesel', () => {
+    const d = discoverTree({ 'migrations/2024-01-02-000000_a/up.sql': '', 'migrations/2024-01-02-000000_a/down.sql': 'SELECT 1;' });
+    expect(d.errors.map((e) => [e.path, e.message])).toEqual([
+      ['migrations/2024-01-02-000000_a/up.sql', 'empty up.sql: Diesel refuses to run it ("Attempted to run an empty migration")'],
+    ]);
   });
 });

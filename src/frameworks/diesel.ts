@@ -1,6 +1,8 @@
 // Diesel: a folder per migration, `migrations/<version>_<name>/up.sql` + `down.sql` (also the
 // `00000000000000_diesel_initial_setup` one), ordered by version. `diesel.toml` may name another folder
-// (`[migrations_directory] dir`); a migration's `metadata.toml` with `run_in_transaction = false` runs it outside a transaction.
+// (`[migrations_directory] dir`). Transactions: each migration, up and down, runs in one unless its
+// `metadata.toml` says `run_in_transaction = false`. Diesel keys migrations by version (two folders of one
+// version: only one runs) and refuses an empty up.sql.
 import { join } from 'node:path';
 import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
@@ -53,14 +55,23 @@ function fromFolder(folder: Folder, errors: ReadError[]): DetectResult | null {
   candidates.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : a.dir < b.dir ? -1 : 1));
   const { dialect, dialectReason } = chooseDialect(folder);
   const migrations: Migration[] = [];
+  const byVersion = new Map<string, string>();
   for (const c of candidates) {
     const sub = c.folder as Folder;
     const upRel = join(sub.rel, 'up.sql');
+    const other = byVersion.get(c.version);
+    if (other) {
+      const message = `Diesel keys migrations by version: ${other} has version ${c.version} too, so only one of them runs: skipped`;
+      for (const e of sub.entries) if (e.isFile() && e.name.endsWith('.sql')) errors.push(skipped(join(sub.rel, e.name), message));
+      continue;
+    }
+    byVersion.set(c.version, upRel);
     const up = readFolderFile(sub, 'up.sql');
     if (!up.ok) {
       errors.push(up.error);
       continue;
     }
+    if (up.text === '') errors.push(skipped(upRel, 'empty up.sql: Diesel refuses to run it ("Attempted to run an empty migration")'));
     const hasDown = sub.entries.some((e) => e.isFile() && e.name === 'down.sql');
     const downRel = hasDown ? join(sub.rel, 'down.sql') : null;
     const down = hasDown ? readFolderFile(sub, 'down.sql') : null;

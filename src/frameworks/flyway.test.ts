@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions, parseFlywayName } from './flyway.js';
-import { discoverTree } from './testing.js';
+import { checkTree, discoverTree } from './testing.js';
 
 const ids = (d: ReturnType<typeof discoverTree>) => d.sets.flatMap((s) => s.migrations.map((m) => m.id));
 
@@ -116,5 +116,90 @@ describe('flyway locations', () => {
         ['src/main/resources/db/migration/2023/V1__a.sql', 'src/main/resources/db/migration/2024/V2__b.sql'],
       ],
     ]);
+  });
+});
+
+describe('flyway transactions, as its PostgreSQL parser decides them', () => {
+  const users = { 'db/migration/V1__users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text);' };
+  const rulesOf = (r: Awaited<ReturnType<typeof checkTree>>['reports'][number] | undefined) =>
+    (r?.findings ?? []).filter((f) => f.category === 'locking' && f.rule.includes('transaction')).map((f) => `${f.rule}:${f.line}`);
+
+  it.each<{ name: string; files: Record<string, string>; transactional: boolean; findings: string[] }>([
+    {
+      name: 'a lone CREATE INDEX CONCURRENTLY runs outside a transaction: not concurrently-in-transaction',
+      files: { 'db/migration/V2__index.sql': 'CREATE INDEX CONCURRENTLY users_email ON users (email);' },
+      transactional: false,
+      findings: [],
+    },
+    {
+      name: 'DROP INDEX CONCURRENTLY and VACUUM are non-transactional too',
+      files: { 'db/migration/V2__index.sql': 'DROP INDEX CONCURRENTLY IF EXISTS users_email;\nVACUUM users;' },
+      transactional: false,
+      findings: [],
+    },
+    {
+      name: 'a mix without mixed=true is refused at the statement that completes it',
+      files: { 'db/migration/V2__index.sql': 'ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY users_a ON users (a);' },
+      transactional: false,
+      findings: ['mixed-transaction-statements:2'],
+    },
+    {
+      name: 'flyway.conf mixed=true lets the mix run, outside a transaction',
+      files: {
+        'flyway.conf': 'flyway.locations=filesystem:db/migration\nflyway.mixed=true\n',
+        'db/migration/V2__index.sql': 'ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY users_a ON users (a);',
+      },
+      transactional: false,
+      findings: [],
+    },
+    {
+      name: 'flyway.toml [flyway] mixed = true',
+      files: {
+        'flyway.toml': '[flyway]\nlocations = ["filesystem:db/migration"]\nmixed = true\n',
+        'db/migration/V2__index.sql': 'ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY users_a ON users (a);',
+      },
+      transactional: false,
+      findings: [],
+    },
+    {
+      name: 'executeInTransaction=true in the script config: Flyway skips its check and PostgreSQL refuses the statement',
+      files: {
+        'db/migration/V2__index.sql': 'CREATE INDEX CONCURRENTLY users_email ON users (email);',
+        'db/migration/V2__index.sql.conf': 'executeInTransaction=true\n',
+      },
+      transactional: true,
+      findings: ['concurrently-in-transaction:1'],
+    },
+    {
+      name: 'REINDEX TABLE CONCURRENTLY is not in Flyway’s list: it runs in the transaction and fails',
+      files: { 'db/migration/V2__reindex.sql': 'REINDEX TABLE CONCURRENTLY users;' },
+      transactional: true,
+      findings: ['concurrently-in-transaction:1'],
+    },
+  ])('$name', async ({ files, transactional, findings }) => {
+    const result = await checkTree({ ...users, ...files });
+    const v2 = result.reports.find((r) => r.parsed.migration.id.startsWith('V2'));
+    expect(v2?.parsed.migration.transactional).toBe(transactional);
+    expect(rulesOf(v2)).toEqual(findings);
+  });
+
+  it('reads spring.flyway.mixed from a Spring Boot application.yml', async () => {
+    const result = await checkTree({
+      'src/main/resources/application.yml': 'spring:\n  flyway:\n    mixed: true\n',
+      'src/main/resources/db/migration/V1__users.sql': users['db/migration/V1__users.sql'],
+      'src/main/resources/db/migration/V2__index.sql':
+        'ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY users_a ON users (a);',
+    });
+    expect(result.reports.flatMap((r) => r.findings).filter((f) => f.rule === 'mixed-transaction-statements')).toEqual([]);
+  });
+
+  it('decides the undo script on its own statements', async () => {
+    const result = await checkTree({
+      ...users,
+      'db/migration/V2__index.sql': 'CREATE INDEX users_email ON users (email);',
+      'db/migration/U2__index.sql': 'DROP INDEX CONCURRENTLY users_email;',
+    });
+    const v2 = result.reports.find((r) => r.parsed.migration.id === 'V2__index')?.parsed.migration;
+    expect([v2?.transactional, v2?.downTransactional]).toEqual([true, false]);
   });
 });

@@ -2,10 +2,15 @@
 // `R__<description>.sql` (repeatable, applied after the versioned ones, ordered by description).
 // Locations come from flyway.conf / flyway.toml, else the folder the files are in (searched recursively,
 // as Flyway scans its locations).
-import { isAbsolute, join } from 'node:path';
+// Transactions, as Flyway's PostgreSQL parser decides them: each script (up or undo) runs in a transaction
+// unless it holds a statement PostgreSQL refuses in one (CREATE/DROP INDEX CONCURRENTLY, VACUUM...), then
+// outside any; a script mixing both kinds is refused unless `mixed` is true; a script config
+// (`V1__x.sql.conf`) with `executeInTransaction` decides alone.
+import { dirname, isAbsolute, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { chooseDialect, type DialectChoice } from '../discover/dialect.js';
-import type { Dialect } from '../ir.js';
-import type { Migration, ReadError } from '../migration.js';
+import type { Dialect, Operation } from '../ir.js';
+import type { AdapterNote, Migration, ParsedMigration, ReadError } from '../migration.js';
 import type { DetectResult, Folder, FrameworkAdapter } from './adapter.js';
 import { folderAt, parseSqlMigration, readFolderFile, readToml, skipped, sqlSource } from './sql-files.js';
 
@@ -47,7 +52,18 @@ interface FlywayConfig {
   path: string;
   locations: string[];
   dialect?: Dialect;
+  /** `flyway.mixed`: a script may mix transactional and non-transactional statements (it then runs outside a transaction). */
+  mixed: boolean;
 }
+
+/** What decides a script's transaction besides its statements: the set's `mixed` and the scripts' own `executeInTransaction`. */
+interface TransactionConfig {
+  mixed: boolean;
+  up?: boolean;
+  down?: boolean;
+}
+
+const transactionConfigs = new WeakMap<Migration, TransactionConfig>();
 
 const DEFAULT_LOCATIONS = ['db/migration', 'src/main/resources/db/migration'];
 
@@ -63,9 +79,9 @@ export const flyway: FrameworkAdapter = {
     if (!holdsMigrations && !isDefaultLocation) return null;
     const files = collect(folder, true, errors);
     if (!files.some((f) => f.parsed.kind !== 'undo')) return null;
-    return build(files, folder.rel, chooseDialect(folder), errors);
+    return build(files, folder.rel, chooseDialect(folder), springMixed(folder, errors), errors);
   },
-  parse: (m) => parseSqlMigration(m),
+  parse: (m) => withTransactions(parseSqlMigration(m), transactionConfigs.get(m) ?? { mixed: false }),
 };
 
 function fromConfig(folder: Folder, name: string): DetectResult | null {
@@ -85,7 +101,7 @@ function fromConfig(folder: Folder, name: string): DetectResult | null {
     return { sets: [], errors };
   }
   const declared = config.dialect ? { dialect: config.dialect, dialectReason: `${config.path} url` } : null;
-  const result = build(files, folder.rel, chooseDialect(folder, folder.rel, declared), errors);
+  const result = build(files, folder.rel, chooseDialect(folder, folder.rel, declared), config.mixed, errors);
   for (const set of result.sets) set.claimed = [...new Set(claimed)];
   return result;
 }
@@ -93,19 +109,20 @@ function fromConfig(folder: Folder, name: string): DetectResult | null {
 /** Reads `flyway.locations` and `flyway.url` (properties) or `[flyway] locations` and the environment's `url` (TOML). */
 function readConfig(folder: Folder, name: string, errors: ReadError[]): FlywayConfig {
   const path = join(folder.rel, name);
-  const config: FlywayConfig = { path, locations: DEFAULT_LOCATIONS };
+  const config: FlywayConfig = { path, locations: DEFAULT_LOCATIONS, mixed: false };
   let locations: string[] | undefined;
   let url: string | undefined;
   if (name.endsWith('.toml')) {
     const toml = readToml(folder, name, errors) as {
-      flyway?: { locations?: unknown; environment?: unknown; url?: unknown };
+      flyway?: { locations?: unknown; environment?: unknown; url?: unknown; mixed?: unknown };
       environments?: unknown;
     };
-    const envs = (toml?.environments ?? {}) as Record<string, { url?: unknown }>;
+    const envs = (toml?.environments ?? {}) as Record<string, { url?: unknown; flyway?: { mixed?: unknown } }>;
     const envName = typeof toml?.flyway?.environment === 'string' ? toml.flyway.environment : 'default';
     const env = envs[envName] ?? Object.values(envs)[0];
     if (Array.isArray(toml?.flyway?.locations)) locations = toml.flyway.locations.filter((l): l is string => typeof l === 'string');
     url = typeof env?.url === 'string' ? env.url : typeof toml?.flyway?.url === 'string' ? toml.flyway.url : undefined;
+    config.mixed = (env?.flyway?.mixed ?? toml?.flyway?.mixed) === true;
   } else {
     const read = readFolderFile(folder, name);
     if (!read.ok) {
@@ -115,6 +132,7 @@ function readConfig(folder: Folder, name: string, errors: ReadError[]): FlywayCo
     const props = parseProperties(read.text);
     locations = props.get('flyway.locations')?.split(',');
     url = props.get('flyway.url');
+    config.mixed = props.get('flyway.mixed')?.toLowerCase() === 'true';
   }
   if (locations?.length) {
     config.locations = locations.map((l) => l.trim()).flatMap((l) => locationPath(l, path, errors));
@@ -186,7 +204,13 @@ function collect(folder: Folder, recursive: boolean, errors: ReadError[]): Locat
   return out;
 }
 
-function build(files: Located[], root: string, { dialect, dialectReason }: DialectChoice, errors: ReadError[]): DetectResult {
+function build(
+  files: Located[],
+  root: string,
+  { dialect, dialectReason }: DialectChoice,
+  mixed: boolean,
+  errors: ReadError[],
+): DetectResult {
   const rel = (f: Located) => join(f.folder.rel, f.file);
   const hasUndo = files.some((f) => f.parsed.kind === 'undo');
   const versioned = files.filter((f) => f.parsed.kind === 'versioned');
@@ -234,7 +258,12 @@ function build(files: Located[], root: string, { dialect, dialectReason }: Diale
     const downRel = undo ? rel(undo) : null;
     const down = undo ? readFolderFile(undo.folder, undo.file) : null;
     if (down && !down.ok) errs.push(down.error);
-    return {
+    const config: TransactionConfig = {
+      mixed,
+      up: executeInTransaction(f.folder, f.file, errs),
+      down: undo ? executeInTransaction(undo.folder, undo.file, errs) : undefined,
+    };
+    const m: Migration = {
       id: f.file.slice(0, -'.sql'.length),
       name: f.parsed.description,
       framework: 'flyway',
@@ -243,19 +272,129 @@ function build(files: Located[], root: string, { dialect, dialectReason }: Diale
       files: downRel ? [upRel, downRel] : [upRel],
       up: sqlSource(upRel, up.text),
       down: down?.ok && downRel ? sqlSource(downRel, down.text) : null,
-      transactional: executesInTransaction(f.folder, f.file, errs),
+      // Until the statements are parsed: what the script config says, else Flyway's default.
+      transactional: config.up ?? true,
     };
+    transactionConfigs.set(m, config);
+    return m;
   }
 }
 
-/** A per-script `V1__x.sql.conf` with `executeInTransaction=false` runs the script outside a transaction. */
-function executesInTransaction(folder: Folder, file: string, errors: ReadError[]): boolean {
+/** A per-script `V1__x.sql.conf` may set `executeInTransaction`; undefined when it does not. */
+function executeInTransaction(folder: Folder, file: string, errors: ReadError[]): boolean | undefined {
   const confName = `${file}.conf`;
-  if (!folder.entries.some((e) => e.name === confName)) return true;
+  if (!folder.entries.some((e) => e.name === confName)) return undefined;
   const read = readFolderFile(folder, confName);
   if (!read.ok) {
     errors.push(read.error);
-    return true;
+    return undefined;
   }
-  return parseProperties(read.text).get('executeInTransaction')?.toLowerCase() !== 'false';
+  const value = parseProperties(read.text).get('executeInTransaction')?.toLowerCase();
+  return value === 'true' ? true : value === 'false' ? false : undefined;
+}
+
+/** Spring Boot configures Flyway in src/main/resources/application.{properties,yml,yaml}: `spring.flyway.mixed`. */
+function springMixed(folder: Folder, errors: ReadError[]): boolean {
+  if (!folder.rel.endsWith('src/main/resources/db/migration')) return false;
+  const resources = folderAt(dirname(dirname(folder.abs)), dirname(dirname(folder.rel)), folder.configuredDialect);
+  if (!resources) return false;
+  for (const e of resources.entries) {
+    if (!e.isFile() || !/^application\.(properties|ya?ml)$/.test(e.name)) continue;
+    const read = readFolderFile(resources, e.name);
+    if (!read.ok) {
+      errors.push(read.error);
+      continue;
+    }
+    let value: unknown;
+    if (e.name.endsWith('.properties')) value = parseProperties(read.text).get('spring.flyway.mixed');
+    // Spring profiles may split the file into documents (`---`); a document that does not parse has no say here.
+    else
+      value = parseAllDocuments(read.text)
+        .map((doc) => doc.getIn(['spring', 'flyway', 'mixed']))
+        .find((v) => v !== undefined);
+    if (value === true || String(value).toLowerCase() === 'true') return true;
+  }
+  return false;
+}
+
+/**
+ * The statements Flyway's PostgreSQL parser marks as unable to run in a transaction (its
+ * `detectCanExecuteInTransaction`). REINDEX only for SCHEMA, DATABASE and SYSTEM: Flyway runs
+ * `REINDEX TABLE|INDEX ... CONCURRENTLY` in its transaction, where PostgreSQL refuses it. ALTER TYPE ... ADD VALUE
+ * counts only before PostgreSQL 12; twoway reads Flyway as on 12 or later.
+ */
+function nonTransactional(op: Operation): boolean {
+  switch (op.kind) {
+    case 'AddIndex':
+    case 'DropIndex':
+      return op.concurrently;
+    case 'Raw':
+      return NON_TRANSACTIONAL_STATEMENTS.has(op.statement);
+    default:
+      return false;
+  }
+}
+
+const NON_TRANSACTIONAL_STATEMENTS = new Set([
+  'CreatedbStmt',
+  'DropdbStmt',
+  'CreateTableSpaceStmt',
+  'DropTableSpaceStmt',
+  'CreateSubscriptionStmt',
+  'DropSubscriptionStmt',
+  'AlterSystemStmt',
+  'ReindexStmt:schema',
+  'ReindexStmt:database',
+  'ReindexStmt:system',
+  'VacuumStmt',
+  'DiscardStmt:all',
+]);
+
+/** Each direction's transaction as Flyway decides it from the script's statements, and the refusal of a mix. */
+function withTransactions(parsed: ParsedMigration, config: TransactionConfig): ParsedMigration {
+  const m = parsed.migration;
+  if (m.dialect !== 'postgresql') return parsed;
+  const notes: AdapterNote[] = [];
+  const up = scriptTransaction(parsed.up, config.up, config.mixed, 'up', notes);
+  const down = parsed.down ? scriptTransaction(parsed.down, config.down, config.mixed, 'down', notes) : up;
+  if (up === m.transactional && down === up && !notes.length) return parsed;
+  return {
+    ...parsed,
+    migration: { ...m, transactional: up, ...(down !== up ? { downTransactional: down } : {}) },
+    notes: [...(parsed.notes ?? []), ...notes],
+  };
+}
+
+function scriptTransaction(
+  ops: readonly Operation[],
+  configured: boolean | undefined,
+  mixed: boolean,
+  direction: 'up' | 'down',
+  notes: AdapterNote[],
+): boolean {
+  if (configured !== undefined) return configured;
+  // Flyway judges statements; one statement may give several operations (ALTER TABLE with several actions).
+  const statements = new Map<string, Operation[]>();
+  for (const op of ops) {
+    const at = `${op.span.path}:${op.span.line}:${op.span.column}`;
+    statements.set(at, [...(statements.get(at) ?? []), op]);
+  }
+  let transactional: Operation | undefined;
+  let outside: Operation | undefined;
+  for (const group of statements.values()) {
+    const first = group[0] as Operation;
+    if (group.some(nonTransactional)) outside ??= first;
+    else transactional ??= first;
+    if (transactional && outside && !mixed) {
+      notes.push({
+        rule: 'mixed-transaction-statements',
+        direction,
+        span: first.span,
+        message: `Flyway refuses this script: line ${outside.span.line} must run outside a transaction and line ${transactional.span.line} inside one ("Detected both transactional and non-transactional statements within the same migration (even though mixed is false)").`,
+        fix: `Move line ${outside.span.line} into a migration of its own, or set flyway.mixed=true (the whole script then runs without a transaction), or give the script a .sql.conf with executeInTransaction.`,
+      });
+      return false;
+    }
+  }
+  return outside === undefined;
 }

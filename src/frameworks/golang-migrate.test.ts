@@ -26,3 +26,24 @@ describe('golang-migrate', () => {
     ]);
   });
 });
+
+describe('golang-migrate refuses what its source driver refuses', () => {
+  it('two files of one version and direction are an error naming both (001 and 1 are one version)', () => {
+    const d = discoverTree({
+      'migrations/001_a.up.sql': 'SELECT 1;',
+      'migrations/1_b.up.sql': 'SELECT 2;',
+      'migrations/1_b.down.sql': 'SELECT 3;',
+    });
+    expect(d.sets[0]?.migrations.map((m) => [m.path, m.down?.path])).toEqual([['migrations/001_a.up.sql', 'migrations/1_b.down.sql']]);
+    expect(d.errors.map((e) => [e.path, e.message])).toEqual([
+      ['migrations/1_b.up.sql', 'golang-migrate refuses two up migrations with version 1 (also migrations/001_a.up.sql): skipped'],
+    ]);
+  });
+
+  it('a name without the underscore after the version is not golang-migrate’s, and is reported', () => {
+    expect(parseFileName('1.up.sql')).toBeNull();
+    const d = discoverTree({ 'migrations/1_a.up.sql': 'SELECT 1;', 'migrations/2.up.sql': 'SELECT 2;' });
+    expect(d.sets[0]?.migrations.map((m) => m.id)).toEqual(['1']);
+    expect(d.errors.map((e) => e.path)).toEqual(['migrations/2.up.sql']);
+  });
+});

@@ -1,9 +1,12 @@
-// golang-migrate: `<version>_<title>.up.sql` and `<version>_<title>.down.sql`, ordered by numeric version.
+// golang-migrate: `<version>_<title>.up.sql` and `<version>_<title>.down.sql`, ordered by numeric version (its
+// pattern `^([0-9]+)_(.*)\.(down|up)\.(.*)$`: the underscore is required). Two files of one version and direction
+// make it refuse the whole folder (ErrDuplicateMigration). Transactions: the postgres driver sends each file as
+// one multi-statement query, which PostgreSQL runs as one implicit transaction (a single statement runs alone).
 import { join } from 'node:path';
 import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
-import { parseSqlMigration, readFolderFile, sqlSource } from './sql-files.js';
+import { parseSqlMigration, readFolderFile, skipped, sqlSource } from './sql-files.js';
 
 interface Pair {
   version: bigint;
@@ -13,6 +16,8 @@ interface Pair {
   down?: string;
 }
 
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** `123_add_users.up.sql` → version 123, name add_users, direction up. */
 export function parseFileName(file: string): { version: bigint; id: string; name: string; direction: 'up' | 'down' } | null {
   if (!file.endsWith('.sql')) return null;
@@ -21,10 +26,11 @@ export function parseFileName(file: string): { version: bigint; id: string; name
   if (!direction) return null;
   const base = stem.slice(0, -(direction.length + 1));
   const underscore = base.indexOf('_');
-  const id = underscore < 0 ? base : base.slice(0, underscore);
-  if (!id || ![...id].every((ch) => ch >= '0' && ch <= '9')) return null;
+  if (underscore < 1) return null;
+  const id = base.slice(0, underscore);
+  if (![...id].every((ch) => ch >= '0' && ch <= '9')) return null;
   // Names may hold dots (`0002_1.7.0_schema.up.sql`); pop's `.postgres.up.sql` folders are claimed by the pop adapter first.
-  const name = underscore < 0 ? '' : base.slice(underscore + 1);
+  const name = base.slice(underscore + 1);
   return { version: BigInt(id), id, name, direction };
 }
 
@@ -32,17 +38,29 @@ export const golangMigrate: FrameworkAdapter = {
   framework: 'golang-migrate',
   detect(folder: Folder) {
     const pairs = new Map<string, Pair>();
-    for (const e of folder.entries) {
-      if (!e.isFile()) continue;
-      const parsed = parseFileName(e.name);
+    const errors: ReadError[] = [];
+    for (const name of folder.entries
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort(byName)) {
+      const parsed = parseFileName(name);
       if (!parsed) continue;
       const key = parsed.version.toString();
       const pair = pairs.get(key) ?? { version: parsed.version, id: parsed.id, name: parsed.name };
-      pair[parsed.direction] = e.name;
+      const other = pair[parsed.direction];
+      if (other) {
+        errors.push(
+          skipped(
+            join(folder.rel, name),
+            `golang-migrate refuses two ${parsed.direction} migrations with version ${parsed.version} (also ${join(folder.rel, other)}): skipped`,
+          ),
+        );
+        continue;
+      }
+      pair[parsed.direction] = name;
       pairs.set(key, pair);
     }
     if (![...pairs.values()].some((p) => p.up)) return null;
-    const errors: ReadError[] = [];
     const migrations: Migration[] = [];
     const { dialect, dialectReason } = chooseDialect(folder);
     for (const p of [...pairs.values()].sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))) {

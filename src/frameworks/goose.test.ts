@@ -62,3 +62,31 @@ describe('goose', () => {
     expect(d.errors[0]?.message).toContain('Go migration');
   });
 });
+
+describe('goose annotations, as goose matches them', () => {
+  it.each([
+    ['a lower-case annotation is a comment to goose', '-- +goose up\nSELECT 1;\n', 'without a "-- +goose Up" annotation'],
+    ['Down before Up', '-- +goose Down\nSELECT 2;\n-- +goose Up\nSELECT 1;\n', 'goose refuses to run it'],
+  ])('%s: an error, not a migration', (_, text, message) => {
+    const d = discoverTree({ 'migrations/00001_a.sql': '-- +goose Up\nSELECT 1;\n', 'migrations/00002_b.sql': text });
+    expect(d.sets[0]?.migrations.map((m) => m.id)).toEqual(['00001']);
+    expect(d.errors.map((e) => e.path)).toEqual(['migrations/00002_b.sql']);
+    expect(d.errors[0]?.message).toContain(message);
+  });
+
+  it('NO TRANSACTION applies to the whole file, up and down', () => {
+    const d = discoverTree({
+      'migrations/00001_a.sql':
+        '-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- +goose Down\nDROP INDEX CONCURRENTLY i;\n-- +goose NO TRANSACTION\n',
+    });
+    const m = d.sets[0]?.migrations[0];
+    expect([m?.transactional, m?.downTransactional ?? m?.transactional]).toEqual([false, false]);
+  });
+
+  it('two files of one version are an error naming both', () => {
+    const d = discoverTree({ 'migrations/00001_a.sql': '-- +goose Up\nSELECT 1;\n', 'migrations/0001_b.sql': '-- +goose Up\nSELECT 2;\n' });
+    expect(d.errors.map((e) => [e.path, e.message])).toEqual([
+      ['migrations/0001_b.sql', 'goose found two migrations with version 1 (also migrations/00001_a.sql)'],
+    ]);
+  });
+});

@@ -1,6 +1,8 @@
 // goose: `<version>_<name>.sql` (version: a number or a timestamp) with `-- +goose Up` and `-- +goose Down`
-// sections; `-- +goose StatementBegin/End` only group statements (the text between is still SQL);
-// `-- +goose NO TRANSACTION` runs the file outside a transaction. Go migrations (`.go`) are code: reported, not analyzed.
+// sections; `-- +goose StatementBegin/End` only group statements (the text between is still SQL). Annotations
+// are goose's exact words (`-- +goose up` is a comment to goose, which then refuses the file). Transactions: the
+// whole file, up and down, runs in one unless it says `-- +goose NO TRANSACTION`. Go migrations (`.go`) are
+// code: reported, not analyzed.
 import { join } from 'node:path';
 import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
@@ -8,10 +10,11 @@ import type { Folder, FrameworkAdapter } from './adapter.js';
 import { type Marker, markerLines, sectionedMigration } from './sections.js';
 import { parseSqlMigration, readFolderFile, skipped } from './sql-files.js';
 
-const annotation = (m: Marker) => m.text.slice('+goose'.length).trim().toLowerCase();
+/** What follows `+goose ` on an annotation line, as goose compares it: exactly (`Up`, `Down`, `NO TRANSACTION`). */
+const annotation = (m: Marker) => (m.text.startsWith('+goose ') ? m.text.slice('+goose '.length) : '');
 
 function isGooseFile(text: string): boolean {
-  return markerLines(text, '+goose').some((m) => annotation(m) === 'up');
+  return markerLines(text, '+goose').some((m) => annotation(m) === 'Up');
 }
 
 export const goose: FrameworkAdapter = {
@@ -60,13 +63,22 @@ export const goose: FrameworkAdapter = {
 /** Splits a goose file into its Up and Down sections, each with the line it starts on. */
 function fromText(path: string, version: string, file: string, text: string, errors: ReadError[]): Omit<Migration, 'dialect'> | null {
   const markers = markerLines(text, '+goose');
-  const sections = markers.filter((m) => annotation(m) === 'up' || annotation(m) === 'down');
-  const up = sections.find((m) => annotation(m) === 'up');
+  const sections = markers.filter((m) => annotation(m) === 'Up' || annotation(m) === 'Down');
+  const up = sections.find((m) => annotation(m) === 'Up');
   if (!up) {
     errors.push(skipped(path, 'goose migration without a "-- +goose Up" annotation: skipped'));
     return null;
   }
-  const down = sections.find((m) => annotation(m) === 'down');
-  const transactional = !markers.some((m) => annotation(m) === 'no transaction');
+  const down = sections.find((m) => annotation(m) === 'Down');
+  if (down && down.lineStart < up.lineStart) {
+    errors.push({
+      path,
+      line: down.line,
+      column: 1,
+      message: 'goose requires "-- +goose Up" before "-- +goose Down": goose refuses to run it',
+    });
+    return null;
+  }
+  const transactional = !markers.some((m) => annotation(m) === 'NO TRANSACTION');
   return sectionedMigration({ path, name: file, version, text }, 'goose', { all: sections, up, down }, transactional);
 }

@@ -19,3 +19,10 @@ export function tree(files: Record<string, string | Buffer>): string {
 export function discoverTree(files: Record<string, string | Buffer>, paths: string[] = ['.'], dialect?: Dialect): Discovery {
   return discover(paths, { cwd: tree(files), dialect });
 }
+
+/** `twoway check` of a small tree: each migration's path with its report (findings, answers, parsed IR). */
+export async function checkTree(files: Record<string, string | Buffer>, paths: string[] = ['.']) {
+  const { check } = await import('../check.js');
+  const result = await check(paths, { cwd: tree(files) });
+  return { ...result, reports: result.sets.flatMap((s) => s.reports) };
+}

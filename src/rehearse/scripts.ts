@@ -46,7 +46,10 @@ export interface MigrationScripts {
 export function scriptsFor(parsed: ParsedMigration, before: Schema): MigrationScripts {
   const m = parsed.migration;
   const sqlUp = m.up.language === 'sql';
-  const mode: Script['mode'] = !m.transactional ? 'statements' : ONE_MESSAGE_FRAMEWORKS.has(m.framework) ? 'message' : 'transaction';
+  const modeOf = (transactional: boolean): Script['mode'] =>
+    !transactional ? 'statements' : ONE_MESSAGE_FRAMEWORKS.has(m.framework) ? 'message' : 'transaction';
+  const mode = modeOf(m.transactional);
+  const downMode = modeOf(m.downTransactional ?? m.transactional);
   const up = sqlUp ? fromSource(m.up, parsed.up, mode) : fromOperations(parsed.up, mode);
   const upSource: UpSource = sqlUp ? 'written' : 'emulated';
   if (hasDown(parsed) && parsed.down) {
@@ -55,7 +58,7 @@ export function scriptsFor(parsed: ParsedMigration, before: Schema): MigrationSc
         ops: [...parsed.up, ...parsed.down],
         up,
         upSource,
-        down: fromSource(m.down, parsed.down, mode),
+        down: fromSource(m.down, parsed.down, downMode),
         downSource: 'written',
         noDown: null,
       };
@@ -63,7 +66,7 @@ export function scriptsFor(parsed: ParsedMigration, before: Schema): MigrationSc
       ops: [...parsed.up, ...parsed.down],
       up,
       upSource,
-      down: fromOperations(parsed.down, mode),
+      down: fromOperations(parsed.down, downMode),
       downSource: sqlUp && parsed.downStatus === 'derived' ? 'derived' : 'emulated',
       noDown: null,
     };

@@ -18,6 +18,7 @@ ruleTests(rule, {
       up: 'BEGIN;\nALTER TABLE users ADD COLUMN a int;\nCOMMIT;\nCREATE INDEX CONCURRENTLY users_a ON users (a);',
       transactional: false,
     },
+    { name: 'ANALYZE may run in a transaction (libpg-query parses it as a VacuumStmt)', history: [users], up: 'ANALYZE users;' },
     {
       name: 'golang-migrate: a lone statement in its file is not in a transaction block',
       framework: 'golang-migrate',

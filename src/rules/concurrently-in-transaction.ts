@@ -21,7 +21,10 @@ transaction that is now rolled back.
 A transaction block is the framework's (Rails, Django, Alembic, Flyway, dbmate wrap by default),
 an explicit \`BEGIN\`, or an implicit one: golang-migrate sends a whole file as one query, and
 PostgreSQL runs a multi-statement query as one transaction, so a concurrent build must be alone
-in its file there.
+in its file there. Flyway runs a script holding \`CREATE\`/\`DROP INDEX CONCURRENTLY\` or \`VACUUM\`
+outside a transaction by itself (a mix with other statements is \`mixed-transaction-statements\`),
+but not \`REINDEX TABLE|INDEX ... CONCURRENTLY\`, and not when the script's \`.sql.conf\` says
+\`executeInTransaction=true\`.
 
 Do instead: run the statement outside a transaction, alone in its migration.
 - Rails: \`disable_ddl_transaction!\` in the migration class.
@@ -37,7 +40,9 @@ Do instead: run the statement outside a transaction, alone in its migration.
     const how =
       framework === 'golang-migrate'
         ? 'put the statement alone in its own migration file (golang-migrate runs a multi-statement file as one transaction)'
-        : 'run it in a migration of its own without a transaction (Rails: disable_ddl_transaction!; Django: atomic = False; Alembic: autocommit_block(); dbmate: transaction:false; goose: NO TRANSACTION) and remove any BEGIN/COMMIT around it';
+        : framework === 'flyway'
+          ? 'give the script a .sql.conf with executeInTransaction=false, in a migration of its own (Flyway does not detect this statement, or the script config asks for a transaction)'
+          : 'run it in a migration of its own without a transaction (Rails: disable_ddl_transaction!; Django: atomic = False; Alembic: autocommit_block(); dbmate: transaction:false; goose: NO TRANSACTION) and remove any BEGIN/COMMIT around it';
     return {
       message: `${what} cannot run inside a transaction block: the migration fails with "cannot run inside a transaction block".`,
       fix: `${how[0]?.toUpperCase()}${how.slice(1)}:\n${op.text}`,

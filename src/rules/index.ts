@@ -33,6 +33,7 @@ import frameworkCannotReverse from './framework-cannot-reverse.js';
 import ignoreWithoutReason from './ignore-without-reason.js';
 import insertRows from './insert-rows.js';
 import missingDown from './missing-down.js';
+import mixedTransactionStatements from './mixed-transaction-statements.js';
 import newWriteRestriction from './new-write-restriction.js';
 import notAnalyzed from './not-analyzed.js';
 import preferBigintKeys from './prefer-bigint-keys.js';
@@ -97,6 +98,7 @@ export const allRules: Rule[] = [
   ignoreWithoutReason,
   insertRows,
   missingDown,
+  mixedTransactionStatements,
   newWriteRestriction,
   notAnalyzed,
   preferBigintKeys,

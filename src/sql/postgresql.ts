@@ -322,11 +322,16 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
     case 'ClusterStmt':
       return [raw(base, type, null, n.relation ? rangeVar(n.relation) : undefined)];
     case 'VacuumStmt': {
+      // libpg-query parses ANALYZE as a VacuumStmt too; unlike VACUUM it may run in a transaction block.
+      const statement = n.is_vacuumcmd ? type : 'AnalyzeStmt';
       const options = definedOptions(n.options);
       const rels: Node[] = n.rels ?? [];
-      if (!rels.length) return [raw(base, type, null, undefined, options)];
-      return rels.map((r) => raw(base, type, null, rangeVar(r.VacuumRelation?.relation), options));
+      if (!rels.length) return [raw(base, statement, null, undefined, options)];
+      return rels.map((r) => raw(base, statement, null, rangeVar(r.VacuumRelation?.relation), options));
     }
+    case 'DiscardStmt':
+      // DISCARD ALL | PLANS | SEQUENCES | TEMP: only ALL refuses to run in a transaction block.
+      return [raw(base, `${type}:${String(n.target).replace('DISCARD_', '').toLowerCase()}`, null)];
     case 'RefreshMatViewStmt':
       return [raw(base, type, null, rangeVar(n.relation), n.concurrent ? ['concurrently'] : [])];
     case 'AlterDomainStmt': {
