@@ -70,3 +70,53 @@ describe('discover', () => {
     ]);
   });
 });
+
+describe('a folder that is one migration of its parent’s set', () => {
+  it.each<{ name: string; files: Record<string, string>; arg: string; framework: string; reported: string[] }>([
+    {
+      name: 'a Diesel migration folder is read as Diesel with its history, the down not run before the up',
+      files: {
+        'migrations/2024-01-01-000000_users/up.sql': 'CREATE TABLE users (id int, email text);',
+        'migrations/2024-01-01-000000_users/down.sql': 'DROP TABLE users;',
+        'migrations/2024-03-02-000000_x/up.sql': 'ALTER TABLE users DROP COLUMN email;',
+        'migrations/2024-03-02-000000_x/down.sql': 'ALTER TABLE users ADD COLUMN email text;',
+      },
+      arg: 'migrations/2024-03-02-000000_x',
+      framework: 'diesel',
+      reported: ['migrations/2024-03-02-000000_x/up.sql', 'migrations/2024-03-02-000000_x/down.sql'],
+    },
+    {
+      name: 'a Prisma migration folder is read as Prisma with the lock file’s provider',
+      files: {
+        'prisma/migrations/migration_lock.toml': 'provider = "mysql"\n',
+        'prisma/migrations/20240101000000_init/migration.sql': 'CREATE TABLE users (id int);',
+        'prisma/migrations/20240102000000_email/migration.sql': 'ALTER TABLE users ADD COLUMN email text;',
+      },
+      arg: 'prisma/migrations/20240102000000_email',
+      framework: 'prisma',
+      reported: ['prisma/migrations/20240102000000_email/migration.sql'],
+    },
+  ])('$name', ({ files, arg, framework, reported }) => {
+    const d = discoverTree(files, [arg]);
+    expect(d.errors).toEqual([]);
+    expect(d.sets.map((s) => s.framework)).toEqual([framework]);
+    expect(d.sets[0]?.migrations.length).toBe(2);
+    expect(d.sets[0]?.reportOnly).toEqual(reported);
+  });
+
+  it('reports only the answers of that migration, judged with its history', async () => {
+    const { checkTree } = await import('../frameworks/testing.js');
+    const result = await checkTree(
+      {
+        'migrations/2024-01-01-000000_users/up.sql': 'CREATE TABLE users (id int, email text);',
+        'migrations/2024-01-01-000000_users/down.sql': 'DROP TABLE users;',
+        'migrations/2024-03-02-000000_x/up.sql': 'ALTER TABLE users DROP COLUMN email;',
+        'migrations/2024-03-02-000000_x/down.sql': 'ALTER TABLE users ADD COLUMN email text;',
+      },
+      ['migrations/2024-03-02-000000_x'],
+    );
+    expect(result.reports.map((r) => [r.parsed.migration.framework, r.parsed.migration.path, r.phase, r.dbRollback])).toEqual([
+      ['diesel', 'migrations/2024-03-02-000000_x/up.sql', 'contract', 'irreversible'],
+    ]);
+  });
+});

@@ -3,6 +3,7 @@ import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import type { Folder, MigrationSet } from '../frameworks/adapter.js';
 import { adapters } from '../frameworks/index.js';
+import { isVersionFolder, joinVersionFolders } from '../frameworks/sql.js';
 import type { Dialect } from '../ir.js';
 import type { ReadError } from '../migration.js';
 import { type ConfiguredDialect, settleDialect } from './dialect.js';
@@ -61,9 +62,11 @@ export function discover(paths: readonly string[], options: DiscoverOptions = {}
 }
 
 function discoverFolder(abs: string, arg: string, cwd: string, options: DiscoverOptions, result: Discovery, claimed: Set<string>): void {
+  if (discoverMigrationFolder(abs, cwd, options, result)) return;
   const before = result.sets.length;
   const errorsBefore = result.errors.length;
   walk(abs, cwd, options, result, claimed, Number.POSITIVE_INFINITY);
+  result.sets.splice(before, Number.POSITIVE_INFINITY, ...joinVersionFolders(result.sets.slice(before)));
   const found = result.sets.slice(before);
   reportUnusedSqlFiles(found, cwd, options, result);
   if (found.length || result.errors.length > errorsBefore) return;
@@ -77,6 +80,34 @@ function discoverFolder(abs: string, arg: string, cwd: string, options: Discover
     column: 0,
     message: empty ? 'empty folder: no migrations to check' : 'no migrations found in this folder',
   });
+}
+
+/**
+ * A folder that its parent's set claims as part of it, such as one migration of a folder-per-migration framework
+ * (Diesel's `migrations/<version>_<name>/`, Prisma's `migrations/<name>/`) or a sub-folder of a Flyway location:
+ * the parent's set is replayed whole and only the migrations with a file in this folder are reported, as for a
+ * single file. Read alone, such a folder would look like plain SQL with the down running before the up.
+ */
+function discoverMigrationFolder(abs: string, cwd: string, options: DiscoverOptions, result: Discovery): boolean {
+  const parent = dirname(abs);
+  if (parent === abs) return false;
+  const local: Discovery = { sets: [], errors: [] };
+  // A version folder of a plain SQL history is one set with its siblings: they are read too.
+  walk(parent, cwd, options, local, new Set(), isVersionFolder(basename(abs)) ? 1 : 0);
+  local.sets = joinVersionFolders(local.sets);
+  const inside = (rel: string) => resolve(cwd, rel).startsWith(`${abs}${sep}`);
+  const sets = local.sets.filter((s) => s.claimed.includes(abs) && resolve(cwd, s.root) !== abs);
+  const files = sets.flatMap((s) => s.migrations.flatMap((m) => m.files.filter(inside)));
+  if (!files.length) return false;
+  reportUnusedSqlFiles(sets, cwd, options, local);
+  for (const set of sets) {
+    const own = set.migrations.flatMap((m) => m.files.filter(inside));
+    if (!own.length) continue;
+    set.reportOnly = [...(set.reportOnly ?? []), ...own];
+    result.sets.push(set);
+  }
+  result.errors.push(...local.errors.filter((e) => inside(e.path)));
+  return true;
 }
 
 /**
@@ -96,6 +127,7 @@ function discoverFile(abs: string, arg: string, cwd: string, options: DiscoverOp
     local.errors = [];
     walk(folder, cwd, options, local, new Set(), 0);
   }
+  local.sets = joinVersionFolders(local.sets);
   reportUnusedSqlFiles(local.sets, cwd, options, local);
   const sets = local.sets.filter((s) => s.migrations.some((m) => m.files.includes(rel)));
   for (const set of sets) set.reportOnly = [...(set.reportOnly ?? []), rel];
