@@ -6,7 +6,7 @@ import { hasDown, type Judgement, judge, type Reason, type Unread, type Verdict 
 import { type NetEffect, netEffect } from './judge/net.js';
 import type { Directive, ParsedMigration } from './migration.js';
 import { allRules } from './rules/index.js';
-import type { MigrationRuleContext, Rule, RuleContext, RuleResult } from './rules/rule.js';
+import type { MigrationRuleContext, RollbackGroup, Rule, RuleContext, RuleResult } from './rules/rule.js';
 import { Schema } from './schema/schema.js';
 
 export interface AnalyzeOptions {
@@ -51,10 +51,24 @@ export const DEFAULT_SERVER_VERSION: Record<Dialect, number> = { postgresql: 16,
 export function analyzeHistory(history: readonly ParsedMigration[], options: AnalyzeOptions = {}): MigrationReport[] {
   const schema = options.seed?.clone() ?? new Schema();
   const reports: MigrationReport[] = [];
+  // Migrations that roll back together are judged as a group at their last member (Migration.rollbackGroup).
+  const lastOfGroup = new Map<string, number>();
+  history.forEach((p, i) => p.migration.rollbackGroup && lastOfGroup.set(p.migration.rollbackGroup, i));
+  const groups = new Map<string, { before: Schema; members: ParsedMigration[] }>();
   history.forEach((parsed, position) => {
     const serverVersion = options.serverVersion ?? DEFAULT_SERVER_VERSION[parsed.migration.dialect];
+    const groupId = parsed.migration.rollbackGroup;
+    const group = groupId ? (groups.get(groupId) ?? { before: schema.clone(), members: [] }) : undefined;
+    if (groupId && group) groups.set(groupId, group);
+    group?.members.push(parsed);
     // Objects a migration creates are keyed by its place in the history: ids may repeat (Knex's 2.0.0-beta.1.js…).
-    const analysis = analyzeMigration(parsed, schema, serverVersion, `#${position}`);
+    const analysis = analyzeMigration(
+      parsed,
+      schema,
+      serverVersion,
+      `#${position}`,
+      groupId && lastOfGroup.get(groupId) === position ? group : undefined,
+    );
     if (options.report && !options.report(parsed)) return;
     const declaredContract = parsed.directives.some((d) => d.type === 'contract');
     const findings = applyConfig(applyDirectives(analysis.findings, parsed, declaredContract), options, analysis.judgement.unverified);
@@ -114,6 +128,7 @@ export function analyzeMigration(
   schema: Schema,
   serverVersion: number,
   key = parsed.migration.id,
+  group?: RollbackGroup,
 ): MigrationAnalysis {
   const { migration } = parsed;
   const { rules, byKind } = rulesFor(migration.dialect);
@@ -127,7 +142,7 @@ export function analyzeMigration(
   const downNet = hasDown(parsed) && parsed.down ? netEffect(afterUp, parsed.down) : null;
   if (parsed.down?.length) visit('down', parsed.down, afterUp.clone(), before, parsed.up, downNet ?? netEffect(afterUp, parsed.down));
 
-  const migrationCtx: MigrationRuleContext = { ...base, before, afterUp, ruleIds: RULE_IDS, upNet, downNet };
+  const migrationCtx: MigrationRuleContext = { ...base, before, afterUp, ruleIds: RULE_IDS, upNet, downNet, ...(group ? { group } : {}) };
   for (const rule of rules) {
     if (!rule.checkMigration) continue;
     for (const r of rule.checkMigration(migrationCtx)) {

@@ -53,6 +53,12 @@ export interface Migration {
   downTransactional?: boolean;
   /** The framework has no down migrations at all (Prisma, Flyway without undo): a missing down is expected, not an oversight. */
   downsUnsupported?: boolean;
+  /**
+   * Migrations sharing this id roll back only together: one change split over several versions (pop/popx versions
+   * sharing the 14-digit legacy version), whose downs, run newest first, undo the group's ups as a whole. Each
+   * member is still judged as the framework runs it, step by step; whether the downs undo the ups is judged for the group.
+   */
+  rollbackGroup?: string;
 }
 
 /**

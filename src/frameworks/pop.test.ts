@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePopFileName } from './pop.js';
-import { discoverTree } from './testing.js';
+import { checkTree, discoverTree } from './testing.js';
 
 describe('pop', () => {
   it('reads the dialect, direction and type from the file name', () => {
@@ -10,6 +10,11 @@ describe('pop', () => {
       popDialect: 'postgres',
       direction: 'up',
       type: 'sql',
+      autocommit: false,
+    });
+    expect(parsePopFileName('20240101000000000000_index.postgres.autocommit.up.sql')).toMatchObject({
+      popDialect: 'postgres',
+      autocommit: true,
     });
     expect(parsePopFileName('20200101_users.down.fizz')).toMatchObject({ popDialect: null, direction: 'down', type: 'fizz' });
     expect(parsePopFileName('20200101_users.oracle.up.sql')).toBeNull();
@@ -43,5 +48,52 @@ describe('pop', () => {
     expect(d.sets[0]?.migrations.map((m) => m.id)).toEqual(['002']);
     expect(d.errors.map((e) => e.path)).toEqual(['migrations/001_users.down.fizz', 'migrations/001_users.up.fizz']);
     expect(d.errors[0]?.message).toContain('fizz files are not analyzed');
+  });
+});
+
+describe('pop rollback groups: versions sharing popx’s 14-digit legacy version roll back together', () => {
+  // kratos' 20200607165100 settings change: each down undoes the other version's up (its downs are shifted).
+  const settings = {
+    'sql/20200101000000000000_requests.postgres.up.sql': 'CREATE TABLE requests (id int, update_successful bool NOT NULL DEFAULT false);',
+    'sql/20200101000000000000_requests.postgres.down.sql': 'DROP TABLE requests;',
+    'sql/20200607165100000000_settings.postgres.up.sql': "ALTER TABLE requests ADD COLUMN state varchar(255) NOT NULL DEFAULT 'show_form';",
+    'sql/20200607165100000000_settings.postgres.down.sql': 'ALTER TABLE requests ADD COLUMN update_successful bool NOT NULL DEFAULT false;',
+    'sql/20200607165100000001_settings.postgres.up.sql': 'ALTER TABLE requests DROP COLUMN update_successful;',
+    'sql/20200607165100000001_settings.postgres.down.sql': 'ALTER TABLE requests DROP COLUMN state;',
+  };
+  const drift = (r: Awaited<ReturnType<typeof checkTree>>['reports'][number]) =>
+    r.findings.filter((f) => f.rule === 'down-does-not-undo' && f.message.startsWith('After'));
+
+  it('marks the versions of one legacy version, two or more, as one group', () => {
+    const d = discoverTree(settings);
+    expect(d.sets[0]?.migrations.map((m) => [m.id, m.rollbackGroup ?? null])).toEqual([
+      ['20200101000000000000', null],
+      ['20200607165100000000', '20200607165100'],
+      ['20200607165100000001', '20200607165100'],
+    ]);
+  });
+
+  it('a group whose downs, newest first, undo its ups raises no down-does-not-undo', async () => {
+    const result = await checkTree(settings);
+    expect(result.reports.flatMap(drift)).toEqual([]);
+  });
+
+  it('a group whose downs leave drift is reported once, at its newest version', async () => {
+    const result = await checkTree({
+      ...settings,
+      'sql/20200607165100000001_settings.postgres.down.sql': 'SELECT 1;',
+    });
+    const found = result.reports.flatMap((r) => drift(r).map((f) => [r.parsed.migration.id, f.message]));
+    expect(found).toEqual([
+      [
+        '20200607165100000001',
+        'After the ups of versions 20200607165100000000 to 20200607165100000001 and their downs, run newest first as a rollback of the group does, column requests.state remains: the down does not drop it.',
+      ],
+    ]);
+  });
+
+  it('an .autocommit. file runs outside a transaction', () => {
+    const d = discoverTree({ 'sql/20240101000000_index.postgres.autocommit.up.sql': 'CREATE INDEX CONCURRENTLY i ON t (a);' });
+    expect(d.sets[0]?.migrations.map((m) => m.transactional)).toEqual([false]);
   });
 });

@@ -1,6 +1,10 @@
-// gobuffalo/pop (soda): `<version>_<name>.<dialect>.up.sql` / `.down.sql` for one database, `<version>_<name>.up.sql`
-// for every database. A folder holding several dialects is several migration sets, one per dialect. `.fizz` files are
-// pop's own DSL, not SQL: each is reported, none is analyzed.
+// gobuffalo/pop (soda) and ory/x popx: `<version>_<name>.<dialect>.up.sql` / `.down.sql` for one database,
+// `<version>_<name>.up.sql` for every database. A folder holding several dialects is several migration sets, one per
+// dialect. `.fizz` files are pop's own DSL, not SQL: each is reported, none is analyzed.
+// Transactions: each file runs in its own transaction, except popx's `.autocommit.` files.
+// Rollback: pop runs the downs one file per step, newest first. Ory (kratos) splits one change over versions that
+// share popx's 14-digit legacy version (`20210410175418000000`, `...000001`, ...), whose downs undo the change only
+// as a whole: those versions are one rollback group (Migration.rollbackGroup).
 import { join } from 'node:path';
 import { chooseDialect, declared } from '../discover/dialect.js';
 import type { Dialect } from '../ir.js';
@@ -33,13 +37,20 @@ export interface PopFile {
   popDialect: string | null;
   direction: 'up' | 'down';
   type: 'sql' | 'fizz';
+  /** popx's `.autocommit.` marker: the file runs outside a transaction. */
+  autocommit: boolean;
 }
+
+/** popx's legacy version: the first 14 digits of a longer version, which its migrator treats as one migration's. */
+const LEGACY_VERSION_DIGITS = 14;
 
 /** `20191100000001000000_identities.postgres.up.sql` → version, name, dialect postgres, up, sql. */
 export function parsePopFileName(file: string): PopFile | null {
   const parts = file.split('.');
   const type = parts.pop();
   const direction = parts.pop();
+  const autocommit = parts.at(-1) === 'autocommit' && parts.length > 1;
+  if (autocommit) parts.pop();
   if ((type !== 'sql' && type !== 'fizz') || (direction !== 'up' && direction !== 'down') || parts.length < 1 || parts.length > 2)
     return null;
   const written = parts.length === 2 ? (parts[1] as string).toLowerCase() : null;
@@ -55,6 +66,7 @@ export function parsePopFileName(file: string): PopFile | null {
     popDialect: popDialect === 'all' ? null : popDialect,
     direction,
     type,
+    autocommit,
   };
 }
 
@@ -132,9 +144,23 @@ function setFor(folder: Folder, files: Entry[], popDialect: string | null, diale
       files: downRel ? [upRel, downRel] : [upRel],
       up: sqlSource(upRel, upText.text),
       down: downText?.ok && downRel ? sqlSource(downRel, downText.text) : null,
-      // pop runs each migration file in a transaction.
-      transactional: true,
+      transactional: !up.parsed.autocommit,
+      ...(down && down.parsed.autocommit !== up.parsed.autocommit ? { downTransactional: !down.parsed.autocommit } : {}),
     });
   }
-  return migrations;
+  return withRollbackGroups(migrations);
+}
+
+/** Versions longer than popx's legacy version that share it, two or more: one change, rolled back as one. */
+function withRollbackGroups(migrations: Migration[]): Migration[] {
+  const legacy = (m: Migration) => (m.id.length > LEGACY_VERSION_DIGITS ? m.id.slice(0, LEGACY_VERSION_DIGITS) : null);
+  const counts = new Map<string, number>();
+  for (const m of migrations) {
+    const key = legacy(m);
+    if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return migrations.map((m) => {
+    const key = legacy(m);
+    return key && (counts.get(key) ?? 0) > 1 ? { ...m, rollbackGroup: key } : m;
+  });
 }

@@ -1,7 +1,10 @@
 import { qnameKey } from '../ir.js';
+import { hasDown } from '../judge/judge.js';
+import type { ParsedMigration } from '../migration.js';
 import { type AssumedObjects, diffSchemas } from '../schema/diff.js';
+import type { Schema } from '../schema/schema.js';
 import { downSpan, schemaAfterDown } from './down-replay.js';
-import { defineRule, type MigrationRuleContext } from './rule.js';
+import { defineRule, type MigrationRuleContext, type RollbackGroup } from './rule.js';
 
 export default defineRule({
   id: 'down-does-not-undo',
@@ -20,6 +23,11 @@ A down that does not undo the up leaves drift behind: a column that remains make
 \`up\` fail ("already exists"), a missing index makes the old release slow, a missing
 constraint lets bad rows in, and the rehearsal of up → down → up breaks.
 
+Versions that roll back only together (pop/popx versions sharing one 14-digit legacy version: one change
+split over several files, whose downs undo it only as a whole) are judged as a group: the downs of all of
+them, run newest first as pop runs a rollback, against the schema before the first of them, reported once at
+the newest.
+
 What the replay cannot know is left alone: tables whose columns are unknown (CREATE TABLE AS,
 LIKE, partitions), constraints PostgreSQL named itself (unnamed in the migration), the exact text
 of defaults, and downs that run procedural code (DO blocks). A written-but-empty down is reported
@@ -30,11 +38,13 @@ derives it for reversible commands (give \`remove_column\` its type, \`remove_in
 Alembic \`downgrade()\`, Django's automatic reverse operations and golang-migrate \`.down.sql\` files
 must mirror the up by hand.`,
   checkMigration(ctx) {
+    // A rollback group (pop versions that split one change) is judged as a whole, at its last member.
+    if (ctx.migration.rollbackGroup) return ctx.group ? groupDrift(ctx, ctx.group) : [];
     const afterDown = schemaAfterDown(ctx);
     if (!afterDown) return [];
     if (ctx.parsed.down?.some((op) => op.kind === 'Raw' && op.notAnalyzed)) return [];
     const span = downSpan(ctx);
-    return diffSchemas(ctx.before, afterDown, droppedUnseen(ctx)).map((d) => ({
+    return diffSchemas(ctx.before, afterDown, droppedUnseen(ctx.before, [ctx.parsed])).map((d) => ({
       message: `After up and down, ${d.object} ${d.message}.`,
       fix: `Make the down the exact inverse of the up, statement by statement in reverse order, so that ${d.object} is as it was before the up.`,
       span,
@@ -42,20 +52,48 @@ must mirror the up by hand.`,
   },
 });
 
-/** What the up drops by name that the replay never saw made: it existed, so a down re-creating it is right. */
-function droppedUnseen(ctx: MigrationRuleContext): AssumedObjects {
+/** The group's downs, run newest first from the schema its ups left, against the schema before its first up. */
+function groupDrift(ctx: MigrationRuleContext, group: RollbackGroup) {
+  const members = group.members;
+  if (!members.some(hasDown)) return [];
+  const downs = [...members].reverse().flatMap((m) => (hasDown(m) ? (m.down ?? []) : []));
+  if (downs.some((op) => op.kind === 'Raw' && op.notAnalyzed)) return [];
+  const afterDown = ctx.afterUp.clone();
+  for (const op of downs) afterDown.apply(op, `${ctx.migration.rollbackGroup}:down`);
+  const first = members[0]?.migration.id;
+  const span = downSpan(ctx);
+  return diffSchemas(group.before, afterDown, droppedUnseen(group.before, members)).map((d) => ({
+    message: `After the ups of versions ${first} to ${ctx.migration.id} and their downs, run newest first as a rollback of the group does, ${d.object} ${d.message}.`,
+    fix: `Make the group's downs, run from the newest version back, the exact inverse of its ups, so that ${d.object} is as it was before ${first}.`,
+    span,
+  }));
+}
+
+/** What the ups drop by name that the replay never saw made: it existed, so a down re-creating it is right. */
+function droppedUnseen(before: Schema, migrations: readonly ParsedMigration[]): AssumedObjects {
   const tables = new Set<string>();
   const indexes = new Set<string>();
   const constraints = new Map<string, Set<string>>();
-  for (const op of ctx.parsed.up) {
-    if (op.kind === 'DropTable' && !ctx.before.table(op.table)) tables.add(qnameKey(op.table));
-    if (op.kind === 'DropIndex' && !ctx.before.index(op.index)) indexes.add(qnameKey(op.index));
-    if (op.kind === 'DropConstraint' && !ctx.before.table(op.table)?.constraints.has(op.name)) {
+  const ups = migrations.flatMap((m) => m.up);
+  // Made by an earlier up of the same group: the replay saw it made.
+  const made = new Set<string>();
+  for (const op of ups) {
+    if (op.kind === 'DropTable' && !before.table(op.table) && !made.has(qnameKey(op.table))) tables.add(qnameKey(op.table));
+    if (op.kind === 'DropIndex' && !before.index(op.index) && !made.has(`index ${qnameKey(op.index)}`)) indexes.add(qnameKey(op.index));
+    if (
+      op.kind === 'DropConstraint' &&
+      !before.table(op.table)?.constraints.has(op.name) &&
+      !made.has(`constraint ${qnameKey(op.table)} ${op.name}`)
+    ) {
       const key = qnameKey(op.table);
       constraints.set(key, new Set([...(constraints.get(key) ?? []), op.name]));
     }
+    if (op.kind === 'CreateTable') made.add(qnameKey(op.table));
+    if (op.kind === 'RenameTable') made.add(qnameKey({ ...op.table, name: op.newName }));
+    if (op.kind === 'AddIndex' && op.name) made.add(`index ${qnameKey({ ...op.table, name: op.name })}`);
+    if (op.kind === 'AddConstraint' && op.constraint.name) made.add(`constraint ${qnameKey(op.table)} ${op.constraint.name}`);
   }
-  const ops = [...ctx.parsed.up, ...(ctx.parsed.down ?? [])];
+  const ops = [...ups, ...migrations.flatMap((m) => m.down ?? [])];
   const typesRenamed = ops.some((op) => op.kind === 'Raw' && op.statement === 'RenameStmt:OBJECT_TYPE');
   return { typesRenamed, tables, indexes, constraints };
 }

@@ -50,6 +50,15 @@ export interface MigrationRuleContext {
   upNet: NetEffect;
   /** Null when there is no down that does something. */
   downNet: NetEffect | null;
+  /** Given to the last member of a rollback group (Migration.rollbackGroup): the group, judged as a whole there. */
+  group?: RollbackGroup;
+}
+
+export interface RollbackGroup {
+  /** The schema before the group's first migration. */
+  before: Schema;
+  /** Every member, in the order they are applied (this migration last). */
+  members: readonly ParsedMigration[];
 }
 
 export interface RuleResult {
