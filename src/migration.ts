@@ -51,6 +51,11 @@ export interface Migration {
   transactional: boolean;
   /** The framework runs the down in a transaction; absent: as the up (dbmate and Flyway decide per direction). */
   downTransactional?: boolean;
+  /**
+   * Files of this migration that could not be read (binary, over the size limit, no permission): they stay in the
+   * migration with empty text, so its answers are `unknown` instead of the file vanishing or its down counting as none.
+   */
+  unreadable?: ReadError[];
   /** The framework has no down migrations at all (Prisma, Flyway without undo): a missing down is expected, not an oversight. */
   downsUnsupported?: boolean;
   /**

@@ -57,17 +57,32 @@ describe('discover', () => {
     ]);
   });
 
-  it('reports binary and huge files in one line each and goes on with the others', () => {
-    const d = discoverTree({
-      'sql/1_ok.sql': 'SELECT 1;',
+  it('reports binary and huge files in one line each, their answers unknown, and goes on with the others', async () => {
+    const { checkTree } = await import('../frameworks/testing.js');
+    const result = await checkTree({
+      'sql/1_ok.sql': 'CREATE TABLE t (a int);',
       'sql/2_binary.sql': Buffer.from([0x43, 0x00, 0x01, 0x02]),
       'sql/3_huge.sql': Buffer.alloc(6 * 1024 * 1024, 0x20),
     });
-    expect(d.sets[0]?.migrations.map((m) => m.id)).toEqual(['1_ok']);
-    expect(d.errors.map((e) => [e.path, e.message])).toEqual([
-      ['sql/2_binary.sql', 'binary file (contains NUL bytes): skipped'],
-      ['sql/3_huge.sql', 'file is 6.0 MB, over the 5 MB limit: skipped'],
+    expect(result.reports.map((r) => [r.parsed.migration.id, r.phase])).toEqual([
+      ['1_ok', 'expand'],
+      ['2_binary', 'unknown'],
+      ['3_huge', 'unknown'],
     ]);
+    expect(result.errors.map((e) => [e.path, e.message])).toEqual([
+      ['sql/2_binary.sql', 'binary file (contains NUL bytes): not read'],
+      ['sql/3_huge.sql', 'file is 6.0 MB, over the 5 MB limit: not read'],
+    ]);
+  });
+
+  it('a down file that cannot be read leaves the rollback unknown, not no-down', async () => {
+    const { checkTree } = await import('../frameworks/testing.js');
+    const result = await checkTree({
+      'migrations/1_users.up.sql': 'CREATE TABLE users (id int);',
+      'migrations/1_users.down.sql': Buffer.from([0x44, 0x00]),
+    });
+    expect(result.reports.map((r) => [r.phase, r.dbRollback, r.parsed.downStatus])).toEqual([['expand', 'unknown', 'unreadable']]);
+    expect(result.errors.map((e) => e.path)).toEqual(['migrations/1_users.down.sql']);
   });
 });
 

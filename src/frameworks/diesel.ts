@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { DetectResult, Folder, FrameworkAdapter } from './adapter.js';
-import { folderAt, parseSqlMigration, readFolderFile, readToml, skipped, sqlSource, subFolder } from './sql-files.js';
+import { folderAt, migrationFiles, parseSqlMigration, readToml, skipped, subFolder } from './sql-files.js';
 
 /** `2019-02-26-002946_create_user` → version 20190226002946 (Diesel drops the dashes), name create_user. */
 export function parseDieselFolderName(name: string): { version: string; name: string } | null {
@@ -66,25 +66,16 @@ function fromFolder(folder: Folder, errors: ReadError[]): DetectResult | null {
       continue;
     }
     byVersion.set(c.version, upRel);
-    const up = readFolderFile(sub, 'up.sql');
-    if (!up.ok) {
-      errors.push(up.error);
-      continue;
-    }
-    if (up.text === '') errors.push(skipped(upRel, 'empty up.sql: Diesel refuses to run it ("Attempted to run an empty migration")'));
     const hasDown = sub.entries.some((e) => e.isFile() && e.name === 'down.sql');
-    const downRel = hasDown ? join(sub.rel, 'down.sql') : null;
-    const down = hasDown ? readFolderFile(sub, 'down.sql') : null;
-    if (down && !down.ok) errors.push(down.error);
+    const files = migrationFiles({ folder: sub, file: 'up.sql' }, hasDown ? { folder: sub, file: 'down.sql' } : null);
+    if (files.up.text === '' && !files.unreadable?.some((e) => e.path === upRel))
+      errors.push(skipped(upRel, 'empty up.sql: Diesel refuses to run it ("Attempted to run an empty migration")'));
     migrations.push({
       id: c.version,
       name: c.name,
       framework: 'diesel',
       dialect,
-      path: upRel,
-      files: downRel ? [upRel, downRel] : [upRel],
-      up: sqlSource(upRel, up.text),
-      down: down?.ok && downRel ? sqlSource(downRel, down.text) : null,
+      ...files,
       transactional: runsInTransaction(sub, errors),
     });
   }

@@ -12,7 +12,7 @@ import { chooseDialect, type DialectChoice } from '../discover/dialect.js';
 import type { Dialect, Operation } from '../ir.js';
 import type { AdapterNote, Migration, ParsedMigration, ReadError } from '../migration.js';
 import type { DetectResult, Folder, FrameworkAdapter } from './adapter.js';
-import { folderAt, parseSqlMigration, readFolderFile, readToml, skipped, sqlSource } from './sql-files.js';
+import { folderAt, migrationFiles, parseSqlMigration, readFolderFile, readToml, skipped } from './sql-files.js';
 
 export type FlywayFile =
   | { kind: 'versioned' | 'undo'; version: bigint[]; versionText: string; description: string }
@@ -235,29 +235,16 @@ function build(
     }
     const undo = undos.find((u) => compareVersions(version(u), version(f)) === 0);
     if (undo) usedUndos.add(undo);
-    const m = migration(f, undo ?? null, errors);
-    if (m) migrations.push(m);
+    migrations.push(migration(f, undo ?? null, errors));
   }
-  for (const f of repeatables) {
-    const m = migration(f, null, errors);
-    if (m) migrations.push(m);
-  }
+  for (const f of repeatables) migrations.push(migration(f, null, errors));
   for (const u of undos)
     if (!usedUndos.has(u)) errors.push(skipped(rel(u), 'Flyway undo script without a versioned migration of the same version: skipped'));
   for (const m of migrations) m.downsUnsupported = !hasUndo;
   const claimed = [...new Set(files.map((f) => f.folder.abs))];
   return { sets: migrations.length ? [{ framework: 'flyway', dialect, dialectReason, root, migrations, claimed }] : [], errors };
 
-  function migration(f: Located, undo: Located | null, errs: ReadError[]): Migration | null {
-    const upRel = rel(f);
-    const up = readFolderFile(f.folder, f.file);
-    if (!up.ok) {
-      errs.push(up.error);
-      return null;
-    }
-    const downRel = undo ? rel(undo) : null;
-    const down = undo ? readFolderFile(undo.folder, undo.file) : null;
-    if (down && !down.ok) errs.push(down.error);
+  function migration(f: Located, undo: Located | null, errs: ReadError[]): Migration {
     const config: TransactionConfig = {
       mixed,
       up: executeInTransaction(f.folder, f.file, errs),
@@ -268,10 +255,7 @@ function build(
       name: f.parsed.description,
       framework: 'flyway',
       dialect,
-      path: upRel,
-      files: downRel ? [upRel, downRel] : [upRel],
-      up: sqlSource(upRel, up.text),
-      down: down?.ok && downRel ? sqlSource(downRel, down.text) : null,
+      ...migrationFiles(f, undo),
       // Until the statements are parsed: what the script config says, else Flyway's default.
       transactional: config.up ?? true,
     };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
-import { parseSqlMigration, readFolderFile, skipped, sqlSource } from './sql-files.js';
+import { migrationFiles, parseSqlMigration, skipped } from './sql-files.js';
 
 interface Pair {
   version: bigint;
@@ -73,24 +73,12 @@ export const golangMigrate: FrameworkAdapter = {
         });
         continue;
       }
-      const upRel = join(folder.rel, p.up);
-      const up = readFolderFile(folder, p.up);
-      if (!up.ok) {
-        errors.push(up.error);
-        continue;
-      }
-      const downRel = p.down ? join(folder.rel, p.down) : null;
-      const down = p.down ? readFolderFile(folder, p.down) : null;
-      if (down && !down.ok) errors.push(down.error);
       migrations.push({
         id: p.id,
         name: p.name,
         framework: 'golang-migrate',
         dialect,
-        path: upRel,
-        files: downRel ? [upRel, downRel] : [upRel],
-        up: sqlSource(upRel, up.text),
-        down: down?.ok && downRel ? sqlSource(downRel, down.text) : null,
+        ...migrationFiles({ folder, file: p.up }, p.down ? { folder, file: p.down } : null),
         // The postgres driver sends the file as one multi-statement query: PostgreSQL runs it as one
         // implicit transaction, so CREATE INDEX CONCURRENTLY fails there unless it is alone in its file.
         transactional: true,

@@ -10,7 +10,7 @@ import { chooseDialect, declared } from '../discover/dialect.js';
 import type { Dialect } from '../ir.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter, MigrationSet } from './adapter.js';
-import { parseSqlMigration, readFolderFile, skipped, sqlSource } from './sql-files.js';
+import { migrationFiles, parseSqlMigration, skipped } from './sql-files.js';
 
 const POP_DIALECTS: Record<string, Dialect> = {
   postgres: 'postgresql',
@@ -126,24 +126,12 @@ function setFor(folder: Folder, files: Entry[], popDialect: string | null, diale
       if (down) errors.push(skipped(join(folder.rel, down.file), 'down migration without a matching .up.sql: skipped'));
       continue;
     }
-    const upRel = join(folder.rel, up.file);
-    const upText = readFolderFile(folder, up.file);
-    if (!upText.ok) {
-      errors.push(upText.error);
-      continue;
-    }
-    const downRel = down ? join(folder.rel, down.file) : null;
-    const downText = down ? readFolderFile(folder, down.file) : null;
-    if (downText && !downText.ok) errors.push(downText.error);
     migrations.push({
       id: version,
       name: up.parsed.name,
       framework: 'pop',
       dialect,
-      path: upRel,
-      files: downRel ? [upRel, downRel] : [upRel],
-      up: sqlSource(upRel, upText.text),
-      down: downText?.ok && downRel ? sqlSource(downRel, downText.text) : null,
+      ...migrationFiles({ folder, file: up.file }, down ? { folder, file: down.file } : null),
       transactional: !up.parsed.autocommit,
       ...(down && down.parsed.autocommit !== up.parsed.autocommit ? { downTransactional: !down.parsed.autocommit } : {}),
     });

@@ -5,7 +5,7 @@ import { chooseDialect, declared } from '../discover/dialect.js';
 import type { Dialect } from '../ir.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
-import { parseSqlMigration, readFolderFile, readToml, skipped, sqlSource, subFolder } from './sql-files.js';
+import { migrationFiles, parseSqlMigration, readToml, skipped, subFolder } from './sql-files.js';
 
 const PROVIDERS: Record<string, Dialect> = {
   postgresql: 'postgresql',
@@ -29,12 +29,6 @@ export const prisma: FrameworkAdapter = {
     const { dialect, dialectReason } = chooseDialect(folder, folder.rel, locked);
     const migrations: Migration[] = [];
     for (const sub of migrationFolders) {
-      const path = join(sub.rel, 'migration.sql');
-      const read = readFolderFile(sub, 'migration.sql');
-      if (!read.ok) {
-        errors.push(read.error);
-        continue;
-      }
       const dir = sub.rel.split('/').at(-1) ?? sub.rel;
       const underscore = dir.indexOf('_');
       migrations.push({
@@ -42,10 +36,7 @@ export const prisma: FrameworkAdapter = {
         name: underscore < 0 ? dir : dir.slice(underscore + 1),
         framework: 'prisma',
         dialect,
-        path,
-        files: [path],
-        up: sqlSource(path, read.text),
-        down: null,
+        ...migrationFiles({ folder: sub, file: 'migration.sql' }, null),
         // Prisma runs each migration file in a transaction on PostgreSQL and SQLite (MySQL cannot roll back DDL).
         transactional: dialect !== 'mysql',
         downsUnsupported: true,

@@ -21,9 +21,9 @@ export function readText(abs: string, rel: string): ReadResult {
   try {
     const size = statSync(abs).size;
     if (size > MAX_FILE_BYTES)
-      return fail(`file is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit: skipped`);
+      return fail(`file is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit: not read`);
     const buf = readFileSync(abs);
-    if (buf.subarray(0, 8000).includes(0)) return fail('binary file (contains NUL bytes): skipped');
+    if (buf.subarray(0, 8000).includes(0)) return fail('binary file (contains NUL bytes): not read');
     return { ok: true, text: buf.toString('utf8').replace(/^\uFEFF/, '') };
   } catch (e) {
     return fail(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
@@ -35,13 +35,43 @@ export function parseSqlMigration(migration: Migration, extraErrors: ReadError[]
   const up = parseSqlSource(migration.up, migration.dialect);
   const down = migration.down ? parseSqlSource(migration.down, migration.dialect) : null;
   const directives: Directive[] = [...up.comments, ...(down?.comments ?? [])].flatMap((c) => directivesInComment(c.text, c.span));
+  const unreadable = migration.unreadable ?? [];
+  const downUnreadable = unreadable.some((e) => e.path === migration.down?.path);
   return {
     migration,
     up: up.ops,
     down: down ? down.ops : null,
-    downStatus: down ? 'written' : 'none',
+    downStatus: downUnreadable ? 'unreadable' : down ? 'written' : 'none',
     directives,
-    errors: [...extraErrors, ...up.errors, ...(down?.errors ?? [])],
+    errors: [...unreadable, ...extraErrors, ...up.errors, ...(down?.errors ?? [])],
+  };
+}
+
+/**
+ * A migration's up file and its down file (when it has one), read. A file that cannot be read stays in the
+ * migration, empty, with its error in `unreadable`: the migration's answers are then `unknown`, never silently
+ * those of a migration without that file.
+ */
+export function migrationFiles(
+  up: { folder: Folder; file: string },
+  down: { folder: Folder; file: string } | null,
+): Pick<Migration, 'path' | 'files' | 'up' | 'down' | 'unreadable'> {
+  const unreadable: ReadError[] = [];
+  const source = (f: { folder: Folder; file: string }) => {
+    const rel = join(f.folder.rel, f.file);
+    const read = readFolderFile(f.folder, f.file);
+    if (read.ok) return sqlSource(rel, read.text);
+    unreadable.push(read.error);
+    return sqlSource(rel, '');
+  };
+  const upSource = source(up);
+  const downSource = down ? source(down) : null;
+  return {
+    path: upSource.path,
+    files: downSource ? [upSource.path, downSource.path] : [upSource.path],
+    up: upSource,
+    down: downSource,
+    ...(unreadable.length ? { unreadable } : {}),
   };
 }
 

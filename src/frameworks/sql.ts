@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter, MigrationSet } from './adapter.js';
-import { naturalCompare, parseSqlMigration, readFolderFile, skipped, sqlSource } from './sql-files.js';
+import { migrationFiles, naturalCompare, parseSqlMigration, skipped } from './sql-files.js';
 
 /** `V0013.Name.up.sql` → stem `V0013.Name`, up; `0001_name_down.sql` → stem `0001_name`, down; `0001_x.sql` → up, no marker. */
 export function parsePlainName(file: string): { stem: string; direction: 'up' | 'down'; marked: boolean } {
@@ -88,28 +88,16 @@ function migrationsOf(folder: Folder, dialect: Migration['dialect'], errors: Rea
   const paired = new Set<string>();
   const migrations: Migration[] = [];
   for (const file of ups) {
-    const path = join(folder.rel, file);
-    const read = readFolderFile(folder, file);
-    if (!read.ok) {
-      errors.push(read.error);
-      continue;
-    }
     const name = parsePlainName(file);
     const downFile = name.marked ? downs.get(name.stem) : undefined;
     if (downFile) paired.add(downFile);
-    const downRead = downFile ? readFolderFile(folder, downFile) : null;
-    if (downRead && !downRead.ok) errors.push(downRead.error);
-    const downPath = downFile ? join(folder.rel, downFile) : null;
     const id = name.marked ? name.stem : file.slice(0, -'.sql'.length);
     migrations.push({
       id,
       name: id,
       framework: 'sql',
       dialect,
-      path,
-      files: downPath ? [path, downPath] : [path],
-      up: sqlSource(path, read.text),
-      down: downRead?.ok && downPath ? sqlSource(downPath, downRead.text) : null,
+      ...migrationFiles({ folder, file }, downFile ? { folder, file: downFile } : null),
       // A plain file is usually fed to psql, which commits statement by statement.
       transactional: false,
     });
