@@ -53,7 +53,9 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
   const reports: MigrationReport[] = [];
   // Migrations that roll back together are judged as a group at their last member (Migration.rollbackGroup).
   const lastOfGroup = new Map<string, number>();
-  history.forEach((p, i) => p.migration.rollbackGroup && lastOfGroup.set(p.migration.rollbackGroup, i));
+  history.forEach((p, i) => {
+    if (p.migration.rollbackGroup) lastOfGroup.set(p.migration.rollbackGroup, i);
+  });
   const groups = new Map<string, { before: Schema; members: ParsedMigration[] }>();
   history.forEach((parsed, position) => {
     const serverVersion = options.serverVersion ?? DEFAULT_SERVER_VERSION[parsed.migration.dialect];
