@@ -26,7 +26,7 @@ describe('Markdown pull-request comment', () => {
   it('declared contracts and suppressions are told apart; HTML in a message is escaped', async () => {
     const result = await check([], { cwd: tempProject(reviewHistory()) });
     const md = formatMarkdown(result);
-    expect(md.split('\n')[1]).toBe('### 🔴 twoway: 2 one-way doors in 5 migrations');
+    expect(md.split('\n')[1]).toBe('### 🔴 twoway: 2 one-way doors, 1 unverified door in 6 migrations');
     expect(md).toContain('| 🟡 | `db/000003_drop_nickname.up.sql` | one-way door (declared contract) | contract |');
     expect(md).toContain('(suppressed: bio was never shipped)');
     expect(md).toContain('**Unreadable input**');

@@ -51,7 +51,7 @@ export function dropColumnHistory(folder = 'db'): Record<string, string> {
 /**
  * A golang-migrate history with one of each kind of migration a reviewer meets: a two-way door, one
  * without a down, a declared contract step, a suppressed finding, an accidental one-way door, and a
- * file that cannot be read.
+ * file that cannot be read (an unverified door: its answers are unknown).
  */
 export function reviewHistory(): Record<string, string> {
   return {
