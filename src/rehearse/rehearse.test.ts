@@ -232,3 +232,27 @@ CREATE TRIGGER t_refuse BEFORE TRUNCATE ON t EXECUTE FUNCTION refuse()`;
     expect(columns.map((c) => c.attname)).toEqual(['id', 'x']);
   });
 });
+
+describe('rehearse runs each direction in the transaction mode its framework uses', () => {
+  it('Flyway runs a CONCURRENTLY script outside a transaction; dbmate runs a transaction:false down outside one', async () => {
+    const { tempProject } = await import('../testing/projects.js');
+    const cwd = tempProject({
+      'flyway/db/migration/V1__users.sql': 'CREATE TABLE users (id int, email text);',
+      'flyway/db/migration/V2__index.sql': 'CREATE INDEX CONCURRENTLY users_email ON users (email);',
+      'flyway/db/migration/U2__index.sql': 'DROP INDEX CONCURRENTLY users_email;',
+      'dbmate/db/migrations/20240101_users.sql':
+        '-- migrate:up\nCREATE TABLE users (id int, email text);\nCREATE INDEX users_email ON users (email);\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY users_email;\nDROP TABLE users;\n',
+    });
+    for (const folder of ['flyway', 'dbmate']) {
+      const results = (await rehearse([folder], { engine, cwd })).migrations;
+      expect(results.map((r) => [r.id, r.up, r.down, r.error])).toEqual(
+        folder === 'flyway'
+          ? [
+              ['V1__users', 'ok', 'missing', null],
+              ['V2__index', 'ok', 'ok', null],
+            ]
+          : [['20240101', 'ok', 'ok', null]],
+      );
+    }
+  });
+});
