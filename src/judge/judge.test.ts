@@ -111,6 +111,13 @@ const cases: Case[] = [
     verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
   },
   {
+    name: 'a nullable column dropped and re-added NOT NULL with a default: values reset, and old NULL writes fail',
+    history: [users],
+    up: "ALTER TABLE users DROP COLUMN name;\nALTER TABLE users ADD COLUMN name varchar(50) NOT NULL DEFAULT '';",
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
+    found: ['set-not-null'],
+  },
+  {
     name: 'a column swapped for a copy under its own name goes on: only what the copy declares changes',
     history: [users],
     up: [

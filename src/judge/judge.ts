@@ -406,12 +406,28 @@ function judgeColumns(
         c.before &&
         sameType(c.before.type, replacement.state.type)
       ) {
-        // Dropped and added again as it was: the shape stays, the values are reset.
+        // Dropped and added again with its type: the values are reset, and what the new column declares is judged
+        // against the old one (NOT NULL where it was nullable breaks the previous release's writes).
         add(
           { phase: 'data', ...loss },
           'drop-column',
           c.droppedAt,
           `Column ${target} is dropped and added again with the same type: its values are reset.${kept}`,
+        );
+        const st = replacement.state;
+        judgeColumnState(
+          target,
+          {
+            ...replacement,
+            origin: c.origin,
+            nullAt:
+              st.nullable === false && c.before?.nullable !== false ? (replacement.nullAt ?? replacement.addedAt) : replacement.nullAt,
+            defaultAt:
+              (st.default ?? null) === null && c.before?.default ? (replacement.defaultAt ?? replacement.addedAt) : replacement.defaultAt,
+          },
+          c.before,
+          add,
+          types,
         );
       } else if (replacement) {
         add(
