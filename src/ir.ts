@@ -69,6 +69,9 @@ export interface ConstraintDef {
   expression: string | null;
   /** A `CHECK (col IS NOT NULL)`: the column it proves non-null (once valid, PostgreSQL 12+ SET NOT NULL skips its scan). */
   notNullColumn?: string;
+  /** A foreign key's ON DELETE / ON UPDATE action when not the default NO ACTION: cascade, set null, set default, restrict. */
+  onDelete?: string;
+  onUpdate?: string;
 }
 
 interface OpBase {

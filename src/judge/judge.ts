@@ -870,9 +870,14 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
     }
   }
   // Uniqueness the schema after the up already enforced cannot fail when the down adds it back in another form.
-  const enforcedAfterUp = (table: string, columns: readonly string[]) => {
+  const enforcedAfterUp = (table: string, columns: readonly string[], references?: string) => {
     const t = input.afterUp.tables.get(table);
     const same = (cols: readonly string[]) => cols.join(',') === columns.join(',');
+    // A foreign key on the same columns to the same table (another ON DELETE, say) kept every row the down's will check.
+    if (references !== undefined)
+      return [...(t?.constraints.values() ?? [])].some(
+        (k) => k.type === 'foreign-key' && same(k.columns) && k.references?.table.name === references,
+      );
     return (
       [...(t?.constraints.values() ?? [])].some((k) => (k.type === 'unique' || k.type === 'primary-key') && same(k.columns)) ||
       [...input.afterUp.indexes.values()].some((i) => i.table === table && i.unique && !i.where && same(i.columns))
@@ -883,6 +888,8 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
       continue;
     if (c.def.notValid) continue;
     if (c.def.type === 'unique' && enforcedAfterUp(c.table.origin, c.def.columns)) continue;
+    if (c.def.type === 'foreign-key' && c.def.references && enforcedAfterUp(c.table.origin, c.def.columns, c.def.references.table.name))
+      continue;
     const cols = c.def.columns;
     const onOldValues = cols.length > 0 && cols.every((col) => c.table.columns.some((x) => x.name === col && x.origin !== null));
     if (onOldValues)

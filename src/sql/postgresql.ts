@@ -826,7 +826,18 @@ function constraintDef(k: Node, columns: string[], exprText: ExprText): Constrai
     usingIndex: k.indexname ?? null,
     expression: k.raw_expr ? exprText(k.raw_expr, true) : null,
     ...notNullCheck(k),
+    ...fkActions(k),
   };
+}
+
+const FK_ACTIONS: Record<string, string> = { c: 'cascade', n: 'set null', d: 'set default', r: 'restrict' };
+
+/** ON DELETE / ON UPDATE of a foreign key, when not NO ACTION. */
+function fkActions(k: Node): { onDelete?: string; onUpdate?: string } {
+  if (k.contype !== 'CONSTR_FOREIGN') return {};
+  const onDelete = FK_ACTIONS[k.fk_del_action as string];
+  const onUpdate = FK_ACTIONS[k.fk_upd_action as string];
+  return { ...(onDelete ? { onDelete } : {}), ...(onUpdate ? { onUpdate } : {}) };
 }
 
 /** The distinct unqualified column names an expression reads. */
