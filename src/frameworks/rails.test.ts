@@ -584,22 +584,48 @@ describe('discovery', () => {
   end
 end
 `,
-      'db/migrate/20240102000000_drop_email.rb': migration('remove_column :users, :email, :string'),
+      'db/migrate/20240102000000_drop_users.rb': migration('drop_table :users'),
     });
     const result = await check(['.'], { cwd: root });
     expect(result.errors).toEqual([]);
-    const drop = result.sets[0]?.reports[0]?.findings.find((f) => f.rule === 'drop-column');
-    expect(drop?.message).toContain('users.email (varchar, NOT NULL)');
+    const drop = result.sets[0]?.reports[0]?.findings.find((f) => f.rule === 'drop-table');
+    expect(drop?.message).toContain('users (2 columns)');
+  });
+
+  it('db/schema.rb is the end of a squashed history, never the state before it: change_column_null false is no no-op', async () => {
+    const root = app({
+      'db/schema.rb': `ActiveRecord::Schema[8.0].define(version: 2024_01_03_000000) do
+  create_table "messages", force: :cascade do |t|
+    t.string "short_id", limit: 30, default: "", null: false
+    t.string "subject"
+    t.index ["subject"], name: "index_messages_on_subject"
+  end
+end
+`,
+      'db/migrate/20240102000000_short_id_not_null.rb': migration(
+        'change_column_null :messages, :short_id, false\n    change_column_default :messages, :short_id, from: nil, to: ""',
+      ),
+      'db/migrate/20240103000000_index_subject.rb': migration('add_index :messages, :subject'),
+    });
+    const result = await check(['.'], { cwd: root });
+    expect(result.errors).toEqual([]);
+    const [notNull, index] = result.sets[0]?.reports ?? [];
+    expect(notNull).toMatchObject({ phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' });
+    expect(notNull?.findings.find((f) => f.rule === 'set-not-null')?.message).toContain('messages.short_id');
+    // The dump's index is the one this migration adds: expand, and the down removes it.
+    expect(index).toMatchObject({ phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' });
+    expect(index?.findings.filter((f) => f.rule === 'down-does-not-undo')).toEqual([]);
   });
 
   it('db/structure.sql is read with the SQL parser', async () => {
     const root = app({
       'db/structure.sql': 'CREATE TABLE public.users (id bigint NOT NULL, email character varying(100) NOT NULL);\n',
-      'db/migrate/20240102000000_drop_email.rb': migration('remove_column :users, :email, :string'),
+      'db/migrate/20240102000000_drop_users.rb': migration('drop_table :users'),
     });
     const result = await check(['.'], { cwd: root });
-    const drop = result.sets[0]?.reports[0]?.findings.find((f) => f.rule === 'drop-column');
-    expect(drop?.message).toContain('users.email (varchar(100), NOT NULL)');
+    expect(result.errors).toEqual([]);
+    const drop = result.sets[0]?.reports[0]?.findings.find((f) => f.rule === 'drop-table');
+    expect(drop?.message).toContain('users (2 columns)');
   });
 
   it('config/database.yml gives the dialect; ERB is blanked, never run', () => {

@@ -478,45 +478,45 @@ export const COMMANDS: Record<string, Handler> = {
 };
 
 /** `change_table :t do |t| … end`: each `t.` call is its own command, reverted on its own. */
-function changeTable(r: RailsReader, node: SyntaxNode, t: string, a: Args): Step[] {
-  const steps: Step[] = [];
-  const body = blockBody(a.block);
-  for (const stmt of body ? namedChildren(body) : []) {
-    if (stmt.type === 'comment') continue;
-    const receiver = stmt.type === 'call' ? stmt.childForFieldName('receiver') : null;
-    if (!receiver || receiver.text !== a.blockParam) {
-      steps.push(...r.read(stmt));
-      continue;
-    }
+function changeTable(r: RailsReader, _node: SyntaxNode, t: string, a: Args): Step[] {
+  return r.inTableBlock(a.blockParam, blockBody(a.block), (stmt) => {
     const method = stmt.childForFieldName('method')?.text ?? '';
     const args = r.args(stmt);
-    const tableArg: RubyValue = { kind: 'symbol', value: t, node };
+    const tableArg: RubyValue = { kind: 'symbol', value: t, node: stmt };
     const as = (command: string, positional: RubyValue[] = args.positional) =>
       COMMANDS[command]?.(r, stmt, { ...args, positional: [tableArg, ...positional] }) ?? [];
-    if (COLUMN_TYPES.has(method)) {
-      for (const c of args.positional) steps.push(...as('add_column', [c, { kind: 'symbol', value: method, node: stmt }]));
-    } else if (method === 'column') steps.push(...as('add_column'));
-    else if (method === 'remove') {
-      const type = args.options.get('type');
-      for (const c of args.positional) steps.push(...as('remove_column', type ? [c, type] : [c]));
-    } else if (method === 'rename') steps.push(...as('rename_column'));
-    else if (method === 'change') steps.push(...as('change_column'));
-    else if (method === 'change_default') steps.push(...as('change_column_default'));
-    else if (method === 'change_null') steps.push(...as('change_column_null'));
-    else if (method === 'index') steps.push(...as('add_index'));
-    else if (method === 'remove_index') steps.push(...as('remove_index'));
-    else if (method === 'rename_index') steps.push(...as('rename_index'));
-    else if (method === 'references' || method === 'belongs_to')
-      for (const ref of args.positional) steps.push(...as('add_reference', [ref]));
-    else if (method === 'remove_references' || method === 'remove_belongs_to')
-      for (const ref of args.positional) steps.push(...as('remove_reference', [ref]));
-    else if (method === 'timestamps') steps.push(...as('add_timestamps'));
-    else if (method === 'remove_timestamps') steps.push(...as('remove_timestamps'));
-    else if (method === 'check_constraint') steps.push(...as('add_check_constraint'));
-    else if (method === 'remove_check_constraint') steps.push(...as('remove_check_constraint'));
-    else if (method === 'foreign_key') steps.push(...as('add_foreign_key'));
-    else if (method === 'remove_foreign_key') steps.push(...as('remove_foreign_key'));
-    else steps.push(r.notAnalyzed(stmt, `\`${a.blockParam}.${method}\` in change_table is not followed`));
-  }
-  return steps;
+    const each = (command: string, values: RubyValue[], rest: (v: RubyValue) => RubyValue[]) => values.flatMap((v) => as(command, rest(v)));
+    if (method === 'virtual') {
+      const type = args.options.get('type') ?? { kind: 'symbol', value: 'virtual', node: stmt };
+      return each('add_column', args.positional, (c) => [c, type]);
+    }
+    if (COLUMN_TYPES.has(method)) return each('add_column', args.positional, (c) => [c, { kind: 'symbol', value: method, node: stmt }]);
+    const type = args.options.get('type');
+    const simple: Record<string, string> = {
+      column: 'add_column',
+      rename: 'rename_column',
+      change: 'change_column',
+      change_default: 'change_column_default',
+      change_null: 'change_column_null',
+      index: 'add_index',
+      remove_index: 'remove_index',
+      rename_index: 'rename_index',
+      timestamps: 'add_timestamps',
+      remove_timestamps: 'remove_timestamps',
+      check_constraint: 'add_check_constraint',
+      remove_check_constraint: 'remove_check_constraint',
+      foreign_key: 'add_foreign_key',
+      remove_foreign_key: 'remove_foreign_key',
+      unique_constraint: 'add_unique_constraint',
+      remove_unique_constraint: 'remove_unique_constraint',
+      exclusion_constraint: 'add_exclusion_constraint',
+      remove_exclusion_constraint: 'remove_exclusion_constraint',
+    };
+    const command = simple[method];
+    if (command) return as(command);
+    if (method === 'remove') return each('remove_column', args.positional, (c) => (type ? [c, type] : [c]));
+    if (method === 'references' || method === 'belongs_to') return each('add_reference', args.positional, (ref) => [ref]);
+    if (method === 'remove_references' || method === 'remove_belongs_to') return each('remove_reference', args.positional, (ref) => [ref]);
+    return [r.notAnalyzed(stmt, `\`${a.blockParam}.${method}\` in change_table is not followed`)];
+  });
 }

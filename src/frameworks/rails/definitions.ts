@@ -1,6 +1,6 @@
 // Building blocks of the DSL commands: column definitions, indexes, keys, table blocks, in ActiveRecord's terms.
 import { type ColumnDef, type ConstraintDef, constraintDef, type DefaultValue, type Operation, type QName } from '../../ir.js';
-import { namedChildren, type SyntaxNode } from '../tree-sitter.js';
+import type { SyntaxNode } from '../tree-sitter.js';
 import { checkConstraintName, foreignKeyColumn, foreignKeyName, indexName, pluralize } from './names.js';
 import type { Args, RailsReader, Step } from './reader.js';
 import { primaryKeyType, railsType } from './types.js';
@@ -199,62 +199,69 @@ export interface TableBlock {
 /** The body of `create_table … do |t|`, read as a table definition. */
 export function tableDefinition(r: RailsReader, tableName: string, block: SyntaxNode | null, param: string | null): TableBlock {
   const def: TableBlock = { columns: [], constraints: [], after: [] };
-  const body = blockBody(block);
-  for (const stmt of body ? namedChildren(body) : []) {
-    if (stmt.type === 'comment') continue;
-    const receiver = stmt.type === 'call' ? stmt.childForFieldName('receiver') : null;
-    if (!receiver || receiver.text !== param) {
-      def.after.push(...r.read(stmt).flatMap((s) => s.up));
-      continue;
-    }
+  const after = (...ops: Operation[]): Step[] => [{ up: ops, inverse: [] }];
+  const steps = r.inTableBlock(param, blockBody(block), (stmt) => {
     const method = stmt.childForFieldName('method')?.text ?? '';
     const a = r.args(stmt);
     const o = a.options;
     if (COLUMN_TYPES.has(method) || method === 'column') {
       const type = method === 'column' ? textOf(a.positional[1]) : method === 'virtual' ? (textOf(o.get('type')) ?? 'virtual') : method;
       const cols = method === 'column' ? a.positional.slice(0, 1) : a.positional;
-      if (!type || cols.some((c) => textOf(c) === null)) {
-        def.after.push(...r.notAnalyzed(stmt, 'a column whose name or type is computed at run time').up);
-        continue;
-      }
+      if (!type || cols.some((c) => textOf(c) === null))
+        return [r.notAnalyzed(stmt, 'a column whose name or type is computed at run time')];
+      const out: Step[] = [];
       for (const c of cols) {
         const column = columnDef(r, textOf(c) as string, type, o);
         def.columns.push(column);
         const index = o.get('index');
-        if (isTrue(index)) def.after.push(indexOp(r, stmt, tableName, [column.name], new Map(index?.kind === 'hash' ? index.entries : [])));
+        if (isTrue(index))
+          out.push(...after(indexOp(r, stmt, tableName, [column.name], new Map(index?.kind === 'hash' ? index.entries : []))));
       }
-    } else if (method === 'references' || method === 'belongs_to') {
+      return out;
+    }
+    if (method === 'references' || method === 'belongs_to') {
+      const out: Step[] = [];
       for (const refValue of a.positional) {
         const ref = textOf(refValue);
         if (!ref) {
-          def.after.push(...r.notAnalyzed(stmt, 'a reference whose name is computed at run time').up);
+          out.push(r.notAnalyzed(stmt, 'a reference whose name is computed at run time'));
           continue;
         }
         const made = reference(r, stmt, tableName, ref, o);
         def.columns.push(...made.columns);
-        if (made.index) def.after.push(made.index);
-        if (made.fk) def.after.push(made.fk);
+        if (made.index) out.push(...after(made.index));
+        if (made.fk) out.push(...after(made.fk));
       }
-    } else if (method === 'timestamps') {
+      return out;
+    }
+    if (method === 'timestamps') {
       def.columns.push(...timestamps(r, o));
-    } else if (method === 'index') {
+      return [];
+    }
+    if (method === 'index') {
       const cols = names(a.positional[0]);
-      if (cols) def.after.push(indexOp(r, stmt, tableName, cols, o));
-      else def.after.push(...r.notAnalyzed(stmt, 'index columns computed at run time').up);
-    } else if (method === 'check_constraint') {
+      return cols ? after(indexOp(r, stmt, tableName, cols, o)) : [r.notAnalyzed(stmt, 'index columns computed at run time')];
+    }
+    if (method === 'check_constraint') {
       const expression = textOf(a.positional[0]);
-      if (expression) def.constraints.push(checkConstraint(tableName, expression, o));
-    } else if (method === 'foreign_key') {
+      if (!expression) return [r.notAnalyzed(stmt, 'a check expression computed at run time')];
+      def.constraints.push(checkConstraint(tableName, expression, o));
+      return [];
+    }
+    if (method === 'foreign_key') {
       const to = textOf(a.positional[0]);
-      if (to) def.after.push(foreignKey(r, stmt, tableName, to, o));
-    } else if (method === 'primary_key') {
+      return to ? after(foreignKey(r, stmt, tableName, to, o)) : [r.notAnalyzed(stmt, 'a target table computed at run time')];
+    }
+    if (method === 'primary_key') {
       const name = textOf(a.positional[0]);
       const type = textOf(a.positional[1]) ?? 'primary_key';
-      if (name) def.columns.push({ ...columnDef(r, name, type === 'primary_key' ? 'bigint' : type, o), primaryKey: true, nullable: false });
-    } else {
-      def.after.push(...r.notAnalyzed(stmt, `\`${param}.${method}\` in a table definition is not followed`).up);
+      if (!name) return [r.notAnalyzed(stmt, 'a primary key named at run time')];
+      def.columns.push({ ...columnDef(r, name, type === 'primary_key' ? 'bigint' : type, o), primaryKey: true, nullable: false });
+      return [];
     }
-  }
+    return [r.notAnalyzed(stmt, `\`${param}.${method}\` in a table definition is not followed`)];
+  });
+  def.after.push(...steps.flatMap((s) => s.up));
   return def;
 }
 
