@@ -237,6 +237,7 @@ export function parseRailsMigration(migration: Migration): ParsedMigration {
       });
       return result;
     }
+    reader.migrationVersion = migrationVersion(cls);
     const methods = readClass(reader, cls);
     const body = (name: string) => methods.get(name)?.childForFieldName('body') ?? null;
     let notes: AdapterNote[] = [];
@@ -296,6 +297,13 @@ function migrationClass(root: SyntaxNode): SyntaxNode | null {
   return (
     classes.find(isMigration) ?? classes.find((c) => methodsOf(c).some((m) => ['change', 'up', 'down'].includes(methodName(m)))) ?? null
   );
+}
+
+/** `ActiveRecord::Migration[7.1]` → 7.1: the compatibility layer Rails runs the migration with. */
+function migrationVersion(cls: SyntaxNode): number | null {
+  const reference = cls.childForFieldName('superclass')?.descendantsOfType('element_reference')[0];
+  const index = reference ? namedChildren(reference)[1] : undefined;
+  return index && (index.type === 'float' || index.type === 'integer') ? Number(index.text) : null;
 }
 
 function methodsOf(cls: SyntaxNode): SyntaxNode[] {

@@ -26,6 +26,7 @@ import {
 } from './definitions.js';
 import { gitlabHelpers } from './gitlab.js';
 import { checkConstraintName, foreignKeyColumn, foreignKeyName, indexName, joinTableName } from './names.js';
+import { newerCommands } from './newer.js';
 import type { Args, RailsReader, Step } from './reader.js';
 import { isTrue, names, type RubyValue, textOf } from './values.js';
 
@@ -240,7 +241,7 @@ export const COMMANDS: Record<string, Handler> = {
   }),
   remove_index: oneTable((r, node, t, a) => {
     const cols = names(a.positional[1]) ?? names(a.options.get('column'));
-    const name = textOf(a.options.get('name')) ?? (cols ? indexName(t, cols) : null);
+    const name = textOf(a.options.get('name')) ?? (cols ? indexName(t, cols, r.migrationVersion) : null);
     if (!name) return [r.notAnalyzed(node, 'an index name computed at run time')];
     const inverse = cols
       ? [indexOp(r, node, t, cols, new Map([...a.options].filter(([k]) => k !== 'if_exists')))]
@@ -474,8 +475,12 @@ export const COMMANDS: Record<string, Handler> = {
     }
     return [r.notAnalyzed(node, 'the migration raises an error')];
   },
+  ...newerCommands(),
   ...gitlabHelpers(),
 };
+// CommandRecorder: `alias :add_belongs_to :add_reference`, `alias :remove_belongs_to :remove_reference`.
+COMMANDS.add_belongs_to = COMMANDS.add_reference as Handler;
+COMMANDS.remove_belongs_to = COMMANDS.remove_reference as Handler;
 
 /** `change_table :t do |t| … end`: each `t.` call is its own command, reverted on its own. */
 function changeTable(r: RailsReader, _node: SyntaxNode, t: string, a: Args): Step[] {

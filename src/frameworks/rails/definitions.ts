@@ -56,6 +56,7 @@ export function columnDef(r: RailsReader, name: string, type: string, o: Map<str
       scale: numberOf(o.get('scale')),
       array: isTrue(o.get('array')),
       enumType: textOf(o.get('enum_type')) ?? undefined,
+      ...(r.migrationVersion !== null && r.migrationVersion < 7 ? { datetimePrecision: null } : {}),
     },
     r.dialect,
   );
@@ -84,7 +85,7 @@ export function indexOp(r: RailsReader, node: SyntaxNode, tableName: string, col
     kind: 'AddIndex',
     ...r.at(node),
     table: table(tableName),
-    name: textOf(o.get('name')) ?? indexName(tableName, columns),
+    name: textOf(o.get('name')) ?? indexName(tableName, columns, r.migrationVersion),
     columns,
     unique: isTrue(o.get('unique')),
     concurrently: textOf(o.get('algorithm')) === 'concurrently',

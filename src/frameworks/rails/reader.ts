@@ -87,6 +87,8 @@ export class RailsReader {
   private readonly heredocBodies = new Map<number, SyntaxNode>();
   /** Methods defined in the migration class: helper calls are read in place. */
   readonly helpers = new Map<string, SyntaxNode>();
+  /** The Rails version of `ActiveRecord::Migration[7.1]` (compatibility: index names, datetime precision); null when unversioned. */
+  migrationVersion: number | null = null;
   /** Model classes declared in the migration: `class User < ActiveRecord::Base; self.table_name = 'users'`. */
   readonly models = new Map<string, string>();
   private readonly inlining = new Set<string>();

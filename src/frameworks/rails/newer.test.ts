@@ -1,0 +1,156 @@
+// Rails 7.1 to 8 schema statements: what they run and how `change` reverts them (CommandRecorder).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeHistory } from '../../analyze.js';
+import type { Operation } from '../../ir.js';
+import { exclusionConstraintName, uniqueConstraintName } from './names.js';
+import { loadRails, readRails } from './testing.js';
+
+beforeAll(loadRails);
+
+const kinds = (ops: readonly Operation[] | null) => ops?.map((o) => o.kind) ?? null;
+const verdict = (body: string, dialect: 'postgresql' | 'sqlite' = 'postgresql') => {
+  const [report] = analyzeHistory([readRails(body, { dialect })]);
+  return { phase: report?.phase, codeRollback: report?.codeRollback, dbRollback: report?.dbRollback, findings: report?.findings ?? [] };
+};
+
+describe('Rails 7.1 to 8 helpers', () => {
+  it.each([
+    [
+      'add_unique_constraint',
+      '    add_unique_constraint :sections, [:position], deferrable: :deferred',
+      ['AddConstraint'],
+      ['DropConstraint'],
+    ],
+    ['remove_unique_constraint with columns', '    remove_unique_constraint :sections, [:position]', ['DropConstraint'], ['AddConstraint']],
+    [
+      'add_exclusion_constraint',
+      '    add_exclusion_constraint :meetings, "room_id WITH =, during WITH &&", using: :gist',
+      ['AddConstraint'],
+      ['DropConstraint'],
+    ],
+    [
+      'remove_exclusion_constraint with the expression',
+      '    remove_exclusion_constraint :meetings, "during WITH &&", using: :gist, name: "no_overlap"',
+      ['DropConstraint'],
+      ['AddConstraint'],
+    ],
+    ['add_belongs_to (add_reference)', '    add_belongs_to :posts, :author', ['AddColumn', 'AddIndex'], ['DropColumn']],
+    ['remove_belongs_to (remove_reference)', '    remove_belongs_to :posts, :author, index: false', ['DropColumn'], ['AddColumn']],
+    ['create_schema', '    create_schema :reporting', ['Raw'], ['Raw']],
+    ['drop_schema', '    drop_schema :reporting', ['Raw'], ['Raw']],
+    ['rename_enum', '    rename_enum :mood, to: :feeling', ['RenameType'], ['RenameType']],
+    ['rename_enum_value', '    rename_enum_value :mood, from: "ok", to: "fine"', ['AlterEnum'], ['AlterEnum']],
+    ['create_enum', '    create_enum :mood, ["sad", "ok"]', ['CreateEnum'], ['DropEnum']],
+    ['drop_enum with values', '    drop_enum :mood, ["sad", "ok"]', ['DropEnum'], ['CreateEnum']],
+    [
+      'validate_check_constraint (runs again on rollback: no schema change)',
+      '    validate_check_constraint :orders, name: "total_positive"',
+      ['ValidateConstraint'],
+      [],
+    ],
+    ['validate_foreign_key', '    validate_foreign_key :orders, :users', ['ValidateConstraint'], []],
+    [
+      'create_virtual_table (SQLite)',
+      '    create_virtual_table :posts_fts, :fts5, ["title", "body", "content=\'\'"]',
+      ['CreateTable'],
+      ['DropTable'],
+    ],
+  ])('%s: up %j, down %j', (_name, body, up, down) => {
+    const p = readRails(body, { dialect: _name.includes('SQLite') ? 'sqlite' : 'postgresql' });
+    expect(p.errors).toEqual([]);
+    expect(p.up.filter((o) => o.kind === 'Raw' && o.notAnalyzed)).toEqual([]);
+    expect(kinds(p.up)).toEqual(up);
+    expect(p.downStatus).toBe('derived');
+    expect(kinds(p.down)).toEqual(down);
+  });
+
+  it('ActiveRecord names unique and exclusion constraints uniq_rails_/excl_rails_<hash>', () => {
+    const add = readRails('    add_unique_constraint :sections, [:position]').up[0];
+    expect(add).toMatchObject({
+      kind: 'AddConstraint',
+      constraint: { type: 'unique', columns: ['position'], name: uniqueConstraintName('sections', ['position']) },
+    });
+    expect(uniqueConstraintName('sections', ['position'])).toMatch(/^uniq_rails_[0-9a-f]{10}$/);
+    const excl = readRails('    add_exclusion_constraint :meetings, "during WITH &&", using: :gist').up[0];
+    expect(excl).toMatchObject({
+      kind: 'AddConstraint',
+      constraint: { type: 'exclude', name: exclusionConstraintName('meetings', 'during WITH &&') },
+    });
+  });
+
+  it.each([
+    ['add_unique_constraint with using_index', '    add_unique_constraint :sections, using_index: "index_sections_on_position"'],
+    ['remove_unique_constraint with only a name', '    remove_unique_constraint :sections, name: "unique_position"'],
+    ['remove_exclusion_constraint with only a name', '    remove_exclusion_constraint :meetings, name: "no_overlap"'],
+    ['drop_virtual_table without its values', '    drop_virtual_table :posts_fts'],
+    ['add_enum_value', '    add_enum_value :mood, "happy"'],
+    ['rename_schema (not recorded: it runs forwards again on rollback)', '    rename_schema :old_reports, :reports'],
+  ])('%s cannot be reverted in change: Rails raises IrreversibleMigration', (_name, body) => {
+    const p = readRails(body);
+    expect(p.errors).toEqual([]);
+    expect(p.downStatus).toBe('irreversible');
+    expect(p.notes?.map((n) => n.rule)).toEqual(['framework-cannot-reverse']);
+  });
+
+  it('drop_schema drops everything in it (CASCADE): a contract step the re-created empty schema cannot undo', () => {
+    const p = readRails('    drop_schema :reporting');
+    expect(p.up[0]).toMatchObject({ kind: 'Raw', statement: 'DropStmt:OBJECT_SCHEMA', span: { line: 3 } });
+    expect(verdict('    drop_schema :reporting').findings.map((f) => f.rule)).toContain('drop-schema');
+  });
+
+  it('a unique constraint on an existing table restricts the writes of the release still running', () => {
+    const v = verdict('    add_unique_constraint :sections, [:position]');
+    expect(v).toMatchObject({ phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' });
+    expect(v.findings.map((f) => f.rule)).toContain('new-write-restriction');
+  });
+
+  it('add_check_constraint validate: false, then validate_check_constraint', () => {
+    const p = readRails(
+      '    add_check_constraint :orders, "total >= 0", name: "total_positive", validate: false\n    validate_check_constraint :orders, name: "total_positive"',
+    );
+    expect(p.up).toMatchObject([
+      { kind: 'AddConstraint', constraint: { name: 'total_positive', notValid: true, expression: 'total >= 0' } },
+      { kind: 'ValidateConstraint', name: 'total_positive' },
+    ]);
+    expect(kinds(p.down)).toEqual(['DropConstraint']);
+  });
+
+  it('change_column_null with a default fills the NULLs first: an UPDATE of existing values', () => {
+    const p = readRails('    change_column_null :users, :role, false, "member"');
+    expect(kinds(p.up)).toEqual(['DataChange', 'SetNotNull']);
+    expect(kinds(p.down)).toEqual(['DropNotNull']);
+    expect(verdict('    change_column_null :users, :role, false, "member"')).toMatchObject({
+      phase: 'breaking',
+      codeRollback: 'breaking',
+      dbRollback: 'irreversible',
+    });
+  });
+
+  it.each([
+    [
+      'datetime precision 6 to 3 rounds fractional seconds: a rewrite and a narrowing',
+      ':datetime, precision: 3',
+      'timestamp(3)',
+      'breaking',
+      'irreversible',
+    ],
+    ['time precision 6 to 0', ':time, precision: 0', 'time(0)', 'breaking', 'irreversible'],
+    ['interval precision down', ':interval, precision: 2', 'interval(2)', 'breaking', 'irreversible'],
+    ['timestamp to timestamptz is a widening', ':timestamptz', 'timestamptz', 'expand', 'no-down'],
+    ['varchar to citext only changes how values compare', ':citext', 'citext', 'expand', 'no-down'],
+  ])('change_column: %s', (_name, change, type, phase, dbRollback) => {
+    const from = change.startsWith(':interval')
+      ? ':interval, precision: 6'
+      : change.startsWith(':time,')
+        ? ':time'
+        : change === ':citext'
+          ? ':string'
+          : ':datetime';
+    const text = `class M < ActiveRecord::Migration[7.1]\n  def up\n    change_column :events, :at, ${change}\n  end\nend\n`;
+    const create = readRails(`    create_table :events do |t|\n      t.column :at, ${from}\n    end`, { id: '20240101000000' });
+    const p = readRails(text, { id: '20240102000000' });
+    expect(p.up[0]).toMatchObject({ kind: 'AlterColumnType', type: { text: type } });
+    const [, report] = analyzeHistory([create, p]);
+    expect({ phase: report?.phase, dbRollback: report?.dbRollback }).toEqual({ phase, dbRollback });
+  });
+});
