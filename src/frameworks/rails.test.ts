@@ -641,6 +641,33 @@ end
     expect(dialectOfDatabaseYml(join(root, 'config/bad.yml'), 'config/bad.yml').error?.path).toBe('config/bad.yml');
   });
 
+  it('two migrations of one version are an error naming both, as Rails refuses them; the first is read', async () => {
+    const root = app({
+      'db/migrate/20240101000000_create_users.rb': migration('create_table :users do |t|\n t.string :name\n end'),
+      'db/migrate/20240101000000_create_posts.rb': migration('create_table :posts'),
+      'db/migrate/20240102000000_create_posts.rb': migration('add_column :posts, :title, :string'),
+    });
+    const result = await check(['.'], { cwd: root });
+    expect(result.errors.map((e) => [e.path, e.message])).toEqual([
+      [
+        'db/migrate/20240101000000_create_users.rb',
+        expect.stringContaining(
+          'version number 20240101000000: db/migrate/20240101000000_create_posts.rb and db/migrate/20240101000000_create_users.rb',
+        ),
+      ],
+      [
+        'db/migrate/20240102000000_create_posts.rb',
+        expect.stringContaining(
+          'name create_posts: db/migrate/20240101000000_create_posts.rb and db/migrate/20240102000000_create_posts.rb',
+        ),
+      ],
+    ]);
+    expect(result.sets[0]?.reports.map((r) => r.parsed.migration.path)).toEqual([
+      'db/migrate/20240101000000_create_posts.rb',
+      'db/migrate/20240102000000_create_posts.rb',
+    ]);
+  });
+
   it('a file that is not Ruby a migration class says so with its path', async () => {
     const root = app({ 'db/migrate/20240101000000_broken.rb': 'def change\n  add_column :users, :x, :text\nend\n' });
     const result = await check(['.'], { cwd: root });
@@ -693,9 +720,31 @@ describe('more of the DSL', () => {
     expect(only(p.up, 'AddColumn').column.type.text).toBe('varchar(255)');
   });
 
-  it('a Ruby syntax error is reported with its line; what parses is still read', () => {
+  it("a Ruby syntax error is reported at Ruby's own place with Ruby's message (Prism); what parses is still read", () => {
     const p = readRails('    add_column :users, :a, :text\n    add_column :users, :b, :text,,\n');
-    expect(p.errors[0]).toMatchObject({ message: expect.stringContaining('Ruby syntax error') });
+    expect(p.errors).toEqual([
+      {
+        path: 'db/migrate/20240101000000_test.rb',
+        line: 4,
+        column: 34,
+        message: "Ruby syntax error: unexpected ','; expected an argument",
+      },
+    ]);
     expect(p.up.some((o) => o.kind === 'AddColumn')).toBe(true);
+    // Every answer is unknown: the file is not what Ruby would run.
+    const [report] = analyzeHistory([p]);
+    expect(report).toMatchObject({ phase: 'unknown', codeRollback: 'unknown', dbRollback: 'unknown' });
+  });
+
+  it('an unclosed class is a syntax error, not "no migration class"', () => {
+    const p = readRails('class M < ActiveRecord::Migration[7.1]\n  def change\n    remove_column(:users, :email\n  end\nend\n');
+    expect(p.errors).toEqual([
+      {
+        path: 'db/migrate/20240101000000_test.rb',
+        line: 4,
+        column: 3,
+        message: "Ruby syntax error: unexpected 'end'; expected a `)` to close the arguments",
+      },
+    ]);
   });
 });
