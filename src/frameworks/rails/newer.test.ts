@@ -154,3 +154,33 @@ describe('Rails 7.1 to 8 helpers', () => {
     expect({ phase: report?.phase, dbRollback: report?.dbRollback }).toEqual({ phase, dbRollback });
   });
 });
+
+describe('help text in Rails terms', () => {
+  const fixes = (body: string) => {
+    const [report] = analyzeHistory([readRails(body)]);
+    return new Map((report?.findings ?? []).map((f) => [f.rule, f.fix]));
+  };
+
+  it('a foreign key without validate: false: add it with validate: false, validate_foreign_key in the next migration', () => {
+    const fix = fixes('    add_foreign_key :orders, :users').get('constraint-missing-not-valid');
+    expect(fix).toMatch(
+      /add_foreign_key :orders, :users, column: :user_id, name: "fk_rails_[0-9a-f]{10}", validate: false\n# next migration:\nvalidate_foreign_key :orders, name: "fk_rails_/,
+    );
+  });
+
+  it('a check constraint: add_check_constraint … validate: false, then validate_check_constraint', () => {
+    const fix = fixes('    add_check_constraint :orders, "total >= 0", name: "total_positive"').get('constraint-missing-not-valid');
+    expect(fix).toContain(
+      'add_check_constraint :orders, "total >= 0", name: "total_positive", validate: false\n# next migration:\nvalidate_check_constraint :orders, name: "total_positive"',
+    );
+  });
+
+  it('an index: disable_ddl_transaction! and algorithm: :concurrently; timeouts with execute', () => {
+    const f = fixes('    add_index :users, [:org_id, :email], unique: true');
+    expect(f.get('require-concurrent-index-creation')).toContain(
+      'disable_ddl_transaction!\n\ndef change\n  add_index :users, [:org_id, :email], name: "index_users_on_org_id_and_email", unique: true, algorithm: :concurrently\nend',
+    );
+    expect(f.get('require-lock-timeout')).toContain(`execute "SET lock_timeout = '5s'"`);
+    expect(f.get('require-statement-timeout')).toContain(`execute "SET statement_timeout = '15min'"`);
+  });
+});
