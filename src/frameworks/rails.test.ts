@@ -628,6 +628,17 @@ end
     expect(drop?.message).toContain('users (2 columns)');
   });
 
+  it('each migration runs in a transaction on PostgreSQL, none on MySQL (no DDL transactions), none with disable_ddl_transaction!', async () => {
+    const files = {
+      'db/migrate/20240101000000_add_a.rb': migration('add_column :users, :a, :text'),
+      'db/migrate/20240102000000_add_b.rb': `class M < ActiveRecord::Migration[7.1]\n  disable_ddl_transaction!\n  def change\n    add_index :users, :a, algorithm: :concurrently\n  end\nend\n`,
+    };
+    const transactional = async (root: string) =>
+      (await check(['.'], { cwd: root })).sets[0]?.reports.map((r) => r.parsed.migration.transactional);
+    expect(await transactional(app(files))).toEqual([true, false]);
+    expect(await transactional(app({ ...files, 'config/database.yml': 'development:\n  adapter: mysql2\n' }))).toEqual([false, false]);
+  });
+
   it('config/database.yml gives the dialect; ERB is blanked, never run', () => {
     const root = app({
       'config/database.yml':

@@ -76,7 +76,9 @@ export const rails: FrameworkAdapter = {
         files: [f.rel],
         up: rubySource(f.rel, text.text),
         down: null,
-        transactional: true,
+        // Rails wraps a migration in a transaction when the adapter supports DDL transactions
+        // (Migrator#use_transaction?): PostgreSQL and SQLite do, MySQL does not.
+        transactional: dialect !== 'mysql',
       });
     }
     const set: MigrationSet = {
