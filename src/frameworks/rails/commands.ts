@@ -453,6 +453,22 @@ export const COMMANDS: Record<string, Handler> = {
   },
   transaction: (r, _node, a) => [nested(r.statements(blockBody(a.block)))],
   say_with_time: (r, _node, a) => [nested(r.statements(blockBody(a.block)))],
+  suppress_messages: (r, _node, a) => [nested(r.statements(blockBody(a.block)))],
+  change_column_comment: oneTable((r, node, t, a) =>
+    comment(r, node, a.positional[2] ?? a.options, `change_column_comment :${t}, :${textOf(a.positional[1]) ?? '…'}`),
+  ),
+  change_table_comment: oneTable((r, node, t, a) => comment(r, node, a.positional[1] ?? a.options, `change_table_comment :${t}`)),
+  // Connection methods a migration forwards (Migration#method_missing). CommandRecorder does not record
+  // them: inside `change` a rollback runs them again, forwards.
+  ...Object.fromEntries(
+    ['exec_query', 'exec_update', 'exec_delete', 'exec_insert', 'insert', 'update', 'delete'].map((method) => [
+      method,
+      ((r, node, a) => {
+        const [step] = execute(r, node, a);
+        return step ? [{ up: step.up, inverse: step.up }] : [];
+      }) as Handler,
+    ]),
+  ),
   with_lock_retries: (r, _node, a) => [nested(r.statements(blockBody(a.block)))],
   safety_assured: (r, node, a) => {
     r.acknowledged(node, SAFETY_ASSURED);
@@ -481,6 +497,21 @@ export const COMMANDS: Record<string, Handler> = {
 // CommandRecorder: `alias :add_belongs_to :add_reference`, `alias :remove_belongs_to :remove_reference`.
 COMMANDS.add_belongs_to = COMMANDS.add_reference as Handler;
 COMMANDS.remove_belongs_to = COMMANDS.remove_reference as Handler;
+
+/** A comment changes no answer; `change` reverts it only when given `from:` and `to:` (CommandRecorder). */
+function comment(r: RailsReader, node: SyntaxNode, changes: RubyValue | Map<string, RubyValue>, call: string): Step[] {
+  const given = changes instanceof Map ? changes : changes.kind === 'hash' ? changes.entries : null;
+  const reversible = Boolean(given?.has('from') && given.has('to'));
+  const method = call.split(' ')[0] as string;
+  const inverse = reversible
+    ? [raw(r, node, method)]
+    : r.irreversible(
+        node,
+        `\`${method}\` without \`from:\`/\`to:\`: Rails does not know the old comment and raises ActiveRecord::IrreversibleMigration on rollback`,
+        `Name both: \`${call}, from: <old>, to: <new>\`.`,
+      );
+  return [{ up: [raw(r, node, method)], inverse }];
+}
 
 /** `change_table :t do |t| … end`: each `t.` call is its own command, reverted on its own. */
 function changeTable(r: RailsReader, _node: SyntaxNode, t: string, a: Args): Step[] {

@@ -155,6 +155,31 @@ describe('Rails 7.1 to 8 helpers', () => {
   });
 });
 
+describe('comments and connection methods', () => {
+  it('change_column_comment and change_table_comment change no answer; change reverts them given from:/to:', () => {
+    const p = readRails(
+      '    change_column_comment :users, :email, from: nil, to: "login"\n    change_table_comment :users, from: nil, to: "people"',
+    );
+    expect(p.up.map((o) => (o.kind === 'Raw' ? [o.statement, o.notAnalyzed] : o.kind))).toEqual([
+      ['change_column_comment', null],
+      ['change_table_comment', null],
+    ]);
+    expect(p.downStatus).toBe('derived');
+    expect(verdict('    change_column_comment :users, :email, "login"')).toMatchObject({
+      phase: 'expand',
+      codeRollback: 'compatible',
+      dbRollback: 'no-down',
+    });
+  });
+
+  it('exec_query and friends run SQL; in change a rollback runs them again (CommandRecorder does not record them)', () => {
+    const p = readRails('    exec_update "UPDATE users SET plan = \'free\' WHERE plan IS NULL"\n    select_value "SELECT 1"');
+    expect(kinds(p.up)).toEqual(['DataChange']);
+    expect(p.downStatus).toBe('derived');
+    expect(kinds(p.down)).toEqual(['DataChange']);
+  });
+});
+
 describe('help text in Rails terms', () => {
   const fixes = (body: string) => {
     const [report] = analyzeHistory([readRails(body)]);

@@ -49,6 +49,11 @@ const LOOPS = new Set([
 ]);
 /** Model queries: they read, they change nothing. */
 const QUERIES = new Set([
+  'select_value',
+  'select_values',
+  'select_all',
+  'select_one',
+  'select_rows',
   'find',
   'find_by',
   'find_by!',
@@ -307,7 +312,7 @@ export class RailsReader {
     const receiver = node.type === 'call' ? node.childForFieldName('receiver') : null;
     const method = node.type === 'identifier' ? node.text : (node.childForFieldName('method')?.text ?? '');
     if (receiver) return this.receiverCall(node, receiver, method);
-    if (NO_EFFECT.has(method)) return [];
+    if (NO_EFFECT.has(method) || QUERIES.has(method)) return [];
     const args = this.args(node);
     const handler = COMMANDS[method];
     if (handler) return handler(this, node, args);
