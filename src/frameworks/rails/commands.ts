@@ -470,6 +470,7 @@ export const COMMANDS: Record<string, Handler> = {
     ]),
   ),
   with_lock_retries: (r, _node, a) => [nested(r.statements(blockBody(a.block)))],
+  fail: (r, node, a) => COMMANDS.raise?.(r, node, a) ?? [],
   safety_assured: (r, node, a) => {
     r.acknowledged(node, SAFETY_ASSURED);
     return [nested(r.statements(blockBody(a.block)))];
@@ -489,7 +490,14 @@ export const COMMANDS: Record<string, Handler> = {
         },
       ];
     }
-    return [r.notAnalyzed(node, 'the migration raises an error')];
+    // Any other error stops the migration where it is raised: in a down, the rollback cannot run
+    // (Rails says so with IrreversibleMigration; a plain `raise "…"` does the same).
+    return [
+      {
+        up: r.notAnalyzed(node, 'the migration raises an error').up,
+        inverse: { reason: 'the migration raises an error', fix: '', span: r.spans.span(node), declared: true },
+      },
+    ];
   },
   ...newerCommands(),
   ...gitlabHelpers(),

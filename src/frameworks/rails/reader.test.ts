@@ -222,6 +222,17 @@ end
   });
 });
 
+describe('raise', () => {
+  it('a down that raises any error cannot run: the migration has no down, declared', () => {
+    const p = readRails(
+      'class M < ActiveRecord::Migration[7.1]\n  def up\n    remove_column :users, :legacy\n  end\n\n  def down\n    raise "Cannot bring legacy back"\n  end\nend\n',
+    );
+    expect(p.downStatus).toBe('irreversible');
+    expect(p.down).toBeNull();
+    expect(p.notes).toEqual([]);
+  });
+});
+
 describe("ActiveRecord's index names", () => {
   it.each([
     [['email'], 7.1, 'index_users_on_email'],
