@@ -52,7 +52,12 @@ export interface ColumnDef {
 export interface ForeignKeyTarget {
   table: QName;
   columns: string[];
+  /** ON DELETE / ON UPDATE when not NO ACTION: what the database does to referencing rows. */
+  onDelete?: ForeignKeyAction;
+  onUpdate?: ForeignKeyAction;
 }
+
+export type ForeignKeyAction = 'restrict' | 'cascade' | 'set null' | 'set default';
 
 export type ConstraintType = 'primary-key' | 'unique' | 'check' | 'foreign-key' | 'exclude' | 'not-null';
 

@@ -757,6 +757,8 @@ export function sameConstraintDef(a: ConstraintDef, b: ConstraintDef): boolean {
     a.columns.join(',') === b.columns.join(',') &&
     (a.references?.table.name ?? '') === (b.references?.table.name ?? '') &&
     (a.references?.columns ?? []).join(',') === (b.references?.columns ?? []).join(',') &&
+    a.references?.onDelete === b.references?.onDelete &&
+    a.references?.onUpdate === b.references?.onUpdate &&
     normalise(a.expression) === normalise(b.expression)
   );
 }

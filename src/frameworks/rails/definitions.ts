@@ -1,5 +1,14 @@
 // Building blocks of the DSL commands: column definitions, indexes, keys, table blocks, in ActiveRecord's terms.
-import { type ColumnDef, type ConstraintDef, constraintDef, type DefaultValue, type Operation, type QName } from '../../ir.js';
+import {
+  type ColumnDef,
+  type ConstraintDef,
+  constraintDef,
+  type DefaultValue,
+  type ForeignKeyAction,
+  type ForeignKeyTarget,
+  type Operation,
+  type QName,
+} from '../../ir.js';
 import type { SyntaxNode } from '../tree-sitter.js';
 import { checkConstraintName, foreignKeyColumn, foreignKeyName, indexName, pluralize } from './names.js';
 import type { Args, RailsReader, Step } from './reader.js';
@@ -106,11 +115,19 @@ export function dropIndexOp(r: RailsReader, node: SyntaxNode, tableName: string,
   };
 }
 
+/** `on_delete:` / `on_update:` of add_foreign_key (ForeignKeyDefinition: :nullify, :cascade, :restrict). */
+const FOREIGN_KEY_ACTIONS: Record<string, ForeignKeyAction> = { nullify: 'set null', cascade: 'cascade', restrict: 'restrict' };
+
 export function foreignKey(r: RailsReader, node: SyntaxNode, from: string, to: string, o: Map<string, RubyValue>): Operation {
   const column = textOf(o.get('column')) ?? foreignKeyColumn(to);
+  const references: ForeignKeyTarget = { table: table(to), columns: [textOf(o.get('primary_key')) ?? 'id'] };
+  const onDelete = FOREIGN_KEY_ACTIONS[textOf(o.get('on_delete')) ?? ''];
+  const onUpdate = FOREIGN_KEY_ACTIONS[textOf(o.get('on_update')) ?? ''];
+  if (onDelete) references.onDelete = onDelete;
+  if (onUpdate) references.onUpdate = onUpdate;
   const constraint = constraintDef('foreign-key', [column], {
     name: textOf(o.get('name')) ?? foreignKeyName(from, column),
-    references: { table: table(to), columns: [textOf(o.get('primary_key')) ?? 'id'] },
+    references,
     notValid: o.get('validate')?.kind === 'bool' && !isTrue(o.get('validate')),
   });
   return { kind: 'AddConstraint', ...r.at(node), table: table(from), constraint };

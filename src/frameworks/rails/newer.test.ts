@@ -155,6 +155,21 @@ describe('Rails 7.1 to 8 helpers', () => {
   });
 });
 
+describe('foreign key actions', () => {
+  it('on_delete: :nullify / :cascade and on_update are part of the key; re-made with another action it is a contract step', () => {
+    const p = readRails('    add_foreign_key :posts, :users, on_delete: :nullify, on_update: :cascade');
+    expect(p.up[0]).toMatchObject({ kind: 'AddConstraint', constraint: { references: { onDelete: 'set null', onUpdate: 'cascade' } } });
+    const history = readRails(
+      '    create_table :categories\n    create_table :transactions do |t|\n      t.references :category, foreign_key: true\n    end',
+      { id: '20240101000000' },
+    );
+    const phase = (body: string) => analyzeHistory([history, readRails(body, { id: '20240102000000' })])[1]?.phase;
+    const remove = '    remove_foreign_key :transactions, :categories, column: :category_id\n';
+    expect(phase(`${remove}    add_foreign_key :transactions, :categories, column: :category_id, on_delete: :nullify`)).toBe('contract');
+    expect(phase(`${remove}    add_foreign_key :transactions, :categories, column: :category_id`)).toBe('expand');
+  });
+});
+
 describe('comments and connection methods', () => {
   it('change_column_comment and change_table_comment change no answer; change reverts them given from:/to:', () => {
     const p = readRails(
