@@ -344,10 +344,17 @@ function migrationClass(root: SyntaxNode): SyntaxNode | null {
   );
 }
 
-/** `ActiveRecord::Migration[7.1]` → 7.1: the compatibility layer Rails runs the migration with. */
+/**
+ * `ActiveRecord::Migration[7.1]` → 7.1: the compatibility layer Rails runs the migration with; a bare
+ * `ActiveRecord::Migration` is Rails 4.2's (Compatibility::Legacy). A codebase's own base class
+ * (`Gitlab::Database::Migration[2.2]`) has its own numbering: null, today's Rails.
+ */
 function migrationVersion(cls: SyntaxNode): number | null {
-  const reference = cls.childForFieldName('superclass')?.descendantsOfType('element_reference')[0];
-  const index = reference ? namedChildren(reference)[1] : undefined;
+  const superclass = cls.childForFieldName('superclass');
+  const base = superclass?.firstNamedChild;
+  if (base?.type === 'scope_resolution' && base.text === 'ActiveRecord::Migration') return 4.2;
+  if (base?.type !== 'element_reference' || base.childForFieldName('object')?.text !== 'ActiveRecord::Migration') return null;
+  const index = namedChildren(base)[1];
   return index && (index.type === 'float' || index.type === 'integer') ? Number(index.text) : null;
 }
 

@@ -23,6 +23,7 @@ import {
   table,
   tableDefinition,
   timestamps,
+  writtenFor,
 } from './definitions.js';
 import { gitlabHelpers } from './gitlab.js';
 import { checkConstraintName, foreignKeyColumn, foreignKeyName, indexName, joinTableName } from './names.js';
@@ -93,7 +94,7 @@ export const COMMANDS: Record<string, Handler> = {
     const [x, y] = ts as [string, string];
     const name = textOf(a.options.get('table_name')) ?? joinTableName(x, y);
     const notNull = new Map<string, RubyValue>([['null', { kind: 'bool', value: false, node }]]);
-    const columns = [x, y].map((t) => columnDef(r, foreignKeyColumn(t), 'bigint', notNull));
+    const columns = [x, y].map((t) => columnDef(r, foreignKeyColumn(t), writtenFor(r, 5.0) ? 'integer' : 'bigint', notNull));
     const def = tableDefinition(r, name, a.block, a.blockParam);
     const create: Operation = {
       kind: 'CreateTable',

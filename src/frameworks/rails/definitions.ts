@@ -136,11 +136,11 @@ export function foreignKey(r: RailsReader, node: SyntaxNode, from: string, to: s
 /** `t.references :user, foreign_key: true, polymorphic: true, index: {unique: true}` and `add_reference`. */
 export function reference(r: RailsReader, node: SyntaxNode, tableName: string, ref: string, o: Map<string, RubyValue>) {
   const polymorphic = isTrue(o.get('polymorphic'));
-  const idType = textOf(o.get('type')) ?? 'bigint';
+  const idType = textOf(o.get('type')) ?? (writtenFor(r, 5.0) ? 'integer' : 'bigint');
   const columns = [columnDef(r, `${ref}_id`, idType, o)];
   if (polymorphic) columns.push(columnDef(r, `${ref}_type`, 'string', o));
   const indexOption = o.get('index');
-  const indexed = indexOption === undefined || isTrue(indexOption);
+  const indexed = indexOption === undefined ? !writtenFor(r, 4.2) : isTrue(indexOption);
   const indexColumns = polymorphic ? [`${ref}_type`, `${ref}_id`] : [`${ref}_id`];
   const indexOptions = new Map(indexOption?.kind === 'hash' ? indexOption.entries : []);
   const index = indexed ? indexOp(r, node, tableName, indexColumns, indexOptions) : null;
@@ -155,9 +155,18 @@ export function reference(r: RailsReader, node: SyntaxNode, tableName: string, r
   return { columns, index, fk };
 }
 
+/**
+ * Whether the migration runs with the compatibility layer of this Rails version or an older one
+ * (Migration::Compatibility): 4.2 timestamps allow NULL and references have no index, 5.0 ids and
+ * references are integer, 6.1 datetimes have no default precision, 7.0 index names are not shortened.
+ */
+export function writtenFor(r: RailsReader, version: number): boolean {
+  return r.migrationVersion !== null && r.migrationVersion <= version;
+}
+
 export function timestamps(r: RailsReader, o: Map<string, RubyValue>): ColumnDef[] {
   const options = new Map(o);
-  if (!options.has('null')) options.set('null', { kind: 'bool', value: false, node: r.root });
+  if (!options.has('null')) options.set('null', { kind: 'bool', value: writtenFor(r, 4.2), node: r.root });
   return ['created_at', 'updated_at'].map((c) => columnDef(r, c, 'datetime', options));
 }
 
@@ -274,7 +283,8 @@ export function tableDefinition(r: RailsReader, tableName: string, block: Syntax
       const name = textOf(a.positional[0]);
       const type = textOf(a.positional[1]) ?? 'primary_key';
       if (!name) return [r.notAnalyzed(stmt, 'a primary key named at run time')];
-      def.columns.push({ ...columnDef(r, name, type === 'primary_key' ? 'bigint' : type, o), primaryKey: true, nullable: false });
+      const pkType = type === 'primary_key' ? (writtenFor(r, 5.0) ? 'integer' : 'bigint') : type;
+      def.columns.push({ ...columnDef(r, name, pkType, o), primaryKey: true, nullable: false });
       return [];
     }
     return [r.notAnalyzed(stmt, `\`${param}.${method}\` in a table definition is not followed`)];
@@ -302,7 +312,8 @@ export function createTable(r: RailsReader, node: SyntaxNode, tableName: string,
   const id = o.get('id');
   const columns: ColumnDef[] = [];
   if (!(id?.kind === 'bool' && !id.value)) {
-    const pk = primaryKeyType(textOf(id) ?? 'bigint', r.dialect);
+    // Since Rails 5.1 the id is bigserial; Migration[5.0] and older keep serial.
+    const pk = primaryKeyType(textOf(id) ?? (writtenFor(r, 5.0) ? 'integer' : 'bigint'), r.dialect);
     const pkName = textOf(o.get('primary_key')) ?? 'id';
     columns.push({
       name: pkName,

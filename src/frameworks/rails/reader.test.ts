@@ -222,6 +222,73 @@ end
   });
 });
 
+describe('the compatibility layer of the Rails version a migration is written for', () => {
+  const create = (version: string) =>
+    readRails(
+      `class M < ${version}\n  def change\n    create_table :posts do |t|\n      t.references :user\n      t.datetime :published_at\n      t.timestamps\n    end\n  end\nend\n`,
+    );
+  const columns = (version: string) =>
+    create(version).up.flatMap((o) =>
+      o.kind === 'CreateTable' ? o.columns.map((c) => `${c.name} ${c.type.text}${c.nullable ? '' : ' NOT NULL'}`) : [`${o.kind}`],
+    );
+  it.each([
+    [
+      'ActiveRecord::Migration[7.1]',
+      [
+        'id bigserial NOT NULL',
+        'user_id int8',
+        'published_at timestamp(6)',
+        'created_at timestamp(6) NOT NULL',
+        'updated_at timestamp(6) NOT NULL',
+        'AddIndex',
+      ],
+    ],
+    [
+      'ActiveRecord::Migration[6.1]',
+      [
+        'id bigserial NOT NULL',
+        'user_id int8',
+        'published_at timestamp',
+        'created_at timestamp NOT NULL',
+        'updated_at timestamp NOT NULL',
+        'AddIndex',
+      ],
+    ],
+    [
+      'ActiveRecord::Migration[5.0]',
+      [
+        'id serial NOT NULL',
+        'user_id int4',
+        'published_at timestamp',
+        'created_at timestamp NOT NULL',
+        'updated_at timestamp NOT NULL',
+        'AddIndex',
+      ],
+    ],
+    [
+      'ActiveRecord::Migration[4.2]',
+      ['id serial NOT NULL', 'user_id int4', 'published_at timestamp', 'created_at timestamp', 'updated_at timestamp'],
+    ],
+    [
+      'ActiveRecord::Migration',
+      ['id serial NOT NULL', 'user_id int4', 'published_at timestamp', 'created_at timestamp', 'updated_at timestamp'],
+    ],
+    [
+      'Gitlab::Database::Migration[2.2]',
+      [
+        'id bigserial NOT NULL',
+        'user_id int8',
+        'published_at timestamp(6)',
+        'created_at timestamp(6) NOT NULL',
+        'updated_at timestamp(6) NOT NULL',
+        'AddIndex',
+      ],
+    ],
+  ])('%s', (version, expected) => {
+    expect(columns(version)).toEqual(expected);
+  });
+});
+
 describe('raise', () => {
   it('a down that raises any error cannot run: the migration has no down, declared', () => {
     const p = readRails(
