@@ -7,7 +7,6 @@ import type {
   DataChange,
   DefaultValue,
   Dialect,
-  ForeignKeyAction,
   ForeignKeyTarget,
   Operation,
   QName,
