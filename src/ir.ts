@@ -52,7 +52,12 @@ export interface ColumnDef {
 export interface ForeignKeyTarget {
   table: QName;
   columns: string[];
+  /** ON DELETE / ON UPDATE when not NO ACTION: what the database does to referencing rows. */
+  onDelete?: ForeignKeyAction;
+  onUpdate?: ForeignKeyAction;
 }
+
+export type ForeignKeyAction = 'restrict' | 'cascade' | 'set null' | 'set default';
 
 export type ConstraintType = 'primary-key' | 'unique' | 'check' | 'foreign-key' | 'exclude' | 'not-null';
 
@@ -69,9 +74,6 @@ export interface ConstraintDef {
   expression: string | null;
   /** A `CHECK (col IS NOT NULL)`: the column it proves non-null (once valid, PostgreSQL 12+ SET NOT NULL skips its scan). */
   notNullColumn?: string;
-  /** A foreign key's ON DELETE / ON UPDATE action when not the default NO ACTION: cascade, set null, set default, restrict. */
-  onDelete?: string;
-  onUpdate?: string;
 }
 
 interface OpBase {

@@ -584,22 +584,59 @@ describe('discovery', () => {
   end
 end
 `,
-      'db/migrate/20240102000000_drop_email.rb': migration('remove_column :users, :email, :string'),
+      'db/migrate/20240102000000_drop_users.rb': migration('drop_table :users'),
     });
     const result = await check(['.'], { cwd: root });
     expect(result.errors).toEqual([]);
-    const drop = result.sets[0]?.reports[0]?.findings.find((f) => f.rule === 'drop-column');
-    expect(drop?.message).toContain('users.email (varchar, NOT NULL)');
+    const drop = result.sets[0]?.reports[0]?.findings.find((f) => f.rule === 'drop-table');
+    expect(drop?.message).toContain('users (2 columns)');
+  });
+
+  it('db/schema.rb is the end of a squashed history, never the state before it: change_column_null false is no no-op', async () => {
+    const root = app({
+      'db/schema.rb': `ActiveRecord::Schema[8.0].define(version: 2024_01_03_000000) do
+  create_table "messages", force: :cascade do |t|
+    t.string "short_id", limit: 30, default: "", null: false
+    t.string "subject"
+    t.index ["subject"], name: "index_messages_on_subject"
+  end
+end
+`,
+      'db/migrate/20240102000000_short_id_not_null.rb': migration(
+        'change_column_null :messages, :short_id, false\n    change_column_default :messages, :short_id, from: nil, to: ""',
+      ),
+      'db/migrate/20240103000000_index_subject.rb': migration('add_index :messages, :subject'),
+    });
+    const result = await check(['.'], { cwd: root });
+    expect(result.errors).toEqual([]);
+    const [notNull, index] = result.sets[0]?.reports ?? [];
+    expect(notNull).toMatchObject({ phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' });
+    expect(notNull?.findings.find((f) => f.rule === 'set-not-null')?.message).toContain('messages.short_id');
+    // The dump's index is the one this migration adds: expand, and the down removes it.
+    expect(index).toMatchObject({ phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' });
+    expect(index?.findings.filter((f) => f.rule === 'down-does-not-undo')).toEqual([]);
   });
 
   it('db/structure.sql is read with the SQL parser', async () => {
     const root = app({
       'db/structure.sql': 'CREATE TABLE public.users (id bigint NOT NULL, email character varying(100) NOT NULL);\n',
-      'db/migrate/20240102000000_drop_email.rb': migration('remove_column :users, :email, :string'),
+      'db/migrate/20240102000000_drop_users.rb': migration('drop_table :users'),
     });
     const result = await check(['.'], { cwd: root });
-    const drop = result.sets[0]?.reports[0]?.findings.find((f) => f.rule === 'drop-column');
-    expect(drop?.message).toContain('users.email (varchar(100), NOT NULL)');
+    expect(result.errors).toEqual([]);
+    const drop = result.sets[0]?.reports[0]?.findings.find((f) => f.rule === 'drop-table');
+    expect(drop?.message).toContain('users (2 columns)');
+  });
+
+  it('each migration runs in a transaction on PostgreSQL, none on MySQL (no DDL transactions), none with disable_ddl_transaction!', async () => {
+    const files = {
+      'db/migrate/20240101000000_add_a.rb': migration('add_column :users, :a, :text'),
+      'db/migrate/20240102000000_add_b.rb': `class M < ActiveRecord::Migration[7.1]\n  disable_ddl_transaction!\n  def change\n    add_index :users, :a, algorithm: :concurrently\n  end\nend\n`,
+    };
+    const transactional = async (root: string) =>
+      (await check(['.'], { cwd: root })).sets[0]?.reports.map((r) => r.parsed.migration.transactional);
+    expect(await transactional(app(files))).toEqual([true, false]);
+    expect(await transactional(app({ ...files, 'config/database.yml': 'development:\n  adapter: mysql2\n' }))).toEqual([false, false]);
   });
 
   it('config/database.yml gives the dialect; ERB is blanked, never run', () => {
@@ -613,6 +650,33 @@ end
     expect(dialectOfDatabaseYml(join(root, 'config/sqlite.yml'), 'config/sqlite.yml').dialect).toBe('sqlite');
     expect(dialectOfDatabaseYml(join(root, 'config/missing.yml'), 'x').dialect).toBeNull();
     expect(dialectOfDatabaseYml(join(root, 'config/bad.yml'), 'config/bad.yml').error?.path).toBe('config/bad.yml');
+  });
+
+  it('two migrations of one version are an error naming both, as Rails refuses them; the first is read', async () => {
+    const root = app({
+      'db/migrate/20240101000000_create_users.rb': migration('create_table :users do |t|\n t.string :name\n end'),
+      'db/migrate/20240101000000_create_posts.rb': migration('create_table :posts'),
+      'db/migrate/20240102000000_create_posts.rb': migration('add_column :posts, :title, :string'),
+    });
+    const result = await check(['.'], { cwd: root });
+    expect(result.errors.map((e) => [e.path, e.message])).toEqual([
+      [
+        'db/migrate/20240101000000_create_users.rb',
+        expect.stringContaining(
+          'version number 20240101000000: db/migrate/20240101000000_create_posts.rb and db/migrate/20240101000000_create_users.rb',
+        ),
+      ],
+      [
+        'db/migrate/20240102000000_create_posts.rb',
+        expect.stringContaining(
+          'name create_posts: db/migrate/20240101000000_create_posts.rb and db/migrate/20240102000000_create_posts.rb',
+        ),
+      ],
+    ]);
+    expect(result.sets[0]?.reports.map((r) => r.parsed.migration.path)).toEqual([
+      'db/migrate/20240101000000_create_posts.rb',
+      'db/migrate/20240102000000_create_posts.rb',
+    ]);
   });
 
   it('a file that is not Ruby a migration class says so with its path', async () => {
@@ -667,9 +731,31 @@ describe('more of the DSL', () => {
     expect(only(p.up, 'AddColumn').column.type.text).toBe('varchar(255)');
   });
 
-  it('a Ruby syntax error is reported with its line; what parses is still read', () => {
+  it("a Ruby syntax error is reported at Ruby's own place with Ruby's message (Prism); what parses is still read", () => {
     const p = readRails('    add_column :users, :a, :text\n    add_column :users, :b, :text,,\n');
-    expect(p.errors[0]).toMatchObject({ message: expect.stringContaining('Ruby syntax error') });
+    expect(p.errors).toEqual([
+      {
+        path: 'db/migrate/20240101000000_test.rb',
+        line: 4,
+        column: 34,
+        message: "Ruby syntax error: unexpected ','; expected an argument",
+      },
+    ]);
     expect(p.up.some((o) => o.kind === 'AddColumn')).toBe(true);
+    // Every answer is unknown: the file is not what Ruby would run.
+    const [report] = analyzeHistory([p]);
+    expect(report).toMatchObject({ phase: 'unknown', codeRollback: 'unknown', dbRollback: 'unknown' });
+  });
+
+  it('an unclosed class is a syntax error, not "no migration class"', () => {
+    const p = readRails('class M < ActiveRecord::Migration[7.1]\n  def change\n    remove_column(:users, :email\n  end\nend\n');
+    expect(p.errors).toEqual([
+      {
+        path: 'db/migrate/20240101000000_test.rb',
+        line: 4,
+        column: 3,
+        message: "Ruby syntax error: unexpected 'end'; expected a `)` to close the arguments",
+      },
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import type { AdapterNote, DownStatus, Migration, ParsedMigration, ReadError, So
 import { parseSql } from '../sql/index.js';
 import type { Folder, FrameworkAdapter, MigrationSet } from './adapter.js';
 import { type Irreversible, RailsReader, type Step } from './rails/reader.js';
+import { loadRubySyntax, rubySyntaxError } from './rails/syntax.js';
 import { evaluate } from './rails/values.js';
 import { readText } from './sql-files.js';
 import { grammarParser, loadGrammar, namedChildren, type SyntaxNode } from './tree-sitter.js';
@@ -54,11 +55,13 @@ export const rails: FrameworkAdapter = {
       }
     }
     if (!files.length) return null;
-    files.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
+    files.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : a.rel.localeCompare(b.rel)));
+    errors.push(...duplicates(files));
     const root = dirname(dbAbs);
     const { dialect, dialectReason } = railsDialect(folder, root, dbRel, errors);
     const migrations: Migration[] = [];
-    for (const f of files) {
+    for (const [i, f] of files.entries()) {
+      if (i > 0 && files[i - 1]?.version === f.version) continue;
       const text = readText(f.abs, f.rel);
       if (!text.ok) {
         errors.push(text.error);
@@ -73,7 +76,9 @@ export const rails: FrameworkAdapter = {
         files: [f.rel],
         up: rubySource(f.rel, text.text),
         down: null,
-        transactional: true,
+        // Rails wraps a migration in a transaction when the adapter supports DDL transactions
+        // (Migrator#use_transaction?): PostgreSQL and SQLite do, MySQL does not.
+        transactional: dialect !== 'mysql',
       });
     }
     const set: MigrationSet = {
@@ -89,7 +94,7 @@ export const rails: FrameworkAdapter = {
     return { sets: [set], errors };
   },
   load: async () => {
-    await loadGrammar(GRAMMAR);
+    await Promise.all([loadGrammar(GRAMMAR), loadRubySyntax()]);
   },
   parse: parseRailsMigration,
   parseSeed(seed: SourceText, dialect: Dialect) {
@@ -100,6 +105,38 @@ export const rails: FrameworkAdapter = {
     return parseSchemaRb(seed, dialect);
   },
 };
+
+/**
+ * Rails refuses a history with two migrations of one version (ActiveRecord::DuplicateMigrationVersionError)
+ * or of one name (DuplicateMigrationNameError): each is an error naming both files. Of one version only
+ * the first is read: ids are unique within a set.
+ */
+function duplicates(files: ReadonlyArray<{ version: bigint; id: string; name: string; rel: string }>): ReadError[] {
+  const errors: ReadError[] = [];
+  const byName = new Map<string, string>();
+  files.forEach((f, i) => {
+    const previous = files[i - 1];
+    if (previous && previous.version === f.version) {
+      errors.push({
+        path: f.rel,
+        line: 1,
+        column: 1,
+        message: `Multiple migrations have the version number ${f.id}: ${previous.rel} and ${f.rel} (Rails refuses to migrate: ActiveRecord::DuplicateMigrationVersionError); only ${previous.rel} is analyzed`,
+      });
+      return;
+    }
+    const other = byName.get(f.name);
+    if (other) {
+      errors.push({
+        path: f.rel,
+        line: 1,
+        column: 1,
+        message: `Multiple migrations have the name ${f.name}: ${other} and ${f.rel} (Rails refuses to migrate: ActiveRecord::DuplicateMigrationNameError)`,
+      });
+    } else byName.set(f.name, f.rel);
+  });
+  return errors;
+}
 
 function listFiles(abs: string): string[] {
   try {
@@ -217,18 +254,15 @@ export function parseRailsMigration(migration: Migration): ParsedMigration {
     const root = tree.rootNode;
     const reader = new RailsReader(source, root, migration.dialect);
     for (const c of root.descendantsOfType('comment')) if (c) result.directives.push(...directivesInComment(c.text, reader.spans.span(c)));
-    if (root.hasError) {
-      const bad = firstError(root);
-      const at = reader.spans.position(bad?.startIndex ?? 0);
-      result.errors.push({
-        path: source.path,
-        line: at.line,
-        column: at.column,
-        message: 'Ruby syntax error: the migration is read up to what parses',
-      });
+    const syntax = root.hasError ? syntaxError(source.text, root) : null;
+    if (syntax) {
+      const at = reader.spans.position(syntax.offset);
+      // The whole file is unread: its answers are unknown; what parses is still read for its findings.
+      result.errors.push({ path: source.path, line: at.line, column: at.column, message: `Ruby syntax error: ${syntax.message}` });
     }
     const cls = migrationClass(root);
     if (!cls) {
+      if (syntax) return result;
       result.errors.push({
         path: source.path,
         line: 1,
@@ -237,6 +271,7 @@ export function parseRailsMigration(migration: Migration): ParsedMigration {
       });
       return result;
     }
+    reader.migrationVersion = migrationVersion(cls);
     const methods = readClass(reader, cls);
     const body = (name: string) => methods.get(name)?.childForFieldName('body') ?? null;
     let notes: AdapterNote[] = [];
@@ -283,6 +318,17 @@ function cannotReverse(i: Irreversible): AdapterNote {
   return { rule: 'framework-cannot-reverse', message: `Rails cannot roll this migration back: ${i.reason}.`, fix: i.fix, span: i.span };
 }
 
+/**
+ * Ruby's own verdict on a file tree-sitter could not fully parse (Prism's message; none when Ruby
+ * accepts it); without Prism, where tree-sitter stopped.
+ */
+function syntaxError(text: string, root: SyntaxNode): { offset: number; message: string } | null {
+  const ruby = rubySyntaxError(text);
+  if (ruby !== undefined) return ruby;
+  const bad = firstError(root);
+  return { offset: bad?.startIndex ?? 0, message: bad?.isMissing ? `missing ${bad.type}` : 'the file does not parse' };
+}
+
 function firstError(node: SyntaxNode): SyntaxNode | null {
   if (node.type === 'ERROR' || node.isMissing) return node;
   for (const c of namedChildren(node)) if (c.hasError) return firstError(c);
@@ -296,6 +342,20 @@ function migrationClass(root: SyntaxNode): SyntaxNode | null {
   return (
     classes.find(isMigration) ?? classes.find((c) => methodsOf(c).some((m) => ['change', 'up', 'down'].includes(methodName(m)))) ?? null
   );
+}
+
+/**
+ * `ActiveRecord::Migration[7.1]` → 7.1: the compatibility layer Rails runs the migration with; a bare
+ * `ActiveRecord::Migration` is Rails 4.2's (Compatibility::Legacy). A codebase's own base class
+ * (`Gitlab::Database::Migration[2.2]`) has its own numbering: null, today's Rails.
+ */
+function migrationVersion(cls: SyntaxNode): number | null {
+  const superclass = cls.childForFieldName('superclass');
+  const base = superclass?.firstNamedChild;
+  if (base?.type === 'scope_resolution' && base.text === 'ActiveRecord::Migration') return 4.2;
+  if (base?.type !== 'element_reference' || base.childForFieldName('object')?.text !== 'ActiveRecord::Migration') return null;
+  const index = namedChildren(base)[1];
+  return index && (index.type === 'float' || index.type === 'integer') ? Number(index.text) : null;
 }
 
 function methodsOf(cls: SyntaxNode): SyntaxNode[] {

@@ -757,8 +757,8 @@ export function sameConstraintDef(a: ConstraintDef, b: ConstraintDef): boolean {
     a.columns.join(',') === b.columns.join(',') &&
     (a.references?.table.name ?? '') === (b.references?.table.name ?? '') &&
     (a.references?.columns ?? []).join(',') === (b.references?.columns ?? []).join(',') &&
-    (a.onDelete ?? '') === (b.onDelete ?? '') &&
-    (a.onUpdate ?? '') === (b.onUpdate ?? '') &&
+    a.references?.onDelete === b.references?.onDelete &&
+    a.references?.onUpdate === b.references?.onUpdate &&
     normalise(a.expression) === normalise(b.expression)
   );
 }

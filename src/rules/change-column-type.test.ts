@@ -6,7 +6,7 @@ const lossy = { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreve
 const history = [
   `CREATE TABLE t (
     id bigint PRIMARY KEY, name varchar(255), code char(3), price numeric(10,2), total numeric, n int, big bigint,
-    ratio float4, at timestamp, at3 timestamp(3), atz timestamptz, d date, net cidr, addr inet, doc json, note text,
+    ratio float4, at timestamp, at3 timestamp(3), atz timestamptz, d date, took interval, span interval day to second(3), net cidr, addr inet, doc json, note text,
     s varchar
   );`,
 ];
@@ -25,6 +25,11 @@ ruleTests(rule, {
     { name: 'numeric(10,2) → unconstrained numeric: no rewrite', history, up: 'ALTER TABLE t ALTER COLUMN price TYPE numeric;' },
     { name: 'cidr → inet: no rewrite', history, up: 'ALTER TABLE t ALTER COLUMN net TYPE inet;' },
     { name: 'timestamp(3) → timestamp(6): more precision, no rewrite', history, up: 'ALTER TABLE t ALTER COLUMN at3 TYPE timestamp(6);' },
+    {
+      name: 'interval(2) → interval: more precision, no rewrite',
+      history: [...history, 'ALTER TABLE t ALTER COLUMN took TYPE interval(2);'],
+      up: 'ALTER TABLE t ALTER COLUMN took TYPE interval;',
+    },
     {
       name: 'timestamp → timestamptz with the session in UTC on PostgreSQL 12+: no rewrite',
       history,
@@ -113,6 +118,19 @@ ruleTests(rule, {
       up: 'ALTER TABLE t ALTER COLUMN at TYPE date;',
       message: 'time of day',
       effect: lossy,
+    },
+    {
+      name: 'interval → interval(2) rounds the fractional seconds: irreversible',
+      history,
+      up: 'ALTER TABLE t ALTER COLUMN took TYPE interval(2);',
+      message: 'rounded to 2 digits',
+      effect: lossy,
+    },
+    {
+      name: 'interval day to second(3) → interval (other fields) changes the kind of value',
+      history,
+      up: 'ALTER TABLE t ALTER COLUMN span TYPE interval;',
+      effect: breaking,
     },
     {
       name: 'timestamptz → timestamp changes the kind of value',

@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { isRails, railsNotValid } from './rails-fix.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -48,16 +49,18 @@ A constraint on a table created in the same migration checks no rows: no finding
     const name = c.name ?? `${op.table.name}_${c.columns.join('_')}_${c.type === 'check' ? 'check' : 'fkey'}`;
     const body = op.text.replace(/;\s*$/, '');
     const validate = `-- next migration (Rails: validate_${c.type === 'check' ? 'check_constraint' : 'foreign_key'}):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${name};`;
+    const rails = isRails(ctx) ? railsNotValid(op.table, c, name) : null;
+    const safe = rails ? `${rails.add}\n# next migration:\n${rails.validate}` : null;
     if (c.type === 'check') {
       return {
         message: `Adding CHECK constraint ${name} to ${table} without NOT VALID scans every row under an ACCESS EXCLUSIVE lock: all reads and writes of ${table} wait for the whole scan, proportional to table size.`,
-        fix: `Add it NOT VALID (brief lock; new rows are checked at once), then validate it in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes continue):\n${body} NOT VALID;\n${validate}`,
+        fix: `Add it NOT VALID (brief lock; new rows are checked at once), then validate it in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes continue):\n${safe ?? `${body} NOT VALID;\n${validate}`}`,
       };
     }
     const target = c.references ? qnameText(c.references.table) : 'the referenced table';
     return {
       message: `Adding FOREIGN KEY ${name} to ${table} without NOT VALID checks every row while holding SHARE ROW EXCLUSIVE on ${table} and ${target}: writes to both wait for the whole scan, proportional to table size.`,
-      fix: `Add it NOT VALID (brief lock), then validate it in a separate transaction (reads and writes continue):\n${body} NOT VALID;\n${validate}`,
+      fix: `Add it NOT VALID (brief lock), then validate it in a separate transaction (reads and writes continue):\n${safe ?? `${body} NOT VALID;\n${validate}`}`,
     };
   },
 });

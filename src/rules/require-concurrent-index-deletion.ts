@@ -1,5 +1,6 @@
 import { qnameText } from '../ir.js';
 import { indexTable, isNewIndex } from './postgres-locks.js';
+import { isRails, railsConcurrentRemoveIndex } from './rails-fix.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -39,7 +40,10 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);
       : '';
     return {
       message: `DROP INDEX ${qnameText(op.index)} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock${on || ' on its table'}: every read and write of the table waits while it queues behind running queries.`,
-      fix: `Drop it concurrently, in a migration without a transaction (Rails: disable_ddl_transaction! + remove_index ..., algorithm: :concurrently):\nDROP INDEX CONCURRENTLY IF EXISTS ${qnameText(op.index)};${rebuild}`,
+      fix:
+        isRails(ctx) && table
+          ? `Drop it concurrently, in a migration of its own without a transaction${known ? ' (give remove_index the columns too, so the down can rebuild it)' : ''}:\n${railsConcurrentRemoveIndex(table, op.index.name)}`
+          : `Drop it concurrently, in a migration without a transaction (Rails: disable_ddl_transaction! + remove_index ..., algorithm: :concurrently):\nDROP INDEX CONCURRENTLY IF EXISTS ${qnameText(op.index)};${rebuild}`,
     };
   },
 });

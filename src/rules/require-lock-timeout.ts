@@ -1,4 +1,5 @@
 import { BLOCKS, LOCKING_KINDS, lockOf, sinceTimeoutChanged, tablesText, timeoutSet } from './postgres-locks.js';
+import { isRails, railsSetting } from './rails-fix.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -40,7 +41,7 @@ Statements on tables created in the same migration wait for nobody: no finding. 
     if (earlier) return null;
     return {
       message: `No lock_timeout is set before this statement takes ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}): while it waits for running transactions, every query that arrives after it waits too.`,
-      fix: `Set a lock timeout at the top of the migration, so the statement fails fast instead of queueing (and retry the deploy):\nSET lock_timeout = '5s';`,
+      fix: `Set a lock timeout at the top of the migration, so the statement fails fast instead of queueing (and retry the deploy):\n${isRails(ctx) ? `${railsSetting('lock_timeout', '5s')}  # or StrongMigrations.lock_timeout = 5.seconds` : "SET lock_timeout = '5s';"}`,
     };
   },
 });

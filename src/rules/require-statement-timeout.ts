@@ -1,4 +1,5 @@
 import { BLOCKS, LOCKING_KINDS, lockOf, sinceTimeoutChanged, tablesText, timeoutSet } from './postgres-locks.js';
+import { isRails, railsSetting } from './rails-fix.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -32,7 +33,7 @@ Django: \`RunSQL("SET statement_timeout = ...")\`. squawk checks this as \`requi
     if (sinceTimeoutChanged(ctx, 'statement_timeout').some((o) => longLock(o, ctx))) return null;
     return {
       message: `No statement_timeout bounds this statement, which holds ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}) for a scan, build or rewrite proportional to table size.`,
-      fix: `Prefer the non-blocking form; if this one is accepted, cap how long the table can stay blocked:\nSET statement_timeout = '15min';`,
+      fix: `Prefer the non-blocking form; if this one is accepted, cap how long the table can stay blocked:\n${isRails(ctx) ? railsSetting('statement_timeout', '15min') : "SET statement_timeout = '15min';"}`,
     };
   },
 });

@@ -29,6 +29,8 @@ const STRINGS = new Set(['varchar', 'text', 'bpchar', 'citext']);
 const INTEGERS: Record<string, number> = { int2: 5, int4: 10, int8: 19 };
 const FLOAT_DIGITS: Record<string, number> = { float4: 6, float8: 15 };
 const TIMES = new Set(['timestamp', 'timestamptz', 'time', 'timetz', 'interval']);
+/** PostgreSQL's interval field mask for "no fields given" (INTERVAL_FULL_RANGE). */
+const INTERVAL_FULL_RANGE = 32767;
 
 const change = (c: TypeChange['class'], rewrite: boolean, why: string, lossy: string | null = null): TypeChange => ({
   class: c,
@@ -171,6 +173,17 @@ function sameName(from: TypeRef, to: TypeRef, ctx: TypeChangeContext): TypeChang
     if (now - scale < was - oldScale)
       return change('narrowing', true, `values with more than ${now - scale} integer digits make the change fail`);
     return change('widening', scale !== oldScale, `every ${from.text} value fits in ${to.text}`);
+  }
+  if (name === 'interval' && (from.args[0] ?? INTERVAL_FULL_RANGE) === (to.args[0] ?? INTERVAL_FULL_RANGE)) {
+    // The parser gives interval's modifiers as [fields, precision]; without a precision it keeps 6 digits.
+    const [precisionWas, precisionNow] = [from.args[1] ?? 6, to.args[1] ?? 6];
+    if (precisionNow >= precisionWas) return change('widening', false, `every ${from.text} value fits in ${to.text}`);
+    return change(
+      'narrowing',
+      true,
+      `fractional seconds are rounded to ${precisionNow} digits`,
+      `fractional seconds beyond ${precisionNow} digits are rounded away`,
+    );
   }
   if (TIMES.has(name) && name !== 'interval') {
     if ((now ?? 6) >= (was ?? 6)) return change('widening', false, `every ${from.text} value fits in ${to.text}`);

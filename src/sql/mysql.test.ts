@@ -58,6 +58,19 @@ describe('parseMysqlFamily', () => {
     expect(ops.map((o) => o.kind)).toEqual(['DropTable', 'Raw', 'DropTable']);
   });
 
+  it("keeps a foreign key's ON DELETE / ON UPDATE actions", () => {
+    const parsed = parseMysqlFamily(
+      source('ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (u_id) REFERENCES u (id) ON DELETE CASCADE;'),
+      'mysql',
+    );
+    const [add] = parsed.ops;
+    expect(add?.kind === 'AddConstraint' && add.constraint.references).toEqual({
+      table: { name: 'u' },
+      columns: ['id'],
+      onDelete: 'cascade',
+    });
+  });
+
   it('parses SQLite', () => {
     const { ops, errors } = parseMysqlFamily(source('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);\nDROP TABLE t;'), 'sqlite');
     expect(errors).toEqual([]);

@@ -7,6 +7,7 @@ import type {
   DataChange,
   DefaultValue,
   Dialect,
+  ForeignKeyTarget,
   Operation,
   QName,
   Span,
@@ -541,8 +542,15 @@ function constraintDef(d: Node): ConstraintDef {
   };
 }
 
-function fkTarget(r: Node) {
+function fkTarget(r: Node): ForeignKeyTarget {
   // No columns: the parent's primary key (as PostgreSQL's parser gives `REFERENCES parent` too).
   const columns = (r.definition ?? []).map((c: Node) => columnName(c)).filter((c: string) => c !== PRIMARY_KEY);
-  return { table: tableName(r.table?.[0]), columns };
+  const target: ForeignKeyTarget = { table: tableName(r.table?.[0]), columns };
+  for (const action of r.on_action ?? []) {
+    const value = String(action?.value?.value ?? '').toLowerCase();
+    if (value !== 'restrict' && value !== 'cascade' && value !== 'set null' && value !== 'set default') continue;
+    if (action.type === 'on delete') target.onDelete = value;
+    else if (action.type === 'on update') target.onUpdate = value;
+  }
+  return target;
 }

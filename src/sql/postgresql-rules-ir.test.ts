@@ -20,6 +20,19 @@ describe('PostgreSQL details for the data-loss and breaking rules', () => {
     expect(other?.kind === 'AddConstraint' && other.constraint.notNullColumn).toBeUndefined();
   });
 
+  it("a foreign key's ON DELETE / ON UPDATE actions are kept (NO ACTION is the absence of one)", () => {
+    const [a, b] = ops(
+      'ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (u_id) REFERENCES u (id) ON DELETE SET NULL ON UPDATE CASCADE;\nALTER TABLE t ADD CONSTRAINT g FOREIGN KEY (v_id) REFERENCES v;',
+    );
+    expect(a?.kind === 'AddConstraint' && a.constraint.references).toEqual({
+      table: { name: 'u' },
+      columns: ['id'],
+      onDelete: 'set null',
+      onUpdate: 'cascade',
+    });
+    expect(b?.kind === 'AddConstraint' && b.constraint.references).toEqual({ table: { name: 'v' }, columns: [] });
+  });
+
   it('TRUNCATE … CASCADE and DROP TYPE … CASCADE are kept', () => {
     const [a, b, type] = ops('TRUNCATE a, b CASCADE;\nDROP TYPE status CASCADE;');
     expect(a).toMatchObject({ kind: 'DataChange', action: 'truncate', cascade: true });

@@ -7,6 +7,7 @@ import {
   type ConstraintType,
   type DataChange,
   type DefaultValue,
+  type ForeignKeyAction,
   type ForeignKeyTarget,
   type Operation,
   type QName,
@@ -826,18 +827,7 @@ function constraintDef(k: Node, columns: string[], exprText: ExprText): Constrai
     usingIndex: k.indexname ?? null,
     expression: k.raw_expr ? exprText(k.raw_expr, true) : null,
     ...notNullCheck(k),
-    ...fkActions(k),
   };
-}
-
-const FK_ACTIONS: Record<string, string> = { c: 'cascade', n: 'set null', d: 'set default', r: 'restrict' };
-
-/** ON DELETE / ON UPDATE of a foreign key, when not NO ACTION. */
-function fkActions(k: Node): { onDelete?: string; onUpdate?: string } {
-  if (k.contype !== 'CONSTR_FOREIGN') return {};
-  const onDelete = FK_ACTIONS[k.fk_del_action as string];
-  const onUpdate = FK_ACTIONS[k.fk_upd_action as string];
-  return { ...(onDelete ? { onDelete } : {}), ...(onUpdate ? { onUpdate } : {}) };
 }
 
 /** The distinct unqualified column names an expression reads. */
@@ -858,8 +848,16 @@ function notNullCheck(k: Node): { notNullColumn?: string } {
 }
 
 function fkTarget(k: Node): ForeignKeyTarget {
-  return { table: rangeVar(k.pktable), columns: (k.pk_attrs ?? []).map(str) };
+  const target: ForeignKeyTarget = { table: rangeVar(k.pktable), columns: (k.pk_attrs ?? []).map(str) };
+  const onDelete = FK_ACTIONS[k.fk_del_action];
+  const onUpdate = FK_ACTIONS[k.fk_upd_action];
+  if (onDelete) target.onDelete = onDelete;
+  if (onUpdate) target.onUpdate = onUpdate;
+  return target;
 }
+
+/** pg_constraint's action letters (`a` is NO ACTION, the default). */
+const FK_ACTIONS: Record<string, ForeignKeyAction> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
 
 function walk(node: Node, visit: (n: Node) => void): void {
   if (!node || typeof node !== 'object') return;

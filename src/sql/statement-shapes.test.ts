@@ -159,7 +159,7 @@ describe('names and column types spelt as the grammar does not', () => {
     expect(op.table).toEqual({ name: 'm' });
     expect(op.columns.map((c) => [c.name, c.type.name, c.references])).toEqual([
       ['id', 'int4', null],
-      ['user_id', 'int4', { table: { name: 'user' }, columns: [] }],
+      ['user_id', 'int4', { table: { name: 'user' }, columns: [], onDelete: 'set null' }],
     ]);
   });
 

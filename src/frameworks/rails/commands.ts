@@ -23,9 +23,11 @@ import {
   table,
   tableDefinition,
   timestamps,
+  writtenFor,
 } from './definitions.js';
 import { gitlabHelpers } from './gitlab.js';
 import { checkConstraintName, foreignKeyColumn, foreignKeyName, indexName, joinTableName } from './names.js';
+import { newerCommands } from './newer.js';
 import type { Args, RailsReader, Step } from './reader.js';
 import { isTrue, names, type RubyValue, textOf } from './values.js';
 
@@ -92,7 +94,7 @@ export const COMMANDS: Record<string, Handler> = {
     const [x, y] = ts as [string, string];
     const name = textOf(a.options.get('table_name')) ?? joinTableName(x, y);
     const notNull = new Map<string, RubyValue>([['null', { kind: 'bool', value: false, node }]]);
-    const columns = [x, y].map((t) => columnDef(r, foreignKeyColumn(t), 'bigint', notNull));
+    const columns = [x, y].map((t) => columnDef(r, foreignKeyColumn(t), writtenFor(r, 5.0) ? 'integer' : 'bigint', notNull));
     const def = tableDefinition(r, name, a.block, a.blockParam);
     const create: Operation = {
       kind: 'CreateTable',
@@ -240,7 +242,7 @@ export const COMMANDS: Record<string, Handler> = {
   }),
   remove_index: oneTable((r, node, t, a) => {
     const cols = names(a.positional[1]) ?? names(a.options.get('column'));
-    const name = textOf(a.options.get('name')) ?? (cols ? indexName(t, cols) : null);
+    const name = textOf(a.options.get('name')) ?? (cols ? indexName(t, cols, r.migrationVersion) : null);
     if (!name) return [r.notAnalyzed(node, 'an index name computed at run time')];
     const inverse = cols
       ? [indexOp(r, node, t, cols, new Map([...a.options].filter(([k]) => k !== 'if_exists')))]
@@ -452,7 +454,24 @@ export const COMMANDS: Record<string, Handler> = {
   },
   transaction: (r, _node, a) => [nested(r.statements(blockBody(a.block)))],
   say_with_time: (r, _node, a) => [nested(r.statements(blockBody(a.block)))],
+  suppress_messages: (r, _node, a) => [nested(r.statements(blockBody(a.block)))],
+  change_column_comment: oneTable((r, node, t, a) =>
+    comment(r, node, a.positional[2] ?? a.options, `change_column_comment :${t}, :${textOf(a.positional[1]) ?? '…'}`),
+  ),
+  change_table_comment: oneTable((r, node, t, a) => comment(r, node, a.positional[1] ?? a.options, `change_table_comment :${t}`)),
+  // Connection methods a migration forwards (Migration#method_missing). CommandRecorder does not record
+  // them: inside `change` a rollback runs them again, forwards.
+  ...Object.fromEntries(
+    ['exec_query', 'exec_update', 'exec_delete', 'exec_insert', 'insert', 'update', 'delete'].map((method) => [
+      method,
+      ((r, node, a) => {
+        const [step] = execute(r, node, a);
+        return step ? [{ up: step.up, inverse: step.up }] : [];
+      }) as Handler,
+    ]),
+  ),
   with_lock_retries: (r, _node, a) => [nested(r.statements(blockBody(a.block)))],
+  fail: (r, node, a) => COMMANDS.raise?.(r, node, a) ?? [],
   safety_assured: (r, node, a) => {
     r.acknowledged(node, SAFETY_ASSURED);
     return [nested(r.statements(blockBody(a.block)))];
@@ -472,51 +491,77 @@ export const COMMANDS: Record<string, Handler> = {
         },
       ];
     }
-    return [r.notAnalyzed(node, 'the migration raises an error')];
+    // Any other error stops the migration where it is raised: in a down, the rollback cannot run
+    // (Rails says so with IrreversibleMigration; a plain `raise "…"` does the same).
+    return [
+      {
+        up: r.notAnalyzed(node, 'the migration raises an error').up,
+        inverse: { reason: 'the migration raises an error', fix: '', span: r.spans.span(node), declared: true },
+      },
+    ];
   },
+  ...newerCommands(),
   ...gitlabHelpers(),
 };
+// CommandRecorder: `alias :add_belongs_to :add_reference`, `alias :remove_belongs_to :remove_reference`.
+COMMANDS.add_belongs_to = COMMANDS.add_reference as Handler;
+COMMANDS.remove_belongs_to = COMMANDS.remove_reference as Handler;
+
+/** A comment changes no answer; `change` reverts it only when given `from:` and `to:` (CommandRecorder). */
+function comment(r: RailsReader, node: SyntaxNode, changes: RubyValue | Map<string, RubyValue>, call: string): Step[] {
+  const given = changes instanceof Map ? changes : changes.kind === 'hash' ? changes.entries : null;
+  const reversible = Boolean(given?.has('from') && given.has('to'));
+  const method = call.split(' ')[0] as string;
+  const inverse = reversible
+    ? [raw(r, node, method)]
+    : r.irreversible(
+        node,
+        `\`${method}\` without \`from:\`/\`to:\`: Rails does not know the old comment and raises ActiveRecord::IrreversibleMigration on rollback`,
+        `Name both: \`${call}, from: <old>, to: <new>\`.`,
+      );
+  return [{ up: [raw(r, node, method)], inverse }];
+}
 
 /** `change_table :t do |t| … end`: each `t.` call is its own command, reverted on its own. */
-function changeTable(r: RailsReader, node: SyntaxNode, t: string, a: Args): Step[] {
-  const steps: Step[] = [];
-  const body = blockBody(a.block);
-  for (const stmt of body ? namedChildren(body) : []) {
-    if (stmt.type === 'comment') continue;
-    const receiver = stmt.type === 'call' ? stmt.childForFieldName('receiver') : null;
-    if (!receiver || receiver.text !== a.blockParam) {
-      steps.push(...r.read(stmt));
-      continue;
-    }
+function changeTable(r: RailsReader, _node: SyntaxNode, t: string, a: Args): Step[] {
+  return r.inTableBlock(a.blockParam, blockBody(a.block), (stmt) => {
     const method = stmt.childForFieldName('method')?.text ?? '';
     const args = r.args(stmt);
-    const tableArg: RubyValue = { kind: 'symbol', value: t, node };
+    const tableArg: RubyValue = { kind: 'symbol', value: t, node: stmt };
     const as = (command: string, positional: RubyValue[] = args.positional) =>
       COMMANDS[command]?.(r, stmt, { ...args, positional: [tableArg, ...positional] }) ?? [];
-    if (COLUMN_TYPES.has(method)) {
-      for (const c of args.positional) steps.push(...as('add_column', [c, { kind: 'symbol', value: method, node: stmt }]));
-    } else if (method === 'column') steps.push(...as('add_column'));
-    else if (method === 'remove') {
-      const type = args.options.get('type');
-      for (const c of args.positional) steps.push(...as('remove_column', type ? [c, type] : [c]));
-    } else if (method === 'rename') steps.push(...as('rename_column'));
-    else if (method === 'change') steps.push(...as('change_column'));
-    else if (method === 'change_default') steps.push(...as('change_column_default'));
-    else if (method === 'change_null') steps.push(...as('change_column_null'));
-    else if (method === 'index') steps.push(...as('add_index'));
-    else if (method === 'remove_index') steps.push(...as('remove_index'));
-    else if (method === 'rename_index') steps.push(...as('rename_index'));
-    else if (method === 'references' || method === 'belongs_to')
-      for (const ref of args.positional) steps.push(...as('add_reference', [ref]));
-    else if (method === 'remove_references' || method === 'remove_belongs_to')
-      for (const ref of args.positional) steps.push(...as('remove_reference', [ref]));
-    else if (method === 'timestamps') steps.push(...as('add_timestamps'));
-    else if (method === 'remove_timestamps') steps.push(...as('remove_timestamps'));
-    else if (method === 'check_constraint') steps.push(...as('add_check_constraint'));
-    else if (method === 'remove_check_constraint') steps.push(...as('remove_check_constraint'));
-    else if (method === 'foreign_key') steps.push(...as('add_foreign_key'));
-    else if (method === 'remove_foreign_key') steps.push(...as('remove_foreign_key'));
-    else steps.push(r.notAnalyzed(stmt, `\`${a.blockParam}.${method}\` in change_table is not followed`));
-  }
-  return steps;
+    const each = (command: string, values: RubyValue[], rest: (v: RubyValue) => RubyValue[]) => values.flatMap((v) => as(command, rest(v)));
+    if (method === 'virtual') {
+      const type = args.options.get('type') ?? { kind: 'symbol', value: 'virtual', node: stmt };
+      return each('add_column', args.positional, (c) => [c, type]);
+    }
+    if (COLUMN_TYPES.has(method)) return each('add_column', args.positional, (c) => [c, { kind: 'symbol', value: method, node: stmt }]);
+    const type = args.options.get('type');
+    const simple: Record<string, string> = {
+      column: 'add_column',
+      rename: 'rename_column',
+      change: 'change_column',
+      change_default: 'change_column_default',
+      change_null: 'change_column_null',
+      index: 'add_index',
+      remove_index: 'remove_index',
+      rename_index: 'rename_index',
+      timestamps: 'add_timestamps',
+      remove_timestamps: 'remove_timestamps',
+      check_constraint: 'add_check_constraint',
+      remove_check_constraint: 'remove_check_constraint',
+      foreign_key: 'add_foreign_key',
+      remove_foreign_key: 'remove_foreign_key',
+      unique_constraint: 'add_unique_constraint',
+      remove_unique_constraint: 'remove_unique_constraint',
+      exclusion_constraint: 'add_exclusion_constraint',
+      remove_exclusion_constraint: 'remove_exclusion_constraint',
+    };
+    const command = simple[method];
+    if (command) return as(command);
+    if (method === 'remove') return each('remove_column', args.positional, (c) => (type ? [c, type] : [c]));
+    if (method === 'references' || method === 'belongs_to') return each('add_reference', args.positional, (ref) => [ref]);
+    if (method === 'remove_references' || method === 'remove_belongs_to') return each('remove_reference', args.positional, (ref) => [ref]);
+    return [r.notAnalyzed(stmt, `\`${a.blockParam}.${method}\` in change_table is not followed`)];
+  });
 }

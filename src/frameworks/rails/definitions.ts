@@ -1,6 +1,15 @@
 // Building blocks of the DSL commands: column definitions, indexes, keys, table blocks, in ActiveRecord's terms.
-import { type ColumnDef, type ConstraintDef, constraintDef, type DefaultValue, type Operation, type QName } from '../../ir.js';
-import { namedChildren, type SyntaxNode } from '../tree-sitter.js';
+import {
+  type ColumnDef,
+  type ConstraintDef,
+  constraintDef,
+  type DefaultValue,
+  type ForeignKeyAction,
+  type ForeignKeyTarget,
+  type Operation,
+  type QName,
+} from '../../ir.js';
+import type { SyntaxNode } from '../tree-sitter.js';
 import { checkConstraintName, foreignKeyColumn, foreignKeyName, indexName, pluralize } from './names.js';
 import type { Args, RailsReader, Step } from './reader.js';
 import { primaryKeyType, railsType } from './types.js';
@@ -56,6 +65,7 @@ export function columnDef(r: RailsReader, name: string, type: string, o: Map<str
       scale: numberOf(o.get('scale')),
       array: isTrue(o.get('array')),
       enumType: textOf(o.get('enum_type')) ?? undefined,
+      ...(r.migrationVersion !== null && r.migrationVersion < 7 ? { datetimePrecision: null } : {}),
     },
     r.dialect,
   );
@@ -84,7 +94,7 @@ export function indexOp(r: RailsReader, node: SyntaxNode, tableName: string, col
     kind: 'AddIndex',
     ...r.at(node),
     table: table(tableName),
-    name: textOf(o.get('name')) ?? indexName(tableName, columns),
+    name: textOf(o.get('name')) ?? indexName(tableName, columns, r.migrationVersion),
     columns,
     unique: isTrue(o.get('unique')),
     concurrently: textOf(o.get('algorithm')) === 'concurrently',
@@ -105,11 +115,19 @@ export function dropIndexOp(r: RailsReader, node: SyntaxNode, tableName: string,
   };
 }
 
+/** `on_delete:` / `on_update:` of add_foreign_key (ForeignKeyDefinition: :nullify, :cascade, :restrict). */
+const FOREIGN_KEY_ACTIONS: Record<string, ForeignKeyAction> = { nullify: 'set null', cascade: 'cascade', restrict: 'restrict' };
+
 export function foreignKey(r: RailsReader, node: SyntaxNode, from: string, to: string, o: Map<string, RubyValue>): Operation {
   const column = textOf(o.get('column')) ?? foreignKeyColumn(to);
+  const references: ForeignKeyTarget = { table: table(to), columns: [textOf(o.get('primary_key')) ?? 'id'] };
+  const onDelete = FOREIGN_KEY_ACTIONS[textOf(o.get('on_delete')) ?? ''];
+  const onUpdate = FOREIGN_KEY_ACTIONS[textOf(o.get('on_update')) ?? ''];
+  if (onDelete) references.onDelete = onDelete;
+  if (onUpdate) references.onUpdate = onUpdate;
   const constraint = constraintDef('foreign-key', [column], {
     name: textOf(o.get('name')) ?? foreignKeyName(from, column),
-    references: { table: table(to), columns: [textOf(o.get('primary_key')) ?? 'id'] },
+    references,
     notValid: o.get('validate')?.kind === 'bool' && !isTrue(o.get('validate')),
   });
   return { kind: 'AddConstraint', ...r.at(node), table: table(from), constraint };
@@ -118,11 +136,11 @@ export function foreignKey(r: RailsReader, node: SyntaxNode, from: string, to: s
 /** `t.references :user, foreign_key: true, polymorphic: true, index: {unique: true}` and `add_reference`. */
 export function reference(r: RailsReader, node: SyntaxNode, tableName: string, ref: string, o: Map<string, RubyValue>) {
   const polymorphic = isTrue(o.get('polymorphic'));
-  const idType = textOf(o.get('type')) ?? 'bigint';
+  const idType = textOf(o.get('type')) ?? (writtenFor(r, 5.0) ? 'integer' : 'bigint');
   const columns = [columnDef(r, `${ref}_id`, idType, o)];
   if (polymorphic) columns.push(columnDef(r, `${ref}_type`, 'string', o));
   const indexOption = o.get('index');
-  const indexed = indexOption === undefined || isTrue(indexOption);
+  const indexed = indexOption === undefined ? !writtenFor(r, 4.2) : isTrue(indexOption);
   const indexColumns = polymorphic ? [`${ref}_type`, `${ref}_id`] : [`${ref}_id`];
   const indexOptions = new Map(indexOption?.kind === 'hash' ? indexOption.entries : []);
   const index = indexed ? indexOp(r, node, tableName, indexColumns, indexOptions) : null;
@@ -137,9 +155,18 @@ export function reference(r: RailsReader, node: SyntaxNode, tableName: string, r
   return { columns, index, fk };
 }
 
+/**
+ * Whether the migration runs with the compatibility layer of this Rails version or an older one
+ * (Migration::Compatibility): 4.2 timestamps allow NULL and references have no index, 5.0 ids and
+ * references are integer, 6.1 datetimes have no default precision, 7.0 index names are not shortened.
+ */
+export function writtenFor(r: RailsReader, version: number): boolean {
+  return r.migrationVersion !== null && r.migrationVersion <= version;
+}
+
 export function timestamps(r: RailsReader, o: Map<string, RubyValue>): ColumnDef[] {
   const options = new Map(o);
-  if (!options.has('null')) options.set('null', { kind: 'bool', value: false, node: r.root });
+  if (!options.has('null')) options.set('null', { kind: 'bool', value: writtenFor(r, 4.2), node: r.root });
   return ['created_at', 'updated_at'].map((c) => columnDef(r, c, 'datetime', options));
 }
 
@@ -199,62 +226,70 @@ export interface TableBlock {
 /** The body of `create_table … do |t|`, read as a table definition. */
 export function tableDefinition(r: RailsReader, tableName: string, block: SyntaxNode | null, param: string | null): TableBlock {
   const def: TableBlock = { columns: [], constraints: [], after: [] };
-  const body = blockBody(block);
-  for (const stmt of body ? namedChildren(body) : []) {
-    if (stmt.type === 'comment') continue;
-    const receiver = stmt.type === 'call' ? stmt.childForFieldName('receiver') : null;
-    if (!receiver || receiver.text !== param) {
-      def.after.push(...r.read(stmt).flatMap((s) => s.up));
-      continue;
-    }
+  const after = (...ops: Operation[]): Step[] => [{ up: ops, inverse: [] }];
+  const steps = r.inTableBlock(param, blockBody(block), (stmt) => {
     const method = stmt.childForFieldName('method')?.text ?? '';
     const a = r.args(stmt);
     const o = a.options;
     if (COLUMN_TYPES.has(method) || method === 'column') {
       const type = method === 'column' ? textOf(a.positional[1]) : method === 'virtual' ? (textOf(o.get('type')) ?? 'virtual') : method;
       const cols = method === 'column' ? a.positional.slice(0, 1) : a.positional;
-      if (!type || cols.some((c) => textOf(c) === null)) {
-        def.after.push(...r.notAnalyzed(stmt, 'a column whose name or type is computed at run time').up);
-        continue;
-      }
+      if (!type || cols.some((c) => textOf(c) === null))
+        return [r.notAnalyzed(stmt, 'a column whose name or type is computed at run time')];
+      const out: Step[] = [];
       for (const c of cols) {
         const column = columnDef(r, textOf(c) as string, type, o);
         def.columns.push(column);
         const index = o.get('index');
-        if (isTrue(index)) def.after.push(indexOp(r, stmt, tableName, [column.name], new Map(index?.kind === 'hash' ? index.entries : [])));
+        if (isTrue(index))
+          out.push(...after(indexOp(r, stmt, tableName, [column.name], new Map(index?.kind === 'hash' ? index.entries : []))));
       }
-    } else if (method === 'references' || method === 'belongs_to') {
+      return out;
+    }
+    if (method === 'references' || method === 'belongs_to') {
+      const out: Step[] = [];
       for (const refValue of a.positional) {
         const ref = textOf(refValue);
         if (!ref) {
-          def.after.push(...r.notAnalyzed(stmt, 'a reference whose name is computed at run time').up);
+          out.push(r.notAnalyzed(stmt, 'a reference whose name is computed at run time'));
           continue;
         }
         const made = reference(r, stmt, tableName, ref, o);
         def.columns.push(...made.columns);
-        if (made.index) def.after.push(made.index);
-        if (made.fk) def.after.push(made.fk);
+        if (made.index) out.push(...after(made.index));
+        if (made.fk) out.push(...after(made.fk));
       }
-    } else if (method === 'timestamps') {
+      return out;
+    }
+    if (method === 'timestamps') {
       def.columns.push(...timestamps(r, o));
-    } else if (method === 'index') {
+      return [];
+    }
+    if (method === 'index') {
       const cols = names(a.positional[0]);
-      if (cols) def.after.push(indexOp(r, stmt, tableName, cols, o));
-      else def.after.push(...r.notAnalyzed(stmt, 'index columns computed at run time').up);
-    } else if (method === 'check_constraint') {
+      return cols ? after(indexOp(r, stmt, tableName, cols, o)) : [r.notAnalyzed(stmt, 'index columns computed at run time')];
+    }
+    if (method === 'check_constraint') {
       const expression = textOf(a.positional[0]);
-      if (expression) def.constraints.push(checkConstraint(tableName, expression, o));
-    } else if (method === 'foreign_key') {
+      if (!expression) return [r.notAnalyzed(stmt, 'a check expression computed at run time')];
+      def.constraints.push(checkConstraint(tableName, expression, o));
+      return [];
+    }
+    if (method === 'foreign_key') {
       const to = textOf(a.positional[0]);
-      if (to) def.after.push(foreignKey(r, stmt, tableName, to, o));
-    } else if (method === 'primary_key') {
+      return to ? after(foreignKey(r, stmt, tableName, to, o)) : [r.notAnalyzed(stmt, 'a target table computed at run time')];
+    }
+    if (method === 'primary_key') {
       const name = textOf(a.positional[0]);
       const type = textOf(a.positional[1]) ?? 'primary_key';
-      if (name) def.columns.push({ ...columnDef(r, name, type === 'primary_key' ? 'bigint' : type, o), primaryKey: true, nullable: false });
-    } else {
-      def.after.push(...r.notAnalyzed(stmt, `\`${param}.${method}\` in a table definition is not followed`).up);
+      if (!name) return [r.notAnalyzed(stmt, 'a primary key named at run time')];
+      const pkType = type === 'primary_key' ? (writtenFor(r, 5.0) ? 'integer' : 'bigint') : type;
+      def.columns.push({ ...columnDef(r, name, pkType, o), primaryKey: true, nullable: false });
+      return [];
     }
-  }
+    return [r.notAnalyzed(stmt, `\`${param}.${method}\` in a table definition is not followed`)];
+  });
+  def.after.push(...steps.flatMap((s) => s.up));
   return def;
 }
 
@@ -277,7 +312,8 @@ export function createTable(r: RailsReader, node: SyntaxNode, tableName: string,
   const id = o.get('id');
   const columns: ColumnDef[] = [];
   if (!(id?.kind === 'bool' && !id.value)) {
-    const pk = primaryKeyType(textOf(id) ?? 'bigint', r.dialect);
+    // Since Rails 5.1 the id is bigserial; Migration[5.0] and older keep serial.
+    const pk = primaryKeyType(textOf(id) ?? (writtenFor(r, 5.0) ? 'integer' : 'bigint'), r.dialect);
     const pkName = textOf(o.get('primary_key')) ?? 'id';
     columns.push({
       name: pkName,

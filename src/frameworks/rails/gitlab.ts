@@ -82,7 +82,7 @@ export function gitlabHelpers(): Record<string, Handler> {
     }),
     remove_concurrent_index: oneTable((r, node, t, a) => {
       const cols = names(a.positional[1]);
-      const name = textOf(a.options.get('name')) ?? (cols ? indexName(t, cols) : null);
+      const name = textOf(a.options.get('name')) ?? (cols ? indexName(t, cols, r.migrationVersion) : null);
       if (!name) return [r.notAnalyzed(node, 'an index named at run time')];
       const options = new Map(a.options).set('algorithm', { kind: 'symbol', value: 'concurrently', node });
       options.set('if_exists', { kind: 'bool', value: true, node });

@@ -1,9 +1,25 @@
 // The names ActiveRecord gives what the migration does not name: indexes, foreign keys, check constraints, tables.
 import { createHash } from 'node:crypto';
 
-/** `index_users_on_email`, `index_users_on_org_id_and_email` (ActiveRecord's index_name). */
-export function indexName(table: string, columns: readonly string[]): string {
-  return `index_${table}_on_${columns.join('_and_')}`;
+/** Rails 7.1+ (`max_index_name_size`): a longer generated index name is shortened with a hash. */
+const MAX_INDEX_NAME_SIZE = 62;
+
+/**
+ * ActiveRecord's index name: `index_users_on_email`, `index_users_on_org_id_and_email`; an expression
+ * column (`"lower(email)"`) is named by its words (`index_users_on_lower_email`). From Rails 7.1 a name
+ * over 62 bytes becomes `idx_on_<columns>_<hash>` (generate_index_name); older migrations keep the
+ * long name (Migration::Compatibility::V7_0).
+ */
+export function indexName(table: string, columns: readonly string[], migrationVersion: number | null = null): string {
+  const only = columns.length === 1 ? (columns[0] as string) : null;
+  const words = only !== null && /\W/.test(only) ? [(only.match(/\w+/g) ?? []).join('_')] : columns;
+  const name = `index_${table}_on_${words.join('_and_')}`;
+  if (migrationVersion === null || migrationVersion < 7.1 || Buffer.byteLength(name) <= MAX_INDEX_NAME_SIZE) return name;
+  const hash = `_${createHash('sha256').update(name).digest('hex').slice(0, 10)}`;
+  const short = Buffer.from(`idx_on_${words.join('_')}`)
+    .subarray(0, MAX_INDEX_NAME_SIZE - hash.length)
+    .toString();
+  return `${short}${hash}`;
 }
 
 /** ActiveRecord's hashed identifier: the first 10 hex digits of SHA-256. */
@@ -19,6 +35,16 @@ export function foreignKeyName(fromTable: string, column: string): string {
 /** `chk_rails_<hash>` for `add_check_constraint` without a name. */
 export function checkConstraintName(table: string, expression: string): string {
   return `chk_rails_${hashed(`${table}_${expression}_chk`)}`;
+}
+
+/** `uniq_rails_<hash>` for `add_unique_constraint` without a name (PostgreSQL adapter, Rails 7.1). */
+export function uniqueConstraintName(table: string, columnsOrIndex: readonly string[]): string {
+  return `uniq_rails_${hashed(`${table}_${columnsOrIndex.join('_and_')}_unique`)}`;
+}
+
+/** `excl_rails_<hash>` for `add_exclusion_constraint` without a name (PostgreSQL adapter, Rails 7.1). */
+export function exclusionConstraintName(table: string, expression: string): string {
+  return `excl_rails_${hashed(`${table}_${expression}_excl`)}`;
 }
 
 /** GitLab's `check_<hash>` for add_text_limit / add_not_null_constraint (Gitlab::Database::MigrationHelpers#check_constraint_name). */

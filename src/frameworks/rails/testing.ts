@@ -4,9 +4,10 @@ import type { Migration, ParsedMigration } from '../../migration.js';
 import { loadSqlParsers } from '../../sql/index.js';
 import { parseRailsMigration } from '../rails.js';
 import { loadGrammar } from '../tree-sitter.js';
+import { loadRubySyntax } from './syntax.js';
 
 export async function loadRails(): Promise<void> {
-  await Promise.all([loadGrammar('tree-sitter-ruby'), loadSqlParsers()]);
+  await Promise.all([loadGrammar('tree-sitter-ruby'), loadSqlParsers(), loadRubySyntax()]);
 }
 
 export function railsMigration(text: string, options: { id?: string; path?: string; dialect?: Dialect } = {}): Migration {

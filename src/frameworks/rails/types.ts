@@ -9,6 +9,8 @@ export interface TypeOptions {
   array?: boolean;
   /** `t.enum :status, enum_type: :status` */
   enumType?: string;
+  /** null for migrations before Rails 7.0, whose datetime has no default precision. */
+  datetimePrecision?: null;
 }
 
 // PostgreSQLAdapter::NATIVE_DATABASE_TYPES (Rails 7), named as the SQL parser names them.
@@ -71,8 +73,10 @@ const MYSQL: Record<string, string> = {
   json: 'json',
 };
 
-/** Rails types with a precision of 6 by default since Rails 7 (`precision: nil` removes it). */
-const PRECISION_6 = new Set(['datetime', 'timestamp', 'timestamptz', 'time']);
+/** Types that take a precision (fractional seconds). Only `datetime` defaults to 6 (Rails 7 migrations; `precision: nil` removes it). */
+const WITH_PRECISION = new Set(['datetime', 'timestamp', 'timestamptz', 'time', 'interval']);
+/** PostgreSQL's interval field mask for "no fields given": the SQL parser names interval(p) [32767, p]. */
+const INTERVAL_FULL_RANGE = 32767;
 
 /** The database type of `t.<type>` / `add_column … :<type>`; unknown types pass through as written. */
 export function railsType(type: string, options: TypeOptions, dialect: Dialect): TypeRef {
@@ -87,16 +91,19 @@ export function railsType(type: string, options: TypeOptions, dialect: Dialect):
   else if ((type === 'bit' || type === 'bit_varying') && limit !== undefined) args = [limit];
   else if (type === 'decimal' || type === 'numeric') {
     if (options.precision != null) args = options.scale !== undefined ? [options.precision, options.scale] : [options.precision];
-  } else if (PRECISION_6.has(type)) {
-    const precision = options.precision === undefined ? 6 : options.precision;
+  } else if (WITH_PRECISION.has(type)) {
+    const precision =
+      options.precision === undefined ? (type === 'datetime' && options.datetimePrecision !== null ? 6 : null) : options.precision;
+    if (precision !== null && type === 'interval' && dialect === 'postgresql')
+      return finish(name, [INTERVAL_FULL_RANGE, precision], options, `interval(${precision})`);
     if (precision !== null) args = [precision];
   }
   return finish(name, args, options);
 }
 
-function finish(name: string, args: number[], options: TypeOptions): TypeRef {
+function finish(name: string, args: number[], options: TypeOptions, written?: string): TypeRef {
   const arrayDims = options.array ? 1 : 0;
-  return { name, args, arrayDims, text: `${name}${args.length ? `(${args.join(',')})` : ''}${'[]'.repeat(arrayDims)}` };
+  return { name, args, arrayDims, text: `${written ?? `${name}${args.length ? `(${args.join(',')})` : ''}`}${'[]'.repeat(arrayDims)}` };
 }
 
 /** The id column `create_table` adds: `id: :uuid`, `id: :integer`, bigint by default (Rails 5.1+). */

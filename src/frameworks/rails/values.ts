@@ -79,11 +79,31 @@ export function evaluate(node: SyntaxNode, env: Bindings): RubyValue {
       return env.get(node.text) ?? { kind: 'constant', name: node.text, node };
     case 'identifier':
       return env.get(node.text) ?? { kind: 'unknown', node };
+    case 'binary': {
+      // `'index_' + TABLE`: string concatenation of literals.
+      const [left, right] = [node.childForFieldName('left'), node.childForFieldName('right')];
+      const a = left ? evaluate(left, env) : null;
+      const b = right ? evaluate(right, env) : null;
+      const str = (v: RubyValue | null) => (v?.kind === 'string' || v?.kind === 'symbol' ? v.value : null);
+      if (node.childForFieldName('operator')?.text === '+' && str(a) !== null && str(b) !== null)
+        return { kind: 'string', value: `${str(a)}${str(b)}`, node };
+      if (node.childForFieldName('operator')?.text === '+' && a?.kind === 'array' && b?.kind === 'array')
+        return { kind: 'array', items: [...a.items, ...b.items], node };
+      return { kind: 'unknown', node };
+    }
     case 'call': {
       // `'users'.freeze`, `:name.to_s`: the receiver's value.
       const receiver = node.childForFieldName('receiver');
       const method = node.childForFieldName('method')?.text;
       if (receiver && (method === 'freeze' || method === 'dup')) return evaluate(receiver, env);
+      if (receiver && (method === 'keys' || method === 'values') && !node.childForFieldName('arguments')) {
+        const v = evaluate(receiver, env);
+        if (v.kind === 'hash') {
+          const items: RubyValue[] =
+            method === 'values' ? [...v.entries.values()] : [...v.entries.keys()].map((k) => ({ kind: 'symbol', value: k, node }));
+          return { kind: 'array', items, node };
+        }
+      }
       if (receiver && (method === 'to_s' || method === 'to_sym' || method === 'squish' || method === 'strip')) {
         const v = evaluate(receiver, env);
         if (v.kind === 'string' || v.kind === 'symbol') return { ...v, kind: method === 'to_sym' ? 'symbol' : 'string' };
@@ -96,7 +116,11 @@ export function evaluate(node: SyntaxNode, env: Bindings): RubyValue {
 }
 
 /** Pairs of `key: value` / `:key => value` / `"key" => value`. */
-export function hashEntries(pairs: readonly SyntaxNode[], env: Bindings): Map<string, RubyValue> {
+export function hashEntries(
+  pairs: readonly SyntaxNode[],
+  env: Bindings,
+  read: (node: SyntaxNode) => RubyValue = (n) => evaluate(n, env),
+): Map<string, RubyValue> {
   const entries = new Map<string, RubyValue>();
   for (const pair of pairs) {
     if (pair.type !== 'pair') continue;
@@ -104,7 +128,7 @@ export function hashEntries(pairs: readonly SyntaxNode[], env: Bindings): Map<st
     const value = pair.childForFieldName('value');
     if (!key || !value) continue;
     const k = evaluate(key, env);
-    if (k.kind === 'symbol' || k.kind === 'string') entries.set(k.value, evaluate(value, env));
+    if (k.kind === 'symbol' || k.kind === 'string') entries.set(k.value, read(value));
   }
   return entries;
 }
