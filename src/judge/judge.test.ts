@@ -221,6 +221,14 @@ const cases: Case[] = [
     verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'no-down' },
     found: ['change-column-type'],
   },
+  {
+    name: 'an enum column turned into varchar, and the down casting it back: lossy (new strings are not labels)',
+    history: ["CREATE TYPE status AS ENUM ('new', 'paid');", 'CREATE TABLE orders (id int, status status);'],
+    up: 'ALTER TABLE orders ALTER COLUMN status TYPE varchar;\nDROP TYPE status;',
+    down: "CREATE TYPE status AS ENUM ('new', 'paid');\nALTER TABLE orders ALTER COLUMN status TYPE status USING status::status;",
+    // Every label is a string the old code still writes: a widening; dropping the type is the contract step.
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'lossy' },
+  },
   // Data: existing values against values of this migration's own columns.
   {
     name: 'an UPDATE over values that existed before destroys them',

@@ -849,7 +849,10 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
       const was = c.before;
       const s = c.state;
       // A statement that fails stops the down, even if a later one would drop the column.
-      if (c.typeAt && s.type && was && fitsIn(was.type, s.type) === false) {
+      // Strings cast to an enum fit only when they are its labels: a down back to the enum fails on any other value.
+      const toEnum = (t: TypeRef) => t.arrayDims === 0 && (input.before.enums.has(t.name) || down.enums.some((e) => e.name === t.name));
+      const backToEnum = was && s.type && ['varchar', 'text', 'bpchar', 'citext'].includes(was.type.name) && toEnum(s.type);
+      if (c.typeAt && s.type && was && (fitsIn(was.type, s.type) === false || backToEnum)) {
         add(
           'down-renarrows-type',
           c.typeAt,
