@@ -271,7 +271,7 @@ module.exports = { up, down };`,
 });
 
 describe('knex: what cannot be followed is reported, never passed silently', () => {
-  it('loops, conditions, run-time names, interpolated SQL and helper calls are "not analyzed" at their location', async () => {
+  it('literal loops are unrolled and schema guards read; run-time names, interpolated SQL and unknown helpers are "not analyzed"', async () => {
     const p = await parseSource(
       knex,
       `const { addAudit } = require('../lib/audit');
@@ -285,14 +285,12 @@ exports.up = async (knex) => {
 };`,
     );
     expect(notesOf(p).map((n) => n.slice(0, n.indexOf(';')))).toEqual([
-      'not-analyzed @3:3 not analyzed: a loop (statements repeated at run time)',
-      'not-analyzed @4:3 not analyzed: an if statement (the change depends on a condition known only at run time)',
       'not-analyzed @5:9 not analyzed: knex.schema.dropTable on a table named at run time',
       'not-analyzed @6:9 not analyzed: SQL built at run time (not a literal string)',
       'not-analyzed @7:9 not analyzed: a call to addAudit() that twoway does not follow',
       'not-analyzed @8:50 not analyzed: a string column named at run time',
     ]);
-    expect(p.up).toEqual([]);
+    expect(describeOps(p.up)).toEqual(['AddColumn a.c varchar(255) @3:70', 'AddColumn b.c varchar(255) @3:70', 'DropColumn users.x @4:95']);
   });
 
   it('a column modifier twoway does not model is reported, not dropped silently', async () => {
@@ -310,12 +308,12 @@ exports.up = async (knex) => {
       mkdirSync(join(dir, 'migrations'));
       writeFileSync(
         join(dir, 'migrations', '20240101000000_loop.js'),
-        `exports.up = async (knex) => {\n  for (const t of ['a']) await knex.schema.dropTable(t);\n};\n`,
+        `exports.up = async (knex) => {\n  for (const t of await knex('tables').pluck('name')) await knex.schema.dropTable(t);\n};\n`,
       );
       const result = await check(['.'], { cwd: dir });
       const findings = result.sets[0]?.reports[0]?.findings ?? [];
       const notAnalyzed = findings.filter((f) => f.rule === 'not-analyzed');
-      expect(notAnalyzed.map((f) => [f.rule, f.severity, f.line, f.column])).toEqual([['not-analyzed', 'warning', 2, 3]]);
+      expect(notAnalyzed.map((f) => [f.rule, f.severity, f.line, f.column])).toEqual([['not-analyzed', 'warning', 2, 61]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -337,7 +335,7 @@ describe('knex: discovery', () => {
     ]);
   });
 
-  it('reads the client of knexfile.js as a literal (mysql2 → mysql) and reports unparsable files with the set', () => {
+  it('reads the client of knexfile.js as a literal (mysql2 → mysql) and reports unparsable files with the set', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'twoway-knex-'));
     try {
       mkdirSync(join(dir, 'migrations'));
@@ -345,8 +343,15 @@ describe('knex: discovery', () => {
       writeFileSync(join(dir, 'migrations', '20240101_a.js'), `exports.up = (knex) => knex.schema.dropTable('a');\n`);
       writeFileSync(join(dir, 'migrations', '20240102_b.js'), `exports.up = (knex) => {\n`);
       const found = discover(['.'], { cwd: dir });
-      expect(found.sets.map((s) => [s.framework, s.dialect, s.migrations.length])).toEqual([['knex', 'mysql', 1]]);
-      expect(found.errors).toMatchObject([{ path: 'migrations/20240102_b.js', line: 2 }]);
+      // The unreadable file stays a migration of the set: its parse error is reported with it and its answers are unknown.
+      expect(found.sets.map((s) => [s.framework, s.dialect, s.migrations.length])).toEqual([['knex', 'mysql', 2]]);
+      expect(found.errors).toEqual([]);
+      const result = await check(['.'], { cwd: dir });
+      expect(result.errors).toMatchObject([{ path: 'migrations/20240102_b.js', line: 2 }]);
+      expect(result.errors[0]?.message).toContain('syntax');
+      const broken = result.sets[0]?.reports.find((r) => r.parsed.migration.path === 'migrations/20240102_b.js');
+      expect([broken?.phase, broken?.codeRollback, broken?.dbRollback]).toEqual(['unknown', 'unknown', 'unknown']);
+      expect(broken?.parsed.downStatus).toBe('unreadable');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
