@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../check.js';
 import { discover } from '../discover/index.js';
-import { describeOps, notesOf, parseSource } from './js/testing.js';
+import { idAndName } from './js/discover.js';
+import { corpusApp, describeOps, notesOf, parseSource } from './js/testing.js';
 import { knex } from './knex.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -355,5 +356,75 @@ describe('knex: discovery', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('knex: migration ids and order', () => {
+  const wiki = corpusApp('requarks__wiki');
+  const uptime = corpusApp('louislam__uptime-kuma');
+
+  it.each([
+    ['20240101120000_create_users.js', '20240101120000', 'create_users'],
+    ['2025-10-11-1915-push-token.js', '2025-10-11-1915', 'push-token'],
+    ['2024-10-1315-rabbitmq-monitor.js', '2024-10-1315', 'rabbitmq-monitor'],
+    ['2.0.0-beta.127.js', '2.0.0-beta.127', '2.0.0-beta.127'],
+    ['2.5.12.js', '2.5.12', '2.5.12'],
+    ['001_init.ts', '001', 'init'],
+  ])('%s is id %s, name %s', (file, id, name) => {
+    expect(idAndName(file)).toEqual({ id, name });
+  });
+
+  it('version-named files run in version order (2.5.1, 2.5.12, 2.5.108), each with its own id', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-knex-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      for (const v of ['2.5.108', '2.5.12', '2.5.1', '2.0.0-rc.2', '2.0.0-beta.99'])
+        writeFileSync(
+          join(dir, 'migrations', `${v}.js`),
+          `exports.up = (knex) => knex.schema.dropTableIfExists('t${v.replaceAll('.', '')}');\n`,
+        );
+      const found = discover(['.'], { cwd: dir });
+      expect(found.sets[0]?.migrations.map((m) => m.id)).toEqual(['2.0.0-beta.99', '2.0.0-rc.2', '2.5.1', '2.5.12', '2.5.108']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!wiki)('wiki.js (real files): every migration of a set has its own id', () => {
+    const found = discover(['server/db'], { cwd: wiki as string });
+    expect(found.sets.length).toBeGreaterThan(0);
+    for (const set of found.sets) {
+      const ids = set.migrations.map((m) => m.id);
+      expect(new Set(ids).size, set.root).toBe(ids.length);
+    }
+    const beta = found.sets.find((s) => s.root.endsWith('beta/migrations'));
+    expect(beta?.migrations.map((m) => m.id)).toContain('2.0.0-beta.127');
+  });
+
+  it.skipIf(!uptime)('uptime-kuma (real files): date-named migrations keep their whole date as id', () => {
+    const found = discover(['db/knex_migrations'], { cwd: uptime as string });
+    const ids = found.sets[0]?.migrations.map((m) => m.id) ?? [];
+    expect(ids).toContain('2023-10-11-1915');
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('knex: transactions as the migrator runs them', () => {
+  it('each migration runs in a transaction; config.transaction = false turns it off for that migration', async () => {
+    const on = await parseSource(knex, `exports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (a)');`);
+    expect(on.migration.transactional).toBe(true);
+    const off = await parseSource(
+      knex,
+      `exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (a)');`,
+    );
+    expect(off.migration.transactional).toBe(false);
+  });
+
+  it('knex.transaction() outside the migration transaction opens one; inside it is a savepoint', async () => {
+    const body = `exports.up = (knex) => knex.transaction(async (trx) => {\n  await trx.schema.dropTable('a');\n});`;
+    const inside = await parseSource(knex, body);
+    expect(inside.up.map((o) => o.kind)).toEqual(['DropTable']);
+    const outside = await parseSource(knex, `exports.config = { transaction: false };\n${body}`);
+    expect(outside.up.map((o) => (o.kind === 'Transaction' ? o.action : o.kind))).toEqual(['begin', 'DropTable', 'commit']);
   });
 });

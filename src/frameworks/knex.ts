@@ -47,6 +47,7 @@ import {
   qname,
   readScript,
   runFunction,
+  runtimeDefault,
   SERIAL_DEFAULT,
   typeFromSql,
   typeRef,
@@ -322,7 +323,8 @@ function tableScope(scope: Scope, fn: FunctionNode): Scope {
 
 /** Knex's own names for indexes and constraints it names itself. */
 function knexName(table: QName, columns: string[], suffix: string): string {
-  return `${table.name}_${columns.join('_')}_${suffix}`.toLowerCase().replaceAll('-', '_').replaceAll('.', '_');
+  // TableCompiler._indexCommand: dots and dashes of the table name become underscores, the whole name lower case.
+  return `${table.name.replaceAll('.', '_').replaceAll('-', '_')}_${columns.join('_')}_${suffix}`.toLowerCase();
 }
 
 /** What a column chain (`t.string('email', 100).notNullable().unique()`) says. */
@@ -613,8 +615,7 @@ class TableBuilder {
       if (isRef(root, scope, 'knex') && steps[0]?.name === 'fn' && steps[1]?.name === 'now') return defaultFromSql('CURRENT_TIMESTAMP');
       if (isRef(root, scope, 'knex') && steps[0]?.name === 'fn' && steps[1]?.name === 'uuid') return defaultFromSql('gen_random_uuid()');
     }
-    this.out.notAnalyzed(at, 'a default value computed at run time');
-    return { text: '<computed>', volatile: false };
+    return runtimeDefault(n, at, this.out);
   }
 }
 

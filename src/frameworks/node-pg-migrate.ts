@@ -19,6 +19,7 @@ import {
   type MigrationOutput,
   readScript,
   runFunction,
+  runtimeDefault,
   SERIAL_DEFAULT,
   synthesizedSql,
   typeFromSql,
@@ -480,8 +481,7 @@ function pgmDefault(n: t.Node | undefined, scope: Scope, out: MigrationOutput, a
     const sql = fromCall ?? fromNew;
     if (sql !== null) return defaultFromSql(sql);
   }
-  out.notAnalyzed(at, 'a default value computed at run time');
-  return { text: '<computed>', volatile: false };
+  return runtimeDefault(n, at, out);
 }
 
 /** One entry of a columns object: `'id'`, `'varchar(100)'`, a shorthand, or `{ type, notNull, default, references, … }`. */

@@ -40,7 +40,9 @@ import {
   qname,
   readScript,
   runFunction,
+  runtimeDefault,
   SERIAL_DEFAULT,
+  substituteReplacements,
   typeFromSql,
   typeRef,
 } from './js/interpret.js';
@@ -171,7 +173,9 @@ function sequelizeHandler(out: MigrationOutput): Handler {
     if (steps[0]?.name === 'sequelize' && !steps[0].args && steps.length === 2) {
       const call = steps[1];
       if (call?.name === 'query' && call.args) {
-        dir.sql(call.args[0], scope, e);
+        // `:name` and `?` are replaced by Sequelize with the values of `replacements` before the query is sent.
+        const replaced = propsOf(call.args[1], scope)?.has('replacements');
+        dir.sql(call.args[0], scope, e, replaced ? substituteReplacements : undefined);
         return true;
       }
       if (call?.name === 'transaction' && call.args) {
@@ -460,6 +464,8 @@ function attribute(name: string, def: t.Node, table: string, scope: Scope, out: 
 function defaultValue(n: t.Node | undefined, scope: Scope, out: MigrationOutput, at: t.Node) {
   const v = staticValue(n, scope);
   if (v !== UNKNOWN && (v === null || typeof v !== 'object')) return v === null ? null : literalDefault(v);
+  // An array default (`defaultValue: []`) is written as an array literal.
+  if (Array.isArray(v)) return { text: `'${JSON.stringify(v).replace(/^\[/, '{').replace(/\]$/, '}')}'`, volatile: false };
   if (n) {
     const { steps } = chainOf(resolve(n, scope));
     const last = steps.at(-1);
@@ -475,8 +481,7 @@ function defaultValue(n: t.Node | undefined, scope: Scope, out: MigrationOutput,
       if (fn !== null) return defaultFromSql(`${fn}()`);
     }
   }
-  out.notAnalyzed(at, 'a default value computed at run time');
-  return { text: '<computed>', volatile: false };
+  return runtimeDefault(n, at, out);
 }
 
 /** Sequelize data types → the PostgreSQL types Sequelize creates. */

@@ -44,6 +44,7 @@ import {
   type MigrationOutput,
   originOf,
   qname,
+  RUNTIME_DEFAULT,
   readScript,
   runFunction,
   SERIAL_DEFAULT,
@@ -671,9 +672,6 @@ function enumsOf(cols: TypeormColumn[], base: { span: import('../ir.js').Span; t
     c.enumValues ? [{ kind: 'CreateEnum', ...base, name: { name: c.column.type.name }, values: c.enumValues } as Operation] : [],
   );
 }
-
-/** A default the column has, computed by code twoway does not read (`default: sqlUtils.now(dbType)`). */
-const RUNTIME_DEFAULT = { text: '<default computed at run time>', volatile: false };
 
 interface TypeormColumn {
   column: ColumnDef;

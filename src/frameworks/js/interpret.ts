@@ -158,8 +158,9 @@ export class Direction {
   }
 
   /** Runs SQL held in a string literal through the SQL parser, with positions in the JS file. */
-  sql(node: t.Node | undefined, scope: Scope, at: t.Node): void {
-    const value = node ? stringOf(node, scope) : null;
+  sql(node: t.Node | undefined, scope: Scope, at: t.Node, render?: (sql: string) => string): void {
+    const written = node ? (stringOf(node, scope) ?? withUnknownValues(node, scope)) : null;
+    const value = written !== null && render ? render(written) : written;
     if (value === null || !node) {
       this.out.notAnalyzed(at, 'SQL built at run time (not a literal string)');
       return;
@@ -184,6 +185,90 @@ export class Direction {
   }
 }
 
+/**
+ * SQL in a template whose unknown parts are all values inside string literals (`status = '${Status.ACTIVE}'`):
+ * the statement is known, only a literal value is not. Null when an unknown part is anything else (a name, a clause).
+ */
+function withUnknownValues(node: t.Node, scope: Scope): string | null {
+  const n = resolve(node, scope);
+  if (n.type !== 'TemplateLiteral') return null;
+  let text = n.quasis[0]?.value.cooked ?? '';
+  for (let i = 0; i < n.expressions.length; i++) {
+    const part = stringOf(n.expressions[i] as t.Node, scope);
+    if (part === null && !insideStringLiteral(text)) return null;
+    text += (part ?? 'unknown') + (n.quasis[i + 1]?.value.cooked ?? '');
+  }
+  return text;
+}
+
+/**
+ * Replacements the driver substitutes before sending (Sequelize `:name` and `?` with `replacements`): each becomes
+ * `1` padded to its length, outside string literals, comments and `::` casts, so the statement parses where it stood.
+ */
+export function substituteReplacements(sql: string): string {
+  let out = '';
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i] as string;
+    if (c === "'" || c === '"') {
+      const end = closingQuote(sql, i, c);
+      out += sql.slice(i, end + 1);
+      i = end;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      out += sql.slice(i, end < 0 ? sql.length : end);
+      i = end < 0 ? sql.length : end - 1;
+    } else if (c === ':' && sql[i + 1] === ':') {
+      out += '::';
+      i++;
+    } else if (c === ':' && isWordStart(sql[i + 1]) && sql[i - 1] !== ':') {
+      let j = i + 1;
+      while (j < sql.length && isWordChar(sql[j])) j++;
+      out += `1${' '.repeat(j - i - 1)}`;
+      i = j - 1;
+    } else if (c === '?') out += '1';
+    else out += c;
+  }
+  return out;
+}
+
+function closingQuote(sql: string, from: number, quote: string): number {
+  for (let i = from + 1; i < sql.length; i++) {
+    if (sql[i] === quote && sql[i + 1] === quote) i++;
+    else if (sql[i] === quote) return i;
+  }
+  return sql.length - 1;
+}
+
+function isWordStart(c: string | undefined): boolean {
+  return c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_');
+}
+
+function isWordChar(c: string | undefined): boolean {
+  return isWordStart(c) || (c !== undefined && c >= '0' && c <= '9');
+}
+
+/** Whether SQL text ends inside a single-quoted string literal ('' is a quote inside one; -- and /* comments hide quotes). */
+function insideStringLiteral(sql: string): boolean {
+  let inString = false;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (inString) {
+      if (c === "'" && sql[i + 1] === "'") i++;
+      else if (c === "'") inString = false;
+    } else if (c === "'") inString = true;
+    else if (c === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      if (end < 0) return false;
+      i = end;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      if (end < 0) return false;
+      i = end + 1;
+    }
+  }
+  return inString;
+}
+
 export interface Trial {
   ops: Operation[];
   notes: AdapterNote[];
@@ -191,8 +276,12 @@ export interface Trial {
   throws: boolean;
 }
 
-const changesNothing = (t: Trial) => t.ops.length === 0 && t.notes.length === 0 && t.errors.length === 0;
-const onlyData = (t: Trial) => t.notes.length === 0 && t.errors.length === 0 && t.ops.every((o) => DATA_ONLY.has(o.kind));
+/** Whether an operation changes rows at most: data changes, settings, and SELECTs run through raw SQL. */
+const changesRowsOnly = (o: Operation) =>
+  DATA_ONLY.has(o.kind) || (o.kind === 'Raw' && !o.notAnalyzed && o.statement.toLowerCase().includes('select'));
+const changesNothing = (t: Trial) =>
+  t.errors.length === 0 && t.notes.length === 0 && t.ops.every((o) => o.kind === 'Raw' && changesRowsOnly(o));
+const onlyData = (t: Trial) => t.notes.length === 0 && t.errors.length === 0 && t.ops.every(changesRowsOnly);
 
 /** Recognises one expression of the framework's API and records its operations; false when it is not one. */
 export type Handler = (expr: t.Node, scope: Scope, dir: Direction) => boolean;
@@ -413,7 +502,7 @@ function isGuard(test: t.Node, scope: Scope, dir: Direction): boolean {
     let found = false;
     visitNodes(n, (x) => {
       if (found) return false;
-      if (x.type === 'CallExpression' && (dir.hooks.probe?.(x, scope) || readsCatalog(x, scope))) found = true;
+      if (x.type === 'CallExpression' && (dir.hooks.probe?.(x, scope) || readsCatalog(x, scope) || namedProbe(x, scope))) found = true;
       else if (x.type === 'Identifier') {
         const bound = resolve(x, scope);
         if (bound !== x && !opaqueKind(bound) && probe(bound, depth + 1)) found = true;
@@ -423,6 +512,35 @@ function isGuard(test: t.Node, scope: Scope, dir: Direction): boolean {
     return found;
   };
   return probe(test, 0);
+}
+
+/** Helpers whose name says they look at the schema as it is (`hasColumn(queryRunner, 't', 'c')`, `tableExists(knex, 't')`). */
+const PROBE_NAMES = new Set([
+  'hascolumn',
+  'hastable',
+  'hasindex',
+  'hasconstraint',
+  'hasforeignkey',
+  'columnexists',
+  'tableexists',
+  'indexexists',
+  'constraintexists',
+  'doescolumnexist',
+  'doestableexist',
+  'checkcolumnexists',
+  'checktableexists',
+]);
+
+/** A call of a helper named as a schema check that is handed the framework object. */
+function namedProbe(call: t.CallExpression, scope: Scope): boolean {
+  const callee = unwrap(call.callee);
+  const name =
+    callee.type === 'Identifier'
+      ? callee.name
+      : callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier'
+        ? callee.property.name
+        : null;
+  return !!name && PROBE_NAMES.has(name.toLowerCase()) && call.arguments.some((a) => mentionsFramework(a, scope));
 }
 
 /** Catalogs a query reads to learn the current schema. */
@@ -750,7 +868,7 @@ export function walkExpression(expr: t.Node, scope: Scope, dir: Direction, handl
       callFunction(target, e.arguments, e, scope, dir, handle);
       return;
     }
-    if (isPure(e, scope)) {
+    if (isPure(e, scope) || namedProbe(e, scope)) {
       for (const a of e.arguments) walkExpression(a, scope, dir, handle);
       return;
     }
@@ -906,6 +1024,19 @@ export function defaultFromSql(expr: string): DefaultValue {
 export function literalDefault(value: string | number | boolean | null): DefaultValue {
   if (typeof value === 'string') return { text: `'${value.replaceAll("'", "''")}'`, volatile: false };
   return { text: value === null ? 'NULL' : String(value), volatile: false };
+}
+
+/** A default the column has, computed by a call twoway does not read (`default: sqlUtils.now(dbType)`): present, value unknown. */
+export const RUNTIME_DEFAULT: DefaultValue = { text: '<default computed at run time>', volatile: false };
+
+/**
+ * A default given by a call (a helper that returns the SQL or the value) is a default whose value is unknown; one given
+ * by a name twoway cannot resolve may be `undefined` at run time, which leaves the column without a default: unread.
+ */
+export function runtimeDefault(n: t.Node | undefined, at: t.Node, out: MigrationOutput): DefaultValue {
+  if (n && unwrap(n).type === 'CallExpression') return RUNTIME_DEFAULT;
+  out.notAnalyzed(at, 'a default value known only at run time');
+  return RUNTIME_DEFAULT;
 }
 
 export const SERIAL_DEFAULT: DefaultValue = { text: 'nextval(<serial sequence>)', volatile: true };
