@@ -283,3 +283,24 @@ describe('typeorm: discovery', () => {
     }
   });
 });
+
+describe('typeorm: the data source transaction mode', () => {
+  it('migrationsTransactionMode "none" in data-source.ts runs migrations outside a transaction unless the class asks for one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-typeorm-'));
+    try {
+      mkdirSync(join(dir, 'src', 'migrations'), { recursive: true });
+      writeFileSync(
+        join(dir, 'src', 'data-source.ts'),
+        `export default new DataSource({ type: 'postgres', migrationsTransactionMode: 'none' });\n`,
+      );
+      writeFileSync(
+        join(dir, 'src', 'migrations', '1700000000000-A.ts'),
+        `export class A1700000000000 { async up(queryRunner) { await queryRunner.query('CREATE INDEX CONCURRENTLY i ON t (a)'); } }\n`,
+      );
+      const found = discover(['.'], { cwd: dir });
+      expect(found.sets[0]?.migrations.map((m) => m.transactional)).toEqual([false]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

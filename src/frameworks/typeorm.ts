@@ -57,6 +57,7 @@ export const typeorm: FrameworkAdapter = {
   detect(folder) {
     if (!jsMigrationFiles(folder).byFramework.has('typeorm')) return null;
     const choice = chooseDialect(folder, folder.rel, configuredDialect(folder.abs));
+    const transactional = transactionMode(folder.abs) !== 'none';
     return jsSet(
       folder,
       'typeorm',
@@ -65,7 +66,7 @@ export const typeorm: FrameworkAdapter = {
         // TypeORM orders by the timestamp that ends the class name (`AddUsers1700000000000`).
         const digits = f.className?.match(/(\d+)$/)?.[1];
         const idName = digits ? { id: digits, name: (f.className ?? '').slice(0, -digits.length) } : idAndName(f.file);
-        return scriptMigration(f, 'typeorm', choice.dialect, idName);
+        return { ...scriptMigration(f, 'typeorm', choice.dialect, idName), transactional };
       },
       byTimestamp,
     );
@@ -81,6 +82,21 @@ function byTimestamp(a: Migration, b: Migration): number {
     if (x !== y) return x < y ? -1 : 1;
   }
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** The data source's `migrationsTransactionMode` ("all" by default, "each", "none"), read as a literal. */
+function transactionMode(start: string): string | null {
+  const file = findUp(start, ['ormconfig.json', 'ormconfig.js', 'ormconfig.ts', 'data-source.ts', 'data-source.js']);
+  if (!file) return null;
+  if (file.endsWith('.json')) {
+    try {
+      const mode = JSON.parse(readFileSync(file, 'utf8'))?.migrationsTransactionMode;
+      return typeof mode === 'string' ? mode : null;
+    } catch {
+      return null;
+    }
+  }
+  return literalProperty(file, 'migrationsTransactionMode');
 }
 
 /** The `type` of the data source (ormconfig.json, ormconfig.js/ts, data-source.ts), read as literals only. */
@@ -110,7 +126,8 @@ export function parseTypeormMigration(m: Migration): ParsedMigration {
   const txField = cls?.node.body.body.find(
     (p) => p.type === 'ClassProperty' && p.key.type === 'Identifier' && p.key.name === 'transaction',
   );
-  if (txField?.type === 'ClassProperty' && staticValue(txField.value, exported.scope) === false) out.transactional = false;
+  const own = txField?.type === 'ClassProperty' ? staticValue(txField.value, exported.scope) : null;
+  if (typeof own === 'boolean') out.transactional = own;
   const run = (name: 'up' | 'down', fn: t.ClassMethod | null | undefined): Direction | null => {
     if (!fn) return null;
     out.direction = name;
