@@ -428,3 +428,23 @@ describe('knex: transactions as the migrator runs them', () => {
     expect(outside.up.map((o) => (o.kind === 'Transaction' ? o.action : o.kind))).toEqual(['begin', 'DropTable', 'commit']);
   });
 });
+
+describe('knex: the knexfile transaction switch', () => {
+  it('disableTransactions: true in knexfile.js runs migrations outside a transaction; config.transaction: true wins', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-knex-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'knexfile.js'), `module.exports = { client: 'pg', migrations: { disableTransactions: true } };\n`);
+      writeFileSync(join(dir, 'migrations', '20240101_a.js'), `exports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (a)');\n`);
+      writeFileSync(
+        join(dir, 'migrations', '20240102_b.js'),
+        `exports.config = { transaction: true };\nexports.up = (knex) => knex.schema.dropTable('a');\n`,
+      );
+      const result = await check(['.'], { cwd: dir });
+      expect(result.sets[0]?.reports.map((r) => r.parsed.migration.transactional)).toEqual([false, true]);
+      expect(result.sets[0]?.reports[0]?.findings.map((f) => f.rule)).not.toContain('concurrently-in-transaction');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -26,6 +26,7 @@ import {
   findUp,
   jsMigrationFiles,
   jsSet,
+  literalFlag,
   literalProperty,
   migrationFunction,
   orphanErrors,
@@ -61,7 +62,9 @@ export const knex: FrameworkAdapter = {
     const knexfile = findUp(folder.abs, ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs']);
     const client = knexfile ? literalProperty(knexfile, 'client') : null;
     const choice = chooseDialect(folder, folder.rel, declared(dialectOfClient(client), `${basename(knexfile ?? '')} client: ${client}`));
-    return jsSet(folder, 'knex', choice, (f) => scriptMigration(f, 'knex', choice.dialect));
+    // `migrations: { disableTransactions: true }` runs every migration outside a transaction (a migration's own config wins).
+    const transactional = !(knexfile && literalFlag(knexfile, 'disableTransactions'));
+    return jsSet(folder, 'knex', choice, (f) => ({ ...scriptMigration(f, 'knex', choice.dialect), transactional }));
   },
   parse: parseKnexMigration,
 };

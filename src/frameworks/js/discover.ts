@@ -2,8 +2,8 @@
 // one pass reads a folder's files and tells by content (which API the up calls) whose they are.
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type { DialectChoice } from '../../discover/dialect.js';
 import semver from 'semver';
+import type { DialectChoice } from '../../discover/dialect.js';
 import type { Dialect } from '../../ir.js';
 import type { Framework, Migration, ReadError, SourceText } from '../../migration.js';
 import type { DetectResult, Folder } from '../adapter.js';
@@ -325,23 +325,34 @@ export function dialectOfClient(client: string | null | undefined): Dialect | nu
 
 /** The first literal `<key>: '<value>'` property in a JS/TS config file, read as AST (never run). */
 export function literalProperty(abs: string, key: string): string | null {
-  const read = readText(abs, abs);
-  if (!read.ok) return null;
+  const v = literalValue(abs, key, (n) => stringOf(n, null));
+  return typeof v === 'string' ? v : null;
+}
+
+/** The first literal `<key>: true | false` property in a JS/TS config file (knexfile `disableTransactions`). */
+export function literalFlag(abs: string, key: string): boolean | null {
+  const v = literalValue(abs, key, (n) => (n.type === 'BooleanLiteral' ? n.value : null));
+  return typeof v === 'boolean' ? v : null;
+}
+
+function literalValue<T>(abs: string, key: string, read: (n: t.Node) => T | null): T | null {
+  const text = readText(abs, abs);
+  if (!text.ok) return null;
   const parsed = parseModule({
     path: abs,
-    text: read.text,
+    text: text.text,
     startLine: 1,
     language: extname(abs).endsWith('ts') ? 'typescript' : 'javascript',
   });
   if (!parsed.ok) return null;
-  let found: string | null = null;
+  let found: T | null = null;
   const visit = (n: t.Node): void => {
     if (found !== null) return;
     if (n.type === 'ObjectExpression') {
       const value = propsOf(n, null)?.get(key);
-      const s = value ? stringOf(value, null) : null;
-      if (s !== null) {
-        found = s;
+      const v = value ? read(value) : null;
+      if (v !== null) {
+        found = v;
         return;
       }
     }
