@@ -84,6 +84,14 @@ const followed: Case[] = [
     ops: ['DropTable old'],
   },
   {
+    name: 'sequelize: alternatives tried in a loop of try { …; return } run the first (outline attachment-no-cascade)',
+    adapter: sequelize,
+    source: sequelizeUp(
+      "    for (const name of ['attachments_documentId_fkey', 'attachments_foreign_idx']) {\n      try {\n        await queryInterface.sequelize.query(`alter table attachments drop constraint \"${name}\"`);\n        return;\n      } catch (err) {}\n    }\n    throw new Error('none');",
+    ),
+    ops: ['DropConstraint attachments_documentId_fkey on attachments'],
+  },
+  {
     name: 'knex: a loop over rows that only updates rows is judged as if it runs',
     adapter: knex,
     source: knexUp(

@@ -124,6 +124,8 @@ export class Direction {
   throws = false;
   /** How deep in helper calls the walker is (a helper calling itself stops here). */
   depth = 0;
+  /** A `return` was reached on the path that runs: the rest of the function does not. */
+  returned = false;
 
   constructor(
     readonly out: MigrationOutput,
@@ -294,8 +296,11 @@ export function isRef(node: t.Node | undefined, scope: Scope, kind: string): boo
 /** Runs a migration function (or a helper it calls) with its parameters bound. */
 export function runFunction(fn: FunctionNode, scope: Scope, dir: Direction, handle: Handler): void {
   const inner = scope.child();
+  const outer = dir.returned;
   if (fn.body.type === 'BlockStatement') walkStatements(fn.body.body, inner, dir, handle, true);
   else walkExpression(fn.body, inner, dir, handle);
+  // A return ends this function (a callback, a helper), not the one that called it.
+  dir.returned = outer;
 }
 
 /** Functions defined in another module (a sibling helper file): the scope their names resolve in. */
@@ -307,12 +312,14 @@ export function setHome(fn: t.Node, scope: Scope): void {
 
 export function walkStatements(statements: readonly t.Node[], scope: Scope, dir: Direction, handle: Handler, top = false): void {
   for (const s of statements) {
+    if (dir.returned) return;
     switch (s.type) {
       case 'ExpressionStatement':
         walkExpression(s.expression, scope, dir, handle);
         break;
       case 'ReturnStatement':
         if (s.argument) walkExpression(s.argument, scope, dir, handle, true);
+        dir.returned = true;
         break;
       case 'VariableDeclaration':
         for (const d of s.declarations) {
@@ -583,6 +590,7 @@ function loop(
     isFunction(body) ? runFunction(body, inner, d, handle) : walkStatements([body], inner, d, handle);
   if (items && items.length <= 500) {
     for (const item of items) {
+      if (dir.returned) return;
       const inner = scope.child();
       bind(inner, item);
       walkBody(dir, inner);
@@ -910,11 +918,13 @@ function callFunction(fn: FunctionNode, args: readonly t.Node[], at: t.Node, sco
     bindPattern(p, arg && arg.type !== 'SpreadElement' ? materialize(arg, scope) : opaque(`argument${i}`), inner);
   });
   dir.depth++;
+  const outer = dir.returned;
   try {
     if (fn.body.type === 'BlockStatement') walkStatements(fn.body.body, inner, dir, handle);
     else walkExpression(fn.body, inner, dir, handle);
   } finally {
     dir.depth--;
+    dir.returned = outer;
   }
 }
 
