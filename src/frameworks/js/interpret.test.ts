@@ -87,6 +87,7 @@ const followed: Case[] = [
     name: 'sequelize: alternatives tried in a loop of try { …; return } run the first (outline attachment-no-cascade)',
     adapter: sequelize,
     source: sequelizeUp(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the migration's own template string, as source text
       "    for (const name of ['attachments_documentId_fkey', 'attachments_foreign_idx']) {\n      try {\n        await queryInterface.sequelize.query(`alter table attachments drop constraint \"${name}\"`);\n        return;\n      } catch (err) {}\n    }\n    throw new Error('none');",
     ),
     ops: ['DropConstraint attachments_documentId_fkey on attachments'],
