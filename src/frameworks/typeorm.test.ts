@@ -304,3 +304,19 @@ describe('typeorm: the data source transaction mode', () => {
     }
   });
 });
+
+describe('typeorm: plural helpers', () => {
+  it('createUniqueConstraints and createCheckConstraints add each constraint, named as TypeORM names them', async () => {
+    const p = await parseSource(
+      typeorm,
+      migration(`    await queryRunner.createUniqueConstraints('shares', [new TableUnique({ columnNames: ['doc_id', 'link_id'] })]);
+    await queryRunner.createCheckConstraints('shares', [new TableCheck({ name: 'positive', expression: 'n > 0' })]);`),
+      { path: file },
+    );
+    expect(notesOf(p)).toEqual([]);
+    expect(p.up.map((o) => (o.kind === 'AddConstraint' ? `${o.constraint.type} ${o.constraint.name}` : o.kind))).toEqual([
+      'unique UQ_2697ed3c3d072ee7d91f3c8b509',
+      'check positive',
+    ]);
+  });
+});

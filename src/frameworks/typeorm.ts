@@ -437,18 +437,18 @@ function typeormHandler(out: MigrationOutput): Handler {
       case 'createForeignKey':
       case 'createForeignKeys':
       case 'createUniqueConstraint':
-      case 'createCheckConstraint': {
+      case 'createUniqueConstraints':
+      case 'createCheckConstraint':
+      case 'createCheckConstraints': {
         const t = table(args[0]);
         if (!t) return true;
-        const c =
-          call.name === 'createForeignKey'
-            ? foreignKey(args[1], scope, t.name)
-            : call.name === 'createUniqueConstraint'
-              ? namedConstraint(args[1], 'TableUnique', 'unique', scope, t.name)
-              : call.name === 'createCheckConstraint'
-                ? namedConstraint(args[1], 'TableCheck', 'check', scope, t.name)
-                : null;
-        const all = call.name === 'createForeignKeys' ? list(args[1]).map((fk) => foreignKey(fk, scope, t.name)) : [c];
+        const one = (n: t.Node | undefined) =>
+          call.name.startsWith('createForeignKey')
+            ? foreignKey(n, scope, t.name)
+            : call.name.startsWith('createUniqueConstraint')
+              ? namedConstraint(n, 'TableUnique', 'unique', scope, t.name)
+              : namedConstraint(n, 'TableCheck', 'check', scope, t.name);
+        const all = call.name.endsWith('s') ? list(args[1]).map(one) : [one(args[1])];
         for (const k of all) {
           if (k) ops.push({ kind: 'AddConstraint', ...base, table: t, constraint: k });
           else out.notAnalyzed(e, 'a constraint definition built at run time');

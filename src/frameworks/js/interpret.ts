@@ -436,9 +436,9 @@ function branch(
       if (node.type.endsWith('Statement') || node.type === 'VariableDeclaration') walkStatements([node], scope.child(), d, handle);
       else walkExpression(node, scope, d, handle);
     });
-  // The test itself may run something (`if (await knex.schema.hasColumn(...))`).
-  if (hasEffects(test)) walkExpression(test, scope, dir, handle);
   const known = truth(test, scope);
+  // The test itself may run something (`if (await knex.schema.hasColumn(...))`); one the dialect decides only reads it.
+  if (known === null && hasEffects(test)) walkExpression(test, scope, dir, handle);
   if (known !== null) {
     const taken = known ? consequent : alternate;
     if (taken) dir.keep(read(taken));
