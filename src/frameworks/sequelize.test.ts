@@ -62,9 +62,9 @@ describe('sequelize: queryInterface', () => {
       'AddColumn users.nick varchar(30) @3:11',
       'DropColumn users.legacy @4:11',
       'RenameColumn users.name -> full_name @5:11',
-      'AlterColumnType users.age bigint @6:11',
       'SetNotNull users.age @6:11',
       'SetDefault users.age 0 @6:11',
+      'AlterColumnType users.age bigint @6:11',
       'AddIndex users_org_id_email on users(org_id,email) unique concurrently @7:11',
       'AddIndex users_nick on users(nick) @8:11',
       'DropIndex users_old @9:11',
@@ -76,9 +76,17 @@ describe('sequelize: queryInterface', () => {
     expect(p.downStatus).toBe('none');
   });
 
-  it('changeColumn without allowNull: false drops NOT NULL, as Sequelize does', async () => {
+  it('changeColumn without allowNull: false or defaultValue drops NOT NULL and the default, as Sequelize does', async () => {
     const p = await parseSource(sequelize, `module.exports = { up: (qi, S) => qi.changeColumn('t', 'c', { type: S.TEXT }) };`);
-    expect(describeOps(p.up)).toEqual(['AlterColumnType t.c text @1:35', 'DropNotNull t.c @1:35']);
+    expect(describeOps(p.up)).toEqual(['DropNotNull t.c @1:35', 'SetDefault t.c DROP @1:35', 'AlterColumnType t.c text @1:35']);
+  });
+
+  it('changeColumn with references adds the foreign key (PostgreSQL names it) and changes neither type nor nullability', async () => {
+    const p = await parseSource(
+      sequelize,
+      `module.exports = { up: (qi, S) => qi.changeColumn('notifications', 'userId', { type: S.UUID, onDelete: 'cascade', references: { model: 'users' } }) };`,
+    );
+    expect(describeOps(p.up)).toEqual(['AddConstraint foreign-key notifications_userId_fkey on notifications(userId) -> users(id) @1:35']);
   });
 
   it('sequelize.query SQL, bulk writes and transactions', async () => {

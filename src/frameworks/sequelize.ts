@@ -283,11 +283,32 @@ function sequelizeHandler(out: MigrationOutput): Handler {
         const col = name(args[1]);
         if (!target || col === null || !args[2]) return true;
         const c = attribute(col, args[2], target.name, scope, out, e);
+        // PostgresQueryGenerator.changeColumnQuery: SET NOT NULL or DROP NOT NULL, SET DEFAULT or DROP DEFAULT, ADD UNIQUE,
+        // then TYPE; with `references` it adds the foreign key instead of TYPE and leaves nullability and default alone.
+        const refs = c.column.references;
+        const pg = out.dialect === 'postgresql';
+        const keep = refs && pg;
         ops.push(...enumsOf([c], base));
-        ops.push({ kind: 'AlterColumnType', ...base, table: target, column: col, type: c.column.type, using: null });
-        // Sequelize sets NOT NULL when allowNull is false and drops it otherwise.
-        ops.push({ kind: c.column.nullable ? 'DropNotNull' : 'SetNotNull', ...base, table: target, column: col });
+        if (!c.column.nullable) ops.push({ kind: 'SetNotNull', ...base, table: target, column: col });
+        else if (!keep) ops.push({ kind: 'DropNotNull', ...base, table: target, column: col });
         if (c.hasDefault) ops.push({ kind: 'SetDefault', ...base, table: target, column: col, default: c.column.default });
+        else if (!keep) ops.push({ kind: 'SetDefault', ...base, table: target, column: col, default: null });
+        // Unnamed constraints get PostgreSQL's names: <table>_<column>_key, <table>_<column>_fkey.
+        if (c.column.unique)
+          ops.push({
+            kind: 'AddConstraint',
+            ...base,
+            table: target,
+            constraint: constraintDef('unique', [col], { name: `${target.name}_${col}_key` }),
+          });
+        if (refs)
+          ops.push({
+            kind: 'AddConstraint',
+            ...base,
+            table: target,
+            constraint: constraintDef('foreign-key', [col], { name: `${target.name}_${col}_fkey`, references: refs }),
+          });
+        if (!keep) ops.push({ kind: 'AlterColumnType', ...base, table: target, column: col, type: c.column.type, using: null });
         break;
       }
       case 'renameColumn': {
