@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check } from '../check.js';
 import { discover } from '../discover/index.js';
-import { describeOps, notesOf, parseSource } from './js/testing.js';
+import { idAndName } from './js/discover.js';
+import { corpusApp, describeOps, notesOf, parseSource } from './js/testing.js';
 import { knex } from './knex.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -271,7 +272,7 @@ module.exports = { up, down };`,
 });
 
 describe('knex: what cannot be followed is reported, never passed silently', () => {
-  it('loops, conditions, run-time names, interpolated SQL and helper calls are "not analyzed" at their location', async () => {
+  it('literal loops are unrolled and schema guards read; run-time names, interpolated SQL and unknown helpers are "not analyzed"', async () => {
     const p = await parseSource(
       knex,
       `const { addAudit } = require('../lib/audit');
@@ -285,14 +286,12 @@ exports.up = async (knex) => {
 };`,
     );
     expect(notesOf(p).map((n) => n.slice(0, n.indexOf(';')))).toEqual([
-      'not-analyzed @3:3 not analyzed: a loop (statements repeated at run time)',
-      'not-analyzed @4:3 not analyzed: an if statement (the change depends on a condition known only at run time)',
       'not-analyzed @5:9 not analyzed: knex.schema.dropTable on a table named at run time',
       'not-analyzed @6:9 not analyzed: SQL built at run time (not a literal string)',
       'not-analyzed @7:9 not analyzed: a call to addAudit() that twoway does not follow',
       'not-analyzed @8:50 not analyzed: a string column named at run time',
     ]);
-    expect(p.up).toEqual([]);
+    expect(describeOps(p.up)).toEqual(['AddColumn a.c varchar(255) @3:70', 'AddColumn b.c varchar(255) @3:70', 'DropColumn users.x @4:95']);
   });
 
   it('a column modifier twoway does not model is reported, not dropped silently', async () => {
@@ -310,12 +309,12 @@ exports.up = async (knex) => {
       mkdirSync(join(dir, 'migrations'));
       writeFileSync(
         join(dir, 'migrations', '20240101000000_loop.js'),
-        `exports.up = async (knex) => {\n  for (const t of ['a']) await knex.schema.dropTable(t);\n};\n`,
+        `exports.up = async (knex) => {\n  for (const t of await knex('tables').pluck('name')) await knex.schema.dropTable(t);\n};\n`,
       );
       const result = await check(['.'], { cwd: dir });
       const findings = result.sets[0]?.reports[0]?.findings ?? [];
       const notAnalyzed = findings.filter((f) => f.rule === 'not-analyzed');
-      expect(notAnalyzed.map((f) => [f.rule, f.severity, f.line, f.column])).toEqual([['not-analyzed', 'warning', 2, 3]]);
+      expect(notAnalyzed.map((f) => [f.rule, f.severity, f.line, f.column])).toEqual([['not-analyzed', 'warning', 2, 61]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -337,7 +336,7 @@ describe('knex: discovery', () => {
     ]);
   });
 
-  it('reads the client of knexfile.js as a literal (mysql2 → mysql) and reports unparsable files with the set', () => {
+  it('reads the client of knexfile.js as a literal (mysql2 → mysql) and reports unparsable files with the set', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'twoway-knex-'));
     try {
       mkdirSync(join(dir, 'migrations'));
@@ -345,8 +344,105 @@ describe('knex: discovery', () => {
       writeFileSync(join(dir, 'migrations', '20240101_a.js'), `exports.up = (knex) => knex.schema.dropTable('a');\n`);
       writeFileSync(join(dir, 'migrations', '20240102_b.js'), `exports.up = (knex) => {\n`);
       const found = discover(['.'], { cwd: dir });
-      expect(found.sets.map((s) => [s.framework, s.dialect, s.migrations.length])).toEqual([['knex', 'mysql', 1]]);
-      expect(found.errors).toMatchObject([{ path: 'migrations/20240102_b.js', line: 2 }]);
+      // The unreadable file stays a migration of the set: its parse error is reported with it and its answers are unknown.
+      expect(found.sets.map((s) => [s.framework, s.dialect, s.migrations.length])).toEqual([['knex', 'mysql', 2]]);
+      expect(found.errors).toEqual([]);
+      const result = await check(['.'], { cwd: dir });
+      expect(result.errors).toMatchObject([{ path: 'migrations/20240102_b.js', line: 2 }]);
+      expect(result.errors[0]?.message).toContain('syntax');
+      const broken = result.sets[0]?.reports.find((r) => r.parsed.migration.path === 'migrations/20240102_b.js');
+      expect([broken?.phase, broken?.codeRollback, broken?.dbRollback]).toEqual(['unknown', 'unknown', 'unknown']);
+      expect(broken?.parsed.downStatus).toBe('unreadable');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('knex: migration ids and order', () => {
+  const wiki = corpusApp('requarks__wiki');
+  const uptime = corpusApp('louislam__uptime-kuma');
+
+  it.each([
+    ['20240101120000_create_users.js', '20240101120000', 'create_users'],
+    ['2025-10-11-1915-push-token.js', '2025-10-11-1915', 'push-token'],
+    ['2024-10-1315-rabbitmq-monitor.js', '2024-10-1315', 'rabbitmq-monitor'],
+    ['2.0.0-beta.127.js', '2.0.0-beta.127', '2.0.0-beta.127'],
+    ['2.5.12.js', '2.5.12', '2.5.12'],
+    ['001_init.ts', '001', 'init'],
+  ])('%s is id %s, name %s', (file, id, name) => {
+    expect(idAndName(file)).toEqual({ id, name });
+  });
+
+  it('version-named files run in version order (2.5.1, 2.5.12, 2.5.108), each with its own id', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-knex-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      for (const v of ['2.5.108', '2.5.12', '2.5.1', '2.0.0-rc.2', '2.0.0-beta.99'])
+        writeFileSync(
+          join(dir, 'migrations', `${v}.js`),
+          `exports.up = (knex) => knex.schema.dropTableIfExists('t${v.replaceAll('.', '')}');\n`,
+        );
+      const found = discover(['.'], { cwd: dir });
+      expect(found.sets[0]?.migrations.map((m) => m.id)).toEqual(['2.0.0-beta.99', '2.0.0-rc.2', '2.5.1', '2.5.12', '2.5.108']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!wiki)('wiki.js (real files): every migration of a set has its own id', () => {
+    const found = discover(['server/db'], { cwd: wiki as string });
+    expect(found.sets.length).toBeGreaterThan(0);
+    for (const set of found.sets) {
+      const ids = set.migrations.map((m) => m.id);
+      expect(new Set(ids).size, set.root).toBe(ids.length);
+    }
+    const beta = found.sets.find((s) => s.root.endsWith('beta/migrations'));
+    expect(beta?.migrations.map((m) => m.id)).toContain('2.0.0-beta.127');
+  });
+
+  it.skipIf(!uptime)('uptime-kuma (real files): date-named migrations keep their whole date as id', () => {
+    const found = discover(['db/knex_migrations'], { cwd: uptime as string });
+    const ids = found.sets[0]?.migrations.map((m) => m.id) ?? [];
+    expect(ids).toContain('2023-10-11-1915');
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('knex: transactions as the migrator runs them', () => {
+  it('each migration runs in a transaction; config.transaction = false turns it off for that migration', async () => {
+    const on = await parseSource(knex, `exports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (a)');`);
+    expect(on.migration.transactional).toBe(true);
+    const off = await parseSource(
+      knex,
+      `exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (a)');`,
+    );
+    expect(off.migration.transactional).toBe(false);
+  });
+
+  it('knex.transaction() outside the migration transaction opens one; inside it is a savepoint', async () => {
+    const body = `exports.up = (knex) => knex.transaction(async (trx) => {\n  await trx.schema.dropTable('a');\n});`;
+    const inside = await parseSource(knex, body);
+    expect(inside.up.map((o) => o.kind)).toEqual(['DropTable']);
+    const outside = await parseSource(knex, `exports.config = { transaction: false };\n${body}`);
+    expect(outside.up.map((o) => (o.kind === 'Transaction' ? o.action : o.kind))).toEqual(['begin', 'DropTable', 'commit']);
+  });
+});
+
+describe('knex: the knexfile transaction switch', () => {
+  it('disableTransactions: true in knexfile.js runs migrations outside a transaction; config.transaction: true wins', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-knex-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'knexfile.js'), `module.exports = { client: 'pg', migrations: { disableTransactions: true } };\n`);
+      writeFileSync(join(dir, 'migrations', '20240101_a.js'), `exports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (a)');\n`);
+      writeFileSync(
+        join(dir, 'migrations', '20240102_b.js'),
+        `exports.config = { transaction: true };\nexports.up = (knex) => knex.schema.dropTable('a');\n`,
+      );
+      const result = await check(['.'], { cwd: dir });
+      expect(result.sets[0]?.reports.map((r) => r.parsed.migration.transactional)).toEqual([false, true]);
+      expect(result.sets[0]?.reports[0]?.findings.map((f) => f.rule)).not.toContain('concurrently-in-transaction');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

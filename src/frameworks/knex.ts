@@ -6,9 +6,10 @@ import type { Migration, ParsedMigration } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
 import {
   chainOf,
+  type FunctionNode,
   isFunction,
-  isIdentifier,
   moduleExports,
+  opaque,
   paramName,
   propsOf,
   resolve,
@@ -25,6 +26,7 @@ import {
   findUp,
   jsMigrationFiles,
   jsSet,
+  literalFlag,
   literalProperty,
   migrationFunction,
   orphanErrors,
@@ -36,12 +38,17 @@ import {
   defaultFromSql,
   downStatusOf,
   fkTarget,
+  functionScope,
   type Handler,
+  type Hooks,
   inlineConstraints,
+  isRef,
   literalDefault,
+  type MigrationOutput,
   qname,
   readScript,
   runFunction,
+  runtimeDefault,
   SERIAL_DEFAULT,
   typeFromSql,
   typeRef,
@@ -55,7 +62,9 @@ export const knex: FrameworkAdapter = {
     const knexfile = findUp(folder.abs, ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs']);
     const client = knexfile ? literalProperty(knexfile, 'client') : null;
     const choice = chooseDialect(folder, folder.rel, declared(dialectOfClient(client), `${basename(knexfile ?? '')} client: ${client}`));
-    return jsSet(folder, 'knex', choice, (f) => scriptMigration(f, 'knex', choice.dialect));
+    // `migrations: { disableTransactions: true }` runs every migration outside a transaction (a migration's own config wins).
+    const transactional = !(knexfile && literalFlag(knexfile, 'disableTransactions'));
+    return jsSet(folder, 'knex', choice, (f) => ({ ...scriptMigration(f, 'knex', choice.dialect), transactional }));
   },
   parse: parseKnexMigration,
 };
@@ -65,32 +74,48 @@ export function parseKnexMigration(m: Migration): ParsedMigration {
   if (!read.ok) return read.parsed;
   const { ast, out } = read;
   const exported = moduleExports(ast);
-  // `exports.config = { transaction: false }` runs the migration outside a transaction.
+  // Knex runs each migration in a transaction unless `exports.config = { transaction: false }` (or the
+  // knexfile's `disableTransactions`, which a migration's own `config.transaction: true` overrides).
   const config = propsOf(exported.values.get('config'), exported.scope);
-  if (config && staticValue(config.get('transaction'), exported.scope) === false) out.transactional = false;
+  const own = config ? staticValue(config.get('transaction'), exported.scope) : UNKNOWN;
+  out.transactional = typeof own === 'boolean' ? own : m.transactional;
   const run = (name: 'up' | 'down'): Direction | null => {
-    const fn = migrationFunction(exported.values.get(name), exported.scope);
-    if (!fn) return null;
-    const dir = new Direction(out);
-    runFunction(fn, exported.scope, dir, knexHandler([paramName(fn, 0) ?? 'knex']));
+    out.direction = name;
+    const node = exported.values.get(name);
+    const fn = migrationFunction(node, exported.scope);
+    if (!fn) {
+      if (node) out.notAnalyzed(node, `an exported ${name} that is not a function twoway can read`);
+      return null;
+    }
+    const dir = new Direction(out, KNEX_HOOKS);
+    const scope = functionScope(exported, m, fn, 'knex');
+    runFunction(fn, scope, dir, knexHandler(out.transactional));
     return dir;
   };
   const up = run('up');
   const down = run('down');
-  return out.result(up?.ops ?? [], down?.ops ?? null, downStatusOf(down));
+  const downStatus = !down && exported.values.has('down') ? 'unreadable' : downStatusOf(down);
+  return out.result(up?.ops ?? [], down?.ops ?? null, downStatus);
 }
 
+/** Schema inspection: a condition on these is a guard, judged as if the guarded change happens. */
+const KNEX_HOOKS: Hooks = {
+  probe(call, scope) {
+    const { root, steps } = chainOf(call);
+    return isRef(root, scope, 'knex') && steps[0]?.name === 'schema' && ['hasTable', 'hasColumn'].includes(steps[1]?.name ?? '');
+  },
+};
+
 /** Calls on the knex object (`knex.schema…`, `knex('t')…`, `knex.raw`, `knex.transaction`). */
-function knexHandler(names: string[]): Handler {
-  const isKnex = (n: t.Node) => n.type === 'Identifier' && names.includes(n.name);
+function knexHandler(transactional: boolean): Handler {
   const handler: Handler = (e, scope, dir) => {
     if (e.type !== 'CallExpression') return false;
     const { root, steps } = chainOf(e);
-    if (!isKnex(root)) return false;
+    if (!isRef(root, scope, 'knex')) return false;
     const first = steps[0];
     if (!first) return false;
     if (first.name === 'schema' && !first.args) {
-      schemaChain(steps.slice(1), root, scope, dir, isKnex);
+      schemaChain(steps.slice(1), root, scope, dir);
       return true;
     }
     if (first.name === 'raw' && first.args) {
@@ -100,7 +125,13 @@ function knexHandler(names: string[]): Handler {
     if (first.name === 'transaction' && first.args) {
       const fn = first.args.map((a) => resolve(a, scope)).find(isFunction);
       if (!fn) return false;
-      runFunction(fn, scope, dir, knexHandler([...names, paramName(fn, 0) ?? '']));
+      // Inside the migration's own transaction knex.transaction() is a savepoint; outside it, a transaction.
+      const inner = scope.child();
+      const trx = paramName(fn, 0);
+      if (trx) inner.set(trx, resolve(root, scope));
+      if (!transactional) dir.ops.push({ kind: 'Transaction', ...dir.base(e), action: 'begin', managed: true });
+      runFunction(fn, inner, dir, handler);
+      if (!transactional) dir.ops.push({ kind: 'Transaction', ...dir.base(e), action: 'commit', managed: true });
       return true;
     }
     if (first.name === '()' || first.name === 'table' || first.name === 'from' || first.name === 'into') {
@@ -122,7 +153,10 @@ function queryChain(e: t.Node, steps: Step[], scope: Scope, dir: Direction): boo
     if (s.name.startsWith('where') || s.name.startsWith('orWhere') || s.name.startsWith('andWhere')) hasWhere = true;
     else if (s.name === 'update') {
       action = 'update';
-      columns = [...(propsOf(s.args?.[0], scope)?.keys() ?? [])];
+      const values = propsOf(s.args?.[0], scope);
+      const column = stringOf(s.args?.[0], scope);
+      if (!values && column === null) dir.out.notAnalyzed(e, 'an update whose columns are known only at run time');
+      columns = values ? [...values.keys()] : column !== null ? [column] : [];
     } else if (s.name === 'insert') action = 'insert';
     else if (s.name === 'del' || s.name === 'delete') action = 'delete';
     else if (s.name === 'truncate') action = 'truncate';
@@ -156,7 +190,7 @@ const IGNORED_SCHEMA_STEPS = new Set([
   'toString',
 ]);
 
-function schemaChain(steps: Step[], root: t.Node, scope: Scope, dir: Direction, isKnex: (n: t.Node) => boolean): void {
+function schemaChain(steps: Step[], root: t.Node, scope: Scope, dir: Direction): void {
   let schema: string | null = null;
   // The first call of a chain starts at `knex`; later ones at their own name.
   let first = true;
@@ -187,22 +221,32 @@ function schemaChain(steps: Step[], root: t.Node, scope: Scope, dir: Direction, 
         const fn = args[1] ? resolve(args[1], scope) : null;
         const target = qname(table, schema);
         const create = s.name.startsWith('createTable');
-        const builder = new TableBuilder(target, create ? 'create' : 'alter', dir, scope, isKnex);
-        if (fn && isFunction(fn)) runFunction(fn, scope, dir, builder.handler(paramName(fn, 0)));
+        const builder = new TableBuilder(target, create ? 'create' : 'alter', dir.out);
+        // The callback's calls are read into a direction of their own, then assembled into the CREATE TABLE.
+        const body = new Direction(dir.out, dir.hooks);
+        if (fn && isFunction(fn)) runFunction(fn, tableScope(scope, fn), body, builder.handler());
         else if (fn) dir.out.notAnalyzed(fn, 'a table callback that is not an inline function');
-        dir.ops.push(...builder.before);
-        if (create) {
-          dir.ops.push({
-            kind: 'CreateTable',
-            ...base,
-            table: target,
-            columns: builder.columns,
-            constraints: [...inlineConstraints(builder.columns), ...builder.constraints],
-            ifNotExists: s.name === 'createTableIfNotExists',
-            derived: false,
-          });
+        if (!create) {
+          dir.ops.push(...body.ops);
+          return;
         }
-        dir.ops.push(...builder.after);
+        const columns = body.ops.flatMap((o) => (o.kind === 'AddColumn' && o.table === target ? [o.column] : []));
+        const constraints = body.ops.flatMap((o) => (o.kind === 'AddConstraint' && o.table === target ? [o.constraint] : []));
+        dir.ops.push(...body.ops.filter((o) => o.kind === 'CreateEnum'));
+        dir.ops.push({
+          kind: 'CreateTable',
+          ...base,
+          table: target,
+          columns,
+          constraints: [...inlineConstraints(columns), ...constraints],
+          ifNotExists: s.name === 'createTableIfNotExists',
+          derived: false,
+        });
+        dir.ops.push(
+          ...body.ops.filter(
+            (o) => o.kind !== 'CreateEnum' && !((o.kind === 'AddColumn' || o.kind === 'AddConstraint') && o.table === target),
+          ),
+        );
         return;
       }
       case 'dropTable':
@@ -272,9 +316,18 @@ function schemaChain(steps: Step[], root: t.Node, scope: Scope, dir: Direction, 
   });
 }
 
+/** The scope of a table callback: its parameter is the table builder. */
+function tableScope(scope: Scope, fn: FunctionNode): Scope {
+  const inner = scope.child();
+  const name = paramName(fn, 0);
+  if (name) inner.set(name, opaque(name, 'knex-table'));
+  return inner;
+}
+
 /** Knex's own names for indexes and constraints it names itself. */
 function knexName(table: QName, columns: string[], suffix: string): string {
-  return `${table.name}_${columns.join('_')}_${suffix}`.toLowerCase().replaceAll('-', '_').replaceAll('.', '_');
+  // TableCompiler._indexCommand: dots and dashes of the table name become underscores, the whole name lower case.
+  return `${table.name.replaceAll('.', '_').replaceAll('-', '_')}_${columns.join('_')}_${suffix}`.toLowerCase();
 }
 
 /** What a column chain (`t.string('email', 100).notNullable().unique()`) says. */
@@ -287,45 +340,37 @@ interface ColumnSpec {
   checks: ConstraintDef[];
 }
 
-/** The body of a createTable/alterTable callback. */
+/** The body of a createTable/alterTable callback: each call becomes operations of the direction it is read into. */
 class TableBuilder {
-  readonly columns: ColumnDef[] = [];
-  readonly constraints: ConstraintDef[] = [];
-  /** Types a create needs before the table (native enums). */
-  readonly before: Operation[] = [];
-  /** Alter-mode operations and the indexes a create adds after the table. */
-  readonly after: Operation[] = [];
-
   constructor(
     readonly table: QName,
     readonly mode: 'create' | 'alter',
-    readonly dir: Direction,
-    readonly scope: Scope,
-    readonly isKnex: (n: t.Node) => boolean,
+    readonly out: MigrationOutput,
   ) {}
 
-  handler(param: string | null): Handler {
-    return (e, scope) => {
+  handler(): Handler {
+    return (e, scope, dir) => {
       if (e.type !== 'CallExpression') return false;
       const { root, steps } = chainOf(e);
-      if (!isIdentifier(root, param) || !steps[0]?.args) return false;
-      this.statement(e, steps, scope);
+      if (!isRef(root, scope, 'knex-table') || !steps[0]?.args) return false;
+      this.statement(e, steps, scope, dir);
       return true;
     };
   }
 
-  private statement(e: t.Node, steps: Step[], scope: Scope): void {
+  private statement(e: t.Node, steps: Step[], scope: Scope, dir: Direction): void {
     const [head, ...mods] = steps as [Step, ...Step[]];
     const args = head.args ?? [];
-    const base = this.dir.base(e);
+    const base = dir.base(e);
     const table = this.table;
     const strs = (from: number) => args.slice(from).flatMap((a) => stringsOf(a, scope) ?? []);
     const column = (n: t.Node | undefined): string | null => {
       const v = stringOf(n, scope);
-      if (v === null) this.dir.out.notAnalyzed(e, `table.${head.name} on a column named at run time`);
+      if (v === null) this.out.notAnalyzed(e, `table.${head.name} on a column named at run time`);
       return v;
     };
-    const add = (op: Operation) => this.after.push(op);
+    const add = (op: Operation) => dir.ops.push(op);
+    const constraint = (c: ConstraintDef) => add({ kind: 'AddConstraint', ...base, table, constraint: c });
     switch (head.name) {
       case 'dropColumn':
       case 'dropColumns':
@@ -356,7 +401,7 @@ class TableBuilder {
             typeRef('timestamptz'),
             defaultToNow ? { nullable: false, default: defaultFromSql('CURRENT_TIMESTAMP') } : {},
           );
-          this.addColumn(def, base);
+          add({ kind: 'AddColumn', ...base, table, column: def, ifNotExists: false });
         }
         return;
       }
@@ -365,7 +410,7 @@ class TableBuilder {
       case 'primary': {
         const cols = stringsOf(args[0], scope);
         if (!cols) {
-          this.dir.out.notAnalyzed(e, `table.${head.name} on columns named at run time`);
+          this.out.notAnalyzed(e, `table.${head.name} on columns named at run time`);
           return;
         }
         const opts = propsOf(args[1], scope) ?? propsOf(args[2], scope);
@@ -386,26 +431,26 @@ class TableBuilder {
           });
           return;
         }
-        const c = constraintDef(head.name === 'unique' ? 'unique' : 'primary-key', cols, {
-          name: given ?? (head.name === 'unique' ? knexName(table, cols, 'unique') : `${table.name}_pkey`),
-        });
-        if (this.mode === 'create') this.constraints.push(c);
-        else add({ kind: 'AddConstraint', ...base, table, constraint: c });
+        constraint(
+          constraintDef(head.name === 'unique' ? 'unique' : 'primary-key', cols, {
+            name: given ?? (head.name === 'unique' ? knexName(table, cols, 'unique') : `${table.name}_pkey`),
+          }),
+        );
         return;
       }
       case 'foreign': {
         const cols = stringsOf(args[0], scope);
         const ref = this.references(mods, scope);
         if (!cols || !ref) {
-          this.dir.out.notAnalyzed(e, 'a foreign key whose columns or target are not literal');
+          this.out.notAnalyzed(e, 'a foreign key whose columns or target are not literal');
           return;
         }
-        const c = constraintDef('foreign-key', cols, {
-          name: stringOf(args[1], scope) ?? knexName(table, cols, 'foreign'),
-          references: ref,
-        });
-        if (this.mode === 'create') this.constraints.push(c);
-        else add({ kind: 'AddConstraint', ...base, table, constraint: c });
+        constraint(
+          constraintDef('foreign-key', cols, {
+            name: stringOf(args[1], scope) ?? knexName(table, cols, 'foreign'),
+            references: ref,
+          }),
+        );
         return;
       }
       case 'dropIndex':
@@ -415,7 +460,7 @@ class TableBuilder {
         const cols = head.name === 'dropPrimary' ? [] : stringsOf(args[0], scope);
         const given = stringOf(head.name === 'dropPrimary' ? args[0] : args[1], scope);
         if (!cols) {
-          this.dir.out.notAnalyzed(e, `table.${head.name} on columns named at run time`);
+          this.out.notAnalyzed(e, `table.${head.name} on columns named at run time`);
           return;
         }
         const suffix = { dropIndex: 'index', dropUnique: 'unique', dropForeign: 'foreign', dropPrimary: 'pkey' }[head.name];
@@ -426,9 +471,7 @@ class TableBuilder {
       }
       case 'check': {
         const expression = stringOf(args[0], scope);
-        const c = constraintDef('check', [], { name: stringOf(args[2], scope), expression });
-        if (this.mode === 'create') this.constraints.push(c);
-        else add({ kind: 'AddConstraint', ...base, table, constraint: c });
+        constraint(constraintDef('check', [], { name: stringOf(args[2], scope), expression }));
         return;
       }
       case 'comment':
@@ -438,41 +481,29 @@ class TableBuilder {
       case 'inherits':
         return;
     }
-    const spec = this.column(head, mods, scope, e);
+    const spec = this.column(head, mods, scope, e, dir);
     if (!spec) return;
-    this.applyColumn(spec, base);
+    this.applyColumn(spec, base, dir);
   }
 
-  private addColumn(column: ColumnDef, base: { span: import('../ir.js').Span; text: string }): void {
-    if (this.mode === 'create') this.columns.push(column);
-    else this.after.push({ kind: 'AddColumn', ...base, table: this.table, column, ifNotExists: false });
-  }
-
-  private applyColumn(spec: ColumnSpec, base: { span: import('../ir.js').Span; text: string }): void {
+  private applyColumn(spec: ColumnSpec, base: { span: import('../ir.js').Span; text: string }, dir: Direction): void {
     const { column } = spec;
     const table = this.table;
-    (this.mode === 'create' ? this.before : this.after).push(...spec.extra);
+    const add = (op: Operation) => dir.ops.push(op);
+    for (const op of spec.extra) add(op);
     if (spec.alter) {
-      if (spec.alter.type)
-        this.after.push({ kind: 'AlterColumnType', ...base, table, column: column.name, type: column.type, using: null });
-      this.after.push({ kind: 'SetDefault', ...base, table, column: column.name, default: column.default });
-      if (spec.alter.nullable)
-        this.after.push({ kind: column.nullable ? 'DropNotNull' : 'SetNotNull', ...base, table, column: column.name });
+      if (spec.alter.type) add({ kind: 'AlterColumnType', ...base, table, column: column.name, type: column.type, using: null });
+      add({ kind: 'SetDefault', ...base, table, column: column.name, default: column.default });
+      if (spec.alter.nullable) add({ kind: column.nullable ? 'DropNotNull' : 'SetNotNull', ...base, table, column: column.name });
     } else if (this.mode === 'create') {
-      this.columns.push(column);
-      this.constraints.push(...spec.checks);
+      add({ kind: 'AddColumn', ...base, table, column, ifNotExists: false });
+      for (const c of spec.checks) add({ kind: 'AddConstraint', ...base, table, constraint: c });
     } else {
       const unique = column.unique;
-      this.after.push({
-        kind: 'AddColumn',
-        ...base,
-        table,
-        column: { ...column, unique: false, primaryKey: column.primaryKey },
-        ifNotExists: false,
-      });
-      for (const c of spec.checks) this.after.push({ kind: 'AddConstraint', ...base, table, constraint: c });
+      add({ kind: 'AddColumn', ...base, table, column: { ...column, unique: false }, ifNotExists: false });
+      for (const c of spec.checks) add({ kind: 'AddConstraint', ...base, table, constraint: c });
       if (unique)
-        this.after.push({
+        add({
           kind: 'AddConstraint',
           ...base,
           table,
@@ -480,7 +511,7 @@ class TableBuilder {
         });
     }
     if (spec.index !== false)
-      this.after.push({
+      add({
         kind: 'AddIndex',
         ...base,
         table,
@@ -504,17 +535,17 @@ class TableBuilder {
     return fkTarget(inTable ?? target, inTable ? target : null);
   }
 
-  private column(head: Step, mods: Step[], scope: Scope, e: t.Node): ColumnSpec | null {
+  private column(head: Step, mods: Step[], scope: Scope, e: t.Node, dir: Direction): ColumnSpec | null {
     const args = head.args ?? [];
     // increments() and bigIncrements() name their column `id` when no name is given.
     const name = args.length === 0 && head.name.toLowerCase().endsWith('increments') ? 'id' : stringOf(args[0], scope);
     const type = knexType(head.name, args, scope);
     if (!type) {
-      this.dir.out.notAnalyzed(e, `table.${head.name}()`);
+      this.out.notAnalyzed(e, `table.${head.name}()`);
       return null;
     }
     if (name === null) {
-      this.dir.out.notAnalyzed(e, `a ${head.name} column named at run time`);
+      this.out.notAnalyzed(e, `a ${head.name} column named at run time`);
       return null;
     }
     const spec: ColumnSpec = {
@@ -529,7 +560,7 @@ class TableBuilder {
     if (type.enumValues) {
       if (type.native) {
         if (!type.existing)
-          spec.extra.push({ kind: 'CreateEnum', ...this.dir.base(e), name: { name: type.type.name }, values: type.enumValues });
+          spec.extra.push({ kind: 'CreateEnum', ...dir.base(e), name: { name: type.type.name }, values: type.enumValues });
       } else {
         const list = type.enumValues.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ');
         spec.checks.push(constraintDef('check', [name], { expression: `"${name}" IN (${list})` }));
@@ -569,7 +600,7 @@ class TableBuilder {
           break;
         }
         default:
-          if (!METADATA_MODIFIERS.has(m.name)) this.dir.out.notAnalyzed(m.node, `the column modifier .${m.name}()`);
+          if (!METADATA_MODIFIERS.has(m.name)) this.out.notAnalyzed(m.node, `the column modifier .${m.name}()`);
       }
     }
     return spec;
@@ -580,15 +611,14 @@ class TableBuilder {
     if (v !== UNKNOWN && !Array.isArray(v) && (v === null || typeof v !== 'object')) return literalDefault(v);
     if (n) {
       const { root, steps } = chainOf(n);
-      if (this.isKnex(root) && steps[0]?.name === 'raw') {
+      if (isRef(root, scope, 'knex') && steps[0]?.name === 'raw') {
         const sql = stringOf(steps[0].args?.[0], scope);
         if (sql !== null) return defaultFromSql(sql);
       }
-      if (this.isKnex(root) && steps[0]?.name === 'fn' && steps[1]?.name === 'now') return defaultFromSql('CURRENT_TIMESTAMP');
-      if (this.isKnex(root) && steps[0]?.name === 'fn' && steps[1]?.name === 'uuid') return defaultFromSql('gen_random_uuid()');
+      if (isRef(root, scope, 'knex') && steps[0]?.name === 'fn' && steps[1]?.name === 'now') return defaultFromSql('CURRENT_TIMESTAMP');
+      if (isRef(root, scope, 'knex') && steps[0]?.name === 'fn' && steps[1]?.name === 'uuid') return defaultFromSql('gen_random_uuid()');
     }
-    this.dir.out.notAnalyzed(at, 'a default value computed at run time');
-    return { text: '<computed>', volatile: false };
+    return runtimeDefault(n, at, this.out);
   }
 }
 

@@ -187,3 +187,25 @@ ALTER TABLE t DROP COLUMN c;
     expect(m?.down).toBeNull();
   });
 });
+
+describe('node-pg-migrate: transactions per direction', () => {
+  it('pgm.noTransaction() in the down only: the up runs in a transaction, the down outside it', async () => {
+    const p = await parseSource(
+      nodePgMigrate,
+      `exports.up = (pgm) => { pgm.addIndex('t', 'a'); };
+exports.down = (pgm) => { pgm.noTransaction(); pgm.dropIndex('t', 'a', { concurrently: true }); };`,
+    );
+    expect(p.migration.transactional).toBe(true);
+    expect(p.down?.map((o) => (o.kind === 'Transaction' ? o.action : o.kind))).toEqual(['commit', 'DropIndex', 'begin']);
+  });
+
+  it('pgm.noTransaction() in the up only: the down is wrapped in its own transaction', async () => {
+    const p = await parseSource(
+      nodePgMigrate,
+      `exports.up = (pgm) => { pgm.noTransaction(); pgm.addIndex('t', 'a', { concurrently: true }); };
+exports.down = (pgm) => { pgm.dropIndex('t', 'a'); };`,
+    );
+    expect(p.migration.transactional).toBe(false);
+    expect(p.down?.map((o) => (o.kind === 'Transaction' ? o.action : o.kind))).toEqual(['begin', 'DropIndex', 'commit']);
+  });
+});

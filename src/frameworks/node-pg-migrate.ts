@@ -3,20 +3,7 @@
 import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
-import {
-  chainOf,
-  isIdentifier,
-  moduleExports,
-  paramName,
-  propsOf,
-  resolve,
-  type Scope,
-  staticValue,
-  stringOf,
-  stringsOf,
-  type t,
-  UNKNOWN,
-} from './js/ast.js';
+import { chainOf, moduleExports, propsOf, resolve, type Scope, staticValue, stringOf, stringsOf, type t, UNKNOWN } from './js/ast.js';
 import { type JsMigrationFile, jsMigrationFiles, jsSet, migrationFunction, scriptMigration } from './js/discover.js';
 import {
   columnDef,
@@ -24,12 +11,15 @@ import {
   defaultFromSql,
   downStatusOf,
   fkTarget,
+  functionScope,
   type Handler,
   inlineConstraints,
+  isRef,
   literalDefault,
   type MigrationOutput,
   readScript,
   runFunction,
+  runtimeDefault,
   SERIAL_DEFAULT,
   synthesizedSql,
   typeFromSql,
@@ -76,15 +66,25 @@ export function parsePgmMigration(m: Migration): ParsedMigration {
   const shorthands = propsOf(exported.values.get('shorthands'), exported.scope) ?? new Map<string, t.Node>();
   const reversals: Reversal[] = [];
   const upFn = migrationFunction(exported.values.get('up'), exported.scope);
+  // node-pg-migrate runs each migration (each direction) in a transaction unless it calls pgm.noTransaction().
   const up = new Direction(out);
-  if (upFn) runFunction(upFn, exported.scope, up, pgmHandler(paramName(upFn, 0), out, shorthands, reversals));
+  const upTx = { transactional: true };
+  if (upFn) runFunction(upFn, functionScope(exported, m, upFn, 'pgm'), up, pgmHandler(out, shorthands, reversals, upTx));
+  out.transactional = upTx.transactional;
   const downNode = exported.values.get('down');
   if (downNode && staticValue(downNode, exported.scope) === false) return out.result(up.ops, null, 'irreversible');
   const downFn = migrationFunction(downNode, exported.scope);
   if (downFn) {
+    out.direction = 'down';
     const down = new Direction(out);
-    runFunction(downFn, exported.scope, down, pgmHandler(paramName(downFn, 0), out, shorthands, []));
-    return out.result(up.ops, down.ops, downStatusOf(down));
+    const downTx = { transactional: true };
+    runFunction(downFn, functionScope(exported, m, downFn, 'pgm'), down, pgmHandler(out, shorthands, [], downTx));
+    return out.result(up.ops, withTransaction(down, downTx.transactional, upTx.transactional, downFn), downStatusOf(down));
+  }
+  if (downNode) {
+    out.direction = 'down';
+    out.notAnalyzed(downNode, 'an exported down that is not a function twoway can read');
+    return out.result(up.ops, null, 'unreadable');
   }
   // No down: node-pg-migrate reverses the up, call by call, when every call has a reverse.
   const cannot = reversals.filter((r): r is Extract<Reversal, { cannot: string }> => 'cannot' in r);
@@ -99,6 +99,21 @@ export function parsePgmMigration(m: Migration): ParsedMigration {
   return out.result(up.ops, derived, 'derived');
 }
 
+/**
+ * The down's operations, run as node-pg-migrate runs them when its transaction differs from the up's (which
+ * Migration.transactional records): `BEGIN … COMMIT` around it, or out of the transaction (`COMMIT … BEGIN`).
+ */
+function withTransaction(down: Direction, own: boolean, up: boolean, at: t.Node): Operation[] {
+  if (own === up) return down.ops;
+  const base = down.base(at);
+  const [first, last] = own ? (['begin', 'commit'] as const) : (['commit', 'begin'] as const);
+  return [
+    { kind: 'Transaction', ...base, action: first, managed: true },
+    ...down.ops,
+    { kind: 'Transaction', ...base, action: last, managed: true },
+  ];
+}
+
 /** node-pg-migrate's built-in type aliases. */
 const TYPE_ALIASES: Record<string, string> = {
   int: 'integer',
@@ -109,11 +124,11 @@ const TYPE_ALIASES: Record<string, string> = {
   bool: 'boolean',
 };
 
-function pgmHandler(param: string | null, out: MigrationOutput, shorthands: Map<string, t.Node>, reversals: Reversal[]): Handler {
+function pgmHandler(out: MigrationOutput, shorthands: Map<string, t.Node>, reversals: Reversal[], tx: { transactional: boolean }): Handler {
   return (e, scope, dir) => {
     if (e.type !== 'CallExpression') return false;
     const { root, steps } = chainOf(e);
-    if (!isIdentifier(root, param) || steps.length !== 1 || !steps[0]?.args) return false;
+    if (!isRef(root, scope, 'pgm') || steps.length !== 1 || !steps[0]?.args) return false;
     const call = steps[0];
     const args = call.args ?? [];
     const base = dir.base(e);
@@ -380,7 +395,7 @@ function pgmHandler(param: string | null, out: MigrationOutput, shorthands: Map<
         reverse('pgm.sql');
         return true;
       case 'noTransaction':
-        out.transactional = false;
+        tx.transactional = false;
         return true;
       case 'createView':
       case 'createMaterializedView': {
@@ -466,8 +481,7 @@ function pgmDefault(n: t.Node | undefined, scope: Scope, out: MigrationOutput, a
     const sql = fromCall ?? fromNew;
     if (sql !== null) return defaultFromSql(sql);
   }
-  out.notAnalyzed(at, 'a default value computed at run time');
-  return { text: '<computed>', volatile: false };
+  return runtimeDefault(n, at, out);
 }
 
 /** One entry of a columns object: `'id'`, `'varchar(100)'`, a shorthand, or `{ type, notNull, default, references, … }`. */

@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { check } from '../check.js';
 import { discover } from '../discover/index.js';
-import { describeOps, notesOf, parseSource } from './js/testing.js';
+import { corpusApp, describeOps, notesOf, parseSource } from './js/testing.js';
 import { sequelize } from './sequelize.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -61,13 +62,13 @@ describe('sequelize: queryInterface', () => {
       'AddColumn users.nick varchar(30) @3:11',
       'DropColumn users.legacy @4:11',
       'RenameColumn users.name -> full_name @5:11',
-      'AlterColumnType users.age bigint @6:11',
       'SetNotNull users.age @6:11',
       'SetDefault users.age 0 @6:11',
+      'AlterColumnType users.age bigint @6:11',
       'AddIndex users_org_id_email on users(org_id,email) unique concurrently @7:11',
       'AddIndex users_nick on users(nick) @8:11',
       'DropIndex users_old @9:11',
-      'AddConstraint foreign-key users_org_id_fk on users(org_id) -> orgs(id) @10:11',
+      'AddConstraint foreign-key users_org_id_orgs_fk on users(org_id) -> orgs(id) @10:11',
       'AddConstraint unique users_email_uk on users(email) @11:11',
       'DropConstraint users_team_fk on users @12:11',
       'RenameTable users -> people @13:11',
@@ -75,9 +76,17 @@ describe('sequelize: queryInterface', () => {
     expect(p.downStatus).toBe('none');
   });
 
-  it('changeColumn without allowNull: false drops NOT NULL, as Sequelize does', async () => {
+  it('changeColumn without allowNull: false or defaultValue drops NOT NULL and the default, as Sequelize does', async () => {
     const p = await parseSource(sequelize, `module.exports = { up: (qi, S) => qi.changeColumn('t', 'c', { type: S.TEXT }) };`);
-    expect(describeOps(p.up)).toEqual(['AlterColumnType t.c text @1:35', 'DropNotNull t.c @1:35']);
+    expect(describeOps(p.up)).toEqual(['DropNotNull t.c @1:35', 'SetDefault t.c DROP @1:35', 'AlterColumnType t.c text @1:35']);
+  });
+
+  it('changeColumn with references adds the foreign key (PostgreSQL names it) and changes neither type nor nullability', async () => {
+    const p = await parseSource(
+      sequelize,
+      `module.exports = { up: (qi, S) => qi.changeColumn('notifications', 'userId', { type: S.UUID, onDelete: 'cascade', references: { model: 'users' } }) };`,
+    );
+    expect(describeOps(p.up)).toEqual(['AddConstraint foreign-key notifications_userId_fkey on notifications(userId) -> users(id) @1:35']);
   });
 
   it('sequelize.query SQL, bulk writes and transactions', async () => {
@@ -98,11 +107,14 @@ describe('sequelize: queryInterface', () => {
 };`,
     );
     expect(describeOps(p.up)).toEqual([
+      'Transaction @3:11',
       'AddColumn users.age int4 @4:45',
       'DataChange insert roles @5:13',
       'DataChange update users(age) where @6:13',
       'DataChange delete sessions @7:13',
+      'Transaction @3:11',
     ]);
+    expect(p.up.flatMap((o) => (o.kind === 'Transaction' ? [o.action] : []))).toEqual(['begin', 'commit']);
     expect(p.downStatus).toBe('irreversible');
   });
 
@@ -119,6 +131,92 @@ describe('sequelize: queryInterface', () => {
     expect(notesOf(p).map((n) => n.slice(0, n.indexOf(';')))).toEqual([
       'not-analyzed @3:11 not analyzed: queryInterface.addColumn on a table known only at run time',
       'not-analyzed @4:11 not analyzed: the type of t.c',
+    ]);
+  });
+});
+
+describe('sequelize: as sequelize-cli runs it', () => {
+  const outline = corpusApp('outline__outline');
+
+  it('a migration runs outside a transaction: CREATE INDEX CONCURRENTLY is allowed there', async () => {
+    const p = await parseSource(
+      sequelize,
+      `module.exports = {
+  async up(queryInterface) {
+    await queryInterface.addIndex('revisions', ['createdAt'], { concurrently: true });
+  },
+};`,
+    );
+    expect(p.migration.transactional).toBe(false);
+    expect(describeOps(p.up)).toEqual(['AddIndex revisions_created_at on revisions(createdAt) concurrently @3:11']);
+  });
+
+  it('inside sequelize.transaction(), a call that does not pass the transaction runs outside it', async () => {
+    const p = await parseSource(
+      sequelize,
+      `module.exports = {
+  async up(queryInterface, Sequelize) {
+    await queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.addColumn('teams', 'slug', { type: Sequelize.STRING }, { transaction });
+      await queryInterface.addIndex('teams', ['slug'], { concurrently: true });
+    });
+  },
+};`,
+    );
+    expect(p.up.map((o) => (o.kind === 'Transaction' ? o.action : o.kind))).toEqual([
+      'begin',
+      'AddColumn',
+      'commit',
+      'AddIndex',
+      'begin',
+      'commit',
+    ]);
+  });
+
+  it('an unmanaged transaction (transaction(); … commit()) begins and ends where the migration says', async () => {
+    const p = await parseSource(
+      sequelize,
+      `module.exports = {
+  async up(queryInterface) {
+    const transaction = await queryInterface.sequelize.transaction();
+    try {
+      await queryInterface.removeColumn('users', 'legacy', { transaction });
+      await transaction.commit();
+    } catch (err) {
+      await transaction.rollback();
+      throw err;
+    }
+  },
+};`,
+    );
+    expect(p.up.map((o) => (o.kind === 'Transaction' ? o.action : o.kind))).toEqual(['begin', 'DropColumn', 'commit']);
+    expect(notesOf(p)).toEqual([]);
+  });
+
+  it.each([
+    ["addIndex('teams', ['googleId'])", 'teams_google_id'],
+    ["addIndex('user_permissions', ['sourceId', 'userId'])", 'user_permissions_source_id_user_id'],
+    ["addIndex('documents', { fields: ['collectionId'] })", 'documents_collection_id'],
+  ])('Sequelize names %s %s (Utils.nameIndex underscores it)', async (call, name) => {
+    const p = await parseSource(sequelize, `module.exports = { async up(q) { await q.${call}; } };`);
+    expect(p.up[0]?.kind === 'AddIndex' && p.up[0].name).toBe(name);
+  });
+
+  it('removeIndex by fields drops the index addIndex named', async () => {
+    const p = await parseSource(
+      sequelize,
+      `module.exports = { async up(q) { await q.addIndex('teams', ['googleId']); }, async down(q) { await q.removeIndex('teams', ['googleId']); } };`,
+    );
+    expect(describeOps(p.down)).toEqual(['DropIndex teams_google_id @1:100']);
+  });
+
+  it.skipIf(!outline)('outline: the concurrent index migration runs outside a transaction (real file)', async () => {
+    const result = await check(['server/migrations'], { cwd: outline as string });
+    const report = result.sets[0]?.reports.find((r) => r.parsed.migration.path.endsWith('20250907220205-add-missing-indexes.js'));
+    expect(report?.findings.map((f) => f.rule)).not.toContain('concurrently-in-transaction');
+    expect(report?.parsed.up.map((o) => (o.kind === 'AddIndex' ? o.name : o.kind))).toEqual([
+      'revisions_created_at',
+      'user_permissions_source_id',
     ]);
   });
 });

@@ -1,6 +1,7 @@
 // Sequelize (sequelize-cli / umzug): `migrations/*.js` exporting up(queryInterface, Sequelize)/down(...): queryInterface.*
 // schema calls with Sequelize data types, bulk writes, and SQL in queryInterface.sequelize.query.
 import { readFileSync } from 'node:fs';
+import { underscore } from 'inflection';
 import { chooseDialect, declared } from '../discover/dialect.js';
 import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName, type TypeRef } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
@@ -8,12 +9,13 @@ import type { FrameworkAdapter } from './adapter.js';
 import {
   chainOf,
   isFunction,
-  isIdentifier,
   moduleExports,
+  opaque,
   paramName,
   propsOf,
   resolve,
   type Scope,
+  type Step,
   staticValue,
   stringOf,
   stringsOf,
@@ -28,14 +30,19 @@ import {
   defaultFromSql,
   downStatusOf,
   fkTarget,
+  functionScope,
   type Handler,
+  type Hooks,
   inlineConstraints,
+  isRef,
   literalDefault,
   type MigrationOutput,
   qname,
   readScript,
   runFunction,
+  runtimeDefault,
   SERIAL_DEFAULT,
+  substituteReplacements,
   typeFromSql,
   typeRef,
 } from './js/interpret.js';
@@ -69,35 +76,126 @@ export function parseSequelizeMigration(m: Migration): ParsedMigration {
   if (!read.ok) return read.parsed;
   const { ast, out } = read;
   const exported = moduleExports(ast);
+  out.transactional = false;
   const run = (name: 'up' | 'down'): Direction | null => {
-    const fn = migrationFunction(exported.values.get(name), exported.scope);
-    if (!fn) return null;
-    const dir = new Direction(out);
-    runFunction(fn, exported.scope, dir, sequelizeHandler(paramName(fn, 0), out));
+    out.direction = name;
+    const node = exported.values.get(name);
+    const fn = migrationFunction(node, exported.scope);
+    if (!fn) {
+      if (node) out.notAnalyzed(node, `an exported ${name} that is not a function twoway can read`);
+      return null;
+    }
+    const dir = new Direction(out, SEQUELIZE_HOOKS);
+    const scope = functionScope(exported, m, fn, 'queryInterface');
+    const types = paramName(fn, 1);
+    if (types) scope.set(types, opaque(types, 'value:Sequelize'));
+    runFunction(fn, scope, dir, sequelizeHandler(out));
     return dir;
   };
   const up = run('up');
   const down = run('down');
-  return out.result(up?.ops ?? [], down?.ops ?? null, downStatusOf(down));
+  const downStatus = !down && exported.values.has('down') ? 'unreadable' : downStatusOf(down);
+  return out.result(up?.ops ?? [], down?.ops ?? null, downStatus);
 }
 
-const READS = new Set(['describeTable', 'showAllTables', 'showAllSchemas', 'tableExists', 'select', 'rawSelect']);
+const READS = new Set([
+  'describeTable',
+  'showAllTables',
+  'showAllSchemas',
+  'tableExists',
+  'select',
+  'rawSelect',
+  'showIndex',
+  'getForeignKeyReferencesForTable',
+  'getForeignKeysForTables',
+]);
 
-function sequelizeHandler(param: string | null, out: MigrationOutput): Handler {
+const SEQUELIZE_HOOKS: Hooks = {
+  probe(call, scope) {
+    const { root, steps } = chainOf(call);
+    return isRef(root, scope, 'queryInterface') && steps.length === 1 && READS.has(steps[0]?.name ?? '') && steps[0]?.name !== 'select';
+  },
+  value(call, scope) {
+    // const transaction = await queryInterface.sequelize.transaction(): an unmanaged transaction.
+    const { root, steps } = chainOf(call);
+    if (
+      isRef(root, scope, 'queryInterface') &&
+      steps[0]?.name === 'sequelize' &&
+      steps[1]?.name === 'transaction' &&
+      !steps[1].args?.length
+    )
+      return opaque('transaction', 'sequelize-transaction');
+    return null;
+  },
+};
+
+/**
+ * Whether a call passes a transaction (`{ transaction }`, `{ transaction: t }`): without one, Sequelize runs it on
+ * another connection, outside the transaction (unless the app enables CLS).
+ */
+function passesTransaction(call: t.CallExpression, scope: Scope): boolean {
+  return call.arguments.some((a) => {
+    const props = propsOf(a, scope);
+    return !!props?.has('transaction');
+  });
+}
+
+function sequelizeHandler(out: MigrationOutput): Handler {
+  // sequelize-cli (umzug) runs a migration outside any transaction; the migration may open one itself.
+  let open = false;
   const handler: Handler = (e, scope, dir) => {
     if (e.type !== 'CallExpression') return false;
     const { root, steps } = chainOf(e);
-    if (!isIdentifier(root, param)) return false;
+    if (isRef(root, scope, 'sequelize-transaction') && steps.length === 1) {
+      const action = steps[0]?.name === 'commit' ? 'commit' : steps[0]?.name === 'rollback' ? 'rollback' : null;
+      if (!action) return false;
+      // The catch block's rollback is what happens on failure; the commit is where the transaction ends.
+      if (action === 'commit' && open) {
+        dir.ops.push({ kind: 'Transaction', ...dir.base(e), action: 'commit', managed: true });
+        open = false;
+      }
+      return true;
+    }
+    if (!isRef(root, scope, 'queryInterface')) return false;
+    // Statements in an open transaction that do not pass it run outside it, on another connection.
+    const inTransaction = open && passesTransaction(e, scope);
+    const outside = open && !inTransaction;
+    const before = dir.ops.length;
+    const handled = call(e, steps, scope, dir);
+    if (handled && outside && dir.ops.length > before) {
+      const base = dir.base(e);
+      dir.ops.splice(before, 0, { kind: 'Transaction', ...base, action: 'commit', managed: true });
+      dir.ops.push({ kind: 'Transaction', ...base, action: 'begin', managed: true });
+    }
+    return handled;
+  };
+  const call = (e: t.CallExpression, steps: Step[], scope: Scope, dir: Direction): boolean => {
     if (steps[0]?.name === 'sequelize' && !steps[0].args && steps.length === 2) {
       const call = steps[1];
       if (call?.name === 'query' && call.args) {
-        dir.sql(call.args[0], scope, e);
+        // `:name` and `?` are replaced by Sequelize with the values of `replacements` before the query is sent.
+        const replaced = propsOf(call.args[1], scope)?.has('replacements');
+        dir.sql(call.args[0], scope, e, replaced ? substituteReplacements : undefined);
         return true;
       }
       if (call?.name === 'transaction' && call.args) {
         const fn = call.args.map((a) => resolve(a, scope)).find(isFunction);
-        if (!fn) return false;
-        runFunction(fn, scope, dir, handler);
+        if (!fn) {
+          if (call.args.length) return false;
+          // The unmanaged form: the transaction object is committed by the migration itself.
+          dir.ops.push({ kind: 'Transaction', ...dir.base(e), action: 'begin', managed: true });
+          open = true;
+          return true;
+        }
+        const inner = scope.child();
+        const name = paramName(fn, 0);
+        if (name) inner.set(name, opaque(name, 'sequelize-transaction'));
+        const wasOpen = open;
+        if (!wasOpen) dir.ops.push({ kind: 'Transaction', ...dir.base(e), action: 'begin', managed: true });
+        open = true;
+        runFunction(fn, inner, dir, handler);
+        open = wasOpen;
+        if (!wasOpen) dir.ops.push({ kind: 'Transaction', ...dir.base(e), action: 'commit', managed: true });
         return true;
       }
       return false;
@@ -185,11 +283,32 @@ function sequelizeHandler(param: string | null, out: MigrationOutput): Handler {
         const col = name(args[1]);
         if (!target || col === null || !args[2]) return true;
         const c = attribute(col, args[2], target.name, scope, out, e);
+        // PostgresQueryGenerator.changeColumnQuery: SET NOT NULL or DROP NOT NULL, SET DEFAULT or DROP DEFAULT, ADD UNIQUE,
+        // then TYPE; with `references` it adds the foreign key instead of TYPE and leaves nullability and default alone.
+        const refs = c.column.references;
+        const pg = out.dialect === 'postgresql';
+        const keep = refs && pg;
         ops.push(...enumsOf([c], base));
-        ops.push({ kind: 'AlterColumnType', ...base, table: target, column: col, type: c.column.type, using: null });
-        // Sequelize sets NOT NULL when allowNull is false and drops it otherwise.
-        ops.push({ kind: c.column.nullable ? 'DropNotNull' : 'SetNotNull', ...base, table: target, column: col });
+        if (!c.column.nullable) ops.push({ kind: 'SetNotNull', ...base, table: target, column: col });
+        else if (!keep) ops.push({ kind: 'DropNotNull', ...base, table: target, column: col });
         if (c.hasDefault) ops.push({ kind: 'SetDefault', ...base, table: target, column: col, default: c.column.default });
+        else if (!keep) ops.push({ kind: 'SetDefault', ...base, table: target, column: col, default: null });
+        // Unnamed constraints get PostgreSQL's names: <table>_<column>_key, <table>_<column>_fkey.
+        if (c.column.unique)
+          ops.push({
+            kind: 'AddConstraint',
+            ...base,
+            table: target,
+            constraint: constraintDef('unique', [col], { name: `${target.name}_${col}_key` }),
+          });
+        if (refs)
+          ops.push({
+            kind: 'AddConstraint',
+            ...base,
+            table: target,
+            constraint: constraintDef('foreign-key', [col], { name: `${target.name}_${col}_fkey`, references: refs }),
+          });
+        if (!keep) ops.push({ kind: 'AlterColumnType', ...base, table: target, column: col, type: c.column.type, using: null });
         break;
       }
       case 'renameColumn': {
@@ -283,9 +402,9 @@ function sequelizeHandler(param: string | null, out: MigrationOutput): Handler {
   return handler;
 }
 
-/** Sequelize names an unnamed index `<table>_<field>_<field>`. */
+/** Sequelize names an unnamed index `underscore('<table>_<field>_<field>')` (Utils.nameIndex): `teams_google_id` for googleId. */
 function defaultIndexName(table: QName, fields: string[]): string {
-  return `${table.name}_${fields.join('_')}`.toLowerCase();
+  return underscore(`${table.name}_${fields.join('_')}`);
 }
 
 function indexFields(n: t.Node | undefined, scope: Scope): string[] | null {
@@ -313,7 +432,10 @@ function constraintOf(opts: Map<string, t.Node>, fields: string[], table: QName,
   const ref = propsOf(opts.get('references'), scope);
   const refTable = stringOf(ref?.get('table'), scope) ?? stringOf(propsOf(ref?.get('table'), scope)?.get('tableName'), scope);
   return constraintDef(type, fields, {
-    name: stringOf(opts.get('name'), scope) ?? `${table.name}_${fields.join('_')}_${suffix}`,
+    // QueryGenerator.getConstraintSnippet: `<table>_<fields>_<suffix>`, a foreign key also names the table it references.
+    name:
+      stringOf(opts.get('name'), scope) ??
+      `${table.name}_${fields.join('_')}_${type === 'foreign-key' && refTable ? `${refTable}_` : ''}${suffix}`,
     references: type === 'foreign-key' && refTable ? fkTarget(refTable, stringOf(ref?.get('field'), scope)) : null,
     expression: type === 'check' ? '<where>' : null,
   });
@@ -363,6 +485,8 @@ function attribute(name: string, def: t.Node, table: string, scope: Scope, out: 
 function defaultValue(n: t.Node | undefined, scope: Scope, out: MigrationOutput, at: t.Node) {
   const v = staticValue(n, scope);
   if (v !== UNKNOWN && (v === null || typeof v !== 'object')) return v === null ? null : literalDefault(v);
+  // An array default (`defaultValue: []`) is written as an array literal.
+  if (Array.isArray(v)) return { text: `'${JSON.stringify(v).replace(/^\[/, '{').replace(/\]$/, '}')}'`, volatile: false };
   if (n) {
     const { steps } = chainOf(resolve(n, scope));
     const last = steps.at(-1);
@@ -378,8 +502,7 @@ function defaultValue(n: t.Node | undefined, scope: Scope, out: MigrationOutput,
       if (fn !== null) return defaultFromSql(`${fn}()`);
     }
   }
-  out.notAnalyzed(at, 'a default value computed at run time');
-  return { text: '<computed>', volatile: false };
+  return runtimeDefault(n, at, out);
 }
 
 /** Sequelize data types → the PostgreSQL types Sequelize creates. */

@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { check } from '../check.js';
 import { discover } from '../discover/index.js';
-import { describeOps, notesOf, parseSource } from './js/testing.js';
+import { corpusApp, describeOps, notesOf, parseSource } from './js/testing.js';
 import { typeorm } from './typeorm.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -152,6 +153,105 @@ describe('typeorm: queryRunner helpers', () => {
   });
 });
 
+describe('typeorm: as TypeORM runs it', () => {
+  const grist = corpusApp('gristlabs__grist-core');
+
+  it('clone() + isNullable = false + changeColumn is a SET NOT NULL of a column as it is', async () => {
+    const p = await parseSource(
+      typeorm,
+      migration(
+        `    const logins = (await queryRunner.getTable('logins'))!;
+    const displayEmail = logins.findColumnByName('display_email')!;
+    const displayEmailNonNull = displayEmail.clone();
+    displayEmailNonNull.isNullable = false;
+    await queryRunner.changeColumn('logins', displayEmail, displayEmailNonNull);`,
+        `    const logins = (await queryRunner.getTable('logins'))!;
+    const col = logins.findColumnByName('display_email')!;
+    const nullable = col.clone();
+    nullable.isNullable = true;
+    await queryRunner.changeColumn('logins', col, nullable);`,
+      ),
+      { path: file },
+    );
+    expect(notesOf(p)).toEqual([]);
+    expect(describeOps(p.up)).toEqual(['SetNotNull logins.display_email @9:11']);
+    expect(describeOps(p.down)).toEqual(['DropNotNull logins.display_email @17:11']);
+  });
+
+  it('a clone of a column the migration defined changes only what differs (no type change)', async () => {
+    const p = await parseSource(
+      typeorm,
+      migration(`    const column = new TableColumn({ name: 'type', type: 'varchar', isNullable: true });
+    await queryRunner.addColumn('groups', column);
+    const nonNull = column.clone();
+    nonNull.isNullable = false;
+    await queryRunner.changeColumn('groups', column, nonNull);`),
+      { path: file },
+    );
+    expect(describeOps(p.up)).toEqual(['AddColumn groups.type varchar @6:11', 'SetNotNull groups.type @9:11']);
+  });
+
+  it.skipIf(!grist)('grist GroupTypes (real file): add, backfill, SET NOT NULL is breaking', async () => {
+    const result = await check(['app/gen-server/migration'], { cwd: grist as string });
+    const r = result.sets[0]?.reports.find((x) => x.parsed.migration.path.endsWith('1753088213255-GroupTypes.ts'));
+    expect(r?.parsed.notes).toEqual([]);
+    expect(r?.parsed.up.map((o) => o.kind)).toEqual(['AddColumn', 'DataChange', 'SetNotNull', 'AddIndex']);
+    expect([r?.phase, r?.codeRollback, r?.dbRollback]).toEqual(['breaking', 'breaking', 'reversible']);
+  });
+
+  it('names unnamed indexes and constraints as DefaultNamingStrategy does', async () => {
+    const p = await parseSource(
+      typeorm,
+      migration(`    await queryRunner.createTable(new Table({
+      name: 'post',
+      columns: [
+        { name: 'id', type: 'int', isPrimary: true },
+        { name: 'slug', type: 'varchar', isUnique: true },
+        { name: 'state', type: 'enum', enum: ['draft', 'live'] },
+      ],
+    }));
+    await queryRunner.createIndex('post', new TableIndex({ columnNames: ['slug', 'id'] }));
+    await queryRunner.createForeignKey('post', new TableForeignKey({ columnNames: ['id'], referencedTableName: 'user', referencedColumnNames: ['id'] }));`),
+      { path: file },
+    );
+    const create = p.up.find((o) => o.kind === 'CreateTable');
+    expect(create?.kind === 'CreateTable' && create.constraints.map((c) => `${c.type} ${c.name}`)).toEqual([
+      // "PK_" + sha1("post_id").substr(0, 27), "UQ_" + sha1("post_slug").substr(0, 27), as TypeORM computes them
+      'primary-key PK_be5fda3aac270b134ff9c21cdee',
+      'unique UQ_cd1bddce36edc3e766798eab376',
+    ]);
+    expect(p.up[0]?.kind === 'CreateEnum' && p.up[0].name.name).toBe('post_state_enum');
+    expect(p.up.flatMap((o) => (o.kind === 'AddIndex' ? [o.name] : o.kind === 'AddConstraint' ? [o.constraint.name] : []))).toEqual([
+      'IDX_58ce4ec13091ee4c205961e0e3',
+      'FK_be5fda3aac270b134ff9c21cdee',
+    ]);
+  });
+
+  it('startTransaction / commitTransaction inside the migration are savepoints; a commit first ends its transaction', async () => {
+    const nested = await parseSource(
+      typeorm,
+      migration(`    await queryRunner.startTransaction();
+    await queryRunner.query('ALTER TABLE t ADD COLUMN a int');
+    await queryRunner.commitTransaction();`),
+      { path: file },
+    );
+    expect(nested.up.map((o) => o.kind)).toEqual(['AddColumn']);
+    const outside = await parseSource(
+      typeorm,
+      `export class A1700000000000 {
+  transaction = false;
+  async up(queryRunner) {
+    await queryRunner.startTransaction();
+    await queryRunner.query('ALTER TABLE t ADD COLUMN a int');
+    await queryRunner.commitTransaction();
+  }
+}`,
+      { path: 'src/migrations/1700000000000-A.js' },
+    );
+    expect(outside.up.map((o) => (o.kind === 'Transaction' ? o.action : o.kind))).toEqual(['begin', 'AddColumn', 'commit']);
+  });
+});
+
 describe('typeorm: discovery', () => {
   it('orders by the timestamp of the class name and reads the dialect from data-source.ts', () => {
     const found = discover(['examples/typeorm'], { cwd: repoRoot });
@@ -181,5 +281,42 @@ describe('typeorm: discovery', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('typeorm: the data source transaction mode', () => {
+  it('migrationsTransactionMode "none" in data-source.ts runs migrations outside a transaction unless the class asks for one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-typeorm-'));
+    try {
+      mkdirSync(join(dir, 'src', 'migrations'), { recursive: true });
+      writeFileSync(
+        join(dir, 'src', 'data-source.ts'),
+        `export default new DataSource({ type: 'postgres', migrationsTransactionMode: 'none' });\n`,
+      );
+      writeFileSync(
+        join(dir, 'src', 'migrations', '1700000000000-A.ts'),
+        `export class A1700000000000 { async up(queryRunner) { await queryRunner.query('CREATE INDEX CONCURRENTLY i ON t (a)'); } }\n`,
+      );
+      const found = discover(['.'], { cwd: dir });
+      expect(found.sets[0]?.migrations.map((m) => m.transactional)).toEqual([false]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('typeorm: plural helpers', () => {
+  it('createUniqueConstraints and createCheckConstraints add each constraint, named as TypeORM names them', async () => {
+    const p = await parseSource(
+      typeorm,
+      migration(`    await queryRunner.createUniqueConstraints('shares', [new TableUnique({ columnNames: ['doc_id', 'link_id'] })]);
+    await queryRunner.createCheckConstraints('shares', [new TableCheck({ name: 'positive', expression: 'n > 0' })]);`),
+      { path: file },
+    );
+    expect(notesOf(p)).toEqual([]);
+    expect(p.up.map((o) => (o.kind === 'AddConstraint' ? `${o.constraint.type} ${o.constraint.name}` : o.kind))).toEqual([
+      'unique UQ_2697ed3c3d072ee7d91f3c8b509',
+      'check positive',
+    ]);
   });
 });

@@ -130,6 +130,16 @@ describe('rehearse runs what the framework would', () => {
     expect(results[2]?.lostData).toEqual([{ table: 'posts', column: 'body', rows: 4 }]);
   });
 
+  it('a migration outside the framework transaction runs the transaction it opens itself (Sequelize sequelize.transaction())', async () => {
+    await engine.reset();
+    const results = await rehearseHistory(engine, [
+      migration('1', 'CREATE TABLE t (a int)', 'DROP TABLE t'),
+      migration('2', 'BEGIN; CREATE INDEX CONCURRENTLY t_a ON t (a); COMMIT', 'DROP INDEX t_a', { transactional: false }),
+    ]);
+    expect(results[1]?.up).toBe('failed');
+    expect(results[1]?.error).toContain('cannot run inside a transaction block');
+  });
+
   it('frameworks without downs get the down derived from the IR, or none when the up destroys data', async () => {
     await engine.reset();
     const prisma = { framework: 'prisma' as const, downsUnsupported: true };

@@ -107,7 +107,8 @@ function fromOperations(ops: readonly Operation[], mode: Script['mode']): Script
   const statements: string[] = splitsTransaction ? ['BEGIN'] : [];
   const skipped: string[] = [];
   for (const op of ops) {
-    if (op.kind === 'Transaction' && splitsTransaction) {
+    // Outside the framework's transaction, one the migration opens (Sequelize's sequelize.transaction()) runs as written.
+    if (op.kind === 'Transaction' && (splitsTransaction || mode === 'statements')) {
       statements.push(op.action.toUpperCase());
       continue;
     }
@@ -164,6 +165,8 @@ export async function runScript(engine: Engine, script: Script): Promise<void> {
     try {
       await engine.exec(statement);
     } catch (e) {
+      // A transaction the migration opened ends with the failure, as its framework rolls it back.
+      if (script.statements.slice(0, i).some((s) => s === 'BEGIN')) await engine.exec('ROLLBACK').catch(() => {});
       throw new ScriptError(`${errorMessage(e)} (statement ${i + 1}: ${firstLine(statement)})`, i > 0 || e instanceof TimeoutError);
     }
   }

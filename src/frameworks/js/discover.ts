@@ -2,6 +2,7 @@
 // one pass reads a folder's files and tells by content (which API the up calls) whose they are.
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import semver from 'semver';
 import type { DialectChoice } from '../../discover/dialect.js';
 import type { Dialect } from '../../ir.js';
 import type { Framework, Migration, ReadError, SourceText } from '../../migration.js';
@@ -21,6 +22,7 @@ import {
   stringOf,
   type t,
 } from './ast.js';
+import { registerHelper } from './interpret.js';
 
 export type JsFramework = Extract<Framework, 'knex' | 'node-pg-migrate' | 'typeorm' | 'sequelize'>;
 /** The order the adapters are asked in: the last one present in a folder claims it. */
@@ -59,6 +61,7 @@ export function jsMigrationFiles(folder: Folder): FolderFiles {
   if (!looksLikeMigrations || (!scripts.length && !sqlFiles.length)) return result;
   const unclassified: ReadError[] = [];
   const unattributed: JsMigrationFile[] = [];
+  const unreadable: JsMigrationFile[] = [];
   for (const e of scripts) {
     const rel = join(folder.rel, e.name);
     const read = readText(join(folder.abs, e.name), rel);
@@ -70,11 +73,16 @@ export function jsMigrationFiles(folder: Folder): FolderFiles {
     const source: SourceText = { path: rel, text: read.text, startLine: 1, language };
     const parsed = parseModule(source);
     if (!parsed.ok) {
-      unclassified.push(parsed.error);
+      // Still a migration of the folder's framework: its parse error is reported with it, and its answers are unknown.
+      unreadable.push({ file: e.name, rel, source, className: null });
       continue;
     }
     const kind = classify(parsed.ast);
-    if (!kind) continue;
+    if (!kind) {
+      // Not a migration: maybe a helper the migrations import (`./mysqlCustomFunctions`).
+      registerHelper(source);
+      continue;
+    }
     const file = { file: e.name, rel, source, className: kind.className };
     if (!kind.framework) {
       unattributed.push(file);
@@ -86,8 +94,14 @@ export function jsMigrationFiles(folder: Folder): FolderFiles {
   }
   // A migration whose up calls nothing telling (only `db('t').insert(...)`) belongs with its neighbours.
   const dominant = [...result.byFramework].sort((a, b) => b[1].length - a[1].length)[0];
-  if (dominant) dominant[1].push(...unattributed);
-  else
+  if (dominant) dominant[1].push(...unattributed, ...unreadable);
+  else {
+    for (const f of unreadable) {
+      const parsed = parseModule(f.source);
+      if (!parsed.ok) unclassified.push(parsed.error);
+    }
+  }
+  if (!dominant)
     for (const f of unattributed)
       unclassified.push({
         path: f.rel,
@@ -186,15 +200,46 @@ export function migrationFunction(node: t.Node | undefined, scope: import('./ast
   return isFunction(n) ? n : null;
 }
 
-/** `20240101120000_create_users.js` → id 20240101120000, name create_users. */
+/**
+ * `20240101120000_create_users.js` → id 20240101120000, name create_users; `2025-10-11-1915-push-token.js` →
+ * 2025-10-11-1915, push-token; a version name (`2.0.0-beta.127.js`, `2.5.12.js`) is its own id.
+ */
 export function idAndName(file: string): { id: string; name: string } {
   const stem = basename(file).replace(/\.[^.]+$/, '');
-  let digits = 0;
-  while (digits < stem.length && stem[digits] !== undefined && (stem[digits] as string) >= '0' && (stem[digits] as string) <= '9') digits++;
-  if (!digits) return { id: stem, name: stem };
-  let rest = stem.slice(digits);
+  if (semver.valid(stem)) return { id: stem, name: stem };
+  // Groups of digits joined by single separators: a timestamp, a date, a version.
+  let end = 0;
+  for (let i = 0; i < stem.length; ) {
+    let j = i;
+    while (j < stem.length && isDigit(stem[j])) j++;
+    if (j === i) break;
+    end = j;
+    if (!'_-.'.includes(stem[j] ?? 'x') || !isDigit(stem[j + 1])) break;
+    i = j + 1;
+  }
+  if (!end) return { id: stem, name: stem };
+  let rest = stem.slice(end);
   while (rest && '_-.'.includes(rest[0] as string)) rest = rest.slice(1);
-  return { id: stem.slice(0, digits), name: rest };
+  return { id: stem.slice(0, end), name: rest || stem };
+}
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
+}
+
+/** Ids unique within a set: a file whose id another file shares is known by its whole name, as its framework knows it. */
+export function uniqueIds(migrations: Migration[]): Migration[] {
+  const count = new Map<string, number>();
+  for (const m of migrations) count.set(m.id, (count.get(m.id) ?? 0) + 1);
+  return migrations.map((m) => ((count.get(m.id) ?? 0) > 1 ? { ...m, id: basename(m.path).replace(/\.[^.]+$/, '') } : m));
+}
+
+/** Files named by versions (`2.5.1.js`, `2.5.12.js`, `2.0.0-rc.2.js`) run in version order, not in the order of their names. */
+export function byVersionOrPath(a: Migration, b: Migration): number {
+  const x = basename(a.path).replace(/\.[^.]+$/, '');
+  const y = basename(b.path).replace(/\.[^.]+$/, '');
+  if (semver.valid(x) && semver.valid(y)) return semver.compare(x, y);
+  return byPath(a, b);
 }
 
 /** Read errors of a migration folder where no file could be attributed to a framework: reported without a set. */
@@ -215,7 +260,10 @@ export function jsSet(
   const files = found.byFramework.get(framework);
   if (!files?.length) return null;
   const present = JS_FRAMEWORKS.filter((f) => found.byFramework.get(f)?.length);
-  const migrations = files.map(toMigration).sort(order);
+  const sorted = files.map(toMigration).sort(order);
+  // Version-named files are ordered by version only when every file of the set is one.
+  const versions = sorted.every((m) => semver.valid(basename(m.path).replace(/\.[^.]+$/, '')));
+  const migrations = uniqueIds(order === byPath && versions ? sorted.sort(byVersionOrPath) : sorted);
   // The folder's read errors are reported once, by the framework with the most files.
   const owner = [...present].sort((a, b) => (found.byFramework.get(b)?.length ?? 0) - (found.byFramework.get(a)?.length ?? 0))[0];
   return {
@@ -277,23 +325,34 @@ export function dialectOfClient(client: string | null | undefined): Dialect | nu
 
 /** The first literal `<key>: '<value>'` property in a JS/TS config file, read as AST (never run). */
 export function literalProperty(abs: string, key: string): string | null {
-  const read = readText(abs, abs);
-  if (!read.ok) return null;
+  const v = literalValue(abs, key, (n) => stringOf(n, null));
+  return typeof v === 'string' ? v : null;
+}
+
+/** The first literal `<key>: true | false` property in a JS/TS config file (knexfile `disableTransactions`). */
+export function literalFlag(abs: string, key: string): boolean | null {
+  const v = literalValue(abs, key, (n) => (n.type === 'BooleanLiteral' ? n.value : null));
+  return typeof v === 'boolean' ? v : null;
+}
+
+function literalValue<T>(abs: string, key: string, read: (n: t.Node) => T | null): T | null {
+  const text = readText(abs, abs);
+  if (!text.ok) return null;
   const parsed = parseModule({
     path: abs,
-    text: read.text,
+    text: text.text,
     startLine: 1,
     language: extname(abs).endsWith('ts') ? 'typescript' : 'javascript',
   });
   if (!parsed.ok) return null;
-  let found: string | null = null;
+  let found: T | null = null;
   const visit = (n: t.Node): void => {
     if (found !== null) return;
     if (n.type === 'ObjectExpression') {
       const value = propsOf(n, null)?.get(key);
-      const s = value ? stringOf(value, null) : null;
-      if (s !== null) {
-        found = s;
+      const v = value ? read(value) : null;
+      if (v !== null) {
+        found = v;
         return;
       }
     }

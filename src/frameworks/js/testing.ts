@@ -1,4 +1,6 @@
 // Test helpers for the JS/TS adapters: parse inline source as a migration file, and print operations compactly.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { ColumnDef, Operation } from '../../ir.js';
 import { qnameText } from '../../ir.js';
 import type { Migration, ParsedMigration } from '../../migration.js';
@@ -85,4 +87,11 @@ export function describeOps(ops: readonly Operation[] | null): string[] | null {
 
 export function notesOf(parsed: ParsedMigration): string[] {
   return (parsed.notes ?? []).map((n) => `${n.rule} @${n.span.line}:${n.span.column} ${n.message}`);
+}
+
+/** A project folder of ../shared/corpus/apps (real migrations read in place), or null when the corpus is absent. */
+export function corpusApp(project: string): string | null {
+  const root = [resolve(import.meta.dirname, '../../../../shared/corpus'), '/work/shared/corpus'].find((p) => existsSync(p));
+  const dir = root ? join(root, 'apps', project) : null;
+  return dir && existsSync(dir) ? dir : null;
 }
