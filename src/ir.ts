@@ -347,6 +347,26 @@ export function constraintDef(
   };
 }
 
+/** A table's constraints, with the foreign keys its columns declare inline (`REFERENCES`, an ORM's `.references()`). */
+export function tableConstraints(op: CreateTable): ConstraintDef[] {
+  const inline = op.columns
+    .filter(
+      (c) => c.references && !op.constraints.some((k) => k.type === 'foreign-key' && k.columns.length === 1 && k.columns[0] === c.name),
+    )
+    .map(
+      (c): ConstraintDef => ({
+        name: null,
+        type: 'foreign-key',
+        columns: [c.name],
+        references: c.references,
+        notValid: false,
+        usingIndex: null,
+        expression: null,
+      }),
+    );
+  return [...op.constraints, ...inline];
+}
+
 /** The USING expression of a type change when it computes new values; null when it only converts the column (or is absent). */
 export function recomputingUsing(op: AlterColumnType): string | null {
   if (op.using === null || op.usingExact) return null;

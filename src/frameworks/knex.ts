@@ -52,6 +52,7 @@ import {
   SERIAL_DEFAULT,
   typeFromSql,
   typeRef,
+  withActions,
 } from './js/interpret.js';
 
 export const knex: FrameworkAdapter = {
@@ -532,7 +533,8 @@ class TableBuilder {
     const inTable = stringOf(mods.find((m) => m.name === 'inTable')?.args?.[0], scope);
     const target = stringOf(ref.args?.[0], scope);
     if (target === null) return null;
-    return fkTarget(inTable ?? target, inTable ? target : null);
+    const action = (name: string) => stringOf(mods.find((m) => m.name === name)?.args?.[0], scope);
+    return withActions(fkTarget(inTable ?? target, inTable ? target : null), action('onDelete'), action('onUpdate'));
   }
 
   private column(head: Step, mods: Step[], scope: Scope, e: t.Node, dir: Direction): ColumnSpec | null {

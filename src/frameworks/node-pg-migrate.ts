@@ -23,6 +23,7 @@ import {
   SERIAL_DEFAULT,
   synthesizedSql,
   typeFromSql,
+  withActions,
 } from './js/interpret.js';
 import { parseSqlMigration, sqlSource } from './sql-files.js';
 
@@ -531,6 +532,8 @@ function pgmColumn(
           ? fkTarget(target.slice(0, paren).trim(), target.slice(paren + 1, target.lastIndexOf(')')).trim())
           : fkTarget(target, null);
     } else if (q) column.references = { table: q, columns: [] };
+    if (column.references)
+      column.references = withActions(column.references, stringOf(props.get('onDelete'), scope), stringOf(props.get('onUpdate'), scope));
   }
   const check = stringOf(props.get('check'), scope);
   return { column, checks: check ? [constraintDef('check', [name], { expression: check })] : [] };
@@ -567,7 +570,12 @@ function tableConstraints(n: t.Node | undefined, scope: Scope, name: string | nu
       paren > 0
         ? fkTarget(refTable.slice(0, paren).trim(), refTable.slice(paren + 1, refTable.lastIndexOf(')')).trim())
         : fkTarget(refTable, null);
-    out.push(constraintDef('foreign-key', columns, { ...named, references: target }));
+    out.push(
+      constraintDef('foreign-key', columns, {
+        ...named,
+        references: withActions(target, stringOf(p.get('onDelete'), scope), stringOf(p.get('onUpdate'), scope)),
+      }),
+    );
   }
   return out;
 }

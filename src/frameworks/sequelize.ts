@@ -45,6 +45,7 @@ import {
   substituteReplacements,
   typeFromSql,
   typeRef,
+  withActions,
 } from './js/interpret.js';
 
 export const sequelize: FrameworkAdapter = {
@@ -436,7 +437,14 @@ function constraintOf(opts: Map<string, t.Node>, fields: string[], table: QName,
     name:
       stringOf(opts.get('name'), scope) ??
       `${table.name}_${fields.join('_')}_${type === 'foreign-key' && refTable ? `${refTable}_` : ''}${suffix}`,
-    references: type === 'foreign-key' && refTable ? fkTarget(refTable, stringOf(ref?.get('field'), scope)) : null,
+    references:
+      type === 'foreign-key' && refTable
+        ? withActions(
+            fkTarget(refTable, stringOf(ref?.get('field'), scope)),
+            stringOf(opts.get('onDelete'), scope),
+            stringOf(opts.get('onUpdate'), scope),
+          )
+        : null,
     expression: type === 'check' ? '<where>' : null,
   });
 }
@@ -477,7 +485,12 @@ function attribute(name: string, def: t.Node, table: string, scope: Scope, out: 
   const refs = propsOf(props?.get('references'), scope);
   if (refs) {
     const model = stringOf(refs.get('model'), scope) ?? stringOf(propsOf(refs.get('model'), scope)?.get('tableName'), scope);
-    if (model) column.references = fkTarget(model, stringOf(refs.get('key'), scope) ?? 'id');
+    if (model)
+      column.references = withActions(
+        fkTarget(model, stringOf(refs.get('key'), scope) ?? 'id'),
+        stringOf(props?.get('onDelete'), scope),
+        stringOf(props?.get('onUpdate'), scope),
+      );
   }
   return { column, enumValues: type.enumValues, hasDefault };
 }

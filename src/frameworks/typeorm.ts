@@ -50,6 +50,7 @@ import {
   SERIAL_DEFAULT,
   typeFromSql,
   typeRef,
+  withActions,
 } from './js/interpret.js';
 
 export const typeorm: FrameworkAdapter = {
@@ -643,7 +644,11 @@ function foreignKey(n: t.Node | undefined, scope: Scope, table: string): Constra
   if (!p || !columns || refTable === null) return null;
   return constraintDef('foreign-key', columns, {
     name: stringOf(p.get('name'), scope) ?? typeormNames.foreignKey(table, columns),
-    references: { table: fkTarget(refTable, null).table, columns: stringsOf(p.get('referencedColumnNames'), scope) ?? [] },
+    references: withActions(
+      { table: fkTarget(refTable, null).table, columns: stringsOf(p.get('referencedColumnNames'), scope) ?? [] },
+      stringOf(p.get('onDelete'), scope),
+      stringOf(p.get('onUpdate'), scope),
+    ),
   });
 }
 

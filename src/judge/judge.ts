@@ -680,8 +680,7 @@ function judgeContinuation(old: NetTable, next: NetTable, add: Add, types: TypeC
     const mapped = { ...def, columns: def.columns.map((col: string) => carriedName(carried, old, col) ?? col) };
     const kept = input.up.constraints.some((d) => d.alive && d.table === next && d.def && sameConstraintDef(mapped, d.def));
     // An unnamed constraint of a rebuilt table is often re-declared inline; only named ones are tracked by name.
-    if (!kept && def.name)
-      add({ phase: 'contract' }, 'drop-constraint', next.createdAt, `Rebuilding ${label} leaves out constraint ${name}.`);
+    if (!kept) add({ phase: 'contract' }, 'drop-constraint', next.createdAt, `Rebuilding ${label} leaves out constraint ${name}.`);
   }
 }
 
@@ -809,12 +808,49 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
   const heldBefore = (table: string, column?: string): boolean => {
     const t = input.up.tables.find((x) => x.name && qnameKey(x.name) === table);
     if (!t) return input.before.tables.has(table) || !input.before.seenTables.has(table);
+    // A table the up rebuilt carries the old table's rows: its columns hold old values when the copy carried them.
+    if (t.origin === null && t.continues) {
+      if (column === undefined) return true;
+      const c = t.columns.find((x) => x.name === column);
+      return Boolean(c && t.copiesIn.some((x) => x.from === t.continues?.table && x.mapping.some((m) => m.target === c && m.source)));
+    }
     if (t.origin === null) return false;
     if (column === undefined) return true;
     const c = t.columns.find((x) => x.name === column);
     return c ? c.origin !== null : true;
   };
   for (const f of input.downFailures) add('down-references-missing', f.span, f.message);
+  // PostgreSQL and MySQL refuse to drop a table another table still references (without CASCADE).
+  if (input.dialect !== 'sqlite') {
+    const dropped = down.tables.filter((t) => t.origin !== null && t.name === null && t.droppedAt && !t.dropCascade);
+    for (const t of dropped) {
+      const at = t.droppedSeq ?? 0;
+      const before = (seq: number | undefined) => seq !== undefined && seq < at;
+      for (const [key, other] of input.afterUp.tables) {
+        if (key === t.origin) continue;
+        const fks = [...other.constraints.entries()].filter(
+          ([, k]) => k.type === 'foreign-key' && k.references && qnameKey(k.references.table) === t.origin,
+        );
+        if (!fks.length) continue;
+        const referrer = down.tables.find((x) => x.origin === key);
+        if (before(referrer?.droppedSeq)) continue;
+        // Each reference is gone first if its constraint or one of its columns was dropped before the table.
+        const live = fks.some(
+          ([name, k]) =>
+            !before(down.constraints.find((c) => c.table === referrer && c.origin === name)?.droppedSeq) &&
+            !k.columns.some((col) => before(referrer?.columns.find((c) => c.origin === col)?.droppedSeq)),
+        );
+        if (live) {
+          add(
+            'down-references-missing',
+            t.droppedAt,
+            `The down drops table ${t.origin} while ${key} still references it: the database refuses, and the rollback stops there.`,
+          );
+          break;
+        }
+      }
+    }
+  }
   // Deleting labels from the catalog removes enum values as surely as a rebuild.
   for (const c of down.catalogChanges) {
     if (c.table === 'pg_enum' && c.action === 'delete')

@@ -3,7 +3,7 @@
 // the operations over an overlay of the schema before them, so it costs what the migration touches,
 // not the size of the schema; objects the history never showed are assumed to exist (and hold rows).
 import type { ColumnDef, ConstraintDef, Operation, QName, Span } from '../ir.js';
-import { qnameKey, recomputingUsing } from '../ir.js';
+import { qnameKey, recomputingUsing, tableConstraints } from '../ir.js';
 import type { ColumnState, Schema } from '../schema/schema.js';
 
 export interface NetColumn {
@@ -17,6 +17,8 @@ export interface NetColumn {
   state: Partial<ColumnState>;
   addedAt?: Span;
   droppedAt?: Span;
+  /** Place of the drop among the direction's operations. */
+  droppedSeq?: number;
   renamedAt?: Span;
   typeAt?: Span;
   /** A USING that computes new values (not only a cast of the column). */
@@ -53,6 +55,8 @@ export interface NetTable {
   /** CREATE TABLE … AS: its rows come from a query. */
   createdFromQuery?: boolean;
   droppedAt?: Span;
+  /** Place of the drop among the direction's operations (spans of a derived down do not follow its order). */
+  droppedSeq?: number;
   dropCascade?: boolean;
   renamedAt?: Span;
   /** DELETE or TRUNCATE of rows that existed before. */
@@ -93,6 +97,7 @@ export interface NetConstraint {
   table: NetTable;
   name: string;
   droppedAt?: Span;
+  droppedSeq?: number;
   createdAt?: Span;
   alive: boolean;
 }
@@ -289,7 +294,11 @@ class NetBuilder {
     return t;
   }
 
+  /** Operations applied so far. */
+  private seq = 0;
+
   apply(op: Operation): void {
+    this.seq++;
     const span = op.span;
     switch (op.kind) {
       case 'CreateTable': {
@@ -300,7 +309,7 @@ class NetBuilder {
         const t = this.addTable(op.table, op.columns, span, op.derived);
         if (op.derived) t.createdFromQuery = true;
         for (const c of op.columns) if (c.primaryKey) this.setNotNull(t, c.name);
-        for (const c of op.constraints) {
+        for (const c of tableConstraints(op)) {
           this.addConstraint(t, c, span);
           if (c.type === 'primary-key') for (const col of c.columns) this.setNotNull(t, col);
         }
@@ -316,6 +325,7 @@ class NetBuilder {
         this.live.delete(key);
         t.name = null;
         t.droppedAt = span;
+        t.droppedSeq = this.seq;
         if (op.cascade) t.dropCascade = true;
         for (const i of this.indexes.values()) if (i.table === t) this.dropIndexEntry(i, null);
         return;
@@ -357,6 +367,7 @@ class NetBuilder {
         const c = known ?? this.column(t, op.column);
         this.nameColumn(t, c, null);
         c.droppedAt = span;
+        c.droppedSeq = this.seq;
         return;
       }
       case 'RenameColumn': {
@@ -434,6 +445,7 @@ class NetBuilder {
         if (c) {
           c.alive = false;
           c.droppedAt = span;
+          c.droppedSeq = this.seq;
         } else if (!this.constraints.some((x) => x.table === t && x.name === op.name)) {
           // A constraint the history never showed (PostgreSQL named it, or it was made outside): it existed.
           this.constraints.push({ origin: op.name, def: null, table: t, name: op.name, droppedAt: span, alive: false });

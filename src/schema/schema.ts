@@ -1,6 +1,6 @@
 // The schema as migrations leave it: replayed op by op so every rule knows the state it meets.
 import type { ColumnDef, ConstraintDef, DefaultValue, Operation, QName, TypeRef } from '../ir.js';
-import { qnameKey } from '../ir.js';
+import { constraintDef, qnameKey, tableConstraints } from '../ir.js';
 
 export interface ColumnState {
   name: string;
@@ -109,7 +109,7 @@ export class Schema {
       case 'CreateTable': {
         const columns = new Map(op.columns.map((c) => [c.name, columnState(c)]));
         const constraints = new Map<string, ConstraintDef>();
-        for (const c of op.constraints) constraints.set(c.name ?? generatedName(op.table.name, c, constraints), c);
+        for (const c of tableConstraints(op)) constraints.set(c.name ?? generatedName(op.table.name, c, constraints), c);
         if (op.ifNotExists && this.table(op.table)) return;
         this.seenTables.add(qnameKey(op.table));
         const table: TableState = { name: op.table, columns, constraints, createdBy: migrationId, columnsUnknown: op.derived };
@@ -156,6 +156,11 @@ export class Schema {
         const t = this.mutableTable(op.table);
         if (!t || (op.ifNotExists && t.columns.has(op.column.name))) return;
         t.columns.set(op.column.name, columnState(op.column));
+        // ADD COLUMN … REFERENCES makes a foreign key, as PostgreSQL names it.
+        if (op.column.references) {
+          const fk = constraintDef('foreign-key', [op.column.name], { references: op.column.references });
+          t.constraints.set(generatedName(op.table.name, fk, t.constraints), fk);
+        }
         return;
       }
       case 'DropColumn': {

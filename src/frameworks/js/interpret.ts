@@ -8,6 +8,7 @@ import {
   constraintDef,
   type DefaultValue,
   type Dialect,
+  type ForeignKeyAction,
   type ForeignKeyTarget,
   type Operation,
   type QName,
@@ -1089,6 +1090,27 @@ export function qname(text: string, schema?: string | null): QName {
   const dot = text.indexOf('.');
   if (dot > 0 && !schema) return { schema: text.slice(0, dot), name: text.slice(dot + 1) };
   return schema ? { schema, name: text } : { name: text };
+}
+
+const FK_ACTIONS: Record<string, ForeignKeyAction> = {
+  cascade: 'cascade',
+  'set null': 'set null',
+  'set default': 'set default',
+  restrict: 'restrict',
+};
+
+/**
+ * A target with the ON DELETE / ON UPDATE an ORM option names (`'CASCADE'`, `'SET NULL'`, `'NO ACTION'`…): the
+ * judge tells a key re-made with another action from the same key.
+ */
+export function withActions(
+  target: ForeignKeyTarget,
+  onDelete: string | null | undefined,
+  onUpdate: string | null | undefined,
+): ForeignKeyTarget {
+  const del = FK_ACTIONS[(onDelete ?? '').trim().toLowerCase().replace(/_/g, ' ')];
+  const upd = FK_ACTIONS[(onUpdate ?? '').trim().toLowerCase().replace(/_/g, ' ')];
+  return { ...target, ...(del ? { onDelete: del } : {}), ...(upd ? { onUpdate: upd } : {}) };
 }
 
 /** `users.id` or `users` + column → a foreign key target. */
