@@ -297,6 +297,8 @@ function parseRevisionTree(migration: Migration, root: SyntaxNode): ParsedMigrat
     down = new AlembicReader(migration, errors, directives, notes, 'down').block(downgrade.childForFieldName('body'));
     downStatus = 'written';
   }
+  // Python cannot import a file with a syntax error: nothing of it runs, its answers are unknown.
+  if (syntax) return { migration, up: [], down: [], downStatus: 'unreadable', directives, errors };
   return { migration, up, down, downStatus, directives, errors, notes };
 }
 

@@ -17,7 +17,7 @@ import {
 import { type ProjectState, translateMigration } from './python/django-editor.js';
 import { type DjangoOp, djangoOperations } from './python/django-operations.js';
 import { topologicalOrder } from './python/graph.js';
-import { bindingIn, elements, literal, readPython, stringValue } from './python/values.js';
+import { bindingIn, elements, literal, type PyLiteral, readPython, stringValue } from './python/values.js';
 import { readText } from './sql-files.js';
 
 /** Folders never holding a project's own apps. */
@@ -62,6 +62,7 @@ interface Project {
   state: ProjectState;
   /** settings.AUTH_USER_MODEL as `app.model` (Django's default: auth.user). */
   authUserModel: string;
+  settings: ReadonlyMap<string, PyLiteral>;
 }
 
 const projects = new WeakMap<Migration, Project>();
@@ -110,6 +111,8 @@ interface Settings {
   dialect: Dialect | null;
   /** `app.model`, lower case. */
   authUserModel: string | null;
+  /** Module-level names bound to literals (`DEFAULT_CURRENCY_CODE_LENGTH = 3`), for `settings.NAME` in migrations. */
+  values: Map<string, PyLiteral>;
 }
 
 function readSettings(root: string): Settings {
@@ -129,7 +132,7 @@ function readSettings(root: string): Settings {
     }
   };
   look(root, 2);
-  const out: Settings = { dialect: null, authUserModel: null };
+  const out: Settings = { dialect: null, authUserModel: null, values: new Map() };
   for (const file of candidates.sort()) {
     const read = readText(file, file);
     if (!read.ok) continue;
@@ -139,6 +142,10 @@ function readSettings(root: string): Settings {
       if (!out.dialect && engine && ENGINES[engine]) out.dialect = ENGINES[engine];
       const user = stringValue(vars.get('AUTH_USER_MODEL'));
       if (!out.authUserModel && user?.includes('.')) out.authUserModel = user.toLowerCase();
+      for (const [name, node] of vars) {
+        const v = literal(node);
+        if (v !== undefined && !out.values.has(name)) out.values.set(name, v);
+      }
     });
   }
   return out;
@@ -259,6 +266,7 @@ function readProject(
   errors: ReadError[],
   dialect: Dialect,
   authUserModel: string,
+  settings: ReadonlyMap<string, PyLiteral>,
 ): Migration[] {
   const files: DjangoMigrationFile[] = [];
   const byKey = new Map<string, DjangoMigrationFile>();
@@ -288,7 +296,7 @@ function readProject(
     }
   }
   const migrations = order(files, errors);
-  const project: Project = { migrations, parsed: [], state: new Map(), authUserModel };
+  const project: Project = { migrations, parsed: [], state: new Map(), authUserModel, settings };
   for (const m of migrations) projects.set(m, project);
   return migrations;
 }
@@ -312,11 +320,11 @@ export const django: FrameworkAdapter = {
     if (root) migrationFolders(root, 4, dirs);
     else if (appFolder) dirs = [folder.abs];
     if (!dirs.length) return null;
-    const settings = root ? readSettings(root) : { dialect: null, authUserModel: null };
+    const settings: Settings = root ? readSettings(root) : { dialect: null, authUserModel: null, values: new Map() };
     const chosen = chooseDialect(folder, folder.rel, declared(settings.dialect, 'settings.py DATABASES ENGINE'));
     const base = root ?? folder.abs;
     const baseRel = join(folder.rel, relative(folder.abs, base));
-    const migrations = readProject(base, baseRel, dirs, errors, chosen.dialect, settings.authUserModel ?? 'auth.user');
+    const migrations = readProject(base, baseRel, dirs, errors, chosen.dialect, settings.authUserModel ?? 'auth.user', settings.values);
     // One app checked on its own: the whole project is replayed (its models reference the others'), only this app reported.
     const alone = appFolder && root !== folder.abs;
     const own = alone ? migrations.filter((m) => dirname(m.path) === folder.rel || dirname(m.path) === join(folder.rel)) : [];
@@ -337,21 +345,22 @@ export const django: FrameworkAdapter = {
   parse(migration: Migration): ParsedMigration {
     let project = projects.get(migration);
     if (!project) {
-      project = { migrations: [migration], parsed: [], state: new Map(), authUserModel: 'auth.user' };
+      project = { migrations: [migration], parsed: [], state: new Map(), authUserModel: 'auth.user', settings: new Map() };
       projects.set(migration, project);
     }
     const index = project.migrations.indexOf(migration);
     // Parsing is a replay: every earlier migration of the project shapes the state this one starts from.
     while (project.parsed.length <= index) {
       const next = project.migrations[project.parsed.length] as Migration;
-      project.parsed.push(parseDjango(next, project.state, project.authUserModel));
+      project.parsed.push(parseDjango(next, project));
     }
     return project.parsed[index] as ParsedMigration;
   },
 };
 
 /** Translates one migration against the project state before it, advancing the state. */
-function parseDjango(migration: Migration, state: ProjectState, authUserModel: string): ParsedMigration {
+function parseDjango(migration: Migration, project: Project): ParsedMigration {
+  const { state, authUserModel, settings } = project;
   const source = migration.up;
   const app = migration.id.split('.')[0] ?? 'app';
   return readPython(source.text, migration.dialect, (root) => {
@@ -361,7 +370,7 @@ function parseDjango(migration: Migration, state: ProjectState, authUserModel: s
     if (syntax) errors.push(syntax);
     const body = migrationClass(root);
     const list = body ? (bindingIn(body, 'operations') ?? undefined) : undefined;
-    const ctx = { app, authUserModel };
+    const ctx = { app, authUserModel, settings };
     const read = list ? djangoOperations(list, ctx) : null;
     let ops: DjangoOp[] = [];
     if (!body) {
@@ -373,6 +382,9 @@ function parseDjango(migration: Migration, state: ProjectState, authUserModel: s
         errors.push({ path: source.path, line: at.line, column: at.column, message: 'the Migration class has no operations list' });
     } else ops = read;
     const t = translateMigration(ops, { ...ctx, dialect: migration.dialect }, state, source);
+    // Python cannot import a file with a syntax error: nothing of it runs, so nothing of it is reported as read
+    // (its answers are unknown); what parses still shapes the state later migrations are read against.
+    if (syntax) return { migration, up: [], down: [], downStatus: 'unreadable', directives, errors: [...errors, ...t.errors] };
     return {
       migration,
       up: t.up,

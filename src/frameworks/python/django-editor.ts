@@ -12,6 +12,10 @@ import { embeddedSqlOf } from './embedded-sql.js';
 interface FieldNames {
   unique?: string;
   check?: string;
+  /** The db_index index, its _like twin (PostgreSQL), the foreign key. */
+  index?: string;
+  like?: string;
+  fk?: string;
 }
 
 export interface ModelState {
@@ -24,6 +28,8 @@ export interface ModelState {
   swapped: boolean;
   /** By field name. */
   names: Map<string, FieldNames>;
+  /** unique_together / index_together constraint and index names, by the fields' names (joined with ','). */
+  togetherNames: Map<string, string>;
 }
 
 /** Every model of the project, by `app.model` (lower case). */
@@ -37,6 +43,7 @@ export function cloneState(state: ProjectState): ProjectState {
         ...m,
         fields: [...m.fields],
         names: new Map([...m.names].map(([f, n]) => [f, { ...n }])),
+        togetherNames: new Map(m.togetherNames),
         options: {
           ...m.options,
           indexes: [...m.options.indexes],
@@ -255,6 +262,7 @@ class Editor {
           options: op.options,
           swapped,
           names: new Map(),
+          togetherNames: new Map(),
         };
         state.set(key, model);
         if (this.skipsDatabase(model)) return [];
@@ -396,13 +404,19 @@ class Editor {
         const columns = (set: string[]) => set.map((f) => this.column(m, f));
         const removed = old.filter((o) => !op.sets.some((s) => same(s, o)));
         const added = op.sets.filter((s) => !old.some((o) => same(s, o)));
-        const name = (s: string[]) => this.indexName(table.name, columns(s), unique ? '_uniq' : '_idx');
+        // Django finds the old constraint by its columns: it keeps the name it was made with (before any renames).
+        const tracked = (s: string[]) => m?.togetherNames.get(togetherKey(unique, s));
+        const name = (s: string[]) => tracked(s) ?? this.indexName(table.name, columns(s), unique ? '_uniq' : '_idx');
+        const removedNames = removed.map(name);
+        for (const s of removed) m?.togetherNames.delete(togetherKey(unique, s));
+        for (const s of added)
+          m?.togetherNames.set(togetherKey(unique, s), this.indexName(table.name, columns(s), unique ? '_uniq' : '_idx'));
         return [
-          ...removed.map(
-            (s): Operation =>
+          ...removedNames.map(
+            (n): Operation =>
               unique
-                ? { kind: 'DropConstraint', ...base, table, name: name(s), ifExists: false }
-                : { kind: 'DropIndex', ...base, index: { name: name(s) }, concurrently: false, ifExists: false },
+                ? { kind: 'DropConstraint', ...base, table, name: n, ifExists: false }
+                : { kind: 'DropIndex', ...base, index: { name: n }, concurrently: false, ifExists: false },
           ),
           ...added.map(
             (s): Operation =>
@@ -474,7 +488,7 @@ class Editor {
       kind: 'Raw',
       ...base,
       statement: 'django-field',
-      notAnalyzed: `${model}.${f.name} is a ${f.type.text}, a field class twoway does not know: whether it makes a column, and of which type, is unknown`,
+      notAnalyzed: `${model}.${f.name} is ${f.unknownWhy ?? 'a field twoway cannot read'}: whether it makes a column, and of which type, is unknown`,
     };
   }
 
@@ -547,22 +561,29 @@ class Editor {
     const table = { name: m.table };
     const constraints: ConstraintDef[] = [];
     const after: Operation[] = [];
+    const names = m.names.get(f.name) ?? {};
     const target = this.target(f, state);
     if (target) {
-      const fk = constraintDef('foreign-key', [f.column], { name: this.fkName(table, f.column, target), references: target });
+      names.fk = this.fkName(table, f.column, target);
+      const fk = constraintDef('foreign-key', [f.column], { name: names.fk, references: target });
       if (inCreate) constraints.push(fk);
       else after.push({ kind: 'AddConstraint', ...base, table, constraint: fk });
     }
-    const names = m.names.get(f.name) ?? {};
     if (f.unique && !f.primaryKey) names.unique = `${m.table}_${f.column}_key`;
     if (f.positive) {
       // A CHECK written in the column definition: PostgreSQL names it <table>_<column>_check.
       names.check = `${m.table}_${f.column}_check`;
       constraints.push(constraintDef('check', [f.column], { name: names.check, expression: `"${f.column}" >= 0` }));
     }
+    if (f.dbIndex && !f.unique) {
+      names.index = this.indexName(m.table, [f.column], '');
+      after.push(indexOp(base, table, names.index, [f.column]));
+    }
+    if (this.hasLikeIndex(f, state)) {
+      names.like = this.indexName(m.table, [f.column], '_like');
+      after.push(indexOp(base, table, names.like, [f.column]));
+    }
     m.names.set(f.name, names);
-    if (f.dbIndex && !f.unique) after.push(indexOp(base, table, this.indexName(m.table, [f.column], ''), [f.column]));
-    if (this.hasLikeIndex(f, state)) after.push(indexOp(base, table, this.indexName(m.table, [f.column], '_like'), [f.column]));
     return { constraints, after };
   }
 
@@ -587,11 +608,15 @@ class Editor {
     if (m.options.orderWithRespectTo) columns.push(orderColumn());
     for (const set of m.options.uniqueTogether) {
       const cols = set.map((f) => this.column(m, f));
-      constraints.push(constraintDef('unique', cols, { name: this.indexName(m.table, cols, '_uniq') }));
+      const name = this.indexName(m.table, cols, '_uniq');
+      m.togetherNames.set(togetherKey(true, set), name);
+      constraints.push(constraintDef('unique', cols, { name }));
     }
     for (const set of m.options.indexTogether) {
       const cols = set.map((f) => this.column(m, f));
-      after.push(indexOp(base, table, this.indexName(m.table, cols, '_idx'), cols));
+      const name = this.indexName(m.table, cols, '_idx');
+      m.togetherNames.set(togetherKey(false, set), name);
+      after.push(indexOp(base, table, name, cols));
     }
     for (const index of m.options.indexes) after.push(this.indexOp(base, state, `${m.app}.${m.name}`, index));
     for (const c of m.options.constraints) after.push(this.constraintOp(base, state, `${m.app}.${m.name}`, c));
@@ -688,7 +713,7 @@ class Editor {
               kind: 'Raw',
               ...base,
               statement: 'AlterField',
-              notAnalyzed: `${f.name} changes between a many-to-many relation and a column`,
+              notAnalyzed: `${f.name} changes its join table or between a relation and a column: Django renames it or refuses the change`,
             },
           ];
     }
@@ -704,7 +729,7 @@ class Editor {
           kind: 'Raw',
           ...base,
           statement: 'AlterField',
-          notAnalyzed: `${m.name}.${f.name} changes to or from ${!f.known ? f.type.text : old.type.text}, a field class twoway does not know: its column type is unknown`,
+          notAnalyzed: `${m.name}.${f.name} changes to or from ${(!f.known ? f.unknownWhy : old.unknownWhy) ?? 'a field twoway cannot read'}: its column type is unknown`,
         },
       ];
     const typeChanged = bothKnown && oldType.text !== newType.text;
@@ -713,7 +738,10 @@ class Editor {
     const oldTarget = this.target(old, state);
     const newTarget = this.target(f, state);
     // 1. Foreign keys are dropped before any change and made again after it.
-    if (oldTarget) ops.push({ kind: 'DropConstraint', ...base, table, name: this.fkName(table, old.column, oldTarget), ifExists: false });
+    if (oldTarget) {
+      ops.push({ kind: 'DropConstraint', ...base, table, name: names.fk ?? this.fkName(table, old.column, oldTarget), ifExists: false });
+      names.fk = undefined;
+    }
     const becamePk = !old.primaryKey && f.primaryKey;
     // 2. The unique constraint, when the field stops being unique (or becomes the primary key).
     if (old.unique && !old.primaryKey && (!f.unique || becamePk)) {
@@ -723,10 +751,12 @@ class Editor {
     // 3. The db_index index (and the _like index with it) when db_index goes or a unique constraint replaces it.
     const likeBefore = this.hasLikeIndex(old, state);
     let likeGone = false;
+    const likeName = () => names.like ?? this.indexName(table.name, [old.column], '_like');
     if (old.dbIndex && !old.unique && (!f.dbIndex || f.unique)) {
-      ops.push(dropIndex(base, this.indexName(table.name, [old.column], '')));
+      ops.push(dropIndex(base, names.index ?? this.indexName(table.name, [old.column], '')));
+      names.index = undefined;
       if (likeBefore) {
-        ops.push(dropIndex(base, this.indexName(table.name, [old.column], '_like')));
+        ops.push(dropIndex(base, likeName()));
         likeGone = true;
       }
     }
@@ -744,7 +774,7 @@ class Editor {
     // 6. The type: PostgreSQL first drops the _like index of a column that stops being varchar/text.
     if (typeChanged) {
       if (likeBefore && !likeGone && !['varchar', 'text'].includes(newType.name)) {
-        ops.push(dropIndex(base, this.indexName(table.name, [old.column], '_like')));
+        ops.push(dropIndex(base, likeName()));
         likeGone = true;
       }
       // Django casts the column itself (ALTER COLUMN ... TYPE ... USING "col"::type): a conversion, not new values.
@@ -771,22 +801,30 @@ class Editor {
       ops.push({ kind: 'AddConstraint', ...base, table, constraint: constraintDef('unique', [column], { name: names.unique }) });
     }
     // 10. A new db_index index.
-    if ((!old.dbIndex || old.unique) && f.dbIndex && !f.unique)
-      ops.push(indexOp(base, table, this.indexName(table.name, [column], ''), [column]));
+    if ((!old.dbIndex || old.unique) && f.dbIndex && !f.unique) {
+      names.index = this.indexName(table.name, [column], '');
+      ops.push(indexOp(base, table, names.index, [column]));
+    }
     // 11. PostgreSQL's _like index, when the column becomes indexed or unique (or its old one went with the type).
     const likeNow = this.hasLikeIndex(f, state);
     const likeAdded = (!(old.dbIndex || old.unique) && f.dbIndex) || (!old.unique && f.unique) || (likeGone && (f.dbIndex || f.unique));
-    if (likeNow && likeAdded) ops.push(indexOp(base, table, this.indexName(table.name, [column], '_like'), [column]));
-    else if (likeBefore && !likeGone && old.unique && !(f.dbIndex || f.unique))
-      ops.push(dropIndex(base, this.indexName(table.name, [old.column], '_like')));
+    if (likeNow && likeAdded) {
+      names.like = this.indexName(table.name, [column], '_like');
+      ops.push(indexOp(base, table, names.like, [column]));
+    } else if (likeBefore && !likeGone && old.unique && !(f.dbIndex || f.unique)) {
+      ops.push(dropIndex(base, likeName()));
+      names.like = undefined;
+    }
     // 12. The foreign key, made again (or for the first time).
-    if (newTarget)
+    if (newTarget) {
+      names.fk = this.fkName(table, column, newTarget);
       ops.push({
         kind: 'AddConstraint',
         ...base,
         table,
-        constraint: constraintDef('foreign-key', [column], { name: this.fkName(table, column, newTarget), references: newTarget }),
+        constraint: constraintDef('foreign-key', [column], { name: names.fk, references: newTarget }),
       });
+    }
     // 13. The check constraint of a field that became Positive*.
     if (f.positive && !old.positive) {
       names.check = this.indexName(table.name, [column], '_check');
@@ -814,6 +852,17 @@ class Editor {
     const names = m.names.get(from);
     m.names.delete(from);
     if (names) m.names.set(to, names);
+    // Django's rename_field makes unique_together and index_together refer to the new name; the database keeps its names.
+    for (const unique of [true, false]) {
+      const sets = unique ? m.options.uniqueTogether : m.options.indexTogether;
+      const renamedSets = sets.map((set) => set.map((n) => (n === from ? to : n)));
+      sets.forEach((set, i) => {
+        const name = m.togetherNames.get(togetherKey(unique, set));
+        m.togetherNames.delete(togetherKey(unique, set));
+        if (name) m.togetherNames.set(togetherKey(unique, renamedSets[i] as string[]), name);
+      });
+      m.options = unique ? { ...m.options, uniqueTogether: renamedSets } : { ...m.options, indexTogether: renamedSets };
+    }
     if (this.skipsDatabase(m) || field.noColumn || (field.manyToMany && field.through)) return [];
     if (field.manyToMany) {
       const before = this.joinTable(m.table, field);
@@ -864,8 +913,15 @@ class Editor {
 
   private indexOp(base: Base, state: ProjectState, model: string, index: DjangoIndex): Extract<Operation, { kind: 'AddIndex' }> {
     const m = this.model(state, model);
-    const columns = [...index.fields.map((f) => this.column(m, f)), ...index.expressions];
-    return { ...indexOp(base, this.tableOf(state, model), index.name, columns), unique: index.unique, where: index.condition };
+    // An operator class is part of the index's definition: "name gin_trgm_ops".
+    const fields = index.fields.map((f, i) => [this.column(m, f), index.opclasses?.[i]].filter(Boolean).join(' '));
+    const columns = [...fields, ...index.expressions];
+    return {
+      ...indexOp(base, this.tableOf(state, model), index.name, columns),
+      unique: index.unique,
+      where: index.condition,
+      method: index.method ?? 'btree',
+    };
   }
 
   private constraintOp(base: Base, state: ProjectState, model: string, c: DjangoConstraint): Operation {
@@ -883,6 +939,8 @@ class Editor {
 }
 
 const INT8 = { name: 'int8', args: [], arrayDims: 0, text: 'int8' };
+
+const togetherKey = (unique: boolean, set: string[]) => `${unique ? 'unique' : 'index'}:${set.join(',')}`;
 
 /** The type a column referencing this primary key gets: serial types become their integer (Django's rel_db_type). */
 function relatedType(pk: DjangoField): DjangoField['type'] | null {
@@ -922,6 +980,7 @@ function placeholderModel(table: string): ModelState {
     },
     swapped: false,
     names: new Map(),
+    togetherNames: new Map(),
   };
 }
 

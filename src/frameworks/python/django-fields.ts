@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { DefaultValue, Dialect, TypeRef } from '../../ir.js';
 import { argument, callArgs, callName, dottedName, lastName, type SyntaxNode } from './ast.js';
-import { literal, qualifiedName, stringValue } from './values.js';
+import { literal, type PyLiteral, qualifiedName, stringValue } from './values.js';
 
 export interface DjangoField {
   /** The model attribute. */
@@ -11,6 +11,8 @@ export interface DjangoField {
   kind: string;
   /** The class is Django's own or one of a known package (judged by what it subclasses); false: its column is unknown. */
   known: boolean;
+  /** Why the column is unknown, when it is. */
+  unknownWhy: string | null;
   /** The field as Django's schema editor compares it (class path, arguments that reach the database). */
   signature: string;
   /** The arguments that decide the column's type (the signature without null, unique, indexes, defaults). */
@@ -50,6 +52,16 @@ export interface FieldContext {
   app: string;
   /** `app.model`, lower case: settings.AUTH_USER_MODEL, or Django's default auth.user. */
   authUserModel: string;
+  /** Literal values of the project's settings module (`max_length=settings.CURRENCY_LENGTH`). */
+  settings?: ReadonlyMap<string, PyLiteral>;
+}
+
+/** A literal, or a `settings.NAME` the project's settings module binds to one. */
+function settingOrLiteral(node: SyntaxNode | undefined, ctx: FieldContext): PyLiteral | undefined {
+  const v = literal(node);
+  if (v !== undefined || !node) return v;
+  const name = dottedName(node);
+  return name && /(^|\.)settings\.\w+$/.test(name) ? ctx.settings?.get(name.split('.').at(-1) as string) : undefined;
 }
 
 const VARCHAR_LENGTHS: Record<string, number | null> = {
@@ -211,10 +223,10 @@ export function fieldClass(path: string | null): KnownField | null {
 }
 
 /** The column type of a field call (ArrayField nests its base field; GeneratedField takes its output_field's). */
-function fieldType(kind: string, call: SyntaxNode, defaults: Record<string, number> = {}): TypeRef | null {
+function fieldType(kind: string, call: SyntaxNode, ctx: FieldContext, defaults: Record<string, number> = {}): TypeRef | null {
   const args = callArgs(call);
   const number = (key: string): number | undefined => {
-    const v = literal(args.keywords.get(key));
+    const v = settingOrLiteral(args.keywords.get(key), ctx);
     return typeof v === 'number' ? v : args.keywords.has(key) ? undefined : defaults[key];
   };
   if (kind in VARCHAR_LENGTHS) {
@@ -232,7 +244,7 @@ function fieldType(kind: string, call: SyntaxNode, defaults: Record<string, numb
   }
   if (kind === 'ArrayField' || kind === 'GeneratedField') {
     const base = kind === 'ArrayField' ? argument(args, 0, 'base_field') : args.keywords.get('output_field');
-    const inner = base?.type === 'call' ? callType(base) : null;
+    const inner = base?.type === 'call' ? callType(base, ctx) : null;
     if (!inner) return null;
     return kind === 'GeneratedField' ? inner : { ...inner, arrayDims: inner.arrayDims + 1, text: `${inner.text}[]` };
   }
@@ -241,9 +253,9 @@ function fieldType(kind: string, call: SyntaxNode, defaults: Record<string, numb
 }
 
 /** The type of a nested field call (an ArrayField's base), when its class is known. */
-function callType(call: SyntaxNode): TypeRef | null {
+function callType(call: SyntaxNode, ctx: FieldContext): TypeRef | null {
   const cls = fieldClass(qualifiedName(call.childForFieldName('function')));
-  return cls ? fieldType(cls.as, call, cls.defaults) : null;
+  return cls ? fieldType(cls.as, call, ctx, cls.defaults) : null;
 }
 
 /** `to='billing.Customer'` / `'Customer'` / `settings.AUTH_USER_MODEL` → 'billing.customer'. */
@@ -256,20 +268,22 @@ function modelKey(to: SyntaxNode | undefined, ctx: FieldContext): string | null 
 }
 
 /** A Python value as the SQL literal Django would send for it; callables give a value fixed when the migration runs. */
-function djangoDefault(node: SyntaxNode | undefined): DefaultValue | null {
+function djangoDefault(node: SyntaxNode | undefined, ctx: FieldContext): DefaultValue | null {
   if (!node) return null;
-  const v = literal(node);
+  const v = settingOrLiteral(node, ctx);
   if (v === null) return null;
   if (typeof v === 'string') return { text: `'${v.replaceAll("'", "''")}'`, volatile: false };
   if (typeof v === 'number' || typeof v === 'boolean') return { text: String(v), volatile: false };
   if (v !== undefined) return { text: `'${JSON.stringify(v).replaceAll("'", "''")}'`, volatile: false };
-  return { text: `<value of ${node.text}() when the migration runs>`, volatile: false };
+  // A callable (uuid.uuid4) is called once per migration run; an expression (os.environ.get(...)) is evaluated once.
+  const call = node.type === 'call' ? node.text : `${node.text}()`;
+  return { text: `<value of ${call} when the migration runs>`, volatile: false };
 }
 
 /** Django's `effective_default`: the value it writes into existing rows when it adds the column. */
-function effectiveDefault(kind: string, keywords: Map<string, SyntaxNode>, nullable: boolean): DefaultValue | null {
+function effectiveDefault(kind: string, keywords: Map<string, SyntaxNode>, nullable: boolean, ctx: FieldContext): DefaultValue | null {
   const written = keywords.get('default');
-  if (written) return djangoDefault(written);
+  if (written) return djangoDefault(written, ctx);
   const flag = (key: string) => literal(keywords.get(key)) === true;
   if (flag('auto_now') || flag('auto_now_add')) return { text: '<value of timezone.now() when the migration runs>', volatile: false };
   // blank=True on a string field that allows no NULL: Django fills existing rows with ''.
@@ -282,13 +296,17 @@ function effectiveDefault(kind: string, keywords: Map<string, SyntaxNode>, nulla
 const NOT_TYPE_ATTRS = new Set(['null', 'unique', 'db_index', 'db_default', 'db_constraint', 'db_tablespace', 'primary_key']);
 
 /** The field as Django's `_field_should_be_altered` compares two of them: class and database-relevant arguments. */
-function signatureOf(path: string, call: SyntaxNode, skip: ReadonlySet<string> = new Set()): string {
+function signatureOf(path: string, call: SyntaxNode, to: string | null, skip: ReadonlySet<string> = new Set()): string {
   const args = callArgs(call);
+  // A relation's target as Django deconstructs it: the lower-case `app.model` label, however it was written.
+  const text = (n: SyntaxNode, key?: string) =>
+    to && (key === 'to' || (key === undefined && n === args.positional[0])) ? `'${to}'` : n.text;
   const keywords = [...args.keywords]
     .filter(([k]) => !NON_DB_ATTRS.has(k) && !skip.has(k))
-    .map(([k, v]) => `${k}=${v.text}`)
+    .map(([k, v]) => `${k}=${text(v, k)}`)
     .sort();
-  return `${path}(${[...args.positional.map((n) => n.text), ...keywords].join(', ')})`;
+  const positional = args.positional.map((n) => text(n));
+  return `${path}(${[...positional, ...keywords].join(', ')})`;
 }
 
 /** Reads `models.CharField(max_length=50, null=True, ...)` for attribute `name`; null when it is not a field call. */
@@ -304,21 +322,27 @@ export function djangoField(name: string, call: SyntaxNode, ctx: FieldContext): 
     const v = literal(args.keywords.get(key));
     return typeof v === 'boolean' ? v : fallback;
   };
-  const isRelation = RELATIONS.has(kind);
-  const manyToMany = kind === 'ManyToManyField';
-  const noColumn = NO_COLUMN.has(kind);
+  // A class twoway does not know gets no meaning from its name: it is neither a relation nor column-less.
+  const isRelation = Boolean(cls) && RELATIONS.has(kind);
+  const manyToMany = isRelation && kind === 'ManyToManyField';
+  const noColumn = Boolean(cls) && NO_COLUMN.has(kind);
   const to = isRelation ? modelKey(argument(args, 0, 'to'), ctx) : null;
   const primaryKey = flag('primary_key', kind.endsWith('AutoField')) || (kind === 'OneToOneField' && flag('parent_link', false));
   const dbColumn = stringValue(args.keywords.get('db_column'));
   const column = isRelation && !manyToMany;
-  const type = column ? typeRef('int8') : cls && !noColumn && !manyToMany ? fieldType(kind, call, cls.defaults) : null;
+  const type = column ? typeRef('int8') : cls && !noColumn && !manyToMany ? fieldType(kind, call, ctx, cls.defaults) : null;
   const through = manyToMany ? args.keywords.get('through') : undefined;
   return {
     name,
     kind,
     known: Boolean(cls) && (type !== null || noColumn || manyToMany),
-    signature: signatureOf(path, call),
-    typeSignature: signatureOf(path, call, NOT_TYPE_ATTRS),
+    unknownWhy: !cls
+      ? `${path}, a field class twoway does not know`
+      : type === null && !noColumn && !manyToMany
+        ? `a ${kind} whose size is not a value twoway can read`
+        : null,
+    signature: signatureOf(path, call, to),
+    typeSignature: signatureOf(path, call, to, NOT_TYPE_ATTRS),
     // A many-to-many field ignores db_column: it has no column.
     column: manyToMany || noColumn ? name : (dbColumn ?? (column ? `${name}_id` : name)),
     // The referenced primary key's type is only known from the target model; BigAutoField is Django's default.
@@ -328,9 +352,9 @@ export function djangoField(name: string, call: SyntaxNode, ctx: FieldContext): 
     unique: flag('unique', kind === 'OneToOneField') || primaryKey,
     dbIndex: flag('db_index', kind === 'ForeignKey' || kind === 'SlugField'),
     identity: kind.endsWith('AutoField'),
-    default: effectiveDefault(kind, args.keywords, flag('null', false)),
+    default: effectiveDefault(kind, args.keywords, flag('null', false), ctx),
     hasDefault: args.keywords.has('default'),
-    dbDefault: args.keywords.has('db_default') ? djangoDefault(args.keywords.get('db_default')) : null,
+    dbDefault: args.keywords.has('db_default') ? djangoDefault(args.keywords.get('db_default'), ctx) : null,
     relation: to ? { to, column: stringValue(args.keywords.get('to_field')) ?? 'id', constraint: flag('db_constraint', true) } : null,
     manyToMany,
     through: through ? (stringValue(through) ?? through.text) : null,

@@ -19,6 +19,10 @@ export interface DjangoIndex {
   name: string;
   /** Field names; a leading '-' means descending. */
   fields: string[];
+  /** Operator classes of the fields, by position (gin_trgm_ops…). */
+  opclasses?: string[];
+  /** The index's access method: btree, or the one of django.contrib.postgres.indexes' class (GinIndex → gin). */
+  method?: string;
   /** Index expressions (Lower('name')…), as written. */
   expressions: string[];
   condition: string | null;
@@ -97,7 +101,14 @@ const EXTENSIONS: Record<string, string> = {
 };
 
 /** Operations whose model argument is `name` (the others take `model_name`). */
-const MODEL_BY_NAME = new Set(['CreateModel', 'DeleteModel', 'AlterModelTable', 'AlterUniqueTogether']);
+const MODEL_BY_NAME = new Set([
+  'CreateModel',
+  'DeleteModel',
+  'AlterModelTable',
+  'AlterUniqueTogether',
+  'AlterIndexTogether',
+  'AlterOrderWithRespectTo',
+]);
 
 function modelName(args: ReturnType<typeof callArgs>, position: number, keyword: string): string | null {
   return stringValue(argument(args, position, keyword))?.toLowerCase() ?? null;
@@ -115,14 +126,28 @@ export function djangoIndex(node: SyntaxNode | undefined): DjangoIndex | null {
   const name = stringValue(args.keywords.get('name'));
   if (!name) return null;
   const condition = args.keywords.get('condition');
+  const cls = lastName(callName(node)) ?? '';
   return {
     name,
     fields: stringList(args.keywords.get('fields')),
+    opclasses: stringList(args.keywords.get('opclasses')),
+    method: INDEX_METHODS[cls] ?? 'btree',
     expressions: args.positional.map((n) => n.text),
     condition: condition ? condition.text : null,
-    unique: lastName(callName(node)) === 'UniqueConstraint',
+    unique: cls === 'UniqueConstraint',
   };
 }
+
+/** django.contrib.postgres.indexes: the access method of each Index class. */
+const INDEX_METHODS: Record<string, string> = {
+  BTreeIndex: 'btree',
+  GinIndex: 'gin',
+  GistIndex: 'gist',
+  HashIndex: 'hash',
+  BrinIndex: 'brin',
+  SpGistIndex: 'spgist',
+  BloomIndex: 'bloom',
+};
 
 export function djangoConstraint(node: SyntaxNode | undefined): DjangoConstraint | null {
   if (node?.type !== 'call') return null;

@@ -31,6 +31,31 @@ interface Frame {
 let readingDialect: Dialect | null = null;
 const frames: Frame[] = [];
 
+/**
+ * What a name or a condition stands for does not change while a file is read (outside unrolled loops and
+ * followed calls, whose frames change it): remembered per tree, so that settings modules full of conditions
+ * on earlier names cost one lookup per name.
+ */
+const memo = new WeakMap<object, Map<string, unknown>>();
+const MISSING = Symbol('missing');
+
+function remembered<T>(node: SyntaxNode, kind: string, compute: () => T): T {
+  if (frames.length) return compute();
+  let cache = memo.get(node.tree);
+  if (!cache) {
+    cache = new Map();
+    memo.set(node.tree, cache);
+  }
+  const key = `${kind}:${readingDialect}:${node.startIndex}:${node.endIndex}`;
+  const hit = cache.has(key) ? cache.get(key) : MISSING;
+  if (hit !== MISSING) return hit as T;
+  // A cycle (a name whose binding's condition asks for the name) reads as unknown.
+  cache.set(key, null);
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}
+
 /** Runs `use` with `dialect` as the database that branches on the dialect (`op.get_context().dialect.name`) compare with. */
 export function withDialect<T>(dialect: Dialect | null, use: () => T): T {
   const saved = readingDialect;
@@ -253,6 +278,10 @@ function parameterNames(def: SyntaxNode): Map<string, SyntaxNode | null> {
 
 /** What the name `id` is bound to where it is used: the value node, a def/class/import statement, or null when unknown. */
 export function bindingOf(id: SyntaxNode): SyntaxNode | null {
+  return remembered(id, 'binding', () => lookupBinding(id));
+}
+
+function lookupBinding(id: SyntaxNode): SyntaxNode | null {
   const name = id.text;
   let child: SyntaxNode = id;
   let node = id.parent;
@@ -705,9 +734,11 @@ function dialectMatches(name: string): boolean | null {
  * 'guard' when it asks the database what exists, null when only running the code tells.
  */
 export function conditionValue(cond: SyntaxNode): boolean | 'guard' | null {
-  const v = truth(cond, 0);
-  if (v !== null) return v;
-  return isSchemaProbe(cond) ? 'guard' : null;
+  return remembered(cond, 'condition', () => {
+    const v = truth(cond, 0);
+    if (v !== null) return v;
+    return isSchemaProbe(cond) ? 'guard' : null;
+  });
 }
 
 function truth(node: SyntaxNode, depth: number): boolean | null {
