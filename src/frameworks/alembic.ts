@@ -1,4 +1,7 @@
 // Alembic: alembic.ini → script_location/versions/*.py, ordered by the revision graph; upgrade()/downgrade() read with tree-sitter-python.
+// Transactions: env.py's context.begin_transaction() runs the revisions in one transaction (one per revision with
+// transaction_per_migration=True; on databases without transactional DDL Alembic still begins one per revision), so
+// every revision is transactional; op.get_context().autocommit_block() commits it and runs its body outside any.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { chooseDialect, declared } from '../discover/dialect.js';
@@ -162,7 +165,7 @@ function readRevision(abs: string, rel: string, dialect: Dialect, errors: ReadEr
       files: [rel],
       up: source,
       down: source,
-      // env.py runs migrations inside context.begin_transaction(): PostgreSQL DDL is transactional.
+      // Inside context.begin_transaction(), whatever transaction_per_migration says (see the header).
       transactional: true,
     };
     parsedInDetect.set(migration, parseRevisionTree(migration, root));

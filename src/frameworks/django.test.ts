@@ -916,3 +916,45 @@ describe('django: the project around an app', () => {
     ]);
   });
 });
+
+describe("django: the project's own field classes", () => {
+  const project = {
+    'myapp/__init__.py': 'from .fields import FancyField as Fancy\n',
+    'myapp/fields.py': `from django.db import models
+from django.contrib.postgres.fields import JSONField as PgJSON
+
+
+class SanitizedJSONField(PgJSON):
+    def __init__(self, *args, sanitizer=None, **kwargs):
+        self.sanitizer = sanitizer
+        super().__init__(*args, **kwargs)
+
+
+class FancyField(SanitizedJSONField):
+    pass
+
+
+class OwnTypeField(models.Field):
+    def db_type(self, connection):
+        return 'citext'
+`,
+  };
+  const typeOf = (field: string) => {
+    const p = parseAll({
+      ...project,
+      'billing/migrations/__init__.py': '',
+      'billing/migrations/0001_initial.py': `import myapp\nimport myapp.fields\n${migration('', `        migrations.CreateModel(name='Thing', fields=[('id', models.AutoField(primary_key=True)), ('f', ${field})]),`)}`,
+    })[0];
+    const table = p?.up[0];
+    return table?.kind === 'CreateTable' ? table.columns.find((c) => c.name === 'f')?.type.text : null;
+  };
+
+  it.each([
+    ['myapp.fields.SanitizedJSONField(default=dict)', 'jsonb'],
+    ['myapp.fields.FancyField()', 'jsonb'],
+    ['myapp.Fancy()', 'jsonb'],
+    ['myapp.fields.OwnTypeField()', 'OwnTypeField'],
+  ])('%s is read from the project source as %s', (field, type) => {
+    expect(typeOf(field)).toBe(type);
+  });
+});

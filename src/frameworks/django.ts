@@ -1,4 +1,6 @@
 // Django: <app>/migrations/NNNN_*.py ordered by their dependencies graph; the down is what Django derives from each operation.
+// Transactions: each migration runs in one (its schema editor is atomic) unless the class sets `atomic = False`;
+// AddIndexConcurrently / RemoveIndexConcurrently need atomic = False (Django refuses them otherwise).
 import { type Dirent, existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { chooseDialect, declared } from '../discover/dialect.js';
@@ -15,7 +17,9 @@ import {
   withPythonTree,
 } from './python/ast.js';
 import { type ProjectState, translateMigration } from './python/django-editor.js';
+import type { KnownField } from './python/django-fields.js';
 import { type DjangoOp, djangoOperations } from './python/django-operations.js';
+import { projectFieldClasses } from './python/django-project-fields.js';
 import { topologicalOrder } from './python/graph.js';
 import { bindingIn, elements, literal, type PyLiteral, readPython, stringValue } from './python/values.js';
 import { readText } from './sql-files.js';
@@ -63,6 +67,8 @@ interface Project {
   /** settings.AUTH_USER_MODEL as `app.model` (Django's default: auth.user). */
   authUserModel: string;
   settings: ReadonlyMap<string, PyLiteral>;
+  /** The project's own field classes, read from its source (null when there is no project root). */
+  projectClass?: (path: string) => KnownField | null;
 }
 
 const projects = new WeakMap<Migration, Project>();
@@ -296,7 +302,7 @@ function readProject(
     }
   }
   const migrations = order(files, errors);
-  const project: Project = { migrations, parsed: [], state: new Map(), authUserModel, settings };
+  const project: Project = { migrations, parsed: [], state: new Map(), authUserModel, settings, projectClass: projectFieldClasses(root) };
   for (const m of migrations) projects.set(m, project);
   return migrations;
 }
@@ -360,7 +366,7 @@ export const django: FrameworkAdapter = {
 
 /** Translates one migration against the project state before it, advancing the state. */
 function parseDjango(migration: Migration, project: Project): ParsedMigration {
-  const { state, authUserModel, settings } = project;
+  const { state, authUserModel, settings, projectClass } = project;
   const source = migration.up;
   const app = migration.id.split('.')[0] ?? 'app';
   return readPython(source.text, migration.dialect, (root) => {
@@ -370,7 +376,7 @@ function parseDjango(migration: Migration, project: Project): ParsedMigration {
     if (syntax) errors.push(syntax);
     const body = migrationClass(root);
     const list = body ? (bindingIn(body, 'operations') ?? undefined) : undefined;
-    const ctx = { app, authUserModel, settings };
+    const ctx = { app, authUserModel, settings, projectClass };
     const read = list ? djangoOperations(list, ctx) : null;
     let ops: DjangoOp[] = [];
     if (!body) {

@@ -54,6 +54,8 @@ export interface FieldContext {
   authUserModel: string;
   /** Literal values of the project's settings module (`max_length=settings.CURRENCY_LENGTH`). */
   settings?: ReadonlyMap<string, PyLiteral>;
+  /** A field class of the project's own code (`myproject.core.fields.SanitizedJSONField`), judged by what it subclasses. */
+  projectClass?: (path: string) => KnownField | null;
 }
 
 /** A literal, or a `settings.NAME` the project's settings module binds to one. */
@@ -138,7 +140,7 @@ const DJANGO_MODULES =
   /^django\.(db\.models(\.fields(\.related|\.json|\.files|\.proxy)?)?|contrib\.postgres\.(fields(\.\w+)?|search)|contrib\.gis\.db\.models(\.fields)?|contrib\.contenttypes\.fields)$/;
 
 /** A field class of a known package, judged by the built-in field it subclasses (and the defaults it gives). */
-interface KnownField {
+export interface KnownField {
   as: string;
   defaults?: Record<string, number>;
 }
@@ -315,7 +317,7 @@ export function djangoField(name: string, call: SyntaxNode, ctx: FieldContext): 
   const written = callName(call);
   if (!written) return null;
   const path = qualifiedName(call.childForFieldName('function')) ?? written;
-  const cls = fieldClass(path);
+  const cls = fieldClass(path) ?? ctx.projectClass?.(path) ?? null;
   const kind = cls?.as ?? (lastName(written) as string);
   const args = callArgs(call);
   const flag = (key: string, fallback: boolean): boolean => {
