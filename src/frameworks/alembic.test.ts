@@ -387,6 +387,21 @@ def upgrade():
     expect(summary(p.up)).toEqual(expected);
   });
 
+  it.each([
+    ['postgresql', ['AddIndex ix_not_sqlite']],
+    ['sqlite', []],
+  ] as const)('op.get_context().dialect.name in a local, compared with !=, on %s', (dialect, expected) => {
+    const p = revision(
+      `def upgrade():
+    dialect = op.get_context().dialect.name
+    if dialect != "sqlite":
+        op.create_index("ix_not_sqlite", "users", ["a"])
+`,
+      dialect,
+    );
+    expect(summary(p.up)).toEqual(expected);
+  });
+
   it('a condition on the current schema with changes in both branches is not analyzed', () => {
     const p = revision(`def upgrade():
     if has_table('users'):
