@@ -809,9 +809,9 @@ describe('django: code paths, errors and transactions as Django runs them', () =
   });
 
   it.each([
-    ['an atomic migration', '', true],
-    ['atomic = False', '    atomic = False\n', false],
-  ])('AddIndexConcurrently in %s: concurrently-in-transaction is %s', async (_case, extra, flagged) => {
+    ['an atomic migration', true, ''],
+    ['atomic = False', false, '    atomic = False\n'],
+  ])('AddIndexConcurrently in %s: concurrently-in-transaction reported: %s', async (_case, flagged, extra) => {
     const { reports } = await verdictsOf(
       billing(`        AddIndexConcurrently(model_name='customer', index=models.Index(fields=['name'], name='c_name_idx')),`, extra),
     );
