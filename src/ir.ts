@@ -122,8 +122,19 @@ export interface RenameColumn extends OpBase {
   column: string;
   newName: string;
 }
+/**
+ * What a migration states about a column it alters (Alembic's `existing_type`, `existing_nullable`,
+ * `existing_server_default`): the column's state before, for where the replayed history does not know it.
+ */
+export interface ExistingColumn {
+  type?: TypeRef;
+  nullable?: boolean;
+  default?: DefaultValue | null;
+}
+
 export interface AlterColumnType extends OpBase {
   kind: 'AlterColumnType';
+  existing?: ExistingColumn;
   table: QName;
   column: string;
   type: TypeRef;
@@ -134,16 +145,19 @@ export interface AlterColumnType extends OpBase {
 }
 export interface SetNotNull extends OpBase {
   kind: 'SetNotNull';
+  existing?: ExistingColumn;
   table: QName;
   column: string;
 }
 export interface DropNotNull extends OpBase {
   kind: 'DropNotNull';
+  existing?: ExistingColumn;
   table: QName;
   column: string;
 }
 export interface SetDefault extends OpBase {
   kind: 'SetDefault';
+  existing?: ExistingColumn;
   table: QName;
   column: string;
   /** null: DROP DEFAULT. */

@@ -224,26 +224,24 @@ def downgrade():
     expect(p.up[4]).toMatchObject({ action: 'truncate', table: { name: 'audit_log' } });
   });
 
-  it('SQL built at run time, loops, conditions and helper calls are not analyzed, at their location', () => {
+  it('what stays unknown is not analyzed at its place: run-time conditions, while loops, loops over run-time values, calls it cannot read', () => {
     const p = revision(`def upgrade():
-    table = 'users'
-    op.execute(f"UPDATE {table} SET x = 1")
-    op.execute("UPDATE " + table + " SET x = 1")
-    for name in ['a', 'b']:
+    if some_flag():
+        op.drop_table('legacy')
+    while True:
+        op.drop_table('t')
+    for name in op.get_bind().execute(sa.text('SELECT name FROM flags')).scalars():
         op.add_column('users', sa.Column(name, sa.Text()))
-    if op.get_context().dialect.name == 'postgresql':
-        op.execute('SELECT 1')
-    _helper()
+    run_migration_helper()
+    op.execute(some_sql())
 `);
-    expect(kinds(p.up)).toEqual(['Raw', 'Raw', 'Raw', 'Raw', 'Raw']);
-    expect(p.up.map((o) => (o.kind === 'Raw' ? o.notAnalyzed : null))).toEqual([
-      'SQL built at run time (not a string literal)',
-      'SQL built at run time (not a string literal)',
-      'a loop: the operations it runs depend on values known only at run time',
-      'a condition: which operations run is decided at run time',
-      'a call to _helper(): twoway does not run helper code',
+    expect(p.up.map((o) => [o.kind, o.span.line - HEADER_LINES, o.kind === 'Raw' ? o.notAnalyzed : null])).toEqual([
+      ['Raw', 2, 'a condition: which operations run is decided at run time'],
+      ['Raw', 4, 'a while loop: how often it runs is decided at run time'],
+      ['Raw', 6, 'a loop over values known only at run time'],
+      ['Raw', 8, 'a call to run_migration_helper(): twoway does not run code it cannot read'],
+      ['Raw', 9, 'SQL built at run time (not a string literal)'],
     ]);
-    expect(p.up.map((o) => o.span.line)).toEqual([3, 4, 5, 7, 9].map((l) => HEADER_LINES + l));
   });
 
   it('bulk_insert and SQLAlchemy expressions on a sa.table() are data changes; sa.Enum create/drop are enum ops', () => {
@@ -265,6 +263,178 @@ def downgrade():
       { kind: 'CreateEnum', name: { name: 'status' }, values: ['on', 'off'] },
     ]);
     expect(p.down).toMatchObject([{ kind: 'DropEnum', name: { name: 'status' }, ifExists: true }]);
+  });
+});
+
+describe('alembic: code paths, read the way a person reads them', () => {
+  const table = (o: Operation) => ('table' in o ? o.table.name : '');
+  const summary = (ops: readonly Operation[] | null) =>
+    (ops ?? []).map((o) => {
+      if (o.kind === 'AddColumn') return `AddColumn ${table(o)}.${o.column.name}`;
+      if (o.kind === 'DataChange') return `DataChange ${o.action} ${table(o)} ${o.columns.join(',')}`;
+      if (o.kind === 'AddIndex') return `AddIndex ${o.name}`;
+      if (o.kind === 'RenameColumn') return `RenameColumn ${o.column}->${o.newName}`;
+      if (o.kind === 'DropColumn') return `DropColumn ${table(o)}.${o.column}`;
+      if (o.kind === 'Raw') return `Raw ${o.notAnalyzed ?? o.statement}`;
+      return o.kind;
+    });
+
+  it.each([
+    [
+      'a module constant in an f-string',
+      `TABLE = "users"\n\ndef upgrade():\n    op.execute(f"UPDATE {TABLE} SET a = 1")\n`,
+      ['DataChange update users a'],
+    ],
+    [
+      'a local in a concatenation',
+      `def upgrade():\n    t = 'users'\n    op.execute("UPDATE " + t + " SET b = 2")\n`,
+      ['DataChange update users b'],
+    ],
+    [
+      '% formatting of a constant',
+      `T = 'users'\n\ndef upgrade():\n    op.execute("UPDATE %s SET c = %d" % (T, 3))\n`,
+      ['DataChange update users c'],
+    ],
+    [
+      'str.format with keywords',
+      `def upgrade():\n    op.execute("UPDATE {t} SET d = {v}".format(t='users', v=4))\n`,
+      ['DataChange update users d'],
+    ],
+    [
+      'a SQL constant given to op.execute',
+      `SQL = "UPDATE users SET e = 5"\n\ndef upgrade():\n    op.execute(sa.text(SQL))\n`,
+      ['DataChange update users e'],
+    ],
+    [
+      'a loop over a literal list',
+      `def upgrade():\n    for name in ['a', 'b']:\n        op.add_column('users', sa.Column(name, sa.Text()))\n`,
+      ['AddColumn users.a', 'AddColumn users.b'],
+    ],
+    [
+      "a loop over a constant dict's items",
+      `RENAMES = {'x': 'y', 'z': 'w'}\n\ndef upgrade():\n    for old, new in RENAMES.items():\n        op.alter_column('users', old, new_column_name=new)\n`,
+      ['RenameColumn x->y', 'RenameColumn z->w'],
+    ],
+    [
+      'a helper of the same file with a default argument',
+      `def _add(name, kind=sa.Text()):\n    op.add_column('users', sa.Column(name, kind))\n\ndef upgrade():\n    _add('a')\n    _add(name='b')\n`,
+      ['AddColumn users.a', 'AddColumn users.b'],
+    ],
+    [
+      'a try body, as if it runs (the handler is the exception)',
+      `def upgrade():\n    try:\n        op.drop_column('users', 'legacy')\n    except Exception:\n        op.execute('SELECT 1')\n`,
+      ['DropColumn users.legacy'],
+    ],
+    [
+      'a guard on the current schema, as if the guarded change happens',
+      `def upgrade():\n    inspector = sa.inspect(op.get_bind())\n    if 'extra' not in [c['name'] for c in inspector.get_columns('users')]:\n        op.add_column('users', sa.Column('extra', sa.Text()))\n`,
+      ['AddColumn users.extra'],
+    ],
+    [
+      'an early return on a schema guard, then the change',
+      `def upgrade():\n    if has_column('users', 'extra'):\n        return\n    op.add_column('users', sa.Column('extra', sa.Text()))\n`,
+      ['AddColumn users.extra'],
+    ],
+    [
+      'a return ends the function',
+      `def upgrade():\n    op.add_column('users', sa.Column('a', sa.Text()))\n    return\n    op.drop_table('users')\n`,
+      ['AddColumn users.a'],
+    ],
+    [
+      'offline mode, print and logging change nothing',
+      `def upgrade():\n    if context.is_offline_mode():\n        print('offline')\n    logger.info('upgrading')\n    op.add_column('users', sa.Column('a', sa.Text()))\n`,
+      ['AddColumn users.a'],
+    ],
+  ])('follows %s', (_case, body, expected) => {
+    const p = revision(body);
+    expect(p.errors).toEqual([]);
+    expect(summary(p.up)).toEqual(expected);
+  });
+
+  it('a helper called from a loop reads the loop value through the argument; a recursive helper is not followed', () => {
+    const p = revision(`def _add(name):
+    op.add_column('users', sa.Column(f"is_{name}", sa.Boolean()))
+
+def _again(n):
+    _again(n)
+
+def upgrade():
+    for flag in ('gift', 'express'):
+        _add(flag)
+    _again(1)
+`);
+    expect(summary(p.up)).toEqual([
+      'AddColumn users.is_gift',
+      'AddColumn users.is_express',
+      'Raw a recursive or deeply nested call to _again()',
+    ]);
+  });
+
+  it.each([
+    ['postgresql', ['AddIndex ix_pg']],
+    ['sqlite', ['AddIndex ix_other']],
+  ] as const)('a branch on the dialect takes the branch of the set (%s)', (dialect, expected) => {
+    const p = revision(
+      `def upgrade():
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        op.create_index("ix_pg", "users", ["a"], postgresql_concurrently=True)
+    else:
+        op.create_index("ix_other", "users", ["a"])
+`,
+      dialect,
+    );
+    expect(summary(p.up)).toEqual(expected);
+  });
+
+  it.each([
+    ['postgresql', ['AddIndex ix_not_sqlite']],
+    ['sqlite', []],
+  ] as const)('op.get_context().dialect.name in a local, compared with !=, on %s', (dialect, expected) => {
+    const p = revision(
+      `def upgrade():
+    dialect = op.get_context().dialect.name
+    if dialect != "sqlite":
+        op.create_index("ix_not_sqlite", "users", ["a"])
+`,
+      dialect,
+    );
+    expect(summary(p.up)).toEqual(expected);
+  });
+
+  it('a condition on the current schema with changes in both branches is not analyzed', () => {
+    const p = revision(`def upgrade():
+    if has_table('users'):
+        op.add_column('users', sa.Column('a', sa.Text()))
+    else:
+        op.create_table('users', sa.Column('id', sa.Integer(), primary_key=True))
+`);
+    expect(summary(p.up)).toEqual([
+      'Raw a condition on the current schema with changes in more than one branch: which runs depends on the database',
+    ]);
+  });
+
+  it('SQL built from a constant has the position of the expression; a plain constant keeps its own', () => {
+    const p = revision(`T = "users"
+SQL = "UPDATE users SET z = 1"
+
+def upgrade():
+    op.execute(f"UPDATE {T} SET a = 1")
+    op.execute(SQL)
+`);
+    expect(p.up.map((o) => [o.span.line - HEADER_LINES, o.span.column])).toEqual([
+      [5, 16],
+      [2, 8],
+    ]);
+  });
+
+  it('spans count characters, also after non-ASCII text on the line', () => {
+    const p = revision(`def upgrade():
+    op.execute("UPDATE t SET a = 'é✓'"); op.drop_column('t', 'b')
+`);
+    const drop = p.up.find((o) => o.kind === 'DropColumn');
+    const line = p.migration.up.text.split('\n')[drop ? drop.span.line - 1 : 0] ?? '';
+    expect(drop?.span.column).toBe(line.indexOf('op.drop_column') + 1);
   });
 });
 
@@ -389,7 +559,12 @@ describe('examples/alembic', () => {
       'irreversible',
     ]);
     const orders = reports.at(-1);
-    expect(orders?.findings.filter((f) => f.rule === 'not-analyzed').map((f) => [f.rule, f.line])).toEqual([['not-analyzed', 28]]);
+    // The loop over the FLAGS constant is unrolled: one column per flag, nothing left unread.
+    expect(orders?.findings.filter((f) => f.rule === 'not-analyzed')).toEqual([]);
+    expect(orders?.parsed.up.filter((o) => o.kind === 'AddColumn').map((o) => (o.kind === 'AddColumn' ? o.column.name : ''))).toEqual([
+      'is_gift',
+      'is_express',
+    ]);
   });
 });
 
@@ -437,8 +612,8 @@ describe.skipIf(!VERDICT_RULES.every((id) => ruleById(id)))('verdicts (need all 
       drop_legacy_flag: ['contract', 'compatible', 'irreversible'],
       // A merge revision changes nothing: a two-way door without a downgrade.
       merge_audit: ['expand', 'compatible', 'reversible'],
-      // The loop over FLAGS is not read yet: every answer it could change is unknown.
-      orders: ['unknown', 'unknown', 'unknown'],
+      // A new table and columns on it; the downgrade raises, so there is no way back (nothing existing is destroyed).
+      orders: ['expand', 'compatible', 'no-down'],
     });
   });
 });
@@ -456,5 +631,103 @@ describe('alembic: current templates', () => {
     expect(first && alembic.parse(first).up).toMatchObject([
       { kind: 'DropColumn', column: 'x', span: { path: 'versions/1_a.py', line: 9 } },
     ]);
+  });
+});
+
+describe('alembic: what the framework itself refuses or does', () => {
+  const head = (id: string, parent: string) =>
+    `from alembic import op\nimport sqlalchemy as sa\n\nrevision = '${id}'\ndown_revision = ${parent}\n\n`;
+  const checkProject = async (versions: Record<string, string>) => {
+    const files: Record<string, string> = {
+      'alembic.ini': '[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = postgresql://u@localhost/app\n',
+      'migrations/env.py': '',
+    };
+    for (const [name, text] of Object.entries(versions)) files[`migrations/versions/${name}`] = text;
+    const result = await check([], { cwd: project(files) });
+    const reports = result.sets.flatMap((s) => s.reports);
+    return { result, reports, verdict: (id: string) => reports.find((r) => r.parsed.migration.id === id) };
+  };
+
+  it('a Python syntax error is a read error at its line with the parser message, and the answers it hides are unknown', async () => {
+    const { result, verdict } = await checkProject({
+      'a_accounts.py': `${head('a', 'None')}def upgrade():\n    op.create_table('accounts', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('email', sa.Text()))\n`,
+      'b_broken.py': `${head('b', "'a'")}def upgrade():\n    op.drop_column("accounts", "email"\n\n\ndef downgrade():\n    pass\n`,
+    });
+    expect(result.errors).toEqual([
+      { path: 'migrations/versions/b_broken.py', line: 8, column: 19, message: "Python syntax error: '(' was never closed" },
+    ]);
+    expect(verdict('b')).toMatchObject({ phase: 'unknown', codeRollback: 'unknown', dbRollback: 'unknown' });
+  });
+
+  it('a revision whose id cannot be read because of a syntax error says so instead of "not a revision"', () => {
+    const dir = project({ 'env.py': '', 'versions/x.py': `revision = ("abc"\ndown_revision = None\n` });
+    expect(detectIn(dir)?.errors.map((e) => [e.path, e.line, e.message])).toEqual([
+      ['versions/x.py', 1, "Python syntax error: '(' was never closed: the revision id cannot be read, the file is skipped"],
+    ]);
+  });
+
+  it('two revisions with one id are an error naming both files; the one Alembic keeps (loaded last) is analyzed', () => {
+    const dir = project({ 'env.py': '', 'versions/1_first.py': rev('abc', 'None'), 'versions/2_second.py': rev('abc', 'None') });
+    const found = detectIn(dir);
+    expect(found?.sets[0]?.migrations.map((m) => m.path)).toEqual(['versions/2_second.py']);
+    expect(found?.errors).toHaveLength(1);
+    expect(found?.errors[0]?.message).toContain('versions/1_first.py and versions/2_second.py');
+    expect(found?.errors[0]?.path).toBe('versions/2_second.py');
+  });
+
+  it("op.drop_constraint(None, ...) in the downgrade fails there: an error-level rollback finding, the down's answer lossy", async () => {
+    const { verdict } = await checkProject({
+      'a_t.py': `${head('a', 'None')}def upgrade():\n    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))\n\ndef downgrade():\n    op.drop_table('t')\n`,
+      'b_fk.py': `${head('b', "'a'")}def upgrade():\n    op.add_column('t', sa.Column('parent_id', sa.Integer(), nullable=True))\n    op.create_foreign_key(None, 't', 't', ['parent_id'], ['id'])\n\ndef downgrade():\n    op.drop_constraint(None, 't', type_='foreignkey')\n    op.drop_column('t', 'parent_id')\n`,
+    });
+    const b = verdict('b');
+    expect(b?.dbRollback).toBe('lossy');
+    const finding = b?.findings.find((f) => f.rule === 'down-references-missing');
+    expect(finding).toMatchObject({ severity: 'error', line: 12, category: 'rollback' });
+    expect(finding?.message).toContain('Alembic needs the constraint');
+  });
+
+  it('op.drop_constraint(None, ...) in the upgrade cannot run: not analyzed at its line', () => {
+    const p = revision(`def upgrade():\n    op.drop_constraint(None, 't', type_='unique')\n`);
+    expect(p.up).toMatchObject([{ kind: 'Raw', notAnalyzed: expect.stringContaining('cannot run'), span: { line: HEADER_LINES + 2 } }]);
+  });
+
+  it.each([
+    ['existing_type says the column was varchar(50): text is a widening', 'existing_type=sa.String(50)', 'expand'],
+    ['without existing_type the old type is unknown: it may narrow', '', 'breaking'],
+  ])('%s', async (_case, existing, phase) => {
+    const { verdict } = await checkProject({
+      'a_alter.py': `${head('a', 'None')}def upgrade():\n    op.alter_column('legacy', 'email', type_=sa.Text()${existing ? `, ${existing}` : ''})\n\ndef downgrade():\n    op.alter_column('legacy', 'email', type_=sa.String(50))\n`,
+    });
+    expect(verdict('a')?.phase).toBe(phase);
+  });
+
+  it.each([
+    [
+      'existing_nullable=False and existing_server_default: old INSERTs relied on the default',
+      ", existing_nullable=False, existing_server_default=sa.text('false')",
+      'breaking',
+    ],
+    ['without them the column may be nullable and without a default: nothing breaks that is known', '', 'expand'],
+  ])('dropping the server default of a column the history never saw, %s', async (_case, existing, phase) => {
+    const { verdict } = await checkProject({
+      'a_alter.py': `${head('a', 'None')}def upgrade():\n    op.alter_column('legacy', 'flag', server_default=None${existing})\n\ndef downgrade():\n    op.alter_column('legacy', 'flag', server_default=sa.text('false'))\n`,
+    });
+    expect(verdict('a')?.phase).toBe(phase);
+  });
+
+  it('an upgrade that is pass with a downgrade that is pass changes nothing: a two-way door', async () => {
+    const { verdict } = await checkProject({
+      'a_noop.py': `${head('a', 'None')}def upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n`,
+    });
+    expect(verdict('a')).toMatchObject({ phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' });
+  });
+
+  it('runs every revision in a transaction (env.py begin_transaction): CREATE INDEX CONCURRENTLY needs autocommit_block', async () => {
+    const { verdict } = await checkProject({
+      'a_t.py': `${head('a', 'None')}def upgrade():\n    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('n', sa.Text()))\n`,
+      'b_index.py': `${head('b', "'a'")}def upgrade():\n    op.create_index('ix_t_n', 't', ['n'], postgresql_concurrently=True)\n`,
+    });
+    expect(verdict('b')?.findings.map((f) => f.rule)).toContain('concurrently-in-transaction');
   });
 });

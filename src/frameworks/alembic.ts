@@ -1,9 +1,12 @@
 // Alembic: alembic.ini → script_location/versions/*.py, ordered by the revision graph; upgrade()/downgrade() read with tree-sitter-python.
+// Transactions: env.py's context.begin_transaction() runs the revisions in one transaction (one per revision with
+// transaction_per_migration=True; on databases without transactional DDL Alembic still begins one per revision), so
+// every revision is transactional; op.get_context().autocommit_block() commits it and runs its body outside any.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { chooseDialect, declared } from '../discover/dialect.js';
-import { type ConstraintDef, constraintDef, type Dialect, type Operation, type QName, type Span } from '../ir.js';
-import type { Directive, DownStatus, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
+import { type ConstraintDef, constraintDef, type Dialect, type ExistingColumn, type Operation, type QName, type Span } from '../ir.js';
+import type { AdapterNote, Directive, DownStatus, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
 import {
   argument,
@@ -11,23 +14,34 @@ import {
   type CallArgs,
   callArgs,
   callName,
-  elements,
   functionDef,
   isNoop,
   lastName,
-  literal,
   loadPythonGrammar,
   pythonDirectives,
+  pythonSyntaxError,
   type SyntaxNode,
   spanOf,
   statements,
-  stringLiteral,
-  stringValue,
-  withPythonTree,
 } from './python/ast.js';
 import { embeddedSql } from './python/embedded-sql.js';
 import { topologicalOrder } from './python/graph.js';
 import { foreignKeyTarget, type SqlalchemyType, serverDefault, sqlalchemyColumn, sqlalchemyType } from './python/sqlalchemy.js';
+import {
+  argumentBindings,
+  bindTarget,
+  resolve as boundValue,
+  conditionValue,
+  elements,
+  functionOf,
+  ifBranches,
+  iterationItems,
+  literal,
+  readPython,
+  stringLiteral,
+  stringValue,
+  withBindings,
+} from './python/values.js';
 import { readText } from './sql-files.js';
 
 /** Reads the sections of an INI file (alembic.ini): `[section]`, `key = value`, `#`/`;` comments. */
@@ -115,17 +129,25 @@ function readRevision(abs: string, rel: string, dialect: Dialect, errors: ReadEr
     return null;
   }
   const source: SourceText = { path: rel, text: read.text, startLine: 1, language: 'python' };
-  return withPythonTree(read.text, (root) => {
+  return readPython(read.text, dialect, (root) => {
     const vars = assignments(root);
     const revisionNode = vars.get('revision');
     const revision = stringValue(revisionNode);
     if (!revision) {
-      errors.push({
-        path: rel,
-        line: revisionNode ? revisionNode.startPosition.row + 1 : 1,
-        column: 1,
-        message: revisionNode ? 'revision is not a string literal: skipped' : 'no `revision = "..."`: not an Alembic revision, skipped',
-      });
+      // A file Python cannot read is reported as what it is, not as a file without a revision.
+      const syntax = pythonSyntaxError(root, source);
+      errors.push(
+        syntax
+          ? { ...syntax, message: `${syntax.message}: the revision id cannot be read, the file is skipped` }
+          : {
+              path: rel,
+              line: revisionNode ? revisionNode.startPosition.row + 1 : 1,
+              column: 1,
+              message: revisionNode
+                ? 'revision is not a string literal: skipped'
+                : 'no `revision = "..."`: not an Alembic revision, skipped',
+            },
+      );
       return null;
     }
     const ids = (node: SyntaxNode | undefined): string[] => {
@@ -143,7 +165,7 @@ function readRevision(abs: string, rel: string, dialect: Dialect, errors: ReadEr
       files: [rel],
       up: source,
       down: source,
-      // env.py runs migrations inside context.begin_transaction(): PostgreSQL DDL is transactional.
+      // Inside context.begin_transaction(), whatever transaction_per_migration says (see the header).
       transactional: true,
     };
     parsedInDetect.set(migration, parseRevisionTree(migration, root));
@@ -156,6 +178,24 @@ function readRevision(abs: string, rel: string, dialect: Dialect, errors: ReadEr
       span: spanOf(vars.get('down_revision') ?? revisionNode ?? root, source),
     };
   });
+}
+
+/**
+ * One revision per id. Alembic's revision map warns "Revision <id> is present more than once" and keeps the
+ * one it loads last, so the other never runs: an error naming both files.
+ */
+function uniqueRevisions(revisions: Revision[], errors: ReadError[]): Revision[] {
+  const byId = new Map<string, Revision>();
+  for (const r of revisions) {
+    const earlier = byId.get(r.revision);
+    if (earlier)
+      errors.push({
+        ...at(r.span),
+        message: `revision ${r.revision} is defined twice, in ${earlier.migration.path} and ${r.migration.path}: Alembic warns "Revision ${r.revision} is present more than once" and keeps only the one it loads last (${r.migration.path}), so ${earlier.migration.path} never runs. Give one of them a new revision id.`,
+      });
+    byId.set(r.revision, r);
+  }
+  return [...byId.values()];
 }
 
 function orderRevisions(revisions: Revision[], errors: ReadError[]): Migration[] {
@@ -214,7 +254,7 @@ export const alembic: FrameworkAdapter = {
           dialect,
           dialectReason,
           root,
-          migrations: orderRevisions(revisions, errors),
+          migrations: orderRevisions(uniqueRevisions(revisions, errors), errors),
           claimed: [script.dir, versions],
         },
       ],
@@ -235,7 +275,7 @@ function readVersionNames(dir: string): string[] {
 }
 
 export function parseAlembic(migration: Migration): ParsedMigration {
-  return parsedInDetect.get(migration) ?? withPythonTree(migration.up.text, (root) => parseRevisionTree(migration, root));
+  return parsedInDetect.get(migration) ?? readPython(migration.up.text, migration.dialect, (root) => parseRevisionTree(migration, root));
 }
 
 /** Discovery already parsed each revision file for its ids: the operations are read from the same tree. */
@@ -244,20 +284,25 @@ const parsedInDetect = new WeakMap<Migration, ParsedMigration>();
 function parseRevisionTree(migration: Migration, root: SyntaxNode): ParsedMigration {
   const source = migration.up;
   const errors: ReadError[] = [];
+  const notes: AdapterNote[] = [];
+  const syntax = pythonSyntaxError(root, source);
+  if (syntax) errors.push(syntax);
   const directives: Directive[] = pythonDirectives(root, source);
   const upgrade = functionDef(root, 'upgrade');
   const downgrade = functionDef(root, 'downgrade');
-  if (!upgrade) errors.push({ path: source.path, line: 1, column: 1, message: 'no upgrade() function' });
-  const up = upgrade ? new AlembicReader(migration, errors, directives).block(upgrade.childForFieldName('body')) : [];
+  if (!upgrade && !syntax) errors.push({ path: source.path, line: 1, column: 1, message: 'no upgrade() function' });
+  const up = upgrade ? new AlembicReader(migration, errors, directives, notes, 'up').block(upgrade.childForFieldName('body')) : [];
   const body = statements(downgrade?.childForFieldName('body'));
   let down: Operation[] | null = null;
   let downStatus: DownStatus = 'none';
   if (downgrade && body.some((s) => s.type === 'raise_statement')) downStatus = 'irreversible';
   else if (downgrade && !body.every(isNoop)) {
-    down = new AlembicReader(migration, errors, directives).block(downgrade.childForFieldName('body'));
+    down = new AlembicReader(migration, errors, directives, notes, 'down').block(downgrade.childForFieldName('body'));
     downStatus = 'written';
   }
-  return { migration, up, down, downStatus, directives, errors };
+  // Python cannot import a file with a syntax error: nothing of it runs, its answers are unknown.
+  if (syntax) return { migration, up: [], down: [], downStatus: 'unreadable', directives, errors };
+  return { migration, up, down, downStatus, directives, errors, notes };
 }
 
 /** Where the table argument sits in each op.* call; batch_op.* calls leave it out. */
@@ -296,6 +341,76 @@ interface Batch {
   schema?: string;
 }
 
+/** Calls that read or build values and change nothing in the database. */
+const PURE_CALLS = new Set([
+  'get_bind',
+  'get_context',
+  'inspect',
+  'from_engine',
+  'MetaData',
+  'Table',
+  'table',
+  'column',
+  'Column',
+  'select',
+  'text',
+  'literal_column',
+  'bindparam',
+  'and_',
+  'or_',
+  'not_',
+  'Session',
+  'sessionmaker',
+  'getLogger',
+  'print',
+  'len',
+  'str',
+  'int',
+  'list',
+  'dict',
+  'set',
+  'tuple',
+  'sorted',
+  'range',
+  'enumerate',
+  'zip',
+  'uuid4',
+  'now',
+  'utcnow',
+  'dumps',
+  'loads',
+  'warn',
+  'has_table',
+  'has_column',
+  'has_index',
+  'get_columns',
+  'get_table_names',
+  'get_indexes',
+  'get_foreign_keys',
+  'get_unique_constraints',
+  'get_check_constraints',
+  'get_pk_constraint',
+  'get_enums',
+]);
+
+/** Loggers and print: they write to the console, never to the database. */
+function isLogging(call: SyntaxNode): boolean {
+  const name = callName(call) ?? '';
+  return name === 'print' || /^(logger|log|logging|LOG|LOGGER|_logger|_log)\./.test(name) || name === 'warnings.warn';
+}
+
+/** A statement that changes nothing: pass, a docstring, a return, a log line. */
+function isInert(stmt: SyntaxNode): boolean {
+  if (isNoop(stmt) || stmt.type === 'return_statement') return true;
+  const expr = stmt.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+  return expr?.type === 'call' && isLogging(expr);
+}
+
+/** How deep helper calls are followed (a helper calling a helper…). */
+const MAX_HELPER_DEPTH = 8;
+/** Loops over literal collections longer than this are not unrolled. */
+const MAX_UNROLLED = 200;
+
 /** Reads the statements of upgrade() or downgrade() into operations. */
 class AlembicReader {
   private readonly tables = new Map<string, QName>();
@@ -303,18 +418,32 @@ class AlembicReader {
   private readonly binds = new Set<string>();
   private readonly source: SourceText;
   private readonly dialect: Dialect;
+  /** Helper functions being read (by start offset): a recursive helper is not followed again. */
+  private readonly helpers: number[] = [];
 
   constructor(
     migration: Migration,
     private readonly errors: ReadError[],
     private readonly directives: Directive[],
+    private readonly notes: AdapterNote[],
+    private readonly direction: 'up' | 'down',
   ) {
     this.source = migration.up;
     this.dialect = migration.dialect;
   }
 
+  /** The statements of a block in order; a `return` ends it (what follows never runs). */
   block(body: SyntaxNode | null, batch: Batch | null = null): Operation[] {
-    return statements(body).flatMap((s) => this.statement(s, batch));
+    const out: Operation[] = [];
+    for (const s of statements(body)) {
+      if (s.type === 'return_statement') {
+        const value = s.namedChildren[0];
+        if (value?.type === 'call') out.push(...this.call(value, batch));
+        break;
+      }
+      out.push(...this.statement(s, batch));
+    }
+    return out;
   }
 
   private base(node: SyntaxNode): { span: Span; text: string } {
@@ -332,6 +461,7 @@ class AlembicReader {
         const expr = stmt.namedChildren[0];
         if (expr?.type === 'call') return this.call(expr, batch);
         if (expr?.type === 'assignment') return this.assignment(expr, batch);
+        if (expr?.type === 'await') return [this.notAnalyzed(stmt, 'an await twoway does not follow')];
         return [];
       }
       case 'with_statement':
@@ -339,24 +469,96 @@ class AlembicReader {
       case 'import_statement':
       case 'import_from_statement':
       case 'function_definition':
-      case 'return_statement':
+      case 'decorated_definition':
+      case 'class_definition':
+      case 'global_statement':
+      case 'nonlocal_statement':
+      case 'ERROR':
+        // A syntax error is reported once, as the file's ReadError.
         return [];
       case 'raise_statement':
         return [this.notAnalyzed(stmt, 'the migration raises here: what runs before it is all twoway reads')];
-      case 'for_statement':
-      case 'while_statement':
-        return [this.notAnalyzed(stmt, 'a loop: the operations it runs depend on values known only at run time')];
       case 'if_statement':
+        return this.ifStatement(stmt, batch);
+      case 'for_statement':
+        return this.forStatement(stmt, batch);
+      case 'try_statement': {
+        // Read as if the body runs (and its else and finally); the except handlers are the exception.
+        const parts = [
+          stmt.childForFieldName('body'),
+          ...stmt.namedChildren
+            .filter((c) => c?.type === 'else_clause' || c?.type === 'finally_clause')
+            .map((c) => c?.namedChildren.find((b) => b?.type === 'block') ?? null),
+        ];
+        return parts.flatMap((b) => this.block(b ?? null, batch));
+      }
+      case 'while_statement':
+        return [this.notAnalyzed(stmt, 'a while loop: how often it runs is decided at run time')];
       case 'match_statement':
-        return [this.notAnalyzed(stmt, 'a condition: which operations run is decided at run time')];
+        return [this.notAnalyzed(stmt, 'a match statement: which case runs is decided at run time')];
       default:
         return [this.notAnalyzed(stmt, `a ${stmt.type.replaceAll('_', ' ')} twoway does not follow`)];
     }
   }
 
+  /**
+   * `if`/`elif`/`else`: a branch on the set's dialect or on literals takes the branch that runs; a guard on the
+   * current schema (`if not has_column(...)`, an inspector check) is judged as if the guarded change happens.
+   */
+  private ifStatement(stmt: SyntaxNode, batch: Batch | null): Operation[] {
+    const branches = ifBranches(stmt);
+    const acts = (b: { body: SyntaxNode | null }) => statements(b.body).some((s) => !isInert(s));
+    for (let i = 0; i < branches.length; i++) {
+      const b = branches[i] as (typeof branches)[number];
+      const value = b.condition ? conditionValue(b.condition) : true;
+      if (value === true) return this.block(b.body, batch);
+      if (value === false) continue;
+      const rest = branches.slice(i);
+      const acting = rest.filter(acts);
+      if (!acting.length) return [];
+      if (value === 'guard' && acting.length === 1) return this.block((acting[0] as (typeof branches)[number]).body, batch);
+      return [
+        this.notAnalyzed(
+          b.condition ?? stmt,
+          value === 'guard'
+            ? 'a condition on the current schema with changes in more than one branch: which runs depends on the database'
+            : 'a condition: which operations run is decided at run time',
+        ),
+      ];
+    }
+    return [];
+  }
+
+  /** `for x in [...]` over a literal collection (or a constant bound to one): the body once per element. */
+  private forStatement(stmt: SyntaxNode, batch: Batch | null): Operation[] {
+    const left = stmt.childForFieldName('left');
+    const right = stmt.childForFieldName('right');
+    const body = stmt.childForFieldName('body');
+    const items = right ? iterationItems(right) : null;
+    if (!left || !items || items.length > MAX_UNROLLED || stmt.namedChildren.some((c) => c?.type === 'else_clause'))
+      return [this.notAnalyzed(stmt, 'a loop over values known only at run time')];
+    return items.flatMap((item) => withBindings(stmt, bindTarget(left, item), () => this.block(body, batch)));
+  }
+
+  /** A function of the same file called as a statement: its body read with the call's arguments bound. */
+  private helper(call: SyntaxNode, def: SyntaxNode, batch: Batch | null): Operation[] {
+    if (this.helpers.length >= MAX_HELPER_DEPTH || this.helpers.includes(def.startIndex))
+      return [this.notAnalyzed(call, `a recursive or deeply nested call to ${def.childForFieldName('name')?.text}()`)];
+    const bindings = argumentBindings(def, callArgs(call));
+    if (!bindings)
+      return [this.notAnalyzed(call, `a call to ${def.childForFieldName('name')?.text}() with arguments unpacked at run time`)];
+    this.helpers.push(def.startIndex);
+    try {
+      return withBindings(def, bindings, () => this.block(def.childForFieldName('body'), batch));
+    } finally {
+      this.helpers.pop();
+    }
+  }
+
   private assignment(a: SyntaxNode, batch: Batch | null): Operation[] {
     const left = a.childForFieldName('left');
-    const right = a.childForFieldName('right');
+    let right = a.childForFieldName('right');
+    while (right?.type === 'assignment') right = right.childForFieldName('right');
     if (right?.type !== 'call') return [];
     const name = callName(right);
     const last = lastName(name);
@@ -380,7 +582,7 @@ class AlembicReader {
         return [];
       }
     }
-    return name?.startsWith('op.') || (batch && name?.startsWith(`${batch.alias}.`)) ? this.call(right, batch) : [];
+    return this.call(right, batch);
   }
 
   private withStatement(stmt: SyntaxNode, batch: Batch | null): Operation[] {
@@ -413,12 +615,12 @@ class AlembicReader {
     const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
     if (name?.startsWith('op.') && name.split('.').length === 2) return this.op(name.slice(3), call, null);
     if (batch && name?.startsWith(`${batch.alias}.`)) return this.op(name.slice(batch.alias.length + 1), call, batch);
-    if (method === 'execute' && receiver && (this.binds.has(receiver.text) || lastName(callName(receiver)) === 'get_bind')) {
-      return this.execute(call);
-    }
+    if (method === 'execute' && receiver && this.isConnection(receiver)) return this.execute(call);
     if ((method === 'create' || method === 'drop') && receiver) {
+      const bound = boundValue(receiver);
       const type =
-        receiver.type === 'identifier' ? this.enums.get(receiver.text) : receiver.type === 'call' ? sqlalchemyType(receiver)?.enum : null;
+        (receiver.type === 'identifier' ? this.enums.get(receiver.text) : undefined) ??
+        (bound.type === 'call' ? sqlalchemyType(bound)?.enum : null);
       if (type) {
         const base = this.base(call);
         return method === 'create'
@@ -433,7 +635,40 @@ class AlembicReader {
             ];
       }
     }
-    return [this.notAnalyzed(call, `a call to ${name ?? 'an expression'}(): twoway does not run helper code`)];
+    const fnNode = call.childForFieldName('function');
+    const def = fnNode?.type === 'identifier' ? functionOf(fnNode) : null;
+    if (def) return this.helper(call, def, batch);
+    if (isLogging(call) || PURE_CALLS.has(lastName(name) ?? '') || (name && /^(sa|sqlalchemy|datetime|uuid|json|re|os)\./.test(name)))
+      return [];
+    return [this.notAnalyzed(call, `a call to ${name ?? 'an expression'}(): twoway does not run code it cannot read`)];
+  }
+
+  /**
+   * `op.drop_constraint(None, ...)` (what autogenerate writes for a constraint created without a name): Alembic
+   * cannot emit DROP CONSTRAINT without a name, so the function fails at this call.
+   */
+  private unnamedConstraintDrop(call: SyntaxNode, table: QName): Operation[] {
+    const base = this.base(call);
+    const type = stringValue(callArgs(call).keywords.get('type_'));
+    const pgName =
+      type === 'foreignkey' ? 'fkey' : type === 'unique' ? 'key' : type === 'check' ? 'check' : type === 'primary' ? 'pkey' : null;
+    const hint =
+      pgName && this.dialect === 'postgresql'
+        ? ` (PostgreSQL names it <table>_<column>_${pgName}, e.g. ${table.name}_<column>_${pgName})`
+        : '';
+    const message = `op.drop_constraint(None, '${table.name}') cannot run: Alembic needs the constraint's name to drop it, so the ${this.direction === 'down' ? 'downgrade' : 'upgrade'} fails here.`;
+    const fix = `Give the constraint's real name${hint}, or name constraints with a naming convention (MetaData(naming_convention=...)) and op.f().`;
+    if (this.direction === 'up') return [{ kind: 'Raw', ...base, statement: 'op.drop_constraint', notAnalyzed: message }];
+    this.notes.push({ rule: 'down-references-missing', message, fix, span: base.span, severity: 'error', direction: 'down' });
+    return [{ kind: 'Raw', ...base, statement: 'op.drop_constraint', notAnalyzed: null }];
+  }
+
+  /** `op.get_bind()`, a name bound to it (also a helper's parameter), `op.get_context().connection`, `engine.connect()`. */
+  private isConnection(receiver: SyntaxNode): boolean {
+    if (receiver.type === 'identifier' && this.binds.has(receiver.text)) return true;
+    const r = boundValue(receiver);
+    if (r.type === 'call') return ['get_bind', 'connect', 'begin'].includes(lastName(callName(r)) ?? '');
+    return r.type === 'attribute' && ['connection', 'bind'].includes(r.childForFieldName('attribute')?.text ?? '');
   }
 
   private op(method: string, call: SyntaxNode, batch: Batch | null): Operation[] {
@@ -578,7 +813,9 @@ class AlembicReader {
       }
       case 'drop_constraint': {
         const t = table();
-        const name = nameValue(arg(0, 'constraint_name'));
+        const nameNode = arg(0, 'constraint_name');
+        if (t && nameNode && boundValue(nameNode).type === 'none') return this.unnamedConstraintDrop(call, t);
+        const name = nameValue(nameNode);
         if (!t || !name) return unreadable('the table or constraint name');
         return [{ kind: 'DropConstraint', ...base, table: t, name, ifExists: literal(args.keywords.get('if_exists')) === true }];
       }
@@ -636,6 +873,7 @@ class AlembicReader {
 
   private alterColumn(base: { span: Span; text: string }, table: QName, column: string, args: CallArgs): Operation[] {
     const ops: Operation[] = [];
+    const existing = existingColumn(args);
     const typeNode = args.keywords.get('type_');
     const type = typeNode ? sqlalchemyType(typeNode) : null;
     if (typeNode) {
@@ -647,15 +885,16 @@ class AlembicReader {
         column,
         type: type?.type ?? { name: 'unknown', args: [], arrayDims: 0, text: typeNode.text },
         using: using ? (stringValue(using) ?? using.text) : null,
+        ...existing,
       });
     }
     const nullable = literal(args.keywords.get('nullable'));
-    if (nullable === false) ops.push({ kind: 'SetNotNull', ...base, table, column });
-    if (nullable === true) ops.push({ kind: 'DropNotNull', ...base, table, column });
+    if (nullable === false) ops.push({ kind: 'SetNotNull', ...base, table, column, ...existing });
+    if (nullable === true) ops.push({ kind: 'DropNotNull', ...base, table, column, ...existing });
     // server_default=False (the default) means "leave it"; None drops it.
     const defaultNode = args.keywords.get('server_default');
     if (defaultNode && defaultNode.type !== 'false')
-      ops.push({ kind: 'SetDefault', ...base, table, column, default: serverDefault(defaultNode) ?? null });
+      ops.push({ kind: 'SetDefault', ...base, table, column, default: serverDefault(defaultNode) ?? null, ...existing });
     const newName = stringValue(args.keywords.get('new_column_name'));
     if (newName) ops.push({ kind: 'RenameColumn', ...base, table, column, newName });
     if (!ops.length) ops.push({ kind: 'Raw', ...base, statement: 'op.alter_column', notAnalyzed: null });
@@ -702,6 +941,19 @@ class AlembicReader {
       columns: action === 'update' ? keywords : [],
     };
   }
+}
+
+/** existing_type=, existing_nullable=, existing_server_default=: the column before, as the migration states it. */
+function existingColumn(args: CallArgs): { existing?: ExistingColumn } {
+  const existing: ExistingColumn = {};
+  const type = args.keywords.get('existing_type');
+  const parsed = type ? sqlalchemyType(type) : null;
+  if (parsed) existing.type = parsed.type;
+  const nullable = literal(args.keywords.get('existing_nullable'));
+  if (typeof nullable === 'boolean') existing.nullable = nullable;
+  const def = args.keywords.get('existing_server_default');
+  if (def && def.type !== 'false') existing.default = serverDefault(def) ?? null;
+  return Object.keys(existing).length ? { existing } : {};
 }
 
 function withSchema(name: string, schema: string | null | undefined): QName {

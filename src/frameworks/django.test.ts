@@ -10,6 +10,7 @@ import { loadSqlParsers } from '../sql/index.js';
 import { django } from './django.js';
 import { loadPythonGrammar } from './python/ast.js';
 import { djangoIndexName } from './python/django-fields.js';
+import { discoverTree } from './testing.js';
 
 beforeAll(async () => {
   await Promise.all([loadSqlParsers(), loadPythonGrammar()]);
@@ -465,5 +466,495 @@ describe('django: one app checked on its own', () => {
     expect(app?.sets[0]?.dialect).toBe('sqlite');
     const result = await check(['.'], { cwd: dir });
     expect(result.sets.map((s) => s.set.framework).sort()).toEqual(['django', 'golang-migrate']);
+  });
+});
+
+/** Checks a project (manage.py added) and returns each migration's three answers by id. */
+async function verdictsOf(files: Record<string, string>) {
+  const result = await check(['.'], { cwd: write({ 'manage.py': '', ...files }) });
+  const reports = result.sets.flatMap((s) => s.reports);
+  const verdict = (id: string) => {
+    const r = reports.find((x) => x.parsed.migration.id === id);
+    return r ? [r.phase, r.codeRollback, r.dbRollback] : null;
+  };
+  return { result, reports, verdict };
+}
+
+const billing = (ops: string, extra = '') => ({
+  'billing/migrations/__init__.py': '',
+  'billing/migrations/0001_initial.py': INITIAL,
+  'billing/migrations/0002_change.py': migration("('billing', '0001_initial')", ops, extra),
+});
+
+describe('django: migrations that change nothing are two-way doors', () => {
+  it.each([
+    ['a merge migration', ''],
+    [
+      'AlterField of choices, help_text, verbose_name, validators and blank',
+      `        migrations.AlterField(model_name='customer', name='name', field=models.CharField(max_length=100, blank=True, choices=[('a', 'A')], help_text='h', verbose_name='n', validators=[v])),`,
+    ],
+    [
+      'AlterModelOptions and AlterModelManagers',
+      `        migrations.AlterModelOptions(name='customer', options={'ordering': ['name']}),\n        migrations.AlterModelManagers(name='customer', managers=[('objects', Manager())]),`,
+    ],
+    [
+      'a state-only SeparateDatabaseAndState',
+      `        migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField(model_name='customer', name='nickname')]),`,
+    ],
+    ['RunPython of a function that does nothing, both ways', `        migrations.RunPython(forwards, backwards),`],
+  ])('%s: expand / compatible / reversible, with no operations', async (_case, ops) => {
+    const extra = `def forwards(apps, schema_editor):\n    """Nothing to do."""\n    pass\n\n\ndef backwards(apps, schema_editor):\n    return\n\n\n`;
+    const files = billing(ops);
+    files['billing/migrations/0002_change.py'] = extra + files['billing/migrations/0002_change.py'];
+    const { result, reports, verdict } = await verdictsOf(files);
+    expect(result.errors).toEqual([]);
+    expect(reports.find((r) => r.parsed.migration.id === 'billing.0002_change')?.parsed.up.filter((o) => o.kind !== 'Raw')).toEqual([]);
+    expect(verdict('billing.0002_change')).toEqual(['expand', 'compatible', 'reversible']);
+  });
+});
+
+describe('django: names and columns Django generates', () => {
+  const second = (ops: string, extra = '') => parseAll(billing(ops, extra))[1] as ParsedMigration;
+
+  it('a ManyToManyField makes a join table named <table>_<field> (db_table when given, cut to 63 characters like truncate_name), no column', () => {
+    const p = second(`        migrations.AddField(model_name='customer', name='tags', field=models.ManyToManyField(to='billing.invoice')),
+        migrations.AddField(model_name='customer', name='links', field=models.ManyToManyField(to='billing.invoice', db_table='customer_links')),
+        migrations.AddField(model_name='customer', name='a_very_long_relation_name_that_goes_past_the_limit', field=models.ManyToManyField(to='billing.invoice')),`);
+    const tables = p.up.filter((o) => o.kind === 'CreateTable').map((o) => (o.kind === 'CreateTable' ? o.table.name : ''));
+    expect(tables.slice(0, 2)).toEqual(['billing_customer_tags', 'customer_links']);
+    expect(tables[2]).toHaveLength(63);
+    expect(tables[2]?.startsWith('billing_customer_a_very_long_relation_name_that_goes_past_t')).toBe(true);
+    expect(p.up.some((o) => o.kind === 'AddColumn')).toBe(false);
+    const join = p.up[0];
+    expect(join?.kind === 'CreateTable' && join.columns.map((c) => c.name)).toEqual(['id', 'customer_id', 'invoice_id']);
+  });
+
+  it('ManyToManyField(through=...), TaggableManager and GenericRelation make no column and no table', () => {
+    const p = second(
+      `        migrations.AddField(model_name='customer', name='invoices', field=models.ManyToManyField(through='billing.Link', to='billing.invoice')),
+        migrations.AddField(model_name='customer', name='tags', field=taggit.managers.TaggableManager(through='taggit.TaggedItem', to='taggit.Tag')),
+        migrations.AddField(model_name='customer', name='notes', field=django.contrib.contenttypes.fields.GenericRelation(to='notes.note')),`,
+    );
+    expect(p.up).toEqual([]);
+    expect(p.down).toEqual([]);
+  });
+
+  it('ForeignKey columns are <name>_id unless db_column; the FK follows the target primary key and to_field', () => {
+    const p =
+      second(`        migrations.AddField(model_name='invoice', name='payer', field=models.ForeignKey(null=True, on_delete=models.CASCADE, to='billing.customer', db_column='payer_ref')),
+        migrations.AddField(model_name='invoice', name='by_email', field=models.ForeignKey(null=True, on_delete=models.CASCADE, to='billing.customer', to_field='email')),`);
+    expect(
+      p.up.filter((o) => o.kind === 'AddColumn').map((o) => (o.kind === 'AddColumn' ? [o.column.name, o.column.type.text] : [])),
+    ).toEqual([
+      ['payer_ref', 'int8'],
+      ['by_email_id', 'varchar(254)'],
+    ]);
+    expect(p.up.filter((o) => o.kind === 'AddConstraint').map((o) => (o.kind === 'AddConstraint' ? o.constraint.name : ''))).toEqual([
+      djangoIndexName('invoices', ['payer_ref'], '_fk_billing_customer_id'),
+      djangoIndexName('invoices', ['by_email_id'], '_fk_billing_customer_email'),
+    ]);
+  });
+
+  it('AlterField of a ForeignKey drops its constraint and makes it again, like Django; on_delete and related_name alone change nothing', () => {
+    const retarget = second(
+      `        migrations.AlterField(model_name='invoice', name='customer', field=models.ForeignKey(on_delete=models.CASCADE, to='billing.customer', to_field='email')),`,
+    );
+    expect(retarget.up.map((o) => o.kind)).toEqual(['DropConstraint', 'AlterColumnType', 'AddConstraint']);
+    expect(retarget.up[2]).toMatchObject({ constraint: { references: { table: { name: 'billing_customer' }, columns: ['email'] } } });
+    const nothing = second(
+      `        migrations.AlterField(model_name='invoice', name='customer', field=models.ForeignKey(on_delete=models.SET_NULL, related_name='bills', to='billing.Customer')),`,
+    );
+    expect(nothing.up).toEqual([]);
+  });
+
+  it('RenameField keeps unique_together pointing at the field; the constraint keeps the name it was made with', () => {
+    const files = {
+      'billing/migrations/__init__.py': '',
+      'billing/migrations/0001_initial.py': migration(
+        '',
+        `        migrations.CreateModel(name='Line', fields=[('id', models.AutoField(primary_key=True)), ('product', models.IntegerField()), ('cart', models.IntegerField())], options={'unique_together': {('cart', 'product')}}),`,
+      ),
+      'billing/migrations/0002_rename.py': migration(
+        "('billing', '0001_initial')",
+        `        migrations.RenameField(model_name='line', old_name='product', new_name='variant'),
+        migrations.AlterUniqueTogether(name='line', unique_together={('cart', 'variant')}),`,
+      ),
+      'billing/migrations/0003_drop.py': migration(
+        "('billing', '0002_rename')",
+        `        migrations.AlterUniqueTogether(name='line', unique_together=set()),`,
+      ),
+    };
+    const [, rename, drop] = parseAll(files);
+    expect(rename?.up).toMatchObject([{ kind: 'RenameColumn', column: 'product', newName: 'variant' }]);
+    expect(drop?.up).toMatchObject([{ kind: 'DropConstraint', name: djangoIndexName('billing_line', ['cart', 'product'], '_uniq') }]);
+  });
+
+  it('index classes and operator classes are part of the index: a GIN index with gin_trgm_ops replacing a plain GIN is a change', () => {
+    const p = second(
+      `        migrations.AddIndex(model_name='customer', index=django.contrib.postgres.indexes.GinIndex(fields=['name'], name='c_name_gin', opclasses=['gin_trgm_ops'])),`,
+    );
+    expect(p.up).toMatchObject([{ kind: 'AddIndex', name: 'c_name_gin', method: 'gin', columns: ['name gin_trgm_ops'] }]);
+  });
+
+  it('a Positive*Field check is dropped by the name PostgreSQL gave it when the field becomes a plain integer', () => {
+    const files = {
+      'billing/migrations/__init__.py': '',
+      'billing/migrations/0001_initial.py': migration(
+        '',
+        `        migrations.CreateModel(name='Stock', fields=[('id', models.AutoField(primary_key=True)), ('quantity', models.PositiveIntegerField(default=0))]),`,
+      ),
+      'billing/migrations/0002_signed.py': migration(
+        "('billing', '0001_initial')",
+        `        migrations.AlterField(model_name='stock', name='quantity', field=models.IntegerField(default=0)),`,
+      ),
+    };
+    const [, signed] = parseAll(files);
+    expect(signed?.up).toMatchObject([{ kind: 'DropConstraint', name: 'billing_stock_quantity_check' }]);
+    expect(signed?.down).toMatchObject([{ kind: 'AddConstraint', constraint: { type: 'check', expression: '"quantity" >= 0' } }]);
+  });
+
+  it('AlterModelTable inside SeparateDatabaseAndState renames the table; its state operations move the model', () => {
+    const p = second(`        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.AlterModelTable(name='customer', table='clients')],
+            state_operations=[migrations.AlterModelTable(name='customer', table='clients')],
+        ),
+        migrations.AddField(model_name='customer', name='note', field=models.TextField(null=True)),`);
+    expect(p.up).toMatchObject([
+      { kind: 'RenameTable', table: { name: 'billing_customer' }, newName: 'clients' },
+      { kind: 'AddColumn', table: { name: 'clients' } },
+    ]);
+    expect(p.down).toMatchObject([
+      { kind: 'DropColumn', table: { name: 'clients' } },
+      { kind: 'RenameTable', table: { name: 'clients' }, newName: 'billing_customer' },
+    ]);
+  });
+
+  it("the down of SeparateDatabaseAndState runs its database operations against the state they made, not the state's", () => {
+    const p = second(`        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.AlterField(model_name='customer', name='name', field=models.CharField(max_length=100, null=True))],
+            state_operations=[migrations.RemoveField(model_name='customer', name='name')],
+        ),`);
+    expect(p.up).toMatchObject([{ kind: 'DropNotNull', column: 'name' }]);
+    expect(p.down).toMatchObject([{ kind: 'SetNotNull', column: 'name' }]);
+  });
+
+  it('AddField with default= adds the column with that default and then drops it: old INSERTs that leave it out fail (breaking)', async () => {
+    const { verdict, reports } = await verdictsOf(
+      billing(`        migrations.AddField(model_name='customer', name='tier', field=models.CharField(max_length=10, default='basic')),`),
+    );
+    expect(reports.at(-1)?.parsed.up.map((o) => o.kind)).toEqual(['AddColumn', 'SetDefault']);
+    expect(verdict('billing.0002_change')?.[1]).toBe('breaking');
+  });
+
+  it('AddField with db_default keeps the default in the database: compatible', async () => {
+    const { verdict } = await verdictsOf(
+      billing(
+        `        migrations.AddField(model_name='customer', name='tier', field=models.CharField(max_length=10, db_default='basic')),`,
+      ),
+    );
+    expect(verdict('billing.0002_change')).toEqual(['expand', 'compatible', 'reversible']);
+  });
+});
+
+describe('django: field classes of other packages, judged by what they subclass', () => {
+  const fields = `import django.contrib.postgres.fields.jsonb
+import djmoney.models.fields
+import jsonfield.fields
+from django_countries.fields import CountryField
+from timezone_field import TimeZoneField
+import myapp.fields
+`;
+  const created = (field: string) => {
+    const p = parseAll({
+      'billing/migrations/__init__.py': '',
+      'billing/migrations/0001_initial.py':
+        fields +
+        migration(
+          '',
+          `        migrations.CreateModel(name='Thing', fields=[('id', models.AutoField(primary_key=True)), ('f', ${field})]),`,
+        ),
+    })[0] as ParsedMigration;
+    const table = p.up[0];
+    return table?.kind === 'CreateTable' ? table.columns.find((c) => c.name === 'f')?.type.text : null;
+  };
+
+  it.each([
+    ['TimeZoneField()', 'varchar(63)'],
+    ["djmoney.models.fields.MoneyField(decimal_places=2, default_currency='USD', max_digits=14)", 'numeric(14,2)'],
+    ['djmoney.models.fields.CurrencyField(max_length=3)', 'varchar(3)'],
+    ['CountryField(max_length=2)', 'varchar(2)'],
+    ['django.contrib.postgres.fields.jsonb.JSONField(default=dict)', 'jsonb'],
+    ['jsonfield.fields.JSONField(default=dict)', 'text'],
+    ['models.JSONField(default=dict)', 'jsonb'],
+    ['myapp.fields.FancyField()', 'FancyField'],
+  ])('%s is a %s column', (field, type) => {
+    expect(created(field)).toBe(type);
+  });
+
+  it('a field class twoway does not know makes AddField and a type-changing AlterField not analyzed; the same class with other Python-only options changes nothing', () => {
+    const files = {
+      'billing/migrations/__init__.py': '',
+      'billing/migrations/0001_initial.py':
+        fields +
+        migration(
+          '',
+          `        migrations.CreateModel(name='Thing', fields=[('id', models.AutoField(primary_key=True)), ('data', models.JSONField(default=dict))]),`,
+        ),
+      'billing/migrations/0002_fancy.py':
+        fields +
+        migration(
+          "('billing', '0001_initial')",
+          `        migrations.AlterField(model_name='thing', name='data', field=myapp.fields.FancyField(default=dict)),`,
+        ),
+      'billing/migrations/0003_help.py':
+        fields +
+        migration(
+          "('billing', '0002_fancy')",
+          `        migrations.AlterField(model_name='thing', name='data', field=myapp.fields.FancyField(default=dict, help_text='x', verbose_name='data')),`,
+        ),
+      'billing/migrations/0004_add.py':
+        fields +
+        migration(
+          "('billing', '0003_help')",
+          `        migrations.AddField(model_name='thing', name='extra', field=myapp.fields.FancyField(null=True)),`,
+        ),
+    };
+    const [, fancy, help, add] = parseAll(files);
+    expect(fancy?.up).toMatchObject([
+      { kind: 'Raw', notAnalyzed: expect.stringContaining('myapp.fields.FancyField, a field class twoway does not know') },
+    ]);
+    expect(help?.up).toEqual([]);
+    expect(add?.up).toMatchObject([{ kind: 'Raw', notAnalyzed: expect.stringContaining('whether it makes a column') }]);
+  });
+
+  it('max_length=settings.NAME is read from the project settings', () => {
+    const p = parseAll({
+      'mysite/settings.py': 'INSTALLED_APPS = []\nCURRENCY_LENGTH = 3\n',
+      'billing/migrations/__init__.py': '',
+      'billing/migrations/0001_initial.py': migration(
+        '',
+        `        migrations.CreateModel(name='Price', fields=[('id', models.AutoField(primary_key=True)), ('currency', models.CharField(max_length=settings.CURRENCY_LENGTH))]),`,
+      ),
+    })[0];
+    const table = p?.up[0];
+    expect(table?.kind === 'CreateTable' && table.columns.map((c) => c.type.text)).toEqual(['int4', 'varchar(3)']);
+  });
+});
+
+describe('django: code paths, errors and transactions as Django runs them', () => {
+  const one = (ops: string, head = '', extra = '') =>
+    parseAll({ 'shop/migrations/__init__.py': '', 'shop/migrations/0001_x.py': head + migration('', ops, extra) })[0] as ParsedMigration;
+
+  it('operations held in class attributes, module constants and concatenations of lists are read', () => {
+    const p = one(
+      `        *STATE,`,
+      `CREATE = "CREATE TABLE shop_t (id int)"\nSTATE = [migrations.RunSQL(CREATE, "DROP TABLE shop_t")]\n`,
+      `    more = [migrations.RunSQL(f"ALTER TABLE {TABLE} ADD COLUMN n int", migrations.RunSQL.noop)]\n`,
+    );
+    expect(p.up).toMatchObject([{ kind: 'CreateTable', table: { name: 'shop_t' } }]);
+    const q = parseAll({
+      'shop/migrations/__init__.py': '',
+      'shop/migrations/0001_x.py': `from django.db import migrations\n\nTABLE = 'shop_t'\nA = [migrations.RunSQL("CREATE TABLE shop_t (id int)", "DROP TABLE shop_t")]\n\n\nclass Migration(migrations.Migration):\n    b = [migrations.RunSQL(f"ALTER TABLE {TABLE} ADD COLUMN n int", migrations.RunSQL.noop)]\n    operations = A + b\n`,
+    })[0];
+    expect(q?.up.map((o) => o.kind)).toEqual(['CreateTable', 'AddColumn']);
+  });
+
+  it('a list comprehension over a literal collection is one operation per element', () => {
+    const p = parseAll({
+      'shop/migrations/__init__.py': '',
+      'shop/migrations/0001_x.py': `from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunSQL(f"CREATE INDEX shop_{c}_idx ON shop_t ({c})", f"DROP INDEX shop_{c}_idx") for c in ('a', 'b')]\n`,
+    })[0];
+    expect(p?.up.map((o) => (o.kind === 'AddIndex' ? o.name : o.kind))).toEqual(['shop_a_idx', 'shop_b_idx']);
+  });
+
+  it('operations chosen by connection.vendor take the branch of the set', () => {
+    const p = parseAll({
+      'shop/migrations/__init__.py': '',
+      'shop/migrations/0001_x.py': `from django.db import connection, migrations\n\n\nclass Migration(migrations.Migration):\n    if connection.vendor == 'postgresql':\n        operations = [migrations.RunSQL("CREATE EXTENSION IF NOT EXISTS pg_trgm", migrations.RunSQL.noop)]\n    else:\n        operations = []\n`,
+    })[0];
+    expect(p?.up).toMatchObject([{ kind: 'Raw', object: { type: 'extension', name: 'pg_trgm' } }]);
+  });
+
+  it('a Python syntax error is a read error with the line and the parser message; the migration stays in the graph with unknown answers', async () => {
+    const { result, verdict } = await verdictsOf({
+      'shop/migrations/__init__.py': '',
+      'shop/migrations/0001_initial.py': migration('', `        migrations.RunSQL("CREATE TABLE shop_t (id int)", "DROP TABLE shop_t"),`),
+      'shop/migrations/0002_broken.py': `from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [('shop', '0001_initial')]\n    operations = [\n        migrations.RunSQL("DROP TABLE shop_t",\n    ]\n`,
+      'shop/migrations/0003_after.py': migration("('shop', '0002_broken')", ''),
+    });
+    expect(result.errors).toMatchObject([
+      { path: 'shop/migrations/0002_broken.py', line: 7, message: expect.stringContaining('Python syntax error') },
+    ]);
+    expect(verdict('shop.0002_broken')).toEqual(['unknown', 'unknown', 'unknown']);
+    expect(verdict('shop.0003_after')).toEqual(['expand', 'compatible', 'reversible']);
+  });
+
+  it('two migrations of one name in an app (two apps with one label) are an error naming both files', () => {
+    const found = detect(
+      write({
+        'manage.py': '',
+        'a/shop/migrations/__init__.py': '',
+        'a/shop/migrations/0001_initial.py': migration('', ''),
+        'b/shop/migrations/__init__.py': '',
+        'b/shop/migrations/0001_initial.py': migration('', ''),
+      }),
+    );
+    expect(found?.sets[0]?.migrations.map((m) => m.path)).toEqual(['a/shop/migrations/0001_initial.py']);
+    expect(found?.errors).toMatchObject([
+      {
+        path: 'b/shop/migrations/0001_initial.py',
+        message: expect.stringContaining('a/shop/migrations/0001_initial.py and b/shop/migrations/0001_initial.py'),
+      },
+    ]);
+  });
+
+  it.each([
+    ['an atomic migration', true, ''],
+    ['atomic = False', false, '    atomic = False\n'],
+  ])('AddIndexConcurrently in %s: concurrently-in-transaction reported: %s', async (_case, flagged, extra) => {
+    const { reports } = await verdictsOf(
+      billing(`        AddIndexConcurrently(model_name='customer', index=models.Index(fields=['name'], name='c_name_idx')),`, extra),
+    );
+    const rules = reports.find((r) => r.parsed.migration.id === 'billing.0002_change')?.findings.map((f) => f.rule) ?? [];
+    expect(rules.includes('concurrently-in-transaction')).toBe(flagged);
+  });
+
+  it('RunPython with a reverse function: the down runs code twoway never reads, a not-analyzed note about the down', () => {
+    const p = one(`        migrations.RunPython(migrations.RunPython.noop, undo),`);
+    expect(p.notes).toMatchObject([{ rule: 'not-analyzed', direction: 'down' }]);
+  });
+
+  it('operations on a swapped model (auth.User when AUTH_USER_MODEL names another) do nothing, as Django skips them', () => {
+    const ps = parseAll({
+      'mysite/settings.py': "INSTALLED_APPS = []\nAUTH_USER_MODEL = 'accounts.User'\n",
+      'auth/migrations/__init__.py': '',
+      'auth/migrations/0001_initial.py': migration(
+        '',
+        `        migrations.CreateModel(name='User', fields=[('id', models.AutoField(primary_key=True)), ('first_name', models.CharField(max_length=30))], options={'swappable': 'AUTH_USER_MODEL'}),`,
+      ),
+      'auth/migrations/0002_longer.py': migration(
+        "('auth', '0001_initial')",
+        `        migrations.AlterField(model_name='user', name='first_name', field=models.CharField(max_length=150)),`,
+      ),
+    });
+    expect(ps.map((p) => p.up)).toEqual([[], []]);
+  });
+
+  it('CreateExtension and its named subclasses create the extension on PostgreSQL and drop it on the way back', () => {
+    const p = one(`        HStoreExtension(),\n        CreateExtension('citext'),`);
+    expect(p.up).toMatchObject([
+      { kind: 'Raw', object: { type: 'extension', name: 'hstore', action: 'create' }, notAnalyzed: null },
+      { kind: 'Raw', object: { type: 'extension', name: 'citext', action: 'create' } },
+    ]);
+    expect(p.down).toMatchObject([{ object: { name: 'citext', action: 'drop' } }, { object: { name: 'hstore', action: 'drop' } }]);
+  });
+
+  it('AlterIndexTogether makes _idx indexes, AlterOrderWithRespectTo an _order column, AddConstraintNotValid and ValidateConstraint', () => {
+    const p = parseAll(
+      billing(`        migrations.AlterIndexTogether(name='customer', index_together={('name', 'nickname')}),
+        migrations.AlterOrderWithRespectTo(name='invoice', order_with_respect_to='customer'),
+        AddConstraintNotValid(model_name='invoice', constraint=models.CheckConstraint(check=models.Q(total__gte=0), name='total_gte_0')),
+        ValidateConstraint(model_name='invoice', name='total_gte_0'),
+        migrations.RenameIndex(model_name='customer', new_name='customer_names_idx', old_fields=('name', 'nickname')),`),
+    )[1];
+    expect(p?.up).toMatchObject([
+      { kind: 'AddIndex', name: djangoIndexName('billing_customer', ['name', 'nickname'], '_idx'), columns: ['name', 'nickname'] },
+      { kind: 'AddColumn', table: { name: 'invoices' }, column: { name: '_order', nullable: false } },
+      { kind: 'SetDefault', column: '_order', default: null },
+      { kind: 'AddConstraint', constraint: { name: 'total_gte_0', notValid: true } },
+      { kind: 'ValidateConstraint', name: 'total_gte_0' },
+      {
+        kind: 'RenameIndex',
+        index: { name: djangoIndexName('billing_customer', ['name', 'nickname'], '_idx') },
+        newName: 'customer_names_idx',
+      },
+    ]);
+  });
+});
+
+describe('django: the project around an app', () => {
+  it('a checkout without manage.py is one project, found by the settings module that lists INSTALLED_APPS', () => {
+    const found = discoverTree({
+      'site/settings.py': "INSTALLED_APPS = ['site.shop', 'site.billing']\n",
+      'site/shop/migrations/__init__.py': '',
+      'site/shop/migrations/0001_initial.py': migration('', ''),
+      'site/billing/migrations/__init__.py': '',
+      'site/billing/migrations/0001_initial.py': migration("('shop', '0001_initial')", ''),
+    });
+    expect(found.sets.map((s) => [s.framework, s.root, s.migrations.map((m) => m.id)])).toEqual([
+      ['django', 'site', ['shop.0001_initial', 'billing.0001_initial']],
+    ]);
+    expect(found.errors).toEqual([]);
+  });
+
+  it("one app checked alone replays the whole project (its models reference the others') and reports only that app", async () => {
+    const dir = write({
+      'manage.py': '',
+      'shop/migrations/__init__.py': '',
+      'shop/migrations/0001_initial.py': migration(
+        '',
+        `        migrations.CreateModel(name='Customer', fields=[('id', models.BigAutoField(primary_key=True)), ('name', models.CharField(max_length=50))]),`,
+      ),
+      'billing/migrations/__init__.py': '',
+      'billing/migrations/0001_initial.py': migration(
+        "('shop', '0001_initial')",
+        `        migrations.CreateModel(name='Invoice', fields=[('id', models.BigAutoField(primary_key=True)), ('customer', models.ForeignKey(on_delete=models.CASCADE, to='shop.customer'))]),`,
+      ),
+      'billing/migrations/0002_wider.py': migration(
+        "('billing', '0001_initial')",
+        `        migrations.AlterField(model_name='invoice', name='customer', field=models.ForeignKey(null=True, on_delete=models.CASCADE, to='shop.customer')),`,
+      ),
+    });
+    const result = await check(['billing/migrations'], { cwd: dir });
+    expect(result.errors).toEqual([]);
+    const reports = result.sets.flatMap((s) => s.reports);
+    expect(reports.map((r) => r.parsed.migration.id)).toEqual(['billing.0001_initial', 'billing.0002_wider']);
+    expect(reports[1]?.parsed.up).toMatchObject([
+      { kind: 'DropConstraint' },
+      { kind: 'DropNotNull', column: 'customer_id' },
+      { kind: 'AddConstraint', constraint: { references: { table: { name: 'shop_customer' } } } },
+    ]);
+  });
+});
+
+describe("django: the project's own field classes", () => {
+  const project = {
+    'myapp/__init__.py': 'from .fields import FancyField as Fancy\n',
+    'myapp/fields.py': `from django.db import models
+from django.contrib.postgres.fields import JSONField as PgJSON
+
+
+class SanitizedJSONField(PgJSON):
+    def __init__(self, *args, sanitizer=None, **kwargs):
+        self.sanitizer = sanitizer
+        super().__init__(*args, **kwargs)
+
+
+class FancyField(SanitizedJSONField):
+    pass
+
+
+class OwnTypeField(models.Field):
+    def db_type(self, connection):
+        return 'citext'
+`,
+  };
+  const typeOf = (field: string) => {
+    const p = parseAll({
+      ...project,
+      'billing/migrations/__init__.py': '',
+      'billing/migrations/0001_initial.py': `import myapp\nimport myapp.fields\n${migration('', `        migrations.CreateModel(name='Thing', fields=[('id', models.AutoField(primary_key=True)), ('f', ${field})]),`)}`,
+    })[0];
+    const table = p?.up[0];
+    return table?.kind === 'CreateTable' ? table.columns.find((c) => c.name === 'f')?.type.text : null;
+  };
+
+  it.each([
+    ['myapp.fields.SanitizedJSONField(default=dict)', 'jsonb'],
+    ['myapp.fields.FancyField()', 'jsonb'],
+    ['myapp.Fancy()', 'jsonb'],
+    ['myapp.fields.OwnTypeField()', 'OwnTypeField'],
+  ])('%s is read from the project source as %s', (field, type) => {
+    expect(typeOf(field)).toBe(type);
   });
 });

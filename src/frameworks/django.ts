@@ -1,4 +1,6 @@
 // Django: <app>/migrations/NNNN_*.py ordered by their dependencies graph; the down is what Django derives from each operation.
+// Transactions: each migration runs in one (its schema editor is atomic) unless the class sets `atomic = False`;
+// AddIndexConcurrently / RemoveIndexConcurrently need atomic = False (Django refuses them otherwise).
 import { type Dirent, existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { chooseDialect, declared } from '../discover/dialect.js';
@@ -7,18 +9,19 @@ import type { Migration, ParsedMigration, ReadError, SourceText } from '../migra
 import type { Folder, FrameworkAdapter } from './adapter.js';
 import {
   assignments,
-  elements,
-  literal,
   loadPythonGrammar,
   pythonDirectives,
+  pythonSyntaxError,
   type SyntaxNode,
   spanOf,
-  stringValue,
   withPythonTree,
 } from './python/ast.js';
 import { type ProjectState, translateMigration } from './python/django-editor.js';
-import { type DjangoOp, djangoOperation } from './python/django-operations.js';
+import type { KnownField } from './python/django-fields.js';
+import { type DjangoOp, djangoOperations } from './python/django-operations.js';
+import { projectFieldClasses } from './python/django-project-fields.js';
 import { topologicalOrder } from './python/graph.js';
+import { bindingIn, elements, literal, type PyLiteral, readPython, stringValue } from './python/values.js';
 import { readText } from './sql-files.js';
 
 /** Folders never holding a project's own apps. */
@@ -61,6 +64,11 @@ interface Project {
   migrations: Migration[];
   parsed: ParsedMigration[];
   state: ProjectState;
+  /** settings.AUTH_USER_MODEL as `app.model` (Django's default: auth.user). */
+  authUserModel: string;
+  settings: ReadonlyMap<string, PyLiteral>;
+  /** The project's own field classes, read from its source (null when there is no project root). */
+  projectClass?: (path: string) => KnownField | null;
 }
 
 const projects = new WeakMap<Migration, Project>();
@@ -83,8 +91,37 @@ function migrationFolders(abs: string, depth: number, out: string[]): void {
   }
 }
 
-/** DATABASES = {'default': {'ENGINE': '<literal>'}} in settings.py or settings/*.py. */
-function settingsDialect(root: string): Dialect | null {
+/** A settings module of a Django project: it defines INSTALLED_APPS. */
+function isDjangoSettings(file: string): boolean {
+  const read = readText(file, file);
+  return read.ok && withPythonTree(read.text, (root) => assignments(root).has('INSTALLED_APPS'));
+}
+
+const ancestors = (dir: string, levels: number) => Array.from({ length: levels }, (_, i) => join(dir, ...Array<string>(i + 1).fill('..')));
+
+function managePyAbove(dir: string): boolean {
+  return ancestors(dir, 3).some((d) => existsSync(join(d, 'manage.py')));
+}
+
+/** The project an app's migrations folder belongs to: manage.py a few folders up, or the package of its settings. */
+function projectAbove(migrationsDir: string): string | null {
+  for (const d of ancestors(migrationsDir, 4).slice(1)) {
+    if (existsSync(join(d, 'manage.py'))) return d;
+    if (existsSync(join(d, 'settings.py')) && isDjangoSettings(join(d, 'settings.py')) && !managePyAbove(d)) return d;
+  }
+  return null;
+}
+
+/** What a project's settings say: DATABASES['default']['ENGINE'] and AUTH_USER_MODEL, from settings.py or settings/*.py. */
+interface Settings {
+  dialect: Dialect | null;
+  /** `app.model`, lower case. */
+  authUserModel: string | null;
+  /** Module-level names bound to literals (`DEFAULT_CURRENCY_CODE_LENGTH = 3`), for `settings.NAME` in migrations. */
+  values: Map<string, PyLiteral>;
+}
+
+function readSettings(root: string): Settings {
   const candidates: string[] = [];
   const look = (dir: string, depth: number) => {
     let entries: Dirent[];
@@ -101,16 +138,23 @@ function settingsDialect(root: string): Dialect | null {
     }
   };
   look(root, 2);
+  const out: Settings = { dialect: null, authUserModel: null, values: new Map() };
   for (const file of candidates.sort()) {
     const read = readText(file, file);
     if (!read.ok) continue;
-    const engine = withPythonTree(read.text, (root) => {
-      const databases = assignments(root).get('DATABASES');
-      return stringValue(dictValue(dictValue(databases, 'default'), 'ENGINE'));
+    withPythonTree(read.text, (root) => {
+      const vars = assignments(root);
+      const engine = stringValue(dictValue(dictValue(vars.get('DATABASES'), 'default'), 'ENGINE'));
+      if (!out.dialect && engine && ENGINES[engine]) out.dialect = ENGINES[engine];
+      const user = stringValue(vars.get('AUTH_USER_MODEL'));
+      if (!out.authUserModel && user?.includes('.')) out.authUserModel = user.toLowerCase();
+      for (const [name, node] of vars) {
+        const v = literal(node);
+        if (v !== undefined && !out.values.has(name)) out.values.set(name, v);
+      }
     });
-    if (engine && ENGINES[engine]) return ENGINES[engine];
   }
-  return null;
+  return out;
 }
 
 function dictValue(node: SyntaxNode | null | undefined, key: string): SyntaxNode | null {
@@ -143,13 +187,14 @@ function readMigrationFile(abs: string, rel: string, app: string, dialect: Diale
     return null;
   }
   const source: SourceText = { path: rel, text: read.text, startLine: 1, language: 'python' };
-  return withPythonTree(read.text, (root) => {
+  return readPython(read.text, dialect, (root) => {
     const body = migrationClass(root);
-    if (!body) {
+    // A file Python cannot read stays a migration of the app: its parse reports the syntax error, its answers are unknown.
+    if (!body && !root.hasError) {
       errors.push({ path: rel, line: 1, column: 1, message: 'no `class Migration`: not a Django migration, skipped' });
       return null;
     }
-    const vars = assignments(body);
+    const attribute = (key: string) => (body ? (bindingIn(body, key) ?? undefined) : undefined);
     const name = basename(rel, '.py');
     return {
       migration: {
@@ -161,13 +206,13 @@ function readMigrationFile(abs: string, rel: string, app: string, dialect: Diale
         files: [rel],
         up: source,
         down: null,
-        transactional: literal(vars.get('atomic')) !== false,
+        transactional: literal(attribute('atomic')) !== false,
       },
       app,
       name,
-      dependencies: pairs(vars.get('dependencies')),
-      runBefore: pairs(vars.get('run_before')),
-      replaces: pairs(vars.get('replaces')),
+      dependencies: pairs(attribute('dependencies')),
+      runBefore: pairs(attribute('run_before')),
+      replaces: pairs(attribute('replaces')),
     };
   });
 }
@@ -220,22 +265,44 @@ function order(files: DjangoMigrationFile[], errors: ReadError[]): Migration[] {
   return [...result.ordered, ...result.cyclic].map((f) => f.migration);
 }
 
-function readProject(folder: Folder, migrationDirs: string[], errors: ReadError[], dialect: Dialect): Migration[] {
+function readProject(
+  root: string,
+  rootRel: string,
+  migrationDirs: string[],
+  errors: ReadError[],
+  dialect: Dialect,
+  authUserModel: string,
+  settings: ReadonlyMap<string, PyLiteral>,
+): Migration[] {
   const files: DjangoMigrationFile[] = [];
+  const byKey = new Map<string, DjangoMigrationFile>();
   for (const dir of migrationDirs) {
     const app = basename(dirname(dir));
-    const relDir = join(folder.rel, relative(folder.abs, dir));
+    const relDir = join(rootRel, relative(root, dir));
     const names = readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isFile() && isMigrationFile(e.name))
       .map((e) => e.name)
       .sort();
     for (const name of names) {
       const f = readMigrationFile(join(dir, name), join(relDir, name), app, dialect, errors);
-      if (f) files.push(f);
+      if (!f) continue;
+      // Two migration folders of one app label (two apps both called `billing`): Django refuses duplicate labels.
+      const earlier = byKey.get(f.migration.id);
+      if (earlier) {
+        errors.push({
+          path: f.migration.path,
+          line: 1,
+          column: 1,
+          message: `migration ${f.migration.id} is defined twice, in ${earlier.migration.path} and ${f.migration.path}: Django refuses two apps with the label ${app} ("Application labels aren't unique"); only ${earlier.migration.path} is read`,
+        });
+        continue;
+      }
+      byKey.set(f.migration.id, f);
+      files.push(f);
     }
   }
   const migrations = order(files, errors);
-  const project: Project = { migrations, parsed: [], state: new Map() };
+  const project: Project = { migrations, parsed: [], state: new Map(), authUserModel, settings, projectClass: projectFieldClasses(root) };
   for (const m of migrations) projects.set(m, project);
   return migrations;
 }
@@ -246,63 +313,84 @@ export const django: FrameworkAdapter = {
   detect(folder: Folder) {
     const hasFile = (name: string) => folder.entries.some((e) => e.isFile() && e.name === name);
     const errors: ReadError[] = [];
-    let dirs: string[] = [];
-    let dialect: Dialect | null = null;
-    if (hasFile('manage.py')) {
-      migrationFolders(folder.abs, 4, dirs);
-      dialect = settingsDialect(folder.abs);
-    } else if (
+    const appFolder =
       basename(folder.abs) === 'migrations' &&
       hasFile('__init__.py') &&
-      folder.entries.some((e) => e.isFile() && /^\d{4}_\w*\.py$/.test(e.name))
-    ) {
-      // One app's migrations checked on their own: the project's settings may still be a few folders up.
-      dirs = [folder.abs];
-      const project = [2, 3, 4]
-        .map((up) => join(folder.abs, ...Array<string>(up).fill('..')))
-        .find((d) => existsSync(join(d, 'manage.py')));
-      dialect = project ? settingsDialect(project) : null;
-    }
+      folder.entries.some((e) => e.isFile() && /^\d{4}_\w*\.py$/.test(e.name));
+    // The project: where manage.py is, or (a checkout without it) the package holding the settings with INSTALLED_APPS.
+    let root: string | null = null;
+    if (hasFile('manage.py') || (hasFile('settings.py') && isDjangoSettings(join(folder.abs, 'settings.py')) && !managePyAbove(folder.abs)))
+      root = folder.abs;
+    else if (appFolder) root = projectAbove(folder.abs);
+    let dirs: string[] = [];
+    if (root) migrationFolders(root, 4, dirs);
+    else if (appFolder) dirs = [folder.abs];
     if (!dirs.length) return null;
-    const chosen = chooseDialect(folder, folder.rel, declared(dialect, 'settings.py DATABASES ENGINE'));
-    const migrations = readProject(folder, dirs, errors, chosen.dialect);
-    return { sets: [{ framework: 'django', ...chosen, root: folder.rel, migrations, claimed: dirs }], errors };
+    const settings: Settings = root ? readSettings(root) : { dialect: null, authUserModel: null, values: new Map() };
+    const chosen = chooseDialect(folder, folder.rel, declared(settings.dialect, 'settings.py DATABASES ENGINE'));
+    const base = root ?? folder.abs;
+    const baseRel = join(folder.rel, relative(folder.abs, base));
+    const migrations = readProject(base, baseRel, dirs, errors, chosen.dialect, settings.authUserModel ?? 'auth.user', settings.values);
+    // One app checked on its own: the whole project is replayed (its models reference the others'), only this app reported.
+    const alone = appFolder && root !== folder.abs;
+    const own = alone ? migrations.filter((m) => dirname(m.path) === folder.rel || dirname(m.path) === join(folder.rel)) : [];
+    return {
+      sets: [
+        {
+          framework: 'django',
+          ...chosen,
+          root: folder.rel,
+          migrations,
+          claimed: alone ? [folder.abs] : dirs,
+          ...(alone ? { reportOnly: own.map((m) => m.path) } : {}),
+        },
+      ],
+      errors: alone ? errors.filter((e) => own.some((m) => m.path === e.path)) : errors,
+    };
   },
   parse(migration: Migration): ParsedMigration {
     let project = projects.get(migration);
     if (!project) {
-      project = { migrations: [migration], parsed: [], state: new Map() };
+      project = { migrations: [migration], parsed: [], state: new Map(), authUserModel: 'auth.user', settings: new Map() };
       projects.set(migration, project);
     }
     const index = project.migrations.indexOf(migration);
     // Parsing is a replay: every earlier migration of the project shapes the state this one starts from.
     while (project.parsed.length <= index) {
       const next = project.migrations[project.parsed.length] as Migration;
-      project.parsed.push(parseDjango(next, project.state));
+      project.parsed.push(parseDjango(next, project));
     }
     return project.parsed[index] as ParsedMigration;
   },
 };
 
 /** Translates one migration against the project state before it, advancing the state. */
-function parseDjango(migration: Migration, state: ProjectState): ParsedMigration {
+function parseDjango(migration: Migration, project: Project): ParsedMigration {
+  const { state, authUserModel, settings, projectClass } = project;
   const source = migration.up;
   const app = migration.id.split('.')[0] ?? 'app';
-  return withPythonTree(source.text, (root) => {
+  return readPython(source.text, migration.dialect, (root) => {
     const directives = pythonDirectives(root, source);
-    const body = migrationClass(root);
-    const list = body ? assignments(body).get('operations') : undefined;
-    const items = elements(list);
     const errors: ReadError[] = [];
+    const syntax = pythonSyntaxError(root, source);
+    if (syntax) errors.push(syntax);
+    const body = migrationClass(root);
+    const list = body ? (bindingIn(body, 'operations') ?? undefined) : undefined;
+    const ctx = { app, authUserModel, settings, projectClass };
+    const read = list ? djangoOperations(list, ctx) : null;
     let ops: DjangoOp[] = [];
-    if (!body) errors.push({ path: source.path, line: 1, column: 1, message: 'no `class Migration`' });
-    else if (!items) {
+    if (!body) {
+      if (!syntax) errors.push({ path: source.path, line: 1, column: 1, message: 'no `class Migration`' });
+    } else if (!read) {
       const at = list ? spanOf(list, source) : spanOf(body, source);
       ops = list ? [{ node: list, type: 'Unknown', why: 'operations built at run time' }] : [];
-      if (!list)
+      if (!list && !syntax)
         errors.push({ path: source.path, line: at.line, column: at.column, message: 'the Migration class has no operations list' });
-    } else ops = items.map((n) => djangoOperation(n, app));
-    const t = translateMigration(ops, app, state, source, migration.dialect);
+    } else ops = read;
+    const t = translateMigration(ops, { ...ctx, dialect: migration.dialect }, state, source);
+    // Python cannot import a file with a syntax error: nothing of it runs, so nothing of it is reported as read
+    // (its answers are unknown); what parses still shapes the state later migrations are read against.
+    if (syntax) return { migration, up: [], down: [], downStatus: 'unreadable', directives, errors: [...errors, ...t.errors] };
     return {
       migration,
       up: t.up,

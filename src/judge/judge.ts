@@ -516,7 +516,7 @@ function judgeColumnState(
     );
   }
   if (c.typeAt && s.type) {
-    if (!before) {
+    if (!before || before.type.name === 'unknown') {
       add(
         { phase: 'breaking', codeRollback: 'breaking' },
         'change-column-type',

@@ -2,7 +2,7 @@
 // constraint, enum, view and other object it touched, and where the data went. Built by walking
 // the operations over an overlay of the schema before them, so it costs what the migration touches,
 // not the size of the schema; objects the history never showed are assumed to exist (and hold rows).
-import type { ColumnDef, ConstraintDef, Operation, QName, Span } from '../ir.js';
+import type { ColumnDef, ConstraintDef, ExistingColumn, Operation, QName, Span } from '../ir.js';
 import { qnameKey, recomputingUsing, tableConstraints } from '../ir.js';
 import type { ColumnState, Schema } from '../schema/schema.js';
 
@@ -272,11 +272,13 @@ class NetBuilder {
     return !this.start.seenTables.has(key);
   }
 
-  private column(t: NetTable, name: string): NetColumn {
+  private column(t: NetTable, name: string, existing?: ExistingColumn): NetColumn {
     const found = this.findColumn(t, name);
     if (found) return found;
-    // A column the history never showed: it existed before, state unknown.
-    return this.pushColumn(t, { origin: t.origin === null ? null : name, name, state: {}, copies: [], flows: [] });
+    // A column the history never showed: it existed before, its state unknown unless the migration states it.
+    const c: NetColumn = { origin: t.origin === null ? null : name, name, state: {}, copies: [], flows: [] };
+    if (existing && c.origin !== null) c.before = stated(name, existing);
+    return this.pushColumn(t, c);
   }
 
   private addTable(name: QName, columns: ColumnDef[], span: Span, derived: boolean): NetTable {
@@ -379,7 +381,7 @@ class NetBuilder {
         return;
       }
       case 'AlterColumnType': {
-        const c = this.column(this.table(op.table), op.column);
+        const c = this.column(this.table(op.table), op.column, op.existing);
         c.state.type = op.type;
         c.typeAt = span;
         const using = recomputingUsing(op);
@@ -388,13 +390,13 @@ class NetBuilder {
       }
       case 'SetNotNull':
       case 'DropNotNull': {
-        const c = this.column(this.table(op.table), op.column);
+        const c = this.column(this.table(op.table), op.column, op.existing);
         c.state.nullable = op.kind === 'DropNotNull';
         c.nullAt = span;
         return;
       }
       case 'SetDefault': {
-        const c = this.column(this.table(op.table), op.column);
+        const c = this.column(this.table(op.table), op.column, op.existing);
         c.state.default = op.default && op.default.text.trim().toLowerCase() !== 'null' ? op.default : null;
         c.defaultAt = span;
         return;
@@ -778,4 +780,16 @@ export function sameConstraintDef(a: ConstraintDef, b: ConstraintDef): boolean {
 /** Expression text compared without quoting, case or spacing differences. */
 function normalise(text: string | null): string {
   return (text ?? '').replace(/["`\s]/g, '').toLowerCase();
+}
+
+/** The state a migration says an unknown column had; what it leaves out takes the safe assumption (nullable, no default, type unknown). */
+function stated(name: string, existing: ExistingColumn): ColumnState {
+  return {
+    name,
+    type: existing.type ?? { name: 'unknown', args: [], arrayDims: 0, text: 'unknown' },
+    nullable: existing.nullable ?? true,
+    default: existing.default ?? null,
+    generated: false,
+    identity: false,
+  };
 }

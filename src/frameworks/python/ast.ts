@@ -1,7 +1,7 @@
-// Reading Python source with tree-sitter-python: literals, calls, spans. Never evaluates anything.
+// Reading Python source with tree-sitter-python: calls, statements, spans, syntax errors. Never evaluates anything.
 import { directivesInComment } from '../../directives.js';
 import type { Span } from '../../ir.js';
-import type { Directive, SourceText } from '../../migration.js';
+import type { Directive, ReadError, SourceText } from '../../migration.js';
 import { grammarParser, loadGrammar, type SyntaxNode, type Tree } from '../tree-sitter.js';
 
 export type { SyntaxNode };
@@ -27,6 +27,48 @@ export function withPythonTree<T>(text: string, use: (root: SyntaxNode) => T): T
   } finally {
     tree.delete();
   }
+}
+
+const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+const CLOSERS = new Set(Object.values(OPENERS));
+
+/**
+ * The first syntax error of a file, worded like CPython's (`'(' was never closed`, `unmatched ')'`,
+ * `invalid syntax`), at the place CPython reports it; null when the file parses.
+ */
+export function pythonSyntaxError(root: SyntaxNode, source: SourceText): ReadError | null {
+  if (!root.hasError) return null;
+  const bad = firstError(root);
+  if (!bad) return null;
+  const at = (n: SyntaxNode, message: string): ReadError => {
+    const span = spanOf(n, source);
+    return { path: source.path, line: span.line, column: span.column, message: `Python syntax error: ${message}` };
+  };
+  if (bad.isMissing) return at(bad, `expected '${bad.type}'`);
+  const stack: SyntaxNode[] = [];
+  for (const token of leaves(bad)) {
+    if (token.type in OPENERS) stack.push(token);
+    else if (CLOSERS.has(token.type)) {
+      const open = stack.pop();
+      if (!open) return at(token, `unmatched '${token.type}'`);
+      if (OPENERS[open.type] !== token.type)
+        return at(token, `closing parenthesis '${token.type}' does not match opening parenthesis '${open.type}'`);
+    }
+  }
+  if (stack.length) return at(stack[0] as SyntaxNode, `'${(stack[0] as SyntaxNode).type}' was never closed`);
+  const first = leaves(bad)[0] ?? bad;
+  return at(first, `invalid syntax near ${JSON.stringify(bad.text.split('\n')[0]?.slice(0, 40) ?? '')}`);
+}
+
+function firstError(node: SyntaxNode): SyntaxNode | null {
+  if (node.type === 'ERROR' || node.isMissing) return node;
+  for (const c of node.children) if (c && (c.hasError || c.isMissing)) return firstError(c);
+  return null;
+}
+
+function leaves(node: SyntaxNode): SyntaxNode[] {
+  if (node.childCount === 0) return [node];
+  return node.children.flatMap((c) => (c ? leaves(c) : []));
 }
 
 export function spanOf(node: SyntaxNode, source: SourceText): Span {
@@ -89,119 +131,6 @@ export function callArgs(call: SyntaxNode): CallArgs {
 /** The argument given by keyword or, failing that, at a position. */
 export function argument(args: CallArgs, position: number, keyword: string): SyntaxNode | undefined {
   return args.keywords.get(keyword) ?? args.positional[position];
-}
-
-/** Where a string literal's value starts in the file, and the value. */
-export interface StringLiteral {
-  value: string;
-  line: number;
-  column: number;
-  /** The value is the source text unchanged (no escapes), so positions inside it are exact. */
-  exact: boolean;
-}
-
-/** A plain string literal (also implicit concatenation of literals); null for f-strings with fields, bytes, anything else. */
-export function stringLiteral(node: SyntaxNode | null | undefined): StringLiteral | null {
-  if (!node) return null;
-  if (node.type === 'parenthesized_expression') return stringLiteral(node.namedChildren[0]);
-  if (node.type === 'concatenated_string') {
-    const parts = node.namedChildren.map((n) => stringLiteral(n));
-    if (parts.some((p) => p === null) || !parts[0]) return null;
-    const first = parts[0];
-    return { ...first, value: parts.map((p) => p?.value).join(''), exact: parts.length === 1 && first.exact };
-  }
-  if (node.type !== 'string') return null;
-  const start = node.namedChildren.find((n) => n?.type === 'string_start');
-  const end = node.namedChildren.find((n) => n?.type === 'string_end');
-  if (!start || !end) return null;
-  const prefix = start.text.replace(/["']+$/, '').toLowerCase();
-  if (prefix.includes('b')) return null;
-  if (node.namedChildren.some((n) => n?.type === 'interpolation')) return null;
-  const body = node.text.slice(start.endIndex - node.startIndex, end.startIndex - node.startIndex);
-  const raw = prefix.includes('r');
-  const value = raw ? body : decodeEscapes(body);
-  return { value, line: start.endPosition.row + 1, column: start.endPosition.column + 1, exact: value === body };
-}
-
-export function stringValue(node: SyntaxNode | null | undefined): string | null {
-  return stringLiteral(node)?.value ?? null;
-}
-
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '\n': '', '0': '\0' };
-
-function decodeEscapes(body: string): string {
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i] as string;
-    if (ch !== '\\' || i + 1 >= body.length) {
-      out += ch;
-      continue;
-    }
-    const next = body[i + 1] as string;
-    const mapped = ESCAPES[next];
-    if (mapped !== undefined) {
-      out += mapped;
-      i++;
-    } else out += ch;
-  }
-  return out;
-}
-
-/** A Python literal as a value: strings, numbers, booleans, None, lists/tuples/sets, dicts; undefined when not a literal. */
-export type PyLiteral = string | number | boolean | null | PyLiteral[] | { [key: string]: PyLiteral };
-
-export function literal(node: SyntaxNode | null | undefined): PyLiteral | undefined {
-  if (!node) return undefined;
-  switch (node.type) {
-    case 'string':
-    case 'concatenated_string':
-      return stringValue(node) ?? undefined;
-    case 'integer':
-    case 'float': {
-      const n = Number(node.text.replaceAll('_', ''));
-      return Number.isNaN(n) ? undefined : n;
-    }
-    case 'unary_operator': {
-      const inner = literal(node.childForFieldName('argument'));
-      return typeof inner === 'number' && node.text.startsWith('-') ? -inner : undefined;
-    }
-    case 'true':
-      return true;
-    case 'false':
-      return false;
-    case 'none':
-      return null;
-    case 'parenthesized_expression':
-      return literal(node.namedChildren[0]);
-    case 'list':
-    case 'tuple':
-    case 'set': {
-      const items = node.namedChildren.filter((n) => n && n.type !== 'comment').map((n) => literal(n));
-      return items.some((i) => i === undefined) ? undefined : (items as PyLiteral[]);
-    }
-    case 'dictionary': {
-      const out: Record<string, PyLiteral> = {};
-      for (const pair of node.namedChildren) {
-        if (!pair || pair.type === 'comment') continue;
-        if (pair.type !== 'pair') return undefined;
-        const key = literal(pair.childForFieldName('key'));
-        const value = literal(pair.childForFieldName('value'));
-        if (typeof key !== 'string' || value === undefined) return undefined;
-        out[key] = value;
-      }
-      return out;
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** The elements of a list/tuple/set literal node (not evaluated). */
-export function elements(node: SyntaxNode | null | undefined): SyntaxNode[] | null {
-  if (!node) return null;
-  if (node.type === 'parenthesized_expression') return elements(node.namedChildren[0]);
-  if (!['list', 'tuple', 'set'].includes(node.type)) return null;
-  return node.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
 }
 
 /** Top-level `name = value` (and `name: T = value`) assignments of a module or class body. */

@@ -1,12 +1,28 @@
 // Django migration operations as written (`migrations.AddField(...)`), read from the Migration class without running it.
 import type { SyntaxNode } from './ast.js';
-import { argument, callArgs, callName, dottedName, elements, lastName, literal, stringValue } from './ast.js';
-import { type DjangoField, djangoField } from './django-fields.js';
+import { argument, callArgs, callName, dottedName, isNoop, lastName, statements } from './ast.js';
+import { type DjangoField, djangoField, type FieldContext } from './django-fields.js';
+import {
+  bindTarget,
+  elements,
+  functionOf,
+  iterationItems,
+  literal,
+  resolve,
+  type StringLiteral,
+  stringLiteral,
+  stringValue,
+  withBindings,
+} from './values.js';
 
 export interface DjangoIndex {
   name: string;
   /** Field names; a leading '-' means descending. */
   fields: string[];
+  /** Operator classes of the fields, by position (gin_trgm_ops…). */
+  opclasses?: string[];
+  /** The index's access method: btree, or the one of django.contrib.postgres.indexes' class (GinIndex → gin). */
+  method?: string;
   /** Index expressions (Lower('name')…), as written. */
   expressions: string[];
   condition: string | null;
@@ -28,10 +44,18 @@ export interface ModelOptions {
   indexes: DjangoIndex[];
   constraints: DjangoConstraint[];
   uniqueTogether: string[][];
+  indexTogether: string[][];
+  /** Meta.order_with_respect_to: Django keeps an `_order` column. */
+  orderWithRespectTo: string | null;
+  /** Meta.swappable: the setting naming the model that may replace this one (AUTH_USER_MODEL). */
+  swappable: string | null;
 }
 
-/** A SQL argument of RunSQL: the string nodes, or null for RunSQL.noop; `unreadable` when not literal. */
-export type SqlArgument = { type: 'sql'; nodes: SyntaxNode[] } | { type: 'noop' } | { type: 'unreadable' };
+/** A SQL argument of RunSQL: its statements (read when the operation is), RunSQL.noop, or `unreadable` when built at run time. */
+export type SqlArgument = { type: 'sql'; strings: StringLiteral[] } | { type: 'noop' } | { type: 'unreadable' };
+
+/** What a RunPython code or reverse_code argument is: absent, RunPython.noop (or a function that does nothing), or code. */
+export type PythonCode = 'none' | 'noop' | { text: string };
 
 export type DjangoOp = { node: SyntaxNode } & (
   | { type: 'CreateModel'; model: string; fields: DjangoField[]; options: ModelOptions }
@@ -44,27 +68,47 @@ export type DjangoOp = { node: SyntaxNode } & (
   | { type: 'AlterModelTable'; model: string; table: string | null }
   | { type: 'AddIndex'; model: string; index: DjangoIndex; concurrently: boolean }
   | { type: 'RemoveIndex'; model: string; name: string; concurrently: boolean }
-  | { type: 'AddConstraint'; model: string; constraint: DjangoConstraint }
+  | { type: 'AddConstraint'; model: string; constraint: DjangoConstraint; notValid: boolean }
   | { type: 'RemoveConstraint'; model: string; name: string }
   | { type: 'AlterUniqueTogether'; model: string; sets: string[][] }
   | { type: 'RunSQL'; sql: SqlArgument; reverse: SqlArgument | null }
-  | { type: 'RunPython'; code: string; reverse: 'none' | 'noop' | string }
+  | { type: 'RunPython'; code: PythonCode; reverse: PythonCode }
   | { type: 'SeparateDatabaseAndState'; database: DjangoOp[]; state: DjangoOp[] }
+  | { type: 'AlterIndexTogether'; model: string; sets: string[][] }
+  | { type: 'AlterOrderWithRespectTo'; model: string; to: string | null }
+  | { type: 'RenameIndex'; model: string; from: string | null; fields: string[]; to: string }
+  | { type: 'ValidateConstraint'; model: string; name: string }
+  /** django.contrib.postgres CreateExtension and its named subclasses (HStoreExtension…): PostgreSQL only. */
+  | { type: 'CreateExtension'; name: string; drop: boolean }
   /** An operation that changes only Django's state (AlterModelOptions, AlterModelManagers…). */
   | { type: 'StateOnly' }
   | { type: 'Unknown'; why: string }
 );
 
-const STATE_ONLY = new Set([
-  'AlterModelOptions',
-  'AlterModelManagers',
-  'AlterIndexTogether',
-  'AlterOrderWithRespectTo',
-  'AlterModelTableComment',
-]);
+/** Operations that change only Django's state: nothing reaches the database (a table comment changes no answer). */
+const STATE_ONLY = new Set(['AlterModelOptions', 'AlterModelManagers', 'AlterModelTableComment', 'AlterConstraint']);
+
+/** django.contrib.postgres.operations: the extension each CreateExtension subclass creates. */
+const EXTENSIONS: Record<string, string> = {
+  BloomExtension: 'bloom',
+  BtreeGinExtension: 'btree_gin',
+  BtreeGistExtension: 'btree_gist',
+  CITextExtension: 'citext',
+  CryptoExtension: 'pgcrypto',
+  HStoreExtension: 'hstore',
+  TrigramExtension: 'pg_trgm',
+  UnaccentExtension: 'unaccent',
+};
 
 /** Operations whose model argument is `name` (the others take `model_name`). */
-const MODEL_BY_NAME = new Set(['CreateModel', 'DeleteModel', 'AlterModelTable', 'AlterUniqueTogether']);
+const MODEL_BY_NAME = new Set([
+  'CreateModel',
+  'DeleteModel',
+  'AlterModelTable',
+  'AlterUniqueTogether',
+  'AlterIndexTogether',
+  'AlterOrderWithRespectTo',
+]);
 
 function modelName(args: ReturnType<typeof callArgs>, position: number, keyword: string): string | null {
   return stringValue(argument(args, position, keyword))?.toLowerCase() ?? null;
@@ -82,14 +126,28 @@ export function djangoIndex(node: SyntaxNode | undefined): DjangoIndex | null {
   const name = stringValue(args.keywords.get('name'));
   if (!name) return null;
   const condition = args.keywords.get('condition');
+  const cls = lastName(callName(node)) ?? '';
   return {
     name,
     fields: stringList(args.keywords.get('fields')),
+    opclasses: stringList(args.keywords.get('opclasses')),
+    method: INDEX_METHODS[cls] ?? 'btree',
     expressions: args.positional.map((n) => n.text),
     condition: condition ? condition.text : null,
-    unique: lastName(callName(node)) === 'UniqueConstraint',
+    unique: cls === 'UniqueConstraint',
   };
 }
+
+/** django.contrib.postgres.indexes: the access method of each Index class. */
+const INDEX_METHODS: Record<string, string> = {
+  BTreeIndex: 'btree',
+  GinIndex: 'gin',
+  GistIndex: 'gist',
+  HashIndex: 'hash',
+  BrinIndex: 'brin',
+  SpGistIndex: 'spgist',
+  BloomIndex: 'bloom',
+};
 
 export function djangoConstraint(node: SyntaxNode | undefined): DjangoConstraint | null {
   if (node?.type !== 'call') return null;
@@ -108,8 +166,23 @@ export function djangoConstraint(node: SyntaxNode | undefined): DjangoConstraint
   return null;
 }
 
-function options(node: SyntaxNode | undefined): ModelOptions {
-  const out: ModelOptions = { dbTable: null, managed: true, proxy: false, indexes: [], constraints: [], uniqueTogether: [] };
+export function emptyOptions(): ModelOptions {
+  return {
+    dbTable: null,
+    managed: true,
+    proxy: false,
+    indexes: [],
+    constraints: [],
+    uniqueTogether: [],
+    indexTogether: [],
+    orderWithRespectTo: null,
+    swappable: null,
+  };
+}
+
+function options(written: SyntaxNode | undefined): ModelOptions {
+  const out = emptyOptions();
+  const node = written ? resolve(written) : undefined;
   if (node?.type !== 'dictionary') return out;
   for (const pair of node.namedChildren) {
     if (pair?.type !== 'pair') continue;
@@ -122,6 +195,9 @@ function options(node: SyntaxNode | undefined): ModelOptions {
     else if (key === 'indexes') out.indexes = (elements(value) ?? []).flatMap((n) => djangoIndex(n) ?? []);
     else if (key === 'constraints') out.constraints = (elements(value) ?? []).flatMap((n) => djangoConstraint(n) ?? []);
     else if (key === 'unique_together') out.uniqueTogether = togetherSets(value);
+    else if (key === 'index_together') out.indexTogether = togetherSets(value);
+    else if (key === 'order_with_respect_to') out.orderWithRespectTo = stringValue(value);
+    else if (key === 'swappable') out.swappable = stringValue(value);
   }
   return out;
 }
@@ -136,17 +212,46 @@ function togetherSets(node: SyntaxNode | undefined): string[][] {
 
 function sqlArgument(node: SyntaxNode | undefined): SqlArgument {
   if (!node) return { type: 'unreadable' };
-  if (dottedName(node)?.endsWith('RunSQL.noop')) return { type: 'noop' };
-  if (stringValue(node) !== null) return { type: 'sql', nodes: [node] };
+  if (dottedName(resolve(node))?.endsWith('RunSQL.noop')) return { type: 'noop' };
+  const single = stringLiteral(node);
+  if (single) return { type: 'sql', strings: [single] };
   const items = elements(node);
   if (!items) return { type: 'unreadable' };
   // A list of statements, each a string or a (sql, params) tuple.
-  const nodes = items.map((n) => (n.type === 'tuple' ? elements(n)?.[0] : n));
-  return nodes.every((n) => n && stringValue(n) !== null) ? { type: 'sql', nodes: nodes as SyntaxNode[] } : { type: 'unreadable' };
+  const strings = items.map((n) => stringLiteral(resolve(n).type === 'tuple' ? elements(n)?.[0] : n));
+  return strings.every((x) => x !== null) ? { type: 'sql', strings: strings as StringLiteral[] } : { type: 'unreadable' };
+}
+
+/** RunPython's code: RunPython.noop, a function of this file whose body does nothing, or code twoway never runs. */
+function pythonCode(node: SyntaxNode | undefined): PythonCode {
+  if (!node || node.type === 'none') return 'none';
+  if (dottedName(node)?.endsWith('RunPython.noop')) return 'noop';
+  const def = functionOf(node);
+  if (def && statements(def.childForFieldName('body')).every((s) => isNoop(s) || (s.type === 'return_statement' && !s.namedChildren[0])))
+    return 'noop';
+  return { text: node.text };
+}
+
+/** `operations = [...]` (through names and `+`), or a comprehension over a literal collection: one op per element. */
+export function djangoOperations(list: SyntaxNode, ctx: FieldContext): DjangoOp[] | null {
+  const r = resolve(list);
+  if (r.type === 'list_comprehension') {
+    const clauses = r.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause');
+    const clause = clauses[0];
+    const body = r.childForFieldName('body');
+    const left = clause?.childForFieldName('left');
+    const right = clause?.childForFieldName('right');
+    const items = clauses.length === 1 && right ? iterationItems(right) : null;
+    if (!clause || !body || !left || !items) return null;
+    return items.map((item) => withBindings(clause, bindTarget(left, item), () => djangoOperation(body, ctx)));
+  }
+  const items = elements(r);
+  return items ? items.map((n) => djangoOperation(n, ctx)) : null;
 }
 
 /** One element of `operations = [...]`. */
-export function djangoOperation(node: SyntaxNode, app: string): DjangoOp {
+export function djangoOperation(written: SyntaxNode, ctx: FieldContext): DjangoOp {
+  const node = resolve(written);
   const kind = node.type === 'call' ? lastName(callName(node)) : null;
   if (!kind) return { node, type: 'Unknown', why: 'an operation built at run time' };
   const args = callArgs(node);
@@ -154,7 +259,7 @@ export function djangoOperation(node: SyntaxNode, app: string): DjangoOp {
   const field = (): DjangoField | null => {
     const name = stringValue(argument(args, 1, 'name'));
     const def = argument(args, 2, 'field');
-    return name && def ? djangoField(name, def, app) : null;
+    return name && def ? djangoField(name, resolve(def), ctx) : null;
   };
   const unknown = (why: string): DjangoOp => ({ node, type: 'Unknown', why: `${kind}: ${why}` });
   switch (kind) {
@@ -165,7 +270,7 @@ export function djangoOperation(node: SyntaxNode, app: string): DjangoOp {
       for (const item of list) {
         const [nameNode, def] = elements(item) ?? [];
         const name = stringValue(nameNode);
-        const f = name && def ? djangoField(name, def, app) : null;
+        const f = name && def ? djangoField(name, resolve(def), ctx) : null;
         if (!f) return unknown(`the field ${item.text.slice(0, 40)} is not literal`);
         fields.push(f);
       }
@@ -214,7 +319,30 @@ export function djangoOperation(node: SyntaxNode, app: string): DjangoOp {
     case 'AddConstraintNotValid': {
       const constraint = djangoConstraint(argument(args, 1, 'constraint'));
       if (!model || !constraint) return unknown('the constraint is not a literal UniqueConstraint/CheckConstraint with a name');
-      return { node, type: 'AddConstraint', model, constraint };
+      return { node, type: 'AddConstraint', model, constraint, notValid: kind === 'AddConstraintNotValid' };
+    }
+    case 'ValidateConstraint': {
+      const name = stringValue(argument(args, 1, 'name'));
+      return model && name ? { node, type: 'ValidateConstraint', model, name } : unknown('the constraint name is not literal');
+    }
+    case 'RenameIndex': {
+      const to = stringValue(argument(args, 1, 'new_name'));
+      const from = stringValue(args.keywords.get('old_name') ?? args.positional[2]);
+      const fields = (elements(args.keywords.get('old_fields')) ?? []).map((n) => stringValue(n) ?? '');
+      if (!model || !to || (!from && !fields.length)) return unknown('the index names are not literal');
+      return { node, type: 'RenameIndex', model, from, fields, to };
+    }
+    case 'AlterIndexTogether':
+      return model
+        ? { node, type: 'AlterIndexTogether', model, sets: togetherSets(argument(args, 1, 'index_together')) }
+        : unknown('no model');
+    case 'AlterOrderWithRespectTo': {
+      const to = argument(args, 1, 'order_with_respect_to');
+      return model ? { node, type: 'AlterOrderWithRespectTo', model, to: to ? stringValue(to) : null } : unknown('no model');
+    }
+    case 'CreateExtension': {
+      const name = stringValue(argument(args, 0, 'name'));
+      return name ? { node, type: 'CreateExtension', name, drop: false } : unknown('the extension name is not literal');
     }
     case 'RemoveConstraint': {
       const name = stringValue(argument(args, 1, 'name'));
@@ -234,14 +362,17 @@ export function djangoOperation(node: SyntaxNode, app: string): DjangoOp {
       };
     }
     case 'RunPython': {
-      const code = argument(args, 0, 'code');
-      const reverse = argument(args, 1, 'reverse_code');
-      const reverseKind =
-        !reverse || reverse.type === 'none' ? 'none' : dottedName(reverse)?.endsWith('RunPython.noop') ? 'noop' : reverse.text;
-      return { node, type: 'RunPython', code: code?.text ?? '?', reverse: reverseKind };
+      const code = pythonCode(argument(args, 0, 'code'));
+      return {
+        node,
+        type: 'RunPython',
+        code: code === 'none' ? { text: '?' } : code,
+        reverse: pythonCode(argument(args, 1, 'reverse_code')),
+      };
     }
     case 'SeparateDatabaseAndState': {
-      const read = (n: SyntaxNode | undefined) => (elements(n) ?? []).map((o) => djangoOperation(o, app));
+      const read = (n: SyntaxNode | undefined) =>
+        n ? (djangoOperations(n, ctx) ?? [{ node: n, type: 'Unknown' as const, why: 'operations built at run time' }]) : [];
       return {
         node,
         type: 'SeparateDatabaseAndState',
@@ -251,6 +382,7 @@ export function djangoOperation(node: SyntaxNode, app: string): DjangoOp {
     }
     default:
       if (STATE_ONLY.has(kind)) return { node, type: 'StateOnly' };
+      if (EXTENSIONS[kind]) return { node, type: 'CreateExtension', name: EXTENSIONS[kind] as string, drop: false };
       return { node, type: 'Unknown', why: `${kind} is not an operation twoway models` };
   }
 }

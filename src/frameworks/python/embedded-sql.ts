@@ -3,7 +3,8 @@ import { directivesInComment } from '../../directives.js';
 import type { Dialect, Operation } from '../../ir.js';
 import type { Directive, ReadError, SourceText } from '../../migration.js';
 import { parseSql } from '../../sql/index.js';
-import { type SyntaxNode, stringLiteral } from './ast.js';
+import { type SyntaxNode, spanOf } from './ast.js';
+import { type StringLiteral, stringLiteral } from './values.js';
 
 export interface EmbeddedSql {
   ops: Operation[];
@@ -11,10 +12,17 @@ export interface EmbeddedSql {
   directives: Directive[];
 }
 
-/** Null when the node is not a literal string (f-string, variable, concatenation with a variable). */
+/** Null when the node is not a string a reader can know (a value computed at run time). */
 export function embeddedSql(node: SyntaxNode | null | undefined, file: SourceText, dialect: Dialect): EmbeddedSql | null {
   const literal = stringLiteral(node);
-  if (!literal) return null;
+  return literal ? embeddedSqlOf(literal, file, dialect) : null;
+}
+
+/**
+ * The SQL of a known string. A literal is parsed at its own position; a string built from parts (an f-string,
+ * `+`, a constant's `%`) has no position of its own inside, so its statements and errors point at the expression.
+ */
+export function embeddedSqlOf(literal: StringLiteral, file: SourceText, dialect: Dialect): EmbeddedSql {
   const source: SourceText = {
     path: file.path,
     text: literal.value,
@@ -23,9 +31,12 @@ export function embeddedSql(node: SyntaxNode | null | undefined, file: SourceTex
     language: 'sql',
   };
   const parsed = parseSql(source, dialect);
+  const directives = parsed.comments.flatMap((c) => directivesInComment(c.text, c.span));
+  if (!literal.computed) return { ops: parsed.ops, errors: parsed.errors, directives };
+  const span = spanOf(literal.node, file);
   return {
-    ops: parsed.ops,
-    errors: parsed.errors,
-    directives: parsed.comments.flatMap((c) => directivesInComment(c.text, c.span)),
+    ops: parsed.ops.map((op) => ({ ...op, span })),
+    errors: parsed.errors.map((e) => ({ ...e, line: span.line, column: span.column })),
+    directives,
   };
 }

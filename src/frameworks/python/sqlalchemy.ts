@@ -1,7 +1,8 @@
 // SQLAlchemy column types, columns and defaults, as written in Alembic migrations, mapped to the IR.
 import type { ColumnDef, DefaultValue, TypeRef } from '../../ir.js';
 import { defaultFromText } from '../../sql/postgresql.js';
-import { argument, callArgs, callName, dottedName, lastName, literal, type SyntaxNode, stringValue } from './ast.js';
+import { argument, callArgs, callName, dottedName, lastName, type SyntaxNode } from './ast.js';
+import { literal, stringValue } from './values.js';
 
 /** SQLAlchemy type class (generic or dialect-specific, any case) → PostgreSQL canonical name. */
 const TYPE_NAMES: Record<string, string> = {
