@@ -96,11 +96,13 @@ export function judge(input: JudgeInput): Judgement {
 export function hasDown(parsed: ParsedMigration): boolean {
   if (parsed.downStatus === 'none' || parsed.downStatus === 'irreversible') return false;
   if (parsed.downStatus === 'unreadable') return true;
-  // A down of placeholders (`SELECT 1;`, comments) does nothing.
-  return (parsed.down ?? []).some((op) => !trivial(op));
+  // A down of placeholders (`SELECT 1;`, comments) does nothing. A framework's declared no-op reverse
+  // (Django's RunPython.noop / RunSQL.noop) is the author saying there is nothing to undo: a down.
+  return (parsed.down ?? []).some((op) => !trivial(op) || (op.kind === 'Raw' && DECLARED_NO_OPS.has(op.statement)));
 }
 
-const NO_OP_STATEMENTS = new Set(['RunPython.noop', 'RunSQL.noop', 'SelectStmt:constant']);
+const DECLARED_NO_OPS = new Set(['RunPython.noop', 'RunSQL.noop']);
+const NO_OP_STATEMENTS = new Set([...DECLARED_NO_OPS, 'SelectStmt:constant']);
 
 /** A migration that changes nothing (empty, comments, a merge migration, state-only operations) needs no down. */
 export function changesNothing(parsed: ParsedMigration): boolean {
