@@ -853,6 +853,20 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
       }
     }
   }
+  // A down that deletes rows of a table that stays loses them, unless it only takes back the rows its up inserted
+  // (a seed) and no foreign key cascades the delete into other tables.
+  for (const t of down.tables) {
+    if (t.origin === null || t.name === null || !t.deletedAt || !heldBefore(t.origin)) continue;
+    const seeded = input.up.tables.some((u) => u.name && qnameKey(u.name) === t.origin && u.insertedAt);
+    const cascades = [...input.afterUp.tables.values()].some((other) =>
+      [...other.constraints.values()].some(
+        (k) => k.type === 'foreign-key' && k.references && qnameKey(k.references.table) === t.origin && k.references.onDelete === 'cascade',
+      ),
+    );
+    if (seeded && !cascades) continue;
+    const why = cascades ? ' and, through ON DELETE CASCADE, the rows that reference them' : '';
+    add('delete-rows', t.deletedAt, `The down deletes rows of ${t.origin}${why}: rows the new release wrote (or that were there before) are lost.`);
+  }
   // Deleting labels from the catalog removes enum values as surely as a rebuild.
   for (const c of down.catalogChanges) {
     if (c.table === 'pg_enum' && c.action === 'delete')
