@@ -250,9 +250,9 @@ function upReasons(input: JudgeInput): Reason[] {
               (c.def?.type === 'primary-key' || c.def?.type === 'unique') &&
               c.def.columns.join(',') === def.columns.join(','),
           )));
-    // DROP INDEX IF EXISTS of an index the history never showed, then CREATE INDEX under its name: an idempotent create.
-    const guard = i.guarded && !i.def && up.indexes.some((j) => j.origin === null && j.alive && j.name === i.name);
-    if (!again && !guard)
+    // An index the history never showed, dropped IF EXISTS and made again under its name, had a definition nobody
+    // can compare: the previous release may depend on it, so it is a drop like any other.
+    if (!again)
       add(
         { phase: 'contract' },
         'drop-index',
@@ -822,6 +822,10 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
     return c ? c.origin !== null : true;
   };
   for (const f of input.downFailures) add('down-references-missing', f.span, f.message);
+  // A statement the database itself refuses (MySQL's VARCHAR without a length) makes the down fail where it stands.
+  for (const op of input.parsed.down ?? [])
+    if (op.kind === 'Raw' && op.statement === 'invalid')
+      add('down-fails', op.span, `The down fails here: ${op.notAnalyzed ?? 'the database refuses the statement'}.`);
   // PostgreSQL and MySQL refuse to drop a table another table still references (without CASCADE).
   if (input.dialect !== 'sqlite') {
     const dropped = down.tables.filter((t) => t.origin !== null && t.name === null && t.droppedAt && !t.dropCascade);
@@ -865,7 +869,11 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
     );
     if (seeded && !cascades) continue;
     const why = cascades ? ' and, through ON DELETE CASCADE, the rows that reference them' : '';
-    add('delete-rows', t.deletedAt, `The down deletes rows of ${t.origin}${why}: rows the new release wrote (or that were there before) are lost.`);
+    add(
+      'delete-rows',
+      t.deletedAt,
+      `The down deletes rows of ${t.origin}${why}: rows the new release wrote (or that were there before) are lost.`,
+    );
   }
   // Deleting labels from the catalog removes enum values as surely as a rebuild.
   for (const c of down.catalogChanges) {
