@@ -320,3 +320,36 @@ describe('typeorm: plural helpers', () => {
     ]);
   });
 });
+
+describe('typeorm: SQL the database refuses', () => {
+  it('a down statement MySQL refuses makes the down fail (lossy); the up is still judged, never unknown because of the down', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-typeorm-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'ormconfig.json'), JSON.stringify({ type: 'mysql' }));
+      writeFileSync(
+        join(dir, 'migrations', '1600000000000-Init.ts'),
+        `export class Init1600000000000 {
+  async up(queryRunner) { await queryRunner.query('CREATE TABLE \`chat_flow\` (\`id\` varchar(36) PRIMARY KEY, \`chatbotConfig\` varchar(255) NULL)'); }
+  async down(queryRunner) { await queryRunner.query('DROP TABLE \`chat_flow\`'); }
+}
+`,
+      );
+      writeFileSync(
+        join(dir, 'migrations', '1700000000000-Widen.ts'),
+        `export class Widen1700000000000 {
+  async up(queryRunner) { await queryRunner.query('ALTER TABLE \`chat_flow\` MODIFY \`chatbotConfig\` TEXT;'); }
+  async down(queryRunner) { await queryRunner.query('ALTER TABLE \`chat_flow\` MODIFY \`chatbotConfig\` VARCHAR;'); }
+}
+`,
+      );
+      const result = await check(['.'], { cwd: dir });
+      const r = result.sets[0]?.reports[1];
+      expect([r?.phase, r?.codeRollback, r?.dbRollback]).toEqual(['expand', 'compatible', 'lossy']);
+      expect(r?.findings.map((f) => [f.rule, f.line])).toContainEqual(['down-fails', 3]);
+      expect(r?.findings.map((f) => f.rule)).not.toContain('not-analyzed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
