@@ -169,6 +169,13 @@ const cases: Case[] = [
   },
   // Where the data went.
   {
+    name: 'an UPDATE that copies a value from another row of the same table (a self-join) overwrites what was there',
+    history: ['CREATE TABLE comments (id int PRIMARY KEY, parent_id int, resolved_at timestamptz);'],
+    up: 'UPDATE comments AS reply SET resolved_at = parent.resolved_at FROM comments AS parent WHERE reply.parent_id = parent.id AND reply.resolved_at IS NULL;',
+    down: 'SELECT 1;',
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
+  {
     name: 'values copied to an archive before a drop, and copied back by the down, are not lost',
     history: [users],
     up: [

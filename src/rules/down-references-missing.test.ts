@@ -6,6 +6,13 @@ const users = ['CREATE TABLE users (id bigint PRIMARY KEY, email text, name text
 ruleTests(rule, {
   valid: [
     {
+      name: 'SQLite drops an indexed column once its index is gone',
+      dialect: 'sqlite',
+      history: ['CREATE TABLE execution (id varchar PRIMARY KEY NOT NULL, state varchar);'],
+      up: 'ALTER TABLE execution ADD COLUMN workspaceId varchar;\nCREATE INDEX idx_execution_workspaceId ON execution (workspaceId);',
+      down: 'DROP INDEX idx_execution_workspaceId;\nALTER TABLE execution DROP COLUMN workspaceId;',
+    },
+    {
       name: 'a down written against the schema after the up',
       history: users,
       up: 'ALTER TABLE users RENAME COLUMN name TO full_name;',
@@ -44,6 +51,15 @@ ruleTests(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'SQLite refuses ALTER TABLE DROP COLUMN of an indexed column (Flowise ExecutionLinkWorkspaceId)',
+      dialect: 'sqlite',
+      history: ['CREATE TABLE execution (id varchar PRIMARY KEY NOT NULL, state varchar);'],
+      up: 'ALTER TABLE execution ADD COLUMN workspaceId varchar;\nCREATE INDEX idx_execution_workspaceId ON execution (workspaceId);',
+      down: 'ALTER TABLE execution DROP COLUMN workspaceId;',
+      message: 'SQLite refuses to drop execution.workspaceId: index idx_execution_workspaceId uses it',
+      effect: { dbRollback: 'lossy' },
+    },
     {
       name: 'a misspelled column of a table the history created: the down would fail',
       history: users,
