@@ -353,3 +353,30 @@ describe('typeorm: SQL the database refuses', () => {
     }
   });
 });
+
+describe('typeorm: migrations an index.ts imports from another folder', () => {
+  it('run in the importing set, in timestamp order (Flowise pulls enterprise migrations into each dialect list)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-typeorm-'));
+    try {
+      mkdirSync(join(dir, 'database', 'migrations'), { recursive: true });
+      mkdirSync(join(dir, 'enterprise', 'migrations'), { recursive: true });
+      const cls = (name: string) => `export class ${name} { async up(queryRunner) {} async down(queryRunner) {} }\n`;
+      writeFileSync(join(dir, 'database', 'migrations', '1700000000000-Init.ts'), cls('Init1700000000000'));
+      writeFileSync(join(dir, 'database', 'migrations', '1900000000000-Later.ts'), cls('Later1900000000000'));
+      writeFileSync(join(dir, 'enterprise', 'migrations', '1800000000000-AddWorkspace.ts'), cls('AddWorkspace1800000000000'));
+      writeFileSync(
+        join(dir, 'database', 'migrations', 'index.ts'),
+        `import { Init1700000000000 } from './1700000000000-Init'
+import { Later1900000000000 } from './1900000000000-Later'
+import { AddWorkspace1800000000000 } from '../../enterprise/migrations/1800000000000-AddWorkspace'
+export const migrations = [Init1700000000000, AddWorkspace1800000000000, Later1900000000000]
+`,
+      );
+      const found = discover(['.'], { cwd: dir });
+      expect(found.sets.map((s) => [s.framework, s.root])).toEqual([['typeorm', join('database', 'migrations')]]);
+      expect(found.sets[0]?.migrations.map((m) => m.name)).toEqual(['Init', 'AddWorkspace', 'Later']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

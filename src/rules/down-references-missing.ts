@@ -164,7 +164,8 @@ function sqliteRefusesDrop(op: Extract<Operation, { kind: 'DropColumn' }>, s: Ru
   const index = s.indexesOf(op.table).find((i) => i.columns.includes(op.column));
   if (index) return `${what}: index ${index.name} uses it`;
   for (const [name, c] of s.table(op.table)?.constraints ?? []) {
-    if (c.type === 'check' || !c.columns.includes(op.column)) continue;
+    // A column's own REFERENCES or CHECK goes with it; a table-level FOREIGN KEY (col) or any UNIQUE stops the drop.
+    if (c.type === 'check' || (c.type === 'foreign-key' && c.columnLevel) || !c.columns.includes(op.column)) continue;
     return `${what}: ${c.type} constraint ${name} uses it`;
   }
   return null;
