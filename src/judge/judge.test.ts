@@ -167,6 +167,13 @@ const cases: Case[] = [
     verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
     absent: ['drop-index'],
   },
+  {
+    name: 'a MySQL MODIFY that states the definition the column already has changes nothing: no down is needed',
+    dialect: 'mysql',
+    history: ['CREATE TABLE sessions (id int PRIMARY KEY);', 'ALTER TABLE sessions ADD COLUMN token VARCHAR (32);'],
+    up: 'ALTER TABLE sessions MODIFY token VARCHAR(32);',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+  },
   // Where the data went.
   {
     name: 'an UPDATE that copies a value from another row of the same table (a self-join) overwrites what was there',

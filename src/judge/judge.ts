@@ -114,10 +114,17 @@ export function changesNothing(parsed: ParsedMigration): boolean {
 function netIsEmpty({ up, parsed }: JudgeInput): boolean {
   if ((parsed.notes ?? []).length) return false;
   if (parsed.up.some((op) => op.kind === 'Raw' && !trivial(op) && !op.object)) return false;
+  // A type, nullability or default stated again as it was (MySQL's MODIFY repeating the definition) is no change.
+  const restated = (c: NetColumn) =>
+    Boolean(c.before) &&
+    !c.recomputedBy &&
+    (!c.typeAt || typeText(c.state.type) === typeText(c.before?.type)) &&
+    (!c.nullAt || c.state.nullable === c.before?.nullable) &&
+    (!c.defaultAt || (c.state.default?.text ?? null) === (c.before?.default?.text ?? null));
   const columnChanged = (c: NetColumn) =>
     c.origin === null
       ? c.name !== null
-      : c.name !== c.origin || Boolean(c.typeAt || c.nullAt || c.defaultAt || c.overwrittenAt || c.filledAt);
+      : c.name !== c.origin || Boolean(c.overwrittenAt || c.filledAt) || (Boolean(c.typeAt || c.nullAt || c.defaultAt) && !restated(c));
   const tablesSame = up.tables.every((t) =>
     t.origin === null
       ? t.name === null
@@ -136,6 +143,11 @@ function netIsEmpty({ up, parsed }: JudgeInput): boolean {
     !up.views.some((v) => v.alive && v.createdAt) &&
     !up.objects.some((o) => o.alive && o.createdAt)
   );
+}
+
+/** A type as the database stores it: `VARCHAR (32)` and `varchar(32)` are one type. */
+function typeText(t: TypeRef | undefined): string | null {
+  return t ? `${t.name.toLowerCase()}(${(t.args ?? []).join(',')})[${t.arrayDims ?? 0}]` : null;
 }
 
 function trivial(op: Operation): boolean {
