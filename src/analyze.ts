@@ -267,7 +267,13 @@ function findingsOf(
     const reason = reasonFor(rule.id, span, direction, claim);
     if (verdictClaim && !reason) continue;
     if (reason) explained.add(reason);
-    findings.push(toFinding(rule, result, span, direction, reason?.effect ?? {}));
+    // Where the judge found less than the statement alone suggests (a remap the down undoes, a recompute), its words
+    // are the finding's: the rule's would claim a loss the migration does not have.
+    const weaker =
+      reason !== undefined &&
+      ((claim.dbRollback !== undefined && claim.dbRollback !== reason.effect.dbRollback) ||
+        (claim.codeRollback !== undefined && claim.codeRollback !== reason.effect.codeRollback));
+    findings.push(toFinding(rule, weaker ? { ...result, message: reason.message } : result, span, direction, reason?.effect ?? {}));
   }
   for (const reason of judgement.reasons) {
     if (explained.has(reason)) continue;

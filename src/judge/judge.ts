@@ -473,12 +473,22 @@ function judgeColumns(
     judgeColumnState(target, c, c.before, add, types, checked);
     if (c.overwrittenAt) {
       const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
+      const names = new Set([home, t.origin ?? home]);
+      const remaps = remappedBack(input, names, c.origin as string, c.name ?? (c.origin as string));
       if (recomputed(restores, home, c.name ?? c.origin))
         add(
           { phase: 'data' },
           'update-rows',
           c.overwrittenAt,
           `Existing values of ${target} are recomputed; the down computes them again from the other columns.`,
+        );
+      else if (remaps)
+        // Not proven two-way: rows that already held a new value before the up are mapped back too.
+        add(
+          { phase: 'data', dbRollback: 'irreversible' },
+          'update-rows',
+          c.overwrittenAt,
+          `Existing values of ${target} are rewritten value by value (${remaps}); the down maps each one back, which restores them only if no row held one of the new values before the up.`,
         );
       else
         add(
@@ -736,6 +746,28 @@ function restoredByDown(input: JudgeInput): Restores {
     out.push({ into: qnameKey(op.table), columns: op.columns.length ? op.columns : null, valueReads: op.valueReads ?? [], reads });
   }
   return out;
+}
+
+/**
+ * Every UPDATE of the up that writes this column rewrites one literal to another (`SET kind = 'b' WHERE kind = 'a'`),
+ * and the down has the inverse of each (`SET kind = 'a' WHERE kind = 'b'`): the old values come back unless rows
+ * held a new value already. Returns the mapping as text ("a → b, c → d"), or null.
+ */
+function remappedBack(input: JudgeInput, tables: ReadonlySet<string>, before: string, after: string): string | null {
+  const remaps = (ops: readonly Operation[] | null | undefined, column: string) =>
+    (ops ?? []).flatMap((op) => {
+      if (op.kind !== 'DataChange' || op.action !== 'update' || !tables.has(qnameKey(op.table))) return [];
+      const i = op.columns.indexOf(column);
+      if (i < 0) return [];
+      const to = op.literals?.[i] ?? null;
+      const from = op.matches?.find((m) => m.column === column)?.value ?? null;
+      return [{ from, to }];
+    });
+  const up = remaps(input.parsed.up, before);
+  if (!up.length || up.some((r) => r.from === null || r.to === null || r.from === r.to)) return null;
+  const down = remaps(input.parsed.down, after);
+  const inverted = up.every((r) => down.some((d) => d.from === r.to && d.to === r.from));
+  return inverted ? up.map((r) => `${r.from} → ${r.to}`).join(', ') : null;
 }
 
 /** The down fills this column (or, without `column`, this table) from what another table still holds. */

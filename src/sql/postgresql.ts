@@ -253,6 +253,8 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
           sources: targets.map((t) => ownRowSource(valueSource(t.val, scope), t.val, n.relation)),
           valueReads: targets.map((t) => columnRefs(t.val, scope)),
           filterReads: [...columnRefs(n.whereClause, scope), ...joinReads(n.fromClause, scope)],
+          literals: targets.map((t) => literalOf(t.val)),
+          matches: equalities(n.whereClause),
         },
       ];
     }
@@ -1039,4 +1041,31 @@ function catalogGuard(cond: string): boolean {
   const catalog = (r: Node) =>
     r.schemaname === 'information_schema' || r.schemaname === 'pg_catalog' || String(r.relname ?? '').startsWith('pg_');
   return !functions && relations.length > 0 && relations.every(catalog);
+}
+
+/** A constant as the value it writes (`'b'`, `2`, `NULL`, a cast of one), or null for anything computed. */
+function literalOf(val: Node): string | null {
+  let v = val;
+  while (v?.TypeCast) v = v.TypeCast.arg;
+  const c = v?.A_Const;
+  if (!c) return null;
+  if (c.isnull) return 'NULL';
+  if (c.sval) return String(c.sval.sval ?? '');
+  if (c.ival) return String(c.ival.ival ?? 0);
+  if (c.fval) return String(c.fval.fval);
+  if (c.boolval) return String(Boolean(c.boolval.boolval));
+  return null;
+}
+
+/** `col = literal` conditions a WHERE requires: its own, or those of a top-level AND. */
+function equalities(where: Node): Array<{ column: string; value: string }> {
+  if (!where) return [];
+  if (where.BoolExpr?.boolop === 'AND_EXPR') return (where.BoolExpr.args ?? []).flatMap(equalities);
+  const e = where.A_Expr;
+  if (!e || e.kind !== 'AEXPR_OP' || e.name?.map(str).join('') !== '=') return [];
+  const [left, right] = [e.lexpr, e.rexpr];
+  const column = (x: Node) => (x?.ColumnRef ? ((x.ColumnRef.fields ?? []).map(str).at(-1) ?? null) : null);
+  const name = column(left) ?? column(right);
+  const value = column(left) ? literalOf(right) : literalOf(left);
+  return name && value !== null ? [{ column: name, value }] : [];
 }
