@@ -15,6 +15,7 @@ export interface JsonFinding {
   line: number;
   column: number;
   fix: string;
+  evidence?: Finding['evidence'];
   suppressed?: Finding['suppressed'];
 }
 
@@ -109,6 +110,7 @@ function jsonMigration(r: MigrationReport): JsonMigration {
       line: f.line,
       column: f.column,
       fix: f.fix,
+      ...(f.evidence?.length ? { evidence: f.evidence } : {}),
       ...(f.suppressed ? { suppressed: f.suppressed } : {}),
     })),
   };

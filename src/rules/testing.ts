@@ -27,6 +27,8 @@ export interface MigrationCase {
   framework?: Framework;
   /** The framework has no downs at all (Prisma, Flyway without undo). */
   downsUnsupported?: boolean;
+  /** The previous release's code as evidence (AnalyzeOptions.usage). */
+  usage?: AnalyzeOptions['usage'];
 }
 
 export interface InvalidCase extends MigrationCase {
@@ -63,7 +65,7 @@ export async function analyzeCase(c: MigrationCase): Promise<MigrationReport> {
   const target = parseSqlMigration(migration('m', c.up, c.down, c));
   const errors = [...history, target].flatMap((p) => p.errors);
   if (errors.length) throw new Error(`test SQL does not parse: ${errors.map((e) => `${e.path}:${e.line}: ${e.message}`).join('; ')}`);
-  const reports = analyzeHistory([...history, target], { serverVersion: c.serverVersion, rules: c.rules });
+  const reports = analyzeHistory([...history, target], { serverVersion: c.serverVersion, rules: c.rules, usage: c.usage });
   return reports.at(-1) as MigrationReport;
 }
 
