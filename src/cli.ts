@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { type CheckResult, check } from './check.js';
 import { type Config, ConfigError, findConfigFile, loadConfig } from './config.js';
 import { discover } from './discover/index.js';
+import { defaultBase, repositoryRoot, resolveRef } from './evidence/index.js';
 import { SEVERITY_RANK, type Severity } from './findings.js';
 import { loadAdapters } from './frameworks/index.js';
 import { changedSince, GitError } from './git.js';
@@ -189,7 +190,11 @@ function addCheckOptions(command: Command): Command {
     .addOption(
       new Option('--fail-on <severity>', 'lowest severity that fails the run (default: error)').choices(['error', 'warning', 'info']),
     )
-    .option('--since <git-ref>', 'report only migrations added or changed since this ref (the whole history is still replayed)');
+    .option('--since <git-ref>', 'report only migrations added or changed since this ref (the whole history is still replayed)')
+    .option(
+      '--no-evidence',
+      "do not read the previous release's code (--since's ref, else the merge base with the default branch) from git",
+    );
 }
 
 interface CheckFlags {
@@ -198,6 +203,7 @@ interface CheckFlags {
   serverVersion?: number;
   failOn?: Severity;
   since?: string;
+  evidence?: boolean;
 }
 
 /** Config, then flags over it; runs `check`; the exit code the findings deserve. */
@@ -231,6 +237,7 @@ async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ r
     unknown: config?.unknown,
     isIgnored: config?.isIgnored,
     onlyFiles,
+    previousRelease: flags.evidence === false ? undefined : previousRelease(flags.since, cwd),
   });
   if (result.sets.length === 0) {
     for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
@@ -241,6 +248,22 @@ async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ r
     s.reports.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= failOn)),
   );
   return { result, exitCode: failing || result.errors.length ? EXIT.findings : EXIT.clean };
+}
+
+/** The release running today, for evidence: `--since`'s ref, else where this branch left the default branch. */
+function previousRelease(since: string | undefined, cwd: string): { repo: string; ref: string; commit: string } | undefined {
+  const repo = repositoryRoot(cwd);
+  if (!repo) return undefined;
+  if (since === undefined) {
+    const base = defaultBase(cwd);
+    return base ? { repo, ...base } : undefined;
+  }
+  try {
+    return { repo, ref: since, commit: resolveRef(cwd, since) };
+  } catch (e) {
+    if (e instanceof GitError) throw new UsageError(`--since ${since}: ${e.message}`);
+    throw e;
+  }
 }
 
 function writeReport(text: string, output: string | undefined, io: Io): void {
