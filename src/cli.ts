@@ -19,10 +19,13 @@ import { formatJson } from './report/json.js';
 import { formatMarkdown } from './report/markdown.js';
 import { formatRehearseHuman } from './report/rehearse-human.js';
 import { formatRehearseJson } from './report/rehearse-json.js';
+import { formatRollbackHuman, formatRollbackJson } from './report/rollback.js';
 import { formatSarif } from './report/sarif.js';
 import { plural, totalsOf } from './report/summary.js';
+import { RollbackError, rollbackPlan } from './rollback/index.js';
 import { formatExplain } from './rules/explain.js';
 import { allRules, ruleById } from './rules/index.js';
+import { LiveDatabaseError } from './stats/index.js';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 
@@ -137,6 +140,36 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     });
 
   program
+    .command('rollback')
+    .description('can the release running today go back to <ref>: roll back the code only, or which downs to run first and what they lose')
+    .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
+    .requiredOption('--to <git-ref>', 'the release to go back to')
+    .option('--database-url <url>', 'read the history table, count the rows each down destroys (a read-only session)')
+    .option('-c, --config <file>', 'config file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .action(async (paths: string[], opts) => {
+      const cwd = io.cwd ?? process.cwd();
+      const config = loadConfigOrUsage(cwd, opts.config);
+      if (!paths.length && config?.paths) paths = config.paths;
+      for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+      if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
+        throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
+      const plan = await rollbackPlan(paths, {
+        cwd,
+        to: opts.to,
+        databaseUrl: opts.databaseUrl,
+        dialect: config?.dialect,
+        dialects: config?.dialects,
+        serverVersion: config?.serverVersion,
+        isIgnored: config?.isIgnored,
+      }).catch((e) => {
+        throw e instanceof RollbackError || e instanceof LiveDatabaseError ? new UsageError(e.message) : e;
+      });
+      io.out(opts.format === 'json' ? formatRollbackJson(plan) : formatRollbackHuman(plan, { color: io.colour ?? false }));
+      code = plan.safe ? EXIT.clean : EXIT.findings;
+    });
+
+  program
     .command('explain')
     .description('what a rule catches, why it matters, and what to do instead')
     .argument('[rule-id]', 'a rule id; without one, lists every rule')
@@ -204,6 +237,15 @@ interface CheckFlags {
   failOn?: Severity;
   since?: string;
   evidence?: boolean;
+}
+
+function loadConfigOrUsage(cwd: string, file?: string): Config | null {
+  try {
+    return loadConfig(cwd, file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Config, then flags over it; runs `check`; the exit code the findings deserve. */
