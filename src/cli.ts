@@ -25,7 +25,8 @@ import { plural, totalsOf } from './report/summary.js';
 import { RollbackError, rollbackPlan } from './rollback/index.js';
 import { formatExplain } from './rules/explain.js';
 import { allRules, ruleById } from './rules/index.js';
-import { LiveDatabaseError } from './stats/index.js';
+import { LiveDatabaseError, openReadOnly, tableStats } from './stats/index.js';
+import { annotateLocks } from './stats/locks.js';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 
@@ -227,7 +228,8 @@ function addCheckOptions(command: Command): Command {
     .option(
       '--no-evidence',
       "do not read the previous release's code (--since's ref, else the merge base with the default branch) from git",
-    );
+    )
+    .option('--database-url <url>', 'read table sizes from this database (a read-only session, catalog only): lock findings say how long');
 }
 
 interface CheckFlags {
@@ -237,6 +239,7 @@ interface CheckFlags {
   failOn?: Severity;
   since?: string;
   evidence?: boolean;
+  databaseUrl?: string;
 }
 
 function loadConfigOrUsage(cwd: string, file?: string): Config | null {
@@ -285,11 +288,25 @@ async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ r
     for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
     throw new UsageError(`no migrations found in ${paths.length ? paths.join(', ') : 'the current directory'}`);
   }
+  if (flags.databaseUrl !== undefined) await addTableSizes(result, flags.databaseUrl);
   const failOn = SEVERITY_RANK[flags.failOn ?? config?.failOn ?? 'error'];
   const failing = result.sets.some((s) =>
     s.reports.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= failOn)),
   );
   return { result, exitCode: failing || result.errors.length ? EXIT.findings : EXIT.clean };
+}
+
+/** Table sizes from the live database on the lock findings (a read-only session that reads the catalog only). */
+async function addTableSizes(result: CheckResult, url: string): Promise<void> {
+  if (!url.trim()) throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
+  const session = await openReadOnly(url).catch((e) => {
+    throw e instanceof LiveDatabaseError ? new UsageError(e.message) : e;
+  });
+  try {
+    annotateLocks(result, await tableStats(session));
+  } finally {
+    await session.close();
+  }
 }
 
 /** The release running today, for evidence: `--since`'s ref, else where this branch left the default branch. */

@@ -53,6 +53,8 @@ export interface Finding {
   effect: Effect;
   /** Lines of the release running today that decided (or support) this finding's codeRollback. */
   evidence?: Evidence[];
+  /** A lock finding's table on the live database (`--database-url`): its size and, for a rewrite, scan or index build, the estimated seconds. */
+  size?: { table: string; rows: number | null; bytes: number; seconds?: number; work?: 'rewrite' | 'scan' | 'index' };
   /** Suppressed by a `twoway-ignore` with a reason, or part of a declared contract step. */
   suppressed?: { kind: 'ignore' | 'contract'; reason: string };
 }

@@ -16,6 +16,7 @@ export interface JsonFinding {
   column: number;
   fix: string;
   evidence?: Finding['evidence'];
+  size?: Finding['size'];
   suppressed?: Finding['suppressed'];
 }
 
@@ -111,6 +112,7 @@ function jsonMigration(r: MigrationReport): JsonMigration {
       column: f.column,
       fix: f.fix,
       ...(f.evidence?.length ? { evidence: f.evidence } : {}),
+      ...(f.size ? { size: f.size } : {}),
       ...(f.suppressed ? { suppressed: f.suppressed } : {}),
     })),
   };
