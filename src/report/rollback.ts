@@ -1,6 +1,7 @@
 // `twoway rollback` output: the plan in words (human) or as JSON (version 1, docs/DESIGN.md).
 import pc from 'picocolors';
 import type { RollbackPlan } from '../rollback/index.js';
+import { formatBytes } from '../stats/index.js';
 
 export function formatRollbackJson(plan: RollbackPlan): string {
   const { errors, ...rest } = plan;
@@ -28,6 +29,10 @@ export function formatRollbackHuman(plan: RollbackPlan, o: { color: boolean }): 
     for (const d of plan.downs) {
       const db = d.dbRollback === 'reversible' ? c.green(d.dbRollback) : c.red(d.dbRollback);
       lines.push(`  ${d.id}  ${d.hasDown ? '' : c.red('no down  ')}dbRollback: ${db}`);
+      for (const t of d.tables)
+        lines.push(
+          `      ${c.dim(`table ${t.table}: ${t.rows === null ? 'rows not estimated' : `~${t.rows} rows`}, ${formatBytes(t.bytes)}`)}`,
+        );
       for (const l of d.lost)
         lines.push(
           `      ${l.rows === null ? c.yellow('not counted') : l.rows > 0 ? c.red(`${l.rows} lost`) : c.green('0 lost')}: ${l.what} (${l.table}${l.column ? `.${l.column}` : ''})${l.error ? ` — ${l.error}` : ''}`,

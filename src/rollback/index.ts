@@ -12,10 +12,10 @@ import { repositoryRoot, resolveRef } from '../evidence/index.js';
 import { listFiles } from '../evidence/release.js';
 import type { CodeRollback, DbRollback } from '../findings.js';
 import { GitError } from '../git.js';
-import { qnameText } from '../ir.js';
+import { qnameKey, qnameText } from '../ir.js';
 import { hasDown } from '../judge/judge.js';
 import type { ReadError } from '../migration.js';
-import { openReadOnly, type ReadOnlySession, redact } from '../stats/index.js';
+import { openReadOnly, type ReadOnlySession, redact, type TableStats, tableStats } from '../stats/index.js';
 import { downCommands } from './commands.js';
 import { appliedHistory } from './history.js';
 
@@ -51,6 +51,8 @@ export interface RollbackMigration {
 export interface RollbackDown extends RollbackMigration {
   hasDown: boolean;
   lost: LostRows[];
+  /** The tables its down changes, with their size on the live database (catalog statistics): how long its locks may hold. */
+  tables: Array<{ table: string; rows: number | null; bytes: number }>;
 }
 
 export interface RollbackPlan {
@@ -108,6 +110,7 @@ export async function rollbackPlan(paths: readonly string[], options: RollbackOp
     errors: result.errors,
   };
   const destructive = new Set<string>();
+  const stats = session ? await tableStats(session) : null;
   try {
     for (const { set, reports } of result.sets) {
       const history = session ? await appliedHistory(session, set.framework, set.migrations) : null;
@@ -126,6 +129,7 @@ export async function rollbackPlan(paths: readonly string[], options: RollbackOp
           ...step(r, history ? true : null),
           hasDown: hasDown(r.parsed),
           lost: session ? await lostRows(session, r) : [],
+          tables: stats ? tablesOf(r, stats) : [],
         };
         plan.downs.push(down);
       }
@@ -171,6 +175,17 @@ function step(r: MigrationReport, applied: boolean | null): RollbackMigration {
       .filter((x) => x.direction === 'up' && x.effect.codeRollback === 'breaking')
       .map((x) => `${x.span.path}:${x.span.line}: ${x.message}`),
   };
+}
+
+/** The tables the down of `r` names, as the live database sizes them. */
+function tablesOf(r: MigrationReport, stats: Map<string, TableStats>): RollbackDown['tables'] {
+  const out = new Map<string, RollbackDown['tables'][number]>();
+  for (const op of r.parsed.down ?? []) {
+    const t = (op as { table?: { schema?: string; name: string } }).table;
+    const s = t && typeof t.name === 'string' ? stats.get(qnameKey(t)) : undefined;
+    if (t && s) out.set(qnameKey(t), { table: qnameText(t), rows: s.rows, bytes: s.bytes });
+  }
+  return [...out.values()];
 }
 
 const DESTRUCTIVE = new Set(['DropColumn', 'DropTable', 'AlterColumnType', 'CreateEnum', 'DataChange']);

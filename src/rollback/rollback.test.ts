@@ -168,6 +168,9 @@ describe.skipIf(!pgUp)('rollback --to with the live database', () => {
       plan.downs.map((d: { id: string; lost: Array<{ rows: number }> }) => [d.id, d.lost.map((l) => l.rows)]),
     );
     expect(lost).toEqual({ c3: [2], b2: [3] });
+    // The tables the downs change, sized from the catalog (never analyzed here: rows unknown).
+    expect(plan.downs[0].tables).toMatchObject([{ table: 'accounts', rows: null }]);
+    expect(plan.downs[0].tables[0].bytes).toBeGreaterThan(0);
     expect(plan.safe).toBe(false);
     expect(code).toBe(1);
     const human = await rollback(repos.at(-1) as TestRepo, ['--to', 'v1', '--database-url', pgUrl]);
