@@ -27,6 +27,8 @@ describe('Rails models', () => {
       'app/models/application_record.rb': 'class ApplicationRecord < ActiveRecord::Base\n  self.abstract_class = true\nend\n',
       'app/models/user.rb': 'class User < ApplicationRecord\n  self.ignored_columns += %w[legacy_flag]\nend\n',
       'app/models/admin.rb': 'class Admin < User\nend\n',
+      'app/controllers/users_controller.rb':
+        'class UsersController < ApplicationController\n  def show\n    render plain: User.find(params[:id]).full_name\n  end\nend\n',
       'app/models/billing/line_item.rb':
         'module Billing\n  class LineItem < ApplicationRecord\n    self.table_name = "invoice_lines"\n  end\nend\n',
       'db/migrate/20240101000000_create_users.rb':
@@ -34,8 +36,14 @@ describe('Rails models', () => {
     });
     const name = usage('users', 'full_name');
     expect(name?.uses).toBe(true);
-    expect(name?.summary).toContain('app/models/user.rb:1 maps users and has no ignored_columns entry for full_name');
-    expect(name?.evidence.map((e) => `${e.path}:${e.line}`)).toContain('app/models/user.rb:1');
+    expect(name?.summary).toContain('app/models/admin.rb:1 maps users and has no ignored_columns entry for full_name');
+    // The model decides; the lines that read the attribute come with it.
+    expect(name?.evidence.map((e) => `${e.path}:${e.line}`)).toEqual([
+      'app/models/admin.rb:1',
+      'app/models/user.rb:1',
+      'app/controllers/users_controller.rb:3',
+    ]);
+    expect(name?.summary).toContain('app/controllers/users_controller.rb:3 names it');
     const flag = usage('users', 'legacy_flag');
     expect(flag?.uses).toBe(false);
     expect(flag?.evidence[0]).toMatchObject({
@@ -190,6 +198,25 @@ describe('twoway check with the previous release', () => {
     const m = report.migrations[0];
     expect([m.phase, m.codeRollback]).toEqual(['contract', 'compatible']);
     expect(m.findings.flatMap((f: { evidence?: unknown[] }) => f.evidence ?? [])[0]).toMatchObject({ path: 'app/models/user.rb', line: 2 });
+  });
+
+  it('without --since, the release is where the branch left main', async () => {
+    const repo = releaseRepo();
+    repos.push(repo.dir);
+    repo.commit({ Gemfile: "gem 'rails'\n", 'app/models/user.rb': model(false), 'db/migrate/20240101000000_create_users.rb': create });
+    repo.git('checkout', '-q', '-b', 'drop-full-name');
+    repo.commit({ 'db/migrate/20240201000000_drop_full_name.rb': drop });
+    let out = '';
+    await main(['check', '--format', 'json'], { out: (s) => (out += s), err: () => {}, cwd: repo.dir });
+    const m = JSON.parse(out).migrations.find((x: { id: string }) => x.id === '20240201000000');
+    expect(m.codeRollback).toBe('breaking');
+    expect(m.findings.flatMap((f: { evidence?: Array<{ ref: string }> }) => f.evidence ?? [])[0].ref).toBe('merge-base(main)');
+    // On main itself there is no release before this one to read: the core answer.
+    repo.git('checkout', '-q', 'main');
+    repo.git('merge', '-q', '--ff-only', 'drop-full-name');
+    out = '';
+    await main(['check', '--format', 'json'], { out: (s) => (out += s), err: () => {}, cwd: repo.dir });
+    expect(JSON.parse(out).migrations.find((x: { id: string }) => x.id === '20240201000000').codeRollback).toBe('compatible');
   });
 
   it('--no-evidence leaves the core answer', async () => {

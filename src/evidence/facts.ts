@@ -36,13 +36,15 @@ export interface QueryFact {
 export interface ReleaseFacts {
   models: ModelFact[];
   queries: QueryFact[];
+  /** Ruby code naming an attribute (`user.full_name`, `:full_name`, `full_name:`), by name: supporting lines for Active Record models. */
+  rubyReferences: Map<string, Line[]>;
   /** Source files read, and those a reader could not parse (their facts are missing). */
   filesRead: number;
   unparsed: Line[];
 }
 
 export function emptyFacts(): ReleaseFacts {
-  return { models: [], queries: [], filesRead: 0, unparsed: [] };
+  return { models: [], queries: [], rubyReferences: new Map(), filesRead: 0, unparsed: [] };
 }
 
 /** The text of a line, trimmed and cut short, for evidence. */

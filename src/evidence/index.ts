@@ -133,6 +133,7 @@ export function usageOf(release: Release): UsageOf {
     const uses: Line[] = [];
     const reasons: string[] = [];
     const stopped: Array<{ line: Line; why: string }> = [];
+    let activeRecord = false;
     for (const m of models) {
       if (m.columns === 'all') {
         const ignored = m.ignored.get(column);
@@ -140,6 +141,7 @@ export function usageOf(release: Release): UsageOf {
         else {
           uses.push(m.at);
           reasons.push(`${where(m.at)} maps ${table} and has no ignored_columns entry for ${column}`);
+          activeRecord = true;
         }
         continue;
       }
@@ -148,6 +150,12 @@ export function usageOf(release: Release): UsageOf {
         uses.push(field);
         reasons.push(`${where(field)} declares it`);
       } else stopped.push({ line: m.at, why: `${where(m.at)} (${m.orm}) declares no field for it` });
+    }
+    if (activeRecord) {
+      // Lines that name the attribute: not needed for the answer (the model loads it), but where the code reads it.
+      const refs = (release.facts.rubyReferences.get(column) ?? []).slice(0, 3);
+      uses.push(...refs);
+      if (refs[0]) reasons.splice(1, 0, `${where(refs[0])} names it`);
     }
     for (const q of queriesOf(table)) {
       if (!q.columns.has(column)) continue;

@@ -34,6 +34,19 @@ export function readRails(files: ReadonlyArray<{ path: string; text: string }>, 
         const sql = literal(n);
         if (sql) facts.queries.push(...queriesIn(sql, lineAt(f.path, f.text, n.startPosition.row + 1)));
       }
+      const named =
+        n.type === 'call'
+          ? n.childForFieldName('method')?.text
+          : n.type === 'simple_symbol'
+            ? n.text.slice(1)
+            : n.type === 'hash_key_symbol'
+              ? n.text
+              : null;
+      if (named) {
+        const refs = facts.rubyReferences.get(named) ?? [];
+        if (refs.length < 5) refs.push(lineAt(f.path, f.text, n.startPosition.row + 1));
+        facts.rubyReferences.set(named, refs);
+      }
       if (n.type !== 'class') return;
       const name = n.childForFieldName('name')?.text;
       if (!name) return;
