@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import type { Evidence, Usage } from '../findings.js';
 import type { UsageOf } from '../judge/judge.js';
 import { loadSqlParsers } from '../sql/index.js';
-import { emptyFacts, type Line, type ModelFact, type ReleaseFacts } from './facts.js';
+import { emptyFacts, type Line, type ReleaseFacts } from './facts.js';
 import { readJs } from './js.js';
 import { readPrisma } from './prisma.js';
 import { loadPython, readPython } from './python.js';
@@ -97,9 +97,9 @@ export async function readRelease(o: ReadReleaseOptions): Promise<Release> {
 
 /** The judge's `usage` for a release. */
 export function usageOf(release: Release): UsageOf {
-  const byTable = new Map<string, ModelFact[]>();
-  for (const m of release.facts.models) byTable.set(m.table.toLowerCase(), [...(byTable.get(m.table.toLowerCase()) ?? []), m]);
-  const queriesOf = (table: string) => release.facts.queries.filter((q) => q.table.toLowerCase() === table);
+  const byTable = groupByTable(release.facts.models);
+  const queries = groupByTable(release.facts.queries);
+  const queriesOf = (table: string) => queries.get(table) ?? [];
   const ev = (l: Line): Evidence => ({ ref: release.ref, path: l.path, line: l.line, text: l.text });
   const where = (l: Line) => `${l.path}:${l.line}`;
   const cache = new Map<string, Usage | undefined>();
@@ -176,6 +176,17 @@ export function usageOf(release: Release): UsageOf {
       };
     return { uses: null, summary: `Nothing in release ${ref} tells whether it uses ${target}: no model maps ${table}.`, evidence: [] };
   }
+}
+
+function groupByTable<T extends { table: string }>(facts: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const f of facts) {
+    const key = f.table.toLowerCase();
+    const list = out.get(key);
+    if (list) list.push(f);
+    else out.set(key, [f]);
+  }
+  return out;
 }
 
 /**
