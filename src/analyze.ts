@@ -20,8 +20,11 @@ export interface AnalyzeOptions {
   report?: (parsed: ParsedMigration) => boolean;
   /** The schema the history starts from (a seed from a dump); empty by default. */
   seed?: Schema;
-  /** The previous release's code as evidence (`--since`'s base, src/evidence): the judge's input for drops. */
-  usage?: UsageOf;
+  /**
+   * The previous release's code as evidence for a migration (`--since`'s base, src/evidence): the judge's input
+   * for drops. Undefined for a migration that release already ran: what it dropped, that release never saw.
+   */
+  usage?: (parsed: ParsedMigration) => UsageOf | undefined;
 }
 
 export interface Coverage {
@@ -72,7 +75,7 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
       serverVersion,
       `#${position}`,
       groupId && lastOfGroup.get(groupId) === position ? group : undefined,
-      options.usage,
+      options.usage?.(parsed),
     );
     if (options.report && !options.report(parsed)) return;
     const declaredContract = parsed.directives.some((d) => d.type === 'contract');

@@ -55,12 +55,12 @@ async function releaseUsage(
   sets: readonly MigrationSet[],
   base: NonNullable<CheckOptions['previousRelease']>,
   cwd: string,
-): Promise<Map<MigrationSet, UsageOf>> {
+): Promise<Map<MigrationSet, (parsed: ParsedMigration) => UsageOf | undefined>> {
   const inRepo = (p: string) => relative(base.repo, resolve(cwd, p)).split(sep).join('/');
   const known = new Set(listFiles(base.repo, base.commit, '').map((f) => f.path));
   const roots = sets.map((s) => inRepo(s.root));
   const byFolder = new Map<string, UsageOf>();
-  const out = new Map<MigrationSet, UsageOf>();
+  const out = new Map<MigrationSet, (parsed: ParsedMigration) => UsageOf | undefined>();
   for (const set of sets) {
     const folder = applicationFolder(inRepo(set.root), (p) => known.has(p));
     let usage = byFolder.get(folder);
@@ -68,7 +68,9 @@ async function releaseUsage(
       usage = usageOf(await readRelease({ repo: base.repo, ref: base.ref, commit: base.commit, folders: [folder], exclude: roots }));
       byFolder.set(folder, usage);
     }
-    out.set(set, usage);
+    const found = usage;
+    // A migration the release already had, it already ran: only the newer ones are judged against its code.
+    out.set(set, (p) => (known.has(inRepo(p.migration.path)) ? undefined : found));
   }
   return out;
 }

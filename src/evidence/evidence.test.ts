@@ -203,7 +203,13 @@ describe('twoway check with the previous release', () => {
   it('without --since, the release is where the branch left main', async () => {
     const repo = releaseRepo();
     repos.push(repo.dir);
-    repo.commit({ Gemfile: "gem 'rails'\n", 'app/models/user.rb': model(false), 'db/migrate/20240101000000_create_users.rb': create });
+    const dropEmail = drop.replace('DropFullName', 'DropEmail').replace(':full_name', ':email');
+    repo.commit({
+      Gemfile: "gem 'rails'\n",
+      'app/models/user.rb': model(false),
+      'db/migrate/20240101000000_create_users.rb': create,
+      'db/migrate/20240102000000_drop_email.rb': dropEmail,
+    });
     repo.git('checkout', '-q', '-b', 'drop-full-name');
     repo.commit({ 'db/migrate/20240201000000_drop_full_name.rb': drop });
     let out = '';
@@ -211,6 +217,9 @@ describe('twoway check with the previous release', () => {
     const m = JSON.parse(out).migrations.find((x: { id: string }) => x.id === '20240201000000');
     expect(m.codeRollback).toBe('breaking');
     expect(m.findings.flatMap((f: { evidence?: Array<{ ref: string }> }) => f.evidence ?? [])[0].ref).toBe('merge-base(main)');
+    // A migration the release already had, it already ran: its drop is not judged against that release's model.
+    const old = JSON.parse(out).migrations.find((x: { id: string }) => x.id === '20240102000000');
+    expect([old.phase, old.codeRollback]).toEqual(['contract', 'compatible']);
     // On main itself there is no release before this one to read: the core answer.
     repo.git('checkout', '-q', 'main');
     repo.git('merge', '-q', '--ff-only', 'drop-full-name');
