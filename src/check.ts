@@ -6,6 +6,7 @@ import { applicationFolder, readRelease, usageOf } from './evidence/index.js';
 import { listFiles } from './evidence/release.js';
 import type { MigrationSet } from './frameworks/adapter.js';
 import { adapterFor, loadAdapters } from './frameworks/index.js';
+import { GitError } from './git.js';
 import type { UsageOf } from './judge/judge.js';
 import type { ParsedMigration, ReadError } from './migration.js';
 import type { Schema } from './schema/schema.js';
@@ -27,7 +28,13 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
   await loadAdapters();
   const discovery = discover(paths, options);
   const errors: ReadError[] = [...discovery.errors];
-  const usages = options.previousRelease ? await releaseUsage(discovery.sets, options.previousRelease, options.cwd ?? process.cwd()) : null;
+  // The release's objects may be missing (a shallow clone): then there is no evidence, and the core rules answer.
+  const usages = options.previousRelease
+    ? await releaseUsage(discovery.sets, options.previousRelease, options.cwd ?? process.cwd()).catch((e) => {
+        if (e instanceof GitError) return null;
+        throw e;
+      })
+    : null;
   const sets = discovery.sets.map((set) => {
     const only = options.onlyFiles;
     const named = set.reportOnly ? new Set(set.reportOnly) : null;

@@ -76,12 +76,17 @@ export function listFiles(cwd: string, commit: string, folder: string): Array<{ 
 /** The texts of files at a commit, in one `git cat-file --batch`; files over 1 MB or not UTF-8 text are left out. */
 export function readFiles(cwd: string, commit: string, paths: readonly string[]): ReleaseFile[] {
   if (!paths.length) return [];
-  const raw = execFileSync('git', ['cat-file', '--batch'], {
-    cwd,
-    input: `${paths.map((p) => `${commit}:${p}`).join('\n')}\n`,
-    maxBuffer: 1024 * 1024 * 1024,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  let raw: Buffer;
+  try {
+    raw = execFileSync('git', ['cat-file', '--batch'], {
+      cwd,
+      input: `${paths.map((p) => `${commit}:${p}`).join('\n')}\n`,
+      maxBuffer: 1024 * 1024 * 1024,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    throw new GitError(`git cat-file: ${(e as Error).message.split('\n')[0]}`);
+  }
   const files: ReleaseFile[] = [];
   let at = 0;
   for (const path of paths) {
