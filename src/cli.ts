@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { type CheckResult, check } from './check.js';
 import { type Config, ConfigError, findConfigFile, loadConfig } from './config.js';
 import { discover } from './discover/index.js';
+import { defaultBase, repositoryRoot, resolveRef } from './evidence/index.js';
 import { SEVERITY_RANK, type Severity } from './findings.js';
 import { loadAdapters } from './frameworks/index.js';
 import { changedSince, GitError } from './git.js';
@@ -18,10 +19,14 @@ import { formatJson } from './report/json.js';
 import { formatMarkdown } from './report/markdown.js';
 import { formatRehearseHuman } from './report/rehearse-human.js';
 import { formatRehearseJson } from './report/rehearse-json.js';
+import { formatRollbackHuman, formatRollbackJson } from './report/rollback.js';
 import { formatSarif } from './report/sarif.js';
 import { plural, totalsOf } from './report/summary.js';
+import { RollbackError, rollbackPlan } from './rollback/index.js';
 import { formatExplain } from './rules/explain.js';
 import { allRules, ruleById } from './rules/index.js';
+import { LiveDatabaseError, openReadOnly, tableStats } from './stats/index.js';
+import { annotateLocks } from './stats/locks.js';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 
@@ -136,6 +141,36 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     });
 
   program
+    .command('rollback')
+    .description('can the release running today go back to <ref>: roll back the code only, or which downs to run first and what they lose')
+    .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
+    .requiredOption('--to <git-ref>', 'the release to go back to')
+    .option('--database-url <url>', 'read the history table, count the rows each down destroys (a read-only session)')
+    .option('-c, --config <file>', 'config file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .action(async (paths: string[], opts) => {
+      const cwd = io.cwd ?? process.cwd();
+      const config = loadConfigOrUsage(cwd, opts.config);
+      if (!paths.length && config?.paths) paths = config.paths;
+      for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+      if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
+        throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
+      const plan = await rollbackPlan(paths, {
+        cwd,
+        to: opts.to,
+        databaseUrl: opts.databaseUrl,
+        dialect: config?.dialect,
+        dialects: config?.dialects,
+        serverVersion: config?.serverVersion,
+        isIgnored: config?.isIgnored,
+      }).catch((e) => {
+        throw e instanceof RollbackError || e instanceof LiveDatabaseError ? new UsageError(e.message) : e;
+      });
+      io.out(opts.format === 'json' ? formatRollbackJson(plan) : formatRollbackHuman(plan, { color: io.colour ?? false }));
+      code = plan.safe ? EXIT.clean : EXIT.findings;
+    });
+
+  program
     .command('explain')
     .description('what a rule catches, why it matters, and what to do instead')
     .argument('[rule-id]', 'a rule id; without one, lists every rule')
@@ -189,7 +224,12 @@ function addCheckOptions(command: Command): Command {
     .addOption(
       new Option('--fail-on <severity>', 'lowest severity that fails the run (default: error)').choices(['error', 'warning', 'info']),
     )
-    .option('--since <git-ref>', 'report only migrations added or changed since this ref (the whole history is still replayed)');
+    .option('--since <git-ref>', 'report only migrations added or changed since this ref (the whole history is still replayed)')
+    .option(
+      '--no-evidence',
+      "do not read the previous release's code (--since's ref, else the merge base with the default branch) from git",
+    )
+    .option('--database-url <url>', 'read table sizes from this database (a read-only session, catalog only): lock findings say how long');
 }
 
 interface CheckFlags {
@@ -198,6 +238,17 @@ interface CheckFlags {
   serverVersion?: number;
   failOn?: Severity;
   since?: string;
+  evidence?: boolean;
+  databaseUrl?: string;
+}
+
+function loadConfigOrUsage(cwd: string, file?: string): Config | null {
+  try {
+    return loadConfig(cwd, file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Config, then flags over it; runs `check`; the exit code the findings deserve. */
@@ -231,16 +282,47 @@ async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ r
     unknown: config?.unknown,
     isIgnored: config?.isIgnored,
     onlyFiles,
+    previousRelease: flags.evidence === false ? undefined : previousRelease(flags.since, cwd),
   });
   if (result.sets.length === 0) {
     for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
     throw new UsageError(`no migrations found in ${paths.length ? paths.join(', ') : 'the current directory'}`);
   }
+  if (flags.databaseUrl !== undefined) await addTableSizes(result, flags.databaseUrl);
   const failOn = SEVERITY_RANK[flags.failOn ?? config?.failOn ?? 'error'];
   const failing = result.sets.some((s) =>
     s.reports.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= failOn)),
   );
   return { result, exitCode: failing || result.errors.length ? EXIT.findings : EXIT.clean };
+}
+
+/** Table sizes from the live database on the lock findings (a read-only session that reads the catalog only). */
+async function addTableSizes(result: CheckResult, url: string): Promise<void> {
+  if (!url.trim()) throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
+  const session = await openReadOnly(url).catch((e) => {
+    throw e instanceof LiveDatabaseError ? new UsageError(e.message) : e;
+  });
+  try {
+    annotateLocks(result, await tableStats(session));
+  } finally {
+    await session.close();
+  }
+}
+
+/** The release running today, for evidence: `--since`'s ref, else where this branch left the default branch. */
+function previousRelease(since: string | undefined, cwd: string): { repo: string; ref: string; commit: string } | undefined {
+  const repo = repositoryRoot(cwd);
+  if (!repo) return undefined;
+  if (since === undefined) {
+    const base = defaultBase(cwd);
+    return base ? { repo, ...base } : undefined;
+  }
+  try {
+    return { repo, ref: since, commit: resolveRef(cwd, since) };
+  } catch (e) {
+    if (e instanceof GitError) throw new UsageError(`--since ${since}: ${e.message}`);
+    throw e;
+  }
 }
 
 function writeReport(text: string, output: string | undefined, io: Io): void {
