@@ -91,7 +91,7 @@ export async function rehearseHistory(
   const results: MigrationRehearsal[] = [];
   let halted: string | null = null;
   for (const standIn of externalTableStandIns(history)) {
-    const emitted = emitPostgres(standIn);
+    const emitted = engine.native ? { ok: true, sql: engine.native.standInSql(standIn) } : emitPostgres(standIn);
     if (emitted.ok && emitted.sql) await engine.exec(emitted.sql);
   }
   for (const parsed of history) {
