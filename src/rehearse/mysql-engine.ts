@@ -270,11 +270,11 @@ function commitsImplicitly(statement: string): boolean {
   ].includes(first ?? '');
 }
 
-function transactionControl(statement: string): 'begin' | 'end' | null {
+function transactionControl(statement: string): 'begin' | 'commit' | 'rollback' | null {
   const [first, second, third] = tokenize(statement, 'mysql').map((t) => (t.kind === 'word' ? t.value : t.text));
   if (first === 'BEGIN' || (first === 'START' && second === 'TRANSACTION')) return 'begin';
-  if (first === 'COMMIT') return 'end';
-  if (first === 'ROLLBACK' && second !== 'TO' && third !== 'TO') return 'end';
+  if (first === 'COMMIT') return 'commit';
+  if (first === 'ROLLBACK' && second !== 'TO' && third !== 'TO') return 'rollback';
   return null;
 }
 
@@ -328,6 +328,11 @@ class Session {
       // ER_STATEMENT_TIMEOUT (MariaDB), ER_QUERY_TIMEOUT (MySQL), or the watchdog's KILL QUERY.
       const errno = (e as { errno?: number }).errno;
       if (errno === 1969 || errno === 3024) throw new TimeoutError(this.timeoutSeconds);
+      if (e instanceof Error && this.target.database) {
+        // The scratch database's name in "Table 'twoway_rehearse_….users' doesn't exist" says nothing about the migration.
+        const name = this.target.database;
+        e.message = e.message.replaceAll(`\`${name}\`.`, '').replaceAll(`${name}.`, '');
+      }
       throw e;
     } finally {
       clearTimeout(timer);
@@ -371,14 +376,17 @@ class Session {
         if (!applied.length)
           throw Object.assign(new Error(`${errorMessage(e)} (${where}; nothing before it stayed applied)`), { cause: e });
         throw new PartlyAppliedError(
-          `${errorMessage(e)} (${where}); ${applied.length === 1 ? 'this statement' : `these ${applied.length} statements`} ` +
+          `${errorMessage(e)} (${where}); ${applied.length === 1 ? 'the statement' : `the ${applied.length} statements`} ` +
             `before it stayed applied (MySQL commits DDL implicitly): ${applied.join('; ')}`,
           applied,
         );
       }
-      const line = firstLine(statement);
+      const line = `${i + 1}: ${firstLine(statement)}`;
       if (control === 'begin') this.pending = [];
-      else if (control === 'end') this.pending = null;
+      else if (control === 'commit') {
+        applied.push(...(this.pending ?? []));
+        this.pending = null;
+      } else if (control === 'rollback') this.pending = null;
       else if (this.pending && !implicit) this.pending.push(line);
       else applied.push(line);
     }
@@ -392,13 +400,19 @@ class Session {
     }
   }
 
-  /** `false`: only drop the connection (a reset remakes the database); the session reconnects on next use. */
+  /**
+   * Ends the session at once, whatever it is running (a signal may come in the middle of a long
+   * statement, which would hold the database's locks). `false`: a reset remakes the database; the
+   * session reconnects on its next use.
+   */
   async end(final = true): Promise<void> {
     if (final) this.ended = true;
     this.pending = null;
-    const c = this.live?.connection;
+    const live = this.live;
     this.live = null;
-    await c?.end().catch(() => c.destroy());
+    if (!live) return;
+    await this.kill(`KILL ${live.id}`);
+    live.connection.destroy();
   }
 }
 

@@ -222,7 +222,8 @@ async function rehearseOne(engine: Engine, scripts: MigrationScripts, result: Mi
     result.reup = 'ok';
     // The same up on the same schema gives the same schema: the next migration starts from afterUp.
     if (result.schemaRestored) state.schema = afterUp;
-    return 'after-up';
+    // What a down left behind (a temporary table of a rebuild) is no state the history describes: rebuild.
+    return result.schemaDiff.some((d) => d.change === 'extra') ? 'unknown-state' : 'after-up';
   } catch (e) {
     result.reup = 'failed';
     result.error = `re-up: ${errorMessage(e)}`;

@@ -118,7 +118,7 @@ function statementEffect(text: string, options: GuardOptions, depth: number): Fo
     const named = ['DATABASE', 'SCHEMA', 'USE'].includes(word(i - 1) ?? '') || word(i - 1) === 'EXISTS';
     if (qualifies || named)
       return refuse(
-        `a statement naming the database ${t.value}`,
+        `a statement naming the database ${asWritten(t)}`,
         'acts on the database the URL names, which rehearsal never touches',
         t,
         true,
@@ -180,10 +180,15 @@ function statementEffect(text: string, options: GuardOptions, depth: number): Fo
       if ((threePart || tablePosition) && !READ_ONLY_DATABASES.has(database))
         return refuse(
           `${t.text}.${tokens[i + 2]?.text}`,
-          `names a table in the database ${t.value}, ${DATABASE.replace('acts on ', '')}`,
+          `names a table in the database ${asWritten(t)}, ${DATABASE.replace('acts on ', '')}`,
           t,
         );
     }
   }
   return null;
+}
+
+/** A name as the migration wrote it, without its quotes. */
+function asWritten(t: Token): string {
+  return t.kind === 'word' ? t.text : t.value;
 }
