@@ -25,7 +25,11 @@ const project = (...migrations: Array<[string, string, string]>) =>
 describe('rehearse SQLite sets on an embedded SQLite', () => {
   it('proves a reversible migration, finds a lossy down, a schema that drifts and foreign keys kept', async () => {
     const dir = project(
-      ['20240101000000_users', 'CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100) NOT NULL, full_name TEXT);', 'DROP TABLE users;'],
+      [
+        '20240101000000_users',
+        'CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100) NOT NULL, full_name TEXT);',
+        'DROP TABLE users;',
+      ],
       [
         '20240102000000_posts',
         'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE, body TEXT);',
@@ -33,7 +37,11 @@ describe('rehearse SQLite sets on an embedded SQLite', () => {
       ],
       ['20240103000000_drop_name', 'ALTER TABLE users DROP COLUMN full_name;', 'ALTER TABLE users ADD COLUMN full_name TEXT;'],
       ['20240104000000_index', 'CREATE INDEX users_email ON users (email);', 'SELECT 1;'],
-      ['20240105000000_flag', 'ALTER TABLE posts ADD COLUMN published BOOLEAN NOT NULL DEFAULT 0;', 'ALTER TABLE posts DROP COLUMN published;'],
+      [
+        '20240105000000_flag',
+        'ALTER TABLE posts ADD COLUMN published BOOLEAN NOT NULL DEFAULT 0;',
+        'ALTER TABLE posts DROP COLUMN published;',
+      ],
     );
     const result = await rehearse([dir]);
     expect(result.engine).toBe('sqlite');
