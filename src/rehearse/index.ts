@@ -99,7 +99,10 @@ async function rehearseOnce(paths: readonly string[], options: RehearseOptions):
       engine: first?.kind ?? options.engine?.kind ?? (mysqlUrl ? 'mysql' : url !== undefined ? 'postgresql' : 'pglite'),
       serverVersion: first?.serverVersion ?? options.engine?.serverVersion ?? '',
       engines: used,
-      statementTimeoutSeconds: engineOptions.statementTimeoutSeconds,
+      statementTimeoutSeconds:
+        [...engines.values()][0]?.statementTimeoutSeconds ??
+        options.engine?.statementTimeoutSeconds ??
+        engineOptions.statementTimeoutSeconds,
       allowOutsideEffects,
       migrations,
       errors,
