@@ -101,7 +101,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .command('rehearse')
     .description('prove every rollback: run up, down and up again on a real PostgreSQL and diff schema and data')
     .argument('[paths...]', 'repos, folders or migration files (default: the current directory)')
-    .option('--database-url <url>', 'rehearse on this server, in a scratch database twoway creates and drops (default: embedded PGlite)')
+    .option(
+      '--database-url <url>',
+      'rehearse on this server, in a scratch database twoway creates and drops: postgres:// for PostgreSQL sets (default: embedded PGlite), mysql:// for MySQL sets (SQLite sets run on an embedded SQLite)',
+    )
     .option(
       '--statement-timeout <seconds>',
       `time limit of each statement; a statement past it is ended and reported "timed out" (default: ${DEFAULT_STATEMENT_TIMEOUT_SECONDS})`,
@@ -133,7 +136,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       });
       if (result.migrations.length === 0) {
         for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
-        throw new UsageError(`no PostgreSQL migrations found in ${paths.length ? paths.join(', ') : 'the current directory'}`);
+        throw new UsageError(`no migrations to rehearse in ${paths.length ? paths.join(', ') : 'the current directory'}`);
       }
       io.out(opts.format === 'json' ? formatRehearseJson(result) : formatRehearseHuman(result, { color: io.colour ?? false }));
       const unproven = result.migrations.some((m) => rehearsalFailed(m) || notRehearsed(m));
