@@ -6,10 +6,12 @@ import { type CheckResult, check } from './check.js';
 import { type Config, ConfigError, findConfigFile, loadConfig } from './config.js';
 import { discover } from './discover/index.js';
 import { SEVERITY_RANK, type Severity } from './findings.js';
+import type { MigrationSet } from './frameworks/adapter.js';
 import { loadAdapters } from './frameworks/index.js';
 import { changedSince, GitError } from './git.js';
 import { starterConfig } from './init.js';
 import type { Dialect } from './ir.js';
+import { TOOL } from './meta.js';
 import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, notRehearsed, rehearsalFailed, rehearse, ScratchDatabaseError } from './rehearse/index.js';
 import { formatGithub } from './report/github.js';
 import { formatHtml } from './report/html.js';
@@ -41,6 +43,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .description('Tells whether each database migration is a two-way door: safe to roll back the code, the database, or both.')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .version(TOOL.version, '-V, --version', 'print the version')
     .showHelpAfterError();
 
   addCheckOptions(
@@ -88,7 +91,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (existing && existing !== target && !opts.force) throw new UsageError(`a config already applies here: ${relative(cwd, existing)}`);
       // Discovery reads SQL with the parsers' scanners (to tell a set's dialect): they load first.
       await loadAdapters();
-      writeFileSync(target, starterConfig(discover([], { cwd }).sets));
+      const { sets } = discover([], { cwd });
+      writeFileSync(target, starterConfig(sets, checkablePaths(sets, cwd)));
       io.out(`wrote twoway.config.yaml\n`);
     });
 
@@ -117,6 +121,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .action(async (paths: string[], opts) => {
       if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
         throw new UsageError('--database-url is empty (is $DATABASE_URL set?); leave the flag out to rehearse on the embedded PGlite');
+      if (opts.databaseUrl !== undefined) checkDatabaseUrl(opts.databaseUrl);
       for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
       const result = await rehearse(paths, {
         databaseUrl: opts.databaseUrl,
@@ -215,7 +220,7 @@ async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ r
   let onlyFiles: Set<string> | undefined;
   if (flags.since !== undefined) {
     try {
-      onlyFiles = changedSince(flags.since, cwd);
+      onlyFiles = changedSince(flags.since, cwd, paths);
     } catch (e) {
       if (e instanceof GitError) throw new UsageError(`--since ${flags.since}: ${e.message}`);
       throw e;
@@ -255,6 +260,27 @@ function writeReport(text: string, output: string | undefined, io: Io): void {
   }
 }
 
+/** Each set's root, unless checking it alone would not find the set (an Alembic folder read from alembic.ini): then ".". */
+function checkablePaths(sets: readonly MigrationSet[], cwd: string): string[] {
+  return sets.map((set) =>
+    discover([set.root], { cwd }).sets.some((s) => s.framework === set.framework && s.root === set.root) ? set.root : '.',
+  );
+}
+
+/** A URL the user typed: what is wrong with it, in one line, before anything connects. */
+function checkDatabaseUrl(url: string): void {
+  try {
+    new URL(url);
+    return;
+  } catch {
+    // WHATWG URL says only "Invalid URL"; the usual mistake is the port.
+    const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):([^/?#]*)/i.exec(url)?.[1];
+    if (port !== undefined && !(/^\d+$/.test(port) && Number(port) <= 65535))
+      throw new UsageError(`--database-url: port "${port}" is out of range (allowed: 0 to 65535)`);
+    throw new UsageError('--database-url is not a URL such as postgres://user@host:5432/database');
+  }
+}
+
 function parseVersion(value: string): number {
   const major = Number.parseInt(value, 10);
   if (!Number.isFinite(major) || major <= 0) throw new UsageError(`--server-version must be a major version such as 16, not "${value}"`);
@@ -269,6 +295,12 @@ function parseSeconds(value: string): number {
 }
 
 function defaultIo() {
+  // `twoway check | head`: the reader left; that is the end of the output, not an error.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(EXIT.clean);
+    });
   return {
     out: (s: string) => process.stdout.write(s),
     err: (s: string) => process.stderr.write(s),
