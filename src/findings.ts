@@ -30,8 +30,8 @@ export interface Finding {
   direction: 'up' | 'down';
   /** Not part of the JSON contract: what the judge found here for the verdict (empty for locks and hygiene). */
   effect: Effect;
-  /** Suppressed by a `twoway-ignore` with a reason, or part of a declared contract step. */
-  suppressed?: { kind: 'ignore' | 'contract'; reason: string };
+  /** Suppressed by a `twoway-ignore` with a reason, part of a declared contract step, or recorded in the baseline. */
+  suppressed?: { kind: 'ignore' | 'contract' | 'baseline'; reason: string };
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };

@@ -865,7 +865,11 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
     );
     if (seeded && !cascades) continue;
     const why = cascades ? ' and, through ON DELETE CASCADE, the rows that reference them' : '';
-    add('delete-rows', t.deletedAt, `The down deletes rows of ${t.origin}${why}: rows the new release wrote (or that were there before) are lost.`);
+    add(
+      'delete-rows',
+      t.deletedAt,
+      `The down deletes rows of ${t.origin}${why}: rows the new release wrote (or that were there before) are lost.`,
+    );
   }
   // Deleting labels from the catalog removes enum values as surely as a rebuild.
   for (const c of down.catalogChanges) {
