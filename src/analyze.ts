@@ -296,17 +296,28 @@ function unreadOf(parsed: ParsedMigration): Unread[] {
     seen.add(k);
     out.push({ direction, span, reason });
   };
+  const statementSpans: Finding['span'][] = [];
   for (const [direction, ops] of [
     ['up', parsed.up],
     ['down', parsed.down ?? []],
   ] as const) {
-    for (const op of ops) if (op.kind === 'Raw' && op.notAnalyzed) push(direction, op.span, op.notAnalyzed);
+    for (const op of ops) {
+      if (op.kind !== 'Raw' || !op.notAnalyzed) continue;
+      statementSpans.push(op.span);
+      // A down statement the database refuses is read: the down fails there (the judge says so), nothing is unknown.
+      if (direction === 'down' && op.statement === 'invalid') continue;
+      push(direction, op.span, op.notAnalyzed);
+    }
   }
+  // A parse error inside one statement is that statement's, already counted in its direction.
+  const inStatement = (e: ParsedMigration['errors'][number]) =>
+    statementSpans.some((s) => s.path === e.path && s.line <= e.line && e.line <= (s.endLine ?? s.line));
   for (const note of parsed.notes ?? []) {
     if (note.rule === 'not-analyzed')
       push(note.direction ?? directionOf(parsed, note.span), note.span, note.message.replace(/^not analyzed: /, ''));
   }
   for (const e of parsed.errors) {
+    if (inStatement(e)) continue;
     const span = { path: e.path, line: e.line, column: e.column, endLine: e.line, endColumn: e.column };
     const direction = directionOf(parsed, span);
     // A file a DSL reader cannot parse holds the up and the down alike.

@@ -74,6 +74,8 @@ export interface ConstraintDef {
   expression: string | null;
   /** A `CHECK (col IS NOT NULL)`: the column it proves non-null (once valid, PostgreSQL 12+ SET NOT NULL skips its scan). */
   notNullColumn?: string;
+  /** Written in the column's own definition (`col int REFERENCES p`): SQLite's DROP COLUMN takes it along. */
+  columnLevel?: boolean;
 }
 
 interface OpBase {
@@ -358,6 +360,7 @@ export function constraintDef(
     notValid: o.notValid ?? false,
     usingIndex: o.usingIndex ?? null,
     expression: o.expression ?? null,
+    ...(o.columnLevel ? { columnLevel: true } : {}),
   };
 }
 
@@ -376,6 +379,7 @@ export function tableConstraints(op: CreateTable): ConstraintDef[] {
         notValid: false,
         usingIndex: null,
         expression: null,
+        columnLevel: true,
       }),
     );
   return [...op.constraints, ...inline];

@@ -152,14 +152,36 @@ const cases: Case[] = [
     verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
   },
   {
-    name: 'DROP INDEX IF EXISTS of an index the history never showed, then CREATE INDEX under its name, is an idempotent create',
+    name: 'DROP INDEX IF EXISTS of an index the history never showed, made again under its name: its old definition is unknown, a contract step',
     history: [users],
     up: 'DROP INDEX IF EXISTS users_email_key;\nCREATE UNIQUE INDEX users_email_key ON users (email);',
     down: 'DROP INDEX users_email_key;',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'reversible' },
+    found: ['drop-index'],
+  },
+  {
+    name: 'an unqualified DROP INDEX finds the one index of that name in another schema (the search path is not in the history)',
+    history: ['CREATE SCHEMA auth;\nCREATE TABLE auth.users (id int, email text);\nCREATE INDEX users_email_idx ON auth.users (email);'],
+    up: 'DROP INDEX IF EXISTS users_email_idx;\nCREATE INDEX IF NOT EXISTS users_email_idx ON auth.users (email);',
+    down: 'SELECT 1;',
     verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
     absent: ['drop-index'],
   },
+  {
+    name: 'a MySQL MODIFY that states the definition the column already has changes nothing: no down is needed',
+    dialect: 'mysql',
+    history: ['CREATE TABLE sessions (id int PRIMARY KEY);', 'ALTER TABLE sessions ADD COLUMN token VARCHAR (32);'],
+    up: 'ALTER TABLE sessions MODIFY token VARCHAR(32);',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+  },
   // Where the data went.
+  {
+    name: 'an UPDATE that copies a value from another row of the same table (a self-join) overwrites what was there',
+    history: ['CREATE TABLE comments (id int PRIMARY KEY, parent_id int, resolved_at timestamptz);'],
+    up: 'UPDATE comments AS reply SET resolved_at = parent.resolved_at FROM comments AS parent WHERE reply.parent_id = parent.id AND reply.resolved_at IS NULL;',
+    down: 'SELECT 1;',
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
   {
     name: 'values copied to an archive before a drop, and copied back by the down, are not lost',
     history: [users],

@@ -114,10 +114,17 @@ export function changesNothing(parsed: ParsedMigration): boolean {
 function netIsEmpty({ up, parsed }: JudgeInput): boolean {
   if ((parsed.notes ?? []).length) return false;
   if (parsed.up.some((op) => op.kind === 'Raw' && !trivial(op) && !op.object)) return false;
+  // A type, nullability or default stated again as it was (MySQL's MODIFY repeating the definition) is no change.
+  const restated = (c: NetColumn) =>
+    Boolean(c.before) &&
+    !c.recomputedBy &&
+    (!c.typeAt || typeText(c.state.type) === typeText(c.before?.type)) &&
+    (!c.nullAt || c.state.nullable === c.before?.nullable) &&
+    (!c.defaultAt || (c.state.default?.text ?? null) === (c.before?.default?.text ?? null));
   const columnChanged = (c: NetColumn) =>
     c.origin === null
       ? c.name !== null
-      : c.name !== c.origin || Boolean(c.typeAt || c.nullAt || c.defaultAt || c.overwrittenAt || c.filledAt);
+      : c.name !== c.origin || Boolean(c.overwrittenAt || c.filledAt) || (Boolean(c.typeAt || c.nullAt || c.defaultAt) && !restated(c));
   const tablesSame = up.tables.every((t) =>
     t.origin === null
       ? t.name === null
@@ -136,6 +143,11 @@ function netIsEmpty({ up, parsed }: JudgeInput): boolean {
     !up.views.some((v) => v.alive && v.createdAt) &&
     !up.objects.some((o) => o.alive && o.createdAt)
   );
+}
+
+/** A type as the database stores it: `VARCHAR (32)` and `varchar(32)` are one type. */
+function typeText(t: TypeRef | undefined): string | null {
+  return t ? `${t.name.toLowerCase()}(${(t.args ?? []).join(',')})[${t.arrayDims ?? 0}]` : null;
 }
 
 function trivial(op: Operation): boolean {
@@ -250,9 +262,9 @@ function upReasons(input: JudgeInput): Reason[] {
               (c.def?.type === 'primary-key' || c.def?.type === 'unique') &&
               c.def.columns.join(',') === def.columns.join(','),
           )));
-    // DROP INDEX IF EXISTS of an index the history never showed, then CREATE INDEX under its name: an idempotent create.
-    const guard = i.guarded && !i.def && up.indexes.some((j) => j.origin === null && j.alive && j.name === i.name);
-    if (!again && !guard)
+    // An index the history never showed, dropped IF EXISTS and made again under its name, had a definition nobody
+    // can compare: the previous release may depend on it, so it is a drop like any other.
+    if (!again)
       add(
         { phase: 'contract' },
         'drop-index',
@@ -822,6 +834,10 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
     return c ? c.origin !== null : true;
   };
   for (const f of input.downFailures) add('down-references-missing', f.span, f.message);
+  // A statement the database itself refuses (MySQL's VARCHAR without a length) makes the down fail where it stands.
+  for (const op of input.parsed.down ?? [])
+    if (op.kind === 'Raw' && op.statement === 'invalid')
+      add('down-fails', op.span, `The down fails here: ${op.notAnalyzed ?? 'the database refuses the statement'}.`);
   // PostgreSQL and MySQL refuse to drop a table another table still references (without CASCADE).
   if (input.dialect !== 'sqlite') {
     const dropped = down.tables.filter((t) => t.origin !== null && t.name === null && t.droppedAt && !t.dropCascade);

@@ -158,7 +158,7 @@ export class Schema {
         t.columns.set(op.column.name, columnState(op.column));
         // ADD COLUMN … REFERENCES makes a foreign key, as PostgreSQL names it.
         if (op.column.references) {
-          const fk = constraintDef('foreign-key', [op.column.name], { references: op.column.references });
+          const fk = constraintDef('foreign-key', [op.column.name], { references: op.column.references, columnLevel: true });
           t.constraints.set(generatedName(op.table.name, fk, t.constraints), fk);
         }
         return;

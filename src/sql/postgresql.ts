@@ -250,7 +250,7 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
           table: rangeVar(n.relation),
           hasWhere: Boolean(n.whereClause),
           columns: targets.map((t) => t.name),
-          sources: targets.map((t) => valueSource(t.val, scope)),
+          sources: targets.map((t) => ownRowSource(valueSource(t.val, scope), t.val, n.relation)),
           valueReads: targets.map((t) => columnRefs(t.val, scope)),
           filterReads: [...columnRefs(n.whereClause, scope), ...joinReads(n.fromClause, scope)],
         },
@@ -602,6 +602,19 @@ function joinReads(from: Node[] | undefined, scope: Scope): ColumnRef[] {
 }
 
 /** The column a value is, or is computed from, when it names exactly one column of a table in scope. */
+/**
+ * `UPDATE comments AS reply SET x = parent.x FROM comments AS parent`: the value comes from another row of the same
+ * table, so it replaces the row's own value (not `SET x = x`, which changes nothing).
+ */
+function ownRowSource(source: ValueSource | null, val: Node, relation: Node): ValueSource | null {
+  if (!source?.exact) return source;
+  const fields: string[] = (castedColumnRef(val)?.fields ?? []).map(str);
+  if (fields.length < 2) return source;
+  const qualifier = fields[fields.length - 2];
+  const own = relation?.alias?.aliasname ?? relation?.relname;
+  return qualifier === own ? source : { ...source, exact: false };
+}
+
 function valueSource(val: Node, scope: Scope): ValueSource | null {
   const exactColumn = castedColumnRef(val);
   const ref = exactColumn ?? singleColumnRef(val);
