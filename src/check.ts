@@ -1,6 +1,7 @@
 // `twoway check` as a library call: discover, parse, analyze. No output, no exit codes.
 import { relative, resolve, sep } from 'node:path';
 import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from './analyze.js';
+import type { BaselineOutcome } from './baseline.js';
 import { type DiscoverOptions, discover } from './discover/index.js';
 import { applicationFolder, readRelease, usageOf } from './evidence/index.js';
 import { listFiles } from './evidence/release.js';
@@ -22,6 +23,8 @@ export interface CheckOptions extends AnalyzeOptions, DiscoverOptions {
 export interface CheckResult {
   sets: Array<{ set: MigrationSet; reports: MigrationReport[] }>;
   errors: ReadError[];
+  /** Set by applyBaseline: what the baseline accepted and which of its entries are stale. */
+  baseline?: BaselineOutcome;
 }
 
 export async function check(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {

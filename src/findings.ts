@@ -55,8 +55,8 @@ export interface Finding {
   evidence?: Evidence[];
   /** A lock finding's table on the live database (`--database-url`): its size and, for a rewrite, scan or index build, the estimated seconds. */
   size?: { table: string; rows: number | null; bytes: number; seconds?: number; work?: 'rewrite' | 'scan' | 'index' };
-  /** Suppressed by a `twoway-ignore` with a reason, or part of a declared contract step. */
-  suppressed?: { kind: 'ignore' | 'contract'; reason: string };
+  /** Suppressed by a `twoway-ignore` with a reason, part of a declared contract step, or recorded in the baseline. */
+  suppressed?: { kind: 'ignore' | 'contract' | 'baseline'; reason: string };
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
