@@ -396,3 +396,50 @@ describe.skipIf(!myProbe)('history tables on MariaDB', () => {
     });
   }
 });
+
+describe.skipIf(!myProbe)('rollback --to with a live MariaDB', () => {
+  const db = `${name}_app`;
+  const url = MY.replace(/\/[^/]*$/, `/${db}`);
+  afterAll(async () => {
+    const c = await myAdmin();
+    await c?.query(`DROP DATABASE IF EXISTS ${db}`);
+    await c?.end();
+  });
+
+  it('golang-migrate on MySQL: downs newest first, values a re-narrowed varchar cannot hold and dropped values counted', async () => {
+    const repo = releaseRepo('twoway-mysql-');
+    repos.push(repo);
+    repo.commit(
+      {
+        'db/000001_orders.up.sql': 'CREATE TABLE `orders` (`id` BIGINT PRIMARY KEY, `code` VARCHAR(10) NOT NULL) ENGINE=InnoDB;\n',
+        'db/000001_orders.down.sql': 'DROP TABLE `orders`;\n',
+      },
+      'v1',
+    );
+    repo.commit({
+      'db/000002_tenant.up.sql': 'ALTER TABLE `orders` ADD COLUMN `tenant_id` BIGINT NOT NULL;\n',
+      'db/000002_tenant.down.sql': 'ALTER TABLE `orders` DROP COLUMN `tenant_id`;\n',
+      'db/000003_longer_code.up.sql': 'ALTER TABLE `orders` MODIFY `code` VARCHAR(50) NOT NULL;\n',
+      'db/000003_longer_code.down.sql': 'ALTER TABLE `orders` MODIFY `code` VARCHAR(10) NOT NULL;\n',
+    });
+    const c = await myAdmin();
+    await c?.query(
+      `CREATE DATABASE ${db}; USE ${db};
+       CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(50) NOT NULL, tenant_id BIGINT NOT NULL) ENGINE=InnoDB;
+       INSERT INTO orders VALUES (1, 'short', 1), (2, 'much-longer-code', 1), (3, 'also-too-long', 2), (4, 'ok', 2);
+       CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, dirty BOOLEAN NOT NULL);
+       INSERT INTO schema_migrations VALUES (3, false);`,
+    );
+    await c?.end();
+    const { code, out } = await rollback(repo, ['--to', 'v1', '--database-url', url, '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.database).toMatchObject({ dialect: 'mysql', database: db });
+    expect(plan.downs.map((d: { id: string }) => d.id)).toEqual(['000003', '000002']);
+    expect(plan.downs.map((d: { lost: Array<{ rows: number; what: string }> }) => d.lost.map((l) => [l.what, l.rows]))).toEqual([
+      [['values longer than 10 characters (VARCHAR(10))', 2]],
+      [['non-null values of a column the down drops', 4]],
+    ]);
+    expect(plan.commands).toEqual(['migrate -path db -database "$DATABASE_URL" down 2']);
+    expect(code).toBe(1);
+  });
+});
