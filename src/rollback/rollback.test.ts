@@ -2,7 +2,9 @@
 // judged against the real PostgreSQL 15 and MariaDB of the dev/CI machine (scratch databases of their
 // own, seeded with each framework's history table and rows); skipped with a message when absent.
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,7 @@ import { main } from '../cli.js';
 import type { Framework, Migration } from '../migration.js';
 import { openReadOnly } from '../stats/index.js';
 import { releaseRepo, type TestRepo } from '../testing/git-repo.js';
+import { repoRoot } from '../testing/projects.js';
 import { appliedHistory, HISTORY_TABLES } from './history.js';
 
 const PG = process.env.TWOWAY_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -51,10 +54,16 @@ afterAll(async () => {
   await admin?.end();
 });
 
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv') as typeof import('ajv').default;
+const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(repoRoot, 'docs/rollback.schema.json'), 'utf8')));
+
+/** Runs `twoway rollback`; a JSON plan must validate against docs/rollback.schema.json. */
 async function rollback(repo: TestRepo, args: string[]) {
   let out = '';
   let err = '';
   const code = await main(['rollback', ...args], { out: (s) => (out += s), err: (s) => (err += s), cwd: repo.dir });
+  if (args.includes('json') && out) expect(validate(JSON.parse(out)), JSON.stringify(validate.errors)).toBe(true);
   return { code, out, err };
 }
 
