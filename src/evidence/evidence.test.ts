@@ -1,7 +1,15 @@
 // The previous release's code as evidence: real repositories built by the test, read from git objects
 // (nothing checked out: the work tree holds the new release while the old one is read).
 
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { repoRoot } from '../testing/projects.js';
+
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv') as typeof import('ajv').default;
+const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(repoRoot, 'docs/report.schema.json'), 'utf8')));
+
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.js';
 import { releaseRepo } from '../testing/git-repo.js';
@@ -191,6 +199,7 @@ describe('twoway check with the previous release', () => {
     const f = m.findings.find((x: { rule: string }) => x.rule === 'remove-column' || x.rule === 'drop-column');
     expect(f.message).toContain('Release v1 still uses users.full_name');
     expect(f.evidence).toEqual([{ ref: 'v1', path: 'app/models/user.rb', line: 1, text: 'class User < ApplicationRecord' }]);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('a drop the release running today ignores is the contract step', async () => {

@@ -2,7 +2,9 @@
 // judged against the real PostgreSQL 15 and MariaDB of the dev/CI machine (scratch databases of their
 // own, seeded with each framework's history table and rows); skipped with a message when absent.
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,7 @@ import { main } from '../cli.js';
 import type { Framework, Migration } from '../migration.js';
 import { openReadOnly } from '../stats/index.js';
 import { releaseRepo, type TestRepo } from '../testing/git-repo.js';
+import { repoRoot } from '../testing/projects.js';
 import { appliedHistory, HISTORY_TABLES } from './history.js';
 
 const PG = process.env.TWOWAY_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -51,10 +54,16 @@ afterAll(async () => {
   await admin?.end();
 });
 
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv') as typeof import('ajv').default;
+const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(repoRoot, 'docs/rollback.schema.json'), 'utf8')));
+
+/** Runs `twoway rollback`; a JSON plan must validate against docs/rollback.schema.json. */
 async function rollback(repo: TestRepo, args: string[]) {
   let out = '';
   let err = '';
   const code = await main(['rollback', ...args], { out: (s) => (out += s), err: (s) => (err += s), cwd: repo.dir });
+  if (args.includes('json') && out) expect(validate(JSON.parse(out)), JSON.stringify(validate.errors)).toBe(true);
   return { code, out, err };
 }
 
@@ -395,4 +404,51 @@ describe.skipIf(!myProbe)('history tables on MariaDB', () => {
       expect(history?.missing).toEqual(h.missing);
     });
   }
+});
+
+describe.skipIf(!myProbe)('rollback --to with a live MariaDB', () => {
+  const db = `${name}_app`;
+  const url = MY.replace(/\/[^/]*$/, `/${db}`);
+  afterAll(async () => {
+    const c = await myAdmin();
+    await c?.query(`DROP DATABASE IF EXISTS ${db}`);
+    await c?.end();
+  });
+
+  it('golang-migrate on MySQL: downs newest first, values a re-narrowed varchar cannot hold and dropped values counted', async () => {
+    const repo = releaseRepo('twoway-mysql-');
+    repos.push(repo);
+    repo.commit(
+      {
+        'db/000001_orders.up.sql': 'CREATE TABLE `orders` (`id` BIGINT PRIMARY KEY, `code` VARCHAR(10) NOT NULL) ENGINE=InnoDB;\n',
+        'db/000001_orders.down.sql': 'DROP TABLE `orders`;\n',
+      },
+      'v1',
+    );
+    repo.commit({
+      'db/000002_tenant.up.sql': 'ALTER TABLE `orders` ADD COLUMN `tenant_id` BIGINT NOT NULL;\n',
+      'db/000002_tenant.down.sql': 'ALTER TABLE `orders` DROP COLUMN `tenant_id`;\n',
+      'db/000003_longer_code.up.sql': 'ALTER TABLE `orders` MODIFY `code` VARCHAR(50) NOT NULL;\n',
+      'db/000003_longer_code.down.sql': 'ALTER TABLE `orders` MODIFY `code` VARCHAR(10) NOT NULL;\n',
+    });
+    const c = await myAdmin();
+    await c?.query(
+      `CREATE DATABASE ${db}; USE ${db};
+       CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(50) NOT NULL, tenant_id BIGINT NOT NULL) ENGINE=InnoDB;
+       INSERT INTO orders VALUES (1, 'short', 1), (2, 'much-longer-code', 1), (3, 'also-too-long', 2), (4, 'ok', 2);
+       CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, dirty BOOLEAN NOT NULL);
+       INSERT INTO schema_migrations VALUES (3, false);`,
+    );
+    await c?.end();
+    const { code, out } = await rollback(repo, ['--to', 'v1', '--database-url', url, '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.database).toMatchObject({ dialect: 'mysql', database: db });
+    expect(plan.downs.map((d: { id: string }) => d.id)).toEqual(['000003', '000002']);
+    expect(plan.downs.map((d: { lost: Array<{ rows: number; what: string }> }) => d.lost.map((l) => [l.what, l.rows]))).toEqual([
+      [['values longer than 10 characters (VARCHAR(10))', 2]],
+      [['non-null values of a column the down drops', 4]],
+    ]);
+    expect(plan.commands).toEqual(['migrate -path db -database "$DATABASE_URL" down 2']);
+    expect(code).toBe(1);
+  });
 });

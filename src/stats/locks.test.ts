@@ -1,9 +1,16 @@
 // Lock findings with table sizes from the real PostgreSQL of the dev/CI machine (`check --database-url`).
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.js';
-import { tempProject } from '../testing/projects.js';
+import { repoRoot, tempProject } from '../testing/projects.js';
+
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv') as typeof import('ajv').default;
+const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(repoRoot, 'docs/report.schema.json'), 'utf8')));
 
 const PG = process.env.TWOWAY_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const name = `twoway_locks_${randomBytes(4).toString('hex')}`;
@@ -68,6 +75,7 @@ describe.skipIf(!probe)('check --database-url: lock findings with table sizes', 
     const before = locks(without.report);
     expect(before.every((f) => f.size === undefined)).toBe(true);
     const withSizes = await check(dir, ['--database-url', url]);
+    expect(validate(withSizes.report), JSON.stringify(validate.errors)).toBe(true);
     const after = locks(withSizes.report);
     const big = after.find((f) => f.line === 1 && f.size);
     const tiny = after.find((f) => f.line === 2 && f.size);
