@@ -15,6 +15,7 @@ import {
 import { type CheckResult, check } from './check.js';
 import { type Config, ConfigError, findConfigFile, loadConfig } from './config.js';
 import { discover } from './discover/index.js';
+import { defaultBase, repositoryRoot, resolveRef } from './evidence/index.js';
 import { SEVERITY_RANK, type Severity } from './findings.js';
 import type { MigrationSet } from './frameworks/adapter.js';
 import { loadAdapters } from './frameworks/index.js';
@@ -32,10 +33,14 @@ import { formatMarkdown } from './report/markdown.js';
 import { pathsAsGiven } from './report/paths.js';
 import { formatRehearseHuman } from './report/rehearse-human.js';
 import { formatRehearseJson } from './report/rehearse-json.js';
+import { formatRollbackHuman, formatRollbackJson } from './report/rollback.js';
 import { formatSarif } from './report/sarif.js';
 import { plural, totalsOf } from './report/summary.js';
+import { RollbackError, rollbackPlan } from './rollback/index.js';
 import { formatExplain } from './rules/explain.js';
 import { allRules, ruleById } from './rules/index.js';
+import { LiveDatabaseError, openReadOnly, tableStats } from './stats/index.js';
+import { annotateLocks } from './stats/locks.js';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 
@@ -133,7 +138,10 @@ reported only for migrations the baseline does not list.\n`,
     .command('rehearse')
     .description('prove every rollback: run up, down and up again on a real PostgreSQL and diff schema and data')
     .argument('[paths...]', 'repos, folders or migration files (default: the current directory)')
-    .option('--database-url <url>', 'rehearse on this server, in a scratch database twoway creates and drops (default: embedded PGlite)')
+    .option(
+      '--database-url <url>',
+      'rehearse on this server, in a scratch database twoway creates and drops: postgres:// for PostgreSQL sets (default: embedded PGlite), mysql:// for MySQL sets (SQLite sets run on an embedded SQLite)',
+    )
     .option(
       '--statement-timeout <seconds>',
       `time limit of each statement; a statement past it is ended and reported "timed out" (default: ${DEFAULT_STATEMENT_TIMEOUT_SECONDS})`,
@@ -166,11 +174,41 @@ reported only for migrations the baseline does not list.\n`,
       });
       if (result.migrations.length === 0) {
         for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
-        throw new UsageError(`no PostgreSQL migrations found in ${paths.length ? paths.join(', ') : 'the current directory'}`);
+        throw new UsageError(`no migrations to rehearse in ${paths.length ? paths.join(', ') : 'the current directory'}`);
       }
       io.out(opts.format === 'json' ? formatRehearseJson(result) : formatRehearseHuman(result, { color: io.colour ?? false }));
       const unproven = result.migrations.some((m) => rehearsalFailed(m) || notRehearsed(m));
       code = unproven || result.errors.length ? EXIT.findings : EXIT.clean;
+    });
+
+  program
+    .command('rollback')
+    .description('can the release running today go back to <ref>: roll back the code only, or which downs to run first and what they lose')
+    .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
+    .requiredOption('--to <git-ref>', 'the release to go back to')
+    .option('--database-url <url>', 'read the history table, count the rows each down destroys (a read-only session)')
+    .option('-c, --config <file>', 'config file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .action(async (paths: string[], opts) => {
+      const cwd = io.cwd ?? process.cwd();
+      const config = loadConfigOrUsage(cwd, opts.config);
+      if (!paths.length && config?.paths) paths = config.paths;
+      for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+      if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
+        throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
+      const plan = await rollbackPlan(paths, {
+        cwd,
+        to: opts.to,
+        databaseUrl: opts.databaseUrl,
+        dialect: config?.dialect,
+        dialects: config?.dialects,
+        serverVersion: config?.serverVersion,
+        isIgnored: config?.isIgnored,
+      }).catch((e) => {
+        throw e instanceof RollbackError || e instanceof LiveDatabaseError ? new UsageError(e.message) : e;
+      });
+      io.out(opts.format === 'json' ? formatRollbackJson(plan) : formatRollbackHuman(plan, { color: io.colour ?? false }));
+      code = plan.safe ? EXIT.clean : EXIT.findings;
     });
 
   program
@@ -231,6 +269,11 @@ function addCheckOptions(command: Command, { since = true } = {}): Command {
       new Option('--fail-on <severity>', 'lowest severity that fails the run (default: error)').choices(['error', 'warning', 'info']),
     )
     .option('--since <git-ref>', 'report only migrations added or changed since this ref (the whole history is still replayed)')
+    .option(
+      '--no-evidence',
+      "do not read the previous release's code (--since's ref, else the merge base with the default branch) from git",
+    )
+    .option('--database-url <url>', 'read table sizes from this database (a read-only session, catalog only): lock findings say how long')
     .option('--baseline <file>', `the baseline to apply (default: ${BASELINE_FILE} beside the config, else here)`)
     .option('--no-baseline', 'report every finding, even those the baseline records');
 }
@@ -243,6 +286,17 @@ interface CheckFlags {
   serverVersion?: number;
   failOn?: Severity;
   since?: string;
+  evidence?: boolean;
+  databaseUrl?: string;
+}
+
+function loadConfigOrUsage(cwd: string, file?: string): Config | null {
+  try {
+    return loadConfig(cwd, file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Config, then flags over it; runs `check`; the exit code the findings deserve. */
@@ -280,11 +334,13 @@ async function runCheck(
     unknown: config?.unknown,
     isIgnored: config?.isIgnored,
     onlyFiles,
+    previousRelease: flags.evidence === false ? undefined : previousRelease(flags.since, cwd),
   });
   if (result.sets.length === 0) {
     for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
     throw new UsageError(`no migrations found in ${paths.length ? paths.join(', ') : 'the current directory'}`);
   }
+  if (flags.databaseUrl !== undefined) await addTableSizes(result, flags.databaseUrl);
   if (flags.baseline !== false) {
     const explicit = typeof flags.baseline === 'string' ? flags.baseline : undefined;
     const file = findBaselineFile(cwd, config?.root, explicit);
@@ -320,6 +376,35 @@ async function writeBaseline(paths: string[], flags: CheckFlags & { output?: str
   writeReport(formatBaseline(baseline), file, io);
   const shown = relative(cwd, file) || file;
   return `wrote ${shown}: ${plural(baseline.findings.length, 'finding')} of ${plural(baseline.migrations.length, 'migration')} (hygiene is not recorded: it is reported only for migrations not listed there)\n`;
+}
+
+/** Table sizes from the live database on the lock findings (a read-only session that reads the catalog only). */
+async function addTableSizes(result: CheckResult, url: string): Promise<void> {
+  if (!url.trim()) throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
+  const session = await openReadOnly(url).catch((e) => {
+    throw e instanceof LiveDatabaseError ? new UsageError(e.message) : e;
+  });
+  try {
+    annotateLocks(result, await tableStats(session));
+  } finally {
+    await session.close();
+  }
+}
+
+/** The release running today, for evidence: `--since`'s ref, else where this branch left the default branch. */
+function previousRelease(since: string | undefined, cwd: string): { repo: string; ref: string; commit: string } | undefined {
+  const repo = repositoryRoot(cwd);
+  if (!repo) return undefined;
+  if (since === undefined) {
+    const base = defaultBase(cwd);
+    return base ? { repo, ...base } : undefined;
+  }
+  try {
+    return { repo, ref: since, commit: resolveRef(cwd, since) };
+  } catch (e) {
+    if (e instanceof GitError) throw new UsageError(`--since ${since}: ${e.message}`);
+    throw e;
+  }
 }
 
 function writeReport(text: string, output: string | undefined, io: Io): void {

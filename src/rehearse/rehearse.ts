@@ -91,7 +91,7 @@ export async function rehearseHistory(
   const results: MigrationRehearsal[] = [];
   let halted: string | null = null;
   for (const standIn of externalTableStandIns(history)) {
-    const emitted = emitPostgres(standIn);
+    const emitted = engine.native ? { ok: true, sql: engine.native.standInSql(standIn) } : emitPostgres(standIn);
     if (emitted.ok && emitted.sql) await engine.exec(emitted.sql);
   }
   for (const parsed of history) {
@@ -222,7 +222,8 @@ async function rehearseOne(engine: Engine, scripts: MigrationScripts, result: Mi
     result.reup = 'ok';
     // The same up on the same schema gives the same schema: the next migration starts from afterUp.
     if (result.schemaRestored) state.schema = afterUp;
-    return 'after-up';
+    // What a down left behind (a temporary table of a rebuild) is no state the history describes: rebuild.
+    return result.schemaDiff.some((d) => d.change === 'extra') ? 'unknown-state' : 'after-up';
   } catch (e) {
     result.reup = 'failed';
     result.error = `re-up: ${errorMessage(e)}`;

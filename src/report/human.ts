@@ -96,6 +96,7 @@ export function formatFinding(f: Finding, source: SourceText | undefined, c: Col
   lines.push(`  ${f.message}`);
   const frame = codeFrame(f, source);
   if (frame) lines.push(...frame.split('\n').map((l) => `  ${l}`));
+  for (const e of f.evidence ?? []) lines.push(`  ${c.dim(`${e.ref}:${e.path}:${e.line}`)} ${e.text}`);
   lines.push(...f.fix.split('\n').map((l, i) => `  ${i === 0 ? c.green('help:') : '     '} ${l}`));
   return lines;
 }

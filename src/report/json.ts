@@ -16,6 +16,8 @@ export interface JsonFinding {
   line: number;
   column: number;
   fix: string;
+  evidence?: Finding['evidence'];
+  size?: Finding['size'];
   suppressed?: Finding['suppressed'];
 }
 
@@ -112,6 +114,8 @@ function jsonMigration(r: MigrationReport): JsonMigration {
       line: f.line,
       column: f.column,
       fix: f.fix,
+      ...(f.evidence?.length ? { evidence: f.evidence } : {}),
+      ...(f.size ? { size: f.size } : {}),
       ...(f.suppressed ? { suppressed: f.suppressed } : {}),
     })),
   };
