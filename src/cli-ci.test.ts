@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import { loadConfig } from './config.js';
 import type { JsonReport } from './report/json.js';
+import { plain, shortPath } from './report/markdown.js';
 import { dropColumnHistory, gitRepo, repoRoot, tempProject } from './testing/projects.js';
 
 async function run(argv: string[], cwd = repoRoot) {
@@ -49,7 +50,10 @@ describe('twoway check --format', () => {
       const { code, out, err } = await run(['check', 'examples', '--format', format]);
       expect({ format, err }).toEqual({ format, err: '' });
       expect(code).toBe(errors.length > 0 ? 1 : 0);
-      expect(out).toContain(format === 'human' ? `${json.migrations.length} migrations` : json.migrations[0]?.path);
+      const path = json.migrations[0]?.path ?? '';
+      expect(out).toContain(
+        format === 'human' ? `${json.migrations.length} migrations` : format === 'markdown' ? plain(shortPath(path)) : path,
+      );
     }
   });
 

@@ -113,3 +113,18 @@ describe('a closed pipe', () => {
     expect({ stdout, stderr }).toEqual({ stdout: '{\n', stderr: 'status 0\n' });
   });
 });
+
+describe('paths as the user gave them', () => {
+  it('an absolute argument stays absolute in every format; a relative one stays relative to the working directory', async () => {
+    const project = tempProject(dropColumnHistory());
+    const elsewhere = tempProject();
+    const abs = `${project}/db`;
+    for (const format of ['compact', 'json', 'github', 'sarif', 'human']) {
+      const { out } = await run(['check', abs, '--format', format], elsewhere);
+      expect({ format, absolute: out.includes(`${abs}/000002_drop_full_name.up.sql`) }).toEqual({ format, absolute: true });
+      expect({ format, climbs: out.includes('../') }).toEqual({ format, climbs: false });
+    }
+    const relative = (await run(['check', 'db', '--format', 'compact'], project)).out;
+    expect(relative).toMatch(/^db\/000002_drop_full_name\.up\.sql:2:1 error drop-column /m);
+  });
+});

@@ -30,6 +30,7 @@ import { formatHtml } from './report/html.js';
 import { formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
 import { formatMarkdown } from './report/markdown.js';
+import { pathsAsGiven } from './report/paths.js';
 import { formatRehearseHuman } from './report/rehearse-human.js';
 import { formatRehearseJson } from './report/rehearse-json.js';
 import { formatRollbackHuman, formatRollbackJson } from './report/rollback.js';
@@ -347,6 +348,7 @@ async function runCheck(
       throw new UsageError(`--baseline ${explicit}: no such file (\`twoway baseline\` writes one)`);
     if (file) result = applyBaseline(result, readBaseline(file, cwd), relative(cwd, file) || file, dirname(file), cwd);
   }
+  result = pathsAsGiven(result, paths, cwd);
   const failOn = SEVERITY_RANK[flags.failOn ?? config?.failOn ?? 'error'];
   const failing = result.sets.some((s) =>
     s.reports.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= failOn)),

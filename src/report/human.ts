@@ -7,7 +7,7 @@ import type { CheckResult } from '../check.js';
 import { type Finding, SEVERITY_RANK } from '../findings.js';
 import type { SourceText } from '../migration.js';
 import { codeFrame, sourceOf } from './source.js';
-import { DOOR_LABEL, doorOf, plural, totalsOf } from './summary.js';
+import { DOOR_LABEL, doorOf, summaryParts, totalsOf } from './summary.js';
 
 export interface HumanOptions {
   color: boolean;
@@ -103,16 +103,6 @@ export function formatFinding(f: Finding, source: SourceText | undefined, c: Col
 
 function summary(result: CheckResult, c: Colors): string {
   const t = totalsOf(result);
-  const parts = [
-    plural(t.migrations, 'migration'),
-    `${plural(t.oneWayDoors, 'one-way door')}${t.declaredContracts ? ` (${t.declaredContracts} declared contract)` : ''}`,
-    plural(t.unverified, 'unverified door'),
-    `${t.withoutDown} without a down`,
-    `${plural(t.findings.error, 'error')}, ${plural(t.findings.warning, 'warning')}, ${t.findings.info} info`,
-  ];
-  if (t.baselined) parts.push(`${t.baselined} in the baseline`);
-  if (t.staleBaseline) parts.push(plural(t.staleBaseline, 'stale baseline entry').replace(/entrys$/, 'entries'));
-  if (t.unreadable) parts.push(plural(t.unreadable, 'unreadable input'));
   const colour = t.oneWayDoors - t.declaredContracts > 0 || t.findings.error ? c.red : t.unverified ? c.magenta : c.green;
-  return colour(parts.join(' · '));
+  return colour(summaryParts(t).join(' · '));
 }

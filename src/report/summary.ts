@@ -63,6 +63,25 @@ export function totalsOf(result: CheckResult): Totals {
   };
 }
 
+/** The summary every format leads or ends with, in the same words: the counts a reviewer compares. */
+export function summaryParts(t: Totals): string[] {
+  const parts = [
+    plural(t.migrations, 'migration'),
+    `${plural(t.oneWayDoors, 'one-way door')}${t.declaredContracts ? ` (${t.declaredContracts} declared contract)` : ''}`,
+    plural(t.unverified, 'unverified door'),
+    `${t.withoutDown} without a down`,
+    `${plural(t.findings.error, 'error')}, ${plural(t.findings.warning, 'warning')}, ${t.findings.info} info`,
+  ];
+  if (t.suppressed) parts.push(`${t.suppressed} suppressed`);
+  if (t.baselined) parts.push(`${t.baselined} in the baseline`);
+  if (t.staleBaseline) parts.push(`${t.staleBaseline} stale baseline ${t.staleBaseline === 1 ? 'entry' : 'entries'}`);
+  if (t.unreadable) parts.push(plural(t.unreadable, 'unreadable input'));
+  return parts;
+}
+
+/** Reviewers' order: what needs a decision first (one-way, unverified), planned contracts, then two-way doors. */
+export const DOOR_ORDER: Record<Door, number> = { 'one-way': 0, unverified: 1, 'declared-contract': 2, 'two-way': 3 };
+
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
