@@ -19,6 +19,7 @@ import {
 } from '../ir.js';
 import type { ReadError, SourceText } from '../migration.js';
 import { SourceMap } from './source-map.js';
+import { maskTemplates } from './templates.js';
 
 // libpg-query's AST is JSON of many node shapes; typing each one buys nothing here.
 type Node = any;
@@ -947,8 +948,10 @@ function doBlock(n: Node, base: Base): Operation[] | null {
   const args: Node[] = n.args ?? [];
   const option = (name: string): string | undefined => args.find((a) => a.DefElem?.defname === name)?.DefElem?.arg?.String?.sval;
   const language = option('language');
-  const body = option('as');
-  if (body === undefined || (language !== undefined && language.toLowerCase() !== 'plpgsql')) return null;
+  const written = option('as');
+  if (written === undefined || (language !== undefined && language.toLowerCase() !== 'plpgsql')) return null;
+  // The block's body is a string to the outer parse: template placeholders in it are masked here, as outside.
+  const body = maskTemplates({ path: base.span.path, text: written, startLine: 1, language: 'sql' });
   let fn: Node;
   try {
     const quote = '$twoway_do$';
@@ -1062,7 +1065,7 @@ function equalities(where: Node): Array<{ column: string; value: string }> {
   if (!where) return [];
   if (where.BoolExpr?.boolop === 'AND_EXPR') return (where.BoolExpr.args ?? []).flatMap(equalities);
   const e = where.A_Expr;
-  if (!e || e.kind !== 'AEXPR_OP' || e.name?.map(str).join('') !== '=') return [];
+  if (e?.kind !== 'AEXPR_OP' || e.name?.map(str).join('') !== '=') return [];
   const [left, right] = [e.lexpr, e.rexpr];
   const column = (x: Node) => (x?.ColumnRef ? ((x.ColumnRef.fields ?? []).map(str).at(-1) ?? null) : null);
   const name = column(left) ?? column(right);
