@@ -188,6 +188,26 @@ const cases: Case[] = [
     down: "UPDATE taggings SET taggable_type = 'A' WHERE taggable_type = 'B';",
     verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
   },
+  {
+    name: 'a down that fills a dropped column with one value for every row does not bring the old values back (lemmy local_site_id)',
+    history: [
+      'CREATE TABLE local_site (id int PRIMARY KEY, site_id int);',
+      'CREATE TABLE tagline (id int PRIMARY KEY, local_site_id int NOT NULL);',
+    ],
+    up: 'ALTER TABLE tagline DROP COLUMN local_site_id;',
+    down: 'ALTER TABLE tagline ADD COLUMN local_site_id int;\nUPDATE tagline SET local_site_id = (SELECT site_id FROM local_site LIMIT 1);',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
+  {
+    name: 'a down that fills a dropped column row by row from a table that still holds it restores it (lemmy comment_like.post_id)',
+    history: [
+      'CREATE TABLE comment (id int PRIMARY KEY, post_id int);',
+      'CREATE TABLE comment_like (id int PRIMARY KEY, comment_id int, post_id int);',
+    ],
+    up: 'ALTER TABLE comment_like DROP COLUMN post_id;',
+    down: 'ALTER TABLE comment_like ADD COLUMN post_id int;\nUPDATE comment_like SET post_id = comment.post_id FROM comment WHERE comment_id = comment.id;',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'reversible' },
+  },
   // Where the data went.
   {
     name: 'an UPDATE that copies a value from another row of the same table (a self-join) overwrites what was there',

@@ -769,6 +769,8 @@ interface DownFill {
   valueReads: ColumnRef[][];
   /** Every column the statement reads (values and filters). */
   reads: ColumnRef[];
+  /** Each row gets its own value: an INSERT … SELECT, an UPDATE joined or filtered, or one whose values read the row. */
+  perRow: boolean;
 }
 
 type Restores = readonly DownFill[];
@@ -783,7 +785,9 @@ function restoredByDown(input: JudgeInput): Restores {
       ...(op.sources ?? []).filter((x): x is NonNullable<typeof x> => Boolean(x)),
       ...(op.selectAll ? [{ table: op.selectAll, column: '*' }] : []),
     ];
-    out.push({ into: qnameKey(op.table), columns: op.columns.length ? op.columns : null, valueReads: op.valueReads ?? [], reads });
+    const into = qnameKey(op.table);
+    const perRow = op.action === 'insert' || (op.filterReads ?? []).length > 0 || reads.some((r) => qnameKey(r.table) === into);
+    out.push({ into, columns: op.columns.length ? op.columns : null, valueReads: op.valueReads ?? [], reads, perRow });
   }
   return out;
 }
@@ -810,12 +814,17 @@ function remappedBack(input: JudgeInput, tables: ReadonlySet<string>, before: st
   return inverted ? up.map((r) => `${r.from} → ${r.to}`).join(', ') : null;
 }
 
-/** The down fills this column (or, without `column`, this table) from what another table still holds. */
+/**
+ * The down fills this column (or, without `column`, this table) from what another table still holds, row by row:
+ * one value for every row (lemmy's `local_site_id = (SELECT site_id FROM local_site LIMIT 1)`) writes a new value,
+ * it does not bring the old ones back.
+ */
 function refilled(restores: Restores, table: string, column?: string): boolean {
   return restores.some(
     (f) =>
       f.into === table &&
       (column === undefined || f.columns === null || f.columns.includes(column)) &&
+      (column === undefined || f.perRow) &&
       f.reads.some((r) => qnameKey(r.table) !== table),
   );
 }

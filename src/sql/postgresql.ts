@@ -610,7 +610,7 @@ function joinReads(from: Node[] | undefined, scope: Scope): ColumnRef[] {
  * table, so it replaces the row's own value (not `SET x = x`, which changes nothing).
  */
 function ownRowSource(source: ValueSource | null, val: Node, relation: Node): ValueSource | null {
-  if (!source?.exact) return source;
+  if (!source?.exact || source.table.name !== relation?.relname) return source;
   const fields: string[] = (castedColumnRef(val)?.fields ?? []).map(str);
   if (fields.length < 2) return source;
   const qualifier = fields[fields.length - 2];
