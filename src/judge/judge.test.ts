@@ -208,6 +208,14 @@ const cases: Case[] = [
     down: 'ALTER TABLE comment_like ADD COLUMN post_id int;\nUPDATE comment_like SET post_id = comment.post_id FROM comment WHERE comment_id = comment.id;',
     verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'reversible' },
   },
+  {
+    name: 'a down re-adding UNIQUE (name) cannot fail after the up kept the stricter UNIQUE (lower(name)) (crates.io 91)',
+    history: ['CREATE TABLE crates (id int PRIMARY KEY, name text, CONSTRAINT packages_name_key UNIQUE (name));'],
+    up: 'ALTER TABLE crates DROP CONSTRAINT packages_name_key;\nCREATE UNIQUE INDEX index_crates_name ON crates (lower(name));',
+    down: 'DROP INDEX index_crates_name;\nALTER TABLE crates ADD CONSTRAINT packages_name_key UNIQUE (name);',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['down-readds-constraint'],
+  },
   // Where the data went.
   {
     name: 'an UPDATE that copies a value from another row of the same table (a self-join) overwrites what was there',

@@ -10,6 +10,7 @@ import type { ParsedMigration } from '../migration.js';
 import { fitsIn } from '../rules/down-renarrows-type.js';
 import { classifyTypeChange } from '../rules/type-change.js';
 import type { ColumnState, Schema } from '../schema/schema.js';
+import { columnsOfExpression } from '../sql/postgresql.js';
 import {
   type IndexDef,
   type NetColumn,
@@ -1034,9 +1035,17 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
       return [...(t?.constraints.values() ?? [])].some(
         (k) => k.type === 'foreign-key' && same(k.columns) && k.references?.table.name === references,
       );
+    // A key of expressions over these columns only (UNIQUE (lower(name)) for UNIQUE (name)) is stricter: rows that
+    // keep it keep this one too. Index expressions are immutable, so equal columns give equal keys.
+    const implies = (cols: readonly string[]) =>
+      same(cols) ||
+      (input.dialect === 'postgresql' &&
+        cols.every((item) => columns.includes(item) || (columnsOfExpression(item)?.every((c) => columns.includes(c)) ?? false)) &&
+        cols.some((item) => !columns.includes(item)) &&
+        cols.flatMap((item) => (columns.includes(item) ? [item] : (columnsOfExpression(item) ?? []))).length > 0);
     return (
       [...(t?.constraints.values() ?? [])].some((k) => (k.type === 'unique' || k.type === 'primary-key') && same(k.columns)) ||
-      [...input.afterUp.indexes.values()].some((i) => i.table === table && i.unique && !i.where && same(i.columns))
+      [...input.afterUp.indexes.values()].some((i) => i.table === table && i.unique && !i.where && implies(i.columns))
     );
   };
   for (const c of down.constraints) {

@@ -1072,3 +1072,23 @@ function equalities(where: Node): Array<{ column: string; value: string }> {
   const value = column(left) ? literalOf(right) : literalOf(left);
   return name && value !== null ? [{ column: name, value }] : [];
 }
+
+/** The columns an index expression reads (`lower(name)` → name); null when it does not parse or reads a subquery. */
+export function columnsOfExpression(expression: string): string[] | null {
+  let tree: Node;
+  try {
+    tree = parseSync(`SELECT ${expression}`);
+  } catch {
+    return null;
+  }
+  const columns = new Set<string>();
+  let subquery = false;
+  walk(tree, (n) => {
+    if (n.SubLink) subquery = true;
+    if (n.ColumnRef) {
+      const last = (n.ColumnRef.fields ?? []).map(str).at(-1);
+      if (last) columns.add(last);
+    }
+  });
+  return subquery ? null : [...columns];
+}
