@@ -216,6 +216,13 @@ const cases: Case[] = [
     verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'reversible' },
     absent: ['down-readds-constraint'],
   },
+  {
+    name: 'a column folded into a new one and derived back from it by the down is restored (outline private → permission)',
+    history: ['CREATE TABLE collections (id int PRIMARY KEY, private boolean NOT NULL DEFAULT false);'],
+    up: "ALTER TABLE collections ADD COLUMN permission text;\nUPDATE collections SET permission = CASE WHEN private THEN NULL ELSE 'read_write' END;\nALTER TABLE collections DROP COLUMN private;",
+    down: 'ALTER TABLE collections ADD COLUMN private boolean NOT NULL DEFAULT false;\nUPDATE collections SET private = (permission IS NULL) WHERE id IS NOT NULL;\nALTER TABLE collections DROP COLUMN permission;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
+  },
   // Where the data went.
   {
     name: 'an UPDATE that copies a value from another row of the same table (a self-join) overwrites what was there',

@@ -188,7 +188,7 @@ function upReasons(input: JudgeInput): Reason[] {
         judgeContinuation(t, next, add, typeContext, input);
         continue;
       }
-      const where = copiedAway(label, t.columns, restores, true);
+      const where = copiedAway(label, t.columns, restores, up, true);
       const replacing = replacingTables(t, up.tables);
       const replaced = replacing.length
         ? {
@@ -408,7 +408,7 @@ function judgeColumns(
     if (c.name === null) {
       const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
       // A generated column's values are computed from the others: a down that adds it again computes them again.
-      const where = c.before?.generated && hasDown(input.parsed) ? 'restored' : copiedAway(home, [c], restores);
+      const where = c.before?.generated && hasDown(input.parsed) ? 'restored' : copiedAway(home, [c], restores, input.up);
       const loss =
         where === 'restored'
           ? {}
@@ -820,14 +820,29 @@ function remappedBack(input: JudgeInput, tables: ReadonlySet<string>, before: st
  * one value for every row (lemmy's `local_site_id = (SELECT site_id FROM local_site LIMIT 1)`) writes a new value,
  * it does not bring the old ones back.
  */
-function refilled(restores: Restores, table: string, column?: string): boolean {
+function refilled(restores: Restores, table: string, column?: string, carriers: ReadonlySet<string> = new Set()): boolean {
   return restores.some(
     (f) =>
       f.into === table &&
       (column === undefined || f.columns === null || f.columns.includes(column)) &&
       (column === undefined || f.perRow) &&
-      f.reads.some((r) => qnameKey(r.table) !== table),
+      // From another table, or from the column of its own table the up moved its values into (outline's private,
+      // folded into permission and derived back from it).
+      f.reads.some((r) => qnameKey(r.table) !== table || carriers.has(`${qnameKey(r.table)}.${r.column}`)),
   );
+}
+
+/**
+ * Where the up put a column's values and nothing else's: the columns it copied them into or computed from this
+ * column alone. A column folded together with others (two booleans into one status) cannot give each back.
+ */
+function carriersOf(c: NetColumn, up: NetEffect): Set<string> {
+  const out = new Set<string>();
+  const feeds = (x: NetColumn, target: NetColumn) => x.copies.some((k) => k.into === target) || x.flows.some((f) => f.column === target);
+  const only = (target: NetColumn) => up.tables.every((t) => t.columns.every((x) => x === c || x.origin === null || !feeds(x, target)));
+  for (const x of c.copies) if (x.to.name && x.into.name && only(x.into)) out.add(`${qnameKey(x.to.name)}.${x.into.name}`);
+  for (const f of c.flows) if (f.to.name && f.column.name && only(f.column)) out.add(`${qnameKey(f.to.name)}.${f.column.name}`);
+  return out;
 }
 
 /** The down computes this column again from other columns (a derived value it knows how to rebuild). */
@@ -840,9 +855,19 @@ function recomputed(restores: Restores, table: string, column: string): boolean 
 }
 
 /** Whether the values of these columns (of table `home`) survive a rollback: copied elsewhere, and filled again by the down. */
-function copiedAway(home: string, columns: readonly NetColumn[], restores: Restores, wholeTable = false): 'no' | 'copied' | 'restored' {
+function copiedAway(
+  home: string,
+  columns: readonly NetColumn[],
+  restores: Restores,
+  up: NetEffect,
+  wholeTable = false,
+): 'no' | 'copied' | 'restored' {
   const old = columns.filter((c) => c.origin !== null);
-  if (wholeTable ? refilled(restores, home) : old.length > 0 && old.every((c) => refilled(restores, home, c.origin as string)))
+  if (
+    wholeTable
+      ? refilled(restores, home)
+      : old.length > 0 && old.every((c) => refilled(restores, home, c.origin as string, carriersOf(c, up)))
+  )
     return 'restored';
   const kept = (c: NetColumn) => c.copies.some((x) => x.exact && x.to.name !== null);
   return old.length > 0 && old.every(kept) ? 'copied' : 'no';
