@@ -37,6 +37,7 @@ for (const folder of folders) {
   let findings = 0;
   let inDowns = 0;
   let duplicates = 0;
+  const duplicateRules = new Map<string, number>();
   let timeoutOnNewTables = 0;
   let timeoutFindings = 0;
   for (const { reports } of result.sets) {
@@ -47,18 +48,26 @@ for (const folder of folders) {
       findings += shown.length;
       inDowns += shown.filter((f) => f.direction === 'down').length;
       const seen = new Set<string>();
-      const created = new Set(
-        [...report.parsed.up, ...(report.parsed.down ?? [])].flatMap((op) => (op.kind === 'CreateTable' ? [qnameText(op.table)] : [])),
-      );
       for (const f of shown) {
         byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
         const key = `${f.rule}\0${f.path}\0${f.line}\0${f.direction}`;
-        if (seen.has(key)) duplicates++;
+        if (seen.has(key)) {
+          duplicates++;
+          duplicateRules.set(f.rule, (duplicateRules.get(f.rule) ?? 0) + 1);
+        }
         seen.add(key);
         if (!TIMEOUT_RULES.has(f.rule)) continue;
         timeoutFindings++;
-        const op = opAt(f, f.direction === 'up' ? report.parsed.up : (report.parsed.down ?? []));
-        if (op && 'table' in op && created.has(qnameText(op.table))) timeoutOnNewTables++;
+        const ops = f.direction === 'up' ? report.parsed.up : (report.parsed.down ?? []);
+        const at = ops.findIndex((op) => op.span.path === f.span.path && op.span.line === f.span.line && op.span.column === f.span.column);
+        // Tables created before the statement: earlier in its direction, or by the up for a down.
+        const created = createdTables([...(f.direction === 'down' ? report.parsed.up : []), ...ops.slice(0, Math.max(at, 0))]);
+        const here = ops.filter((op) => op.span === ops[at]?.span);
+        const onNew = here.length > 0 && here.every((op) => 'table' in op && !locksAnother(op) && created.has(qnameText(op.table)));
+        if (onNew) {
+          timeoutOnNewTables++;
+          if (process.env.NOISE_VERBOSE) console.log(`timeout on a new table: ${f.path}:${f.line} ${f.direction} ${f.message}`);
+        }
       }
     }
   }
@@ -74,7 +83,9 @@ for (const folder of folders) {
   );
   console.log(`migrations with a warning or error: ${pct(loudPerMigration.filter((n) => n > 0).length, migrations)}`);
   console.log(`findings in downs: ${pct(inDowns, findings)} of ${findings}`);
-  console.log(`duplicate (rule, line, direction) findings: ${duplicates}`);
+  console.log(
+    `duplicate (rule, line, direction) findings: ${duplicates}${duplicates ? ` (${[...duplicateRules].map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`,
+  );
   console.log(`timeout findings: ${timeoutFindings}, on tables created in the same migration: ${timeoutOnNewTables}`);
   console.log('top rules:');
   for (const [rule, n] of [...byRule].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${String(n).padStart(6)}  ${rule}`);
@@ -86,6 +97,18 @@ function quantile(xs: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
-function opAt(f: Finding, ops: readonly Operation[]): Operation | undefined {
-  return ops.find((op) => op.span.path === f.span.path && op.span.line === f.span.line && op.span.column === f.span.column);
+/** Tables the migration creates that did not exist before it (a DROP then CREATE rebuilds an existing table). */
+function createdTables(ops: readonly Operation[]): Set<string> {
+  const dropped = new Set<string>();
+  const created = new Set<string>();
+  for (const op of ops) {
+    if (op.kind === 'DropTable') dropped.add(qnameText(op.table));
+    if (op.kind === 'CreateTable' && !dropped.has(qnameText(op.table))) created.add(qnameText(op.table));
+  }
+  return created;
+}
+
+/** A foreign key also locks the table it references. */
+function locksAnother(op: Operation): boolean {
+  return (op.kind === 'AddConstraint' && op.constraint.type === 'foreign-key') || (op.kind === 'AddColumn' && !!op.column.references);
 }

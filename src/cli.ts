@@ -229,6 +229,7 @@ async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ r
     serverVersion: flags.serverVersion ?? config?.serverVersion,
     rules: config?.rules,
     unknown: config?.unknown,
+    runnerSettings: config?.runnerSettings,
     isIgnored: config?.isIgnored,
     onlyFiles,
   });
