@@ -30,7 +30,7 @@ for (const folder of folders) {
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
-  const result = await check(projects, { cwd: corpus, ...(lockTimeout ? { lockTimeout } : {}) });
+  const result = await check(projects, { cwd: corpus, ...(lockTimeout ? { runnerSettings: { lock_timeout: lockTimeout } } : {}) });
   const perMigration: number[] = [];
   const loudPerMigration: number[] = [];
   const byRule = new Map<string, number>();
