@@ -156,3 +156,36 @@ describe('settings in force', () => {
     expect(lockTimeout(report).map((f) => f.line)).toEqual([5]);
   });
 });
+
+describe('runner settings (config lockTimeout / statementTimeout)', () => {
+  it('a lock_timeout the runner sets counts from the first statement', () => {
+    const up = 'ALTER TABLE users ADD COLUMN d text;\nCREATE INDEX users_a ON users (a);';
+    const rules = (r: MigrationReport) => r.findings.map((f) => f.rule);
+    expect(rules(analyze(up))).toContain('require-lock-timeout');
+    const set = analyze(up, null, { runnerSettings: { lock_timeout: '5s', statement_timeout: '15min' } });
+    expect(rules(set)).not.toContain('require-lock-timeout');
+    expect(rules(set)).not.toContain('require-statement-timeout');
+  });
+  it('a migration that turns it off is reported again', () => {
+    const report = analyze('SET lock_timeout = 0;\nALTER TABLE users ADD COLUMN d text;', null, { runnerSettings: { lock_timeout: '5s' } });
+    expect(report.findings.filter((f) => f.rule === 'require-lock-timeout').map((f) => f.line)).toEqual([2]);
+  });
+});
+
+describe('hygiene', () => {
+  it('style findings are info and change no answer', () => {
+    const up = 'CREATE TABLE t (id serial PRIMARY KEY, name varchar(20), at timestamp, code char(2), doc json);';
+    const report = analyze(up, 'DROP TABLE t;');
+    const hygiene = report.findings.filter((f) => f.category === 'hygiene');
+    expect(hygiene.map((f) => f.rule).sort()).toEqual([
+      'ban-char-field',
+      'prefer-bigint-keys',
+      'prefer-identity',
+      'prefer-jsonb',
+      'prefer-text-field',
+      'prefer-timestamptz',
+    ]);
+    expect(hygiene.every((f) => f.severity === 'info' && Object.keys(f.effect).length === 0)).toBe(true);
+    expect([report.phase, report.codeRollback, report.dbRollback]).toEqual(['expand', 'compatible', 'reversible']);
+  });
+});

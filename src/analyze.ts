@@ -1,6 +1,6 @@
 // The analysis core: replay the history, run the rules on every migration, fold verdicts.
 // Pure: no I/O. Input is parsed migrations in the order their framework applies them.
-import type { Finding, Severity } from './findings.js';
+import { type Finding, SEVERITY_RANK, type Severity } from './findings.js';
 import type { Dialect, Operation, QName } from './ir.js';
 import { hasDown, type Judgement, judge, type Reason, type Unread, type UsageOf, type Verdict } from './judge/judge.js';
 import { type NetEffect, netEffect } from './judge/net.js';
@@ -18,6 +18,8 @@ export interface AnalyzeOptions {
   unknown?: Severity | 'off';
   /** Only these migrations are reported (--since); the others still feed the replay. */
   report?: (parsed: ParsedMigration) => boolean;
+  /** Session settings the runner sets before every migration (config lockTimeout / statementTimeout): in force from the first statement. */
+  runnerSettings?: Readonly<Record<string, string>>;
   /** The schema the history starts from (a seed from a dump); empty by default. */
   seed?: Schema;
   /**
@@ -76,6 +78,7 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
       `#${position}`,
       groupId && lastOfGroup.get(groupId) === position ? group : undefined,
       options.usage?.(parsed),
+      options.runnerSettings,
     );
     if (options.report && !options.report(parsed)) return;
     const declaredContract = parsed.directives.some((d) => d.type === 'contract');
@@ -138,6 +141,7 @@ export function analyzeMigration(
   key = parsed.migration.id,
   group?: RollbackGroup,
   usage?: UsageOf,
+  runnerSettings: Readonly<Record<string, string>> = {},
 ): MigrationAnalysis {
   const { migration } = parsed;
   const { rules, byKind } = rulesFor(migration.dialect);
@@ -192,7 +196,7 @@ export function analyzeMigration(
     net: NetEffect,
   ): void {
     const owner = direction === 'up' ? key : `${key}:down`;
-    const settings = new Map<string, string>();
+    const settings = new Map<string, string>(Object.entries(runnerSettings));
     /** SET LOCAL values end with their transaction. */
     const localSettings = new Set<string>();
     let inTransaction = direction === 'down' ? (migration.downTransactional ?? migration.transactional) : migration.transactional;
@@ -301,7 +305,29 @@ function findingsOf(
       ),
     );
   }
-  return findings.sort((a, b) => (a.path === b.path ? a.line - b.line || a.column - b.column : 0));
+  return oncePerLine(findings.sort((a, b) => (a.path === b.path ? a.line - b.line || a.column - b.column : 0)));
+}
+
+/**
+ * One finding per rule, line and direction: a line holding several statements or columns (a Rails
+ * `create_table`, a one-line CREATE TABLE) says each thing once, in one message.
+ */
+function oncePerLine(findings: Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const key = `${f.rule}\0${f.path}\0${f.line}\0${f.direction}`;
+    const first = byKey.get(key);
+    if (!first) {
+      byKey.set(key, f);
+      out.push(f);
+      continue;
+    }
+    if (!first.message.includes(f.message)) first.message = `${first.message} Also: ${f.message}`;
+    if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[first.severity]) first.severity = f.severity;
+    first.effect = { ...f.effect, ...first.effect };
+  }
+  return out;
 }
 
 /** What no reader could follow: statements that do not parse, constructs not analyzed, files that could not be read. */
@@ -376,7 +402,9 @@ function toFinding(
     rule: rule.id,
     category: rule.category,
     severity: r.severity ?? rule.severity,
-    message: r.message,
+    // A lock taken by the down blocks during a rollback, not during the deploy: the text says which.
+    message:
+      rule.category === 'locking' && direction === 'down' && !r.message.startsWith('In the down') ? `In the down: ${r.message}` : r.message,
     path: span.path,
     line: span.line,
     column: span.column,

@@ -332,6 +332,7 @@ async function runCheck(
     serverVersion: flags.serverVersion ?? config?.serverVersion,
     rules: config?.rules,
     unknown: config?.unknown,
+    runnerSettings: config?.runnerSettings,
     isIgnored: config?.isIgnored,
     onlyFiles,
     previousRelease: flags.evidence === false ? undefined : previousRelease(flags.since, cwd),

@@ -139,3 +139,14 @@ describe('a config with a mistake is an error naming the file, the line and the 
     );
   });
 });
+
+describe('runner timeouts', () => {
+  it('lockTimeout and statementTimeout become the settings the runner applies', () => {
+    const dir = project({ 'twoway.config.json': JSON.stringify({ lockTimeout: '5s', statementTimeout: '15min' }) });
+    expect(loadConfig(dir)?.runnerSettings).toEqual({ lock_timeout: '5s', statement_timeout: '15min' });
+  });
+  it('a value that is no duration names the key', () => {
+    const dir = project({ 'twoway.config.json': '{"lockTimeout": "soon"}' });
+    expect(errorOf(() => loadConfig(dir))).toContain('"lockTimeout": a duration such as "5s"');
+  });
+});

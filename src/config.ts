@@ -38,6 +38,15 @@ const configSchema = z.strictObject({
   failOn: severity.optional(),
   /** Severity of what leaves a door unverified (code no reader followed): 'error' makes CI fail on it. */
   unknown: z.enum(['off', 'info', 'warning', 'error']).optional(),
+  /** The runner sets lock_timeout / statement_timeout for every migration (e.g. "5s"): no finding asks for one. */
+  lockTimeout: z
+    .string()
+    .regex(/^\s*\d+\s*(ms|s|min|h)?\s*$/, 'a duration such as "5s" or "3000ms"')
+    .optional(),
+  statementTimeout: z
+    .string()
+    .regex(/^\s*\d+\s*(ms|s|min|h)?\s*$/, 'a duration such as "15min" or "60s"')
+    .optional(),
   /** Globs relative to the config file's folder. */
   ignore: z.array(z.string().min(1)).optional(),
   /** What `twoway check` checks when given no path, relative to the config file's folder. */
@@ -58,6 +67,8 @@ export interface Config {
   rules: Record<string, Severity | 'off'>;
   failOn?: Severity;
   unknown?: Severity | 'off';
+  /** Session settings the runner applies before every migration (lock_timeout, statement_timeout). */
+  runnerSettings?: Record<string, string>;
   /** Paths relative to the working directory. */
   paths?: string[];
   /** Takes a path relative to the working directory. */
@@ -176,6 +187,7 @@ export function parseConfig(text: string, file: string, cwd: string): Config {
     rules: config.rules ?? {},
     failOn: config.failOn,
     unknown: config.unknown,
+    runnerSettings: runnerSettingsOf(config),
     paths: config.paths?.map(fromRoot),
     isIgnored: ignore ? (relPath) => ignore(relative(root, resolve(cwd, relPath)).split('\\').join('/')) : undefined,
   };
@@ -193,6 +205,13 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 function shownValue(v: unknown): string {
   const text = JSON.stringify(v) ?? String(v);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function runnerSettingsOf(config: ConfigFile): Record<string, string> | undefined {
+  const settings: Record<string, string> = {};
+  if (config.lockTimeout) settings.lock_timeout = config.lockTimeout.trim();
+  if (config.statementTimeout) settings.statement_timeout = config.statementTimeout.trim();
+  return Object.keys(settings).length ? settings : undefined;
 }
 
 function dotted(prefix: string[], path: readonly PropertyKey[]): string {

@@ -3,8 +3,8 @@ import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'ban-char-field',
-  category: 'breaks-old-code',
-  severity: 'warning',
+  category: 'hygiene',
+  severity: 'info',
   summary: 'char(n) pads values with spaces and compares without them; use text (with a CHECK on the length if needed).',
   direction: 'up',
   dialects: ['postgresql'],

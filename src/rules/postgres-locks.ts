@@ -172,15 +172,3 @@ export function timeoutSet(ctx: RuleContext, name: 'lock_timeout' | 'statement_t
   const unquoted = value.replace(/^'|'$/g, '').trim().toLowerCase();
   return unquoted !== '0' && unquoted !== '' && unquoted !== 'default';
 }
-
-/**
- * The statements since `name` last changed (a SET, or the end of a transaction that may have
- * carried a SET LOCAL): a missing timeout is reported once per such stretch, at its first statement.
- */
-export function sinceTimeoutChanged(ctx: RuleContext, name: 'lock_timeout' | 'statement_timeout'): readonly Operation[] {
-  const before = ctx.ops.slice(0, ctx.index);
-  const last = before.findLastIndex(
-    (o) => (o.kind === 'SetSetting' && o.name.toLowerCase() === name) || (o.kind === 'Transaction' && o.action !== 'begin'),
-  );
-  return before.slice(last + 1);
-}

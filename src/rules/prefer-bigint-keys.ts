@@ -3,8 +3,8 @@ import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'prefer-bigint-keys',
-  category: 'locking',
-  severity: 'warning',
+  category: 'hygiene',
+  severity: 'info',
   summary: 'An int/smallint key that counts up (serial, identity, primary key) runs out; widening it later rewrites the table.',
   direction: 'up',
   dialects: ['postgresql'],

@@ -3,7 +3,7 @@ import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'prefer-identity',
-  category: 'breaks-old-code',
+  category: 'hygiene',
   severity: 'info',
   summary: 'serial/bigserial create a loosely attached sequence; identity columns are the SQL-standard replacement.',
   direction: 'up',

@@ -3,8 +3,8 @@ import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'prefer-jsonb',
-  category: 'breaks-old-code',
-  severity: 'warning',
+  category: 'hygiene',
+  severity: 'info',
   summary: 'A json column has no equality operator: SELECT DISTINCT, UNION and GROUP BY over it fail; use jsonb.',
   direction: 'up',
   dialects: ['postgresql'],

@@ -3,7 +3,7 @@ import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'prefer-text-field',
-  category: 'locking',
+  category: 'hygiene',
   severity: 'info',
   summary: 'A varchar(n) limit can only be lowered later with a table rewrite; text with a CHECK constraint changes without one.',
   direction: 'up',

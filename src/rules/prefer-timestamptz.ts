@@ -3,8 +3,8 @@ import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'prefer-timestamptz',
-  category: 'data-loss',
-  severity: 'warning',
+  category: 'hygiene',
+  severity: 'info',
   summary: 'timestamp without time zone stores wall-clock times: the instant depends on who wrote it; use timestamptz.',
   direction: 'up',
   dialects: ['postgresql'],

@@ -51,8 +51,3 @@ export function railsConcurrentIndex(
 export function railsConcurrentRemoveIndex(table: QName | string, name: string): string {
   return `disable_ddl_transaction!\n\ndef change\n  remove_index ${rubyName(table)}, name: ${JSON.stringify(name)}, algorithm: :concurrently\nend`;
 }
-
-/** A session setting at the top of the migration (`execute` runs inside the migration's transaction). */
-export function railsSetting(setting: string, value: string): string {
-  return `execute "SET ${setting} = '${value}'"`;
-}

@@ -18,6 +18,12 @@ ruleTests(rule, {
       up: 'CREATE INDEX CONCURRENTLY users_email ON users (email);',
       transactional: false,
     },
+    {
+      name: 'the down dropping a table its up created locks nothing the previous release uses',
+      history: [users],
+      up: 'CREATE TABLE audit (id bigint);',
+      down: 'DROP TABLE audit;',
+    },
     { name: 'VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE only', history: [users], up: 'ALTER TABLE users VALIDATE CONSTRAINT c;' },
   ],
   invalid: [
@@ -32,6 +38,33 @@ ruleTests(rule, {
       history: [users],
       up: 'ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;',
       line: 1,
+    },
+    {
+      name: 'once per migration, naming every table: a transaction ending does not bring the finding back',
+      history: [users, 'CREATE TABLE orders (id bigint);'],
+      up: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nCOMMIT;\nBEGIN;\nALTER TABLE orders ADD COLUMN b text;\nCOMMIT;',
+      transactional: false,
+      line: 2,
+      message: 'Later statements of the migration lock orders without one too',
+    },
+    {
+      name: 'a SET after the first locking statement comes too late for it',
+      history: [users, 'CREATE TABLE orders (id bigint);'],
+      up: "ALTER TABLE users ADD COLUMN a text;\nSET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN b text;",
+      line: 1,
+    },
+    {
+      name: 'a SET LOCAL outside a transaction block is not in effect',
+      history: [users],
+      up: "SET LOCAL lock_timeout = '5s';\nALTER TABLE users ADD COLUMN a text;",
+      transactional: false,
+    },
+    {
+      name: 'a lock in the down says it is the down',
+      history: [users],
+      up: 'ALTER TABLE users ADD COLUMN nickname text;',
+      down: "SET lock_timeout = '5s';\nALTER TABLE users DROP COLUMN nickname;\nSET lock_timeout = 0;\nALTER TABLE users DROP COLUMN email;",
+      count: 2,
     },
     {
       name: 'lock_timeout = 0 disables the timeout',

@@ -1,6 +1,6 @@
-import { BLOCKS, LOCKING_KINDS, lockOf, sinceTimeoutChanged, tablesText, timeoutSet } from './postgres-locks.js';
-import { isRails, railsSetting } from './rails-fix.js';
+import { BLOCKS, LOCKING_KINDS, lockOf, tablesText } from './postgres-locks.js';
 import { defineRule } from './rule.js';
+import { firstMissingTimeout, listText, timeoutFix } from './timeout-setting.js';
 
 export default defineRule({
   id: 'require-lock-timeout',
@@ -24,24 +24,31 @@ foreign keys, which block writes.
 SET lock_timeout = '5s';        -- or SET LOCAL inside the migration's transaction
 ALTER TABLE users ADD COLUMN nickname text;
 \`\`\`
-Set it at the top of the migration (the rule reports the first statement that needs it).
+Set it at the top of the migration: the rule reports once per migration and direction, at the first
+statement that needs it, naming every table the migration locks without it. A \`SET\` counts from where
+it runs (a \`SET LOCAL\` until its transaction ends, and not at all outside one).
 - Rails: strong_migrations' \`StrongMigrations.lock_timeout = 10.seconds\`, or
   \`execute "SET lock_timeout = '5s'"\` in the migration.
 - Django: a \`RunSQL("SET lock_timeout = '5s'")\` first, or \`OPTIONS: {"options": "-c lock_timeout=5000"}\`.
-- If your runner already sets lock_timeout for every migration, turn this rule off in the config.
+- Alembic: \`op.execute("SET lock_timeout = '5s'")\`, or once in env.py before \`context.run_migrations()\`.
+- Knex / TypeORM / Sequelize: \`knex.raw\` / \`queryRunner.query\` / \`sequelize.query\` first in the migration.
+- Flyway: \`flyway.initSql\`; golang-migrate, dbmate: \`options=-c lock_timeout=5s\` in the database URL.
+- If your runner already sets it for every migration, say so in the config: \`"lockTimeout": "5s"\`
+  (\`"statementTimeout"\` likewise): no timeout finding then, unless a migration turns it off.
+
+A lock the down takes is reported in the down, once, and says so.
 
 Statements on tables created in the same migration wait for nobody: no finding. squawk calls this
 \`require-timeout-settings\` / \`require-lock-timeout\`.`,
   check(op, ctx) {
-    if (timeoutSet(ctx, 'lock_timeout')) return null;
-    const lock = blockingLock(op, ctx);
-    if (!lock) return null;
-    // Once per stretch without a timeout: its first statement is where the SET belongs.
-    const earlier = sinceTimeoutChanged(ctx, 'lock_timeout').some((o) => blockingLock(o, ctx));
-    if (earlier) return null;
+    const missing = firstMissingTimeout(op, ctx, 'lock_timeout', blockingLock);
+    if (!missing) return null;
+    const { lock, tables } = missing;
+    const later = tables.slice(lock.tables.length);
+    const where = ctx.direction === 'down' ? 'the down' : 'the migration';
     return {
-      message: `No lock_timeout is set before this statement takes ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}): while it waits for running transactions, every query that arrives after it waits too.`,
-      fix: `Set a lock timeout at the top of the migration, so the statement fails fast instead of queueing (and retry the deploy):\n${isRails(ctx) ? `${railsSetting('lock_timeout', '5s')}  # or StrongMigrations.lock_timeout = 5.seconds` : "SET lock_timeout = '5s';"}`,
+      message: `${ctx.direction === 'down' ? 'In the down: n' : 'N'}o lock_timeout is set before this statement takes ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}): while it waits for running transactions, every query that arrives after it waits too.${later.length ? ` Later statements of ${where} lock ${listText(later)} without one too.` : ''}`,
+      fix: `Set a lock timeout before ${where}'s first statement, so a statement fails fast instead of queueing (and retry the deploy).\n${timeoutFix(ctx, 'lock_timeout', '5s')}`,
     };
   },
 });

@@ -1,6 +1,6 @@
-import { BLOCKS, LOCKING_KINDS, lockOf, sinceTimeoutChanged, tablesText, timeoutSet } from './postgres-locks.js';
-import { isRails, railsSetting } from './rails-fix.js';
+import { BLOCKS, LOCKING_KINDS, lockOf, tablesText } from './postgres-locks.js';
 import { defineRule } from './rule.js';
+import { firstMissingTimeout, listText, timeoutFix } from './timeout-setting.js';
 
 export default defineRule({
   id: 'require-statement-timeout',
@@ -27,13 +27,14 @@ Do not set a short statement_timeout around \`CREATE INDEX CONCURRENTLY\`: cance
 an INVALID index to drop. Rails: \`StrongMigrations.statement_timeout\` or an \`execute\`;
 Django: \`RunSQL("SET statement_timeout = ...")\`. squawk checks this as \`require-statement-timeout\`.`,
   check(op, ctx) {
-    if (timeoutSet(ctx, 'statement_timeout')) return null;
-    const lock = longLock(op, ctx);
-    if (!lock) return null;
-    if (sinceTimeoutChanged(ctx, 'statement_timeout').some((o) => longLock(o, ctx))) return null;
+    const missing = firstMissingTimeout(op, ctx, 'statement_timeout', longLock);
+    if (!missing) return null;
+    const { lock, tables } = missing;
+    const later = tables.slice(lock.tables.length);
+    const where = ctx.direction === 'down' ? 'the down' : 'the migration';
     return {
-      message: `No statement_timeout bounds this statement, which holds ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}) for a scan, build or rewrite proportional to table size.`,
-      fix: `Prefer the non-blocking form; if this one is accepted, cap how long the table can stay blocked:\n${isRails(ctx) ? railsSetting('statement_timeout', '15min') : "SET statement_timeout = '15min';"}`,
+      message: `${ctx.direction === 'down' ? 'In the down: n' : 'N'}o statement_timeout bounds this statement, which holds ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}) for a scan, build or rewrite proportional to table size.${later.length ? ` Later statements of ${where} do the same on ${listText(later)}.` : ''}`,
+      fix: `Prefer the non-blocking form; if this one is accepted, cap how long the table can stay blocked.\n${timeoutFix(ctx, 'statement_timeout', '15min')}`,
     };
   },
 });

@@ -17,10 +17,10 @@ ruleTests(rule, {
       message: 'CASCADE also empties',
     },
     {
-      name: 'each truncated table is reported',
+      name: 'each truncated table is named, in one finding for the line',
       history: ['CREATE TABLE a (id int);', 'CREATE TABLE b (id int);'],
       up: 'TRUNCATE a, b;',
-      count: 2,
+      message: 'Also:',
     },
   ],
 });

@@ -1,0 +1,128 @@
+// Where a missing lock_timeout / statement_timeout is reported (once per migration and direction, at the first
+// statement that needs it, naming every table the direction locks without it) and how to set it in the
+// migration's own framework.
+import type { Operation, QName } from '../ir.js';
+import { qnameText } from '../ir.js';
+import { type LockProfile, timeoutSet } from './postgres-locks.js';
+import type { RuleContext } from './rule.js';
+
+export type TimeoutName = 'lock_timeout' | 'statement_timeout';
+type Needs = (op: Operation, ctx: RuleContext) => LockProfile | null;
+
+/** The rule's finding per direction: rules are stateless, the context object is one direction of one analysis. */
+const reported = new WeakMap<RuleContext, Map<TimeoutName, { ops: readonly Operation[]; index: number }>>();
+
+/**
+ * The lock this statement takes without `name` in force, when it is the direction's first such statement;
+ * with every table the direction's statements from here on lock without it.
+ */
+export function firstMissingTimeout(
+  op: Operation,
+  ctx: RuleContext,
+  name: TimeoutName,
+  needs: Needs,
+): { lock: LockProfile; tables: QName[] } | null {
+  if (timeoutSet(ctx, name)) return null;
+  const lock = outsideUpCreated(needs(op, ctx), ctx);
+  if (!lock) return null;
+  const byName = reported.get(ctx) ?? new Map();
+  reported.set(ctx, byName);
+  const earlier = byName.get(name);
+  // The same context seen again from an earlier index is a new analysis.
+  if (earlier && earlier.ops === ctx.ops && earlier.index < ctx.index) return null;
+  byName.set(name, { ops: ctx.ops, index: ctx.index });
+  return { lock, tables: [...lock.tables, ...laterTables(ctx, name, needs)] };
+}
+
+/** Tables the rest of the direction locks while `name` is still not in force (SETs and transaction ends followed). */
+function laterTables(ctx: RuleContext, name: TimeoutName, needs: Needs): QName[] {
+  const settings = new Map(ctx.settings);
+  let inTransaction = ctx.inTransaction;
+  let local = false;
+  const created = new Set<string>();
+  const out: QName[] = [];
+  const seen = new Set<string>();
+  for (let j = ctx.index + 1; j < ctx.ops.length; j++) {
+    const op = ctx.ops[j] as Operation;
+    const prev = ctx.ops[j - 1] as Operation;
+    if (prev.kind === 'CreateTable') created.add(qnameText(prev.table));
+    if (op.kind === 'Transaction') inTransaction = op.action === 'begin';
+    const view: RuleContext = {
+      ...ctx,
+      index: j,
+      inTransaction,
+      settings,
+      isNewTable: (q) => ctx.isNewTable(q) || created.has(qnameText(q)),
+    };
+    if (!timeoutSet(view, name)) {
+      for (const t of outsideUpCreated(needs(op, view), view)?.tables ?? []) {
+        const key = qnameText(t);
+        if (!seen.has(key) && !ctx.isNewTable(t)) out.push(t);
+        seen.add(key);
+      }
+    }
+    if (op.kind === 'SetSetting' && op.name.toLowerCase() === name && !(op.local && !inTransaction)) {
+      settings.set(name, op.value);
+      local = op.local;
+    }
+    if (op.kind === 'Transaction' && op.action !== 'begin' && local) {
+      settings.delete(name);
+      local = false;
+    }
+  }
+  return out;
+}
+
+/**
+ * In the down, tables the up created: the previous release never used them, so a lock on them queues nobody's
+ * queries (the up's own statements on them are new tables already).
+ */
+function outsideUpCreated(lock: LockProfile | null, ctx: RuleContext): LockProfile | null {
+  if (!lock || ctx.direction !== 'down') return lock;
+  const upCreated = new Set(
+    (ctx.otherDirection ?? []).flatMap((o) => (o.kind === 'CreateTable' && !ctx.start.table(o.table) ? [qnameText(o.table)] : [])),
+  );
+  const tables = lock.tables.filter((t) => !upCreated.has(qnameText(t)));
+  return tables.length ? { ...lock, tables } : null;
+}
+
+/** `SET lock_timeout = '5s'` written the way the migration's framework runs SQL. */
+export function timeoutFix(ctx: RuleContext, name: TimeoutName, value: string): string {
+  const sql = `SET ${name} = '${value}'`;
+  const config = name === 'lock_timeout' ? 'lockTimeout' : 'statementTimeout';
+  const strong = name === 'lock_timeout' ? 'lock_timeout' : 'statement_timeout';
+  const runner = `If your runner already sets it for every migration, say so in the twoway config: "${config}": "${value}".`;
+  switch (ctx.migration.framework) {
+    case 'rails':
+      return `In config/initializers/strong_migrations.rb: StrongMigrations.${strong} = ${value.replace(/min$/, '.minutes').replace(/s$/, '.seconds')}\nor in database.yml: variables: { ${name}: ${value} }\nor first in the migration: execute "${sql}"`;
+    case 'django':
+      return `First in operations: migrations.RunSQL("${sql}"),\nor for every migration, in settings.DATABASES: "OPTIONS": {"options": "-c ${name}=${value}"}`;
+    case 'alembic':
+      return `For every migration, in env.py's run_migrations_online before context.run_migrations(): connection.execute(text("${sql}"))\nor first in upgrade(): op.execute("${sql}")`;
+    case 'knex':
+      return `First in the migration: await knex.raw("${sql}");\n${runner}`;
+    case 'typeorm':
+      return `First in the migration: await queryRunner.query("${sql}");\n${runner}`;
+    case 'sequelize':
+      return `First in the migration: await queryInterface.sequelize.query("${sql}");\n${runner}`;
+    case 'node-pg-migrate':
+      return `First in the migration: pgm.sql("${sql}");\n${runner}`;
+    case 'prisma':
+      return `At the top of migration.sql: ${sql};\n${runner}`;
+    case 'flyway':
+      return `For every migration, in flyway.conf: flyway.initSql=${sql}\nor a beforeMigrate.sql callback, or at the top of the script: ${sql};`;
+    case 'golang-migrate':
+    case 'dbmate':
+    case 'goose':
+    case 'pop':
+      return `For every migration, in the database URL: ?options=-c%20${name}%3D${value}\nor at the top of the file: ${sql};`;
+    default:
+      return `At the top of the migration: ${sql};\n${runner}`;
+  }
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+export function listText(tables: readonly QName[]): string {
+  const names = tables.map(qnameText);
+  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
