@@ -87,5 +87,5 @@ async function rehearseOnce(paths: readonly string[], options: RehearseOptions):
 
 export { DEFAULT_STATEMENT_TIMEOUT_SECONDS, type Engine, type EngineKind, TimeoutError } from './engine.js';
 export { createPgliteEngine } from './pglite-engine.js';
-export { type MigrationRehearsal, notRehearsed, rehearsalFailed, rehearseHistory } from './rehearse.js';
+export { type MigrationRehearsal, notRehearsed, notRehearsedReasons, rehearsalFailed, rehearseHistory } from './rehearse.js';
 export { createServerEngine, ScratchDatabaseError } from './server-engine.js';

@@ -12,7 +12,9 @@ import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, type Engine, type EngineOptions, RES
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { PGlite } = require(workerData.pglite);
-PGlite.create().then(
+const extensions = {};
+for (const { key, path } of workerData.extensions) extensions[key] = require(path)[key];
+PGlite.create({ extensions }).then(
   (db) => {
     parentPort.on('message', async ({ id, method, sql, params }) => {
       try {
@@ -46,9 +48,9 @@ class PgliteWorker {
   private exited: Error | null = null;
   readonly ready: Promise<void>;
 
-  constructor() {
-    const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-    this.worker = new Worker(WORKER, { eval: true, workerData: { pglite } });
+  constructor(extensions: readonly ContribModule[]) {
+    const pglite = require.resolve('@electric-sql/pglite');
+    this.worker = new Worker(WORKER, { eval: true, workerData: { pglite, extensions } });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', (m: Reply) => (m.ready ? resolve() : reject(new Error(`PGlite did not start: ${m.failed}`))));
       this.worker.once('error', reject);
@@ -100,10 +102,32 @@ class PgliteWorker {
   }
 }
 
+const require = createRequire(import.meta.url);
+
+/** A contrib module PGlite ships as a loadable bundle (`@electric-sql/pglite/contrib/uuid_ossp`). */
+interface ContribModule {
+  /** The module's export: the extension's name with `-` as `_`. */
+  key: string;
+  path: string;
+}
+
+/** The bundle that provides `CREATE EXTENSION name`, or null when PGlite has none. */
+function contribModule(name: string): ContribModule | null {
+  const key = name.replaceAll('-', '_');
+  if (!/^[a-z0-9_]+$/.test(key)) return null;
+  try {
+    return { key, path: require.resolve(`@electric-sql/pglite/contrib/${key}`) };
+  } catch {
+    return null;
+  }
+}
+
 export async function createPgliteEngine(options: EngineOptions = {}): Promise<Engine> {
   const timeout = options.statementTimeoutSeconds ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS;
+  // Contrib modules load when PGlite starts: asking for new ones starts a fresh PGlite with them.
+  const loaded = new Map<string, ContribModule>();
   const start = async () => {
-    const w = new PgliteWorker();
+    const w = new PgliteWorker([...loaded.values()]);
     await w.ready;
     return w;
   };
@@ -125,6 +149,14 @@ export async function createPgliteEngine(options: EngineOptions = {}): Promise<E
     },
     async exec(sql: string, execOptions = {}) {
       await worker.call('exec', sql, undefined, timeout * Math.max(1, execOptions.statements ?? 1));
+    },
+    async loadExtensions(names: readonly string[]) {
+      const missing = names.filter((n) => !loaded.has(n) && contribModule(n) !== null);
+      if (!missing.length) return;
+      for (const n of missing) loaded.set(n, contribModule(n) as ContribModule);
+      const old = worker;
+      worker = await start();
+      await old.terminate();
     },
     async reset() {
       // A PGlite ended by the watchdog is replaced by a fresh, empty one.
