@@ -111,6 +111,24 @@ describe('rehearse on PGlite', () => {
     expect(results[4]?.skipped).toBe('migration 4 before it does not apply, not even to empty tables');
   });
 
+  it('--from and --only rehearse the selected migrations on the schema the older ones, replayed up only, leave', async () => {
+    const from = await rehearse([fixture('reversible')], { engine, cwd: repoRoot, from: '3' });
+    expect(from.migrations.map((r) => [r.id, r.up, r.down, r.reup, r.schemaRestored])).toEqual([
+      ['3', 'ok', 'ok', 'ok', true],
+      ['4', 'ok', 'ok', 'ok', true],
+      ['5', 'ok', 'missing', 'skipped', null],
+    ]);
+    expect(from.replayed).toBe(2);
+    // The replayed ups wrote no rows; the selected ones fill the tables themselves.
+    expect(from.migrations[0]?.notes).toEqual([]);
+    const only = await rehearse([fixture('fails-with-rows')], { engine, cwd: repoRoot, only: '2' });
+    expect(only.migrations.map((r) => [r.id, r.up])).toEqual([['2', 'failed-with-rows']]);
+    expect(only.replayed).toBe(1);
+    await expect(rehearse([fixture('reversible')], { engine, cwd: repoRoot, only: '9' })).rejects.toThrow(
+      'no migration 9 in src/rehearse/fixtures/reversible',
+    );
+  });
+
   it('the golang-migrate example: dropping full_name is caught by rehearsal as by check', async () => {
     const results = await rehearseFolder('examples/golang-migrate');
     expect(results[0]).toMatchObject({ down: 'ok', schemaRestored: true, lostData: [] });

@@ -1,7 +1,7 @@
 // For every migration in order: fill the tables, snapshot, up, write rows only the new schema
 // allows, down, diff schema and data against the snapshot, up again. The database moves forward
 // once: the state before migration N is the state its predecessor's re-up left.
-import type { ParsedMigration } from '../migration.js';
+import type { Migration, ParsedMigration } from '../migration.js';
 import { Schema } from '../schema/schema.js';
 import { emitPostgres } from '../sql/emit-postgresql.js';
 import { displayName, fillableTables, type SchemaSnapshot, snapshotSchema, tableKey } from './catalog.js';
@@ -90,6 +90,20 @@ export function notRehearsedReasons(results: readonly MigrationRehearsal[]): Arr
 export interface HistoryOptions {
   /** Run statements that act outside the scratch database too (`--allow-outside-effects`). */
   allowOutsideEffects?: boolean;
+  /**
+   * The migrations to rehearse (`--since`, `--from`, `--only`); the others are replayed, up only and
+   * without rows or snapshots, so the selected ones meet the schema they follow. Absent: all of them.
+   */
+  select?: (m: Migration) => boolean;
+  /** Called after each migration, rehearsed or replayed: a progress line. */
+  onProgress?: (done: number, total: number, id: string) => void;
+}
+
+/** What the history replayed without rehearsing it, and how it ended. */
+export interface HistoryRun {
+  rehearsals: MigrationRehearsal[];
+  /** Migrations applied up only, to reach the selected ones. */
+  replayed: number;
 }
 
 /** Rehearses a history (one migration set, in framework order) on an engine whose database is empty. */
@@ -98,6 +112,15 @@ export async function rehearseHistory(
   history: readonly ParsedMigration[],
   options: HistoryOptions = {},
 ): Promise<MigrationRehearsal[]> {
+  return (await rehearseSelected(engine, history, options)).rehearsals;
+}
+
+/** As rehearseHistory, with the count of migrations only replayed to reach the selected ones. */
+export async function rehearseSelected(
+  engine: Engine,
+  history: readonly ParsedMigration[],
+  options: HistoryOptions = {},
+): Promise<HistoryRun> {
   const guard = guardFor(engine.dialect);
   const guardOptions: GuardOptions = {
     allowOutsideEffects: options.allowOutsideEffects ?? false,
@@ -120,10 +143,27 @@ export async function rehearseHistory(
     return emitted.ok && emitted.sql ? [emitted.sql] : [];
   });
   for (const sql of standIns) await engine.exec(sql);
-  for (const parsed of history) {
+  const select = options.select ?? (() => true);
+  // Past the last selected migration nothing needs to run.
+  const last = history.findLastIndex((p) => select(p.migration));
+  let replayed = 0;
+  for (const [index, parsed] of history.entries()) {
+    if (index > last) break;
     const started = performance.now();
     const scripts = scriptsFor(parsed, replay);
     const m = parsed.migration;
+    if (!select(m)) {
+      // Replayed: up only, no rows, no snapshots. What the guard refuses is left out, as when rehearsed.
+      if (!halted && !refusal('up', scripts.up)) {
+        const failed = await replayUp(engine, scripts, state);
+        if (failed) halted = `migration ${m.id} before it does not apply (replayed up only: ${failed})`;
+        applied.push(scripts);
+      } else if (!halted) refusedBefore = m.id;
+      for (const op of parsed.up) replay.apply(op, m.id);
+      replayed++;
+      options.onProgress?.(index + 1, last + 1, m.id);
+      continue;
+    }
     const result: MigrationRehearsal = {
       id: m.id,
       path: m.path,
@@ -177,8 +217,32 @@ export async function rehearseHistory(
     }
     for (const op of parsed.up) replay.apply(op, m.id);
     result.ms = performance.now() - started;
+    options.onProgress?.(index + 1, last + 1, m.id);
   }
-  return results;
+  return { rehearsals: results, replayed };
+}
+
+/**
+ * An up applied without rehearsing it. On rows an earlier rehearsal left it may fail where the
+ * framework, on the real data, might not: then once more on empty tables. The error, if it fails on those too.
+ */
+async function replayUp(engine: Engine, scripts: MigrationScripts, state: RunState): Promise<string | null> {
+  const schema = state.schema;
+  state.schema = null;
+  try {
+    await runScript(engine, scripts.up);
+    return null;
+  } catch (e) {
+    if (!state.filled.size || (e instanceof ScriptError && e.partial)) return errorMessage(e);
+    await emptyTables(engine, fillableTables(schema ?? (await snapshotSchema(engine))));
+    state.filled.clear();
+    try {
+      await runScript(engine, scripts.up);
+      return null;
+    } catch (again) {
+      return errorMessage(again);
+    }
+  }
 }
 
 /** The extensions a history's ups and downs create, by name. */

@@ -35,7 +35,8 @@ export function formatRehearseHuman(result: RehearseResult, options: { color: bo
   out.push(
     '',
     `${result.migrations.length} migration(s) rehearsed: ${failed ? c.red(`${failed} failed`) : c.green('none failed')}` +
-      `${skipped ? `, ${c.yellow(`${skipped} not rehearsed`)}` : ''}${missing ? `, ${missing} without a down` : ''}`,
+      `${skipped ? `, ${c.yellow(`${skipped} not rehearsed`)}` : ''}${missing ? `, ${missing} without a down` : ''}` +
+      `${result.replayed ? c.dim(`; ${result.replayed} older one(s) replayed, up only`) : ''}`,
   );
   // Why the migrations that were not rehearsed were not: a set that stopped says so once, with its count.
   for (const { reason, migrations } of notRehearsedReasons(result.migrations).filter((r) => r.migrations > 1))

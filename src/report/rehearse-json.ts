@@ -33,6 +33,8 @@ export interface RehearseJsonReport {
     /** Milliseconds: the whole rehearsal of the migration (fills and snapshots included), and each script's last run (null: not run). */
     timings: { total: number; up: number | null; down: number | null; reup: number | null };
   }>;
+  /** Migrations applied up only, without rehearsing them, to reach the selected ones (`--since`, `--from`, `--only`). */
+  replayed: number;
   /** Migrations not (fully) rehearsed, counted by reason (`skipped`, or `error` when twoway's own steps failed). */
   notRehearsed: Array<{ reason: string; migrations: number }>;
   errors: Array<{ path: string; line: number; column: number; message: string }>;
@@ -63,6 +65,7 @@ export function toRehearseJson(result: RehearseResult): RehearseJsonReport {
       notes: m.notes,
       timings: { total: round(m.ms), up: roundOrNull(m.timings.up), down: roundOrNull(m.timings.down), reup: roundOrNull(m.timings.reup) },
     })),
+    replayed: result.replayed,
     notRehearsed: notRehearsedReasons(result.migrations),
     errors: result.errors.map((e) => ({ path: e.path, line: e.line, column: e.column, message: e.message })),
   };
