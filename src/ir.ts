@@ -74,6 +74,8 @@ export interface ConstraintDef {
   expression: string | null;
   /** A `CHECK (col IS NOT NULL)`: the column it proves non-null (once valid, PostgreSQL 12+ SET NOT NULL skips its scan). */
   notNullColumn?: string;
+  /** Written in the column's own definition (`col int REFERENCES p`): SQLite's DROP COLUMN takes it along. */
+  columnLevel?: boolean;
 }
 
 interface OpBase {
@@ -261,6 +263,10 @@ export interface DataChange extends OpBase {
   valueReads?: ColumnRef[][];
   /** Columns the statement's filters read (WHERE, JOIN … ON): which rows get which value. */
   filterReads?: ColumnRef[];
+  /** The literal each assigned value is (aligned with `columns`; null for anything else): `SET kind = 'b'`. */
+  literals?: Array<string | null>;
+  /** Filters `column = literal` the WHERE requires (ANDed at its top): `WHERE kind = 'a'`. */
+  matches?: Array<{ column: string; value: string }>;
 }
 
 /** A column of a table, as a statement refers to it. */
@@ -358,6 +364,7 @@ export function constraintDef(
     notValid: o.notValid ?? false,
     usingIndex: o.usingIndex ?? null,
     expression: o.expression ?? null,
+    ...(o.columnLevel ? { columnLevel: true } : {}),
   };
 }
 
@@ -376,6 +383,7 @@ export function tableConstraints(op: CreateTable): ConstraintDef[] {
         notValid: false,
         usingIndex: null,
         expression: null,
+        columnLevel: true,
       }),
     );
   return [...op.constraints, ...inline];

@@ -2,7 +2,7 @@
 // set's folder; what the framework itself declares (its config, pop's file names, Prisma's lock file); the set's
 // folder name (`mysql/`, `migrations-sqlite`); the configured default (--dialect, the config's `dialect`); a sample
 // config (`config/database.yml.sample`); the SQL itself (AUTO_INCREMENT, PRAGMA: not PostgreSQL); else PostgreSQL.
-import { sep } from 'node:path';
+import { dirname, sep } from 'node:path';
 import type { Folder, MigrationSet } from '../frameworks/adapter.js';
 import type { Dialect } from '../ir.js';
 import { type DialectMarker, dialectMarkers } from '../sql/dialect-markers.js';
@@ -82,6 +82,28 @@ export function settleDialect(set: MigrationSet, configured: readonly Configured
   if (set.dialectReason !== DEFAULT_DIALECT.dialectReason) return;
   const fromSql = dialectOfSql(set);
   if (fromSql) setDialect(set, fromSql);
+}
+
+/**
+ * A set nothing names (say Knex files, whose SQL lives in JS) takes the dialect of the sets beside it, in the same
+ * parent folder, whose own SQL or folder named one, when they all agree: uptime-kuma's `db/knex_migrations` runs on
+ * the SQLite database its `db/old_migrations` patch files were written for.
+ */
+export function settleBySiblings(sets: readonly MigrationSet[]): void {
+  const parentOf = (s: MigrationSet) => dirname(s.root);
+  for (const set of sets) {
+    if (set.dialectReason !== DEFAULT_DIALECT.dialectReason) continue;
+    const siblings = sets.filter((s) => s !== set && parentOf(s) === parentOf(set));
+    // Only the SQL's own evidence carries over: `migrations-sqlite/` beside `migrations/` says the other is not SQLite.
+    if (siblings.some((s) => !s.dialectReason.startsWith('SQL ') && s.dialectReason !== DEFAULT_DIALECT.dialectReason)) continue;
+    const named = siblings.filter((s) => s.dialectReason.startsWith('SQL '));
+    const sibling = named[0];
+    if (!sibling || new Set(named.map((s) => s.dialect)).size !== 1) continue;
+    setDialect(set, {
+      dialect: sibling.dialect,
+      dialectReason: `sibling set ${sibling.root} is ${sibling.dialect} (${sibling.dialectReason})`,
+    });
+  }
 }
 
 function setDialect(set: MigrationSet, choice: DialectChoice): void {

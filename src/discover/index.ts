@@ -4,9 +4,10 @@ import { basename, dirname, relative, resolve, sep } from 'node:path';
 import type { Folder, MigrationSet } from '../frameworks/adapter.js';
 import { adapters } from '../frameworks/index.js';
 import { isVersionFolder, joinVersionFolders } from '../frameworks/sql.js';
+import { joinImportedMigrations } from '../frameworks/typeorm.js';
 import type { Dialect } from '../ir.js';
 import type { ReadError } from '../migration.js';
-import { type ConfiguredDialect, settleDialect } from './dialect.js';
+import { type ConfiguredDialect, settleBySiblings, settleDialect } from './dialect.js';
 
 /** Folders that never hold a project's own migrations. */
 const SKIPPED_FOLDERS = new Set([
@@ -57,6 +58,8 @@ export function discover(paths: readonly string[], options: DiscoverOptions = {}
     if (isDir) discoverFolder(abs, p, cwd, options, result, claimed);
     else discoverFile(abs, p, cwd, options, result);
   }
+  joinImportedMigrations(result.sets, cwd);
+  settleBySiblings(result.sets);
   result.errors = dedupe(result.errors);
   return result;
 }

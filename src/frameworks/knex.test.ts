@@ -90,6 +90,21 @@ exports.down = (knex) => knex.schema.dropTable('orders');`,
     expect(p.down).toBeNull();
   });
 
+  it('an index predicate given as knex.whereRaw is the partial index WHERE; one built otherwise is not analyzed', async () => {
+    const p = await parseSource(
+      knex,
+      `exports.up = (knex) =>
+  knex.schema.alterTable('heartbeat', (t) => {
+    t.index(['monitor_id', 'time'], 'monitor_important_time_index', { predicate: knex.whereRaw('important = 1') });
+    t.index(['important'], 'heartbeat_important_index', { predicate: knex.whereNotNull('important') });
+  });`,
+    );
+    const partial = p.up.find((op) => op.kind === 'AddIndex');
+    expect(partial && partial.kind === 'AddIndex' && partial.where).toBe('important = 1');
+    expect(p.up.filter((op) => op.kind === 'AddIndex')).toHaveLength(1);
+    expect(notesOf(p)).toEqual([expect.stringContaining('table.index with a predicate built at run time')]);
+  });
+
   it('alter(): a type change, the default Knex drops or sets, and the nullability it states', async () => {
     const p = await parseSource(
       knex,

@@ -416,6 +416,12 @@ class TableBuilder {
         }
         const opts = propsOf(args[1], scope) ?? propsOf(args[2], scope);
         const given = stringOf(args[1], scope) ?? stringOf(opts?.get('indexName') ?? opts?.get('constraintName'), scope);
+        const predicate = opts?.get('predicate');
+        const where = predicate ? predicateOf(predicate, scope) : null;
+        if (predicate && where === null) {
+          this.out.notAnalyzed(e, `table.${head.name} with a predicate built at run time`);
+          return;
+        }
         if (head.name === 'index') {
           const indexType = stringOf(args[2], scope) ?? stringOf(opts?.get('indexType'), scope);
           add({
@@ -428,7 +434,7 @@ class TableBuilder {
             concurrently: false,
             ifNotExists: false,
             method: indexType ?? 'btree',
-            where: null,
+            where,
           });
           return;
         }
@@ -724,4 +730,12 @@ function knexType(method: string, args: t.Node[], scope: Scope): KnexType | null
     default:
       return null;
   }
+}
+
+/** An index's `predicate` option as SQL: `knex.whereRaw('important = 1')`; null when it is built some other way. */
+function predicateOf(node: t.Node, scope: Scope | null): string | null {
+  if (node.type !== 'CallExpression' || node.callee.type !== 'MemberExpression') return null;
+  const method = node.callee.property;
+  if (method.type !== 'Identifier' || method.name !== 'whereRaw' || node.arguments.length !== 1) return null;
+  return stringOf(node.arguments[0] as t.Node, scope);
 }

@@ -208,6 +208,8 @@ describe('sequelize: as sequelize-cli runs it', () => {
       `module.exports = { async up(q) { await q.addIndex('teams', ['googleId']); }, async down(q) { await q.removeIndex('teams', ['googleId']); } };`,
     );
     expect(describeOps(p.down)).toEqual(['DropIndex teams_google_id @1:100']);
+    // Sequelize 6 writes DROP INDEX IF EXISTS on PostgreSQL: a removeIndex after the table's dropTable does not fail.
+    expect(p.down?.[0]?.kind === 'DropIndex' && p.down[0].ifExists).toBe(true);
   });
 
   it.skipIf(!outline)('outline: the concurrent index migration runs outside a transaction (real file)', async () => {

@@ -355,7 +355,9 @@ function sequelizeHandler(out: MigrationOutput): Handler {
           return true;
         }
         const concurrently = staticValue(propsOf(args[2], scope)?.get('concurrently'), scope) === true;
-        ops.push({ kind: 'DropIndex', ...base, index: { ...target, name: index }, concurrently, ifExists: false });
+        // Sequelize 6 writes DROP INDEX IF EXISTS on PostgreSQL and SQLite (its abstract query generator), a plain
+        // DROP INDEX … ON on MySQL and MariaDB.
+        ops.push({ kind: 'DropIndex', ...base, index: { ...target, name: index }, concurrently, ifExists: out.dialect !== 'mysql' });
         break;
       }
       case 'addConstraint': {

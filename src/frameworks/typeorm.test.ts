@@ -320,3 +320,63 @@ describe('typeorm: plural helpers', () => {
     ]);
   });
 });
+
+describe('typeorm: SQL the database refuses', () => {
+  it('a down statement MySQL refuses makes the down fail (lossy); the up is still judged, never unknown because of the down', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-typeorm-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'ormconfig.json'), JSON.stringify({ type: 'mysql' }));
+      writeFileSync(
+        join(dir, 'migrations', '1600000000000-Init.ts'),
+        `export class Init1600000000000 {
+  async up(queryRunner) { await queryRunner.query('CREATE TABLE \`chat_flow\` (\`id\` varchar(36) PRIMARY KEY, \`chatbotConfig\` varchar(255) NULL)'); }
+  async down(queryRunner) { await queryRunner.query('DROP TABLE \`chat_flow\`'); }
+}
+`,
+      );
+      writeFileSync(
+        join(dir, 'migrations', '1700000000000-Widen.ts'),
+        `export class Widen1700000000000 {
+  async up(queryRunner) { await queryRunner.query('ALTER TABLE \`chat_flow\` MODIFY \`chatbotConfig\` TEXT;'); }
+  async down(queryRunner) { await queryRunner.query('ALTER TABLE \`chat_flow\` MODIFY \`chatbotConfig\` VARCHAR;'); }
+}
+`,
+      );
+      const result = await check(['.'], { cwd: dir });
+      const r = result.sets[0]?.reports[1];
+      expect([r?.phase, r?.codeRollback, r?.dbRollback]).toEqual(['expand', 'compatible', 'lossy']);
+      expect(r?.findings.map((f) => [f.rule, f.line])).toContainEqual(['down-fails', 3]);
+      expect(r?.findings.map((f) => f.rule)).not.toContain('not-analyzed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('typeorm: migrations an index.ts imports from another folder', () => {
+  it('run in the importing set, in timestamp order (Flowise pulls enterprise migrations into each dialect list)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-typeorm-'));
+    try {
+      mkdirSync(join(dir, 'database', 'migrations'), { recursive: true });
+      mkdirSync(join(dir, 'enterprise', 'migrations'), { recursive: true });
+      const cls = (name: string) => `export class ${name} { async up(queryRunner) {} async down(queryRunner) {} }\n`;
+      writeFileSync(join(dir, 'database', 'migrations', '1700000000000-Init.ts'), cls('Init1700000000000'));
+      writeFileSync(join(dir, 'database', 'migrations', '1900000000000-Later.ts'), cls('Later1900000000000'));
+      writeFileSync(join(dir, 'enterprise', 'migrations', '1800000000000-AddWorkspace.ts'), cls('AddWorkspace1800000000000'));
+      writeFileSync(
+        join(dir, 'database', 'migrations', 'index.ts'),
+        `import { Init1700000000000 } from './1700000000000-Init'
+import { Later1900000000000 } from './1900000000000-Later'
+import { AddWorkspace1800000000000 } from '../../enterprise/migrations/1800000000000-AddWorkspace'
+export const migrations = [Init1700000000000, AddWorkspace1800000000000, Later1900000000000]
+`,
+      );
+      const found = discover(['.'], { cwd: dir });
+      expect(found.sets.map((s) => [s.framework, s.root])).toEqual([['typeorm', join('database', 'migrations')]]);
+      expect(found.sets[0]?.migrations.map((m) => m.name)).toEqual(['Init', 'AddWorkspace', 'Later']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

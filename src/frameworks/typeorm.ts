@@ -1,12 +1,12 @@
 // TypeORM: migration classes (`implements MigrationInterface`) with up(queryRunner)/down(queryRunner): SQL in
 // queryRunner.query, schema helpers (createTable(new Table(...)), addColumn(new TableColumn(...)), …).
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve as resolvePath } from 'node:path';
 import { chooseDialect, declared } from '../discover/dialect.js';
 import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName } from '../ir.js';
-import type { Migration, ParsedMigration } from '../migration.js';
-import type { FrameworkAdapter } from './adapter.js';
+import type { Migration, ParsedMigration, SourceText } from '../migration.js';
+import type { FrameworkAdapter, MigrationSet } from './adapter.js';
 import {
   chainOf,
   isFunction,
@@ -16,6 +16,7 @@ import {
   opaque,
   opaqueKind,
   paramName,
+  parseModule,
   propsOf,
   resolve,
   type Scope,
@@ -746,4 +747,57 @@ function typeormColumn(p: Map<string, t.Node>, scope: Scope, table: string): Typ
           : RUNTIME_DEFAULT;
   }
   return { column: col, enumValues: isEnum ? values : null };
+}
+
+/**
+ * A migrations folder whose `index.ts` imports migration classes from other folders runs them as one list: TypeORM
+ * sorts every class the data source is given by its timestamp (Flowise's `database/migrations/sqlite/index.ts`
+ * pulls in `enterprise/database/migrations/sqlite/*`). Those migrations join the importing set, in timestamp order,
+ * and a set left empty by it is gone.
+ */
+export function joinImportedMigrations(sets: MigrationSet[], cwd: string): void {
+  const typeormSets = sets.filter((s) => s.framework === 'typeorm');
+  if (typeormSets.length < 2) return;
+  const owner = new Map<string, MigrationSet>();
+  for (const s of typeormSets) for (const m of s.migrations) owner.set(m.path, s);
+  for (const set of typeormSets) {
+    const imported = importedFiles(join(cwd, set.root), cwd);
+    const joining = imported.flatMap((rel) => {
+      const from = owner.get(rel);
+      return from && from !== set ? [{ from, migration: from.migrations.find((m) => m.path === rel) as Migration }] : [];
+    });
+    if (!joining.length) continue;
+    for (const { from, migration } of joining) {
+      from.migrations = from.migrations.filter((m) => m !== migration);
+      owner.set(migration.path, set);
+      set.migrations.push({ ...migration, dialect: set.dialect });
+    }
+    set.migrations.sort(byTimestamp);
+  }
+  for (let i = sets.length - 1; i >= 0; i--) if (sets[i]?.framework === 'typeorm' && sets[i]?.migrations.length === 0) sets.splice(i, 1);
+}
+
+/** The relative imports of a folder's index.ts / index.js, as paths relative to cwd (the file each names). */
+function importedFiles(folder: string, cwd: string): string[] {
+  for (const name of ['index.ts', 'index.js']) {
+    const file = join(folder, name);
+    if (!existsSync(file)) continue;
+    const source: SourceText = {
+      path: file,
+      text: readFileSync(file, 'utf8'),
+      startLine: 1,
+      language: name.endsWith('ts') ? 'typescript' : 'javascript',
+    };
+    const parsed = parseModule(source);
+    if (!parsed.ok) return [];
+    const out: string[] = [];
+    for (const stmt of parsed.ast.program.body) {
+      if (stmt.type !== 'ImportDeclaration' || !stmt.source.value.startsWith('.')) continue;
+      const base = resolvePath(folder, stmt.source.value);
+      const found = ['', '.ts', '.js'].map((ext) => base + ext).find((p) => existsSync(p) && statSync(p).isFile());
+      if (found) out.push(relative(cwd, found));
+    }
+    return out;
+  }
+  return [];
 }

@@ -87,8 +87,6 @@ export interface NetIndex {
   droppedAt?: Span;
   createdAt?: Span;
   alive: boolean;
-  /** Dropped with IF EXISTS. */
-  guarded?: boolean;
 }
 
 export interface NetConstraint {
@@ -420,7 +418,6 @@ class NetBuilder {
             name: op.index.name,
             droppedAt: span,
             alive: false,
-            guarded: op.ifExists,
           };
           this.allIndexes.push(entry);
         }
@@ -631,8 +628,19 @@ class NetBuilder {
     if (span && c.addedAt !== span) c.nullAt = span;
   }
 
-  private indexByName(schema: string | undefined, name: string): NetIndex | undefined {
+  /**
+   * An unqualified index name the default schema does not hold is found by the search path, which the history does
+   * not show: the one index of that name in another schema (supabase's `{{ .Namespace }}.users` indexes).
+   */
+  private indexKey(schema: string | undefined, name: string): string {
     const key = qnameKey({ schema, name });
+    if (schema || this.indexes.has(key) || this.start.indexes.has(key)) return key;
+    const elsewhere = [...this.start.indexes.keys()].filter((k) => k.endsWith(`.${name}`));
+    return elsewhere.length === 1 ? (elsewhere[0] as string) : key;
+  }
+
+  private indexByName(schema: string | undefined, name: string): NetIndex | undefined {
+    const key = this.indexKey(schema, name);
     const found = this.indexes.get(key);
     if (found) return found;
     const state = this.start.indexes.get(key);

@@ -155,6 +155,7 @@ SELECT json_build_object(
 ) AS snapshot`;
 
 export async function snapshotSchema(engine: Engine): Promise<SchemaSnapshot> {
+  if (engine.native) return engine.native.snapshotSchema();
   const rows = await engine.query<{ snapshot: SchemaSnapshot | string }>(SNAPSHOT_SQL);
   const value = rows[0]?.snapshot;
   if (!value) throw new Error('the catalog query returned nothing');

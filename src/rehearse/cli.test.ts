@@ -77,9 +77,19 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
   });
 
   it('a database URL that is no PostgreSQL URL is refused before anything connects', async () => {
+    const { code, err } = await run(['rehearse', 'examples/golang-migrate', '--database-url', 'http://127.0.0.1/test']);
+    expect(code).toBe(2);
+    expect(err).toBe('twoway: http://127.0.0.1/test is not a PostgreSQL URL (postgres://user@host:5432/database)\n');
+  });
+
+  it('a mysql:// URL for a PostgreSQL set is refused before anything connects', async () => {
     const { code, err } = await run(['rehearse', 'examples/golang-migrate', '--database-url', 'mysql://root@127.0.0.1/test']);
     expect(code).toBe(2);
-    expect(err).toBe('twoway: mysql://root@127.0.0.1/test is not a PostgreSQL URL (postgres://user@host:5432/database)\n');
+    expect(err).toBe(
+      'twoway: examples/golang-migrate: golang-migrate set not rehearsed: its migrations are PostgreSQL and mysql://root@127.0.0.1/test ' +
+        'is a MySQL server: pass a postgres:// URL, or leave --database-url out to rehearse on the embedded PGlite\n' +
+        'twoway: no migrations to rehearse in examples/golang-migrate\n',
+    );
   });
 
   it('a refused migration is reported not rehearsed, and the run exits 1', async () => {

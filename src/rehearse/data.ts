@@ -36,6 +36,7 @@ export async function fillTables(
   tables: readonly TableSnapshot[],
   variants: readonly Variant[] = ROW_VARIANTS,
 ): Promise<FillErrors> {
+  if (engine.native) return engine.native.fillTables(tables, variants);
   if (!tables.length) return new Map();
   const blocks = parentsFirst(tables).map((table) =>
     insertBlock(
@@ -71,6 +72,7 @@ export async function writeNewShapeRows(
   before: SchemaSnapshot,
   after: SchemaSnapshot,
 ): Promise<{ refused: FillErrors; written: NewShapeValue[] }> {
+  if (engine.native) return engine.native.writeNewShapeRows(before, after);
   const old = new Map(before.tables.map((t) => [tableKey(t), t]));
   const blocks: string[] = [];
   const written: NewShapeValue[] = [];
@@ -105,6 +107,7 @@ export async function lostNewShapeValues(
   written: readonly NewShapeValue[],
   afterDown: SchemaSnapshot,
 ): Promise<LostData[]> {
+  if (engine.native) return engine.native.lostNewShapeValues(written, afterDown);
   const lost = new Map<string, LostData>();
   for (const w of written) {
     const table = afterDown.tables.find((t) => tableKey(t) === tableKey(w.table));
@@ -224,7 +227,7 @@ function cellSql(cell: Cell): string {
 }
 
 /** Tables in an order where every referenced table comes before the tables referencing it (cycles broken anywhere). */
-function parentsFirst(tables: readonly TableSnapshot[]): TableSnapshot[] {
+export function parentsFirst(tables: readonly TableSnapshot[]): TableSnapshot[] {
   const byKey = new Map(tables.map((t) => [tableKey(t), t]));
   const done = new Set<string>();
   const visiting = new Set<string>();
@@ -247,6 +250,7 @@ function parentsFirst(tables: readonly TableSnapshot[]): TableSnapshot[] {
 
 /** Every row of the given tables (of every table by default), as text, in one round trip. */
 export async function snapshotData(engine: Engine, schema: SchemaSnapshot, only?: ReadonlySet<string>): Promise<DataSnapshot> {
+  if (engine.native) return engine.native.snapshotData(schema, only);
   const tables = fillableTables(schema).filter((t) => t.columns.length && (!only || only.has(tableKey(t))));
   const snapshot: DataSnapshot = new Map();
   if (!tables.length) return snapshot;

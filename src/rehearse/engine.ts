@@ -1,8 +1,12 @@
-// Where rehearsal runs: an embedded PGlite or a scratch database on a real PostgreSQL server.
-// Both speak the same small interface so the rehearsal itself never knows which it drives.
-import type { Dialect } from '../ir.js';
+// Where rehearsal runs: an embedded PGlite or a scratch database on a real PostgreSQL server; for
+// MySQL sets a scratch database on a MySQL/MariaDB server, for SQLite sets an embedded SQLite. All
+// speak the same small interface so the rehearsal itself never knows which it drives.
+import type { CreateTable, Dialect } from '../ir.js';
+import type { SchemaSnapshot, TableSnapshot } from './catalog.js';
+import type { DataSnapshot, FillErrors, LostData, NewShapeValue } from './data.js';
+import type { Variant } from './values.js';
 
-export type EngineKind = 'pglite' | 'postgresql';
+export type EngineKind = 'pglite' | 'postgresql' | 'mysql' | 'sqlite';
 
 /** Seconds one statement may run on generated data before rehearsal gives up on it. */
 export const DEFAULT_STATEMENT_TIMEOUT_SECONDS = 5;
@@ -49,6 +53,37 @@ export interface Engine {
   reset(): Promise<void>;
   /** Releases everything the engine created (the scratch database on a server). */
   close(): Promise<void>;
+  /**
+   * Catalog and synthetic rows in the engine's own SQL, for engines that are not PostgreSQL (catalog.ts
+   * and data.ts speak PostgreSQL's and hand over to this when it is there).
+   */
+  readonly native?: NativeCatalog;
+}
+
+/** What catalog.ts and data.ts do, for one non-PostgreSQL dialect (mysql-catalog.ts, sqlite-catalog.ts). */
+export interface NativeCatalog {
+  snapshotSchema(): Promise<SchemaSnapshot>;
+  fillTables(tables: readonly TableSnapshot[], variants: readonly Variant[]): Promise<FillErrors>;
+  emptyTables(tables: readonly TableSnapshot[]): Promise<void>;
+  snapshotData(schema: SchemaSnapshot, only?: ReadonlySet<string>): Promise<DataSnapshot>;
+  writeNewShapeRows(before: SchemaSnapshot, after: SchemaSnapshot): Promise<{ refused: FillErrors; written: NewShapeValue[] }>;
+  lostNewShapeValues(written: readonly NewShapeValue[], afterDown: SchemaSnapshot): Promise<LostData[]>;
+  /** The CREATE TABLE of a stand-in for a table the history references but never creates. */
+  standInSql(table: CreateTable): string | null;
+}
+
+/**
+ * A script failed part way and what ran before the failure stayed (MySQL commits DDL implicitly):
+ * the message names the statements that stayed applied.
+ */
+export class PartlyAppliedError extends Error {
+  constructor(
+    message: string,
+    /** The first lines of the statements that stayed applied, in order. */
+    readonly applied: readonly string[],
+  ) {
+    super(message);
+  }
 }
 
 /** The SQL error PostgreSQL raised, in one line. */

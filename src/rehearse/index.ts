@@ -1,17 +1,25 @@
-// `twoway rehearse` as a library call: discover, parse, rehearse every PostgreSQL set on one engine.
+// `twoway rehearse` as a library call: discover, parse, rehearse every set on an engine of its own
+// dialect: PostgreSQL sets on PGlite or the server a postgres:// URL names, MySQL sets on the server a
+// mysql:// URL names, SQLite sets on an embedded SQLite. A set is never run on another dialect's engine.
 import { type DiscoverOptions, discover } from '../discover/index.js';
 import { adapterFor, loadAdapters } from '../frameworks/index.js';
+import type { Dialect } from '../ir.js';
 import type { Migration, ReadError } from '../migration.js';
 import { unlessInterrupted } from './cleanup.js';
 import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, type Engine, type EngineKind } from './engine.js';
+import { createMysqlEngine, isMysqlUrl } from './mysql-engine.js';
 import { createPgliteEngine } from './pglite-engine.js';
 import { type MigrationRehearsal, rehearseSelected } from './rehearse.js';
-import { createServerEngine } from './server-engine.js';
+import { createServerEngine, redact } from './server-engine.js';
+import { createSqliteEngine } from './sqlite-engine.js';
 
 export interface RehearseOptions extends DiscoverOptions {
-  /** A PostgreSQL server to rehearse on (in a scratch database twoway creates and drops); PGlite otherwise. */
+  /**
+   * A server to rehearse on, in a scratch database twoway creates and drops: postgres:// for PostgreSQL
+   * sets (PGlite otherwise), mysql:// for MySQL sets (which are skipped without one).
+   */
   databaseUrl?: string;
-  /** An engine the caller owns (tests, benchmarks): reset before each set, never closed here. */
+  /** An engine the caller owns (tests, benchmarks), for the sets of its dialect: reset before each set, never closed here. */
   engine?: Engine;
   /** Seconds one statement may run (default 5); the engine ends it and reports "timed out after N s". */
   statementTimeoutSeconds?: number;
@@ -33,8 +41,11 @@ export interface RehearseOptions extends DiscoverOptions {
 export class UnknownMigrationError extends Error {}
 
 export interface RehearseResult {
+  /** The engine of the first set rehearsed (the one the URL implies when none was). */
   engine: EngineKind;
   serverVersion: string;
+  /** Every engine the run used, one per dialect. */
+  engines: Array<{ dialect: Dialect; kind: EngineKind; serverVersion: string }>;
   /** The per-statement time limit in force. */
   statementTimeoutSeconds: number;
   allowOutsideEffects: boolean;
@@ -53,30 +64,38 @@ async function rehearseOnce(paths: readonly string[], options: RehearseOptions):
   await loadAdapters();
   const discovery = discover(paths, options);
   const errors: ReadError[] = [...discovery.errors];
+  const url = options.databaseUrl;
+  const mysqlUrl = url !== undefined && isMysqlUrl(url);
   const sets = discovery.sets.filter((set) => {
-    if (set.dialect === 'postgresql') return true;
-    errors.push({
-      path: set.root,
-      line: 0,
-      column: 0,
-      message: `rehearse runs PostgreSQL migrations; this ${set.framework} set is ${set.dialect}`,
-    });
-    return false;
+    const refusal = dialectRefusal(set.dialect, url, mysqlUrl, options.engine);
+    if (refusal) errors.push({ path: set.root, line: 0, column: 0, message: `${set.framework} set not rehearsed: ${refusal}` });
+    return refusal === null;
   });
   const engineOptions = { statementTimeoutSeconds: options.statementTimeoutSeconds ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS };
-  const engine =
-    options.engine ??
-    (options.databaseUrl !== undefined
-      ? await createServerEngine(options.databaseUrl, {
-          ...engineOptions,
-          allowOutsideEffects: options.allowOutsideEffects,
-          onNotice: options.onNotice,
-        })
-      : await createPgliteEngine(engineOptions));
+  const serverOptions = { ...engineOptions, allowOutsideEffects: options.allowOutsideEffects, onNotice: options.onNotice };
+  const engines = new Map<Dialect, Engine>();
+  const owned: Engine[] = [];
+  const engineFor = async (dialect: Dialect): Promise<Engine> => {
+    const known = engines.get(dialect) ?? (options.engine?.dialect === dialect ? options.engine : undefined);
+    if (known) {
+      engines.set(dialect, known);
+      return known;
+    }
+    const made =
+      dialect === 'sqlite'
+        ? await createSqliteEngine(engineOptions)
+        : dialect === 'mysql'
+          ? await createMysqlEngine(url ?? '', serverOptions)
+          : url !== undefined
+            ? await createServerEngine(url, serverOptions)
+            : await createPgliteEngine(engineOptions);
+    owned.push(made);
+    engines.set(dialect, made);
+    return made;
+  };
   const allowOutsideEffects = options.allowOutsideEffects ?? false;
   const wanted = options.only ?? options.from;
   if (wanted !== undefined && !sets.some((set) => set.migrations.some((m) => m.id === wanted))) {
-    if (!options.engine) await engine.close();
     throw new UnknownMigrationError(`no migration ${wanted} in ${paths.length ? paths.join(', ') : 'the current directory'}`);
   }
   try {
@@ -95,26 +114,44 @@ async function rehearseOnce(paths: readonly string[], options: RehearseOptions):
         errors.push(...parsed.errors);
         return parsed;
       });
+      const engine = await engineFor(set.dialect);
       await engine.reset();
       const run = await rehearseSelected(engine, history, { allowOutsideEffects, select, onProgress: options.onProgress });
       migrations.push(...run.rehearsals);
       replayed += run.replayed;
     }
+    const used = [...engines].map(([dialect, e]) => ({ dialect, kind: e.kind, serverVersion: e.serverVersion }));
+    const first = used[0];
     return {
-      engine: engine.kind,
-      serverVersion: engine.serverVersion,
-      statementTimeoutSeconds: engine.statementTimeoutSeconds,
+      engine: first?.kind ?? options.engine?.kind ?? (mysqlUrl ? 'mysql' : url !== undefined ? 'postgresql' : 'pglite'),
+      serverVersion: first?.serverVersion ?? options.engine?.serverVersion ?? '',
+      engines: used,
+      statementTimeoutSeconds:
+        [...engines.values()][0]?.statementTimeoutSeconds ??
+        options.engine?.statementTimeoutSeconds ??
+        engineOptions.statementTimeoutSeconds,
       allowOutsideEffects,
       migrations,
       replayed,
       errors,
     };
   } finally {
-    if (!options.engine) await engine.close();
+    for (const e of owned) await e.close();
   }
 }
 
+/** Why a set of this dialect cannot be rehearsed with the given URL, or null when it can. */
+function dialectRefusal(dialect: Dialect, url: string | undefined, mysqlUrl: boolean, engine: Engine | undefined): string | null {
+  if (engine?.dialect === dialect) return null;
+  if (dialect === 'mysql' && !mysqlUrl)
+    return 'its migrations are MySQL: pass --database-url mysql://user@host:3306/database to rehearse them on a MySQL or MariaDB server (they never run on PGlite or PostgreSQL)';
+  if (dialect === 'postgresql' && mysqlUrl)
+    return `its migrations are PostgreSQL and ${redact(url ?? '')} is a MySQL server: pass a postgres:// URL, or leave --database-url out to rehearse on the embedded PGlite`;
+  return null;
+}
+
 export { DEFAULT_STATEMENT_TIMEOUT_SECONDS, type Engine, type EngineKind, TimeoutError } from './engine.js';
+export { createMysqlEngine } from './mysql-engine.js';
 export { createPgliteEngine } from './pglite-engine.js';
 export {
   type HistoryOptions,
@@ -126,3 +163,4 @@ export {
   rehearseSelected,
 } from './rehearse.js';
 export { createServerEngine, ScratchDatabaseError } from './server-engine.js';
+export { createSqliteEngine } from './sqlite-engine.js';

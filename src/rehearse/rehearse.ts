@@ -139,7 +139,7 @@ export async function rehearseSelected(
   let halted: string | null = null;
   const missingExtensions = await prepareExtensions(engine, history);
   const standIns = externalTableStandIns(history).flatMap((standIn) => {
-    const emitted = emitPostgres(standIn);
+    const emitted = engine.native ? { ok: true, sql: engine.native.standInSql(standIn) } : emitPostgres(standIn);
     return emitted.ok && emitted.sql ? [emitted.sql] : [];
   });
   for (const sql of standIns) await engine.exec(sql);
@@ -417,7 +417,8 @@ async function rehearseOne(
     result.reup = 'ok';
     // The same up on the same schema gives the same schema: the next migration starts from afterUp.
     if (result.schemaRestored) state.schema = afterUp;
-    return 'after-up';
+    // What a down left behind (a temporary table of a rebuild) is no state the history describes: rebuild.
+    return result.schemaDiff.some((d) => d.change === 'extra') ? 'unknown-state' : 'after-up';
   } catch (e) {
     result.timings.reup = performance.now() - reupStarted;
     result.reup = 'failed';

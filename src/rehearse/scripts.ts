@@ -6,7 +6,7 @@ import type { Framework, ParsedMigration, SourceText } from '../migration.js';
 import { invertOperations } from '../plan/invert.js';
 import type { Schema } from '../schema/schema.js';
 import { emitPostgres } from '../sql/emit-postgresql.js';
-import { type Engine, errorMessage, TimeoutError } from './engine.js';
+import { type Engine, errorMessage, PartlyAppliedError, TimeoutError } from './engine.js';
 
 export interface Script {
   /** The whole script as one text. */
@@ -146,7 +146,7 @@ export async function runScript(engine: Engine, script: Script): Promise<void> {
     try {
       await engine.exec(script.text, whole);
     } catch (e) {
-      throw new ScriptError(errorMessage(e), e instanceof TimeoutError);
+      throw new ScriptError(errorMessage(e), e instanceof TimeoutError || e instanceof PartlyAppliedError);
     }
     return;
   }
@@ -157,7 +157,7 @@ export async function runScript(engine: Engine, script: Script): Promise<void> {
       await engine.exec('COMMIT');
     } catch (e) {
       await engine.exec('ROLLBACK').catch(() => {});
-      throw new ScriptError(errorMessage(e), e instanceof TimeoutError);
+      throw new ScriptError(errorMessage(e), e instanceof TimeoutError || e instanceof PartlyAppliedError);
     }
     return;
   }

@@ -7,11 +7,21 @@ import { describeDifference } from '../rehearse/schema-diff.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
+function engineName(e: { kind: RehearseResult['engine']; serverVersion: string }): string {
+  if (e.kind === 'pglite') return `PGlite (PostgreSQL ${e.serverVersion})`;
+  if (e.kind === 'sqlite') return `embedded SQLite ${e.serverVersion}`;
+  if (e.kind === 'mysql')
+    return e.serverVersion.includes('MariaDB') ? `MariaDB ${e.serverVersion.split('-')[0]}` : `MySQL ${e.serverVersion}`;
+  return `PostgreSQL ${e.serverVersion}`;
+}
+
 /** verbose: each migration's timings too. */
 export function formatRehearseHuman(result: RehearseResult, options: { color: boolean; verbose?: boolean }): string {
   const c = pc.createColors(options.color);
-  const engine = result.engine === 'pglite' ? `PGlite (PostgreSQL ${result.serverVersion})` : `PostgreSQL ${result.serverVersion}`;
-  const out: string[] = [c.dim(`rehearsed on ${engine}`), ''];
+  const engines = (result.engines?.length ? result.engines : [{ kind: result.engine, serverVersion: result.serverVersion }]).map(
+    engineName,
+  );
+  const out: string[] = [c.dim(`rehearsed on ${engines.join(', ')}`), ''];
   for (const m of result.migrations) {
     const emulated = m.upSource === 'emulated' ? c.dim(' (emulated)') : '';
     const timing = options.verbose ? `  ${c.dim(timingText(m))}` : '';

@@ -6,6 +6,8 @@ export interface RehearseJsonReport {
   version: 2;
   engine: RehearseResult['engine'];
   serverVersion: string;
+  /** Every engine the run used, one per dialect (a PostgreSQL set on PGlite, a MySQL set on MariaDB…). */
+  engines: RehearseResult['engines'];
   /** Seconds each statement may run before it is ended ("timed out after N s"). */
   statementTimeout: number;
   /** Whether statements acting outside the scratch database ran (`--allow-outside-effects`) or were refused. */
@@ -45,6 +47,7 @@ export function toRehearseJson(result: RehearseResult): RehearseJsonReport {
     version: 2,
     engine: result.engine,
     serverVersion: result.serverVersion,
+    engines: result.engines,
     statementTimeout: result.statementTimeoutSeconds,
     allowOutsideEffects: result.allowOutsideEffects,
     migrations: result.migrations.map((m) => ({

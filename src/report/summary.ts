@@ -30,7 +30,12 @@ export interface Totals {
   withoutDown: number;
   /** Unsuppressed findings by severity. */
   findings: Record<Severity, number>;
+  /** Suppressed by a `twoway-ignore` or a declared contract. */
   suppressed: number;
+  /** Accepted by the baseline (not counted in `suppressed`). */
+  baselined: number;
+  /** Baseline entries that match nothing any more. */
+  staleBaseline: number;
   unreadable: number;
 }
 
@@ -39,6 +44,7 @@ export function totalsOf(result: CheckResult): Totals {
   const doors = reports.map(doorOf);
   const findings = reports.flatMap((r) => r.findings);
   const active = findings.filter((f) => !f.suppressed);
+  const baselined = findings.filter((f) => f.suppressed?.kind === 'baseline').length;
   return {
     migrations: reports.length,
     oneWayDoors: doors.filter((d) => d === 'one-way' || d === 'declared-contract').length,
@@ -50,7 +56,9 @@ export function totalsOf(result: CheckResult): Totals {
       warning: active.filter((f) => f.severity === 'warning').length,
       info: active.filter((f) => f.severity === 'info').length,
     },
-    suppressed: findings.length - active.length,
+    suppressed: findings.length - active.length - baselined,
+    baselined,
+    staleBaseline: result.baseline?.stale.length ?? 0,
     unreadable: result.errors.length,
   };
 }

@@ -6,6 +6,26 @@ const users = ['CREATE TABLE users (id bigint PRIMARY KEY, email text, name text
 ruleTests(rule, {
   valid: [
     {
+      name: 'ADD CONSTRAINT … USING INDEX renames the index to the constraint: the down may build the old name again (saleor payment 0055)',
+      history: ['CREATE TABLE items (id int, key text);', 'CREATE UNIQUE INDEX items_key_idx ON items (key);'],
+      up: 'ALTER TABLE items ADD CONSTRAINT items_key_unique UNIQUE USING INDEX items_key_idx;',
+      down: 'CREATE UNIQUE INDEX items_key_idx ON items (key);\nALTER TABLE items DROP CONSTRAINT IF EXISTS items_key_unique;',
+    },
+    {
+      name: 'SQLite drops a column whose REFERENCES is written on the column (it goes with it; kratos pending_traits_changes)',
+      dialect: 'sqlite',
+      history: ['CREATE TABLE sessions (id varchar PRIMARY KEY);', 'CREATE TABLE changes (id varchar PRIMARY KEY);'],
+      up: 'ALTER TABLE changes ADD COLUMN session_id varchar REFERENCES sessions (id);',
+      down: 'ALTER TABLE changes DROP COLUMN session_id;',
+    },
+    {
+      name: 'SQLite drops an indexed column once its index is gone',
+      dialect: 'sqlite',
+      history: ['CREATE TABLE execution (id varchar PRIMARY KEY NOT NULL, state varchar);'],
+      up: 'ALTER TABLE execution ADD COLUMN workspaceId varchar;\nCREATE INDEX idx_execution_workspaceId ON execution (workspaceId);',
+      down: 'DROP INDEX idx_execution_workspaceId;\nALTER TABLE execution DROP COLUMN workspaceId;',
+    },
+    {
       name: 'a down written against the schema after the up',
       history: users,
       up: 'ALTER TABLE users RENAME COLUMN name TO full_name;',
@@ -44,6 +64,24 @@ ruleTests(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'SQLite refuses DROP COLUMN of a column a table-level FOREIGN KEY names',
+      dialect: 'sqlite',
+      history: ['CREATE TABLE sessions (id varchar PRIMARY KEY);'],
+      up: 'CREATE TABLE changes (id varchar PRIMARY KEY, session_id varchar, FOREIGN KEY (session_id) REFERENCES sessions (id));',
+      down: 'ALTER TABLE changes DROP COLUMN session_id;\nDROP TABLE changes;',
+      message: 'SQLite refuses to drop changes.session_id: foreign-key constraint',
+      effect: { dbRollback: 'lossy' },
+    },
+    {
+      name: 'SQLite refuses ALTER TABLE DROP COLUMN of an indexed column (Flowise ExecutionLinkWorkspaceId)',
+      dialect: 'sqlite',
+      history: ['CREATE TABLE execution (id varchar PRIMARY KEY NOT NULL, state varchar);'],
+      up: 'ALTER TABLE execution ADD COLUMN workspaceId varchar;\nCREATE INDEX idx_execution_workspaceId ON execution (workspaceId);',
+      down: 'ALTER TABLE execution DROP COLUMN workspaceId;',
+      message: 'SQLite refuses to drop execution.workspaceId: index idx_execution_workspaceId uses it',
+      effect: { dbRollback: 'lossy' },
+    },
     {
       name: 'a misspelled column of a table the history created: the down would fail',
       history: users,

@@ -1,4 +1,5 @@
 import { type Operation, type QName, qnameKey, qnameText } from '../ir.js';
+import { tokenize } from '../sql/tokens.js';
 import type { RuleContext } from './rule.js';
 import { defineRule } from './rule.js';
 
@@ -104,7 +105,8 @@ function missingName(op: Operation, ctx: RuleContext): string | null {
         : null;
     }
     case 'DropColumn':
-      return op.ifExists ? null : noColumn(op.table, op.column);
+      if (op.ifExists) return null;
+      return noColumn(op.table, op.column) ?? (ctx.migration.dialect === 'sqlite' ? sqliteRefusesDrop(op, s) : null);
     case 'RenameColumn':
     case 'AlterColumnType':
     case 'SetNotNull':
@@ -148,4 +150,23 @@ function missingName(op: Operation, ctx: RuleContext): string | null {
     default:
       return null;
   }
+}
+
+/**
+ * SQLite's own ALTER TABLE … DROP COLUMN refuses a column that an index, a PRIMARY KEY, UNIQUE or FOREIGN KEY
+ * constraint uses (sqlite.org/lang_altertable.html). Frameworks that rebuild the table for a drop (Knex, Rails,
+ * Django, TypeORM) are not affected: only a statement written as SQL is checked.
+ */
+function sqliteRefusesDrop(op: Extract<Operation, { kind: 'DropColumn' }>, s: RuleContext['schema']): string | null {
+  const words = tokenize(op.text, 'sqlite').filter((t) => t.kind === 'word');
+  if (words[0]?.value !== 'ALTER' || words[1]?.value !== 'TABLE') return null;
+  const what = `SQLite refuses to drop ${qnameText(op.table)}.${op.column}`;
+  const index = s.indexesOf(op.table).find((i) => i.columns.includes(op.column));
+  if (index) return `${what}: index ${index.name} uses it`;
+  for (const [name, c] of s.table(op.table)?.constraints ?? []) {
+    // A column's own REFERENCES or CHECK goes with it; a table-level FOREIGN KEY (col) or any UNIQUE stops the drop.
+    if (c.type === 'check' || (c.type === 'foreign-key' && c.columnLevel) || !c.columns.includes(op.column)) continue;
+    return `${what}: ${c.type} constraint ${name} uses it`;
+  }
+  return null;
 }

@@ -12,6 +12,7 @@ import concurrentlyInTransaction from './concurrently-in-transaction.js';
 import constraintMissingNotValid from './constraint-missing-not-valid.js';
 import deleteRows from './delete-rows.js';
 import downDoesNotUndo from './down-does-not-undo.js';
+import downFails from './down-fails.js';
 import downReaddsConstraint from './down-readds-constraint.js';
 import downReaddsNotNull from './down-readds-not-null.js';
 import downReferencesMissing from './down-references-missing.js';
@@ -79,6 +80,7 @@ export const allRules: Rule[] = [
   downDoesNotUndo,
   downReaddsConstraint,
   downReaddsNotNull,
+  downFails,
   downReferencesMissing,
   downRemovesEnumValue,
   downRenarrowsType,

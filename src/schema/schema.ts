@@ -158,7 +158,7 @@ export class Schema {
         t.columns.set(op.column.name, columnState(op.column));
         // ADD COLUMN … REFERENCES makes a foreign key, as PostgreSQL names it.
         if (op.column.references) {
-          const fk = constraintDef('foreign-key', [op.column.name], { references: op.column.references });
+          const fk = constraintDef('foreign-key', [op.column.name], { references: op.column.references, columnLevel: true });
           t.constraints.set(generatedName(op.table.name, fk, t.constraints), fk);
         }
         return;
@@ -229,9 +229,20 @@ export class Schema {
       case 'AddConstraint': {
         const t = this.mutableTable(op.table);
         if (!t) return;
-        const name = op.constraint.name ?? generatedName(op.table.name, op.constraint, t.constraints);
-        t.constraints.set(name, op.constraint);
-        if (op.constraint.type === 'primary-key') for (const col of op.constraint.columns) markNotNull(t.columns, col);
+        let constraint = op.constraint;
+        // ADD CONSTRAINT … USING INDEX takes the index over: PostgreSQL renames it to the constraint's name, and it
+        // goes when the constraint does.
+        if (constraint.usingIndex) {
+          const key = qnameKey({ schema: op.table.schema, name: constraint.usingIndex });
+          const index = this.indexes.get(key);
+          if (index) {
+            this.indexes.delete(key);
+            if (!constraint.columns.length) constraint = { ...constraint, columns: index.columns };
+          }
+        }
+        const name = constraint.name ?? generatedName(op.table.name, constraint, t.constraints);
+        t.constraints.set(name, constraint);
+        if (constraint.type === 'primary-key') for (const col of constraint.columns) markNotNull(t.columns, col);
         return;
       }
       case 'ValidateConstraint': {

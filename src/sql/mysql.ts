@@ -20,7 +20,7 @@ import type { ParsedSql } from './postgresql.js';
 import { SourceMap } from './source-map.js';
 import { splitStatements } from './split.js';
 import { readStatementShape } from './statement-shapes.js';
-import { tokenize } from './tokens.js';
+import { type Token, tokenize } from './tokens.js';
 
 // node-sql-parser's AST is loosely typed JSON.
 type Node = any;
@@ -99,6 +99,8 @@ function readStatement(text: string, base: Base, dialect: Exclude<Dialect, 'post
     const tokens = tokenize(text, dialect);
     const ops = readStatementShape(tokens, base, dialect);
     if (ops) return { ops };
+    const quoted = dialect === 'mysql' ? namesQuotedAsStrings(text, tokens, astify) : null;
+    if (quoted) return { error: new Error(quoted), invalid: true };
     const rewritten = rewriteForGrammar(text, tokens, dialect);
     if (!rewritten) return { error };
     try {
@@ -115,6 +117,29 @@ function firstLine(message: string): string {
 }
 
 type Base = { span: Span; text: string };
+
+/**
+ * `ALTER TABLE "evaluation_run" DROP COLUMN "errors"`: MySQL (without ANSI_QUOTES in sql_mode, its default) reads
+ * "x" as a string, so a name quoted so is a syntax error. Said only when the statement parses once those strings
+ * are quoted as names: then that is the one thing wrong with it.
+ */
+function namesQuotedAsStrings(text: string, tokens: readonly Token[], astify: (sql: string) => Node): string | null {
+  const quoted = tokens.filter((t) => t.kind === 'string' && t.text.startsWith('"'));
+  if (!quoted.length) return null;
+  let out = '';
+  let at = 0;
+  for (const t of quoted) {
+    out += `${text.slice(at, t.start)}\`${t.value.replaceAll('`', '``')}\``;
+    at = t.end;
+  }
+  out += text.slice(at);
+  try {
+    astify(out);
+  } catch {
+    return null;
+  }
+  return `MySQL reads ${quoted[0]?.text} as a string, not a name (quote names with backticks; "x" is a name only with sql_mode ANSI_QUOTES)`;
+}
 
 /** MySQL refuses VARCHAR and VARBINARY without a length (the grammar takes them): the statement cannot run. */
 function lengthlessVarchar(ast: Node): string | null {

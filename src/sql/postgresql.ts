@@ -1,5 +1,5 @@
 // PostgreSQL → IR, with the real Postgres parser (libpg-query).
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { loadModule, parsePlPgSQLSync, parseSync, scanSync } from 'libpg-query';
 import {
   type ColumnDef,
   type ColumnRef,
@@ -250,9 +250,11 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
           table: rangeVar(n.relation),
           hasWhere: Boolean(n.whereClause),
           columns: targets.map((t) => t.name),
-          sources: targets.map((t) => valueSource(t.val, scope)),
+          sources: targets.map((t) => ownRowSource(valueSource(t.val, scope), t.val, n.relation)),
           valueReads: targets.map((t) => columnRefs(t.val, scope)),
           filterReads: [...columnRefs(n.whereClause, scope), ...joinReads(n.fromClause, scope)],
+          literals: targets.map((t) => literalOf(t.val)),
+          matches: equalities(n.whereClause),
         },
       ];
     }
@@ -308,7 +310,7 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
       return action ? [{ kind: 'Transaction', ...base, action }] : [raw(base, type, null)];
     }
     case 'DoStmt':
-      return [raw(base, type, 'a DO block runs procedural code twoway does not follow')];
+      return doBlock(n, base) ?? [raw(base, type, 'a DO block runs procedural code twoway does not follow')];
     case 'ReindexStmt':
       // REINDEX INDEX | TABLE | SCHEMA | DATABASE | SYSTEM: the statement says which, the target names it.
       return [
@@ -602,6 +604,19 @@ function joinReads(from: Node[] | undefined, scope: Scope): ColumnRef[] {
 }
 
 /** The column a value is, or is computed from, when it names exactly one column of a table in scope. */
+/**
+ * `UPDATE comments AS reply SET x = parent.x FROM comments AS parent`: the value comes from another row of the same
+ * table, so it replaces the row's own value (not `SET x = x`, which changes nothing).
+ */
+function ownRowSource(source: ValueSource | null, val: Node, relation: Node): ValueSource | null {
+  if (!source?.exact) return source;
+  const fields: string[] = (castedColumnRef(val)?.fields ?? []).map(str);
+  if (fields.length < 2) return source;
+  const qualifier = fields[fields.length - 2];
+  const own = relation?.alias?.aliasname ?? relation?.relname;
+  return qualifier === own ? source : { ...source, exact: false };
+}
+
 function valueSource(val: Node, scope: Scope): ValueSource | null {
   const exactColumn = castedColumnRef(val);
   const ref = exactColumn ?? singleColumnRef(val);
@@ -920,4 +935,137 @@ export function defaultFromText(text: string): DefaultValue {
     // Not an expression PostgreSQL reads: keep the text, assume a constant.
   }
   return { text, volatile: false };
+}
+
+/**
+ * A DO block read as PL/pgSQL (libpg-query's own PL/pgSQL parser): the SQL it runs, when it is only SQL statements,
+ * constant EXECUTEs, notices, exception handlers that do nothing, and IFs that test the catalog (`IF NOT EXISTS
+ * (SELECT 1 FROM pg_constraint …)`), which are judged as if the guarded change happens. Anything else (loops,
+ * variables, conditions on data, RAISE EXCEPTION) makes it procedural code no reader follows: null.
+ */
+function doBlock(n: Node, base: Base): Operation[] | null {
+  const args: Node[] = n.args ?? [];
+  const option = (name: string): string | undefined => args.find((a) => a.DefElem?.defname === name)?.DefElem?.arg?.String?.sval;
+  const language = option('language');
+  const body = option('as');
+  if (body === undefined || (language !== undefined && language.toLowerCase() !== 'plpgsql')) return null;
+  let fn: Node;
+  try {
+    const quote = '$twoway_do$';
+    if (body.includes(quote)) return null;
+    const parsed: Node = parsePlPgSQLSync(`CREATE FUNCTION twoway_do() RETURNS void LANGUAGE plpgsql AS ${quote}${body}${quote}`);
+    fn = parsed.plpgsql_funcs?.[0]?.PLpgSQL_function;
+  } catch {
+    return null;
+  }
+  // Only the variables PL/pgSQL declares itself: a DECLAREd one may carry values no reader follows.
+  const own = new Set(['found', 'sqlstate', 'sqlerrm']);
+  if (!fn || (fn.datums ?? []).some((d: Node) => !own.has(Object.values(d as Record<string, Node>)[0]?.refname))) return null;
+  const ops: Operation[] = [];
+  const sql = (query: string): boolean => {
+    try {
+      const tree = parseSync(query);
+      const map = new SourceMap({ path: base.span.path, text: query, startLine: 1, language: 'sql' });
+      for (const st of tree.stmts ?? []) {
+        const [type, node] = Object.entries(st.stmt as Record<string, Node>)[0] ?? ['Unknown', {}];
+        const exprText = (e: Node, bounded = false) => expressionText(e, map, 0, query, bounded);
+        ops.push(...toOperations(type, node, { span: base.span, text: query }, exprText));
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const statements = (list: Node[] | undefined): boolean =>
+    (list ?? []).every((stmt) => {
+      const [kind, v] = Object.entries(stmt as Record<string, Node>)[0] ?? ['', {}];
+      switch (kind) {
+        case 'PLpgSQL_stmt_execsql':
+          return sql(v.sqlstmt?.PLpgSQL_expr?.query ?? '');
+        case 'PLpgSQL_stmt_dynexecute': {
+          const literal = constantString(v.query?.PLpgSQL_expr?.query ?? '');
+          return literal !== null && !v.params && sql(literal);
+        }
+        case 'PLpgSQL_stmt_if':
+          return (
+            catalogGuard(v.cond?.PLpgSQL_expr?.query ?? '') &&
+            !(v.elsif_list ?? []).length &&
+            !(v.else_body ?? []).length &&
+            statements(v.then_body)
+          );
+        case 'PLpgSQL_stmt_block': {
+          const handlers: Node[] = v.exceptions?.PLpgSQL_exception_block?.exc_list ?? [];
+          return handlers.every((h) => !(h.PLpgSQL_exception?.action ?? []).length) && statements(v.body);
+        }
+        case 'PLpgSQL_stmt_raise':
+          // NOTICE, INFO, LOG, WARNING only tell; RAISE EXCEPTION (ERROR, 21) stops the migration.
+          return (v.elog_level ?? 21) < 21;
+        case 'PLpgSQL_stmt_return':
+          return !v.expr;
+        default:
+          return false;
+      }
+    });
+  const action = fn.action?.PLpgSQL_stmt_block;
+  if (!action || (action.exceptions?.PLpgSQL_exception_block?.exc_list ?? []).some((h: Node) => (h.PLpgSQL_exception?.action ?? []).length))
+    return null;
+  return statements(action.body) ? ops : null;
+}
+
+/** `'ALTER TABLE …'` as PL/pgSQL writes a constant EXECUTE: the string, or null for anything computed. */
+function constantString(expr: string): string | null {
+  try {
+    const tree: Node = parseSync(`SELECT ${expr}`);
+    const target = tree.stmts?.[0]?.stmt?.SelectStmt?.targetList?.[0]?.ResTarget?.val;
+    const value = target?.A_Const?.sval?.sval;
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An IF condition that only asks the catalog (pg_*, information_schema) whether an object exists. */
+function catalogGuard(cond: string): boolean {
+  let tree: Node;
+  try {
+    tree = parseSync(`SELECT ${cond}`);
+  } catch {
+    return false;
+  }
+  const relations: Node[] = [];
+  let functions = false;
+  walk(tree, (x) => {
+    if (x.RangeVar) relations.push(x.RangeVar);
+    if (x.FuncCall) functions = true;
+  });
+  const catalog = (r: Node) =>
+    r.schemaname === 'information_schema' || r.schemaname === 'pg_catalog' || String(r.relname ?? '').startsWith('pg_');
+  return !functions && relations.length > 0 && relations.every(catalog);
+}
+
+/** A constant as the value it writes (`'b'`, `2`, `NULL`, a cast of one), or null for anything computed. */
+function literalOf(val: Node): string | null {
+  let v = val;
+  while (v?.TypeCast) v = v.TypeCast.arg;
+  const c = v?.A_Const;
+  if (!c) return null;
+  if (c.isnull) return 'NULL';
+  if (c.sval) return String(c.sval.sval ?? '');
+  if (c.ival) return String(c.ival.ival ?? 0);
+  if (c.fval) return String(c.fval.fval);
+  if (c.boolval) return String(Boolean(c.boolval.boolval));
+  return null;
+}
+
+/** `col = literal` conditions a WHERE requires: its own, or those of a top-level AND. */
+function equalities(where: Node): Array<{ column: string; value: string }> {
+  if (!where) return [];
+  if (where.BoolExpr?.boolop === 'AND_EXPR') return (where.BoolExpr.args ?? []).flatMap(equalities);
+  const e = where.A_Expr;
+  if (!e || e.kind !== 'AEXPR_OP' || e.name?.map(str).join('') !== '=') return [];
+  const [left, right] = [e.lexpr, e.rexpr];
+  const column = (x: Node) => (x?.ColumnRef ? ((x.ColumnRef.fields ?? []).map(str).at(-1) ?? null) : null);
+  const name = column(left) ?? column(right);
+  const value = column(left) ? literalOf(right) : literalOf(left);
+  return name && value !== null ? [{ column: name, value }] : [];
 }

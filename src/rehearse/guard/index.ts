@@ -1,8 +1,9 @@
 // Which statements a rehearsal refuses to run because they act outside the scratch database: one
-// module per dialect (PostgreSQL today; MySQL and SQLite plug in here), the same answer on every
-// engine of that dialect.
+// module per dialect, the same answer on every engine of that dialect.
 import type { Dialect } from '../../ir.js';
+import { findMysqlOutsideEffect } from './mysql.js';
 import { findOutsideEffect } from './postgresql.js';
+import { findSqliteOutsideEffect } from './sqlite.js';
 
 export interface GuardOptions {
   /** The user opted in (`--allow-outside-effects`): refuse only what names a protected database. */
@@ -27,7 +28,11 @@ export interface OutsideEffect {
 /** The first statement of a script that acts outside the scratch database, or null. */
 export type Guard = (sql: string, options: GuardOptions) => OutsideEffect | null;
 
-const GUARDS: Partial<Record<Dialect, Guard>> = { postgresql: findOutsideEffect };
+const GUARDS: Partial<Record<Dialect, Guard>> = {
+  postgresql: findOutsideEffect,
+  mysql: findMysqlOutsideEffect,
+  sqlite: findSqliteOutsideEffect,
+};
 
 export function guardFor(dialect: Dialect): Guard {
   const guard = GUARDS[dialect];

@@ -1,0 +1,112 @@
+// Rehearsal of SQLite sets on the embedded SQLite (sql.js): the same report as on PostgreSQL, from
+// SQLite's own catalog and data, and whole histories from shared/corpus.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, tempProject } from '../testing/projects.js';
+import { createSqliteEngine, rehearse } from './index.js';
+
+const CORPUS =
+  [process.env.TWOWAY_CORPUS, resolve(repoRoot, '../shared/corpus'), '/work/shared/corpus'].find((p): p is string =>
+    Boolean(p && existsSync(resolve(p, 'sqlite'))),
+  ) ?? '';
+
+/** A pop folder of SQLite migrations: [version_name, up, down] each. */
+const project = (...migrations: Array<[string, string, string]>) =>
+  tempProject(
+    Object.fromEntries(
+      migrations.flatMap(([name, up, down]) => [
+        [`migrations/${name}.sqlite3.up.sql`, up],
+        [`migrations/${name}.sqlite3.down.sql`, down],
+      ]),
+    ),
+  );
+
+describe('rehearse SQLite sets on an embedded SQLite', () => {
+  it('proves a reversible migration, finds a lossy down, a schema that drifts and foreign keys kept', async () => {
+    const dir = project(
+      [
+        '20240101000000_users',
+        'CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100) NOT NULL, full_name TEXT);',
+        'DROP TABLE users;',
+      ],
+      [
+        '20240102000000_posts',
+        'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE, body TEXT);',
+        'DROP TABLE posts;',
+      ],
+      ['20240103000000_drop_name', 'ALTER TABLE users DROP COLUMN full_name;', 'ALTER TABLE users ADD COLUMN full_name TEXT;'],
+      ['20240104000000_index', 'CREATE INDEX users_email ON users (email);', 'SELECT 1;'],
+      [
+        '20240105000000_flag',
+        'ALTER TABLE posts ADD COLUMN published BOOLEAN NOT NULL DEFAULT 0;',
+        'ALTER TABLE posts DROP COLUMN published;',
+      ],
+    );
+    const result = await rehearse([dir]);
+    expect(result.engine).toBe('sqlite');
+    expect(result.serverVersion).toMatch(/^3\.\d+\.\d+$/);
+    expect(result.migrations.map((m) => [m.id, m.up, m.down, m.reup, m.schemaRestored])).toEqual([
+      ['20240101000000', 'ok', 'ok', 'ok', true],
+      ['20240102000000', 'ok', 'ok', 'ok', true],
+      ['20240103000000', 'ok', 'ok', 'ok', true],
+      // The down leaves the index behind: the up cannot run again.
+      ['20240104000000', 'ok', 'ok', 'failed', false],
+      ['20240105000000', 'ok', 'ok', 'ok', true],
+    ]);
+    // Every synthetic row had a name; the column comes back empty.
+    expect(result.migrations[2]?.lostData).toEqual([{ table: 'users', column: 'full_name', rows: 4 }]);
+    expect(result.migrations[3]?.schemaDiff).toEqual([
+      {
+        object: 'index',
+        name: 'users_email',
+        change: 'extra',
+        before: null,
+        after: 'ON users (email)',
+      },
+    ]);
+    // Rows of posts reference users: the child was filled after its parent, with the parent's real ids.
+    expect(result.migrations[1]?.notes).toEqual([]);
+    expect(result.migrations[4]?.lostData).toEqual([]);
+  });
+
+  it('a statement past its time limit ends the engine; the next set starts on a fresh one', async () => {
+    const engine = await createSqliteEngine({ statementTimeoutSeconds: 1 });
+    try {
+      const forever = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n;';
+      const hang = project(['20240101000000_hang', forever, 'SELECT 1;']);
+      const after = project(['20240101000000_after', 'CREATE TABLE t (id INTEGER);', 'DROP TABLE t;']);
+      const result = await rehearse([hang, after], { engine });
+      expect(result.migrations.map((m) => [m.up, m.error])).toEqual([
+        ['failed', 'up: timed out after 1 s'],
+        ['ok', null],
+      ]);
+    } finally {
+      await engine.close();
+    }
+  }, 30_000);
+
+  it('refuses ATTACH, which opens another database file', async () => {
+    const dir = project(['20240101000000_attach', "ATTACH DATABASE '/tmp/other.db' AS other;", 'DETACH DATABASE other;']);
+    const [m] = (await rehearse([dir])).migrations;
+    expect(m?.up).toBe('skipped');
+    expect(m?.skipped).toMatch(/^up: ATTACH DATABASE opens or creates another database file \(.*20240101000000_attach.sqlite3.up.sql:1\)/);
+  });
+
+  describe.skipIf(!CORPUS)('shared/corpus SQLite histories, end to end', () => {
+    it('openfga: both migrations proven', async () => {
+      const result = await rehearse([resolve(CORPUS, 'sqlite/openfga__openfga')]);
+      expect(result.migrations.map((m) => [m.id, m.up, m.down, m.reup, m.schemaRestored, m.lostData])).toEqual([
+        ['005', 'ok', 'ok', 'ok', true, []],
+        ['006', 'ok', 'ok', 'ok', true, []],
+      ]);
+    });
+
+    it('kratos: the whole history runs, each migration rehearsed or explained', async () => {
+      const result = await rehearse([resolve(CORPUS, 'sqlite/ory__kratos')]);
+      expect(result.migrations.length).toBeGreaterThan(600);
+      for (const m of result.migrations) expect(m.up === 'ok' || m.up === 'failed' || m.skipped !== null).toBe(true);
+      expect(result.migrations.find((m) => m.id === '20191100000001000002')?.error).toBe('down: no such table: identity_credentials');
+    }, 120_000);
+  });
+});

@@ -1,0 +1,54 @@
+// DO blocks read with libpg-query's PL/pgSQL parser: the SQL they run, when only SQL, catalog guards and
+// do-nothing exception handlers are in them.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Operation } from '../ir.js';
+import { loadPostgresParser, parsePostgres } from './postgresql.js';
+
+function kinds(text: string): string[] {
+  const parsed = parsePostgres({ path: 'm.sql', text, startLine: 1, language: 'sql' });
+  expect(parsed.errors).toEqual([]);
+  return parsed.ops.map((op: Operation) => (op.kind === 'Raw' ? `Raw:${op.notAnalyzed ?? op.statement}` : op.kind));
+}
+
+const UNREAD = 'Raw:a DO block runs procedural code twoway does not follow';
+
+describe('DO blocks', () => {
+  beforeAll(loadPostgresParser);
+
+  it('a catalog guard around ADD CONSTRAINT is judged as if the guarded change happens (saleor 0044)', () => {
+    expect(
+      kinds(`DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'uniq_value_page') THEN
+    ALTER TABLE attribute_value ADD CONSTRAINT uniq_value_page UNIQUE USING INDEX uniq_value_page_idx;
+  END IF;
+END $$;`),
+    ).toEqual(['AddConstraint']);
+  });
+
+  it('an exception handler that does nothing, a notice and a constant EXECUTE are read', () => {
+    expect(
+      kinds(`DO $$ BEGIN
+  CREATE TYPE mood AS ENUM ('sad', 'ok');
+  RAISE NOTICE 'created';
+  EXECUTE 'CREATE INDEX mood_idx ON t (m)';
+EXCEPTION WHEN duplicate_object THEN null;
+END $$;`),
+    ).toEqual(['CreateEnum', 'AddIndex']);
+  });
+
+  it.each([
+    ['a loop', 'DO $$ DECLARE r record; BEGIN FOR r IN SELECT id FROM t LOOP UPDATE t SET a = 1 WHERE id = r.id; END LOOP; END $$;'],
+    ['a condition on data', 'DO $$ BEGIN IF EXISTS (SELECT 1 FROM users WHERE admin) THEN DROP TABLE legacy; END IF; END $$;'],
+    [
+      'an ELSE branch',
+      "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_class WHERE relname = 'x') THEN DROP TABLE x; ELSE CREATE TABLE y (id int); END IF; END $$;",
+    ],
+    ['SQL built at run time', "DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'x'; END $$;"],
+    ['RAISE EXCEPTION', "DO $$ BEGIN RAISE EXCEPTION 'stop'; END $$;"],
+    ['a handler that acts', 'DO $$ BEGIN CREATE TABLE t (id int); EXCEPTION WHEN duplicate_table THEN DROP TABLE t; END $$;'],
+    ['another language', "DO LANGUAGE plpython3u $$ plpy.execute('DROP TABLE t') $$;"],
+  ])('%s stays unread', (_name, sql) => {
+    expect(kinds(sql)).toEqual([UNREAD]);
+  });
+});
