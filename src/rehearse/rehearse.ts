@@ -142,6 +142,9 @@ export async function rehearseSelected(
     const emitted = engine.native ? { ok: true, sql: engine.native.standInSql(standIn) } : emitPostgres(standIn);
     return emitted.ok && emitted.sql ? [emitted.sql] : [];
   });
+  // The framework's own bookkeeping table exists before its first migration runs, and some histories alter it.
+  if (engine.dialect === 'postgresql' && history[0]?.migration.framework === 'golang-migrate')
+    standIns.unshift(GOLANG_MIGRATE_TABLE);
   for (const sql of standIns) await engine.exec(sql);
   const select = options.select ?? (() => true);
   // Past the last selected migration nothing needs to run.
@@ -244,6 +247,9 @@ async function replayUp(engine: Engine, scripts: MigrationScripts, state: RunSta
     }
   }
 }
+
+/** What golang-migrate's PostgreSQL driver creates before it runs anything (harbor's 0030 adds a column to it). */
+const GOLANG_MIGRATE_TABLE = 'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)';
 
 /** The extensions a history's ups and downs create, by name. */
 function extensionsCreated(history: readonly ParsedMigration[]): Set<string> {
