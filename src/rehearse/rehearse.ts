@@ -143,8 +143,7 @@ export async function rehearseSelected(
     return emitted.ok && emitted.sql ? [emitted.sql] : [];
   });
   // The framework's own bookkeeping table exists before its first migration runs, and some histories alter it.
-  if (engine.dialect === 'postgresql' && history[0]?.migration.framework === 'golang-migrate')
-    standIns.unshift(GOLANG_MIGRATE_TABLE);
+  if (engine.dialect === 'postgresql' && history[0]?.migration.framework === 'golang-migrate') standIns.unshift(GOLANG_MIGRATE_TABLE);
   for (const sql of standIns) await engine.exec(sql);
   const select = options.select ?? (() => true);
   // Past the last selected migration nothing needs to run.
