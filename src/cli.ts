@@ -23,7 +23,14 @@ import { changedSince, GitError } from './git.js';
 import { starterConfig } from './init.js';
 import type { Dialect } from './ir.js';
 import { TOOL } from './meta.js';
-import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, notRehearsed, rehearsalFailed, rehearse, ScratchDatabaseError } from './rehearse/index.js';
+import {
+  DEFAULT_STATEMENT_TIMEOUT_SECONDS,
+  notRehearsed,
+  rehearsalFailed,
+  rehearse,
+  ScratchDatabaseError,
+  UnknownMigrationError,
+} from './rehearse/index.js';
 import { formatCompact } from './report/compact.js';
 import { formatGithub } from './report/github.js';
 import { formatHtml } from './report/html.js';
@@ -50,6 +57,8 @@ export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   colour?: boolean;
+  /** Rehearsal progress on a terminal: migration `done` of `total` (0 of 0: clear the line). */
+  progress?: (done: number, total: number, id: string) => void;
   /** The working directory: paths, config lookup, git and reports are relative to it (default: the process's). */
   cwd?: string;
 }
@@ -151,6 +160,10 @@ reported only for migrations the baseline does not list.\n`,
       '--allow-outside-effects',
       'also run statements that act outside the scratch database (COPY … PROGRAM, server files, ALTER SYSTEM, roles, databases, dblink…), as the URL’s own role',
     )
+    .option('--since <git-ref>', 'rehearse only migrations added or changed since this ref; the older ones are replayed, up only')
+    .option('--from <id>', 'rehearse this migration and the ones after it; the ones before are replayed, up only')
+    .option('--only <id>', 'rehearse only this migration; the ones before it are replayed, up only')
+    .option('--verbose', 'also print how long each up, down and re-up took')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
     .addHelpText(
       'after',
@@ -164,19 +177,39 @@ reported only for migrations the baseline does not list.\n`,
         throw new UsageError('--database-url is empty (is $DATABASE_URL set?); leave the flag out to rehearse on the embedded PGlite');
       if (opts.databaseUrl !== undefined) checkDatabaseUrl(opts.databaseUrl);
       for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+      if (opts.from !== undefined && opts.only !== undefined) throw new UsageError('--from and --only cannot be combined');
+      let onlyFiles: Set<string> | undefined;
+      if (opts.since !== undefined) {
+        try {
+          onlyFiles = changedSince(opts.since, io.cwd ?? process.cwd());
+        } catch (e) {
+          if (e instanceof GitError) throw new UsageError(`--since ${opts.since}: ${e.message}`);
+          throw e;
+        }
+      }
       const result = await rehearse(paths, {
+        cwd: io.cwd,
+        onlyFiles,
+        from: opts.from,
+        only: opts.only,
+        onProgress: io.progress,
         databaseUrl: opts.databaseUrl,
         statementTimeoutSeconds: opts.statementTimeout,
         allowOutsideEffects: opts.allowOutsideEffects ?? false,
         onNotice: (message) => io.err(`twoway: ${message}\n`),
       }).catch((e) => {
-        throw e instanceof ScratchDatabaseError ? new UsageError(e.message) : e;
+        throw e instanceof ScratchDatabaseError || e instanceof UnknownMigrationError ? new UsageError(e.message) : e;
       });
+      io.progress?.(0, 0, '');
       if (result.migrations.length === 0) {
         for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
         throw new UsageError(`no migrations to rehearse in ${paths.length ? paths.join(', ') : 'the current directory'}`);
       }
-      io.out(opts.format === 'json' ? formatRehearseJson(result) : formatRehearseHuman(result, { color: io.colour ?? false }));
+      io.out(
+        opts.format === 'json'
+          ? formatRehearseJson(result)
+          : formatRehearseHuman(result, { color: io.colour ?? false, verbose: opts.verbose }),
+      );
       const unproven = result.migrations.some((m) => rehearsalFailed(m) || notRehearsed(m));
       code = unproven || result.errors.length ? EXIT.findings : EXIT.clean;
     });
@@ -465,5 +498,11 @@ function defaultIo() {
     out: (s: string) => process.stdout.write(s),
     err: (s: string) => process.stderr.write(s),
     colour: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    progress: process.stderr.isTTY ? progressLine : undefined,
   };
+}
+
+/** One line on stderr, rewritten in place: long histories show where they are. */
+function progressLine(done: number, total: number, id: string): void {
+  process.stderr.write(total ? `\r\x1b[2Krehearsing ${done}/${total}: ${id}` : '\r\x1b[2K');
 }

@@ -31,6 +31,7 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
       'error',
       'skipped',
       'notes',
+      'timings',
     ]);
     expect(report.migrations[1]).toMatchObject({
       id: '2',
@@ -38,7 +39,7 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
       down: 'ok',
       downSource: 'written',
       reup: 'ok',
-      schemaRestored: false,
+      schemaRestored: true,
       lostData: [{ table: 'users', column: 'full_name', rows: 4 }],
       lostNewData: [],
       error: null,

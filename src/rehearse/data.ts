@@ -31,16 +31,28 @@ export type FillErrors = Map<string, string>;
  * One message: a DO block tries each table's rows together, then one by one, keeping the rows that fit
  * (check constraints and unique keys twoway cannot predict), so a refused row costs no round trip.
  */
-export async function fillTables(engine: Engine, tables: readonly TableSnapshot[]): Promise<FillErrors> {
-  if (engine.native) return engine.native.fillTables(tables, ROW_VARIANTS);
+export async function fillTables(
+  engine: Engine,
+  tables: readonly TableSnapshot[],
+  variants: readonly Variant[] = ROW_VARIANTS,
+): Promise<FillErrors> {
+  if (engine.native) return engine.native.fillTables(tables, variants);
   if (!tables.length) return new Map();
   const blocks = parentsFirst(tables).map((table) =>
     insertBlock(
       table,
-      ROW_VARIANTS.map((variant, i) => syntheticRow(table, i, variant)),
+      variants.map((variant, i) => syntheticRow(table, i, variant)),
     ),
   );
   return runBlocks(engine, `TRUNCATE ${tables.map(quoteTable).join(', ')} RESTART IDENTITY CASCADE;`, blocks);
+}
+
+/** The simpler rows an up is retried on when it fails on the extremes: two ordinary rows per table. */
+export const ORDINARY_VARIANTS: readonly Variant[] = ['typical', 'typical'];
+
+/** Every row out of the given tables (and those referencing them). */
+export async function emptyTables(engine: Engine, tables: readonly TableSnapshot[]): Promise<void> {
+  if (tables.length) await engine.exec(`TRUNCATE ${tables.map(quoteTable).join(', ')} RESTART IDENTITY CASCADE;`);
 }
 
 /**

@@ -44,6 +44,11 @@ export interface Engine {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Several statements as one simple-protocol message: PostgreSQL runs them as one implicit transaction. */
   exec(sql: string, options?: ExecOptions): Promise<void>;
+  /**
+   * Makes the extensions a history creates available where the engine must be told beforehand (PGlite's
+   * contrib modules load at start: the engine restarts empty with them). Absent: nothing to do.
+   */
+  loadExtensions?(names: readonly string[]): Promise<void>;
   /** Back to an empty database (after a migration left it in a state nothing can undo, or after a time-out). */
   reset(): Promise<void>;
   /** Releases everything the engine created (the scratch database on a server). */

@@ -4,12 +4,12 @@
 import { type DiscoverOptions, discover } from '../discover/index.js';
 import { adapterFor, loadAdapters } from '../frameworks/index.js';
 import type { Dialect } from '../ir.js';
-import type { ReadError } from '../migration.js';
+import type { Migration, ReadError } from '../migration.js';
 import { unlessInterrupted } from './cleanup.js';
 import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, type Engine, type EngineKind } from './engine.js';
 import { createMysqlEngine, isMysqlUrl } from './mysql-engine.js';
 import { createPgliteEngine } from './pglite-engine.js';
-import { type MigrationRehearsal, rehearseHistory } from './rehearse.js';
+import { type MigrationRehearsal, rehearseSelected } from './rehearse.js';
 import { createServerEngine, redact } from './server-engine.js';
 import { createSqliteEngine } from './sqlite-engine.js';
 
@@ -27,7 +27,18 @@ export interface RehearseOptions extends DiscoverOptions {
   allowOutsideEffects?: boolean;
   /** Told once: leftovers of killed runs dropped, the role the migrations run as. */
   onNotice?: (message: string) => void;
+  /** Rehearse only migrations having one of these files (paths relative to cwd): `--since`. The older ones are replayed. */
+  onlyFiles?: ReadonlySet<string>;
+  /** Rehearse this migration (by id) and those after it; replay the ones before: `--from`. */
+  from?: string;
+  /** Rehearse only this migration (by id); replay the ones before: `--only`. */
+  only?: string;
+  /** After each migration of each set, for a progress line. */
+  onProgress?: (done: number, total: number, id: string) => void;
 }
+
+/** `--from` / `--only` named a migration no set has. */
+export class UnknownMigrationError extends Error {}
 
 export interface RehearseResult {
   /** The engine of the first set rehearsed (the one the URL implies when none was). */
@@ -39,6 +50,8 @@ export interface RehearseResult {
   statementTimeoutSeconds: number;
   allowOutsideEffects: boolean;
   migrations: MigrationRehearsal[];
+  /** Migrations applied up only (no rows, no snapshots) to reach the selected ones: `--since`, `--from`, `--only`. */
+  replayed: number;
   errors: ReadError[];
 }
 
@@ -81,9 +94,21 @@ async function rehearseOnce(paths: readonly string[], options: RehearseOptions):
     return made;
   };
   const allowOutsideEffects = options.allowOutsideEffects ?? false;
+  const wanted = options.only ?? options.from;
+  if (wanted !== undefined && !sets.some((set) => set.migrations.some((m) => m.id === wanted))) {
+    throw new UnknownMigrationError(`no migration ${wanted} in ${paths.length ? paths.join(', ') : 'the current directory'}`);
+  }
   try {
     const migrations: MigrationRehearsal[] = [];
+    let replayed = 0;
     for (const set of sets) {
+      const from = options.from === undefined ? -1 : set.migrations.findIndex((m) => m.id === options.from);
+      const index = new Map(set.migrations.map((m, i) => [m, i]));
+      const select = (m: Migration): boolean => {
+        if (options.only !== undefined && m.id !== options.only) return false;
+        if (options.from !== undefined && (from < 0 || (index.get(m) ?? -1) < from)) return false;
+        return !options.onlyFiles || m.files.some((f) => options.onlyFiles?.has(f));
+      };
       const history = set.migrations.map((m) => {
         const parsed = adapterFor(m.framework).parse(m);
         errors.push(...parsed.errors);
@@ -91,7 +116,9 @@ async function rehearseOnce(paths: readonly string[], options: RehearseOptions):
       });
       const engine = await engineFor(set.dialect);
       await engine.reset();
-      migrations.push(...(await rehearseHistory(engine, history, { allowOutsideEffects })));
+      const run = await rehearseSelected(engine, history, { allowOutsideEffects, select, onProgress: options.onProgress });
+      migrations.push(...run.rehearsals);
+      replayed += run.replayed;
     }
     const used = [...engines].map(([dialect, e]) => ({ dialect, kind: e.kind, serverVersion: e.serverVersion }));
     const first = used[0];
@@ -105,6 +132,7 @@ async function rehearseOnce(paths: readonly string[], options: RehearseOptions):
         engineOptions.statementTimeoutSeconds,
       allowOutsideEffects,
       migrations,
+      replayed,
       errors,
     };
   } finally {
@@ -125,6 +153,14 @@ function dialectRefusal(dialect: Dialect, url: string | undefined, mysqlUrl: boo
 export { DEFAULT_STATEMENT_TIMEOUT_SECONDS, type Engine, type EngineKind, TimeoutError } from './engine.js';
 export { createMysqlEngine } from './mysql-engine.js';
 export { createPgliteEngine } from './pglite-engine.js';
-export { type MigrationRehearsal, notRehearsed, rehearsalFailed, rehearseHistory } from './rehearse.js';
+export {
+  type HistoryOptions,
+  type MigrationRehearsal,
+  notRehearsed,
+  notRehearsedReasons,
+  rehearsalFailed,
+  rehearseHistory,
+  rehearseSelected,
+} from './rehearse.js';
 export { createServerEngine, ScratchDatabaseError } from './server-engine.js';
 export { createSqliteEngine } from './sqlite-engine.js';

@@ -2,7 +2,11 @@
 // thread because a statement that never ends (pg_sleep, or PGlite itself spinning after a COPY …
 // PROGRAM it cannot run) blocks the thread it runs on, timers included, and PGlite has no
 // statement_timeout: the watchdog on this thread ends the worker and a fresh PGlite takes over.
+
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { onInterrupt } from './cleanup.js';
 import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, type Engine, type EngineOptions, RESET_SQL, TimeoutError } from './engine.js';
@@ -11,8 +15,31 @@ import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, type Engine, type EngineOptions, RES
 // (tsx, vitest) without a loader in the worker. It only relays calls to PGlite and answers with rows.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const { PGlite } = require(workerData.pglite);
-PGlite.create().then(
+const extensions = {};
+for (const { key, path } of workerData.extensions) extensions[key] = require(path)[key];
+const options = { extensions, postgresqlconf: workerData.conf };
+// initdb is most of PGlite's start-up: its result is kept once, and each later start loads it.
+const cache = workerData.initdbCache;
+const start = async () => {
+  if (fs.existsSync(cache)) {
+    try {
+      return await PGlite.create({ ...options, loadDataDir: new Blob([fs.readFileSync(cache)]) });
+    } catch {
+      fs.rmSync(cache, { force: true });
+    }
+  }
+  const db = await PGlite.create(options);
+  try {
+    const dump = Buffer.from(await (await db.dumpDataDir('gzip')).arrayBuffer());
+    const partial = cache + '.' + process.pid + '.' + Date.now();
+    fs.writeFileSync(partial, dump);
+    fs.renameSync(partial, cache);
+  } catch {}
+  return db;
+};
+start().then(
   (db) => {
     parentPort.on('message', async ({ id, method, sql, params }) => {
       try {
@@ -46,9 +73,9 @@ class PgliteWorker {
   private exited: Error | null = null;
   readonly ready: Promise<void>;
 
-  constructor() {
-    const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-    this.worker = new Worker(WORKER, { eval: true, workerData: { pglite } });
+  constructor(extensions: readonly ContribModule[]) {
+    const pglite = require.resolve('@electric-sql/pglite');
+    this.worker = new Worker(WORKER, { eval: true, workerData: { pglite, extensions, initdbCache: INITDB_CACHE, conf: POSTGRESQL_CONF } });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', (m: Reply) => (m.ready ? resolve() : reject(new Error(`PGlite did not start: ${m.failed}`))));
       this.worker.once('error', reject);
@@ -100,10 +127,44 @@ class PgliteWorker {
   }
 }
 
+const require = createRequire(import.meta.url);
+
+/**
+ * The empty cluster PGlite's initdb makes, kept in the temporary folder per PGlite version: a start
+ * that loads it takes a fraction of one that runs initdb. Rebuilt when missing or unreadable.
+ */
+const INITDB_CACHE = join(
+  tmpdir(),
+  `twoway-pglite-${(JSON.parse(readFileSync(join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as { version: string }).version}-initdb.tar.gz`,
+);
+
+/** Rehearsal tables hold a few rows: small buffers keep PGlite's memory down without slowing it. */
+const POSTGRESQL_CONF = ['shared_buffers = 16MB', 'wal_buffers = 1MB', 'temp_buffers = 2MB'];
+
+/** A contrib module PGlite ships as a loadable bundle (`@electric-sql/pglite/contrib/uuid_ossp`). */
+interface ContribModule {
+  /** The module's export: the extension's name with `-` as `_`. */
+  key: string;
+  path: string;
+}
+
+/** The bundle that provides `CREATE EXTENSION name`, or null when PGlite has none. */
+function contribModule(name: string): ContribModule | null {
+  const key = name.replaceAll('-', '_');
+  if (!/^[a-z0-9_]+$/.test(key)) return null;
+  try {
+    return { key, path: require.resolve(`@electric-sql/pglite/contrib/${key}`) };
+  } catch {
+    return null;
+  }
+}
+
 export async function createPgliteEngine(options: EngineOptions = {}): Promise<Engine> {
   const timeout = options.statementTimeoutSeconds ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS;
+  // Contrib modules load when PGlite starts: asking for new ones starts a fresh PGlite with them.
+  const loaded = new Map<string, ContribModule>();
   const start = async () => {
-    const w = new PgliteWorker();
+    const w = new PgliteWorker([...loaded.values()]);
     await w.ready;
     return w;
   };
@@ -125,6 +186,14 @@ export async function createPgliteEngine(options: EngineOptions = {}): Promise<E
     },
     async exec(sql: string, execOptions = {}) {
       await worker.call('exec', sql, undefined, timeout * Math.max(1, execOptions.statements ?? 1));
+    },
+    async loadExtensions(names: readonly string[]) {
+      const missing = names.filter((n) => !loaded.has(n) && contribModule(n) !== null);
+      if (!missing.length) return;
+      for (const n of missing) loaded.set(n, contribModule(n) as ContribModule);
+      // One PGlite at a time: the old one ends before the new one starts.
+      await worker.terminate();
+      worker = await start();
     },
     async reset() {
       // A PGlite ended by the watchdog is replaced by a fresh, empty one.

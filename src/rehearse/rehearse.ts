@@ -1,15 +1,25 @@
 // For every migration in order: fill the tables, snapshot, up, write rows only the new schema
 // allows, down, diff schema and data against the snapshot, up again. The database moves forward
 // once: the state before migration N is the state its predecessor's re-up left.
-import type { ParsedMigration } from '../migration.js';
+import type { Migration, ParsedMigration } from '../migration.js';
 import { Schema } from '../schema/schema.js';
 import { emitPostgres } from '../sql/emit-postgresql.js';
-import { displayName, type SchemaSnapshot, snapshotSchema, tableKey } from './catalog.js';
-import { diffData, fillTables, type LostData, lostNewShapeValues, snapshotData, writeNewShapeRows } from './data.js';
+import { displayName, fillableTables, type SchemaSnapshot, snapshotSchema, tableKey } from './catalog.js';
+import {
+  type DataSnapshot,
+  diffData,
+  emptyTables,
+  fillTables,
+  type LostData,
+  lostNewShapeValues,
+  ORDINARY_VARIANTS,
+  snapshotData,
+  writeNewShapeRows,
+} from './data.js';
 import { type Engine, errorMessage } from './engine.js';
 import { externalTableStandIns } from './external-tables.js';
 import { type GuardOptions, guardFor, type OutsideEffect } from './guard/index.js';
-import { diffSchema, type SchemaDifference } from './schema-diff.js';
+import { describeDifference, diffSchema, isOrderOnly, type SchemaDifference } from './schema-diff.js';
 import { fillScope, tablesTouched } from './scope.js';
 import { type DownSource, type MigrationScripts, runScript, type Script, ScriptError, scriptsFor, type UpSource } from './scripts.js';
 
@@ -17,7 +27,8 @@ export interface MigrationRehearsal {
   id: string;
   path: string;
   files: string[];
-  up: 'ok' | 'failed' | 'skipped';
+  /** `failed-with-rows`: fails on a table with rows, applies to empty tables (the rest ran on those). */
+  up: 'ok' | 'failed' | 'failed-with-rows' | 'skipped';
   /** `emulated`: the framework's DSL was run as the SQL twoway emits for its IR. */
   upSource: UpSource;
   down: 'ok' | 'failed' | 'missing' | 'skipped';
@@ -39,14 +50,17 @@ export interface MigrationRehearsal {
   skipped: string | null;
   /** What the reader should know but is not a failure: tables no synthetic row fits, statements not emulated. */
   notes: string[];
-  /** Wall time of this migration's rehearsal. */
+  /** Wall time of this migration's rehearsal (fills and snapshots included). */
   ms: number;
+  /** Milliseconds of the last run of each script (null: it did not run). */
+  timings: { up: number | null; down: number | null; reup: number | null };
 }
 
 /** A migration fails rehearsal when it cannot be applied, its down fails or loses data, the schema drifts, or the up cannot be re-applied. */
 export function rehearsalFailed(r: MigrationRehearsal): boolean {
   return (
     r.up === 'failed' ||
+    r.up === 'failed-with-rows' ||
     r.down === 'failed' ||
     r.reup === 'failed' ||
     r.schemaRestored === false ||
@@ -63,9 +77,33 @@ export function notRehearsed(r: MigrationRehearsal): boolean {
   return r.skipped !== null || (r.error !== null && !rehearsalFailed(r));
 }
 
+/** Why migrations were not (fully) rehearsed, with how many each reason covers, most first. */
+export function notRehearsedReasons(results: readonly MigrationRehearsal[]): Array<{ reason: string; migrations: number }> {
+  const counts = new Map<string, number>();
+  for (const r of results.filter(notRehearsed)) {
+    const reason = r.skipped ?? r.error ?? 'unknown';
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  return [...counts].map(([reason, migrations]) => ({ reason, migrations })).sort((x, y) => y.migrations - x.migrations);
+}
+
 export interface HistoryOptions {
   /** Run statements that act outside the scratch database too (`--allow-outside-effects`). */
   allowOutsideEffects?: boolean;
+  /**
+   * The migrations to rehearse (`--since`, `--from`, `--only`); the others are replayed, up only and
+   * without rows or snapshots, so the selected ones meet the schema they follow. Absent: all of them.
+   */
+  select?: (m: Migration) => boolean;
+  /** Called after each migration, rehearsed or replayed: a progress line. */
+  onProgress?: (done: number, total: number, id: string) => void;
+}
+
+/** What the history replayed without rehearsing it, and how it ended. */
+export interface HistoryRun {
+  rehearsals: MigrationRehearsal[];
+  /** Migrations applied up only, to reach the selected ones. */
+  replayed: number;
 }
 
 /** Rehearses a history (one migration set, in framework order) on an engine whose database is empty. */
@@ -74,6 +112,15 @@ export async function rehearseHistory(
   history: readonly ParsedMigration[],
   options: HistoryOptions = {},
 ): Promise<MigrationRehearsal[]> {
+  return (await rehearseSelected(engine, history, options)).rehearsals;
+}
+
+/** As rehearseHistory, with the count of migrations only replayed to reach the selected ones. */
+export async function rehearseSelected(
+  engine: Engine,
+  history: readonly ParsedMigration[],
+  options: HistoryOptions = {},
+): Promise<HistoryRun> {
   const guard = guardFor(engine.dialect);
   const guardOptions: GuardOptions = {
     allowOutsideEffects: options.allowOutsideEffects ?? false,
@@ -90,14 +137,35 @@ export async function rehearseHistory(
   const applied: MigrationScripts[] = [];
   const results: MigrationRehearsal[] = [];
   let halted: string | null = null;
-  for (const standIn of externalTableStandIns(history)) {
+  const missingExtensions = await prepareExtensions(engine, history);
+  const standIns = externalTableStandIns(history).flatMap((standIn) => {
     const emitted = engine.native ? { ok: true, sql: engine.native.standInSql(standIn) } : emitPostgres(standIn);
-    if (emitted.ok && emitted.sql) await engine.exec(emitted.sql);
-  }
-  for (const parsed of history) {
+    return emitted.ok && emitted.sql ? [emitted.sql] : [];
+  });
+  // The framework's own bookkeeping table exists before its first migration runs, and some histories alter it.
+  if (engine.dialect === 'postgresql' && history[0]?.migration.framework === 'golang-migrate') standIns.unshift(GOLANG_MIGRATE_TABLE);
+  for (const sql of standIns) await engine.exec(sql);
+  const select = options.select ?? (() => true);
+  // Past the last selected migration nothing needs to run.
+  const last = history.findLastIndex((p) => select(p.migration));
+  let replayed = 0;
+  for (const [index, parsed] of history.entries()) {
+    if (index > last) break;
     const started = performance.now();
     const scripts = scriptsFor(parsed, replay);
     const m = parsed.migration;
+    if (!select(m)) {
+      // Replayed: up only, no rows, no snapshots. What the guard refuses is left out, as when rehearsed.
+      if (!halted && !refusal('up', scripts.up)) {
+        const failed = await replayUp(engine, scripts, state);
+        if (failed) halted = `migration ${m.id} before it does not apply (replayed up only: ${failed})`;
+        applied.push(scripts);
+      } else if (!halted) refusedBefore = m.id;
+      for (const op of parsed.up) replay.apply(op, m.id);
+      replayed++;
+      options.onProgress?.(index + 1, last + 1, m.id);
+      continue;
+    }
     const result: MigrationRehearsal = {
       id: m.id,
       path: m.path,
@@ -115,6 +183,7 @@ export async function rehearseHistory(
       skipped: halted,
       notes: [...scripts.up.skipped, ...(scripts.down?.skipped ?? [])],
       ms: 0,
+      timings: { up: null, down: null, reup: null },
     };
     if (scripts.noDown) result.notes.push(scripts.noDown);
     results.push(result);
@@ -125,29 +194,95 @@ export async function rehearseHistory(
       result.skipped = upRefused;
       refusedBefore = m.id;
     } else if (!halted) {
+      for (const name of extensionsCreated([parsed])) {
+        const why = missingExtensions.get(name);
+        if (why) result.notes.push(why);
+      }
       result.skipped = downRefused;
       const runnable = downRefused ? { ...scripts, down: null } : scripts;
-      const outcome = await rehearseOne(engine, runnable, result, state).catch((e): Outcome => {
+      const outcome = await rehearseOne(engine, runnable, result, state, { standIns, applied }).catch((e): Outcome => {
         // twoway's own statements (fill, snapshot) failed on something it did not foresee: say so, carry on.
         result.error = `rehearsal: ${errorMessage(e)}`;
         return 'unknown-state';
       });
       if (outcome === 'up-failed') {
-        halted = `migration ${m.id} before it does not apply`;
+        halted = `migration ${m.id} before it does not apply${engine.native ? '' : ', not even to empty tables'}`;
         if (refusedBefore) result.notes.push(`migration ${refusedBefore} before was not rehearsed: this up ran without what it makes`);
       } else if (outcome === 'unknown-state') {
         // The down or re-up left a state no migration describes: rebuild "after this up" from scratch.
         state.filled.clear();
         state.schema = null;
-        const rebuilt = await rebuild(engine, [...applied, scripts]);
+        const rebuilt = await rebuild(engine, { standIns, applied: [...applied, scripts] });
         if (rebuilt) halted = `could not rebuild the database after migration ${m.id}: ${rebuilt}`;
       }
       applied.push(scripts);
     }
     for (const op of parsed.up) replay.apply(op, m.id);
     result.ms = performance.now() - started;
+    options.onProgress?.(index + 1, last + 1, m.id);
   }
-  return results;
+  return { rehearsals: results, replayed };
+}
+
+/**
+ * An up applied without rehearsing it. On rows an earlier rehearsal left it may fail where the
+ * framework, on the real data, might not: then once more on empty tables. The error, if it fails on those too.
+ */
+async function replayUp(engine: Engine, scripts: MigrationScripts, state: RunState): Promise<string | null> {
+  const schema = state.schema;
+  state.schema = null;
+  try {
+    await runScript(engine, scripts.up);
+    return null;
+  } catch (e) {
+    if (engine.native || !state.filled.size || (e instanceof ScriptError && e.partial)) return errorMessage(e);
+    await emptyTables(engine, fillableTables(schema ?? (await snapshotSchema(engine))));
+    state.filled.clear();
+    try {
+      await runScript(engine, scripts.up);
+      return null;
+    } catch (again) {
+      return errorMessage(again);
+    }
+  }
+}
+
+/** What golang-migrate's PostgreSQL driver creates before it runs anything (harbor's 0030 adds a column to it). */
+const GOLANG_MIGRATE_TABLE = 'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)';
+
+/** The extensions a history's ups and downs create, by name. */
+function extensionsCreated(history: readonly ParsedMigration[]): Set<string> {
+  const names = new Set<string>();
+  for (const parsed of history)
+    for (const op of [...parsed.up, ...(parsed.down ?? [])])
+      if (op.kind === 'Raw' && op.object?.type === 'extension' && op.object.action === 'create') names.add(op.object.name);
+  return names;
+}
+
+/**
+ * Loads what the engine can of the extensions the history creates (PGlite's contrib modules) and
+ * says, per extension it does not have, why the migration creating it will fail.
+ */
+async function prepareExtensions(engine: Engine, history: readonly ParsedMigration[]): Promise<Map<string, string>> {
+  const wanted = [...extensionsCreated(history)];
+  if (!wanted.length) return new Map();
+  await engine.loadExtensions?.(wanted);
+  const available = new Set(
+    (await engine.query<{ name: string }>('SELECT name FROM pg_available_extensions WHERE name = ANY($1)', [wanted])).map((r) => r.name),
+  );
+  const where = engine.kind === 'pglite' ? `PGlite ${engine.serverVersion}` : `this PostgreSQL ${engine.serverVersion} server`;
+  const advice =
+    engine.kind === 'pglite'
+      ? 'rehearse on a server that has it (--database-url postgres://…)'
+      : 'install it on the server, or use one that has it';
+  return new Map(
+    wanted
+      .filter((n) => !available.has(n))
+      .map((n) => [
+        n,
+        `extension ${n} is not available on ${where}: ${advice}; the migrations after the one creating it cannot be rehearsed here`,
+      ]),
+  );
 }
 
 /** "up: COPY … TO PROGRAM runs a shell command on the database server (db/1_x.up.sql:3); --allow-outside-effects runs it" */
@@ -169,38 +304,99 @@ interface RunState {
   schema: SchemaSnapshot | null;
 }
 
-async function rehearseOne(engine: Engine, scripts: MigrationScripts, result: MigrationRehearsal, state: RunState): Promise<Outcome> {
-  const before = state.schema ?? (await snapshotSchema(engine));
+/**
+ * The rows an up meets, from the most demanding to none: every synthetic variant (extremes and NULLs
+ * included), then two ordinary rows per table, then empty tables. An up that fails only on the first is
+ * failing on twoway's extreme values (a note); one that fails on ordinary rows but applies on empty
+ * tables fails on a table with rows (a finding), and the rest of its rehearsal runs on empty tables
+ * so the schema moves on. Only an up that fails on empty tables too stops its set.
+ */
+type RowLevel = 'synthetic' | 'ordinary' | 'none';
+const ROW_LEVELS: readonly RowLevel[] = ['synthetic', 'ordinary', 'none'];
+
+async function rehearseOne(
+  engine: Engine,
+  scripts: MigrationScripts,
+  result: MigrationRehearsal,
+  state: RunState,
+  history: History,
+): Promise<Outcome> {
+  let before = state.schema ?? (await snapshotSchema(engine));
   state.schema = null;
   const touched = tablesTouched(scripts.ops);
-  const scope = fillScope(before, touched, state.filled);
-  const refused = await fillTables(engine, scope);
-  for (const key of touched ?? []) state.filled.delete(key);
-  for (const t of scope) state.filled.add(tableKey(t));
-  const compared = new Set(scope.map(tableKey));
-  const dataBefore = await snapshotData(engine, before, compared);
-  for (const [table, data] of dataBefore) {
-    if (!data.rows.length) result.notes.push(`no synthetic row fits ${displayName(table)}: ${refused.get(table) ?? 'unknown reason'}`);
+  let dataBefore: DataSnapshot = new Map();
+  let compared = new Set<string>();
+  let firstError: string | null = null;
+  let upOn: RowLevel | null = null;
+  // Engines of other dialects (native) write their own rows and have no TRUNCATE … CASCADE: no retries there yet.
+  const levels = engine.native ? ROW_LEVELS.slice(0, 1) : ROW_LEVELS;
+  for (const level of levels) {
+    if (level === 'synthetic') {
+      const scope = fillScope(before, touched, state.filled);
+      const refused = await fillTables(engine, scope);
+      for (const key of touched ?? []) state.filled.delete(key);
+      for (const t of scope) state.filled.add(tableKey(t));
+      compared = new Set(scope.map(tableKey));
+      dataBefore = await snapshotData(engine, before, compared);
+      for (const [table, data] of dataBefore) {
+        if (!data.rows.length) result.notes.push(`no synthetic row fits ${displayName(table)}: ${refused.get(table) ?? 'unknown reason'}`);
+      }
+    } else {
+      // Every table, not only those in scope: the up may read any of them (an UPDATE … FROM, a function).
+      const tables = fillableTables(before);
+      if (level === 'ordinary') await fillTables(engine, tables, ORDINARY_VARIANTS);
+      else await emptyTables(engine, tables);
+      state.filled = new Set(level === 'ordinary' ? tables.map(tableKey) : []);
+      compared = new Set(level === 'ordinary' ? tables.map(tableKey) : []);
+      dataBefore = await snapshotData(engine, before, compared);
+    }
+    const started = performance.now();
+    try {
+      await runScript(engine, scripts.up);
+      result.timings.up = performance.now() - started;
+      upOn = level;
+      break;
+    } catch (e) {
+      result.timings.up = performance.now() - started;
+      firstError ??= errorMessage(e);
+      // Half applied (statement by statement) or timed out: back to the state before the up, without rows.
+      if (e instanceof ScriptError && e.partial && level !== levels.at(-1)) {
+        const rebuilt = await rebuild(engine, history);
+        if (rebuilt) throw new Error(`could not rebuild the database before migration ${result.id}: ${rebuilt}`);
+        state.filled.clear();
+        before = await snapshotSchema(engine);
+      }
+    }
   }
-
-  try {
-    await runScript(engine, scripts.up);
-    result.up = 'ok';
-  } catch (e) {
+  if (upOn === null) {
     result.up = 'failed';
-    result.error = `up: ${errorMessage(e)}`;
+    result.error = `up: ${firstError}`;
     return 'up-failed';
+  }
+  if (upOn === 'synthetic') result.up = 'ok';
+  else if (upOn === 'ordinary') {
+    result.up = 'ok';
+    result.notes.push(
+      `the up fails only on twoway's extreme synthetic rows (largest, smallest, NULL values): ${firstError}; rehearsed on ordinary rows`,
+    );
+  } else {
+    result.up = 'failed-with-rows';
+    result.error = `up fails on a table with rows: ${firstError}`;
+    result.notes.push('the up applies to empty tables: its down and re-up were rehearsed without rows');
   }
   if (!scripts.down) return 'after-up';
 
   const afterUp = await snapshotSchema(engine);
   const newShape = await writeNewShapeRows(engine, before, afterUp);
+  const downStarted = performance.now();
   try {
     await runScript(engine, scripts.down);
+    result.timings.down = performance.now() - downStarted;
     result.down = 'ok';
   } catch (e) {
+    result.timings.down = performance.now() - downStarted;
     result.down = 'failed';
-    result.error = `down: ${errorMessage(e)}`;
+    result.error = joinErrors(result.error, `down: ${errorMessage(e)}`);
     if (e instanceof ScriptError && !e.partial) {
       state.schema = afterUp;
       return 'after-up';
@@ -209,7 +405,9 @@ async function rehearseOne(engine: Engine, scripts: MigrationScripts, result: Mi
   }
 
   const afterDown = await snapshotSchema(engine);
-  result.schemaDiff = diffSchema(before, afterDown);
+  const differences = diffSchema(before, afterDown);
+  result.schemaDiff = differences.filter((d) => !isOrderOnly(d));
+  for (const d of differences.filter(isOrderOnly)) result.notes.push(describeDifference(d));
   result.schemaRestored = result.schemaDiff.length === 0;
   result.lostData = diffData(dataBefore, await snapshotData(engine, afterDown, compared)).map((l) => ({
     ...l,
@@ -217,24 +415,40 @@ async function rehearseOne(engine: Engine, scripts: MigrationScripts, result: Mi
   }));
   result.lostNewData = (await lostNewShapeValues(engine, newShape.written, afterDown)).map((l) => ({ ...l, table: displayName(l.table) }));
 
+  // An up that fails on rows meets none again: the re-up proves it applies after its down.
+  if (upOn === 'none') await emptyTables(engine, fillableTables(afterDown));
+  const reupStarted = performance.now();
   try {
     await runScript(engine, scripts.up);
+    result.timings.reup = performance.now() - reupStarted;
     result.reup = 'ok';
     // The same up on the same schema gives the same schema: the next migration starts from afterUp.
     if (result.schemaRestored) state.schema = afterUp;
     // What a down left behind (a temporary table of a rebuild) is no state the history describes: rebuild.
     return result.schemaDiff.some((d) => d.change === 'extra') ? 'unknown-state' : 'after-up';
   } catch (e) {
+    result.timings.reup = performance.now() - reupStarted;
     result.reup = 'failed';
-    result.error = `re-up: ${errorMessage(e)}`;
+    result.error = joinErrors(result.error, `re-up: ${errorMessage(e)}`);
     return 'unknown-state';
   }
 }
 
+function joinErrors(first: string | null, next: string): string {
+  return first ? `${first}; ${next}` : next;
+}
+
+/** What rebuilding the database up to a migration replays: the stand-ins for tables made elsewhere, then the ups. */
+interface History {
+  standIns: readonly string[];
+  applied: readonly MigrationScripts[];
+}
+
 /** Empties the database and applies the given ups in order; returns the error that stopped it, if any. */
-async function rebuild(engine: Engine, ups: readonly MigrationScripts[]): Promise<string | null> {
+async function rebuild(engine: Engine, history: History): Promise<string | null> {
   await engine.reset();
-  for (const s of ups) {
+  for (const sql of history.standIns) await engine.exec(sql);
+  for (const s of history.applied) {
     try {
       await runScript(engine, s.up);
     } catch (e) {

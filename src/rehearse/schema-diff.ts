@@ -114,8 +114,17 @@ function diffNamed(object: SchemaObject, before: NamedDefinition[], after: Named
   return out;
 }
 
+/**
+ * A down that re-adds a dropped column appends it: PostgreSQL cannot put a column back where it was,
+ * no framework's down tries, and ORMs name their columns. Column order alone is a note, not a drift.
+ */
+export function isOrderOnly(d: SchemaDifference): boolean {
+  return d.change === 'column order';
+}
+
 /** One line for a difference, for the human report and `error` texts. */
 export function describeDifference(d: SchemaDifference): string {
+  if (isOrderOnly(d)) return `column order differs: ${d.name} was ${d.before}, is ${d.after}`;
   const label = `${d.object} ${d.name}`;
   if (d.change === 'missing') return `${label} is missing after the down (was: ${d.before})`;
   if (d.change === 'extra') return `${label} was left behind by the down (${d.after})`;

@@ -133,6 +133,11 @@ export function valueText(t: ValueType, row: number, variant: Variant, label: st
       return `<row n="${row}"/>`;
     case 'point':
       return `(${row},${row + 1})`;
+    // Contrib types (PGlite loads their modules): values their input functions accept.
+    case 'ltree':
+      return variant === 'min' ? '' : `top.row_${row}`;
+    case 'hstore':
+      return variant === 'min' ? '' : `"row"=>"${row}"`;
   }
   if (t.category === 'S') return stringValue(t, row, variant, label);
   return null;

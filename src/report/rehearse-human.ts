@@ -2,7 +2,7 @@
 // exactly what broke: the error, every schema difference, which columns lost how many rows.
 import pc from 'picocolors';
 import type { RehearseResult } from '../rehearse/index.js';
-import { type MigrationRehearsal, notRehearsed, rehearsalFailed } from '../rehearse/rehearse.js';
+import { type MigrationRehearsal, notRehearsed, notRehearsedReasons, rehearsalFailed } from '../rehearse/rehearse.js';
 import { describeDifference } from '../rehearse/schema-diff.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -15,7 +15,8 @@ function engineName(e: { kind: RehearseResult['engine']; serverVersion: string }
   return `PostgreSQL ${e.serverVersion}`;
 }
 
-export function formatRehearseHuman(result: RehearseResult, options: { color: boolean }): string {
+/** verbose: each migration's timings too. */
+export function formatRehearseHuman(result: RehearseResult, options: { color: boolean; verbose?: boolean }): string {
   const c = pc.createColors(options.color);
   const engines = (result.engines?.length ? result.engines : [{ kind: result.engine, serverVersion: result.serverVersion }]).map(
     engineName,
@@ -23,7 +24,8 @@ export function formatRehearseHuman(result: RehearseResult, options: { color: bo
   const out: string[] = [c.dim(`rehearsed on ${engines.join(', ')}`), ''];
   for (const m of result.migrations) {
     const emulated = m.upSource === 'emulated' ? c.dim(' (emulated)') : '';
-    out.push(`${c.bold(m.path)}${emulated}  ${statusLine(m, c)}`);
+    const timing = options.verbose ? `  ${c.dim(timingText(m))}` : '';
+    out.push(`${c.bold(m.path)}${emulated}  ${statusLine(m, c)}${timing}`);
     if (m.error) out.push(`  ${c.red(m.error)}`);
     if (m.skipped) out.push(`  ${c.yellow(`not rehearsed: ${m.skipped}`)}`);
     for (const d of m.schemaDiff) out.push(`  schema: ${describeDifference(d)}`);
@@ -43,14 +45,25 @@ export function formatRehearseHuman(result: RehearseResult, options: { color: bo
   out.push(
     '',
     `${result.migrations.length} migration(s) rehearsed: ${failed ? c.red(`${failed} failed`) : c.green('none failed')}` +
-      `${skipped ? `, ${c.yellow(`${skipped} not rehearsed`)}` : ''}${missing ? `, ${missing} without a down` : ''}`,
+      `${skipped ? `, ${c.yellow(`${skipped} not rehearsed`)}` : ''}${missing ? `, ${missing} without a down` : ''}` +
+      `${result.replayed ? c.dim(`; ${result.replayed} older one(s) replayed, up only`) : ''}`,
   );
+  // Why the migrations that were not rehearsed were not: a set that stopped says so once, with its count.
+  for (const { reason, migrations } of notRehearsedReasons(result.migrations).filter((r) => r.migrations > 1))
+    out.push(c.yellow(`  ${migrations} not rehearsed: ${reason}`));
   return `${out.join('\n')}\n`;
+}
+
+function timingText(m: MigrationRehearsal): string {
+  const ms = (label: string, value: number | null) => (value === null ? [] : [`${label} ${Math.round(value)} ms`]);
+  return [...ms('up', m.timings.up), ...ms('down', m.timings.down), ...ms('re-up', m.timings.reup), `${Math.round(m.ms)} ms in all`].join(
+    ' · ',
+  );
 }
 
 function statusLine(m: MigrationRehearsal, c: Colors): string {
   const word = (label: string, value: string, good: boolean) => `${label} ${good ? c.green(value) : c.red(value)}`;
-  const parts = [word('up', m.up, m.up === 'ok')];
+  const parts = [m.up === 'failed-with-rows' ? `up ${c.red('fails on rows')}` : word('up', m.up, m.up === 'ok')];
   const source = m.downSource && m.downSource !== 'written' ? ` (${m.downSource})` : '';
   parts.push(m.down === 'missing' ? `down ${c.yellow('missing')}` : word('down', `${m.down}${source}`, m.down === 'ok'));
   parts.push(word('re-up', m.reup, m.reup !== 'failed'));

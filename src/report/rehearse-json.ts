@@ -1,5 +1,5 @@
 // `twoway rehearse --format json`: one object, a public contract like check's (fields and order).
-import type { RehearseResult } from '../rehearse/index.js';
+import { notRehearsedReasons, type RehearseResult } from '../rehearse/index.js';
 import type { SchemaDifference } from '../rehearse/schema-diff.js';
 
 export interface RehearseJsonReport {
@@ -16,7 +16,8 @@ export interface RehearseJsonReport {
     id: string;
     path: string;
     files: string[];
-    up: 'ok' | 'failed' | 'skipped';
+    /** `failed-with-rows`: fails on a table with rows but applies to empty tables; its down and re-up ran on those. */
+    up: 'ok' | 'failed' | 'failed-with-rows' | 'skipped';
     /** Present only when the up ran as SQL twoway emitted for a DSL migration. */
     upSource?: 'emulated';
     down: 'ok' | 'failed' | 'missing' | 'skipped';
@@ -31,7 +32,13 @@ export interface RehearseJsonReport {
     /** Why (part of) the migration did not run: a refused statement, or an earlier migration that does not apply. */
     skipped: string | null;
     notes: string[];
+    /** Milliseconds: the whole rehearsal of the migration (fills and snapshots included), and each script's last run (null: not run). */
+    timings: { total: number; up: number | null; down: number | null; reup: number | null };
   }>;
+  /** Migrations applied up only, without rehearsing them, to reach the selected ones (`--since`, `--from`, `--only`). */
+  replayed: number;
+  /** Migrations not (fully) rehearsed, counted by reason (`skipped`, or `error` when twoway's own steps failed). */
+  notRehearsed: Array<{ reason: string; migrations: number }>;
   errors: Array<{ path: string; line: number; column: number; message: string }>;
 }
 
@@ -59,10 +66,16 @@ export function toRehearseJson(result: RehearseResult): RehearseJsonReport {
       error: m.error,
       skipped: m.skipped,
       notes: m.notes,
+      timings: { total: round(m.ms), up: roundOrNull(m.timings.up), down: roundOrNull(m.timings.down), reup: roundOrNull(m.timings.reup) },
     })),
+    replayed: result.replayed,
+    notRehearsed: notRehearsedReasons(result.migrations),
     errors: result.errors.map((e) => ({ path: e.path, line: e.line, column: e.column, message: e.message })),
   };
 }
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+const roundOrNull = (ms: number | null) => (ms === null ? null : round(ms));
 
 export function formatRehearseJson(result: RehearseResult): string {
   return `${JSON.stringify(toRehearseJson(result), null, 2)}\n`;
