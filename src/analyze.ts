@@ -2,7 +2,7 @@
 // Pure: no I/O. Input is parsed migrations in the order their framework applies them.
 import type { Finding, Severity } from './findings.js';
 import type { Dialect, Operation, QName } from './ir.js';
-import { hasDown, type Judgement, judge, type Reason, type Unread, type Verdict } from './judge/judge.js';
+import { hasDown, type Judgement, judge, type Reason, type Unread, type UsageOf, type Verdict } from './judge/judge.js';
 import { type NetEffect, netEffect } from './judge/net.js';
 import type { Directive, ParsedMigration } from './migration.js';
 import { allRules } from './rules/index.js';
@@ -20,6 +20,11 @@ export interface AnalyzeOptions {
   report?: (parsed: ParsedMigration) => boolean;
   /** The schema the history starts from (a seed from a dump); empty by default. */
   seed?: Schema;
+  /**
+   * The previous release's code as evidence for a migration (`--since`'s base, src/evidence): the judge's input
+   * for drops. Undefined for a migration that release already ran: what it dropped, that release never saw.
+   */
+  usage?: (parsed: ParsedMigration) => UsageOf | undefined;
 }
 
 export interface Coverage {
@@ -70,6 +75,7 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
       serverVersion,
       `#${position}`,
       groupId && lastOfGroup.get(groupId) === position ? group : undefined,
+      options.usage?.(parsed),
     );
     if (options.report && !options.report(parsed)) return;
     const declaredContract = parsed.directives.some((d) => d.type === 'contract');
@@ -131,6 +137,7 @@ export function analyzeMigration(
   serverVersion: number,
   key = parsed.migration.id,
   group?: RollbackGroup,
+  usage?: UsageOf,
 ): MigrationAnalysis {
   const { migration } = parsed;
   const { rules, byKind } = rulesFor(migration.dialect);
@@ -172,6 +179,7 @@ export function analyzeMigration(
     downFailures,
     serverVersion,
     dialect: migration.dialect,
+    ...(usage ? { usage } : {}),
   });
   return { findings: findingsOf(claims, judgement), judgement, unread, coverage: coverageOf(parsed, unread) };
 
@@ -267,7 +275,16 @@ function findingsOf(
     const reason = reasonFor(rule.id, span, direction, claim);
     if (verdictClaim && !reason) continue;
     if (reason) explained.add(reason);
-    findings.push(toFinding(rule, result, span, direction, reason?.effect ?? {}));
+    // Where the judge found less than the statement alone suggests (a recompute the down undoes), its words are the
+    // finding's: the rule's would claim a loss the migration does not have. What the previous release's code told
+    // is added to them.
+    const weaker =
+      reason !== undefined &&
+      ((claim.dbRollback !== undefined && claim.dbRollback !== reason.effect.dbRollback) ||
+        (claim.codeRollback !== undefined && claim.codeRollback !== reason.effect.codeRollback));
+    const message = weaker ? reason.message : result.message;
+    const told = reason?.evidenceSummary && !message.includes(reason.evidenceSummary) ? ` ${reason.evidenceSummary}` : '';
+    findings.push(toFinding(rule, { ...result, message: message + told }, span, direction, reason?.effect ?? {}, reason?.evidence));
   }
   for (const reason of judgement.reasons) {
     if (explained.has(reason)) continue;
@@ -280,6 +297,7 @@ function findingsOf(
         reason.span,
         reason.direction,
         reason.effect,
+        reason.evidence,
       ),
     );
   }
@@ -345,8 +363,16 @@ function directionOf(parsed: ParsedMigration, span: Finding['span']): 'up' | 'do
   return 'up';
 }
 
-function toFinding(rule: Rule, r: RuleResult, span: Finding['span'], direction: 'up' | 'down', effect: Finding['effect']): Finding {
+function toFinding(
+  rule: Rule,
+  r: RuleResult,
+  span: Finding['span'],
+  direction: 'up' | 'down',
+  effect: Finding['effect'],
+  evidence?: Finding['evidence'],
+): Finding {
   return {
+    ...(evidence?.length ? { evidence } : {}),
     rule: rule.id,
     category: rule.category,
     severity: r.severity ?? rule.severity,

@@ -1,9 +1,14 @@
 // `twoway check` as a library call: discover, parse, analyze. No output, no exit codes.
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from './analyze.js';
+import type { BaselineOutcome } from './baseline.js';
 import { type DiscoverOptions, discover } from './discover/index.js';
+import { applicationFolder, readRelease, usageOf } from './evidence/index.js';
+import { listFiles } from './evidence/release.js';
 import type { MigrationSet } from './frameworks/adapter.js';
 import { adapterFor, loadAdapters } from './frameworks/index.js';
+import { GitError } from './git.js';
+import type { UsageOf } from './judge/judge.js';
 import type { ParsedMigration, ReadError } from './migration.js';
 import type { Schema } from './schema/schema.js';
 import { seedSchema } from './schema/seed.js';
@@ -11,17 +16,28 @@ import { seedSchema } from './schema/seed.js';
 export interface CheckOptions extends AnalyzeOptions, DiscoverOptions {
   /** Only report migrations having one of these files (paths relative to cwd): `--since`. */
   onlyFiles?: ReadonlySet<string>;
+  /** The release running today, whose code is read from git as evidence for drops (src/evidence). */
+  previousRelease?: { repo: string; ref: string; commit: string };
 }
 
 export interface CheckResult {
   sets: Array<{ set: MigrationSet; reports: MigrationReport[] }>;
   errors: ReadError[];
+  /** Set by applyBaseline: what the baseline accepted and which of its entries are stale. */
+  baseline?: BaselineOutcome;
 }
 
 export async function check(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
   await loadAdapters();
   const discovery = discover(paths, options);
   const errors: ReadError[] = [...discovery.errors];
+  // The release's objects may be missing (a shallow clone): then there is no evidence, and the core rules answer.
+  const usages = options.previousRelease
+    ? await releaseUsage(discovery.sets, options.previousRelease, options.cwd ?? process.cwd()).catch((e) => {
+        if (e instanceof GitError) return null;
+        throw e;
+      })
+    : null;
   const sets = discovery.sets.map((set) => {
     const only = options.onlyFiles;
     const named = set.reportOnly ? new Set(set.reportOnly) : null;
@@ -38,9 +54,35 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
       if (!report || report(parsed)) errors.push(...parsed.errors);
       return parsed;
     });
-    return { set, reports: analyzeHistory(history, { ...options, report, seed: options.seed ?? seedOf(set, history, errors) }) };
+    const usage = usages?.get(set) ?? options.usage;
+    return { set, reports: analyzeHistory(history, { ...options, report, usage, seed: options.seed ?? seedOf(set, history, errors) }) };
   });
   return { sets, errors };
+}
+
+/** For each set, what the release running today says, read from the application folder the set belongs to. */
+async function releaseUsage(
+  sets: readonly MigrationSet[],
+  base: NonNullable<CheckOptions['previousRelease']>,
+  cwd: string,
+): Promise<Map<MigrationSet, (parsed: ParsedMigration) => UsageOf | undefined>> {
+  const inRepo = (p: string) => relative(base.repo, resolve(cwd, p)).split(sep).join('/');
+  const known = new Set(listFiles(base.repo, base.commit, '').map((f) => f.path));
+  const roots = sets.map((s) => inRepo(s.root));
+  const byFolder = new Map<string, UsageOf>();
+  const out = new Map<MigrationSet, (parsed: ParsedMigration) => UsageOf | undefined>();
+  for (const set of sets) {
+    const folder = applicationFolder(inRepo(set.root), (p) => known.has(p));
+    let usage = byFolder.get(folder);
+    if (!usage) {
+      usage = usageOf(await readRelease({ repo: base.repo, ref: base.ref, commit: base.commit, folders: [folder], exclude: roots }));
+      byFolder.set(folder, usage);
+    }
+    const found = usage;
+    // A migration the release already had, it already ran: only the newer ones are judged against its code.
+    out.set(set, (p) => (known.has(inRepo(p.migration.path)) ? undefined : found));
+  }
+  return out;
 }
 
 /** The set's schema dump, for the tables its history never creates (squashed or partial histories). */

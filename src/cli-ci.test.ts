@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import { loadConfig } from './config.js';
 import type { JsonReport } from './report/json.js';
+import { plain, shortPath } from './report/markdown.js';
 import { dropColumnHistory, gitRepo, repoRoot, tempProject } from './testing/projects.js';
 
 async function run(argv: string[], cwd = repoRoot) {
@@ -49,7 +50,10 @@ describe('twoway check --format', () => {
       const { code, out, err } = await run(['check', 'examples', '--format', format]);
       expect({ format, err }).toEqual({ format, err: '' });
       expect(code).toBe(errors.length > 0 ? 1 : 0);
-      expect(out).toContain(format === 'human' ? `${json.migrations.length} migrations` : json.migrations[0]?.path);
+      const path = json.migrations[0]?.path ?? '';
+      expect(out).toContain(
+        format === 'human' ? `${json.migrations.length} migrations` : format === 'markdown' ? plain(shortPath(path)) : path,
+      );
     }
   });
 
@@ -199,15 +203,19 @@ describe('--since', () => {
 });
 
 describe('twoway init', () => {
-  it('writes a commented config for the framework it finds, which check then uses', async () => {
+  it('writes a commented config for the framework it finds, which check then uses, reporting what it did before', async () => {
     const dir = exampleProject();
+    const before = JSON.parse((await run(['check', 'db', '--format', 'json'], dir)).out) as JsonReport;
     const { code, out } = await run(['init'], dir);
     expect(code).toBe(0);
     expect(out).toBe('wrote twoway.config.yaml\n');
     const text = readFileSync(join(dir, 'twoway.config.yaml'), 'utf8');
     expect(text).toContain('# Found: golang-migrate (postgresql) in db, 2 migrations.');
-    expect(text).toMatch(/^ {2}drop-column: error # data-loss: /m);
-    expect(loadConfig(dir)).toMatchObject({ file: 'twoway.config.yaml', paths: ['db'], dialect: 'postgresql', failOn: 'error' });
+    // Severities stay at their context-dependent defaults: listed for reference, not pinned.
+    expect(text).toMatch(/^# {3}drop-column: error # data-loss: /m);
+    expect(loadConfig(dir)).toMatchObject({ file: 'twoway.config.yaml', paths: ['db'], dialect: 'postgresql', failOn: 'error', rules: {} });
+    const after = JSON.parse((await run(['check', '--format', 'json'], dir)).out) as JsonReport;
+    expect([after.summary, after.migrations]).toEqual([before.summary, before.migrations]);
     expect((await run(['check', '--format', 'json'], dir)).out).toContain('"path": "db/000002_drop_full_name.up.sql"');
   });
 

@@ -1,27 +1,46 @@
 // The command line: parse flags, call the library, print, return the exit code. Nothing else.
-import { existsSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import {
+  applyBaseline,
+  BASELINE_FILE,
+  type Baseline,
+  BaselineError,
+  createBaseline,
+  findBaselineFile,
+  formatBaseline,
+  parseBaseline,
+} from './baseline.js';
 import { type CheckResult, check } from './check.js';
 import { type Config, ConfigError, findConfigFile, loadConfig } from './config.js';
 import { discover } from './discover/index.js';
+import { defaultBase, repositoryRoot, resolveRef } from './evidence/index.js';
 import { SEVERITY_RANK, type Severity } from './findings.js';
+import type { MigrationSet } from './frameworks/adapter.js';
 import { loadAdapters } from './frameworks/index.js';
 import { changedSince, GitError } from './git.js';
 import { starterConfig } from './init.js';
 import type { Dialect } from './ir.js';
+import { TOOL } from './meta.js';
 import { DEFAULT_STATEMENT_TIMEOUT_SECONDS, notRehearsed, rehearsalFailed, rehearse, ScratchDatabaseError } from './rehearse/index.js';
+import { formatCompact } from './report/compact.js';
 import { formatGithub } from './report/github.js';
 import { formatHtml } from './report/html.js';
 import { formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
 import { formatMarkdown } from './report/markdown.js';
+import { pathsAsGiven } from './report/paths.js';
 import { formatRehearseHuman } from './report/rehearse-human.js';
 import { formatRehearseJson } from './report/rehearse-json.js';
+import { formatRollbackHuman, formatRollbackJson } from './report/rollback.js';
 import { formatSarif } from './report/sarif.js';
 import { plural, totalsOf } from './report/summary.js';
+import { RollbackError, rollbackPlan } from './rollback/index.js';
 import { formatExplain } from './rules/explain.js';
 import { allRules, ruleById } from './rules/index.js';
+import { LiveDatabaseError, openReadOnly, tableStats } from './stats/index.js';
+import { annotateLocks } from './stats/locks.js';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 
@@ -41,6 +60,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .description('Tells whether each database migration is a two-way door: safe to roll back the code, the database, or both.')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .version(TOOL.version, '-V, --version', 'print the version')
     .showHelpAfterError();
 
   addCheckOptions(
@@ -51,7 +71,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(FORMATS)).default('human'))
       .option('-o, --output <file>', 'write the report to this file instead of standard output'),
   )
-    .option('--verbose', 'also show suppressed findings')
+    .option('--verbose', 'also show info, suppressed and baselined findings (human format)')
     .action(async (paths: string[], opts) => {
       const run = await runCheck(paths, opts, io);
       const text = FORMATS[opts.format as Format](run.result, {
@@ -80,6 +100,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .command('init')
     .description('write a commented starter twoway.config.yaml for the migrations found here')
     .option('--force', 'overwrite an existing twoway.config.yaml')
+    .option('--baseline', `also record the current findings in ${BASELINE_FILE} (as \`twoway baseline\` does)`)
     .action(async (opts) => {
       const cwd = io.cwd ?? process.cwd();
       const target = resolve(cwd, 'twoway.config.yaml');
@@ -88,8 +109,29 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (existing && existing !== target && !opts.force) throw new UsageError(`a config already applies here: ${relative(cwd, existing)}`);
       // Discovery reads SQL with the parsers' scanners (to tell a set's dialect): they load first.
       await loadAdapters();
-      writeFileSync(target, starterConfig(discover([], { cwd }).sets));
+      const { sets } = discover([], { cwd });
+      writeFileSync(target, starterConfig(sets, checkablePaths(sets, cwd)));
       io.out(`wrote twoway.config.yaml\n`);
+      if (opts.baseline) io.out(await writeBaseline([], {}, io));
+    });
+
+  addCheckOptions(
+    program
+      .command('baseline')
+      .description(`record the current findings in ${BASELINE_FILE}: later runs report only what is not in it`)
+      .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
+      .option('-o, --output <file>', `where to write it (default: ${BASELINE_FILE} beside the config, else here)`),
+    { since: false },
+  )
+    .addHelpText(
+      'after',
+      `\nCommit the file. An entry matches a finding by migration, rule, direction and a fingerprint of the code it
+points at (not the line), so edits elsewhere in the file keep it. Give each entry a "reason"; running this again
+keeps the reasons of entries that still match and drops stale ones. Hygiene findings are not recorded: they are
+reported only for migrations the baseline does not list.\n`,
+    )
+    .action(async (paths: string[], opts) => {
+      io.out(await writeBaseline(paths, opts, io));
     });
 
   program
@@ -120,6 +162,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .action(async (paths: string[], opts) => {
       if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
         throw new UsageError('--database-url is empty (is $DATABASE_URL set?); leave the flag out to rehearse on the embedded PGlite');
+      if (opts.databaseUrl !== undefined) checkDatabaseUrl(opts.databaseUrl);
       for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
       const result = await rehearse(paths, {
         databaseUrl: opts.databaseUrl,
@@ -136,6 +179,36 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.out(opts.format === 'json' ? formatRehearseJson(result) : formatRehearseHuman(result, { color: io.colour ?? false }));
       const unproven = result.migrations.some((m) => rehearsalFailed(m) || notRehearsed(m));
       code = unproven || result.errors.length ? EXIT.findings : EXIT.clean;
+    });
+
+  program
+    .command('rollback')
+    .description('can the release running today go back to <ref>: roll back the code only, or which downs to run first and what they lose')
+    .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
+    .requiredOption('--to <git-ref>', 'the release to go back to')
+    .option('--database-url <url>', 'read the history table, count the rows each down destroys (a read-only session)')
+    .option('-c, --config <file>', 'config file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .action(async (paths: string[], opts) => {
+      const cwd = io.cwd ?? process.cwd();
+      const config = loadConfigOrUsage(cwd, opts.config);
+      if (!paths.length && config?.paths) paths = config.paths;
+      for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+      if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
+        throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
+      const plan = await rollbackPlan(paths, {
+        cwd,
+        to: opts.to,
+        databaseUrl: opts.databaseUrl,
+        dialect: config?.dialect,
+        dialects: config?.dialects,
+        serverVersion: config?.serverVersion,
+        isIgnored: config?.isIgnored,
+      }).catch((e) => {
+        throw e instanceof RollbackError || e instanceof LiveDatabaseError ? new UsageError(e.message) : e;
+      });
+      io.out(opts.format === 'json' ? formatRollbackJson(plan) : formatRollbackHuman(plan, { color: io.colour ?? false }));
+      code = plan.safe ? EXIT.clean : EXIT.findings;
     });
 
   program
@@ -170,6 +243,7 @@ type Format = keyof typeof FORMATS;
 
 const FORMATS = {
   human: (result: CheckResult, o: { color: boolean; verbose?: boolean }) => formatHuman(result, o),
+  compact: (result: CheckResult) => formatCompact(result),
   json: (result: CheckResult) => formatJson(result),
   sarif: (result: CheckResult) => formatSarif(result),
   github: (result: CheckResult) => formatGithub(result),
@@ -177,9 +251,9 @@ const FORMATS = {
   html: (result: CheckResult, o: { since?: string }) => formatHtml(result, o),
 };
 
-/** The flags `check` and `report` share: what to analyze, how strictly, and what to report. */
-function addCheckOptions(command: Command): Command {
-  return command
+/** The flags `check`, `report` and `baseline` share: what to analyze, how strictly, and what to report. */
+function addCheckOptions(command: Command, { since = true } = {}): Command {
+  command
     .option('-c, --config <file>', 'config file (default: twoway.config.json / .yaml / package.json#twoway, from here upwards)')
     .addOption(
       new Option('--dialect <dialect>', 'SQL dialect of sets whose framework config, file names and folder do not say').choices([
@@ -188,23 +262,49 @@ function addCheckOptions(command: Command): Command {
         'sqlite',
       ]),
     )
-    .option('--server-version <major>', 'target server major version (e.g. 16)', parseVersion)
+    .option('--server-version <major>', 'target server major version (e.g. 16)', parseVersion);
+  if (!since) return command;
+  return command
     .addOption(
       new Option('--fail-on <severity>', 'lowest severity that fails the run (default: error)').choices(['error', 'warning', 'info']),
     )
-    .option('--since <git-ref>', 'report only migrations added or changed since this ref (the whole history is still replayed)');
+    .option('--since <git-ref>', 'report only migrations added or changed since this ref (the whole history is still replayed)')
+    .option(
+      '--no-evidence',
+      "do not read the previous release's code (--since's ref, else the merge base with the default branch) from git",
+    )
+    .option('--database-url <url>', 'read table sizes from this database (a read-only session, catalog only): lock findings say how long')
+    .option('--baseline <file>', `the baseline to apply (default: ${BASELINE_FILE} beside the config, else here)`)
+    .option('--no-baseline', 'report every finding, even those the baseline records');
 }
 
 interface CheckFlags {
   config?: string;
+  /** A path (--baseline), false (--no-baseline; `twoway baseline` itself), else the default file if there is one. */
+  baseline?: string | boolean;
   dialect?: Dialect;
   serverVersion?: number;
   failOn?: Severity;
   since?: string;
+  evidence?: boolean;
+  databaseUrl?: string;
+}
+
+function loadConfigOrUsage(cwd: string, file?: string): Config | null {
+  try {
+    return loadConfig(cwd, file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Config, then flags over it; runs `check`; the exit code the findings deserve. */
-async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ result: CheckResult; exitCode: number }> {
+async function runCheck(
+  paths: string[],
+  flags: CheckFlags,
+  io: Io,
+): Promise<{ result: CheckResult; exitCode: number; config: Config | null }> {
   const cwd = io.cwd ?? process.cwd();
   let config: Config | null;
   try {
@@ -218,13 +318,13 @@ async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ r
   let onlyFiles: Set<string> | undefined;
   if (flags.since !== undefined) {
     try {
-      onlyFiles = changedSince(flags.since, cwd);
+      onlyFiles = changedSince(flags.since, cwd, paths);
     } catch (e) {
       if (e instanceof GitError) throw new UsageError(`--since ${flags.since}: ${e.message}`);
       throw e;
     }
   }
-  const result = await check(paths, {
+  let result = await check(paths, {
     cwd,
     dialect: flags.dialect ?? config?.dialect,
     dialectSource: flags.dialect ? '--dialect' : config?.dialect ? `${config.file} dialect` : undefined,
@@ -234,16 +334,77 @@ async function runCheck(paths: string[], flags: CheckFlags, io: Io): Promise<{ r
     unknown: config?.unknown,
     isIgnored: config?.isIgnored,
     onlyFiles,
+    previousRelease: flags.evidence === false ? undefined : previousRelease(flags.since, cwd),
   });
   if (result.sets.length === 0) {
     for (const e of result.errors) io.err(`twoway: ${e.path}: ${e.message}\n`);
     throw new UsageError(`no migrations found in ${paths.length ? paths.join(', ') : 'the current directory'}`);
   }
+  if (flags.databaseUrl !== undefined) await addTableSizes(result, flags.databaseUrl);
+  if (flags.baseline !== false) {
+    const explicit = typeof flags.baseline === 'string' ? flags.baseline : undefined;
+    const file = findBaselineFile(cwd, config?.root, explicit);
+    if (explicit && file && !existsSync(file))
+      throw new UsageError(`--baseline ${explicit}: no such file (\`twoway baseline\` writes one)`);
+    if (file) result = applyBaseline(result, readBaseline(file, cwd), relative(cwd, file) || file, dirname(file), cwd);
+  }
+  result = pathsAsGiven(result, paths, cwd);
   const failOn = SEVERITY_RANK[flags.failOn ?? config?.failOn ?? 'error'];
   const failing = result.sets.some((s) =>
     s.reports.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= failOn)),
   );
-  return { result, exitCode: failing || result.errors.length ? EXIT.findings : EXIT.clean };
+  return { result, exitCode: failing || result.errors.length ? EXIT.findings : EXIT.clean, config };
+}
+
+function readBaseline(file: string, cwd: string): Baseline {
+  const shown = relative(cwd, file) || file;
+  try {
+    return parseBaseline(readFileSync(file, 'utf8'), shown);
+  } catch (e) {
+    if (e instanceof BaselineError) throw new UsageError(e.message);
+    throw new UsageError(`${shown}: cannot read the baseline (${(e as NodeJS.ErrnoException).code})`);
+  }
+}
+
+/** `twoway baseline`: check everything, record what it finds (keeping the reasons of entries that still match). */
+async function writeBaseline(paths: string[], flags: CheckFlags & { output?: string }, io: Io): Promise<string> {
+  const cwd = io.cwd ?? process.cwd();
+  const { result, config } = await runCheck(paths, { ...flags, baseline: false, since: undefined }, io);
+  const file = resolve(cwd, flags.output ?? resolve(config?.root ?? cwd, BASELINE_FILE));
+  const previous = existsSync(file) ? readBaseline(file, cwd) : undefined;
+  const baseline = createBaseline(result, dirname(file), cwd, previous);
+  writeReport(formatBaseline(baseline), file, io);
+  const shown = relative(cwd, file) || file;
+  return `wrote ${shown}: ${plural(baseline.findings.length, 'finding')} of ${plural(baseline.migrations.length, 'migration')} (hygiene is not recorded: it is reported only for migrations not listed there)\n`;
+}
+
+/** Table sizes from the live database on the lock findings (a read-only session that reads the catalog only). */
+async function addTableSizes(result: CheckResult, url: string): Promise<void> {
+  if (!url.trim()) throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
+  const session = await openReadOnly(url).catch((e) => {
+    throw e instanceof LiveDatabaseError ? new UsageError(e.message) : e;
+  });
+  try {
+    annotateLocks(result, await tableStats(session));
+  } finally {
+    await session.close();
+  }
+}
+
+/** The release running today, for evidence: `--since`'s ref, else where this branch left the default branch. */
+function previousRelease(since: string | undefined, cwd: string): { repo: string; ref: string; commit: string } | undefined {
+  const repo = repositoryRoot(cwd);
+  if (!repo) return undefined;
+  if (since === undefined) {
+    const base = defaultBase(cwd);
+    return base ? { repo, ...base } : undefined;
+  }
+  try {
+    return { repo, ref: since, commit: resolveRef(cwd, since) };
+  } catch (e) {
+    if (e instanceof GitError) throw new UsageError(`--since ${since}: ${e.message}`);
+    throw e;
+  }
 }
 
 function writeReport(text: string, output: string | undefined, io: Io): void {
@@ -255,6 +416,27 @@ function writeReport(text: string, output: string | undefined, io: Io): void {
     writeFileSync(resolve(io.cwd ?? process.cwd(), output), text);
   } catch (e) {
     throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code}`);
+  }
+}
+
+/** Each set's root, unless checking it alone would not find the set (an Alembic folder read from alembic.ini): then ".". */
+function checkablePaths(sets: readonly MigrationSet[], cwd: string): string[] {
+  return sets.map((set) =>
+    discover([set.root], { cwd }).sets.some((s) => s.framework === set.framework && s.root === set.root) ? set.root : '.',
+  );
+}
+
+/** A URL the user typed: what is wrong with it, in one line, before anything connects. */
+function checkDatabaseUrl(url: string): void {
+  try {
+    new URL(url);
+    return;
+  } catch {
+    // WHATWG URL says only "Invalid URL"; the usual mistake is the port.
+    const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):([^/?#]*)/i.exec(url)?.[1];
+    if (port !== undefined && !(/^\d+$/.test(port) && Number(port) <= 65535))
+      throw new UsageError(`--database-url: port "${port}" is out of range (allowed: 0 to 65535)`);
+    throw new UsageError('--database-url is not a URL such as postgres://user@host:5432/database');
   }
 }
 
@@ -272,6 +454,12 @@ function parseSeconds(value: string): number {
 }
 
 function defaultIo() {
+  // `twoway check | head`: the reader left; that is the end of the output, not an error.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(EXIT.clean);
+    });
   return {
     out: (s: string) => process.stdout.write(s),
     err: (s: string) => process.stderr.write(s),

@@ -119,4 +119,23 @@ describe('a config with a mistake is an error naming the file, the line and the 
       /^twoway\.config\.yaml:\d+: not valid YAML/,
     );
   });
+
+  it('a YAML alias bomb is refused in one line, not expanded', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const [i, name] of [...'bcdefgh'].entries()) {
+      const prev = 'abcdefgh'[i];
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    expect(errorOf(() => loadConfig(project({ 'twoway.config.yaml': `${levels.join('\n')}\n` })))).toBe(
+      'twoway.config.yaml: YAML aliases expand too far (more than 100 uses): write the values out',
+    );
+  });
+
+  it('serverVersion: a number such as 9.6 is a version; what is not one is named with what is allowed', () => {
+    expect(loadConfig(project({ 'twoway.config.yaml': 'serverVersion: 9.6\n' }))?.serverVersion).toBe(9);
+    expect(loadConfig(project({ 'twoway.config.yaml': 'serverVersion: "16.2"\n' }))?.serverVersion).toBe(16);
+    expect(errorOf(() => loadConfig(project({ 'twoway.config.yaml': 'serverVersion: latest\n' })))).toBe(
+      'twoway.config.yaml:1: "serverVersion": "latest" is not allowed (expected a server version such as 16, "9.6" or "8.0")',
+    );
+  });
 });

@@ -15,13 +15,25 @@ export const CONFIG_FILES = ['twoway.config.json', 'twoway.config.yaml', 'twoway
 
 const severity = z.enum(['error', 'warning', 'info']);
 
+const SERVER_VERSION = 'expected a server version such as 16, "9.6" or "8.0"';
+
 const configSchema = z.strictObject({
   /** For sets whose framework config, file names and folder do not say (plain SQL folders). */
   dialect: z.enum(['postgresql', 'mysql', 'sqlite']).optional(),
   /** Per folder (relative to the config file's folder): the dialect of the sets in it, whatever else says. */
   dialects: z.record(z.string().min(1), z.enum(['postgresql', 'mysql', 'sqlite'])).optional(),
-  /** Target server major version: "16", 16 or "16.2". */
-  serverVersion: z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)*$/, 'a version such as "16" or "8.0"')]).optional(),
+  /** Target server version: "16", 16, "16.2" or 9.6 (its major version is what counts). */
+  serverVersion: z
+    .union(
+      [
+        z.number({ error: SERVER_VERSION }).positive({ error: SERVER_VERSION }),
+        z.string().regex(/^\d+(\.\d+)*$/, { error: SERVER_VERSION }),
+      ],
+      {
+        error: SERVER_VERSION,
+      },
+    )
+    .optional(),
   rules: z.record(z.string(), z.enum(['off', 'info', 'warning', 'error'])).optional(),
   failOn: severity.optional(),
   /** Severity of what leaves a door unverified (code no reader followed): 'error' makes CI fail on it. */
@@ -114,7 +126,14 @@ export function parseConfig(text: string, file: string, cwd: string): Config {
       const at = lines.linePos(syntax.pos[0]);
       throw new ConfigError(`${shown}:${at.line}: not valid YAML: ${syntax.message.split('\n')[0]}`);
     }
-    value = doc.toJS() ?? {};
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+    } catch (e) {
+      // The yaml library refuses alias chains that expand without bound (a "billion laughs" file).
+      if (e instanceof ReferenceError)
+        throw new ConfigError(`${shown}: YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} uses): write the values out`);
+      throw e;
+    }
   }
   for (const key of prefix) value = (value as Record<string, unknown>)[key];
 
@@ -133,7 +152,9 @@ export function parseConfig(text: string, file: string, cwd: string): Config {
         `${where(path, true)}: unknown key "${dotted(prefix, path)}" (known: ${Object.keys(configSchema.shape).join(', ')})`,
       );
     }
-    throw new ConfigError(`${where(issue.path, false)}: "${dotted(prefix, issue.path)}": ${issue.message}`);
+    throw new ConfigError(
+      `${where(issue.path, false)}: "${dotted(prefix, issue.path)}": ${shownValue(valueAt(value, issue.path))} is not allowed (${issue.message})`,
+    );
   }
   const config = parsed.data;
   for (const id of Object.keys(config.rules ?? {})) {
@@ -158,6 +179,20 @@ export function parseConfig(text: string, file: string, cwd: string): Config {
     paths: config.paths?.map(fromRoot),
     isIgnored: ignore ? (relPath) => ignore(relative(root, resolve(cwd, relPath)).split('\\').join('/')) : undefined,
   };
+}
+
+/** A config needs a handful of aliases at most; past this the file is an alias bomb, not a config. */
+const MAX_ALIAS_COUNT = 100;
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+function shownValue(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function dotted(prefix: string[], path: readonly PropertyKey[]): string {

@@ -15,6 +15,27 @@ export interface Effect {
   dbRollback?: Exclude<DbRollback, 'reversible' | 'unknown'>;
 }
 
+/** A line of the release running today (`--since`'s base) that shows whether it still uses what a migration changes. */
+export interface Evidence {
+  /** The git ref the line was read at. */
+  ref: string;
+  /** Path inside the repository at that ref. */
+  path: string;
+  line: number;
+  /** What the line says (the model, the field, the ignored_columns entry, the query). */
+  text: string;
+}
+
+/**
+ * The release running today on one table or column: `uses` true when its code still reads or writes it,
+ * false when it has stopped (or never did), null when nothing can be told. The summary is one sentence.
+ */
+export interface Usage {
+  uses: boolean | null;
+  summary: string;
+  evidence: Evidence[];
+}
+
 export interface Finding {
   rule: string;
   category: Category;
@@ -30,8 +51,12 @@ export interface Finding {
   direction: 'up' | 'down';
   /** Not part of the JSON contract: what the judge found here for the verdict (empty for locks and hygiene). */
   effect: Effect;
-  /** Suppressed by a `twoway-ignore` with a reason, or part of a declared contract step. */
-  suppressed?: { kind: 'ignore' | 'contract'; reason: string };
+  /** Lines of the release running today that decided (or support) this finding's codeRollback. */
+  evidence?: Evidence[];
+  /** A lock finding's table on the live database (`--database-url`): its size and, for a rewrite, scan or index build, the estimated seconds. */
+  size?: { table: string; rows: number | null; bytes: number; seconds?: number; work?: 'rewrite' | 'scan' | 'index' };
+  /** Suppressed by a `twoway-ignore` with a reason, part of a declared contract step, or recorded in the baseline. */
+  suppressed?: { kind: 'ignore' | 'contract' | 'baseline'; reason: string };
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };

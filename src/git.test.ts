@@ -54,4 +54,14 @@ describe('changedSince', () => {
     const dir = mkdtempSync(join(tmpdir(), 'twoway-nogit-'));
     expect(() => changedSince('main', dir)).toThrow(/not a git repository/i);
   });
+
+  it('a path outside the repository is an error, not an empty list', () => {
+    const { dir, git, write } = gitRepo();
+    write('db/1.sql', 'a');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const outside = mkdtempSync(join(tmpdir(), 'twoway-outside-'));
+    expect(() => changedSince('main', dir, [outside])).toThrow(new GitError(`${outside} is outside the git repository at ${dir}`));
+    expect([...changedSince('main', dir, ['db'])]).toEqual([]);
+  });
 });

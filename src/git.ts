@@ -1,7 +1,8 @@
 // `--since <ref>`: the files a branch added or changed, from git itself. Only what is reported
 // depends on it; the history is still replayed whole.
 import { execFileSync } from 'node:child_process';
-import { relative, resolve } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 
 /** git could not answer: not a repository, an unknown ref. The message is git's own. */
 export class GitError extends Error {}
@@ -18,10 +19,23 @@ function git(cwd: string, args: string[]): string {
 
 /**
  * Files changed on this branch since it left `ref` (`git diff <ref>...HEAD`), plus uncommitted and
- * untracked ones, as paths relative to `cwd`.
+ * untracked ones, as paths relative to `cwd`. Each of `within` (the paths to check) must be in the same repository.
  */
-export function changedSince(ref: string, cwd: string): Set<string> {
+export function changedSince(ref: string, cwd: string, within: readonly string[] = []): Set<string> {
   const top = git(cwd, ['rev-parse', '--show-toplevel']).trim();
+  // A path in no repository, or in another one, has no changes since `ref` here: saying "0 migrations" would lie.
+  for (const p of within) {
+    const abs = resolve(cwd, p);
+    const dir = existsSync(abs) && statSync(abs).isDirectory() ? abs : dirname(abs);
+    let own: string | null;
+    try {
+      own = git(dir, ['rev-parse', '--show-toplevel']).trim();
+    } catch {
+      own = null;
+    }
+    if (own === null || realpathSync(own) !== realpathSync(top))
+      throw new GitError(`${p} is outside the git repository at ${top}${own ? ` (it is in ${own})` : ''}`);
+  }
   // `--end-of-options` keeps a ref that starts with "-" from being read as an option.
   const committed = git(cwd, ['diff', '--name-only', '-z', '--no-ext-diff', '--no-renames', '--end-of-options', `${ref}...HEAD`]);
   const status = git(cwd, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);

@@ -3,10 +3,11 @@ import type { MigrationSet } from './frameworks/adapter.js';
 import { docsUrl } from './meta.js';
 import { allRules } from './rules/index.js';
 
-export function starterConfig(sets: readonly MigrationSet[]): string {
+/** `paths`: the folders `twoway check` finds the sets in (default: the sets' roots). */
+export function starterConfig(sets: readonly MigrationSet[], paths?: readonly string[]): string {
   const frameworks = [...new Set(sets.map((s) => s.framework))];
   const dialects = [...new Set(sets.map((s) => s.dialect))];
-  const roots = [...new Set(sets.map((s) => s.root.split('\\').join('/')))];
+  const roots = [...new Set((paths ?? sets.map((s) => s.root)).map((r) => r.split('\\').join('/')))];
   const examples = sets.flatMap((s) => (s.migrations[0] ? [yamlString(s.migrations[0].path.split('\\').join('/'))] : []));
   const lines = [`# twoway config: ${docsUrl('docs/ci.md#configuration')}`, '#'];
   lines.push(
@@ -26,9 +27,11 @@ export function starterConfig(sets: readonly MigrationSet[]): string {
     '# The lowest severity that fails `twoway check` (exit code 1): error | warning | info.',
     'failOn: error',
     '',
-    '# Per-rule severity: off | info | warning | error. Every rule, at its default:',
-    'rules:',
-    ...allRules.map((r) => `  ${r.id}: ${r.severity} # ${r.category}: ${r.summary}`),
+    '# Per-rule severity: off | info | warning | error. A rule left out keeps its default, which depends on the',
+    '# context (a lock on a table the same migration creates, a down, the server version): set only what you change.',
+    '# Every rule, with its usual severity:',
+    'rules: {}',
+    ...allRules.map((r) => `#   ${r.id}: ${r.severity} # ${r.category}: ${r.summary}`),
     '',
     '# Migrations to leave out entirely (globs relative to this file). With `--since origin/main` in CI,',
     '# old migrations are replayed but not reported, so you rarely need this.',

@@ -263,6 +263,10 @@ export interface DataChange extends OpBase {
   valueReads?: ColumnRef[][];
   /** Columns the statement's filters read (WHERE, JOIN … ON): which rows get which value. */
   filterReads?: ColumnRef[];
+  /** The literal each assigned value is (aligned with `columns`; null for anything else): `SET kind = 'b'`. */
+  literals?: Array<string | null>;
+  /** Filters `column = literal` the WHERE requires (ANDed at its top): `WHERE kind = 'a'`. */
+  matches?: Array<{ column: string; value: string }>;
 }
 
 /** A column of a table, as a statement refers to it. */

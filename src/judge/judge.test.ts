@@ -174,6 +174,20 @@ const cases: Case[] = [
     up: 'ALTER TABLE sessions MODIFY token VARCHAR(32);',
     verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
   },
+  {
+    name: 'values rewritten one literal to another and mapped back by the down: not proven, rows may have held a new value before',
+    history: ['CREATE TABLE taggings (id int, taggable_type text);'],
+    up: "UPDATE taggings SET taggable_type = 'Account::Transaction' WHERE taggable_type = 'Transaction';",
+    down: "UPDATE taggings SET taggable_type = 'Transaction' WHERE taggable_type = 'Account::Transaction';",
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
+  {
+    name: 'a rewrite the down maps back only in part stays irreversible',
+    history: ['CREATE TABLE taggings (id int, taggable_type text);'],
+    up: "UPDATE taggings SET taggable_type = 'B' WHERE taggable_type = 'A';\nUPDATE taggings SET taggable_type = 'D' WHERE taggable_type = 'C';",
+    down: "UPDATE taggings SET taggable_type = 'A' WHERE taggable_type = 'B';",
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
   // Where the data went.
   {
     name: 'an UPDATE that copies a value from another row of the same table (a self-join) overwrites what was there',

@@ -2,7 +2,7 @@
 // up (and after its down), where the data went, and what could not be read. Each answer comes with
 // the reasons that decided it, each pointing at the statement behind it and naming the rule that
 // explains it. Statement rules report locks and explain; they never decide a door.
-import type { CodeRollback, DbRollback, Effect, Phase } from '../findings.js';
+import type { CodeRollback, DbRollback, Effect, Evidence, Phase, Usage } from '../findings.js';
 import { PHASE_RANK } from '../findings.js';
 import type { ColumnRef, ConstraintDef, Dialect, Operation, QName, Span, TypeRef } from '../ir.js';
 import { qnameKey, qnameText } from '../ir.js';
@@ -36,7 +36,13 @@ export interface Reason {
   message: string;
   span: Span;
   direction: 'up' | 'down';
+  /** Lines of the release running today behind this reason (JudgeInput.usage), and what they tell in one sentence. */
+  evidence?: Evidence[];
+  evidenceSummary?: string;
 }
+
+/** The release running today on a table (its replay key, no column) or one of its columns; undefined when there is no base to ask. */
+export type UsageOf = (table: string, column?: string) => Usage | undefined;
 
 /** A part of the migration no reader could follow. */
 export interface Unread {
@@ -63,6 +69,8 @@ export interface JudgeInput {
   downFailures: ReadonlyArray<{ span: Span; message: string }>;
   serverVersion: number;
   dialect: Dialect;
+  /** The previous release's code as evidence: decides whether a drop is contract (it stopped using it) or breaking. */
+  usage?: UsageOf;
 }
 
 export function judge(input: JudgeInput): Judgement {
@@ -158,8 +166,9 @@ function trivial(op: Operation): boolean {
 
 function upReasons(input: JudgeInput): Reason[] {
   const out: Reason[] = [];
-  const add = (effect: Effect, rule: string, span: Span | undefined, message: string) => {
-    if (span) out.push({ effect, rule, message, span, direction: 'up' });
+  const add: Add = (effect, rule, span, message, use) => {
+    if (span)
+      out.push({ effect, rule, message, span, direction: 'up', ...(use ? { evidence: use.evidence, evidenceSummary: use.summary } : {}) });
   };
   const { up } = input;
   const restores = restoredByDown(input);
@@ -187,34 +196,32 @@ function upReasons(input: JudgeInput): Reason[] {
             note: ` It is replaced by ${replacing.map((x) => qnameText(x.name as QName)).join(', ')}, created in the same migration: the previous release cannot have stopped using it.`,
           }
         : { phase: 'contract' as const, note: '' };
-      const effect = { phase: replaced.phase, ...(replaced.codeRollback ? { codeRollback: replaced.codeRollback } : {}) };
+      const use = replacing.length ? undefined : input.usage?.(label);
+      const byUse = dropByUse(use);
+      const note = replaced.note + byUse.note;
+      const effect: Effect = {
+        phase: replaced.phase,
+        ...(replaced.codeRollback ? { codeRollback: replaced.codeRollback } : {}),
+        ...byUse.effect,
+      };
       if (where === 'restored') {
-        add(
-          effect,
-          'drop-table',
-          t.droppedAt,
-          `Dropping table ${label}: the down fills it again from the data that stays.${replaced.note}`,
-        );
+        add(effect, 'drop-table', t.droppedAt, `Dropping table ${label}: the down fills it again from the data that stays.${note}`, use);
       } else if (where === 'copied') {
         const loss = hasDown(input.parsed) ? { dbRollback: 'lossy' as const } : {};
         add(
           { ...effect, ...loss },
           'drop-table',
           t.droppedAt,
-          `Dropping table ${label}: its values were copied to ${copyTargets(t.columns)}, but the down does not fill it again from there.${replaced.note}`,
+          `Dropping table ${label}: its values were copied to ${copyTargets(t.columns)}, but the down does not fill it again from there.${note}`,
+          use,
         );
       } else {
-        add(
-          { ...effect, dbRollback: 'irreversible' },
-          'drop-table',
-          t.droppedAt,
-          `Dropping table ${label} destroys its rows.${replaced.note}`,
-        );
+        add({ ...effect, dbRollback: 'irreversible' }, 'drop-table', t.droppedAt, `Dropping table ${label} destroys its rows.${note}`, use);
       }
       continue;
     }
     if (qnameKey(t.name) !== t.origin) {
-      add(
+      withUse(add, input.usage?.(label))(
         { phase: 'breaking', codeRollback: 'breaking' },
         'rename-table',
         t.renamedAt,
@@ -354,7 +361,31 @@ function upReasons(input: JudgeInput): Reason[] {
   return out;
 }
 
-type Add = (effect: Effect, rule: string, span: Span | undefined, message: string) => void;
+type Add = (effect: Effect, rule: string, span: Span | undefined, message: string, use?: Usage) => void;
+
+/**
+ * What the release running today says decides a drop: still used, it breaks that release (breaking); stopped
+ * using it, the drop is the contract step it looks like. Nothing told: the core rules' answer stands.
+ */
+function dropByUse(use: Usage | undefined): { effect: Effect; note: string } {
+  if (!use) return { effect: {}, note: '' };
+  const effect: Effect =
+    use.uses === true ? { phase: 'breaking', codeRollback: 'breaking' } : use.uses === false ? { codeRollback: 'compatible' } : {};
+  return { effect, note: ` ${use.summary}` };
+}
+
+/** A change that already breaks the previous release gets the lines of that release that show it. */
+function withUse(add: Add, use: Usage | undefined): Add {
+  if (!use?.uses) return add;
+  return (effect, rule, span, message, given) =>
+    add(
+      effect,
+      rule,
+      span,
+      effect.codeRollback === 'breaking' && !given ? `${message} ${use.summary}` : message,
+      effect.codeRollback === 'breaking' ? (given ?? use) : given,
+    );
+}
 type TypeContext = Parameters<typeof classifyTypeChange>[3];
 
 /** Changes to the columns of a table that stays: `columns` are its columns, `added` those it gained here. */
@@ -362,7 +393,7 @@ function judgeColumns(
   t: NetTable,
   columns: readonly NetColumn[],
   added: readonly NetColumn[],
-  add: Add,
+  addReason: Add,
   types: TypeContext,
   restores: Restores,
   input: JudgeInput,
@@ -371,6 +402,8 @@ function judgeColumns(
   for (const c of columns) {
     if (c.origin === null) continue;
     const target = `${table}.${c.origin}`;
+    const use = t.origin === null ? undefined : input.usage?.(t.origin, c.origin);
+    const add = withUse(addReason, use);
     if (c.name === null) {
       const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
       // A generated column's values are computed from the others: a down that adds it again computes them again.
@@ -451,11 +484,13 @@ function judgeColumns(
           `Column ${target} is dropped and replaced by ${tableOf(replacement, input.up.tables)} in the same migration: the previous release cannot have stopped using it.${kept}`,
         );
       } else {
-        add(
-          { phase: 'contract', ...loss },
+        const byUse = dropByUse(use);
+        addReason(
+          { phase: 'contract', ...loss, ...byUse.effect },
           'drop-column',
           c.droppedAt,
-          `Dropping column ${target}${where === 'no' ? ' destroys its values.' : ':'}${kept}`,
+          `Dropping column ${target}${where === 'no' ? ' destroys its values.' : ':'}${kept}${byUse.note}`,
+          use,
         );
       }
       continue;
@@ -473,12 +508,22 @@ function judgeColumns(
     judgeColumnState(target, c, c.before, add, types, checked);
     if (c.overwrittenAt) {
       const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
+      const names = new Set([home, t.origin ?? home]);
+      const remaps = remappedBack(input, names, c.origin as string, c.name ?? (c.origin as string));
       if (recomputed(restores, home, c.name ?? c.origin))
         add(
           { phase: 'data' },
           'update-rows',
           c.overwrittenAt,
           `Existing values of ${target} are recomputed; the down computes them again from the other columns.`,
+        );
+      else if (remaps)
+        // Not proven two-way: rows that already held a new value before the up are mapped back too.
+        add(
+          { phase: 'data', dbRollback: 'irreversible' },
+          'update-rows',
+          c.overwrittenAt,
+          `Existing values of ${target} are rewritten value by value (${remaps}); the down maps each one back, which restores them only if no row held one of the new values before the up.`,
         );
       else
         add(
@@ -499,7 +544,7 @@ function judgeColumns(
     const s = c.state;
     if (s.nullable === false && (s.default ?? null) === null && !s.generated && !s.identity) {
       const at = latest(c.addedAt, c.nullAt, c.defaultAt);
-      add(
+      addReason(
         { phase: 'breaking', codeRollback: 'breaking' },
         'add-column-not-null',
         at,
@@ -507,7 +552,12 @@ function judgeColumns(
       );
     }
     if (c.filledAt)
-      add({ phase: 'data' }, 'update-rows', c.filledAt, `New column ${table}.${c.name} is backfilled: a data step that destroys nothing.`);
+      addReason(
+        { phase: 'data' },
+        'update-rows',
+        c.filledAt,
+        `New column ${table}.${c.name} is backfilled: a data step that destroys nothing.`,
+      );
   }
 }
 
@@ -736,6 +786,28 @@ function restoredByDown(input: JudgeInput): Restores {
     out.push({ into: qnameKey(op.table), columns: op.columns.length ? op.columns : null, valueReads: op.valueReads ?? [], reads });
   }
   return out;
+}
+
+/**
+ * Every UPDATE of the up that writes this column rewrites one literal to another (`SET kind = 'b' WHERE kind = 'a'`),
+ * and the down has the inverse of each (`SET kind = 'a' WHERE kind = 'b'`): the old values come back unless rows
+ * held a new value already. Returns the mapping as text ("a → b, c → d"), or null.
+ */
+function remappedBack(input: JudgeInput, tables: ReadonlySet<string>, before: string, after: string): string | null {
+  const remaps = (ops: readonly Operation[] | null | undefined, column: string) =>
+    (ops ?? []).flatMap((op) => {
+      if (op.kind !== 'DataChange' || op.action !== 'update' || !tables.has(qnameKey(op.table))) return [];
+      const i = op.columns.indexOf(column);
+      if (i < 0) return [];
+      const to = op.literals?.[i] ?? null;
+      const from = op.matches?.find((m) => m.column === column)?.value ?? null;
+      return [{ from, to }];
+    });
+  const up = remaps(input.parsed.up, before);
+  if (!up.length || up.some((r) => r.from === null || r.to === null || r.from === r.to)) return null;
+  const down = remaps(input.parsed.down, after);
+  const inverted = up.every((r) => down.some((d) => d.from === r.to && d.to === r.from));
+  return inverted ? up.map((r) => `${r.from} → ${r.to}`).join(', ') : null;
 }
 
 /** The down fills this column (or, without `column`, this table) from what another table still holds. */
@@ -1023,6 +1095,8 @@ function merged(reasons: Reason[]): Reason[] {
     if (r.effect.phase && (!e.phase || PHASE_RANK[r.effect.phase] > PHASE_RANK[e.phase])) e.phase = r.effect.phase;
     if (r.effect.codeRollback) e.codeRollback = r.effect.codeRollback;
     if (r.effect.dbRollback && e.dbRollback !== 'irreversible') e.dbRollback = r.effect.dbRollback;
+    if (r.evidence) same.evidence = [...(same.evidence ?? []), ...r.evidence];
+    if (r.evidenceSummary) same.evidenceSummary ??= r.evidenceSummary;
     if (!same.message.includes(r.message)) same.message = `${same.message} ${r.message}`;
   }
   return out;

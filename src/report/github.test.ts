@@ -74,3 +74,21 @@ describe('GitHub workflow commands', () => {
     );
   });
 });
+
+describe('annotations are data', () => {
+  it('an identifier holding a newline and "::error" cannot start a workflow command of its own', async () => {
+    const evil = 'x\n::error file=README.md::owned\n%0A';
+    const dir = tempProject({
+      'db/000001_create.up.sql': `CREATE TABLE "${evil}" (id bigint PRIMARY KEY, v text);\n`,
+      'db/000002_drop.up.sql': `ALTER TABLE "${evil}" DROP COLUMN v;\n`,
+    });
+    const result = await check([], { cwd: dir });
+    const lines = formatGithub(result).trimEnd().split('\n');
+    const commands = lines.filter((l) => l.startsWith('::'));
+    const findings = result.sets.flatMap((s) => s.reports.flatMap((r) => r.findings.filter((f) => !f.suppressed)));
+    expect(commands).toHaveLength(findings.length);
+    expect(lines.filter((l) => !l.startsWith('::'))).toHaveLength(1);
+    expect(commands.map((l) => parse(l)?.props.file)).not.toContain('README.md');
+    expect(parse(commands.find((l) => l.includes('drop-column')) ?? '')?.message).toContain(evil);
+  });
+});

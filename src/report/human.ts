@@ -1,12 +1,13 @@
-// Human output: a compiler-style diagnostic per finding (file:line:col, code frame, help), a verdict
-// line per migration and a summary. Colour only when the caller says so (a TTY without NO_COLOR).
+// Human output: per migration one line with its door and the three answers, then its errors and warnings
+// as compiler-style diagnostics (file:line:col, code frame, help); info, suppressed and baselined findings
+// are folded into a count unless --verbose. A summary last. Colour only when the caller says so.
 import pc from 'picocolors';
 import type { MigrationReport } from '../analyze.js';
 import type { CheckResult } from '../check.js';
-import type { Finding } from '../findings.js';
+import { type Finding, SEVERITY_RANK } from '../findings.js';
 import type { SourceText } from '../migration.js';
 import { codeFrame, sourceOf } from './source.js';
-import { DOOR_LABEL, doorOf, plural, totalsOf } from './summary.js';
+import { DOOR_LABEL, doorOf, summaryParts, totalsOf } from './summary.js';
 
 export interface HumanOptions {
   color: boolean;
@@ -18,43 +19,66 @@ export function formatHuman(result: CheckResult, options: HumanOptions): string 
   const c = pc.createColors(options.color);
   const out: string[] = [];
   const reports = result.sets.flatMap((s) => s.reports);
+  const width = Math.max(0, ...reports.map((r) => DOOR_LABEL[doorOf(r)].length));
   for (const r of reports) {
     const m = r.parsed.migration;
-    out.push(`${c.bold(m.path)} ${c.dim(`${m.framework} ${m.id}`)}`);
+    // The line that matters: which door, and the three answers.
     out.push(
-      `  ${doorLabel(r, c)}  phase ${c.bold(r.phase)} · code rollback ${colourAnswer(r.codeRollback, c)} · db rollback ${colourAnswer(r.dbRollback, c)}`,
+      `${doorLabel(r, c, width)}  ${c.bold(m.path)} ${c.dim(`(${m.framework} ${m.id})`)}  phase ${c.bold(r.phase)} · code rollback ${colourAnswer(r.codeRollback, c)} · db rollback ${colourAnswer(r.dbRollback, c)}`,
     );
+    const details: string[] = [];
     if (r.unread.length) {
-      out.push(
+      details.push(
         c.magenta(`  not read (${r.coverage.read} of ${r.coverage.total} statements read): the answers these could change are unknown`),
       );
-      for (const u of r.unread) out.push(c.dim(`    ${u.span.path}:${u.span.line}:${u.span.column} (${u.direction}): ${u.reason}`));
+      for (const u of r.unread) details.push(c.dim(`    ${u.span.path}:${u.span.line}:${u.span.column} (${u.direction}): ${u.reason}`));
     }
-    for (const f of r.findings) {
-      if (f.suppressed && !options.verbose) continue;
-      out.push(...formatFinding(f, sourceOf(r, f.path), c).map((l) => `  ${l}`));
+    const shown = options.verbose ? r.findings : r.findings.filter((f) => !f.suppressed && f.severity !== 'info');
+    for (const f of [...shown].sort(bySeverity)) details.push(...formatFinding(f, sourceOf(r, f.path), c).map((l) => `  ${l}`));
+    // Folded, but said: a one-way door whose findings are all suppressed would otherwise show no reason.
+    if (!options.verbose) {
+      const folded = foldedCounts(r.findings);
+      if (folded) details.push(c.dim(`  ${folded}: --verbose shows them`));
     }
-    // Hidden, but said: a one-way door whose findings are all suppressed would otherwise show no reason.
-    const hidden = options.verbose ? [] : r.findings.filter((f) => f.suppressed);
-    if (hidden.length) {
-      const reasons = [...new Set(hidden.map((f) => f.suppressed?.reason))].join('; ');
-      out.push(c.dim(`  ${hidden.length} suppressed (${reasons}): --verbose shows them`));
-    }
-    out.push('');
+    if (details.length) out.push(...details, '');
   }
+  if (reports.length && out.at(-1) !== '') out.push('');
   for (const e of result.errors) out.push(`${c.red('error')} ${e.path}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`);
   if (result.errors.length) out.push('');
+  for (const e of result.baseline?.stale ?? [])
+    out.push(
+      c.yellow(`stale baseline entry ${result.baseline?.file}: ${e.rule} (${e.direction}) in ${e.path} matches no finding any more`),
+    );
+  if (result.baseline?.stale.length) out.push(c.dim('`twoway baseline` rewrites the file without them'), '');
   out.push(summary(result, c));
   return `${out.join('\n')}\n`;
+}
+
+/** Errors first, then warnings, then info; in file order within each. */
+function bySeverity(a: Finding, b: Finding): number {
+  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+}
+
+/** What the default view leaves out of a migration: info findings, suppressed ones (with their reasons), baselined ones. */
+function foldedCounts(findings: readonly Finding[]): string {
+  const info = findings.filter((f) => !f.suppressed && f.severity === 'info').length;
+  const suppressed = findings.filter((f) => f.suppressed && f.suppressed.kind !== 'baseline');
+  const baselined = findings.filter((f) => f.suppressed?.kind === 'baseline').length;
+  const parts: string[] = [];
+  if (info) parts.push(`${info} info`);
+  if (suppressed.length)
+    parts.push(`${suppressed.length} suppressed (${[...new Set(suppressed.map((f) => f.suppressed?.reason))].join('; ')})`);
+  if (baselined) parts.push(`${baselined} in the baseline`);
+  return parts.join(', ');
 }
 
 type Colors = ReturnType<typeof pc.createColors>;
 
 const DOOR_COLOUR = { 'two-way': 'green', 'declared-contract': 'yellow', 'one-way': 'red', unverified: 'magenta' } as const;
 
-function doorLabel(r: MigrationReport, c: Colors): string {
+function doorLabel(r: MigrationReport, c: Colors, width: number): string {
   const door = doorOf(r);
-  return c[DOOR_COLOUR[door]](DOOR_LABEL[door]);
+  return c[DOOR_COLOUR[door]](DOOR_LABEL[door].padEnd(width));
 }
 
 function colourAnswer(answer: string, c: Colors): string {
@@ -67,25 +91,18 @@ function colourAnswer(answer: string, c: Colors): string {
 export function formatFinding(f: Finding, source: SourceText | undefined, c: Colors): string[] {
   const sev = f.severity === 'error' ? c.red(c.bold('error')) : f.severity === 'warning' ? c.yellow(c.bold('warning')) : c.cyan('info');
   const lines = [
-    `${sev} ${c.bold(f.rule)} ${c.dim(`(${f.category})`)} ${f.path}:${f.line}:${f.column}${f.suppressed ? c.dim(` [suppressed: ${f.suppressed.reason}]`) : ''}`,
+    `${sev} ${c.bold(f.rule)} ${c.dim(`(${f.category}${f.direction === 'down' ? ', in the down' : ''})`)} ${f.path}:${f.line}:${f.column}${f.suppressed ? c.dim(` [suppressed: ${f.suppressed.reason}]`) : ''}`,
   ];
   lines.push(`  ${f.message}`);
   const frame = codeFrame(f, source);
   if (frame) lines.push(...frame.split('\n').map((l) => `  ${l}`));
+  for (const e of f.evidence ?? []) lines.push(`  ${c.dim(`${e.ref}:${e.path}:${e.line}`)} ${e.text}`);
   lines.push(...f.fix.split('\n').map((l, i) => `  ${i === 0 ? c.green('help:') : '     '} ${l}`));
   return lines;
 }
 
 function summary(result: CheckResult, c: Colors): string {
   const t = totalsOf(result);
-  const parts = [
-    plural(t.migrations, 'migration'),
-    `${plural(t.oneWayDoors, 'one-way door')}${t.declaredContracts ? ` (${t.declaredContracts} declared contract)` : ''}`,
-    plural(t.unverified, 'unverified door'),
-    `${t.withoutDown} without a down`,
-    `${plural(t.findings.error, 'error')}, ${plural(t.findings.warning, 'warning')}`,
-  ];
-  if (t.unreadable) parts.push(plural(t.unreadable, 'unreadable input'));
   const colour = t.oneWayDoors - t.declaredContracts > 0 || t.findings.error ? c.red : t.unverified ? c.magenta : c.green;
-  return colour(parts.join(' · '));
+  return colour(summaryParts(t).join(' · '));
 }

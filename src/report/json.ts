@@ -1,6 +1,7 @@
 // The JSON report: DESIGN.md's public contract (version 2), validated in tests against
 // docs/report.schema.json. Field names and order are part of it.
 import type { MigrationReport } from '../analyze.js';
+import type { BaselineOutcome } from '../baseline.js';
 import type { CheckResult } from '../check.js';
 import type { CodeRollback, DbRollback, Finding, Phase } from '../findings.js';
 import { type Door, doorOf, type Totals, totalsOf } from './summary.js';
@@ -15,6 +16,8 @@ export interface JsonFinding {
   line: number;
   column: number;
   fix: string;
+  evidence?: Finding['evidence'];
+  size?: Finding['size'];
   suppressed?: Finding['suppressed'];
 }
 
@@ -49,6 +52,7 @@ export interface JsonMigration {
 export interface JsonReport {
   version: 2;
   summary: Totals;
+  baseline?: BaselineOutcome;
   sets: Array<{ root: string; framework: string; dialect: string; dialectReason: string; migrations: number }>;
   migrations: JsonMigration[];
   errors: Array<{ path: string; line: number; column: number; message: string }>;
@@ -58,6 +62,7 @@ export function toJsonReport(result: CheckResult): JsonReport {
   return {
     version: 2,
     summary: totalsOf(result),
+    ...(result.baseline ? { baseline: result.baseline } : {}),
     sets: result.sets.map(({ set, reports }) => ({
       root: set.root,
       framework: set.framework,
@@ -109,6 +114,8 @@ function jsonMigration(r: MigrationReport): JsonMigration {
       line: f.line,
       column: f.column,
       fix: f.fix,
+      ...(f.evidence?.length ? { evidence: f.evidence } : {}),
+      ...(f.size ? { size: f.size } : {}),
       ...(f.suppressed ? { suppressed: f.suppressed } : {}),
     })),
   };

@@ -2,9 +2,9 @@
 // rollback answers, findings), then each migration's findings with code and fix in collapsed details.
 import type { MigrationReport } from '../analyze.js';
 import type { CheckResult } from '../check.js';
-import type { Finding } from '../findings.js';
-import { codeFrame, sourceOf } from './source.js';
-import { DOOR_LABEL, type Door, doorOf, plural, totalsOf } from './summary.js';
+import { type Finding, SEVERITY_RANK } from '../findings.js';
+import { codeFrame, fixParts, sourceOf } from './source.js';
+import { DOOR_LABEL, DOOR_ORDER, type Door, doorOf, plural, summaryParts, totalsOf } from './summary.js';
 
 /** The first line of every comment twoway writes: lets a CI step find and update its own comment. */
 export const COMMENT_MARKER = '<!-- twoway-report -->';
@@ -24,33 +24,31 @@ export function formatMarkdown(result: CheckResult, options: MarkdownOptions = {
   const t = totalsOf(result);
   const accidental = t.oneWayDoors - t.declaredContracts;
   const head = [COMMENT_MARKER];
-  const scope = options.since ? ` added or changed since \`${options.since}\`` : '';
+  const scope = options.since ? ` added or changed since <code>${plain(options.since)}</code>` : '';
   const unverified = t.unverified ? `, ${plural(t.unverified, 'unverified door')}` : '';
+  const declared = t.declaredContracts ? ` (${t.declaredContracts} declared contract)` : '';
   if (accidental > 0)
-    head.push(`### 🔴 twoway: ${plural(accidental, 'one-way door')}${unverified} in ${plural(t.migrations, 'migration')}${scope}`);
+    head.push(
+      `### 🔴 twoway: ${plural(t.oneWayDoors, 'one-way door')}${declared}${unverified} in ${plural(t.migrations, 'migration')}${scope}`,
+    );
   else if (t.unverified)
     head.push(`### 🟠 twoway: ${plural(t.unverified, 'unverified door')} in ${plural(t.migrations, 'migration')}${scope}`);
   else if (t.migrations) head.push(`### 🟢 twoway: ${plural(t.migrations, 'migration')}${scope}, no unplanned one-way door`);
   else head.push(`### twoway: no migration${scope || ' found'}`);
   head.push('');
-  const counts = [
-    plural(t.findings.error, 'error'),
-    plural(t.findings.warning, 'warning'),
-    `${t.withoutDown} without a down`,
-    ...(t.declaredContracts ? [`${plural(t.declaredContracts, 'declared contract step')}`] : []),
-    ...(t.suppressed ? [`${t.suppressed} suppressed`] : []),
-  ];
-  head.push(counts.join(' · '), '');
+  // The same counts, in the same words, as the human summary and the HTML page.
+  head.push(summaryParts(t).join(' · '), '');
 
   if (reports.length) head.push(...table(reports), '');
   if (result.errors.length) {
     head.push('**Unreadable input**', '');
-    for (const e of result.errors) head.push(`- \`${e.path}${e.line ? `:${e.line}:${e.column}` : ''}\`: ${escapeHtml(e.message)}`);
+    for (const e of result.errors) head.push(`- ${code(`${e.path}${e.line ? `:${e.line}:${e.column}` : ''}`)}: ${plain(e.message)}`);
     head.push('');
   }
 
   let text = head.join('\n');
-  const withFindings = reports.filter((r) => r.findings.length);
+  // One-way and unverified doors first: when the comment runs out of room, two-way doors' details go first.
+  const withFindings = reports.filter((r) => r.findings.length).sort((a, b) => DOOR_ORDER[doorOf(a)] - DOOR_ORDER[doorOf(b)]);
   for (const [i, r] of withFindings.entries()) {
     const section = details(r);
     if (text.length + section.length > MAX_LENGTH) {
@@ -67,7 +65,7 @@ function table(reports: readonly MigrationReport[]): string[] {
   const row = (r: MigrationReport) => {
     const door = doorOf(r);
     const m = r.parsed.migration;
-    return `| ${DOOR_ICON[door]} | \`${cell(m.path)}\` | ${DOOR_LABEL[door]} | ${r.phase} | ${r.codeRollback} | ${r.dbRollback} | ${cell(findingCounts(r.findings))} |`;
+    return `| ${DOOR_ICON[door]} | ${code(shortPath(m.path))} | ${DOOR_LABEL[door]} | ${r.phase} | ${r.codeRollback} | ${r.dbRollback} | ${findingCounts(r.findings)} |`;
   };
   const out = ['| | migration | door | phase | code rollback | db rollback | findings |', '|---|---|---|---|---|---|---|'];
   let rows = reports.map(row);
@@ -97,21 +95,28 @@ function table(reports: readonly MigrationReport[]): string[] {
 
 function details(r: MigrationReport): string {
   const m = r.parsed.migration;
-  const out = [`<details><summary>${DOOR_ICON[doorOf(r)]} <code>${escapeHtml(m.path)}</code>: ${findingCounts(r.findings)}</summary>`, ''];
+  const out = [`<details><summary>${DOOR_ICON[doorOf(r)]} ${code(shortPath(m.path))}: ${findingCounts(r.findings)}</summary>`, ''];
   if (r.unread.length) {
     out.push(`**Not read** (${r.coverage.read} of ${r.coverage.total} statements read): the answers these could change are unknown.`, '');
-    for (const u of r.unread) out.push(`- \`${u.span.path}:${u.span.line}:${u.span.column}\` (${u.direction}): ${escapeHtml(u.reason)}`);
+    for (const u of r.unread) out.push(`- ${code(`${u.span.path}:${u.span.line}:${u.span.column}`)} (${u.direction}): ${plain(u.reason)}`);
     out.push('');
   }
-  for (const f of r.findings) {
-    const status = f.suppressed ? ` (suppressed: ${escapeHtml(f.suppressed.reason)})` : '';
-    out.push(`**${f.severity}** \`${f.rule}\` (${f.category}) at \`${f.path}:${f.line}:${f.column}\`${status}`, '');
-    out.push(escapeHtml(f.message), '');
+  for (const f of [...r.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])) {
+    const status = f.suppressed
+      ? ` (${f.suppressed.kind === 'baseline' ? 'in the baseline' : 'suppressed'}: ${plain(f.suppressed.reason)})`
+      : '';
+    const side = f.direction === 'down' ? ' in the down' : '';
+    out.push(
+      `**${f.severity}** ${code(f.rule)} (${f.category})${side} at ${code(`${shortPath(f.path)}:${f.line}:${f.column}`)}${status}`,
+      '',
+    );
+    out.push(plain(f.message), '');
     const frame = codeFrame(f, sourceOf(r, f.path));
     if (frame) out.push(fence(frame, 'text'), '');
-    const [first, ...rest] = f.fix.split('\n');
-    out.push(`**Do instead:** ${escapeHtml(first ?? '')}`, '');
-    if (rest.length) out.push(fence(rest.join('\n'), 'sql'), '');
+    // Prose stays prose, code goes in fences: a fix reads "do this:", code, "then:", code.
+    const [first, ...rest] = fixParts(f.fix);
+    out.push(`**Do instead:** ${plain(first?.text ?? '')}`, '');
+    for (const part of rest) out.push(part.code ? fence(part.text, 'sql') : plain(part.text), '');
   }
   out.push('</details>', '');
   return out.join('\n');
@@ -121,10 +126,12 @@ function findingCounts(findings: readonly Finding[]): string {
   const active = findings.filter((f) => !f.suppressed);
   const parts = (['error', 'warning', 'info'] as const).flatMap((s) => {
     const n = active.filter((f) => f.severity === s).length;
-    return n ? [plural(n, s)] : [];
+    return n ? [s === 'info' ? `${n} info` : plural(n, s)] : [];
   });
-  const suppressed = findings.length - active.length;
+  const baselined = findings.filter((f) => f.suppressed?.kind === 'baseline').length;
+  const suppressed = findings.length - active.length - baselined;
   if (suppressed) parts.push(`${suppressed} suppressed`);
+  if (baselined) parts.push(`${baselined} in the baseline`);
   return parts.join(', ') || 'none';
 }
 
@@ -135,10 +142,31 @@ function fence(code: string, lang: string): string {
   return `${ticks}${lang}\n${code}\n${ticks}`;
 }
 
-function cell(s: string): string {
-  return s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+/**
+ * Text that is data, never markup: an identifier holding a newline, backticks, `#`, `[`, `|` or `<` cannot start a
+ * heading, a list, a link, a code span, a table cell or a tag. One line, HTML-escaped, Markdown punctuation escaped.
+ */
+export function plain(s: string): string {
+  return s
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replace(/[\\`*_[\]#!|~]/g, '\\$&')
+    .replace(/^(\d+)([.)])/, '$1\\$2')
+    .replace(/^[-+=]/, '\\$&');
 }
 
-function escapeHtml(s: string): string {
-  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+/** Inline code that cannot be closed from inside: an HTML <code>, its text escaped (backticks and all). */
+function code(s: string): string {
+  return `<code>${plain(s)}</code>`;
+}
+
+/** A path too long for a table cell, shortened to its last segments. */
+export function shortPath(path: string, max = 60): string {
+  if (path.length <= max) return path;
+  const segments = path.split(/[\\/]/);
+  let short = segments.pop() ?? path;
+  while (segments.length && short.length + (segments.at(-1)?.length ?? 0) + 3 <= max) short = `${segments.pop()}/${short}`;
+  return `…/${short}`;
 }

@@ -15,16 +15,52 @@ export function codeFrame(f: Finding, source: SourceText | undefined): string | 
   if (!source) return null;
   const rel = f.span.line - source.startLine + 1;
   const relEnd = f.span.endLine - source.startLine + 1;
+  const { text, startLine } = framedLines(source, rel, relEnd);
+  // `startLine` is code-frame's (7.x) option; @types/babel__code-frame predates it.
+  const options: NonNullable<Parameters<typeof codeFrameColumns>[2]> & { startLine: number } = {
+    highlightCode: false,
+    linesAbove: LINES_ABOVE,
+    linesBelow: LINES_BELOW,
+    startLine,
+  };
   const frame = codeFrameColumns(
-    source.text,
+    text,
     {
       start: { line: rel, column: f.span.column },
       end: relEnd === rel ? { line: rel, column: Math.max(f.span.endColumn, f.span.column + 1) } : undefined,
     },
-    { highlightCode: false, linesAbove: 1, linesBelow: 1 },
+    options,
   );
   // code-frame numbers lines within the snippet; a dbmate/goose section starts mid-file.
   return renumber(frame, source.startLine - 1);
+}
+
+const LINES_ABOVE = 1;
+const LINES_BELOW = 1;
+/** code-frame's own line breaks. */
+const NEWLINE = /\r\n|[\n\r\u2028\u2029]/g;
+const LINE_STARTS = new WeakMap<SourceText, number[]>();
+
+/**
+ * Only the lines the frame shows, numbered from where they start: code-frame splits whatever text it gets,
+ * so giving it the whole file costs a split of the file per finding (16k findings in one file).
+ * The frame is the same as code-frame's on the whole text.
+ */
+function framedLines(source: SourceText, rel: number, relEnd: number): { text: string; startLine: number } {
+  let starts = LINE_STARTS.get(source);
+  if (!starts) {
+    starts = [0];
+    for (const m of source.text.matchAll(NEWLINE)) starts.push(m.index + m[0].length);
+    LINE_STARTS.set(source, starts);
+  }
+  const lineCount = starts.length;
+  if (rel < 1 || relEnd < rel || relEnd > lineCount) return { text: source.text, startLine: 1 };
+  const first = Math.max(rel - LINES_ABOVE, 1);
+  const last = Math.min(lineCount, relEnd + LINES_BELOW);
+  const end = last < lineCount ? (starts[last] as number) : source.text.length;
+  // The break ending the last shown line stays out, as code-frame would drop it; one after it keeps an empty line count right.
+  const text = source.text.slice(starts[first - 1], end).replace(/(\r\n|[\n\r\u2028\u2029])$/, '');
+  return { text, startLine: first };
 }
 
 function renumber(frame: string, offset: number): string {
@@ -33,4 +69,20 @@ function renumber(frame: string, offset: number): string {
     const shifted = String(Number(n) + offset);
     return `${lead.slice(0, Math.max(0, lead.length - (shifted.length - n.length)))}${shifted}${bar}`;
   });
+}
+
+/**
+ * A fix as prose and code: its first line is prose; after it, a line ending in "." or ":" (not a "--" or "#"
+ * comment) is prose, the rest is code, in runs. Fixes are written so: "Do this:", code, "Then drop it later.".
+ */
+export function fixParts(fix: string): Array<{ code: boolean; text: string }> {
+  const parts: Array<{ code: boolean; text: string }> = [];
+  for (const [i, line] of fix.split('\n').entries()) {
+    const t = line.trim();
+    const prose = i === 0 || (!t.startsWith('--') && !t.startsWith('#') && (t.endsWith('.') || t.endsWith(':')));
+    const last = parts.at(-1);
+    if (last && last.code === !prose) last.text += `\n${line}`;
+    else parts.push({ code: !prose, text: line });
+  }
+  return parts;
 }

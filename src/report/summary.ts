@@ -30,7 +30,12 @@ export interface Totals {
   withoutDown: number;
   /** Unsuppressed findings by severity. */
   findings: Record<Severity, number>;
+  /** Suppressed by a `twoway-ignore` or a declared contract. */
   suppressed: number;
+  /** Accepted by the baseline (not counted in `suppressed`). */
+  baselined: number;
+  /** Baseline entries that match nothing any more. */
+  staleBaseline: number;
   unreadable: number;
 }
 
@@ -39,6 +44,7 @@ export function totalsOf(result: CheckResult): Totals {
   const doors = reports.map(doorOf);
   const findings = reports.flatMap((r) => r.findings);
   const active = findings.filter((f) => !f.suppressed);
+  const baselined = findings.filter((f) => f.suppressed?.kind === 'baseline').length;
   return {
     migrations: reports.length,
     oneWayDoors: doors.filter((d) => d === 'one-way' || d === 'declared-contract').length,
@@ -50,10 +56,31 @@ export function totalsOf(result: CheckResult): Totals {
       warning: active.filter((f) => f.severity === 'warning').length,
       info: active.filter((f) => f.severity === 'info').length,
     },
-    suppressed: findings.length - active.length,
+    suppressed: findings.length - active.length - baselined,
+    baselined,
+    staleBaseline: result.baseline?.stale.length ?? 0,
     unreadable: result.errors.length,
   };
 }
+
+/** The summary every format leads or ends with, in the same words: the counts a reviewer compares. */
+export function summaryParts(t: Totals): string[] {
+  const parts = [
+    plural(t.migrations, 'migration'),
+    `${plural(t.oneWayDoors, 'one-way door')}${t.declaredContracts ? ` (${t.declaredContracts} declared contract)` : ''}`,
+    plural(t.unverified, 'unverified door'),
+    `${t.withoutDown} without a down`,
+    `${plural(t.findings.error, 'error')}, ${plural(t.findings.warning, 'warning')}, ${t.findings.info} info`,
+  ];
+  if (t.suppressed) parts.push(`${t.suppressed} suppressed`);
+  if (t.baselined) parts.push(`${t.baselined} in the baseline`);
+  if (t.staleBaseline) parts.push(`${t.staleBaseline} stale baseline ${t.staleBaseline === 1 ? 'entry' : 'entries'}`);
+  if (t.unreadable) parts.push(plural(t.unreadable, 'unreadable input'));
+  return parts;
+}
+
+/** Reviewers' order: what needs a decision first (one-way, unverified), planned contracts, then two-way doors. */
+export const DOOR_ORDER: Record<Door, number> = { 'one-way': 0, unverified: 1, 'declared-contract': 2, 'two-way': 3 };
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,4 +1,4 @@
-import { type ColumnDef, qnameText } from '../ir.js';
+import { type ColumnDef, type Operation, qnameText } from '../ir.js';
 import { isSerial } from './new-columns.js';
 import { defineRule } from './rule.js';
 
@@ -39,11 +39,9 @@ A table created in the same migration is empty: no finding.
 
 Rollback: the down (\`DROP COLUMN\`) is quick and loses only the new column's values.`,
   check(op, ctx) {
-    if (ctx.isNewTable(op.table)) return null;
+    if (ctx.isNewTable(op.table) || !rewriteReason(op.column, ctx.serverVersion)) return null;
     // One ALTER TABLE rewrites the table once, however many of its columns need it: report the statement once.
-    const sameStatement = ctx.ops.filter(
-      (o): o is typeof op => o.kind === 'AddColumn' && o.span.line === op.span.line && o.span.column === op.span.column,
-    );
+    const sameStatement = addColumnsByStatement(ctx.ops).get(`${op.span.line}:${op.span.column}`) ?? [];
     const rewriting = sameStatement.filter((o) => rewriteReason(o.column, ctx.serverVersion));
     if (rewriting[0] !== op) return null;
     const table = qnameText(op.table);
@@ -57,6 +55,27 @@ Rollback: the down (\`DROP COLUMN\`) is quick and loses only the new column's va
     };
   },
 });
+
+const ADD_COLUMNS_BY_STATEMENT = new WeakMap<readonly Operation[], Map<string, AddColumnOp[]>>();
+
+/** The AddColumn operations of each statement (by where it starts), built once per operation list: 60k add_column calls in one migration. */
+function addColumnsByStatement(ops: readonly Operation[]): Map<string, AddColumnOp[]> {
+  let byStatement = ADD_COLUMNS_BY_STATEMENT.get(ops);
+  if (!byStatement) {
+    byStatement = new Map();
+    for (const o of ops) {
+      if (o.kind !== 'AddColumn') continue;
+      const key = `${o.span.line}:${o.span.column}`;
+      const list = byStatement.get(key);
+      if (list) list.push(o);
+      else byStatement.set(key, [o]);
+    }
+    ADD_COLUMNS_BY_STATEMENT.set(ops, byStatement);
+  }
+  return byStatement;
+}
+
+type AddColumnOp = Extract<Operation, { kind: 'AddColumn' }>;
 
 /** Why adding this column writes every existing row, or null when the catalog alone holds its value. */
 function rewriteReason(c: ColumnDef, serverVersion: number): string | null {

@@ -6,6 +6,12 @@ const users = ['CREATE TABLE users (id bigint PRIMARY KEY, email text, name text
 ruleTests(rule, {
   valid: [
     {
+      name: 'ADD CONSTRAINT … USING INDEX renames the index to the constraint: the down may build the old name again (saleor payment 0055)',
+      history: ['CREATE TABLE items (id int, key text);', 'CREATE UNIQUE INDEX items_key_idx ON items (key);'],
+      up: 'ALTER TABLE items ADD CONSTRAINT items_key_unique UNIQUE USING INDEX items_key_idx;',
+      down: 'CREATE UNIQUE INDEX items_key_idx ON items (key);\nALTER TABLE items DROP CONSTRAINT IF EXISTS items_key_unique;',
+    },
+    {
       name: 'SQLite drops a column whose REFERENCES is written on the column (it goes with it; kratos pending_traits_changes)',
       dialect: 'sqlite',
       history: ['CREATE TABLE sessions (id varchar PRIMARY KEY);', 'CREATE TABLE changes (id varchar PRIMARY KEY);'],

@@ -5,7 +5,7 @@ import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from '../an
 import type { Finding } from '../findings.js';
 import { parseSqlMigration } from '../frameworks/sql-files.js';
 import type { Dialect } from '../ir.js';
-import type { Verdict } from '../judge/judge.js';
+import type { UsageOf, Verdict } from '../judge/judge.js';
 import type { Framework, Migration, ParsedMigration } from '../migration.js';
 import { loadSqlParsers } from '../sql/index.js';
 import type { Rule } from './rule.js';
@@ -27,6 +27,8 @@ export interface MigrationCase {
   framework?: Framework;
   /** The framework has no downs at all (Prisma, Flyway without undo). */
   downsUnsupported?: boolean;
+  /** The previous release's code as evidence for the case's migration (AnalyzeOptions.usage). */
+  usage?: UsageOf;
   /** The case's SQL holds a statement the database refuses, on purpose (default: any parse error fails the test). */
   refused?: boolean;
 }
@@ -66,7 +68,11 @@ export async function analyzeCase(c: MigrationCase): Promise<MigrationReport> {
   const errors = [...history, target].flatMap((p) => p.errors);
   if (errors.length && !c.refused)
     throw new Error(`test SQL does not parse: ${errors.map((e) => `${e.path}:${e.line}: ${e.message}`).join('; ')}`);
-  const reports = analyzeHistory([...history, target], { serverVersion: c.serverVersion, rules: c.rules });
+  const reports = analyzeHistory([...history, target], {
+    serverVersion: c.serverVersion,
+    rules: c.rules,
+    usage: (p) => (p === target ? c.usage : undefined),
+  });
   return reports.at(-1) as MigrationReport;
 }
 

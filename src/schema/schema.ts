@@ -229,9 +229,20 @@ export class Schema {
       case 'AddConstraint': {
         const t = this.mutableTable(op.table);
         if (!t) return;
-        const name = op.constraint.name ?? generatedName(op.table.name, op.constraint, t.constraints);
-        t.constraints.set(name, op.constraint);
-        if (op.constraint.type === 'primary-key') for (const col of op.constraint.columns) markNotNull(t.columns, col);
+        let constraint = op.constraint;
+        // ADD CONSTRAINT … USING INDEX takes the index over: PostgreSQL renames it to the constraint's name, and it
+        // goes when the constraint does.
+        if (constraint.usingIndex) {
+          const key = qnameKey({ schema: op.table.schema, name: constraint.usingIndex });
+          const index = this.indexes.get(key);
+          if (index) {
+            this.indexes.delete(key);
+            if (!constraint.columns.length) constraint = { ...constraint, columns: index.columns };
+          }
+        }
+        const name = constraint.name ?? generatedName(op.table.name, constraint, t.constraints);
+        t.constraints.set(name, constraint);
+        if (constraint.type === 'primary-key') for (const col of constraint.columns) markNotNull(t.columns, col);
         return;
       }
       case 'ValidateConstraint': {

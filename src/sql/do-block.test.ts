@@ -37,6 +37,22 @@ END $$;`),
     ).toEqual(['CreateEnum', 'AddIndex']);
   });
 
+  it('template placeholders in the body are masked as outside it (supabase/auth renames in a guarded DO)', () => {
+    const parsed = parsePostgres({
+      path: 'm.sql',
+      text: `DO $$ BEGIN
+  IF NOT EXISTS (SELECT * FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email_confirmed_at') THEN
+    ALTER TABLE "tmpl_namespace__".users RENAME COLUMN confirmed_at TO email_confirmed_at;
+    ALTER TABLE "{{ .Namespace }}".users RENAME COLUMN email_confirmed_at TO confirmed_at;
+  END IF;
+END $$;`,
+      startLine: 1,
+      language: 'sql',
+    });
+    const renames = parsed.ops.filter((op) => op.kind === 'RenameColumn');
+    expect(renames.map((op) => op.kind === 'RenameColumn' && op.table.schema)).toEqual(['tmpl_namespace__', 'tmpl_namespace__']);
+  });
+
   it.each([
     ['a loop', 'DO $$ DECLARE r record; BEGIN FOR r IN SELECT id FROM t LOOP UPDATE t SET a = 1 WHERE id = r.id; END LOOP; END $$;'],
     ['a condition on data', 'DO $$ BEGIN IF EXISTS (SELECT 1 FROM users WHERE admin) THEN DROP TABLE legacy; END IF; END $$;'],

@@ -19,6 +19,7 @@ import {
 } from '../ir.js';
 import type { ReadError, SourceText } from '../migration.js';
 import { SourceMap } from './source-map.js';
+import { maskTemplates } from './templates.js';
 
 // libpg-query's AST is JSON of many node shapes; typing each one buys nothing here.
 type Node = any;
@@ -253,6 +254,8 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
           sources: targets.map((t) => ownRowSource(valueSource(t.val, scope), t.val, n.relation)),
           valueReads: targets.map((t) => columnRefs(t.val, scope)),
           filterReads: [...columnRefs(n.whereClause, scope), ...joinReads(n.fromClause, scope)],
+          literals: targets.map((t) => literalOf(t.val)),
+          matches: equalities(n.whereClause),
         },
       ];
     }
@@ -945,8 +948,10 @@ function doBlock(n: Node, base: Base): Operation[] | null {
   const args: Node[] = n.args ?? [];
   const option = (name: string): string | undefined => args.find((a) => a.DefElem?.defname === name)?.DefElem?.arg?.String?.sval;
   const language = option('language');
-  const body = option('as');
-  if (body === undefined || (language !== undefined && language.toLowerCase() !== 'plpgsql')) return null;
+  const written = option('as');
+  if (written === undefined || (language !== undefined && language.toLowerCase() !== 'plpgsql')) return null;
+  // The block's body is a string to the outer parse: template placeholders in it are masked here, as outside.
+  const body = maskTemplates({ path: base.span.path, text: written, startLine: 1, language: 'sql' });
   let fn: Node;
   try {
     const quote = '$twoway_do$';
@@ -1039,4 +1044,31 @@ function catalogGuard(cond: string): boolean {
   const catalog = (r: Node) =>
     r.schemaname === 'information_schema' || r.schemaname === 'pg_catalog' || String(r.relname ?? '').startsWith('pg_');
   return !functions && relations.length > 0 && relations.every(catalog);
+}
+
+/** A constant as the value it writes (`'b'`, `2`, `NULL`, a cast of one), or null for anything computed. */
+function literalOf(val: Node): string | null {
+  let v = val;
+  while (v?.TypeCast) v = v.TypeCast.arg;
+  const c = v?.A_Const;
+  if (!c) return null;
+  if (c.isnull) return 'NULL';
+  if (c.sval) return String(c.sval.sval ?? '');
+  if (c.ival) return String(c.ival.ival ?? 0);
+  if (c.fval) return String(c.fval.fval);
+  if (c.boolval) return String(Boolean(c.boolval.boolval));
+  return null;
+}
+
+/** `col = literal` conditions a WHERE requires: its own, or those of a top-level AND. */
+function equalities(where: Node): Array<{ column: string; value: string }> {
+  if (!where) return [];
+  if (where.BoolExpr?.boolop === 'AND_EXPR') return (where.BoolExpr.args ?? []).flatMap(equalities);
+  const e = where.A_Expr;
+  if (e?.kind !== 'AEXPR_OP' || e.name?.map(str).join('') !== '=') return [];
+  const [left, right] = [e.lexpr, e.rexpr];
+  const column = (x: Node) => (x?.ColumnRef ? ((x.ColumnRef.fields ?? []).map(str).at(-1) ?? null) : null);
+  const name = column(left) ?? column(right);
+  const value = column(left) ? literalOf(right) : literalOf(left);
+  return name && value !== null ? [{ column: name, value }] : [];
 }

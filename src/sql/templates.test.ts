@@ -11,12 +11,12 @@ describe('template placeholders', () => {
   it('replaces a Go template action by an identifier of the same length', () => {
     const text = 'ALTER TABLE {{ index .Options "Namespace" }}.users ADD COLUMN age int;';
     const masked = mask(text);
-    expect(masked).toBe('ALTER TABLE tmpl_Namespace__________________.users ADD COLUMN age int;');
+    expect(masked).toBe('ALTER TABLE tmpl_namespace__________________.users ADD COLUMN age int;');
     expect(masked).toHaveLength(text.length);
   });
 
   it('replaces one inside a quoted identifier, and Flyway/goose dollar-brace placeholders', () => {
-    expect(mask('CREATE INDEX i ON "{{ .Schema }}".users (id);')).toBe('CREATE INDEX i ON "tmpl_Schema__".users (id);');
+    expect(mask('CREATE INDEX i ON "{{ .Schema }}".users (id);')).toBe('CREATE INDEX i ON "tmpl_schema__".users (id);');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the SQL holds a Flyway placeholder on purpose
     expect(mask('DROP TABLE ${schema}.old;')).toBe('DROP TABLE tmpl_sche.old;');
   });

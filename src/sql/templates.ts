@@ -68,6 +68,7 @@ function placeholder(action: string): string {
   const words = action.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
   const lines = action.split('\n');
   const firstLength = lines[0]?.length ?? 0;
-  const ident = `tmpl_${words.at(-1) ?? ''}`.padEnd(firstLength, '_').slice(0, firstLength);
+  // Lower case: the same placeholder names one object whether the SQL quotes it (`"{{ .Schema }}"`) or not.
+  const ident = `tmpl_${(words.at(-1) ?? '').toLowerCase()}`.padEnd(firstLength, '_').slice(0, firstLength);
   return [ident, ...lines.slice(1).map((l) => ' '.repeat(l.length))].join('\n');
 }

@@ -177,6 +177,8 @@ end
       'DataChange update accounts',
     ]);
     expect(p.up[1]).toMatchObject({ column: { default: { text: "'hi'" } } });
+    // The literals of where(...).update_all(...) say which value becomes which: the judge pairs them with the down's.
+    expect(p.up[2]).toMatchObject({ literals: ['Loan'], matches: [{ column: 'kind', value: 'Account::Loan' }] });
   });
 
   it('a helper that returns a literal is its value', () => {

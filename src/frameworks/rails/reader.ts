@@ -413,6 +413,8 @@ export class RailsReader {
         table: { name: model.table },
         hasWhere: model.scoped,
         columns,
+        literals: columns.map((c) => rubyLiteral(assigned.get(c))),
+        matches: this.whereEqualities(receiver),
       };
       return [{ up: [op], inverse: [] }];
     }
@@ -454,6 +456,19 @@ export class RailsReader {
       });
     }
     return steps;
+  }
+
+  /** `where(kind: 'a')` conditions along a model's scope chain, as `column = literal`. */
+  private whereEqualities(receiver: SyntaxNode): Array<{ column: string; value: string }> {
+    const out: Array<{ column: string; value: string }> = [];
+    for (let node: SyntaxNode | null = receiver; node?.type === 'call'; node = node.childForFieldName('receiver')) {
+      if (node.childForFieldName('method')?.text !== 'where') continue;
+      for (const [column, v] of this.args(node).options) {
+        const value = rubyLiteral(v);
+        if (value !== null) out.push({ column, value });
+      }
+    }
+    return out;
   }
 
   /** `User.where(...).update_all` → the users table, scoped; null when the receiver is no model. */
@@ -707,4 +722,14 @@ function bindParameters(params: readonly SyntaxNode[], item: RubyValue, env: Bin
     if (p.type === 'destructured_parameter') bindParameters(namedChildren(p), element, env);
     else if (p.type === 'identifier') env.set(p.text, element);
   });
+}
+
+/** A Ruby literal as the value the database stores (`'a'` and `:a` are the string a), or null. */
+function rubyLiteral(v: RubyValue | undefined): string | null {
+  if (!v) return null;
+  if (v.kind === 'string' || v.kind === 'symbol') return v.value;
+  if (v.kind === 'number') return String(v.value);
+  if (v.kind === 'bool') return String(v.value);
+  if (v.kind === 'nil') return 'NULL';
+  return null;
 }

@@ -1,0 +1,130 @@
+// The CLI details people hit in the first hour: version, help, mistakes in what they typed, pipes.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { main } from './cli.js';
+import { TOOL } from './meta.js';
+import { dropColumnHistory, gitRepo, repoRoot, tempProject } from './testing/projects.js';
+
+async function run(argv: string[], cwd = repoRoot) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s), cwd });
+  return { code, out, err };
+}
+
+describe('version and help', () => {
+  it('--version prints the version', async () => {
+    expect(await run(['--version'])).toEqual({ code: 0, out: `${TOOL.version}\n`, err: '' });
+  });
+
+  it('-h works on every command the top-level help lists', async () => {
+    const help = (await run(['-h'])).out;
+    const commands = [...help.split('Commands:')[1]!.matchAll(/^ {2}(\w[\w-]*)/gm)].map((m) => m[1] as string).filter((c) => c !== 'help');
+    expect(commands).toEqual(expect.arrayContaining(['check', 'report', 'init', 'rehearse', 'explain']));
+    for (const command of commands) {
+      const { code, out } = await run([command, '-h']);
+      expect({ command, code }).toEqual({ command, code: 0 });
+      expect(out).toMatch(new RegExp(`^Usage: twoway ${command} `));
+    }
+  });
+});
+
+describe('a mistake in what the user typed is one line and exit 2, never an internal error', () => {
+  it('a YAML alias bomb in the config', async () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(',')}]`,
+      );
+    const dir = tempProject({ ...dropColumnHistory(), 'twoway.config.yaml': `${levels.join('\n')}\n` });
+    const { code, err } = await run(['check', 'db'], dir);
+    expect({ code, err }).toEqual({
+      code: 2,
+      err: 'twoway: twoway.config.yaml: YAML aliases expand too far (more than 100 uses): write the values out\n',
+    });
+  });
+
+  it('serverVersion that is not a version', async () => {
+    const dir = tempProject({ ...dropColumnHistory(), 'twoway.config.yaml': 'serverVersion: [16]\n' });
+    const { code, err } = await run(['check', 'db'], dir);
+    expect(code).toBe(2);
+    expect(err).toBe(
+      'twoway: twoway.config.yaml:1: "serverVersion": [16] is not allowed (expected a server version such as 16, "9.6" or "8.0")\n',
+    );
+  });
+
+  it('a port out of range in --database-url', async () => {
+    const { code, err } = await run(['rehearse', '--database-url', 'postgres://me:secret@localhost:99999/app', 'examples/golang-migrate']);
+    expect({ code, err }).toEqual({ code: 2, err: 'twoway: --database-url: port "99999" is out of range (allowed: 0 to 65535)\n' });
+  });
+
+  it('--since on a path outside the git repository', async () => {
+    const repo = gitRepo();
+    repo.write('README', 'x');
+    repo.git('add', '.');
+    repo.git('commit', '-qm', 'base');
+    const outside = tempProject(dropColumnHistory());
+    const { code, err } = await run(['check', '--since', 'main', `${outside}/db`], repo.dir);
+    expect({ code, err }).toEqual({ code: 2, err: `twoway: --since main: ${outside}/db is outside the git repository at ${repo.dir}\n` });
+  });
+});
+
+describe('twoway init', () => {
+  it.each([
+    [
+      'an Alembic project',
+      {
+        'alembic.ini': '[alembic]\nscript_location = alembic\n',
+        'alembic/versions/a1_add_x.py':
+          'revision = "a1"\ndown_revision = None\nfrom alembic import op\nimport sqlalchemy as sa\n\ndef upgrade():\n    op.add_column("t", sa.Column("x", sa.Integer()))\n\ndef downgrade():\n    op.drop_column("t", "x")\n',
+      },
+      'alembic',
+    ],
+    [
+      'a Django project',
+      {
+        'manage.py': 'import django\n',
+        'shop/__init__.py': '',
+        'shop/migrations/__init__.py': '',
+        'shop/migrations/0001_initial.py':
+          'from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    initial = True\n    dependencies = []\n    operations = [\n        migrations.CreateModel(name="Item", fields=[("id", models.BigAutoField(primary_key=True))]),\n    ]\n',
+      },
+      'django',
+    ],
+  ])('loads the Python readers discovery needs in %s', async (_, files, framework) => {
+    const dir = tempProject(files);
+    const { code, out, err } = await run(['init'], dir);
+    expect({ code, out, err }).toEqual({ code: 0, out: 'wrote twoway.config.yaml\n', err: '' });
+    expect((await run(['check', '--format', 'json'], dir)).out).toContain(`"framework": "${framework}"`);
+  });
+});
+
+describe('a closed pipe', () => {
+  it('`twoway check | head -1` ends quietly with status 0', () => {
+    // The real process, with its own stdout: main() writes far more than a pipe holds, and head leaves after a line.
+    const script = `import { main } from './src/cli.ts'; process.exitCode = await main(['check', 'examples', '--format', 'json']);`;
+    const { stdout, stderr } = spawnSync(
+      'bash',
+      ['-c', `node --import tsx --input-type=module -e "${script}" | head -1; echo "status \${PIPESTATUS[0]}" >&2`],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
+    expect({ stdout, stderr }).toEqual({ stdout: '{\n', stderr: 'status 0\n' });
+  });
+});
+
+describe('paths as the user gave them', () => {
+  it('an absolute argument stays absolute in every format; a relative one stays relative to the working directory', async () => {
+    const project = tempProject(dropColumnHistory());
+    const elsewhere = tempProject();
+    const abs = `${project}/db`;
+    for (const format of ['compact', 'json', 'github', 'sarif', 'human']) {
+      const { out } = await run(['check', abs, '--format', format], elsewhere);
+      expect({ format, absolute: out.includes(`${abs}/000002_drop_full_name.up.sql`) }).toEqual({ format, absolute: true });
+      expect({ format, climbs: out.includes('../') }).toEqual({ format, climbs: false });
+    }
+    const relative = (await run(['check', 'db', '--format', 'compact'], project)).out;
+    expect(relative).toMatch(/^db\/000002_drop_full_name\.up\.sql:2:1 error drop-column /m);
+  });
+});
