@@ -37,7 +37,7 @@ export function planSteps(ops: readonly Operation[]): StepPlan {
       case 'AddIndex':
         if (op.concurrently) unplanned.push(`${op.span.path}:${op.span.line}: the index is already built concurrently`);
         else if (!op.name) unplanned.push(`${op.span.path}:${op.span.line}: an index without a name cannot be dropped by its down`);
-        else steps.push(concurrentIndex(op));
+        else steps.push(concurrentIndex({ ...op, name: op.name }));
         break;
       case 'AddConstraint':
         if ((op.constraint.type === 'foreign-key' || op.constraint.type === 'check') && !op.constraint.notValid && op.constraint.name)
