@@ -1,0 +1,139 @@
+// The engine of `twoway plan`: a one-way operation becomes a list of steps, each its own migration that is
+// two-way on its own (PostgreSQL). Writers (src/plan/write-*.ts) put the steps in a framework's files.
+import type { AddConstraint, AddIndex, Operation, QName, SetNotNull } from '../ir.js';
+
+export interface PlanStep {
+  /** Short snake_case name for the migration file. */
+  name: string;
+  /** Release the step ships in, counted from the first (1); code may switch between releases. */
+  release: number;
+  phase: 'expand' | 'contract';
+  up: string[];
+  down: string[];
+  /** False for CONCURRENTLY statements, which PostgreSQL refuses inside a transaction. */
+  transactional: boolean;
+  /** What to do between this step and the next, in words. */
+  note?: string;
+}
+
+export interface StepPlan {
+  steps: PlanStep[];
+  /** Operations the engine has no safe sequence for, with why. */
+  unplanned: string[];
+}
+
+const ident = (s: string): string => (/^[a-z_][a-z0-9_]*$/.test(s) ? s : `"${s.replaceAll('"', '""')}"`);
+const table = (q: QName): string => (q.schema ? `${ident(q.schema)}.${ident(q.name)}` : ident(q.name));
+
+/** Plans the one-way operations of a migration; operations already two-way are kept as one expand step. */
+export function planSteps(ops: readonly Operation[]): StepPlan {
+  const steps: PlanStep[] = [];
+  const unplanned: string[] = [];
+  for (const op of ops) {
+    switch (op.kind) {
+      case 'SetNotNull':
+        steps.push(...setNotNull(op));
+        break;
+      case 'AddIndex':
+        if (op.concurrently) unplanned.push(`${op.span.path}:${op.span.line}: the index is already built concurrently`);
+        else if (!op.name) unplanned.push(`${op.span.path}:${op.span.line}: an index without a name cannot be dropped by its down`);
+        else steps.push(concurrentIndex({ ...op, name: op.name }));
+        break;
+      case 'AddConstraint':
+        if ((op.constraint.type === 'foreign-key' || op.constraint.type === 'check') && !op.constraint.notValid && op.constraint.name)
+          steps.push(...notValidThenValidate(op));
+        else unplanned.push(`${op.span.path}:${op.span.line}: ${op.constraint.type} constraints are not planned yet`);
+        break;
+      case 'Transaction':
+        break;
+      default:
+        unplanned.push(`${op.span.path}:${op.span.line}: ${op.kind} is not planned yet`);
+    }
+  }
+  return { steps, unplanned };
+}
+
+function setNotNull(op: SetNotNull): PlanStep[] {
+  const t = table(op.table);
+  const check = ident(`${op.table.name}_${op.column}_not_null`);
+  const col = ident(op.column);
+  return [
+    {
+      name: `check_${op.table.name}_${op.column}_not_null`,
+      release: 1,
+      phase: 'expand',
+      up: [`ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`],
+      down: [`ALTER TABLE ${t} DROP CONSTRAINT ${check};`],
+      transactional: true,
+      note: `new rows must now have ${op.column}; backfill existing NULLs before the next step`,
+    },
+    {
+      name: `validate_${op.table.name}_${op.column}_not_null`,
+      release: 1,
+      phase: 'expand',
+      // VALIDATE takes SHARE UPDATE EXCLUSIVE: writes go on while existing rows are scanned.
+      up: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`],
+      down: [],
+      transactional: true,
+    },
+    {
+      name: `set_${op.table.name}_${op.column}_not_null`,
+      release: 1,
+      // The analyzer judges SET NOT NULL a contract (old code writing NULL breaks); the plan declares it so.
+      phase: 'contract',
+      // PostgreSQL >= 12 proves SET NOT NULL from the validated check without a scan.
+      up: [`ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;`, `ALTER TABLE ${t} DROP CONSTRAINT ${check};`],
+      down: [
+        `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`,
+        `ALTER TABLE ${t} ALTER COLUMN ${col} DROP NOT NULL;`,
+      ],
+      transactional: true,
+    },
+  ];
+}
+
+function concurrentIndex(op: AddIndex & { name: string }): PlanStep {
+  const columns = op.columns.map(ident).join(', ');
+  const index = op.table.schema ? `${ident(op.table.schema)}.${ident(op.name)}` : ident(op.name);
+  const using = op.method && op.method !== 'btree' ? ` USING ${op.method}` : '';
+  const where = op.where ? ` WHERE ${op.where}` : '';
+  return {
+    name: `add_${op.name}_concurrently`,
+    release: 1,
+    phase: 'expand',
+    up: [
+      `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${ident(op.name)} ON ${table(op.table)}${using} (${columns})${where};`,
+    ],
+    down: [`DROP INDEX CONCURRENTLY IF EXISTS ${index};`],
+    transactional: false,
+  };
+}
+
+function notValidThenValidate(op: AddConstraint): PlanStep[] {
+  const t = table(op.table);
+  const c = op.constraint;
+  const name = ident(c.name ?? '');
+  const body =
+    c.type === 'check'
+      ? `CHECK (${c.expression})`
+      : `FOREIGN KEY (${c.columns.map(ident).join(', ')}) REFERENCES ${table(c.references?.table ?? { name: '?' })} (${(c.references?.columns ?? []).map(ident).join(', ')})`;
+  return [
+    {
+      name: `add_${c.name}_not_valid`,
+      release: 1,
+      phase: 'expand',
+      up: [`ALTER TABLE ${t} ADD CONSTRAINT ${name} ${body} NOT VALID;`],
+      down: [`ALTER TABLE ${t} DROP CONSTRAINT ${name};`],
+      transactional: true,
+      note: 'new rows are checked from here; fix violating existing rows before the next step',
+    },
+    {
+      name: `validate_${c.name}`,
+      release: 1,
+      phase: 'expand',
+      up: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`],
+      down: [],
+      transactional: true,
+    },
+  ];
+}
