@@ -161,8 +161,16 @@ export function inTransactionBlock(ctx: RuleContext): boolean {
   return true;
 }
 
+const STATEMENT_COUNTS = new WeakMap<readonly Operation[], number>();
+
+/** Counted once per operation list: rules ask at every statement (100k statements in one file). */
 function statementCount(ops: readonly Operation[]): number {
-  return new Set(ops.map((op) => `${op.span.path}:${op.span.line}:${op.span.column}`)).size;
+  let count = STATEMENT_COUNTS.get(ops);
+  if (count === undefined) {
+    count = new Set(ops.map((op) => `${op.span.path}:${op.span.line}:${op.span.column}`)).size;
+    STATEMENT_COUNTS.set(ops, count);
+  }
+  return count;
 }
 
 /** A lock_timeout / statement_timeout value that actually bounds the wait ('0' disables it). */
@@ -178,9 +186,27 @@ export function timeoutSet(ctx: RuleContext, name: 'lock_timeout' | 'statement_t
  * carried a SET LOCAL): a missing timeout is reported once per such stretch, at its first statement.
  */
 export function sinceTimeoutChanged(ctx: RuleContext, name: 'lock_timeout' | 'statement_timeout'): readonly Operation[] {
-  const before = ctx.ops.slice(0, ctx.index);
-  const last = before.findLastIndex(
-    (o) => (o.kind === 'SetSetting' && o.name.toLowerCase() === name) || (o.kind === 'Transaction' && o.action !== 'begin'),
-  );
-  return before.slice(last + 1);
+  return ctx.ops.slice(stretchStarts(ctx.ops, name)[ctx.index], ctx.index);
+}
+
+const STRETCH_STARTS = new WeakMap<readonly Operation[], Map<string, number[]>>();
+
+/** For every operation, where its stretch since `name` last changed begins: found once per operation list, not per statement. */
+function stretchStarts(ops: readonly Operation[], name: string): number[] {
+  let byName = STRETCH_STARTS.get(ops);
+  if (!byName) {
+    byName = new Map();
+    STRETCH_STARTS.set(ops, byName);
+  }
+  let starts = byName.get(name);
+  if (!starts) {
+    starts = [];
+    let start = 0;
+    ops.forEach((o, i) => {
+      (starts as number[]).push(start);
+      if ((o.kind === 'SetSetting' && o.name.toLowerCase() === name) || (o.kind === 'Transaction' && o.action !== 'begin')) start = i + 1;
+    });
+    byName.set(name, starts);
+  }
+  return starts;
 }
