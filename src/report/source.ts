@@ -57,9 +57,11 @@ function framedLines(source: SourceText, rel: number, relEnd: number): { text: s
   if (rel < 1 || relEnd < rel || relEnd > lineCount) return { text: source.text, startLine: 1 };
   const first = Math.max(rel - LINES_ABOVE, 1);
   const last = Math.min(lineCount, relEnd + LINES_BELOW);
-  const end = last < lineCount ? (starts[last] as number) : source.text.length;
-  // The break ending the last shown line stays out, as code-frame would drop it; one after it keeps an empty line count right.
-  const text = source.text.slice(starts[first - 1], end).replace(/(\r\n|[\n\r\u2028\u2029])$/, '');
+  // Up to the break that ends the last shown line, without it.
+  const text =
+    last < lineCount
+      ? source.text.slice(starts[first - 1], starts[last]).replace(/(\r\n|[\n\r\u2028\u2029])$/, '')
+      : source.text.slice(starts[first - 1]);
   return { text, startLine: first };
 }
 

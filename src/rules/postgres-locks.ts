@@ -161,8 +161,16 @@ export function inTransactionBlock(ctx: RuleContext): boolean {
   return true;
 }
 
+const STATEMENT_COUNTS = new WeakMap<readonly Operation[], number>();
+
+/** Counted once per operation list: rules ask at every statement (100k statements in one file). */
 function statementCount(ops: readonly Operation[]): number {
-  return new Set(ops.map((op) => `${op.span.path}:${op.span.line}:${op.span.column}`)).size;
+  let count = STATEMENT_COUNTS.get(ops);
+  if (count === undefined) {
+    count = new Set(ops.map((op) => `${op.span.path}:${op.span.line}:${op.span.column}`)).size;
+    STATEMENT_COUNTS.set(ops, count);
+  }
+  return count;
 }
 
 /** A lock_timeout / statement_timeout value that actually bounds the wait ('0' disables it). */

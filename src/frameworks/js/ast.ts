@@ -1,5 +1,6 @@
 // Reading JS/TS migrations with @babel/parser, never running them: exports, static values, call chains.
-import { parse } from '@babel/parser';
+import { createRequire } from 'node:module';
+import type * as BabelParser from '@babel/parser';
 import type * as t from '@babel/types';
 import type { Dialect, Span } from '../../ir.js';
 import type { ReadError, SourceText } from '../../migration.js';
@@ -8,9 +9,17 @@ export type { t };
 
 export type JsModule = { ok: true; ast: t.File } | { ok: false; error: ReadError };
 
+let babel: typeof BabelParser | undefined;
+
+/** @babel/parser on first use: a run with no JS/TS migrations never loads it (a large CommonJS file, ~0.1 s). */
+function babelParser(): typeof BabelParser {
+  babel ??= createRequire(import.meta.url)('@babel/parser') as typeof BabelParser;
+  return babel;
+}
+
 export function parseModule(source: SourceText): JsModule {
   try {
-    const ast = parse(source.text, {
+    const ast = babelParser().parse(source.text, {
       sourceType: 'unambiguous',
       sourceFilename: source.path,
       allowReturnOutsideFunction: true,
