@@ -7,7 +7,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check } from '../src/check.js';
-import type { Finding } from '../src/findings.js';
 import { type Operation, qnameText } from '../src/ir.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
