@@ -25,7 +25,8 @@ describe('twoway baseline', () => {
   it('records every finding with migration, rule, direction, fingerprint and a reason; check then reports none of them', async () => {
     const dir = tempProject(dropColumnHistory());
     const before = await json(['check', 'db'], dir);
-    const active = before.migrations.flatMap((m) => m.findings).filter((f) => !f.suppressed);
+    // Hygiene is left out of a baseline: it is reported only for migrations newer than it anyway.
+    const active = before.migrations.flatMap((m) => m.findings).filter((f) => !f.suppressed && f.category !== 'hygiene');
     expect(before.summary.findings.error).toBe(1);
 
     const { code, out } = await run(['baseline', 'db'], dir);
@@ -45,9 +46,11 @@ describe('twoway baseline', () => {
 
     const after = await run(['check', 'db'], dir);
     expect(after.code).toBe(0);
-    expect(after.out).toContain(`0 errors, 0 warnings, 0 info · ${active.length} in the baseline\n`);
+    // The old migrations' hygiene is held back with the recorded findings: both count as in the baseline.
+    const held = before.migrations.flatMap((m) => m.findings).filter((f) => !f.suppressed).length;
+    expect(after.out).toContain(`0 errors, 0 warnings, 0 info · ${held} in the baseline\n`);
     const report = await json(['check', 'db'], dir);
-    expect(report.summary).toMatchObject({ findings: { error: 0, warning: 0, info: 0 }, baselined: active.length, staleBaseline: 0 });
+    expect(report.summary).toMatchObject({ findings: { error: 0, warning: 0, info: 0 }, baselined: held, staleBaseline: 0 });
     expect(report.baseline).toEqual({ file: 'twoway-baseline.json', matched: active.length, stale: [] });
     // --no-baseline shows everything again.
     expect((await json(['check', 'db', '--no-baseline'], dir)).summary.findings).toEqual(before.summary.findings);
@@ -94,7 +97,9 @@ describe('twoway baseline', () => {
     await run(['baseline', 'db'], dir);
     const rewritten = baselineOf(dir);
     expect(rewritten.findings.map((e) => e.rule)).not.toContain('drop-column');
-    const kept = rewritten.findings.filter((e) => e.path === 'db/000001_create_users.up.sql');
+    const key = (e: (typeof edited.findings)[number]) => `${e.rule}|${e.path}|${e.direction}|${e.fingerprint}`;
+    const recorded = new Set(edited.findings.map(key));
+    const kept = rewritten.findings.filter((e) => recorded.has(key(e)));
     expect(kept.length).toBeGreaterThan(0);
     for (const e of kept) expect(e.reason).toBe(`accepted: ${e.rule}`);
     expect((await json(['check', 'db'], dir)).baseline?.stale).toEqual([]);
@@ -138,9 +143,6 @@ describe('hygiene and the baseline', () => {
     const hygiene = result.sets[0]!.reports.flatMap((r) =>
       r.findings.filter((f) => f.category === 'hygiene').map((f) => [r.parsed.migration.id, f.suppressed?.kind]),
     );
-    expect(hygiene).toEqual([
-      ['000001', 'baseline'],
-      ['000003', undefined],
-    ]);
+    expect([...new Set(hygiene.map((h) => h.join(':')))]).toEqual(['000001:baseline', '000003:']);
   });
 });
