@@ -27,6 +27,8 @@ export interface TypeRef {
   arrayDims: number;
   /** The type as written, for messages. */
   text: string;
+  /** MySQL's COLLATE of a string column (lower case), when the statement names one. */
+  collation?: string;
 }
 
 export interface DefaultValue {

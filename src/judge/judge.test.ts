@@ -223,6 +223,23 @@ const cases: Case[] = [
     down: 'ALTER TABLE collections ADD COLUMN private boolean NOT NULL DEFAULT false;\nUPDATE collections SET private = (permission IS NULL) WHERE id IS NOT NULL;\nALTER TABLE collections DROP COLUMN permission;',
     verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
   },
+  {
+    name: 'MySQL: a down taking a key column back from utf8mb4_bin to the case-insensitive default fails on rows differing only in case (openfga 007)',
+    dialect: 'mysql',
+    history: ['CREATE TABLE tuple (store varchar(26) NOT NULL, object_id varchar(255) NOT NULL, PRIMARY KEY (store, object_id));'],
+    up: 'ALTER TABLE tuple MODIFY COLUMN object_id VARCHAR(255) COLLATE utf8mb4_bin NOT NULL;',
+    down: 'ALTER TABLE tuple MODIFY COLUMN object_id VARCHAR(255) NOT NULL;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'lossy' },
+    found: ['down-readds-constraint'],
+  },
+  {
+    name: 'MySQL: the same collation change back on a column no key holds loses nothing',
+    dialect: 'mysql',
+    history: ['CREATE TABLE tuple (store varchar(26) NOT NULL PRIMARY KEY, note varchar(255) NOT NULL);'],
+    up: 'ALTER TABLE tuple MODIFY COLUMN note VARCHAR(255) COLLATE utf8mb4_bin NOT NULL;',
+    down: 'ALTER TABLE tuple MODIFY COLUMN note VARCHAR(255) NOT NULL;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+  },
   // Where the data went.
   {
     name: 'an UPDATE that copies a value from another row of the same table (a self-join) overwrites what was there',

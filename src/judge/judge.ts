@@ -1038,6 +1038,22 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
           `The down changes ${table}.${c.origin} back from ${was.type.text} to ${s.type.text}: values written after the up may not fit, and the down fails or cuts them.`,
         );
       }
+      // MySQL: a key column going back from a case-sensitive collation (utf8mb4_bin) to a case-insensitive one makes
+      // rows written after the up that differ only in case collide on the key: the ALTER fails.
+      const caseSensitive = (x: string | undefined) => Boolean(x && (x.endsWith('_bin') || x.includes('_cs') || x === 'binary'));
+      if (input.dialect === 'mysql' && c.typeAt && s.type && was && caseSensitive(was.type.collation) && !caseSensitive(s.type.collation)) {
+        const after = input.afterUp.tables.get(table);
+        const keyed =
+          [...(after?.constraints.values() ?? [])].some(
+            (k) => (k.type === 'primary-key' || k.type === 'unique') && k.columns.includes(c.origin as string),
+          ) || [...input.afterUp.indexes.values()].some((i) => i.table === table && i.unique && i.columns.includes(c.origin as string));
+        if (keyed)
+          add(
+            'down-readds-constraint',
+            c.typeAt,
+            `The down makes ${table}.${c.origin} case-insensitive again (${was.type.collation} → ${s.type.collation ?? "the table's default collation"}): rows written after the up that differ only in case collide on its key, and the down fails.`,
+          );
+      }
       const filledFirst = c.overwrittenAt && c.nullAt && c.overwrittenAt.line <= c.nullAt.line;
       if (c.nullAt && s.nullable === false && (was?.nullable ?? true) && !filledFirst) {
         add(

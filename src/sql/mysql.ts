@@ -522,9 +522,14 @@ function columnDef(d: Node, dialect: Dialect, types: Types): ColumnDef {
   const autoIncrement = Boolean(d.auto_increment);
   const name = columnName(d.column);
   const written = types.get(name);
+  const type = typeRef(
+    written ? { dataType: written.words.join(' '), length: written.args[0], scale: written.args[1] } : d.definition,
+    dialect,
+  );
+  const collation = dialect === 'mysql' ? d.collate?.collate?.name : undefined;
   return {
     name,
-    type: typeRef(written ? { dataType: written.words.join(' '), length: written.args[0], scale: written.args[1] } : d.definition, dialect),
+    type: typeof collation === 'string' ? { ...type, collation: collation.toLowerCase() } : type,
     nullable: String(d.nullable?.type ?? 'null') !== 'not null' && !primaryKey,
     default: d.default_val ? defaultValue(d.default_val.value) : null,
     primaryKey,
