@@ -463,3 +463,28 @@ describe('knex: the knexfile transaction switch', () => {
     }
   });
 });
+
+describe('knex on SQLite: types of one affinity', () => {
+  it('a down altering integer back to smallint cuts nothing: SQLite enforces no range (uptime-kuma fix-stat-daily-overflow)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-knex-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'knexfile.js'), "module.exports = { client: 'sqlite3' };\n");
+      writeFileSync(
+        join(dir, 'migrations', '20240101000000_create.js'),
+        "exports.up = (knex) => knex.schema.createTable('stat_daily', (t) => { t.increments('id'); t.smallint('up').notNullable(); });\nexports.down = (knex) => knex.schema.dropTable('stat_daily');\n",
+      );
+      writeFileSync(
+        join(dir, 'migrations', '20240201000000_widen.js'),
+        "exports.up = (knex) => knex.schema.alterTable('stat_daily', (t) => { t.integer('up').notNullable().alter(); });\nexports.down = (knex) => knex.schema.alterTable('stat_daily', (t) => { t.smallint('up').notNullable().alter(); });\n",
+      );
+      const result = await check(['.'], { cwd: dir });
+      const r = result.sets[0]?.reports[1];
+      expect(result.sets[0]?.set.dialect).toBe('sqlite');
+      expect(r?.dbRollback).toBe('reversible');
+      expect(r?.findings.map((f) => f.rule)).not.toContain('down-renarrows-type');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -154,6 +154,16 @@ function netIsEmpty({ up, parsed }: JudgeInput): boolean {
   );
 }
 
+/** SQLite's type affinity, by its rules on the declared type's name (sqlite.org/datatype3.html, 3.1). */
+function sqliteAffinity(t: TypeRef): string {
+  const name = `${t.text} ${t.name}`.toUpperCase();
+  if (name.includes('INT')) return 'INTEGER';
+  if (['CHAR', 'CLOB', 'TEXT'].some((w) => name.includes(w))) return 'TEXT';
+  if (name.includes('BLOB')) return 'BLOB';
+  if (['REAL', 'FLOA', 'DOUB'].some((w) => name.includes(w))) return 'REAL';
+  return 'NUMERIC';
+}
+
 /** A type as the database stores it: `VARCHAR (32)` and `varchar(32)` are one type. */
 function typeText(t: TypeRef | undefined): string | null {
   return t ? `${t.name.toLowerCase()}(${(t.args ?? []).join(',')})[${t.arrayDims ?? 0}]` : null;
@@ -1031,7 +1041,10 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
       // Strings cast to an enum fit only when they are its labels: a down back to the enum fails on any other value.
       const toEnum = (t: TypeRef) => t.arrayDims === 0 && (input.before.enums.has(t.name) || down.enums.some((e) => e.name === t.name));
       const backToEnum = was && s.type && ['varchar', 'text', 'bpchar', 'citext'].includes(was.type.name) && toEnum(s.type);
-      if (c.typeAt && s.type && was && (fitsIn(was.type, s.type) === false || backToEnum)) {
+      // SQLite enforces no length or range: types of one affinity (smallint and integer, varchar(20) and text) hold
+      // the same values, so going back between them cuts nothing.
+      const sameAffinity = input.dialect === 'sqlite' && s.type && was && sqliteAffinity(was.type) === sqliteAffinity(s.type);
+      if (c.typeAt && s.type && was && !sameAffinity && (fitsIn(was.type, s.type) === false || backToEnum)) {
         add(
           'down-renarrows-type',
           c.typeAt,

@@ -13,6 +13,8 @@ export const PRIMARY_KEY = 'twoway: the primary key';
 export interface WrittenType {
   words: string[];
   args: number[];
+  /** MySQL's BINARY attribute followed it: the column compares with its charset's binary collation. */
+  binary?: boolean;
 }
 
 export interface Rewritten {
@@ -82,8 +84,11 @@ export function rewriteForGrammar(text: string, tokens: readonly Token[], dialec
     const numeric = next?.kind === 'word' && ['UNSIGNED', 'SIGNED', 'ZEROFILL'].includes(next.value);
     instead.set(column.type, standIn(type.written, numeric));
     for (let i = column.type + 1; i < type.end; i++) instead.set(i, '');
-    // MySQL's BINARY attribute (a binary collation) does not change the column's type.
-    if (dialect === 'mysql' && next?.kind === 'word' && next.value === 'BINARY') instead.set(type.end, '');
+    // MySQL's BINARY attribute (a binary collation) does not change the column's type; it is kept as its collation.
+    if (dialect === 'mysql' && next?.kind === 'word' && next.value === 'BINARY') {
+      instead.set(type.end, '');
+      types.set(column.name, { ...type.written, binary: true });
+    }
   }
   // Spaces and comments between tokens become one space (the grammar wants `SET NULL`, not `SET\n\tNULL`).
   let out = '';

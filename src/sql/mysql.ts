@@ -526,7 +526,7 @@ function columnDef(d: Node, dialect: Dialect, types: Types): ColumnDef {
     written ? { dataType: written.words.join(' '), length: written.args[0], scale: written.args[1] } : d.definition,
     dialect,
   );
-  const collation = dialect === 'mysql' ? d.collate?.collate?.name : undefined;
+  const collation = dialect === 'mysql' ? (d.collate?.collate?.name ?? (written?.binary ? 'binary' : undefined)) : undefined;
   return {
     name,
     type: typeof collation === 'string' ? { ...type, collation: collation.toLowerCase() } : type,
