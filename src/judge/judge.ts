@@ -127,7 +127,7 @@ function netIsEmpty({ up, parsed }: JudgeInput): boolean {
   const restated = (c: NetColumn) =>
     Boolean(c.before) &&
     !c.recomputedBy &&
-    (!c.typeAt || typeText(c.state.type) === typeText(c.before?.type)) &&
+    (!c.typeAt || Boolean(c.state.type && c.before && sameType(c.state.type, c.before.type))) &&
     (!c.nullAt || c.state.nullable === c.before?.nullable) &&
     (!c.defaultAt || (c.state.default?.text ?? null) === (c.before?.default?.text ?? null));
   const columnChanged = (c: NetColumn) =>
@@ -162,11 +162,6 @@ function sqliteAffinity(t: TypeRef): string {
   if (name.includes('BLOB')) return 'BLOB';
   if (['REAL', 'FLOA', 'DOUB'].some((w) => name.includes(w))) return 'REAL';
   return 'NUMERIC';
-}
-
-/** A type as the database stores it: `VARCHAR (32)` and `varchar(32)` are one type. */
-function typeText(t: TypeRef | undefined): string | null {
-  return t ? `${t.name.toLowerCase()}(${(t.args ?? []).join(',')})[${t.arrayDims ?? 0}]` : null;
 }
 
 function trivial(op: Operation): boolean {

@@ -927,15 +927,20 @@ function expressionText(expr: Node, map: SourceMap, stmtStartChar: number, stmtT
   return stmtText.slice(Math.max(0, from), to).trim();
 }
 
+/** An expression written as text, parsed by PostgreSQL's parser; null when it does not read as one. */
+function parseExpression(text: string): Node | null {
+  try {
+    return (parseSync(`SELECT ${text}`).stmts?.[0]?.stmt as Node)?.SelectStmt?.targetList?.[0]?.ResTarget?.val ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** A default written outside SQL (an ORM's server_default): parsed as an expression to tell volatile ones. */
 export function defaultFromText(text: string): DefaultValue {
-  try {
-    const expr = (parseSync(`SELECT ${text}`).stmts?.[0]?.stmt as Node)?.SelectStmt?.targetList?.[0]?.ResTarget?.val;
-    if (expr) return defaultValue(expr, () => text);
-  } catch {
-    // Not an expression PostgreSQL reads: keep the text, assume a constant.
-  }
-  return { text, volatile: false };
+  const expr = parseExpression(text);
+  // Not an expression PostgreSQL reads: keep the text, assume a constant.
+  return expr ? defaultValue(expr, () => text) : { text, volatile: false };
 }
 
 /**
@@ -1017,24 +1022,14 @@ function doBlock(n: Node, base: Base): Operation[] | null {
 
 /** `'ALTER TABLE …'` as PL/pgSQL writes a constant EXECUTE: the string, or null for anything computed. */
 function constantString(expr: string): string | null {
-  try {
-    const tree: Node = parseSync(`SELECT ${expr}`);
-    const target = tree.stmts?.[0]?.stmt?.SelectStmt?.targetList?.[0]?.ResTarget?.val;
-    const value = target?.A_Const?.sval?.sval;
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
+  const value = parseExpression(expr)?.A_Const?.sval?.sval;
+  return typeof value === 'string' ? value : null;
 }
 
 /** An IF condition that only asks the catalog (pg_*, information_schema) whether an object exists. */
 function catalogGuard(cond: string): boolean {
-  let tree: Node;
-  try {
-    tree = parseSync(`SELECT ${cond}`);
-  } catch {
-    return false;
-  }
+  const tree = parseExpression(cond);
+  if (!tree) return false;
   const relations: Node[] = [];
   let functions = false;
   walk(tree, (x) => {
@@ -1075,20 +1070,11 @@ function equalities(where: Node): Array<{ column: string; value: string }> {
 
 /** The columns an index expression reads (`lower(name)` → name); null when it does not parse or reads a subquery. */
 export function columnsOfExpression(expression: string): string[] | null {
-  let tree: Node;
-  try {
-    tree = parseSync(`SELECT ${expression}`);
-  } catch {
-    return null;
-  }
-  const columns = new Set<string>();
+  const expr = parseExpression(expression);
+  if (!expr) return null;
   let subquery = false;
-  walk(tree, (n) => {
+  walk(expr, (n) => {
     if (n.SubLink) subquery = true;
-    if (n.ColumnRef) {
-      const last = (n.ColumnRef.fields ?? []).map(str).at(-1);
-      if (last) columns.add(last);
-    }
   });
-  return subquery ? null : [...columns];
+  return subquery ? null : expressionColumns(expr);
 }
