@@ -191,7 +191,7 @@ function uniqueRevisions(revisions: Revision[], errors: ReadError[]): Revision[]
     if (earlier)
       errors.push({
         ...at(r.span),
-        message: `revision ${r.revision} is defined twice, in ${earlier.migration.path} and ${r.migration.path}: Alembic warns "Revision ${r.revision} is present more than once" and keeps only the one it loads last (${r.migration.path}), so ${earlier.migration.path} never runs. Give one of them a new revision id.`,
+        message: `revision ${r.revision} is defined twice, in ${basename(earlier.migration.path)} and ${basename(r.migration.path)}: Alembic warns "Revision ${r.revision} is present more than once" and keeps only the one it loads last (${basename(r.migration.path)}), so ${basename(earlier.migration.path)} never runs. Give one of them a new revision id.`,
       });
     byId.set(r.revision, r);
   }

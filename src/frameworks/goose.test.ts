@@ -86,7 +86,7 @@ describe('goose annotations, as goose matches them', () => {
   it('two files of one version are an error naming both', () => {
     const d = discoverTree({ 'migrations/00001_a.sql': '-- +goose Up\nSELECT 1;\n', 'migrations/0001_b.sql': '-- +goose Up\nSELECT 2;\n' });
     expect(d.errors.map((e) => [e.path, e.message])).toEqual([
-      ['migrations/0001_b.sql', 'goose found two migrations with version 1 (also migrations/00001_a.sql)'],
+      ['migrations/0001_b.sql', 'goose found two migrations with version 1 (also 00001_a.sql)'],
     ]);
   });
 });

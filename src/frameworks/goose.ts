@@ -3,7 +3,7 @@
 // are goose's exact words (`-- +goose up` is a comment to goose, which then refuses the file). Transactions: the
 // whole file, up and down, runs in one unless it says `-- +goose NO TRANSACTION`. Go migrations (`.go`) are
 // code: reported, not analyzed.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { chooseDialect } from '../discover/dialect.js';
 import type { Migration, ReadError } from '../migration.js';
 import type { Folder, FrameworkAdapter } from './adapter.js';
@@ -52,7 +52,7 @@ export const goose: FrameworkAdapter = {
     for (const [i, f] of found.entries()) {
       const previous = found[i - 1];
       if (previous && previous.version === f.version)
-        errors.push(skipped(f.migration.path, `goose found two migrations with version ${f.version} (also ${previous.migration.path})`));
+        errors.push(skipped(f.migration.path, `goose found two migrations with version ${f.version} (also ${basename(previous.migration.path)})`));
     }
     const migrations = found.map((f) => f.migration);
     return { sets: [{ framework: 'goose', dialect, dialectReason, root: folder.rel, migrations, claimed: [folder.abs] }], errors };
