@@ -671,7 +671,7 @@ describe('alembic: what the framework itself refuses or does', () => {
     const found = detectIn(dir);
     expect(found?.sets[0]?.migrations.map((m) => m.path)).toEqual(['versions/2_second.py']);
     expect(found?.errors).toHaveLength(1);
-    expect(found?.errors[0]?.message).toContain('versions/1_first.py and versions/2_second.py');
+    expect(found?.errors[0]?.message).toContain('in 1_first.py and 2_second.py');
     expect(found?.errors[0]?.path).toBe('versions/2_second.py');
   });
 
