@@ -229,6 +229,14 @@ describe('a guard on the current schema is judged as if the guarded change happe
       ),
       ops: ['AddColumn users.nick varchar(255)'],
     },
+    {
+      name: "knex: a row read first, then if (!has(row, 'isEnabled')) adding isEnabled (requarks/wiki 2.5.108)",
+      adapter: knex,
+      source: `const has = require('lodash/has')\n${knexUp(
+        "  const local = await knex('authentication').where('key', 'local').first()\n  if (local && !has(local, 'isEnabled')) {\n    await knex.schema.alterTable('authentication', (t) => { t.boolean('isEnabled') })\n  }",
+      )}`,
+      ops: ['AddColumn authentication.isEnabled boolean'],
+    },
   ];
   it.each(guarded)('$name', async (c) => {
     const p = await parseSource(c.adapter, c.source, { path: c.path, dialect: c.dialect });

@@ -447,7 +447,7 @@ function branch(
   }
   const yes = read(consequent);
   const no = read(alternate);
-  if (isGuard(test, scope, dir)) {
+  if (isGuard(test, scope, dir) || namesWhatItAdds(test, [yes, no])) {
     // The branch that changes the schema is the guarded change; an `if (exists) return` guard changes nothing itself.
     const guarded = yes.ops.length || !no.ops.length ? yes : no;
     dir.keep(guarded);
@@ -520,6 +520,32 @@ function isGuard(test: t.Node, scope: Scope, dir: Direction): boolean {
     return found;
   };
   return probe(test, 0);
+}
+
+/**
+ * A condition that names the column or table its branch adds (`!has(row, 'isEnabled')` before adding
+ * isEnabled, `'isEnabled' in row`) tests whether that change was already made: a guard, like hasColumn.
+ */
+function namesWhatItAdds(test: t.Node, trials: readonly Trial[]): boolean {
+  const added = new Set<string>();
+  for (const o of trials.flatMap((x) => x.ops)) {
+    if (o.kind === 'AddColumn') added.add(o.column.name);
+    else if (o.kind === 'CreateTable') added.add(o.table.name);
+  }
+  if (!added.size) return false;
+  let found = false;
+  visitNodes(test, (x) => {
+    if (found) return false;
+    const name =
+      x.type === 'StringLiteral'
+        ? x.value
+        : x.type === 'MemberExpression' && !x.computed && x.property.type === 'Identifier'
+          ? x.property.name
+          : null;
+    if (name !== null && added.has(name)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** Helpers whose name says they look at the schema as it is (`hasColumn(queryRunner, 't', 'c')`, `tableExists(knex, 't')`). */
