@@ -133,6 +133,15 @@ function report(rows: Row[]): void {
   for (const [name, rs] of groups((r) => r.label.dialect)) console.log(line(name, rs));
   console.log(rule);
   console.log(line('overall', rows));
+  // The labeller marked some labels unsure (a judgement call the framework's docs do not settle): the same table without them.
+  const sure = rows.filter((r) => !r.label.unsure);
+  console.log(`\nThe same, labels marked sure only (${sure.length} of ${rows.length}):\n`);
+  console.log(header);
+  console.log(rule);
+  for (const [name, rs] of groups((r) => r.label.framework).map(([n, rs]) => [n, rs.filter((r) => !r.label.unsure)] as const))
+    console.log(line(name, rs));
+  console.log(rule);
+  console.log(line('overall', sure));
 
   const labelledOneWay = rows.filter((r) => oneWay(r.label));
   const flagged = (r: Row) => oneWay(r.got) || unverified(r.got);
