@@ -91,7 +91,7 @@ function seedOf(set: MigrationSet, history: readonly ParsedMigration[], errors: 
   if (!set.seed || !parseSeed) return undefined;
   const dump = parseSeed(set.seed, set.dialect);
   errors.push(...dump.errors);
-  return seedSchema(dump.ops, history);
+  return seedSchema(dump.ops, history, dump.before ? 'before' : 'after');
 }
 
 /** Paths in reports are relative to the working directory. */

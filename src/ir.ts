@@ -85,6 +85,11 @@ interface OpBase {
   span: Span;
   /** The source text of that statement, for code frames and rehearsal. */
   text: string;
+  /**
+   * Inside a check on the current schema (`if (!hasColumn(...))`): judged as if the check passes, so a
+   * column it adds is new even where the replayed history already has one of that name.
+   */
+  guarded?: boolean;
 }
 
 export interface CreateTable extends OpBase {

@@ -28,7 +28,7 @@ export interface MigrationSet {
   claimed: string[];
   /** Files (relative to the working directory) whose migrations are reported when the user named single files; the whole set is still replayed. */
   reportOnly?: string[];
-  /** A schema dump kept beside the migrations (Rails db/structure.sql or db/schema.rb): read with the adapter's `parseSeed`. */
+  /** A schema dump kept beside the migrations (Rails db/structure.sql or db/schema.rb, a Knex base script): read with the adapter's `parseSeed`. */
   seed?: SourceText;
 }
 
@@ -45,6 +45,9 @@ export interface FrameworkAdapter {
   detect(folder: Folder): DetectResult | null;
   /** Turns one migration into IR. Never throws for bad input: errors go into the result. */
   parse(migration: Migration): ParsedMigration;
-  /** Turns the set's schema dump into the operations that build it. */
-  parseSeed?(seed: SourceText, dialect: Dialect): { ops: Operation[]; errors: ReadError[] };
+  /**
+   * Turns the set's schema dump into the operations that build it. `before`: the seed is the state the
+   * history starts from (a base script run before the first migration), not a dump of the state after it.
+   */
+  parseSeed?(seed: SourceText, dialect: Dialect): { ops: Operation[]; errors: ReadError[]; before?: boolean };
 }

@@ -52,7 +52,9 @@ export const goose: FrameworkAdapter = {
     for (const [i, f] of found.entries()) {
       const previous = found[i - 1];
       if (previous && previous.version === f.version)
-        errors.push(skipped(f.migration.path, `goose found two migrations with version ${f.version} (also ${basename(previous.migration.path)})`));
+        errors.push(
+          skipped(f.migration.path, `goose found two migrations with version ${f.version} (also ${basename(previous.migration.path)})`),
+        );
     }
     const migrations = found.map((f) => f.migration);
     return { sets: [{ framework: 'goose', dialect, dialectReason, root: folder.rel, migrations, claimed: [folder.abs] }], errors };

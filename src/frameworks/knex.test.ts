@@ -7,6 +7,7 @@ import { discover } from '../discover/index.js';
 import { idAndName } from './js/discover.js';
 import { corpusApp, describeOps, notesOf, parseSource } from './js/testing.js';
 import { knex } from './knex.js';
+import { checkTree } from './testing.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -486,5 +487,60 @@ describe('knex on SQLite: types of one affinity', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('knex: a base script beside the migrations folder is the schema they start from', () => {
+  const files = (base: string) => ({
+    'db/knexfile.js': "module.exports = { client: 'pg' };\n",
+    'db/init_db.js': base,
+    'db/migrations/20240101000000_widen.js':
+      "exports.up = (knex) => knex.schema.alterTable('monitor', (t) => { t.string('push_token', 32).alter(); });\nexports.down = (knex) => knex.schema.alterTable('monitor', (t) => { t.string('push_token', 20).alter(); });\n",
+  });
+  const base = `const { R } = require('redbean-node');
+async function createTables() {
+  const knex = R.knex;
+  await knex.schema.createTable('monitor', (table) => {
+    table.increments('id');
+    table.string('push_token', 20).defaultTo(null);
+  });
+}
+module.exports = { createTables };
+`;
+
+  it('a column its base script made varchar(20) widens to varchar(32): no narrowing to fear (uptime-kuma knex_init_db.js)', async () => {
+    const { reports, sets } = await checkTree(files(base));
+    expect(sets[0]?.set.seed?.path).toBe('db/init_db.js');
+    const r = reports[0];
+    expect([r?.phase, r?.codeRollback]).toEqual(['expand', 'compatible']);
+    expect(r?.findings.map((f) => f.rule)).toContain('down-renarrows-type');
+  });
+
+  it('without the base script the type before is unknown, and the change may narrow it', async () => {
+    const { reports } = await checkTree({ ...files(base), 'db/init_db.js': '// nothing here\n' });
+    expect(reports[0]?.reasons.map((x) => x.message)).toContain(
+      'The type of monitor.push_token changes to varchar(32); its type before is unknown, so the change may narrow it.',
+    );
+  });
+});
+
+describe('knex: a column added behind a check that it is absent is new, as the guard assumes', () => {
+  it('the down dropping it loses nothing, and no drift is reported, even where the history already had it', async () => {
+    const { reports } = await checkTree({
+      'knexfile.js': "module.exports = { client: 'pg' };\n",
+      'migrations/20240101000000_create.js':
+        "exports.up = (knex) => knex.schema.createTable('assistant', (t) => { t.increments('id'); t.text('type'); });\nexports.down = (knex) => knex.schema.dropTable('assistant');\n",
+      'migrations/20240201000000_fix.js': `exports.up = async (knex) => {
+  if (!(await knex.schema.hasColumn('assistant', 'type'))) {
+    await knex.schema.alterTable('assistant', (t) => { t.text('type'); });
+    await knex('assistant').update({ type: 'OPENAI' });
+  }
+};
+exports.down = (knex) => knex.schema.alterTable('assistant', (t) => { t.dropColumn('type'); });
+`,
+    });
+    const r = reports[1];
+    expect(r?.dbRollback).toBe('reversible');
+    expect(r?.findings.map((f) => f.rule)).not.toContain('down-does-not-undo');
   });
 });

@@ -1,9 +1,11 @@
 // Knex: `migrations/*.{js,ts}` exporting up(knex)/down(knex); schema builder calls, query builder writes and knex.raw SQL.
-import { basename } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { chooseDialect, declared } from '../discover/dialect.js';
+import type { Dialect } from '../ir.js';
 import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName, type TypeRef } from '../ir.js';
-import type { Migration, ParsedMigration } from '../migration.js';
-import type { FrameworkAdapter } from './adapter.js';
+import type { Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
+import type { Folder, FrameworkAdapter } from './adapter.js';
 import {
   chainOf,
   type FunctionNode,
@@ -20,6 +22,7 @@ import {
   stringsOf,
   type t,
   UNKNOWN,
+  visitNodes,
 } from './js/ast.js';
 import {
   dialectOfClient,
@@ -52,8 +55,10 @@ import {
   SERIAL_DEFAULT,
   typeFromSql,
   typeRef,
+  walkStatements,
   withActions,
 } from './js/interpret.js';
+import { readText } from './sql-files.js';
 
 export const knex: FrameworkAdapter = {
   framework: 'knex',
@@ -65,10 +70,78 @@ export const knex: FrameworkAdapter = {
     const choice = chooseDialect(folder, folder.rel, declared(dialectOfClient(client), `${basename(knexfile ?? '')} client: ${client}`));
     // `migrations: { disableTransactions: true }` runs every migration outside a transaction (a migration's own config wins).
     const transactional = !(knexfile && literalFlag(knexfile, 'disableTransactions'));
-    return jsSet(folder, 'knex', choice, (f) => ({ ...scriptMigration(f, 'knex', choice.dialect), transactional }));
+    const found = jsSet(folder, 'knex', choice, (f) => ({ ...scriptMigration(f, 'knex', choice.dialect), transactional }));
+    const set = found?.sets[0];
+    const base = set ? baseSchemaScript(folder) : null;
+    if (set && base) set.seed = base;
+    return found;
   },
   parse: parseKnexMigration,
+  parseSeed: parseBaseSchema,
 };
+
+/**
+ * A script beside the migrations folder that builds the schema the migrations start from with
+ * knex.schema.createTable (uptime-kuma's db/knex_init_db.js: "do not add anything here, add it to
+ * ./db/knex_migrations"). It runs only on a new database, before the first migration, so its tables
+ * are the state before the history, not a dump of the state after it.
+ */
+function baseSchemaScript(folder: Folder): SourceText | null {
+  const parentAbs = dirname(folder.abs);
+  if (parentAbs === folder.abs) return null;
+  let names: string[];
+  try {
+    names = readdirSync(parentAbs);
+  } catch {
+    return null;
+  }
+  for (const name of names.sort()) {
+    if (!/\.(c|m)?(j|t)s$/.test(name) || name.startsWith('knexfile')) continue;
+    const abs = join(parentAbs, name);
+    const rel = join(dirname(folder.rel), name);
+    if (statSync(abs, { throwIfNoEntry: false })?.isFile() !== true) continue;
+    const read = readText(abs, rel);
+    if (!read.ok || !read.text.includes('schema.createTable(')) continue;
+    return { path: rel, text: read.text, startLine: 1, language: name.endsWith('ts') ? 'typescript' : 'javascript' };
+  }
+  return null;
+}
+
+/** The base script's functions run with their `knex` as the knex object; only schema it creates counts. */
+function parseBaseSchema(seed: SourceText, dialect: Dialect): { ops: Operation[]; errors: ReadError[]; before: true } {
+  const migration: Migration = {
+    id: 'base',
+    name: basename(seed.path),
+    framework: 'knex',
+    dialect,
+    path: seed.path,
+    files: [seed.path],
+    up: seed,
+    down: null,
+    transactional: true,
+  };
+  const read = readScript(migration);
+  if (!read.ok) return { ops: [], errors: read.parsed.errors, before: true };
+  const exported = moduleExports(read.ast);
+  const ops: Operation[] = [];
+  visitNodes(read.ast.program, (n) => {
+    if (n.type !== 'FunctionDeclaration' && n.type !== 'FunctionExpression' && n.type !== 'ArrowFunctionExpression') return true;
+    if (n.body.type !== 'BlockStatement') return false;
+    const scope = functionScope(exported, migration, null, 'knex');
+    scope.set('knex', opaque('knex', 'knex'));
+    // `const knex = R.knex` names the knex object the caller holds: keep the binding above.
+    const body = n.body.body.filter(
+      (st) => !(st.type === 'VariableDeclaration' && st.declarations.some((d) => d.id.type === 'Identifier' && d.id.name === 'knex')),
+    );
+    const dir = new Direction(read.out, KNEX_HOOKS);
+    walkStatements(body, scope, dir, knexHandler(true));
+    ops.push(...dir.ops.filter((o) => SCHEMA_KINDS.has(o.kind)));
+    return false;
+  });
+  return { ops, errors: read.out.errors, before: true };
+}
+
+const SCHEMA_KINDS: ReadonlySet<string> = new Set(['CreateTable', 'AddIndex', 'AddColumn', 'AddConstraint', 'CreateEnum']);
 
 export function parseKnexMigration(m: Migration): ParsedMigration {
   const read = readScript(m);

@@ -340,7 +340,15 @@ class NetBuilder {
       }
       case 'AddColumn': {
         const t = this.table(op.table);
-        if (this.findColumn(t, op.column.name)) return;
+        const existing = this.findColumn(t, op.column.name);
+        if (existing && op.guarded && existing.origin !== null && !existing.addedAt) {
+          // Judged as if the guard passes: the column the check looked for was not there, so it is new here.
+          existing.origin = null;
+          existing.addedAt = span;
+          existing.state = columnState(op.column);
+          return;
+        }
+        if (existing) return;
         this.pushColumn(t, { origin: null, name: op.column.name, state: columnState(op.column), addedAt: span, copies: [], flows: [] });
         if (op.column.unique) this.addIndex(t, null, { columns: [op.column.name], unique: true, where: null, method: 'btree' }, span);
         if (op.column.references) {

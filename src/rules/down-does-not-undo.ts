@@ -44,13 +44,28 @@ must mirror the up by hand.`,
     if (!afterDown) return [];
     if (ctx.parsed.down?.some((op) => op.kind === 'Raw' && op.notAnalyzed)) return [];
     const span = downSpan(ctx);
-    return diffSchemas(ctx.before, afterDown, droppedUnseen(ctx.before, [ctx.parsed])).map((d) => ({
+    const before = withoutGuardedAdds(ctx.before, ctx.parsed);
+    return diffSchemas(before, afterDown, droppedUnseen(before, [ctx.parsed])).map((d) => ({
       message: `After up and down, ${d.object} ${d.message}.`,
       fix: `Make the down the exact inverse of the up, statement by statement in reverse order, so that ${d.object} is as it was before the up.`,
       span,
     }));
   },
 });
+
+/** A column the up adds behind a check that it is absent was, as the judge takes it, not there before: its down may drop it. */
+function withoutGuardedAdds(before: Schema, parsed: ParsedMigration): Schema {
+  const adds = parsed.up.filter((op) => op.kind === 'AddColumn' && op.guarded);
+  if (!adds.length) return before;
+  const schema = before.clone();
+  for (const op of adds)
+    if (op.kind === 'AddColumn')
+      schema.apply(
+        { kind: 'DropColumn', span: op.span, text: op.text, table: op.table, column: op.column.name, ifExists: true, cascade: false },
+        'before',
+      );
+  return schema;
+}
 
 /** The group's downs, run newest first from the schema its ups left, against the schema before its first up. */
 function groupDrift(ctx: MigrationRuleContext, group: RollbackGroup) {

@@ -4,7 +4,7 @@ import type { ParsedMigration } from '../migration.js';
 import { Schema, type TableState } from './schema.js';
 
 /**
- * The dump describes the schema after the latest migration, not before the first, so it is only
+ * A dump describes the schema after the latest migration, not before the first, so it is only
  * used for what the replayed history never creates: tables (and their indexes and enums) made by
  * migrations squashed away or outside migrations. Tables the history creates come from the history,
  * so a full history gives the same answers with or without a dump.
@@ -15,7 +15,11 @@ import { Schema, type TableState } from './schema.js';
  * rename gets its old name back, a NOT NULL they set was not there before, and what they change
  * without saying what it was (a type, a default, a dropped column) is left unknown.
  */
-export function seedSchema(dump: readonly Operation[], history: readonly ParsedMigration[]): Schema {
+export function seedSchema(
+  dump: readonly Operation[],
+  history: readonly ParsedMigration[],
+  describes: 'before' | 'after' = 'after',
+): Schema {
   const created = createdByHistory(history);
   const schema = new Schema();
   for (const op of dump) {
@@ -23,6 +27,8 @@ export function seedSchema(dump: readonly Operation[], history: readonly ParsedM
     if (owner && created.has(qnameKey(owner))) continue;
     schema.apply(op, 'seed');
   }
+  // A base the history starts from is already the state before it: nothing to walk back.
+  if (describes === 'before') return schema;
   const ups = history.flatMap((p) => p.up);
   for (let i = ups.length - 1; i >= 0; i--) windBack(schema, ups[i] as Operation);
   return schema;

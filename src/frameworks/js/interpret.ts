@@ -450,6 +450,7 @@ function branch(
   if (isGuard(test, scope, dir) || namesWhatItAdds(test, [yes, no])) {
     // The branch that changes the schema is the guarded change; an `if (exists) return` guard changes nothing itself.
     const guarded = yes.ops.length || !no.ops.length ? yes : no;
+    for (const o of guarded.ops) o.guarded = true;
     dir.keep(guarded);
     const other = guarded === yes ? no : yes;
     if (other.ops.length) dir.out.notAnalyzed(at, 'both branches of a check on the current schema change it');
