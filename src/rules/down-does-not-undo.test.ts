@@ -17,6 +17,12 @@ ruleTests(rule, {
       up: 'DROP INDEX users_email;\nALTER TABLE users ALTER COLUMN email TYPE text;\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
       down: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users ALTER COLUMN email TYPE varchar(100);\nCREATE INDEX users_email ON users (email);',
     },
+    {
+      name: 'DEFAULT NULL taken away by the up and not put back: no default reads NULL the same',
+      history: ['CREATE TABLE monitor (id int, push_token varchar(20) DEFAULT NULL);'],
+      up: 'ALTER TABLE monitor ALTER COLUMN push_token TYPE varchar(32);\nALTER TABLE monitor ALTER COLUMN push_token DROP DEFAULT;',
+      down: 'ALTER TABLE monitor ALTER COLUMN push_token TYPE varchar(20);',
+    },
     { name: 'a new table dropped again', up: 'CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);', down: 'DROP TABLE t;' },
     { name: 'no down at all is missing-down, not this rule', history: [users], up: 'ALTER TABLE users ADD COLUMN a int;' },
     { name: 'an empty down is no down', history: [users], up: 'ALTER TABLE users ADD COLUMN a int;', down: '-- nothing\n' },

@@ -12,6 +12,11 @@ ruleTests(rule, {
       up: 'ALTER TABLE accounts ALTER COLUMN tag DROP DEFAULT;',
     },
     {
+      name: 'DEFAULT NULL dropped: old inserts wrote NULL before and after',
+      history: ['CREATE TABLE monitor (id int, push_token varchar(20) DEFAULT NULL);'],
+      up: 'ALTER TABLE monitor ALTER COLUMN push_token DROP DEFAULT;',
+    },
+    {
       name: 'a column added in the same migration',
       history: [accounts],
       up: 'ALTER TABLE accounts ADD COLUMN n int NOT NULL DEFAULT 0;\nALTER TABLE accounts ALTER COLUMN n DROP DEFAULT;',

@@ -118,7 +118,9 @@ function diffColumns(
   if (!sameType(expected.type, actual.type, compareTypeNames)) add(object, `is ${actual.type.text}, was ${expected.type.text}`);
   if (expected.nullable !== actual.nullable) add(object, actual.nullable ? 'is nullable, was NOT NULL' : 'is NOT NULL, was nullable');
   // Default expressions are compared by presence: the same default is often written two ways ('x' and 'x'::text).
-  if ((expected.default === null) !== (actual.default === null)) {
+  // DEFAULT NULL is no default: a column without one reads NULL too.
+  const none = (d: typeof expected.default) => d === null || /^null$/i.test(d.text.trim());
+  if (none(expected.default) !== none(actual.default)) {
     add(object, actual.default ? `has DEFAULT ${actual.default.text}, had none` : `has no default, had DEFAULT ${expected.default?.text}`);
   }
 }
