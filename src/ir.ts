@@ -182,6 +182,8 @@ export interface AddIndex extends OpBase {
   ifNotExists: boolean;
   method: string;
   where: string | null;
+  /** PostgreSQL, unnamed: the column parts of the name the server gives it (`t_lower_idx` for lower(name)). */
+  nameParts?: string[];
 }
 export interface DropIndex extends OpBase {
   kind: 'DropIndex';

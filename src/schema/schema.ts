@@ -95,6 +95,11 @@ export class Schema {
     return copy;
   }
 
+  /** The name PostgreSQL gives `CREATE INDEX ON t (...)`: table, column parts, `idx`, numbered while taken. */
+  private generatedIndexName(table: QName, parts: readonly string[]): string {
+    return chooseName(table.name, parts.join('_'), 'idx', (n) => this.indexes.has(qnameKey({ schema: table.schema, name: n })));
+  }
+
   private mutableColumn(table: QName, column: string): ColumnState | undefined {
     return this.mutableTable(table)?.columns.get(column);
   }
@@ -200,11 +205,12 @@ export class Schema {
         return;
       }
       case 'AddIndex': {
-        if (!op.name) return;
-        const key = qnameKey({ schema: op.table.schema, name: op.name });
+        const name = op.name ?? (op.nameParts ? this.generatedIndexName(op.table, op.nameParts) : null);
+        if (!name) return;
+        const key = qnameKey({ schema: op.table.schema, name });
         if (op.ifNotExists && this.indexes.has(key)) return;
         this.indexes.set(key, {
-          name: op.name,
+          name,
           table: qnameKey(op.table),
           columns: op.columns,
           unique: op.unique,
@@ -342,9 +348,26 @@ const SUFFIX: Record<ConstraintDef['type'], string> = {
  */
 function generatedName(table: string, c: ConstraintDef, taken: ReadonlyMap<string, unknown>): string {
   const columns = c.type === 'primary-key' ? [] : c.columns.slice(0, c.type === 'check' ? 1 : c.columns.length);
-  const base = [table, ...columns, SUFFIX[c.type]].join('_').slice(0, 63);
-  if (!taken.has(base)) return base;
-  for (let i = 1; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`;
+  return chooseName(table, columns.join('_'), SUFFIX[c.type], (n) => taken.has(n));
+}
+
+/**
+ * PostgreSQL's ChooseRelationName / makeObjectName: `<name1>_<name2>_<label>` in 63 bytes, cutting the longer of
+ * the two names first, and a number after the label while the name is taken (`t_a_idx`, then `t_a_idx1`).
+ */
+export function chooseName(name1: string, name2: string, label: string, taken: (name: string) => boolean): string {
+  for (let pass = 0; ; pass++) {
+    const suffix = pass ? `${label}${pass}` : label;
+    let n1 = name1.length;
+    let n2 = name2.length;
+    const avail = 63 - suffix.length - 1 - (name2 ? 1 : 0);
+    while (n1 + n2 > avail) {
+      if (n1 > n2) n1--;
+      else n2--;
+    }
+    const name = [name1.slice(0, n1), ...(name2 ? [name2.slice(0, n2)] : []), suffix].join('_');
+    if (!taken(name)) return name;
+  }
 }
 
 function columnState(c: ColumnDef): ColumnState {

@@ -214,6 +214,7 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
           columns: (n.indexParams ?? []).map(
             (p: Node) => p.IndexElem?.name ?? (p.IndexElem?.expr ? exprText(p.IndexElem.expr, true) : '?'),
           ),
+          ...(n.idxname ? {} : { nameParts: (n.indexParams ?? []).map(indexColumnName) }),
           unique: Boolean(n.unique),
           concurrently: Boolean(n.concurrent),
           ifNotExists: Boolean(n.if_not_exists),
@@ -725,6 +726,31 @@ function alterTable(n: Node, base: Base, exprText: ExprText): Operation[] {
 function rangeVar(r: Node): QName {
   if (!r) return { name: '?' };
   return r.schemaname ? { schema: r.schemaname, name: r.relname } : { name: r.relname };
+}
+
+/**
+ * The part of an unnamed index's name PostgreSQL takes from one of its columns (transformIndexStmt:
+ * FigureIndexColname): the column, a function's name (lower), the cast value's name, else "expr".
+ */
+function indexColumnName(p: Node): string {
+  const e = p.IndexElem;
+  return e?.indexcolname ?? e?.name ?? (e?.expr ? figureColname(e.expr) : null) ?? 'expr';
+}
+
+function figureColname(n: Node): string | null {
+  if (n.ColumnRef)
+    return (
+      (n.ColumnRef.fields ?? [])
+        .map((f: Node) => f.String?.sval)
+        .filter(Boolean)
+        .at(-1) ?? null
+    );
+  if (n.FuncCall) return (n.FuncCall.funcname ?? []).map(str).at(-1) ?? null;
+  if (n.TypeCast) return figureColname(n.TypeCast.arg) ?? (n.TypeCast.typeName?.names ?? []).map(str).at(-1) ?? null;
+  if (n.CoalesceExpr) return 'coalesce';
+  if (n.MinMaxExpr) return n.MinMaxExpr.op === 'IS_GREATEST' ? 'greatest' : 'least';
+  if (n.CaseExpr) return 'case';
+  return null;
 }
 
 function str(n: Node): string {
