@@ -1,0 +1,68 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { alembicFiles, loadAlembicWriter } from './write-alembic.js';
+import { CREATE_INDEX, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
+import type { WriterOptions } from './writer-options.js';
+
+beforeAll(loadAlembicWriter);
+let project: PlannedProject | undefined;
+afterEach(() => project?.cleanup());
+
+const VERSIONS = 'migrations/versions';
+// The example's single head, after its merge revision.
+const HEAD = '2c9d0e1f2a3b';
+
+const plan = async (sql: string, options: WriterOptions = {}) => {
+  const steps = await stepsOf(sql);
+  project = await planInto('alembic', steps, (root) => alembicFiles(join(root, VERSIONS), steps, options));
+  return project;
+};
+
+/** Each new revision's down_revision, as check's Alembic adapter read the chain: by the set's order. */
+const chain = (p: PlannedProject) => p.files.map((f) => /down_revision = "(\w+)"/.exec(f.text)?.[1]);
+const revisionOf = (p: PlannedProject, i: number) => /^revision = "(\w+)"/m.exec(p.files[i]?.text ?? '')?.[1];
+
+describe('twoway plan, Alembic', () => {
+  it.each([
+    ['SET NOT NULL', SET_NOT_NULL('accounts', 'settings')],
+    ['an index on an existing table', CREATE_INDEX('accounts', 'name')],
+  ])('writes %s as revisions check judges two-way, chained from the head', async (_, sql) => {
+    const p = await plan(sql);
+    expectTwoWaySteps(p);
+    expect(chain(p)).toEqual([HEAD, ...p.files.slice(0, -1).map((_, i) => revisionOf(p, i))]);
+  });
+
+  it('builds CONCURRENTLY in an autocommit block, which check reads as outside the transaction', async () => {
+    const p = await plan(CREATE_INDEX('accounts', 'name'));
+    expect(p.files[0]?.text).toContain(
+      'def upgrade():\n    with op.get_context().autocommit_block():\n        op.execute("CREATE INDEX CONCURRENTLY',
+    );
+    expectTwoWaySteps(p);
+  });
+
+  it('takes the place of the unapplied revision it replaces', async () => {
+    const steps = await stepsOf(CREATE_INDEX('accounts', 'name'));
+    project = await planInto('alembic', steps, (root) => {
+      const original = join(root, VERSIONS, 'ffff00000000_index_name.py');
+      writeFileSync(
+        original,
+        `revision = "ffff00000000"\ndown_revision = "${HEAD}"\n\nfrom alembic import op\n\n\ndef upgrade():\n    op.create_index("accounts_name_idx", "accounts", ["name"])\n\n\ndef downgrade():\n    op.drop_index("accounts_name_idx")\n`,
+      );
+      const files = alembicFiles(join(root, VERSIONS), steps, { replaces: original });
+      rmSync(original); // what the plan tells the user to do
+      return files;
+    });
+    expectTwoWaySteps(project);
+    expect(chain(project)).toEqual([HEAD]);
+  });
+
+  it('refuses a folder of two heads, naming them', async () => {
+    const steps = await stepsOf(CREATE_INDEX('accounts', 'name'));
+    project = await planInto('alembic', steps, (root) => {
+      writeFileSync(join(root, VERSIONS, 'eeee00000000_side.py'), 'revision = "eeee00000000"\ndown_revision = "1b8c9d0e1f2a"\n');
+      expect(() => alembicFiles(join(root, VERSIONS), steps)).toThrow(/has 2 heads \(2c9d0e1f2a3b, eeee00000000\): merge them first/);
+      return [];
+    });
+  });
+});
