@@ -75,3 +75,11 @@ export function languageOf(names: readonly string[], fallback: 'ts' | 'js'): 'ts
   const last = scripts.at(-1);
   return last ? (/\.(c|m)?ts$/.test(last) ? 'ts' : 'js') : fallback;
 }
+
+/** The code step in words, for frameworks without a model-level idiom of their own. */
+export function stopUsingWords(stopUsing: readonly StopUsing[]): string[] {
+  return stopUsing.map(
+    (s) =>
+      `Ship first, in the release before this migration: code that no longer reads or writes ${s.columns.map((c) => `${s.table}.${c}`).join(', ')}.`,
+  );
+}

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { knexFiles } from './write-knex.js';
+import { CREATE_INDEX, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
+
+let project: PlannedProject | undefined;
+afterEach(() => project?.cleanup());
+
+const plan = async (sql: string, language?: 'ts' | 'js') => {
+  const steps = await stepsOf(sql);
+  project = await planInto('knex', steps, (root) => knexFiles(join(root, 'migrations'), steps, { language }));
+  return project;
+};
+
+describe('twoway plan, Knex', () => {
+  it.each([
+    ['SET NOT NULL', 'js', SET_NOT_NULL('orders', 'shipped_at')],
+    ['an index on an existing table', 'js', CREATE_INDEX('orders', 'shipped_at')],
+    ['SET NOT NULL', 'ts', SET_NOT_NULL('orders', 'shipped_at')],
+    ['an index on an existing table', 'ts', CREATE_INDEX('orders', 'shipped_at')],
+  ] as const)('writes %s (%s) as migrations check judges two-way', async (_, language, sql) => {
+    const p = await plan(sql, language);
+    expectTwoWaySteps(p);
+    for (const f of p.files) expect(f.path.endsWith(`.${language}`)).toBe(true);
+  });
+
+  it('leaves the transaction with config.transaction = false for CONCURRENTLY, in the folder language by default', async () => {
+    const p = await plan(CREATE_INDEX('orders', 'shipped_at'));
+    expect(p.files[0]?.path).toMatch(/\d{14}_add_orders_shipped_at_idx_concurrently\.js$/);
+    expect(p.files[0]?.text).toContain('exports.config = { transaction: false };');
+    expect(p.planned[0]?.parsed.migration.transactional).toBe(false);
+  });
+});

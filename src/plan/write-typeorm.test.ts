@@ -1,0 +1,39 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CREATE_INDEX, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
+import { typeormFiles } from './write-typeorm.js';
+
+let project: PlannedProject | undefined;
+afterEach(() => project?.cleanup());
+
+/** The example's data source, set to run each migration in its own transaction, as `transaction = false` needs. */
+const eachMode = (root: string) => {
+  const file = join(root, 'src/data-source.ts');
+  writeFileSync(file, readFileSync(file, 'utf8').replace("type: 'postgres',", "type: 'postgres',\n  migrationsTransactionMode: 'each',"));
+};
+
+const plan = async (sql: string) => {
+  const steps = await stepsOf(sql);
+  project = await planInto('typeorm', steps, (root) => typeormFiles(join(root, 'src/migrations'), steps), eachMode);
+  return project;
+};
+
+describe('twoway plan, TypeORM', () => {
+  it.each([
+    ['SET NOT NULL', SET_NOT_NULL('orders', 'shipped_at')],
+    ['an index on an existing table', CREATE_INDEX('orders', 'shipped_at')],
+  ])('writes %s as migrations check judges two-way', async (_, sql) => {
+    expectTwoWaySteps(await plan(sql));
+  });
+
+  it('names file and class as migration:create does, and sets transaction = false for CONCURRENTLY', async () => {
+    const p = await plan(CREATE_INDEX('orders', 'shipped_at'));
+    const [file] = p.files;
+    const stamp = /(\d{13})-AddOrdersShippedAtIdxConcurrently\.ts$/.exec(file?.path ?? '')?.[1];
+    expect(Number(stamp)).toBeGreaterThan(1709283600000);
+    expect(file?.text).toContain(`export class AddOrdersShippedAtIdxConcurrently${stamp} implements MigrationInterface {`);
+    expect(file?.text).toContain('  transaction = false;');
+    expect(p.planned[0]?.parsed.migration.transactional).toBe(false);
+  });
+});
