@@ -1,12 +1,18 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPgliteEngine, type Engine } from '../rehearse/index.js';
 import { alembicFiles, loadAlembicWriter } from './write-alembic.js';
-import { CREATE_INDEX, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
+import { CREATE_INDEX, expectRehearsed, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
 import type { WriterOptions } from './writer-options.js';
 
 beforeAll(loadAlembicWriter);
 let project: PlannedProject | undefined;
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createPgliteEngine();
+});
+afterAll(() => engine?.close());
 afterEach(() => project?.cleanup());
 
 const VERSIONS = 'migrations/versions';
@@ -25,16 +31,17 @@ const revisionOf = (p: PlannedProject, i: number) => /^revision = "(\w+)"/m.exec
 
 describe('twoway plan, Alembic', () => {
   it.each([
-    ['SET NOT NULL', SET_NOT_NULL('accounts', 'settings')],
-    ['an index on an existing table', CREATE_INDEX('accounts', 'name')],
-  ])('writes %s as revisions check judges two-way, chained from the head', async (_, sql) => {
+    ['SET NOT NULL', SET_NOT_NULL('accounts', 'settings'), false],
+    ['an index on an existing table', CREATE_INDEX('accounts', 'full_name'), true],
+  ] as const)('writes %s as revisions check judges two-way and PGlite rehearses, chained from the head', async (_, sql, fully) => {
     const p = await plan(sql);
     expectTwoWaySteps(p);
     expect(chain(p)).toEqual([HEAD, ...p.files.slice(0, -1).map((_, i) => revisionOf(p, i))]);
+    await expectRehearsed(p, engine, fully);
   });
 
   it('builds CONCURRENTLY in an autocommit block, which check reads as outside the transaction', async () => {
-    const p = await plan(CREATE_INDEX('accounts', 'name'));
+    const p = await plan(CREATE_INDEX('accounts', 'full_name'));
     expect(p.files[0]?.text).toContain(
       'def upgrade():\n    with op.get_context().autocommit_block():\n        op.execute("CREATE INDEX CONCURRENTLY',
     );
@@ -42,7 +49,7 @@ describe('twoway plan, Alembic', () => {
   });
 
   it('takes the place of the unapplied revision it replaces', async () => {
-    const steps = await stepsOf(CREATE_INDEX('accounts', 'name'));
+    const steps = await stepsOf(CREATE_INDEX('accounts', 'full_name'));
     project = await planInto('alembic', steps, (root) => {
       const original = join(root, VERSIONS, 'ffff00000000_index_name.py');
       writeFileSync(
@@ -58,7 +65,7 @@ describe('twoway plan, Alembic', () => {
   });
 
   it('refuses a folder of two heads, naming them', async () => {
-    const steps = await stepsOf(CREATE_INDEX('accounts', 'name'));
+    const steps = await stepsOf(CREATE_INDEX('accounts', 'full_name'));
     project = await planInto('alembic', steps, (root) => {
       writeFileSync(join(root, VERSIONS, 'eeee00000000_side.py'), 'revision = "eeee00000000"\ndown_revision = "1b8c9d0e1f2a"\n');
       expect(() => alembicFiles(join(root, VERSIONS), steps)).toThrow(/has 2 heads \(2c9d0e1f2a3b, eeee00000000\): merge them first/);

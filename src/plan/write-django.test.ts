@@ -1,13 +1,19 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPgliteEngine, type Engine } from '../rehearse/index.js';
 import type { PlanStep } from './steps.js';
 import { djangoFiles, loadDjangoWriter } from './write-django.js';
-import { CREATE_INDEX, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
+import { CREATE_INDEX, expectRehearsed, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
 import type { WriterOptions } from './writer-options.js';
 
 beforeAll(loadDjangoWriter);
 let project: PlannedProject | undefined;
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createPgliteEngine();
+});
+afterAll(() => engine?.close());
 afterEach(() => project?.cleanup());
 
 const MIGRATIONS = 'shop/migrations';
@@ -20,18 +26,22 @@ const dependencies = (p: PlannedProject) => p.files.map((f) => /dependencies = \
 
 describe('twoway plan, Django', () => {
   it.each([
-    ['SET NOT NULL', SET_NOT_NULL('shop_customer', 'nickname')],
-    ['an index on an existing table', CREATE_INDEX('shop_order', 'status')],
-  ])('writes %s as migrations check judges two-way, each depending on the one before', async (_, sql) => {
-    const p = await plan(sql);
-    expectTwoWaySteps(p);
-    const names = p.files.map((f) => /(\d{4}_\w+)\.py$/.exec(f.path)?.[1]);
-    expect(names[0]).toMatch(/^0009_/);
-    expect(dependencies(p)).toEqual(['0008_sales_view', ...names.slice(0, -1)].map((n) => `("shop", "${n}")`));
-  });
+    ['SET NOT NULL', SET_NOT_NULL('shop_customer', 'nickname'), false],
+    ['an index on an existing table', CREATE_INDEX('shop_customer', 'nickname'), true],
+  ] as const)(
+    'writes %s as migrations check judges two-way and PGlite rehearses, each depending on the one before',
+    async (_, sql, fully) => {
+      const p = await plan(sql);
+      expectTwoWaySteps(p);
+      const names = p.files.map((f) => /(\d{4}_\w+)\.py$/.exec(f.path)?.[1]);
+      expect(names[0]).toMatch(/^0009_/);
+      expect(dependencies(p)).toEqual(['0008_sales_view', ...names.slice(0, -1)].map((n) => `("shop", "${n}")`));
+      await expectRehearsed(p, engine, fully);
+    },
+  );
 
   it('leaves the transaction with atomic = False for CONCURRENTLY', async () => {
-    const p = await plan(CREATE_INDEX('shop_order', 'status'));
+    const p = await plan(CREATE_INDEX('shop_customer', 'nickname'));
     expect(p.files[0]?.text).toContain('class Migration(migrations.Migration):\n    atomic = False\n');
     expect(p.planned[0]?.parsed.migration.transactional).toBe(false);
   });
@@ -66,7 +76,7 @@ describe('twoway plan, Django', () => {
   });
 
   it('takes the place of the unapplied migration it replaces', async () => {
-    const steps = await stepsOf(CREATE_INDEX('shop_order', 'status'));
+    const steps = await stepsOf(CREATE_INDEX('shop_customer', 'nickname'));
     project = await planInto('django', steps, (root) => {
       const original = join(root, MIGRATIONS, '0009_order_status.py');
       writeFileSync(
@@ -79,6 +89,6 @@ describe('twoway plan, Django', () => {
     });
     expectTwoWaySteps(project);
     expect(dependencies(project)).toEqual(['("shop", "0008_sales_view")']);
-    expect(project.files[0]?.path).toMatch(/0010_add_shop_order_status_idx_concurrently\.py$/);
+    expect(project.files[0]?.path).toMatch(/0010_add_shop_customer_nickname_idx_concurrently\.py$/);
   });
 });

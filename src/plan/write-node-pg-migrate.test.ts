@@ -1,9 +1,15 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPgliteEngine, type Engine } from '../rehearse/index.js';
 import { nodePgMigrateFiles } from './write-node-pg-migrate.js';
-import { CREATE_INDEX, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
+import { CREATE_INDEX, expectRehearsed, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
 
 let project: PlannedProject | undefined;
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createPgliteEngine();
+});
+afterAll(() => engine?.close());
 afterEach(() => project?.cleanup());
 
 const plan = async (sql: string, language?: 'ts' | 'js') => {
@@ -14,14 +20,15 @@ const plan = async (sql: string, language?: 'ts' | 'js') => {
 
 describe('twoway plan, node-pg-migrate', () => {
   it.each([
-    ['SET NOT NULL', 'js', SET_NOT_NULL('orders', 'shipped_at')],
-    ['an index on an existing table', 'js', CREATE_INDEX('orders', 'shipped_at')],
-    ['SET NOT NULL', 'ts', SET_NOT_NULL('orders', 'shipped_at')],
-    ['an index on an existing table', 'ts', CREATE_INDEX('orders', 'shipped_at')],
-  ] as const)('writes %s (%s) as migrations check judges two-way', async (_, language, sql) => {
+    ['SET NOT NULL', 'js', SET_NOT_NULL('orders', 'shipped_at'), false],
+    ['an index on an existing table', 'js', CREATE_INDEX('orders', 'shipped_at'), true],
+    ['SET NOT NULL', 'ts', SET_NOT_NULL('orders', 'shipped_at'), false],
+    ['an index on an existing table', 'ts', CREATE_INDEX('orders', 'shipped_at'), true],
+  ] as const)('writes %s (%s) as migrations check judges two-way and PGlite rehearses', async (_, language, sql, fully) => {
     const p = await plan(sql, language);
     expectTwoWaySteps(p);
     for (const f of p.files) expect(f.path.endsWith(`.${language}`)).toBe(true);
+    await expectRehearsed(p, engine, fully);
   });
 
   it('calls pgm.noTransaction() in both directions of a CONCURRENTLY step', async () => {

@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPgliteEngine, type Engine } from '../rehearse/index.js';
 import { newFiles } from './write-common.js';
 import { loadRailsWriter, railsFiles } from './write-rails.js';
-import { CREATE_INDEX, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
+import { CREATE_INDEX, expectRehearsed, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
 
 beforeAll(loadRailsWriter);
 let project: PlannedProject | undefined;
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createPgliteEngine();
+});
+afterAll(() => engine?.close());
 afterEach(() => project?.cleanup());
 
 const plan = async (sql: string, options = {}) => {
@@ -17,10 +23,12 @@ const plan = async (sql: string, options = {}) => {
 
 describe('twoway plan, Rails', () => {
   it.each([
-    ['SET NOT NULL', SET_NOT_NULL('users', 'first_name')],
-    ['an index on an existing table', CREATE_INDEX('orders', 'user_id')],
-  ])('writes %s as migrations check judges two-way', async (_, sql) => {
-    expectTwoWaySteps(await plan(sql));
+    ['SET NOT NULL', SET_NOT_NULL('users', 'first_name'), false],
+    ['an index on an existing table', CREATE_INDEX('orders', 'user_id'), true],
+  ] as const)('writes %s as migrations check judges two-way and PGlite rehearses', async (_, sql, fully) => {
+    const p = await plan(sql);
+    expectTwoWaySteps(p);
+    await expectRehearsed(p, engine, fully);
   });
 
   it('names classes and versions the Rails way, and leaves the transaction for CONCURRENTLY', async () => {

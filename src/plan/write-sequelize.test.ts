@@ -1,9 +1,15 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPgliteEngine, type Engine } from '../rehearse/index.js';
 import { sequelizeFiles } from './write-sequelize.js';
-import { CREATE_INDEX, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
+import { CREATE_INDEX, expectRehearsed, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
 
 let project: PlannedProject | undefined;
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createPgliteEngine();
+});
+afterAll(() => engine?.close());
 afterEach(() => project?.cleanup());
 
 const plan = async (sql: string) => {
@@ -14,10 +20,12 @@ const plan = async (sql: string) => {
 
 describe('twoway plan, sequelize-cli', () => {
   it.each([
-    ['SET NOT NULL', SET_NOT_NULL('orders', 'shipped_at')],
-    ['an index on an existing table', CREATE_INDEX('orders', 'shipped_at')],
-  ])('writes %s as migrations check judges two-way', async (_, sql) => {
-    expectTwoWaySteps(await plan(sql));
+    ['SET NOT NULL', SET_NOT_NULL('orders', 'shipped_at'), false],
+    ['an index on an existing table', CREATE_INDEX('orders', 'shipped_at'), true],
+  ] as const)('writes %s as migrations check judges two-way and PGlite rehearses', async (_, sql, fully) => {
+    const p = await plan(sql);
+    expectTwoWaySteps(p);
+    await expectRehearsed(p, engine, fully);
   });
 
   it('wraps transactional steps in a transaction it passes to each query, and leaves CONCURRENTLY bare', async () => {

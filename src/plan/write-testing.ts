@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { MigrationReport } from '../analyze.js';
 import { type CheckResult, check } from '../check.js';
 import type { Operation } from '../ir.js';
+import { type Engine, type MigrationRehearsal, rehearsalFailed, rehearse } from '../rehearse/index.js';
 import { loadSqlParsers } from '../sql/index.js';
 import { parsePostgres } from '../sql/postgresql.js';
 import { type PlanStep, planSteps } from './steps.js';
@@ -100,3 +101,33 @@ export function expectTwoWaySteps(p: PlannedProject, migrationsPerStep = 1): voi
 
 export const SET_NOT_NULL = (table: string, column: string) => `ALTER TABLE ${table} ALTER COLUMN ${column} SET NOT NULL;`;
 export const CREATE_INDEX = (table: string, column: string) => `CREATE INDEX ${table}_${column}_idx ON ${table} (${column});`;
+
+/** Rehearses the new migrations on `engine` (PGlite), the older ones replayed up only; one result per new migration. */
+export async function rehearseNew(p: PlannedProject, engine: Engine): Promise<MigrationRehearsal[]> {
+  const onlyFiles = new Set(p.files.map((f) => relative(p.root, f.path)));
+  const run = await rehearse([p.root], { engine, cwd: p.root, onlyFiles });
+  expect(run.errors).toEqual([]);
+  return run.migrations;
+}
+
+/**
+ * Each new migration applies on a database with rows, in the framework's transaction handling (CONCURRENTLY
+ * refused inside a transaction would fail here), and re-applies after its down; `fully`: and rehearses clean
+ * (down restores schema and data). SET NOT NULL plans are not `fully`: the engine's contract step re-adds its check
+ * NOT VALID in the down where the step started from a validated one, and VALIDATE has no down to undo it, so
+ * rehearse sees the schema differ (src/plan/steps.ts, the plan-core helper's).
+ */
+export async function expectRehearsed(p: PlannedProject, engine: Engine, fully: boolean): Promise<void> {
+  const runs = await rehearseNew(p, engine);
+  expect(runs.map((r) => r.path)).toEqual(p.planned.map((r) => r.parsed.migration.path));
+  for (const r of runs) {
+    expect({ path: r.path, up: r.up, reup: r.reup, error: r.error, skipped: r.skipped }).toEqual({
+      path: r.path,
+      up: 'ok',
+      reup: r.down === 'ok' ? 'ok' : 'skipped',
+      error: null,
+      skipped: null,
+    });
+    if (fully) expect({ path: r.path, failed: rehearsalFailed(r), diff: r.schemaDiff }).toEqual({ path: r.path, failed: false, diff: [] });
+  }
+}

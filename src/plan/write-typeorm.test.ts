@@ -1,10 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CREATE_INDEX, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPgliteEngine, type Engine } from '../rehearse/index.js';
+import { CREATE_INDEX, expectRehearsed, expectTwoWaySteps, type PlannedProject, planInto, SET_NOT_NULL, stepsOf } from './write-testing.js';
 import { typeormFiles } from './write-typeorm.js';
 
 let project: PlannedProject | undefined;
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createPgliteEngine();
+});
+afterAll(() => engine?.close());
 afterEach(() => project?.cleanup());
 
 /** The example's data source, set to run each migration in its own transaction, as `transaction = false` needs. */
@@ -21,10 +27,12 @@ const plan = async (sql: string) => {
 
 describe('twoway plan, TypeORM', () => {
   it.each([
-    ['SET NOT NULL', SET_NOT_NULL('orders', 'shipped_at')],
-    ['an index on an existing table', CREATE_INDEX('orders', 'shipped_at')],
-  ])('writes %s as migrations check judges two-way', async (_, sql) => {
-    expectTwoWaySteps(await plan(sql));
+    ['SET NOT NULL', SET_NOT_NULL('orders', 'shipped_at'), false],
+    ['an index on an existing table', CREATE_INDEX('orders', 'shipped_at'), true],
+  ] as const)('writes %s as migrations check judges two-way and PGlite rehearses', async (_, sql, fully) => {
+    const p = await plan(sql);
+    expectTwoWaySteps(p);
+    await expectRehearsed(p, engine, fully);
   });
 
   it('names file and class as migration:create does, and sets transaction = false for CONCURRENTLY', async () => {
