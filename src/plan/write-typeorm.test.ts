@@ -19,9 +19,9 @@ const eachMode = (root: string) => {
   writeFileSync(file, readFileSync(file, 'utf8').replace("type: 'postgres',", "type: 'postgres',\n  migrationsTransactionMode: 'each',"));
 };
 
-const plan = async (sql: string) => {
+const plan = async (sql: string, language?: 'ts' | 'js') => {
   const steps = await stepsOf(sql);
-  project = await planInto('typeorm', steps, (root) => typeormFiles(join(root, 'src/migrations'), steps), eachMode);
+  project = await planInto('typeorm', steps, (root) => typeormFiles(join(root, 'src/migrations'), steps, { language }), eachMode);
   return project;
 };
 
@@ -43,5 +43,12 @@ describe('twoway plan, TypeORM', () => {
     expect(file?.text).toContain(`export class AddOrdersShippedAtIdxConcurrently${stamp} implements MigrationInterface {`);
     expect(file?.text).toContain('  transaction = false;');
     expect(p.planned[0]?.parsed.migration.transactional).toBe(false);
+  });
+
+  it('writes the --outputJs form in JavaScript', async () => {
+    const p = await plan(`${SET_NOT_NULL('orders', 'shipped_at')}\n${CREATE_INDEX('orders', 'shipped_at')}`, 'js');
+    expectTwoWaySteps(p);
+    expect(p.files[0]?.text).toMatch(/^module\.exports = class CheckOrdersShippedAtNotNull\d{13} \{$/m);
+    expect(p.planned.map((r) => r.parsed.migration.transactional)).toEqual([true, true, true, false]);
   });
 });

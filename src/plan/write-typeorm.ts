@@ -26,7 +26,7 @@ export function typeormFiles(dir: string, steps: readonly PlanStep[], options: W
       const header = stepHeader(step, i, steps, '//', i === codeAt ? stopUsingWords(options.stopUsing ?? []) : undefined);
       const ts = language === 'ts';
       const method = (m: 'up' | 'down', sql: readonly string[]) => [
-        `  public async ${m}(${sql.length ? `queryRunner${ts ? ': QueryRunner' : ''}` : ''})${ts ? ': Promise<void>' : ''} {`,
+        `  ${ts ? 'public ' : ''}async ${m}(${sql.length ? `queryRunner${ts ? ': QueryRunner' : ''}` : ''})${ts ? ': Promise<void>' : ''} {`,
         ...(sql.length
           ? sql.map((s) => `    await queryRunner.query(${quoted(s)});`)
           : ['    // nothing to undo: the up only validates what an earlier step added']),
