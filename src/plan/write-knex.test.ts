@@ -37,4 +37,16 @@ describe('twoway plan, Knex', () => {
     expect(p.files[0]?.text).toContain('exports.config = { transaction: false };');
     expect(p.planned[0]?.parsed.migration.transactional).toBe(false);
   });
+
+  it('refuses SQL holding ?, which knex.raw reads as a binding', () => {
+    const step = {
+      name: 'check_tags',
+      release: 1,
+      phase: 'expand' as const,
+      up: ["ALTER TABLE t ADD CHECK (tags ? 'a');"],
+      down: [],
+      transactional: true,
+    };
+    expect(() => knexFiles('/nonexistent', [step], {})).toThrow(/knex.raw would read \? in .* as a binding/);
+  });
 });

@@ -16,6 +16,10 @@ export function knexFiles(dir: string, steps: readonly PlanStep[], options: Writ
     options.now ?? new Date(),
     'stamp14',
   );
+  // Knex reads `?` in knex.raw as a binding placeholder (its raw guide: escape it as `\\?`), which check does not
+  // model: such SQL (the jsonb `?` operator) is refused rather than written in a form one of them misreads.
+  const placeholder = steps.flatMap((s) => [...s.up, ...s.down]).find((sql) => sql.includes('?'));
+  if (placeholder) throw new Error(`knex.raw would read ? in "${placeholder}" as a binding: write this step by hand`);
   const codeAt = codeStepIndex(steps, options.stopUsing);
   return newFiles(
     steps.map((step, i) => {

@@ -43,7 +43,7 @@ describe('twoway plan, Rails', () => {
   it('names the code step as ignored_columns before the contract step', async () => {
     const p = await plan(SET_NOT_NULL('users', 'first_name'), { stopUsing: [{ table: 'users', columns: ['legacy'] }] });
     const contract = p.files.find((f) => readFileSync(f.path, 'utf8').includes('twoway: contract'));
-    expect(contract?.text).toContain('class User: self.ignored_columns += ["legacy"]');
+    expect(contract?.text).toContain('app/models/user.rb, class User: self.ignored_columns += ["legacy"]');
   });
 
   it('writes past the files it wrote, never over them', async () => {

@@ -3,7 +3,7 @@
 // Rails' Migrator reads to run the migration without its transaction.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { camelize, classify } from 'inflection';
+import { camelize, classify, underscore } from 'inflection';
 import { parseRailsFileName } from '../frameworks/rails.js';
 import { grammarParser, loadGrammar, namedChildren } from '../frameworks/tree-sitter.js';
 import type { PlanStep } from './steps.js';
@@ -65,9 +65,10 @@ function method(name: 'up' | 'down', sql: readonly string[]): string[] {
 function ignoredColumns(stopUsing: readonly StopUsing[]): string[] {
   return [
     'Ship first, in the release before this migration:',
-    ...stopUsing.map(
-      (s) => `  class ${s.model ?? classify(s.table)}: self.ignored_columns += [${s.columns.map((c) => `"${c}"`).join(', ')}]`,
-    ),
+    ...stopUsing.map((s) => {
+      const model = s.model ?? classify(s.table);
+      return `  app/models/${underscore(model)}.rb, class ${model}: self.ignored_columns += [${s.columns.map((c) => `"${c}"`).join(', ')}]`;
+    }),
   ];
 }
 
