@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteEngine, type Engine } from '../rehearse/index.js';
@@ -71,5 +71,27 @@ describe('twoway plan, Alembic', () => {
       expect(() => alembicFiles(join(root, VERSIONS), steps)).toThrow(/has 2 heads \(2c9d0e1f2a3b, eeee00000000\): merge them first/);
       return [];
     });
+  });
+
+  it("names files by alembic.ini's file_template", async () => {
+    const steps = await stepsOf(CREATE_INDEX('accounts', 'full_name'));
+    const now = new Date('2031-02-03T04:05:06Z');
+    project = await planInto(
+      'alembic',
+      steps,
+      (root) => alembicFiles(join(root, VERSIONS), steps, { now }),
+      (root) => {
+        const ini = join(root, 'alembic.ini');
+        writeFileSync(
+          ini,
+          readFileSync(ini, 'utf8').replace(
+            '[alembic]\n',
+            '[alembic]\nfile_template = %%(year)d_%%(month).2d_%%(day).2d-%%(rev)s_%%(slug)s\n',
+          ),
+        );
+      },
+    );
+    expect(project.files[0]?.path).toMatch(/versions\/2031_02_03-[0-9a-f]{12}_add_accounts_full_name_idx_concurrently\.py$/);
+    expectTwoWaySteps(project);
   });
 });

@@ -2,8 +2,9 @@
 // from the folder's single head (read with tree-sitter, never run). SQL goes through op.execute; a CONCURRENTLY
 // step runs in `with op.get_context().autocommit_block():`, which commits Alembic's transaction around its body.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { readIni } from '../frameworks/alembic.js';
 import { assignments, loadPythonGrammar, withPythonTree } from '../frameworks/python/ast.js';
 import { literal } from '../frameworks/python/values.js';
 import type { PlanStep } from './steps.js';
@@ -41,6 +42,8 @@ export function alembicFiles(dir: string, steps: readonly PlanStep[], options: W
   const taken = new Set(revisions.map((r) => r.revision));
   let previous: string | null = heads[0] ?? null;
   const codeAt = codeStepIndex(steps, options.stopUsing);
+  const fileName = fileTemplate(dir);
+  const now = options.now ?? new Date();
   return newFiles(
     steps.map((step, i) => {
       const revision = freshRevision(taken);
@@ -67,7 +70,7 @@ export function alembicFiles(dir: string, steps: readonly PlanStep[], options: W
         ...body('downgrade', step.down, step.transactional),
       ].join('\n');
       previous = revision;
-      return { path: join(dir, `${revision}_${step.name}.py`), text: `${text}\n` };
+      return { path: join(dir, `${fileName(revision, step.name, now)}.py`), text: `${text}\n` };
     }),
   );
 }
@@ -85,6 +88,35 @@ function sqlalchemyModel(stopUsing: readonly StopUsing[]): string[] {
     (s) =>
       `Ship first, in the release before this revision: the SQLAlchemy models no longer map ${s.table}.${s.columns.join(`, ${s.table}.`)}.`,
   );
+}
+
+/**
+ * File names from alembic.ini's `file_template` (found beside the script directory, as `alembic revision` reads
+ * it): `%%(rev)s_%%(slug)s` by default; the date tokens in UTC, as Alembic does unless `timezone` is set.
+ */
+function fileTemplate(versions: string): (rev: string, slug: string, now: Date) => string {
+  const scriptDir = dirname(resolve(versions));
+  const ini = [scriptDir, dirname(scriptDir)].map((d) => join(d, 'alembic.ini')).find(existsSync);
+  const template = (ini && readIni(readFileSync(ini, 'utf8')).get('alembic')?.get('file_template')) || '%%(rev)s_%%(slug)s';
+  return (rev, slug, now) => {
+    const tokens: Record<string, string | number> = {
+      rev,
+      slug,
+      epoch: Math.floor(now.getTime() / 1000),
+      year: now.getUTCFullYear(),
+      month: now.getUTCMonth() + 1,
+      day: now.getUTCDate(),
+      hour: now.getUTCHours(),
+      minute: now.getUTCMinutes(),
+      second: now.getUTCSeconds(),
+    };
+    // Python %-formatting of named tokens (configparser doubles the %): %(name)s, %(name)d, %(name).2d.
+    return template.replaceAll('%%', '%').replace(/%\((\w+)\)(?:\.(\d+))?([sd])/g, (whole, name: string, width?: string) => {
+      const value = tokens[name];
+      if (value === undefined) throw new Error(`${ini}: file_template token ${whole} is not one twoway plan fills`);
+      return width ? String(value).padStart(Number(width), '0') : String(value);
+    });
+  };
 }
 
 /** `revision` and `down_revision` (a string, a tuple of them, or None) of a revision file, as literals. */
