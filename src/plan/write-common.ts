@@ -20,23 +20,29 @@ export function stamp14(d: Date): string {
   return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
 }
 
-function parseStamp14(s: string): number {
-  const n = (from: number, to: number) => Number(s.slice(from, to));
-  return Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14));
+function parseStamp(s: string): number {
+  const n = (from: number, to: number) => Number(s.slice(from, to) || 0);
+  return Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14), n(14, 17));
 }
 
 /**
- * `count` versions in the folder's scheme, each after every existing one and not before `now`:
- * `YYYYMMDDHHMMSS` one second apart, or milliseconds since 1970 (TypeORM, node-pg-migrate) one apart.
+ * How a folder names versions: `stamp14` YYYYMMDDHHMMSS (Rails, Knex, sequelize-cli), `utc` YYYYMMDDHHmmssSSS
+ * (node-pg-migrate's --migration-filename-format utc), `millis` milliseconds since 1970 (TypeORM, node-pg-migrate).
  */
-export function nextTimestamps(existing: readonly string[], count: number, now: Date, scheme: 'stamp14' | 'millis'): string[] {
+export type TimestampScheme = 'stamp14' | 'utc' | 'millis';
+
+/** `count` versions in the scheme, each after every existing one and not before `now`, one unit apart. */
+export function nextTimestamps(existing: readonly string[], count: number, now: Date, scheme: TimestampScheme): string[] {
   const latest = existing
     .filter((v) => /^\d+$/.test(v))
-    .reduce((max, v) => Math.max(max, scheme === 'stamp14' ? parseStamp14(v) : Number(v)), 0);
+    .reduce((max, v) => Math.max(max, scheme === 'millis' ? Number(v) : parseStamp(v)), 0);
   const step = scheme === 'stamp14' ? 1000 : 1;
   let next = Math.max(scheme === 'stamp14' ? Math.floor(now.getTime() / 1000) * 1000 : now.getTime(), latest + step);
   const out: string[] = [];
-  for (let i = 0; i < count; i++, next += step) out.push(scheme === 'stamp14' ? stamp14(new Date(next)) : String(next));
+  for (let i = 0; i < count; i++, next += step) {
+    const d = new Date(next);
+    out.push(scheme === 'millis' ? String(next) : scheme === 'utc' ? `${stamp14(d)}${pad(d.getUTCMilliseconds(), 3)}` : stamp14(d));
+  }
   return out;
 }
 

@@ -10,12 +10,10 @@ import type { WriterOptions } from './writer-options.js';
 export function nodePgMigrateFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
   const names = filesIn(dir);
   const language = options.language ?? languageOf(names, 'js');
-  const stamps = nextTimestamps(
-    names.map((n) => /^(\d{13})_/.exec(n)?.[1] ?? ''),
-    steps.length,
-    options.now ?? new Date(),
-    'millis',
-  );
+  const versions = names.map((n) => /^(\d+)_/.exec(n)?.[1] ?? '').filter(Boolean);
+  // Milliseconds by default; YYYYMMDDHHmmssSSS when the folder uses --migration-filename-format utc.
+  const scheme = versions.length && versions.every((v) => v.length === 17) ? 'utc' : 'millis';
+  const stamps = nextTimestamps(versions, steps.length, options.now ?? new Date(), scheme);
   const codeAt = codeStepIndex(steps, options.stopUsing);
   return newFiles(
     steps.map((step, i) => {

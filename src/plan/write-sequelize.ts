@@ -8,8 +8,17 @@ import type { PlannedFile } from './write-golang-migrate.js';
 import type { WriterOptions } from './writer-options.js';
 
 export function sequelizeFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
+  const names = filesIn(dir);
+  // A package of "type": "module" keeps sequelize-cli's CommonJS migrations as .cjs.
+  const ext = names
+    .filter((n) => /^\d{14}-.*\.c?js$/.test(n))
+    .sort()
+    .at(-1)
+    ?.endsWith('.cjs')
+    ? 'cjs'
+    : 'js';
   const stamps = nextTimestamps(
-    filesIn(dir).map((n) => /^(\d{14})-/.exec(n)?.[1] ?? ''),
+    names.map((n) => /^(\d{14})-/.exec(n)?.[1] ?? ''),
     steps.length,
     options.now ?? new Date(),
     'stamp14',
@@ -29,7 +38,7 @@ export function sequelizeFiles(dir: string, steps: readonly PlanStep[], options:
         ...method('down', step.down, step.transactional),
         '};',
       ];
-      return { path: join(dir, `${stamps[i]}-${step.name.replaceAll('_', '-')}.js`), text: `${text.join('\n')}\n` };
+      return { path: join(dir, `${stamps[i]}-${step.name.replaceAll('_', '-')}.${ext}`), text: `${text.join('\n')}\n` };
     }),
   );
 }
