@@ -94,4 +94,12 @@ describe('twoway plan, Alembic', () => {
     expect(project.files[0]?.path).toMatch(/versions\/2031_02_03-[0-9a-f]{12}_add_accounts_full_name_idx_concurrently\.py$/);
     expectTwoWaySteps(project);
   });
+
+  it('refuses SQL holding a :name, which text() reads as a bind parameter, and keeps ::casts and words:like:this', () => {
+    const step = (sql: string) => ({ name: 's', release: 1, phase: 'expand' as const, up: [sql], down: [], transactional: true });
+    expect(() => alembicFiles('/nonexistent', [step("ALTER TABLE t ADD CHECK (a <> 'at :noon');")])).toThrow(
+      /would read a :name in .* as a bind parameter/,
+    );
+    expect(alembicFiles('/nonexistent', [step("ALTER TABLE t ADD CHECK (a <> 'x:y'::text);")])).toHaveLength(1);
+  });
 });

@@ -41,6 +41,10 @@ export function alembicFiles(dir: string, steps: readonly PlanStep[], options: W
   if (heads.length > 1) throw new Error(`${dir} has ${heads.length} heads (${heads.join(', ')}): merge them first (alembic merge heads)`);
   const taken = new Set(revisions.map((r) => r.revision));
   let previous: string | null = heads[0] ?? null;
+  // op.execute wraps a string in SQLAlchemy's text(), which reads `:name` (not `::type`) as a bind parameter (its
+  // escape `\\:` check does not model): such SQL is refused rather than written in a form one of them misreads.
+  const bound = steps.flatMap((s) => [...s.up, ...s.down]).find((sql) => /(?<![:\w\\]):\w+(?!:)/.test(sql));
+  if (bound) throw new Error(`op.execute would read a :name in "${bound}" as a bind parameter: write this step by hand`);
   const codeAt = codeStepIndex(steps, options.stopUsing);
   const fileName = fileTemplate(dir);
   const now = options.now ?? new Date();
