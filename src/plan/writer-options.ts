@@ -1,0 +1,27 @@
+// What a framework writer (src/plan/write-<framework>.ts) needs beyond the folder and the steps.
+
+/** A column the code must stop using (a release) before the contract step that drops it. */
+export interface StopUsing {
+  table: string;
+  columns: string[];
+  /** The ORM's model for the table (Rails `User`, Django `customer`); derived from the table name when absent. */
+  model?: string;
+}
+
+export interface WriterOptions {
+  /** Language of new Knex/TypeORM/Sequelize/node-pg-migrate files; default: the language of the folder's newest migration. */
+  language?: 'ts' | 'js';
+  /**
+   * The unapplied migration the plan replaces (its path; the user deletes it): the new steps take its place in
+   * the chain (Alembic down_revision, Django dependencies). Version schemes based on time or counters skip past it.
+   */
+  replaces?: string;
+  /** Django: the app label; default: the name of the folder holding migrations/. */
+  appLabel?: string;
+  /** Rails: the `ActiveRecord::Migration[x.y]` version; default: the newest one the folder's migrations use. */
+  railsVersion?: string;
+  /** Code steps: what the release before the first contract step must stop using, written in the framework's idiom. */
+  stopUsing?: StopUsing[];
+  /** Clock for timestamp-named migrations; default: now. */
+  now?: Date;
+}
