@@ -51,6 +51,8 @@ export interface Migration {
   transactional: boolean;
   /** The framework runs the down in a transaction; absent: as the up (dbmate and Flyway decide per direction). */
   downTransactional?: boolean;
+  /** The whole run shares one transaction (TypeORM's default migrationsTransactionMode "all"), which no migration may override. */
+  sharedTransaction?: boolean;
   /**
    * Files of this migration that could not be read (binary, over the size limit, no permission): they stay in the
    * migration with empty text, so its answers are `unknown` instead of the file vanishing or its down counting as none.

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { check } from '../check.js';
 import { discover } from '../discover/index.js';
 import { corpusApp, describeOps, notesOf, parseSource } from './js/testing.js';
+import { checkTree } from './testing.js';
 import { typeorm } from './typeorm.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -378,5 +379,40 @@ export const migrations = [Init1700000000000, AddWorkspace1800000000000, Later19
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('typeorm: a migration overriding the transaction mode under "all"', () => {
+  const files = (dataSource: string) => ({
+    'src/data-source.ts': dataSource,
+    'src/migrations/1700000000000-Concurrent.ts': `import { MigrationInterface, QueryRunner } from 'typeorm';
+export class Concurrent1700000000000 implements MigrationInterface {
+  transaction = false;
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('CREATE INDEX CONCURRENTLY users_email ON users (email)');
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX CONCURRENTLY users_email');
+  }
+}
+`,
+  });
+
+  it('is refused by TypeORM when the data source leaves the mode at its default: an error at the property', async () => {
+    const { reports } = await checkTree(
+      files("export default new DataSource({ type: 'postgres', migrations: ['src/migrations/*.ts'] });\n"),
+    );
+    const refusal = reports[0]?.findings.filter((f) => f.rule === 'mixed-transaction-statements');
+    expect(refusal?.map((f) => [f.severity, f.span.line])).toEqual([['error', 3]]);
+    expect(refusal?.[0]?.message).toContain('migrationsTransactionMode "all"');
+    expect(reports[0]?.findings.map((f) => f.rule)).not.toContain('concurrently-in-transaction');
+  });
+
+  it('runs outside a transaction with migrationsTransactionMode "each": no finding', async () => {
+    const { reports } = await checkTree(
+      files("export default new DataSource({ type: 'postgres', migrationsTransactionMode: 'each', migrations: [] });\n"),
+    );
+    expect(reports[0]?.findings.map((f) => f.rule)).not.toContain('mixed-transaction-statements');
+    expect(reports[0]?.parsed.migration.transactional).toBe(false);
   });
 });

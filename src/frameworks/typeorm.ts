@@ -59,7 +59,9 @@ export const typeorm: FrameworkAdapter = {
   detect(folder) {
     if (!jsMigrationFiles(folder).byFramework.has('typeorm')) return null;
     const choice = chooseDialect(folder, folder.rel, configuredDialect(folder.abs));
-    const transactional = transactionMode(folder.abs) !== 'none';
+    // Unknown (no data source found, or not a literal): TypeORM's default, every migration in one transaction.
+    const mode = transactionMode(folder.abs);
+    const transactional = mode !== 'none';
     return jsSet(
       folder,
       'typeorm',
@@ -68,7 +70,11 @@ export const typeorm: FrameworkAdapter = {
         // TypeORM orders by the timestamp that ends the class name (`AddUsers1700000000000`).
         const digits = f.className?.match(/(\d+)$/)?.[1];
         const idName = digits ? { id: digits, name: (f.className ?? '').slice(0, -digits.length) } : idAndName(f.file);
-        return { ...scriptMigration(f, 'typeorm', choice.dialect, idName), transactional };
+        return {
+          ...scriptMigration(f, 'typeorm', choice.dialect, idName),
+          transactional,
+          ...(mode === 'all' ? { sharedTransaction: true } : {}),
+        };
       },
       byTimestamp,
     );
@@ -86,19 +92,24 @@ function byTimestamp(a: Migration, b: Migration): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-/** The data source's `migrationsTransactionMode` ("all" by default, "each", "none"), read as a literal. */
+/**
+ * The data source's `migrationsTransactionMode` ("all" by default, "each", "none"), read as a literal; "all"
+ * when the data source file is found without the key, null when no data source is found or its value is not a literal.
+ */
 function transactionMode(start: string): string | null {
   const file = findUp(start, ['ormconfig.json', 'ormconfig.js', 'ormconfig.ts', 'data-source.ts', 'data-source.js']);
   if (!file) return null;
   if (file.endsWith('.json')) {
     try {
       const mode = JSON.parse(readFileSync(file, 'utf8'))?.migrationsTransactionMode;
-      return typeof mode === 'string' ? mode : null;
+      return typeof mode === 'string' ? mode : mode === undefined ? 'all' : null;
     } catch {
       return null;
     }
   }
-  return literalProperty(file, 'migrationsTransactionMode');
+  const mode = literalProperty(file, 'migrationsTransactionMode');
+  if (mode !== null) return mode;
+  return readFileSync(file, 'utf8').includes('migrationsTransactionMode') ? null : 'all';
 }
 
 /** The `type` of the data source (ormconfig.json, ormconfig.js/ts, data-source.ts), read as literals only. */
@@ -129,6 +140,16 @@ export function parseTypeormMigration(m: Migration): ParsedMigration {
     (p) => p.type === 'ClassProperty' && p.key.type === 'Identifier' && p.key.name === 'transaction',
   );
   const own = txField?.type === 'ClassProperty' ? staticValue(txField.value, exported.scope) : null;
+  if (txField && m.sharedTransaction) {
+    // MigrationExecutor: under "all", any migration with `transaction` set (true too) throws before the run starts.
+    out.notes.push({
+      rule: 'mixed-transaction-statements',
+      span: out.span(txField),
+      message: `TypeORM refuses to run this migration: it sets transaction = ${txField.type === 'ClassProperty' && txField.value ? out.source.text.slice(txField.value.start ?? 0, txField.value.end ?? 0) : '…'} while the data source runs every migration in one transaction (migrationsTransactionMode "all", the default): "Migrations … override the transaction mode, but the global transaction mode is "all"".`,
+      fix: 'Set migrationsTransactionMode: "each" on the data source (each migration in its own transaction, this one outside), or remove the transaction property.',
+    });
+  }
+  // Judged as the author meant it (the refusal above says why it will not run so).
   if (typeof own === 'boolean') out.transactional = own;
   const run = (name: 'up' | 'down', fn: t.ClassMethod | null | undefined): Direction | null => {
     if (!fn) return null;

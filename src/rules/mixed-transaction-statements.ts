@@ -6,7 +6,7 @@ export default defineRule({
   category: 'locking',
   severity: 'error',
   summary:
-    'A migration mixes statements that must run outside a transaction with ones run inside: the framework refuses it (Flyway without mixed=true).',
+    'The framework refuses the migration\'s transaction setup: statements that must run outside a transaction mixed with ones inside (Flyway without mixed=true), or an own transaction mode where one transaction holds the run (TypeORM "all").',
   lock: 'None: the framework stops before running the migration.',
   direction: 'both',
   kinds: [],
@@ -25,5 +25,10 @@ leaves the first statements applied. A script configuration (\`V3__x.sql.conf\`)
 
 Do instead: put the non-transactional statement in a migration of its own (\`V3_1__index_concurrently.sql\`),
 so that the rest keeps its transaction. Only if the statements must stay together, set
-\`flyway.mixed=true\` (\`spring.flyway.mixed\` with Spring Boot), knowing a failure is not rolled back.`,
+\`flyway.mixed=true\` (\`spring.flyway.mixed\` with Spring Boot), knowing a failure is not rolled back.
+
+TypeORM runs every pending migration in one transaction by default (\`migrationsTransactionMode: "all"\`).
+A migration class that sets \`transaction\` (false to run \`CREATE INDEX CONCURRENTLY\`, or even true) is
+refused before anything runs: "Migrations ... override the transaction mode, but the global transaction
+mode is "all"". Set \`migrationsTransactionMode: "each"\` on the data source to let a migration opt out.`,
 });
