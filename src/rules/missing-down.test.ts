@@ -12,6 +12,7 @@ ruleTests(rule, {
       up: 'ALTER TABLE users ADD COLUMN a int;',
       downsUnsupported: true,
     },
+    { name: 'an up that changes nothing has nothing to undo', history: [users], up: '-- nothing to do here\n' },
   ],
   invalid: [
     {

@@ -1,4 +1,4 @@
-import { hasDown } from '../judge/judge.js';
+import { changesNothing, hasDown } from '../judge/judge.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -23,6 +23,8 @@ Frameworks without downs (Prisma Migrate; Flyway without undo scripts) never get
   checkMigration(ctx) {
     const { parsed, migration } = ctx;
     if (migration.downsUnsupported || parsed.downStatus === 'irreversible' || hasDown(parsed)) return [];
+    // An up that changes nothing (Alembic's `pass`, a merge revision) has nothing to undo.
+    if (changesNothing(parsed)) return [];
     const empty = parsed.downStatus !== 'none';
     // An empty down file is pointed at itself; a missing one at the up.
     const where = empty && migration.down ? migration.down : migration.up;
