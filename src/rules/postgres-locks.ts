@@ -1,8 +1,13 @@
 // PostgreSQL table locks, shared by the locking rules: which lock a statement takes on which
 // existing table, what that lock blocks, and whether the statement runs in a transaction block.
-import type { Operation, OperationKind, QName } from '../ir.js';
-import { qnameText } from '../ir.js';
+import type { AlterColumnType, Operation, OperationKind, QName, SetNotNull } from '../ir.js';
+import { qnameText, recomputingUsing } from '../ir.js';
+import type { Schema } from '../schema/schema.js';
 import type { RuleContext } from './rule.js';
+import { classifyTypeChange } from './type-change.js';
+
+/** What the lock prediction reads of a rule's context: the replayed schema, this direction's operations, the target version. */
+export type LockContext = Pick<RuleContext, 'schema' | 'start' | 'isNewTable' | 'ops' | 'index' | 'serverVersion' | 'settings'>;
 
 export type LockLevel = 'ACCESS EXCLUSIVE' | 'EXCLUSIVE' | 'SHARE ROW EXCLUSIVE' | 'SHARE' | 'SHARE UPDATE EXCLUSIVE';
 
@@ -44,7 +49,7 @@ export interface LockProfile {
 }
 
 /** The lock an operation takes on tables that existed before the migration; null when it blocks nothing that matters. */
-export function lockOf(op: Operation, ctx: RuleContext): LockProfile | null {
+export function lockOf(op: Operation, ctx: LockContext): LockProfile | null {
   const existing = (tables: QName[]) => tables.filter((t) => !ctx.isNewTable(t));
   const profile = (level: LockLevel, tables: QName[], duration: 'brief' | 'long'): LockProfile | null => {
     const locked = existing(tables);
@@ -65,8 +70,9 @@ export function lockOf(op: Operation, ctx: RuleContext): LockProfile | null {
       return profile('ACCESS EXCLUSIVE', [op.table, ...fk], rewrite || fk.length ? 'long' : 'brief');
     }
     case 'AlterColumnType':
+      return profile('ACCESS EXCLUSIVE', [op.table], alterTypeRewrites(op, ctx) === false ? 'brief' : 'long');
     case 'SetNotNull':
-      return profile('ACCESS EXCLUSIVE', [op.table], 'long');
+      return profile('ACCESS EXCLUSIVE', [op.table], setNotNullScans(op, ctx) ? 'long' : 'brief');
     case 'AddIndex':
       return op.concurrently ? null : profile('SHARE', [op.table], 'long');
     case 'DropIndex': {
@@ -83,8 +89,12 @@ export function lockOf(op: Operation, ctx: RuleContext): LockProfile | null {
       const scans = c.type === 'check' ? !c.notValid : c.type !== 'not-null' && !c.usingIndex;
       return profile('ACCESS EXCLUSIVE', [op.table], scans ? 'long' : 'brief');
     }
-    case 'DropConstraint':
-      return profile('ACCESS EXCLUSIVE', [op.table], 'brief');
+    case 'DropConstraint': {
+      // A foreign key's triggers live on both tables: dropping it locks the referenced one too.
+      const c = ctx.schema.table(op.table)?.constraints.get(op.name);
+      const referenced = c?.type === 'foreign-key' && c.references ? [c.references.table] : [];
+      return profile('ACCESS EXCLUSIVE', [op.table, ...referenced], 'brief');
+    }
     case 'DataChange':
       return op.action === 'truncate' ? profile('ACCESS EXCLUSIVE', [op.table], 'brief') : null;
     case 'Raw':
@@ -96,7 +106,7 @@ export function lockOf(op: Operation, ctx: RuleContext): LockProfile | null {
 
 function rawLock(
   op: Extract<Operation, { kind: 'Raw' }>,
-  ctx: RuleContext,
+  ctx: LockContext,
   profile: (level: LockLevel, tables: QName[], duration: 'brief' | 'long') => LockProfile | null,
 ): LockProfile | null {
   const target = op.target;
@@ -127,7 +137,7 @@ function rawLock(
 }
 
 /** The table an index belongs to, when the replay knows the index. */
-export function indexTable(index: QName, ctx: RuleContext): QName | null {
+export function indexTable(index: QName, ctx: Pick<LockContext, 'schema'>): QName | null {
   const state = ctx.schema.index(index);
   if (!state) return null;
   const [schema, name] = state.table.includes('.') ? state.table.split('.') : [undefined, state.table];
@@ -135,14 +145,85 @@ export function indexTable(index: QName, ctx: RuleContext): QName | null {
 }
 
 /** An index built earlier in this direction, or on a table created in it: empty, so nothing to wait for. */
-export function isNewIndex(index: QName, ctx: RuleContext): boolean {
+export function isNewIndex(index: QName, ctx: LockContext): boolean {
   const table = indexTable(index, ctx);
   if (table && ctx.isNewTable(table)) return true;
   return ctx.ops.slice(0, ctx.index).some((op) => op.kind === 'AddIndex' && op.name === index.name);
 }
 
-function isNewView(view: QName, ctx: RuleContext): boolean {
+function isNewView(view: QName, ctx: LockContext): boolean {
   return ctx.ops.slice(0, ctx.index).some((op) => op.kind === 'CreateView' && op.name.name === view.name);
+}
+
+/** The session time zone set in the migration is UTC (timestamp ↔ timestamptz then skips the rewrite on PostgreSQL 12+). */
+export function sessionIsUtc(ctx: Pick<LockContext, 'settings'>): boolean {
+  const zone = (ctx.settings.get('timezone') ?? ctx.settings.get('time zone') ?? '').replace(/^'|'$/g, '').toLowerCase();
+  return ['utc', 'etc/utc', 'gmt', 'z', 'zulu'].includes(zone);
+}
+
+/**
+ * Whether ALTER COLUMN … TYPE rewrites the table (or rebuilds indexes on the column, for citext) on the target
+ * version; null when the column's current type is unknown. Binary-coercible changes skip it since PostgreSQL 9.2.
+ */
+export function alterTypeRewrites(op: AlterColumnType, ctx: LockContext): boolean | null {
+  const old = ctx.schema.column(op.table, op.column)?.type ?? op.existing?.type;
+  if (!old) return null;
+  const change = classifyTypeChange(old, op.type, recomputingUsing(op), {
+    enumValues: (name) => ctx.schema.enums.get(name),
+    enumValuesBefore: (name) => ctx.start.enums.get(name),
+    utcNoRewrite: ctx.serverVersion >= 12 && sessionIsUtc(ctx),
+  });
+  if (change.rewrite) return true;
+  const citext = old.name === 'citext' || op.type.name === 'citext';
+  return citext && old.name !== op.type.name && ctx.schema.indexesOf(op.table).some((i) => i.columns.includes(op.column));
+}
+
+/**
+ * Whether SET NOT NULL scans the table: not when the column is NOT NULL already, nor on PostgreSQL 12+
+ * when a valid CHECK (col IS NOT NULL) proves it.
+ */
+export function setNotNullScans(op: SetNotNull, ctx: LockContext): boolean {
+  const column = ctx.schema.column(op.table, op.column);
+  if (column ? !column.nullable : op.existing?.nullable === false) return false;
+  return !(ctx.serverVersion >= 12 && validNotNullCheck(op, ctx) !== null);
+}
+
+/** The name of a CHECK constraint that proves the column non-null, when it is valid. */
+export function validNotNullCheck(op: SetNotNull, ctx: Pick<LockContext, 'schema'>): string | null {
+  for (const [name, c] of ctx.schema.table(op.table)?.constraints ?? []) {
+    if (c.type === 'check' && c.notNullColumn === op.column && !c.notValid) return name;
+  }
+  return null;
+}
+
+/**
+ * check's lock profile of every operation of one direction, as the rules see it: `before` is the schema the
+ * direction starts from (left untouched), `start` the schema before the migration's up.
+ */
+export function predictLocks(
+  ops: readonly Operation[],
+  before: Schema,
+  options: { start?: Schema; serverVersion: number; owner?: string },
+): Array<LockProfile | null> {
+  const owner = options.owner ?? 'predicted';
+  const live = before.clone();
+  const settings = new Map<string, string>();
+  const ctx: LockContext = {
+    schema: live,
+    start: options.start ?? before,
+    isNewTable: (q) => live.table(q)?.createdBy === owner,
+    ops,
+    index: 0,
+    serverVersion: options.serverVersion,
+    settings,
+  };
+  return ops.map((op, index) => {
+    ctx.index = index;
+    const lock = LOCKING_KINDS.includes(op.kind) ? lockOf(op, ctx) : null;
+    if (op.kind === 'SetSetting') settings.set(op.name.toLowerCase(), op.value);
+    live.apply(op, owner);
+    return lock;
+  });
 }
 
 /** `users` or `users and accounts`. */
