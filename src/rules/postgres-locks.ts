@@ -123,8 +123,13 @@ function rawLock(
   }
   if (statement.startsWith('AlterTable:')) {
     if (options.includes('concurrently')) return null;
+    const subcommand = statement.slice('AlterTable:'.length);
+    // PostgreSQL's AlterTableGetLockLevel: triggers take SHARE ROW EXCLUSIVE, statistics and clustering marks SHARE UPDATE EXCLUSIVE.
+    if (TRIGGER_SUBCOMMANDS.has(subcommand)) return profile('SHARE ROW EXCLUSIVE', [target], 'brief');
+    if (SHARE_UPDATE_EXCLUSIVE_SUBCOMMANDS.has(subcommand)) return null;
     return profile('ACCESS EXCLUSIVE', [target], 'brief');
   }
+  if (statement === 'DropStmt:OBJECT_TRIGGER') return profile('ACCESS EXCLUSIVE', [target], 'brief');
   if (statement === 'ReindexStmt:table' && !options.includes('concurrently')) return profile('SHARE', [target], 'long');
   if (statement === 'ReindexStmt:index' && !options.includes('concurrently')) {
     const table = indexTable(target, ctx);
@@ -135,6 +140,18 @@ function rawLock(
   }
   return null;
 }
+
+const TRIGGER_SUBCOMMANDS = new Set([
+  'AT_EnableTrig',
+  'AT_EnableAlwaysTrig',
+  'AT_EnableReplicaTrig',
+  'AT_EnableTrigAll',
+  'AT_EnableTrigUser',
+  'AT_DisableTrig',
+  'AT_DisableTrigAll',
+  'AT_DisableTrigUser',
+]);
+const SHARE_UPDATE_EXCLUSIVE_SUBCOMMANDS = new Set(['AT_SetStatistics', 'AT_ClusterOn', 'AT_DropCluster', 'AT_AttachPartition']);
 
 /** The table an index belongs to, when the replay knows the index. */
 export function indexTable(index: QName, ctx: Pick<LockContext, 'schema'>): QName | null {
