@@ -3,7 +3,7 @@
 // counted in pg_stat_xact_user_tables), compared with the lock profile `check` predicts. The
 // statements run in a transaction of their own that is rolled back: the rehearsal proper runs after
 // it, as the framework would, and nothing observed here can change its outcome.
-import type { Operation } from '../ir.js';
+import { type Operation, qnameText } from '../ir.js';
 import { type LockLevel, type LockProfile, predictLocks } from '../rules/postgres-locks.js';
 import type { Schema } from '../schema/schema.js';
 import { type Engine, errorMessage, TimeoutError } from './engine.js';
@@ -68,8 +68,9 @@ export interface ObservedLock {
   rewrite: boolean;
   /** A sequential scan of it ran: constraint validation, an index build, a rewrite. */
   scan: boolean;
-  /** The statement's place in the script (not in the JSON report). */
+  /** The statement's place in the script, and the relation's oid (not in the JSON report). */
   index: number;
+  oid: number;
 }
 
 /** Where check's lock profile and PostgreSQL disagree. */
@@ -89,6 +90,15 @@ export interface ScriptObservation {
   locks: ObservedLock[];
   /** Indexes (in the script's statements) of the statements that ran and were observed. */
   observed: number[];
+  /** Relations that existed before the script, by the name they had then: what check calls existing. */
+  initial: Map<string, number>;
+  /** Each index that existed before the script, by name: the name of its table. */
+  indexTables: Map<string, string>;
+  /**
+   * Per observed statement (by index): the relations that existed before the script and that earlier
+   * statements locked, by their name at the statement's start, with the strongest mode held.
+   */
+  prior: Map<number, Map<string, { oid: number; mode: LockMode }>>;
   /** Statements not observed (they refuse a transaction block, or one before them failed), as notes. */
   notes: string[];
 }
@@ -98,6 +108,8 @@ interface Relation {
   name: string;
   kind: string;
   filenode: number;
+  /** An index's table (its oid), 0 for anything else. */
+  table: number;
 }
 
 interface State {
@@ -109,8 +121,8 @@ interface State {
 
 const STATE_SQL = `SELECT json_build_object(
   'relations', (SELECT coalesce(json_agg(json_build_array(c.oid::int8, CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || c.relname,
-      c.relkind, c.relfilenode::int8)), '[]')
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      c.relkind, c.relfilenode::int8, coalesce(i.indrelid, 0)::int8)), '[]')
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_index i ON i.indexrelid = c.oid
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'),
   'locks', (SELECT coalesce(json_agg(json_build_array(l.relation::int8, l.mode, l.granted)), '[]')
     FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation'
@@ -121,13 +133,13 @@ const STATE_SQL = `SELECT json_build_object(
 async function readState(engine: Engine): Promise<State> {
   const [row] = await engine.query<{ state: unknown }>(STATE_SQL);
   const raw = (typeof row?.state === 'string' ? JSON.parse(row.state) : row?.state) as {
-    relations: Array<[number | string, string, string, number | string]>;
+    relations: Array<[number | string, string, string, number | string, number | string]>;
     locks: Array<[number | string, string, boolean]>;
     scans: Array<[number | string, number | string]>;
   };
   const relations = new Map<number, Relation>();
-  for (const [oid, name, kind, filenode] of raw.relations)
-    relations.set(Number(oid), { oid: Number(oid), name, kind, filenode: Number(filenode) });
+  for (const [oid, name, kind, filenode, table] of raw.relations)
+    relations.set(Number(oid), { oid: Number(oid), name, kind, filenode: Number(filenode), table: Number(table) });
   const locks = new Map<number, Map<LockMode, boolean>>();
   for (const [oid, pgMode, granted] of raw.locks) {
     const mode = modeOf(pgMode);
@@ -157,11 +169,21 @@ export async function observeScript(engine: Engine, script: Script): Promise<Scr
   const locks: ObservedLock[] = [];
   const notes: string[] = [];
   const observed: number[] = [];
+  const initial = new Map<string, number>();
+  const indexTables = new Map<string, string>();
+  const prior = new Map<number, Map<string, { oid: number; mode: LockMode }>>();
+  const done = () => ({ locks, observed, notes, initial, indexTables, prior });
   // Outside a transaction block the statements run one by one: one that refuses a block is left out, the others go on.
   const looseStatements = script.mode === 'statements';
   await engine.exec('BEGIN');
   try {
     let before = await readState(engine);
+    for (const r of before.relations.values()) {
+      initial.set(r.name, r.oid);
+      const table = r.table ? before.relations.get(r.table) : undefined;
+      if (table) indexTables.set(r.name, table.name);
+    }
+    const initialOids = new Set(initial.values());
     for (const [i, sql] of script.statements.entries()) {
       const unit = script.units[i] ?? { line: 0, ops: [] };
       if (endsTransaction(unit.ops, sql)) continue;
@@ -177,15 +199,23 @@ export async function observeScript(engine: Engine, script: Script): Promise<Scr
           continue;
         }
         notes.push(`locks observed up to line ${unit.line}: ${errorMessage(e)}`);
-        return { locks, observed, notes };
+        return done();
       }
       if (looseStatements) await engine.exec(`RELEASE SAVEPOINT ${SAVEPOINT}`);
       const after = await readState(engine);
       locks.push(...locksOfStatement(before, after, firstLine(sql), unit.line, i));
       observed.push(i);
+      const held = new Map<string, { oid: number; mode: LockMode }>();
+      for (const [oid, modes] of before.locks) {
+        const r = before.relations.get(oid);
+        if (!r || !initialOids.has(oid)) continue;
+        const mode = [...modes.keys()].reduce((a, b) => (strength(b) > strength(a) ? b : a));
+        held.set(r.name, { oid, mode });
+      }
+      prior.set(i, held);
       before = after;
     }
-    return { locks, observed, notes };
+    return done();
   } catch (e) {
     if (e instanceof TimeoutError) throw new ScriptError(errorMessage(e), true);
     throw e;
@@ -230,6 +260,7 @@ function locksOfStatement(before: State, after: State, statement: string, line: 
       rewrite,
       scan,
       index,
+      oid,
     });
   }
   return out.sort((a, b) => a.relation.localeCompare(b.relation));
@@ -258,43 +289,49 @@ export function compareLocks(
   const ops = script.units.flatMap((u) => u.ops);
   const profiles = predictLocks(ops, before, options);
   const profileOf = new Map<Operation, LockProfile | null>(ops.map((op, i) => [op, profiles[i] ?? null]));
+  const initialOids = new Set(observation.initial.values());
   const mismatches: LockMismatch[] = [];
-  /** Per relation, the strongest mode an earlier statement took. */
-  const heldBefore = new Map<string, LockMode>();
   const ran = new Set(observation.observed);
+  const where = direction === 'down' ? 'down' : 'up';
   script.units.forEach((unit, i) => {
     // A statement not observed (it failed, refused a block, or ended the transaction) has nothing to compare.
     if (!ran.has(i)) return;
     const statement = firstLine(script.statements[i] ?? '');
+    const prior = observation.prior.get(i) ?? new Map<string, { oid: number; mode: LockMode }>();
+    // What check names, as PostgreSQL knows it: an index stands for its table; a relation that did not exist
+    // before the script (made by it, or absent from this database) is check's "new", left out on both sides.
+    const existing = (name: string) => observation.initial.has(name) || prior.has(name);
     const predicted = new Map<string, { level: LockLevel; long: boolean }>();
     for (const op of unit.ops) {
       const p = profileOf.get(op);
       if (!p) continue;
+      const referenced = new Set((p.referenced ?? []).map(qnameText));
       for (const t of p.tables) {
-        const key = keyOf(t.schema ? `${t.schema}.${t.name}` : t.name);
+        const level: LockLevel = referenced.has(qnameText(t)) ? 'SHARE ROW EXCLUSIVE' : p.level;
+        const named = keyOf(qnameText(t));
+        const key = observation.indexTables.get(named) ?? named;
+        if (!existing(key)) continue;
         const was = predicted.get(key);
-        const level = was && strength(was.level) >= strength(p.level) ? was.level : p.level;
-        predicted.set(key, { level, long: (was?.long ?? false) || p.duration === 'long' });
+        const strongest = was && strength(was.level) >= strength(level) ? was.level : level;
+        predicted.set(key, { level: strongest, long: (was?.long ?? false) || p.duration === 'long' });
       }
     }
-    const here = observation.locks.filter((l) => l.index === i);
+    const here = observation.locks.filter((l) => l.index === i && initialOids.has(l.oid));
     const truncate = unit.ops.some((op) => op.kind === 'DataChange' && op.action === 'truncate');
     const actual = new Map(here.map((l) => [keyOf(l.relation), l]));
     // Indexes, sequences and views go with their table: compared where check names them.
-    const blocking = [...actual].filter(([, l]) => strength(l.mode) >= BLOCKING && (l.kind === 'table' || l.kind === 'materialized view'));
+    const blocking = [...actual].filter(
+      ([, l]) => !l.heldBefore && strength(l.mode) >= BLOCKING && (l.kind === 'table' || l.kind === 'materialized view'),
+    );
     const relations = new Set([...predicted.keys(), ...blocking.map(([k]) => k)]);
-    const predictedLong = [...predicted.values()].some((p) => p.long);
-    // TRUNCATE gives the table a new, empty file (a new relfilenode, and PostgreSQL counts a sequential scan): no work
-    // that grows with the table.
-    const observedLong =
-      !truncate && here.some((l) => relations.has(keyOf(l.relation)) && strength(l.mode) >= BLOCKING && (l.scan || l.rewrite));
     for (const relation of relations) {
       const p = predicted.get(relation);
       const o = actual.get(relation);
       const observedMode = o && !o.heldBefore && strength(o.mode) >= BLOCKING ? o.mode : null;
-      const earlier = heldBefore.get(relation);
-      // Held already: this statement's own request is invisible, unless it is stronger than what was held.
-      if (observedMode === null && earlier && (!p || strength(earlier) >= strength(p.level))) continue;
+      const earlier = prior.get(relation)?.mode ?? null;
+      // Held already at least as strongly as check says: this statement's own request cannot be seen.
+      if (p && strength(earlier) >= strength(p.level) && strength(observedMode) <= strength(p.level)) continue;
+      if (!p && strength(earlier) >= strength(observedMode)) continue;
       if ((p?.level ?? null) === observedMode) continue;
       mismatches.push({
         direction,
@@ -303,27 +340,25 @@ export function compareLocks(
         relation,
         predicted: p ? p.level : null,
         observed: observedMode,
-        message: `${direction === 'down' ? 'down' : 'up'} line ${unit.line} (${statement}): check predicted ${p ? p.level : 'no blocking lock'} on ${relation}, PostgreSQL took ${observedMode ?? 'no blocking lock'}`,
+        message: `${where} line ${unit.line} (${statement}): check predicted ${p ? p.level : 'no blocking lock'} on ${relation}, PostgreSQL took ${observedMode ?? 'no blocking lock'}`,
       });
     }
-    if (relations.size && predictedLong !== observedLong) {
-      const work = here
-        .filter((l) => relations.has(keyOf(l.relation)) && (l.scan || l.rewrite))
-        .map((l) => `${l.rewrite ? 'rewrote' : 'scanned'} ${keyOf(l.relation)}`);
-      mismatches.push({
-        direction,
-        statement,
-        line: unit.line,
-        relation: [...relations].join(', '),
-        predicted: predictedLong ? 'scan or rewrite' : 'brief',
-        observed: observedLong ? work.join(', ') : 'brief',
-        message: `${direction === 'down' ? 'down' : 'up'} line ${unit.line} (${statement}): check predicted ${predictedLong ? 'a scan or rewrite under the lock' : 'a brief lock'}, PostgreSQL ${observedLong ? work.join(' and ') : 'neither scanned nor rewrote'}`,
-      });
-    }
-    for (const l of here) {
-      const key = keyOf(l.relation);
-      if (strength(l.mode) > strength(heldBefore.get(key) ?? null)) heldBefore.set(key, l.mode);
-    }
+    if (!relations.size) return;
+    // TRUNCATE gives the table a new, empty file (a new relfilenode, and PostgreSQL counts a sequential scan): no work
+    // that grows with the table.
+    const worked = truncate ? [] : here.filter((l) => relations.has(keyOf(l.relation)) && (l.scan || l.rewrite));
+    const predictedLong = [...predicted.values()].some((p) => p.long);
+    if (predictedLong === worked.length > 0) return;
+    const work = worked.map((l) => `${l.rewrite ? 'rewrote' : 'scanned'} ${keyOf(l.relation)}`).join(' and ');
+    mismatches.push({
+      direction,
+      statement,
+      line: unit.line,
+      relation: [...relations].join(', '),
+      predicted: predictedLong ? 'scan or rewrite' : 'brief',
+      observed: work || 'brief',
+      message: `${where} line ${unit.line} (${statement}): check predicted ${predictedLong ? 'a scan or rewrite under the lock' : 'a brief lock'}, PostgreSQL ${work || 'neither scanned nor rewrote'}`,
+    });
   });
   return mismatches;
 }

@@ -3,7 +3,7 @@ import { notRehearsedReasons, type RehearseResult } from '../rehearse/index.js';
 import type { LockMismatch, ObservedLock } from '../rehearse/locks.js';
 import type { SchemaDifference } from '../rehearse/schema-diff.js';
 
-type JsonLock = Omit<ObservedLock, 'index'>;
+type JsonLock = Omit<ObservedLock, 'index' | 'oid'>;
 
 export interface RehearseJsonReport {
   version: 2;
@@ -83,7 +83,7 @@ export function toRehearseJson(result: RehearseResult): RehearseJsonReport {
   };
 }
 
-const jsonLock = ({ index: _, ...lock }: ObservedLock): JsonLock => lock;
+const jsonLock = ({ index: _, oid: __, ...lock }: ObservedLock): JsonLock => lock;
 const round = (ms: number) => Math.round(ms * 10) / 10;
 const roundOrNull = (ms: number | null) => (ms === null ? null : round(ms));
 

@@ -1,7 +1,7 @@
 // PostgreSQL table locks, shared by the locking rules: which lock a statement takes on which
 // existing table, what that lock blocks, and whether the statement runs in a transaction block.
 import type { AlterColumnType, Operation, OperationKind, QName, SetNotNull } from '../ir.js';
-import { qnameText, recomputingUsing } from '../ir.js';
+import { qnameKey, qnameText, recomputingUsing } from '../ir.js';
 import type { Schema } from '../schema/schema.js';
 import type { RuleContext } from './rule.js';
 import { classifyTypeChange } from './type-change.js';
@@ -22,6 +22,7 @@ export const BLOCKS: Record<LockLevel, string> = {
 
 /** Operation kinds that can lock an existing table (what `lockOf` looks at). */
 export const LOCKING_KINDS: OperationKind[] = [
+  'CreateTable',
   'DropTable',
   'RenameTable',
   'AddColumn',
@@ -46,35 +47,73 @@ export interface LockProfile {
   tables: QName[];
   /** `brief`: a catalog update once the lock is granted; `long`: a scan, build or rewrite proportional to table size. */
   duration: 'brief' | 'long';
+  /** Of `tables`, those a new foreign key references: they take SHARE ROW EXCLUSIVE (blocks writes), not `level`. */
+  referenced?: QName[];
 }
 
 /** The lock an operation takes on tables that existed before the migration; null when it blocks nothing that matters. */
 export function lockOf(op: Operation, ctx: LockContext): LockProfile | null {
   const existing = (tables: QName[]) => tables.filter((t) => !ctx.isNewTable(t));
-  const profile = (level: LockLevel, tables: QName[], duration: 'brief' | 'long'): LockProfile | null => {
+  const profile = (level: LockLevel, tables: QName[], duration: 'brief' | 'long', referenced: QName[] = []): LockProfile | null => {
     const locked = existing(tables);
-    return locked.length ? { level, tables: locked, duration } : null;
+    if (!locked.length) return null;
+    const shared = existing(referenced);
+    return shared.length ? { level, tables: locked, duration, referenced: shared } : { level, tables: locked, duration };
   };
   switch (op.kind) {
+    case 'CreateTable': {
+      // The new table's foreign keys add triggers to the tables they reference: SHARE ROW EXCLUSIVE there.
+      const referenced = [
+        ...op.columns.flatMap((c) => (c.references ? [c.references.table] : [])),
+        ...op.constraints.flatMap((c) => (c.type === 'foreign-key' && c.references ? [c.references.table] : [])),
+      ].filter((t) => qnameKey(t) !== qnameKey(op.table));
+      return profile('SHARE ROW EXCLUSIVE', referenced, 'brief');
+    }
     case 'DropTable':
-    case 'RenameTable':
+      // Its foreign keys' triggers go from the tables they reference: those are locked too.
+      return profile('ACCESS EXCLUSIVE', [op.table, ...referencedBy(op.table, ctx)], 'brief');
     case 'DropColumn':
+      return profile('ACCESS EXCLUSIVE', [op.table, ...referencedBy(op.table, ctx, op.column)], 'brief');
+    case 'RenameTable':
     case 'RenameColumn':
     case 'DropNotNull':
     case 'SetDefault':
     case 'RenameConstraint':
       return profile('ACCESS EXCLUSIVE', [op.table], 'brief');
     case 'AddColumn': {
-      const rewrite = op.column.generated || (op.column.default?.volatile ?? false) || op.column.primaryKey || op.column.unique;
-      const fk = op.column.references ? [op.column.references.table] : [];
-      return profile('ACCESS EXCLUSIVE', [op.table, ...fk], rewrite || fk.length ? 'long' : 'brief');
+      // ADD COLUMN IF NOT EXISTS of a column that is there: the lock, then nothing.
+      if (op.ifNotExists && ctx.schema.column(op.table, op.column.name)) return profile('ACCESS EXCLUSIVE', [op.table], 'brief');
+      const c = op.column;
+      const rewrite = c.generated || (c.default?.volatile ?? false) || c.primaryKey || c.unique;
+      // NOT NULL without a default: PostgreSQL scans the table to prove it empty of rows.
+      const scans = !c.nullable && c.default === null && !c.identity && !c.primaryKey;
+      const fk = c.references ? [c.references.table] : [];
+      // A new column's foreign key is validated only when a default fills it (all NULL otherwise: nothing to check).
+      const validates = fk.length > 0 && c.default !== null;
+      return profile('ACCESS EXCLUSIVE', [op.table, ...fk], rewrite || scans || validates ? 'long' : 'brief', fk);
     }
-    case 'AlterColumnType':
-      return profile('ACCESS EXCLUSIVE', [op.table], alterTypeRewrites(op, ctx) === false ? 'brief' : 'long');
+    case 'AlterColumnType': {
+      // Foreign keys referencing the column are rebuilt: their tables are locked too.
+      const key = qnameKey(op.table);
+      const referencing = [...ctx.schema.tables.values()]
+        .filter((t) =>
+          [...t.constraints.values()].some(
+            (c) =>
+              c.type === 'foreign-key' && c.references && qnameKey(c.references.table) === key && c.references.columns.includes(op.column),
+          ),
+        )
+        .map((t) => t.name);
+      return profile('ACCESS EXCLUSIVE', [op.table, ...referencing], alterTypeRewrites(op, ctx) === false ? 'brief' : 'long');
+    }
     case 'SetNotNull':
       return profile('ACCESS EXCLUSIVE', [op.table], setNotNullScans(op, ctx) ? 'long' : 'brief');
-    case 'AddIndex':
-      return op.concurrently ? null : profile('SHARE', [op.table], 'long');
+    case 'AddIndex': {
+      if (op.concurrently) return null;
+      // CREATE INDEX IF NOT EXISTS of an index that is there: the lock, then nothing.
+      const exists =
+        op.ifNotExists && op.name !== null && ctx.schema.index({ ...(op.table.schema ? { schema: op.table.schema } : {}), name: op.name });
+      return profile('SHARE', [op.table], exists ? 'brief' : 'long');
+    }
     case 'DropIndex': {
       const table = indexTable(op.index, ctx);
       if (op.concurrently || isNewIndex(op.index, ctx)) return null;
@@ -84,7 +123,7 @@ export function lockOf(op: Operation, ctx: LockContext): LockProfile | null {
       const c = op.constraint;
       if (c.type === 'foreign-key') {
         const both = c.references ? [op.table, c.references.table] : [op.table];
-        return profile('SHARE ROW EXCLUSIVE', both, c.notValid ? 'brief' : 'long');
+        return profile('SHARE ROW EXCLUSIVE', both, c.notValid ? 'brief' : 'long', c.references ? [c.references.table] : []);
       }
       const scans = c.type === 'check' ? !c.notValid : c.type !== 'not-null' && !c.usingIndex;
       return profile('ACCESS EXCLUSIVE', [op.table], scans ? 'long' : 'brief');
@@ -170,6 +209,16 @@ export function isNewIndex(index: QName, ctx: LockContext): boolean {
 
 function isNewView(view: QName, ctx: LockContext): boolean {
   return ctx.ops.slice(0, ctx.index).some((op) => op.kind === 'CreateView' && op.name.name === view.name);
+}
+
+/** The tables the foreign keys of `table` (those on `column`, when given) reference, other than itself. */
+function referencedBy(table: QName, ctx: LockContext, column?: string): QName[] {
+  const own = qnameKey(table);
+  return [...(ctx.schema.table(table)?.constraints.values() ?? [])].flatMap((c) =>
+    c.type === 'foreign-key' && c.references && qnameKey(c.references.table) !== own && (column === undefined || c.columns.includes(column))
+      ? [c.references.table]
+      : [],
+  );
 }
 
 /** The session time zone set in the migration is UTC (timestamp ↔ timestamptz then skips the rewrite on PostgreSQL 12+). */
