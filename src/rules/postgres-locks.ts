@@ -22,7 +22,6 @@ export const BLOCKS: Record<LockLevel, string> = {
 
 /** Operation kinds that can lock an existing table (what `lockOf` looks at). */
 export const LOCKING_KINDS: OperationKind[] = [
-  'CreateTable',
   'DropTable',
   'RenameTable',
   'AddColumn',
@@ -263,6 +262,13 @@ export function validNotNullCheck(op: SetNotNull, ctx: Pick<LockContext, 'schema
 }
 
 /**
+ * What the prediction covers beyond the rules' LOCKING_KINDS: a CREATE TABLE whose foreign keys take SHARE ROW
+ * EXCLUSIVE on the tables they reference, for a moment. The timeout rules leave it out (one warning on most
+ * CREATE TABLEs of a history would bury the others: issue 10); the rehearsal's comparison knows it.
+ */
+const PREDICTED_KINDS: readonly OperationKind[] = [...LOCKING_KINDS, 'CreateTable'];
+
+/**
  * check's lock profile of every operation of one direction, as the rules see it: `before` is the schema the
  * direction starts from (left untouched), `start` the schema before the migration's up.
  */
@@ -285,7 +291,7 @@ export function predictLocks(
   };
   return ops.map((op, index) => {
     ctx.index = index;
-    const lock = LOCKING_KINDS.includes(op.kind) ? lockOf(op, ctx) : null;
+    const lock = PREDICTED_KINDS.includes(op.kind) ? lockOf(op, ctx) : null;
     if (op.kind === 'SetSetting') settings.set(op.name.toLowerCase(), op.value);
     live.apply(op, owner);
     return lock;
