@@ -258,6 +258,23 @@ const CASES: Case[] = [
     expect: { relation: 'nn', mode: 'ACCESS EXCLUSIVE' },
   },
   {
+    rule: 'drop-view (a materialized view)',
+    up: 'DROP MATERIALIZED VIEW mv;',
+    down: 'CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;',
+    expect: { relation: 'mv', mode: 'ACCESS EXCLUSIVE' },
+  },
+  {
+    rule: 'change-column-type (a CHECK on a widened column is validated again: a scan)',
+    up: 'ALTER TABLE t VALIDATE CONSTRAINT t_n_floor;\nALTER TABLE t ADD CONSTRAINT t_v_len CHECK (length(v) < 90);\nALTER TABLE t ALTER COLUMN v TYPE text;',
+    expect: { relation: 't', scan: true },
+  },
+  {
+    rule: 'constraint-missing-not-valid (a foreign key of a new table validates nothing)',
+    up: 'CREATE TABLE child2 (id int, parent_id int);\nALTER TABLE child2 ADD CONSTRAINT child2_parent FOREIGN KEY (parent_id) REFERENCES parent (id);',
+    down: 'DROP TABLE child2;',
+    expect: { relation: 'parent', mode: 'SHARE ROW EXCLUSIVE', scan: false },
+  },
+  {
     rule: 'require-lock-timeout (ENABLE TRIGGER)',
     up: 'ALTER TABLE t DISABLE TRIGGER USER;',
     down: 'ALTER TABLE t ENABLE TRIGGER USER;',

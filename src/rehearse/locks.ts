@@ -99,6 +99,8 @@ export interface ScriptObservation {
    * statements locked, by their name at the statement's start, with the strongest mode held.
    */
   prior: Map<number, Map<string, { oid: number; mode: LockMode }>>;
+  /** Per observed statement: names of relations that existed before the script and are gone (dropped, renamed) at its start. */
+  gone: Map<number, ReadonlySet<string>>;
   /** Statements not observed (they refuse a transaction block, or one before them failed), as notes. */
   notes: string[];
 }
@@ -172,7 +174,9 @@ export async function observeScript(engine: Engine, script: Script): Promise<Scr
   const initial = new Map<string, number>();
   const indexTables = new Map<string, string>();
   const prior = new Map<number, Map<string, { oid: number; mode: LockMode }>>();
-  const done = () => ({ locks, observed, notes, initial, indexTables, prior });
+  const gone = new Map<number, ReadonlySet<string>>();
+  let goneNow: ReadonlySet<string> = new Set();
+  const done = () => ({ locks, observed, notes, initial, indexTables, prior, gone });
   // Outside a transaction block the statements run one by one: one that refuses a block is left out, the others go on.
   const looseStatements = script.mode === 'statements';
   await engine.exec('BEGIN');
@@ -213,6 +217,9 @@ export async function observeScript(engine: Engine, script: Script): Promise<Scr
         held.set(r.name, { oid, mode });
       }
       prior.set(i, held);
+      gone.set(i, goneNow);
+      const vanished = [...initial].filter(([name, oid]) => !goneNow.has(name) && after.relations.get(oid)?.name !== name);
+      if (vanished.length) goneNow = new Set([...goneNow, ...vanished.map(([name]) => name)]);
       before = after;
     }
     return done();
@@ -300,7 +307,8 @@ export function compareLocks(
     const prior = observation.prior.get(i) ?? new Map<string, { oid: number; mode: LockMode }>();
     // What check names, as PostgreSQL knows it: an index stands for its table; a relation that did not exist
     // before the script (made by it, or absent from this database) is check's "new", left out on both sides.
-    const existing = (name: string) => observation.initial.has(name) || prior.has(name);
+    const gone = observation.gone.get(i);
+    const existing = (name: string) => (observation.initial.has(name) && !gone?.has(name)) || prior.has(name);
     const predicted = new Map<string, { level: LockLevel; long: boolean }>();
     for (const op of unit.ops) {
       const p = profileOf.get(op);

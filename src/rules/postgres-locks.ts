@@ -122,7 +122,9 @@ export function lockOf(op: Operation, ctx: LockContext): LockProfile | null {
       const c = op.constraint;
       if (c.type === 'foreign-key') {
         const both = c.references ? [op.table, c.references.table] : [op.table];
-        return profile('SHARE ROW EXCLUSIVE', both, c.notValid ? 'brief' : 'long', c.references ? [c.references.table] : []);
+        // The validation reads the referencing table: one created in this migration is empty.
+        const validates = !c.notValid && !ctx.isNewTable(op.table);
+        return profile('SHARE ROW EXCLUSIVE', both, validates ? 'long' : 'brief', c.references ? [c.references.table] : []);
       }
       const scans = c.type === 'check' ? !c.notValid : c.type !== 'not-null' && !c.usingIndex;
       return profile('ACCESS EXCLUSIVE', [op.table], scans ? 'long' : 'brief');
@@ -133,6 +135,13 @@ export function lockOf(op: Operation, ctx: LockContext): LockProfile | null {
       const referenced = c?.type === 'foreign-key' && c.references ? [c.references.table] : [];
       return profile('ACCESS EXCLUSIVE', [op.table, ...referenced], 'brief');
     }
+    case 'DropView':
+      // Queries reading the view wait for the drop (and the drop for them).
+      return op.materialized || ctx.schema.views.has(qnameKey(op.name))
+        ? isNewView(op.name, ctx)
+          ? null
+          : { level: 'ACCESS EXCLUSIVE', tables: [op.name], duration: 'brief' }
+        : null;
     case 'DataChange':
       return op.action === 'truncate' ? profile('ACCESS EXCLUSIVE', [op.table], 'brief') : null;
     case 'Raw':
@@ -239,6 +248,11 @@ export function alterTypeRewrites(op: AlterColumnType, ctx: LockContext): boolea
     utcNoRewrite: ctx.serverVersion >= 12 && sessionIsUtc(ctx),
   });
   if (change.rewrite) return true;
+  // CHECK constraints on the column are validated again: a scan.
+  const checked = [...(ctx.schema.table(op.table)?.constraints.values() ?? [])].some(
+    (c) => c.type === 'check' && c.columns.includes(op.column),
+  );
+  if (checked) return true;
   const citext = old.name === 'citext' || op.type.name === 'citext';
   return citext && old.name !== op.type.name && ctx.schema.indexesOf(op.table).some((i) => i.columns.includes(op.column));
 }
@@ -263,10 +277,10 @@ export function validNotNullCheck(op: SetNotNull, ctx: Pick<LockContext, 'schema
 
 /**
  * What the prediction covers beyond the rules' LOCKING_KINDS: a CREATE TABLE whose foreign keys take SHARE ROW
- * EXCLUSIVE on the tables they reference, for a moment. The timeout rules leave it out (one warning on most
+ * EXCLUSIVE on the tables they reference, for a moment, and a DROP VIEW (drop-view says what it breaks). The timeout rules leave it out (one warning on most
  * CREATE TABLEs of a history would bury the others: issue 10); the rehearsal's comparison knows it.
  */
-const PREDICTED_KINDS: readonly OperationKind[] = [...LOCKING_KINDS, 'CreateTable'];
+const PREDICTED_KINDS: readonly OperationKind[] = [...LOCKING_KINDS, 'CreateTable', 'DropView'];
 
 /**
  * check's lock profile of every operation of one direction, as the rules see it: `before` is the schema the
