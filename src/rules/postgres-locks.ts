@@ -70,7 +70,8 @@ export function lockOf(op: Operation, ctx: LockContext, everything = false): Loc
         ...op.columns.flatMap((c) => (c.references ? [c.references.table] : [])),
         ...op.constraints.flatMap((c) => (c.type === 'foreign-key' && c.references ? [c.references.table] : [])),
       ].filter((t) => qnameKey(t) !== qnameKey(op.table));
-      return profile('SHARE ROW EXCLUSIVE', referenced, 'brief');
+      const once = [...new Map(referenced.map((t) => [qnameKey(t), t])).values()];
+      return profile('SHARE ROW EXCLUSIVE', once, 'brief');
     }
     case 'DropTable':
     case 'DropColumn': {
