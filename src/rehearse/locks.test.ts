@@ -302,6 +302,18 @@ function suite(name: string, makeEngine: () => Promise<Engine>, enabled: boolean
     }, 30_000);
     afterAll(() => engine?.close());
 
+    it('a statement that refuses a transaction block is left out of the observation, with a note; the others are observed', async () => {
+      await engine.reset();
+      const [, rehearsal] = await rehearseHistory(engine, [
+        sqlMigration('1', SETUP, null),
+        sqlMigration('2', 'CREATE INDEX CONCURRENTLY t_s ON t (s);\nALTER TABLE t ALTER COLUMN n SET NOT NULL;', 'DROP INDEX t_s;', false),
+      ]);
+      expect(rehearsal?.up).toBe('ok');
+      expect(rehearsal?.notes).toContain('up: locks not observed at line 1: it cannot run inside a transaction block');
+      expect(rehearsal?.locks?.up).toEqual([expect.objectContaining({ line: 2, relation: 't', mode: 'ACCESS EXCLUSIVE', scan: true })]);
+      expect(rehearsal?.lockMismatches).toEqual([]);
+    });
+
     for (const c of CASES) {
       it(`${c.rule}: ${c.up.split('\n').at(-1)}`, async () => {
         await engine.reset();

@@ -178,7 +178,8 @@ export async function observeScript(engine: Engine, script: Script): Promise<Scr
   let goneNow: ReadonlySet<string> = new Set();
   const done = () => ({ locks, observed, notes, initial, indexTables, prior, gone });
   // Outside a transaction block the statements run one by one: one that refuses a block is left out, the others go on.
-  const looseStatements = script.mode === 'statements';
+  // golang-migrate sends a file as one message: a lone statement runs outside a transaction block too.
+  const looseStatements = script.mode === 'statements' || (script.mode === 'message' && script.statements.length === 1);
   await engine.exec('BEGIN');
   try {
     let before = await readState(engine);
