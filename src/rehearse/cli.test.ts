@@ -32,7 +32,14 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
       'skipped',
       'notes',
       'timings',
+      'locks',
+      'lockMismatches',
     ]);
+    // PGlite exposes pg_locks: the DROP COLUMN held ACCESS EXCLUSIVE on users, without rewriting or scanning it, as check predicts.
+    expect(report.migrations[1].locks.up).toContainEqual(
+      expect.objectContaining({ relation: 'users', kind: 'table', mode: 'ACCESS EXCLUSIVE', rewrite: false, scan: false }),
+    );
+    expect(report.migrations[1].lockMismatches).toEqual([]);
     expect(report.migrations[1]).toMatchObject({
       id: '2',
       up: 'ok',

@@ -1,6 +1,7 @@
 // For every migration in order: fill the tables, snapshot, up, write rows only the new schema
 // allows, down, diff schema and data against the snapshot, up again. The database moves forward
 // once: the state before migration N is the state its predecessor's re-up left.
+import type { Operation } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import { Schema } from '../schema/schema.js';
 import { emitPostgres } from '../sql/emit-postgresql.js';
@@ -19,6 +20,7 @@ import {
 import { type Engine, errorMessage } from './engine.js';
 import { externalTableStandIns } from './external-tables.js';
 import { type GuardOptions, guardFor, type OutsideEffect } from './guard/index.js';
+import { compareLocks, type LockMismatch, type ObservedLock, observeScript, type ScriptObservation } from './locks.js';
 import { describeDifference, diffSchema, isOrderOnly, type SchemaDifference } from './schema-diff.js';
 import { fillScope, tablesTouched } from './scope.js';
 import { type DownSource, type MigrationScripts, runScript, type Script, ScriptError, scriptsFor, type UpSource } from './scripts.js';
@@ -54,6 +56,10 @@ export interface MigrationRehearsal {
   ms: number;
   /** Milliseconds of the last run of each script (null: it did not run). */
   timings: { up: number | null; down: number | null; reup: number | null };
+  /** What each statement locked, rewrote and scanned (PostgreSQL engines; null elsewhere). */
+  locks: { up: ObservedLock[]; down: ObservedLock[] } | null;
+  /** Where `check`'s lock profile and what PostgreSQL did differ. */
+  lockMismatches: LockMismatch[];
 }
 
 /** A migration fails rehearsal when it cannot be applied, its down fails or loses data, the schema drifts, or the up cannot be re-applied. */
@@ -184,6 +190,8 @@ export async function rehearseSelected(
       notes: [...scripts.up.skipped, ...(scripts.down?.skipped ?? [])],
       ms: 0,
       timings: { up: null, down: null, reup: null },
+      locks: null,
+      lockMismatches: [],
     };
     if (scripts.noDown) result.notes.push(scripts.noDown);
     results.push(result);
@@ -200,11 +208,13 @@ export async function rehearseSelected(
       }
       result.skipped = downRefused;
       const runnable = downRefused ? { ...scripts, down: null } : scripts;
-      const outcome = await rehearseOne(engine, runnable, result, state, { standIns, applied }).catch((e): Outcome => {
-        // twoway's own statements (fill, snapshot) failed on something it did not foresee: say so, carry on.
-        result.error = `rehearsal: ${errorMessage(e)}`;
-        return 'unknown-state';
-      });
+      const outcome = await rehearseOne(engine, runnable, result, state, { standIns, applied }, { before: replay, up: parsed.up }).catch(
+        (e): Outcome => {
+          // twoway's own statements (fill, snapshot) failed on something it did not foresee: say so, carry on.
+          result.error = `rehearsal: ${errorMessage(e)}`;
+          return 'unknown-state';
+        },
+      );
       if (outcome === 'up-failed') {
         halted = `migration ${m.id} before it does not apply${engine.native ? '' : ', not even to empty tables'}`;
         if (refusedBefore) result.notes.push(`migration ${refusedBefore} before was not rehearsed: this up ran without what it makes`);
@@ -314,12 +324,53 @@ interface RunState {
 type RowLevel = 'synthetic' | 'ordinary' | 'none';
 const ROW_LEVELS: readonly RowLevel[] = ['synthetic', 'ordinary', 'none'];
 
+/** What check's lock prediction starts from: the replayed schema before the migration, and its up. */
+interface Replayed {
+  before: Schema;
+  up: readonly Operation[];
+}
+
+/**
+ * The locks of a script, observed in a transaction rolled back before the script runs for real (locks.ts).
+ * An observation that fails on twoway's own queries is a note; only an engine that ended (PGlite after a
+ * time-out) is the script's failure, as the ScriptError observeScript throws.
+ */
+async function observe(engine: Engine, script: Script, result: MigrationRehearsal): Promise<ScriptObservation | null> {
+  if (engine.dialect !== 'postgresql' || engine.native) return null;
+  try {
+    return await observeScript(engine, script);
+  } catch (e) {
+    if (e instanceof ScriptError) throw e;
+    result.notes.push(`locks not observed: ${errorMessage(e)}`);
+    return null;
+  }
+}
+
+/** Records an observation and what check would have said about the same statements. */
+function recordLocks(
+  engine: Engine,
+  result: MigrationRehearsal,
+  direction: 'up' | 'down',
+  script: Script,
+  observation: ScriptObservation | null,
+  before: Schema,
+  start: Schema,
+): void {
+  if (!observation) return;
+  result.locks ??= { up: [], down: [] };
+  result.locks[direction] = observation.locks;
+  result.notes.push(...observation.notes.map((n) => `${direction}: ${n}`));
+  const serverVersion = Number.parseInt(engine.serverVersion, 10) || 16;
+  result.lockMismatches.push(...compareLocks(direction, script, observation, before, { start, serverVersion }));
+}
+
 async function rehearseOne(
   engine: Engine,
   scripts: MigrationScripts,
   result: MigrationRehearsal,
   state: RunState,
   history: History,
+  replayed: Replayed,
 ): Promise<Outcome> {
   let before = state.schema ?? (await snapshotSchema(engine));
   state.schema = null;
@@ -328,6 +379,7 @@ async function rehearseOne(
   let compared = new Set<string>();
   let firstError: string | null = null;
   let upOn: RowLevel | null = null;
+  let upObservation: ScriptObservation | null = null;
   // Engines of other dialects (native) write their own rows and have no TRUNCATE … CASCADE: no retries there yet.
   const levels = engine.native ? ROW_LEVELS.slice(0, 1) : ROW_LEVELS;
   for (const level of levels) {
@@ -350,8 +402,10 @@ async function rehearseOne(
       compared = new Set(level === 'ordinary' ? tables.map(tableKey) : []);
       dataBefore = await snapshotData(engine, before, compared);
     }
-    const started = performance.now();
+    let started = performance.now();
     try {
+      upObservation = await observe(engine, scripts.up, result);
+      started = performance.now();
       await runScript(engine, scripts.up);
       result.timings.up = performance.now() - started;
       upOn = level;
@@ -373,6 +427,7 @@ async function rehearseOne(
     result.error = `up: ${firstError}`;
     return 'up-failed';
   }
+  recordLocks(engine, result, 'up', scripts.up, upObservation, replayed.before, replayed.before);
   if (upOn === 'synthetic') result.up = 'ok';
   else if (upOn === 'ordinary') {
     result.up = 'ok';
@@ -388,11 +443,18 @@ async function rehearseOne(
 
   const afterUp = await snapshotSchema(engine);
   const newShape = await writeNewShapeRows(engine, before, afterUp);
-  const downStarted = performance.now();
+  let downStarted = performance.now();
   try {
+    const downObservation = await observe(engine, scripts.down, result);
+    downStarted = performance.now();
     await runScript(engine, scripts.down);
     result.timings.down = performance.now() - downStarted;
     result.down = 'ok';
+    if (downObservation) {
+      const afterUpSchema = replayed.before.clone();
+      for (const op of replayed.up) afterUpSchema.apply(op, result.id);
+      recordLocks(engine, result, 'down', scripts.down, downObservation, afterUpSchema, replayed.before);
+    }
   } catch (e) {
     result.timings.down = performance.now() - downStarted;
     result.down = 'failed';

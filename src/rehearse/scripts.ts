@@ -13,6 +13,8 @@ export interface Script {
   text: string;
   /** The same, statement by statement (run one by one outside a transaction). */
   statements: string[];
+  /** Per statement (aligned with `statements`): the line it starts on and the IR operations it carries (lock observation). */
+  units: StatementUnit[];
   /**
    * transaction: BEGIN, the script, COMMIT (dbmate, Flyway, goose…). message: the whole file as one
    * multi-statement message, which PostgreSQL runs as one implicit transaction (golang-migrate).
@@ -23,6 +25,12 @@ export interface Script {
   skipped: string[];
   /** Where `text` starts in the migration's file; null for SQL twoway emitted. */
   origin: { path: string; startLine: number } | null;
+}
+
+export interface StatementUnit {
+  /** 1-based line in the migration's file: the statement, or the DSL call whose emitted SQL it is. */
+  line: number;
+  ops: Operation[];
 }
 
 export type UpSource = 'written' | 'emulated';
@@ -89,37 +97,50 @@ export function scriptsFor(parsed: ParsedMigration, before: Schema): MigrationSc
 
 function fromSource(source: SourceText, ops: readonly Operation[], mode: Script['mode']): Script {
   // Several IR operations can come from one statement (ALTER TABLE with several actions): run it once.
-  const seen = new Set<string>();
+  const seen = new Map<string, StatementUnit>();
   const statements: string[] = [];
+  const units: StatementUnit[] = [];
   for (const op of ops) {
     const at = `${op.span.line}:${op.span.column}`;
-    if (seen.has(at) || !op.text.trim()) continue;
-    seen.add(at);
+    const unit = seen.get(at);
+    if (unit) unit.ops.push(op);
+    if (unit || !op.text.trim()) continue;
+    const made = { line: op.span.line, ops: [op] };
+    seen.set(at, made);
     statements.push(op.text);
+    units.push(made);
   }
-  return { text: source.text, statements, mode, skipped: [], origin: { path: source.path, startLine: source.startLine } };
+  return { text: source.text, statements, units, mode, skipped: [], origin: { path: source.path, startLine: source.startLine } };
 }
 
 function fromOperations(ops: readonly Operation[], mode: Script['mode']): Script {
   // A DSL migration that ends and restarts the framework's transaction (Alembic's autocommit_block, Django's
   // atomic = False steps) must run statement by statement, with those boundaries, for CONCURRENTLY to work.
   const splitsTransaction = mode === 'transaction' && ops.some((op) => op.kind === 'Transaction');
-  const statements: string[] = splitsTransaction ? ['BEGIN'] : [];
+  const statements: string[] = [];
+  const units: StatementUnit[] = [];
+  const add = (sql: string, line: number, op: Operation | null) => {
+    statements.push(sql);
+    units.push({ line, ops: op ? [op] : [] });
+  };
+  if (splitsTransaction) add('BEGIN', ops[0]?.span.line ?? 1, null);
   const skipped: string[] = [];
   for (const op of ops) {
     // Outside the framework's transaction, one the migration opens (Sequelize's sequelize.transaction()) runs as written.
     if (op.kind === 'Transaction' && (splitsTransaction || mode === 'statements')) {
-      statements.push(op.action.toUpperCase());
+      add(op.action.toUpperCase(), op.span.line, op);
       continue;
     }
     const emitted = emitPostgres(op);
     if (!emitted.ok) skipped.push(emitted.reason);
-    else if (emitted.sql && statements.at(-1) !== emitted.sql) statements.push(emitted.sql);
+    else if (emitted.sql && statements.at(-1) !== emitted.sql) add(emitted.sql, op.span.line, op);
+    else if (emitted.sql) units.at(-1)?.ops.push(op);
   }
-  if (splitsTransaction) statements.push('COMMIT');
+  if (splitsTransaction) add('COMMIT', ops.at(-1)?.span.endLine ?? 1, null);
   return {
     text: statements.map((s) => `${s};`).join('\n'),
     statements,
+    units,
     mode: splitsTransaction ? 'statements' : mode,
     skipped,
     origin: null,

@@ -36,6 +36,7 @@ export function formatRehearseHuman(result: RehearseResult, options: { color: bo
     for (const l of m.lostNewData) {
       out.push(`  data: ${l.table}.${l.column}: ${l.rows} value(s) written after the up were cut or changed by the down`);
     }
+    for (const l of m.lockMismatches) out.push(`  ${c.yellow(`locks: ${l.message}`)}`);
     for (const n of m.notes) out.push(`  ${c.dim(`note: ${n}`)}`);
   }
   for (const e of result.errors) out.push(`${c.red('error')} ${e.path}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`);
@@ -48,6 +49,8 @@ export function formatRehearseHuman(result: RehearseResult, options: { color: bo
       `${skipped ? `, ${c.yellow(`${skipped} not rehearsed`)}` : ''}${missing ? `, ${missing} without a down` : ''}` +
       `${result.replayed ? c.dim(`; ${result.replayed} older one(s) replayed, up only`) : ''}`,
   );
+  const mismatches = result.migrations.reduce((n, m) => n + m.lockMismatches.length, 0);
+  if (mismatches) out.push(c.yellow(`  ${mismatches} statement lock(s) where PostgreSQL did not do what twoway check predicts`));
   // Why the migrations that were not rehearsed were not: a set that stopped says so once, with its count.
   for (const { reason, migrations } of notRehearsedReasons(result.migrations).filter((r) => r.migrations > 1))
     out.push(c.yellow(`  ${migrations} not rehearsed: ${reason}`));

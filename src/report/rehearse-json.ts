@@ -1,6 +1,9 @@
 // `twoway rehearse --format json`: one object, a public contract like check's (fields and order).
 import { notRehearsedReasons, type RehearseResult } from '../rehearse/index.js';
+import type { LockMismatch, ObservedLock } from '../rehearse/locks.js';
 import type { SchemaDifference } from '../rehearse/schema-diff.js';
+
+type JsonLock = Omit<ObservedLock, 'index' | 'oid'>;
 
 export interface RehearseJsonReport {
   version: 2;
@@ -34,6 +37,10 @@ export interface RehearseJsonReport {
     notes: string[];
     /** Milliseconds: the whole rehearsal of the migration (fills and snapshots included), and each script's last run (null: not run). */
     timings: { total: number; up: number | null; down: number | null; reup: number | null };
+    /** PostgreSQL engines: per statement, each relation that existed before it and that it locked, rewrote or scanned; null elsewhere. */
+    locks: { up: JsonLock[]; down: JsonLock[] } | null;
+    /** Where check's lock profile of a statement and what PostgreSQL did differ. */
+    lockMismatches: LockMismatch[];
   }>;
   /** Migrations applied up only, without rehearsing them, to reach the selected ones (`--since`, `--from`, `--only`). */
   replayed: number;
@@ -67,6 +74,8 @@ export function toRehearseJson(result: RehearseResult): RehearseJsonReport {
       skipped: m.skipped,
       notes: m.notes,
       timings: { total: round(m.ms), up: roundOrNull(m.timings.up), down: roundOrNull(m.timings.down), reup: roundOrNull(m.timings.reup) },
+      locks: m.locks ? { up: m.locks.up.map(jsonLock), down: m.locks.down.map(jsonLock) } : null,
+      lockMismatches: m.lockMismatches,
     })),
     replayed: result.replayed,
     notRehearsed: notRehearsedReasons(result.migrations),
@@ -74,6 +83,7 @@ export function toRehearseJson(result: RehearseResult): RehearseJsonReport {
   };
 }
 
+const jsonLock = ({ index: _, oid: __, ...lock }: ObservedLock): JsonLock => lock;
 const round = (ms: number) => Math.round(ms * 10) / 10;
 const roundOrNull = (ms: number | null) => (ms === null ? null : round(ms));
 

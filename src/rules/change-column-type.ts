@@ -1,15 +1,11 @@
 import { qnameText, recomputingUsing } from '../ir.js';
 import { columnExistedBefore } from './existing.js';
-import { defineRule, type RuleContext } from './rule.js';
+import { sessionIsUtc } from './postgres-locks.js';
+import { defineRule } from './rule.js';
 import { classifyTypeChange } from './type-change.js';
 
 const REWRITE_LOCK =
   'rewrites the whole table and rebuilds its indexes under ACCESS EXCLUSIVE, blocking every read and write for the duration';
-
-function sessionIsUtc(ctx: RuleContext): boolean {
-  const zone = (ctx.settings.get('timezone') ?? ctx.settings.get('time zone') ?? '').replace(/^'|'$/g, '').toLowerCase();
-  return ['utc', 'etc/utc', 'gmt', 'z', 'zulu'].includes(zone);
-}
 
 export default defineRule({
   id: 'change-column-type',

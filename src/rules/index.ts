@@ -55,6 +55,7 @@ import requireStatementTimeout from './require-statement-timeout.js';
 import type { Rule } from './rule.js';
 import setLoggedRewritesTable from './set-logged-rewrites-table.js';
 import setNotNull from './set-not-null.js';
+import setNotNullScan from './set-not-null-scan.js';
 import setTablespaceRewritesTable from './set-tablespace-rewrites-table.js';
 import transactionNesting from './transaction-nesting.js';
 import truncateTable from './truncate-table.js';
@@ -120,6 +121,7 @@ export const allRules: Rule[] = [
   requireStatementTimeout,
   setLoggedRewritesTable,
   setNotNull,
+  setNotNullScan,
   setTablespaceRewritesTable,
   transactionNesting,
   truncateTable,

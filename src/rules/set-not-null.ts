@@ -6,8 +6,9 @@ export default defineRule({
   id: 'set-not-null',
   category: 'breaks-old-code',
   severity: 'error',
-  summary: 'SET NOT NULL on an existing column breaks old code that writes NULL and scans the whole table under ACCESS EXCLUSIVE.',
-  lock: 'ACCESS EXCLUSIVE for a full scan of the table (blocks reads and writes); skipped on PostgreSQL 12+ when a valid CHECK (col IS NOT NULL) exists.',
+  summary:
+    'SET NOT NULL on an existing column breaks old code that writes NULL (its full scan under ACCESS EXCLUSIVE is set-not-null-scan).',
+  lock: 'ACCESS EXCLUSIVE for a full scan of the table (blocks reads and writes): the finding of set-not-null-scan.',
   direction: 'up',
   dialects: ['postgresql'],
   kinds: ['SetNotNull'],
@@ -18,7 +19,7 @@ export default defineRule({
   \`breaking\`.
 - **Lock**: PostgreSQL scans every row to prove there is no NULL while holding ACCESS
   EXCLUSIVE: nothing reads or writes the table meanwhile. If a NULL is found, the migration
-  fails after the scan.
+  fails after the scan. That is a finding of its own, \`set-not-null-scan\`.
 
 Do instead (the change survives a code rollback and takes no long lock):
 \`\`\`sql
@@ -38,35 +39,22 @@ a \`CheckConstraint\`, then \`AlterField(null=False)\`.
 
 PostgreSQL 18 adds \`ADD CONSTRAINT … NOT NULL … NOT VALID\` with the same effect.
 
-A column of a table created, or added, in the same migration: no finding.`,
+A column of a table created, or added, in the same migration, or one a CHECK (col IS NOT NULL)
+already guards (valid or NOT VALID: old code's NULL writes fail already): no finding.`,
   check(op, ctx) {
     if (!columnExistedBefore(ctx, op.table, op.column)) return null;
     const column = ctx.schema.column(op.table, op.column);
     if (column && !column.nullable) return null;
+    // A CHECK (col IS NOT NULL), valid or not, already refuses the old code's NULL writes: only the scan is left (set-not-null-scan).
+    const checked = [...(ctx.schema.table(op.table)?.constraints.values() ?? [])].some(
+      (c) => c.type === 'check' && c.notNullColumn === op.column,
+    );
+    if (checked) return null;
     const table = qnameText(op.table);
     const target = `${table}.${op.column}`;
-    const check = [...(ctx.schema.table(op.table)?.constraints.entries() ?? [])].find(
-      ([, c]) => c.type === 'check' && c.notNullColumn === op.column,
-    );
-    const scan = `scans every row of ${table} under ACCESS EXCLUSIVE (no reads or writes meanwhile)`;
-    if (check && !check[1].notValid) {
-      if (ctx.serverVersion >= 12) return null;
-      return {
-        message: `SET NOT NULL on ${target}: CHECK ${check[0]} already keeps NULLs out, but before PostgreSQL 12 it still ${scan}.`,
-        fix: `On PostgreSQL ${ctx.serverVersion}, keep the validated CHECK (${op.column} IS NOT NULL) constraint instead of SET NOT NULL.`,
-        severity: 'warning',
-      };
-    }
-    if (check) {
-      return {
-        message: `SET NOT NULL on ${target}: CHECK ${check[0]} keeps new NULLs out, but it is NOT VALID, so this ${scan} and fails if an old row is NULL.`,
-        fix: `Validate the constraint first, in its own migration (SHARE UPDATE EXCLUSIVE: reads and writes go on):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${check[0]};\nThen SET NOT NULL skips the scan (PostgreSQL 12+).`,
-        severity: 'warning',
-      };
-    }
     const name = `${op.table.name}_${op.column}_not_null`;
     return {
-      message: `SET NOT NULL on ${target} breaks the release still running if it writes NULL${column?.default ? '' : ' or omits the column'}, and it ${scan}.`,
+      message: `SET NOT NULL on ${target} breaks the release still running if it writes NULL${column?.default ? '' : ' or omits the column'}.`,
       fix: `Release code that always writes ${op.column}, backfill the NULLs, then:\nALTER TABLE ${table} ADD CONSTRAINT ${name} CHECK (${op.column} IS NOT NULL) NOT VALID;\n-- in a later migration:\nALTER TABLE ${table} VALIDATE CONSTRAINT ${name};\nALTER TABLE ${table} ALTER COLUMN ${op.column} SET NOT NULL;  -- PostgreSQL 12+: no scan\nALTER TABLE ${table} DROP CONSTRAINT ${name};`,
       effect: { phase: 'breaking', codeRollback: 'breaking' },
     };

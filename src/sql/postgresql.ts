@@ -405,6 +405,8 @@ function dropStatement(n: Node, base: Base): Operation[] {
       return (n.objects ?? []).map((o: Node) => {
         const op = raw(base, `DropStmt:${n.removeType}`, null) as Raw;
         op.object = { type, name: droppedObjectName(o, type), action: 'drop' };
+        // DROP TRIGGER locks its table (ACCESS EXCLUSIVE): the table is the statement's target.
+        if (type === 'trigger' && (o.List?.items?.length ?? 0) > 1) op.target = nameList((o.List?.items ?? []).slice(0, -1));
         return op;
       });
     }
