@@ -366,6 +366,7 @@ async function runCheck(
     rules: config?.rules,
     unknown: config?.unknown,
     runnerSettings: config?.runnerSettings,
+    runnerSettingsSource: config?.runnerSettings ? config.file : undefined,
     isIgnored: config?.isIgnored,
     onlyFiles,
     previousRelease: flags.evidence === false ? undefined : previousRelease(flags.since, cwd),

@@ -33,8 +33,10 @@ it runs (a \`SET LOCAL\` until its transaction ends, and not at all outside one)
 - Alembic: \`op.execute("SET lock_timeout = '5s'")\`, or once in env.py before \`context.run_migrations()\`.
 - Knex / TypeORM / Sequelize: \`knex.raw\` / \`queryRunner.query\` / \`sequelize.query\` first in the migration.
 - Flyway: \`flyway.initSql\`; golang-migrate, dbmate: \`options=-c lock_timeout=5s\` in the database URL.
-- If your runner already sets it for every migration, say so in the config: \`"lockTimeout": "5s"\`
-  (\`"statementTimeout"\` likewise): no timeout finding then, unless a migration turns it off.
+twoway reads these runner settings from the project's files itself (never running them) and names the
+file and line in the JSON report (\`sets[].runnerSettings\`): no timeout finding then. Where the
+runner sets it some other way, say so in the config: \`"lockTimeout": "5s"\` (\`"statementTimeout"\`
+likewise), unless a migration turns it off.
 
 A lock the down takes is reported in the down, once, and says so.
 
