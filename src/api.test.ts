@@ -1,7 +1,7 @@
 // The library API as a consumer meets it: docs/api.md's example runs, and the published declarations
 // type-check without @types/node (a consumer's `types: []`).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,12 @@ describe('the library API', () => {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `api-example-${process.pid}.mts`);
     writeFileSync(file, docExample().replaceAll(`from 'twoway'`, `from ${JSON.stringify(join(repoRoot, 'src/index.ts'))}`));
-    const out = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: repoRoot, encoding: 'utf8', timeout: 90_000 });
+    let out: string;
+    try {
+      out = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: repoRoot, encoding: 'utf8', timeout: 90_000 });
+    } finally {
+      rmSync(file, { force: true });
+    }
     expect(out).toContain('3 migrations, 1 one-way doors');
     expect(out).toContain('000002: one-way (code rollback compatible, db rollback irreversible)');
     expect(out).toMatch(/000002_drop_full_name\.up\.sql:2:1 error drop-column /);
