@@ -96,6 +96,16 @@ describe('runner settings: Rails', () => {
     expect(r.findings).not.toContain('require-lock-timeout');
   });
 
+  it('takes no setting only development and test have', async () => {
+    const r = await timeouts({
+      ...RAILS,
+      'config/database.yml':
+        'development:\n  adapter: postgresql\n  variables:\n    lock_timeout: 5s\nproduction:\n  adapter: postgresql\n',
+    });
+    expect(r.runnerSettings).toEqual([null]);
+    expect(r.findings).toContain('require-lock-timeout');
+  });
+
   it('prefers production over development', async () => {
     const r = await timeouts({
       ...RAILS,
@@ -171,6 +181,15 @@ describe('runner settings: Django', () => {
         statementTimeout: { value: '15min', source: 'mysite/settings/production.py:3' },
       },
     ]);
+  });
+
+  it("does not take the test settings' database", async () => {
+    const r = await timeouts({
+      ...DJANGO,
+      'mysite/settings/__init__.py': '',
+      'mysite/settings/test.py': 'DATABASES = {"default": {"OPTIONS": {"options": "-c lock_timeout=1s"}}}\n',
+    });
+    expect(r.runnerSettings).toEqual([null]);
   });
 
   it('does not take an OPTIONS key of something else, or a lock_timeout of 0', async () => {

@@ -217,11 +217,10 @@ function databaseYml(folders: readonly string[], add: Add): void {
       else if (isPair(node)) visit(node.value, env);
     };
     visit(doc.contents, '');
-    // The environment migrations run in: production's (or a shared anchor) before development's and test's.
+    // The environment deploys migrate: production's, else a shared anchor or another deployed one (staging);
+    // a setting only development or test has says nothing about the deploy.
     const rank = (env: string) => (env === 'production' ? 0 : env === 'development' || env === 'test' ? 2 : 1);
-    for (const c of candidates.sort((a, b) => rank(a.env) - rank(b.env))) {
-      if (rank(c.env) < 2 || candidates.every((o) => rank(o.env) === 2)) add(c.name, c.value, file, c.line);
-    }
+    for (const c of candidates.sort((a, b) => rank(a.env) - rank(b.env))) if (rank(c.env) < 2) add(c.name, c.value, file, c.line);
     return;
   }
 }
@@ -271,11 +270,16 @@ function settingsFiles(dir: string, depth: number): string[] {
     const path = join(dir, e.name);
     if (e.isFile() && e.name === 'settings.py') out.push(path);
     else if (e.isDirectory() && e.name === 'settings')
-      out.push(...entries(path).flatMap((f) => (f.isFile() && f.name.endsWith('.py') ? [join(path, f.name)] : [])));
+      out.push(
+        ...entries(path).flatMap((f) => (f.isFile() && f.name.endsWith('.py') && !TEST_SETTINGS.test(f.name) ? [join(path, f.name)] : [])),
+      );
     else if (e.isDirectory() && depth > 0 && !e.name.startsWith('.') && !SKIPPED.has(e.name)) out.push(...settingsFiles(path, depth - 1));
   }
   return out;
 }
+
+/** settings/test.py, settings/testing.py, settings/test_ci.py: the test run's database, not the deploy's. */
+const TEST_SETTINGS = /^tests?(ing)?(_.*)?\.py$/;
 
 const SKIPPED = new Set(['node_modules', 'migrations', 'venv', '.venv', '__pycache__', 'static', 'templates', 'tests']);
 
