@@ -120,8 +120,9 @@ export function applyBaseline(result: CheckResult, baseline: Baseline, file: str
   for (const e of baseline.findings) byMigration.set(e.path, [...(byMigration.get(e.path) ?? []), e]);
   const unmatched = new Set(baseline.findings);
   let matched = 0;
-  const sets = result.sets.map(({ set, reports }) => ({
+  const sets = result.sets.map(({ set, reports, runnerSettings }) => ({
     set,
+    runnerSettings,
     reports: reports.map((r) => {
       const path = baselinePath(r.parsed.migration.path, dir, cwd);
       const entries = (byMigration.get(path) ?? []).filter((e) => unmatched.has(e));

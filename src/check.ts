@@ -3,6 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from './analyze.js';
 import type { BaselineOutcome } from './baseline.js';
 import { type DiscoverOptions, discover } from './discover/index.js';
+import { detectRunnerSettings, type RunnerSettings } from './discover/runner-settings.js';
 import { applicationFolder, readRelease, usageOf } from './evidence/index.js';
 import { listFiles } from './evidence/release.js';
 import type { MigrationSet } from './frameworks/adapter.js';
@@ -18,10 +19,19 @@ export interface CheckOptions extends AnalyzeOptions, DiscoverOptions {
   onlyFiles?: ReadonlySet<string>;
   /** The release running today, whose code is read from git as evidence for drops (src/evidence). */
   previousRelease?: { repo: string; ref: string; commit: string };
+  /** Where `runnerSettings` comes from, as a report says it (the config file's name). */
+  runnerSettingsSource?: string;
+  /** Read the runner's lock_timeout / statement_timeout from the project's files (discover/runner-settings.ts); default true. */
+  detectRunnerSettings?: boolean;
 }
 
 export interface CheckResult {
-  sets: Array<{ set: MigrationSet; reports: MigrationReport[] }>;
+  sets: Array<{
+    set: MigrationSet;
+    reports: MigrationReport[];
+    /** Timeouts in force from each migration's first statement: the config's, else what the project's files set. */
+    runnerSettings?: RunnerSettings;
+  }>;
   errors: ReadError[];
   /** Set by applyBaseline: what the baseline accepted and which of its entries are stale. */
   baseline?: BaselineOutcome;
@@ -55,7 +65,10 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
       return parsed;
     });
     const usage = usages?.get(set) ?? options.usage;
-    return { set, reports: analyzeHistory(history, { ...options, report, usage, seed: options.seed ?? seedOf(set, history, errors) }) };
+    const runnerSettings = runnerSettingsOf(set, options);
+    const settings = Object.fromEntries(Object.entries(runnerSettings).map(([name, s]) => [name, s.value]));
+    const seed = options.seed ?? seedOf(set, history, errors);
+    return { set, runnerSettings, reports: analyzeHistory(history, { ...options, report, usage, seed, runnerSettings: settings }) };
   });
   return { sets, errors };
 }
@@ -83,6 +96,16 @@ async function releaseUsage(
     out.set(set, (p) => (known.has(inRepo(p.migration.path)) ? undefined : found));
   }
   return out;
+}
+
+/** The config's settings win; detection fills in the others. */
+function runnerSettingsOf(set: MigrationSet, options: CheckOptions): RunnerSettings {
+  const detected = options.detectRunnerSettings === false ? {} : detectRunnerSettings(set, options.cwd ?? process.cwd());
+  const configured = Object.entries(options.runnerSettings ?? {}).map(([name, value]) => [
+    name,
+    { value, source: options.runnerSettingsSource ?? 'options.runnerSettings' },
+  ]);
+  return { ...detected, ...Object.fromEntries(configured) };
 }
 
 /** The set's schema dump, for the tables its history never creates (squashed or partial histories). */

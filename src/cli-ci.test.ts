@@ -62,7 +62,8 @@ describe('twoway check --format', () => {
       'db/000002_drop_full_name.up.sql': '-- twoway-ignore drop-column: nobody reads it\nALTER TABLE users DROP COLUMN full_name;\n',
     });
     const { out } = await run(['check', 'db/000002_drop_full_name.up.sql'], dir);
-    expect(out).toContain('  1 suppressed (nobody reads it): --verbose shows them\n');
+    // After the info count (the down's lock-timeout finding is info: the up's warning asked already).
+    expect(out).toContain('  1 info, 1 suppressed (nobody reads it): --verbose shows them\n');
     expect(out).not.toContain('error drop-column');
     const verbose = (await run(['check', 'db/000002_drop_full_name.up.sql', '--verbose'], dir)).out;
     expect(verbose).toContain('drop-column (data-loss) db/000002_drop_full_name.up.sql:2:1 [suppressed: nobody reads it]');
@@ -251,6 +252,14 @@ describe('twoway init', () => {
       ['pop/20200101000000_init.mysql.up.sql', 'mysql'],
       ['pop/20200101000000_init.postgres.up.sql', 'postgresql'],
     ]);
+  });
+
+  it('names the timeouts the runner sets, as read from the project, and leaves the keys commented', async () => {
+    const dir = exampleProject({ '.env': 'DATABASE_URL=postgres://app@localhost/app?options=-c%20lock_timeout%3D3s\n' });
+    expect((await run(['init'], dir)).code).toBe(0);
+    const text = readFileSync(join(dir, 'twoway.config.yaml'), 'utf8');
+    expect(text).toContain('# Read from the project:\n#   db: lock_timeout 3s (.env:1)\n# lockTimeout: "5s"\n');
+    expect(loadConfig(dir)?.runnerSettings).toBeUndefined();
   });
 
   it('never overwrites a config without --force', async () => {

@@ -15,6 +15,7 @@ import {
 import { type CheckResult, check } from './check.js';
 import { type Config, ConfigError, findConfigFile, loadConfig } from './config.js';
 import { discover } from './discover/index.js';
+import { detectRunnerSettings } from './discover/runner-settings.js';
 import { defaultBase, repositoryRoot, resolveRef } from './evidence/index.js';
 import { SEVERITY_RANK, type Severity } from './findings.js';
 import type { MigrationSet } from './frameworks/adapter.js';
@@ -119,7 +120,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       // Discovery reads SQL with the parsers' scanners (to tell a set's dialect): they load first.
       await loadAdapters();
       const { sets } = discover([], { cwd });
-      writeFileSync(target, starterConfig(sets, checkablePaths(sets, cwd)));
+      const runner = sets.map((set) => detectRunnerSettings(set, cwd));
+      writeFileSync(target, starterConfig(sets, checkablePaths(sets, cwd), runner));
       io.out(`wrote twoway.config.yaml\n`);
       if (opts.baseline) io.out(await writeBaseline([], {}, io));
     });
@@ -366,6 +368,7 @@ async function runCheck(
     rules: config?.rules,
     unknown: config?.unknown,
     runnerSettings: config?.runnerSettings,
+    runnerSettingsSource: config?.runnerSettings ? config.file : undefined,
     isIgnored: config?.isIgnored,
     onlyFiles,
     previousRelease: flags.evidence === false ? undefined : previousRelease(flags.since, cwd),

@@ -1,10 +1,14 @@
 // `twoway init`: a commented starter config for the migrations discovery finds here.
+import type { RunnerSettings } from './discover/runner-settings.js';
 import type { MigrationSet } from './frameworks/adapter.js';
 import { docsUrl } from './meta.js';
 import { allRules } from './rules/index.js';
 
-/** `paths`: the folders `twoway check` finds the sets in (default: the sets' roots). */
-export function starterConfig(sets: readonly MigrationSet[], paths?: readonly string[]): string {
+/**
+ * `paths`: the folders `twoway check` finds the sets in (default: the sets' roots). `runner`: per set (same order),
+ * the timeouts its runner sets, as the project's files say (discover/runner-settings.ts).
+ */
+export function starterConfig(sets: readonly MigrationSet[], paths?: readonly string[], runner?: readonly RunnerSettings[]): string {
   const frameworks = [...new Set(sets.map((s) => s.framework))];
   const dialects = [...new Set(sets.map((s) => s.dialect))];
   const roots = [...new Set((paths ?? sets.map((s) => s.root)).map((r) => r.split('\\').join('/')))];
@@ -24,6 +28,7 @@ export function starterConfig(sets: readonly MigrationSet[], paths?: readonly st
     '# The server major version you deploy to: some operations lock less on newer servers.',
     `# serverVersion: "${dialects[0] === 'mysql' ? '8.0' : dialects[0] === 'sqlite' ? '3' : '16'}"`,
     '',
+    ...runnerLines(sets, runner),
     '# The lowest severity that fails `twoway check` (exit code 1): error | warning | info.',
     'failOn: error',
     '',
@@ -39,6 +44,23 @@ export function starterConfig(sets: readonly MigrationSet[], paths?: readonly st
     '',
   );
   return lines.join('\n');
+}
+
+/** The timeouts the runner sets: what was read from the project's files, and the keys for what it sets otherwise. */
+function runnerLines(sets: readonly MigrationSet[], runner: readonly RunnerSettings[] = []): string[] {
+  if (!sets.some((s) => s.dialect === 'postgresql')) return [];
+  const found = sets.flatMap((s, i) =>
+    Object.entries(runner[i] ?? {}).map(([name, d]) => `#   ${s.root.split('\\').join('/')}: ${name} ${d?.value} (${d?.source})`),
+  );
+  return [
+    '# lock_timeout / statement_timeout your migration runner sets before every migration: no finding asks for them then.',
+    "# twoway reads them itself from strong_migrations, database.yml, Django settings, Alembic's env.py, Flyway's",
+    '# initSql / beforeMigrate.sql and database URLs; set them here when your runner sets them another way.',
+    ...(found.length ? ['# Read from the project:', ...found] : []),
+    '# lockTimeout: "5s"',
+    '# statementTimeout: "15min"',
+    '',
+  ];
 }
 
 /**

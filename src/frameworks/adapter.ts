@@ -1,16 +1,23 @@
 // One adapter per framework: it recognises its migration folders and turns each migration into IR.
-import type { Dirent } from 'node:fs';
 import type { DialectChoice } from '../discover/dialect.js';
 import type { Dialect, Operation } from '../ir.js';
 import type { Framework, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 
 /** A folder as discovery sees it. */
+/** What adapters read of a directory entry (a node:fs Dirent is one; the public types need no @types/node). */
+export interface FolderEntry {
+  name: string;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
 export interface Folder {
   /** Absolute path. */
   abs: string;
   /** Path relative to the working directory, for reports. */
   rel: string;
-  entries: Dirent[];
+  entries: FolderEntry[];
   /** The default dialect configured for the run (--dialect, the twoway config's `dialect`), when any. */
   configuredDialect?: DialectChoice;
 }

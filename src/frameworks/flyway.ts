@@ -156,7 +156,7 @@ function locationPath(location: string, path: string, errors: ReadError[]): stri
 }
 
 /** Java properties: `key=value` or `key: value`, `#`/`!` comments, a trailing backslash continues the line. */
-function parseProperties(text: string): Map<string, string> {
+export function parseProperties(text: string): Map<string, string> {
   const props = new Map<string, string>();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {

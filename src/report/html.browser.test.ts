@@ -122,4 +122,38 @@ describe.skipIf(!haveChromium)('the HTML report in headless Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('leads with the doors to look at: two-way doors folded, errors before info, up and down labelled', async () => {
+    const dir = tempProject(reviewHistory());
+    const { page, problems, json } = await open(dir, []);
+    const doors = await page.locator('article.migration').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-door')));
+    const firstTwoWay = doors.indexOf('two-way');
+    expect(firstTwoWay).toBeGreaterThan(0);
+    expect(doors.slice(firstTwoWay).every((d) => d === 'two-way')).toBe(true);
+    // Two-way doors are folded: their findings are not shown until opened; the others are open.
+    const openState = await page
+      .locator('article.migration details')
+      .evaluateAll((ds) => ds.map((d) => (d as unknown as { open: boolean }).open));
+    expect(openState).toEqual(doors.map((d) => d !== 'two-way'));
+    // Within a card: errors, then warnings, then info.
+    const rank = { error: 0, warning: 1, info: 2 } as Record<string, number>;
+    const orders = await page
+      .locator('article.migration')
+      .evaluateAll((cards) =>
+        cards.map((c) =>
+          Array.from(c.querySelectorAll('.finding:not(.suppressed)'), (f) => (f as typeof c).getAttribute('data-severity') ?? ''),
+        ),
+      );
+    for (const order of orders) expect(order.map((s) => rank[s])).toEqual(order.map((s) => rank[s]).sort());
+    const downs = json.migrations.flatMap((m) => m.findings).filter((f) => f.direction === 'down').length;
+    expect(downs).toBeGreaterThan(0);
+    expect(await page.locator('.finding .dir-down').count()).toBe(downs);
+    // A timeline tick opens the folded card it links to.
+    const index = doors.length - 1;
+    const id = await page.locator('article.migration').nth(index).getAttribute('id');
+    await page.locator(`.tick a[href="#${id}"]`).click();
+    expect(await page.locator(`#${id} details`).evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

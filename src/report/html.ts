@@ -83,7 +83,7 @@ ${reports.map((r, i) => `<li class="tick door-${doorOf(r)} phase-${r.phase}" dat
 </ol>
 </section>
 ${reports.length ? '' : `<p class="empty">No migration${esc(scope) || ' found'}.</p>`}
-${reports.map((r, i) => migrationCard(r, i)).join('\n')}
+${cardSections(reports)}
 ${result.errors.length ? errorsSection(result) : ''}
 </main>
 <footer>${esc(TOOL.name)} ${esc(TOOL.version)}</footer>
@@ -110,19 +110,52 @@ function tooltip(r: MigrationReport): string {
   return `${m.id} ${m.name}: ${DOOR_LABEL[doorOf(r)]}, phase ${r.phase}, code rollback ${r.codeRollback}, db rollback ${r.dbRollback}`;
 }
 
-function migrationCard(r: MigrationReport, i: number): string {
+/** The doors to look at first (one-way, unverified, declared), open; then the two-way doors, folded. Each in history order. */
+function cardSections(reports: readonly MigrationReport[]): string {
+  const cards = reports.map((r, i) => ({ r, i, door: doorOf(r) }));
+  const first = cards.filter((c) => c.door !== 'two-way').sort((a, b) => DOOR_ORDER[a.door] - DOOR_ORDER[b.door] || a.i - b.i);
+  const twoWay = cards.filter((c) => c.door === 'two-way');
+  const section = (cls: string, heading: string, list: typeof cards) =>
+    list.length
+      ? `<section class="${cls}"><h2>${esc(heading)}</h2>\n${list.map((c) => migrationCard(c.r, c.i, c.door !== 'two-way')).join('\n')}\n</section>`
+      : '';
+  return [
+    section('look', `To look at: ${plural(first.length, 'migration')} (one-way, unverified or declared doors)`, first),
+    section('two-way', `Two-way doors: ${plural(twoWay.length, 'migration')} (folded; click one to open it)`, twoWay),
+  ].join('\n');
+}
+
+const DOOR_ORDER: Record<Door, number> = { 'one-way': 0, unverified: 1, 'declared-contract': 2, 'two-way': 3 };
+
+const SEVERITY_ORDER: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
+
+/** Errors first, then warnings, then info; suppressed ones last; in file order within each. */
+function findingOrder(a: Finding, b: Finding): number {
+  return Number(!!a.suppressed) - Number(!!b.suppressed) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
+}
+
+function migrationCard(r: MigrationReport, i: number, open: boolean): string {
   const m = r.parsed.migration;
   const door = doorOf(r);
   const active = activeFindings(r);
   const severities = [...new Set(active.map((f) => f.severity))];
   const categories = [...new Set(active.map((f) => f.category))];
-  const search = [m.id, m.name, m.path, ...r.findings.flatMap((f) => [f.rule, f.message])].join(' ').toLowerCase();
-  return `<article class="migration door-${door}" id="m${i}" data-index="${i}" data-door="${door}" data-phase="${r.phase}" data-framework="${esc(m.framework)}" data-severity="${severities.join(' ') || 'none'}" data-category="${categories.join(' ')}" data-text="${esc(search)}">
+  const counts = (['error', 'warning', 'info'] as const).flatMap((s) => {
+    const n = active.filter((f) => f.severity === s).length;
+    return n ? [`${n} ${s}${n === 1 || s === 'info' ? '' : 's'}`] : [];
+  });
+  return `<article class="migration door-${door}" id="m${i}" data-index="${i}" data-door="${door}" data-phase="${r.phase}" data-framework="${esc(m.framework)}" data-severity="${severities.join(' ') || 'none'}" data-category="${categories.join(' ')}">
+<details${open ? ' open' : ''}><summary>
 <h3><span class="id">${esc(m.id)}</span> ${esc(m.name)} <span class="path">${esc(m.path)}</span></h3>
-<p class="badges"><span class="badge door-${door}">${esc(DOOR_LABEL[door])}</span><span class="badge phase-${r.phase}">phase ${r.phase}</span><span class="badge ${answerClass(r.codeRollback)}">code rollback ${r.codeRollback}</span><span class="badge ${answerClass(r.dbRollback)}">db rollback ${r.dbRollback}</span><span class="fw">${esc(m.framework)} · ${esc(m.dialect)}</span></p>
+<p class="badges"><span class="badge door-${door}">${esc(DOOR_LABEL[door])}</span><span class="badge phase-${r.phase}">phase ${r.phase}</span><span class="badge ${answerClass(r.codeRollback)}">code rollback ${r.codeRollback}</span><span class="badge ${answerClass(r.dbRollback)}">db rollback ${r.dbRollback}</span><span class="fw">${esc(m.framework)} · ${esc(m.dialect)}${counts.length ? ` · ${counts.join(', ')}` : ''}</span></p>
+</summary>
 ${m.files.length > 1 ? `<p class="files">${m.files.map((f) => `<code>${esc(f)}</code>`).join(' ')}</p>` : ''}
 ${r.unread.length ? `<div class="unread"><p>Not read (${r.coverage.read} of ${r.coverage.total} statements read): the answers these could change are unknown.</p><ul>${r.unread.map((u) => `<li><code>${esc(`${u.span.path}:${u.span.line}:${u.span.column}`)}</code> (${u.direction}) ${esc(u.reason)}</li>`).join('')}</ul></div>` : ''}
-${r.findings.map((f) => findingBlock(r, f)).join('\n')}
+${[...r.findings]
+  .sort(findingOrder)
+  .map((f) => findingBlock(r, f))
+  .join('\n')}
+</details>
 </article>`;
 }
 
@@ -135,7 +168,7 @@ function answerClass(answer: string): string {
 function findingBlock(r: MigrationReport, f: Finding): string {
   const frame = codeFrame(f, sourceOf(r, f.path));
   return `<div class="finding sev-${f.severity}${f.suppressed ? ' suppressed' : ''}" data-severity="${f.severity}">
-<p class="head"><span class="sev">${f.severity}</span> <a class="rule" href="${esc(ruleDocsUrl(f.rule))}">${esc(f.rule)}</a> <span class="cat">${f.category}</span> <span class="loc">${esc(`${f.path}:${f.line}:${f.column}`)}</span>${f.suppressed ? ` <span class="sup">suppressed: ${esc(f.suppressed.reason)}</span>` : ''}</p>
+<p class="head"><span class="sev">${f.severity}</span> <span class="dir dir-${f.direction}">${f.direction === 'down' ? 'down' : 'up'}</span> <a class="rule" href="${esc(ruleDocsUrl(f.rule))}">${esc(f.rule)}</a> <span class="cat">${f.category}</span> <span class="loc">${esc(`${f.path === r.parsed.migration.path ? 'line ' : `${f.path}:`}${f.line}:${f.column}`)}</span>${f.suppressed ? ` <span class="sup">suppressed: ${esc(f.suppressed.reason)}</span>` : ''}</p>
 <p class="msg">${esc(f.message)}</p>
 ${frame ? `<pre class="frame">${esc(frame)}</pre>` : ''}
 <div class="fix"><span>Do instead</span><pre>${esc(f.fix)}</pre></div>
@@ -182,6 +215,12 @@ h2{font-size:15px;margin:0 0 8px}
 .key.phase::before{background:var(--p)}
 .migration{background:#fff;border:1px solid var(--line);border-left:6px solid var(--c);border-radius:8px;padding:10px 16px;margin-bottom:12px}
 .migration[hidden]{display:none}
+.migration{content-visibility:auto;contain-intrinsic-size:auto 90px}
+.migration summary{cursor:pointer;list-style-position:outside}
+.migration summary h3{display:inline}
+.two-way>h2,.look>h2{margin:16px 0 8px}
+.dir{font-size:11px;border:1px solid var(--line);border-radius:4px;padding:0 4px;color:var(--muted)}
+.dir-down{border-color:var(--contract);color:var(--contract)}
 .migration h3{margin:0;font-size:15px}
 .id{font-family:ui-monospace,monospace;background:#f6f8fa;border-radius:4px;padding:0 4px}
 .path{color:var(--muted);font-weight:normal;font-size:13px;font-family:ui-monospace,monospace}
@@ -215,12 +254,29 @@ const SCRIPT = `
   var controls = Array.prototype.slice.call(document.querySelectorAll('[data-filter]'));
   var cards = Array.prototype.slice.call(document.querySelectorAll('article.migration'));
   var ticks = document.querySelectorAll('.tick');
+  var texts = new Map();
+  // What the search box looks in: id, name, path, rule ids and messages (read once, on first use).
+  function searchText(card) {
+    if (!texts.has(card)) {
+      var parts = Array.prototype.map.call(card.querySelectorAll('h3, .rule, .msg'), function (n) { return n.textContent; });
+      texts.set(card, parts.join(' ').toLowerCase());
+    }
+    return texts.get(card);
+  }
+  // A timeline tick opens the folded card it links to.
+  function openTarget() {
+    var card = location.hash && document.getElementById(location.hash.slice(1));
+    var details = card && card.querySelector('details');
+    if (details) details.open = true;
+  }
+  window.addEventListener('hashchange', openTarget);
+  openTarget();
   function matches(card) {
     return controls.every(function (c) {
       var want = c.value.trim().toLowerCase();
       if (!want) return true;
       var key = c.getAttribute('data-filter');
-      if (key === 'text') return card.getAttribute('data-text').indexOf(want) >= 0;
+      if (key === 'text') return searchText(card).indexOf(want) >= 0;
       return (card.getAttribute('data-' + key) || '').split(' ').indexOf(want) >= 0;
     });
   }

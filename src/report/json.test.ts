@@ -25,6 +25,15 @@ describe('the JSON report (version 2)', () => {
     expect(ok).toBe(true);
   });
 
+  it('validates with the runner settings a set names', async () => {
+    const withSettings = toJsonReport(
+      await check(['examples'], { cwd: repoRoot, runnerSettings: { lock_timeout: '5s' }, runnerSettingsSource: 'twoway.config.json' }),
+    );
+    const pg = withSettings.sets.find((s) => s.dialect === 'postgresql');
+    expect(pg?.runnerSettings).toEqual({ lockTimeout: { value: '5s', source: 'twoway.config.json' } });
+    expect(validate(withSettings), JSON.stringify(validate.errors)).toBe(true);
+  });
+
   it('says which dialect each set was read as, and why', () => {
     expect(report.sets.length).toBeGreaterThan(10);
     for (const s of report.sets) expect(s.dialectReason.length).toBeGreaterThan(0);

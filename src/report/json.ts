@@ -49,11 +49,25 @@ export interface JsonMigration {
   findings: JsonFinding[];
 }
 
+export interface JsonRunnerSetting {
+  value: string;
+  /** `path:line` of the file that sets it, or the config file. */
+  source: string;
+}
+
 export interface JsonReport {
   version: 2;
   summary: Totals;
   baseline?: BaselineOutcome;
-  sets: Array<{ root: string; framework: string; dialect: string; dialectReason: string; migrations: number }>;
+  sets: Array<{
+    root: string;
+    framework: string;
+    dialect: string;
+    dialectReason: string;
+    migrations: number;
+    /** Timeouts the runner sets for every migration (config or project files): no finding asks for them. */
+    runnerSettings?: { lockTimeout?: JsonRunnerSetting; statementTimeout?: JsonRunnerSetting };
+  }>;
   migrations: JsonMigration[];
   errors: Array<{ path: string; line: number; column: number; message: string }>;
 }
@@ -63,13 +77,19 @@ export function toJsonReport(result: CheckResult): JsonReport {
     version: 2,
     summary: totalsOf(result),
     ...(result.baseline ? { baseline: result.baseline } : {}),
-    sets: result.sets.map(({ set, reports }) => ({
-      root: set.root,
-      framework: set.framework,
-      dialect: set.dialect,
-      dialectReason: set.dialectReason,
-      migrations: reports.length,
-    })),
+    sets: result.sets.map(({ set, reports, runnerSettings }) => {
+      const { lock_timeout: lockTimeout, statement_timeout: statementTimeout } = runnerSettings ?? {};
+      return {
+        root: set.root,
+        framework: set.framework,
+        dialect: set.dialect,
+        dialectReason: set.dialectReason,
+        migrations: reports.length,
+        ...(lockTimeout || statementTimeout
+          ? { runnerSettings: { ...(lockTimeout ? { lockTimeout } : {}), ...(statementTimeout ? { statementTimeout } : {}) } }
+          : {}),
+      };
+    }),
     migrations: result.sets.flatMap(({ reports }) => reports.map(jsonMigration)),
     errors: result.errors.map((e) => ({ path: e.path, line: e.line, column: e.column, message: e.message })),
   };

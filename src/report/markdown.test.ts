@@ -16,7 +16,8 @@ describe('Markdown pull-request comment', () => {
     const rows = lines.filter((l) => l.startsWith('| ') && l.includes('.up.sql'));
     expect(rows.map((r) => r.split(' | ')[1])).toEqual(json.migrations.map((m) => `<code>${plain(m.path)}</code>`));
     const warnings = json.migrations[1]?.findings.filter((f) => f.severity === 'warning').length ?? 0;
-    const counts = `1 error${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
+    const infos = json.migrations[1]?.findings.filter((f) => f.severity === 'info').length ?? 0;
+    const counts = `1 error${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}${infos ? `, ${infos} info` : ''}`;
     expect(rows[1]).toContain(`| one-way door | contract | compatible | irreversible | ${counts} |`);
     expect(md).toContain(`<details><summary>🔴 <code>db/000002\\_drop\\_full\\_name.up.sql</code>: ${counts}</summary>`);
     expect(md).toContain('> 2 | ALTER TABLE users DROP COLUMN full_name;');

@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { capitalized, withoutTransaction } from './framework-help.js';
 import { inTransactionBlock } from './postgres-locks.js';
 import { defineRule } from './rule.js';
 
@@ -35,7 +36,7 @@ it (backfill, default) in the next migration.
     if (ctx.serverVersion < 12) {
       return {
         message: `ALTER TYPE ${type} ADD VALUE '${value}' cannot run inside a transaction block on PostgreSQL ${ctx.serverVersion} (allowed from 12): the migration fails.`,
-        fix: `Run it in a migration of its own without a transaction (Rails: disable_ddl_transaction!; Django: atomic = False; Alembic: autocommit_block()):\n${add}`,
+        fix: `${capitalized(withoutTransaction(ctx))}:\n${add}`,
       };
     }
     const later = ctx.ops.slice(ctx.index + 1);

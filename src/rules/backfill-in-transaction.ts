@@ -1,4 +1,5 @@
 import { type Operation, type QName, qnameKey, qnameText } from '../ir.js';
+import { withoutTransaction } from './framework-help.js';
 import { defineRule } from './rule.js';
 
 /** Schema changes whose lock stays held until the transaction commits. */
@@ -65,7 +66,7 @@ included, after holding the lock for all that time.`,
     const tables = [...locked].join(', ');
     return {
       message: `${op.action.toUpperCase()} of ${table} runs in the same transaction as the schema change of ${tables}: ${same ? 'the table stays' : 'those tables stay'} locked until every row is written and the transaction commits.`,
-      fix: 'Commit the schema change first, then backfill in batches in a separate migration that runs outside a transaction (Rails: disable_ddl_transaction!; Django: atomic = False).',
+      fix: `Commit the schema change first, then backfill in batches in a separate migration that runs outside a transaction: for the backfill, ${withoutTransaction(ctx)}.`,
     };
   },
 });

@@ -1,4 +1,5 @@
 import { type Operation, qnameText } from '../ir.js';
+import { capitalized, withoutTransaction } from './framework-help.js';
 import { inTransactionBlock } from './postgres-locks.js';
 import { defineRule } from './rule.js';
 
@@ -36,16 +37,13 @@ Do instead: run the statement outside a transaction, alone in its migration.
     if (!inTransactionBlock(ctx)) return null;
     const what = statementOf(op);
     if (!what) return null;
-    const framework = ctx.migration.framework;
     const how =
-      framework === 'golang-migrate'
-        ? 'put the statement alone in its own migration file (golang-migrate runs a multi-statement file as one transaction)'
-        : framework === 'flyway'
-          ? 'give the script a .sql.conf with executeInTransaction=false, in a migration of its own (Flyway does not detect this statement, or the script config asks for a transaction)'
-          : 'run it in a migration of its own without a transaction (Rails: disable_ddl_transaction!; Django: atomic = False; Alembic: autocommit_block(); dbmate: transaction:false; goose: NO TRANSACTION) and remove any BEGIN/COMMIT around it';
+      ctx.migration.framework === 'flyway'
+        ? 'give the script a .sql.conf with executeInTransaction=false, in a migration of its own (Flyway does not detect this statement, or the script config asks for a transaction)'
+        : `${withoutTransaction(ctx)}, and remove any BEGIN/COMMIT around it`;
     return {
       message: `${what} cannot run inside a transaction block: the migration fails with "cannot run inside a transaction block".`,
-      fix: `${how[0]?.toUpperCase()}${how.slice(1)}:\n${op.text}`,
+      fix: `${capitalized(how)}:\n${op.text}`,
     };
   },
 });

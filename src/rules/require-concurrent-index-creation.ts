@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { withoutTransaction } from './framework-help.js';
 import { isRails, railsConcurrentIndex } from './rails-fix.js';
 import { defineRule } from './rule.js';
 
@@ -41,7 +42,7 @@ In a down, the same applies: a down that rebuilds a dropped index should build i
       message: `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX ${name ? `${name} ` : ''}on ${table} without CONCURRENTLY takes a SHARE lock that blocks writes to ${table} for the whole build (proportional to table size).`,
       fix: isRails(ctx)
         ? `Build it concurrently, in a migration of its own without a transaction:\n${railsConcurrentIndex(op.table, op)}`
-        : `Build it concurrently, in a migration without a transaction (Rails: disable_ddl_transaction! + algorithm: :concurrently; Django: AddIndexConcurrently with atomic = False):\nCREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${name ? `IF NOT EXISTS ${name} ` : ''}ON ${table}${op.method !== 'btree' ? ` USING ${op.method}` : ''} (${op.columns.join(', ')})${op.where ? ` WHERE ${op.where}` : ''};`,
+        : `Build it concurrently${ctx.migration.framework === 'django' ? ' (AddIndexConcurrently from django.contrib.postgres.operations)' : ''}; ${withoutTransaction(ctx)}:\nCREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${name ? `IF NOT EXISTS ${name} ` : ''}ON ${table}${op.method !== 'btree' ? ` USING ${op.method}` : ''} (${op.columns.join(', ')})${op.where ? ` WHERE ${op.where}` : ''};`,
     };
   },
 });

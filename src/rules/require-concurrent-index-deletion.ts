@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { withoutTransaction } from './framework-help.js';
 import { indexTable, isNewIndex } from './postgres-locks.js';
 import { isRails, railsConcurrentRemoveIndex } from './rails-fix.js';
 import { defineRule } from './rule.js';
@@ -43,7 +44,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);
       fix:
         isRails(ctx) && table
           ? `Drop it concurrently, in a migration of its own without a transaction${known ? ' (give remove_index the columns too, so the down can rebuild it)' : ''}:\n${railsConcurrentRemoveIndex(table, op.index.name)}`
-          : `Drop it concurrently, in a migration without a transaction (Rails: disable_ddl_transaction! + remove_index ..., algorithm: :concurrently):\nDROP INDEX CONCURRENTLY IF EXISTS ${qnameText(op.index)};${rebuild}`,
+          : `Drop it concurrently${ctx.migration.framework === 'django' ? ' (RemoveIndexConcurrently from django.contrib.postgres.operations)' : ''}; ${withoutTransaction(ctx)}:\nDROP INDEX CONCURRENTLY IF EXISTS ${qnameText(op.index)};${rebuild}`,
     };
   },
 });

@@ -1,5 +1,6 @@
+import { expect, it } from 'vitest';
 import rule from './require-lock-timeout.js';
-import { ruleTests } from './testing.js';
+import { analyzeCase, ruleTests } from './testing.js';
 
 const users = 'CREATE TABLE users (id bigint PRIMARY KEY, email text);';
 
@@ -23,6 +24,12 @@ ruleTests(rule, {
       history: [users],
       up: 'CREATE TABLE audit (id bigint);',
       down: 'DROP TABLE audit;',
+    },
+    {
+      name: 'an index build without CONCURRENTLY is require-concurrent-index-creation’s to report, not twice',
+      history: [users],
+      up: 'CREATE INDEX users_email ON users (email);',
+      down: 'DROP INDEX users_email;',
     },
     { name: 'VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE only', history: [users], up: 'ALTER TABLE users VALIDATE CONSTRAINT c;' },
   ],
@@ -89,6 +96,34 @@ ruleTests(rule, {
       up: 'CREATE TRIGGER t BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION f();',
       message: 'SHARE ROW EXCLUSIVE on users (blocks writes',
     },
+    {
+      name: 'after an index build the CONCURRENTLY rule reports, the next locking statement gets the finding',
+      history: [users],
+      up: 'CREATE INDEX users_email ON users (email);\nALTER TABLE users ADD COLUMN nickname text;',
+      line: 2,
+    },
+    {
+      name: 'a down whose up set the timeout is a warning of its own',
+      history: [users],
+      up: "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN nickname text;",
+      down: 'ALTER TABLE users DROP COLUMN nickname;',
+      message: 'In the down: no lock_timeout',
+      severity: 'warning',
+    },
     { name: 'TRUNCATE takes ACCESS EXCLUSIVE', history: [users], up: 'TRUNCATE users;', message: 'ACCESS EXCLUSIVE on users' },
   ],
+});
+
+it('says it once per migration at warning: the down of an up already told is info', async () => {
+  const report = await analyzeCase({
+    name: 'up and down',
+    history: [users],
+    up: 'ALTER TABLE users ADD COLUMN nickname text;',
+    down: 'ALTER TABLE users DROP COLUMN nickname;',
+  });
+  const found = report.findings.filter((f) => f.rule === rule.id).map((f) => [f.direction, f.severity, f.message.split(':')[0]]);
+  expect(found).toEqual([
+    ['up', 'warning', 'No lock_timeout is set before this statement takes ACCESS EXCLUSIVE on users (blocks every read and write)'],
+    ['down', 'info', 'In the down, as in the up'],
+  ]);
 });

@@ -1,6 +1,6 @@
-import { BLOCKS, LOCKING_KINDS, lockOf, tablesText } from './postgres-locks.js';
+import { BLOCKS, LOCKING_KINDS, type lockOf, tablesText } from './postgres-locks.js';
 import { defineRule } from './rule.js';
-import { firstMissingTimeout, listText, timeoutFix } from './timeout-setting.js';
+import { firstMissingTimeout, listText, lockNeedingTimeout, timeoutFix } from './timeout-setting.js';
 
 export default defineRule({
   id: 'require-lock-timeout',
@@ -33,27 +33,34 @@ it runs (a \`SET LOCAL\` until its transaction ends, and not at all outside one)
 - Alembic: \`op.execute("SET lock_timeout = '5s'")\`, or once in env.py before \`context.run_migrations()\`.
 - Knex / TypeORM / Sequelize: \`knex.raw\` / \`queryRunner.query\` / \`sequelize.query\` first in the migration.
 - Flyway: \`flyway.initSql\`; golang-migrate, dbmate: \`options=-c lock_timeout=5s\` in the database URL.
-- If your runner already sets it for every migration, say so in the config: \`"lockTimeout": "5s"\`
-  (\`"statementTimeout"\` likewise): no timeout finding then, unless a migration turns it off.
+twoway reads these runner settings from the project's files itself (never running them) and names the
+file and line in the JSON report (\`sets[].runnerSettings\`): no timeout finding then. Where the
+runner sets it some other way, say so in the config: \`"lockTimeout": "5s"\` (\`"statementTimeout"\`
+likewise), unless a migration turns it off.
 
-A lock the down takes is reported in the down, once, and says so.
+A lock the down takes is reported in the down, once, and says so; when the up was already told, the
+down's finding is \`info\` (one fix serves both). An index build or drop that
+\`require-concurrent-index-creation\` / \`-deletion\` reports is left out: their fix, CONCURRENTLY,
+takes no blocking lock.
 
 Statements on tables created in the same migration wait for nobody: no finding. squawk calls this
 \`require-timeout-settings\` / \`require-lock-timeout\`.`,
   check(op, ctx) {
     const missing = firstMissingTimeout(op, ctx, 'lock_timeout', blockingLock);
     if (!missing) return null;
-    const { lock, tables } = missing;
+    const { lock, tables, alsoInUp } = missing;
     const later = tables.slice(lock.tables.length);
     const where = ctx.direction === 'down' ? 'the down' : 'the migration';
     return {
-      message: `${ctx.direction === 'down' ? 'In the down: n' : 'N'}o lock_timeout is set before this statement takes ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}): while it waits for running transactions, every query that arrives after it waits too.${later.length ? ` Later statements of ${where} lock ${listText(later)} without one too.` : ''}`,
+      message: `${alsoInUp ? 'In the down, as in the up: n' : ctx.direction === 'down' ? 'In the down: n' : 'N'}o lock_timeout is set before this statement takes ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}): while it waits for running transactions, every query that arrives after it waits too.${later.length ? ` Later statements of ${where} lock ${listText(later)} without one too.` : ''}`,
       fix: `Set a lock timeout before ${where}'s first statement, so a statement fails fast instead of queueing (and retry the deploy).\n${timeoutFix(ctx, 'lock_timeout', '5s')}`,
+      // The up's warning already asks for the one fix (the runner, or the top of the migration) that serves both.
+      ...(alsoInUp ? { severity: 'info' as const } : {}),
     };
   },
 });
 
 function blockingLock(op: Parameters<typeof lockOf>[0], ctx: Parameters<typeof lockOf>[1]) {
-  const lock = lockOf(op, ctx);
+  const lock = lockNeedingTimeout(op, ctx);
   return lock && lock.level !== 'SHARE UPDATE EXCLUSIVE' ? lock : null;
 }

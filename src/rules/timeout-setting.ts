@@ -3,25 +3,41 @@
 // migration's own framework.
 import type { Operation, QName } from '../ir.js';
 import { qnameText } from '../ir.js';
-import { type LockProfile, timeoutSet } from './postgres-locks.js';
+import { type LockProfile, lockOf, timeoutSet } from './postgres-locks.js';
+import concurrentIndexCreation from './require-concurrent-index-creation.js';
+import concurrentIndexDeletion from './require-concurrent-index-deletion.js';
 import type { RuleContext } from './rule.js';
 
 export type TimeoutName = 'lock_timeout' | 'statement_timeout';
 type Needs = (op: Operation, ctx: RuleContext) => LockProfile | null;
+
+/**
+ * The lock of a statement that needs `name`, leaving out the index builds and drops that the CONCURRENTLY rules
+ * already report: their fix takes no blocking lock, so a timeout finding on them says the same lock twice.
+ */
+export function lockNeedingTimeout(op: Operation, ctx: RuleContext): LockProfile | null {
+  const covering = op.kind === 'AddIndex' ? concurrentIndexCreation : op.kind === 'DropIndex' ? concurrentIndexDeletion : null;
+  if (covering?.check?.(op as never, ctx)) return null;
+  return lockOf(op, ctx);
+}
+
+/** Per migration, the timeouts its up already reports: the down's finding for the same setting is info, said once. */
+const reportedInUp = new WeakMap<object, Set<TimeoutName>>();
 
 /** The rule's finding per direction: rules are stateless, the context object is one direction of one analysis. */
 const reported = new WeakMap<RuleContext, Map<TimeoutName, { ops: readonly Operation[]; index: number }>>();
 
 /**
  * The lock this statement takes without `name` in force, when it is the direction's first such statement;
- * with every table the direction's statements from here on lock without it.
+ * with every table the direction's statements from here on lock without it. `alsoInUp`: a down whose up was
+ * already told (one fix, at the top of the migration or in the runner, serves both).
  */
 export function firstMissingTimeout(
   op: Operation,
   ctx: RuleContext,
   name: TimeoutName,
   needs: Needs,
-): { lock: LockProfile; tables: QName[] } | null {
+): { lock: LockProfile; tables: QName[]; alsoInUp: boolean } | null {
   if (timeoutSet(ctx, name)) return null;
   const lock = outsideUpCreated(needs(op, ctx), ctx);
   if (!lock) return null;
@@ -31,7 +47,11 @@ export function firstMissingTimeout(
   // The same context seen again from an earlier index is a new analysis.
   if (earlier && earlier.ops === ctx.ops && earlier.index < ctx.index) return null;
   byName.set(name, { ops: ctx.ops, index: ctx.index });
-  return { lock, tables: [...lock.tables, ...laterTables(ctx, name, needs)] };
+  const inUp = reportedInUp.get(ctx.parsed) ?? new Set<TimeoutName>();
+  reportedInUp.set(ctx.parsed, inUp);
+  if (ctx.direction === 'up') inUp.add(name);
+  const alsoInUp = ctx.direction === 'down' && inUp.has(name);
+  return { lock, tables: [...lock.tables, ...laterTables(ctx, name, needs)], alsoInUp };
 }
 
 /** Tables the rest of the direction locks while `name` is still not in force (SETs and transaction ends followed). */

@@ -1,0 +1,424 @@
+// lock_timeout / statement_timeout that the migration runner sets for every migration, read statically from
+// the project's own files (never executed): strong_migrations' initializer, Rails database.yml `variables:`,
+// Django settings `OPTIONS.options`, an Alembic env.py executing SET, Flyway initSql / beforeMigrate.sql,
+// and a database URL's `options=-c ...` (golang-migrate, dbmate, goose). With one found, the timeout rules
+// treat the setting as in force from a migration's first statement.
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { MigrationSet } from '../frameworks/adapter.js';
+import { parseProperties } from '../frameworks/flyway.js';
+import { withPythonTree } from '../frameworks/python/ast.js';
+import { embeddedSql } from '../frameworks/python/embedded-sql.js';
+import { stringValue } from '../frameworks/python/values.js';
+import { grammarParser, type SyntaxNode } from '../frameworks/tree-sitter.js';
+import type { SourceText } from '../migration.js';
+import { parseSql } from '../sql/index.js';
+
+export type TimeoutSetting = 'lock_timeout' | 'statement_timeout';
+
+export interface DetectedSetting {
+  /** As the file writes it, in PostgreSQL's units ("5s", "5000" = milliseconds). */
+  value: string;
+  /** `path:line`, the path relative to the working directory. */
+  source: string;
+}
+
+/** What the runner sets, by setting name; empty when nothing was found. */
+export type RunnerSettings = Partial<Record<TimeoutSetting, DetectedSetting>>;
+
+const NAMES: readonly TimeoutSetting[] = ['lock_timeout', 'statement_timeout'];
+
+/** How far above a set's folder the project's config is looked for (db/migrate → the Rails root is two up). */
+const LEVELS_UP = 4;
+
+/** Runner settings for one set (PostgreSQL only: the timeout rules are). Unreadable files are skipped. */
+export function detectRunnerSettings(set: MigrationSet, cwd: string): RunnerSettings {
+  if (set.dialect !== 'postgresql') return {};
+  const found: RunnerSettings = {};
+  const add = (name: TimeoutSetting, value: string, file: string, line: number) => {
+    if (found[name] || isZero(value)) return;
+    found[name] = { value, source: `${relative(cwd, file) || file}:${line}` };
+  };
+  const folders = foldersUp(resolve(cwd, set.root), cwd);
+  const migrationFolders = [...new Set(set.migrations.map((m) => dirname(resolve(cwd, m.path))))];
+  for (const detect of DETECTORS[set.framework] ?? []) {
+    try {
+      detect(folders, add, migrationFolders);
+    } catch {
+      // A file twoway cannot read says nothing about the runner: the rules then ask for the setting.
+    }
+  }
+  return found;
+}
+
+type Add = (name: TimeoutSetting, value: string, file: string, line: number) => void;
+/** `folders`: the set's folder and those above it; `migrationFolders`: the folders its migration files are in. */
+type Detector = (folders: readonly string[], add: Add, migrationFolders: readonly string[]) => void;
+
+const urlDetectors: Detector[] = [databaseUrls];
+
+const DETECTORS: Partial<Record<MigrationSet['framework'], Detector[]>> = {
+  rails: [strongMigrations, databaseYml],
+  django: [djangoSettings],
+  alembic: [alembicEnv],
+  flyway: [flywayConfig, flywayCallbacks],
+  'golang-migrate': urlDetectors,
+  dbmate: urlDetectors,
+  goose: urlDetectors,
+};
+
+/** The set's folder and those above it, up to LEVELS_UP (never above the working directory when inside it). */
+function foldersUp(start: string, cwd: string): string[] {
+  const out: string[] = [];
+  const top = resolve(cwd);
+  const inside = !relative(top, start).startsWith('..');
+  for (let dir = start, i = 0; i <= LEVELS_UP; i++, dir = dirname(dir)) {
+    out.push(dir);
+    if ((inside && dir === top) || dirname(dir) === dir) break;
+  }
+  return out;
+}
+
+function readText(file: string): string | null {
+  try {
+    return statSync(file).isFile() ? readFileSync(file, 'utf8') : null;
+  } catch {
+    return null;
+  }
+}
+
+function entries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+/** `0` (and `0s`, `0ms`) turns a timeout off in PostgreSQL: that is no setting. */
+function isZero(value: string): boolean {
+  return /^\s*(0+(\.0+)?\s*[a-z]*|default)\s*$/i.test(value);
+}
+
+/** `-c lock_timeout=5s -c statement_timeout=0` / `--lock_timeout=5s`: libpq's `options`, server settings as on a command line. */
+function commandLineSettings(options: string): Array<[TimeoutSetting, string]> {
+  const words = options.trim().split(/\s+/);
+  const out: Array<[TimeoutSetting, string]> = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    let setting: string | undefined;
+    if (word === '-c') setting = words[++i];
+    else if (word.startsWith('-c')) setting = word.slice(2);
+    else if (word.startsWith('--')) setting = word.slice(2);
+    const eq = setting?.indexOf('=') ?? -1;
+    if (!setting || eq < 0) continue;
+    const name = setting.slice(0, eq).toLowerCase().replace(/-/g, '_');
+    if ((NAMES as readonly string[]).includes(name)) out.push([name as TimeoutSetting, setting.slice(eq + 1)]);
+  }
+  return out;
+}
+
+/** SET statements in SQL text, parsed by the SQL parser; line numbers from `startLine`. */
+function sqlSettings(source: SourceText): Array<[TimeoutSetting, string, number]> {
+  return parseSql(source, 'postgresql').ops.flatMap((op) =>
+    op.kind === 'SetSetting' && (NAMES as readonly string[]).includes(op.name.toLowerCase())
+      ? [[op.name.toLowerCase() as TimeoutSetting, unquoted(op.value), op.span.line] as [TimeoutSetting, string, number]]
+      : [],
+  );
+}
+
+/** `'5s'` → `5s`: the value as a setting, not as a literal. */
+function unquoted(value: string): string {
+  return /^'.*'$/s.test(value) ? value.slice(1, -1).replace(/''/g, "'") : value;
+}
+
+// --- Rails -----------------------------------------------------------------------------------------
+
+const RUBY_DURATIONS: Record<string, string> = {
+  second: 's',
+  seconds: 's',
+  minute: 'min',
+  minutes: 'min',
+  hour: 'h',
+  hours: 'h',
+};
+
+/** `StrongMigrations.lock_timeout = 10.seconds` in config/initializers/strong_migrations.rb. */
+function strongMigrations(folders: readonly string[], add: Add): void {
+  for (const dir of folders) {
+    const file = join(dir, 'config', 'initializers', 'strong_migrations.rb');
+    const text = readText(file);
+    if (text === null) continue;
+    const tree = grammarParser('tree-sitter-ruby').parse(text);
+    if (!tree) return;
+    try {
+      for (const node of tree.rootNode.descendantsOfType('assignment')) {
+        const left = node?.childForFieldName('left');
+        const right = node?.childForFieldName('right');
+        if (!left || !right || left.type !== 'call') continue;
+        const receiver = left.childForFieldName('receiver');
+        const method = left.childForFieldName('method')?.text;
+        if (receiver?.text !== 'StrongMigrations' || !(NAMES as readonly string[]).includes(method ?? '')) continue;
+        const value = rubyDuration(right);
+        if (value) add(method as TimeoutSetting, value, file, left.startPosition.row + 1);
+      }
+    } finally {
+      tree.delete();
+    }
+    return;
+  }
+}
+
+/** `10.seconds`, `1.minute`, `10` (strong_migrations reads a number as seconds), `"5s"` (passed to PostgreSQL as is). */
+function rubyDuration(node: SyntaxNode): string | null {
+  if (node.type === 'integer' || node.type === 'float') return `${node.text.replace(/_/g, '')}s`;
+  if (node.type === 'string') {
+    const content = node.namedChildren.filter((n) => n?.type === 'string_content');
+    return content.length === 1 && node.namedChildren.length === 1 ? (content[0] as SyntaxNode).text : null;
+  }
+  if (node.type === 'call') {
+    const receiver = node.childForFieldName('receiver');
+    const unit = RUBY_DURATIONS[node.childForFieldName('method')?.text ?? ''];
+    if (receiver && unit && (receiver.type === 'integer' || receiver.type === 'float')) return `${receiver.text.replace(/_/g, '')}${unit}`;
+  }
+  return null;
+}
+
+/**
+ * `variables: { lock_timeout: 5s }` in config/database.yml. The file is ERB: its tags are blanked (same length,
+ * so lines and columns stay) before the YAML is read; a value that is an ERB tag is not known and not used.
+ */
+function databaseYml(folders: readonly string[], add: Add): void {
+  for (const dir of folders) {
+    const file = join(dir, 'config', 'database.yml');
+    const text = readText(file);
+    if (text === null) continue;
+    const lines = new LineCounter();
+    const doc = parseDocument(blankErb(text), { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+    const candidates: Array<{ env: string; name: TimeoutSetting; value: string; line: number }> = [];
+    const visit = (node: unknown, env: string): void => {
+      if (isMap(node)) {
+        for (const pair of node.items) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : '';
+          if (key === 'variables' && isMap(pair.value)) {
+            for (const v of pair.value.items) {
+              const name = isScalar(v.key) ? String(v.key.value).toLowerCase() : '';
+              if (!(NAMES as readonly string[]).includes(name) || !isScalar(v.value)) continue;
+              const value = String(v.value.value ?? '').trim();
+              if (!value || value.includes(ERB_BLANK)) continue;
+              const at = (v.key as Node).range?.[0] ?? 0;
+              candidates.push({ env, name: name as TimeoutSetting, value, line: lines.linePos(at).line });
+            }
+          } else visit(pair.value, env || key);
+        }
+      } else if (isSeq(node)) for (const item of node.items) visit(item, env);
+      else if (isPair(node)) visit(node.value, env);
+    };
+    visit(doc.contents, '');
+    // The environment deploys migrate: production's, else a shared anchor or another deployed one (staging);
+    // a setting only development or test has says nothing about the deploy.
+    const rank = (env: string) => (env === 'production' ? 0 : env === 'development' || env === 'test' ? 2 : 1);
+    for (const c of candidates.sort((a, b) => rank(a.env) - rank(b.env))) if (rank(c.env) < 2) add(c.name, c.value, file, c.line);
+    return;
+  }
+}
+
+const ERB_BLANK = '\u2060';
+
+/** ERB tags replaced by as many filler characters (`<%= ... %>`) or spaces (`<% ... %>`, `<%# ... %>`). */
+function blankErb(text: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const open = text.indexOf('<%', i);
+    if (open < 0) return out + text.slice(i);
+    const close = text.indexOf('%>', open + 2);
+    const end = close < 0 ? text.length : close + 2;
+    const tag = text.slice(open, end);
+    const output = tag.startsWith('<%=');
+    out += text.slice(i, open) + tag.replace(/[^\n]/g, output ? ERB_BLANK : ' ');
+    i = end;
+  }
+}
+
+// --- Django ----------------------------------------------------------------------------------------
+
+/** The settings modules of the Django project holding the set: settings.py or settings/*.py beside manage.py. */
+function djangoSettings(folders: readonly string[], add: Add): void {
+  const root = folders.find((dir) => readText(join(dir, 'manage.py')) !== null);
+  if (!root) return;
+  for (const file of settingsFiles(root, 2)) {
+    const text = readText(file);
+    if (text === null) continue;
+    withPythonTree(text, (module) => {
+      for (const node of module.descendantsOfType(['pair', 'assignment'])) {
+        if (!node) continue;
+        const options = node.type === 'pair' ? optionsPairValue(node) : optionsAssignmentValue(node);
+        const value = options && stringValue(options);
+        if (!value) continue;
+        for (const [name, v] of commandLineSettings(value)) add(name, v, file, options.startPosition.row + 1);
+      }
+    });
+  }
+}
+
+function settingsFiles(dir: string, depth: number): string[] {
+  const out: string[] = [];
+  for (const e of entries(dir)) {
+    const path = join(dir, e.name);
+    if (e.isFile() && e.name === 'settings.py') out.push(path);
+    else if (e.isDirectory() && e.name === 'settings')
+      out.push(
+        ...entries(path).flatMap((f) => (f.isFile() && f.name.endsWith('.py') && !TEST_SETTINGS.test(f.name) ? [join(path, f.name)] : [])),
+      );
+    else if (e.isDirectory() && depth > 0 && !e.name.startsWith('.') && !SKIPPED.has(e.name)) out.push(...settingsFiles(path, depth - 1));
+  }
+  return out;
+}
+
+/** settings/test.py, settings/testing.py, settings/test_ci.py: the test run's database, not the deploy's. */
+const TEST_SETTINGS = /^tests?(ing)?(_.*)?\.py$/;
+
+const SKIPPED = new Set(['node_modules', 'migrations', 'venv', '.venv', '__pycache__', 'static', 'templates', 'tests']);
+
+/** `"options": "-c ..."` inside the dict that is the value of `"OPTIONS"`. */
+function optionsPairValue(pair: SyntaxNode): SyntaxNode | null {
+  if (stringValue(pair.childForFieldName('key')) !== 'options') return null;
+  const outer = pair.parent?.parent;
+  if (pair.parent?.type !== 'dictionary' || outer?.type !== 'pair' || stringValue(outer.childForFieldName('key')) !== 'OPTIONS')
+    return null;
+  return pair.childForFieldName('value');
+}
+
+/** `DATABASES["default"]["OPTIONS"]["options"] = "-c ..."`. */
+function optionsAssignmentValue(assignment: SyntaxNode): SyntaxNode | null {
+  const left = assignment.childForFieldName('left');
+  if (left?.type !== 'subscript' || stringValue(left.childForFieldName('subscript')) !== 'options') return null;
+  const inner = left.childForFieldName('value');
+  if (inner?.type !== 'subscript' || stringValue(inner.childForFieldName('subscript')) !== 'OPTIONS') return null;
+  return assignment.childForFieldName('right');
+}
+
+// --- Alembic ---------------------------------------------------------------------------------------
+
+/** SET statements in the strings env.py executes (connection.execute(text("SET ...")), op.execute, exec_driver_sql). */
+function alembicEnv(folders: readonly string[], add: Add): void {
+  for (const dir of folders.slice(0, 2)) {
+    const file = join(dir, 'env.py');
+    const text = readText(file);
+    if (text === null) continue;
+    const path = file;
+    withPythonTree(text, (module) => {
+      for (const call of module.descendantsOfType('call')) {
+        const name = call?.childForFieldName('function')?.text.split('.').at(-1);
+        if (!call || (name !== 'execute' && name !== 'exec_driver_sql')) continue;
+        let arg = call.childForFieldName('arguments')?.namedChildren[0] ?? null;
+        // text("SET ...") / sa.text(...) wraps the SQL.
+        if (arg?.type === 'call' && arg.childForFieldName('function')?.text.split('.').at(-1) === 'text')
+          arg = arg.childForFieldName('arguments')?.namedChildren[0] ?? null;
+        const sql = embeddedSql(arg, { path, text, startLine: 1, language: 'python' }, 'postgresql');
+        for (const op of sql?.ops ?? []) {
+          const setting = op.kind === 'SetSetting' ? op.name.toLowerCase() : '';
+          if (op.kind === 'SetSetting' && (NAMES as readonly string[]).includes(setting))
+            add(setting as TimeoutSetting, unquoted(op.value), file, op.span.line);
+        }
+      }
+    });
+    return;
+  }
+}
+
+// --- Flyway ----------------------------------------------------------------------------------------
+
+/** `flyway.initSql=SET lock_timeout ...` in flyway.conf, or `initSql` in flyway.toml (any environment or [flyway]). */
+function flywayConfig(folders: readonly string[], add: Add): void {
+  for (const dir of folders) {
+    for (const name of ['flyway.conf', 'flyway.toml', join('conf', 'flyway.conf')]) {
+      const file = join(dir, name);
+      const text = readText(file);
+      if (text === null) continue;
+      const initSqls: string[] = [];
+      if (name.endsWith('.toml')) {
+        const collect = (v: unknown): void => {
+          if (typeof v !== 'object' || v === null) return;
+          for (const [k, x] of Object.entries(v)) {
+            if (k === 'initSql' && typeof x === 'string') initSqls.push(x);
+            else collect(x);
+          }
+        };
+        collect(parseToml(text));
+      } else {
+        const sql = parseProperties(text).get('flyway.initSql');
+        if (sql) initSqls.push(sql);
+      }
+      for (const sql of initSqls) {
+        const line = lineOf(text, 'initSql');
+        for (const [setting, value] of sqlSettings({ path: file, text: sql, startLine: line, language: 'sql' }))
+          add(setting, value, file, line);
+      }
+    }
+  }
+}
+
+/** A `beforeMigrate.sql` (or `beforeMigrate__name.sql`) callback beside the migrations: Flyway runs it before every migrate. */
+function flywayCallbacks(_folders: readonly string[], add: Add, migrationFolders: readonly string[]): void {
+  for (const dir of migrationFolders) {
+    for (const e of entries(dir)) {
+      if (!e.isFile() || !/^beforeMigrate(__.*)?\.sql$/.test(e.name)) continue;
+      const file = join(dir, e.name);
+      const text = readText(file);
+      if (text === null) continue;
+      for (const [setting, value, line] of sqlSettings({ path: file, text, startLine: 1, language: 'sql' }))
+        add(setting, value, file, line);
+    }
+  }
+}
+
+function lineOf(text: string, needle: string): number {
+  const at = text.indexOf(needle);
+  return at < 0 ? 1 : text.slice(0, at).split('\n').length;
+}
+
+// --- URLs: golang-migrate, dbmate, goose -----------------------------------------------------------
+
+/** Files of a project that hold the migration runner's database URL. */
+const URL_FILES = [
+  '.env',
+  '.env.example',
+  '.env.production',
+  'Makefile',
+  'dbmate.yml',
+  'docker-compose.yml',
+  'compose.yml',
+  'justfile',
+  'Taskfile.yml',
+];
+
+/**
+ * `postgres://...?options=-c%20lock_timeout%3D5s` and golang-migrate's `x-statement-timeout=60000` (milliseconds)
+ * in the URLs these files hold.
+ */
+function databaseUrls(folders: readonly string[], add: Add): void {
+  for (const dir of folders) {
+    for (const name of URL_FILES) {
+      const file = join(dir, name);
+      const text = readText(file);
+      if (text === null) continue;
+      text.split('\n').forEach((line, i) => {
+        for (const candidate of line.match(/\b(?:postgres|postgresql|pgx5?|cockroachdb):\/\/[^\s"'`]+/g) ?? []) {
+          let url: URL;
+          try {
+            url = new URL(candidate);
+          } catch {
+            continue;
+          }
+          for (const [setting, value] of commandLineSettings(url.searchParams.get('options') ?? '')) add(setting, value, file, i + 1);
+          const statement = url.searchParams.get('x-statement-timeout');
+          if (statement) add('statement_timeout', statement, file, i + 1);
+        }
+      });
+    }
+  }
+}

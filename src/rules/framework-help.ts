@@ -1,0 +1,40 @@
+// Advice in the migration's own framework's terms: how to run a statement outside a transaction there.
+// (timeout-setting.ts does the same for lock_timeout / statement_timeout.)
+import type { RuleContext } from './rule.js';
+
+/** "run it in a migration of its own without a transaction (<how, in this framework>)". */
+export function withoutTransaction(ctx: Pick<RuleContext, 'migration'>): string {
+  switch (ctx.migration.framework) {
+    case 'rails':
+      return 'run it in a migration of its own with disable_ddl_transaction! in the class';
+    case 'django':
+      return 'run it in a migration of its own with atomic = False on the Migration class';
+    case 'alembic':
+      return 'run it inside `with op.get_context().autocommit_block():` in upgrade()';
+    case 'knex':
+      return 'run it in a migration of its own that exports config = { transaction: false }';
+    case 'typeorm':
+      return 'run it in a migration of its own with `transaction = false` on the class (migrationsTransactionMode "each")';
+    case 'sequelize':
+      return 'run it in a migration of its own, not inside queryInterface.sequelize.transaction() (sequelize-cli opens none itself)';
+    case 'node-pg-migrate':
+      return 'run it in a migration of its own that calls pgm.noTransaction() first';
+    case 'dbmate':
+      return 'run it in a migration of its own whose section header says `-- migrate:up transaction:false`';
+    case 'goose':
+      return 'run it in a migration of its own that starts with `-- +goose NO TRANSACTION`';
+    case 'diesel':
+      return 'run it in a migration of its own with `run_in_transaction = false` in its metadata.toml';
+    case 'flyway':
+      return 'run it in a script of its own with a .sql.conf holding executeInTransaction=false';
+    case 'golang-migrate':
+      return 'put the statement alone in its own migration file (golang-migrate runs a multi-statement file as one transaction)';
+    default:
+      return 'run it in a migration of its own, with no BEGIN/COMMIT around it';
+  }
+}
+
+/** The same, as a sentence's start. */
+export function capitalized(text: string): string {
+  return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
+}
