@@ -1,4 +1,4 @@
-import { BLOCKS, LOCKING_KINDS, type lockOf, tablesText } from './postgres-locks.js';
+import { BLOCKS, LOCKING_KINDS, tablesText } from './postgres-locks.js';
 import { defineRule } from './rule.js';
 import { firstMissingTimeout, listText, lockNeedingTimeout, timeoutFix } from './timeout-setting.js';
 
@@ -60,7 +60,7 @@ Statements on tables created in the same migration wait for nobody: no finding. 
   },
 });
 
-function blockingLock(op: Parameters<typeof lockOf>[0], ctx: Parameters<typeof lockOf>[1]) {
+function blockingLock(op: Parameters<typeof lockNeedingTimeout>[0], ctx: Parameters<typeof lockNeedingTimeout>[1]) {
   const lock = lockNeedingTimeout(op, ctx);
   return lock && lock.level !== 'SHARE UPDATE EXCLUSIVE' ? lock : null;
 }
