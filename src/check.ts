@@ -2,11 +2,10 @@
 import { relative, resolve, sep } from 'node:path';
 import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from './analyze.js';
 import type { BaselineOutcome } from './baseline.js';
-import { type DiscoverOptions, discover } from './discover/index.js';
-import { applicationFolder, readRelease, usageOf } from './evidence/index.js';
+import { type DiscoverOptions, discoverLoading } from './discover/index.js';
 import { listFiles } from './evidence/release.js';
 import type { MigrationSet } from './frameworks/adapter.js';
-import { adapterFor, loadAdapters } from './frameworks/index.js';
+import { adapterFor, loadAdapter, loadDiscovery } from './frameworks/index.js';
 import { GitError } from './git.js';
 import type { UsageOf } from './judge/judge.js';
 import type { ParsedMigration, ReadError } from './migration.js';
@@ -28,8 +27,9 @@ export interface CheckResult {
 }
 
 export async function check(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
-  await loadAdapters();
-  const discovery = discover(paths, options);
+  await loadDiscovery();
+  const discovery = await discoverLoading(paths, options);
+  await Promise.all([...new Set(discovery.sets.map((s) => s.framework))].map(loadAdapter));
   const errors: ReadError[] = [...discovery.errors];
   // The release's objects may be missing (a shallow clone): then there is no evidence, and the core rules answer.
   const usages = options.previousRelease
@@ -66,6 +66,8 @@ async function releaseUsage(
   base: NonNullable<CheckOptions['previousRelease']>,
   cwd: string,
 ): Promise<Map<MigrationSet, (parsed: ParsedMigration) => UsageOf | undefined>> {
+  // Evidence reads Ruby, Python, JS and Prisma code: its readers load only when a release is read.
+  const { applicationFolder, readRelease, usageOf } = await import('./evidence/index.js');
   const inRepo = (p: string) => relative(base.repo, resolve(cwd, p)).split(sep).join('/');
   const known = new Set(listFiles(base.repo, base.commit, '').map((f) => f.path));
   const roots = sets.map((s) => inRepo(s.root));
