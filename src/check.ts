@@ -2,6 +2,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from './analyze.js';
 import type { BaselineOutcome } from './baseline.js';
+import { CheckCache } from './cache.js';
 import { type DiscoverOptions, discoverLoading } from './discover/index.js';
 import { listFiles } from './evidence/release.js';
 import type { MigrationSet } from './frameworks/adapter.js';
@@ -17,6 +18,11 @@ export interface CheckOptions extends AnalyzeOptions, DiscoverOptions {
   onlyFiles?: ReadonlySet<string>;
   /** The release running today, whose code is read from git as evidence for drops (src/evidence). */
   previousRelease?: { repo: string; ref: string; commit: string };
+  /**
+   * The folder of the check cache (src/cache.ts): sets whose migrations, options and twoway build are unchanged
+   * since a run stored them are not parsed nor replayed again. Unset: no cache (the library's default).
+   */
+  cacheLocation?: string;
 }
 
 export interface CheckResult {
@@ -31,14 +37,38 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
   const discovery = await discoverLoading(paths, options);
   await Promise.all([...new Set(discovery.sets.map((s) => s.framework))].map(loadAdapter));
   const errors: ReadError[] = [...discovery.errors];
+  // A caller's own filter, seed or evidence function cannot be hashed: such runs are not cached.
+  const cache = options.cacheLocation && !options.report && !options.seed && !options.usage ? new CheckCache(options.cacheLocation) : null;
+  const keyOptions = {
+    serverVersion: options.serverVersion ?? null,
+    rules: options.rules ?? null,
+    unknown: options.unknown ?? null,
+    runnerSettings: options.runnerSettings ?? null,
+    onlyFiles: options.onlyFiles ? [...options.onlyFiles].sort() : null,
+    // A commit names the release's code for good: its evidence is the same on every run.
+    previousRelease: options.previousRelease ? [options.previousRelease.repo, options.previousRelease.commit] : null,
+  };
+  const cached = discovery.sets.map((set) => {
+    if (!cache) return null;
+    const key = cache.keyOf(set, keyOptions);
+    return { key, hit: cache.get(set, key) };
+  });
+  const misses = discovery.sets.filter((_, i) => !cached[i]?.hit);
   // The release's objects may be missing (a shallow clone): then there is no evidence, and the core rules answer.
-  const usages = options.previousRelease
-    ? await releaseUsage(discovery.sets, options.previousRelease, options.cwd ?? process.cwd()).catch((e) => {
-        if (e instanceof GitError) return null;
-        throw e;
-      })
-    : null;
-  const sets = discovery.sets.map((set) => {
+  const usages =
+    options.previousRelease && misses.length
+      ? await releaseUsage(misses, options.previousRelease, options.cwd ?? process.cwd()).catch((e) => {
+          if (e instanceof GitError) return null;
+          throw e;
+        })
+      : null;
+  const sets = discovery.sets.map((set, i) => {
+    const entry = cached[i];
+    if (entry?.hit) {
+      errors.push(...entry.hit.errors);
+      return { set, reports: entry.hit.reports };
+    }
+    const setErrors: ReadError[] = [];
     const only = options.onlyFiles;
     const named = set.reportOnly ? new Set(set.reportOnly) : null;
     const report =
@@ -51,11 +81,15 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
     const history: ParsedMigration[] = set.migrations.map((m) => {
       const parsed = adapterFor(m.framework).parse(m);
       // Unreadable statements of migrations that are only replayed (--since, a single file) are not this run's news.
-      if (!report || report(parsed)) errors.push(...parsed.errors);
+      if (!report || report(parsed)) setErrors.push(...parsed.errors);
       return parsed;
     });
     const usage = usages?.get(set) ?? options.usage;
-    return { set, reports: analyzeHistory(history, { ...options, report, usage, seed: options.seed ?? seedOf(set, history, errors) }) };
+    const seed = options.seed ?? seedOf(set, history, setErrors);
+    const reports = analyzeHistory(history, { ...options, report, usage, seed });
+    errors.push(...setErrors);
+    if (cache && entry) cache.set(set, entry.key, { reports, errors: setErrors });
+    return { set, reports };
   });
   return { sets, errors };
 }

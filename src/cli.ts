@@ -12,6 +12,7 @@ import {
   formatBaseline,
   parseBaseline,
 } from './baseline.js';
+import { defaultCacheLocation } from './cache.js';
 import { type CheckResult, check } from './check.js';
 import { type Config, ConfigError, findConfigFile, loadConfig } from './config.js';
 import { discover } from './discover/index.js';
@@ -287,7 +288,12 @@ function addCheckOptions(command: Command, { since = true } = {}): Command {
         'sqlite',
       ]),
     )
-    .option('--server-version <major>', 'target server major version (e.g. 16)', parseVersion);
+    .option('--server-version <major>', 'target server major version (e.g. 16)', parseVersion)
+    .option(
+      '--cache-location <dir>',
+      'folder of the check cache (default: node_modules/.cache/twoway of the project, else ~/.cache/twoway)',
+    )
+    .option('--no-cache', 'parse and replay every migration again, without reading or writing the cache');
   if (!since) return command;
   return command
     .addOption(
@@ -313,6 +319,9 @@ interface CheckFlags {
   since?: string;
   evidence?: boolean;
   databaseUrl?: string;
+  /** false with --no-cache. */
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 function loadConfigOrUsage(cwd: string, file?: string): Config | null {
@@ -360,6 +369,7 @@ async function runCheck(
     runnerSettings: config?.runnerSettings,
     isIgnored: config?.isIgnored,
     onlyFiles,
+    cacheLocation: flags.cache === false ? undefined : resolve(cwd, flags.cacheLocation ?? defaultCacheLocation(cwd)),
     previousRelease: flags.evidence === false ? undefined : previousRelease(flags.since, cwd),
   });
   if (result.sets.length === 0) {
