@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 // memory than it ever saves (measured in bench/scale.ts: half the start-up and 40 MB on a small folder, and
 // faster on the whole PostgreSQL corpus). It must be set before any WebAssembly module is compiled.
 setFlagsFromString('--liftoff-only');
+setFlagsFromString('--optimize-for-size');
 const { main } = await import('../dist/cli.js');
 
 process.exitCode = await main(process.argv.slice(2));

@@ -111,7 +111,7 @@ describe('check cache', () => {
     expect(await answers(['golang-migrate'], { cwd: examples, cacheLocation: dir })).toBe(uncached);
     // The options are part of the key: a rule turned off is another entry's answer.
     const { sets } = await check(['golang-migrate'], { cwd: examples });
-    const cache = new CheckCache(dir);
+    const cache = new CheckCache(dir, examples);
     const set = sets[0]?.set;
     if (!set) throw new Error('no set');
     expect(cache.keyOf(set, { rules: { 'drop-column': 'off' } })).not.toBe(cache.keyOf(set, { rules: null }));

@@ -56,7 +56,11 @@ export function defaultCacheLocation(cwd: string): string {
 }
 
 export class CheckCache {
-  constructor(readonly dir: string) {}
+  /** `cwd`: the folder the sets' paths are relative to. */
+  constructor(
+    readonly dir: string,
+    readonly cwd: string,
+  ) {}
 
   /** The key of a set's answers: the set itself and `options`, everything else its analysis reads. */
   keyOf(set: MigrationSet, options: unknown): string {
@@ -109,7 +113,7 @@ export class CheckCache {
   /** One file per set, named by where the set is (a changed set overwrites its entry: the cache does not grow). */
   private fileOf(set: MigrationSet): string {
     const name = createHash('sha256')
-      .update(JSON.stringify([resolve(set.root), set.framework, set.reportOnly ?? null]))
+      .update(JSON.stringify([resolve(this.cwd, set.root), set.framework, set.reportOnly ?? null]))
       .digest('hex');
     return join(this.dir, `${name.slice(0, 32)}.json`);
   }

@@ -38,7 +38,7 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
   await Promise.all([...new Set(discovery.sets.map((s) => s.framework))].map(loadAdapter));
   const errors: ReadError[] = [...discovery.errors];
   // A caller's own filter, seed or evidence function cannot be hashed: such runs are not cached.
-  const cache = options.cacheLocation && !options.report && !options.seed && !options.usage ? new CheckCache(options.cacheLocation) : null;
+  const cache = options.cacheLocation && !options.report && !options.seed && !options.usage ? new CheckCache(options.cacheLocation, options.cwd ?? process.cwd()) : null;
   const keyOptions = {
     serverVersion: options.serverVersion ?? null,
     rules: options.rules ?? null,
