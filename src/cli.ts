@@ -64,13 +64,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--verbose', 'also show info, suppressed and baselined findings (human format)')
     .action(async (paths: string[], opts) => {
       const run = await runCheck(paths, opts, io);
-      const format = await FORMATS[opts.format as Format]();
-      const text = format(run.result, {
-        color: !opts.output && (io.colour ?? false),
-        verbose: opts.verbose,
-        since: opts.since,
-      });
-      writeReport(text, opts.output, io);
+      const o = { color: !opts.output && (io.colour ?? false), verbose: opts.verbose, since: opts.since };
+      if (opts.format === 'human' && !opts.output) {
+        // Written as it is formatted: the report of a long history is never one string.
+        const { humanChunks } = await import('./report/human.js');
+        for (const chunk of humanChunks(run.result, o)) io.out(chunk);
+      } else writeReport((await FORMATS[opts.format as Format]())(run.result, o), opts.output, io);
       code = run.exitCode;
     });
 
