@@ -1,76 +1,126 @@
-// `npm run bench`: twoway's check over every project of the PostgreSQL corpus in one process, and squawk on the
-// same files in the same run. Prints files/s, MB/s, peak RSS and the speed ratio twoway / squawk.
-// Targets: ratio >= 1.0, peak RSS < 300 MB. ROUNDS=n sets the number of rounds (default 3).
+// `npm run bench` part 1: twoway and squawk side by side on the PostgreSQL corpus, whole process as a user runs
+// them (the built CLI, /usr/bin/time), alternating, median of ROUNDS (default 5): files, wall, CPU, peak RSS and
+// the ratio. Then the cases a pre-commit hook and CI meet: one small SQL folder, and a re-run on an unchanged
+// repository with the cache. Targets (issue 14): ratio >= 1.0 and < 150 MB on the corpus; < 200 ms and < 80 MB on
+// one small folder; a cached re-run under 25% of the first.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-// The built library, as `npx twoway` runs it: measuring through tsx's on-the-fly transpiler and source maps
-// would add its own time and memory to twoway's.
-import { check } from '../dist/check.js';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const corpus = [resolve(repoRoot, '../shared/corpus/pg'), '/work/shared/corpus/pg'].find((p) => existsSync(p));
-if (!corpus) {
-  console.log('bench: no corpus at ../shared/corpus/pg: nothing to measure');
+const repoRoot = resolve(import.meta.dirname, '..');
+const bin = join(repoRoot, 'bin/twoway.js');
+const corpus = [
+  process.env.TWOWAY_CORPUS && join(process.env.TWOWAY_CORPUS, 'pg'),
+  resolve(repoRoot, '../shared/corpus/pg'),
+  '/work/shared/corpus/pg',
+]
+  .filter((p): p is string => !!p)
+  .find((p) => existsSync(p));
+if (!existsSync('/usr/bin/time')) {
+  console.log('bench: /usr/bin/time (GNU time) not installed: nothing measured');
   process.exit(0);
 }
-
-const projects = readdirSync(corpus, { withFileTypes: true })
-  .filter((e) => e.isDirectory())
-  .map((e) => e.name)
-  .sort();
-const files = projects.flatMap((p) => sqlFiles(join(corpus, p))).map((f) => relative(corpus, f));
-const bytes = files.reduce((sum, f) => sum + statSync(join(corpus, f)).size, 0);
-const mb = bytes / 1024 / 1024;
-
-// The machine may be shared: each tool runs ROUNDS times, interleaved, and its best time counts. twoway's first
-// round is also printed on its own: it pays for loading the WebAssembly parser and for the JIT warming up.
-const rounds = Number(process.env.ROUNDS ?? 3);
+const rounds = Number(process.env.ROUNDS ?? 5);
 // squawk-cli's launcher package lists every platform's binary, which this registry mirror lacks, so the
 // linux-x64 binary package is the devDependency.
 const squawkBin = join(repoRoot, 'node_modules/@squawk-cli/linux-x64/bin/squawk');
-const hasSquawk = existsSync(squawkBin);
-const twowayTimes: number[] = [];
-const squawkTimes: number[] = [];
-let result: Awaited<ReturnType<typeof check>> | undefined;
-let firstRunRssMb = 0;
-for (let round = 0; round < rounds; round++) {
-  result = undefined; // the previous round's report must not stay alive while the next one is built
-  const started = performance.now();
-  result = await check(projects, { cwd: corpus });
-  twowayTimes.push((performance.now() - started) / 1000);
-  // What one `twoway check` over the whole corpus costs, before repeated rounds add their garbage.
-  if (round === 0) firstRunRssMb = process.resourceUsage().maxRSS / 1024;
-  if (hasSquawk) {
-    const t = performance.now();
-    const run = spawnSync(squawkBin, files, { cwd: corpus, stdio: 'ignore' });
-    if (run.error) throw new Error(`squawk did not run: ${run.error.message}`);
-    squawkTimes.push((performance.now() - t) / 1000);
-  }
-}
-const peakRssMb = process.resourceUsage().maxRSS / 1024;
-const migrations = result?.sets.reduce((n, s) => n + s.reports.length, 0) ?? 0;
 
-const row = (name: string, seconds: number) =>
-  `${name.padEnd(14)} ${seconds.toFixed(2).padStart(6)} s  ${(files.length / seconds).toFixed(0).padStart(6)} files/s  ${(mb / seconds).toFixed(2).padStart(6)} MB/s`;
-const best = (times: number[]) => Math.min(...times);
-console.log(
-  `corpus ${corpus}: ${projects.length} projects, ${files.length} .sql files, ${mb.toFixed(2)} MB, ${migrations} migrations, ${result?.errors.length} errors`,
-);
-console.log(row('twoway first', twowayTimes[0] as number));
-console.log(row(`twoway best/${rounds}`, best(twowayTimes)));
-if (hasSquawk) {
-  console.log(row(`squawk best/${rounds}`, best(squawkTimes)));
-  console.log(
-    `ratio (twoway speed / squawk speed, target >= 1.0): ${(best(squawkTimes) / best(twowayTimes)).toFixed(2)} best against best, ${(best(squawkTimes) / (twowayTimes[0] as number)).toFixed(2)} first run against squawk's best`,
-  );
-} else {
-  console.log('squawk not installed (devDependency @squawk-cli/linux-x64, Linux x64 only): no ratio');
+interface Run {
+  wall: number;
+  cpu: number;
+  rssMb: number;
 }
+
+/** One process under GNU time. */
+function timed(command: string, args: string[], cwd: string): Run {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.error) throw new Error(`${command} did not run: ${r.error.message}`);
+  const [wall, user, sys, rssKb] = (r.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  return { wall: wall ?? Number.NaN, cpu: (user ?? 0) + (sys ?? 0), rssMb: (rssKb ?? 0) / 1024 };
+}
+
+const twoway = (args: string[], cwd: string) => timed(process.execPath, [bin, 'check', ...args], cwd);
+
+function median(runs: Run[]): Run {
+  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  return { wall: mid(runs.map((r) => r.wall)), cpu: mid(runs.map((r) => r.cpu)), rssMb: mid(runs.map((r) => r.rssMb)) };
+}
+
+const row = (name: string, files: number | string, r: Run) =>
+  `${name.padEnd(34)} ${String(files).padStart(6)}  ${r.wall.toFixed(2).padStart(6)} s  ${r.cpu.toFixed(2).padStart(6)} s  ${r.rssMb.toFixed(0).padStart(5)} MB`;
+
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; median of ${rounds} alternating runs`);
+console.log(`${'case'.padEnd(34)} ${'files'.padStart(6)}  ${'wall'.padStart(8)}  ${'CPU'.padStart(8)}  ${'peak RSS'.padStart(8)}`);
+
+if (corpus) {
+  const projects = readdirSync(corpus, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  const files = projects.flatMap((p) => sqlFiles(join(corpus, p))).map((f) => relative(corpus, f));
+  const mb = files.reduce((sum, f) => sum + statSync(join(corpus, f)).size, 0) / 1024 / 1024;
+  const hasSquawk = existsSync(squawkBin);
+  const ours: Run[] = [];
+  const theirs: Run[] = [];
+  for (let i = 0; i < rounds; i++) {
+    // --no-evidence: the corpus is not a release in git; --no-cache: every round does the whole work.
+    ours.push(twoway(['--format', 'json', '--no-evidence', '--no-cache', ...projects], corpus));
+    if (hasSquawk) theirs.push(timed(squawkBin, files, corpus));
+  }
+  const t = median(ours);
+  console.log(row(`twoway check, corpus/pg (${mb.toFixed(1)} MB)`, files.length, t));
+  if (hasSquawk) {
+    const s = median(theirs);
+    console.log(row(`squawk ${squawkVersion()}, same files`, files.length, s));
+    console.log(
+      `ratio squawk/twoway (target >= 1.0): wall ${(s.wall / t.wall).toFixed(2)}, CPU ${(s.cpu / t.cpu).toFixed(2)}; twoway peak RSS target < 150 MB`,
+    );
+  } else console.log('squawk not installed (devDependency @squawk-cli/linux-x64, Linux x64 only): no ratio');
+
+  const cache = mkdtempSync(join(tmpdir(), 'twoway-bench-cache-'));
+  try {
+    const first: Run[] = [];
+    const again: Run[] = [];
+    for (let i = 0; i < rounds; i++) {
+      rmSync(cache, { recursive: true, force: true });
+      const args = ['--format', 'json', '--no-evidence', '--cache-location', cache, ...projects];
+      first.push(twoway(args, corpus));
+      again.push(twoway(args, corpus));
+    }
+    const [f, a] = [median(first), median(again)];
+    console.log(row('twoway, first run with the cache', files.length, f));
+    console.log(row('twoway, re-run, nothing changed', files.length, a));
+    console.log(
+      `cached re-run / first run (target < 25%): wall ${((a.wall / f.wall) * 100).toFixed(0)}%, CPU ${((a.cpu / f.cpu) * 100).toFixed(0)}%`,
+    );
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+} else console.log('no corpus at ../shared/corpus/pg (TWOWAY_CORPUS): corpus rows skipped');
+
+const small = join(repoRoot, 'examples/golang-migrate');
+const smallFiles = readdirSync(small).length;
 console.log(
-  `peak RSS ${firstRunRssMb.toFixed(0)} MB after one check of the whole corpus (target < 300 MB); ${peakRssMb.toFixed(0)} MB after ${rounds} rounds`,
+  row('one small SQL folder, no cache', smallFiles, median(Array.from({ length: rounds }, () => twoway(['--no-cache', small], repoRoot)))),
 );
+const smallCache = mkdtempSync(join(tmpdir(), 'twoway-bench-cache-'));
+twoway(['--cache-location', smallCache, small], repoRoot);
+console.log(
+  row(
+    'one small SQL folder, cached',
+    smallFiles,
+    median(Array.from({ length: rounds }, () => twoway(['--cache-location', smallCache, small], repoRoot))),
+  ),
+);
+rmSync(smallCache, { recursive: true, force: true });
+console.log('targets for one small folder: < 200 ms wall, < 80 MB');
+
+function squawkVersion(): string {
+  return spawnSync(squawkBin, ['--version'], { encoding: 'utf8' })
+    .stdout.trim()
+    .replace(/^squawk\s*/, '');
+}
 
 function sqlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

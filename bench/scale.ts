@@ -18,9 +18,9 @@ interface Run {
   code: number | null;
 }
 
-/** One `twoway check` process: wall, user+system CPU and peak RSS as GNU time reports them. */
+/** One `twoway check` process without the cache (bench.ts measures the cached re-run): wall, user+system CPU and peak RSS as GNU time reports them. */
 function run(args: string[], cwd: string): Run {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, bin, 'check', '--format', 'json', ...args], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, bin, 'check', '--format', 'json', '--no-cache', ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 1 << 30,

@@ -1,4 +1,12 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
+import { setFlagsFromString } from 'node:v8';
+
+// The parsers are WebAssembly (libpg-query, tree-sitter, Prism). V8 compiles them twice by default: a quick
+// baseline (Liftoff), then optimised code in the background. For a CLI run the second compile costs more CPU and
+// memory than it ever saves (measured in bench/scale.ts: half the start-up and 40 MB on a small folder, and
+// faster on the whole PostgreSQL corpus). It must be set before any WebAssembly module is compiled.
+setFlagsFromString('--liftoff-only');
+setFlagsFromString('--optimize-for-size');
+const { main } = await import('../dist/cli.js');
 
 process.exitCode = await main(process.argv.slice(2));

@@ -4,8 +4,9 @@
 // line, so editing a file above a finding does not bring it back.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { MigrationReport } from './analyze.js';
 import type { CheckResult } from './check.js';
 import type { Finding } from './findings.js';
@@ -46,19 +47,27 @@ export interface BaselineOutcome {
   stale: BaselineEntry[];
 }
 
-const entrySchema = z.strictObject({
-  rule: z.string().min(1),
-  migration: z.string(),
-  path: z.string().min(1),
-  direction: z.enum(['up', 'down']),
-  fingerprint: z.string().min(1),
-  reason: z.string(),
-});
-const baselineSchema = z.strictObject({
-  version: z.literal(1),
-  migrations: z.array(z.string()),
-  findings: z.array(entrySchema),
-});
+// zod loads when a baseline is read, not at start-up.
+const require = createRequire(import.meta.url);
+let schema: ReturnType<typeof buildBaselineSchema> | undefined;
+
+function buildBaselineSchema() {
+  const { z } = require('zod') as typeof import('zod');
+  const entrySchema = z.strictObject({
+    rule: z.string().min(1),
+    migration: z.string(),
+    path: z.string().min(1),
+    direction: z.enum(['up', 'down']),
+    fingerprint: z.string().min(1),
+    reason: z.string(),
+  });
+  const baselineSchema = z.strictObject({
+    version: z.literal(1),
+    migrations: z.array(z.string()),
+    findings: z.array(entrySchema),
+  });
+  return baselineSchema;
+}
 
 /** A baseline file that cannot be used: the message names the file and what is wrong. */
 export class BaselineError extends Error {}
@@ -70,7 +79,8 @@ export function parseBaseline(text: string, shown: string): Baseline {
   } catch (e) {
     throw new BaselineError(`${shown}: not valid JSON: ${(e as Error).message}`);
   }
-  const parsed = baselineSchema.safeParse(value);
+  schema ??= buildBaselineSchema();
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new BaselineError(`${shown}: "${issue?.path.join('.') || '(top level)'}": ${issue?.message} (\`twoway baseline\` rewrites it)`);

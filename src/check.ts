@@ -2,12 +2,12 @@
 import { relative, resolve, sep } from 'node:path';
 import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from './analyze.js';
 import type { BaselineOutcome } from './baseline.js';
-import { type DiscoverOptions, discover } from './discover/index.js';
+import { CheckCache } from './cache.js';
+import { type DiscoverOptions, discoverLoading } from './discover/index.js';
 import { detectRunnerSettings, type RunnerSettings } from './discover/runner-settings.js';
-import { applicationFolder, readRelease, usageOf } from './evidence/index.js';
 import { listFiles } from './evidence/release.js';
 import type { MigrationSet } from './frameworks/adapter.js';
-import { adapterFor, loadAdapters } from './frameworks/index.js';
+import { adapterFor, loadAdapter, loadDiscovery } from './frameworks/index.js';
 import { GitError } from './git.js';
 import type { UsageOf } from './judge/judge.js';
 import type { ParsedMigration, ReadError } from './migration.js';
@@ -23,6 +23,11 @@ export interface CheckOptions extends AnalyzeOptions, DiscoverOptions {
   runnerSettingsSource?: string;
   /** Read the runner's lock_timeout / statement_timeout from the project's files (discover/runner-settings.ts); default true. */
   detectRunnerSettings?: boolean;
+  /**
+   * The folder of the check cache (src/cache.ts): sets whose migrations, options and twoway build are unchanged
+   * since a run stored them are not parsed nor replayed again. Unset: no cache (the library's default).
+   */
+  cacheLocation?: string;
 }
 
 export interface CheckResult {
@@ -38,17 +43,47 @@ export interface CheckResult {
 }
 
 export async function check(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
-  await loadAdapters();
-  const discovery = discover(paths, options);
+  await loadDiscovery();
+  const discovery = await discoverLoading(paths, options);
+  await Promise.all([...new Set(discovery.sets.map((s) => s.framework))].map(loadAdapter));
   const errors: ReadError[] = [...discovery.errors];
+  // A caller's own filter, seed or evidence function cannot be hashed: such runs are not cached.
+  const cache =
+    options.cacheLocation && !options.report && !options.seed && !options.usage
+      ? new CheckCache(options.cacheLocation, options.cwd ?? process.cwd())
+      : null;
+  const keyOptions = {
+    serverVersion: options.serverVersion ?? null,
+    rules: options.rules ?? null,
+    unknown: options.unknown ?? null,
+    runnerSettings: options.runnerSettings ?? null,
+    onlyFiles: options.onlyFiles ? [...options.onlyFiles].sort() : null,
+    // A commit names the release's code for good: its evidence is the same on every run.
+    previousRelease: options.previousRelease ? [options.previousRelease.repo, options.previousRelease.commit] : null,
+  };
+  // The timeouts the project's files set are part of what a set's reports depend on.
+  const runner = discovery.sets.map((set) => runnerSettingsOf(set, options));
+  const cached = discovery.sets.map((set, i) => {
+    if (!cache) return null;
+    const key = cache.keyOf(set, { ...keyOptions, detected: runner[i] ?? null });
+    return { key, hit: cache.get(set, key) };
+  });
+  const misses = discovery.sets.filter((_, i) => !cached[i]?.hit);
   // The release's objects may be missing (a shallow clone): then there is no evidence, and the core rules answer.
-  const usages = options.previousRelease
-    ? await releaseUsage(discovery.sets, options.previousRelease, options.cwd ?? process.cwd()).catch((e) => {
-        if (e instanceof GitError) return null;
-        throw e;
-      })
-    : null;
-  const sets = discovery.sets.map((set) => {
+  const usages =
+    options.previousRelease && misses.length
+      ? await releaseUsage(misses, options.previousRelease, options.cwd ?? process.cwd()).catch((e) => {
+          if (e instanceof GitError) return null;
+          throw e;
+        })
+      : null;
+  const sets = discovery.sets.map((set, i) => {
+    const entry = cached[i];
+    if (entry?.hit) {
+      errors.push(...entry.hit.errors);
+      return { set, runnerSettings: runner[i], reports: entry.hit.reports };
+    }
+    const setErrors: ReadError[] = [];
     const only = options.onlyFiles;
     const named = set.reportOnly ? new Set(set.reportOnly) : null;
     const report =
@@ -61,14 +96,17 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
     const history: ParsedMigration[] = set.migrations.map((m) => {
       const parsed = adapterFor(m.framework).parse(m);
       // Unreadable statements of migrations that are only replayed (--since, a single file) are not this run's news.
-      if (!report || report(parsed)) errors.push(...parsed.errors);
+      if (!report || report(parsed)) setErrors.push(...parsed.errors);
       return parsed;
     });
     const usage = usages?.get(set) ?? options.usage;
-    const runnerSettings = runnerSettingsOf(set, options);
+    const runnerSettings = runner[i] ?? {};
     const settings = Object.fromEntries(Object.entries(runnerSettings).map(([name, s]) => [name, s.value]));
-    const seed = options.seed ?? seedOf(set, history, errors);
-    return { set, runnerSettings, reports: analyzeHistory(history, { ...options, report, usage, seed, runnerSettings: settings }) };
+    const seed = options.seed ?? seedOf(set, history, setErrors);
+    const reports = analyzeHistory(history, { ...options, report, usage, seed, runnerSettings: settings });
+    errors.push(...setErrors);
+    if (cache && entry) cache.set(set, entry.key, { reports, errors: setErrors });
+    return { set, runnerSettings, reports };
   });
   return { sets, errors };
 }
@@ -79,6 +117,8 @@ async function releaseUsage(
   base: NonNullable<CheckOptions['previousRelease']>,
   cwd: string,
 ): Promise<Map<MigrationSet, (parsed: ParsedMigration) => UsageOf | undefined>> {
+  // Evidence reads Ruby, Python, JS and Prisma code: its readers load only when a release is read.
+  const { applicationFolder, readRelease, usageOf } = await import('./evidence/index.js');
   const inRepo = (p: string) => relative(base.repo, resolve(cwd, p)).split(sep).join('/');
   const known = new Set(listFiles(base.repo, base.commit, '').map((f) => f.path));
   const roots = sets.map((s) => inRepo(s.root));

@@ -12,43 +12,24 @@ import {
   formatBaseline,
   parseBaseline,
 } from './baseline.js';
+import { defaultCacheLocation } from './cache.js';
 import { type CheckResult, check } from './check.js';
 import { type Config, ConfigError, findConfigFile, loadConfig } from './config.js';
 import { discover } from './discover/index.js';
 import { detectRunnerSettings } from './discover/runner-settings.js';
-import { defaultBase, repositoryRoot, resolveRef } from './evidence/index.js';
+// What `check --format human` does not use is imported when a command or format asks for it: start-up is what a
+// pre-commit hook pays on every commit (bench/scale.ts measures it).
+import { defaultBase, repositoryRoot, resolveRef } from './evidence/release.js';
 import { SEVERITY_RANK, type Severity } from './findings.js';
 import type { MigrationSet } from './frameworks/adapter.js';
 import { loadAdapters } from './frameworks/index.js';
 import { changedSince, GitError } from './git.js';
-import { starterConfig } from './init.js';
 import type { Dialect } from './ir.js';
 import { TOOL } from './meta.js';
-import {
-  DEFAULT_STATEMENT_TIMEOUT_SECONDS,
-  notRehearsed,
-  rehearsalFailed,
-  rehearse,
-  ScratchDatabaseError,
-  UnknownMigrationError,
-} from './rehearse/index.js';
-import { formatCompact } from './report/compact.js';
-import { formatGithub } from './report/github.js';
-import { formatHtml } from './report/html.js';
-import { formatHuman } from './report/human.js';
-import { formatJson } from './report/json.js';
-import { formatMarkdown } from './report/markdown.js';
+import { DEFAULT_STATEMENT_TIMEOUT_SECONDS } from './rehearse/engine.js';
 import { pathsAsGiven } from './report/paths.js';
-import { formatRehearseHuman } from './report/rehearse-human.js';
-import { formatRehearseJson } from './report/rehearse-json.js';
-import { formatRollbackHuman, formatRollbackJson } from './report/rollback.js';
-import { formatSarif } from './report/sarif.js';
 import { plural, totalsOf } from './report/summary.js';
-import { RollbackError, rollbackPlan } from './rollback/index.js';
-import { formatExplain } from './rules/explain.js';
 import { allRules, ruleById } from './rules/index.js';
-import { LiveDatabaseError, openReadOnly, tableStats } from './stats/index.js';
-import { annotateLocks } from './stats/locks.js';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 
@@ -84,12 +65,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--verbose', 'also show info, suppressed and baselined findings (human format)')
     .action(async (paths: string[], opts) => {
       const run = await runCheck(paths, opts, io);
-      const text = FORMATS[opts.format as Format](run.result, {
-        color: !opts.output && (io.colour ?? false),
-        verbose: opts.verbose,
-        since: opts.since,
-      });
-      writeReport(text, opts.output, io);
+      const o = { color: !opts.output && (io.colour ?? false), verbose: opts.verbose, since: opts.since };
+      if (opts.format === 'human' && !opts.output) {
+        // Written as it is formatted: the report of a long history is never one string.
+        const { humanChunks } = await import('./report/human.js');
+        for (const chunk of humanChunks(run.result, o)) io.out(chunk);
+      } else writeReport((await FORMATS[opts.format as Format]())(run.result, o), opts.output, io);
       code = run.exitCode;
     });
 
@@ -101,6 +82,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .option('-o, --output <file>', 'where to write the page', 'twoway-report.html'),
   ).action(async (paths: string[], opts) => {
     const run = await runCheck(paths, opts, io);
+    const { formatHtml } = await import('./report/html.js');
     writeReport(formatHtml(run.result, { since: opts.since }), opts.output, io);
     io.err(`twoway: wrote ${opts.output} (${plural(totalsOf(run.result).migrations, 'migration')})\n`);
     code = run.exitCode;
@@ -121,6 +103,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       await loadAdapters();
       const { sets } = discover([], { cwd });
       const runner = sets.map((set) => detectRunnerSettings(set, cwd));
+      const { starterConfig } = await import('./init.js');
       writeFileSync(target, starterConfig(sets, checkablePaths(sets, cwd), runner));
       io.out(`wrote twoway.config.yaml\n`);
       if (opts.baseline) io.out(await writeBaseline([], {}, io));
@@ -189,6 +172,7 @@ reported only for migrations the baseline does not list.\n`,
           throw e;
         }
       }
+      const { notRehearsed, rehearsalFailed, rehearse, ScratchDatabaseError, UnknownMigrationError } = await import('./rehearse/index.js');
       const result = await rehearse(paths, {
         cwd: io.cwd,
         onlyFiles,
@@ -209,8 +193,8 @@ reported only for migrations the baseline does not list.\n`,
       }
       io.out(
         opts.format === 'json'
-          ? formatRehearseJson(result)
-          : formatRehearseHuman(result, { color: io.colour ?? false, verbose: opts.verbose }),
+          ? (await import('./report/rehearse-json.js')).formatRehearseJson(result)
+          : (await import('./report/rehearse-human.js')).formatRehearseHuman(result, { color: io.colour ?? false, verbose: opts.verbose }),
       );
       const unproven = result.migrations.some((m) => rehearsalFailed(m) || notRehearsed(m));
       code = unproven || result.errors.length ? EXIT.findings : EXIT.clean;
@@ -231,6 +215,11 @@ reported only for migrations the baseline does not list.\n`,
       for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
       if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
         throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
+      const [{ RollbackError, rollbackPlan }, { LiveDatabaseError }, { formatRollbackHuman, formatRollbackJson }] = await Promise.all([
+        import('./rollback/index.js'),
+        import('./stats/index.js'),
+        import('./report/rollback.js'),
+      ]);
       const plan = await rollbackPlan(paths, {
         cwd,
         to: opts.to,
@@ -250,14 +239,14 @@ reported only for migrations the baseline does not list.\n`,
     .command('explain')
     .description('what a rule catches, why it matters, and what to do instead')
     .argument('[rule-id]', 'a rule id; without one, lists every rule')
-    .action((id?: string) => {
+    .action(async (id?: string) => {
       if (!id) {
         for (const r of allRules) io.out(`${r.id.padEnd(34)} ${r.category.padEnd(16)} ${r.summary}\n`);
         return;
       }
       const rule = ruleById(id);
       if (!rule) throw new UsageError(`unknown rule "${id}"; \`twoway explain\` lists them`);
-      io.out(formatExplain(rule));
+      io.out((await import('./rules/explain.js')).formatExplain(rule));
     });
 
   try {
@@ -276,14 +265,17 @@ reported only for migrations the baseline does not list.\n`,
 
 type Format = keyof typeof FORMATS;
 
-const FORMATS = {
-  human: (result: CheckResult, o: { color: boolean; verbose?: boolean }) => formatHuman(result, o),
-  compact: (result: CheckResult) => formatCompact(result),
-  json: (result: CheckResult) => formatJson(result),
-  sarif: (result: CheckResult) => formatSarif(result),
-  github: (result: CheckResult) => formatGithub(result),
-  markdown: (result: CheckResult, o: { since?: string }) => formatMarkdown(result, o),
-  html: (result: CheckResult, o: { since?: string }) => formatHtml(result, o),
+type Formatter = (result: CheckResult, o: { color: boolean; verbose?: boolean; since?: string }) => string;
+
+/** Each format's code, imported only when that format is asked for. */
+const FORMATS: Record<'human' | 'compact' | 'json' | 'sarif' | 'github' | 'markdown' | 'html', () => Promise<Formatter>> = {
+  human: async () => (await import('./report/human.js')).formatHuman,
+  compact: async () => (await import('./report/compact.js')).formatCompact,
+  json: async () => (await import('./report/json.js')).formatJson,
+  sarif: async () => (await import('./report/sarif.js')).formatSarif,
+  github: async () => (await import('./report/github.js')).formatGithub,
+  markdown: async () => (await import('./report/markdown.js')).formatMarkdown,
+  html: async () => (await import('./report/html.js')).formatHtml,
 };
 
 /** The flags `check`, `report` and `baseline` share: what to analyze, how strictly, and what to report. */
@@ -297,7 +289,12 @@ function addCheckOptions(command: Command, { since = true } = {}): Command {
         'sqlite',
       ]),
     )
-    .option('--server-version <major>', 'target server major version (e.g. 16)', parseVersion);
+    .option('--server-version <major>', 'target server major version (e.g. 16)', parseVersion)
+    .option(
+      '--cache-location <dir>',
+      'folder of the check cache (default: node_modules/.cache/twoway of the project, else ~/.cache/twoway)',
+    )
+    .option('--no-cache', 'parse and replay every migration again, without reading or writing the cache');
   if (!since) return command;
   return command
     .addOption(
@@ -323,6 +320,9 @@ interface CheckFlags {
   since?: string;
   evidence?: boolean;
   databaseUrl?: string;
+  /** false with --no-cache. */
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 function loadConfigOrUsage(cwd: string, file?: string): Config | null {
@@ -371,6 +371,7 @@ async function runCheck(
     runnerSettingsSource: config?.runnerSettings ? config.file : undefined,
     isIgnored: config?.isIgnored,
     onlyFiles,
+    cacheLocation: flags.cache === false ? undefined : resolve(cwd, flags.cacheLocation ?? defaultCacheLocation(cwd)),
     previousRelease: flags.evidence === false ? undefined : previousRelease(flags.since, cwd),
   });
   if (result.sets.length === 0) {
@@ -418,6 +419,10 @@ async function writeBaseline(paths: string[], flags: CheckFlags & { output?: str
 /** Table sizes from the live database on the lock findings (a read-only session that reads the catalog only). */
 async function addTableSizes(result: CheckResult, url: string): Promise<void> {
   if (!url.trim()) throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
+  const [{ LiveDatabaseError, openReadOnly, tableStats }, { annotateLocks }] = await Promise.all([
+    import('./stats/index.js'),
+    import('./stats/locks.js'),
+  ]);
   const session = await openReadOnly(url).catch((e) => {
     throw e instanceof LiveDatabaseError ? new UsageError(e.message) : e;
   });

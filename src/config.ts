@@ -2,10 +2,11 @@
 // working directory upwards (ESLint's way). Validated strictly: an unknown key or value is an error
 // naming the file, the line and the key, so a typo never silently turns a rule back on.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { z } from 'zod';
+import type { Node } from 'yaml';
+import type { z } from 'zod';
 import type { ConfiguredDialect } from './discover/dialect.js';
 import type { Severity } from './findings.js';
 import type { Dialect } from './ir.js';
@@ -13,47 +14,59 @@ import { ruleById } from './rules/index.js';
 
 export const CONFIG_FILES = ['twoway.config.json', 'twoway.config.yaml', 'twoway.config.yml', 'package.json'] as const;
 
-const severity = z.enum(['error', 'warning', 'info']);
+// zod and yaml load only when there is a config to read: most runs of a pre-commit hook have none to parse
+// twice, and start-up is what they pay.
+const require = createRequire(import.meta.url);
+const yaml = () => require('yaml') as typeof import('yaml');
+let schema: ReturnType<typeof buildConfigSchema> | undefined;
+const configSchema = () => {
+  schema ??= buildConfigSchema();
+  return schema;
+};
 
 const SERVER_VERSION = 'expected a server version such as 16, "9.6" or "8.0"';
 
-const configSchema = z.strictObject({
-  /** For sets whose framework config, file names and folder do not say (plain SQL folders). */
-  dialect: z.enum(['postgresql', 'mysql', 'sqlite']).optional(),
-  /** Per folder (relative to the config file's folder): the dialect of the sets in it, whatever else says. */
-  dialects: z.record(z.string().min(1), z.enum(['postgresql', 'mysql', 'sqlite'])).optional(),
-  /** Target server version: "16", 16, "16.2" or 9.6 (its major version is what counts). */
-  serverVersion: z
-    .union(
-      [
-        z.number({ error: SERVER_VERSION }).positive({ error: SERVER_VERSION }),
-        z.string().regex(/^\d+(\.\d+)*$/, { error: SERVER_VERSION }),
-      ],
-      {
-        error: SERVER_VERSION,
-      },
-    )
-    .optional(),
-  rules: z.record(z.string(), z.enum(['off', 'info', 'warning', 'error'])).optional(),
-  failOn: severity.optional(),
-  /** Severity of what leaves a door unverified (code no reader followed): 'error' makes CI fail on it. */
-  unknown: z.enum(['off', 'info', 'warning', 'error']).optional(),
-  /** The runner sets lock_timeout / statement_timeout for every migration (e.g. "5s"): no finding asks for one. */
-  lockTimeout: z
-    .string()
-    .regex(/^\s*\d+\s*(ms|s|min|h)?\s*$/, 'a duration such as "5s" or "3000ms"')
-    .optional(),
-  statementTimeout: z
-    .string()
-    .regex(/^\s*\d+\s*(ms|s|min|h)?\s*$/, 'a duration such as "15min" or "60s"')
-    .optional(),
-  /** Globs relative to the config file's folder. */
-  ignore: z.array(z.string().min(1)).optional(),
-  /** What `twoway check` checks when given no path, relative to the config file's folder. */
-  paths: z.array(z.string().min(1)).optional(),
-});
+function buildConfigSchema() {
+  const { z } = require('zod') as typeof import('zod');
+  const severity = z.enum(['error', 'warning', 'info']);
+  return z.strictObject({
+    /** For sets whose framework config, file names and folder do not say (plain SQL folders). */
+    dialect: z.enum(['postgresql', 'mysql', 'sqlite']).optional(),
+    /** Per folder (relative to the config file's folder): the dialect of the sets in it, whatever else says. */
+    dialects: z.record(z.string().min(1), z.enum(['postgresql', 'mysql', 'sqlite'])).optional(),
+    /** Target server version: "16", 16, "16.2" or 9.6 (its major version is what counts). */
+    serverVersion: z
+      .union(
+        [
+          z.number({ error: SERVER_VERSION }).positive({ error: SERVER_VERSION }),
+          z.string().regex(/^\d+(\.\d+)*$/, { error: SERVER_VERSION }),
+        ],
+        {
+          error: SERVER_VERSION,
+        },
+      )
+      .optional(),
+    rules: z.record(z.string(), z.enum(['off', 'info', 'warning', 'error'])).optional(),
+    failOn: severity.optional(),
+    /** Severity of what leaves a door unverified (code no reader followed): 'error' makes CI fail on it. */
+    unknown: z.enum(['off', 'info', 'warning', 'error']).optional(),
+    /** The runner sets lock_timeout / statement_timeout for every migration (e.g. "5s"): no finding asks for one. */
+    lockTimeout: z
+      .string()
+      .regex(/^\s*\d+\s*(ms|s|min|h)?\s*$/, 'a duration such as "5s" or "3000ms"')
+      .optional(),
+    statementTimeout: z
+      .string()
+      .regex(/^\s*\d+\s*(ms|s|min|h)?\s*$/, 'a duration such as "15min" or "60s"')
+      .optional(),
+    /** Globs relative to the config file's folder. */
+    ignore: z.array(z.string().min(1)).optional(),
+    /** What `twoway check` checks when given no path, relative to the config file's folder. */
+    paths: z.array(z.string().min(1)).optional(),
+  });
+}
 
-export type ConfigFile = z.infer<typeof configSchema>;
+export type ConfigFile = z.infer<ReturnType<typeof buildConfigSchema>>;
 
 export interface Config {
   /** The file the config came from, relative to the working directory. */
@@ -119,6 +132,7 @@ export function parseConfig(text: string, file: string, cwd: string): Config {
   const shown = relative(cwd, file) || file;
   const isJson = file.endsWith('.json');
   const prefix = file.endsWith('package.json') ? ['twoway'] : [];
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   // YAML 1.2 is a superset of JSON: one parser gives every key's position for both syntaxes.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -153,14 +167,14 @@ export function parseConfig(text: string, file: string, cwd: string): Config {
     return node?.range ? `${shown}:${lines.linePos(node.range[0]).line}` : shown;
   };
 
-  const parsed = configSchema.safeParse(value);
+  const parsed = configSchema().safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0] as string;
       const path = [...issue.path, key];
       throw new ConfigError(
-        `${where(path, true)}: unknown key "${dotted(prefix, path)}" (known: ${Object.keys(configSchema.shape).join(', ')})`,
+        `${where(path, true)}: unknown key "${dotted(prefix, path)}" (known: ${Object.keys(configSchema().shape).join(', ')})`,
       );
     }
     throw new ConfigError(
@@ -220,6 +234,7 @@ function dotted(prefix: string[], path: readonly PropertyKey[]): string {
 
 /** The YAML node at `path` (the key node when `keyItself`), or the deepest one that exists. */
 function nodeAt(root: unknown, path: string[], keyItself: boolean): Node | null {
+  const { isMap, isScalar, isSeq } = yaml();
   let node = root as Node | null;
   for (const [i, segment] of path.entries()) {
     if (isSeq(node)) {

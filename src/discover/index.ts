@@ -4,6 +4,7 @@ import { basename, dirname, relative, resolve, sep } from 'node:path';
 import type { Folder, MigrationSet } from '../frameworks/adapter.js';
 import { adapters } from '../frameworks/index.js';
 import { isVersionFolder, joinVersionFolders } from '../frameworks/sql.js';
+import { GrammarNotLoaded, loadGrammar } from '../frameworks/tree-sitter.js';
 import { joinImportedMigrations } from '../frameworks/typeorm.js';
 import type { Dialect } from '../ir.js';
 import type { ReadError } from '../migration.js';
@@ -40,6 +41,24 @@ export interface DiscoverOptions {
   dialects?: readonly ConfiguredDialect[];
   /** Paths (relative to cwd) to leave out: from the config's `ignore`. */
   isIgnored?: (relPath: string) => boolean;
+}
+
+/**
+ * `discover`, loading the grammars its detectors ask for (Alembic and Django read Python to find their revisions):
+ * a detector that meets a grammar not loaded yet throws GrammarNotLoaded; the grammar loads and discovery starts
+ * again (it only reads files), at most once per grammar.
+ */
+export async function discoverLoading(paths: readonly string[], options: DiscoverOptions = {}): Promise<Discovery> {
+  const loaded = new Set<string>();
+  for (;;) {
+    try {
+      return discover(paths, options);
+    } catch (e) {
+      if (!(e instanceof GrammarNotLoaded) || loaded.has(e.grammarPackage)) throw e;
+      loaded.add(e.grammarPackage);
+      await loadGrammar(e.grammarPackage);
+    }
+  }
 }
 
 export function discover(paths: readonly string[], options: DiscoverOptions = {}): Discovery {

@@ -6,13 +6,17 @@
 // unless it holds a statement PostgreSQL refuses in one (CREATE/DROP INDEX CONCURRENTLY, VACUUM...), then
 // outside any; a script mixing both kinds is refused unless `mixed` is true; a script config
 // (`V1__x.sql.conf`) with `executeInTransaction` decides alone.
+
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { chooseDialect, type DialectChoice } from '../discover/dialect.js';
 import type { Dialect, Operation } from '../ir.js';
 import type { AdapterNote, Migration, ParsedMigration, ReadError } from '../migration.js';
 import type { DetectResult, Folder, FrameworkAdapter } from './adapter.js';
 import { folderAt, migrationFiles, parseSqlMigration, readFolderFile, readToml, skipped } from './sql-files.js';
+
+// yaml loads when a config of this framework is read, not at start-up.
+const yaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 export type FlywayFile =
   | { kind: 'versioned' | 'undo'; version: bigint[]; versionText: string; description: string }
@@ -293,7 +297,8 @@ function springMixed(folder: Folder, errors: ReadError[]): boolean {
     if (e.name.endsWith('.properties')) value = parseProperties(read.text).get('spring.flyway.mixed');
     // Spring profiles may split the file into documents (`---`); a document that does not parse has no say here.
     else
-      value = parseAllDocuments(read.text)
+      value = yaml()
+        .parseAllDocuments(read.text)
         .map((doc) => doc.getIn(['spring', 'flyway', 'mixed']))
         .find((v) => v !== undefined);
     if (value === true || String(value).toLowerCase() === 'true') return true;

@@ -44,6 +44,20 @@ export async function loadAdapters(): Promise<void> {
   await Promise.all([loadSqlParsers(), ...adapters.map((a) => a.load?.())]);
 }
 
+/**
+ * What `check` loads before discovery: libpg-query only (discovery tells a set's dialect with its scanner). The
+ * grammars of the DSL frameworks load when a set of theirs is found (`loadAdapter`), or when a detector asks for
+ * one (`discoverLoading`): a folder of SQL files never pays for tree-sitter and Prism.
+ */
+export async function loadDiscovery(): Promise<void> {
+  await loadSqlParsers();
+}
+
+/** Loads what one framework's `parse` and `parseSeed` need. */
+export async function loadAdapter(framework: Framework): Promise<void> {
+  await adapterFor(framework).load?.();
+}
+
 export function adapterFor(framework: Framework): FrameworkAdapter {
   const adapter = adapters.find((a) => a.framework === framework);
   if (!adapter) throw new Error(`no adapter for ${framework}`);

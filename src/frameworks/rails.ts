@@ -1,8 +1,8 @@
 // Rails (ActiveRecord): Ruby migrations in db/migrate and db/post_migrate, read with tree-sitter-ruby,
 // never run. `change` is reverted with Rails' own rules (CommandRecorder); `up`/`down` are read as written.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { directivesInComment } from '../directives.js';
 import { chooseDialect, type DialectChoice, declared } from '../discover/dialect.js';
 import type { Dialect, Operation } from '../ir.js';
@@ -14,6 +14,9 @@ import { loadRubySyntax, rubySyntaxError } from './rails/syntax.js';
 import { evaluate } from './rails/values.js';
 import { readText } from './sql-files.js';
 import { grammarParser, loadGrammar, namedChildren, type SyntaxNode } from './tree-sitter.js';
+
+// yaml loads when a config of this framework is read, not at start-up.
+const yaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 const GRAMMAR = 'tree-sitter-ruby';
 /** Folders under db/ whose migrations Rails (and the post-deployment convention of GitLab, Discourse, Mastodon) runs. */
@@ -202,7 +205,7 @@ export function dialectOfDatabaseYml(abs: string, rel: string): { dialect: Diale
   let doc: unknown;
   try {
     const text = readFileSync(abs, 'utf8').replace(/<%[\s\S]*?%>/g, '');
-    doc = parseYaml(text, { merge: true, uniqueKeys: false });
+    doc = yaml().parse(text, { merge: true, uniqueKeys: false });
   } catch (e) {
     return {
       dialect: null,

@@ -28,10 +28,17 @@ export function loadGrammar(grammarPackage: string): Promise<Parser> {
   return pending;
 }
 
+/** Thrown by `grammarParser` for a grammar not loaded yet: `discoverLoading` loads it and looks again. */
+export class GrammarNotLoaded extends Error {
+  constructor(readonly grammarPackage: string) {
+    super(`${grammarPackage} is not loaded: await loadGrammar('${grammarPackage}') before parsing`);
+  }
+}
+
 /** The parser of a grammar loaded before with `loadGrammar`. */
 export function grammarParser(grammarPackage: string): Parser {
   const parser = parsers.get(grammarPackage);
-  if (!parser) throw new Error(`${grammarPackage} is not loaded: await loadGrammar('${grammarPackage}') before parsing`);
+  if (!parser) throw new GrammarNotLoaded(grammarPackage);
   return parser;
 }
 

@@ -16,8 +16,26 @@ export interface HumanOptions {
 }
 
 export function formatHuman(result: CheckResult, options: HumanOptions): string {
+  let text = '';
+  for (const chunk of humanChunks(result, options)) text += chunk;
+  return text;
+}
+
+/**
+ * The human report piece by piece (one migration at a time, then errors and the summary), for a caller that
+ * writes as it goes: a report of thousands of migrations is never one string in memory.
+ */
+export function* humanChunks(result: CheckResult, options: HumanOptions): Generator<string> {
   const c = pc.createColors(options.color);
-  const out: string[] = [];
+  let out: string[] = [];
+  let last: string | undefined;
+  const flush = () => {
+    if (!out.length) return '';
+    last = out.at(-1);
+    const chunk = `${out.join('\n')}\n`;
+    out = [];
+    return chunk;
+  };
   const reports = result.sets.flatMap((s) => s.reports);
   const width = Math.max(0, ...reports.map((r) => DOOR_LABEL[doorOf(r)].length));
   for (const r of reports) {
@@ -41,8 +59,9 @@ export function formatHuman(result: CheckResult, options: HumanOptions): string 
       if (folded) details.push(c.dim(`  ${folded}: --verbose shows them`));
     }
     if (details.length) out.push(...details, '');
+    yield flush();
   }
-  if (reports.length && out.at(-1) !== '') out.push('');
+  if (reports.length && last !== '') out.push('');
   for (const e of result.errors) out.push(`${c.red('error')} ${e.path}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`);
   if (result.errors.length) out.push('');
   for (const e of result.baseline?.stale ?? [])
@@ -51,7 +70,7 @@ export function formatHuman(result: CheckResult, options: HumanOptions): string 
     );
   if (result.baseline?.stale.length) out.push(c.dim('`twoway baseline` rewrites the file without them'), '');
   out.push(summary(result, c));
-  return `${out.join('\n')}\n`;
+  yield flush();
 }
 
 /** Errors first, then warnings, then info; in file order within each. */

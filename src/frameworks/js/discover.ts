@@ -2,7 +2,9 @@
 // one pass reads a folder's files and tells by content (which API the up calls) whose they are.
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import semver from 'semver';
+// Two functions, not the whole package (start-up time).
+import semverCompare from 'semver/functions/compare.js';
+import semverValid from 'semver/functions/valid.js';
 import type { DialectChoice } from '../../discover/dialect.js';
 import type { Dialect } from '../../ir.js';
 import type { Framework, Migration, ReadError, SourceText } from '../../migration.js';
@@ -206,7 +208,7 @@ export function migrationFunction(node: t.Node | undefined, scope: import('./ast
  */
 export function idAndName(file: string): { id: string; name: string } {
   const stem = basename(file).replace(/\.[^.]+$/, '');
-  if (semver.valid(stem)) return { id: stem, name: stem };
+  if (semverValid(stem)) return { id: stem, name: stem };
   // Groups of digits joined by single separators: a timestamp, a date, a version.
   let end = 0;
   for (let i = 0; i < stem.length; ) {
@@ -238,7 +240,7 @@ export function uniqueIds(migrations: Migration[]): Migration[] {
 export function byVersionOrPath(a: Migration, b: Migration): number {
   const x = basename(a.path).replace(/\.[^.]+$/, '');
   const y = basename(b.path).replace(/\.[^.]+$/, '');
-  if (semver.valid(x) && semver.valid(y)) return semver.compare(x, y);
+  if (semverValid(x) && semverValid(y)) return semverCompare(x, y);
   return byPath(a, b);
 }
 
@@ -262,7 +264,7 @@ export function jsSet(
   const present = JS_FRAMEWORKS.filter((f) => found.byFramework.get(f)?.length);
   const sorted = files.map(toMigration).sort(order);
   // Version-named files are ordered by version only when every file of the set is one.
-  const versions = sorted.every((m) => semver.valid(basename(m.path).replace(/\.[^.]+$/, '')));
+  const versions = sorted.every((m) => semverValid(basename(m.path).replace(/\.[^.]+$/, '')));
   const migrations = uniqueIds(order === byPath && versions ? sorted.sort(byVersionOrPath) : sorted);
   // The folder's read errors are reported once, by the framework with the most files.
   const owner = [...present].sort((a, b) => (found.byFramework.get(b)?.length ?? 0) - (found.byFramework.get(a)?.length ?? 0))[0];

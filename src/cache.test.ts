@@ -1,0 +1,139 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CheckCache } from './cache.js';
+import { type CheckOptions, check } from './check.js';
+import { main } from './cli.js';
+import { formatHuman } from './report/human.js';
+import { formatJson } from './report/json.js';
+import { repoRoot, tempProject } from './testing/projects.js';
+
+const CORPUS = [process.env.TWOWAY_CORPUS, resolve(repoRoot, '../shared/corpus'), '/work/shared/corpus'].find(
+  (p): p is string => !!p && existsSync(join(p, 'pg')),
+);
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'twoway-cache-'));
+
+/** Everything a user sees of a result, in two formats. */
+async function answers(paths: string[], options: CheckOptions): Promise<string> {
+  const result = await check(paths, options);
+  return `${formatJson(result)}\n${formatHuman(result, { color: false, verbose: true })}`;
+}
+
+function entries(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(dir, f));
+}
+
+const examples = join(repoRoot, 'examples');
+
+describe('check cache', () => {
+  it('a re-run reads every set from the cache, and the answers are those of a run without it (examples)', async () => {
+    const dir = tempDir();
+    const uncached = await answers(['.'], { cwd: examples });
+    const first = await answers(['.'], { cwd: examples, cacheLocation: dir });
+    const written = entries(dir);
+    expect(written.length).toBeGreaterThan(10);
+    const stamps = written.map((f) => statSync(f).mtimeMs);
+    const second = await answers(['.'], { cwd: examples, cacheLocation: dir });
+    expect(first).toBe(uncached);
+    expect(second).toBe(uncached);
+    // A hit writes nothing.
+    expect(written.map((f) => statSync(f).mtimeMs)).toEqual(stamps);
+  });
+
+  it.skipIf(!CORPUS)('same answers with and without the cache on a corpus project', async () => {
+    const cwd = join(CORPUS as string, 'pg/supabase__auth');
+    const dir = tempDir();
+    const uncached = await answers(['.'], { cwd });
+    expect(await answers(['.'], { cwd, cacheLocation: dir })).toBe(uncached);
+    expect(await answers(['.'], { cwd, cacheLocation: dir })).toBe(uncached);
+  });
+
+  it('a changed migration misses; the other sets still hit', async () => {
+    const cwd = tempProject({
+      'a/migrations/1_init.up.sql': 'CREATE TABLE t (id int);\n',
+      'a/migrations/1_init.down.sql': 'DROP TABLE t;\n',
+      'b/migrations/1_init.up.sql': 'CREATE TABLE u (id int);\n',
+      'b/migrations/1_init.down.sql': 'DROP TABLE u;\n',
+    });
+    const dir = tempDir();
+    await check(['.'], { cwd, cacheLocation: dir });
+    const before = new Map(entries(dir).map((f) => [f, readFileSync(f, 'utf8')]));
+    writeFileSync(join(cwd, 'a/migrations/1_init.down.sql'), 'SELECT 1;\n');
+    const result = await check(['.'], { cwd, cacheLocation: dir });
+    const changed = [...before].filter(([f, text]) => readFileSync(f, 'utf8') !== text);
+    expect(changed).toHaveLength(1);
+    // The new down no longer undoes the up: the answer is recomputed, not read from the stale entry.
+    expect(formatJson(result)).toBe(formatJson(await check(['.'], { cwd })));
+    expect(result.sets.find((s) => s.set.root.startsWith('a'))?.reports[0]?.dbRollback).not.toBe('reversible');
+  });
+
+  it('a corrupt, truncated or foreign entry is ignored and rewritten', async () => {
+    const dir = tempDir();
+    const uncached = await answers(['golang-migrate'], { cwd: examples });
+    await check(['golang-migrate'], { cwd: examples, cacheLocation: dir });
+    const [file] = entries(dir);
+    const good = readFileSync(file as string, 'utf8');
+    const entry = JSON.parse(good);
+    const bad = [
+      'not json',
+      good.slice(0, good.length / 2),
+      JSON.stringify({ ...entry, reports: [{ parsed: {} }] }),
+      JSON.stringify({
+        ...entry,
+        reports: entry.reports.map((r: { parsed: object }) => ({ ...r, parsed: { ...r.parsed, migration: 999 } })),
+      }),
+      JSON.stringify({ ...entry, format: 0 }),
+    ];
+    for (const text of bad) {
+      writeFileSync(file as string, text);
+      expect(await answers(['golang-migrate'], { cwd: examples, cacheLocation: dir })).toBe(uncached);
+      expect(readFileSync(file as string, 'utf8')).toBe(good);
+    }
+  });
+
+  it('an entry stored by another twoway version or for other options is stale: its key does not match', async () => {
+    const dir = tempDir();
+    await check(['golang-migrate'], { cwd: examples, cacheLocation: dir });
+    const [file] = entries(dir);
+    const entry = JSON.parse(readFileSync(file as string, 'utf8'));
+    // What another version wrote: same place, another key. It must not be used even though it parses.
+    const tampered = {
+      ...entry,
+      key: 'f'.repeat(64),
+      reports: entry.reports.map((r: { phase: string }) => ({ ...r, phase: 'expand', findings: [] })),
+    };
+    writeFileSync(file as string, JSON.stringify(tampered));
+    const uncached = await answers(['golang-migrate'], { cwd: examples });
+    expect(await answers(['golang-migrate'], { cwd: examples, cacheLocation: dir })).toBe(uncached);
+    // The options are part of the key: a rule turned off is another entry's answer.
+    const { sets } = await check(['golang-migrate'], { cwd: examples });
+    const cache = new CheckCache(dir, examples);
+    const set = sets[0]?.set;
+    if (!set) throw new Error('no set');
+    expect(cache.keyOf(set, { rules: { 'drop-column': 'off' } })).not.toBe(cache.keyOf(set, { rules: null }));
+    expect(cache.keyOf(set, { rules: null })).toBe(cache.keyOf(set, { rules: null }));
+  });
+
+  it('the CLI writes the cache where --cache-location says, and --no-cache neither reads nor writes it', async () => {
+    const io = { out: () => {}, err: () => {}, cwd: examples };
+    const dir = join(tempDir(), 'cache');
+    await main(['check', 'golang-migrate', '--no-evidence', '--no-cache', '--cache-location', dir], io);
+    expect(existsSync(dir)).toBe(false);
+    const code = await main(['check', 'golang-migrate', '--no-evidence', '--cache-location', dir], io);
+    expect(entries(dir)).toHaveLength(1);
+    // Exit code and output are the same when read from the cache.
+    let cachedOut = '';
+    let freshOut = '';
+    const cachedCode = await main(['check', 'golang-migrate', '--no-evidence', '--cache-location', dir], {
+      ...io,
+      out: (s) => (cachedOut += s),
+    });
+    await main(['check', 'golang-migrate', '--no-evidence', '--no-cache'], { ...io, out: (s) => (freshOut += s) });
+    expect(cachedCode).toBe(code);
+    expect(cachedOut).toBe(freshOut);
+  });
+});

@@ -1,0 +1,155 @@
+// The check cache (ESLint's --cache, ruff's cache are the models): a re-run on an unchanged repository (CI, a
+// pre-commit hook) reads each set's reports from disk instead of parsing and replaying it again.
+//
+// One entry per migration set, named by the set's place, holding the key it was computed for. The key hashes
+// everything the set's answers depend on: twoway's version and build, the set (framework, dialect, every
+// migration's text and metadata, the schema dump), and the options that change the analysis. An entry is used
+// only if it parses, has the expected shape and its key matches; anything else is a miss (and is rewritten).
+// Writes go to a temporary file renamed into place, so a reader never sees half an entry.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MigrationReport } from './analyze.js';
+import type { MigrationSet } from './frameworks/adapter.js';
+import { TOOL } from './meta.js';
+import type { ParsedMigration, ReadError } from './migration.js';
+
+/** Bumped when the entry layout changes. */
+const FORMAT = 1;
+
+/** The same version number covers many builds while twoway is developed: the build's own time tells them apart. */
+const BUILD = (() => {
+  try {
+    return String(statSync(fileURLToPath(import.meta.url)).mtimeMs);
+  } catch {
+    return '';
+  }
+})();
+
+export interface CachedSet {
+  reports: MigrationReport[];
+  /** The read errors of the set's migrations and seed that the run reports. */
+  errors: ReadError[];
+}
+
+interface Entry {
+  format: number;
+  key: string;
+  reports: Array<Omit<MigrationReport, 'parsed'> & { parsed: Omit<ParsedMigration, 'migration'> & { migration: unknown } }>;
+  errors: ReadError[];
+}
+
+/**
+ * Where the cache lives by default: node_modules/.cache/twoway of the nearest folder holding a package.json or
+ * node_modules (find-cache-dir's convention), else the user's cache folder: twoway never creates node_modules in a
+ * project that has none.
+ */
+export function defaultCacheLocation(cwd: string): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules')) || existsSync(join(dir, 'package.json'))) return join(dir, 'node_modules/.cache/twoway');
+    if (dirname(dir) === dir) break;
+  }
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'twoway');
+}
+
+export class CheckCache {
+  /** `cwd`: the folder the sets' paths are relative to. */
+  constructor(
+    readonly dir: string,
+    readonly cwd: string,
+  ) {}
+
+  /** The key of a set's answers: the set itself and `options`, everything else its analysis reads. */
+  keyOf(set: MigrationSet, options: unknown): string {
+    const hash = createHash('sha256');
+    hash.update(JSON.stringify({ format: FORMAT, version: TOOL.version, build: BUILD, options }));
+    hash.update(JSON.stringify([set.framework, set.dialect, set.dialectReason, set.root, set.reportOnly ?? null, set.seed ?? null]));
+    for (const m of set.migrations) hash.update(JSON.stringify(m));
+    return hash.digest('hex');
+  }
+
+  get(set: MigrationSet, key: string): CachedSet | null {
+    let entry: unknown;
+    try {
+      entry = JSON.parse(readFileSync(this.fileOf(set), 'utf8'));
+    } catch {
+      return null;
+    }
+    if (!isEntry(entry, key, set.migrations.length)) return null;
+    const reports = entry.reports.map((r) => {
+      const migration = typeof r.parsed.migration === 'number' ? set.migrations[r.parsed.migration] : r.parsed.migration;
+      return { ...r, parsed: { ...r.parsed, migration } } as MigrationReport;
+    });
+    return { reports, errors: entry.errors };
+  }
+
+  /** Stores a set's answers; a cache that cannot be written (read-only disk) only costs the next run its time. */
+  set(set: MigrationSet, key: string, value: CachedSet): void {
+    const index = new Map(set.migrations.map((m, i) => [m, i]));
+    const entry: Entry = {
+      format: FORMAT,
+      key,
+      // A report's migration is the set's own (by index) unless the adapter rewrote it (a Rails migration turned non-transactional).
+      reports: value.reports.map((r) => ({
+        ...r,
+        parsed: { ...r.parsed, migration: index.get(r.parsed.migration) ?? r.parsed.migration },
+      })),
+      errors: value.errors,
+    };
+    const file = this.fileOf(set);
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(temp, JSON.stringify(entry));
+      renameSync(temp, file);
+    } catch {
+      rmSync(temp, { force: true });
+    }
+  }
+
+  /** One file per set, named by where the set is (a changed set overwrites its entry: the cache does not grow). */
+  private fileOf(set: MigrationSet): string {
+    const name = createHash('sha256')
+      .update(JSON.stringify([resolve(this.cwd, set.root), set.framework, set.reportOnly ?? null]))
+      .digest('hex');
+    return join(this.dir, `${name.slice(0, 32)}.json`);
+  }
+}
+
+/** The shape an entry must have to be trusted: anything else (a truncated file, another version's layout) is a miss. */
+function isEntry(value: unknown, key: string, migrations: number): value is Entry {
+  if (!isObject(value) || value.format !== FORMAT || value.key !== key) return false;
+  if (!Array.isArray(value.errors) || !value.errors.every(isReadError)) return false;
+  if (!Array.isArray(value.reports)) return false;
+  return value.reports.every((r) => {
+    if (!isObject(r) || !isObject(r.parsed) || !Array.isArray(r.findings) || !Array.isArray(r.reasons) || !Array.isArray(r.unread))
+      return false;
+    const p = r.parsed;
+    const migrationOk =
+      typeof p.migration === 'number'
+        ? Number.isInteger(p.migration) && p.migration >= 0 && p.migration < migrations
+        : isObject(p.migration);
+    return (
+      migrationOk &&
+      Array.isArray(p.up) &&
+      (p.down === null || Array.isArray(p.down)) &&
+      Array.isArray(p.directives) &&
+      Array.isArray(p.errors) &&
+      typeof r.phase === 'string' &&
+      typeof r.codeRollback === 'string' &&
+      typeof r.dbRollback === 'string' &&
+      isObject(r.coverage)
+    );
+  });
+}
+
+function isReadError(e: unknown): boolean {
+  return isObject(e) && typeof e.path === 'string' && typeof e.message === 'string' && typeof e.line === 'number';
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
