@@ -73,7 +73,11 @@ function setNotNull(op: SetNotNull): PlanStep[] {
       phase: 'expand',
       // VALIDATE takes SHARE UPDATE EXCLUSIVE: writes go on while existing rows are scanned.
       up: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`],
-      down: [],
+      // PostgreSQL cannot un-validate: the down puts the check back NOT VALID, as it was (catalog only).
+      down: [
+        `ALTER TABLE ${t} DROP CONSTRAINT ${check};`,
+        `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`,
+      ],
       transactional: true,
     },
     {
@@ -84,7 +88,9 @@ function setNotNull(op: SetNotNull): PlanStep[] {
       // PostgreSQL >= 12 proves SET NOT NULL from the validated check without a scan.
       up: [`ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;`, `ALTER TABLE ${t} DROP CONSTRAINT ${check};`],
       down: [
+        // Back to the state before this step: the check validated, as the previous step left it.
         `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`,
+        `ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`,
         `ALTER TABLE ${t} ALTER COLUMN ${col} DROP NOT NULL;`,
       ],
       transactional: true,
@@ -101,10 +107,9 @@ function concurrentIndex(op: AddIndex & { name: string }): PlanStep {
     name: `add_${op.name}_concurrently`,
     release: 1,
     phase: 'expand',
-    up: [
-      `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${ident(op.name)} ON ${table(op.table)}${using} (${columns})${where};`,
-    ],
-    down: [`DROP INDEX CONCURRENTLY IF EXISTS ${index};`],
+    up: [`CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${ident(op.name)} ON ${table(op.table)}${using} (${columns})${where};`],
+    // No IF [NOT] EXISTS: an index already holding the name must stop the step, not be dropped by its down.
+    down: [`DROP INDEX CONCURRENTLY ${index};`],
     transactional: false,
   };
 }

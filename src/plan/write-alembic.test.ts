@@ -31,7 +31,7 @@ const revisionOf = (p: PlannedProject, i: number) => /^revision = "(\w+)"/m.exec
 
 describe('twoway plan, Alembic', () => {
   it.each([
-    ['SET NOT NULL', SET_NOT_NULL('accounts', 'settings'), false],
+    ['SET NOT NULL', SET_NOT_NULL('accounts', 'settings'), true],
     ['an index on an existing table', CREATE_INDEX('accounts', 'full_name'), true],
   ] as const)('writes %s as revisions check judges two-way and PGlite rehearses, chained from the head', async (_, sql, fully) => {
     const p = await plan(sql);

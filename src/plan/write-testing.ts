@@ -113,9 +113,7 @@ export async function rehearseNew(p: PlannedProject, engine: Engine): Promise<Mi
 /**
  * Each new migration applies on a database with rows, in the framework's transaction handling (CONCURRENTLY
  * refused inside a transaction would fail here), and re-applies after its down; `fully`: and rehearses clean
- * (down restores schema and data). SET NOT NULL plans are not `fully`: the engine's contract step re-adds its check
- * NOT VALID in the down where the step started from a validated one, and VALIDATE has no down to undo it, so
- * rehearse sees the schema differ (src/plan/steps.ts, the plan-core helper's).
+ * (down restores schema and data).
  */
 export async function expectRehearsed(p: PlannedProject, engine: Engine, fully: boolean): Promise<void> {
   const runs = await rehearseNew(p, engine);
