@@ -112,10 +112,10 @@ export async function rehearseNew(p: PlannedProject, engine: Engine): Promise<Mi
 
 /**
  * Each new migration applies on a database with rows, in the framework's transaction handling (CONCURRENTLY
- * refused inside a transaction would fail here), and re-applies after its down; `fully`: and rehearses clean
- * (down restores schema and data).
+ * refused inside a transaction would fail here), re-applies after its down, and rehearses clean (the down
+ * restores schema and data).
  */
-export async function expectRehearsed(p: PlannedProject, engine: Engine, fully: boolean): Promise<void> {
+export async function expectRehearsed(p: PlannedProject, engine: Engine): Promise<void> {
   const runs = await rehearseNew(p, engine);
   expect(runs.map((r) => r.path)).toEqual(p.planned.map((r) => r.parsed.migration.path));
   for (const r of runs) {
@@ -126,6 +126,6 @@ export async function expectRehearsed(p: PlannedProject, engine: Engine, fully: 
       error: null,
       skipped: null,
     });
-    if (fully) expect({ path: r.path, failed: rehearsalFailed(r), diff: r.schemaDiff }).toEqual({ path: r.path, failed: false, diff: [] });
+    expect({ path: r.path, failed: rehearsalFailed(r), diff: r.schemaDiff }).toEqual({ path: r.path, failed: false, diff: [] });
   }
 }
