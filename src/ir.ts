@@ -38,6 +38,11 @@ export interface DefaultValue {
   volatile: boolean;
 }
 
+/** No default and DEFAULT NULL are the same to an INSERT that omits the column. */
+export function defaultIsNull(d: DefaultValue | null | undefined): boolean {
+  return !d || d.text.trim().toLowerCase() === 'null';
+}
+
 export interface ColumnDef {
   name: string;
   type: TypeRef;

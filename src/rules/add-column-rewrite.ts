@@ -1,4 +1,4 @@
-import { type ColumnDef, type Operation, qnameText } from '../ir.js';
+import { type ColumnDef, defaultIsNull, type Operation, qnameText } from '../ir.js';
 import { isSerial } from './new-columns.js';
 import { defineRule } from './rule.js';
 
@@ -83,7 +83,7 @@ function rewriteReason(c: ColumnDef, serverVersion: number): string | null {
   if (c.identity) return 'an identity column numbers every existing row';
   if (isSerial(c)) return `a ${c.type.text} column numbers every existing row`;
   if (c.default?.volatile) return `the volatile default ${c.default.text} is evaluated for every existing row`;
-  const isNull = !c.default || c.default.text.toLowerCase() === 'null';
-  if (!isNull && serverVersion < 11) return `before PostgreSQL 11 any default (${c.default?.text}) is written into every existing row`;
+  if (!defaultIsNull(c.default) && serverVersion < 11)
+    return `before PostgreSQL 11 any default (${c.default?.text}) is written into every existing row`;
   return null;
 }

@@ -1,4 +1,4 @@
-import { qnameText } from '../ir.js';
+import { defaultIsNull, qnameText } from '../ir.js';
 import { columnExistedBefore } from './existing.js';
 import { defineRule } from './rule.js';
 
@@ -29,8 +29,7 @@ A column of a table created, or added, in the same migration: no finding.`,
   check(op, ctx) {
     if (op.default !== null || !columnExistedBefore(ctx, op.table, op.column)) return null;
     const column = ctx.schema.column(op.table, op.column);
-    // No default and DEFAULT NULL are the same to an INSERT that omits the column.
-    if (column && (!column.default || /^null$/i.test(column.default.text.trim()))) return null;
+    if (column && defaultIsNull(column.default)) return null;
     const target = `${qnameText(op.table)}.${op.column}`;
     const was = column?.default ? ` (${column.default.text})` : '';
     const fix = `Release code that always writes ${op.column} first, then drop the default in a later migration.`;

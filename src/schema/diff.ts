@@ -1,7 +1,7 @@
 // Structural differences between two replayed schemas: what a down left different from the
 // schema before its up. Tolerant where the replay cannot know: tables with unknown columns,
 // unnamed constraints (PostgreSQL names them, the replay does not), default expressions.
-import type { ConstraintDef, TypeRef } from '../ir.js';
+import { type ConstraintDef, defaultIsNull, type TypeRef } from '../ir.js';
 import type { ColumnState, Schema, TableState } from './schema.js';
 
 export interface SchemaDifference {
@@ -119,8 +119,7 @@ function diffColumns(
   if (expected.nullable !== actual.nullable) add(object, actual.nullable ? 'is nullable, was NOT NULL' : 'is NOT NULL, was nullable');
   // Default expressions are compared by presence: the same default is often written two ways ('x' and 'x'::text).
   // DEFAULT NULL is no default: a column without one reads NULL too.
-  const none = (d: typeof expected.default) => d === null || /^null$/i.test(d.text.trim());
-  if (none(expected.default) !== none(actual.default)) {
+  if (defaultIsNull(expected.default) !== defaultIsNull(actual.default)) {
     add(object, actual.default ? `has DEFAULT ${actual.default.text}, had none` : `has no default, had DEFAULT ${expected.default?.text}`);
   }
 }
