@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
-import type { z } from 'zod';
 import type { MigrationReport } from './analyze.js';
 import type { CheckResult } from './check.js';
 import type { Finding } from './findings.js';
