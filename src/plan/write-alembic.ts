@@ -9,8 +9,7 @@ import { assignments, loadPythonGrammar, withPythonTree } from '../frameworks/py
 import { literal } from '../frameworks/python/values.js';
 import type { PlanStep } from './steps.js';
 import { codeStepIndex, filesIn, newFiles, quoted, stepHeader } from './write-common.js';
-import type { PlannedFile } from './write-golang-migrate.js';
-import type { StopUsing, WriterOptions } from './writer-options.js';
+import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
 
 /** The Python grammar the writer reads revisions with (check's Alembic adapter loads the same one). */
 export const loadAlembicWriter = loadPythonGrammar;

@@ -1,8 +1,7 @@
 // What the framework writers share: free versions after the folder's newest, comment headers, string literals.
 import { existsSync, readdirSync } from 'node:fs';
 import type { PlanStep } from './steps.js';
-import type { PlannedFile } from './write-golang-migrate.js';
-import type { StopUsing } from './writer-options.js';
+import type { PlannedFile, StopUsing } from './writer-options.js';
 
 /** Files directly in `dir` (none when it does not exist yet). */
 export function filesIn(dir: string): string[] {

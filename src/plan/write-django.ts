@@ -8,8 +8,7 @@ import { loadPythonGrammar, withPythonTree } from '../frameworks/python/ast.js';
 import { bindingIn, elements, literal } from '../frameworks/python/values.js';
 import type { PlanStep } from './steps.js';
 import { codeStepIndex, filesIn, newFiles, quoted, stepHeader } from './write-common.js';
-import type { PlannedFile } from './write-golang-migrate.js';
-import type { StopUsing, WriterOptions } from './writer-options.js';
+import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
 
 /** The Python grammar the writer reads migrations with (check's Django adapter loads the same one). */
 export const loadDjangoWriter = loadPythonGrammar;

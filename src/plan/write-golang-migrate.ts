@@ -3,11 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlanStep } from './steps.js';
-
-export interface PlannedFile {
-  path: string;
-  text: string;
-}
+import type { PlannedFile } from './writer-options.js';
 
 export function golangMigrateFiles(dir: string, steps: readonly PlanStep[]): PlannedFile[] {
   const versions = readdirSync(dir)

@@ -4,8 +4,7 @@
 import { join } from 'node:path';
 import type { PlanStep } from './steps.js';
 import { codeStepIndex, filesIn, languageOf, newFiles, nextTimestamps, quoted, stepHeader, stopUsingWords } from './write-common.js';
-import type { PlannedFile } from './write-golang-migrate.js';
-import type { WriterOptions } from './writer-options.js';
+import type { PlannedFile, WriterOptions } from './writer-options.js';
 
 export function knexFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
   const names = filesIn(dir);

@@ -8,8 +8,7 @@ import { parseRailsFileName } from '../frameworks/rails.js';
 import { grammarParser, loadGrammar, namedChildren } from '../frameworks/tree-sitter.js';
 import type { PlanStep } from './steps.js';
 import { codeStepIndex, filesIn, newFiles, nextTimestamps, stepHeader } from './write-common.js';
-import type { PlannedFile } from './write-golang-migrate.js';
-import type { StopUsing, WriterOptions } from './writer-options.js';
+import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
 
 /** The Ruby grammar the writer reads the folder's migrations with (check's Rails adapter loads the same one). */
 export const loadRailsWriter = (): Promise<unknown> => loadGrammar('tree-sitter-ruby');

@@ -11,7 +11,7 @@ import { type Engine, type MigrationRehearsal, rehearsalFailed, rehearse } from 
 import { loadSqlParsers } from '../sql/index.js';
 import { parsePostgres } from '../sql/postgresql.js';
 import { type PlanStep, planSteps } from './steps.js';
-import type { PlannedFile } from './write-golang-migrate.js';
+import type { PlannedFile } from './writer-options.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
 

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { camelize } from 'inflection';
 import type { PlanStep } from './steps.js';
 import { codeStepIndex, filesIn, languageOf, newFiles, nextTimestamps, quoted, stepHeader, stopUsingWords } from './write-common.js';
-import type { PlannedFile } from './write-golang-migrate.js';
-import type { WriterOptions } from './writer-options.js';
+import type { PlannedFile, WriterOptions } from './writer-options.js';
 
 export function typeormFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
   const names = filesIn(dir);

@@ -25,3 +25,9 @@ export interface WriterOptions {
   /** Clock for timestamp-named migrations; default: now. */
   now?: Date;
 }
+
+/** A file a writer plans: its absolute path and full text. Writers never write; the caller does, refusing existing paths. */
+export interface PlannedFile {
+  path: string;
+  text: string;
+}
