@@ -27,6 +27,8 @@ export interface AnalyzeOptions {
    * for drops. Undefined for a migration that release already ran: what it dropped, that release never saw.
    */
   usage?: (parsed: ParsedMigration) => UsageOf | undefined;
+  /** Called with the replayed schema just before each migration is analyzed (`twoway plan` keeps the one its migration starts from). */
+  schemaBefore?: (parsed: ParsedMigration, schema: Schema) => void;
 }
 
 export interface Coverage {
@@ -66,6 +68,7 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
   const groups = new Map<string, { before: Schema; members: ParsedMigration[] }>();
   history.forEach((parsed, position) => {
     const serverVersion = options.serverVersion ?? DEFAULT_SERVER_VERSION[parsed.migration.dialect];
+    options.schemaBefore?.(parsed, schema);
     const groupId = parsed.migration.rollbackGroup;
     const group = groupId ? (groups.get(groupId) ?? { before: schema.clone(), members: [] }) : undefined;
     if (groupId && group) groups.set(groupId, group);

@@ -49,7 +49,7 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
   const errors: ReadError[] = [...discovery.errors];
   // A caller's own filter, seed or evidence function cannot be hashed: such runs are not cached.
   const cache =
-    options.cacheLocation && !options.report && !options.seed && !options.usage
+    options.cacheLocation && !options.report && !options.seed && !options.usage && !options.schemaBefore
       ? new CheckCache(options.cacheLocation, options.cwd ?? process.cwd())
       : null;
   const keyOptions = {

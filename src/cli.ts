@@ -236,6 +236,69 @@ reported only for migrations the baseline does not list.\n`,
     });
 
   program
+    .command('plan')
+    .description('turn a one-way door into a sequence of two-way migrations in its own framework, proven by check (and rehearse)')
+    .argument('[migration]', 'the migration: its id, a unique prefix of it, its file name or path')
+    .argument('[paths...]', "where its set is: repos or folders (default: the config's paths, else the current directory)")
+    .option('--all', 'plan every one-way door among the migrations changed since --since (default: the merge base with the default branch)')
+    .option('--since <git-ref>', 'with --all: the release running today')
+    .option('--write', 'write the new migrations beside the original (only when the plan passes its proof; nothing is overwritten)')
+    .option('--verify', 'also rehearse each new step (up, down, up with rows) on PGlite, or on --database-url')
+    .option('--database-url <url>', 'with --verify: rehearse on this server, in a scratch database twoway creates and drops')
+    .addOption(new Option('--language <language>', 'language of new Knex/TypeORM/Sequelize/node-pg-migrate files').choices(['ts', 'js']))
+    .option('--rails-version <x.y>', 'the ActiveRecord::Migration[x.y] of new Rails migrations (default: the newest the folder uses)')
+    .option('--app-label <label>', "Django: the app's label (default: the name of the folder holding migrations/)")
+    .option('-c, --config <file>', 'config file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .addHelpText(
+      'after',
+      '\nThe plan is proven in a copy of the project where it replaces the original: `check` must read every new\n' +
+        'migration as an expand (or a declared contract) with both rollbacks safe, and with --verify each must\n' +
+        'rehearse clean. A plan that fails its proof is not written. twoway never edits or deletes a migration: it\n' +
+        'says which original the plan replaces.\n',
+    )
+    .action(async (target: string | undefined, paths: string[], opts) => {
+      const cwd = io.cwd ?? process.cwd();
+      const config = loadConfigOrUsage(cwd, opts.config);
+      if (!opts.all && !target) throw new UsageError('name the migration to plan (its id or path), or give --all');
+      if (opts.all && target) paths = [target, ...paths];
+      if (!paths.length && config?.paths) paths = config.paths;
+      for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+      if (opts.databaseUrl !== undefined && !opts.verify) throw new UsageError('--database-url is for --verify: give both');
+      if (opts.databaseUrl !== undefined) checkDatabaseUrl(opts.databaseUrl);
+      const { PlanError, planAll, planMigration, writePlan } = await import('./plan/index.js');
+      const { formatPlanHuman, formatPlanJson } = await import('./report/plan.js');
+      const options = {
+        cwd,
+        dialect: config?.dialect,
+        dialects: config?.dialects,
+        serverVersion: config?.serverVersion,
+        isIgnored: config?.isIgnored,
+        runnerSettings: config?.runnerSettings,
+        verify: opts.verify ?? false,
+        databaseUrl: opts.databaseUrl,
+        writer: { language: opts.language, railsVersion: opts.railsVersion, appLabel: opts.appLabel },
+      };
+      let plans = await (async () => {
+        if (!opts.all) return [await planMigration(target ?? '', paths, options)];
+        const ref = opts.since ?? defaultBase(cwd)?.ref;
+        if (!ref) throw new UsageError('--all needs --since <git-ref> (no default branch to compare with here)');
+        try {
+          return await planAll(changedSince(ref, cwd, paths), paths, options);
+        } catch (e) {
+          if (e instanceof GitError) throw new UsageError(`--since ${ref}: ${e.message}`);
+          throw e;
+        }
+      })().catch((e) => {
+        throw e instanceof PlanError ? new UsageError(e.message) : e;
+      });
+      if (opts.write) plans = plans.map((p) => (!p.needed || !p.proof.ok ? p : writePlan(p, cwd)));
+      const command = `twoway plan ${opts.all ? '--all' : target}`;
+      io.out(opts.format === 'json' ? formatPlanJson(plans) : formatPlanHuman(plans, { color: io.colour ?? false, command }));
+      code = plans.every((p) => !p.needed || (p.proof.ok && !p.unplanned.length)) ? EXIT.clean : EXIT.findings;
+    });
+
+  program
     .command('explain')
     .description('what a rule catches, why it matters, and what to do instead')
     .argument('[rule-id]', 'a rule id; without one, lists every rule')

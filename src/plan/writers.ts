@@ -2,14 +2,6 @@
 import { dirname } from 'node:path';
 import type { Framework, Migration } from '../migration.js';
 import type { PlanStep } from './steps.js';
-import { alembicFiles, loadAlembicWriter } from './write-alembic.js';
-import { djangoFiles, loadDjangoWriter } from './write-django.js';
-import { golangMigrateFiles } from './write-golang-migrate.js';
-import { knexFiles } from './write-knex.js';
-import { nodePgMigrateFiles } from './write-node-pg-migrate.js';
-import { loadRailsWriter, railsFiles } from './write-rails.js';
-import { sequelizeFiles } from './write-sequelize.js';
-import { typeormFiles } from './write-typeorm.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
 export interface Writer {
@@ -24,26 +16,37 @@ export interface Writer {
   folder?(migration: Migration): string;
 }
 
-const WRITERS: Partial<Record<Framework, Writer>> = {
-  alembic: { load: loadAlembicWriter, files: alembicFiles },
-  django: { load: loadDjangoWriter, files: djangoFiles },
-  'golang-migrate': { files: (dir, steps) => golangMigrateFiles(dir, steps) },
-  knex: { files: knexFiles },
-  'node-pg-migrate': { files: nodePgMigrateFiles },
-  rails: { load: loadRailsWriter, files: railsFiles },
-  sequelize: { files: sequelizeFiles },
-  typeorm: { files: typeormFiles },
+// Imported when a plan is written: `check` only needs to know which frameworks have one (its help names `twoway plan`).
+const WRITERS: Partial<Record<Framework, () => Promise<Writer>>> = {
+  alembic: async () => {
+    const w = await import('./write-alembic.js');
+    return { load: w.loadAlembicWriter, files: w.alembicFiles };
+  },
+  django: async () => {
+    const w = await import('./write-django.js');
+    return { load: w.loadDjangoWriter, files: w.djangoFiles };
+  },
+  'golang-migrate': async () => {
+    const w = await import('./write-golang-migrate.js');
+    return { files: (dir, steps) => w.golangMigrateFiles(dir, steps) };
+  },
+  knex: async () => ({ files: (await import('./write-knex.js')).knexFiles }),
+  'node-pg-migrate': async () => ({ files: (await import('./write-node-pg-migrate.js')).nodePgMigrateFiles }),
+  rails: async () => {
+    const w = await import('./write-rails.js');
+    return { load: w.loadRailsWriter, files: w.railsFiles };
+  },
+  sequelize: async () => ({ files: (await import('./write-sequelize.js')).sequelizeFiles }),
+  typeorm: async () => ({ files: (await import('./write-typeorm.js')).typeormFiles }),
 };
 
 /** The writer for a framework; undefined when twoway cannot write its migrations yet. */
-export function writerFor(framework: Framework): Writer | undefined {
-  return WRITERS[framework];
+export async function writerFor(framework: Framework): Promise<Writer | undefined> {
+  return WRITERS[framework]?.();
 }
 
-/** Frameworks twoway writes plans for. */
-export function plannableFrameworks(): Framework[] {
-  return Object.keys(WRITERS).sort() as Framework[];
-}
+/** twoway writes plans for this framework's migrations. */
+export const canWrite = (framework: Framework): boolean => framework in WRITERS;
 
 /** The folder (relative to the working directory) a writer puts new migrations of the migration's set into. */
 export function folderFor(writer: Writer, migration: Migration): string {

@@ -1,0 +1,320 @@
+// `twoway plan` as a library call: find the migration, plan its one-way operations as steps, write them in the
+// framework's files, and prove them (re-checked by `check`, rehearsed with `verify`) in a copy of the project.
+// Nothing the user owns is written unless `write` is asked and the proof holds.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { MigrationReport } from '../analyze.js';
+import { type CheckOptions, type CheckResult, check } from '../check.js';
+import type { CodeRollback, DbRollback, Phase } from '../findings.js';
+import type { MigrationSet } from '../frameworks/adapter.js';
+import type { Dialect } from '../ir.js';
+import type { Framework } from '../migration.js';
+import type { Schema } from '../schema/schema.js';
+import { type PlanStep, planSteps } from './steps.js';
+import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
+import { folderFor, writerFor } from './writers.js';
+
+/** The migration cannot be planned as asked: no such migration, an ambiguous one, a framework without a writer. */
+export class PlanError extends Error {}
+
+export interface PlanOptions extends Pick<CheckOptions, 'cwd' | 'dialect' | 'dialects' | 'serverVersion' | 'isIgnored' | 'runnerSettings'> {
+  /** How new files are written: their language, the Rails version, Django's app label, the clock. */
+  writer?: Pick<WriterOptions, 'language' | 'railsVersion' | 'appLabel' | 'now'>;
+  /** Also rehearse the new steps (up, down, up with rows) on PGlite, or on `databaseUrl`. */
+  verify?: boolean;
+  databaseUrl?: string;
+  /** An engine the caller owns for `verify` (tests). */
+  engine?: import('../rehearse/index.js').Engine;
+}
+
+/** What `check` says of one new step's migration, and what keeps it from being the two-way door the plan promised. */
+export interface StepProof {
+  step: number;
+  id: string;
+  path: string;
+  phase: Phase;
+  declaredContract: boolean;
+  codeRollback: CodeRollback;
+  dbRollback: DbRollback;
+  problems: string[];
+}
+
+export interface RehearsalProof {
+  step: number;
+  id: string;
+  path: string;
+  up: string;
+  down: string;
+  reup: string;
+  problems: string[];
+}
+
+export interface MigrationPlan {
+  migration: { id: string; path: string; files: string[]; framework: Framework; dialect: Dialect };
+  verdict: { phase: Phase; codeRollback: CodeRollback; dbRollback: DbRollback };
+  /** The migration is already a two-way door (expand, compatible, reversible). */
+  twoWay: boolean;
+  /** It is a one-way door, or takes a lock the plan knows the gentle form of: false means nothing to plan. */
+  needed: boolean;
+  steps: PlanStep[];
+  /** Operations the engine has no safe sequence for, with why: the plan is partial while any is listed. */
+  unplanned: string[];
+  /** What the code must stop using before the first contract step. */
+  stopUsing: StopUsing[];
+  /** Folder the new migrations go in, relative to the working directory. */
+  folder: string;
+  /** The new files (paths relative to the working directory), each with the step it belongs to. */
+  files: Array<PlannedFile & { step: number }>;
+  /** The original migration's files: the plan takes its place, so the user deletes them (twoway never does). */
+  replaces: string[];
+  proof: {
+    /** Every new migration as `check` reads it in a copy of the project where the plan replaced the original. */
+    checked: StepProof[];
+    /** With `verify`: each new migration rehearsed; null when not asked. */
+    rehearsed: RehearsalProof[] | null;
+    rehearsedOn: string | null;
+    ok: boolean;
+  };
+  /** Set by writePlan: the files written. */
+  written: string[];
+}
+
+/** Plans the migration `target` names (its id, a unique prefix of it, its file name or path) among `paths`. */
+export async function planMigration(target: string, paths: readonly string[], options: PlanOptions = {}): Promise<MigrationPlan> {
+  const cwd = options.cwd ?? process.cwd();
+  const before = new Map<string, Schema>();
+  const result = await check(paths, {
+    ...checkOptions(options),
+    schemaBefore: (p, schema) => before.set(p.migration.path, schema.clone()),
+  });
+  const { set, report } = findMigration(result, target, cwd);
+  return planReport(set, report, before.get(report.parsed.migration.path), paths, options);
+}
+
+/** Plans every one-way door among the migrations having one of `files` (paths relative to cwd): `--all --since`. */
+export async function planAll(files: ReadonlySet<string>, paths: readonly string[], options: PlanOptions = {}): Promise<MigrationPlan[]> {
+  const before = new Map<string, Schema>();
+  const result = await check(paths, {
+    ...checkOptions(options),
+    onlyFiles: files,
+    schemaBefore: (p, schema) => {
+      if (p.migration.files.some((f) => files.has(f))) before.set(p.migration.path, schema.clone());
+    },
+  });
+  const plans: MigrationPlan[] = [];
+  for (const { set, reports } of result.sets)
+    for (const report of reports)
+      if (needsPlan(report)) plans.push(await planReport(set, report, before.get(report.parsed.migration.path), paths, options));
+  return plans;
+}
+
+const checkOptions = (o: PlanOptions): CheckOptions => ({
+  cwd: o.cwd,
+  dialect: o.dialect,
+  dialects: o.dialects,
+  serverVersion: o.serverVersion,
+  isIgnored: o.isIgnored,
+  runnerSettings: o.runnerSettings,
+});
+
+const isTwoWay = (r: MigrationReport): boolean => r.phase === 'expand' && r.codeRollback === 'compatible' && r.dbRollback === 'reversible';
+
+/** Lock findings a plan answers with the gentle form (CONCURRENTLY, NOT VALID then VALIDATE, a validated check). */
+const PLANNED_LOCKS = new Set(['require-concurrent-index-creation', 'constraint-missing-not-valid', 'set-not-null-scan']);
+
+/** A one-way door, or a lock the plan has the gentle form of. */
+export const needsPlan = (r: MigrationReport): boolean =>
+  !isTwoWay(r) || r.findings.some((f) => PLANNED_LOCKS.has(f.rule) && f.direction === 'up' && !f.suppressed && f.severity !== 'info');
+
+/** The one migration `target` names: a path, an id, a file name without extension, or a unique prefix of an id or file name. */
+export function findMigration(result: CheckResult, target: string, cwd: string): { set: MigrationSet; report: MigrationReport } {
+  const all = result.sets.flatMap((s) => s.reports.map((report) => ({ set: s.set, report })));
+  const abs = resolve(cwd, target);
+  const byPath = all.filter(({ report: { parsed } }) =>
+    [parsed.migration.path, ...parsed.migration.files, dirname(parsed.migration.path)].some((f) => resolve(cwd, f) === abs),
+  );
+  if (byPath.length === 1 && byPath[0]) return byPath[0];
+  const names = (r: MigrationReport) => [r.parsed.migration.id, ...r.parsed.migration.files.map(stem)];
+  const exact = all.filter(({ report }) => names(report).includes(target));
+  const prefix = exact.length ? exact : all.filter(({ report }) => names(report).some((n) => n.startsWith(target)));
+  const unique = [...new Map(prefix.map((m) => [m.report.parsed.migration.path, m])).values()];
+  if (unique.length === 1 && unique[0]) return unique[0];
+  if (!unique.length)
+    throw new PlanError(`no migration is named ${JSON.stringify(target)} (give its id, file name or path; \`twoway check\` lists them)`);
+  const shown = unique.slice(0, 5).map((m) => m.report.parsed.migration.path);
+  throw new PlanError(
+    `${JSON.stringify(target)} names ${unique.length} migrations: ${shown.join(', ')}${unique.length > 5 ? ', …' : ''}; give more of the name`,
+  );
+}
+
+/** A migration file's name without its extensions (`0042_drop.up.sql` → `0042_drop`), or its folder's name for `up.sql`. */
+function stem(file: string): string {
+  let name = basename(file);
+  for (let ext = extname(name); ext && /^\.(sql|rb|py|js|ts|cjs|mjs|up|down|postgres|mysql|sqlite3?|fizz)$/u.test(ext); ext = extname(name))
+    name = name.slice(0, -ext.length);
+  return ['up', 'down', 'migration', ''].includes(name) ? basename(dirname(file)) : name;
+}
+
+async function planReport(
+  set: MigrationSet,
+  report: MigrationReport,
+  before: Schema | undefined,
+  paths: readonly string[],
+  options: PlanOptions,
+): Promise<MigrationPlan> {
+  const cwd = options.cwd ?? process.cwd();
+  const m = report.parsed.migration;
+  const base: MigrationPlan = {
+    migration: { id: m.id, path: m.path, files: m.files, framework: m.framework, dialect: m.dialect },
+    verdict: { phase: report.phase, codeRollback: report.codeRollback, dbRollback: report.dbRollback },
+    twoWay: isTwoWay(report),
+    needed: needsPlan(report),
+    steps: [],
+    unplanned: [],
+    stopUsing: [],
+    folder: dirname(m.path),
+    files: [],
+    replaces: [],
+    proof: { checked: [], rehearsed: null, rehearsedOn: null, ok: true },
+    written: [],
+  };
+  if (!base.needed) return base;
+  const writer = await writerFor(set.framework);
+  if (!writer) throw new PlanError(`${m.path}: twoway plan does not write ${set.framework} migrations yet`);
+  if (set.dialect !== 'postgresql')
+    throw new PlanError(`${m.path}: twoway plan plans PostgreSQL migrations; this ${set.framework} set is ${set.dialect}`);
+  void before;
+  const planned = planSteps(report.parsed.up);
+  const folder = folderFor(writer, m);
+  const plan: MigrationPlan = { ...base, steps: planned.steps, unplanned: planned.unplanned, folder, replaces: m.files };
+  if (!planned.steps.length) return { ...plan, proof: { ...plan.proof, ok: false } };
+  await writer.load?.();
+  const now = options.writer?.now ?? new Date();
+  const written = writer.files(resolve(cwd, folder), planned.steps, {
+    ...options.writer,
+    now,
+    replaces: resolve(cwd, m.path),
+    stopUsing: plan.stopUsing,
+  });
+  plan.files = assignSteps(written, planned.steps).map((f) => ({ ...f, path: relative(cwd, f.path) }));
+  plan.proof = await prove(plan, paths, options);
+  return plan;
+}
+
+/** Which step each file belongs to: writers emit a step's files together, in step order (one, or an up/down pair). */
+function assignSteps(files: readonly PlannedFile[], steps: readonly PlanStep[]): Array<PlannedFile & { step: number }> {
+  const perStep = Math.max(1, Math.round(files.length / Math.max(1, steps.length)));
+  return files.map((f, i) => ({ ...f, step: Math.min(steps.length - 1, Math.floor(i / perStep)) }));
+}
+
+/** Folders a copy of the project leaves out: dependencies, VCS data, caches and build output. */
+const NOT_COPIED = new Set(['node_modules', '.git', '.hg', '.venv', 'venv', '__pycache__', 'target', 'dist', 'build', '.cache']);
+
+/**
+ * In a copy of the working directory: delete the original, write the plan, run `check` (and with `verify`
+ * `rehearse`) on the copy, and say for each new migration what keeps it from being the step the plan promised.
+ */
+async function prove(plan: MigrationPlan, paths: readonly string[], options: PlanOptions): Promise<MigrationPlan['proof']> {
+  const cwd = options.cwd ?? process.cwd();
+  const copy = mkdtempSync(join(tmpdir(), 'twoway-plan-'));
+  try {
+    cpSync(cwd, copy, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) || src === cwd });
+    for (const f of plan.replaces) rmSync(join(copy, f), { force: true });
+    for (const f of plan.files) {
+      mkdirSync(dirname(join(copy, f.path)), { recursive: true });
+      writeFileSync(join(copy, f.path), f.text);
+    }
+    const copyPaths = paths.map((p) => (isAbsolute(p) ? join(copy, relative(cwd, p)) : p));
+    const mine = new Set(plan.files.map((f) => f.path.split(sep).join('/')));
+    const stepOf = new Map(plan.files.map((f) => [f.path.split(sep).join('/'), f.step]));
+    const result = await check(copyPaths, { ...checkOptions(options), cwd: copy, onlyFiles: mine });
+    const reports = result.sets.flatMap((s) => s.reports).filter((r) => r.parsed.migration.files.some((f) => mine.has(f)));
+    const checked = reports.map((r) => stepProof(r, plan.steps, stepOf));
+    const seen = new Set(reports.flatMap((r) => r.parsed.migration.files));
+    const problems = [
+      ...[...mine].filter((f) => !seen.has(f)).map((f) => `${f}: check did not find this file as a migration of the set`),
+      ...result.errors.filter((e) => mine.has(e.path)).map((e) => `${e.path}:${e.line}: ${e.message}`),
+    ];
+    let rehearsed: RehearsalProof[] | null = null;
+    let rehearsedOn: string | null = null;
+    if (options.verify) {
+      const { notRehearsed, rehearsalFailed, rehearse } = await import('../rehearse/index.js');
+      const run = await rehearse(copyPaths, { cwd: copy, onlyFiles: mine, engine: options.engine, databaseUrl: options.databaseUrl });
+      rehearsedOn = run.engine;
+      problems.push(...run.errors.map((e) => `${e.path}: ${e.message}`));
+      rehearsed = run.migrations.map((r) => {
+        const step = r.files.map((f) => stepOf.get(f)).find((s) => s !== undefined) ?? -1;
+        const why: string[] = [];
+        if (rehearsalFailed(r))
+          why.push(
+            r.error ??
+              (r.schemaDiff.length
+                ? 'the down does not restore the schema'
+                : r.lostData.length
+                  ? 'the down loses data'
+                  : 'the rehearsal failed'),
+          );
+        else if (notRehearsed(r)) why.push(`not rehearsed: ${r.skipped ?? r.error}`);
+        return { step, id: r.id, path: r.path, up: r.up, down: r.down, reup: r.reup, problems: why };
+      });
+    }
+    const ok =
+      problems.length === 0 &&
+      checked.length > 0 &&
+      checked.every((c) => c.problems.length === 0) &&
+      (rehearsed ?? []).every((r) => r.problems.length === 0);
+    if (problems.length) checked.push({ ...blankProof(), problems });
+    return { checked, rehearsed, rehearsedOn, ok };
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+const blankProof = (): StepProof => ({
+  step: -1,
+  id: '',
+  path: '',
+  phase: 'unknown',
+  declaredContract: false,
+  codeRollback: 'unknown',
+  dbRollback: 'unknown',
+  problems: [],
+});
+
+/** What keeps a new migration from being the step it was planned as: an expand or declared contract, both rollbacks safe. */
+function stepProof(r: MigrationReport, steps: readonly PlanStep[], stepOf: ReadonlyMap<string, number>): StepProof {
+  const index = r.parsed.migration.files.map((f) => stepOf.get(f)).find((s) => s !== undefined) ?? -1;
+  const step = steps[index];
+  const problems: string[] = [];
+  for (const e of r.parsed.errors) problems.push(`${e.path}:${e.line}: ${e.message}`);
+  for (const u of r.unread) problems.push(`${u.span.path}:${u.span.line}: not read (${u.direction}): ${u.reason}`);
+  for (const f of r.findings)
+    if (f.rule === 'not-analyzed' || f.rule === 'concurrently-in-transaction') problems.push(`${f.path}:${f.line}: ${f.message}`);
+  if (step && r.phase !== step.phase) problems.push(`check reads it as ${r.phase}, planned as ${step.phase}`);
+  if (step?.phase === 'contract' && !r.declaredContract) problems.push('a contract step that does not declare itself one');
+  if (r.codeRollback !== 'compatible') problems.push(`code rollback is ${r.codeRollback}`);
+  if (r.dbRollback !== 'reversible') problems.push(`db rollback is ${r.dbRollback}`);
+  return {
+    step: index,
+    id: r.parsed.migration.id,
+    path: r.parsed.migration.path,
+    phase: r.phase,
+    declaredContract: r.declaredContract,
+    codeRollback: r.codeRollback,
+    dbRollback: r.dbRollback,
+    problems,
+  };
+}
+
+/** Writes a proven plan's files (never over an existing one); returns it with `written` set. */
+export function writePlan(plan: MigrationPlan, cwd: string): MigrationPlan {
+  if (!plan.proof.ok) throw new PlanError(`${plan.migration.path}: the plan failed its own proof, so it is not written`);
+  for (const f of plan.files)
+    if (existsSync(resolve(cwd, f.path))) throw new PlanError(`${f.path} already exists: twoway plan never overwrites a migration`);
+  for (const f of plan.files) {
+    mkdirSync(dirname(resolve(cwd, f.path)), { recursive: true });
+    writeFileSync(resolve(cwd, f.path), f.text, { flag: 'wx' });
+  }
+  return { ...plan, written: plan.files.map((f) => f.path) };
+}

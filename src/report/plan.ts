@@ -1,0 +1,111 @@
+// `twoway plan` output: the steps by release with their files and proof (human), or JSON (docs/plan.schema.json).
+import pc from 'picocolors';
+import type { MigrationPlan } from '../plan/index.js';
+
+export function formatPlanJson(plans: readonly MigrationPlan[]): string {
+  return `${JSON.stringify({ version: 1, plans: plans.map(planJson) }, null, 2)}\n`;
+}
+
+function planJson(p: MigrationPlan) {
+  const releases = [...new Set(p.steps.map((s) => s.release))].sort((a, b) => a - b);
+  return {
+    migration: p.migration,
+    verdict: p.verdict,
+    twoWay: p.twoWay,
+    needed: p.needed,
+    folder: p.folder,
+    replaces: p.replaces,
+    steps: p.steps.map((s, i) => ({ index: i + 1, ...s, files: p.files.filter((f) => f.step === i).map((f) => f.path) })),
+    releases: releases.map((release) => ({
+      release,
+      steps: p.steps.flatMap((s, i) => (s.release === release ? [i + 1] : [])),
+      stopUsing: release === firstContractRelease(p) ? p.stopUsing : [],
+    })),
+    unplanned: p.unplanned,
+    stopUsing: p.stopUsing,
+    files: p.files.map((f) => ({ path: f.path, step: f.step + 1, text: f.text })),
+    proof: {
+      ok: p.proof.ok,
+      checked: p.proof.checked.map((c) => ({ ...c, step: c.step + 1 })),
+      rehearsed: p.proof.rehearsed?.map((r) => ({ ...r, step: r.step + 1 })) ?? null,
+      rehearsedOn: p.proof.rehearsedOn,
+    },
+    written: p.written,
+  };
+}
+
+const firstContractRelease = (p: MigrationPlan): number | undefined => p.steps.find((s) => s.phase === 'contract')?.release;
+
+export function formatPlanHuman(plans: readonly MigrationPlan[], o: { color: boolean; command: string }): string {
+  const c = pc.createColors(o.color);
+  const out: string[] = [];
+  for (const p of plans) {
+    if (out.length) out.push('');
+    const v = p.verdict;
+    const door = p.twoWay ? c.green('two-way door') : c.red('one-way door');
+    out.push(
+      `${c.bold(p.migration.path)} (${p.migration.framework}): ${door} (${v.phase}; code rollback ${v.codeRollback}; db rollback ${v.dbRollback})`,
+    );
+    if (!p.needed) {
+      out.push('  Nothing to plan: it is already a two-way door and takes no lock a plan could soften.');
+      continue;
+    }
+    if (!p.steps.length) {
+      out.push(c.yellow('  No plan: nothing in it has a safe sequence yet.'));
+      for (const u of p.unplanned) out.push(`    - ${u}`);
+      continue;
+    }
+    const releases = [...new Set(p.steps.map((s) => s.release))].sort((a, b) => a - b);
+    out.push(
+      `  Plan: ${p.steps.length} migration${p.steps.length === 1 ? '' : 's'} in ${p.folder === '.' ? 'the same folder' : p.folder}, over ${releases.length} release${releases.length === 1 ? '' : 's'}`,
+    );
+    for (const release of releases) {
+      out.push('', `  Release ${release}`);
+      if (release === firstContractRelease(p))
+        for (const s of p.stopUsing)
+          out.push(
+            `    ${c.yellow('ship first:')} code that no longer reads or writes ${s.columns.map((col) => `${s.table}.${col}`).join(', ')}`,
+          );
+      p.steps.forEach((s, i) => {
+        if (s.release !== release) return;
+        const phase = s.phase === 'contract' ? c.yellow('contract') : c.green('expand');
+        const how = s.transactional ? '' : c.dim(' (outside a transaction)');
+        out.push(`    ${i + 1}. ${s.name}  ${phase}${how}`);
+        for (const f of p.files.filter((f) => f.step === i)) out.push(`       ${c.dim(f.path)}`);
+        for (const sql of s.up) out.push(`       ${c.cyan('up  ')} ${sql}`);
+        for (const sql of s.down) out.push(`       ${c.cyan('down')} ${sql}`);
+        if (s.note) out.push(`       ${c.dim(`then: ${s.note}`)}`);
+      });
+    }
+    if (p.unplanned.length) {
+      out.push('', c.yellow('  Not planned (write these by hand):'));
+      for (const u of p.unplanned) out.push(`    - ${u}`);
+    }
+    out.push('', `  Proof:`);
+    const checked = p.proof.checked.filter((x) => x.problems.length);
+    if (!checked.length && p.proof.checked.length)
+      out.push(
+        `    ${c.green('✓')} re-checked: every step an expand or a declared contract, code rollback compatible, db rollback reversible`,
+      );
+    for (const x of checked) for (const why of x.problems) out.push(`    ${c.red('✗')} ${x.path ? `${x.path}: ` : ''}${why}`);
+    if (p.proof.rehearsed) {
+      const failed = p.proof.rehearsed.filter((r) => r.problems.length);
+      if (!failed.length)
+        out.push(
+          `    ${c.green('✓')} rehearsed on ${p.proof.rehearsedOn}: up, down and up of each step with rows, schema and data restored`,
+        );
+      for (const r of failed) for (const why of r.problems) out.push(`    ${c.red('✗')} ${r.path}: ${why}`);
+    } else out.push(`    ${c.dim(`not rehearsed: ${o.command} --verify rehearses each step on PGlite`)}`);
+    out.push('');
+    if (p.written.length) {
+      out.push(`  Wrote ${p.written.length} file${p.written.length === 1 ? '' : 's'}.`);
+      out.push(`  Delete ${p.replaces.join(' and ')}: the plan takes its place (only if it has not run on any database yet).`);
+    } else if (p.proof.ok) {
+      out.push(
+        `  Replaces ${p.replaces.join(' and ')} (delete ${p.replaces.length === 1 ? 'it' : 'them'} once the plan is written, if it has not run on any database yet).`,
+      );
+      out.push(`  Write it: ${o.command} --write`);
+    } else out.push(c.red('  The plan failed its own proof: it is not written.'));
+  }
+  return `${out.join('\n')}\n`;
+}
