@@ -3,8 +3,10 @@ import { dirname } from 'node:path';
 import type { Framework, Migration } from '../migration.js';
 import type { PlanStep } from './steps.js';
 import { alembicFiles, loadAlembicWriter } from './write-alembic.js';
+import { dbmateFiles } from './write-dbmate.js';
 import { djangoFiles, loadDjangoWriter } from './write-django.js';
 import { golangMigrateFiles } from './write-golang-migrate.js';
+import { gooseFiles } from './write-goose.js';
 import { knexFiles } from './write-knex.js';
 import { nodePgMigrateFiles } from './write-node-pg-migrate.js';
 import { loadRailsWriter, railsFiles } from './write-rails.js';
@@ -26,8 +28,10 @@ export interface Writer {
 
 const WRITERS: Partial<Record<Framework, Writer>> = {
   alembic: { load: loadAlembicWriter, files: alembicFiles },
+  dbmate: { files: dbmateFiles },
   django: { load: loadDjangoWriter, files: djangoFiles },
   'golang-migrate': { files: (dir, steps) => golangMigrateFiles(dir, steps) },
+  goose: { files: gooseFiles },
   knex: { files: knexFiles },
   'node-pg-migrate': { files: nodePgMigrateFiles },
   rails: { load: loadRailsWriter, files: railsFiles },
