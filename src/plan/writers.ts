@@ -5,6 +5,7 @@ import type { PlanStep } from './steps.js';
 import { alembicFiles, loadAlembicWriter } from './write-alembic.js';
 import { dbmateFiles } from './write-dbmate.js';
 import { djangoFiles, loadDjangoWriter } from './write-django.js';
+import { flywayFiles } from './write-flyway.js';
 import { golangMigrateFiles } from './write-golang-migrate.js';
 import { gooseFiles } from './write-goose.js';
 import { knexFiles } from './write-knex.js';
@@ -30,6 +31,7 @@ const WRITERS: Partial<Record<Framework, Writer>> = {
   alembic: { load: loadAlembicWriter, files: alembicFiles },
   dbmate: { files: dbmateFiles },
   django: { load: loadDjangoWriter, files: djangoFiles },
+  flyway: { files: flywayFiles },
   'golang-migrate': { files: (dir, steps) => golangMigrateFiles(dir, steps) },
   goose: { files: gooseFiles },
   knex: { files: knexFiles },
