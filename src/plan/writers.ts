@@ -4,12 +4,14 @@ import type { Framework, Migration } from '../migration.js';
 import type { PlanStep } from './steps.js';
 import { alembicFiles, loadAlembicWriter } from './write-alembic.js';
 import { dbmateFiles } from './write-dbmate.js';
+import { dieselFiles } from './write-diesel.js';
 import { djangoFiles, loadDjangoWriter } from './write-django.js';
 import { flywayFiles } from './write-flyway.js';
 import { golangMigrateFiles } from './write-golang-migrate.js';
 import { gooseFiles } from './write-goose.js';
 import { knexFiles } from './write-knex.js';
 import { nodePgMigrateFiles } from './write-node-pg-migrate.js';
+import { popFiles } from './write-pop.js';
 import { loadRailsWriter, railsFiles } from './write-rails.js';
 import { sequelizeFiles } from './write-sequelize.js';
 import { typeormFiles } from './write-typeorm.js';
@@ -30,12 +32,14 @@ export interface Writer {
 const WRITERS: Partial<Record<Framework, Writer>> = {
   alembic: { load: loadAlembicWriter, files: alembicFiles },
   dbmate: { files: dbmateFiles },
+  diesel: { files: dieselFiles, folder: (m) => parentOfFolder(m) },
   django: { load: loadDjangoWriter, files: djangoFiles },
   flyway: { files: flywayFiles },
   'golang-migrate': { files: (dir, steps) => golangMigrateFiles(dir, steps) },
   goose: { files: gooseFiles },
   knex: { files: knexFiles },
   'node-pg-migrate': { files: nodePgMigrateFiles },
+  pop: { files: popFiles },
   rails: { load: loadRailsWriter, files: railsFiles },
   sequelize: { files: sequelizeFiles },
   typeorm: { files: typeormFiles },
