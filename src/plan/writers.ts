@@ -14,6 +14,7 @@ import { nodePgMigrateFiles } from './write-node-pg-migrate.js';
 import { popFiles } from './write-pop.js';
 import { loadRailsWriter, railsFiles } from './write-rails.js';
 import { sequelizeFiles } from './write-sequelize.js';
+import { plainSqlFiles } from './write-sql.js';
 import { typeormFiles } from './write-typeorm.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
@@ -42,6 +43,7 @@ const WRITERS: Partial<Record<Framework, Writer>> = {
   pop: { files: popFiles },
   rails: { load: loadRailsWriter, files: railsFiles },
   sequelize: { files: sequelizeFiles },
+  sql: { files: plainSqlFiles },
   typeorm: { files: typeormFiles },
 };
 
