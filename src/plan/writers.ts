@@ -12,6 +12,7 @@ import { gooseFiles } from './write-goose.js';
 import { knexFiles } from './write-knex.js';
 import { nodePgMigrateFiles } from './write-node-pg-migrate.js';
 import { popFiles } from './write-pop.js';
+import { prismaFiles } from './write-prisma.js';
 import { loadRailsWriter, railsFiles } from './write-rails.js';
 import { sequelizeFiles } from './write-sequelize.js';
 import { plainSqlFiles } from './write-sql.js';
@@ -41,6 +42,7 @@ const WRITERS: Partial<Record<Framework, Writer>> = {
   knex: { files: knexFiles },
   'node-pg-migrate': { files: nodePgMigrateFiles },
   pop: { files: popFiles },
+  prisma: { files: prismaFiles, folder: (m) => parentOfFolder(m) },
   rails: { load: loadRailsWriter, files: railsFiles },
   sequelize: { files: sequelizeFiles },
   sql: { files: plainSqlFiles },
