@@ -1,5 +1,8 @@
 // Prisma Migrate: `prisma/migrations/<timestamp>_<name>/migration.sql`, applied in folder-name order, and
-// `migration_lock.toml` whose `provider` names the database. Prisma writes no down migrations.
+// `migration_lock.toml` whose `provider` names the database. Prisma writes no down migrations; its documented
+// practice (Generating down migrations) keeps a `down.sql` beside migration.sql, run by hand with `prisma db
+// execute`: that file is the migration's down. Prisma sends migration.sql to the database as one query, which
+// PostgreSQL runs as one implicit transaction, a single statement alone (CONCURRENTLY works only so).
 import { join } from 'node:path';
 import { chooseDialect, declared } from '../discover/dialect.js';
 import type { Dialect } from '../ir.js';
@@ -36,8 +39,11 @@ export const prisma: FrameworkAdapter = {
         name: underscore < 0 ? dir : dir.slice(underscore + 1),
         framework: 'prisma',
         dialect,
-        ...migrationFiles({ folder: sub, file: 'migration.sql' }, null),
-        // Prisma runs each migration file in a transaction on PostgreSQL and SQLite (MySQL cannot roll back DDL).
+        ...migrationFiles(
+          { folder: sub, file: 'migration.sql' },
+          sub.entries.some((e) => e.isFile() && e.name === 'down.sql') ? { folder: sub, file: 'down.sql' } : null,
+        ),
+        // One implicit transaction on PostgreSQL (a lone statement excepted, see inTransactionBlock) and SQLite; MySQL cannot roll back DDL.
         transactional: dialect !== 'mysql',
         downsUnsupported: true,
       });

@@ -1,8 +1,8 @@
 // Proof for the framework writers: plan a one-way statement into a copy of examples/<framework>, re-check the
 // copy with twoway's own `check`, and hand back the reports of the new migrations in the order the set runs them.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { expect } from 'vitest';
 import type { MigrationReport } from '../analyze.js';
 import { type CheckResult, check } from '../check.js';
@@ -47,7 +47,11 @@ export async function planInto(
   cpSync(join(EXAMPLES, example), root, { recursive: true });
   prepare?.(root);
   const files = write(root);
-  for (const f of files) writeFileSync(f.path, f.text);
+  // Folder-per-migration frameworks (diesel, Prisma) plan files in folders that do not exist yet.
+  for (const f of files) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileSync(f.path, f.text);
+  }
   const result = await check([root], { cwd: root });
   const mine = new Set(files.map((f) => relative(root, f.path)));
   const reports = result.sets.flatMap((s) => s.reports);
@@ -71,8 +75,9 @@ export function expectTwoWaySteps(p: PlannedProject, migrationsPerStep = 1): voi
   const newErrors = p.result.errors.filter((e) => p.files.some((f) => relative(p.root, f.path) === e.path));
   expect(newErrors).toEqual([]);
   expect(p.planned).toHaveLength(p.steps.length * migrationsPerStep);
-  // The new migrations are the set's last ones, in the plan's order.
-  expect(p.order.slice(-p.planned.length)).toEqual(p.planned.map((r) => r.parsed.migration.path));
+  // The new migrations are the set's last ones, in the plan's order (Flyway's repeatable R__ scripts run after every versioned one).
+  const versioned = p.order.filter((path) => !/(^|\/)R__[^/]*\.sql$/.test(path));
+  expect(versioned.slice(-p.planned.length)).toEqual(p.planned.map((r) => r.parsed.migration.path));
   p.planned.forEach((r, i) => {
     const step = p.steps[Math.floor(i / migrationsPerStep)] as PlanStep;
     expect({

@@ -16,27 +16,37 @@ export interface Writer {
   folder?(migration: Migration): string;
 }
 
+/** For writers whose migrations are folders of their own (diesel's up.sql/down.sql, Prisma's migration.sql). */
+export const parentOfFolder = (migration: Migration): string => dirname(dirname(migration.path));
+
 // Imported when a plan is written: `check` only needs to know which frameworks have one (its help names `twoway plan`).
 const WRITERS: Partial<Record<Framework, () => Promise<Writer>>> = {
   alembic: async () => {
     const w = await import('./write-alembic.js');
     return { load: w.loadAlembicWriter, files: w.alembicFiles };
   },
+  dbmate: async () => ({ files: (await import('./write-dbmate.js')).dbmateFiles }),
+  diesel: async () => ({ files: (await import('./write-diesel.js')).dieselFiles, folder: parentOfFolder }),
   django: async () => {
     const w = await import('./write-django.js');
     return { load: w.loadDjangoWriter, files: w.djangoFiles };
   },
+  flyway: async () => ({ files: (await import('./write-flyway.js')).flywayFiles }),
   'golang-migrate': async () => {
     const w = await import('./write-golang-migrate.js');
     return { files: (dir, steps) => w.golangMigrateFiles(dir, steps) };
   },
+  goose: async () => ({ files: (await import('./write-goose.js')).gooseFiles }),
   knex: async () => ({ files: (await import('./write-knex.js')).knexFiles }),
   'node-pg-migrate': async () => ({ files: (await import('./write-node-pg-migrate.js')).nodePgMigrateFiles }),
+  pop: async () => ({ files: (await import('./write-pop.js')).popFiles }),
+  prisma: async () => ({ files: (await import('./write-prisma.js')).prismaFiles, folder: parentOfFolder }),
   rails: async () => {
     const w = await import('./write-rails.js');
     return { load: w.loadRailsWriter, files: w.railsFiles };
   },
   sequelize: async () => ({ files: (await import('./write-sequelize.js')).sequelizeFiles }),
+  sql: async () => ({ files: (await import('./write-sql.js')).plainSqlFiles }),
   typeorm: async () => ({ files: (await import('./write-typeorm.js')).typeormFiles }),
 };
 
@@ -52,6 +62,3 @@ export const canWrite = (framework: Framework): boolean => framework in WRITERS;
 export function folderFor(writer: Writer, migration: Migration): string {
   return writer.folder?.(migration) ?? dirname(migration.path);
 }
-
-/** For writers whose migrations are folders of their own (diesel's up.sql/down.sql, Prisma's migration.sql). */
-export const parentOfFolder = (migration: Migration): string => dirname(dirname(migration.path));

@@ -37,7 +37,7 @@ export type UpSource = 'written' | 'emulated';
 export type DownSource = 'written' | 'derived' | 'emulated';
 
 /** Frameworks that send a migration file to PostgreSQL as one message rather than inside BEGIN … COMMIT. */
-const ONE_MESSAGE_FRAMEWORKS = new Set<Framework>(['golang-migrate']);
+const ONE_MESSAGE_FRAMEWORKS = new Set<Framework>(['golang-migrate', 'prisma']);
 
 export interface MigrationScripts {
   /** The operations of the up and of the down that runs: what decides which tables the rehearsal fills. */

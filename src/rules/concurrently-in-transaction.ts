@@ -20,7 +20,7 @@ a transaction, so the migration fails on deploy, after the statements before it 
 transaction that is now rolled back.
 
 A transaction block is the framework's (Rails, Django, Alembic, Flyway, dbmate wrap by default),
-an explicit \`BEGIN\`, or an implicit one: golang-migrate sends a whole file as one query, and
+an explicit \`BEGIN\`, or an implicit one: golang-migrate and Prisma send a whole file as one query, and
 PostgreSQL runs a multi-statement query as one transaction, so a concurrent build must be alone
 in its file there. Flyway runs a script holding \`CREATE\`/\`DROP INDEX CONCURRENTLY\` or \`VACUUM\`
 outside a transaction by itself (a mix with other statements is \`mixed-transaction-statements\`),
@@ -32,7 +32,7 @@ Do instead: run the statement outside a transaction, alone in its migration.
 - Django: \`atomic = False\` on the Migration.
 - Alembic: \`with op.get_context().autocommit_block():\`.
 - Flyway: \`executeInTransaction=false\` in the script config; dbmate: \`-- migrate:up transaction:false\`;
-  goose: \`-- +goose NO TRANSACTION\`; golang-migrate: one statement per file.`,
+  goose: \`-- +goose NO TRANSACTION\`; golang-migrate, Prisma: one statement per file.`,
   check(op, ctx) {
     if (!inTransactionBlock(ctx)) return null;
     const what = statementOf(op);

@@ -29,6 +29,8 @@ export function withoutTransaction(ctx: Pick<RuleContext, 'migration'>): string 
       return 'run it in a script of its own with a .sql.conf holding executeInTransaction=false';
     case 'golang-migrate':
       return 'put the statement alone in its own migration file (golang-migrate runs a multi-statement file as one transaction)';
+    case 'prisma':
+      return 'put the statement alone in its own migration.sql (Prisma sends the file as one query, which PostgreSQL runs as one transaction when it holds several statements)';
     default:
       return 'run it in a migration of its own, with no BEGIN/COMMIT around it';
   }

@@ -327,12 +327,12 @@ export function tablesText(tables: readonly QName[]): string {
 
 /**
  * Whether the statement runs inside a transaction block, where PostgreSQL refuses CONCURRENTLY
- * and friends. golang-migrate sends a file as one query: several statements form one implicit
+ * and friends. golang-migrate and Prisma send a file as one query: several statements form one implicit
  * transaction, a lone statement does not.
  */
 export function inTransactionBlock(ctx: RuleContext): boolean {
   if (!ctx.inTransaction) return false;
-  if (ctx.migration.framework === 'golang-migrate' && statementCount(ctx.ops) === 1) return false;
+  if ((ctx.migration.framework === 'golang-migrate' || ctx.migration.framework === 'prisma') && statementCount(ctx.ops) === 1) return false;
   return true;
 }
 

@@ -1,0 +1,43 @@
+// Diesel layout: a folder per step, `<YYYY-MM-DD-HHMMSS>_<name>/up.sql` and `down.sql` (diesel migration generate's
+// form; a folder of 14-digit versions keeps them), versions after the newest. Diesel runs each migration in a
+// transaction unless its `metadata.toml` says `run_in_transaction = false`, as a CONCURRENTLY step's does.
+// Diesel refuses an empty script: a down with nothing to undo says so in a comment.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDieselFolderName } from '../frameworks/diesel.js';
+import type { PlanStep } from './steps.js';
+import { newFiles, nextTimestamps } from './write-common.js';
+import { downLines, sqlHeaders, text } from './write-sql-files.js';
+import type { PlannedFile, WriterOptions } from './writer-options.js';
+
+export function dieselFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
+  const folders = existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && parseDieselFolderName(e.name))
+        .map((e) => e.name)
+    : [];
+  const version = (name: string) => parseDieselFolderName(name)?.version ?? '';
+  const newest = [...folders].sort((a, b) => (version(a) < version(b) ? -1 : version(a) > version(b) ? 1 : 0)).at(-1);
+  const dashed = !newest || /^\d{4}-\d{2}-\d{2}-\d{6}_/.test(newest);
+  const stamps = nextTimestamps(folders.map(version), steps.length, options.now ?? new Date(), 'stamp14').map((s) =>
+    dashed ? `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}-${s.slice(8)}` : s,
+  );
+  const headers = sqlHeaders(steps, options);
+  return newFiles(
+    steps.flatMap((step, i) => {
+      const folder = join(dir, `${stamps[i]}_${step.name}`);
+      return [
+        { path: join(folder, 'up.sql'), text: text([...(headers[i] ?? []), ...step.up]) },
+        { path: join(folder, 'down.sql'), text: text(downLines(step)) },
+        ...(step.transactional
+          ? []
+          : [
+              {
+                path: join(folder, 'metadata.toml'),
+                text: text(['# CONCURRENTLY cannot run inside a transaction.', 'run_in_transaction = false']),
+              },
+            ]),
+      ];
+    }),
+  );
+}

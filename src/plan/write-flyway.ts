@@ -1,0 +1,41 @@
+// Flyway layout: `V<version>__<name>.sql` per step with its undo `U<version>__<name>.sql` (Flyway Teams' undo
+// naming). Versions follow the folder's newest: its last part counts up in the same form (V4 → V5, V1_2 → V1_3),
+// or the next timestamp where versions are YYYYMMDDHHMMSS. Flyway runs a PostgreSQL script holding CREATE/DROP
+// INDEX CONCURRENTLY outside a transaction by itself and refuses one mixing it with other statements (unless
+// `mixed`): a non-transactional step is written one statement per script.
+import { join } from 'node:path';
+import { compareVersions, parseFlywayName } from '../frameworks/flyway.js';
+import type { PlanStep } from './steps.js';
+import { filesIn, newFiles, nextTimestamps } from './write-common.js';
+import { downLines, sqlHeaders, text } from './write-sql-files.js';
+import type { PlannedFile, WriterOptions } from './writer-options.js';
+
+export function flywayFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
+  for (const step of steps)
+    if (!step.transactional && (step.up.length > 1 || step.down.length > 1))
+      throw new Error(`Flyway refuses a script mixing statements in and out of a transaction: split step ${step.name} by hand`);
+  const versions = nextVersions(filesIn(dir), steps.length, options.now ?? new Date());
+  const headers = sqlHeaders(steps, options);
+  return newFiles(
+    steps.flatMap((step, i) => [
+      { path: join(dir, `V${versions[i]}__${step.name}.sql`), text: text([...(headers[i] ?? []), ...step.up]) },
+      { path: join(dir, `U${versions[i]}__${step.name}.sql`), text: text(downLines(step)) },
+    ]),
+  );
+}
+
+/** Version texts (as written in file names) after the newest versioned or undo script of the folder. */
+function nextVersions(names: readonly string[], count: number, now: Date): string[] {
+  const scripts = names.flatMap((n) => {
+    const parsed = parseFlywayName(n);
+    return parsed && parsed.kind !== 'repeatable' ? [{ parsed, written: n.slice(1, n.indexOf('__')) }] : [];
+  });
+  scripts.sort((a, b) => compareVersions(a.parsed.version, b.parsed.version));
+  const newest = scripts.at(-1);
+  if (!newest) return Array.from({ length: count }, (_, i) => String(i + 1));
+  const parts = newest.written.split(/[._]/);
+  if (parts.length === 1 && /^(19|20)\d{12}$/.test(newest.written)) return nextTimestamps([newest.written], count, now, 'stamp14');
+  const separator = newest.written.includes('_') ? '_' : '.';
+  const last = BigInt(parts.at(-1) ?? '0');
+  return Array.from({ length: count }, (_, i) => [...parts.slice(0, -1), String(last + BigInt(i + 1))].join(separator));
+}
