@@ -218,7 +218,32 @@ async function lostRows(session: ReadOnlySession, r: MigrationReport): Promise<L
       const t = op.type;
       const col = session.ident(op.column);
       const length = session.dialect === 'postgresql' ? `char_length(${col})` : `CHAR_LENGTH(${col})`;
-      if ((t.name === 'varchar' || t.name === 'bpchar' || t.name === 'char') && t.args[0])
+      if (session.dialect === 'mysql' && (t.name === 'enum' || t.name === 'set')) {
+        const item = { table: qnameText(op.table), column: op.column };
+        const members = t.values ?? [];
+        const listed = members.map((m) => `'${m}'`).join(', ');
+        if (!t.values)
+          out.push({
+            ...item,
+            what: `rows holding a value the down's ${t.text} leaves out`,
+            rows: null,
+            error: 'its members could not be read',
+          });
+        else if (t.name === 'enum')
+          // An ENUM value the down's list leaves out fails the ALTER in strict mode, or becomes '' without it.
+          await count(
+            { ...item, what: `rows holding a value the down's ENUM(${listed}) leaves out` },
+            `SELECT count(*) AS n FROM ${q(op.table)} WHERE ${col} IS NOT NULL AND ${col} NOT IN (${members.map(() => '?').join(', ') || "''"})`,
+            members,
+          );
+        // A SET value is a comma-separated list of members (members hold no commas): hit when it has more members than the down keeps.
+        else
+          await count(
+            { ...item, what: `rows holding a member the down's SET(${listed}) leaves out` },
+            `SELECT count(*) AS n FROM ${q(op.table)} WHERE ${col} IS NOT NULL AND ${col} <> '' AND CHAR_LENGTH(${col}) - CHAR_LENGTH(REPLACE(${col}, ',', '')) + 1 > 0${members.map(() => ` + (FIND_IN_SET(?, ${col}) > 0)`).join('')}`,
+            members,
+          );
+      } else if ((t.name === 'varchar' || t.name === 'bpchar' || t.name === 'char') && t.args[0])
         await count(
           { table: qnameText(op.table), column: op.column, what: `values longer than ${t.args[0]} characters (${t.text})` },
           `SELECT count(*) AS n FROM ${q(op.table)} WHERE ${length} > ${Number(t.args[0])}`,

@@ -452,3 +452,67 @@ describe.skipIf(!myProbe)('rollback --to with a live MariaDB', () => {
     expect(code).toBe(1);
   });
 });
+
+describe.skipIf(!myProbe)('rollback --to with a live MariaDB: ENUM and SET members a down takes away', () => {
+  const db = `${name}_enum`;
+  const url = MY.replace(/\/[^/]*$/, `/${db}`);
+  afterAll(async () => {
+    const c = await myAdmin();
+    await c?.query(`DROP DATABASE IF EXISTS ${db}`);
+    await c?.end();
+  });
+
+  it('counts the rows holding a value the down leaves out, as many as the server itself changes running that down', async () => {
+    const repo = releaseRepo('twoway-mysql-enum-');
+    repos.push(repo);
+    repo.commit(
+      {
+        'db/000001_orders.up.sql':
+          "CREATE TABLE `orders` (`id` BIGINT PRIMARY KEY, `status` ENUM('new','paid') NOT NULL, `tags` SET('gift','rush')) ENGINE=InnoDB;\n",
+        'db/000001_orders.down.sql': 'DROP TABLE `orders`;\n',
+      },
+      'v1',
+    );
+    const downs = {
+      '000003': "ALTER TABLE `orders` MODIFY `status` ENUM('new','paid') NOT NULL;\n",
+      '000004': "ALTER TABLE `orders` MODIFY `tags` SET('gift','rush');\n",
+    };
+    repo.commit({
+      'db/000002_tenant.up.sql': 'ALTER TABLE `orders` ADD COLUMN `tenant_id` BIGINT NOT NULL;\n',
+      'db/000002_tenant.down.sql': 'ALTER TABLE `orders` DROP COLUMN `tenant_id`;\n',
+      'db/000003_refunded.up.sql': "ALTER TABLE `orders` MODIFY `status` ENUM('new','paid','it''s refunded') NOT NULL;\n",
+      'db/000003_refunded.down.sql': downs['000003'],
+      'db/000004_fragile.up.sql': "ALTER TABLE `orders` MODIFY `tags` SET('gift','rush','fragile');\n",
+      'db/000004_fragile.down.sql': downs['000004'],
+    });
+    const c = (await myAdmin()) as NonNullable<Awaited<ReturnType<typeof myAdmin>>>;
+    await c.query(
+      `CREATE DATABASE ${db}; USE ${db};
+       CREATE TABLE orders (id BIGINT PRIMARY KEY, status ENUM('new','paid','it''s refunded') NOT NULL, tags SET('gift','rush','fragile'), tenant_id BIGINT NOT NULL) ENGINE=InnoDB;
+       INSERT INTO orders VALUES (1, 'new', 'gift', 1), (2, 'it''s refunded', 'gift,fragile', 1), (3, 'it''s refunded', '', 2),
+         (4, 'paid', NULL, 2), (5, 'paid', 'rush,gift', 2), (6, 'new', 'fragile', 3), (7, 'it''s refunded', 'rush', 3);
+       CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, dirty BOOLEAN NOT NULL);
+       INSERT INTO schema_migrations VALUES (4, false);`,
+    );
+    const { code, out } = await rollback(repo, ['--to', 'v1', '--database-url', url, '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.downs.map((d: { id: string }) => d.id)).toEqual(['000004', '000003', '000002']);
+    const lost = Object.fromEntries(
+      plan.downs.map((d: { id: string; lost: Array<{ what: string; rows: number }> }) => [d.id, d.lost.map((l) => [l.what, l.rows])]),
+    );
+    expect(lost['000004']).toEqual([["rows holding a member the down's SET('gift', 'rush') leaves out", 2]]);
+    expect(lost['000003']).toEqual([["rows holding a value the down's ENUM('new', 'paid') leaves out", 3]]);
+    expect(code).toBe(1);
+
+    // The server agrees: strict mode refuses the ENUM down, and without it the downs change exactly the rows counted.
+    await expect(c.query(`USE ${db}; SET SESSION sql_mode = 'STRICT_ALL_TABLES'; ${downs['000003']}`)).rejects.toThrow(/truncated/i);
+    const snapshot = async () =>
+      ((await c.query(`SELECT id, status, tags FROM ${db}.orders ORDER BY id`)) as unknown as [Array<Record<string, unknown>>])[0];
+    const before = await snapshot();
+    await c.query(`USE ${db}; SET SESSION sql_mode = ''; ${downs['000004']} ${downs['000003']}`);
+    const after = await snapshot();
+    const changed = (col: string) => before.filter((r, i) => r[col] !== after[i]?.[col]).length;
+    expect([changed('tags'), changed('status')]).toEqual([2, 3]);
+    await c.end();
+  });
+});
