@@ -247,6 +247,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'alembic',
     pg: "CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('b2');",
+    my: "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL PRIMARY KEY); INSERT INTO alembic_version VALUES ('b2');",
     set: migrations('alembic', [
       ['a1', 'a', 'v/a1_a.py'],
       ['b2', 'b', 'v/b2_b.py'],
@@ -258,6 +259,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'django',
     pg: "CREATE TABLE django_migrations (id serial PRIMARY KEY, app varchar(255), name varchar(255), applied timestamptz); INSERT INTO django_migrations (app, name) VALUES ('shop', '0001_initial'), ('auth', '0001_initial');",
+    my: "CREATE TABLE django_migrations (id bigint AUTO_INCREMENT PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)); INSERT INTO django_migrations (app, name) VALUES ('shop', '0001_initial'), ('auth', '0001_initial');",
     set: migrations('django', [
       ['shop.0001_initial', '0001_initial', 'shop/migrations/0001_initial.py'],
       ['shop.0002_x', '0002_x', 'shop/migrations/0002_x.py'],
@@ -279,6 +281,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'typeorm',
     pg: "CREATE TABLE migrations (id serial PRIMARY KEY, timestamp bigint NOT NULL, name varchar NOT NULL); INSERT INTO migrations (timestamp, name) VALUES (1704445200000, 'CreateUsers1704445200000');",
+    my: "CREATE TABLE migrations (id int AUTO_INCREMENT PRIMARY KEY, timestamp bigint NOT NULL, name varchar(255) NOT NULL); INSERT INTO migrations (timestamp, name) VALUES (1704445200000, 'CreateUsers1704445200000');",
     set: migrations('typeorm', [['1704445200000', 'CreateUsers', 'src/migrations/1704445200000-CreateUsers.ts']]),
     applied: ['1704445200000'],
     missing: [],
@@ -295,6 +298,8 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
     framework: 'goose',
     pg: `CREATE TABLE goose_db_version (id serial PRIMARY KEY, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp DEFAULT now());
          INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true), (2, true), (2, false);`,
+    my: `CREATE TABLE goose_db_version (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp NULL DEFAULT now());
+         INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true), (2, true), (2, false);`,
     set: migrations('goose', [
       ['00001', 'a', 'm/00001_a.sql'],
       ['00002', 'b', 'm/00002_b.sql'],
@@ -305,6 +310,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'golang-migrate',
     pg: 'CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (2, false);',
+    my: 'CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (2, false);',
     set: migrations('golang-migrate', [
       ['000001', 'a', 'm/000001_a.up.sql'],
       ['000002', 'b', 'm/000002_b.up.sql'],
@@ -316,6 +322,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'dbmate',
     pg: "CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20240110090000');",
+    my: "CREATE TABLE schema_migrations (version varchar(128) NOT NULL PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20240110090000');",
     set: migrations('dbmate', [
       ['20240110090000', 'a', 'db/migrations/20240110090000_a.sql'],
       ['20240111090000', 'b', 'db/migrations/20240111090000_b.sql'],
@@ -326,6 +333,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'diesel',
     pg: "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY, run_on timestamp DEFAULT now()); INSERT INTO __diesel_schema_migrations (version) VALUES ('20240301000000');",
+    my: "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY NOT NULL, run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP); INSERT INTO __diesel_schema_migrations (version) VALUES ('20240301000000');",
     set: migrations('diesel', [['20240301000000', 'create_users', 'migrations/2024-03-01-000000_create_users/up.sql']]),
     applied: ['20240301000000'],
     missing: [],
@@ -334,6 +342,8 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
     framework: 'prisma',
     pg: `CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY, migration_name varchar(255) NOT NULL, started_at timestamptz DEFAULT now(), finished_at timestamptz, rolled_back_at timestamptz);
          INSERT INTO _prisma_migrations VALUES ('1', '20240201000000_init', now(), now(), NULL), ('2', '20240202000000_x', now(), NULL, NULL);`,
+    my: `CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY, migration_name varchar(255) NOT NULL, started_at datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), finished_at datetime(3) NULL, rolled_back_at datetime(3) NULL);
+         INSERT INTO _prisma_migrations VALUES ('1', '20240201000000_init', now(3), now(3), NULL), ('2', '20240202000000_x', now(3), NULL, NULL);`,
     set: migrations('prisma', [
       ['20240201000000_init', 'init', 'prisma/migrations/20240201000000_init/migration.sql'],
       ['20240202000000_x', 'x', 'prisma/migrations/20240202000000_x/migration.sql'],
@@ -391,6 +401,9 @@ describe.skipIf(!myProbe)('history tables on MariaDB', () => {
     const c = await myAdmin();
     await c?.query(`DROP DATABASE IF EXISTS ${db}`);
     await c?.end();
+  });
+  it('covers every framework that runs on MySQL/MariaDB (node-pg-migrate is PostgreSQL only)', () => {
+    expect(HISTORIES.filter((x) => !x.my).map((x) => x.framework)).toEqual(['node-pg-migrate']);
   });
   for (const h of HISTORIES.filter((x) => x.my)) {
     it(`${h.framework}: ${HISTORY_TABLES[h.framework]?.table}`, async () => {
