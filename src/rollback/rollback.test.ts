@@ -205,6 +205,50 @@ describe.skipIf(!pgUp)('rollback --to with the live database', () => {
   });
 });
 
+describe.skipIf(!pgUp)('rollback --to with the live database: what a down destroys beyond drops', () => {
+  it('values a re-narrowed numeric cannot hold are counted; a DELETE in a down is reported uncounted, never as nothing lost', async () => {
+    const repo = releaseRepo('twoway-pg-numeric-');
+    repos.push(repo);
+    repo.commit(
+      {
+        'db/000001_prices.up.sql': 'CREATE TABLE prices (id bigint PRIMARY KEY, label text, amount numeric(6,1));\n',
+        'db/000001_prices.down.sql': 'DROP TABLE prices;\n',
+      },
+      'v1',
+    );
+    const narrow = 'ALTER TABLE prices ALTER COLUMN amount TYPE numeric(6,1);\n';
+    repo.commit({
+      'db/000002_tenant.up.sql': 'ALTER TABLE prices ADD COLUMN tenant_id bigint NOT NULL;\n',
+      'db/000002_tenant.down.sql': 'ALTER TABLE prices DROP COLUMN tenant_id;\n',
+      'db/000003_precise.up.sql': 'ALTER TABLE prices ALTER COLUMN amount TYPE numeric(12,4);\n',
+      'db/000003_precise.down.sql': narrow,
+      // A down that deletes more than its up wrote: rows no count here measures.
+      'db/000004_labels.up.sql': 'CREATE INDEX prices_label ON prices (label);\n',
+      'db/000004_labels.down.sql': "DROP INDEX prices_label;\nDELETE FROM prices WHERE label = 'sample';\n",
+    });
+    await seed(`
+      DROP TABLE IF EXISTS prices, schema_migrations;
+      CREATE TABLE prices (id bigint PRIMARY KEY, label text, amount numeric(12,4), tenant_id bigint NOT NULL);
+      INSERT INTO prices VALUES (0, 'sample', 0, 0), (1, 'a', 12.3, 1), (2, 'b', 12345.6, 1), (3, 'c', 123456.7, 1), (4, 'd', 1.25, 1), (5, 'e', NULL, 1);
+      CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);
+      INSERT INTO schema_migrations VALUES (4, false);`);
+    const { code, out } = await rollback(repo, ['--to', 'v1', '--database-url', pgUrl, '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.downs.map((d: { id: string }) => d.id)).toEqual(['000004', '000003', '000002']);
+    const lost = Object.fromEntries(
+      plan.downs.map((d: { id: string; lost: Array<{ rows: number | null; table: string }> }) => [
+        d.id,
+        d.lost.map((l) => [l.table, l.rows]),
+      ]),
+    );
+    expect(lost).toEqual({ '000004': [['prices', null]], '000003': [['prices', 2]], '000002': [['prices', 6]] });
+    expect(plan.problems).toContain('000004: some of what its down destroys could not be counted.');
+    expect(code).toBe(1);
+    // The server agrees the narrowing down cannot keep 123456.7 (and 1.25 would be rounded).
+    await expect(seed(narrow)).rejects.toThrow(/overflow/);
+  });
+});
+
 // --- each framework's history table, seeded as the framework writes it -------------------------
 const migrations = (framework: Framework, files: Array<[string, string, string]>): Migration[] =>
   files.map(([id, n, path]) => ({
