@@ -249,6 +249,42 @@ describe.skipIf(!pgUp)('rollback --to with the live database: what a down destro
   });
 });
 
+describe.skipIf(!pgUp)('rollback --to with the live database: an enum label a down takes away', () => {
+  it('counts the rows holding a label the re-created type leaves out; the ALTER that moves the column onto it is covered by that count', async () => {
+    const repo = releaseRepo('twoway-pg-enum-');
+    repos.push(repo);
+    repo.commit(
+      {
+        'db/000001_orders.up.sql':
+          "CREATE TYPE order_status AS ENUM ('new', 'paid');\nCREATE TABLE orders (id bigint PRIMARY KEY, status order_status NOT NULL);\n",
+        'db/000001_orders.down.sql': 'DROP TABLE orders;\nDROP TYPE order_status;\n',
+      },
+      'v1',
+    );
+    repo.commit({
+      'db/000002_tenant.up.sql': 'ALTER TABLE orders ADD COLUMN tenant_id bigint NOT NULL;\n',
+      'db/000002_tenant.down.sql': 'ALTER TABLE orders DROP COLUMN tenant_id;\n',
+      'db/000003_refunded.up.sql': "ALTER TYPE order_status ADD VALUE 'refunded';\n",
+      'db/000003_refunded.down.sql':
+        "ALTER TYPE order_status RENAME TO order_status_old;\nCREATE TYPE order_status AS ENUM ('new', 'paid');\nALTER TABLE orders ALTER COLUMN status TYPE order_status USING status::text::order_status;\nDROP TYPE order_status_old;\n",
+    });
+    await seed(`
+      DROP TABLE IF EXISTS orders, schema_migrations; DROP TYPE IF EXISTS order_status;
+      CREATE TYPE order_status AS ENUM ('new', 'paid', 'refunded');
+      CREATE TABLE orders (id bigint PRIMARY KEY, status order_status NOT NULL, tenant_id bigint NOT NULL);
+      INSERT INTO orders VALUES (1, 'new', 1), (2, 'refunded', 1), (3, 'paid', 2), (4, 'refunded', 2), (5, 'refunded', 3);
+      CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);
+      INSERT INTO schema_migrations VALUES (3, false);`);
+    const { code, out } = await rollback(repo, ['--to', 'v1', '--database-url', pgUrl, '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.downs.map((d: { id: string }) => d.id)).toEqual(['000003', '000002']);
+    expect(plan.downs[0].lost.map((l: { what: string; rows: number | null }) => [l.what, l.rows])).toEqual([
+      ["rows holding 'refunded', which the down's order_status no longer has", 3],
+    ]);
+    expect(code).toBe(1);
+  });
+});
+
 // --- each framework's history table, seeded as the framework writes it -------------------------
 const migrations = (framework: Framework, files: Array<[string, string, string]>): Migration[] =>
   files.map(([id, n, path]) => ({
