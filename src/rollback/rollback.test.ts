@@ -154,6 +154,19 @@ describe('rollback --to, from git alone', () => {
     expect(plan.migrations.find((m: { id: string }) => m.id === 'b2').codeRollback).toBe('breaking');
   });
 
+  it('a migration v1 cannot run on and that has no down: rolling back is impossible as planned', async () => {
+    const repo = railsApp();
+    repo.commit({
+      'db/migrate/20240301000000_add_tenant.rb':
+        'class AddTenant < ActiveRecord::Migration[7.1]\n  def up\n    add_column :users, :tenant_id, :bigint, null: false\n  end\nend\n',
+    });
+    const { code, out } = await rollback(repo, ['--to', 'v1', '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.downs.map((d: { id: string; hasDown: boolean }) => [d.id, d.hasDown])).toEqual([['20240301000000', false]]);
+    expect(plan.problems).toContain('20240301000000 has no down: write one first.');
+    expect(code).toBe(1);
+  });
+
   it('an unknown ref is a usage error', async () => {
     const { code, err } = await rollback(railsApp(), ['--to', 'no-such-tag']);
     expect(code).toBe(2);
