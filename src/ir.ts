@@ -29,6 +29,8 @@ export interface TypeRef {
   text: string;
   /** MySQL's COLLATE of a string column (lower case), when the statement names one. */
   collation?: string;
+  /** The members of a MySQL ENUM or SET, in order, as the statement lists them. */
+  values?: string[];
 }
 
 export interface DefaultValue {

@@ -41,7 +41,8 @@ export function downCommands(downs: readonly Migration[], history: readonly Migr
     case 'diesel':
       return downs.map(() => 'diesel migration revert');
     case 'knex':
-      return downs.map((m) => `npx knex migrate:down --name ${file(m)}`);
+      // knex takes the file to undo as an argument (`knex migrate:down 20240101_a.js`), not as --name.
+      return downs.map((m) => `npx knex migrate:down ${file(m)}`);
     case 'sequelize':
       return downs.map((m) => `npx sequelize-cli db:migrate:undo --name ${file(m)}`);
     case 'typeorm':

@@ -203,7 +203,35 @@ async function lostRows(session: ReadOnlySession, r: MigrationReport): Promise<L
       out.push({ ...item, rows: null, error: (e as Error).message });
     }
   };
+  // The spans of the ops whose loss was counted (or tried): any other op the judge finds destructive is reported uncounted.
+  // A re-created enum is counted at its CREATE TYPE, which covers the columns the down moves onto it.
+  const counted = new Set<string>();
+  const downEnums = new Set((r.parsed.down ?? []).flatMap((o) => (o.kind === 'CreateEnum' ? [o.name.name] : [])));
   for (const op of r.parsed.down ?? []) {
+    const before = out.length;
+    await countOp(op);
+    const enumCovered =
+      session.dialect === 'postgresql' && (op.kind === 'CreateEnum' || (op.kind === 'AlterColumnType' && downEnums.has(op.type.name)));
+    if (out.length > before || enumCovered) counted.add(`${op.span.path}:${op.span.line}`);
+  }
+  for (const reason of r.reasons) {
+    const lossy = reason.effect.dbRollback === 'lossy' || reason.effect.dbRollback === 'irreversible';
+    if (reason.direction !== 'down' || !lossy || counted.has(`${reason.span.path}:${reason.span.line}`)) continue;
+    const op = (r.parsed.down ?? []).find((o) => o.span.path === reason.span.path && o.span.line === reason.span.line);
+    const t = op && (op as { table?: { schema?: string; name: string } }).table;
+    const c = op && (op as { column?: unknown }).column;
+    out.push({
+      table: t && typeof t.name === 'string' ? qnameText(t) : '',
+      column: typeof c === 'string' ? c : null,
+      what: reason.message,
+      rows: null,
+      error: `twoway does not count this (${reason.rule}) on the database`,
+    });
+    counted.add(`${reason.span.path}:${reason.span.line}`);
+  }
+  return out;
+
+  async function countOp(op: NonNullable<MigrationReport['parsed']['down']>[number]): Promise<void> {
     if (op.kind === 'DropColumn') {
       await count(
         { table: qnameText(op.table), column: op.column, what: 'non-null values of a column the down drops' },
@@ -218,12 +246,44 @@ async function lostRows(session: ReadOnlySession, r: MigrationReport): Promise<L
       const t = op.type;
       const col = session.ident(op.column);
       const length = session.dialect === 'postgresql' ? `char_length(${col})` : `CHAR_LENGTH(${col})`;
-      if ((t.name === 'varchar' || t.name === 'bpchar' || t.name === 'char') && t.args[0])
+      if (session.dialect === 'mysql' && (t.name === 'enum' || t.name === 'set')) {
+        const item = { table: qnameText(op.table), column: op.column };
+        const members = t.values ?? [];
+        const listed = members.map((m) => `'${m}'`).join(', ');
+        if (!t.values)
+          out.push({
+            ...item,
+            what: `rows holding a value the down's ${t.text} leaves out`,
+            rows: null,
+            error: 'its members could not be read',
+          });
+        else if (t.name === 'enum')
+          // An ENUM value the down's list leaves out fails the ALTER in strict mode, or becomes '' without it.
+          await count(
+            { ...item, what: `rows holding a value the down's ENUM(${listed}) leaves out` },
+            `SELECT count(*) AS n FROM ${q(op.table)} WHERE ${col} IS NOT NULL AND ${col} NOT IN (${members.map(() => '?').join(', ') || "''"})`,
+            members,
+          );
+        // A SET value is a comma-separated list of members (members hold no commas): hit when it has more members than the down keeps.
+        else
+          await count(
+            { ...item, what: `rows holding a member the down's SET(${listed}) leaves out` },
+            `SELECT count(*) AS n FROM ${q(op.table)} WHERE ${col} IS NOT NULL AND ${col} <> '' AND CHAR_LENGTH(${col}) - CHAR_LENGTH(REPLACE(${col}, ',', '')) + 1 > 0${members.map(() => ` + (FIND_IN_SET(?, ${col}) > 0)`).join('')}`,
+            members,
+          );
+      } else if ((t.name === 'varchar' || t.name === 'bpchar' || t.name === 'char') && t.args[0])
         await count(
           { table: qnameText(op.table), column: op.column, what: `values longer than ${t.args[0]} characters (${t.text})` },
           `SELECT count(*) AS n FROM ${q(op.table)} WHERE ${length} > ${Number(t.args[0])}`,
         );
-      else if (INT_RANGE[t.name]) {
+      else if (t.name === 'numeric' && t.args.length) {
+        // numeric(p, s): a value of p − s integer digits or more does not fit; one with more than s decimals is rounded.
+        const [p, sc = 0] = t.args as [number, number?];
+        await count(
+          { table: qnameText(op.table), column: op.column, what: `values ${t.text} cannot hold as they are (too large, or rounded)` },
+          `SELECT count(*) AS n FROM ${q(op.table)} WHERE abs(${col}) >= ${10n ** BigInt(Math.max(0, Number(p) - Number(sc)))} OR ${col} <> round(${col}, ${Number(sc)})`,
+        );
+      } else if (INT_RANGE[t.name]) {
         const [lo, hi] = INT_RANGE[t.name] as [string, string];
         await count(
           { table: qnameText(op.table), column: op.column, what: `values outside ${t.text}` },
@@ -254,7 +314,6 @@ async function lostRows(session: ReadOnlySession, r: MigrationReport): Promise<L
       }
     }
   }
-  return out;
 }
 
 const INT_RANGE: Record<string, [string, string]> = {

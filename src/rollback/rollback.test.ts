@@ -154,6 +154,19 @@ describe('rollback --to, from git alone', () => {
     expect(plan.migrations.find((m: { id: string }) => m.id === 'b2').codeRollback).toBe('breaking');
   });
 
+  it('a migration v1 cannot run on and that has no down: rolling back is impossible as planned', async () => {
+    const repo = railsApp();
+    repo.commit({
+      'db/migrate/20240301000000_add_tenant.rb':
+        'class AddTenant < ActiveRecord::Migration[7.1]\n  def up\n    add_column :users, :tenant_id, :bigint, null: false\n  end\nend\n',
+    });
+    const { code, out } = await rollback(repo, ['--to', 'v1', '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.downs.map((d: { id: string; hasDown: boolean }) => [d.id, d.hasDown])).toEqual([['20240301000000', false]]);
+    expect(plan.problems).toContain('20240301000000 has no down: write one first.');
+    expect(code).toBe(1);
+  });
+
   it('an unknown ref is a usage error', async () => {
     const { code, err } = await rollback(railsApp(), ['--to', 'no-such-tag']);
     expect(code).toBe(2);
@@ -205,6 +218,86 @@ describe.skipIf(!pgUp)('rollback --to with the live database', () => {
   });
 });
 
+describe.skipIf(!pgUp)('rollback --to with the live database: what a down destroys beyond drops', () => {
+  it('values a re-narrowed numeric cannot hold are counted; a DELETE in a down is reported uncounted, never as nothing lost', async () => {
+    const repo = releaseRepo('twoway-pg-numeric-');
+    repos.push(repo);
+    repo.commit(
+      {
+        'db/000001_prices.up.sql': 'CREATE TABLE prices (id bigint PRIMARY KEY, label text, amount numeric(6,1));\n',
+        'db/000001_prices.down.sql': 'DROP TABLE prices;\n',
+      },
+      'v1',
+    );
+    const narrow = 'ALTER TABLE prices ALTER COLUMN amount TYPE numeric(6,1);\n';
+    repo.commit({
+      'db/000002_tenant.up.sql': 'ALTER TABLE prices ADD COLUMN tenant_id bigint NOT NULL;\n',
+      'db/000002_tenant.down.sql': 'ALTER TABLE prices DROP COLUMN tenant_id;\n',
+      'db/000003_precise.up.sql': 'ALTER TABLE prices ALTER COLUMN amount TYPE numeric(12,4);\n',
+      'db/000003_precise.down.sql': narrow,
+      // A down that deletes more than its up wrote: rows no count here measures.
+      'db/000004_labels.up.sql': 'CREATE INDEX prices_label ON prices (label);\n',
+      'db/000004_labels.down.sql': "DROP INDEX prices_label;\nDELETE FROM prices WHERE label = 'sample';\n",
+    });
+    await seed(`
+      DROP TABLE IF EXISTS prices, schema_migrations;
+      CREATE TABLE prices (id bigint PRIMARY KEY, label text, amount numeric(12,4), tenant_id bigint NOT NULL);
+      INSERT INTO prices VALUES (0, 'sample', 0, 0), (1, 'a', 12.3, 1), (2, 'b', 12345.6, 1), (3, 'c', 123456.7, 1), (4, 'd', 1.25, 1), (5, 'e', NULL, 1);
+      CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);
+      INSERT INTO schema_migrations VALUES (4, false);`);
+    const { code, out } = await rollback(repo, ['--to', 'v1', '--database-url', pgUrl, '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.downs.map((d: { id: string }) => d.id)).toEqual(['000004', '000003', '000002']);
+    const lost = Object.fromEntries(
+      plan.downs.map((d: { id: string; lost: Array<{ rows: number | null; table: string }> }) => [
+        d.id,
+        d.lost.map((l) => [l.table, l.rows]),
+      ]),
+    );
+    expect(lost).toEqual({ '000004': [['prices', null]], '000003': [['prices', 2]], '000002': [['prices', 6]] });
+    expect(plan.problems).toContain('000004: some of what its down destroys could not be counted.');
+    expect(code).toBe(1);
+    // The server agrees the narrowing down cannot keep 123456.7 (and 1.25 would be rounded).
+    await expect(seed(narrow)).rejects.toThrow(/overflow/);
+  });
+});
+
+describe.skipIf(!pgUp)('rollback --to with the live database: an enum label a down takes away', () => {
+  it('counts the rows holding a label the re-created type leaves out; the ALTER that moves the column onto it is covered by that count', async () => {
+    const repo = releaseRepo('twoway-pg-enum-');
+    repos.push(repo);
+    repo.commit(
+      {
+        'db/000001_orders.up.sql':
+          "CREATE TYPE order_status AS ENUM ('new', 'paid');\nCREATE TABLE orders (id bigint PRIMARY KEY, status order_status NOT NULL);\n",
+        'db/000001_orders.down.sql': 'DROP TABLE orders;\nDROP TYPE order_status;\n',
+      },
+      'v1',
+    );
+    repo.commit({
+      'db/000002_tenant.up.sql': 'ALTER TABLE orders ADD COLUMN tenant_id bigint NOT NULL;\n',
+      'db/000002_tenant.down.sql': 'ALTER TABLE orders DROP COLUMN tenant_id;\n',
+      'db/000003_refunded.up.sql': "ALTER TYPE order_status ADD VALUE 'refunded';\n",
+      'db/000003_refunded.down.sql':
+        "ALTER TYPE order_status RENAME TO order_status_old;\nCREATE TYPE order_status AS ENUM ('new', 'paid');\nALTER TABLE orders ALTER COLUMN status TYPE order_status USING status::text::order_status;\nDROP TYPE order_status_old;\n",
+    });
+    await seed(`
+      DROP TABLE IF EXISTS orders, schema_migrations; DROP TYPE IF EXISTS order_status;
+      CREATE TYPE order_status AS ENUM ('new', 'paid', 'refunded');
+      CREATE TABLE orders (id bigint PRIMARY KEY, status order_status NOT NULL, tenant_id bigint NOT NULL);
+      INSERT INTO orders VALUES (1, 'new', 1), (2, 'refunded', 1), (3, 'paid', 2), (4, 'refunded', 2), (5, 'refunded', 3);
+      CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);
+      INSERT INTO schema_migrations VALUES (3, false);`);
+    const { code, out } = await rollback(repo, ['--to', 'v1', '--database-url', pgUrl, '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.downs.map((d: { id: string }) => d.id)).toEqual(['000003', '000002']);
+    expect(plan.downs[0].lost.map((l: { what: string; rows: number | null }) => [l.what, l.rows])).toEqual([
+      ["rows holding 'refunded', which the down's order_status no longer has", 3],
+    ]);
+    expect(code).toBe(1);
+  });
+});
+
 // --- each framework's history table, seeded as the framework writes it -------------------------
 const migrations = (framework: Framework, files: Array<[string, string, string]>): Migration[] =>
   files.map(([id, n, path]) => ({
@@ -247,6 +340,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'alembic',
     pg: "CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('b2');",
+    my: "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL PRIMARY KEY); INSERT INTO alembic_version VALUES ('b2');",
     set: migrations('alembic', [
       ['a1', 'a', 'v/a1_a.py'],
       ['b2', 'b', 'v/b2_b.py'],
@@ -258,6 +352,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'django',
     pg: "CREATE TABLE django_migrations (id serial PRIMARY KEY, app varchar(255), name varchar(255), applied timestamptz); INSERT INTO django_migrations (app, name) VALUES ('shop', '0001_initial'), ('auth', '0001_initial');",
+    my: "CREATE TABLE django_migrations (id bigint AUTO_INCREMENT PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)); INSERT INTO django_migrations (app, name) VALUES ('shop', '0001_initial'), ('auth', '0001_initial');",
     set: migrations('django', [
       ['shop.0001_initial', '0001_initial', 'shop/migrations/0001_initial.py'],
       ['shop.0002_x', '0002_x', 'shop/migrations/0002_x.py'],
@@ -279,6 +374,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'typeorm',
     pg: "CREATE TABLE migrations (id serial PRIMARY KEY, timestamp bigint NOT NULL, name varchar NOT NULL); INSERT INTO migrations (timestamp, name) VALUES (1704445200000, 'CreateUsers1704445200000');",
+    my: "CREATE TABLE migrations (id int AUTO_INCREMENT PRIMARY KEY, timestamp bigint NOT NULL, name varchar(255) NOT NULL); INSERT INTO migrations (timestamp, name) VALUES (1704445200000, 'CreateUsers1704445200000');",
     set: migrations('typeorm', [['1704445200000', 'CreateUsers', 'src/migrations/1704445200000-CreateUsers.ts']]),
     applied: ['1704445200000'],
     missing: [],
@@ -295,6 +391,8 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
     framework: 'goose',
     pg: `CREATE TABLE goose_db_version (id serial PRIMARY KEY, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp DEFAULT now());
          INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true), (2, true), (2, false);`,
+    my: `CREATE TABLE goose_db_version (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp NULL DEFAULT now());
+         INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true), (2, true), (2, false);`,
     set: migrations('goose', [
       ['00001', 'a', 'm/00001_a.sql'],
       ['00002', 'b', 'm/00002_b.sql'],
@@ -305,6 +403,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'golang-migrate',
     pg: 'CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (2, false);',
+    my: 'CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (2, false);',
     set: migrations('golang-migrate', [
       ['000001', 'a', 'm/000001_a.up.sql'],
       ['000002', 'b', 'm/000002_b.up.sql'],
@@ -316,6 +415,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'dbmate',
     pg: "CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20240110090000');",
+    my: "CREATE TABLE schema_migrations (version varchar(128) NOT NULL PRIMARY KEY); INSERT INTO schema_migrations VALUES ('20240110090000');",
     set: migrations('dbmate', [
       ['20240110090000', 'a', 'db/migrations/20240110090000_a.sql'],
       ['20240111090000', 'b', 'db/migrations/20240111090000_b.sql'],
@@ -326,6 +426,7 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
   {
     framework: 'diesel',
     pg: "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY, run_on timestamp DEFAULT now()); INSERT INTO __diesel_schema_migrations (version) VALUES ('20240301000000');",
+    my: "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY NOT NULL, run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP); INSERT INTO __diesel_schema_migrations (version) VALUES ('20240301000000');",
     set: migrations('diesel', [['20240301000000', 'create_users', 'migrations/2024-03-01-000000_create_users/up.sql']]),
     applied: ['20240301000000'],
     missing: [],
@@ -334,6 +435,8 @@ const HISTORIES: Array<{ framework: Framework; pg: string; my?: string; set: Mig
     framework: 'prisma',
     pg: `CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY, migration_name varchar(255) NOT NULL, started_at timestamptz DEFAULT now(), finished_at timestamptz, rolled_back_at timestamptz);
          INSERT INTO _prisma_migrations VALUES ('1', '20240201000000_init', now(), now(), NULL), ('2', '20240202000000_x', now(), NULL, NULL);`,
+    my: `CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY, migration_name varchar(255) NOT NULL, started_at datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), finished_at datetime(3) NULL, rolled_back_at datetime(3) NULL);
+         INSERT INTO _prisma_migrations VALUES ('1', '20240201000000_init', now(3), now(3), NULL), ('2', '20240202000000_x', now(3), NULL, NULL);`,
     set: migrations('prisma', [
       ['20240201000000_init', 'init', 'prisma/migrations/20240201000000_init/migration.sql'],
       ['20240202000000_x', 'x', 'prisma/migrations/20240202000000_x/migration.sql'],
@@ -391,6 +494,9 @@ describe.skipIf(!myProbe)('history tables on MariaDB', () => {
     const c = await myAdmin();
     await c?.query(`DROP DATABASE IF EXISTS ${db}`);
     await c?.end();
+  });
+  it('covers every framework that runs on MySQL/MariaDB (node-pg-migrate is PostgreSQL only)', () => {
+    expect(HISTORIES.filter((x) => !x.my).map((x) => x.framework)).toEqual(['node-pg-migrate']);
   });
   for (const h of HISTORIES.filter((x) => x.my)) {
     it(`${h.framework}: ${HISTORY_TABLES[h.framework]?.table}`, async () => {
@@ -450,5 +556,69 @@ describe.skipIf(!myProbe)('rollback --to with a live MariaDB', () => {
     ]);
     expect(plan.commands).toEqual(['migrate -path db -database "$DATABASE_URL" down 2']);
     expect(code).toBe(1);
+  });
+});
+
+describe.skipIf(!myProbe)('rollback --to with a live MariaDB: ENUM and SET members a down takes away', () => {
+  const db = `${name}_enum`;
+  const url = MY.replace(/\/[^/]*$/, `/${db}`);
+  afterAll(async () => {
+    const c = await myAdmin();
+    await c?.query(`DROP DATABASE IF EXISTS ${db}`);
+    await c?.end();
+  });
+
+  it('counts the rows holding a value the down leaves out, as many as the server itself changes running that down', async () => {
+    const repo = releaseRepo('twoway-mysql-enum-');
+    repos.push(repo);
+    repo.commit(
+      {
+        'db/000001_orders.up.sql':
+          "CREATE TABLE `orders` (`id` BIGINT PRIMARY KEY, `status` ENUM('new','paid') NOT NULL, `tags` SET('gift','rush')) ENGINE=InnoDB;\n",
+        'db/000001_orders.down.sql': 'DROP TABLE `orders`;\n',
+      },
+      'v1',
+    );
+    const downs = {
+      '000003': "ALTER TABLE `orders` MODIFY `status` ENUM('new','paid') NOT NULL;\n",
+      '000004': "ALTER TABLE `orders` MODIFY `tags` SET('gift','rush');\n",
+    };
+    repo.commit({
+      'db/000002_tenant.up.sql': 'ALTER TABLE `orders` ADD COLUMN `tenant_id` BIGINT NOT NULL;\n',
+      'db/000002_tenant.down.sql': 'ALTER TABLE `orders` DROP COLUMN `tenant_id`;\n',
+      'db/000003_refunded.up.sql': "ALTER TABLE `orders` MODIFY `status` ENUM('new','paid','it''s refunded') NOT NULL;\n",
+      'db/000003_refunded.down.sql': downs['000003'],
+      'db/000004_fragile.up.sql': "ALTER TABLE `orders` MODIFY `tags` SET('gift','rush','fragile');\n",
+      'db/000004_fragile.down.sql': downs['000004'],
+    });
+    const c = (await myAdmin()) as NonNullable<Awaited<ReturnType<typeof myAdmin>>>;
+    await c.query(
+      `CREATE DATABASE ${db}; USE ${db};
+       CREATE TABLE orders (id BIGINT PRIMARY KEY, status ENUM('new','paid','it''s refunded') NOT NULL, tags SET('gift','rush','fragile'), tenant_id BIGINT NOT NULL) ENGINE=InnoDB;
+       INSERT INTO orders VALUES (1, 'new', 'gift', 1), (2, 'it''s refunded', 'gift,fragile', 1), (3, 'it''s refunded', '', 2),
+         (4, 'paid', NULL, 2), (5, 'paid', 'rush,gift', 2), (6, 'new', 'fragile', 3), (7, 'it''s refunded', 'rush', 3);
+       CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, dirty BOOLEAN NOT NULL);
+       INSERT INTO schema_migrations VALUES (4, false);`,
+    );
+    const { code, out } = await rollback(repo, ['--to', 'v1', '--database-url', url, '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.downs.map((d: { id: string }) => d.id)).toEqual(['000004', '000003', '000002']);
+    const lost = Object.fromEntries(
+      plan.downs.map((d: { id: string; lost: Array<{ what: string; rows: number }> }) => [d.id, d.lost.map((l) => [l.what, l.rows])]),
+    );
+    expect(lost['000004']).toEqual([["rows holding a member the down's SET('gift', 'rush') leaves out", 2]]);
+    expect(lost['000003']).toEqual([["rows holding a value the down's ENUM('new', 'paid') leaves out", 3]]);
+    expect(code).toBe(1);
+
+    // The server agrees: strict mode refuses the ENUM down, and without it the downs change exactly the rows counted.
+    await expect(c.query(`USE ${db}; SET SESSION sql_mode = 'STRICT_ALL_TABLES'; ${downs['000003']}`)).rejects.toThrow(/truncated/i);
+    const snapshot = async () =>
+      ((await c.query(`SELECT id, status, tags FROM ${db}.orders ORDER BY id`)) as unknown as [Array<Record<string, unknown>>])[0];
+    const before = await snapshot();
+    await c.query(`USE ${db}; SET SESSION sql_mode = ''; ${downs['000004']} ${downs['000003']}`);
+    const after = await snapshot();
+    const changed = (col: string) => before.filter((r, i) => r[col] !== after[i]?.[col]).length;
+    expect([changed('tags'), changed('status')]).toEqual([2, 3]);
+    await c.end();
   });
 });

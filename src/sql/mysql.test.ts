@@ -51,6 +51,21 @@ describe('parseMysqlFamily', () => {
     ]);
   });
 
+  it('keeps the members of an ENUM or SET, unquoted', () => {
+    const { ops } = parseMysqlFamily(
+      source("ALTER TABLE orders MODIFY status ENUM('new','it''s', 'a\\'b') NOT NULL;\nCREATE TABLE t (tags SET('x','y'), n INT);"),
+      'mysql',
+    );
+    const types = ops.flatMap((op) =>
+      op.kind === 'AlterColumnType' ? [op.type] : op.kind === 'CreateTable' ? op.columns.map((c) => c.type) : [],
+    );
+    expect(types.map((t) => [t.name, t.values])).toEqual([
+      ['enum', ['new', "it's", "a'b"]],
+      ['set', ['x', 'y']],
+      ['int4', undefined],
+    ]);
+  });
+
   it('reports a statement that does not parse at its line and keeps the others', () => {
     const { ops, errors } = parseMysqlFamily(source('DROP TABLE a;\nALTER TABLE b ADD COLUMN;\nDROP TABLE c;'), 'mysql');
     expect(errors).toHaveLength(1);

@@ -514,7 +514,19 @@ function typeRef(def: Node, dialect: Dialect): TypeRef {
   let name = TYPE_NAMES[raw] ?? raw.toLowerCase();
   // MySQL has no boolean type: BOOLEAN is TINYINT(1).
   if (dialect === 'mysql' && raw === 'TINYINT' && args[0] === 1) name = 'bool';
-  return { name, args: name === 'bool' ? [] : args, arrayDims: 0, text };
+  const values = raw === 'ENUM' || raw === 'SET' ? enumMembers(def?.expr) : undefined;
+  return { name, args: name === 'bool' ? [] : args, arrayDims: 0, text, ...(values ? { values } : {}) };
+}
+
+/** ENUM('a','it''s') members as stored: the grammar keeps each literal as written, quotes doubled or escaped. */
+function enumMembers(expr: Node): string[] | undefined {
+  const list = expr?.type === 'expr_list' && Array.isArray(expr.value) ? (expr.value as Node[]) : null;
+  if (!list?.every((v) => typeof v?.value === 'string')) return undefined;
+  return list.map((v) =>
+    String(v.value)
+      .replace(/''/g, "'")
+      .replace(/\\(['"\\])/g, '$1'),
+  );
 }
 
 function columnDef(d: Node, dialect: Dialect, types: Types): ColumnDef {

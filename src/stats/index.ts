@@ -1,8 +1,9 @@
 // Table statistics from a live database, read through a read-only session (session.ts): row
 // estimates and sizes from the catalog only (PostgreSQL pg_class.reltuples and
-// pg_total_relation_size; MySQL/MariaDB information_schema.TABLES). Nothing here scans a table.
+// pg_total_relation_size; MySQL/MariaDB information_schema.TABLES). Nothing here scans a table (columns.ts reads a sample of SAMPLE_ROWS rows at most).
 import type { ReadOnlySession } from './session.js';
 
+export { type ColumnEstimate, type ColumnsEstimate, estimateColumns, SAMPLE_ROWS } from './columns.js';
 export { LiveDatabaseError, openReadOnly, type ReadOnlySession, redact } from './session.js';
 
 export interface TableStats {

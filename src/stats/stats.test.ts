@@ -115,6 +115,15 @@ describe.skipIf(!myUp)('MariaDB / MySQL', () => {
     const s = await openReadOnly(url);
     await expect(s.query('INSERT INTO orders VALUES (99999, ?)', ['x'])).rejects.toThrow(/READ ONLY/i);
     await expect(s.query('UPDATE orders SET note = ?', ['y'])).rejects.toThrow(/READ ONLY/i);
+    // DDL commits implicitly before it runs, and the next transaction is READ ONLY too.
+    await expect(s.query('DROP TABLE orders')).rejects.toThrow(/READ ONLY/i);
+    await expect(s.query('CREATE TEMPORARY TABLE scratch (id int)')).rejects.toThrow(/READ ONLY/i);
+    // Not by turning the session default off, nor by ending the transaction, nor by several statements at once.
+    await s.query('SET SESSION TRANSACTION READ WRITE');
+    await expect(s.query('INSERT INTO orders VALUES (99998, ?)', ['x'])).rejects.toThrow(/READ ONLY/i);
+    await s.query('COMMIT');
+    await expect(s.query('DELETE FROM orders')).rejects.toThrow(/READ ONLY/i);
+    await expect(s.query('SELECT 1; DELETE FROM orders')).rejects.toThrow(/syntax/i);
     const rows = await s.query<{ n: number }>("SELECT count(*) AS n FROM orders WHERE note = 'n'");
     expect(Number(rows[0]?.n)).toBe(3000);
     await s.close();
