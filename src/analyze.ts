@@ -5,6 +5,7 @@ import type { Dialect, Operation, QName } from './ir.js';
 import { hasDown, type Judgement, judge, type Reason, type Unread, type UsageOf, type Verdict } from './judge/judge.js';
 import { type NetEffect, netEffect } from './judge/net.js';
 import type { Directive, ParsedMigration } from './migration.js';
+import { withPlanHint } from './plan/hint.js';
 import { allRules } from './rules/index.js';
 import type { MigrationRuleContext, RollbackGroup, Rule, RuleContext, RuleResult } from './rules/rule.js';
 import { Schema } from './schema/schema.js';
@@ -85,7 +86,8 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
     );
     if (options.report && !options.report(parsed)) return;
     const declaredContract = parsed.directives.some((d) => d.type === 'contract');
-    const findings = applyConfig(applyDirectives(analysis.findings, parsed, declaredContract), options, analysis.judgement.unverified);
+    const configured = applyConfig(applyDirectives(analysis.findings, parsed, declaredContract), options, analysis.judgement.unverified);
+    const findings = withPlanHint(parsed, analysis.judgement, configured);
     const { reasons, unverified, phase, codeRollback, dbRollback } = analysis.judgement;
     reports.push({
       parsed,

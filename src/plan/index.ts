@@ -11,7 +11,11 @@ import type { MigrationSet } from '../frameworks/adapter.js';
 import type { Dialect } from '../ir.js';
 import type { Framework } from '../migration.js';
 import type { Schema } from '../schema/schema.js';
+import { isTwoWay, needsPlan as needs } from './hint.js';
 import { type PlanStep, planSteps } from './steps.js';
+
+const needsPlan = (r: MigrationReport): boolean => needs(r, r.findings);
+
 import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
 import { folderFor, writerFor } from './writers.js';
 
@@ -117,15 +121,6 @@ const checkOptions = (o: PlanOptions): CheckOptions => ({
   isIgnored: o.isIgnored,
   runnerSettings: o.runnerSettings,
 });
-
-const isTwoWay = (r: MigrationReport): boolean => r.phase === 'expand' && r.codeRollback === 'compatible' && r.dbRollback === 'reversible';
-
-/** Lock findings a plan answers with the gentle form (CONCURRENTLY, NOT VALID then VALIDATE, a validated check). */
-const PLANNED_LOCKS = new Set(['require-concurrent-index-creation', 'constraint-missing-not-valid', 'set-not-null-scan']);
-
-/** A one-way door, or a lock the plan has the gentle form of. */
-export const needsPlan = (r: MigrationReport): boolean =>
-  !isTwoWay(r) || r.findings.some((f) => PLANNED_LOCKS.has(f.rule) && f.direction === 'up' && !f.suppressed && f.severity !== 'info');
 
 /** The one migration `target` names: a path, an id, a file name without extension, or a unique prefix of an id or file name. */
 export function findMigration(result: CheckResult, target: string, cwd: string): { set: MigrationSet; report: MigrationReport } {

@@ -1,0 +1,148 @@
+// `twoway plan` end to end through the CLI, on copies of the bundled examples.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { check } from '../check.js';
+import { main } from '../cli.js';
+import { repoRoot, tempProject } from '../testing/projects.js';
+
+const require = createRequire(import.meta.url);
+const Ajv = require('ajv') as typeof import('ajv').default;
+const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(repoRoot, 'docs/plan.schema.json'), 'utf8')));
+
+let dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+});
+
+async function twoway(cwd: string, ...args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s), cwd });
+  return { code, out, err };
+}
+
+/** examples/golang-migrate with a fourth migration: an index built under a SHARE lock and a SET NOT NULL. */
+function golangProject(
+  up = 'CREATE INDEX users_email_idx ON users (email);\nALTER TABLE users ALTER COLUMN last_login_at SET NOT NULL;\n',
+  down = 'DROP INDEX users_email_idx;\n',
+) {
+  const dir = tempProject(
+    { '000004_index_and_require_login.up.sql': up, '000004_index_and_require_login.down.sql': down },
+    { 'examples/golang-migrate': '.' },
+  );
+  dirs.push(dir);
+  return dir;
+}
+
+const json = (out: string) => {
+  const doc = JSON.parse(out);
+  expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+  return doc;
+};
+
+describe('twoway plan', () => {
+  it('prints the steps and their proof, and writes nothing without --write', async () => {
+    const dir = golangProject();
+    const before = readdirSync(dir).sort();
+    const r = await twoway(dir, 'plan', '000004', '--format', 'json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const [plan] = json(r.out).plans;
+    expect(plan.migration.path).toBe('000004_index_and_require_login.up.sql');
+    expect(plan.verdict.phase).toBe('breaking');
+    expect(plan.steps.map((s: { name: string; phase: string }) => `${s.name}:${s.phase}`)).toEqual([
+      'add_users_email_idx_concurrently:expand',
+      'check_users_last_login_at_not_null:expand',
+      'validate_users_last_login_at_not_null:expand',
+      'set_users_last_login_at_not_null:contract',
+    ]);
+    expect(plan.files.map((f: { path: string }) => f.path)).toContain('000005_add_users_email_idx_concurrently.up.sql');
+    expect(plan.replaces).toEqual(['000004_index_and_require_login.up.sql', '000004_index_and_require_login.down.sql']);
+    expect(plan.proof.ok).toBe(true);
+    expect(plan.proof.checked).toHaveLength(4);
+    expect(plan.written).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(before);
+  });
+
+  it('--write writes the proven files beside the original, which it leaves alone, and check judges them two-way', async () => {
+    const dir = golangProject();
+    const original = readFileSync(join(dir, '000004_index_and_require_login.up.sql'), 'utf8');
+    const r = await twoway(dir, 'plan', '000004_index_and_require_login', '--write');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Wrote 8 files\./);
+    expect(r.out).toMatch(/Delete 000004_index_and_require_login\.up\.sql and 000004_index_and_require_login\.down\.sql/);
+    expect(readFileSync(join(dir, '000004_index_and_require_login.up.sql'), 'utf8')).toBe(original);
+    // With the original deleted, as the plan says, every migration it wrote is a two-way door or a declared contract.
+    rmSync(join(dir, '000004_index_and_require_login.up.sql'));
+    rmSync(join(dir, '000004_index_and_require_login.down.sql'));
+    const result = await check(['.'], { cwd: dir });
+    const planned = result.sets[0]?.reports.filter((m) => Number(m.parsed.migration.id) >= 5) ?? [];
+    expect(planned.map((m) => [m.phase, m.declaredContract, m.codeRollback, m.dbRollback])).toEqual([
+      ['expand', false, 'compatible', 'reversible'],
+      ['expand', false, 'compatible', 'reversible'],
+      ['expand', false, 'compatible', 'reversible'],
+      ['contract', true, 'compatible', 'reversible'],
+    ]);
+  });
+
+  it('--verify rehearses each step on PGlite', async () => {
+    const dir = golangProject();
+    const r = await twoway(dir, 'plan', '000004', '--verify', '--format', 'json');
+    expect(r.code).toBe(0);
+    const [plan] = json(r.out).plans;
+    expect(plan.proof.rehearsedOn).toBe('pglite');
+    expect(plan.proof.rehearsed.map((x: { up: string; down: string; problems: string[] }) => [x.up, x.down, x.problems])).toEqual(
+      Array(4).fill(['ok', 'ok', []]),
+    );
+  });
+
+  it('writes Rails migrations for a Rails project', async () => {
+    const dir = tempProject(
+      {
+        'db/migrate/20240305090000_require_first_name.rb':
+          'class RequireFirstName < ActiveRecord::Migration[7.1]\n  def change\n    change_column_null :users, :first_name, false\n  end\nend\n',
+      },
+      { 'examples/rails': '.' },
+    );
+    dirs.push(dir);
+    const r = await twoway(dir, 'plan', 'db/migrate/20240305090000_require_first_name.rb', '--write', '--format', 'json');
+    const [plan] = json(r.out).plans;
+    expect(plan.proof.checked.flatMap((c: { problems: string[] }) => c.problems)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(plan.written).toHaveLength(3);
+    for (const f of plan.written) expect(readFileSync(join(dir, f), 'utf8')).toMatch(/< ActiveRecord::Migration\[7\.1\]/);
+  });
+
+  it('says when there is nothing to plan', async () => {
+    const dir = golangProject('ALTER TABLE users ADD COLUMN nickname text;\n', 'ALTER TABLE users DROP COLUMN nickname;\n');
+    const r = await twoway(dir, 'plan', '000004');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Nothing to plan: it is already a two-way door/);
+  });
+
+  it('names what it cannot plan and exits 1', async () => {
+    const dir = golangProject(
+      "ALTER TABLE users ADD COLUMN nickname text;\nCREATE TYPE mood AS ENUM ('ok');\nDROP TYPE mood;\nALTER TABLE users ALTER COLUMN last_login_at SET NOT NULL;\nDROP EXTENSION IF EXISTS hstore;\n",
+    );
+    const r = await twoway(dir, 'plan', '000004', '--format', 'json');
+    const [plan] = json(r.out).plans;
+    expect(plan.unplanned.length).toBeGreaterThan(0);
+    expect(r.code).toBe(1);
+  });
+
+  it('refuses what it cannot name or plan, with exit 2', async () => {
+    const dir = golangProject();
+    expect(await twoway(dir, 'plan', 'nope')).toMatchObject({ code: 2, err: expect.stringMatching(/no migration is named "nope"/) });
+    expect(await twoway(dir, 'plan', '00000')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/"00000" names 4 migrations: 000001_create_users\.up\.sql, /),
+    });
+    expect(await twoway(dir, 'plan')).toMatchObject({ code: 2, err: expect.stringMatching(/name the migration to plan/) });
+    const mysql = tempProject({ 'mysql/001_index.sql': 'CREATE TABLE t (id int PRIMARY KEY, a int);\nALTER TABLE t DROP COLUMN a;\n' });
+    dirs.push(mysql);
+    expect(await twoway(mysql, 'plan', '001_index')).toMatchObject({ code: 2, err: expect.stringMatching(/plans PostgreSQL migrations/) });
+  });
+});

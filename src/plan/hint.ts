@@ -1,0 +1,33 @@
+// Where `check` says a migration is a one-way door (or takes a lock a plan softens), its help ends with the
+// `twoway plan` command that writes the two-way version: only when the plan engine covers every operation in it.
+import type { Finding } from '../findings.js';
+import type { Verdict } from '../judge/judge.js';
+import type { ParsedMigration } from '../migration.js';
+import { planSteps } from './steps.js';
+import { canWrite } from './writers.js';
+
+/** Lock findings a plan answers with the gentle form (CONCURRENTLY, NOT VALID then VALIDATE, a validated check). */
+export const PLANNED_LOCKS: ReadonlySet<string> = new Set([
+  'require-concurrent-index-creation',
+  'constraint-missing-not-valid',
+  'set-not-null-scan',
+]);
+
+export const isTwoWay = (v: Verdict): boolean => v.phase === 'expand' && v.codeRollback === 'compatible' && v.dbRollback === 'reversible';
+
+/** A one-way door, or a lock the plan has the gentle form of. */
+export function needsPlan(v: Verdict, findings: readonly Finding[]): boolean {
+  return !isTwoWay(v) || findings.some((f) => PLANNED_LOCKS.has(f.rule) && f.direction === 'up' && !f.suppressed && f.severity !== 'info');
+}
+
+/** Findings with the plan command added to the help of those it answers; unchanged when no complete plan exists. */
+export function withPlanHint(parsed: ParsedMigration, verdict: Verdict, findings: Finding[]): Finding[] {
+  const m = parsed.migration;
+  if (m.dialect !== 'postgresql' || !canWrite(m.framework) || !needsPlan(verdict, findings)) return findings;
+  const plan = planSteps(parsed.up);
+  if (!plan.steps.length || plan.unplanned.length) return findings;
+  const hint = `Write the two-way version with: npx twoway plan ${m.id}`;
+  return findings.map((f) =>
+    f.direction === 'up' && (PLANNED_LOCKS.has(f.rule) || Object.keys(f.effect).length) ? { ...f, fix: `${f.fix}\n${hint}` } : f,
+  );
+}
