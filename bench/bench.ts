@@ -47,6 +47,10 @@ function median(runs: Run[]): Run {
   return { wall: mid(runs.map((r) => r.wall)), cpu: mid(runs.map((r) => r.cpu)), rssMb: mid(runs.map((r) => r.rssMb)) };
 }
 
+/** Each goal of issue 14, measured in this run: printed together at the end, met or not. */
+const goals: string[] = [];
+const goal = (what: string, value: string, met: boolean) => goals.push(`${met ? 'met    ' : 'NOT met'}  ${what}: ${value}`);
+
 const row = (name: string, files: number | string, r: Run) =>
   `${name.padEnd(34)} ${String(files).padStart(6)}  ${r.wall.toFixed(2).padStart(6)} s  ${r.cpu.toFixed(2).padStart(6)} s  ${r.rssMb.toFixed(0).padStart(5)} MB`;
 
@@ -69,6 +73,7 @@ if (corpus) {
     if (hasSquawk) theirs.push(timed(squawkBin, files, corpus));
   }
   const t = median(ours);
+  goal('corpus/pg peak RSS < 150 MB', `${t.rssMb.toFixed(0)} MB`, t.rssMb < 150);
   console.log(row(`twoway check, corpus/pg (${mb.toFixed(1)} MB)`, files.length, t));
   if (hasSquawk) {
     const s = median(theirs);
@@ -76,6 +81,7 @@ if (corpus) {
     console.log(
       `ratio squawk/twoway (target >= 1.0): wall ${(s.wall / t.wall).toFixed(2)}, CPU ${(s.cpu / t.cpu).toFixed(2)}; twoway peak RSS target < 150 MB`,
     );
+    goal('corpus/pg wall, squawk/twoway >= 1.0', (s.wall / t.wall).toFixed(2), s.wall / t.wall >= 1);
   } else console.log('squawk not installed (devDependency @squawk-cli/linux-x64, Linux x64 only): no ratio');
 
   const cache = mkdtempSync(join(tmpdir(), 'twoway-bench-cache-'));
@@ -94,6 +100,7 @@ if (corpus) {
     console.log(
       `cached re-run / first run (target < 25%): wall ${((a.wall / f.wall) * 100).toFixed(0)}%, CPU ${((a.cpu / f.cpu) * 100).toFixed(0)}%`,
     );
+    goal('corpus/pg cached re-run < 25% of the first (wall)', `${((a.wall / f.wall) * 100).toFixed(0)}%`, a.wall / f.wall < 0.25);
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }
@@ -101,9 +108,16 @@ if (corpus) {
 
 const small = join(repoRoot, 'examples/golang-migrate');
 const smallFiles = readdirSync(small).length;
-console.log(
-  row('one small SQL folder, no cache', smallFiles, median(Array.from({ length: rounds }, () => twoway(['--no-cache', small], repoRoot)))),
-);
+const smallRun = median(Array.from({ length: rounds }, () => twoway(['--no-cache', small], repoRoot)));
+console.log(row('one small SQL folder, no cache', smallFiles, smallRun));
+if (existsSync(squawkBin)) {
+  const sqls = sqlFiles(small);
+  const s = median(Array.from({ length: rounds }, () => timed(squawkBin, sqls, repoRoot)));
+  console.log(row(`squawk, same folder`, sqls.length, s));
+  console.log(`ratio squawk/twoway on one small folder: wall ${(s.wall / smallRun.wall).toFixed(2)}`);
+}
+goal('one small SQL folder < 200 ms wall', `${(smallRun.wall * 1000).toFixed(0)} ms`, smallRun.wall < 0.2);
+goal('one small SQL folder < 80 MB', `${smallRun.rssMb.toFixed(0)} MB`, smallRun.rssMb < 80);
 const smallCache = mkdtempSync(join(tmpdir(), 'twoway-bench-cache-'));
 twoway(['--cache-location', smallCache, small], repoRoot);
 console.log(
@@ -115,6 +129,7 @@ console.log(
 );
 rmSync(smallCache, { recursive: true, force: true });
 console.log('targets for one small folder: < 200 ms wall, < 80 MB');
+console.log(`\ngoals (issue 14), this run:\n${goals.join('\n')}`);
 
 function squawkVersion(): string {
   return spawnSync(squawkBin, ['--version'], { encoding: 'utf8' })
