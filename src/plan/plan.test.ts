@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../check.js';
 import type { Operation } from '../ir.js';
+import { Schema } from '../schema/schema.js';
 import { loadSqlParsers } from '../sql/index.js';
 import { parsePostgres } from '../sql/postgresql.js';
 import { planSteps } from './steps.js';
@@ -23,7 +24,7 @@ async function planAndCheck(oneWay: string) {
     'CREATE TABLE users (id bigint PRIMARY KEY, email text, org_id bigint);\nCREATE TABLE orgs (id bigint PRIMARY KEY);\n',
   );
   writeFileSync(join(dir, '000001_create.down.sql'), 'DROP TABLE orgs;\nDROP TABLE users;\n');
-  const plan = planSteps(ops(oneWay));
+  const plan = planSteps(ops(oneWay), new Schema());
   expect(plan.unplanned).toEqual([]);
   for (const f of golangMigrateFiles(dir, plan.steps)) writeFileSync(f.path, f.text);
   const result = await check([dir], { cwd: dir });
@@ -54,6 +55,6 @@ describe('twoway plan, golang-migrate', () => {
   });
 
   it('leaves what it cannot plan named, not guessed', () => {
-    expect(planSteps(ops('ALTER TABLE users DROP COLUMN email;')).unplanned[0]).toMatch(/DropColumn is not planned yet/);
+    expect(planSteps(ops('DROP VIEW active_users;'), new Schema()).unplanned[0]).toMatch(/DropView is not planned yet/);
   });
 });

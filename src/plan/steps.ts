@@ -1,6 +1,15 @@
 // The engine of `twoway plan`: a one-way operation becomes a list of steps, each its own migration that is
 // two-way on its own (PostgreSQL). Writers (src/plan/write-*.ts) put the steps in a framework's files.
-import type { AddConstraint, AddIndex, Operation, QName, SetNotNull } from '../ir.js';
+// Each kind of operation is planned in src/plan/kinds/<kind>.ts.
+import type { Operation, QName } from '../ir.js';
+import { qnameText } from '../ir.js';
+import type { Schema } from '../schema/schema.js';
+import { concurrentIndex, notValidThenValidate, setNotNull } from './kinds/constraints.js';
+import { dropColumn, dropTable } from './kinds/drop.js';
+import { renameColumn, renameTable } from './kinds/rename.js';
+import { ARCHIVE_SCHEMA, dropArchive, type KindPlan, table } from './kinds/sql.js';
+import { changeColumnType } from './kinds/type-change.js';
+import type { StopUsing } from './writer-options.js';
 
 export interface PlanStep {
   /** Short snake_case name for the migration file. */
@@ -10,135 +19,104 @@ export interface PlanStep {
   phase: 'expand' | 'contract';
   up: string[];
   down: string[];
-  /** False for CONCURRENTLY statements, which PostgreSQL refuses inside a transaction. */
+  /** False for CONCURRENTLY statements and batched loops (COMMIT per batch), which PostgreSQL refuses inside a transaction. */
   transactional: boolean;
   /** What to do between this step and the next, in words. */
   note?: string;
+}
+
+/** A table a step copies destroyed values into, so its down can restore them. */
+export interface Archive {
+  /** The archive table, schema-qualified (`twoway_archive.users__drop_users_legacy`). */
+  table: string;
+  /** The table the values come from. */
+  source: QName;
+  /** The columns archived: the primary key, then the values the step destroys. */
+  columns: string[];
 }
 
 export interface StepPlan {
   steps: PlanStep[];
   /** Operations the engine has no safe sequence for, with why. */
   unplanned: string[];
+  /** What the release before the first contract step must stop using. */
+  stopUsing: StopUsing[];
+  /** Archive tables the steps create; `cleanupSteps` drops them once no one needs to roll back. */
+  archives: Archive[];
 }
 
-const ident = (s: string): string => (/^[a-z_][a-z0-9_]*$/.test(s) ? s : `"${s.replaceAll('"', '""')}"`);
-const table = (q: QName): string => (q.schema ? `${ident(q.schema)}.${ident(q.name)}` : ident(q.name));
-
-/** Plans the one-way operations of a migration; operations already two-way are kept as one expand step. */
-export function planSteps(ops: readonly Operation[]): StepPlan {
-  const steps: PlanStep[] = [];
-  const unplanned: string[] = [];
+/**
+ * Plans the one-way operations of a migration applied to `before` (the schema the migrations before it leave).
+ * Releases count on across operations: the first release of one operation is the last of the one before.
+ */
+export function planSteps(ops: readonly Operation[], before: Schema): StepPlan {
+  const plan: StepPlan = { steps: [], unplanned: [], stopUsing: [], archives: [] };
+  const schema = before.clone();
+  let base = 0;
   for (const op of ops) {
-    switch (op.kind) {
-      case 'SetNotNull':
-        steps.push(...setNotNull(op));
-        break;
-      case 'AddIndex':
-        if (op.concurrently) unplanned.push(`${op.span.path}:${op.span.line}: the index is already built concurrently`);
-        else if (!op.name) unplanned.push(`${op.span.path}:${op.span.line}: an index without a name cannot be dropped by its down`);
-        else steps.push(concurrentIndex({ ...op, name: op.name }));
-        break;
-      case 'AddConstraint':
-        if ((op.constraint.type === 'foreign-key' || op.constraint.type === 'check') && !op.constraint.notValid && op.constraint.name)
-          steps.push(...notValidThenValidate(op));
-        else unplanned.push(`${op.span.path}:${op.span.line}: ${op.constraint.type} constraints are not planned yet`);
-        break;
-      case 'Transaction':
-        break;
-      default:
-        unplanned.push(`${op.span.path}:${op.span.line}: ${op.kind} is not planned yet`);
+    if (op.kind === 'Transaction') continue;
+    const planned = planOne(op, schema);
+    schema.apply(op, 'plan');
+    if ('unplanned' in planned) {
+      plan.unplanned.push(`${op.span.path}:${op.span.line}: ${planned.unplanned}`);
+      continue;
     }
+    for (const s of planned.steps) plan.steps.push({ ...s, release: base + s.release });
+    base = Math.max(base, ...plan.steps.map((s) => s.release)) - 1;
+    plan.stopUsing.push(...(planned.stopUsing ?? []));
+    plan.archives.push(...(planned.archives ?? []));
   }
-  return { steps, unplanned };
+  return plan;
 }
 
-function setNotNull(op: SetNotNull): PlanStep[] {
-  const t = table(op.table);
-  const check = ident(`${op.table.name}_${op.column}_not_null`);
-  const col = ident(op.column);
+function planOne(op: Operation, schema: Schema): KindPlan {
+  switch (op.kind) {
+    case 'SetNotNull':
+      return { steps: setNotNull(op) };
+    case 'AddIndex':
+      if (op.concurrently) return { unplanned: 'the index is already built concurrently' };
+      if (!op.name) return { unplanned: 'an index without a name cannot be dropped by its down' };
+      return { steps: [concurrentIndex({ ...op, name: op.name })] };
+    case 'AddConstraint':
+      if ((op.constraint.type === 'foreign-key' || op.constraint.type === 'check') && !op.constraint.notValid && op.constraint.name)
+        return { steps: notValidThenValidate(op) };
+      return { unplanned: `${op.constraint.type} constraints are not planned yet` };
+    case 'DropColumn':
+      return dropColumn(op, schema);
+    case 'DropTable':
+      return dropTable(op, schema);
+    case 'RenameColumn':
+      return renameColumn(op, schema);
+    case 'RenameTable':
+      return renameTable(op, schema);
+    case 'AlterColumnType':
+      return changeColumnType(op, schema);
+    default:
+      return { unplanned: `${op.kind} is not planned yet` };
+  }
+}
+
+/**
+ * `twoway plan --cleanup`: one contract step dropping the archives, once the team no longer needs to roll back
+ * past the steps that made them. It has no down: the values in the archives are what it destroys, on purpose.
+ */
+export function cleanupSteps(archives: readonly Archive[]): PlanStep[] {
+  if (!archives.length) return [];
+  const drops = archives.map((a) => `DROP TABLE ${table(archiveQName(a))};`);
   return [
     {
-      name: `check_${op.table.name}_${op.column}_not_null`,
+      name: 'drop_twoway_archives',
       release: 1,
-      phase: 'expand',
-      up: [`ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`],
-      down: [`ALTER TABLE ${t} DROP CONSTRAINT ${check};`],
-      transactional: true,
-      note: `new rows must now have ${op.column}; backfill existing NULLs before the next step`,
-    },
-    {
-      name: `validate_${op.table.name}_${op.column}_not_null`,
-      release: 1,
-      phase: 'expand',
-      // VALIDATE takes SHARE UPDATE EXCLUSIVE: writes go on while existing rows are scanned.
-      up: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`],
-      // PostgreSQL cannot un-validate: the down puts the check back NOT VALID, as it was (catalog only).
-      down: [
-        `ALTER TABLE ${t} DROP CONSTRAINT ${check};`,
-        `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`,
-      ],
-      transactional: true,
-    },
-    {
-      name: `set_${op.table.name}_${op.column}_not_null`,
-      release: 1,
-      // The analyzer judges SET NOT NULL a contract (old code writing NULL breaks); the plan declares it so.
       phase: 'contract',
-      // PostgreSQL >= 12 proves SET NOT NULL from the validated check without a scan.
-      up: [`ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;`, `ALTER TABLE ${t} DROP CONSTRAINT ${check};`],
-      down: [
-        // Back to the state before this step: the check validated, as the previous step left it.
-        `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;`,
-        `ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`,
-        `ALTER TABLE ${t} ALTER COLUMN ${col} DROP NOT NULL;`,
-      ],
-      transactional: true,
-    },
-  ];
-}
-
-function concurrentIndex(op: AddIndex & { name: string }): PlanStep {
-  const columns = op.columns.map(ident).join(', ');
-  const index = op.table.schema ? `${ident(op.table.schema)}.${ident(op.name)}` : ident(op.name);
-  const using = op.method && op.method !== 'btree' ? ` USING ${op.method}` : '';
-  const where = op.where ? ` WHERE ${op.where}` : '';
-  return {
-    name: `add_${op.name}_concurrently`,
-    release: 1,
-    phase: 'expand',
-    up: [`CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${ident(op.name)} ON ${table(op.table)}${using} (${columns})${where};`],
-    // No IF [NOT] EXISTS: an index already holding the name must stop the step, not be dropped by its down.
-    down: [`DROP INDEX CONCURRENTLY ${index};`],
-    transactional: false,
-  };
-}
-
-function notValidThenValidate(op: AddConstraint): PlanStep[] {
-  const t = table(op.table);
-  const c = op.constraint;
-  const name = ident(c.name ?? '');
-  const body =
-    c.type === 'check'
-      ? `CHECK (${c.expression})`
-      : `FOREIGN KEY (${c.columns.map(ident).join(', ')}) REFERENCES ${table(c.references?.table ?? { name: '?' })} (${(c.references?.columns ?? []).map(ident).join(', ')})`;
-  return [
-    {
-      name: `add_${c.name}_not_valid`,
-      release: 1,
-      phase: 'expand',
-      up: [`ALTER TABLE ${t} ADD CONSTRAINT ${name} ${body} NOT VALID;`],
-      down: [`ALTER TABLE ${t} DROP CONSTRAINT ${name};`],
-      transactional: true,
-      note: 'new rows are checked from here; fix violating existing rows before the next step',
-    },
-    {
-      name: `validate_${c.name}`,
-      release: 1,
-      phase: 'expand',
-      up: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`],
+      up: [...drops, ...dropArchive({ schema: ARCHIVE_SCHEMA, name: '' }).slice(1)],
       down: [],
       transactional: true,
+      note: `from here, rolling back past the steps that archived ${archives.map((a) => qnameText(a.source)).join(', ')} no longer restores their values`,
     },
   ];
+}
+
+function archiveQName(a: Archive): QName {
+  const dot = a.table.indexOf('.');
+  return { schema: a.table.slice(0, dot), name: a.table.slice(dot + 1) };
 }

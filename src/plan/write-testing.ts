@@ -8,6 +8,7 @@ import type { MigrationReport } from '../analyze.js';
 import { type CheckResult, check } from '../check.js';
 import type { Operation } from '../ir.js';
 import { type Engine, type MigrationRehearsal, rehearsalFailed, rehearse } from '../rehearse/index.js';
+import { Schema } from '../schema/schema.js';
 import { loadSqlParsers } from '../sql/index.js';
 import { parsePostgres } from '../sql/postgresql.js';
 import { type PlanStep, planSteps } from './steps.js';
@@ -27,11 +28,13 @@ export interface PlannedProject {
   cleanup(): void;
 }
 
-/** The steps planSteps makes of one-way PostgreSQL, which must all be planned. */
-export async function stepsOf(sql: string): Promise<PlanStep[]> {
+/** The steps planSteps makes of one-way PostgreSQL after `prefix` (the CREATE TABLEs it meets), which must all be planned. */
+export async function stepsOf(sql: string, prefix = ''): Promise<PlanStep[]> {
   await loadSqlParsers();
-  const ops: Operation[] = parsePostgres({ path: 'one-way.sql', text: sql, startLine: 1, language: 'sql' }).ops;
-  const plan = planSteps(ops);
+  const read = (text: string): Operation[] => parsePostgres({ path: 'one-way.sql', text, startLine: 1, language: 'sql' }).ops;
+  const before = new Schema();
+  for (const op of read(prefix)) before.apply(op, 'before');
+  const plan = planSteps(read(sql), before);
   expect(plan.unplanned).toEqual([]);
   return plan.steps;
 }

@@ -1,0 +1,106 @@
+// Drop column / drop table: the code stops using it first (a release), then a contract step copies what it
+// destroys into an archive and drops; its down makes the column or table again from the schema before and
+// restores the values from the archive by primary key.
+import type { DropColumn, DropTable } from '../../ir.js';
+import { qnameText } from '../../ir.js';
+import type { Schema } from '../../schema/schema.js';
+import {
+  archiveName,
+  columnSql,
+  constraintSql,
+  createArchiveSchema,
+  dropArchive,
+  ident,
+  indexSql,
+  type KindPlan,
+  pkMatch,
+  primaryKey,
+  recreateTable,
+  table,
+  unrecreatable,
+} from './sql.js';
+
+export function dropColumn(op: DropColumn, schema: Schema): KindPlan {
+  const t = schema.table(op.table);
+  const c = t?.columns.get(op.column);
+  if (!t || !c) return { unplanned: `the column ${qnameText(op.table)}.${op.column} is not in the schema the migrations before it leave` };
+  if (op.cascade) return { unplanned: 'DROP COLUMN … CASCADE also drops what depends on the column, which the plan cannot restore' };
+  const pk = primaryKey(t);
+  if (!pk) return { unplanned: `${qnameText(op.table)} has no primary key: archived values could not be matched back to their rows` };
+  if (pk.includes(op.column)) return { unplanned: `${op.column} is part of the primary key of ${qnameText(op.table)}` };
+  const why = unrecreatable(c);
+  if (why) return { unplanned: why };
+  const name = `drop_${op.table.name}_${op.column}`;
+  const archive = archiveName(op.table, name);
+  const tbl = table(op.table);
+  const col = ident(op.column);
+  // Constraints and indexes on the column go with it; the down writes them back.
+  const constraints = [...t.constraints].filter(([, k]) => k.columns.includes(op.column));
+  const indexes = schema.indexesOf(op.table).filter((i) => i.columns.includes(op.column) && !t.constraints.has(i.name));
+  const readd: string[] = [];
+  for (const [n, k] of constraints) {
+    const sql = constraintSql(n, k);
+    if (!sql) return { unplanned: `the ${k.type} constraint ${n} on the column cannot be written back from the schema` };
+    readd.push(`ALTER TABLE ${tbl} ADD ${sql};`);
+  }
+  return {
+    steps: [
+      {
+        name,
+        release: 2,
+        phase: 'contract',
+        up: [
+          createArchiveSchema,
+          `CREATE TABLE ${table(archive)} AS SELECT ${[...pk, op.column].map(ident).join(', ')} FROM ${tbl};`,
+          `ALTER TABLE ${tbl} DROP COLUMN ${col};`,
+        ],
+        down: [
+          // Nullable first: the archived values go back before NOT NULL holds again.
+          `ALTER TABLE ${tbl} ADD COLUMN ${columnSql(c, { nullable: true })};`,
+          `UPDATE ${tbl} SET ${col} = a.${col} FROM ${table(archive)} a WHERE ${pkMatch(tbl, pk)};`,
+          ...(c.nullable ? [] : [`ALTER TABLE ${tbl} ALTER COLUMN ${col} SET NOT NULL;`]),
+          ...readd,
+          ...indexes.map((i) => indexSql(op.table, i)),
+          ...dropArchive(archive),
+        ],
+        transactional: true,
+        note: `the archive ${qnameText(archive)} keeps the values until \`twoway plan --cleanup\` drops it`,
+      },
+    ],
+    stopUsing: [{ table: op.table.name, columns: [op.column] }],
+    archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, op.column] }],
+  };
+}
+
+export function dropTable(op: DropTable, schema: Schema): KindPlan {
+  const t = schema.table(op.table);
+  if (!t) return { unplanned: `the table ${qnameText(op.table)} is not in the schema the migrations before it leave` };
+  if (op.cascade) return { unplanned: 'DROP TABLE … CASCADE also drops what depends on the table, which the plan cannot restore' };
+  const pk = primaryKey(t);
+  if (!pk) return { unplanned: `${qnameText(op.table)} has no primary key: archived rows could not be told apart` };
+  const restore = recreateTable(t, schema);
+  if (!Array.isArray(restore)) return { unplanned: restore.reason };
+  const name = `drop_${op.table.name}`;
+  const archive = archiveName(op.table, name);
+  const columns = [...t.columns.keys()];
+  const list = columns.map(ident).join(', ');
+  return {
+    steps: [
+      {
+        name,
+        release: 2,
+        phase: 'contract',
+        up: [
+          createArchiveSchema,
+          `CREATE TABLE ${table(archive)} AS SELECT ${list} FROM ${table(op.table)};`,
+          `DROP TABLE ${table(op.table)};`,
+        ],
+        down: [...restore, `INSERT INTO ${table(op.table)} (${list}) SELECT ${list} FROM ${table(archive)};`, ...dropArchive(archive)],
+        transactional: true,
+        note: `the archive ${qnameText(archive)} keeps the rows until \`twoway plan --cleanup\` drops it`,
+      },
+    ],
+    stopUsing: [{ table: op.table.name, columns }],
+    archives: [{ table: qnameText(archive), source: op.table, columns }],
+  };
+}
