@@ -6,20 +6,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type MigrationPlan, planMigration, writePlan } from '../src/plan/index.js';
 
-/** Per framework, the example's one-way migration the plan replaces. */
+/**
+ * Per framework, the example's one-way migration the plan replaces. The others' one-way examples are not planned
+ * yet (a table without a primary key, Django's DROP COLUMN … CASCADE, a sequence the drop removes, a rename or
+ * backfill whose batched loop check cannot read yet).
+ */
 export const PLAN_EXAMPLES: Record<string, string> = {
-  alembic: 'migrations/versions/f6a5b7c8d9e0_drop_legacy_flag.py',
   dbmate: 'db/migrations/20240112090000_require_orders_user.sql',
-  diesel: 'migrations/2024-03-03-000000_normalize_user_emails/up.sql',
-  django: 'shop/migrations/0006_remove_customer_fax.py',
-  flyway: 'sql/V2__rename_price_to_unit_price.sql',
   'golang-migrate': '000002_drop_full_name.up.sql',
-  goose: 'migrations/00003_drop_account_invites.sql',
   knex: 'migrations/20240301090000_drop_users_full_name.js',
   'node-pg-migrate': 'migrations/1709283600000_drop-users-full-name.js',
-  pop: 'migrations/20240403000000_rename_invoices_number.postgres.up.sql',
   prisma: 'prisma/migrations/20240203000000_drop_user_bio/migration.sql',
-  rails: 'db/post_migrate/20240305090000_remove_users_full_name.rb',
   sequelize: 'migrations/20240301090000-drop-users-full-name.js',
   typeorm: 'src/migrations/1709283600000-DropUsersFullName.ts',
 };
@@ -37,7 +34,9 @@ export async function writePlanExample(framework: string, target: string): Promi
   cpSync(join(EXAMPLES, framework), target, { recursive: true });
   const plan = await planMigration(original, [], { cwd: target, writer: { now: PLAN_EXAMPLES_NOW } });
   if (!plan.proof.ok || plan.unplanned.length)
-    throw new Error(`${framework}: the plan of ${original} is not proven: ${JSON.stringify({ unplanned: plan.unplanned, proof: plan.proof })}`);
+    throw new Error(
+      `${framework}: the plan of ${original} is not proven: ${JSON.stringify({ unplanned: plan.unplanned, proof: plan.proof })}`,
+    );
   const written = writePlan(plan, target);
   for (const f of plan.replaces) rmSync(join(target, f), { force: true });
   return written;

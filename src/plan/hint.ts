@@ -3,6 +3,7 @@
 import type { Finding } from '../findings.js';
 import type { Verdict } from '../judge/judge.js';
 import type { ParsedMigration } from '../migration.js';
+import { Schema } from '../schema/schema.js';
 import { planSteps } from './steps.js';
 import { canWrite } from './writers.js';
 
@@ -15,6 +16,8 @@ export const PLANNED_LOCKS: ReadonlySet<string> = new Set([
 
 export const isTwoWay = (v: Verdict): boolean => v.phase === 'expand' && v.codeRollback === 'compatible' && v.dbRollback === 'reversible';
 
+const PROVEN_KINDS: ReadonlySet<string> = new Set(['SetNotNull', 'AddIndex', 'AddConstraint', 'Transaction']);
+
 /** A one-way door, or a lock the plan has the gentle form of. */
 export function needsPlan(v: Verdict, findings: readonly Finding[]): boolean {
   return !isTwoWay(v) || findings.some((f) => PLANNED_LOCKS.has(f.rule) && f.direction === 'up' && !f.suppressed && f.severity !== 'info');
@@ -24,7 +27,9 @@ export function needsPlan(v: Verdict, findings: readonly Finding[]): boolean {
 export function withPlanHint(parsed: ParsedMigration, verdict: Verdict, findings: Finding[]): Finding[] {
   const m = parsed.migration;
   if (m.dialect !== 'postgresql' || !canWrite(m.framework) || !needsPlan(verdict, findings)) return findings;
-  const plan = planSteps(parsed.up);
+  // Only the kinds whose plans every writer's tests prove (generate, re-check, rehearse); they read no schema.
+  if (!parsed.up.every((op) => PROVEN_KINDS.has(op.kind))) return findings;
+  const plan = planSteps(parsed.up, new Schema());
   if (!plan.steps.length || plan.unplanned.length) return findings;
   const hint = `Write the two-way version with: npx twoway plan ${m.id}`;
   return findings.map((f) =>

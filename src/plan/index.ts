@@ -10,7 +10,7 @@ import type { CodeRollback, DbRollback, Phase } from '../findings.js';
 import type { MigrationSet } from '../frameworks/adapter.js';
 import type { Dialect } from '../ir.js';
 import type { Framework } from '../migration.js';
-import type { Schema } from '../schema/schema.js';
+import { Schema } from '../schema/schema.js';
 import { isTwoWay, needsPlan as needs } from './hint.js';
 import { type PlanStep, planSteps } from './steps.js';
 
@@ -179,10 +179,16 @@ async function planReport(
   if (!writer) throw new PlanError(`${m.path}: twoway plan does not write ${set.framework} migrations yet`);
   if (set.dialect !== 'postgresql')
     throw new PlanError(`${m.path}: twoway plan plans PostgreSQL migrations; this ${set.framework} set is ${set.dialect}`);
-  void before;
-  const planned = planSteps(report.parsed.up);
+  const planned = planSteps(report.parsed.up, before ?? new Schema());
   const folder = folderFor(writer, m);
-  const plan: MigrationPlan = { ...base, steps: planned.steps, unplanned: planned.unplanned, folder, replaces: m.files };
+  const plan: MigrationPlan = {
+    ...base,
+    steps: planned.steps,
+    unplanned: planned.unplanned,
+    stopUsing: planned.stopUsing,
+    folder,
+    replaces: m.files,
+  };
   if (!planned.steps.length) return { ...plan, proof: { ...plan.proof, ok: false } };
   await writer.load?.();
   const now = options.writer?.now ?? new Date();
