@@ -32,7 +32,7 @@ for (const folder of folders) {
   const result = await check(projects, { cwd: corpus, ...(lockTimeout ? { runnerSettings: { lock_timeout: lockTimeout } } : {}) });
   const perMigration: number[] = [];
   const loudPerMigration: number[] = [];
-  const byRule = new Map<string, number>();
+  const byRule = new Map<string, { all: number; loud: number; down: number }>();
   let findings = 0;
   let inDowns = 0;
   let duplicates = 0;
@@ -48,7 +48,13 @@ for (const folder of folders) {
       inDowns += shown.filter((f) => f.direction === 'down').length;
       const seen = new Set<string>();
       for (const f of shown) {
-        byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+        const counts = byRule.get(f.rule) ?? { all: 0, loud: 0, down: 0 };
+        counts.all++;
+        if (f.severity !== 'info') counts.loud++;
+        if (f.direction === 'down') counts.down++;
+        byRule.set(f.rule, counts);
+        if (process.env.NOISE_DUMP)
+          console.log(`finding\t${f.rule}\t${f.severity}\t${f.direction}\t${f.path}:${f.line}\t${f.message.replace(/\n/g, ' ')}`);
         const key = `${f.rule}\0${f.path}\0${f.line}\0${f.direction}`;
         if (seen.has(key)) {
           duplicates++;
@@ -86,8 +92,10 @@ for (const folder of folders) {
     `duplicate (rule, line, direction) findings: ${duplicates}${duplicates ? ` (${[...duplicateRules].map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`,
   );
   console.log(`timeout findings: ${timeoutFindings}, on tables created in the same migration: ${timeoutOnNewTables}`);
-  console.log('top rules:');
-  for (const [rule, n] of [...byRule].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${String(n).padStart(6)}  ${rule}`);
+  console.log('top rules (all findings, warnings+errors, in downs):');
+  for (const [rule, n] of [...byRule].sort((a, b) => b[1].loud - a[1].loud || b[1].all - a[1].all).slice(0, 15)) {
+    console.log(`  ${String(n.all).padStart(6)} ${String(n.loud).padStart(6)} ${String(n.down).padStart(6)}  ${rule}`);
+  }
 }
 
 function quantile(xs: number[], q: number): number {

@@ -189,3 +189,34 @@ describe('hygiene', () => {
     expect([report.phase, report.codeRollback, report.dbRollback]).toEqual(['expand', 'compatible', 'reversible']);
   });
 });
+
+describe('a down that repeats the up’s lock', () => {
+  // The up swaps one index of users for another; the down swaps them back: the same two rules, the same table.
+  const up = 'DROP INDEX users_a;\nCREATE INDEX users_b ON users (b);';
+  const down = 'DROP INDEX users_b;\nCREATE INDEX users_a ON users (a);';
+  const withIndex = (u: string, d: string | null) =>
+    analyzeHistory([
+      parseSqlMigration(sqlMigration('h1', history)),
+      parseSqlMigration(sqlMigration('h2', 'CREATE INDEX users_a ON users (a);')),
+      parseSqlMigration(sqlMigration('m', u, d)),
+    ]).at(-1) as MigrationReport;
+  const locks = (report: MigrationReport) =>
+    report.findings.filter((f) => f.rule.startsWith('require-concurrent-index')).map((f) => [f.direction, f.rule, f.severity, f.message]);
+
+  it('is info in the down and says it is the up’s, the up keeps its warnings', () => {
+    const found = locks(withIndex(up, down));
+    expect(found.filter(([d]) => d === 'up').map(([, , s]) => s)).toEqual(['warning', 'warning']);
+    const inDown = found.filter(([d]) => d === 'down');
+    expect(inDown.map(([, r, s]) => [r, s])).toEqual([
+      ['require-concurrent-index-deletion', 'info'],
+      ['require-concurrent-index-creation', 'info'],
+    ]);
+    for (const [, , , message] of inDown)
+      expect(message).toMatch(/^In the down, as in the up: DROP INDEX|^In the down, as in the up: CREATE INDEX/);
+  });
+
+  it('stays a warning where the up took no such lock on that table', () => {
+    const found = locks(withIndex('ALTER TABLE users ADD COLUMN d text;', 'CREATE INDEX users_d ON users (a);'));
+    expect(found).toEqual([['down', 'require-concurrent-index-creation', 'warning', expect.stringMatching(/^In the down: CREATE INDEX/)]]);
+  });
+});

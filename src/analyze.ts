@@ -1,12 +1,13 @@
 // The analysis core: replay the history, run the rules on every migration, fold verdicts.
 // Pure: no I/O. Input is parsed migrations in the order their framework applies them.
 import { type Finding, SEVERITY_RANK, type Severity } from './findings.js';
-import type { Dialect, Operation, QName } from './ir.js';
+import { type Dialect, type Operation, type QName, qnameKey } from './ir.js';
 import { hasDown, type Judgement, judge, type Reason, type Unread, type UsageOf, type Verdict } from './judge/judge.js';
 import { type NetEffect, netEffect } from './judge/net.js';
 import type { Directive, ParsedMigration } from './migration.js';
 import { withPlanHint } from './plan/hint.js';
 import { allRules } from './rules/index.js';
+import { lockOf } from './rules/postgres-locks.js';
 import type { MigrationRuleContext, RollbackGroup, Rule, RuleContext, RuleResult } from './rules/rule.js';
 import { Schema } from './schema/schema.js';
 
@@ -151,7 +152,7 @@ export function analyzeMigration(
   const { migration } = parsed;
   const { rules, byKind } = rulesFor(migration.dialect);
   const before = schema.clone();
-  const claims: Array<{ rule: Rule; result: RuleResult; span: Finding['span']; direction: 'up' | 'down' }> = [];
+  const claims: Claim[] = [];
   const base = { migration, parsed, serverVersion, dialect: migration.dialect };
   const upNet = netEffect(before, parsed.up);
 
@@ -190,7 +191,7 @@ export function analyzeMigration(
     dialect: migration.dialect,
     ...(usage ? { usage } : {}),
   });
-  return { findings: findingsOf(claims, judgement), judgement, unread, coverage: coverageOf(parsed, unread) };
+  return { findings: findingsOf(downRepeatsAsInfo(claims), judgement), judgement, unread, coverage: coverageOf(parsed, unread) };
 
   function visit(
     direction: 'up' | 'down',
@@ -228,7 +229,10 @@ export function analyzeMigration(
       ctx.inTransaction = inTransaction;
       for (const rule of byKind[direction].get(op.kind) ?? []) {
         const out = rule.check?.(op as never, ctx);
-        for (const r of out ? (Array.isArray(out) ? out : [out]) : []) claims.push({ rule, result: r, span: r.span ?? op.span, direction });
+        const results = out ? (Array.isArray(out) ? out : [out]) : [];
+        const locked = results.length && rule.category === 'locking' ? lockOf(op, ctx)?.tables.map(qnameKey) : undefined;
+        for (const r of results)
+          claims.push({ rule, result: r, span: r.span ?? op.span, direction, ...(locked?.length ? { locked } : {}) });
       }
       if (op.kind === 'SetSetting') applySetting(op.name.toLowerCase(), op.value, op.local);
       if (op.kind === 'Transaction' && op.action !== 'begin') {
@@ -250,15 +254,46 @@ export function analyzeMigration(
 
 const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));
 
+interface Claim {
+  rule: Rule;
+  result: RuleResult;
+  span: Finding['span'];
+  direction: 'up' | 'down';
+  /** A locking claim's tables (qname keys): those its statement locks. */
+  locked?: string[];
+}
+
+/**
+ * A lock the down takes that the up's finding of the same rule already named, on the same tables (the down
+ * rebuilding the indexes the up dropped, re-adding the constraint the up removed): said once, as a warning in the
+ * up; the down's is info and says "as in the up". The down still lists it, and a lock on a table the up never
+ * locked stays a warning.
+ */
+function downRepeatsAsInfo(claims: Claim[]): Claim[] {
+  const upLocked = new Map<string, Set<string>>();
+  for (const c of claims) {
+    if (c.direction !== 'up' || !c.locked || (c.result.severity ?? c.rule.severity) === 'info') continue;
+    const tables = upLocked.get(c.rule.id) ?? new Set<string>();
+    for (const t of c.locked) tables.add(t);
+    upLocked.set(c.rule.id, tables);
+  }
+  if (!upLocked.size) return claims;
+  return claims.map((c) => {
+    const told = upLocked.get(c.rule.id);
+    if (c.direction !== 'down' || !c.locked || !told || (c.result.severity ?? c.rule.severity) === 'info') return c;
+    if (c.result.message.startsWith('In the down') || !c.locked.every((t) => told.has(t))) return c;
+    const text = c.result.message;
+    const message = `In the down, as in the up: ${/^[A-Z][a-z]/.test(text) ? text[0]?.toLowerCase() + text.slice(1) : text}`;
+    return { ...c, result: { ...c.result, message, severity: 'info' } };
+  });
+}
+
 /**
  * The judge decides; rules explain. A rule's finding that claims an effect on the verdict is kept only
  * where the judge found that change (a statement-level view is fooled by rebuilds and re-creations);
  * every reason of the judge that no finding explains becomes a finding of its rule.
  */
-function findingsOf(
-  claims: ReadonlyArray<{ rule: Rule; result: RuleResult; span: Finding['span']; direction: 'up' | 'down' }>,
-  judgement: Judgement,
-): Finding[] {
+function findingsOf(claims: readonly Claim[], judgement: Judgement): Finding[] {
   const findings: Finding[] = [];
   const explained = new Set<Reason>();
   // Reasons by every line of their statement, so each claim finds its own in one lookup (migrations of 100k statements).

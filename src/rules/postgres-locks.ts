@@ -115,7 +115,8 @@ export function lockOf(op: Operation, ctx: LockContext, everything = false): Loc
     case 'SetNotNull':
       return profile('ACCESS EXCLUSIVE', [op.table], setNotNullScans(op, ctx) ? 'long' : 'brief');
     case 'AddIndex': {
-      if (op.concurrently) return null;
+      // An index on a materialized view made earlier in this direction blocks nobody: no query reads it yet.
+      if (op.concurrently || isNewView(op.table, ctx)) return null;
       // CREATE INDEX IF NOT EXISTS of an index that is there: the lock, then nothing.
       const exists =
         op.ifNotExists && op.name !== null && ctx.schema.index({ ...(op.table.schema ? { schema: op.table.schema } : {}), name: op.name });
@@ -223,7 +224,8 @@ export function isNewIndex(index: QName, ctx: LockContext): boolean {
   return ctx.ops.slice(0, ctx.index).some((op) => op.kind === 'AddIndex' && op.name === index.name);
 }
 
-function isNewView(view: QName, ctx: LockContext): boolean {
+/** A view (materialized or not) created earlier in this direction: nobody reads or refreshes it yet. */
+export function isNewView(view: QName, ctx: Pick<LockContext, 'ops' | 'index'>): boolean {
   return ctx.ops.slice(0, ctx.index).some((op) => op.kind === 'CreateView' && op.name.name === view.name);
 }
 

@@ -15,6 +15,11 @@ ruleTests(rule, {
       name: 'an index on a table created in the same migration is built on an empty table',
       up: `${users}\nCREATE INDEX users_email ON users (email);`,
     },
+    {
+      name: 'an index on a materialized view made earlier in the same direction blocks nobody',
+      history: [users],
+      up: 'CREATE MATERIALIZED VIEW emails AS SELECT id, email FROM users;\nCREATE UNIQUE INDEX emails_id ON emails (id);',
+    },
   ],
   invalid: [
     {
@@ -31,6 +36,12 @@ ruleTests(rule, {
       message: 'CREATE UNIQUE INDEX users_email on users',
     },
     { name: 'a table the history never created is assumed to hold rows', up: 'CREATE INDEX ON legacy (x);' },
+    {
+      name: 'an index on a materialized view of an earlier migration blocks its refresh and reads',
+      history: [users, 'CREATE MATERIALIZED VIEW emails AS SELECT id, email FROM users;'],
+      up: 'CREATE UNIQUE INDEX emails_id ON emails (id);',
+      message: 'on emails',
+    },
     {
       name: 'a down that rebuilds an index on an existing table also blocks writes',
       history: [users, 'CREATE INDEX users_email ON users (email);'],

@@ -1,5 +1,6 @@
 import { qnameText } from '../ir.js';
 import { withoutTransaction } from './framework-help.js';
+import { isNewView } from './postgres-locks.js';
 import { isRails, railsConcurrentIndex } from './rails-fix.js';
 import { defineRule } from './rule.js';
 
@@ -32,10 +33,11 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);
 - Django: \`atomic = False\` and \`AddIndexConcurrently\` (django.contrib.postgres.operations).
 - Alembic: \`op.create_index(..., postgresql_concurrently=True)\` inside \`with op.get_context().autocommit_block():\`.
 
-An index on a table created in the same migration is built on an empty table: no finding.
+An index on a table created in the same migration is built on an empty table: no finding. Nor on a
+materialized view created earlier in the same direction: nobody reads it yet.
 In a down, the same applies: a down that rebuilds a dropped index should build it concurrently.`,
   check(op, ctx) {
-    if (op.concurrently || ctx.isNewTable(op.table)) return null;
+    if (op.concurrently || ctx.isNewTable(op.table) || isNewView(op.table, ctx)) return null;
     const table = qnameText(op.table);
     const name = op.name ?? '';
     return {

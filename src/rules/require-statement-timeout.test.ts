@@ -11,16 +11,27 @@ ruleTests(rule, {
       up: 'ALTER TABLE users ADD COLUMN nickname text;',
     },
     {
-      name: 'statement_timeout set before the build',
+      name: 'statement_timeout set before the rebuild',
       history: [users],
-      up: "SET statement_timeout = '15min';\nCREATE INDEX users_email ON users (email);",
+      up: "SET statement_timeout = '15min';\nREINDEX TABLE users;",
+    },
+    {
+      // require-concurrent-index-creation reports it; a statement_timeout is no fix for a build that should be CONCURRENTLY.
+      name: 'a non-concurrent index build on an existing table is the CONCURRENTLY rule’s',
+      history: [users],
+      up: 'CREATE INDEX users_email ON users (email);',
+    },
+    {
+      name: 'an index on a materialized view made in the same migration blocks nobody',
+      history: [users],
+      up: 'CREATE MATERIALIZED VIEW emails AS SELECT id, email FROM users;\nCREATE UNIQUE INDEX emails_id ON emails (id);',
     },
   ],
   invalid: [
     {
-      name: 'a non-concurrent index build holds SHARE for the whole build',
-      history: [users],
-      up: 'CREATE INDEX users_email ON users (email);',
+      name: 'REINDEX holds SHARE for the whole rebuild',
+      history: [users, 'CREATE INDEX users_email ON users (email);'],
+      up: 'REINDEX TABLE users;',
       message: 'holds SHARE on users',
     },
     {

@@ -1,6 +1,6 @@
-import { BLOCKS, LOCKING_KINDS, lockOf, tablesText } from './postgres-locks.js';
+import { BLOCKS, LOCKING_KINDS, tablesText } from './postgres-locks.js';
 import { defineRule } from './rule.js';
-import { firstMissingTimeout, listText, timeoutFix } from './timeout-setting.js';
+import { firstMissingTimeout, listText, lockNeedingTimeout, timeoutFix } from './timeout-setting.js';
 
 export default defineRule({
   id: 'require-statement-timeout',
@@ -24,7 +24,10 @@ VALIDATE, expand/contract); when a blocking statement is accepted, cap it:
 SET statement_timeout = '15min';
 \`\`\`
 Do not set a short statement_timeout around \`CREATE INDEX CONCURRENTLY\`: cancelling it leaves
-an INVALID index to drop. Rails: \`StrongMigrations.statement_timeout\` or an \`execute\`;
+an INVALID index to drop. So a non-concurrent \`CREATE INDEX\` on an existing table gets no finding
+here: \`require-concurrent-index-creation\` reports it, and its fix (CONCURRENTLY) is the one that
+keeps writes flowing; \`lock_timeout\` bounds only the wait for the lock, never the build.
+Rails: \`StrongMigrations.statement_timeout\` or an \`execute\`;
 Django: \`RunSQL("SET statement_timeout = ...")\`. squawk checks this as \`require-statement-timeout\`.`,
   check(op, ctx) {
     const missing = firstMissingTimeout(op, ctx, 'statement_timeout', longLock);
@@ -39,7 +42,11 @@ Django: \`RunSQL("SET statement_timeout = ...")\`. squawk checks this as \`requi
   },
 });
 
-function longLock(op: Parameters<typeof lockOf>[0], ctx: Parameters<typeof lockOf>[1]) {
-  const lock = lockOf(op, ctx);
+/**
+ * A long blocking lock. A non-concurrent index build the CONCURRENTLY rule reports is left out: its fix takes no
+ * blocking lock, and a statement_timeout around CREATE INDEX CONCURRENTLY only leaves an INVALID index behind.
+ */
+function longLock(op: Parameters<typeof lockNeedingTimeout>[0], ctx: Parameters<typeof lockNeedingTimeout>[1]) {
+  const lock = lockNeedingTimeout(op, ctx);
   return lock && lock.duration === 'long' && lock.level !== 'SHARE UPDATE EXCLUSIVE' ? lock : null;
 }
