@@ -37,8 +37,12 @@ if (!pgUp) console.warn(`rollback tests: no PostgreSQL at ${PG}; the database pa
 async function seed(sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: pgUrl });
   await c.connect();
-  await c.query(sql);
-  await c.end();
+  // Ended even when the SQL fails: a connection left open would be cut by afterAll's DROP … WITH (FORCE).
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
 }
 
 beforeAll(async () => {
