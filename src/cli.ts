@@ -163,15 +163,7 @@ reported only for migrations the baseline does not list.\n`,
       if (opts.databaseUrl !== undefined) checkDatabaseUrl(opts.databaseUrl);
       for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
       if (opts.from !== undefined && opts.only !== undefined) throw new UsageError('--from and --only cannot be combined');
-      let onlyFiles: Set<string> | undefined;
-      if (opts.since !== undefined) {
-        try {
-          onlyFiles = changedSince(opts.since, io.cwd ?? process.cwd());
-        } catch (e) {
-          if (e instanceof GitError) throw new UsageError(`--since ${opts.since}: ${e.message}`);
-          throw e;
-        }
-      }
+      const onlyFiles = opts.since === undefined ? undefined : filesChangedSince(opts.since, io.cwd ?? process.cwd());
       const { notRehearsed, rehearsalFailed, rehearse, ScratchDatabaseError, UnknownMigrationError } = await import('./rehearse/index.js');
       const result = await rehearse(paths, {
         cwd: io.cwd,
@@ -283,12 +275,7 @@ reported only for migrations the baseline does not list.\n`,
         if (!opts.all) return [await planMigration(target ?? '', paths, options)];
         const ref = opts.since ?? defaultBase(cwd)?.ref;
         if (!ref) throw new UsageError('--all needs --since <git-ref> (no default branch to compare with here)');
-        try {
-          return await planAll(changedSince(ref, cwd, paths), paths, options);
-        } catch (e) {
-          if (e instanceof GitError) throw new UsageError(`--since ${ref}: ${e.message}`);
-          throw e;
-        }
+        return planAll(filesChangedSince(ref, cwd, paths), paths, options);
       })().catch((e) => {
         throw e instanceof PlanError ? new UsageError(e.message) : e;
       });
@@ -413,15 +400,7 @@ async function runCheck(
   }
   if (!paths.length && config?.paths) paths = config.paths;
   for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
-  let onlyFiles: Set<string> | undefined;
-  if (flags.since !== undefined) {
-    try {
-      onlyFiles = changedSince(flags.since, cwd, paths);
-    } catch (e) {
-      if (e instanceof GitError) throw new UsageError(`--since ${flags.since}: ${e.message}`);
-      throw e;
-    }
-  }
+  const onlyFiles = flags.since === undefined ? undefined : filesChangedSince(flags.since, cwd, paths);
   let result = await check(paths, {
     cwd,
     dialect: flags.dialect ?? config?.dialect,
@@ -497,6 +476,16 @@ async function addTableSizes(result: CheckResult, url: string): Promise<void> {
 }
 
 /** The release running today, for evidence: `--since`'s ref, else where this branch left the default branch. */
+/** `--since`'s files (git.ts changedSince), a git failure told as a usage error naming the ref. */
+function filesChangedSince(ref: string, cwd: string, paths?: readonly string[]): Set<string> {
+  try {
+    return changedSince(ref, cwd, paths);
+  } catch (e) {
+    if (e instanceof GitError) throw new UsageError(`--since ${ref}: ${e.message}`);
+    throw e;
+  }
+}
+
 function previousRelease(since: string | undefined, cwd: string): { repo: string; ref: string; commit: string } | undefined {
   const repo = repositoryRoot(cwd);
   if (!repo) return undefined;
