@@ -1,10 +1,19 @@
-// Rehearses the real PostgreSQL histories of shared/corpus on PGlite and on a server, and sums up
-// each run: used by `npm run bench` (speed and memory) and scripts/rehearse-results.ts (the docs table).
+// Rehearses the real histories of shared/corpus, each on the engines of its dialect (PostgreSQL ones
+// on PGlite and on a server, MySQL ones on a MySQL/MariaDB server, SQLite ones on the embedded
+// SQLite), and sums up each run: used by `npm run bench` (speed and memory) and
+// scripts/rehearse-results.ts (the docs table).
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createPgliteEngine, type MigrationRehearsal, notRehearsed, notRehearsedReasons, rehearse } from '../src/rehearse/index.js';
+import {
+  createPgliteEngine,
+  type EngineKind,
+  type MigrationRehearsal,
+  notRehearsed,
+  notRehearsedReasons,
+  rehearse,
+} from '../src/rehearse/index.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const corpusRoot =
@@ -13,11 +22,19 @@ export const corpusRoot =
   ) ?? resolve(repoRoot, '../shared/corpus');
 /** The PostgreSQL histories issue 11 asks to rehearse end to end. */
 export const PG_HISTORIES = ['rust-lang__crates.io', 'LemmyNet__lemmy', 'goharbor__harbor', 'temporalio__temporal'];
+/** The MySQL and SQLite ones (shared/corpus/mysql, shared/corpus/sqlite). */
+export const NATIVE_HISTORIES = ['ory__kratos', 'openfga__openfga'];
 export const SERVER_URL = process.env.TWOWAY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const MYSQL_URL = process.env.TWOWAY_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+
+/** The corpus folder of each engine's dialect. */
+const DIALECT_FOLDER: Record<EngineKind, string> = { pglite: 'pg', postgresql: 'pg', mysql: 'mysql', sqlite: 'sqlite' };
 
 export interface CorpusRun {
   history: string;
-  engine: 'pglite' | 'postgresql';
+  engine: EngineKind;
+  /** What the engine says it is (PostgreSQL 15.x, MariaDB 10.11.x, SQLite 3.x). */
+  serverVersion: string;
   migrations: number;
   rehearsed: number;
   failedUps: number;
@@ -37,6 +54,18 @@ export interface CorpusRun {
   results: MigrationRehearsal[];
 }
 
+/** A connection to the MySQL server the MySQL histories need, tried once. */
+export async function mysqlReachable(url = MYSQL_URL): Promise<boolean> {
+  const mysql = await import('mysql2/promise');
+  try {
+    const c = await mysql.createConnection({ uri: url, connectTimeout: 2000 });
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function serverReachable(url = SERVER_URL): Promise<boolean> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   c.on('error', () => {});
@@ -49,14 +78,14 @@ export async function serverReachable(url = SERVER_URL): Promise<boolean> {
   }
 }
 
-export function historyPath(history: string): string | null {
-  const path = join(corpusRoot, 'pg', history);
+export function historyPath(history: string, engine: EngineKind = 'pglite'): string | null {
+  const path = join(corpusRoot, DIALECT_FOLDER[engine], history);
   return existsSync(path) ? path : null;
 }
 
-export async function rehearseCorpus(history: string, engine: 'pglite' | 'postgresql'): Promise<CorpusRun> {
-  const path = historyPath(history);
-  if (!path) throw new Error(`${history} is not in ${corpusRoot}/pg`);
+export async function rehearseCorpus(history: string, engine: EngineKind): Promise<CorpusRun> {
+  const path = historyPath(history, engine);
+  if (!path) throw new Error(`${history} is not in ${corpusRoot}/${DIALECT_FOLDER[engine]}`);
   let peak = process.memoryUsage().rss;
   const sample = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -66,7 +95,8 @@ export async function rehearseCorpus(history: string, engine: 'pglite' | 'postgr
   try {
     const own = engine === 'pglite' ? await createPgliteEngine() : undefined;
     if (own) startMs = performance.now() - started;
-    const result = await rehearse([path], { engine: own, databaseUrl: own ? undefined : SERVER_URL, cwd: path });
+    const databaseUrl = engine === 'postgresql' ? SERVER_URL : engine === 'mysql' ? MYSQL_URL : undefined;
+    const result = await rehearse([path], { engine: own, databaseUrl, cwd: path });
     await own?.close();
     const wallMs = performance.now() - started;
     const m = result.migrations;
@@ -77,6 +107,7 @@ export async function rehearseCorpus(history: string, engine: 'pglite' | 'postgr
     return {
       history,
       engine,
+      serverVersion: result.serverVersion,
       migrations: m.length,
       rehearsed: m.filter((r) => !notRehearsed(r)).length,
       failedUps: m.filter((r) => r.up === 'failed' || r.up === 'failed-with-rows').length,

@@ -1,4 +1,6 @@
 // The schema as the catalog says it is: what a down must give back exactly. One query, one round trip.
+import { loadPostgresParser } from '../sql/postgresql.js';
+import { checkAllowedValues } from './check-values.js';
 import type { Engine } from './engine.js';
 
 export interface ColumnSnapshot {
@@ -21,11 +23,13 @@ export interface ValueType {
   base: string;
   /** pg_type.typcategory: N numeric, S string, B boolean, D date/time, E enum, A array, U user… */
   category: string;
-  /** Enum labels in order, for enums and arrays of enums. */
+  /** Enum labels in order, for enums and arrays of enums; else the values the column's CHECK lists, if it lists them. */
   labels: string[] | null;
   /** Element type of an array (format_type), null otherwise. */
   element: string | null;
   elementCategory: string | null;
+  /** The CHECK constraints on this column alone (pg_get_constraintdef); read into `labels` by snapshotSchema. */
+  checks?: string[] | null;
 }
 
 export interface ForeignKeySnapshot {
@@ -85,7 +89,9 @@ WITH ns AS (
         'category', bt.typcategory,
         'labels', l.labels,
         'element', CASE WHEN bt.typcategory = 'A' THEN format_type(bt.typelem, NULL) END,
-        'elementCategory', et.typcategory)
+        'elementCategory', et.typcategory,
+        'checks', (SELECT json_agg(pg_get_constraintdef(k.oid)) FROM pg_constraint k
+          WHERE k.conrelid = a.attrelid AND k.contype = 'c' AND k.conkey = ARRAY[a.attnum]))
     ) ORDER BY a.attnum) AS columns
   FROM pg_attribute a
   JOIN rel ON rel.oid = a.attrelid AND rel.relkind IN ('r', 'p')
@@ -159,7 +165,23 @@ export async function snapshotSchema(engine: Engine): Promise<SchemaSnapshot> {
   const rows = await engine.query<{ snapshot: SchemaSnapshot | string }>(SNAPSHOT_SQL);
   const value = rows[0]?.snapshot;
   if (!value) throw new Error('the catalog query returned nothing');
-  return typeof value === 'string' ? (JSON.parse(value) as SchemaSnapshot) : value;
+  const snapshot = typeof value === 'string' ? (JSON.parse(value) as SchemaSnapshot) : value;
+  await loadPostgresParser();
+  for (const t of snapshot.tables) for (const c of t.columns) checkLabels(c);
+  return snapshot;
+}
+
+/** A column whose CHECK lists its values takes them as an enum's labels (every list the column has, intersected). */
+function checkLabels(c: ColumnSnapshot): void {
+  const checks = c.gen.checks ?? [];
+  delete c.gen.checks;
+  if (c.gen.labels || c.gen.category === 'A') return;
+  let labels: string[] | null = null;
+  for (const definition of checks) {
+    const values = checkAllowedValues(definition, c.name);
+    if (values) labels = labels ? labels.filter((v) => values.includes(v)) : values;
+  }
+  if (labels?.length) c.gen.labels = labels;
 }
 
 export function tableKey(t: Pick<TableSnapshot, 'schema' | 'name'>): string {

@@ -52,6 +52,7 @@ export const ORDINARY_VARIANTS: readonly Variant[] = ['typical', 'typical'];
 
 /** Every row out of the given tables (and those referencing them). */
 export async function emptyTables(engine: Engine, tables: readonly TableSnapshot[]): Promise<void> {
+  if (engine.native) return engine.native.emptyTables(tables);
   if (tables.length) await engine.exec(`TRUNCATE ${tables.map(quoteTable).join(', ')} RESTART IDENTITY CASCADE;`);
 }
 
@@ -179,15 +180,12 @@ function syntheticRow(table: TableSnapshot, row: number, variant: Variant): Synt
     const nullable = fk.columns.every((col) => !table.columns.find((c) => c.name === col)?.notNull);
     const [schema = 'public', ...rest] = fk.refTable.split('.');
     const parent = quoteTable({ schema, name: rest.join('.') });
-    // The parent's rows are in the database by now (parents are filled first): reference one of its first two.
+    // The parent's rows are in the database by now (parents are filled first): reference one of its first
+    // two, or its only one (a singleton table holds one row).
     fk.columns.forEach((col, i) => {
-      const refColumn = fk.refColumns[i] ?? col;
-      cells.set(
-        col,
-        variant === 'nulls' && nullable
-          ? 'NULL'
-          : { sql: `(SELECT ${quoteIdent(refColumn)} FROM ${parent} ORDER BY ctid OFFSET ${row % 2} LIMIT 1)` },
-      );
+      const pick = (offset: number) =>
+        `(SELECT ${quoteIdent(fk.refColumns[i] ?? col)} FROM ${parent} ORDER BY ctid OFFSET ${offset} LIMIT 1)`;
+      cells.set(col, variant === 'nulls' && nullable ? 'NULL' : { sql: row % 2 ? `coalesce(${pick(1)}, ${pick(0)})` : pick(0) });
     });
   }
   return cells;

@@ -2,7 +2,7 @@
 // PostgreSQL ones are values.ts). A value is the text the database reads for the type, or an SQL
 // expression where text cannot say it (bit strings).
 import type { ValueType } from './catalog.js';
-import type { Variant } from './values.js';
+import { EARLIEST_DATE, LATEST_DATE, type Variant } from './values.js';
 
 export type NativeValue = { text: string } | { sql: string };
 
@@ -117,10 +117,15 @@ export function mysqlValue(t: ValueType, row: number, variant: Variant, label: s
     case 'year':
       return { text: variant === 'max' ? '2155' : variant === 'min' ? '1901' : String(2020 + (row % 10)) };
     case 'date':
-      return { text: variant === 'max' ? '9999-12-31' : variant === 'min' ? '1000-01-01' : `2024-01-${pad(row + 1, 2)}` };
+      return { text: variant === 'max' ? LATEST_DATE : variant === 'min' ? EARLIEST_DATE : `2024-01-${pad(row + 1, 2)}` };
     case 'datetime':
       return {
-        text: variant === 'max' ? '9999-12-31 23:59:59' : variant === 'min' ? '1000-01-01 00:00:00' : `2024-01-${pad(row + 1, 2)} 12:34:56`,
+        text:
+          variant === 'max'
+            ? `${LATEST_DATE} 23:59:59`
+            : variant === 'min'
+              ? `${EARLIEST_DATE} 00:00:00`
+              : `2024-01-${pad(row + 1, 2)} 12:34:56`,
       };
     case 'timestamp':
       // The session's time zone is UTC: TIMESTAMP holds 1970-01-01 00:00:01 to 2038-01-19 03:14:07.
@@ -177,10 +182,15 @@ export function sqliteValue(t: ValueType, row: number, variant: Variant, label: 
   if (declared.includes('JSON')) return { text: jsonValue(row, variant) };
   if (declared.includes('TIMESTAMP') || declared.includes('DATETIME'))
     return {
-      text: variant === 'max' ? '9999-12-31 23:59:59' : variant === 'min' ? '0001-01-01 00:00:00' : `2024-01-${pad(row + 1, 2)} 12:34:56`,
+      text:
+        variant === 'max'
+          ? `${LATEST_DATE} 23:59:59`
+          : variant === 'min'
+            ? `${EARLIEST_DATE} 00:00:00`
+            : `2024-01-${pad(row + 1, 2)} 12:34:56`,
     };
   if (declared.includes('DATE'))
-    return { text: variant === 'max' ? '9999-12-31' : variant === 'min' ? '0001-01-01' : `2024-01-${pad(row + 1, 2)}` };
+    return { text: variant === 'max' ? LATEST_DATE : variant === 'min' ? EARLIEST_DATE : `2024-01-${pad(row + 1, 2)}` };
   if (declared.includes('TIME'))
     return { text: variant === 'max' ? '23:59:59' : variant === 'min' ? '00:00:00' : `12:34:${pad(row % 60, 2)}` };
   switch (sqliteAffinity(declared)) {

@@ -216,7 +216,7 @@ export async function rehearseSelected(
         },
       );
       if (outcome === 'up-failed') {
-        halted = `migration ${m.id} before it does not apply${engine.native ? '' : ', not even to empty tables'}`;
+        halted = `migration ${m.id} before it does not apply, not even to empty tables`;
         if (refusedBefore) result.notes.push(`migration ${refusedBefore} before was not rehearsed: this up ran without what it makes`);
       } else if (outcome === 'unknown-state') {
         // The down or re-up left a state no migration describes: rebuild "after this up" from scratch.
@@ -245,7 +245,7 @@ async function replayUp(engine: Engine, scripts: MigrationScripts, state: RunSta
     await runScript(engine, scripts.up);
     return null;
   } catch (e) {
-    if (engine.native || !state.filled.size || (e instanceof ScriptError && e.partial)) return errorMessage(e);
+    if (!state.filled.size || (e instanceof ScriptError && e.partial)) return errorMessage(e);
     await emptyTables(engine, fillableTables(schema ?? (await snapshotSchema(engine))));
     state.filled.clear();
     try {
@@ -380,9 +380,7 @@ async function rehearseOne(
   let firstError: string | null = null;
   let upOn: RowLevel | null = null;
   let upObservation: ScriptObservation | null = null;
-  // Engines of other dialects (native) write their own rows and have no TRUNCATE … CASCADE: no retries there yet.
-  const levels = engine.native ? ROW_LEVELS.slice(0, 1) : ROW_LEVELS;
-  for (const level of levels) {
+  for (const level of ROW_LEVELS) {
     if (level === 'synthetic') {
       const scope = fillScope(before, touched, state.filled);
       const refused = await fillTables(engine, scope);
@@ -414,7 +412,7 @@ async function rehearseOne(
       result.timings.up = performance.now() - started;
       firstError ??= errorMessage(e);
       // Half applied (statement by statement) or timed out: back to the state before the up, without rows.
-      if (e instanceof ScriptError && e.partial && level !== levels.at(-1)) {
+      if (e instanceof ScriptError && e.partial && level !== ROW_LEVELS.at(-1)) {
         const rebuilt = await rebuild(engine, history);
         if (rebuilt) throw new Error(`could not rebuild the database before migration ${result.id}: ${rebuilt}`);
         state.filled.clear();
@@ -485,9 +483,14 @@ async function rehearseOne(
     result.timings.reup = performance.now() - reupStarted;
     result.reup = 'ok';
     // The same up on the same schema gives the same schema: the next migration starts from afterUp.
-    if (result.schemaRestored) state.schema = afterUp;
-    // What a down left behind (a temporary table of a rebuild) is no state the history describes: rebuild.
-    return result.schemaDiff.some((d) => d.change === 'extra') ? 'unknown-state' : 'after-up';
+    if (result.schemaRestored) {
+      state.schema = afterUp;
+      return 'after-up';
+    }
+    // From a schema the down did not restore, the re-up may reach another one (what the down left
+    // behind, a column it did not re-add): only the state the history describes is carried on.
+    const afterReup = await snapshotSchema(engine);
+    return diffSchema(afterUp, afterReup).some((d) => !isOrderOnly(d)) ? 'unknown-state' : 'after-up';
   } catch (e) {
     result.timings.reup = performance.now() - reupStarted;
     result.reup = 'failed';

@@ -102,11 +102,23 @@ describe('rehearse SQLite sets on an embedded SQLite', () => {
       ]);
     });
 
-    it('kratos: the whole history runs, each migration rehearsed or explained', async () => {
+    it('kratos: the whole history runs past ups that fail on rows; only the corpus copy stops it near the end', async () => {
       const result = await rehearse([resolve(CORPUS, 'sqlite/ory__kratos')]);
       expect(result.migrations.length).toBeGreaterThan(600);
-      for (const m of result.migrations) expect(m.up === 'ok' || m.up === 'failed' || m.skipped !== null).toBe(true);
+      for (const m of result.migrations)
+        expect(m.up === 'ok' || m.up === 'failed' || m.up === 'failed-with-rows' || m.skipped !== null).toBe(true);
       expect(result.migrations.find((m) => m.id === '20191100000001000002')?.error).toBe('down: no such table: identity_credentials');
-    }, 120_000);
+      // Ups that fail on rows apply to empty tables and the history goes on (it stopped at the first before).
+      expect(result.migrations.filter((m) => m.up === 'failed-with-rows').length).toBeGreaterThan(10);
+      // The one up failing on empty tables too needs the index of 20220512102703000000_missing_indices.up.sql, a
+      // file for every dialect that the corpus copy (only .sqlite3. files) left out: what follows is not rehearsed.
+      const stop = result.migrations.find((m) => m.up === 'failed');
+      expect([stop?.id, stop?.error]).toEqual(['20220825134336000001', 'up: no such index: identity_verification_tokens_id_nid_idx']);
+      const notRun = result.migrations.filter(
+        (m) => m.skipped === 'migration 20220825134336000001 before it does not apply, not even to empty tables',
+      );
+      expect(notRun.length).toBe(result.migrations.length - result.migrations.indexOf(stop as (typeof result.migrations)[number]) - 1);
+      expect(notRun.length).toBeLessThan(20);
+    }, 600_000);
   });
 });

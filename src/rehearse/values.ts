@@ -6,6 +6,14 @@ import type { ValueType } from './catalog.js';
 export const ROW_VARIANTS = ['typical', 'typical', 'nulls', 'max', 'min'] as const;
 export type Variant = (typeof ROW_VARIANTS)[number];
 
+/**
+ * The latest and earliest dates synthetic rows hold: the edges of what an application stores, not of
+ * the type. 9999-12-31 breaks arithmetic real data never breaks (`+ interval`, epoch seconds in an
+ * integer past 2038), and a migration failing on it would be the data's fault.
+ */
+export const LATEST_DATE = '2037-12-31';
+export const EARLIEST_DATE = '1970-01-02';
+
 const INT_RANGE: Record<string, [string, string]> = {
   smallint: ['-32768', '32767'],
   integer: ['-2147483648', '2147483647'],
@@ -87,25 +95,25 @@ export function valueText(t: ValueType, row: number, variant: Variant, label: st
     case 'boolean':
       return variant === 'max' ? 'true' : variant === 'min' ? 'false' : String(row % 2 === 0);
     case 'date':
-      return variant === 'max' ? '9999-12-31' : variant === 'min' ? '0001-01-01' : `2024-01-${pad(row + 1, 2)}`;
+      return variant === 'max' ? LATEST_DATE : variant === 'min' ? EARLIEST_DATE : `2024-01-${pad(row + 1, 2)}`;
     case 'timestamp without time zone':
       return variant === 'max'
-        ? '9999-12-31 23:59:59.999999'
+        ? `${LATEST_DATE} 23:59:59.999999`
         : variant === 'min'
-          ? '0001-01-01 00:00:00'
+          ? `${EARLIEST_DATE} 00:00:00`
           : `2024-01-${pad(row + 1, 2)} 12:34:56.789`;
     case 'timestamp with time zone':
       return variant === 'max'
-        ? '9999-12-31 23:59:59.999999+00'
+        ? `${LATEST_DATE} 23:59:59.999999+00`
         : variant === 'min'
-          ? '0001-01-01 00:00:00+00'
+          ? `${EARLIEST_DATE} 00:00:00+00`
           : `2024-01-${pad(row + 1, 2)} 12:34:56.789+00`;
     case 'time without time zone':
       return variant === 'max' ? '23:59:59.999999' : variant === 'min' ? '00:00:00' : `12:34:${pad(row % 60, 2)}`;
     case 'time with time zone':
       return variant === 'max' ? '23:59:59.999999+00' : variant === 'min' ? '00:00:00+00' : `12:34:${pad(row % 60, 2)}+00`;
     case 'interval':
-      return variant === 'max' ? '178000000 years' : variant === 'min' ? '0 seconds' : `${row + 1} days 02:03:04`;
+      return variant === 'max' ? '100 years' : variant === 'min' ? '0 seconds' : `${row + 1} days 02:03:04`;
     case 'uuid':
       return variant === 'max' ? 'ffffffff-ffff-4fff-bfff-ffffffffffff' : `00000000-0000-4000-8000-${pad(row + 1, 12)}`;
     case 'json':
