@@ -1,4 +1,6 @@
 // Synthetic rows in, per-row values out: what a down must give back of the data the old schema held.
+
+import type { ValueType } from './catalog.js';
 import {
   type ColumnSnapshot,
   fillableTables,
@@ -35,17 +37,24 @@ export async function fillTables(
   engine: Engine,
   tables: readonly TableSnapshot[],
   variants: readonly Variant[] = ROW_VARIANTS,
+  fitted: Fitted = new Map(),
 ): Promise<FillErrors> {
   if (engine.native) return engine.native.fillTables(tables, variants);
   if (!tables.length) return new Map();
   const blocks = parentsFirst(tables).map((table) =>
     insertBlock(
       table,
-      variants.map((variant, i) => syntheticRow(table, i, variant)),
+      variants.map((variant, i) => syntheticRow(table, i, variant, fitted)),
     ),
   );
   return runBlocks(engine, `TRUNCATE ${tables.map(quoteTable).join(', ')} RESTART IDENTITY CASCADE;`, blocks);
 }
+
+/**
+ * Columns written with another type's text (`public.versions.num` → integer): the up reads them as
+ * that type, and the application keeps such text there (fitted-values.ts).
+ */
+export type Fitted = ReadonlyMap<string, ValueType>;
 
 /** The simpler rows an up is retried on when it fails on the extremes: two ordinary rows per table. */
 export const ORDINARY_VARIANTS: readonly Variant[] = ['typical', 'typical'];
@@ -72,6 +81,7 @@ export async function writeNewShapeRows(
   engine: Engine,
   before: SchemaSnapshot,
   after: SchemaSnapshot,
+  fitted: Fitted = new Map(),
 ): Promise<{ refused: FillErrors; written: NewShapeValue[] }> {
   if (engine.native) return engine.native.writeNewShapeRows(before, after);
   const old = new Map(before.tables.map((t) => [tableKey(t), t]));
@@ -88,7 +98,7 @@ export async function writeNewShapeRows(
     );
     // One row per novelty: a value the down refuses must not keep the others out.
     for (const [i, novelty] of novelties.entries()) {
-      const row = syntheticRow(table, ROW_VARIANTS.length + i, 'typical');
+      const row = syntheticRow(table, ROW_VARIANTS.length + i, 'typical', fitted);
       row.set(novelty.column, novelty.cell);
       blocks.push(insertBlock(table, [row]));
       if (typeof novelty.cell === 'object' && 'text' in novelty.cell)
@@ -163,7 +173,7 @@ function widerValue(now: ColumnSnapshot, was: ColumnSnapshot): string | null {
   return valueText(now.gen, ROW_VARIANTS.length, 'max', now.name);
 }
 
-function syntheticRow(table: TableSnapshot, row: number, variant: Variant): SyntheticRow {
+function syntheticRow(table: TableSnapshot, row: number, variant: Variant, fitted: Fitted): SyntheticRow {
   const cells: SyntheticRow = new Map();
   const fkColumns = new Set(table.foreignKeys.flatMap((f) => f.columns));
   for (const c of table.columns) {
@@ -172,7 +182,7 @@ function syntheticRow(table: TableSnapshot, row: number, variant: Variant): Synt
     if (variant === 'nulls' && !c.notNull) cells.set(c.name, 'NULL');
     else if (variant === 'nulls' && c.default !== null) cells.set(c.name, 'DEFAULT');
     else {
-      const text = valueText(c.gen, row, variant, c.name);
+      const text = valueText(fitted.get(`${tableKey(table)}.${c.name}`) ?? c.gen, row, variant, c.name);
       cells.set(c.name, text !== null ? { text } : c.default !== null ? 'DEFAULT' : c.notNull ? { text: '1' } : 'NULL');
     }
   }

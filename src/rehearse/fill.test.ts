@@ -142,4 +142,31 @@ describe('synthetic rows fit the schema', () => {
       "the up fails only on twoway's extreme synthetic rows (largest, smallest, NULL values): integer out of range; rehearsed on ordinary rows",
     );
   });
+
+  it('an up that parses a text column as another type meets rows holding that type’s text: the data’s fault, not the migration’s', async () => {
+    const dir = tempProject({
+      'db/1_versions.up.sql': 'CREATE TABLE versions (id serial PRIMARY KEY, num text NOT NULL, features text NOT NULL, label text);',
+      'db/1_versions.down.sql': 'DROP TABLE versions;',
+      'db/2_major.up.sql': "CREATE INDEX versions_major ON versions ((split_part(num, '.', 1)::int));",
+      'db/2_major.down.sql': 'DROP INDEX versions_major;',
+      'db/3_json.up.sql': 'ALTER TABLE versions ALTER COLUMN features TYPE json USING features::json;',
+      'db/3_json.down.sql': 'ALTER TABLE versions ALTER COLUMN features TYPE text;',
+      // A value no row holds: the migration's own failure, on any table with rows.
+      'db/4_bad.up.sql': "ALTER TABLE versions ALTER COLUMN label TYPE int USING (label || '!')::int;",
+      'db/4_bad.down.sql': 'ALTER TABLE versions ALTER COLUMN label TYPE text;',
+    });
+    const results = (await rehearse([dir], { engine })).migrations;
+    expect(results.map((r) => [r.id, r.up, r.down, r.reup, r.schemaRestored])).toEqual([
+      ['1', 'ok', 'ok', 'ok', true],
+      ['2', 'ok', 'ok', 'ok', true],
+      ['3', 'ok', 'ok', 'ok', true],
+      ['4', 'failed-with-rows', 'ok', 'ok', true],
+    ]);
+    expect(results[1]?.notes).toContain(
+      "the up reads versions.num as integer, and twoway's generated text there was not integer: the data's fault, not the migration's; rehearsed with integer text in that column",
+    );
+    expect(results[2]?.notes.some((n) => n.startsWith('the up reads versions.features as json'))).toBe(true);
+    expect(results[2]?.lostData).toEqual([]);
+    expect(results[3]?.error).toBe('up fails on a table with rows: invalid input syntax for type integer: "label 0!"');
+  });
 });

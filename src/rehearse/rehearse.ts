@@ -5,7 +5,7 @@ import type { Operation } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import { Schema } from '../schema/schema.js';
 import { emitPostgres } from '../sql/emit-postgresql.js';
-import { displayName, fillableTables, type SchemaSnapshot, snapshotSchema, tableKey } from './catalog.js';
+import { displayName, fillableTables, type SchemaSnapshot, snapshotSchema, tableKey, type ValueType } from './catalog.js';
 import {
   type DataSnapshot,
   diffData,
@@ -19,6 +19,7 @@ import {
 } from './data.js';
 import { type Engine, errorMessage } from './engine.js';
 import { externalTableStandIns } from './external-tables.js';
+import { castFailure, columnsHolding, fittedType } from './fitted-values.js';
 import { type GuardOptions, guardFor, type OutsideEffect } from './guard/index.js';
 import { compareLocks, type LockMismatch, type ObservedLock, observeScript, type ScriptObservation } from './locks.js';
 import { describeDifference, diffSchema, isOrderOnly, type SchemaDifference } from './schema-diff.js';
@@ -139,7 +140,7 @@ export async function rehearseSelected(
   };
   let refusedBefore: string | null = null;
   const replay = new Schema();
-  const state: RunState = { filled: new Set(), schema: null };
+  const state: RunState = { filled: new Set(), schema: null, fitted: new Map() };
   const applied: MigrationScripts[] = [];
   const results: MigrationRehearsal[] = [];
   let halted: string | null = null;
@@ -312,6 +313,11 @@ interface RunState {
   filled: Set<string>;
   /** The schema as it stands, when known without asking the catalog again. */
   schema: SchemaSnapshot | null;
+  /**
+   * Columns written with another type's text once an up showed it reads them as that type: kept for
+   * the migrations after it, which meet the index or column type that up made.
+   */
+  fitted: Map<string, ValueType>;
 }
 
 /**
@@ -323,6 +329,22 @@ interface RunState {
  */
 type RowLevel = 'synthetic' | 'ordinary' | 'none';
 const ROW_LEVELS: readonly RowLevel[] = ['synthetic', 'ordinary', 'none'];
+/** How many times one up is retried with columns given another type's text before the failure counts as the migration's. */
+const MAX_FITTED = 4;
+
+/** The text columns holding the value an up failed to parse as another type, not yet fitted. */
+function columnsToFit(message: string, data: DataSnapshot, schema: SchemaSnapshot, fitted: ReadonlyMap<string, ValueType>): string[] {
+  const failure = castFailure(message);
+  if (!failure) return [];
+  const text = new Set(
+    schema.tables.flatMap((t) => t.columns.filter((c) => c.gen.category === 'S').map((c) => `${tableKey(t)}.${c.name}`)),
+  );
+  return columnsHolding(data, failure, text).filter((c) => !fitted.has(c));
+}
+
+function fittedNote(columns: readonly string[], type: string): string {
+  return `the up reads ${columns.map(displayName).join(', ')} as ${type}, and twoway's generated text there was not ${type}: the data's fault, not the migration's; rehearsed with ${type} text in ${columns.length === 1 ? 'that column' : 'those columns'}`;
+}
 
 /** What check's lock prediction starts from: the replayed schema before the migration, and its up. */
 interface Replayed {
@@ -380,21 +402,25 @@ async function rehearseOne(
   let firstError: string | null = null;
   let upOn: RowLevel | null = null;
   let upObservation: ScriptObservation | null = null;
-  for (const level of ROW_LEVELS) {
+  const fitted = state.fitted;
+  let levelIndex = 0;
+  for (let attempt = 0; levelIndex < ROW_LEVELS.length && attempt < ROW_LEVELS.length + MAX_FITTED; attempt++) {
+    const level = ROW_LEVELS[levelIndex] as RowLevel;
     if (level === 'synthetic') {
       const scope = fillScope(before, touched, state.filled);
-      const refused = await fillTables(engine, scope);
+      const refused = await fillTables(engine, scope, undefined, fitted);
       for (const key of touched ?? []) state.filled.delete(key);
       for (const t of scope) state.filled.add(tableKey(t));
       compared = new Set(scope.map(tableKey));
       dataBefore = await snapshotData(engine, before, compared);
+      result.notes = result.notes.filter((n) => !n.startsWith('no synthetic row fits '));
       for (const [table, data] of dataBefore) {
         if (!data.rows.length) result.notes.push(`no synthetic row fits ${displayName(table)}: ${refused.get(table) ?? 'unknown reason'}`);
       }
     } else {
       // Every table, not only those in scope: the up may read any of them (an UPDATE … FROM, a function).
       const tables = fillableTables(before);
-      if (level === 'ordinary') await fillTables(engine, tables, ORDINARY_VARIANTS);
+      if (level === 'ordinary') await fillTables(engine, tables, ORDINARY_VARIANTS, fitted);
       else await emptyTables(engine, tables);
       state.filled = new Set(level === 'ordinary' ? tables.map(tableKey) : []);
       compared = new Set(level === 'ordinary' ? tables.map(tableKey) : []);
@@ -410,14 +436,20 @@ async function rehearseOne(
       break;
     } catch (e) {
       result.timings.up = performance.now() - started;
-      firstError ??= errorMessage(e);
+      const message = errorMessage(e);
+      // The up parsed a column's generated text as another type: the same rows again, with that type's text there.
+      const fit = level === 'none' || engine.native || attempt >= MAX_FITTED ? [] : columnsToFit(message, dataBefore, before, fitted);
+      for (const column of fit) fitted.set(column, fittedType(castFailure(message)?.type ?? 'text'));
+      if (fit.length) result.notes.push(fittedNote(fit, castFailure(message)?.type ?? ''));
+      else firstError ??= message;
       // Half applied (statement by statement) or timed out: back to the state before the up, without rows.
-      if (e instanceof ScriptError && e.partial && level !== ROW_LEVELS.at(-1)) {
+      if (e instanceof ScriptError && e.partial && (fit.length || level !== ROW_LEVELS.at(-1))) {
         const rebuilt = await rebuild(engine, history);
         if (rebuilt) throw new Error(`could not rebuild the database before migration ${result.id}: ${rebuilt}`);
         state.filled.clear();
         before = await snapshotSchema(engine);
       }
+      if (!fit.length) levelIndex++;
     }
   }
   if (upOn === null) {
@@ -440,7 +472,7 @@ async function rehearseOne(
   if (!scripts.down) return 'after-up';
 
   const afterUp = await snapshotSchema(engine);
-  const newShape = await writeNewShapeRows(engine, before, afterUp);
+  const newShape = await writeNewShapeRows(engine, before, afterUp, fitted);
   let downStarted = performance.now();
   try {
     const downObservation = await observe(engine, scripts.down, result);
