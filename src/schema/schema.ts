@@ -32,23 +32,67 @@ export interface IndexState {
   createdBy: string;
 }
 
+/** The schema's collections: shared between a schema and its clones until one of them writes one (`writable`). */
+interface Collections {
+  tables: Map<string, TableState>;
+  indexes: Map<string, IndexState>;
+  enums: Map<string, string[]>;
+  views: Map<string, { materialized: boolean }>;
+  objects: Map<string, string>;
+  seenTables: Set<string>;
+}
+
 export class Schema {
-  readonly tables: Map<string, TableState>;
-  readonly indexes: Map<string, IndexState>;
-  readonly enums: Map<string, string[]>;
-  readonly views: Map<string, { materialized: boolean }>;
-  /** Functions, triggers, sequences… by `<type> <name>`: the definition that made each (to tell a redefinition). */
-  readonly objects: Map<string, string>;
-  /** Every table key the replay has seen created, so a missing table can be told from one made outside migrations. */
-  readonly seenTables: Set<string>;
+  private maps: Collections;
+  /** Collections this schema shares with a clone (or its original): copied before the first write. */
+  private shared = new Set<keyof Collections>();
 
   constructor(from?: Schema) {
-    this.tables = new Map(from?.tables);
-    this.indexes = new Map(from?.indexes);
-    this.enums = new Map(from?.enums);
-    this.views = new Map(from?.views);
-    this.objects = new Map(from?.objects);
-    this.seenTables = new Set(from?.seenTables);
+    if (from) {
+      // Replay clones the schema several times per migration and changes a few collections of one copy: each
+      // collection is copied when a schema first writes it, not on every clone (the replay stays linear).
+      this.maps = { ...from.maps };
+      for (const k of Object.keys(this.maps) as Array<keyof Collections>) {
+        this.shared.add(k);
+        from.shared.add(k);
+      }
+    } else
+      this.maps = { tables: new Map(), indexes: new Map(), enums: new Map(), views: new Map(), objects: new Map(), seenTables: new Set() };
+  }
+
+  get tables(): ReadonlyMap<string, TableState> {
+    return this.maps.tables;
+  }
+  get indexes(): ReadonlyMap<string, IndexState> {
+    return this.maps.indexes;
+  }
+  get enums(): ReadonlyMap<string, string[]> {
+    return this.maps.enums;
+  }
+  get views(): ReadonlyMap<string, { materialized: boolean }> {
+    return this.maps.views;
+  }
+  /** Functions, triggers, sequences… by `<type> <name>`: the definition that made each (to tell a redefinition). */
+  get objects(): ReadonlyMap<string, string> {
+    return this.maps.objects;
+  }
+  /** Every table key the replay has seen created, so a missing table can be told from one made outside migrations. */
+  get seenTables(): ReadonlySet<string> {
+    return this.maps.seenTables;
+  }
+
+  /** A collection this schema may change: its own copy once a clone shares it. */
+  private writable<K extends keyof Collections>(k: K): Collections[K] {
+    if (this.shared.delete(k)) {
+      const c = this.maps[k];
+      this.maps[k] = (c instanceof Set ? new Set(c) : new Map(c as Map<string, unknown>)) as Collections[K];
+    }
+    return this.maps[k];
+  }
+
+  /** An enum's values, replaced (seed.ts undoes an ALTER TYPE … ADD VALUE). */
+  setEnum(key: string, values: string[]): void {
+    this.writable('enums').set(key, values);
   }
 
   table(name: QName): TableState | undefined {
@@ -90,7 +134,7 @@ export class Schema {
       columns: new Map([...t.columns].map(([k, c]) => [k, { ...c }])),
       constraints: new Map(t.constraints),
     };
-    this.tables.set(qnameKey(name), copy);
+    this.writable('tables').set(qnameKey(name), copy);
     this.owned.add(copy);
     return copy;
   }
@@ -116,9 +160,9 @@ export class Schema {
         const constraints = new Map<string, ConstraintDef>();
         for (const c of tableConstraints(op)) constraints.set(c.name ?? generatedName(op.table.name, c, constraints), c);
         if (op.ifNotExists && this.table(op.table)) return;
-        this.seenTables.add(qnameKey(op.table));
+        this.writable('seenTables').add(qnameKey(op.table));
         const table: TableState = { name: op.table, columns, constraints, createdBy: migrationId, columnsUnknown: op.derived };
-        this.tables.set(qnameKey(op.table), table);
+        this.writable('tables').set(qnameKey(op.table), table);
         this.owned.add(table);
         for (const c of op.columns) {
           if (c.primaryKey) for (const col of [c.name]) markNotNull(columns, col);
@@ -128,8 +172,8 @@ export class Schema {
       }
       case 'DropTable': {
         const key = qnameKey(op.table);
-        this.tables.delete(key);
-        for (const [k, i] of this.indexes) if (i.table === key) this.indexes.delete(k);
+        this.writable('tables').delete(key);
+        for (const [k, i] of this.indexes) if (i.table === key) this.writable('indexes').delete(k);
         return;
       }
       case 'RenameTable': {
@@ -143,18 +187,18 @@ export class Schema {
           const newKey = qnameKey(renamed);
           if (this.tables.has(newKey)) return;
           const assumed: TableState = { name: renamed, columns: new Map(), constraints: new Map(), createdBy: '', columnsUnknown: true };
-          this.tables.set(newKey, assumed);
+          this.writable('tables').set(newKey, assumed);
           this.owned.add(assumed);
-          this.seenTables.add(newKey);
+          this.writable('seenTables').add(newKey);
           return;
         }
-        this.tables.delete(key);
+        this.writable('tables').delete(key);
         const newKey = qnameKey(renamed);
-        this.seenTables.add(newKey);
+        this.writable('seenTables').add(newKey);
         const moved = { ...t, name: renamed };
-        this.tables.set(newKey, moved);
+        this.writable('tables').set(newKey, moved);
         this.owned.add(moved);
-        for (const [k, i] of this.indexes) if (i.table === key) this.indexes.set(k, { ...i, table: newKey });
+        for (const [k, i] of this.indexes) if (i.table === key) this.writable('indexes').set(k, { ...i, table: newKey });
         return;
       }
       case 'AddColumn': {
@@ -173,7 +217,7 @@ export class Schema {
         if (!t) return;
         t.columns.delete(op.column);
         const key = qnameKey(op.table);
-        for (const [k, i] of this.indexes) if (i.table === key && i.columns.includes(op.column)) this.indexes.delete(k);
+        for (const [k, i] of this.indexes) if (i.table === key && i.columns.includes(op.column)) this.writable('indexes').delete(k);
         for (const [k, c] of t.constraints) if (c.columns.includes(op.column)) t.constraints.delete(k);
         return;
       }
@@ -184,7 +228,8 @@ export class Schema {
         t.columns = new Map([...t.columns].map(([k, v]) => (k === op.column ? [op.newName, { ...v, name: op.newName }] : [k, v])));
         const key = qnameKey(op.table);
         for (const [k, i] of this.indexes) {
-          if (i.table === key) this.indexes.set(k, { ...i, columns: i.columns.map((col) => (col === op.column ? op.newName : col)) });
+          if (i.table === key)
+            this.writable('indexes').set(k, { ...i, columns: i.columns.map((col) => (col === op.column ? op.newName : col)) });
         }
         return;
       }
@@ -209,7 +254,7 @@ export class Schema {
         if (!name) return;
         const key = qnameKey({ schema: op.table.schema, name });
         if (op.ifNotExists && this.indexes.has(key)) return;
-        this.indexes.set(key, {
+        this.writable('indexes').set(key, {
           name,
           table: qnameKey(op.table),
           columns: op.columns,
@@ -221,15 +266,15 @@ export class Schema {
         return;
       }
       case 'DropIndex': {
-        this.indexes.delete(qnameKey(op.index));
+        this.writable('indexes').delete(qnameKey(op.index));
         return;
       }
       case 'RenameIndex': {
         const key = qnameKey(op.index);
         const i = this.indexes.get(key);
         if (!i) return;
-        this.indexes.delete(key);
-        this.indexes.set(qnameKey({ schema: op.index.schema, name: op.newName }), { ...i, name: op.newName });
+        this.writable('indexes').delete(key);
+        this.writable('indexes').set(qnameKey({ schema: op.index.schema, name: op.newName }), { ...i, name: op.newName });
         return;
       }
       case 'AddConstraint': {
@@ -242,7 +287,7 @@ export class Schema {
           const key = qnameKey({ schema: op.table.schema, name: constraint.usingIndex });
           const index = this.indexes.get(key);
           if (index) {
-            this.indexes.delete(key);
+            this.writable('indexes').delete(key);
             if (!constraint.columns.length) constraint = { ...constraint, columns: index.columns };
           }
         }
@@ -269,13 +314,13 @@ export class Schema {
         return;
       }
       case 'CreateEnum':
-        this.enums.set(qnameKey(op.name), [...op.values]);
+        this.writable('enums').set(qnameKey(op.name), [...op.values]);
         return;
       case 'AlterEnum': {
         const shared = this.enums.get(qnameKey(op.name));
         if (!shared) return;
         const values = [...shared];
-        this.enums.set(qnameKey(op.name), values);
+        this.writable('enums').set(qnameKey(op.name), values);
         const a = op.action;
         if (a.type === 'rename') {
           const i = values.indexOf(a.from);
@@ -289,15 +334,15 @@ export class Schema {
         return;
       }
       case 'DropEnum':
-        this.enums.delete(qnameKey(op.name));
+        this.writable('enums').delete(qnameKey(op.name));
         return;
       case 'RenameType': {
         const key = qnameKey(op.name);
         const values = this.enums.get(key);
         const renamed = qnameKey({ ...op.name, name: op.newName });
         if (values) {
-          this.enums.delete(key);
-          this.enums.set(renamed, values);
+          this.writable('enums').delete(key);
+          this.writable('enums').set(renamed, values);
         }
         // Columns of the type now show its new name.
         for (const t of [...this.tables.values()]) {
@@ -309,20 +354,20 @@ export class Schema {
         return;
       }
       case 'CreateView':
-        this.views.set(qnameKey(op.name), { materialized: op.materialized });
+        this.writable('views').set(qnameKey(op.name), { materialized: op.materialized });
         return;
       case 'DropView': {
         const key = qnameKey(op.name);
-        this.views.delete(key);
+        this.writable('views').delete(key);
         // A materialized view's indexes go with it.
-        for (const [k, i] of this.indexes) if (i.table === key) this.indexes.delete(k);
+        for (const [k, i] of this.indexes) if (i.table === key) this.writable('indexes').delete(k);
         return;
       }
       case 'Raw': {
         if (!op.object) return;
         const key = `${op.object.type} ${op.object.name}`;
-        if (op.object.action === 'create') this.objects.set(key, op.object.definition ?? op.text);
-        else this.objects.delete(key);
+        if (op.object.action === 'create') this.writable('objects').set(key, op.object.definition ?? op.text);
+        else this.writable('objects').delete(key);
         return;
       }
       case 'DataChange':

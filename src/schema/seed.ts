@@ -125,7 +125,7 @@ function windBack(schema: Schema, op: Operation): void {
       const values = schema.enums.get(qnameKey(op.name));
       if (!values) return;
       const a = op.action;
-      schema.enums.set(
+      schema.setEnum(
         qnameKey(op.name),
         a.type === 'rename' ? values.map((v) => (v === a.to ? a.from : v)) : values.filter((v) => v !== a.value),
       );
