@@ -250,6 +250,12 @@ export interface CreateView extends OpBase {
   name: QName;
   materialized: boolean;
   orReplace: boolean;
+  /**
+   * A plain view PostgreSQL writes through (one table, no WHERE, DISTINCT, GROUP BY, LIMIT, set operation or
+   * computed column): the table, and the columns it shows under their own names (null for `SELECT *`).
+   * Queries on the view read and write that table's rows as they are.
+   */
+  passThrough?: { table: QName; columns: string[] | null };
 }
 export interface DropView extends OpBase {
   kind: 'DropView';
@@ -267,6 +273,11 @@ export interface DataChange extends OpBase {
   columns: string[];
   /** TRUNCATE … CASCADE: also empties every table that references this one. */
   cascade?: boolean;
+  /**
+   * Run in batches by a DO block's loop that COMMITs after each: each batch its own transaction, and PostgreSQL
+   * refuses the block inside a transaction block ("invalid transaction termination").
+   */
+  batched?: boolean;
   /**
    * Where each assigned value comes from, aligned with `columns` (or with the table's columns when `columns`
    * is empty): a column of a table the statement reads, or null for a constant or an expression of no single
@@ -402,7 +413,24 @@ export function tableConstraints(op: CreateTable): ConstraintDef[] {
         columnLevel: true,
       }),
     );
-  return [...op.constraints, ...inline];
+  // A primary key written on its columns (`t.primary_key`, `primary_key=True`, Rails' implicit id): the table's key.
+  const keyed = op.columns.filter((c) => c.primaryKey).map((c) => c.name);
+  const pk: ConstraintDef[] =
+    keyed.length && !op.constraints.some((k) => k.type === 'primary-key')
+      ? [
+          {
+            name: null,
+            type: 'primary-key',
+            columns: keyed,
+            references: null,
+            notValid: false,
+            usingIndex: null,
+            expression: null,
+            columnLevel: true,
+          },
+        ]
+      : [];
+  return [...op.constraints, ...pk, ...inline];
 }
 
 /** The USING expression of a type change when it computes new values; null when it only converts the column (or is absent). */
@@ -410,6 +438,40 @@ export function recomputingUsing(op: AlterColumnType): string | null {
   if (op.using === null || op.usingExact) return null;
   // `USING col` (quoted or not) converts the column as it is, like no USING at all.
   return op.using.replace(/"/g, '') === op.column ? null : op.using;
+}
+
+/**
+ * The view a migration creates under a renamed table's old name that keeps the old name working for the release
+ * still running: a pass-through view of the renamed table showing every column it had (`columns`), under its own
+ * name. Null when there is none, or the view hides rows or columns (old code would read less than it wrote).
+ */
+export function oldNameView(ops: readonly Operation[], from: QName, to: QName, columns: readonly string[]): CreateView | null {
+  let view: CreateView | null = null;
+  for (const op of ops) {
+    if (op.kind === 'CreateView' && qnameKey(op.name) === qnameKey(from)) view = op;
+    // A view dropped (or the old name taken back) after it no longer keeps the name.
+    else if (
+      (op.kind === 'DropView' && qnameKey(op.name) === qnameKey(from)) ||
+      (op.kind === 'RenameTable' && qnameKey({ ...op.table, name: op.newName }) === qnameKey(from))
+    )
+      view = null;
+  }
+  const p = view?.passThrough;
+  if (!view || view.materialized || !p || qnameKey(p.table) !== qnameKey(to)) return null;
+  return p.columns === null || columns.every((c) => p.columns?.includes(c)) ? view : null;
+}
+
+/** The suffix of the column `twoway plan` adds beside one whose type changes: twoway's own, no code names it. */
+export const SHADOW_SUFFIX = '__twoway_new';
+
+/**
+ * `twoway plan`'s type-change swap: the shadow column renamed into the name of the column dropped just before
+ * it. The release still running names the old column, which is there again (the new type); none names the shadow.
+ */
+export function shadowSwap(ops: readonly Operation[], index: number): boolean {
+  const op = ops[index];
+  if (op?.kind !== 'RenameColumn' || !op.column.endsWith(SHADOW_SUFFIX)) return false;
+  return ops.slice(0, index).some((o) => o.kind === 'DropColumn' && qnameKey(o.table) === qnameKey(op.table) && o.column === op.newName);
 }
 
 export function qnameText(q: QName): string {

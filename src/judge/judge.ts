@@ -5,7 +5,7 @@
 import type { CodeRollback, DbRollback, Effect, Evidence, Phase, Usage } from '../findings.js';
 import { PHASE_RANK } from '../findings.js';
 import type { ColumnRef, ConstraintDef, Dialect, Operation, QName, Span, TypeRef } from '../ir.js';
-import { qnameKey, qnameText } from '../ir.js';
+import { oldNameView, qnameKey, qnameText, SHADOW_SUFFIX } from '../ir.js';
 import type { ParsedMigration } from '../migration.js';
 import { fitsIn } from '../rules/down-renarrows-type.js';
 import { classifyTypeChange } from '../rules/type-change.js';
@@ -226,7 +226,10 @@ function upReasons(input: JudgeInput): Reason[] {
       }
       continue;
     }
-    if (qnameKey(t.name) !== t.origin) {
+    // A view under the old name showing every row and column (PostgreSQL writes through it) keeps the old name working.
+    const keptByView = () =>
+      oldNameView(input.parsed.up, { name: label }, t.name as QName, [...(input.before.table({ name: label })?.columns.keys() ?? [])]);
+    if (qnameKey(t.name) !== t.origin && !keptByView()) {
       withUse(add, input.usage?.(label))(
         { phase: 'breaking', codeRollback: 'breaking' },
         'rename-table',
@@ -501,7 +504,9 @@ function judgeColumns(
       }
       continue;
     }
-    if (c.name !== c.origin) {
+    // twoway plan's type-change swap: the code knows the dropped column, whose name the shadow takes, not the shadow.
+    const swapped = c.origin.endsWith(SHADOW_SUFFIX) ? columns.find((d) => d.name === null && d.origin === c.name) : undefined;
+    if (c.name !== c.origin && !swapped) {
       add(
         { phase: 'breaking', codeRollback: 'breaking' },
         'rename-column',
@@ -511,7 +516,7 @@ function judgeColumns(
     }
     // A CHECK (col IS NOT NULL) of before already kept NULLs out of the previous release's writes.
     const checked = [...(input.before.table(t.name ?? { name: '' })?.constraints.values() ?? [])].some((k) => k.notNullColumn === c.origin);
-    judgeColumnState(target, c, c.before, add, types, checked);
+    judgeColumnState(target, c, swapped ? swapped.before : c.before, add, types, checked);
     if (c.overwrittenAt) {
       const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
       const names = new Set([home, t.origin ?? home]);

@@ -247,14 +247,17 @@ async function prove(plan: MigrationPlan, paths: readonly string[], options: Pla
       rehearsed = run.migrations.map((r) => {
         const step = r.files.map((f) => stepOf.get(f)).find((s) => s !== undefined) ?? -1;
         const why: string[] = [];
+        const lost = (l: typeof r.lostData) => l.map((x) => `${x.table}.${x.column} (${x.rows} rows)`).join(', ');
         if (rehearsalFailed(r))
           why.push(
             r.error ??
-              (r.schemaDiff.length
+              (r.schemaDiff.length || r.schemaRestored === false
                 ? 'the down does not restore the schema'
                 : r.lostData.length
-                  ? 'the down loses data'
-                  : 'the rehearsal failed'),
+                  ? `the down loses data: ${lost(r.lostData)}`
+                  : r.lostNewData.length
+                    ? `the down loses values written after the up: ${lost(r.lostNewData)}`
+                    : 'the rehearsal failed'),
           );
         else if (notRehearsed(r)) why.push(`not rehearsed: ${r.skipped ?? r.error}`);
         return { step, id: r.id, path: r.path, up: r.up, down: r.down, reup: r.reup, problems: why };

@@ -16,7 +16,8 @@ export interface PlanStep {
   name: string;
   /** Release the step ships in, counted from the first (1); code may switch between releases. */
   release: number;
-  phase: 'expand' | 'contract';
+  /** `data` for a backfill: rows rewritten, archived first so its down restores them. */
+  phase: 'expand' | 'data' | 'contract';
   up: string[];
   down: string[];
   /** False for CONCURRENTLY statements and batched loops (COMMIT per batch), which PostgreSQL refuses inside a transaction. */

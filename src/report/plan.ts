@@ -68,7 +68,7 @@ export function formatPlanHuman(plans: readonly MigrationPlan[], o: { color: boo
           );
       p.steps.forEach((s, i) => {
         if (s.release !== release) return;
-        const phase = s.phase === 'contract' ? c.yellow('contract') : c.green('expand');
+        const phase = s.phase === 'contract' ? c.yellow('contract') : c.green(s.phase);
         const how = s.transactional ? '' : c.dim(' (outside a transaction)');
         out.push(`    ${i + 1}. ${s.name}  ${phase}${how}`);
         for (const f of p.files.filter((f) => f.step === i)) out.push(`       ${c.dim(f.path)}`);

@@ -2,9 +2,28 @@ import rule from './concurrently-in-transaction.js';
 import { ruleTests } from './testing.js';
 
 const users = 'CREATE TABLE users (id bigint PRIMARY KEY, email text);';
+const batchedBackfill = `DO $$
+BEGIN
+  LOOP
+    UPDATE users SET email = lower(email) WHERE id IN (SELECT id FROM users WHERE email <> lower(email) LIMIT 1000);
+    EXIT WHEN NOT FOUND;
+    COMMIT;
+  END LOOP;
+END $$;`;
 
 ruleTests(rule, {
   valid: [
+    {
+      name: 'a batched backfill (a DO block that COMMITs) outside a transaction',
+      history: [users],
+      up: batchedBackfill,
+      transactional: false,
+    },
+    {
+      name: 'a DO loop without COMMIT runs in one transaction, which may be the framework’s',
+      history: [users],
+      up: batchedBackfill.replace('    COMMIT;\n', ''),
+    },
     {
       name: 'a concurrent build in a migration without a transaction',
       history: [users],
@@ -27,6 +46,13 @@ ruleTests(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a batched backfill inside the framework transaction fails at its first COMMIT',
+      history: [users],
+      up: batchedBackfill,
+      message:
+        'A DO block that COMMITs between batches (update of users) cannot run inside a transaction block: the migration fails with "invalid transaction termination"',
+    },
     {
       name: 'a concurrent build inside the framework transaction fails',
       history: [users],

@@ -7,15 +7,16 @@ export default defineRule({
   id: 'concurrently-in-transaction',
   category: 'locking',
   severity: 'error',
-  summary: 'CONCURRENTLY (and VACUUM) cannot run inside a transaction block: the migration fails.',
+  summary: 'CONCURRENTLY (and VACUUM, and a DO block that COMMITs) cannot run inside a transaction block: the migration fails.',
   lock: 'None taken: PostgreSQL refuses the statement with "cannot run inside a transaction block".',
   direction: 'both',
   dialects: ['postgresql'],
-  kinds: ['AddIndex', 'DropIndex', 'Raw'],
+  kinds: ['AddIndex', 'DropIndex', 'Raw', 'DataChange'],
   docs: `
 PostgreSQL refuses \`CREATE INDEX CONCURRENTLY\`, \`DROP INDEX CONCURRENTLY\`, \`REINDEX ... CONCURRENTLY\`,
 \`ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY\` and \`VACUUM\` inside a transaction block
-(ERROR: ... cannot run inside a transaction block). Most migration tools wrap each migration in
+(ERROR: ... cannot run inside a transaction block), nor a DO block that COMMITs (a batched backfill:
+ERROR: invalid transaction termination). Most migration tools wrap each migration in
 a transaction, so the migration fails on deploy, after the statements before it ran in a
 transaction that is now rolled back.
 
@@ -37,12 +38,15 @@ Do instead: run the statement outside a transaction, alone in its migration.
     if (!inTransactionBlock(ctx)) return null;
     const what = statementOf(op);
     if (!what) return null;
+    // One finding for a DO block: its statements share its span.
+    const before = ctx.ops[ctx.index - 1];
+    if (op.kind === 'DataChange' && before?.kind === 'DataChange' && before.batched && before.span === op.span) return null;
     const how =
       ctx.migration.framework === 'flyway'
         ? 'give the script a .sql.conf with executeInTransaction=false, in a migration of its own (Flyway does not detect this statement, or the script config asks for a transaction)'
         : `${withoutTransaction(ctx)}, and remove any BEGIN/COMMIT around it`;
     return {
-      message: `${what} cannot run inside a transaction block: the migration fails with "cannot run inside a transaction block".`,
+      message: `${what} cannot run inside a transaction block: the migration fails with "${op.kind === 'DataChange' ? 'invalid transaction termination' : 'cannot run inside a transaction block'}".`,
       fix: `${capitalized(how)}:\n${op.text}`,
     };
   },
@@ -55,6 +59,9 @@ function statementOf(op: Operation): string | null {
       return op.concurrently ? `CREATE INDEX CONCURRENTLY${op.name ? ` ${op.name}` : ''}` : null;
     case 'DropIndex':
       return op.concurrently ? `DROP INDEX CONCURRENTLY ${qnameText(op.index)}` : null;
+    case 'DataChange':
+      // PostgreSQL says "invalid transaction termination" for the COMMIT of a DO block run in a transaction block.
+      return op.batched ? `A DO block that COMMITs between batches (${op.action} of ${qnameText(op.table)})` : null;
     case 'Raw': {
       const concurrently = op.options?.includes('concurrently') ?? false;
       if (op.statement.startsWith('ReindexStmt') && concurrently) return 'REINDEX CONCURRENTLY';

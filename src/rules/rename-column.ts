@@ -1,4 +1,4 @@
-import { qnameText } from '../ir.js';
+import { qnameText, shadowSwap } from '../ir.js';
 import { columnExistedBefore } from './existing.js';
 import { defineRule } from './rule.js';
 
@@ -33,7 +33,7 @@ switch; Django: \`db_column\` lets the field keep its Python name.
 
 A column added in the same migration is unknown to released code: no finding.`,
   check(op, ctx) {
-    if (!columnExistedBefore(ctx, op.table, op.column)) return null;
+    if (!columnExistedBefore(ctx, op.table, op.column) || shadowSwap(ctx.ops, ctx.index)) return null;
     const table = qnameText(op.table);
     const type = ctx.schema.column(op.table, op.column)?.type.text ?? `<type of ${op.column}>`;
     return {

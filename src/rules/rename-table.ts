@@ -1,4 +1,4 @@
-import { qnameText } from '../ir.js';
+import { oldNameView, qnameText } from '../ir.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -34,6 +34,8 @@ ships with the view; Django: \`Meta.db_table\`.
 A table created in the same migration is unknown to released code: no finding.`,
   check(op, ctx) {
     if (ctx.isNewTable(op.table)) return null;
+    const to = { ...op.table, name: op.newName };
+    if (oldNameView(ctx.ops.slice(ctx.index + 1), op.table, to, [...(ctx.schema.table(op.table)?.columns.keys() ?? [])])) return null;
     const from = qnameText(op.table);
     return {
       message: `Renaming table ${from} to ${op.newName} breaks the release still running: its queries name ${from}.`,

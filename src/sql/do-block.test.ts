@@ -53,6 +53,48 @@ END $$;`,
     expect(renames.map((op) => op.kind === 'RenameColumn' && op.table.schema)).toEqual(['tmpl_namespace__', 'tmpl_namespace__']);
   });
 
+  const batched = (loop: string, first = '') => `DO $$\nBEGIN\n${first}  LOOP\n${loop}\n  END LOOP;\nEND $$;`;
+  const step = '    UPDATE t SET a = 1 WHERE id IN (SELECT id FROM t WHERE a IS NULL LIMIT 1000);';
+
+  it('a batched backfill (LOOP of data statements, EXIT WHEN NOT FOUND, COMMIT) is read as its data changes, batched', () => {
+    const text = batched(
+      `${step}\n    DELETE FROM u WHERE id IN (SELECT id FROM u LIMIT 10);\n    EXIT WHEN NOT FOUND;\n    COMMIT;`,
+      '  CREATE TABLE t_archive AS SELECT id, a FROM t;\n  COMMIT;\n',
+    );
+    const parsed = parsePostgres({ path: 'm.sql', text, startLine: 1, language: 'sql' });
+    expect(
+      parsed.ops.map((op) => (op.kind === 'DataChange' ? `${op.action}:${op.table.name}:${op.hasWhere}:${op.batched}` : op.kind)),
+    ).toEqual([
+      'CreateTable',
+      // CREATE TABLE … AS SELECT fills the new table: before the first COMMIT, not in the loop.
+      'insert:t_archive:true:undefined',
+      'update:t:true:true',
+      'delete:u:true:true',
+    ]);
+  });
+
+  it('a loop without COMMIT is one transaction: read, not batched', () => {
+    const parsed = parsePostgres({ path: 'm.sql', text: batched(`${step}\n    EXIT WHEN NOT FOUND;`), startLine: 1, language: 'sql' });
+    expect(parsed.ops.map((op) => op.kind === 'DataChange' && Boolean(op.batched))).toEqual([false]);
+  });
+
+  it.each([
+    ['DDL in a batched loop', batched('    ALTER TABLE t ADD COLUMN b int;\n    EXIT WHEN NOT FOUND;\n    COMMIT;')],
+    ['a SELECT in a batched loop', batched('    PERFORM pg_sleep(1);\n    EXIT WHEN NOT FOUND;\n    COMMIT;')],
+    ['a loop with no exit', batched(`${step}\n    COMMIT;`)],
+    ['a loop with no data statement', batched('    EXIT WHEN NOT FOUND;\n    COMMIT;')],
+    ['an exit on data', batched(`${step}\n    EXIT WHEN (SELECT count(*) FROM t) = 0;\n    COMMIT;`)],
+    ['an unconditional exit', batched(`${step}\n    EXIT;`)],
+    ['COMMIT AND CHAIN', batched(`${step}\n    EXIT WHEN NOT FOUND;\n    COMMIT AND CHAIN;`)],
+    [
+      'a COMMIT between schema changes, no batched loop',
+      'DO $$ BEGIN ALTER TABLE t ADD COLUMN b int; COMMIT; ALTER TABLE t ADD COLUMN c int; END $$;',
+    ],
+    ['a WHILE loop', 'DO $$ BEGIN WHILE true LOOP UPDATE t SET a = 1; EXIT WHEN NOT FOUND; END LOOP; END $$;'],
+  ])('%s stays unread', (_name, sql) => {
+    expect(kinds(sql)).toEqual([UNREAD]);
+  });
+
   it.each([
     ['a loop', 'DO $$ DECLARE r record; BEGIN FOR r IN SELECT id FROM t LOOP UPDATE t SET a = 1 WHERE id = r.id; END LOOP; END $$;'],
     ['a condition on data', 'DO $$ BEGIN IF EXISTS (SELECT 1 FROM users WHERE admin) THEN DROP TABLE legacy; END IF; END $$;'],

@@ -25,6 +25,8 @@ function literal(value: string): string {
  */
 export function emitPostgres(op: Operation): Emitted {
   const ok = (sql: string | null): Emitted => ({ ok: true, sql });
+  // The operations of a batched DO block carry the block: it runs as written, once for all of them.
+  if (isDoBlock(op.text)) return ok(op.text);
   switch (op.kind) {
     case 'CreateTable': {
       if (op.derived) return asSql(op, 'CREATE TABLE … AS / LIKE / PARTITION OF');
@@ -101,6 +103,17 @@ export function emitPostgres(op: Operation): Emitted {
   }
 }
 
+/** A DO block alone (the cheap test on its first word spares parsing every operation's text). */
+function isDoBlock(text: string): boolean {
+  if (text.trimStart().slice(0, 2).toUpperCase() !== 'DO') return false;
+  try {
+    const stmts = parseSync(text).stmts ?? [];
+    return stmts.length === 1 && 'DoStmt' in (stmts[0]?.stmt ?? {});
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Operations the IR keeps only as text run as that text when it is the PostgreSQL statement the IR
  * recorded: DSL code (`execute "…"`) may parse as some other statement, so the kind must match too.
@@ -121,7 +134,8 @@ const DATA_STATEMENTS = { update: 'UpdateStmt', delete: 'DeleteStmt', insert: 'I
 function expectedStatements(op: Operation): Set<string> {
   switch (op.kind) {
     case 'DataChange':
-      return new Set([DATA_STATEMENTS[op.action]]);
+      // CREATE TABLE … AS SELECT is read as the table and the rows it is filled with.
+      return new Set([DATA_STATEMENTS[op.action], ...(op.action === 'insert' ? ['CreateTableAsStmt'] : [])]);
     case 'CreateView':
       return new Set(['ViewStmt', 'CreateTableAsStmt']);
     case 'CreateTable':

@@ -5,6 +5,7 @@ import {
   type ColumnRef,
   type ConstraintDef,
   type ConstraintType,
+  type CreateView,
   type DataChange,
   type DefaultValue,
   type ForeignKeyAction,
@@ -196,8 +197,19 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
       fill.filterReads = [...columnRefs(select.whereClause, scope), ...joinReads(select.fromClause, scope)];
       return [created, fill];
     }
-    case 'ViewStmt':
-      return [{ kind: 'CreateView', ...base, name: rangeVar(n.view), materialized: false, orReplace: Boolean(n.replace) }];
+    case 'ViewStmt': {
+      const passThrough = passThroughView(n.query?.SelectStmt);
+      return [
+        {
+          kind: 'CreateView',
+          ...base,
+          name: rangeVar(n.view),
+          materialized: false,
+          orReplace: Boolean(n.replace),
+          ...(passThrough ? { passThrough } : {}),
+        },
+      ];
+    }
     case 'DropStmt':
       return dropStatement(n, base);
     case 'RenameStmt':
@@ -725,6 +737,35 @@ function alterTable(n: Node, base: Base, exprText: ExprText): Operation[] {
   });
 }
 
+/**
+ * A view's query when it shows one table's rows as they are, so PostgreSQL writes through it (its rules for an
+ * automatically updatable view, and no WHERE, so every row is there): `SELECT * FROM t` or `SELECT a, b FROM t`.
+ */
+function passThroughView(q: Node): NonNullable<CreateView['passThrough']> | null {
+  if (!q || (q.op && q.op !== 'SETOP_NONE') || q.withClause || q.whereClause || q.distinctClause || q.groupClause) return null;
+  if (q.havingClause || q.windowClause || q.limitCount || q.limitOffset || q.sortClause || q.valuesLists || q.intoClause) return null;
+  const from: Node[] = q.fromClause ?? [];
+  const only = from.length === 1 ? from[0]?.RangeVar : null;
+  if (!only) return null;
+  const items: Node[] = (q.targetList ?? []).map((t: Node) => t.ResTarget);
+  const fields = (item: Node): Node[] => item?.val?.ColumnRef?.fields ?? [];
+  const alias = only.alias?.aliasname ?? only.relname;
+  // `t.*` or `*`, alone.
+  const star = items.length === 1 && !items[0]?.name && fields(items[0]).at(-1)?.A_Star && fields(items[0]).length <= 2;
+  if (star) {
+    const qualifier = fields(items[0]).length === 2 ? str(fields(items[0])[0]) : alias;
+    return qualifier === alias ? { table: rangeVar(only), columns: null } : null;
+  }
+  const columns: string[] = [];
+  for (const item of items) {
+    const f = fields(item);
+    const column = f.length === 1 || (f.length === 2 && str(f[0]) === alias) ? f.at(-1)?.String?.sval : undefined;
+    if (!column || (item.name && item.name !== column)) return null;
+    columns.push(column);
+  }
+  return columns.length ? { table: rangeVar(only), columns } : null;
+}
+
 function rangeVar(r: Node): QName {
   if (!r) return { name: '?' };
   return r.schemaname ? { schema: r.schemaname, name: r.relname } : { name: r.relname };
@@ -974,8 +1015,9 @@ export function defaultFromText(text: string): DefaultValue {
 /**
  * A DO block read as PL/pgSQL (libpg-query's own PL/pgSQL parser): the SQL it runs, when it is only SQL statements,
  * constant EXECUTEs, notices, exception handlers that do nothing, and IFs that test the catalog (`IF NOT EXISTS
- * (SELECT 1 FROM pg_constraint …)`), which are judged as if the guarded change happens. Anything else (loops,
- * variables, conditions on data, RAISE EXCEPTION) makes it procedural code no reader follows: null.
+ * (SELECT 1 FROM pg_constraint …)`), which are judged as if the guarded change happens, and batched loops of data
+ * statements (`dataLoop`). Anything else (other loops, variables, conditions on data, RAISE EXCEPTION) makes it
+ * procedural code no reader follows: null.
  */
 function doBlock(n: Node, base: Base): Operation[] | null {
   const args: Node[] = n.args ?? [];
@@ -998,14 +1040,17 @@ function doBlock(n: Node, base: Base): Operation[] | null {
   const own = new Set(['found', 'sqlstate', 'sqlerrm']);
   if (!fn || (fn.datums ?? []).some((d: Node) => !own.has(Object.values(d as Record<string, Node>)[0]?.refname))) return null;
   const ops: Operation[] = [];
-  const sql = (query: string): boolean => {
+  let commits = false;
+  const sql = (query: string, only?: ReadonlySet<string>, batched = false): boolean => {
     try {
       const tree = parseSync(query);
       const map = new SourceMap({ path: base.span.path, text: query, startLine: 1, language: 'sql' });
       for (const st of tree.stmts ?? []) {
         const [type, node] = Object.entries(st.stmt as Record<string, Node>)[0] ?? ['Unknown', {}];
+        if (only && !only.has(type)) return false;
         const exprText = (e: Node, bounded = false) => expressionText(e, map, 0, query, bounded);
-        ops.push(...toOperations(type, node, { span: base.span, text: query }, exprText));
+        const read = toOperations(type, node, { span: base.span, text: query }, exprText);
+        ops.push(...(batched ? read.map((op) => (op.kind === 'DataChange' ? { ...op, batched: true } : op)) : read));
       }
       return true;
     } catch {
@@ -1017,7 +1062,13 @@ function doBlock(n: Node, base: Base): Operation[] | null {
       const [kind, v] = Object.entries(stmt as Record<string, Node>)[0] ?? ['', {}];
       switch (kind) {
         case 'PLpgSQL_stmt_execsql':
-          return sql(v.sqlstmt?.PLpgSQL_expr?.query ?? '');
+          return !v.into && sql(v.sqlstmt?.PLpgSQL_expr?.query ?? '');
+        case 'PLpgSQL_stmt_loop':
+          return !v.label && dataLoop(v.body ?? []);
+        case 'PLpgSQL_stmt_commit':
+          // COMMIT AND CHAIN keeps the transaction's settings going: not what a batched backfill writes.
+          commits = true;
+          return !v.chain;
         case 'PLpgSQL_stmt_dynexecute': {
           const literal = constantString(v.query?.PLpgSQL_expr?.query ?? '');
           return literal !== null && !v.params && sql(literal);
@@ -1042,10 +1093,54 @@ function doBlock(n: Node, base: Base): Operation[] | null {
           return false;
       }
     });
+  /**
+   * A batched backfill: `LOOP <UPDATE/INSERT/DELETE …> EXIT WHEN NOT FOUND; COMMIT; END LOOP`. Only data
+   * statements, an exit on FOUND (the last statement changed no row) and COMMITs: read as the data changes it
+   * runs, each batch its own transaction when the loop commits. Anything else in a loop stays unread.
+   */
+  let batchedLoop = false;
+  const dataLoop = (body: Node[]): boolean => {
+    const loopCommits = body.some((stmt) => 'PLpgSQL_stmt_commit' in (stmt as object));
+    let exits = false;
+    let changes = false;
+    const ok = body.every((stmt) => {
+      const [kind, v] = Object.entries(stmt as Record<string, Node>)[0] ?? ['', {}];
+      switch (kind) {
+        case 'PLpgSQL_stmt_execsql':
+          changes = true;
+          return !v.into && !v.returning_into && sql(v.sqlstmt?.PLpgSQL_expr?.query ?? '', DATA_STATEMENTS, loopCommits);
+        case 'PLpgSQL_stmt_exit':
+          exits = true;
+          return v.is_exit && !v.label && foundTest(v.cond?.PLpgSQL_expr?.query ?? '');
+        case 'PLpgSQL_stmt_commit':
+          return !v.chain;
+        default:
+          return false;
+      }
+    });
+    if (loopCommits) batchedLoop = true;
+    return ok && exits && changes;
+  };
   const action = fn.action?.PLpgSQL_stmt_block;
   if (!action || (action.exceptions?.PLpgSQL_exception_block?.exc_list ?? []).some((h: Node) => (h.PLpgSQL_exception?.action ?? []).length))
     return null;
-  return statements(action.body) ? ops : null;
+  if (!statements(action.body)) return null;
+  // A COMMIT outside a batched loop splits schema changes into transactions no rule follows yet.
+  if (commits && !batchedLoop) return null;
+  // Each operation carries the whole block: a DSL migration rehearsed from its operations runs the block as
+  // written, once (its guards kept; a batched loop's statements once each would be one batch).
+  return ops.map((op) => ({ ...op, text: base.text }));
+}
+
+/** The statements a batched loop may run: changes of rows, nothing else. */
+const DATA_STATEMENTS = new Set(['UpdateStmt', 'InsertStmt', 'DeleteStmt']);
+
+/** `NOT FOUND` or `FOUND`: an EXIT WHEN on whether the statement before changed a row, and nothing else. */
+function foundTest(cond: string): boolean {
+  let v = parseExpression(cond);
+  if (v?.BoolExpr?.boolop === 'NOT_EXPR' && v.BoolExpr.args?.length === 1) v = v.BoolExpr.args[0];
+  const fields: Node[] = v?.ColumnRef?.fields ?? [];
+  return fields.length === 1 && str(fields[0]).toLowerCase() === 'found';
 }
 
 /** `'ALTER TABLE …'` as PL/pgSQL writes a constant EXECUTE: the string, or null for anything computed. */

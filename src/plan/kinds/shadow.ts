@@ -81,7 +81,7 @@ export function shadowColumn(s: Shadow, schema: Schema): KindPlan {
     {
       name: backfillName,
       release: 1,
-      phase: 'expand',
+      phase: 'data',
       up: [
         batched(
           archiveRows(tbl, pk, [s.shadow], backfill, `${shadow} IS DISTINCT FROM ${s.toNew(from)}`),
@@ -119,6 +119,9 @@ export function shadowColumn(s: Shadow, schema: Schema): KindPlan {
       ...(renamed ? [`ALTER TABLE ${tbl} RENAME COLUMN ${final} TO ${shadow};`] : []),
       ...(setStep ? [...checkDown, `ALTER TABLE ${tbl} ALTER COLUMN ${shadow} DROP NOT NULL;`] : []),
       `ALTER TABLE ${tbl} ADD COLUMN ${columnSql(s.from, { nullable: true })};`,
+      // Rows written since the up have only the new column: their old value is converted back from it, then
+      // the archived rows get their exact old values.
+      `UPDATE ${tbl} SET ${from} = ${s.toOld(shadow)};`,
       restoreValues(s.table, pk, [s.from.name], dropped),
       ...(s.from.nullable ? [] : [`ALTER TABLE ${tbl} ALTER COLUMN ${from} SET NOT NULL;`]),
       ...sync.up,

@@ -1,7 +1,7 @@
 // Type change (narrowing included): a column of the new type beside the old one, kept equal by a trigger and
 // backfilled in batches, swapped in by a contract step that archives and drops the old column.
 import type { AlterColumnType } from '../../ir.js';
-import { qnameText, recomputingUsing } from '../../ir.js';
+import { qnameText, recomputingUsing, SHADOW_SUFFIX } from '../../ir.js';
 import type { Schema } from '../../schema/schema.js';
 import { shadowColumn } from './shadow.js';
 import { cut, type KindPlan } from './sql.js';
@@ -16,7 +16,7 @@ export function changeColumnType(op: AlterColumnType, schema: Schema): KindPlan 
       table: op.table,
       from: c,
       to: { ...c, type: op.type },
-      shadow: cut(`${op.column}__twoway_new`),
+      shadow: cut(`${op.column}${SHADOW_SUFFIX}`),
       toNew: (ref) => `${ref}::${op.type.text}`,
       toOld: (ref) => `${ref}::${c.type.text}`,
       name: `retype_${op.table.name}_${op.column}`,

@@ -1,0 +1,86 @@
+// Each kind of one-way operation, planned end to end: the steps written in the framework's files, re-checked by
+// `check` (every step the phase it was planned as, both rollbacks safe) and rehearsed up/down/up on PGlite.
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempProject } from '../../testing/projects.js';
+import { planMigration } from '../index.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** The one-way migration of each kind, for a framework whose example history it follows. */
+interface Kind {
+  kind: string;
+  /** golang-migrate, after examples/golang-migrate (users: id bigserial, email varchar(255) NOT NULL, created_at, last_login_at). */
+  sql: string;
+  /** Rails, after examples/rails (users: email unique, first_name, last_name; orders: status indexed). */
+  rails: string;
+  /** The step names and phases the plan must be (golang-migrate). */
+  steps: string[];
+}
+
+export const KINDS: Kind[] = [
+  {
+    kind: 'rename column',
+    sql: 'ALTER TABLE users RENAME COLUMN email TO email_address;',
+    rails: 'rename_column :users, :first_name, :given_name',
+    steps: [
+      'add_users_email_address:expand',
+      'backfill_users_email_address:data',
+      'check_users_email_address_not_null:expand',
+      'validate_users_email_address_not_null:expand',
+      'rename_users_email_contract:contract',
+    ],
+  },
+  {
+    kind: 'rename table',
+    sql: 'ALTER TABLE users RENAME TO accounts;',
+    rails: 'rename_table :orders, :purchases',
+    steps: ['rename_users_to_accounts:expand', 'drop_users_view:contract'],
+  },
+  {
+    kind: 'type change (narrowing)',
+    sql: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(100);',
+    rails: 'change_column :users, :last_name, :string, limit: 100',
+    steps: [
+      'add_users_email__twoway_new:expand',
+      'backfill_users_email__twoway_new:data',
+      'check_users_email__twoway_new_not_null:expand',
+      'validate_users_email__twoway_new_not_null:expand',
+      'retype_users_email_contract:contract',
+    ],
+  },
+];
+
+async function planned(framework: 'golang-migrate' | 'rails', k: Kind) {
+  const dir =
+    framework === 'golang-migrate'
+      ? tempProject({ '000004_one_way.up.sql': `${k.sql}\n` }, { 'examples/golang-migrate': '.' })
+      : tempProject(
+          {
+            'db/migrate/20240305090000_one_way.rb': `class OneWay < ActiveRecord::Migration[7.1]\n  def change\n    ${k.rails}\n  end\nend\n`,
+          },
+          { 'examples/rails': '.' },
+        );
+  dirs.push(dir);
+  const target = framework === 'golang-migrate' ? '000004' : '20240305090000';
+  return planMigration(target, ['.'], { cwd: dir, verify: true, writer: { now: new Date('2024-03-06T00:00:00Z') } });
+}
+
+describe.each(['golang-migrate', 'rails'] as const)('twoway plan, %s', (framework) => {
+  it.each(KINDS.map((k) => [k.kind, k] as const))('%s: planned, re-checked and rehearsed', async (_, k) => {
+    const plan = await planned(framework, k);
+    expect(plan.unplanned).toEqual([]);
+    if (framework === 'golang-migrate') expect(plan.steps.map((s) => `${s.name}:${s.phase}`)).toEqual(k.steps);
+    expect(plan.proof.checked.map((c) => [c.path, c.problems])).toEqual(plan.proof.checked.map((c) => [c.path, []]));
+    expect(plan.proof.checked).toHaveLength(plan.steps.length);
+    expect(plan.proof.rehearsedOn).toBe('pglite');
+    expect(plan.proof.rehearsed?.map((r) => [r.path, r.up, r.down, r.reup, r.problems])).toEqual(
+      plan.proof.rehearsed?.map((r) => [r.path, 'ok', 'ok', 'ok', []]),
+    );
+    expect(plan.proof.rehearsed).toHaveLength(plan.steps.length);
+    expect(plan.proof.ok).toBe(true);
+  });
+});
