@@ -212,7 +212,7 @@ describe('a down that repeats the up’s lock', () => {
       ['require-concurrent-index-creation', 'info'],
     ]);
     for (const [, , , message] of inDown)
-      expect(message).toMatch(/^In the down, as in the up: DROP INDEX|^In the down, as in the up: CREATE INDEX/);
+      expect(message).toMatch(/^In the down, undoing the up's CREATE INDEX users_b: DROP INDEX|^In the down, as in the up: CREATE INDEX/);
   });
 
   it('stays a warning where the up took no such lock on that table', () => {

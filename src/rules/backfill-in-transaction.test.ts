@@ -48,5 +48,20 @@ ruleTests(rule, {
       up: 'BEGIN;\nCREATE INDEX orders_user ON orders (user_id);\nUPDATE users SET name = lower(name);\nCOMMIT;',
       message: 'schema change of orders',
     },
+    {
+      name: 'once per transaction, at the first backfill, naming those that follow',
+      history: [users, 'CREATE TABLE orders (id int, user_id int);'],
+      up: "ALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = 'free';\nALTER TABLE orders ADD COLUMN note text;\nUPDATE orders SET note = '';\nDELETE FROM users WHERE plan IS NULL;",
+      line: 2,
+      message:
+        'UPDATE of users, and 2 more data changes after it (orders, users), run in the same transaction as the schema change of users, orders: those tables stay',
+    },
+    {
+      name: 'once in each transaction',
+      history: [users],
+      transactional: false,
+      up: "BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = 'free';\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD COLUMN tier text;\nUPDATE users SET tier = plan;\nUPDATE users SET tier = 'x' WHERE tier IS NULL;\nCOMMIT;",
+      count: 2,
+    },
   ],
 });

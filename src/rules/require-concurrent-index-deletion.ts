@@ -3,6 +3,7 @@ import { withoutTransaction } from './framework-help.js';
 import { indexTable, isNewIndex } from './postgres-locks.js';
 import { isRails, railsConcurrentRemoveIndex } from './rails-fix.js';
 import { defineRule } from './rule.js';
+import { undoesUpIndex } from './undoes-up.js';
 
 export default defineRule({
   id: 'require-concurrent-index-deletion',
@@ -30,7 +31,11 @@ DROP INDEX CONCURRENTLY IF EXISTS index_users_on_email;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);
 \`\`\`
 - Rails: \`disable_ddl_transaction!\` and \`remove_index :users, :email, algorithm: :concurrently\`.
-- Django: \`atomic = False\` and \`RemoveIndexConcurrently\`.`,
+- Django: \`atomic = False\` and \`RemoveIndexConcurrently\`.
+
+In a down, dropping the index its own up built (without CONCURRENTLY) is \`info\`: the up's build locked
+the same table and was reported there. The index of a CONCURRENTLY build, dropped without it, stays a
+warning: that lock is new.`,
   check(op, ctx) {
     if (op.concurrently || isNewIndex(op.index, ctx)) return null;
     const table = indexTable(op.index, ctx);
@@ -39,12 +44,15 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);
     const rebuild = known
       ? `\nA down must rebuild it:\nCREATE ${known.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${known.name} ON ${known.table} (${known.columns.join(', ')});`
       : '';
+    const undoing = undoesUpIndex(op, ctx);
     return {
-      message: `DROP INDEX ${qnameText(op.index)} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock${on || ' on its table'}: every read and write of the table waits while it queues behind running queries.`,
+      message: `${undoing ? `In the down, undoing ${undoing}: ` : ''}DROP INDEX ${qnameText(op.index)} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock${on || ' on its table'}: every read and write of the table waits while it queues behind running queries.`,
       fix:
         isRails(ctx) && table
           ? `Drop it concurrently, in a migration of its own without a transaction${known ? ' (give remove_index the columns too, so the down can rebuild it)' : ''}:\n${railsConcurrentRemoveIndex(table, op.index.name)}`
           : `Drop it concurrently${ctx.migration.framework === 'django' ? ' (RemoveIndexConcurrently from django.contrib.postgres.operations)' : ''}; ${withoutTransaction(ctx)}:\nDROP INDEX CONCURRENTLY IF EXISTS ${qnameText(op.index)};${rebuild}`,
+      // The up's build locked the same table and was reported there: one warning, in the up (issue 10).
+      ...(undoing ? { severity: 'info' as const } : {}),
     };
   },
 });
