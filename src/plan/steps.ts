@@ -4,6 +4,9 @@
 import type { Operation, QName } from '../ir.js';
 import { qnameText } from '../ir.js';
 import type { Schema } from '../schema/schema.js';
+import { emitPostgres } from '../sql/emit-postgresql.js';
+import { invertOperations } from './invert.js';
+import { addNotNullColumn } from './kinds/add-column.js';
 import { concurrentIndex, notValidThenValidate, setNotNull } from './kinds/constraints.js';
 import { dropColumn, dropTable } from './kinds/drop.js';
 import { renameColumn, renameTable } from './kinds/rename.js';
@@ -57,9 +60,17 @@ export function planSteps(ops: readonly Operation[], before: Schema): StepPlan {
   for (const op of ops) {
     if (op.kind === 'Transaction') continue;
     const planned = planOne(op, schema);
-    schema.apply(op, 'plan');
+    schema.apply(op, PLANNED);
     if ('unplanned' in planned) {
       plan.unplanned.push(`${op.span.path}:${op.span.line}: ${planned.unplanned}`);
+      continue;
+    }
+    const last = plan.steps.at(-1);
+    const [only] = planned.steps;
+    // Two-way operations in a row share one step: the first's up first, its down last.
+    if (only?.name === TWO_WAY && last?.name === TWO_WAY && last.release === base + 1) {
+      last.up.push(...only.up);
+      last.down.unshift(...only.down);
       continue;
     }
     for (const s of planned.steps) plan.steps.push({ ...s, release: base + s.release });
@@ -92,10 +103,40 @@ function planOne(op: Operation, schema: Schema): KindPlan {
       return renameTable(op, schema);
     case 'AlterColumnType':
       return changeColumnType(op, schema);
+    case 'AddColumn':
+      if (!op.column.nullable && schema.table(op.table)?.createdBy !== PLANNED) return addNotNullColumn(op, schema);
+      return twoWayStep(op, schema);
     default:
-      return { unplanned: `${op.kind} is not planned yet` };
+      return twoWayStep(op, schema);
   }
 }
+
+/** The migration id the plan replays its operations under: a table with it was created by the migration planned. */
+const PLANNED = 'plan';
+
+/**
+ * An operation that is two-way on its own (a new table, a nullable column, a default) in a one-way migration:
+ * kept as an expand step with the down twoway derives for it. Consecutive ones share a step.
+ */
+function twoWayStep(op: Operation, schema: Schema): KindPlan {
+  const inverse = invertOperations([op], schema);
+  if (!inverse.ok) return { unplanned: `${op.kind} is not planned yet (${inverse.reason})` };
+  const sql = (ops: readonly Operation[]): string[] | null => {
+    const out: string[] = [];
+    for (const o of ops) {
+      const e = emitPostgres(o);
+      if (!e.ok) return null;
+      if (e.sql) out.push(`${e.sql};`);
+    }
+    return out;
+  };
+  const up = sql([op]);
+  const down = sql(inverse.ops);
+  if (!up?.length || !down) return { unplanned: `${op.kind} is not planned yet (its SQL cannot be written from the migration)` };
+  return { steps: [{ name: TWO_WAY, release: 1, phase: 'expand', up, down, transactional: true }] };
+}
+
+const TWO_WAY = 'two_way_changes';
 
 /**
  * `twoway plan --cleanup`: one contract step dropping the archives, once the team no longer needs to roll back

@@ -15,7 +15,7 @@ interface Kind {
   kind: string;
   /** golang-migrate, after examples/golang-migrate (users: id bigserial, email varchar(255) NOT NULL, created_at, last_login_at). */
   sql: string;
-  /** Rails, after examples/rails (users: email unique, first_name, last_name; orders: status indexed). */
+  /** Rails, after examples/rails (users: email unique, first_name, last_name; orders: status indexed): `change`'s body, or methods. */
   rails: string;
   /** The step names and phases the plan must be (golang-migrate). */
   steps: string[];
@@ -52,6 +52,25 @@ export const KINDS: Kind[] = [
       'retype_users_email_contract:contract',
     ],
   },
+  {
+    kind: 'new NOT NULL column',
+    sql: "ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';",
+    // Without a down (as the golang-migrate one): a reversible `change` adding it is a two-way door already.
+    rails: 'def up\n    add_column :users, :plan, :string, null: false, default: "free"\n  end',
+    steps: [
+      'add_users_plan:expand',
+      'backfill_users_plan:data',
+      'check_users_plan_not_null:expand',
+      'validate_users_plan_not_null:expand',
+      'set_users_plan_not_null:contract',
+    ],
+  },
+  {
+    kind: 'two-way operations of a one-way migration',
+    sql: 'ALTER TABLE users ADD COLUMN nickname text;\nCREATE TABLE teams (id bigint PRIMARY KEY);\nALTER TABLE users DROP COLUMN created_at;',
+    rails: 'add_column :users, :nickname, :string\n    create_table :teams\n    remove_column :users, :last_name',
+    steps: ['two_way_changes:expand', 'drop_users_created_at:contract'],
+  },
 ];
 
 async function planned(framework: 'golang-migrate' | 'rails', k: Kind) {
@@ -60,7 +79,7 @@ async function planned(framework: 'golang-migrate' | 'rails', k: Kind) {
       ? tempProject({ '000004_one_way.up.sql': `${k.sql}\n` }, { 'examples/golang-migrate': '.' })
       : tempProject(
           {
-            'db/migrate/20240305090000_one_way.rb': `class OneWay < ActiveRecord::Migration[7.1]\n  def change\n    ${k.rails}\n  end\nend\n`,
+            'db/migrate/20240305090000_one_way.rb': `class OneWay < ActiveRecord::Migration[7.1]\n  ${k.rails.startsWith('def ') ? k.rails : `def change\n    ${k.rails}\n  end`}\nend\n`,
           },
           { 'examples/rails': '.' },
         );
