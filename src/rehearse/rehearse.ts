@@ -259,14 +259,9 @@ async function replayUp(engine: Engine, scripts: MigrationScripts, state: RunSta
   }
 }
 
-/**
- * What a framework's PostgreSQL driver creates before it runs anything: golang-migrate's (harbor's
- * 0030 adds a column to it), diesel's (lemmy's 2025-08-01-000017 puts a trigger on it).
- */
+/** What golang-migrate's PostgreSQL driver creates before it runs anything (harbor's 0030 adds a column to it). */
 const FRAMEWORK_TABLES: Partial<Record<string, string>> = {
   'golang-migrate': 'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)',
-  diesel:
-    'CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (version varchar(50) PRIMARY KEY NOT NULL, run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)',
 };
 
 /** The extensions a history's ups and downs create, by name. */
