@@ -150,7 +150,8 @@ export async function rehearseSelected(
     return emitted.ok && emitted.sql ? [emitted.sql] : [];
   });
   // The framework's own bookkeeping table exists before its first migration runs, and some histories alter it.
-  if (engine.dialect === 'postgresql' && history[0]?.migration.framework === 'golang-migrate') standIns.unshift(GOLANG_MIGRATE_TABLE);
+  const bookkeeping = engine.dialect === 'postgresql' ? FRAMEWORK_TABLES[history[0]?.migration.framework ?? ''] : undefined;
+  if (bookkeeping) standIns.unshift(bookkeeping);
   for (const sql of standIns) await engine.exec(sql);
   const select = options.select ?? (() => true);
   // Past the last selected migration nothing needs to run.
@@ -259,7 +260,9 @@ async function replayUp(engine: Engine, scripts: MigrationScripts, state: RunSta
 }
 
 /** What golang-migrate's PostgreSQL driver creates before it runs anything (harbor's 0030 adds a column to it). */
-const GOLANG_MIGRATE_TABLE = 'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)';
+const FRAMEWORK_TABLES: Partial<Record<string, string>> = {
+  'golang-migrate': 'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)',
+};
 
 /** The extensions a history's ups and downs create, by name. */
 function extensionsCreated(history: readonly ParsedMigration[]): Set<string> {
@@ -335,7 +338,8 @@ const MAX_FITTED = 4;
 /** The text columns holding the value an up failed to parse as another type, not yet fitted. */
 function columnsToFit(message: string, data: DataSnapshot, schema: SchemaSnapshot, fitted: ReadonlyMap<string, ValueType>): string[] {
   const failure = castFailure(message);
-  if (!failure) return [];
+  // An empty value is in every text column's smallest row: the simpler rows come next anyway.
+  if (!failure?.value.trim()) return [];
   const text = new Set(
     schema.tables.flatMap((t) => t.columns.filter((c) => c.gen.category === 'S').map((c) => `${tableKey(t)}.${c.name}`)),
   );
