@@ -191,10 +191,20 @@ export interface AddIndex extends OpBase {
   where: string | null;
   /** PostgreSQL, unnamed: the column parts of the name the server gives it (`t_lower_idx` for lower(name)). */
   nameParts?: string[];
+  /**
+   * MySQL: a unique index is the table's UNIQUE constraint of that name (information_schema lists it as one), so it
+   * restores a UNIQUE constraint of that name and columns.
+   */
+  uniqueKey?: boolean;
 }
 export interface DropIndex extends OpBase {
   kind: 'DropIndex';
   index: QName;
+  /**
+   * MySQL: the table it is dropped from. There a UNIQUE constraint is an index of its name, and this drops it too.
+   * (Not `table`: rules take an operation with a `table` as one that always names it.)
+   */
+  onTable?: QName;
   concurrently: boolean;
   ifExists: boolean;
 }

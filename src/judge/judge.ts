@@ -290,8 +290,20 @@ function upReasons(input: JudgeInput): Reason[] {
   }
   for (const c of up.constraints) {
     if (c.origin === null || c.alive || !c.droppedAt || c.table.name === null) continue;
+    const def = c.def;
+    // MySQL: a UNIQUE constraint is a unique index, so a unique index on its columns made again restores it.
+    const asIndex = (j: NetIndex) =>
+      input.dialect === 'mysql' &&
+      def?.type === 'unique' &&
+      j.alive &&
+      j.table === c.table &&
+      j.def?.unique &&
+      !j.def.where &&
+      j.def.columns.join(',') === def.columns.join(',');
     const again =
-      c.def && up.constraints.some((d) => d !== c && d.alive && d.table === c.table && d.def && sameConstraintDef(c.def as never, d.def));
+      def &&
+      (up.constraints.some((d) => d !== c && d.alive && d.table === c.table && d.def && sameConstraintDef(def, d.def)) ||
+        up.indexes.some(asIndex));
     if (!again)
       add({ phase: 'contract' }, 'drop-constraint', c.droppedAt, `Constraint ${c.origin} on ${qnameText(c.table.name)} is dropped.`);
   }

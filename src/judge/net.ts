@@ -417,6 +417,7 @@ class NetBuilder {
       case 'DropIndex': {
         const i = this.indexByName(op.index.schema, op.index.name);
         if (i) this.dropIndexEntry(i, span);
+        else if (op.onTable && this.dropUniqueKey(op.onTable, op.index.name, span)) return;
         else if (!op.ifExists || !this.createdHere(qnameKey(op.index))) {
           // An index the history never showed: it existed, its definition is unknown.
           const entry: NetIndex = {
@@ -681,6 +682,17 @@ class NetBuilder {
     };
     if (name) this.indexes.set(qnameKey({ schema: t.name?.schema, name }), entry);
     this.allIndexes.push(entry);
+  }
+
+  /** MySQL: DROP INDEX of a UNIQUE constraint's name drops that constraint (it is that index). */
+  private dropUniqueKey(table: QName, name: string, span: Span): boolean {
+    const t = this.table(table);
+    const c = this.constraints.find((x) => x.table === t && x.alive && x.name === name && x.def?.type === 'unique');
+    if (!c) return false;
+    c.alive = false;
+    c.droppedAt = span;
+    c.droppedSeq = this.seq;
+    return true;
   }
 
   private dropIndexEntry(i: NetIndex, span: Span | null): void {

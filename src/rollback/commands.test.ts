@@ -55,7 +55,10 @@ describe('downCommands', () => {
         ]),
         1,
       ),
-    ).toEqual(['flyway undo']);
+    ).toEqual([
+      '# flyway undo needs Flyway Teams or Enterprise. On Community: copy sql/V2__b.sql into a new versioned migration (V<next>__revert.sql) and run flyway migrate',
+      'flyway undo',
+    ]);
     expect(
       undo(
         set('dbmate', [

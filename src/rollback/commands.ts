@@ -29,7 +29,14 @@ export function downCommands(downs: readonly Migration[], history: readonly Migr
       });
     }
     case 'flyway':
-      return downs.map(() => 'flyway undo');
+      // `flyway undo` runs the U scripts only in Flyway Teams/Enterprise; Community has no undo command, and its way
+      // back is a new versioned migration holding the inverse, applied by `flyway migrate` (a shell comment says so).
+      return [
+        `# flyway undo needs Flyway Teams or Enterprise. On Community: copy ${downs
+          .map((m) => m.down?.path ?? `the undo of ${m.id}`)
+          .join(', ')} into a new versioned migration (V<next>__revert.sql) and run flyway migrate`,
+        ...downs.map(() => 'flyway undo'),
+      ];
     case 'golang-migrate':
       return [`migrate -path ${root} -database "$DATABASE_URL" down ${downs.length}`];
     case 'dbmate':

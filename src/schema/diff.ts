@@ -1,8 +1,8 @@
 // Structural differences between two replayed schemas: what a down left different from the
 // schema before its up. Tolerant where the replay cannot know: tables with unknown columns,
 // unnamed constraints (PostgreSQL names them, the replay does not), default expressions.
-import { type ConstraintDef, defaultIsNull, type TypeRef } from '../ir.js';
-import type { ColumnState, Schema, TableState } from './schema.js';
+import { type ConstraintDef, defaultIsNull, qnameKey, type TypeRef } from '../ir.js';
+import type { ColumnState, IndexState, Schema, TableState } from './schema.js';
 
 export interface SchemaDifference {
   /** The object that differs, as a user would name it: `users.email`, `index users_email`. */
@@ -35,7 +35,7 @@ export function diffSchemas(expected: Schema, actual: Schema, assumed: AssumedOb
     const other = actual.tables.get(key);
     if (!other) add(`table ${key}`, 'is missing: the down does not restore it');
     // Copy-on-write clones share every table neither side changed: those are equal by identity.
-    else if (other !== table) diffTables(key, table, other, assumed, add);
+    else if (other !== table) diffTables(key, table, other, assumed, add, { expected, actual });
   }
   for (const key of actual.tables.keys()) {
     if (!expected.tables.has(key) && !assumed.tables.has(key)) add(`table ${key}`, 'remains: the down does not drop it');
@@ -44,13 +44,15 @@ export function diffSchemas(expected: Schema, actual: Schema, assumed: AssumedOb
     const other = actual.indexes.get(key);
     if (other === index) continue;
     if (!other) {
-      if (actual.tables.has(index.table)) add(`index ${key}`, `on ${index.table} is missing: the down does not rebuild it`);
+      const table = actual.tables.get(index.table);
+      if (table && !uniqueKeyAsConstraint(index, table)) add(`index ${key}`, `on ${index.table} is missing: the down does not rebuild it`);
     } else if (other.unique !== index.unique || other.columns.join(',') !== index.columns.join(',')) {
       add(`index ${key}`, `is ${indexText(other)}, was ${indexText(index)}`);
     }
   }
   for (const [key, index] of actual.indexes) {
-    if (!expected.indexes.has(key) && !assumed.indexes.has(key) && expected.tables.has(index.table))
+    const table = expected.tables.get(index.table);
+    if (!expected.indexes.has(key) && !assumed.indexes.has(key) && table && !uniqueKeyAsConstraint(index, table))
       add(`index ${key}`, `on ${index.table} remains: the down does not drop it`);
   }
   for (const [key, values] of expected.enums) {
@@ -70,6 +72,7 @@ function diffTables(
   actual: TableState,
   assumed: AssumedObjects,
   add: (object: string, message: string) => void,
+  schemas: { expected: Schema; actual: Schema },
 ): void {
   const assumedConstraints = assumed.constraints.get(key) ?? new Set();
   if (expected.columnsUnknown || actual.columnsUnknown) return;
@@ -87,12 +90,17 @@ function diffTables(
   const actualConstraints = namedConstraints(actual);
   for (const [name, c] of expectedConstraints) {
     const other = actualConstraints.get(name);
-    if (!other && !hasEquivalent(actual, c))
+    if (!other && !hasEquivalent(actual, c) && !constraintAsUniqueKey(schemas.actual, actual, name, c))
       add(`constraint ${name} on ${key}`, `(${constraintText(c)}) is missing: the down does not restore it`);
     else if (other && other.type !== c.type) add(`constraint ${name} on ${key}`, `is ${constraintText(other)}, was ${constraintText(c)}`);
   }
   for (const [name, c] of actualConstraints) {
-    if (!expectedConstraints.has(name) && !assumedConstraints.has(name) && !hasEquivalent(expected, c)) {
+    if (
+      !expectedConstraints.has(name) &&
+      !assumedConstraints.has(name) &&
+      !hasEquivalent(expected, c) &&
+      !constraintAsUniqueKey(schemas.expected, expected, name, c)
+    ) {
       add(`constraint ${name} on ${key}`, `(${constraintText(c)}) remains: the down does not drop it`);
     }
   }
@@ -102,6 +110,18 @@ function diffTables(
 function effective(table: TableState, column: ColumnState): ColumnState {
   const constrained = [...table.constraints.values()].some((c) => c.type === 'not-null' && c.columns.includes(column.name));
   return constrained && column.nullable ? { ...column, nullable: false } : column;
+}
+
+/** MySQL: a UNIQUE constraint and a unique index (key) of one name and columns are one object. */
+function constraintAsUniqueKey(schema: Schema, table: TableState, name: string, c: ConstraintDef): boolean {
+  if (c.type !== 'unique') return false;
+  const index = schema.indexes.get(qnameKey({ schema: table.name.schema, name }));
+  return Boolean(index?.uniqueKey && index.table === qnameKey(table.name) && index.columns.join(',') === c.columns.join(','));
+}
+
+function uniqueKeyAsConstraint(index: IndexState, table: TableState): boolean {
+  const c = index.uniqueKey ? table.constraints.get(index.name) : undefined;
+  return c?.type === 'unique' && c.columns.join(',') === index.columns.join(',');
 }
 
 function hasEquivalent(table: TableState, c: ConstraintDef): boolean {

@@ -30,6 +30,8 @@ export interface IndexState {
   where: string | null;
   method: string;
   createdBy: string;
+  /** MySQL: the unique index is the table's UNIQUE constraint of its name (see AddIndex.uniqueKey). */
+  uniqueKey?: boolean;
 }
 
 /** The schema's collections: shared between a schema and its clones until one of them writes one (`writable`). */
@@ -262,11 +264,15 @@ export class Schema {
           where: op.where,
           method: op.method,
           createdBy: migrationId,
+          ...(op.uniqueKey ? { uniqueKey: true } : {}),
         });
         return;
       }
       case 'DropIndex': {
         this.writable('indexes').delete(qnameKey(op.index));
+        // MySQL: a UNIQUE constraint is the index of its name, and goes with it.
+        if (op.onTable && this.table(op.onTable)?.constraints.get(op.index.name)?.type === 'unique')
+          this.mutableTable(op.onTable)?.constraints.delete(op.index.name);
         return;
       }
       case 'RenameIndex': {

@@ -180,7 +180,7 @@ function toOperations(s: Node, base: Base, dialect: Dialect, types: Types): Oper
     case 'alter':
       return alterTable(s, base, dialect, types);
     case 'drop':
-      return dropStatement(s, base) ?? [raw(`drop ${s.keyword}`)];
+      return dropStatement(s, base, dialect) ?? [raw(`drop ${s.keyword}`)];
     case 'rename':
       return (s.table ?? []).map((pair: Node[]) => ({ kind: 'RenameTable', ...base, table: tableName(pair[0]), newName: pair[1]?.table }));
     case 'update': {
@@ -321,6 +321,7 @@ function indexOp(
     ifNotExists: false,
     method: 'btree',
     where: null,
+    ...(unique && dialect === 'mysql' ? { uniqueKey: true } : {}),
   };
 }
 
@@ -353,7 +354,15 @@ function alterTable(s: Node, base: Base, dialect: Dialect, types: Types): Operat
     } else if ((resource === 'index' || resource === 'key') && action === 'drop') {
       const name = String(e.index ?? e.key);
       if (e.keyword === 'foreign key') ops.push({ kind: 'DropConstraint', ...base, table, name, ifExists: false });
-      else ops.push({ kind: 'DropIndex', ...base, index: { name }, concurrently: dialect === 'mysql', ifExists: false });
+      else
+        ops.push({
+          kind: 'DropIndex',
+          ...base,
+          index: { name },
+          ...tableOfIndex(table, dialect),
+          concurrently: dialect === 'mysql',
+          ifExists: false,
+        });
     } else if (resource === 'constraint' && action === 'add') {
       const def = e.create_definitions;
       const c = constraintDef(def);
@@ -370,13 +379,21 @@ function alterTable(s: Node, base: Base, dialect: Dialect, types: Types): Operat
   return ops;
 }
 
-function dropStatement(s: Node, base: Base): Operation[] | null {
+/** MySQL drops an index from its table, and a UNIQUE constraint with it (SQLite's DROP INDEX names no table). */
+function tableOfIndex(table: QName | null, dialect: Dialect): { onTable?: QName } {
+  return dialect === 'mysql' && table ? { onTable: table } : {};
+}
+
+function dropStatement(s: Node, base: Base, dialect: Dialect): Operation[] | null {
   const ifExists = String(s.prefix ?? '').toLowerCase() === 'if exists';
   if (s.keyword === 'table') {
     return (s.name ?? []).map((t: Node) => ({ kind: 'DropTable', ...base, table: tableName(t), ifExists, cascade: false }));
   }
   if (s.keyword === 'index') {
-    return [{ kind: 'DropIndex', ...base, index: { name: columnName(s.name) }, concurrently: false, ifExists }];
+    const table = s.table ? tableName(s.table) : null;
+    return [
+      { kind: 'DropIndex', ...base, index: { name: columnName(s.name) }, ...tableOfIndex(table, dialect), concurrently: false, ifExists },
+    ];
   }
   if (s.keyword === 'view') {
     return (s.name ?? []).map((t: Node) => ({ kind: 'DropView', ...base, name: tableName(t), materialized: false, ifExists }));
