@@ -21,7 +21,7 @@ interface Kind {
   steps: string[];
 }
 
-export const KINDS: Kind[] = [
+const KINDS: Kind[] = [
   {
     kind: 'rename column',
     sql: 'ALTER TABLE users RENAME COLUMN email TO email_address;',
