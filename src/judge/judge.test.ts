@@ -130,6 +130,14 @@ const cases: Case[] = [
     found: ['drop-column'],
   },
   {
+    name: 'a flag added beside a dropped value column is not its replacement: a plain contract (lemmy activity.user_id)',
+    history: [profiles],
+    up: 'ALTER TABLE profiles DROP COLUMN user_id;\nALTER TABLE profiles ADD COLUMN sensitive boolean DEFAULT TRUE;',
+    down: 'ALTER TABLE profiles ADD COLUMN user_id bigint;\nALTER TABLE profiles DROP COLUMN sensitive;',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'irreversible' },
+    found: ['drop-column'],
+  },
+  {
     name: 'a column dropped and re-added with another type is breaking',
     history: [users],
     up: 'ALTER TABLE users DROP COLUMN name;\nALTER TABLE users ADD COLUMN name jsonb;',

@@ -900,7 +900,9 @@ function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): 
   const byName = added.find((n) => n.name !== null && related(c.origin as string, n.name));
   if (byName) return byName;
   // Any column added to the same table in the same migration takes its place: the previous release had none yet.
-  const sameTable = added.find((n) => n.name !== null && t.columns.includes(n));
+  // A flag holds none of a non-flag column's values (user_id dropped, sensitive boolean added): not its replacement.
+  const flagForValue = (n: NetColumn) => n.state.type?.name === 'bool' && c.before !== undefined && c.before.type.name !== 'bool';
+  const sameTable = added.find((n) => n.name !== null && t.columns.includes(n) && !flagForValue(n));
   if (sameTable) return sameTable;
   // Moved: its values went to a column added here, in its own table or in one that existed before (a new table
   // that receives them is an archive or, when the whole table goes, its replacement: see replacingTables).
