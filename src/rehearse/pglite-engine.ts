@@ -47,6 +47,7 @@ start().then(
         else if (method === 'close') await db.close();
         const rows = method === 'query' ? (await db.query(sql, params)).rows : null;
         parentPort.postMessage({ id, rows });
+        if (method === 'close') parentPort.close();
       } catch (e) {
         parentPort.postMessage({ id, error: { message: String(e && e.message), detail: e && e.detail, code: e && e.code } });
       }
@@ -56,6 +57,9 @@ start().then(
   (e) => parentPort.postMessage({ failed: String((e && e.stack) || e) }),
 );
 `;
+
+/** How long a closed database's thread may take to end by itself. */
+const STOP_LIMIT_MS = 5000;
 
 interface Reply {
   id?: number;
@@ -72,6 +76,7 @@ class PgliteWorker {
   private nextId = 0;
   private exited: Error | null = null;
   readonly ready: Promise<void>;
+  private readonly exit: Promise<void>;
 
   constructor(extensions: readonly ContribModule[]) {
     const pglite = require.resolve('@electric-sql/pglite');
@@ -89,6 +94,7 @@ class PgliteWorker {
     });
     this.worker.on('error', (e) => this.end(e));
     this.worker.on('exit', () => this.end(new Error('the embedded PostgreSQL stopped')));
+    this.exit = new Promise((resolve) => this.worker.once('exit', () => resolve()));
   }
 
   get alive(): boolean {
@@ -113,6 +119,23 @@ class PgliteWorker {
       this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
       this.worker.postMessage({ id, method, sql, params });
     });
+  }
+
+  /**
+   * Closes the database and lets the thread end by itself, terminating it only if it does not within a few
+   * seconds: terminating a thread while V8 still compiles for it can abort the whole process (a Node.js bug).
+   */
+  async stop(timeoutSeconds: number): Promise<void> {
+    if (this.alive) await this.call('close', '', undefined, timeoutSeconds).catch(() => {});
+    let limit: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      this.exit.then(() => true),
+      new Promise<boolean>((resolve) => {
+        limit = setTimeout(() => resolve(false), STOP_LIMIT_MS);
+      }),
+    ]);
+    clearTimeout(limit);
+    if (!ended) await this.terminate();
   }
 
   async terminate(): Promise<void> {
@@ -192,7 +215,7 @@ export async function createPgliteEngine(options: EngineOptions = {}): Promise<E
       if (!missing.length) return;
       for (const n of missing) loaded.set(n, contribModule(n) as ContribModule);
       // One PGlite at a time: the old one ends before the new one starts.
-      await worker.terminate();
+      await worker.stop(timeout);
       worker = await start();
     },
     async reset() {
@@ -202,8 +225,7 @@ export async function createPgliteEngine(options: EngineOptions = {}): Promise<E
     },
     async close() {
       stopListening();
-      if (worker.alive) await worker.call('close', '', undefined, timeout).catch(() => {});
-      await worker.terminate();
+      await worker.stop(timeout);
     },
   };
 }

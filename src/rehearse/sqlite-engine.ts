@@ -32,6 +32,7 @@ require(workerData.sqljs)().then(
           }
         }
         parentPort.postMessage({ id, rows });
+        if (method === 'close') parentPort.close();
       } catch (e) {
         parentPort.postMessage({ id, error: { message: String(e && e.message) } });
       }
@@ -41,6 +42,9 @@ require(workerData.sqljs)().then(
   (e) => parentPort.postMessage({ failed: String((e && e.stack) || e) }),
 );
 `;
+
+/** How long a closed database's thread may take to end by itself. */
+const STOP_LIMIT_MS = 5000;
 
 interface Reply {
   id?: number;
@@ -56,6 +60,7 @@ class SqliteWorker {
   private nextId = 0;
   private exited: Error | null = null;
   readonly ready: Promise<void>;
+  private readonly exit: Promise<void>;
 
   constructor() {
     const sqljs = createRequire(import.meta.url).resolve('sql.js');
@@ -73,6 +78,7 @@ class SqliteWorker {
     });
     this.worker.on('error', (e) => this.end(e));
     this.worker.on('exit', () => this.end(new Error('the embedded SQLite stopped')));
+    this.exit = new Promise((resolve) => this.worker.once('exit', () => resolve()));
   }
 
   get alive(): boolean {
@@ -97,6 +103,23 @@ class SqliteWorker {
       this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
       this.worker.postMessage({ id, method, sql, params: params?.map(bindable) });
     });
+  }
+
+  /**
+   * Closes the database and lets the thread end by itself, terminating it only if it does not within a few
+   * seconds: terminating a thread while V8 still compiles for it can abort the whole process (a Node.js bug).
+   */
+  async stop(timeoutSeconds: number): Promise<void> {
+    if (this.alive) await this.call('close', '', undefined, timeoutSeconds).catch(() => {});
+    let limit: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      this.exit.then(() => true),
+      new Promise<boolean>((resolve) => {
+        limit = setTimeout(() => resolve(false), STOP_LIMIT_MS);
+      }),
+    ]);
+    clearTimeout(limit);
+    if (!ended) await this.terminate();
   }
 
   async terminate(): Promise<void> {
@@ -145,13 +168,12 @@ export async function createSqliteEngine(options: EngineOptions = {}): Promise<E
     },
     async reset() {
       // A fresh in-memory database is the empty state: cheaper than dropping what a history made.
-      await worker.terminate();
+      await worker.stop(timeout);
       worker = await start();
     },
     async close() {
       stopListening();
-      if (worker.alive) await worker.call('close', '', undefined, timeout).catch(() => {});
-      await worker.terminate();
+      await worker.stop(timeout);
     },
     get native() {
       return catalog;
