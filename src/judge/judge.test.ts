@@ -79,6 +79,38 @@ const cases: Case[] = [
   },
   // A table rebuild (SQLite's only way to alter) is old table against new.
   {
+    name: 'a SQLite rebuild that makes NOT NULL a column added earlier in the same migration breaks old INSERTs (Flowise AddChatHistory)',
+    dialect: 'sqlite',
+    history: ['CREATE TABLE chat (id TEXT PRIMARY KEY, role TEXT NOT NULL);'],
+    up: [
+      'ALTER TABLE chat ADD COLUMN chat_id TEXT;',
+      "UPDATE chat SET chat_id = id WHERE role = 'user';",
+      'CREATE TABLE chat_new (id TEXT PRIMARY KEY, role TEXT NOT NULL, chat_id TEXT NOT NULL);',
+      'INSERT INTO chat_new (id, role, chat_id) SELECT id, role, chat_id FROM chat;',
+      'DROP TABLE chat;',
+      'ALTER TABLE chat_new RENAME TO chat;',
+    ].join('\n'),
+    down: 'ALTER TABLE chat DROP COLUMN chat_id;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
+    found: ['add-column-not-null'],
+    absent: ['down-does-not-undo'],
+  },
+  {
+    name: 'a SQLite rebuild drops the old indexes with the table, so CREATE INDEX IF NOT EXISTS afterwards makes them again',
+    dialect: 'sqlite',
+    history: ['CREATE TABLE chat (id TEXT PRIMARY KEY, flow TEXT NOT NULL);', 'CREATE INDEX chat_flow ON chat (flow);'],
+    up: [
+      'CREATE TABLE chat_new (id TEXT PRIMARY KEY, flow TEXT NOT NULL);',
+      'INSERT INTO chat_new (id, flow) SELECT id, flow FROM chat;',
+      'DROP TABLE chat;',
+      'ALTER TABLE chat_new RENAME TO chat;',
+      'CREATE INDEX IF NOT EXISTS chat_flow ON chat (flow);',
+    ].join('\n'),
+    down: 'SELECT 1;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['drop-index'],
+  },
+  {
     name: 'a SQLite rebuild that carries every column changes nothing but what the new table declares',
     dialect: 'sqlite',
     history: ['CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT);'],

@@ -674,7 +674,8 @@ function judgeContinuation(old: NetTable, next: NetTable, add: Add, types: TypeC
       `Table ${label} is dropped and re-created empty: its rows are lost.`,
     );
   }
-  const targets = new Set([...carried.values()].map((c) => c.target));
+  // A column copied from one this migration added (ADD COLUMN, fill, then rebuild) is new to the previous release.
+  const targets = new Set([...carried].filter(([source]) => source.origin !== null).map(([, c]) => c.target));
   const added = next.columns.filter((c) => !targets.has(c) && !(!copy && old.columns.some((o) => o.origin === c.name)));
   const table = qnameText(nextName);
   for (const c of old.columns) {
@@ -957,7 +958,12 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
     if (t.origin === null && t.continues) {
       if (column === undefined) return true;
       const c = t.columns.find((x) => x.name === column);
-      return Boolean(c && t.copiesIn.some((x) => x.from === t.continues?.table && x.mapping.some((m) => m.target === c && m.source)));
+      return Boolean(
+        c &&
+          t.copiesIn.some(
+            (x) => x.from === t.continues?.table && x.mapping.some((m) => m.target === c && m.source && m.source.origin !== null),
+          ),
+      );
     }
     if (t.origin === null) return false;
     if (column === undefined) return true;

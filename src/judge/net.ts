@@ -327,6 +327,11 @@ class NetBuilder {
         t.droppedAt = span;
         t.droppedSeq = this.seq;
         if (op.cascade) t.dropCascade = true;
+        // Its indexes go with it, also those of before that nothing touched yet (a later CREATE INDEX IF NOT EXISTS makes them anew).
+        if (t.origin !== null) {
+          const [schema, name] = t.origin.includes('.') ? (t.origin.split('.') as [string, string]) : [undefined, t.origin];
+          for (const i of this.start.indexesOf(schema ? { schema, name } : { name })) this.indexByName(schema, i.name);
+        }
         for (const i of this.indexes.values()) if (i.table === t) this.dropIndexEntry(i, null);
         return;
       }
