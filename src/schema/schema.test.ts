@@ -74,3 +74,18 @@ describe('a statement no reader could follow', () => {
     expect(schema.table({ name: 't' })?.columns.has('id')).toBe(true);
   });
 });
+
+describe('a renamed table', () => {
+  it('is what the foreign keys of other tables reference afterwards, and the schema before the rename keeps the old target', () => {
+    const original = replay(
+      new Schema(),
+      `CREATE TABLE account_app (id bigint PRIMARY KEY);
+       CREATE TABLE perms (id bigint PRIMARY KEY, app_id bigint REFERENCES account_app (id));`,
+      '1',
+    );
+    const renamed = replay(original.clone(), 'ALTER TABLE account_app RENAME TO app_app;', '2');
+    const target = (s: Schema) => [...(s.table({ name: 'perms' })?.constraints.values() ?? [])].map((c) => c.references?.table.name);
+    expect(target(renamed)).toEqual(['app_app']);
+    expect(target(original)).toEqual(['account_app']);
+  });
+});

@@ -201,6 +201,14 @@ export class Schema {
         this.writable('tables').set(newKey, moved);
         this.owned.add(moved);
         for (const [k, i] of this.indexes) if (i.table === key) this.writable('indexes').set(k, { ...i, table: newKey });
+        // Foreign keys follow the table they reference (PostgreSQL, MySQL and SQLite >= 3.26 all rename the target).
+        for (const other of [...this.tables.values()]) {
+          if (![...other.constraints.values()].some((c) => c.references && qnameKey(c.references.table) === key)) continue;
+          const writable = this.mutableTable(other.name) as TableState;
+          for (const [name, c] of writable.constraints)
+            if (c.references && qnameKey(c.references.table) === key)
+              writable.constraints.set(name, { ...c, references: { ...c.references, table: renamed } });
+        }
         return;
       }
       case 'AddColumn': {
