@@ -84,7 +84,8 @@ describe('a renamed table', () => {
       '1',
     );
     const renamed = replay(original.clone(), 'ALTER TABLE account_app RENAME TO app_app;', '2');
-    const target = (s: Schema) => [...(s.table({ name: 'perms' })?.constraints.values() ?? [])].map((c) => c.references?.table.name);
+    const target = (s: Schema) =>
+      [...(s.table({ name: 'perms' })?.constraints.values() ?? [])].flatMap((c) => (c.references ? [c.references.table.name] : []));
     expect(target(renamed)).toEqual(['app_app']);
     expect(target(original)).toEqual(['account_app']);
   });
