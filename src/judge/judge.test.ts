@@ -162,7 +162,7 @@ const cases: Case[] = [
     found: ['drop-column'],
   },
   {
-    name: 'a flag added beside a dropped value column is not its replacement: a plain contract (lemmy activity.user_id)',
+    name: 'a column of another kind of value added beside a dropped one is not its replacement: a plain contract (lemmy activity.user_id)',
     history: [profiles],
     up: 'ALTER TABLE profiles DROP COLUMN user_id;\nALTER TABLE profiles ADD COLUMN sensitive boolean DEFAULT TRUE;',
     down: 'ALTER TABLE profiles ADD COLUMN user_id bigint;\nALTER TABLE profiles DROP COLUMN sensitive;',

@@ -901,15 +901,33 @@ function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): 
   const byName = added.find((n) => n.name !== null && related(c.origin as string, n.name));
   if (byName) return byName;
   // Any column added to the same table in the same migration takes its place: the previous release had none yet.
-  // A flag holds none of a non-flag column's values (user_id dropped, sensitive boolean added): not its replacement.
-  const flagForValue = (n: NetColumn) => n.state.type?.name === 'bool' && c.before !== undefined && c.before.type.name !== 'bool';
-  const sameTable = added.find((n) => n.name !== null && t.columns.includes(n) && !flagForValue(n));
+  // One of another kind of value holds none of its values (user_id dropped, a sensitive flag added): not its replacement.
+  const sameKind = (n: NetColumn) => {
+    const [now, was] = [n.state.type && valueKind(n.state.type), c.before && valueKind(c.before.type)];
+    return !now || !was || now === was;
+  };
+  const sameTable = added.find((n) => n.name !== null && t.columns.includes(n) && sameKind(n));
   if (sameTable) return sameTable;
   // Moved: its values went to a column added here, in its own table or in one that existed before (a new table
   // that receives them is an archive or, when the whole table goes, its replacement: see replacingTables).
   return c.flows.find(
     (f) => f.column.origin === null && f.column.name !== null && f.to.name !== null && f.to.origin !== null && f.to !== t.continuedBy,
   )?.column;
+}
+
+const VALUE_KINDS = new Map<string, string>(
+  Object.entries({
+    number: 'int2 int4 int8 numeric float4 float8 serial bigserial smallserial tinyint mediumint',
+    text: 'varchar text bpchar citext uuid tinytext mediumtext longtext',
+    bool: 'bool',
+    time: 'timestamp timestamptz date time timetz datetime interval',
+    json: 'json jsonb',
+  }).flatMap(([kind, names]) => names.split(' ').map((n) => [n, kind] as [string, string])),
+);
+
+/** The kind of value a type holds, for telling a replacement from an unrelated new column; undefined when unsure. */
+function valueKind(t: TypeRef): string | undefined {
+  return t.arrayDims > 0 ? 'array' : VALUE_KINDS.get(t.name);
 }
 
 /** Tables created in this migration that the dropped table's values went to. */
