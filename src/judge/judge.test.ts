@@ -170,6 +170,20 @@ const cases: Case[] = [
     found: ['drop-column'],
   },
   {
+    name: 'a new uuid key is no replacement for dropped text, but text can replace a dropped uuid key (maybe-finance)',
+    history: ['CREATE TABLE categories (id uuid PRIMARY KEY, internal text, exchange_id uuid);'],
+    up: 'ALTER TABLE categories ADD COLUMN parent_id uuid;\nALTER TABLE categories DROP COLUMN internal;',
+    down: 'ALTER TABLE categories ADD COLUMN internal text;\nALTER TABLE categories DROP COLUMN parent_id;',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
+  {
+    name: 'text added beside a dropped uuid key takes its place: breaking',
+    history: ['CREATE TABLE securities (id uuid PRIMARY KEY, exchange_id uuid);'],
+    up: 'ALTER TABLE securities ADD COLUMN mic text;\nALTER TABLE securities DROP COLUMN exchange_id;',
+    down: 'ALTER TABLE securities ADD COLUMN exchange_id uuid;\nALTER TABLE securities DROP COLUMN mic;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
+  },
+  {
     name: 'a column dropped and re-added with another type is breaking',
     history: [users],
     up: 'ALTER TABLE users DROP COLUMN name;\nALTER TABLE users ADD COLUMN name jsonb;',

@@ -904,7 +904,8 @@ function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): 
   // One of another kind of value holds none of its values (user_id dropped, a sensitive flag added): not its replacement.
   const sameKind = (n: NetColumn) => {
     const [now, was] = [n.state.type && valueKind(n.state.type), c.before && valueKind(c.before.type)];
-    return !now || !was || now === was;
+    // A key's values may live on as text (a uuid reference replaced by a code), but a new key holds no old text.
+    return !now || !was || now === was || (was === 'uuid' && now === 'text');
   };
   const sameTable = added.find((n) => n.name !== null && t.columns.includes(n) && sameKind(n));
   if (sameTable) return sameTable;
@@ -918,7 +919,8 @@ function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): 
 const VALUE_KINDS = new Map<string, string>(
   Object.entries({
     number: 'int2 int4 int8 numeric float4 float8 serial bigserial smallserial tinyint mediumint',
-    text: 'varchar text bpchar citext uuid tinytext mediumtext longtext',
+    text: 'varchar text bpchar citext tinytext mediumtext longtext',
+    uuid: 'uuid',
     bool: 'bool',
     time: 'timestamp timestamptz date time timetz datetime interval',
     json: 'json jsonb',
