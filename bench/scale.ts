@@ -1,7 +1,7 @@
 // `npm run bench` part 2: whole-process cost of `twoway check` (the built CLI, as a user runs it), measured with
 // /usr/bin/time: one small SQL folder (start-up), and generated histories of 1k/5k/20k migrations in SQL
 // (golang-migrate) and Rails, printed per migration so a flat column means linear time.
-// SCALE=1000,5000 picks the sizes (default 1000,5000,20000).
+// SCALE=1000,5000 picks the sizes (default 1000,5000,20000); SCALE_ONLY=Rails picks the generators whose name has it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -81,6 +81,7 @@ const generators: Record<string, (dir: string, n: number) => void> = {
 
 console.log('\nscaling (best of 2): migrations, wall, CPU, peak RSS, CPU per migration');
 for (const [name, generate] of Object.entries(generators)) {
+  if (process.env.SCALE_ONLY && !name.includes(process.env.SCALE_ONLY)) continue;
   for (const n of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'twoway-scale-'));
     try {

@@ -999,9 +999,10 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
   if (input.dialect !== 'sqlite') {
     const dropped = down.tables.filter((t) => t.origin !== null && t.name === null && t.droppedAt && !t.dropCascade);
     for (const t of dropped) {
+      if (t.origin === null) continue;
       const at = t.droppedSeq ?? 0;
       const before = (seq: number | undefined) => seq !== undefined && seq < at;
-      for (const [key, other] of input.afterUp.tables) {
+      for (const [key, other] of input.afterUp.referencing(t.origin)) {
         if (key === t.origin) continue;
         const fks = [...other.constraints.entries()].filter(
           ([, k]) => k.type === 'foreign-key' && k.references && qnameKey(k.references.table) === t.origin,
@@ -1031,11 +1032,14 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
   for (const t of down.tables) {
     if (t.origin === null || t.name === null || !t.deletedAt || !heldBefore(t.origin)) continue;
     const seeded = input.up.tables.some((u) => u.name && qnameKey(u.name) === t.origin && u.insertedAt);
-    const cascades = [...input.afterUp.tables.values()].some((other) =>
-      [...other.constraints.values()].some(
-        (k) => k.type === 'foreign-key' && k.references && qnameKey(k.references.table) === t.origin && k.references.onDelete === 'cascade',
-      ),
-    );
+    const cascades = input.afterUp
+      .referencing(t.origin)
+      .some(([, other]) =>
+        [...other.constraints.values()].some(
+          (k) =>
+            k.type === 'foreign-key' && k.references && qnameKey(k.references.table) === t.origin && k.references.onDelete === 'cascade',
+        ),
+      );
     if (seeded && !cascades) continue;
     const why = cascades ? ' and, through ON DELETE CASCADE, the rows that reference them' : '';
     add(

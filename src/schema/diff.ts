@@ -31,16 +31,21 @@ const NOTHING_ASSUMED: AssumedObjects = { tables: new Set(), indexes: new Set(),
 export function diffSchemas(expected: Schema, actual: Schema, assumed: AssumedObjects = NOTHING_ASSUMED): SchemaDifference[] {
   const out: SchemaDifference[] = [];
   const add = (object: string, message: string) => out.push({ object, message });
-  for (const [key, table] of expected.tables) {
+  // Only what either schema changed since they forked can differ (Schema.differing).
+  const [expectedTables, actualTables] = expected.differing(actual, 'tables');
+  const [expectedIndexes, actualIndexes] = expected.differing(actual, 'indexes');
+  const [expectedEnums, actualEnums] = expected.differing(actual, 'enums');
+  const [expectedViews, actualViews] = expected.differing(actual, 'views');
+  for (const [key, table] of expectedTables) {
     const other = actual.tables.get(key);
     if (!other) add(`table ${key}`, 'is missing: the down does not restore it');
     // Copy-on-write clones share every table neither side changed: those are equal by identity.
     else if (other !== table) diffTables(key, table, other, assumed, add, { expected, actual });
   }
-  for (const key of actual.tables.keys()) {
+  for (const [key] of actualTables) {
     if (!expected.tables.has(key) && !assumed.tables.has(key)) add(`table ${key}`, 'remains: the down does not drop it');
   }
-  for (const [key, index] of expected.indexes) {
+  for (const [key, index] of expectedIndexes) {
     const other = actual.indexes.get(key);
     if (other === index) continue;
     if (!other) {
@@ -50,19 +55,19 @@ export function diffSchemas(expected: Schema, actual: Schema, assumed: AssumedOb
       add(`index ${key}`, `is ${indexText(other)}, was ${indexText(index)}`);
     }
   }
-  for (const [key, index] of actual.indexes) {
+  for (const [key, index] of actualIndexes) {
     const table = expected.tables.get(index.table);
     if (!expected.indexes.has(key) && !assumed.indexes.has(key) && table && !uniqueKeyAsConstraint(index, table))
       add(`index ${key}`, `on ${index.table} remains: the down does not drop it`);
   }
-  for (const [key, values] of expected.enums) {
+  for (const [key, values] of expectedEnums) {
     const other = actual.enums.get(key);
     if (!other) add(`type ${key}`, 'is missing: the down does not restore it');
     else if (other.join(',') !== values.join(',')) add(`type ${key}`, `has values (${other.join(', ')}), was (${values.join(', ')})`);
   }
-  for (const key of actual.enums.keys()) if (!expected.enums.has(key)) add(`type ${key}`, 'remains: the down does not drop it');
-  for (const key of expected.views.keys()) if (!actual.views.has(key)) add(`view ${key}`, 'is missing: the down does not restore it');
-  for (const key of actual.views.keys()) if (!expected.views.has(key)) add(`view ${key}`, 'remains: the down does not drop it');
+  for (const [key] of actualEnums) if (!expected.enums.has(key)) add(`type ${key}`, 'remains: the down does not drop it');
+  for (const [key] of expectedViews) if (!actual.views.has(key)) add(`view ${key}`, 'is missing: the down does not restore it');
+  for (const [key] of actualViews) if (!expected.views.has(key)) add(`view ${key}`, 'remains: the down does not drop it');
   return out;
 }
 

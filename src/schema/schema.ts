@@ -1,6 +1,7 @@
 // The schema as migrations leave it: replayed op by op so every rule knows the state it meets.
 import type { ColumnDef, ConstraintDef, DefaultValue, Operation, QName, TypeRef } from '../ir.js';
 import { constraintDef, qnameKey, tableConstraints } from '../ir.js';
+import { CowMap } from './cow-map.js';
 
 export interface ColumnState {
   name: string;
@@ -34,32 +35,42 @@ export interface IndexState {
   uniqueKey?: boolean;
 }
 
-/** The schema's collections: shared between a schema and its clones until one of them writes one (`writable`). */
+/** The schema's collections: forks share them until one of them writes (CowMap). */
 interface Collections {
-  tables: Map<string, TableState>;
-  indexes: Map<string, IndexState>;
-  enums: Map<string, string[]>;
-  views: Map<string, { materialized: boolean }>;
-  objects: Map<string, string>;
-  seenTables: Set<string>;
+  tables: CowMap<string, TableState>;
+  indexes: CowMap<string, IndexState>;
+  /** Index keys by table key, so table and column changes find their indexes without a scan of all of them. */
+  indexesByTable: CowMap<string, readonly string[]>;
+  /**
+   * Table keys that have held a foreign key to a table key, as the key is written (a superset: a dropped key stays
+   * listed), so a check for referrers of one table does not scan every table.
+   */
+  referrers: CowMap<string, readonly string[]>;
+  enums: CowMap<string, string[]>;
+  views: CowMap<string, { materialized: boolean }>;
+  objects: CowMap<string, string>;
+  seenTables: CowMap<string, true>;
 }
+
+type CollectionValue<K extends keyof Collections> = Collections[K] extends CowMap<string, infer V> ? V : never;
 
 export class Schema {
   private maps: Collections;
-  /** Collections this schema shares with a clone (or its original): copied before the first write. */
-  private shared = new Set<keyof Collections>();
 
   constructor(from?: Schema) {
-    if (from) {
-      // Replay clones the schema several times per migration and changes a few collections of one copy: each
-      // collection is copied when a schema first writes it, not on every clone (the replay stays linear).
-      this.maps = { ...from.maps };
-      for (const k of Object.keys(this.maps) as Array<keyof Collections>) {
-        this.shared.add(k);
-        from.shared.add(k);
-      }
-    } else
-      this.maps = { tables: new Map(), indexes: new Map(), enums: new Map(), views: new Map(), objects: new Map(), seenTables: new Set() };
+    const m = from?.maps;
+    // Replay clones the schema several times per migration and changes a few entries of one copy: a clone forks
+    // each collection in O(1) (the replay stays linear).
+    this.maps = {
+      tables: m ? m.tables.fork() : new CowMap(),
+      indexes: m ? m.indexes.fork() : new CowMap(),
+      indexesByTable: m ? m.indexesByTable.fork() : new CowMap(),
+      referrers: m ? m.referrers.fork() : new CowMap(),
+      enums: m ? m.enums.fork() : new CowMap(),
+      views: m ? m.views.fork() : new CowMap(),
+      objects: m ? m.objects.fork() : new CowMap(),
+      seenTables: m ? m.seenTables.fork() : new CowMap(),
+    };
   }
 
   get tables(): ReadonlyMap<string, TableState> {
@@ -79,22 +90,76 @@ export class Schema {
     return this.maps.objects;
   }
   /** Every table key the replay has seen created, so a missing table can be told from one made outside migrations. */
-  get seenTables(): ReadonlySet<string> {
+  get seenTables(): { has(key: string): boolean } {
     return this.maps.seenTables;
   }
 
-  /** A collection this schema may change: its own copy once a clone shares it. */
-  private writable<K extends keyof Collections>(k: K): Collections[K] {
-    if (this.shared.delete(k)) {
-      const c = this.maps[k];
-      this.maps[k] = (c instanceof Set ? new Set(c) : new Map(c as Map<string, unknown>)) as Collections[K];
+  /** Tables with a foreign key to `table` (a table key, matched to qnameKey of the reference), in table order. */
+  referencing(table: string): Array<[string, TableState]> {
+    const candidates = this.maps.referrers.get(table);
+    if (!candidates) return [];
+    return this.maps.tables
+      .entriesOf(new Set(candidates))
+      .filter(([, t]) =>
+        [...t.constraints.values()].some((k) => k.type === 'foreign-key' && k.references && qnameKey(k.references.table) === table),
+      );
+  }
+
+  /** Lists `table` as a referrer of what its foreign keys in `constraints` reference. */
+  private noteReferences(table: string, constraints: Iterable<ConstraintDef>): void {
+    for (const k of constraints) {
+      if (k.type !== 'foreign-key' || !k.references) continue;
+      const target = qnameKey(k.references.table);
+      const listed = this.maps.referrers.get(target) ?? [];
+      if (!listed.includes(table)) this.maps.referrers.set(target, [...listed, table]);
     }
-    return this.maps[k];
+  }
+
+  /** Sets an index, keeping the by-table lookup in step. */
+  private putIndex(key: string, index: IndexState): void {
+    const old = this.maps.indexes.get(key);
+    if (old && old.table !== index.table) this.unlistIndex(old.table, key);
+    this.maps.indexes.set(key, index);
+    const keys = this.maps.indexesByTable.get(index.table) ?? [];
+    if (!keys.includes(key)) this.maps.indexesByTable.set(index.table, [...keys, key]);
+  }
+
+  private dropIndex(key: string): void {
+    const old = this.maps.indexes.get(key);
+    if (!old) return;
+    this.maps.indexes.delete(key);
+    this.unlistIndex(old.table, key);
+  }
+
+  private unlistIndex(table: string, key: string): void {
+    const keys = this.maps.indexesByTable.get(table)?.filter((k) => k !== key);
+    if (keys?.length) this.maps.indexesByTable.set(table, keys);
+    else this.maps.indexesByTable.delete(table);
+  }
+
+  /** Indexes on a table key, with their keys. */
+  private indexEntries(table: string): Array<[string, IndexState]> {
+    return (this.maps.indexesByTable.get(table) ?? []).map((k) => [k, this.maps.indexes.get(k) as IndexState]);
+  }
+
+  /**
+   * Entries of one collection in this schema and in `other` that may differ, each in its schema's order: every
+   * entry when they share nothing. A diff of a migration's schemas then costs what the migration changed, not the
+   * size of the schema.
+   */
+  differing<K extends 'tables' | 'indexes' | 'enums' | 'views'>(
+    other: Schema,
+    k: K,
+  ): [Iterable<[string, CollectionValue<K>]>, Iterable<[string, CollectionValue<K>]>] {
+    const mine = this.maps[k] as CowMap<string, CollectionValue<K>>;
+    const theirs = other.maps[k] as CowMap<string, CollectionValue<K>>;
+    const keys = mine.differingKeys(theirs);
+    return keys ? [mine.entriesOf(keys), theirs.entriesOf(keys)] : [mine, theirs];
   }
 
   /** An enum's values, replaced (seed.ts undoes an ALTER TYPE … ADD VALUE). */
   setEnum(key: string, values: string[]): void {
-    this.writable('enums').set(key, values);
+    this.maps.enums.set(key, values);
   }
 
   table(name: QName): TableState | undefined {
@@ -111,8 +176,7 @@ export class Schema {
 
   /** Indexes on a table, for a down that must rebuild what a drop removed. */
   indexesOf(table: QName): IndexState[] {
-    const key = qnameKey(table);
-    return [...this.indexes.values()].filter((i) => i.table === key);
+    return this.indexEntries(qnameKey(table)).map(([, i]) => i);
   }
 
   /**
@@ -136,7 +200,7 @@ export class Schema {
       columns: new Map([...t.columns].map(([k, c]) => [k, { ...c }])),
       constraints: new Map(t.constraints),
     };
-    this.writable('tables').set(qnameKey(name), copy);
+    this.maps.tables.set(qnameKey(name), copy);
     this.owned.add(copy);
     return copy;
   }
@@ -162,10 +226,11 @@ export class Schema {
         const constraints = new Map<string, ConstraintDef>();
         for (const c of tableConstraints(op)) constraints.set(c.name ?? generatedName(op.table.name, c, constraints), c);
         if (op.ifNotExists && this.table(op.table)) return;
-        this.writable('seenTables').add(qnameKey(op.table));
+        this.maps.seenTables.set(qnameKey(op.table), true);
         const table: TableState = { name: op.table, columns, constraints, createdBy: migrationId, columnsUnknown: op.derived };
-        this.writable('tables').set(qnameKey(op.table), table);
+        this.maps.tables.set(qnameKey(op.table), table);
         this.owned.add(table);
+        this.noteReferences(qnameKey(op.table), constraints.values());
         for (const c of op.columns) {
           if (c.primaryKey) for (const col of [c.name]) markNotNull(columns, col);
         }
@@ -174,8 +239,8 @@ export class Schema {
       }
       case 'DropTable': {
         const key = qnameKey(op.table);
-        this.writable('tables').delete(key);
-        for (const [k, i] of this.indexes) if (i.table === key) this.writable('indexes').delete(k);
+        this.maps.tables.delete(key);
+        for (const [k] of this.indexEntries(key)) this.dropIndex(k);
         return;
       }
       case 'RenameTable': {
@@ -189,25 +254,26 @@ export class Schema {
           const newKey = qnameKey(renamed);
           if (this.tables.has(newKey)) return;
           const assumed: TableState = { name: renamed, columns: new Map(), constraints: new Map(), createdBy: '', columnsUnknown: true };
-          this.writable('tables').set(newKey, assumed);
+          this.maps.tables.set(newKey, assumed);
           this.owned.add(assumed);
-          this.writable('seenTables').add(newKey);
+          this.maps.seenTables.set(newKey, true);
           return;
         }
-        this.writable('tables').delete(key);
+        this.maps.tables.delete(key);
         const newKey = qnameKey(renamed);
-        this.writable('seenTables').add(newKey);
+        this.maps.seenTables.set(newKey, true);
         const moved = { ...t, name: renamed };
-        this.writable('tables').set(newKey, moved);
+        this.maps.tables.set(newKey, moved);
         this.owned.add(moved);
-        for (const [k, i] of this.indexes) if (i.table === key) this.writable('indexes').set(k, { ...i, table: newKey });
+        this.noteReferences(newKey, moved.constraints.values());
+        for (const [k, i] of this.indexEntries(key)) this.putIndex(k, { ...i, table: newKey });
         // Foreign keys follow the table they reference (PostgreSQL, MySQL and SQLite >= 3.26 all rename the target).
-        for (const other of [...this.tables.values()]) {
-          if (![...other.constraints.values()].some((c) => c.references && qnameKey(c.references.table) === key)) continue;
+        for (const [, other] of this.referencing(key)) {
           const writable = this.mutableTable(other.name) as TableState;
           for (const [name, c] of writable.constraints)
             if (c.references && qnameKey(c.references.table) === key)
               writable.constraints.set(name, { ...c, references: { ...c.references, table: renamed } });
+          this.noteReferences(qnameKey(other.name), writable.constraints.values());
         }
         return;
       }
@@ -219,6 +285,7 @@ export class Schema {
         if (op.column.references) {
           const fk = constraintDef('foreign-key', [op.column.name], { references: op.column.references, columnLevel: true });
           t.constraints.set(generatedName(op.table.name, fk, t.constraints), fk);
+          this.noteReferences(qnameKey(op.table), [fk]);
         }
         return;
       }
@@ -227,7 +294,7 @@ export class Schema {
         if (!t) return;
         t.columns.delete(op.column);
         const key = qnameKey(op.table);
-        for (const [k, i] of this.indexes) if (i.table === key && i.columns.includes(op.column)) this.writable('indexes').delete(k);
+        for (const [k, i] of this.indexEntries(key)) if (i.columns.includes(op.column)) this.dropIndex(k);
         for (const [k, c] of t.constraints) if (c.columns.includes(op.column)) t.constraints.delete(k);
         return;
       }
@@ -237,10 +304,8 @@ export class Schema {
         if (!t || !c) return;
         t.columns = new Map([...t.columns].map(([k, v]) => (k === op.column ? [op.newName, { ...v, name: op.newName }] : [k, v])));
         const key = qnameKey(op.table);
-        for (const [k, i] of this.indexes) {
-          if (i.table === key)
-            this.writable('indexes').set(k, { ...i, columns: i.columns.map((col) => (col === op.column ? op.newName : col)) });
-        }
+        for (const [k, i] of this.indexEntries(key))
+          this.putIndex(k, { ...i, columns: i.columns.map((col) => (col === op.column ? op.newName : col)) });
         return;
       }
       case 'AlterColumnType': {
@@ -264,7 +329,7 @@ export class Schema {
         if (!name) return;
         const key = qnameKey({ schema: op.table.schema, name });
         if (op.ifNotExists && this.indexes.has(key)) return;
-        this.writable('indexes').set(key, {
+        this.putIndex(key, {
           name,
           table: qnameKey(op.table),
           columns: op.columns,
@@ -277,7 +342,7 @@ export class Schema {
         return;
       }
       case 'DropIndex': {
-        this.writable('indexes').delete(qnameKey(op.index));
+        this.dropIndex(qnameKey(op.index));
         // MySQL: a UNIQUE constraint is the index of its name, and goes with it.
         if (op.onTable && this.table(op.onTable)?.constraints.get(op.index.name)?.type === 'unique')
           this.mutableTable(op.onTable)?.constraints.delete(op.index.name);
@@ -287,8 +352,8 @@ export class Schema {
         const key = qnameKey(op.index);
         const i = this.indexes.get(key);
         if (!i) return;
-        this.writable('indexes').delete(key);
-        this.writable('indexes').set(qnameKey({ schema: op.index.schema, name: op.newName }), { ...i, name: op.newName });
+        this.dropIndex(key);
+        this.putIndex(qnameKey({ schema: op.index.schema, name: op.newName }), { ...i, name: op.newName });
         return;
       }
       case 'AddConstraint': {
@@ -301,12 +366,13 @@ export class Schema {
           const key = qnameKey({ schema: op.table.schema, name: constraint.usingIndex });
           const index = this.indexes.get(key);
           if (index) {
-            this.writable('indexes').delete(key);
+            this.dropIndex(key);
             if (!constraint.columns.length) constraint = { ...constraint, columns: index.columns };
           }
         }
         const name = constraint.name ?? generatedName(op.table.name, constraint, t.constraints);
         t.constraints.set(name, constraint);
+        this.noteReferences(qnameKey(op.table), [constraint]);
         if (constraint.type === 'primary-key') for (const col of constraint.columns) markNotNull(t.columns, col);
         return;
       }
@@ -328,13 +394,13 @@ export class Schema {
         return;
       }
       case 'CreateEnum':
-        this.writable('enums').set(qnameKey(op.name), [...op.values]);
+        this.maps.enums.set(qnameKey(op.name), [...op.values]);
         return;
       case 'AlterEnum': {
         const shared = this.enums.get(qnameKey(op.name));
         if (!shared) return;
         const values = [...shared];
-        this.writable('enums').set(qnameKey(op.name), values);
+        this.maps.enums.set(qnameKey(op.name), values);
         const a = op.action;
         if (a.type === 'rename') {
           const i = values.indexOf(a.from);
@@ -348,15 +414,15 @@ export class Schema {
         return;
       }
       case 'DropEnum':
-        this.writable('enums').delete(qnameKey(op.name));
+        this.maps.enums.delete(qnameKey(op.name));
         return;
       case 'RenameType': {
         const key = qnameKey(op.name);
         const values = this.enums.get(key);
         const renamed = qnameKey({ ...op.name, name: op.newName });
         if (values) {
-          this.writable('enums').delete(key);
-          this.writable('enums').set(renamed, values);
+          this.maps.enums.delete(key);
+          this.maps.enums.set(renamed, values);
         }
         // Columns of the type now show its new name.
         for (const t of [...this.tables.values()]) {
@@ -368,20 +434,20 @@ export class Schema {
         return;
       }
       case 'CreateView':
-        this.writable('views').set(qnameKey(op.name), { materialized: op.materialized });
+        this.maps.views.set(qnameKey(op.name), { materialized: op.materialized });
         return;
       case 'DropView': {
         const key = qnameKey(op.name);
-        this.writable('views').delete(key);
+        this.maps.views.delete(key);
         // A materialized view's indexes go with it.
-        for (const [k, i] of this.indexes) if (i.table === key) this.writable('indexes').delete(k);
+        for (const [k] of this.indexEntries(key)) this.dropIndex(k);
         return;
       }
       case 'Raw': {
         if (!op.object) return;
         const key = `${op.object.type} ${op.object.name}`;
-        if (op.object.action === 'create') this.writable('objects').set(key, op.object.definition ?? op.text);
-        else this.writable('objects').delete(key);
+        if (op.object.action === 'create') this.maps.objects.set(key, op.object.definition ?? op.text);
+        else this.maps.objects.delete(key);
         return;
       }
       case 'DataChange':
