@@ -246,7 +246,10 @@ function upReasons(input: JudgeInput): Reason[] {
       restores,
       input,
     );
-    if (t.deletedAt) {
+    // The down inserts the rows back, every column, from another table (twoway plan's archive, a backup the up filled).
+    if (t.deletedAt && t.deleteKind !== 'truncate' && t.name && reinserted(restores, t.name, input.before)) {
+      add({ phase: 'data' }, 'delete-rows', t.deletedAt, `Rows of ${label} are deleted; the down inserts them back from another table.`);
+    } else if (t.deletedAt) {
       add(
         { phase: 'data', dbRollback: 'irreversible' },
         t.deleteKind === 'truncate' ? 'truncate-table' : 'delete-rows',
@@ -851,6 +854,22 @@ function refilled(restores: Restores, table: string, column?: string, carriers: 
       // From another table, or from the column of its own table the up moved its values into (outline's private,
       // folded into permission and derived back from it).
       f.reads.some((r) => qnameKey(r.table) !== table || carriers.has(`${qnameKey(r.table)}.${r.column}`)),
+  );
+}
+
+/** The down inserts rows into `table` from another table, naming every column it held before the migration but generated ones. */
+function reinserted(restores: Restores, table: QName, before: Schema): boolean {
+  const columns = before.table(table)?.columns;
+  const key = qnameKey(table);
+  if (!columns?.size) return false;
+  return restores.some(
+    (f) =>
+      f.into === key &&
+      f.perRow &&
+      f.columns !== null &&
+      // A generated column is computed again, not inserted.
+      [...columns.values()].every((c) => c.generated || f.columns?.includes(c.name)) &&
+      f.reads.some((r) => qnameKey(r.table) !== key),
   );
 }
 

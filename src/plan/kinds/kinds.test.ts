@@ -66,6 +66,18 @@ const KINDS: Kind[] = [
     ],
   },
   {
+    kind: 'UPDATE of existing rows',
+    sql: 'UPDATE users SET email = lower(email) WHERE email <> lower(email);',
+    rails: 'def up\n    execute "UPDATE users SET first_name = upper(first_name)"\n  end',
+    steps: ['update_users_email:data'],
+  },
+  {
+    kind: 'DELETE of existing rows',
+    sql: "DELETE FROM users WHERE last_login_at < now() - interval '1 year';",
+    rails: 'def up\n    execute "DELETE FROM orders WHERE status = \'cancelled\'"\n  end',
+    steps: ['delete_from_users:data'],
+  },
+  {
     kind: 'two-way operations of a one-way migration',
     sql: 'ALTER TABLE users ADD COLUMN nickname text;\nCREATE TABLE teams (id bigint PRIMARY KEY);\nALTER TABLE users DROP COLUMN created_at;',
     rails: 'add_column :users, :nickname, :string\n    create_table :teams\n    remove_column :users, :last_name',
