@@ -937,7 +937,8 @@ function replacingTables(t: NetTable, tables: readonly NetTable[]): NetTable[] {
     for (const f of c.flows) {
       if (f.to.name === null || f.to === t.continuedBy) continue;
       // A table made here, or new columns of a table that stays, took over its rows.
-      if ((f.to.origin === null && !isArchive(f.to)) || (f.column.origin === null && f.column.name !== null)) out.add(f.to);
+      if (isArchive(f.to)) continue;
+      if (f.to.origin === null || (f.column.origin === null && f.column.name !== null)) out.add(f.to);
     }
   return [...out];
 }
