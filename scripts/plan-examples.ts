@@ -13,7 +13,9 @@ import { type MigrationPlan, planMigration, writePlan } from '../src/plan/index.
  */
 export const PLAN_EXAMPLES: Record<string, string> = {
   dbmate: 'db/migrations/20240112090000_require_orders_user.sql',
+  flyway: 'sql/V4__purge_discontinued_products.sql',
   'golang-migrate': '000002_drop_full_name.up.sql',
+  goose: 'migrations/00003_drop_account_invites.sql',
   knex: 'migrations/20240301090000_drop_users_full_name.js',
   'node-pg-migrate': 'migrations/1709283600000_drop-users-full-name.js',
   prisma: 'prisma/migrations/20240203000000_drop_user_bio/migration.sql',

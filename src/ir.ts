@@ -471,6 +471,9 @@ export function oldNameView(ops: readonly Operation[], from: QName, to: QName, c
   return p.columns === null || columns.every((c) => p.columns?.includes(c)) ? view : null;
 }
 
+/** The schema `twoway plan` copies destroyed values into, so a down can restore them: twoway's own, no code names it. */
+export const ARCHIVE_SCHEMA = 'twoway_archive';
+
 /** The suffix of the column `twoway plan` adds beside one whose type changes: twoway's own, no code names it. */
 export const SHADOW_SUFFIX = '__twoway_new';
 

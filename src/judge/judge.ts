@@ -246,7 +246,10 @@ function upReasons(input: JudgeInput): Reason[] {
       restores,
       input,
     );
-    if (t.deletedAt) {
+    // The down inserts the rows back, every column, from another table (twoway plan's archive, a backup the up filled).
+    if (t.deletedAt && t.deleteKind !== 'truncate' && t.name && reinserted(restores, t.name, input.before)) {
+      add({ phase: 'data' }, 'delete-rows', t.deletedAt, `Rows of ${label} are deleted; the down inserts them back from another table.`);
+    } else if (t.deletedAt) {
       add(
         { phase: 'data', dbRollback: 'irreversible' },
         t.deleteKind === 'truncate' ? 'truncate-table' : 'delete-rows',
@@ -855,6 +858,22 @@ function refilled(restores: Restores, table: string, column?: string, carriers: 
   );
 }
 
+/** The down inserts rows into `table` from another table, naming every column it held before the migration but generated ones. */
+function reinserted(restores: Restores, table: QName, before: Schema): boolean {
+  const columns = before.table(table)?.columns;
+  const key = qnameKey(table);
+  if (!columns?.size) return false;
+  return restores.some(
+    (f) =>
+      f.into === key &&
+      f.perRow &&
+      f.columns !== null &&
+      // A generated column is computed again, not inserted.
+      [...columns.values()].every((c) => c.generated || f.columns?.includes(c.name)) &&
+      f.reads.some((r) => qnameKey(r.table) !== key),
+  );
+}
+
 /**
  * Where the up put a column's values and nothing else's: the columns it copied them into or computed from this
  * column alone. A column folded together with others (two booleans into one status) cannot give each back.
@@ -941,7 +960,8 @@ function replacingTables(t: NetTable, tables: readonly NetTable[]): NetTable[] {
     for (const f of c.flows) {
       if (f.to.name === null || f.to === t.continuedBy) continue;
       // A table made here, or new columns of a table that stays, took over its rows.
-      if ((f.to.origin === null && !isArchive(f.to)) || (f.column.origin === null && f.column.name !== null)) out.add(f.to);
+      if (isArchive(f.to)) continue;
+      if (f.to.origin === null || (f.column.origin === null && f.column.name !== null)) out.add(f.to);
     }
   return [...out];
 }

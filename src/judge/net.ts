@@ -3,7 +3,7 @@
 // the operations over an overlay of the schema before them, so it costs what the migration touches,
 // not the size of the schema; objects the history never showed are assumed to exist (and hold rows).
 import type { ColumnDef, ConstraintDef, ExistingColumn, Operation, QName, Span } from '../ir.js';
-import { qnameKey, recomputingUsing, tableConstraints } from '../ir.js';
+import { ARCHIVE_SCHEMA, qnameKey, recomputingUsing, tableConstraints } from '../ir.js';
 import type { ColumnState, Schema } from '../schema/schema.js';
 
 export interface NetColumn {
@@ -745,7 +745,15 @@ class NetBuilder {
   finish(): void {
     for (const old of this.all) {
       if (old.origin === null || old.name !== null) continue;
-      const copies = this.all.filter((n) => n.origin === null && n.name !== null && !n.continues && n.copiesIn.some((c) => c.from === old));
+      // A copy into twoway plan's archive is a backup the down restores from, not the table under a new name.
+      const copies = this.all.filter(
+        (n) =>
+          n.origin === null &&
+          n.name !== null &&
+          n.name.schema !== ARCHIVE_SCHEMA &&
+          !n.continues &&
+          n.copiesIn.some((c) => c.from === old),
+      );
       const byCopy = copies.find((n) => qnameKey(n.name as QName) === old.origin) ?? copies[0];
       const sameName = this.live.get(old.origin);
       const next = byCopy ?? (sameName && sameName.origin === null && !sameName.continues ? sameName : undefined);

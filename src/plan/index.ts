@@ -203,10 +203,18 @@ async function planReport(
   return plan;
 }
 
-/** Which step each file belongs to: writers emit a step's files together, in step order (one, or an up/down pair). */
+/**
+ * Which step each file belongs to: writers emit a step's files together, in step order (one, or an up/down pair),
+ * a sidecar right after the migration it configures.
+ */
 function assignSteps(files: readonly PlannedFile[], steps: readonly PlanStep[]): Array<PlannedFile & { step: number }> {
-  const perStep = Math.max(1, Math.round(files.length / Math.max(1, steps.length)));
-  return files.map((f, i) => ({ ...f, step: Math.min(steps.length - 1, Math.floor(i / perStep)) }));
+  const migrations = files.filter((f) => !f.sidecar).length;
+  const perStep = Math.max(1, Math.round(migrations / Math.max(1, steps.length)));
+  let i = -1;
+  return files.map((f) => {
+    if (!f.sidecar) i++;
+    return { ...f, step: Math.min(steps.length - 1, Math.floor(Math.max(0, i) / perStep)) };
+  });
 }
 
 /** Folders a copy of the project leaves out: dependencies, VCS data, caches and build output. */
@@ -234,7 +242,10 @@ async function prove(plan: MigrationPlan, paths: readonly string[], options: Pla
     const checked = reports.map((r) => stepProof(r, plan.steps, stepOf));
     const seen = new Set(reports.flatMap((r) => r.parsed.migration.files));
     const problems = [
-      ...[...mine].filter((f) => !seen.has(f)).map((f) => `${f}: check did not find this file as a migration of the set`),
+      ...plan.files
+        .map((f) => f.path.split(sep).join('/'))
+        .filter((f, i) => !plan.files[i]?.sidecar && !seen.has(f))
+        .map((f) => `${f}: check did not find this file as a migration of the set`),
       ...result.errors.filter((e) => mine.has(e.path)).map((e) => `${e.path}:${e.line}: ${e.message}`),
     ];
     let rehearsed: RehearsalProof[] | null = null;

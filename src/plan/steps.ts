@@ -8,6 +8,7 @@ import { emitPostgres } from '../sql/emit-postgresql.js';
 import { invertOperations } from './invert.js';
 import { addNotNullColumn } from './kinds/add-column.js';
 import { concurrentIndex, notValidThenValidate, setNotNull } from './kinds/constraints.js';
+import { dataChange } from './kinds/data-change.js';
 import { dropColumn, dropTable } from './kinds/drop.js';
 import { renameColumn, renameTable } from './kinds/rename.js';
 import { ARCHIVE_SCHEMA, dropArchive, type KindPlan, table } from './kinds/sql.js';
@@ -103,6 +104,8 @@ function planOne(op: Operation, schema: Schema): KindPlan {
       return renameTable(op, schema);
     case 'AlterColumnType':
       return changeColumnType(op, schema);
+    case 'DataChange':
+      return dataChange(op, schema);
     case 'AddColumn':
       if (!op.column.nullable && schema.table(op.table)?.createdBy !== PLANNED) return addNotNullColumn(op, schema);
       return twoWayStep(op, schema);

@@ -59,9 +59,19 @@ export function stepHeader(step: PlanStep, index: number, steps: readonly PlanSt
   const lines = [`${comment} twoway plan: step ${index + 1} of ${steps.length}, release ${step.release}, ${step.phase}.`];
   if (step.phase === 'contract') lines.push(`${comment} twoway: contract`);
   for (const l of codeStep ?? []) lines.push(`${comment} ${l}`);
-  if (!step.transactional) lines.push(`${comment} Runs outside a transaction: PostgreSQL refuses CONCURRENTLY inside one.`);
+  if (!step.transactional) lines.push(`${comment} Runs outside a transaction: ${outsideWhy(step)}.`);
   if (step.note) lines.push(`${comment} Between this step and the next: ${step.note}.`);
   return lines;
+}
+
+/**
+ * Why a step runs outside a transaction: a data step's DO block COMMITs after each batch, the others build or
+ * drop an index CONCURRENTLY; PostgreSQL refuses both inside a transaction block.
+ */
+export function outsideWhy(step: PlanStep): string {
+  return step.phase === 'data'
+    ? 'its DO block COMMITs after each batch, which PostgreSQL refuses inside one'
+    : 'PostgreSQL refuses CONCURRENTLY inside one';
 }
 
 /** The step before which the code must stop using the columns: the first contract step. */

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDieselFolderName } from '../frameworks/diesel.js';
 import type { PlanStep } from './steps.js';
-import { newFiles, nextTimestamps } from './write-common.js';
+import { newFiles, nextTimestamps, outsideWhy } from './write-common.js';
 import { downLines, sqlHeaders, text } from './write-sql-files.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
@@ -34,7 +34,7 @@ export function dieselFiles(dir: string, steps: readonly PlanStep[], options: Wr
           : [
               {
                 path: join(folder, 'metadata.toml'),
-                text: text(['# CONCURRENTLY cannot run inside a transaction.', 'run_in_transaction = false']),
+                text: text([`# Runs outside a transaction: ${outsideWhy(step)}.`, 'run_in_transaction = false']),
               },
             ]),
       ];

@@ -1,8 +1,9 @@
 // Flyway layout: `V<version>__<name>.sql` per step with its undo `U<version>__<name>.sql` (Flyway Teams' undo
 // naming). Versions follow the folder's newest: its last part counts up in the same form (V4 → V5, V1_2 → V1_3),
 // or the next timestamp where versions are YYYYMMDDHHMMSS. Flyway runs a PostgreSQL script holding CREATE/DROP
-// INDEX CONCURRENTLY outside a transaction by itself and refuses one mixing it with other statements (unless
-// `mixed`): a non-transactional step is written one statement per script.
+// INDEX CONCURRENTLY outside a transaction by itself, but not a DO block that COMMITs per batch: the up of a
+// non-transactional step gets a script config (`V5__x.sql.conf`, Flyway 6.1+) saying `executeInTransaction=false`.
+// Its undo holds either one CONCURRENTLY statement (Flyway runs it outside) or statements a transaction takes.
 import { join } from 'node:path';
 import { compareVersions, parseFlywayName } from '../frameworks/flyway.js';
 import type { PlanStep } from './steps.js';
@@ -11,16 +12,17 @@ import { downLines, sqlHeaders, text } from './write-sql-files.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
 export function flywayFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
-  for (const step of steps)
-    if (!step.transactional && (step.up.length > 1 || step.down.length > 1))
-      throw new Error(`Flyway refuses a script mixing statements in and out of a transaction: split step ${step.name} by hand`);
   const versions = nextVersions(filesIn(dir), steps.length, options.now ?? new Date());
   const headers = sqlHeaders(steps, options);
   return newFiles(
-    steps.flatMap((step, i) => [
-      { path: join(dir, `V${versions[i]}__${step.name}.sql`), text: text([...(headers[i] ?? []), ...step.up]) },
-      { path: join(dir, `U${versions[i]}__${step.name}.sql`), text: text(downLines(step)) },
-    ]),
+    steps.flatMap((step, i) => {
+      const up = join(dir, `V${versions[i]}__${step.name}.sql`);
+      return [
+        { path: up, text: text([...(headers[i] ?? []), ...step.up]) },
+        ...(step.transactional ? [] : [{ path: `${up}.conf`, text: 'executeInTransaction=false\n', sidecar: true }]),
+        { path: join(dir, `U${versions[i]}__${step.name}.sql`), text: text(downLines(step)) },
+      ];
+    }),
   );
 }
 

@@ -30,4 +30,6 @@ export interface WriterOptions {
 export interface PlannedFile {
   path: string;
   text: string;
+  /** Settings the migration beside it is run with (Flyway's `V5__x.sql.conf`), not a migration itself. */
+  sidecar?: boolean;
 }

@@ -16,6 +16,7 @@ import {
   pkMatch,
   primaryKey,
   recreateTable,
+  serialsAfterRestore,
   table,
   unrecreatable,
 } from './sql.js';
@@ -79,7 +80,7 @@ export function dropTable(op: DropTable, schema: Schema): KindPlan {
   const pk = primaryKey(t);
   if (!pk) return { unplanned: `${qnameText(op.table)} has no primary key: archived rows could not be told apart` };
   const restore = recreateTable(t, schema);
-  if (!Array.isArray(restore)) return { unplanned: restore.reason };
+  if ('reason' in restore) return { unplanned: restore.reason };
   const name = `drop_${op.table.name}`;
   const archive = archiveName(op.table, name);
   const columns = [...t.columns.keys()];
@@ -95,7 +96,13 @@ export function dropTable(op: DropTable, schema: Schema): KindPlan {
           `CREATE TABLE ${table(archive)} AS SELECT ${list} FROM ${table(op.table)};`,
           `DROP TABLE ${table(op.table)};`,
         ],
-        down: [...restore, `INSERT INTO ${table(op.table)} (${list}) SELECT ${list} FROM ${table(archive)};`, ...dropArchive(archive)],
+        down: [
+          ...restore.create,
+          `INSERT INTO ${table(op.table)} (${list}) SELECT ${list} FROM ${table(archive)};`,
+          ...restore.after,
+          ...serialsAfterRestore(t),
+          ...dropArchive(archive),
+        ],
         transactional: true,
         note: `the archive ${qnameText(archive)} keeps the rows until \`twoway plan --cleanup\` drops it`,
       },

@@ -17,6 +17,8 @@ interface Kind {
   sql: string;
   /** Rails, after examples/rails (users: email unique, first_name, last_name; orders: status indexed): `change`'s body, or methods. */
   rails: string;
+  /** Rails: `change`'s body of a migration before the one-way one. */
+  railsBefore?: string;
   /** The step names and phases the plan must be (golang-migrate). */
   steps: string[];
 }
@@ -66,6 +68,27 @@ const KINDS: Kind[] = [
     ],
   },
   {
+    kind: 'drop table (a serial key)',
+    sql: 'DROP TABLE users;',
+    // orders.status's default was written while it was a string: made again on text, PostgreSQL shows it cast
+    // to text, not varchar (the replayed schema keeps the default's text, not its type). A table of its own instead.
+    railsBefore: 'create_table :teams do |t|\n      t.string :name, null: false\n    end',
+    rails: 'def up\n    drop_table :teams\n  end',
+    steps: ['drop_users:contract'],
+  },
+  {
+    kind: 'UPDATE of existing rows',
+    sql: 'UPDATE users SET email = lower(email) WHERE email <> lower(email);',
+    rails: 'def up\n    execute "UPDATE users SET first_name = upper(first_name)"\n  end',
+    steps: ['update_users_email:data'],
+  },
+  {
+    kind: 'DELETE of existing rows',
+    sql: "DELETE FROM users WHERE last_login_at < now() - interval '1 year';",
+    rails: 'def up\n    execute "DELETE FROM orders WHERE status = \'cancelled\'"\n  end',
+    steps: ['delete_from_users:data'],
+  },
+  {
     kind: 'two-way operations of a one-way migration',
     sql: 'ALTER TABLE users ADD COLUMN nickname text;\nCREATE TABLE teams (id bigint PRIMARY KEY);\nALTER TABLE users DROP COLUMN created_at;',
     rails: 'add_column :users, :nickname, :string\n    create_table :teams\n    remove_column :users, :last_name',
@@ -79,6 +102,11 @@ async function planned(framework: 'golang-migrate' | 'rails', k: Kind) {
       ? tempProject({ '000004_one_way.up.sql': `${k.sql}\n` }, { 'examples/golang-migrate': '.' })
       : tempProject(
           {
+            ...(k.railsBefore
+              ? {
+                  'db/migrate/20240304090000_before.rb': `class Before < ActiveRecord::Migration[7.1]\n  def change\n    ${k.railsBefore}\n  end\nend\n`,
+                }
+              : {}),
             'db/migrate/20240305090000_one_way.rb': `class OneWay < ActiveRecord::Migration[7.1]\n  ${k.rails.startsWith('def ') ? k.rails : `def change\n    ${k.rails}\n  end`}\nend\n`,
           },
           { 'examples/rails': '.' },

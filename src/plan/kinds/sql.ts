@@ -1,6 +1,9 @@
 // SQL the plan kinds share: quoting, column and table definitions from the replayed schema, archive tables,
 // the sync trigger between an old and a new column, and the batched loop.
-import type { ConstraintDef, QName } from '../../ir.js';
+import { ARCHIVE_SCHEMA, type ConstraintDef, type QName } from '../../ir.js';
+
+export { ARCHIVE_SCHEMA };
+
 import type { ColumnState, IndexState, Schema, TableState } from '../../schema/schema.js';
 import type { Archive, PlanStep } from '../steps.js';
 
@@ -9,7 +12,6 @@ export const table = (q: QName): string => (q.schema ? `${ident(q.schema)}.${ide
 /** PostgreSQL cuts identifiers at 63 bytes: names the plan makes up are cut the same way, so drops find them. */
 export const cut = (s: string): string => s.slice(0, 63);
 
-export const ARCHIVE_SCHEMA = 'twoway_archive';
 const BATCH = 1000;
 
 /** What a kind plans for one operation, or why it cannot. */
@@ -28,6 +30,26 @@ export function columnSql(c: ColumnState, o: { nullable?: boolean; withDefault?:
   const notNull = !(o.nullable ?? c.nullable) ? ' NOT NULL' : '';
   const def = (o.withDefault ?? true) && c.default ? ` DEFAULT ${c.default.text}` : '';
   return `${ident(c.name)} ${c.type.text}${def}${notNull}`;
+}
+
+const SERIALS = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
+
+/** A column declared serial: making it again (as part of a new table) makes its sequence again. */
+export const isSerial = (c: ColumnState): boolean =>
+  SERIALS.has(c.type.text.toLowerCase()) && Boolean(c.default?.text.startsWith('nextval(<'));
+
+/**
+ * After rows with their old values went back into a table made again: each serial column's new sequence goes on
+ * after the highest value restored (ids the dropped sequence gave to rows deleted before are not reissued by
+ * the old table's rows, and are not known).
+ */
+export function serialsAfterRestore(t: TableState): string[] {
+  return [...t.columns.values()]
+    .filter(isSerial)
+    .map(
+      (c) =>
+        `SELECT setval(pg_get_serial_sequence('${table(t.name).replaceAll("'", "''")}', '${c.name.replaceAll("'", "''")}'), max(${ident(c.name)})) FROM ${table(t.name)} HAVING max(${ident(c.name)}) IS NOT NULL;`,
+    );
 }
 
 /** Why the plan cannot recreate a column from the schema (a sequence it owns, generated values), or null. */
@@ -147,6 +169,7 @@ export function syncTrigger(t: QName, from: string, to: string, toNew: string, t
   };
 }
 
+/** A constraint as ALTER TABLE … ADD writes it (NOT VALID when it was: the rows it never checked stay unchecked). */
 export function constraintSql(name: string, c: ConstraintDef): string | null {
   const cols = c.columns.map(ident).join(', ');
   switch (c.type) {
@@ -155,12 +178,12 @@ export function constraintSql(name: string, c: ConstraintDef): string | null {
     case 'unique':
       return `CONSTRAINT ${ident(name)} UNIQUE (${cols})`;
     case 'check':
-      return c.expression ? `CONSTRAINT ${ident(name)} CHECK (${c.expression})` : null;
+      return c.expression ? `CONSTRAINT ${ident(name)} CHECK (${c.expression})${c.notValid ? ' NOT VALID' : ''}` : null;
     case 'foreign-key': {
       const r = c.references;
       if (!r) return null;
       const on = `${r.onDelete ? ` ON DELETE ${r.onDelete.toUpperCase()}` : ''}${r.onUpdate ? ` ON UPDATE ${r.onUpdate.toUpperCase()}` : ''}`;
-      return `CONSTRAINT ${ident(name)} FOREIGN KEY (${cols}) REFERENCES ${table(r.table)} (${r.columns.map(ident).join(', ')})${on}`;
+      return `CONSTRAINT ${ident(name)} FOREIGN KEY (${cols}) REFERENCES ${table(r.table)} (${r.columns.map(ident).join(', ')})${on}${c.notValid ? ' NOT VALID' : ''}`;
     }
     default:
       return null;
@@ -175,21 +198,32 @@ export function indexSql(t: QName, i: IndexState): string {
   return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${ident(i.name)} ON ${table(t)}${using} (${cols})${i.where ? ` WHERE ${i.where}` : ''};`;
 }
 
-/** The CREATE TABLE and CREATE INDEX statements that make the table again as the schema knows it; or why not. */
-export function recreateTable(t: TableState, schema: Schema): string[] | { reason: string } {
+/**
+ * The CREATE TABLE and CREATE INDEX statements that make the table again as the schema knows it (`create`), and
+ * the constraints that were NOT VALID, added back NOT VALID once the rows are in (`after`): rows they never
+ * checked go back as they were. Or why the table cannot be made again.
+ */
+export function recreateTable(t: TableState, schema: Schema): { create: string[]; after: string[] } | { reason: string } {
   if (t.columnsUnknown) return { reason: `the columns of ${t.name.name} are not known from the migrations` };
   const parts: string[] = [];
   for (const c of t.columns.values()) {
+    // A serial column is written as declared: the new table makes its sequence and default again.
+    if (isSerial(c)) {
+      parts.push(columnSql(c, { withDefault: false }));
+      continue;
+    }
     const why = unrecreatable(c);
     if (why) return { reason: why };
     parts.push(columnSql(c));
   }
+  const after: string[] = [];
   for (const [name, c] of t.constraints) {
     if (c.type === 'not-null') continue;
     const sql = constraintSql(name, c);
     if (!sql) return { reason: `the ${c.type} constraint ${name} cannot be written back from the schema` };
-    parts.push(sql);
+    if (c.notValid) after.push(`ALTER TABLE ${table(t.name)} ADD ${sql};`);
+    else parts.push(sql);
   }
   const indexes = schema.indexesOf(t.name).filter((i) => ![...t.constraints.keys()].includes(i.name));
-  return [`CREATE TABLE ${table(t.name)} (\n  ${parts.join(',\n  ')}\n);`, ...indexes.map((i) => indexSql(t.name, i))];
+  return { create: [`CREATE TABLE ${table(t.name)} (\n  ${parts.join(',\n  ')}\n);`, ...indexes.map((i) => indexSql(t.name, i))], after };
 }

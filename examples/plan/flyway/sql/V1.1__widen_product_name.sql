@@ -1,0 +1,2 @@
+-- Marketing wants longer product names.
+ALTER TABLE products ALTER COLUMN name TYPE varchar(255);
