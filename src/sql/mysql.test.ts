@@ -25,6 +25,16 @@ describe('splitStatements', () => {
 });
 
 describe('parseMysqlFamily', () => {
+  it('DROP INDEX … ON and ALTER TABLE … DROP INDEX are the same online drop; dropping PRIMARY is not', () => {
+    const sql = 'DROP INDEX a ON t;\nALTER TABLE t DROP INDEX b;\nDROP INDEX `PRIMARY` ON t;';
+    const { ops } = parseMysqlFamily(source(sql), 'mysql');
+    expect(ops.map((o) => (o.kind === 'DropIndex' ? `${o.index.name}:${o.concurrently}` : o.kind))).toEqual([
+      'a:true',
+      'b:true',
+      'PRIMARY:false',
+    ]);
+  });
+
   it('maps MySQL DDL to IR with statement lines', () => {
     const sql = [
       'CREATE TABLE users (id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(255) NOT NULL);',

@@ -360,7 +360,7 @@ function alterTable(s: Node, base: Base, dialect: Dialect, types: Types): Operat
           ...base,
           index: { name },
           ...tableOfIndex(table, dialect),
-          concurrently: dialect === 'mysql',
+          concurrently: dialect === 'mysql' && name.toUpperCase() !== 'PRIMARY',
           ifExists: false,
         });
     } else if (resource === 'constraint' && action === 'add') {
@@ -391,9 +391,10 @@ function dropStatement(s: Node, base: Base, dialect: Dialect): Operation[] | nul
   }
   if (s.keyword === 'index') {
     const table = s.table ? tableName(s.table) : null;
-    return [
-      { kind: 'DropIndex', ...base, index: { name: columnName(s.name) }, ...tableOfIndex(table, dialect), concurrently: false, ifExists },
-    ];
+    const name = columnName(s.name);
+    // MySQL maps DROP INDEX … ON to ALTER TABLE … DROP INDEX: in place, without blocking writes (but PRIMARY rebuilds the table).
+    const concurrently = dialect === 'mysql' && name.toUpperCase() !== 'PRIMARY';
+    return [{ kind: 'DropIndex', ...base, index: { name }, ...tableOfIndex(table, dialect), concurrently, ifExists }];
   }
   if (s.keyword === 'view') {
     return (s.name ?? []).map((t: Node) => ({ kind: 'DropView', ...base, name: tableName(t), materialized: false, ifExists }));
