@@ -90,3 +90,15 @@ describe('a renamed table', () => {
     expect(target(original)).toEqual(['account_app']);
   });
 });
+
+describe('DROP CONSTRAINT of a unique key', () => {
+  it('takes the index of that name with it (MySQL 8 and MariaDB drop the unique index)', () => {
+    const schema = new Schema();
+    const sql = 'CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE UNIQUE INDEX uk_a ON t (a);\nALTER TABLE t DROP CONSTRAINT uk_a;';
+    const ops = parseSql(sqlSource('m.sql', sql), 'mysql').ops;
+    for (const op of ops.slice(0, 2)) schema.apply(op, '1');
+    expect(schema.index({ name: 'uk_a' })).toBeDefined();
+    schema.apply(ops[2] as (typeof ops)[number], '2');
+    expect(schema.index({ name: 'uk_a' })).toBeUndefined();
+  });
+});

@@ -383,6 +383,10 @@ export class Schema {
       }
       case 'DropConstraint': {
         if (this.table(op.table)?.constraints.has(op.name)) this.mutableTable(op.table)?.constraints.delete(op.name);
+        // The index of a UNIQUE or PRIMARY KEY constraint has its name and goes with it (PostgreSQL, and MySQL's
+        // DROP CONSTRAINT of a unique key).
+        const indexKey = qnameKey({ schema: op.table.schema, name: op.name });
+        if (this.indexes.get(indexKey)?.table === qnameKey(op.table)) this.dropIndex(indexKey);
         return;
       }
       case 'RenameConstraint': {
