@@ -7,11 +7,21 @@ import { join, resolve } from 'node:path';
 import { type MigrationPlan, planMigration, writePlan } from '../src/plan/index.js';
 
 /**
- * Per framework, the example's one-way migration the plan replaces. The others' one-way examples are not planned
- * yet (a table without a primary key, Django's DROP COLUMN … CASCADE, a sequence the drop removes, a rename or
- * backfill whose batched loop check cannot read yet).
+ * Per framework, the example's one-way migration the plan replaces. The plan takes the place of an unapplied
+ * migration, which is the newest: where the example has migrations after it that revise or depend on it (Alembic's
+ * down_revision, Django's dependencies), they are left out of examples/plan/<framework> (`later`), as the project
+ * was when the one-way migration was written. Not planned: examples/sql (a folder without downs, so no step can
+ * be proven reversible there), pop (rename, planned only on PostgreSQL).
  */
-export const PLAN_EXAMPLES: Record<string, string> = {
+export const PLAN_EXAMPLES: Record<string, string | { migration: string; later: string[] }> = {
+  alembic: {
+    migration: 'migrations/versions/f6a5b7c8d9e0_drop_legacy_flag.py',
+    later: ['migrations/versions/1b8c9d0e1f2a_merge_audit.py', 'migrations/versions/2c9d0e1f2a3b_orders.py'],
+  },
+  django: {
+    migration: 'shop/migrations/0006_remove_customer_fax.py',
+    later: ['shop/migrations/0007_order_status_index.py', 'shop/migrations/0008_sales_view.py'],
+  },
   dbmate: 'db/migrations/20240112090000_require_orders_user.sql',
   flyway: 'sql/V4__purge_discontinued_products.sql',
   'golang-migrate': '000002_drop_full_name.up.sql',
@@ -30,11 +40,13 @@ export const EXAMPLES = resolve(import.meta.dirname, '..', 'examples');
 
 /** Plans `framework`'s example into `target` (a copy of examples/<framework>), writes the plan and deletes the original. */
 export async function writePlanExample(framework: string, target: string): Promise<MigrationPlan> {
-  const original = PLAN_EXAMPLES[framework];
-  if (!original) throw new Error(`no plan example for ${framework}`);
+  const example = PLAN_EXAMPLES[framework];
+  if (!example) throw new Error(`no plan example for ${framework}`);
+  const original = typeof example === 'string' ? example : example.migration;
   rmSync(target, { recursive: true, force: true });
   cpSync(join(EXAMPLES, framework), target, { recursive: true });
-  const plan = await planMigration(original, [], { cwd: target, writer: { now: PLAN_EXAMPLES_NOW } });
+  for (const f of typeof example === 'string' ? [] : example.later) rmSync(join(target, f));
+  const plan = await planMigration(original, [], { cwd: target, verify: true, writer: { now: PLAN_EXAMPLES_NOW } });
   if (!plan.proof.ok || plan.unplanned.length)
     throw new Error(
       `${framework}: the plan of ${original} is not proven: ${JSON.stringify({ unplanned: plan.unplanned, proof: plan.proof })}`,

@@ -1,7 +1,7 @@
 // Alembic layout: versions/<rev>_<name>.py, each revision's down_revision the one before it, the first chained
 // from the folder's single head (read with tree-sitter, never run). SQL goes through op.execute; a CONCURRENTLY
 // step runs in `with op.get_context().autocommit_block():`, which commits Alembic's transaction around its body.
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readIni } from '../frameworks/alembic.js';
@@ -49,7 +49,7 @@ export function alembicFiles(dir: string, steps: readonly PlanStep[], options: W
   const now = options.now ?? new Date();
   return newFiles(
     steps.map((step, i) => {
-      const revision = freshRevision(taken);
+      const revision = freshRevision(taken, `${previous ?? ''} ${step.name} ${now.toISOString()}`);
       const header = stepHeader(step, i, steps, '#', i === codeAt ? sqlalchemyModel(options.stopUsing ?? []) : undefined);
       const text = [
         `"""${step.name.replaceAll('_', ' ')}`,
@@ -134,10 +134,13 @@ function readRevision(abs: string): Revision | null {
   });
 }
 
-/** A 12-hex-digit revision id like Alembic's own (uuid4().hex[-12:]), unused in the folder. */
-function freshRevision(taken: Set<string>): string {
-  let id = randomBytes(6).toString('hex');
-  while (taken.has(id)) id = randomBytes(6).toString('hex');
+/**
+ * A 12-hex-digit revision id like Alembic's own (uuid4().hex[-12:]), unused in the folder: a hash of what the
+ * revision is (its parent, step, the clock), so the same plan at the same time writes the same ids.
+ */
+function freshRevision(taken: Set<string>, seed: string): string {
+  let id = '';
+  for (let n = 0; !id || taken.has(id); n++) id = createHash('sha256').update(`${seed}\n${n}`).digest('hex').slice(0, 12);
   taken.add(id);
   return id;
 }

@@ -38,7 +38,7 @@ export function djangoFiles(dir: string, steps: readonly PlanStep[], options: Wr
   let previous = leaves[0] ?? null;
   const codeAt = codeStepIndex(steps, options.stopUsing);
   const files: PlannedFile[] = [];
-  const add = (name: string, header: string[], atomic: boolean, operations: string[]) => {
+  const add = (step: number, name: string, header: string[], atomic: boolean, operations: string[], codeStep = false) => {
     const full = `${String(number++).padStart(4, '0')}_${name}`;
     const text = [
       ...header,
@@ -53,13 +53,14 @@ export function djangoFiles(dir: string, steps: readonly PlanStep[], options: Wr
       ...operations.map((o) => `        ${o}`),
       '    ]',
     ].join('\n');
-    files.push({ path: join(dir, `${full}.py`), text: `${text}\n` });
+    files.push({ path: join(dir, `${full}.py`), text: `${text}\n`, step, ...(codeStep ? { codeStep } : {}) });
     previous = full;
   };
   steps.forEach((step, i) => {
     if (i === codeAt) {
       const stop = options.stopUsing ?? [];
       add(
+        i,
         `remove_${stop.flatMap((s) => s.columns).join('_')}_from_state`,
         [
           `# twoway plan: the code step before step ${i + 1}: ship it with the release whose models no longer have the fields.`,
@@ -67,9 +68,10 @@ export function djangoFiles(dir: string, steps: readonly PlanStep[], options: Wr
         ],
         true,
         removeFromState(stop, app),
+        true,
       );
     }
-    add(step.name, stepHeader(step, i, steps, '#'), step.transactional, runSql(step));
+    add(i, step.name, stepHeader(step, i, steps, '#'), step.transactional, runSql(step));
   });
   return newFiles(files);
 }

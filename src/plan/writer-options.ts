@@ -32,4 +32,11 @@ export interface PlannedFile {
   text: string;
   /** Settings the migration beside it is run with (Flyway's `V5__x.sql.conf`), not a migration itself. */
   sidecar?: boolean;
+  /**
+   * The step the file belongs to (its index). Writers that write more than a step's migrations (Django's code
+   * step) say so; otherwise files follow the steps in order, the same number per step.
+   */
+  step?: number;
+  /** A migration of the code step before `step` (Django forgetting a field): it changes the framework's state only, an expand. */
+  codeStep?: boolean;
 }

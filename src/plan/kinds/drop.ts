@@ -1,8 +1,8 @@
 // Drop column / drop table: the code stops using it first (a release), then a contract step copies what it
 // destroys into an archive and drops; its down makes the column or table again from the schema before and
 // restores the values from the archive by primary key.
-import type { DropColumn, DropTable } from '../../ir.js';
-import { qnameText } from '../../ir.js';
+import type { DropColumn, DropTable, QName } from '../../ir.js';
+import { qnameKey, qnameText } from '../../ir.js';
 import type { Schema } from '../../schema/schema.js';
 import {
   archiveName,
@@ -25,7 +25,8 @@ export function dropColumn(op: DropColumn, schema: Schema): KindPlan {
   const t = schema.table(op.table);
   const c = t?.columns.get(op.column);
   if (!t || !c) return { unplanned: `the column ${qnameText(op.table)}.${op.column} is not in the schema the migrations before it leave` };
-  if (op.cascade) return { unplanned: 'DROP COLUMN … CASCADE also drops what depends on the column, which the plan cannot restore' };
+  const reach = op.cascade ? cascadeReach(schema, op.table, op.column) : null;
+  if (reach) return { unplanned: `DROP COLUMN … CASCADE also drops ${reach}, which the plan cannot restore` };
   const pk = primaryKey(t);
   if (!pk) return { unplanned: `${qnameText(op.table)} has no primary key: archived values could not be matched back to their rows` };
   if (pk.includes(op.column)) return { unplanned: `${op.column} is part of the primary key of ${qnameText(op.table)}` };
@@ -76,7 +77,8 @@ export function dropColumn(op: DropColumn, schema: Schema): KindPlan {
 export function dropTable(op: DropTable, schema: Schema): KindPlan {
   const t = schema.table(op.table);
   if (!t) return { unplanned: `the table ${qnameText(op.table)} is not in the schema the migrations before it leave` };
-  if (op.cascade) return { unplanned: 'DROP TABLE … CASCADE also drops what depends on the table, which the plan cannot restore' };
+  const reach = op.cascade ? cascadeReach(schema, op.table) : null;
+  if (reach) return { unplanned: `DROP TABLE … CASCADE also drops ${reach}, which the plan cannot restore` };
   const pk = primaryKey(t);
   if (!pk) return { unplanned: `${qnameText(op.table)} has no primary key: archived rows could not be told apart` };
   const restore = recreateTable(t, schema);
@@ -110,4 +112,22 @@ export function dropTable(op: DropTable, schema: Schema): KindPlan {
     stopUsing: [{ table: op.table.name, columns }],
     archives: [{ table: qnameText(archive), source: op.table, columns }],
   };
+}
+
+/**
+ * What a CASCADE drop of the table (or its column) would take beyond it, or null when nothing: foreign keys of
+ * other tables referencing it, and views (the schema does not say which columns a view reads). With nothing
+ * outside, CASCADE drops what a plain drop does (Django's RemoveField and DeleteModel always say CASCADE), so
+ * the step drops without it: a dependent made outside the migrations then stops the drop instead of going with it.
+ */
+function cascadeReach(schema: Schema, t: QName, column?: string): string | null {
+  const key = qnameKey(t);
+  for (const other of schema.tables.values())
+    for (const [name, c] of other.constraints) {
+      const r = c.type === 'foreign-key' ? c.references : undefined;
+      if (!r || qnameKey(r.table) !== key || qnameKey(other.name) === key) continue;
+      if (column === undefined || r.columns.includes(column)) return `the foreign key ${name} of ${qnameText(other.name)}`;
+    }
+  if (schema.views.size) return `any of the views ${[...schema.views.keys()].join(', ')} reading it`;
+  return null;
 }
