@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ async function answers(paths: string[], options: CheckOptions): Promise<string> 
 
 function entries(dir: string): string[] {
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && f !== 'dialect-markers.json')
     .map((f) => join(dir, f));
 }
 
@@ -93,6 +94,45 @@ describe('check cache', () => {
       expect(await answers(['golang-migrate'], { cwd: examples, cacheLocation: dir })).toBe(uncached);
       expect(readFileSync(file as string, 'utf8')).toBe(good);
     }
+  });
+
+  it("discovery's dialect markers are kept for the next process; a corrupt store is ignored and rewritten", () => {
+    // Another process each time: discovery remembers markers within one process anyway.
+    const project = tempProject({ 'db/1_users.sql': 'CREATE TABLE users (id int AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;\n' });
+    const dir = tempDir();
+    const run = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          join(repoRoot, 'node_modules/tsx/dist/esm/index.mjs'),
+          '-e',
+          `import('${join(repoRoot, 'src/cli.ts')}').then(async (m) => { process.exitCode = await m.main(process.argv.slice(1)); })`,
+          '--',
+          'check',
+          '--format',
+          'json',
+          '--no-evidence',
+          ...args,
+          'db',
+        ],
+        {
+          cwd: project,
+          encoding: 'utf8',
+        },
+      ).stdout;
+    const uncached = run('--no-cache');
+    expect(uncached).toContain('AUTO_INCREMENT');
+    expect(run('--cache-location', dir)).toBe(uncached);
+    const store = join(dir, 'dialect-markers.json');
+    const good = readFileSync(store, 'utf8');
+    expect(good).toContain('AUTO_INCREMENT');
+    rmSync(join(dir, entries(dir)[0] as string), { force: true });
+    expect(run('--cache-location', dir)).toBe(uncached);
+    writeFileSync(store, good.replace('"mysql"', '"postgresql"'));
+    rmSync(join(dir, entries(dir)[0] as string), { force: true });
+    expect(run('--cache-location', dir)).toBe(uncached);
+    expect(readFileSync(store, 'utf8')).toBe(good);
   });
 
   it('an entry stored by another twoway version or for other options is stale: its key does not match', async () => {

@@ -15,6 +15,7 @@ import type { MigrationReport } from './analyze.js';
 import type { MigrationSet } from './frameworks/adapter.js';
 import { TOOL } from './meta.js';
 import type { ParsedMigration, ReadError } from './migration.js';
+import { type DialectMarker, markersUsed, rememberMarkers } from './sql/dialect-markers.js';
 
 /** Bumped when the entry layout changes. */
 const FORMAT = 1;
@@ -62,6 +63,33 @@ export class CheckCache {
     readonly cwd: string,
   ) {}
 
+  /**
+   * Discovery's dialect markers of earlier runs (src/sql/dialect-markers.ts), so that telling an unchanged set's
+   * dialect does not scan its SQL again. Call before discovery.
+   */
+  loadMarkers(): void {
+    try {
+      const entry: unknown = JSON.parse(readFileSync(join(this.dir, 'dialect-markers.json'), 'utf8'));
+      if (
+        isObject(entry) &&
+        entry.format === FORMAT &&
+        entry.version === TOOL.version &&
+        entry.build === BUILD &&
+        Array.isArray(entry.markers)
+      )
+        rememberMarkers(entry.markers.filter(isMarkerEntry));
+    } catch {
+      // No entry, or one that does not parse: discovery scans.
+    }
+  }
+
+  /** Stores the markers this run used, when it had to scan for some. */
+  saveMarkers(): void {
+    const { entries, scanned } = markersUsed();
+    if (scanned)
+      this.write(join(this.dir, 'dialect-markers.json'), { format: FORMAT, version: TOOL.version, build: BUILD, markers: entries });
+  }
+
   /** The key of a set's answers: the set itself and `options`, everything else its analysis reads. */
   keyOf(set: MigrationSet, options: unknown): string {
     const hash = createHash('sha256');
@@ -99,11 +127,14 @@ export class CheckCache {
       })),
       errors: value.errors,
     };
-    const file = this.fileOf(set);
+    this.write(this.fileOf(set), entry);
+  }
+
+  private write(file: string, value: unknown): void {
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeFileSync(temp, JSON.stringify(entry));
+      writeFileSync(temp, JSON.stringify(value));
       renameSync(temp, file);
     } catch {
       rmSync(temp, { force: true });
@@ -144,6 +175,23 @@ function isEntry(value: unknown, key: string, migrations: number): value is Entr
       isObject(r.coverage)
     );
   });
+}
+
+function isMarkerEntry(e: unknown): e is [string, DialectMarker[]] {
+  return (
+    Array.isArray(e) &&
+    e.length === 2 &&
+    typeof e[0] === 'string' &&
+    Array.isArray(e[1]) &&
+    e[1].every(
+      (m) =>
+        isObject(m) &&
+        (m.dialect === 'mysql' || m.dialect === 'sqlite') &&
+        typeof m.marker === 'string' &&
+        typeof m.strong === 'boolean' &&
+        typeof m.line === 'number',
+    )
+  );
 }
 
 function isReadError(e: unknown): boolean {

@@ -43,15 +43,17 @@ export interface CheckResult {
 }
 
 export async function check(paths: readonly string[], options: CheckOptions = {}): Promise<CheckResult> {
-  await loadDiscovery();
-  const discovery = await discoverLoading(paths, options);
-  await Promise.all([...new Set(discovery.sets.map((s) => s.framework))].map(loadAdapter));
-  const errors: ReadError[] = [...discovery.errors];
   // A caller's own filter, seed or evidence function cannot be hashed: such runs are not cached.
   const cache =
     options.cacheLocation && !options.report && !options.seed && !options.usage && !options.schemaBefore
       ? new CheckCache(options.cacheLocation, options.cwd ?? process.cwd())
       : null;
+  await loadDiscovery();
+  cache?.loadMarkers();
+  const discovery = await discoverLoading(paths, options);
+  cache?.saveMarkers();
+  await Promise.all([...new Set(discovery.sets.map((s) => s.framework))].map(loadAdapter));
+  const errors: ReadError[] = [...discovery.errors];
   const keyOptions = {
     serverVersion: options.serverVersion ?? null,
     rules: options.rules ?? null,

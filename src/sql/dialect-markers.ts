@@ -1,6 +1,7 @@
 // Signs that SQL is MySQL or SQLite rather than PostgreSQL: words and characters PostgreSQL's grammar has no place
 // for, found among the tokens of PostgreSQL's own scanner (libpg-query), so that strings, comments and quoted names
 // never count. Discovery uses them for a set whose config, file names and folder say nothing.
+import { createHash } from 'node:crypto';
 import { scanSync } from 'libpg-query';
 import type { Dialect } from '../ir.js';
 import type { SourceText } from '../migration.js';
@@ -19,10 +20,37 @@ export interface DialectMarker {
 // Text without any of these cannot hold a marker: the scanner is not run on it.
 const HINTS = ['`', 'auto_increment', 'engine', 'unsigned', 'autoincrement', 'pragma'];
 
+// Markers by source (a hash of its first line and text), found in this run or, through check's cache, in an earlier
+// one: a re-run on an unchanged repository does not scan again.
+const memo = new Map<string, DialectMarker[]>();
+const used = new Set<string>();
+let scans = 0;
+
+/** Markers an earlier run found (check's cache), trusted for the sources they were found in. */
+export function rememberMarkers(entries: Iterable<[string, DialectMarker[]]>): void {
+  for (const [k, v] of entries) memo.set(k, v);
+}
+
+/** The markers this run used, and whether it had to scan for any (then they are worth storing). */
+export function markersUsed(): { entries: Array<[string, DialectMarker[]]>; scanned: boolean } {
+  return { entries: [...used].map((k) => [k, memo.get(k) ?? []]), scanned: scans > 0 };
+}
+
 /** The markers in a SQL source, in order (at most one of each kind per statement). */
 export function dialectMarkers(source: SourceText): DialectMarker[] {
   const lower = source.text.toLowerCase();
   if (!HINTS.some((h) => lower.includes(h))) return [];
+  const key = createHash('sha1').update(`${source.startLine}\n${source.text}`).digest('base64');
+  used.add(key);
+  const known = memo.get(key);
+  if (known) return known;
+  scans++;
+  const out = scan(source);
+  memo.set(key, out);
+  return out;
+}
+
+function scan(source: SourceText): DialectMarker[] {
   const map = new SourceMap(source);
   const out: DialectMarker[] = [];
   // MySQL strings escape quotes with a backslash, which PostgreSQL's scanner rejects: each statement is scanned on
