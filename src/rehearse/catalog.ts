@@ -193,9 +193,15 @@ export function displayName(qualified: string): string {
   return qualified.startsWith('public.') ? qualified.slice('public.'.length) : qualified;
 }
 
-/** Tables that hold their own rows: partitions are reached through their parent. */
+/**
+ * Tables a framework keeps its own rows in, which twoway neither fills nor empties: lemmy's
+ * 2025-08-01-000017 puts a trigger on diesel's that refuses every write its own runner did not make.
+ */
+const BOOKKEEPING_TABLES = new Set(['__diesel_schema_migrations']);
+
+/** Tables that hold their own rows: partitions are reached through their parent; frameworks' bookkeeping is theirs. */
 export function fillableTables(schema: SchemaSnapshot): TableSnapshot[] {
-  return schema.tables.filter((t) => !t.partition);
+  return schema.tables.filter((t) => !t.partition && !BOOKKEEPING_TABLES.has(t.name));
 }
 
 export function quoteIdent(name: string): string {

@@ -219,9 +219,18 @@ export async function createPgliteEngine(options: EngineOptions = {}): Promise<E
       worker = await start();
     },
     async reset() {
-      // A PGlite ended by the watchdog is replaced by a fresh, empty one.
-      if (!worker.alive) worker = await start();
-      else await worker.call('exec', RESET_SQL, undefined, timeout);
+      if (worker.alive) {
+        try {
+          await worker.call('exec', RESET_SQL, undefined, timeout);
+          return;
+        } catch {
+          // PGlite sometimes cannot drop what a history left (lemmy's 2025-08-01-000042: 'cache lookup
+          // failed for function'): a fresh PGlite is empty too.
+          await worker.terminate();
+        }
+      }
+      // A PGlite ended by the watchdog, or one that could not be emptied, is replaced by a fresh one.
+      worker = await start();
     },
     async close() {
       stopListening();

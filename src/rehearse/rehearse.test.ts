@@ -292,6 +292,38 @@ CREATE TRIGGER t_refuse BEFORE TRUNCATE ON t EXECUTE FUNCTION refuse()`;
     );
     expect(columns.map((c) => c.attname)).toEqual(['id', 'x']);
   });
+
+  it('a database PGlite cannot empty is replaced by a fresh PGlite, and the history goes on', async () => {
+    await engine.reset();
+    const sql = (p: ParsedMigration): ParsedMigration => ({
+      ...p,
+      migration: {
+        ...p.migration,
+        up: { ...p.migration.up, language: 'sql' },
+        down: p.migration.down && { ...p.migration.down, language: 'sql' },
+      },
+    });
+    // The event trigger refuses the DROP SCHEMA that empties the database; the truncate trigger makes
+    // twoway's own rows fail on migration 2, so the state after its up must be rebuilt from empty.
+    const guarded = `CREATE TABLE t (id int PRIMARY KEY);
+CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no truncate here'; END $$;
+CREATE TRIGGER t_refuse BEFORE TRUNCATE ON t EXECUTE FUNCTION refuse();
+CREATE FUNCTION keep_schemas() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no dropping schemas'; END $$;
+CREATE EVENT TRIGGER keep_schemas ON ddl_command_start WHEN TAG IN ('DROP SCHEMA') EXECUTE FUNCTION keep_schemas()`;
+    const results = await rehearseHistory(engine, [
+      sql(migration('1', guarded, 'DROP EVENT TRIGGER keep_schemas; DROP FUNCTION keep_schemas(); DROP TABLE t; DROP FUNCTION refuse()')),
+      sql(migration('2', 'ALTER TABLE t ADD COLUMN x int', 'ALTER TABLE t DROP COLUMN x')),
+      sql(migration('3', 'CREATE TABLE u (id int PRIMARY KEY)', 'DROP TABLE u')),
+    ]);
+    expect(results[1]).toMatchObject({ up: 'skipped', error: 'rehearsal: no truncate here', skipped: null });
+    expect(results[2]).toMatchObject({ up: 'ok', down: 'ok', reup: 'ok', schemaRestored: true, error: null, skipped: null });
+    const columns = await engine.query<{ attname: string }>(
+      `SELECT attname FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    );
+    expect(columns.map((c) => c.attname)).toEqual(['id', 'x']);
+    await engine.reset();
+    expect(await engine.query(`SELECT evtname FROM pg_event_trigger`)).toEqual([]);
+  });
 });
 
 describe('rehearse runs each direction in the transaction mode its framework uses', () => {

@@ -144,7 +144,11 @@ export async function rehearseSelected(
   const applied: MigrationScripts[] = [];
   const results: MigrationRehearsal[] = [];
   let halted: string | null = null;
-  const missingExtensions = await prepareExtensions(engine, history);
+  // An engine error twoway's own steps meet halts the set with its message; it never ends the run.
+  const missingExtensions = await prepareExtensions(engine, history).catch((e) => {
+    halted = `the extensions the history creates could not be prepared: ${errorMessage(e)}`;
+    return new Map<string, string>();
+  });
   const standIns = externalTableStandIns(history).flatMap((standIn) => {
     const emitted = engine.native ? { ok: true, sql: engine.native.standInSql(standIn) } : emitPostgres(standIn);
     return emitted.ok && emitted.sql ? [emitted.sql] : [];
@@ -152,7 +156,11 @@ export async function rehearseSelected(
   // The framework's own bookkeeping table exists before its first migration runs, and some histories alter it.
   const bookkeeping = engine.dialect === 'postgresql' ? FRAMEWORK_TABLES[history[0]?.migration.framework ?? ''] : undefined;
   if (bookkeeping) standIns.unshift(bookkeeping);
-  for (const sql of standIns) await engine.exec(sql);
+  try {
+    for (const sql of standIns) await engine.exec(sql);
+  } catch (e) {
+    halted = `the tables the history expects before its first migration could not be created: ${errorMessage(e)}`;
+  }
   const select = options.select ?? (() => true);
   // Past the last selected migration nothing needs to run.
   const last = history.findLastIndex((p) => select(p.migration));
@@ -165,7 +173,7 @@ export async function rehearseSelected(
     if (!select(m)) {
       // Replayed: up only, no rows, no snapshots. What the guard refuses is left out, as when rehearsed.
       if (!halted && !refusal('up', scripts.up)) {
-        const failed = await replayUp(engine, scripts, state);
+        const failed = await replayUp(engine, scripts, state).catch((e) => `rehearsal: ${errorMessage(e)}`);
         if (failed) halted = `migration ${m.id} before it does not apply (replayed up only: ${failed})`;
         applied.push(scripts);
       } else if (!halted) refusedBefore = m.id;
@@ -259,9 +267,14 @@ async function replayUp(engine: Engine, scripts: MigrationScripts, state: RunSta
   }
 }
 
-/** What golang-migrate's PostgreSQL driver creates before it runs anything (harbor's 0030 adds a column to it). */
+/**
+ * What a framework's PostgreSQL driver creates before it runs anything: golang-migrate's (harbor's
+ * 0030 adds a column to it), diesel's (lemmy's 2025-08-01-000017 puts a trigger on it).
+ */
 const FRAMEWORK_TABLES: Partial<Record<string, string>> = {
   'golang-migrate': 'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)',
+  diesel:
+    'CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (version varchar(50) PRIMARY KEY NOT NULL, run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)',
 };
 
 /** The extensions a history's ups and downs create, by name. */
@@ -547,8 +560,16 @@ interface History {
 
 /** Empties the database and applies the given ups in order; returns the error that stopped it, if any. */
 async function rebuild(engine: Engine, history: History): Promise<string | null> {
-  await engine.reset();
-  for (const sql of history.standIns) await engine.exec(sql);
+  try {
+    await engine.reset();
+  } catch (e) {
+    return `emptying the database failed: ${errorMessage(e)}`;
+  }
+  try {
+    for (const sql of history.standIns) await engine.exec(sql);
+  } catch (e) {
+    return `creating the stand-in tables failed: ${errorMessage(e)}`;
+  }
   for (const s of history.applied) {
     try {
       await runScript(engine, s.up);
