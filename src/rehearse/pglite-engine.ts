@@ -226,7 +226,7 @@ export async function createPgliteEngine(options: EngineOptions = {}): Promise<E
         } catch {
           // PGlite sometimes cannot drop what a history left (lemmy's 2025-08-01-000042: 'cache lookup
           // failed for function'): a fresh PGlite is empty too.
-          await worker.terminate();
+          await worker.stop(timeout);
         }
       }
       // A PGlite ended by the watchdog, or one that could not be emptied, is replaced by a fresh one.
