@@ -441,7 +441,8 @@ function toFinding(
     ...(evidence?.length ? { evidence } : {}),
     rule: rule.id,
     category: rule.category,
-    severity: r.severity ?? rule.severity,
+    // A change to old code's schema that the previous release's code is shown not to use breaks nothing.
+    severity: rule.category === 'breaks-old-code' && effect.codeRollback === 'compatible' ? 'info' : (r.severity ?? rule.severity),
     // A lock taken by the down blocks during a rollback, not during the deploy: the text says which.
     message:
       rule.category === 'locking' && direction === 'down' && !r.message.startsWith('In the down') ? `In the down: ${r.message}` : r.message,

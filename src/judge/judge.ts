@@ -522,12 +522,22 @@ function judgeColumns(
     // twoway plan's type-change swap: the code knows the dropped column, whose name the shadow takes, not the shadow.
     const swapped = c.origin.endsWith(SHADOW_SUFFIX) ? columns.find((d) => d.name === null && d.origin === c.name) : undefined;
     if (c.name !== c.origin && !swapped) {
-      add(
-        { phase: 'breaking', codeRollback: 'breaking' },
-        'rename-column',
-        c.renamedAt,
-        `Column ${target} is renamed to ${c.name}: the previous release still uses the old name.`,
-      );
+      // The previous release's code, read, never names the column: the rename is invisible to it.
+      if (use?.uses === false)
+        add(
+          { phase: 'contract', codeRollback: 'compatible' },
+          'rename-column',
+          c.renamedAt,
+          `Column ${target} is renamed to ${c.name}. ${use.summary}`,
+          use,
+        );
+      else
+        add(
+          { phase: 'breaking', codeRollback: 'breaking' },
+          'rename-column',
+          c.renamedAt,
+          `Column ${target} is renamed to ${c.name}: the previous release still uses the old name.`,
+        );
     }
     // A CHECK (col IS NOT NULL) of before already kept NULLs out of the previous release's writes.
     const checked = [...(input.before.table(t.name ?? { name: '' })?.constraints.values() ?? [])].some((k) => k.notNullColumn === c.origin);
