@@ -398,8 +398,23 @@ function dropByUse(use: Usage | undefined): { effect: Effect; note: string } {
   return { effect, note: ` ${use.summary}` };
 }
 
-/** A change that already breaks the previous release gets the lines of that release that show it. */
+/**
+ * A change that already breaks the previous release gets the lines of that release that show it. A type
+ * change of a column that release is shown not to use cannot break it (a NOT NULL still can: its inserts omit the column).
+ */
+const BREAKS = ': the previous release breaks.';
 function withUse(add: Add, use: Usage | undefined): Add {
+  if (use?.uses === false)
+    return (effect, rule, span, message, given) =>
+      rule === 'change-column-type' && effect.codeRollback === 'breaking'
+        ? add(
+            { ...effect, phase: effect.phase === 'breaking' ? 'contract' : effect.phase, codeRollback: 'compatible' },
+            rule,
+            span,
+            `${message.endsWith(BREAKS) ? `${message.slice(0, -BREAKS.length)}.` : message} ${use.summary}`,
+            given ?? use,
+          )
+        : add(effect, rule, span, message, given);
   if (!use?.uses) return add;
   return (effect, rule, span, message, given) =>
     add(
@@ -630,7 +645,7 @@ function judgeColumnState(
           { phase: 'breaking', codeRollback: 'breaking', ...(change.lossy ? { dbRollback: 'irreversible' as const } : {}) },
           'change-column-type',
           c.typeAt,
-          `${target} changes from ${before.type.text} to ${s.type.text} (${change.why}): the previous release breaks.`,
+          `${target} changes from ${before.type.text} to ${s.type.text} (${change.why})${BREAKS}`,
         );
       } else if (change.lossy) {
         add(
