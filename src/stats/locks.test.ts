@@ -139,7 +139,7 @@ describe.skipIf(!myProbe)('check --database-url mysql://: a copying ALTER with t
       'db/2_widen.sql':
         'ALTER TABLE `big` MODIFY `n` BIGINT;\nALTER TABLE `tiny` MODIFY `n` BIGINT;\nALTER TABLE `big` MODIFY `code` VARCHAR(60);\n',
     });
-    const copies = (r: { migrations: Array<{ findings: Array<{ rule: string }> }> }) =>
+    const copies = (r: { migrations: Array<{ findings: Array<{ rule: string; line: number; severity: string; message: string }> }> }) =>
       r.migrations[1]?.findings.filter((f) => f.rule === 'mysql-alter-copies-table') as Array<{
         line: number;
         severity: string;
