@@ -158,6 +158,8 @@ export interface AlterColumnType extends OpBase {
   using: string | null;
   /** USING only casts the column itself (`col::text::status`): the values are converted, not recomputed. */
   usingExact?: boolean;
+  /** MySQL/MariaDB: the statement's ALGORITHM= clause (COPY, INPLACE, NOCOPY, INSTANT), upper-cased. */
+  algorithm?: string;
 }
 export interface SetNotNull extends OpBase {
   kind: 'SetNotNull';

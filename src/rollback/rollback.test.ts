@@ -136,6 +136,70 @@ function alembicApp(): TestRepo {
   return repo;
 }
 
+// --- a Rails app whose release v2 adds a NOT NULL column v1's model cannot insert without ---------
+function railsTenantApp(): TestRepo {
+  const repo = releaseRepo('twoway-rails-tenant-');
+  repos.push(repo);
+  const migration = (cls: string, body: string) => `class ${cls} < ActiveRecord::Migration[7.1]\n  def change\n${body}\n  end\nend\n`;
+  repo.commit(
+    {
+      Gemfile: "gem 'rails', '~> 7.1'\n",
+      'app/models/application_record.rb': 'class ApplicationRecord < ActiveRecord::Base\n  primary_abstract_class\nend\n',
+      'app/models/user.rb': 'class User < ApplicationRecord\nend\n',
+      'db/migrate/20240101000000_create_users.rb': migration(
+        'CreateUsers',
+        '    create_table :users do |t|\n      t.string :email, null: false\n    end',
+      ),
+    },
+    'v1',
+  );
+  repo.commit({
+    'db/migrate/20240201000000_add_tenant.rb': migration('AddTenant', '    add_column :users, :tenant_id, :bigint, null: false'),
+    'db/migrate/20240202000000_add_nickname.rb': migration('AddNickname', '    add_column :users, :nickname, :string'),
+  });
+  return repo;
+}
+
+// --- an Alembic app whose release v2 drops a column v1's model no longer maps and adds a nullable one ---
+function alembicContractApp(): TestRepo {
+  const repo = releaseRepo('twoway-alembic-contract-');
+  repos.push(repo);
+  const revision = (id: string, prev: string | null, up: string, down: string) =>
+    `"""${id}"""\nimport sqlalchemy as sa\nfrom alembic import op\n\nrevision = "${id}"\ndown_revision = ${prev ? `"${prev}"` : 'None'}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n    ${up}\n\n\ndef downgrade():\n    ${down}\n`;
+  const model =
+    'import sqlalchemy as sa\nfrom app.db import Base\n\n\nclass Account(Base):\n    __tablename__ = "accounts"\n    id = sa.Column(sa.BigInteger, primary_key=True)\n    email = sa.Column(sa.Text, nullable=False)\n';
+  repo.commit(
+    {
+      'alembic.ini': '[alembic]\nscript_location = %(here)s/migrations\n',
+      'migrations/env.py': 'from alembic import context\n',
+      'app/models.py': model,
+      'migrations/versions/a1_create_accounts.py': revision(
+        'a1',
+        null,
+        'op.create_table("accounts", sa.Column("id", sa.BigInteger(), primary_key=True), sa.Column("email", sa.Text(), nullable=False), sa.Column("legacy_code", sa.Text()))',
+        'op.drop_table("accounts")',
+      ),
+    },
+    'v1',
+  );
+  repo.commit({
+    'app/models.py': `${model}    nickname = sa.Column(sa.Text)\n`,
+    'migrations/versions/b2_drop_legacy.py': revision(
+      'b2',
+      'a1',
+      'op.drop_column("accounts", "legacy_code")',
+      'op.add_column("accounts", sa.Column("legacy_code", sa.Text(), nullable=True))',
+    ),
+    'migrations/versions/c3_add_nickname.py': revision(
+      'c3',
+      'b2',
+      'op.add_column("accounts", sa.Column("nickname", sa.Text(), nullable=True))',
+      'op.drop_column("accounts", "nickname")',
+    ),
+  });
+  return repo;
+}
+
 describe('rollback --to, from git alone', () => {
   it('Rails: every migration since v1 suits v1’s code (it ignores the dropped column): roll back the code only', async () => {
     const { code, out } = await rollback(railsApp(), ['--to', 'v1', '--format', 'json']);
@@ -156,6 +220,19 @@ describe('rollback --to, from git alone', () => {
     expect(plan.safe).toBe(false);
     expect(code).toBe(1);
     expect(plan.migrations.find((m: { id: string }) => m.id === 'b2').codeRollback).toBe('breaking');
+  });
+
+  it('Alembic: v1’s model no longer maps the column v2 drops, and ignores the one v2 adds: roll back the code only', async () => {
+    const { code, out } = await rollback(alembicContractApp(), ['--to', 'v1', '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.plan).toBe('code-only');
+    expect(plan.migrations.map((m: { id: string; codeRollback: string }) => [m.id, m.codeRollback])).toEqual([
+      ['c3', 'compatible'],
+      ['b2', 'compatible'],
+    ]);
+    expect(plan.downs).toEqual([]);
+    expect(plan.safe).toBe(true);
+    expect(code).toBe(0);
   });
 
   it('a migration v1 cannot run on and that has no down: rolling back is impossible as planned', async () => {
@@ -204,9 +281,36 @@ describe.skipIf(!pgUp)('rollback --to with the live database', () => {
     expect(human.out).toContain('alembic downgrade a1');
   });
 
+  it('Rails: v1’s model cannot insert without tenant_id: both downs newest first, with the rows each one loses', async () => {
+    await seed(`
+      DROP TABLE IF EXISTS accounts, alembic_version, schema_migrations, users;
+      CREATE TABLE users (id bigint PRIMARY KEY, email varchar NOT NULL, tenant_id bigint NOT NULL, nickname varchar);
+      INSERT INTO users VALUES (1, 'a@x', 7, 'ann'), (2, 'b@x', 7, NULL), (3, 'c@x', 8, NULL), (4, 'd@x', 9, 'dan');
+      CREATE TABLE schema_migrations (version varchar PRIMARY KEY);
+      INSERT INTO schema_migrations VALUES ('20240101000000'), ('20240201000000'), ('20240202000000');`);
+    const repo = railsTenantApp();
+    const { code, out } = await rollback(repo, ['--to', 'v1', '--database-url', pgUrl, '--format', 'json']);
+    const plan = JSON.parse(out);
+    expect(plan.plan).toBe('downs');
+    expect(plan.migrations.find((m: { id: string }) => m.id === '20240201000000').codeRollback).toBe('breaking');
+    const lost = plan.downs.map((d: { id: string; lost: Array<{ table: string; rows: number }> }) => [
+      d.id,
+      d.lost.map((l) => [l.table, l.rows]),
+    ]);
+    expect(lost).toEqual([
+      ['20240202000000', [['users', 2]]],
+      ['20240201000000', [['users', 4]]],
+    ]);
+    expect(plan.commands).toEqual(['bin/rails db:migrate:down VERSION=20240202000000', 'bin/rails db:migrate:down VERSION=20240201000000']);
+    expect(plan.safe).toBe(false);
+    expect(code).toBe(1);
+    const human = await rollback(repo, ['--to', 'v1', '--database-url', pgUrl]);
+    expect(human.out).toContain('4 lost: non-null values of a column the down drops (users.tenant_id)');
+  });
+
   it('a migration not applied on this database needs no down; an applied one missing from the code is reported', async () => {
     await seed(`
-      DROP TABLE IF EXISTS accounts, alembic_version, schema_migrations;
+      DROP TABLE IF EXISTS accounts, alembic_version, schema_migrations, users;
       CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);
       CREATE TABLE schema_migrations (version varchar PRIMARY KEY);
       INSERT INTO schema_migrations VALUES ('20240101000000'), ('20240201000000'), ('20240301000000');`);

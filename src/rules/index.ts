@@ -35,6 +35,7 @@ import ignoreWithoutReason from './ignore-without-reason.js';
 import insertRows from './insert-rows.js';
 import missingDown from './missing-down.js';
 import mixedTransactionStatements from './mixed-transaction-statements.js';
+import mysqlAlterCopiesTable from './mysql-alter-copies-table.js';
 import newWriteRestriction from './new-write-restriction.js';
 import notAnalyzed from './not-analyzed.js';
 import preferBigintKeys from './prefer-bigint-keys.js';
@@ -102,6 +103,7 @@ export const allRules: Rule[] = [
   insertRows,
   missingDown,
   mixedTransactionStatements,
+  mysqlAlterCopiesTable,
   newWriteRestriction,
   notAnalyzed,
   preferBigintKeys,

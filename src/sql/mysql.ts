@@ -328,6 +328,8 @@ function indexOp(
 function alterTable(s: Node, base: Base, dialect: Dialect, types: Types): Operation[] {
   const table = tableName(s.table?.[0]);
   const ops: Operation[] = [];
+  // ALGORITHM= applies to the whole statement: an INPLACE/INSTANT one is refused rather than run as a copy.
+  const algorithm = (s.expr ?? []).find((e: Node) => e.resource === 'algorithm')?.algorithm;
   for (const e of s.expr ?? []) {
     const action = String(e.action ?? '').toLowerCase();
     const resource = e.resource;
@@ -340,7 +342,15 @@ function alterTable(s: Node, base: Base, dialect: Dialect, types: Types): Operat
       const def = columnDef(e, dialect, types);
       const oldName = action === 'change' ? columnName(e.old_column) : def.name;
       if (oldName !== def.name) ops.push({ kind: 'RenameColumn', ...base, table, column: oldName, newName: def.name });
-      ops.push({ kind: 'AlterColumnType', ...base, table, column: def.name, type: def.type, using: null });
+      ops.push({
+        kind: 'AlterColumnType',
+        ...base,
+        table,
+        column: def.name,
+        type: def.type,
+        using: null,
+        ...(algorithm ? { algorithm: String(algorithm).toUpperCase() } : {}),
+      });
       ops.push(
         def.nullable ? { kind: 'DropNotNull', ...base, table, column: def.name } : { kind: 'SetNotNull', ...base, table, column: def.name },
       );

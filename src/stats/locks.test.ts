@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { type Connection, createConnection } from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.js';
@@ -87,5 +88,90 @@ describe.skipIf(!probe)('check --database-url: lock findings with table sizes', 
     expect(tiny?.size).toMatchObject({ table: 'tiny', rows: 20 });
     expect(tiny?.severity).toBe('info');
     expect(tiny?.message).toContain('the lock is short');
+  });
+});
+
+const MY = process.env.TWOWAY_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306/test';
+const myName = `twoway_locks_${randomBytes(4).toString('hex')}`;
+const myUrl = MY.replace(/\/[^/]*$/, `/${myName}`);
+async function myAdmin(): Promise<Connection | null> {
+  const u = new URL(MY);
+  try {
+    return await createConnection({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: u.username,
+      password: u.password,
+      multipleStatements: true,
+      connectTimeout: 2000,
+    });
+  } catch {
+    return null;
+  }
+}
+const myProbe = await myAdmin();
+await myProbe?.end();
+if (!myProbe) console.warn(`lock size tests: no MariaDB/MySQL at ${MY}; skipped`);
+
+describe.skipIf(!myProbe)('check --database-url mysql://: a copying ALTER with table sizes from information_schema.TABLES', () => {
+  beforeAll(async () => {
+    const c = (await myAdmin()) as Connection;
+    await c.query(
+      `CREATE DATABASE ${myName}; USE ${myName};
+       CREATE TABLE big (id BIGINT PRIMARY KEY, n INT, code VARCHAR(50), payload TEXT) ENGINE=InnoDB;
+       CREATE TABLE tiny (id BIGINT PRIMARY KEY, n INT, code VARCHAR(50)) ENGINE=InnoDB;
+       INSERT INTO big SELECT seq, seq, 'c', REPEAT(MD5(seq), 8) FROM seq_1_to_100000;
+       INSERT INTO tiny SELECT seq, seq, 'c' FROM seq_1_to_20;
+       ANALYZE TABLE big, tiny;`,
+    );
+    await c.end();
+  });
+  afterAll(async () => {
+    const c = await myAdmin();
+    await c?.query(`DROP DATABASE IF EXISTS ${myName}`);
+    await c?.end();
+  });
+
+  it('INT → BIGINT on a big table keeps its error with rows, bytes and a copy estimate; on a small one it turns info', async () => {
+    const dir = tempProject({
+      'db/1_tables.sql':
+        'CREATE TABLE `big` (`id` BIGINT PRIMARY KEY, `n` INT, `code` VARCHAR(50), `payload` TEXT) ENGINE=InnoDB;\nCREATE TABLE `tiny` (`id` BIGINT PRIMARY KEY, `n` INT, `code` VARCHAR(50)) ENGINE=InnoDB;\n',
+      'db/2_widen.sql':
+        'ALTER TABLE `big` MODIFY `n` BIGINT;\nALTER TABLE `tiny` MODIFY `n` BIGINT;\nALTER TABLE `big` MODIFY `code` VARCHAR(60);\n',
+    });
+    const copies = (r: { migrations: Array<{ findings: Array<{ rule: string; line: number; severity: string; message: string }> }> }) =>
+      r.migrations[1]?.findings.filter((f) => f.rule === 'mysql-alter-copies-table') as Array<{
+        line: number;
+        severity: string;
+        message: string;
+        size?: { table: string; rows: number; bytes: number; seconds: number; work: string };
+      }>;
+    const without = await check(dir, []);
+    expect(copies(without.report).map((f) => [f.line, f.severity, f.size])).toEqual([
+      [1, 'error', undefined],
+      [2, 'error', undefined],
+    ]);
+    const withSizes = await check(dir, ['--database-url', myUrl]);
+    expect(validate(withSizes.report), JSON.stringify(validate.errors)).toBe(true);
+    const [big, tiny] = copies(withSizes.report);
+    expect(big?.severity).toBe('error');
+    expect(big?.size).toMatchObject({ table: 'big', work: 'rewrite' });
+    // InnoDB's TABLE_ROWS is a sampled estimate.
+    expect(big?.size?.rows).toBeGreaterThan(50_000);
+    expect(big?.size?.bytes).toBeGreaterThan(16 * 1024 * 1024);
+    expect(big?.size?.seconds).toBeGreaterThan(0);
+    expect(big?.message).toContain('Table big: ~');
+    expect(tiny?.size).toMatchObject({ table: 'tiny', rows: 20 });
+    expect(tiny?.severity).toBe('info');
+    expect(tiny?.message).toContain('the lock is short');
+    // The server agrees: the widening needs a copy, the longer VARCHAR within 255 bytes does not.
+    const c = (await myAdmin()) as Connection;
+    try {
+      await c.query(`USE ${myName}`);
+      await expect(c.query('ALTER TABLE big MODIFY n BIGINT, ALGORITHM=INPLACE')).rejects.toThrow(/ALGORITHM=INPLACE is not supported/);
+      await c.query('ALTER TABLE big MODIFY code VARCHAR(60), ALGORITHM=INPLACE, LOCK=NONE');
+    } finally {
+      await c.end();
+    }
   });
 });
