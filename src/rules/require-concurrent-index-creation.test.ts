@@ -1,5 +1,6 @@
+import { expect, it } from 'vitest';
 import rule from './require-concurrent-index-creation.js';
-import { ruleTests } from './testing.js';
+import { analyzeCase, ruleTests } from './testing.js';
 
 const users = 'CREATE TABLE users (id bigint PRIMARY KEY, email text);';
 
@@ -50,4 +51,19 @@ ruleTests(rule, {
       transactional: false,
     },
   ],
+});
+
+it('several plain builds on one table are one finding at the first, naming the others; another table gets its own', async () => {
+  const report = await analyzeCase({
+    name: 'three indexes',
+    history: [users, 'CREATE TABLE posts (id bigint PRIMARY KEY, title text);'],
+    up: 'CREATE INDEX users_email ON users (email);\nCREATE INDEX posts_title ON posts (title);\nCREATE INDEX users_id_email ON users (id, email);\nCREATE INDEX CONCURRENTLY users_id ON users (id);',
+    transactional: false,
+  });
+  const found = report.findings.filter((f) => f.rule === rule.id);
+  expect(found.map((f) => f.line)).toEqual([1, 2]);
+  expect(found[0]?.message).toContain('So do the later builds on users in the migration: users_id_email (line 3).');
+  expect(found[1]?.message).not.toContain('So do');
+  // The later build is still no timeout finding of its own: CONCURRENTLY is its fix.
+  expect(report.findings.filter((f) => f.rule === 'require-lock-timeout')).toEqual([]);
 });

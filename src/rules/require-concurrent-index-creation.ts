@@ -1,8 +1,14 @@
-import { qnameText } from '../ir.js';
+import { type AddIndex, qnameText } from '../ir.js';
 import { withoutTransaction } from './framework-help.js';
 import { isNewView } from './postgres-locks.js';
 import { isRails, railsConcurrentIndex } from './rails-fix.js';
-import { defineRule } from './rule.js';
+import { defineRule, type RuleContext } from './rule.js';
+import { sameTableRepeats } from './same-table-repeats.js';
+
+/** The table a plain CREATE INDEX blocks writes to, or null when the rule has nothing to say about it. */
+export function blockingBuild(op: AddIndex, ctx: RuleContext): string | null {
+  return op.concurrently || ctx.isNewTable(op.table) || isNewView(op.table, ctx) ? null : qnameText(op.table);
+}
 
 export default defineRule({
   id: 'require-concurrent-index-creation',
@@ -35,13 +41,17 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);
 
 An index on a table created in the same migration is built on an empty table: no finding. Nor on a
 materialized view created earlier in the same direction: nobody reads it yet.
-In a down, the same applies: a down that rebuilds a dropped index should build it concurrently.`,
+In a down, the same applies: a down that rebuilds a dropped index should build it concurrently.
+Several plain builds on one table in one migration and direction are one finding, at the first, naming
+the others (the fix is the same for each).`,
   check(op, ctx) {
-    if (op.concurrently || ctx.isNewTable(op.table) || isNewView(op.table, ctx)) return null;
+    const group = sameTableRepeats(op, ctx, blockingBuild);
+    if (!group) return null;
     const table = qnameText(op.table);
     const name = op.name ?? '';
+    const others = group.later.map((o) => `${o.name ?? 'an unnamed index'} (line ${o.span.line})`);
     return {
-      message: `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX ${name ? `${name} ` : ''}on ${table} without CONCURRENTLY takes a SHARE lock that blocks writes to ${table} for the whole build (proportional to table size).`,
+      message: `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX ${name ? `${name} ` : ''}on ${table} without CONCURRENTLY takes a SHARE lock that blocks writes to ${table} for the whole build (proportional to table size).${others.length ? ` So do the later builds on ${table} in ${ctx.direction === 'down' ? 'the down' : 'the migration'}: ${others.join(', ')}.` : ''}`,
       fix: isRails(ctx)
         ? `Build it concurrently, in a migration of its own without a transaction:\n${railsConcurrentIndex(op.table, op)}`
         : `Build it concurrently${ctx.migration.framework === 'django' ? ' (AddIndexConcurrently from django.contrib.postgres.operations)' : ''}; ${withoutTransaction(ctx)}:\nCREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${name ? `IF NOT EXISTS ${name} ` : ''}ON ${table}${op.method !== 'btree' ? ` USING ${op.method}` : ''} (${op.columns.join(', ')})${op.where ? ` WHERE ${op.where}` : ''};`,

@@ -66,3 +66,14 @@ it('in a down, only the index its own up built is info; one the history made sta
     ['down', 2, 'warning'],
   ]);
 });
+
+it('several plain drops on one table are one finding, naming the others', async () => {
+  const report = await analyzeCase({
+    name: 'drop two',
+    history: [...users, 'CREATE INDEX users_id ON users (id);'],
+    up: 'DROP INDEX users_email;\nDROP INDEX users_id;',
+  });
+  const found = report.findings.filter((f) => f.rule === rule.id);
+  expect(found.map((f) => f.line)).toEqual([1]);
+  expect(found[0]?.message).toContain('So do the later drops on users in the migration: users_id (line 2).');
+});

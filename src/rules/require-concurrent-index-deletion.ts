@@ -1,9 +1,20 @@
-import { qnameText } from '../ir.js';
+import { type DropIndex, qnameText } from '../ir.js';
 import { withoutTransaction } from './framework-help.js';
 import { indexTable, isNewIndex } from './postgres-locks.js';
 import { isRails, railsConcurrentRemoveIndex } from './rails-fix.js';
-import { defineRule } from './rule.js';
+import { defineRule, type RuleContext } from './rule.js';
+import { sameTableRepeats } from './same-table-repeats.js';
 import { undoesUpIndex } from './undoes-up.js';
+
+/**
+ * The group of a plain DROP INDEX's finding: its table and whether it undoes the up (info) or not; null when
+ * the rule is silent. An index whose table is unknown is a group of its own: nothing to fold it into.
+ */
+export function blockingDrop(op: DropIndex, ctx: RuleContext): string | null {
+  if (op.concurrently || isNewIndex(op.index, ctx)) return null;
+  const table = indexTable(op.index, ctx);
+  return `${table ? qnameText(table) : `index ${qnameText(op.index)}`}\0${undoesUpIndex(op, ctx) ? 'undo' : ''}`;
+}
 
 export default defineRule({
   id: 'require-concurrent-index-deletion',
@@ -35,9 +46,11 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS index_users_on_email ON users (email);
 
 In a down, dropping the index its own up built (without CONCURRENTLY) is \`info\`: the up's build locked
 the same table and was reported there. The index of a CONCURRENTLY build, dropped without it, stays a
-warning: that lock is new.`,
+warning: that lock is new. Several plain drops on one table in one migration and direction are one
+finding, at the first, naming the others.`,
   check(op, ctx) {
-    if (op.concurrently || isNewIndex(op.index, ctx)) return null;
+    const group = sameTableRepeats(op, ctx, blockingDrop);
+    if (!group) return null;
     const table = indexTable(op.index, ctx);
     const known = ctx.schema.index(op.index);
     const on = table ? ` on ${qnameText(table)}` : '';
@@ -45,8 +58,9 @@ warning: that lock is new.`,
       ? `\nA down must rebuild it:\nCREATE ${known.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${known.name} ON ${known.table} (${known.columns.join(', ')});`
       : '';
     const undoing = undoesUpIndex(op, ctx);
+    const others = group.later.map((o) => `${qnameText(o.index)} (line ${o.span.line})`);
     return {
-      message: `${undoing ? `In the down, undoing ${undoing}: ` : ''}DROP INDEX ${qnameText(op.index)} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock${on || ' on its table'}: every read and write of the table waits while it queues behind running queries.`,
+      message: `${undoing ? `In the down, undoing ${undoing}: ` : ''}DROP INDEX ${qnameText(op.index)} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock${on || ' on its table'}: every read and write of the table waits while it queues behind running queries.${others.length ? ` So do the later drops${on} in ${ctx.direction === 'down' ? 'the down' : 'the migration'}: ${others.join(', ')}.` : ''}`,
       fix:
         isRails(ctx) && table
           ? `Drop it concurrently, in a migration of its own without a transaction${known ? ' (give remove_index the columns too, so the down can rebuild it)' : ''}:\n${railsConcurrentRemoveIndex(table, op.index.name)}`
