@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { inFramework } from './framework-help.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -35,7 +36,10 @@ backfills with the given value; Django: a \`RunPython\` backfill before the \`Al
     const table = qnameText(op.table);
     return {
       message: `The down sets ${table}.${op.column} NOT NULL again: rows written with NULL after the up make it fail ("column contains null values").`,
-      fix: `Backfill before re-adding the constraint (Rails: change_column_null :${op.table.name}, :${op.column}, false, <value>), or leave the column nullable in the down:\nUPDATE ${table} SET ${op.column} = <value> WHERE ${op.column} IS NULL;\nALTER TABLE ${table} ALTER COLUMN ${op.column} SET NOT NULL;`,
+      fix: `Backfill before re-adding the constraint ${inFramework(ctx, {
+        rails: `Rails: change_column_null :${op.table.name}, :${op.column}, false, <value>`,
+        alembic: `Alembic: op.execute("UPDATE ...") in downgrade() before op.alter_column("${op.table.name}", "${op.column}", nullable=False)`,
+      })}, or leave the column nullable in the down:\nUPDATE ${table} SET ${op.column} = <value> WHERE ${op.column} IS NULL;\nALTER TABLE ${table} ALTER COLUMN ${op.column} SET NOT NULL;`,
       effect: { dbRollback: 'lossy' },
     };
   },

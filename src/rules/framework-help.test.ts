@@ -44,3 +44,38 @@ describe('help in the framework’s own terms', () => {
     expect(fix).not.toMatch(/Rails|Django/);
   });
 });
+
+describe('every rule’s help names only the migration’s own framework', () => {
+  const foreign = /Rails|ignored_columns|IrreversibleMigration|disable_ddl_transaction|atomic = False|change_column_null/;
+  const frameworks: Framework[] = ['alembic', 'typeorm', 'golang-migrate', 'knex'];
+  for (const framework of frameworks) {
+    it(`${framework}: drop-column and validate-in-same-transaction carry no Rails or Django hint`, async () => {
+      const drop = await fixOf(framework, 'drop-column', 'ALTER TABLE users DROP COLUMN email;');
+      expect(drop).not.toMatch(foreign);
+      const validate = await fixOf(
+        framework,
+        'validate-in-same-transaction',
+        'ALTER TABLE users ADD CONSTRAINT email_set CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT email_set;',
+      );
+      expect(validate).not.toMatch(foreign);
+    });
+  }
+
+  it('rails still gets its own hints', async () => {
+    expect(await fixOf('rails', 'drop-column', 'ALTER TABLE users DROP COLUMN email;')).toContain('self.ignored_columns += ["email"]');
+  });
+
+  it('an Alembic down is told to write in downgrade(), not upgrade()', async () => {
+    const report = await analyzeCase({
+      name: 'alembic down',
+      framework: 'alembic',
+      history: [users],
+      up: 'ALTER TABLE users ADD COLUMN n int;',
+      down: 'ALTER TABLE users DROP COLUMN n;\nALTER TABLE users DROP COLUMN email;',
+    });
+    const down = report.findings.filter((f) => f.rule === 'require-lock-timeout' && f.direction === 'down');
+    expect(down.length).toBe(1);
+    expect(down[0]?.fix).toContain('first in downgrade()');
+    expect(down[0]?.fix).not.toContain('upgrade()');
+  });
+});

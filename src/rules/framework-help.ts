@@ -1,16 +1,31 @@
 // Advice in the migration's own framework's terms: how to run a statement outside a transaction there.
 // (timeout-setting.ts does the same for lock_timeout / statement_timeout.)
+import type { Framework } from '../migration.js';
 import type { RuleContext } from './rule.js';
 
+/** Alembic's function for the direction the finding is in. */
+export function alembicFunction(ctx: Partial<Pick<RuleContext, 'direction'>>): string {
+  return ctx.direction === 'down' ? 'downgrade()' : 'upgrade()';
+}
+
+/**
+ * " (<the framework's way>)" for the migration's own framework, or nothing: a hint in another framework's
+ * terms (Rails' ignored_columns in an Alembic migration) helps nobody (issue 10).
+ */
+export function inFramework(ctx: Pick<RuleContext, 'migration'>, hints: Partial<Record<Framework, string>>): string {
+  const hint = hints[ctx.migration.framework];
+  return hint ? ` (${hint})` : '';
+}
+
 /** "run it in a migration of its own without a transaction (<how, in this framework>)". */
-export function withoutTransaction(ctx: Pick<RuleContext, 'migration'>): string {
+export function withoutTransaction(ctx: Pick<RuleContext, 'migration'> & Partial<Pick<RuleContext, 'direction'>>): string {
   switch (ctx.migration.framework) {
     case 'rails':
       return 'run it in a migration of its own with disable_ddl_transaction! in the class';
     case 'django':
       return 'run it in a migration of its own with atomic = False on the Migration class';
     case 'alembic':
-      return 'run it inside `with op.get_context().autocommit_block():` in upgrade()';
+      return `run it inside \`with op.get_context().autocommit_block():\` in ${alembicFunction(ctx)}`;
     case 'knex':
       return 'run it in a migration of its own that exports config = { transaction: false }';
     case 'typeorm':

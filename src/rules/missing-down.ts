@@ -1,4 +1,5 @@
 import { changesNothing, hasDown } from '../judge/judge.js';
+import { inFramework } from './framework-help.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -37,7 +38,17 @@ Frameworks without downs (Prisma Migrate; Flyway without undo scripts) never get
         fix:
           migration.framework === 'golang-migrate'
             ? `Write ${migration.path.replace(/\.up\.sql$/, '.down.sql')} with the statements that undo the up, in reverse order.`
-            : 'Write a down that undoes the up statement by statement in reverse order, or declare it irreversible on purpose (Rails: raise ActiveRecord::IrreversibleMigration).',
+            : `Write a down that undoes the up statement by statement in reverse order${inFramework(
+                { migration },
+                {
+                  rails:
+                    'Rails: a down method or reversible blocks; raise ActiveRecord::IrreversibleMigration where it cannot be undone on purpose',
+                  alembic: 'Alembic: the body of downgrade()',
+                  knex: 'Knex: exports.down',
+                  typeorm: 'TypeORM: the down(queryRunner) method',
+                  sequelize: 'Sequelize: the down function',
+                },
+              )}, or declare it irreversible on purpose.`,
         span: { path: where.path, line, column: 1, endLine: line, endColumn: 1 },
       },
     ];

@@ -3,6 +3,7 @@
 // migration's own framework.
 import type { Operation, QName } from '../ir.js';
 import { qnameText } from '../ir.js';
+import { alembicFunction } from './framework-help.js';
 import { type LockProfile, lockOf, timeoutSet } from './postgres-locks.js';
 import { blockingBuild } from './require-concurrent-index-creation.js';
 import { blockingDrop } from './require-concurrent-index-deletion.js';
@@ -119,7 +120,7 @@ export function timeoutFix(ctx: RuleContext, name: TimeoutName, value: string): 
     case 'django':
       return `First in operations: migrations.RunSQL("${sql}"),\nor for every migration, in settings.DATABASES: "OPTIONS": {"options": "-c ${name}=${value}"}`;
     case 'alembic':
-      return `For every migration, in env.py's run_migrations_online before context.run_migrations(): connection.execute(text("${sql}"))\nor first in upgrade(): op.execute("${sql}")`;
+      return `For every migration, in env.py's run_migrations_online before context.run_migrations(): connection.execute(text("${sql}"))\nor first in ${alembicFunction(ctx)}: op.execute("${sql}")`;
     case 'knex':
       return `First in the migration: await knex.raw("${sql}");\n${runner}`;
     case 'typeorm':

@@ -1,3 +1,4 @@
+import { withoutTransaction } from './framework-help.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -40,13 +41,13 @@ BEGIN/COMMIT there is the documented way to get one, so it is not reported. squa
       if (!open) return null;
       return {
         message: `BEGIN inside the transaction ${explicit ? 'opened above' : `${ctx.migration.framework} already runs this migration in`}: PostgreSQL ignores it, and the matching COMMIT ends the framework's transaction early.`,
-        fix: `Remove the BEGIN/COMMIT and let the framework manage the transaction, or turn its transaction off for this migration (Rails: disable_ddl_transaction!; Django: atomic = False; dbmate: transaction:false; goose: NO TRANSACTION).`,
+        fix: `Remove the BEGIN/COMMIT and let the framework manage the transaction, or turn its transaction off for this migration: ${withoutTransaction(ctx)}.`,
       };
     }
     if (!open || explicit) return null;
     return {
       message: `${op.action.toUpperCase()} ends the transaction ${ctx.migration.framework} runs this migration in: the statements after it run outside any transaction, and a failure leaves the migration half applied.`,
-      fix: `Remove the ${op.action.toUpperCase()}; if the migration needs statements outside a transaction, turn the framework's transaction off for it (Rails: disable_ddl_transaction!; Django: atomic = False) and split it.`,
+      fix: `Remove the ${op.action.toUpperCase()}; if the migration needs statements outside a transaction, turn the framework's transaction off for it and split it: ${withoutTransaction(ctx)}.`,
     };
   },
 });
