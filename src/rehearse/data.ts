@@ -1,6 +1,5 @@
 // Synthetic rows in, per-row values out: what a down must give back of the data the old schema held.
 
-import type { ValueType } from './catalog.js';
 import {
   type ColumnSnapshot,
   fillableTables,
@@ -12,6 +11,7 @@ import {
   tableKey,
 } from './catalog.js';
 import type { Engine } from './engine.js';
+import { type FittedType, piecedText } from './fitted-values.js';
 import { ROW_VARIANTS, stringLimit, typeArgs, typeName, type Variant, valueText } from './values.js';
 
 /** A value to insert: its text, an SQL expression, or the keywords NULL / DEFAULT. */
@@ -54,7 +54,7 @@ export async function fillTables(
  * Columns written with another type's text (`public.versions.num` → integer): the up reads them as
  * that type, and the application keeps such text there (fitted-values.ts).
  */
-export type Fitted = ReadonlyMap<string, ValueType>;
+export type Fitted = ReadonlyMap<string, FittedType>;
 
 /** The simpler rows an up is retried on when it fails on the extremes: two ordinary rows per table. */
 export const ORDINARY_VARIANTS: readonly Variant[] = ['typical', 'typical'];
@@ -182,7 +182,9 @@ function syntheticRow(table: TableSnapshot, row: number, variant: Variant, fitte
     if (variant === 'nulls' && !c.notNull) cells.set(c.name, 'NULL');
     else if (variant === 'nulls' && c.default !== null) cells.set(c.name, 'DEFAULT');
     else {
-      const text = valueText(fitted.get(`${tableKey(table)}.${c.name}`) ?? c.gen, row, variant, c.name);
+      const fit = fitted.get(`${tableKey(table)}.${c.name}`);
+      const value = valueText(fit ?? c.gen, row, variant, c.name);
+      const text = value === null ? null : piecedText(value, fit?.pieces);
       cells.set(c.name, text !== null ? { text } : c.default !== null ? 'DEFAULT' : c.notNull ? { text: '1' } : 'NULL');
     }
   }

@@ -169,4 +169,30 @@ describe('synthetic rows fit the schema', () => {
     expect(results[2]?.lostData).toEqual([]);
     expect(results[3]?.error).toBe('up fails on a table with rows: invalid input syntax for type integer: "label 0!"');
   });
+
+  it('an up that cuts a text column into pieces before the cast meets rows of that many pieces (crates.io to_semver_no_prerelease)', async () => {
+    const dir = tempProject({
+      'db/1_versions.up.sql': 'CREATE TABLE versions (id serial PRIMARY KEY, num text NOT NULL);',
+      'db/1_versions.down.sql': 'DROP TABLE versions;',
+      'db/2_semver.up.sql': `CREATE FUNCTION semver(text) RETURNS int[] IMMUTABLE AS $$
+  SELECT ARRAY[split_part($1, '.', 1)::int4, split_part($1, '.', 2)::int4, split_part(split_part($1, '+', 1), '.', 3)::int4]
+  WHERE strpos($1, '-') = 0
+$$ LANGUAGE SQL;
+CREATE INDEX versions_semver ON versions (semver(num));`,
+      'db/2_semver.down.sql': 'DROP INDEX versions_semver; DROP FUNCTION semver(text);',
+      // Written after: its rows must be cut as the index of 2 cuts them.
+      'db/3_more.up.sql': 'ALTER TABLE versions ADD COLUMN yanked boolean;',
+      'db/3_more.down.sql': 'ALTER TABLE versions DROP COLUMN yanked;',
+    });
+    const results = (await rehearse([dir], { engine })).migrations;
+    expect(results.map((r) => [r.id, r.up, r.down, r.reup, r.schemaRestored, r.error])).toEqual([
+      ['1', 'ok', 'ok', 'ok', true, null],
+      ['2', 'ok', 'ok', 'ok', true, null],
+      ['3', 'ok', 'ok', 'ok', true, null],
+    ]);
+    expect(results[1]?.notes).toContain(
+      'the up cuts versions.num into pieces before reading them: rehearsed with text of that column in as many pieces',
+    );
+    expect(results[2]?.lostData).toEqual([]);
+  });
 });

@@ -19,7 +19,7 @@ import {
 } from './data.js';
 import { type Engine, errorMessage } from './engine.js';
 import { externalTableStandIns } from './external-tables.js';
-import { castFailure, columnsHolding, fittedType } from './fitted-values.js';
+import { castFailure, columnsHolding, type FittedType, fittedType, splitPieces } from './fitted-values.js';
 import { type GuardOptions, guardFor, type OutsideEffect } from './guard/index.js';
 import { compareLocks, type LockMismatch, type ObservedLock, observeScript, type ScriptObservation } from './locks.js';
 import { describeDifference, diffSchema, isOrderOnly, type SchemaDifference } from './schema-diff.js';
@@ -333,7 +333,7 @@ interface RunState {
    * Columns written with another type's text once an up showed it reads them as that type: kept for
    * the migrations after it, which meet the index or column type that up made.
    */
-  fitted: Map<string, ValueType>;
+  fitted: Map<string, FittedType>;
 }
 
 /**
@@ -357,6 +357,24 @@ function columnsToFit(message: string, data: DataSnapshot, schema: SchemaSnapsho
     schema.tables.flatMap((t) => t.columns.filter((c) => c.gen.category === 'S').map((c) => `${tableKey(t)}.${c.name}`)),
   );
   return columnsHolding(data, failure, text).filter((c) => !fitted.has(c));
+}
+
+/**
+ * An up that failed on an empty piece of fitted text (`split_part(num, '.', 2)::int` of `1`) cuts the
+ * text before reading it: the fitted columns are written in as many pieces as it asks for. Returns them.
+ */
+function columnsToPiece(message: string, sql: string, fitted: Map<string, FittedType>): string[] {
+  const failure = castFailure(message);
+  if (!failure || failure.value.trim() || failure.prefix) return [];
+  const pieces = splitPieces(sql).filter((p) => p.field > 1);
+  if (!pieces.length) return [];
+  const out: string[] = [];
+  for (const [column, type] of fitted) {
+    if (type.pieces?.length) continue;
+    fitted.set(column, { ...type, pieces });
+    out.push(column);
+  }
+  return out;
 }
 
 function fittedNote(columns: readonly string[], type: string): string {
@@ -455,10 +473,18 @@ async function rehearseOne(
       result.timings.up = performance.now() - started;
       const message = errorMessage(e);
       // The up parsed a column's generated text as another type: the same rows again, with that type's text there.
-      const fit = level === 'none' || engine.native || attempt >= MAX_FITTED ? [] : columnsToFit(message, dataBefore, before, fitted);
+      const retry = level !== 'none' && !engine.native && attempt < MAX_FITTED;
+      const fit = retry ? columnsToFit(message, dataBefore, before, fitted) : [];
       for (const column of fit) fitted.set(column, fittedType(castFailure(message)?.type ?? 'text'));
       if (fit.length) result.notes.push(fittedNote(fit, castFailure(message)?.type ?? ''));
-      else firstError ??= message;
+      const pieced = retry && !fit.length ? columnsToPiece(message, scripts.up.text, fitted) : [];
+      if (pieced.length) {
+        result.notes.push(
+          `the up cuts ${pieced.map(displayName).join(', ')} into pieces before reading them: rehearsed with text of ${pieced.length === 1 ? 'that column' : 'those columns'} in as many pieces`,
+        );
+        fit.push(...pieced);
+      }
+      if (!fit.length) firstError ??= message;
       // Half applied (statement by statement) or timed out: back to the state before the up, without rows.
       if (e instanceof ScriptError && e.partial && (fit.length || level !== ROW_LEVELS.at(-1))) {
         const rebuilt = await rebuild(engine, history);
