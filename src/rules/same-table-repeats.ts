@@ -16,18 +16,24 @@ export function sameTableRepeats<O extends Operation>(
 ): { key: string; later: O[] } | null {
   const own = key(op, ctx);
   if (own === null) return null;
-  const at = (j: number): string | null => {
+  const at = (j: number, created: ReadonlySet<string>): string | null => {
     const other = ctx.ops[j] as Operation;
     // A group needs a known table: an index the schema cannot place is never folded into another's finding.
     if (other.kind !== op.kind) return null;
-    const created = new Set(ctx.ops.slice(ctx.index, j).flatMap((o) => (o.kind === 'CreateTable' ? [qnameText(o.table)] : [])));
     // An earlier statement is seen in the schema the direction started from (an index it dropped is gone by
-    // now), a later one in this statement's.
+    // now), a later one in this statement's, with the tables created between the two counted as new.
     const schema = j < ctx.index ? (ctx.direction === 'up' ? ctx.start : ctx.afterUp) : ctx.schema;
     return key(other as O, { ...ctx, index: j, schema, isNewTable: (q) => ctx.isNewTable(q) || created.has(qnameText(q)) });
   };
-  for (let j = 0; j < ctx.index; j++) if (at(j) === own) return null;
+  const none = new Set<string>();
+  for (let j = 0; j < ctx.index; j++) if (at(j, none) === own) return null;
+  // The tables created from this statement up to the later one, kept as the loop goes (not re-sliced per statement).
+  const created = new Set<string>();
   const later: O[] = [];
-  for (let j = ctx.index + 1; j < ctx.ops.length; j++) if (at(j) === own) later.push(ctx.ops[j] as O);
+  for (let j = ctx.index + 1; j < ctx.ops.length; j++) {
+    const previous = ctx.ops[j - 1] as Operation;
+    if (previous.kind === 'CreateTable') created.add(qnameText(previous.table));
+    if (at(j, created) === own) later.push(ctx.ops[j] as O);
+  }
   return { key: own, later };
 }
