@@ -71,11 +71,17 @@ async function rollback(repo: TestRepo, args: string[]) {
   return { code, out, err };
 }
 
+/** A Rails migration of class `cls` whose change method holds `body`. */
+const migration = (cls: string, body: string) => `class ${cls} < ActiveRecord::Migration[7.1]\n  def change\n${body}\n  end\nend\n`;
+
+/** An Alembic revision chained to `prev`. */
+const revision = (id: string, prev: string | null, up: string, down: string) =>
+  `"""${id}"""\nimport sqlalchemy as sa\nfrom alembic import op\n\nrevision = "${id}"\ndown_revision = ${prev ? `"${prev}"` : 'None'}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n    ${up}\n\n\ndef downgrade():\n    ${down}\n`;
+
 // --- a Rails app whose release v1 already ignores the column v2 drops ---------------------------
 function railsApp(): TestRepo {
   const repo = releaseRepo('twoway-rails-');
   repos.push(repo);
-  const migration = (cls: string, body: string) => `class ${cls} < ActiveRecord::Migration[7.1]\n  def change\n${body}\n  end\nend\n`;
   repo.commit(
     {
       Gemfile: "gem 'rails', '~> 7.1'\n",
@@ -100,8 +106,6 @@ function railsApp(): TestRepo {
 function alembicApp(): TestRepo {
   const repo = releaseRepo('twoway-alembic-');
   repos.push(repo);
-  const revision = (id: string, prev: string | null, up: string, down: string) =>
-    `"""${id}"""\nimport sqlalchemy as sa\nfrom alembic import op\n\nrevision = "${id}"\ndown_revision = ${prev ? `"${prev}"` : 'None'}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n    ${up}\n\n\ndef downgrade():\n    ${down}\n`;
   repo.commit(
     {
       'alembic.ini': '[alembic]\nscript_location = %(here)s/migrations\n',
@@ -140,7 +144,6 @@ function alembicApp(): TestRepo {
 function railsTenantApp(): TestRepo {
   const repo = releaseRepo('twoway-rails-tenant-');
   repos.push(repo);
-  const migration = (cls: string, body: string) => `class ${cls} < ActiveRecord::Migration[7.1]\n  def change\n${body}\n  end\nend\n`;
   repo.commit(
     {
       Gemfile: "gem 'rails', '~> 7.1'\n",
@@ -164,8 +167,6 @@ function railsTenantApp(): TestRepo {
 function alembicContractApp(): TestRepo {
   const repo = releaseRepo('twoway-alembic-contract-');
   repos.push(repo);
-  const revision = (id: string, prev: string | null, up: string, down: string) =>
-    `"""${id}"""\nimport sqlalchemy as sa\nfrom alembic import op\n\nrevision = "${id}"\ndown_revision = ${prev ? `"${prev}"` : 'None'}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n    ${up}\n\n\ndef downgrade():\n    ${down}\n`;
   const model =
     'import sqlalchemy as sa\nfrom app.db import Base\n\n\nclass Account(Base):\n    __tablename__ = "accounts"\n    id = sa.Column(sa.BigInteger, primary_key=True)\n    email = sa.Column(sa.Text, nullable=False)\n';
   repo.commit(
