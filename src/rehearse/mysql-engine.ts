@@ -179,9 +179,16 @@ export async function createMysqlEngine(url: string, options: ServerEngineOption
     },
     async reset() {
       // No transactional DDL to roll back: the scratch database is made anew, under the same name and grants.
+      // A signal's clean-up may drop the database while a failed up leads here: never make it again after that.
+      const unlessDropped = () => {
+        if (dropped) throw new Error('the scratch database was dropped');
+      };
+      unlessDropped();
       const a = await control.connection();
       await scratch.end(false);
+      unlessDropped();
       await a.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      unlessDropped();
       await a.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
     },
     async close() {
