@@ -51,6 +51,13 @@ export interface Engine {
   loadExtensions?(names: readonly string[]): Promise<void>;
   /** Back to an empty database (after a migration left it in a state nothing can undo, or after a time-out). */
   reset(): Promise<void>;
+  /**
+   * A copy of the whole database, for engines where that is cheap (SQLite in memory): a rebuild comes back to
+   * the last one instead of replaying the history from empty. Absent: every rebuild replays.
+   */
+  checkpoint?(): Promise<Checkpoint>;
+  /** Makes the database what `checkpoint()` copied. */
+  restore?(checkpoint: Checkpoint): Promise<void>;
   /** Releases everything the engine created (the scratch database on a server). */
   close(): Promise<void>;
   /**
@@ -59,6 +66,9 @@ export interface Engine {
    */
   readonly native?: NativeCatalog;
 }
+
+/** An engine's copy of its whole database (SQLite's file image). */
+export type Checkpoint = { readonly bytes: Uint8Array };
 
 /** What catalog.ts and data.ts do, for one non-PostgreSQL dialect (mysql-catalog.ts, sqlite-catalog.ts). */
 export interface NativeCatalog {

@@ -14,13 +14,22 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 require(workerData.sqljs)().then(
   (SQL) => {
-    const db = new SQL.Database();
+    let db = new SQL.Database();
     db.exec('PRAGMA foreign_keys = ON');
-    parentPort.on('message', ({ id, method, sql, params }) => {
+    parentPort.on('message', ({ id, method, sql, params, bytes }) => {
       try {
         let rows = null;
         if (method === 'exec') db.exec(sql);
         else if (method === 'close') db.close();
+        else if (method === 'export') {
+          // export() reopens the database, which sets its pragmas back to their defaults.
+          rows = [db.export()];
+          db.exec('PRAGMA foreign_keys = ON');
+        } else if (method === 'import') {
+          db.close();
+          db = bytes ? new SQL.Database(bytes) : new SQL.Database();
+          db.exec('PRAGMA foreign_keys = ON');
+        }
         else {
           rows = [];
           const stmt = db.prepare(sql);
@@ -85,7 +94,13 @@ class SqliteWorker {
     return this.exited === null;
   }
 
-  call(method: 'query' | 'exec' | 'close', sql: string, params: unknown[] | undefined, timeoutSeconds: number): Promise<unknown[]> {
+  call(
+    method: 'query' | 'exec' | 'close' | 'export' | 'import',
+    sql: string,
+    params: unknown[] | undefined,
+    timeoutSeconds: number,
+    bytes?: Uint8Array,
+  ): Promise<unknown[]> {
     if (this.exited) return Promise.reject(this.exited);
     const id = this.nextId++;
     return new Promise<unknown[]>((resolve, reject) => {
@@ -101,7 +116,7 @@ class SqliteWorker {
           f(v);
         };
       this.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
-      this.worker.postMessage({ id, method, sql, params: params?.map(bindable) });
+      this.worker.postMessage({ id, method, sql, params: params?.map(bindable), bytes });
     });
   }
 
@@ -167,9 +182,19 @@ export async function createSqliteEngine(options: EngineOptions = {}): Promise<E
       await worker.call('exec', sql, undefined, timeout * Math.max(1, execOptions.statements ?? 1));
     },
     async reset() {
-      // A fresh in-memory database is the empty state: cheaper than dropping what a history made.
-      await worker.stop(timeout);
-      worker = await start();
+      // A fresh in-memory database is the empty state: cheaper than dropping what a history made. It opens
+      // in the same thread; a new thread only replaces one the watchdog ended (starting and ending threads
+      // by the hundred once left the process waiting on a lock forever).
+      if (worker.alive) await worker.call('import', '', undefined, timeout);
+      else worker = await start();
+    },
+    async checkpoint() {
+      const [bytes] = (await worker.call('export', '', undefined, timeout)) as [Uint8Array];
+      return { bytes };
+    },
+    async restore(checkpoint) {
+      if (!worker.alive) worker = await start();
+      await worker.call('import', '', undefined, timeout, checkpoint.bytes);
     },
     async close() {
       stopListening();

@@ -86,6 +86,28 @@ describe('rehearse SQLite sets on an embedded SQLite', () => {
     }
   }, 30_000);
 
+  it('a checkpoint restores its tables, rows and enforced foreign keys; a reset empties the database in place', async () => {
+    const engine = await createSqliteEngine();
+    try {
+      await engine.exec(
+        'CREATE TABLE a (id INTEGER PRIMARY KEY); CREATE TABLE b (a_id INTEGER REFERENCES a (id)); INSERT INTO a VALUES (1);',
+      );
+      const checkpoint = await engine.checkpoint?.();
+      expect(checkpoint?.bytes.length).toBeGreaterThan(0);
+      await engine.exec('DROP TABLE b; INSERT INTO a VALUES (2);');
+      await engine.restore?.(checkpoint as NonNullable<typeof checkpoint>);
+      const tables = await engine.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+      expect(tables.map((t) => t.name)).toEqual(['a', 'b']);
+      expect(await engine.query('SELECT id FROM a')).toEqual([{ id: 1 }]);
+      await expect(engine.exec('INSERT INTO b VALUES (9);')).rejects.toThrow(/FOREIGN KEY constraint failed/);
+      await engine.reset();
+      expect(await engine.query("SELECT name FROM sqlite_master WHERE type = 'table'")).toEqual([]);
+      expect(await engine.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('refuses ATTACH, which opens another database file', async () => {
     const dir = project(['20240101000000_attach', "ATTACH DATABASE '/tmp/other.db' AS other;", 'DETACH DATABASE other;']);
     const [m] = (await rehearse([dir])).migrations;
