@@ -158,7 +158,7 @@ function walkPostgres(v: Node, sql: string): void {
       throw new RefusedStatementError(`function ${names(n.funcname).join('.')}() is not on twoway's list of read-only functions`, sql);
   } else if (type === 'TypeCast') {
     const [schema, name] = splitQualified(names(n.typeName?.names));
-    if ((schema !== null && schema !== 'pg_catalog') || !PG_TYPES.has(name) || n.typeName?.arrayBounds)
+    if ((schema !== null && schema !== 'pg_catalog') || !PG_TYPES.has(name))
       throw new RefusedStatementError(`a cast to ${names(n.typeName?.names).join('.')} is not allowed`, sql);
   } else if (type === 'A_Expr') {
     const [schema, name] = splitQualified(names(n.name));

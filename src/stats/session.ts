@@ -6,7 +6,9 @@
 // what holds when the URL's role is a superuser, for whom read-only transactions do not stop files,
 // programs or other connections. (2) The server: PostgreSQL starts the session with
 // default_transaction_read_only, statement_timeout, lock_timeout and restrict_nonsystem_relation_kind
-// (no user view or foreign table is read: their definitions could call anything) and runs each
+// (no user view or foreign table is read: their definitions could call anything), resolves names in
+// pg_catalog only once the application's schemas are read (no user function stands in for a built-in;
+// relation() qualifies tables), and runs each
 // statement alone (extended protocol) in a READ ONLY transaction rolled back; MySQL/MariaDB makes the
 // session's transactions READ ONLY, limits each statement's time and runs each one in a START
 // TRANSACTION READ ONLY rolled back. The transaction-control statements below are session.ts's own
@@ -26,6 +28,11 @@ export interface ReadOnlySession {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Quotes an identifier for this dialect. */
   ident(name: string): string;
+  /**
+   * A table as the application's own queries name it, quoted and qualified with its schema (PostgreSQL: the first
+   * schema of the application's search path that has it; MySQL: the URL's database); null when there is none.
+   */
+  relation(name: { schema?: string; name: string }): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -35,6 +42,8 @@ export interface ServerSession {
   /** The statement as the server will receive it: MySQL's parameters are put into the text by the client, so the guard reads the final text. */
   render(sql: string, params: unknown[]): { text: string; params: unknown[] };
   send<T>(text: string, params: unknown[]): Promise<T[]>;
+  /** PostgreSQL: from now on names resolve in pg_catalog only, so no function or operator of a user's schema can stand in for a built-in. */
+  pinSearchPath(): Promise<void>;
   ident(name: string): string;
   close(): Promise<void>;
 }
@@ -65,9 +74,36 @@ export async function openReadOnly(url: string, timeoutSeconds = LIVE_STATEMENT_
     guardStatement(dialect, text);
     return server.send<T>(text, bound);
   };
+  const { ident } = server;
   try {
-    const rows = await query<{ d: string | null }>(dialect === 'postgresql' ? 'SELECT current_database() AS d' : 'SELECT DATABASE() AS d');
-    return { dialect, database: rows[0]?.d ?? '', query, ident: server.ident, close: () => server.close() };
+    if (dialect === 'mysql') {
+      const database = (await query<{ d: string | null }>('SELECT DATABASE() AS d'))[0]?.d ?? '';
+      const relation = async (name: { schema?: string; name: string }) => {
+        const schema = name.schema ?? database;
+        const found = await query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [schema, name.name]);
+        return found.length ? `${ident(schema)}.${ident(name.name)}` : null;
+      };
+      return { dialect, database, query, ident, relation, close: () => server.close() };
+    }
+    // The application's schemas are read once, then the session resolves names in pg_catalog only (CVE-2018-1058):
+    // a user's public.char_length(varchar) would otherwise win over the built-in, and run as this role. Tables
+    // are qualified by relation() instead.
+    const [first] = await query<{ d: string; s: string[] }>(
+      'SELECT pg_catalog.current_database() AS d, pg_catalog.current_schemas(false)::text[] AS s',
+    );
+    const schemas = first?.s ?? [];
+    await server.pinSearchPath();
+    const relation = async (name: { schema?: string; name: string }) => {
+      const candidates = name.schema ? [name.schema] : schemas;
+      const rows = await query<{ schema: string }>(
+        `SELECT n.nspname AS schema FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relname = $1 AND n.nspname = ANY ($2::text[])`,
+        [name.name, candidates],
+      );
+      const schema = candidates.find((s) => rows.some((r) => r.schema === s));
+      return schema === undefined ? null : `${ident(schema)}.${ident(name.name)}`;
+    };
+    return { dialect, database: first?.d ?? '', query, ident, relation, close: () => server.close() };
   } catch (e) {
     await server.close().catch(() => {});
     throw e;
@@ -123,6 +159,9 @@ export async function connectReadOnly(url: string, timeoutSeconds = LIVE_STATEME
             await client.query('ROLLBACK');
           }
         },
+        pinSearchPath: async () => {
+          await client.query('SET search_path = pg_catalog, pg_temp');
+        },
         ident: (n) => `"${n.replace(/"/g, '""')}"`,
         close: () => client.end(),
       };
@@ -162,6 +201,8 @@ export async function connectReadOnly(url: string, timeoutSeconds = LIVE_STATEME
           await conn.query('ROLLBACK');
         }
       },
+      // MySQL's built-in functions cannot be replaced by stored ones (those need their database's name).
+      pinSearchPath: async () => {},
       ident: (n) => `\`${n.replace(/`/g, '``')}\``,
       close: () => conn.end(),
     };

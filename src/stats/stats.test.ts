@@ -126,9 +126,33 @@ describe.skipIf(!pgUp)('PostgreSQL', () => {
     expect(await tinyRows()).toEqual({ n: 0, t2: null });
   });
 
+  it("resolves functions in pg_catalog only: a user's same-named function with a closer argument type does not run", async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query("CREATE FUNCTION public.pg_column_size(text) RETURNS int LANGUAGE sql AS 'SELECT 42'");
+    try {
+      // Under the default search path the user's function wins for a text argument (CVE-2018-1058)…
+      expect((await c.query("SELECT pg_column_size('abc'::text) AS n")).rows[0].n).toBe(42);
+      const s = await openReadOnly(url);
+      // …in twoway's session the built-in does, and unqualified tables are still found in the application's schemas.
+      const rows = await s.query<{ n: number }>(`SELECT pg_column_size(payload) AS n FROM ${await s.relation({ name: 'big' })} LIMIT 1`);
+      const builtIn = (await c.query('SELECT pg_catalog.pg_column_size(payload) AS n FROM big LIMIT 1')).rows[0].n;
+      expect(builtIn).not.toBe(42);
+      expect(rows[0]?.n).toBe(builtIn);
+      expect(await s.relation({ name: 'big' })).toBe('"public"."big"');
+      expect(await s.relation({ name: 'nowhere' })).toBe(null);
+      await s.close();
+    } finally {
+      await c.query('DROP FUNCTION public.pg_column_size(text)');
+      await c.end();
+    }
+  });
+
   it('reads no user view (its definition could call anything): the server refuses it', async () => {
     const s = await openReadOnly(url);
-    await expect(s.query('SELECT count(*) AS n FROM tiny_view')).rejects.toThrow(/access to non-system view "tiny_view" is restricted/);
+    const view = await s.relation({ name: 'tiny_view' });
+    expect(view).toBe('"public"."tiny_view"');
+    await expect(s.query(`SELECT count(*) AS n FROM ${view}`)).rejects.toThrow(/access to non-system view "tiny_view" is restricted/);
     await s.close();
   });
 
