@@ -48,6 +48,7 @@ export const PG_FUNCTIONS: ReadonlySet<string> = new Set([
   'to_regclass',
   'current_schemas',
   'current_database',
+  'current_setting',
 ]);
 
 /** Types a PostgreSQL cast may name (their input and output functions are built-in and pure). */

@@ -8,7 +8,7 @@
 // default_transaction_read_only, statement_timeout, lock_timeout and restrict_nonsystem_relation_kind
 // (no user view or foreign table is read: their definitions could call anything), resolves names in
 // pg_catalog only once the application's schemas are read (no user function stands in for a built-in;
-// relation() qualifies tables), and runs each
+// relation() qualifies tables), drops a superuser's rights (SET ROLE pg_read_all_data), and runs each
 // statement alone (extended protocol) in a READ ONLY transaction rolled back; MySQL/MariaDB makes the
 // session's transactions READ ONLY, limits each statement's time and runs each one in a START
 // TRANSACTION READ ONLY rolled back. The transaction-control statements below are session.ts's own
@@ -42,8 +42,12 @@ export interface ServerSession {
   /** The statement as the server will receive it: MySQL's parameters are put into the text by the client, so the guard reads the final text. */
   render(sql: string, params: unknown[]): { text: string; params: unknown[] };
   send<T>(text: string, params: unknown[]): Promise<T[]>;
-  /** PostgreSQL: from now on names resolve in pg_catalog only, so no function or operator of a user's schema can stand in for a built-in. */
-  pinSearchPath(): Promise<void>;
+  /**
+   * PostgreSQL: from now on names resolve in pg_catalog only, so no function or operator of a user's schema can
+   * stand in for a built-in; with `dropSuperuser`, the session also becomes pg_read_all_data (SELECT on every
+   * table, none of a superuser's rights to programs, server files or other connections).
+   */
+  harden(dropSuperuser: boolean): Promise<void>;
   ident(name: string): string;
   close(): Promise<void>;
 }
@@ -92,7 +96,11 @@ export async function openReadOnly(url: string, timeoutSeconds = LIVE_STATEMENT_
       'SELECT pg_catalog.current_database() AS d, pg_catalog.current_schemas(false)::text[] AS s',
     );
     const schemas = first?.s ?? [];
-    await server.pinSearchPath();
+    const [role] = await query<{ su: string; v: string }>(
+      "SELECT pg_catalog.current_setting('is_superuser') AS su, pg_catalog.current_setting('server_version_num') AS v",
+    );
+    // pg_read_all_data is PostgreSQL 14's; a role that is not a superuser keeps its own rights (the application's).
+    await server.harden(role?.su === 'on' && Number(role?.v) >= 140000);
     const relation = async (name: { schema?: string; name: string }) => {
       const candidates = name.schema ? [name.schema] : schemas;
       const rows = await query<{ schema: string }>(
@@ -159,8 +167,9 @@ export async function connectReadOnly(url: string, timeoutSeconds = LIVE_STATEME
             await client.query('ROLLBACK');
           }
         },
-        pinSearchPath: async () => {
+        harden: async (dropSuperuser) => {
           await client.query('SET search_path = pg_catalog, pg_temp');
+          if (dropSuperuser) await client.query('SET ROLE pg_read_all_data');
         },
         ident: (n) => `"${n.replace(/"/g, '""')}"`,
         close: () => client.end(),
@@ -202,7 +211,7 @@ export async function connectReadOnly(url: string, timeoutSeconds = LIVE_STATEME
         }
       },
       // MySQL's built-in functions cannot be replaced by stored ones (those need their database's name).
-      pinSearchPath: async () => {},
+      harden: async () => {},
       ident: (n) => `\`${n.replace(/`/g, '``')}\``,
       close: () => conn.end(),
     };

@@ -111,18 +111,43 @@ describe.skipIf(!pgUp)('PostgreSQL', () => {
     // The session is as it started: read-only, with its time limits and without user views.
     const settings = await s.query<{ name: string; setting: string }>(
       `SELECT name, setting FROM pg_catalog.pg_settings
-        WHERE name IN ('default_transaction_read_only', 'statement_timeout', 'lock_timeout', 'restrict_nonsystem_relation_kind') ORDER BY name`,
+        WHERE name IN ('default_transaction_read_only', 'statement_timeout', 'lock_timeout', 'restrict_nonsystem_relation_kind', 'search_path')
+        ORDER BY name`,
     );
     expect(Object.fromEntries(settings.map((r) => [r.name, r.setting]))).toEqual({
       default_transaction_read_only: 'on',
       lock_timeout: '5000',
       restrict_nonsystem_relation_kind: 'view,foreign-table',
+      search_path: 'pg_catalog, pg_temp',
       statement_timeout: '5000',
     });
+    // A superuser URL: the session runs as pg_read_all_data.
+    const [role] = await s.query<{ role: string; su: string }>(
+      "SELECT current_setting('role') AS role, current_setting('is_superuser') AS su",
+    );
+    expect(role).toEqual({ role: 'pg_read_all_data', su: 'off' });
     await s.close();
     expect((await admin.query('SELECT pg_read_file($1, 0, 10, true) AS f', [file])).rows[0].f).toBe(null);
     expect(await objects()).toBe(largeObjects);
     await admin.end();
+    expect(await tinyRows()).toEqual({ n: 0, t2: null });
+  });
+
+  it("a superuser's session drops its rights: what the guard stops, the server's privileges stop too", async () => {
+    const raw = await connectReadOnly(url);
+    await raw.harden(true);
+    const file = `/tmp/twoway_escape_${randomBytes(6).toString('hex')}`;
+    await expect(raw.send(`COPY (SELECT 1) TO PROGRAM 'cat > ${file}'`, [])).rejects.toThrow(/pg_execute_server_program/);
+    await expect(raw.send("SELECT pg_read_file('/etc/hostname')", [])).rejects.toThrow(/permission denied/);
+    await expect(raw.send("SELECT lo_import('/etc/hostname')", [])).rejects.toThrow(/permission denied|pg_read_server_files/);
+    if (dblink)
+      await expect(
+        raw.send(`SELECT public.dblink_exec('host=127.0.0.1 dbname=${name} user=postgres', 'INSERT INTO tiny VALUES (1)')`, []),
+      ).rejects.toThrow(/password/i);
+    // It still reads every table and the statistics.
+    expect((await raw.send<{ n: string }>('SELECT count(*) AS n FROM public.big', []))[0]?.n).toBe('50000');
+    expect((await raw.send<{ n: string }>("SELECT count(*) AS n FROM pg_stats WHERE tablename = 'big'", []))[0]?.n).toBe('2');
+    await raw.close();
     expect(await tinyRows()).toEqual({ n: 0, t2: null });
   });
 
