@@ -187,6 +187,9 @@ export async function connectReadOnly(url: string, timeoutSeconds = LIVE_STATEME
     });
     try {
       await conn.query('SET SESSION TRANSACTION READ ONLY');
+      // The text the guard reads must mean the same to the server: no NO_BACKSLASH_ESCAPES (mysql2 escapes a quote
+      // in a value as \'), no ANSI_QUOTES.
+      await conn.query("SET SESSION sql_mode = ''");
       // MariaDB limits a statement in seconds (max_statement_time), MySQL SELECTs in milliseconds (max_execution_time).
       const [version] = (await conn.query('SELECT VERSION() AS v')) as unknown as [Array<{ v: string }>];
       const mariadb = /mariadb/i.test(version[0]?.v ?? '');

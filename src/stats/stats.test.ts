@@ -258,9 +258,12 @@ describe.skipIf(!myUp)('MariaDB / MySQL', () => {
     await expect(s.query('INSERT INTO orders VALUES (99999, ?)', ['x'])).rejects.toThrow(RefusedStatementError);
     await expect(s.query('UPDATE orders SET note = ?', ['y'])).rejects.toThrow(RefusedStatementError);
     await expect(s.query('CREATE TABLE scratch (id int)')).rejects.toThrow(RefusedStatementError);
-    // A value is put into the text before the guard reads it: a quote in it stays inside the string.
+    // A value is put into the text before the guard reads it: a quote or backslash in it stays inside the string.
     const rows = await s.query<{ n: number }>('SELECT count(*) AS n FROM orders WHERE note = ?', ["n'; DELETE FROM orders; -- "]);
     expect(Number(rows[0]?.n)).toBe(0);
+    const text = "x\\' , LOAD_FILE('/etc/hostname') , '";
+    const echoed = await s.query<{ v: string }>('SELECT ? AS v', [text]);
+    expect(echoed[0]?.v).toBe(text);
     await s.close();
     expect(await ordersState()).toEqual(unchanged);
   });
@@ -280,11 +283,12 @@ describe.skipIf(!myUp)('MariaDB / MySQL', () => {
     ];
     for (const sql of escapes) await expect(s.query(sql), sql).rejects.toThrow(RefusedStatementError);
     const vars = await s.query<{ name: string; value: string }>(
-      "SELECT VARIABLE_NAME AS name, VARIABLE_VALUE AS value FROM information_schema.SESSION_VARIABLES WHERE VARIABLE_NAME IN ('TX_READ_ONLY', 'MAX_STATEMENT_TIME', 'LOCK_WAIT_TIMEOUT') ORDER BY name",
+      "SELECT VARIABLE_NAME AS name, VARIABLE_VALUE AS value FROM information_schema.SESSION_VARIABLES WHERE VARIABLE_NAME IN ('TX_READ_ONLY', 'MAX_STATEMENT_TIME', 'LOCK_WAIT_TIMEOUT', 'SQL_MODE') ORDER BY name",
     );
     expect(Object.fromEntries(vars.map((r) => [r.name, r.value]))).toEqual({
       LOCK_WAIT_TIMEOUT: '5',
       MAX_STATEMENT_TIME: '5.000000',
+      SQL_MODE: '',
       TX_READ_ONLY: 'ON',
     });
     await s.close();
