@@ -250,6 +250,32 @@ function guardMysql(sql: string): void {
   if (stmt?.type !== 'select')
     throw new RefusedStatementError(`only a SELECT may be sent, not ${String(stmt?.type ?? 'nothing').toUpperCase()}`, sql);
   mysqlSelect(stmt, sql);
+  mysqlScan(stmt, sql);
+}
+
+/**
+ * Belt and braces over the walk above, which reads the clauses it knows: every function anywhere in the tree,
+ * in a clause the walk does not read too, is a bare allowlisted built-in, and every nested statement a SELECT without INTO.
+ */
+function mysqlScan(v: Node, sql: string): void {
+  if (Array.isArray(v)) {
+    for (const x of v) mysqlScan(x, sql);
+    return;
+  }
+  if (!v || typeof v !== 'object') return;
+  if (v.type === 'function') {
+    const parts: Node[] = v.name?.name ?? [];
+    const bare = parts.length === 1 && parts[0]?.type === 'default' && v.name?.schema === undefined;
+    if (!bare || !MYSQL_FUNCTIONS.has(String(parts[0]?.value).toUpperCase()))
+      throw new RefusedStatementError(`function ${JSON.stringify(v.name)} is not on twoway's list of read-only functions`, sql);
+  }
+  if (v.type === 'aggr_func' && !MYSQL_FUNCTIONS.has(String(v.name).toUpperCase()))
+    throw new RefusedStatementError(`function ${v.name}() is not on twoway's list of read-only functions`, sql);
+  if (v.ast && v.ast.type !== 'select')
+    throw new RefusedStatementError(`only a SELECT may be nested, not ${String(v.ast.type).toUpperCase()}`, sql);
+  if (v.into && (v.into.position || v.into.expr || v.into.type))
+    throw new RefusedStatementError('SELECT … INTO writes a file or a variable', sql);
+  for (const x of Object.values(v)) mysqlScan(x, sql);
 }
 
 function mysqlSelect(s: Node, sql: string): void {
