@@ -30,6 +30,15 @@ if (!pgUp) console.warn(`stats tests: no PostgreSQL at ${PG}; skipped`);
 describe.skipIf(!pgUp)('PostgreSQL', () => {
   const url = PG.replace(/\/[^/]*$/, `/${name}`);
   let dblink = false;
+  // The scratch database, as dblink's connection string names it (the server connecting to itself).
+  const target = new URL(url);
+  const dblinkTarget = [
+    `host=${target.hostname}`,
+    `port=${target.port || 5432}`,
+    `dbname=${name}`,
+    `user=${decodeURIComponent(target.username) || 'postgres'}`,
+    ...(target.password ? [`password=${decodeURIComponent(target.password)}`] : []),
+  ].join(' ');
   beforeAll(async () => {
     const admin = (await pgAdmin()) as pg.Client;
     await admin.query(`CREATE DATABASE ${name}`);
@@ -104,8 +113,8 @@ describe.skipIf(!pgUp)('PostgreSQL', () => {
       'SET default_transaction_read_only = off',
       'BEGIN READ WRITE',
       'COMMIT',
-      `SELECT dblink_exec('host=127.0.0.1 dbname=${name} user=postgres', 'INSERT INTO tiny VALUES (1)')`,
-      `SELECT * FROM dblink('host=127.0.0.1 dbname=${name} user=postgres', 'CREATE TABLE t2 (id int)') AS t(r text)`,
+      `SELECT dblink_exec('${dblinkTarget}', 'INSERT INTO tiny VALUES (1)')`,
+      `SELECT * FROM dblink('${dblinkTarget}', 'CREATE TABLE t2 (id int)') AS t(r text)`,
     ];
     for (const sql of escapes) await expect(s.query(sql), sql).rejects.toThrow(RefusedStatementError);
     // The session is as it started: read-only, with its time limits and without user views.
@@ -141,9 +150,9 @@ describe.skipIf(!pgUp)('PostgreSQL', () => {
     await expect(raw.send("SELECT pg_read_file('/etc/hostname')", [])).rejects.toThrow(/permission denied/);
     await expect(raw.send("SELECT lo_import('/etc/hostname')", [])).rejects.toThrow(/permission denied|pg_read_server_files/);
     if (dblink)
-      await expect(
-        raw.send(`SELECT public.dblink_exec('host=127.0.0.1 dbname=${name} user=postgres', 'INSERT INTO tiny VALUES (1)')`, []),
-      ).rejects.toThrow(/password/i);
+      await expect(raw.send(`SELECT public.dblink_exec('${dblinkTarget}', 'INSERT INTO tiny VALUES (1)')`, [])).rejects.toThrow(
+        /password/i,
+      );
     // It still reads every table and the statistics.
     expect((await raw.send<{ n: string }>('SELECT count(*) AS n FROM public.big', []))[0]?.n).toBe('50000');
     expect((await raw.send<{ n: string }>("SELECT count(*) AS n FROM pg_stats WHERE tablename = 'big'", []))[0]?.n).toBe('2');
@@ -193,7 +202,7 @@ describe.skipIf(!pgUp)('PostgreSQL', () => {
     expect(await tinyRows()).toEqual({ n: 0, t2: null });
     if (!dblink) return raw.close();
     // A superuser's dblink opens a connection of its own, which the read-only transaction does not cover.
-    await raw.send(`SELECT dblink_exec('host=127.0.0.1 dbname=${name} user=postgres', 'INSERT INTO tiny VALUES (1)')`, []);
+    await raw.send(`SELECT dblink_exec('${dblinkTarget}', 'INSERT INTO tiny VALUES (1)')`, []);
     await raw.close();
     expect((await tinyRows()).n).toBe(1);
     const c = new pg.Client({ connectionString: url });
