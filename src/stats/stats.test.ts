@@ -149,10 +149,10 @@ describe.skipIf(!pgUp)('PostgreSQL', () => {
     await expect(raw.send(`COPY (SELECT 1) TO PROGRAM 'cat > ${file}'`, [])).rejects.toThrow(/pg_execute_server_program/);
     await expect(raw.send("SELECT pg_read_file('/etc/hostname')", [])).rejects.toThrow(/permission denied/);
     await expect(raw.send("SELECT lo_import('/etc/hostname')", [])).rejects.toThrow(/permission denied|pg_read_server_files/);
+    // Without a password (twoway's session has none to give), a role that is not a superuser may not connect.
+    const noPassword = dblinkTarget.replace(/ password=.*$/, '');
     if (dblink)
-      await expect(raw.send(`SELECT public.dblink_exec('${dblinkTarget}', 'INSERT INTO tiny VALUES (1)')`, [])).rejects.toThrow(
-        /password/i,
-      );
+      await expect(raw.send(`SELECT public.dblink_exec('${noPassword}', 'INSERT INTO tiny VALUES (1)')`, [])).rejects.toThrow(/password/i);
     // It still reads every table and the statistics.
     expect((await raw.send<{ n: string }>('SELECT count(*) AS n FROM public.big', []))[0]?.n).toBe('50000');
     expect((await raw.send<{ n: string }>("SELECT count(*) AS n FROM pg_stats WHERE tablename = 'big'", []))[0]?.n).toBe('2');
