@@ -73,14 +73,10 @@ export async function appliedHistory(
 ): Promise<AppliedHistory | null> {
   const source = HISTORY_TABLES[framework];
   if (!source) return null;
-  const exists =
-    session.dialect === 'postgresql'
-      ? await session.query('SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = $1 AND schemaname = ANY (current_schemas(false))', [
-          source.table,
-        ])
-      : await session.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [source.table]);
-  if (!exists.length) return { table: source.table, applied: new Set(), missing: [] };
-  const entries = await source.read(session, session.ident(source.table));
+  // The table where the framework's own queries find it: the application's search path, or the URL's database.
+  const relation = await session.relation({ name: source.table });
+  if (relation === null) return { table: source.table, applied: new Set(), missing: [] };
+  const entries = await source.read(session, relation);
   const applied = new Set<string>();
   const missing: string[] = [];
   for (const entry of entries) {

@@ -193,8 +193,10 @@ const DESTRUCTIVE = new Set(['DropColumn', 'DropTable', 'AlterColumnType', 'Crea
 /** What the down of `r` would destroy on the live database, counted: values of columns and rows of tables it drops, values a narrowed type or a shrunk enum cannot hold. */
 async function lostRows(session: ReadOnlySession, r: MigrationReport): Promise<LostRows[]> {
   const out: LostRows[] = [];
-  const q = (name: { schema?: string; name: string }) =>
-    name.schema ? `${session.ident(name.schema)}.${session.ident(name.name)}` : session.ident(name.name);
+  // A table the database does not have keeps the name as written: the count then fails and says so.
+  const q = async (name: { schema?: string; name: string }) =>
+    (await session.relation(name)) ??
+    (name.schema ? `${session.ident(name.schema)}.${session.ident(name.name)}` : session.ident(name.name));
   const count = async (item: Omit<LostRows, 'rows'>, sql: string, params: unknown[] = []) => {
     try {
       const rows = await session.query<{ n: unknown }>(sql, params);
@@ -235,12 +237,12 @@ async function lostRows(session: ReadOnlySession, r: MigrationReport): Promise<L
     if (op.kind === 'DropColumn') {
       await count(
         { table: qnameText(op.table), column: op.column, what: 'non-null values of a column the down drops' },
-        `SELECT count(${session.ident(op.column)}) AS n FROM ${q(op.table)}`,
+        `SELECT count(${session.ident(op.column)}) AS n FROM ${await q(op.table)}`,
       );
     } else if (op.kind === 'DropTable') {
       await count(
         { table: qnameText(op.table), column: null, what: 'rows of a table the down drops' },
-        `SELECT count(*) AS n FROM ${q(op.table)}`,
+        `SELECT count(*) AS n FROM ${await q(op.table)}`,
       );
     } else if (op.kind === 'AlterColumnType') {
       const t = op.type;
@@ -261,41 +263,41 @@ async function lostRows(session: ReadOnlySession, r: MigrationReport): Promise<L
           // An ENUM value the down's list leaves out fails the ALTER in strict mode, or becomes '' without it.
           await count(
             { ...item, what: `rows holding a value the down's ENUM(${listed}) leaves out` },
-            `SELECT count(*) AS n FROM ${q(op.table)} WHERE ${col} IS NOT NULL AND ${col} NOT IN (${members.map(() => '?').join(', ') || "''"})`,
+            `SELECT count(*) AS n FROM ${await q(op.table)} WHERE ${col} IS NOT NULL AND ${col} NOT IN (${members.map(() => '?').join(', ') || "''"})`,
             members,
           );
         // A SET value is a comma-separated list of members (members hold no commas): hit when it has more members than the down keeps.
         else
           await count(
             { ...item, what: `rows holding a member the down's SET(${listed}) leaves out` },
-            `SELECT count(*) AS n FROM ${q(op.table)} WHERE ${col} IS NOT NULL AND ${col} <> '' AND CHAR_LENGTH(${col}) - CHAR_LENGTH(REPLACE(${col}, ',', '')) + 1 > 0${members.map(() => ` + (FIND_IN_SET(?, ${col}) > 0)`).join('')}`,
+            `SELECT count(*) AS n FROM ${await q(op.table)} WHERE ${col} IS NOT NULL AND ${col} <> '' AND CHAR_LENGTH(${col}) - CHAR_LENGTH(REPLACE(${col}, ',', '')) + 1 > 0${members.map(() => ` + (FIND_IN_SET(?, ${col}) > 0)`).join('')}`,
             members,
           );
       } else if ((t.name === 'varchar' || t.name === 'bpchar' || t.name === 'char') && t.args[0])
         await count(
           { table: qnameText(op.table), column: op.column, what: `values longer than ${t.args[0]} characters (${t.text})` },
-          `SELECT count(*) AS n FROM ${q(op.table)} WHERE ${length} > ${Number(t.args[0])}`,
+          `SELECT count(*) AS n FROM ${await q(op.table)} WHERE ${length} > ${Number(t.args[0])}`,
         );
       else if (t.name === 'numeric' && t.args.length) {
         // numeric(p, s): a value of p − s integer digits or more does not fit; one with more than s decimals is rounded.
         const [p, sc = 0] = t.args as [number, number?];
         await count(
           { table: qnameText(op.table), column: op.column, what: `values ${t.text} cannot hold as they are (too large, or rounded)` },
-          `SELECT count(*) AS n FROM ${q(op.table)} WHERE abs(${col}) >= ${10n ** BigInt(Math.max(0, Number(p) - Number(sc)))} OR ${col} <> round(${col}, ${Number(sc)})`,
+          `SELECT count(*) AS n FROM ${await q(op.table)} WHERE abs(${col}) >= ${10n ** BigInt(Math.max(0, Number(p) - Number(sc)))} OR ${col} <> round(${col}, ${Number(sc)})`,
         );
       } else if (INT_RANGE[t.name]) {
         const [lo, hi] = INT_RANGE[t.name] as [string, string];
         await count(
           { table: qnameText(op.table), column: op.column, what: `values outside ${t.text}` },
-          `SELECT count(*) AS n FROM ${q(op.table)} WHERE ${col} < ${lo} OR ${col} > ${hi}`,
+          `SELECT count(*) AS n FROM ${await q(op.table)} WHERE ${col} < ${lo} OR ${col} > ${hi}`,
         );
       }
     } else if (op.kind === 'CreateEnum' && session.dialect === 'postgresql') {
       // The down makes the type again with fewer labels: rows holding a label it leaves out cannot go back.
-      const columns = await session.query<{ tbl: string; col: string; labels: string[] }>(
-        `SELECT c.relname AS tbl, a.attname AS col, (SELECT array_agg(e.enumlabel::text) FROM pg_enum e WHERE e.enumtypid = t.oid) AS labels
+      const columns = await session.query<{ nsp: string; tbl: string; col: string; labels: string[] }>(
+        `SELECT n.nspname AS nsp, c.relname AS tbl, a.attname AS col, (SELECT array_agg(e.enumlabel::text) FROM pg_enum e WHERE e.enumtypid = t.oid) AS labels
            FROM pg_type t JOIN pg_attribute a ON a.atttypid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
-           JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'r'
+           JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'r' JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE t.typname = $1 AND t.typtype = 'e'`,
         [op.name.name],
       );
@@ -308,7 +310,7 @@ async function lostRows(session: ReadOnlySession, r: MigrationReport): Promise<L
             column: c.col,
             what: `rows holding ${gone.map((g) => `'${g}'`).join(', ')}, which the down's ${op.name.name} no longer has`,
           },
-          `SELECT count(*) AS n FROM ${session.ident(c.tbl)} WHERE ${session.ident(c.col)}::text = ANY ($1)`,
+          `SELECT count(*) AS n FROM ${session.ident(c.nsp)}.${session.ident(c.tbl)} WHERE ${session.ident(c.col)}::text = ANY ($1)`,
           [gone],
         );
       }

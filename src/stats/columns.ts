@@ -53,12 +53,14 @@ type Width = Omit<ColumnEstimate, 'bytes'>;
 type Found = { rows: number | null; tableBytes: number; widths: Width[] };
 
 async function postgresql(s: ReadOnlySession, table: QName, columns: readonly string[]): Promise<Found | null> {
-  // to_regclass resolves the name as the application's queries would (search_path when unqualified).
+  // relation() resolves the name as the application's queries would (its search_path when unqualified).
+  const relation = await s.relation(table);
+  if (relation === null) return null;
   const [t] = await s.query<{ oid: number; schema: string; name: string; rows: string; bytes: string }>(
     `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name, c.reltuples::bigint AS rows, pg_total_relation_size(c.oid) AS bytes
        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.oid = to_regclass(CASE WHEN $1::text IS NULL THEN format('%I', $2::text) ELSE format('%I.%I', $1::text, $2::text) END)`,
-    [table.schema ?? null, table.name],
+      WHERE c.oid = to_regclass($1)`,
+    [relation],
   );
   if (!t) return null;
   const rows = Number(t.rows) < 0 ? null : Number(t.rows);
