@@ -68,6 +68,7 @@ describe('fix SQL on a mixed-case table with a reserved-word column', () => {
     { rule: 'unique-constraint-builds-index', up: 'ALTER TABLE "Users" ADD CONSTRAINT "Users_order_key" UNIQUE ("order");' },
     { rule: 'constraint-missing-not-valid', up: 'ALTER TABLE "Users" ADD CONSTRAINT "Order_positive" CHECK ("order" > 0);' },
     { rule: 'update-rows', up: 'UPDATE "Users" SET "order" = 0;' },
+    { rule: 'drop-column', up: 'ALTER TABLE "Users" DROP COLUMN "group";' },
   ];
   let db: PGlite;
   beforeAll(() => {
