@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../check.js';
+import { loadConfig } from '../config.js';
 import { loadAdapters } from '../frameworks/index.js';
 import { tree } from '../frameworks/testing.js';
 import { toJsonReport } from '../report/json.js';
@@ -470,6 +471,29 @@ describe('runner settings: the config', () => {
     const cwd = tree({ ...SQL_MIGRATIONS_SET, '.env': 'DATABASE_URL=postgres://h/app?options=-c%20lock_timeout%3D9s\n' });
     const result = await check(['.'], { cwd, runnerSettings: { lock_timeout: '5s' }, runnerSettingsSource: 'twoway.config.json' });
     expect(toJsonReport(result).sets[0]?.runnerSettings).toEqual({ lockTimeout: { value: '5s', source: 'twoway.config.json' } });
+  });
+
+  it('lockTimeout and statementTimeout in twoway.config.json leave no timeout finding; lockTimeout alone leaves the statement one', async () => {
+    // A statement that asks for both: a rewrite of an existing table (ACCESS EXCLUSIVE for its whole length).
+    const files = {
+      ...SQL_MIGRATIONS_SET,
+      'migrations/000003_retype.up.sql': 'ALTER TABLE accounts ALTER COLUMN email TYPE varchar(100);\n',
+    };
+    const timeoutRules = (result: Awaited<ReturnType<typeof check>>) =>
+      toJsonReport(result).migrations.flatMap((m) => m.findings.map((f) => f.rule).filter((r) => r.endsWith('-timeout')));
+    const bare = tree(files);
+    expect(timeoutRules(await check(['.'], { cwd: bare }))).toEqual(
+      expect.arrayContaining(['require-lock-timeout', 'require-statement-timeout']),
+    );
+    for (const [config, left] of [
+      [{ lockTimeout: '5s', statementTimeout: '15min' }, []],
+      [{ lockTimeout: '5s' }, ['require-statement-timeout']],
+    ] as const) {
+      const cwd = tree({ ...files, 'twoway.config.json': JSON.stringify(config) });
+      const loaded = loadConfig(cwd);
+      const result = await check(['.'], { cwd, runnerSettings: loaded?.runnerSettings, runnerSettingsSource: loaded?.file });
+      expect([...new Set(timeoutRules(result))]).toEqual(left);
+    }
   });
 
   it('is not read with detectRunnerSettings: false', async () => {
