@@ -2,7 +2,8 @@
 // Per corpus folder (shared/corpus/pg by default; NOISE_CORPUS=apps,mysql… for others): findings per
 // migration (median, p90), warnings+errors per migration, share of migrations with a warning or error,
 // share of findings in downs, top rules, duplicate (rule, line, direction) findings, and timeout findings
-// on tables the same migration created (both must be 0). LOCK_TIMEOUT=5s runs with `lockTimeout` set.
+// on tables the same migration created (both must be 0), and lock findings whose text ("In the down: …") and JSON
+// direction disagree (must be 0). LOCK_TIMEOUT=5s runs with `lockTimeout` set, STATEMENT_TIMEOUT=15min with `statementTimeout`.
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,11 @@ if (!root) {
 }
 const folders = (process.env.NOISE_CORPUS ?? 'pg').split(',');
 const lockTimeout = process.env.LOCK_TIMEOUT;
+const statementTimeout = process.env.STATEMENT_TIMEOUT;
+const runnerSettings = {
+  ...(lockTimeout ? { lock_timeout: lockTimeout } : {}),
+  ...(statementTimeout ? { statement_timeout: statementTimeout } : {}),
+};
 const TIMEOUT_RULES = new Set(['require-lock-timeout', 'require-statement-timeout']);
 
 for (const folder of folders) {
@@ -29,7 +35,7 @@ for (const folder of folders) {
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
-  const result = await check(projects, { cwd: corpus, ...(lockTimeout ? { runnerSettings: { lock_timeout: lockTimeout } } : {}) });
+  const result = await check(projects, { cwd: corpus, ...(Object.keys(runnerSettings).length ? { runnerSettings } : {}) });
   const perMigration: number[] = [];
   const loudPerMigration: number[] = [];
   const byRule = new Map<string, { all: number; loud: number; down: number }>();
@@ -38,7 +44,8 @@ for (const folder of folders) {
   let duplicates = 0;
   const duplicateRules = new Map<string, number>();
   let timeoutOnNewTables = 0;
-  let timeoutFindings = 0;
+  const timeoutFindings = new Map<string, number>();
+  let downLocksUnsaid = 0;
   for (const { reports } of result.sets) {
     for (const report of reports) {
       const shown = report.findings.filter((f) => !f.suppressed);
@@ -61,14 +68,22 @@ for (const folder of folders) {
           duplicateRules.set(f.rule, (duplicateRules.get(f.rule) ?? 0) + 1);
         }
         seen.add(key);
+        // A lock in the down says so; one in the up does not claim to be the down's.
+        if (f.category === 'locking' && (f.direction === 'down') !== /^In the down\b/.test(f.message)) {
+          downLocksUnsaid++;
+          if (process.env.NOISE_VERBOSE) console.log(`lock direction not said: ${f.direction} ${f.path}:${f.line} ${f.rule} ${f.message}`);
+        }
         if (!TIMEOUT_RULES.has(f.rule)) continue;
-        timeoutFindings++;
+        timeoutFindings.set(f.rule, (timeoutFindings.get(f.rule) ?? 0) + 1);
         const ops = f.direction === 'up' ? report.parsed.up : (report.parsed.down ?? []);
         const at = ops.findIndex((op) => op.span.path === f.span.path && op.span.line === f.span.line && op.span.column === f.span.column);
         // Tables created before the statement: earlier in its direction, or by the up for a down.
         const created = createdTables([...(f.direction === 'down' ? report.parsed.up : []), ...ops.slice(0, Math.max(at, 0))]);
-        const here = ops.filter((op) => op.span === ops[at]?.span);
-        const onNew = here.length > 0 && here.every((op) => 'table' in op && !locksAnother(op) && created.has(qnameText(op.table)));
+        // Every operation of the statement (a Rails t.references is an index and a foreign key at one place).
+        const here = ops.filter((op) => op.span.path === f.span.path && op.span.line === f.span.line && op.span.column === f.span.column);
+        const onNew =
+          here.length > 0 &&
+          here.every((op) => lockedTables(op)?.every((t) => created.has(t) || (op.kind === 'CreateTable' && t === qnameText(op.table))));
         if (onNew) {
           timeoutOnNewTables++;
           if (process.env.NOISE_VERBOSE) console.log(`timeout on a new table: ${f.path}:${f.line} ${f.direction} ${f.message}`);
@@ -79,7 +94,10 @@ for (const folder of folders) {
   const migrations = perMigration.length;
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const pct = (n: number, of: number) => `${of ? ((100 * n) / of).toFixed(1) : '0.0'}%`;
-  console.log(`\n${corpus}${lockTimeout ? ` (lockTimeout ${lockTimeout})` : ''}: ${projects.length} projects, ${migrations} migrations`);
+  const settings = [lockTimeout && `lockTimeout ${lockTimeout}`, statementTimeout && `statementTimeout ${statementTimeout}`].filter(
+    Boolean,
+  );
+  console.log(`\n${corpus}${settings.length ? ` (${settings.join(', ')})` : ''}: ${projects.length} projects, ${migrations} migrations`);
   console.log(
     `findings per migration: median ${quantile(perMigration, 0.5)}, p90 ${quantile(perMigration, 0.9)}, mean ${(findings / migrations).toFixed(2)}`,
   );
@@ -91,7 +109,11 @@ for (const folder of folders) {
   console.log(
     `duplicate (rule, line, direction) findings: ${duplicates}${duplicates ? ` (${[...duplicateRules].map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`,
   );
-  console.log(`timeout findings: ${timeoutFindings}, on tables created in the same migration: ${timeoutOnNewTables}`);
+  const timeoutTotal = sum([...timeoutFindings.values()]);
+  console.log(
+    `timeout findings: ${timeoutTotal}${timeoutTotal ? ` (${[...timeoutFindings].map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}, on tables created in the same migration: ${timeoutOnNewTables}`,
+  );
+  console.log(`lock findings whose text and direction disagree on up/down: ${downLocksUnsaid}`);
   console.log('top rules (all findings, warnings+errors, in downs):');
   for (const [rule, n] of [...byRule].sort((a, b) => b[1].loud - a[1].loud || b[1].all - a[1].all).slice(0, 15)) {
     console.log(`  ${String(n.all).padStart(6)} ${String(n.loud).padStart(6)} ${String(n.down).padStart(6)}  ${rule}`);
@@ -115,7 +137,17 @@ function createdTables(ops: readonly Operation[]): Set<string> {
   return created;
 }
 
-/** A foreign key also locks the table it references. */
-function locksAnother(op: Operation): boolean {
-  return (op.kind === 'AddConstraint' && op.constraint.type === 'foreign-key') || (op.kind === 'AddColumn' && !!op.column.references);
+/** The tables a statement locks: its own and, for a foreign key, the one it references; null when it names none. */
+function lockedTables(op: Operation): string[] | null {
+  if (!('table' in op)) return null;
+  const own = qnameText(op.table);
+  if (op.kind === 'AddConstraint') return op.constraint.references ? [own, qnameText(op.constraint.references.table)] : [own];
+  if (op.kind === 'AddColumn') return op.column.references ? [own, qnameText(op.column.references.table)] : [own];
+  if (op.kind === 'CreateTable')
+    return [
+      own,
+      ...op.constraints.flatMap((c) => (c.references ? [qnameText(c.references.table)] : [])),
+      ...op.columns.flatMap((c) => (c.references ? [qnameText(c.references.table)] : [])),
+    ];
+  return [own];
 }

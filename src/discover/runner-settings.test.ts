@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../check.js';
+import { loadConfig } from '../config.js';
 import { loadAdapters } from '../frameworks/index.js';
 import { tree } from '../frameworks/testing.js';
 import { toJsonReport } from '../report/json.js';
@@ -252,6 +253,52 @@ describe('runner settings: Alembic', () => {
     expect(r.findings).not.toContain('require-lock-timeout');
   });
 
+  it("reads the options an env.py's create_engine passes in connect_args", async () => {
+    const r = await timeouts({
+      ...ALEMBIC,
+      'alembic/env.py': [
+        'import os',
+        'from alembic import context',
+        'from sqlalchemy import create_engine',
+        '',
+        'def run_migrations_online():',
+        '    connectable = create_engine(',
+        '        os.environ["DATABASE_URL"],',
+        '        connect_args={"options": "-c lock_timeout=3s -c statement_timeout=10min"},',
+        '    )',
+        '    with connectable.connect() as connection:',
+        '        context.configure(connection=connection, target_metadata=None)',
+        '        with context.begin_transaction():',
+        '            context.run_migrations()',
+        '',
+      ].join('\n'),
+    });
+    expect(r.runnerSettings).toEqual([
+      { lockTimeout: { value: '3s', source: 'alembic/env.py:8' }, statementTimeout: { value: '10min', source: 'alembic/env.py:8' } },
+    ]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it("reads libpq options in alembic.ini's sqlalchemy.url, not a parameter libpq does not take", async () => {
+    const env =
+      'from alembic import context\n\ndef run_migrations_online():\n    with context.begin_transaction():\n        context.run_migrations()\n';
+    const withOptions = await timeouts({
+      ...ALEMBIC,
+      'alembic.ini':
+        '[alembic]\nscript_location = alembic\nsqlalchemy.url = postgresql+psycopg2://app@localhost/app?options=-c%20lock_timeout%3D5s\n',
+      'alembic/env.py': env,
+    });
+    expect(withOptions.runnerSettings).toEqual([{ lockTimeout: { value: '5s', source: 'alembic.ini:3' } }]);
+    expect(withOptions.findings).not.toContain('require-lock-timeout');
+    const bare = await timeouts({
+      ...ALEMBIC,
+      'alembic.ini': '[alembic]\nscript_location = alembic\nsqlalchemy.url = postgresql://app@localhost/app?lock_timeout=5s\n',
+      'alembic/env.py': env,
+    });
+    expect(bare.runnerSettings).toEqual([null]);
+    expect(bare.findings).toContain('require-lock-timeout');
+  });
+
   it('asks for it with a plain env.py', async () => {
     const r = await timeouts({
       ...ALEMBIC,
@@ -302,6 +349,46 @@ describe('runner settings: Flyway', () => {
     ]);
   });
 
+  it('asks for it with a flyway.conf that sets nothing', async () => {
+    const r = await timeouts({
+      ...files,
+      'flyway.conf': 'flyway.url=jdbc:postgresql://localhost:5432/app\nflyway.locations=filesystem:sql\n',
+    });
+    expect(r.runnerSettings).toEqual([null]);
+    expect(r.findings).toContain('require-lock-timeout');
+  });
+
+  it("reads pgJDBC's options parameter in flyway.url, not a parameter pgJDBC ignores", async () => {
+    const r = await timeouts({
+      ...files,
+      'flyway.conf':
+        'flyway.url=jdbc:postgresql://localhost:5432/app?options=-c%20lock_timeout=4s\nflyway.user=app\nflyway.locations=filesystem:sql\n',
+    });
+    expect(r.runnerSettings).toEqual([{ lockTimeout: { value: '4s', source: 'flyway.conf:1' } }]);
+    expect(r.findings).not.toContain('require-lock-timeout');
+    const ignored = await timeouts({
+      ...files,
+      'flyway.toml':
+        '[environments.default]\nurl = "jdbc:postgresql://localhost:5432/app?lock_timeout=4s"\n\n[flyway]\nlocations = ["filesystem:sql"]\n',
+    });
+    expect(ignored.runnerSettings).toEqual([null]);
+  });
+
+  it('reads a beforeEachMigrate.sql callback', async () => {
+    const r = await timeouts({
+      ...files,
+      'flyway.conf': 'flyway.url=jdbc:postgresql://localhost:5432/app\nflyway.locations=filesystem:sql\n',
+      'sql/beforeEachMigrate__timeouts.sql': "SET lock_timeout TO '2s';\nSET statement_timeout TO '5min';\n",
+    });
+    expect(r.runnerSettings).toEqual([
+      {
+        lockTimeout: { value: '2s', source: 'sql/beforeEachMigrate__timeouts.sql:1' },
+        statementTimeout: { value: '5min', source: 'sql/beforeEachMigrate__timeouts.sql:2' },
+      },
+    ]);
+    expect(r.findings).toEqual([]);
+  });
+
   it('reads a beforeMigrate.sql callback beside the migrations', async () => {
     const r = await timeouts({
       ...files,
@@ -339,6 +426,35 @@ describe('runner settings: database URLs', () => {
     expect(r.findings).not.toContain('require-lock-timeout');
   });
 
+  it("reads a server setting Go's drivers take straight from the URL (golang-migrate in docker-compose.yml)", async () => {
+    const r = await timeouts({
+      ...SQL_MIGRATIONS_SET,
+      'docker-compose.yml': [
+        'services:',
+        '  migrate:',
+        '    image: migrate/migrate',
+        '    volumes: ["./migrations:/migrations"]',
+        '    command: ["-path", "/migrations", "-database", "postgres://app:app@db:5432/app?sslmode=disable&lock_timeout=5000", "up"]',
+        '',
+      ].join('\n'),
+    });
+    expect(r.runnerSettings).toEqual([{ lockTimeout: { value: '5000', source: 'docker-compose.yml:5' } }]);
+    expect(r.findings).not.toContain('require-lock-timeout');
+  });
+
+  it("reads goose's GOOSE_DBSTRING with both settings as URL parameters", async () => {
+    const r = await timeouts({
+      'migrations/20240101000000_create.sql': `-- +goose Up\n${SQL_MIGRATIONS.create}\n-- +goose Down\nDROP TABLE accounts;\n`,
+      'migrations/20240102000000_alter.sql': `-- +goose Up\n${SQL_MIGRATIONS.alter}\n-- +goose Down\nALTER TABLE accounts DROP COLUMN nickname;\n`,
+      '.env':
+        'GOOSE_DRIVER=postgres\nGOOSE_DBSTRING=postgres://app@localhost:5432/app?sslmode=disable&lock_timeout=5s&statement_timeout=15min\n',
+    });
+    expect(r.runnerSettings).toEqual([
+      { lockTimeout: { value: '5s', source: '.env:2' }, statementTimeout: { value: '15min', source: '.env:2' } },
+    ]);
+    expect(r.findings).toEqual([]);
+  });
+
   it('takes no setting from a URL without one', async () => {
     const r = await timeouts({
       'migrations/000001_create.up.sql': SQL_MIGRATIONS.create,
@@ -355,6 +471,29 @@ describe('runner settings: the config', () => {
     const cwd = tree({ ...SQL_MIGRATIONS_SET, '.env': 'DATABASE_URL=postgres://h/app?options=-c%20lock_timeout%3D9s\n' });
     const result = await check(['.'], { cwd, runnerSettings: { lock_timeout: '5s' }, runnerSettingsSource: 'twoway.config.json' });
     expect(toJsonReport(result).sets[0]?.runnerSettings).toEqual({ lockTimeout: { value: '5s', source: 'twoway.config.json' } });
+  });
+
+  it('lockTimeout and statementTimeout in twoway.config.json leave no timeout finding; lockTimeout alone leaves the statement one', async () => {
+    // A statement that asks for both: a rewrite of an existing table (ACCESS EXCLUSIVE for its whole length).
+    const files = {
+      ...SQL_MIGRATIONS_SET,
+      'migrations/000003_retype.up.sql': 'ALTER TABLE accounts ALTER COLUMN email TYPE varchar(100);\n',
+    };
+    const timeoutRules = (result: Awaited<ReturnType<typeof check>>) =>
+      toJsonReport(result).migrations.flatMap((m) => m.findings.map((f) => f.rule).filter((r) => r.endsWith('-timeout')));
+    const bare = tree(files);
+    expect(timeoutRules(await check(['.'], { cwd: bare }))).toEqual(
+      expect.arrayContaining(['require-lock-timeout', 'require-statement-timeout']),
+    );
+    for (const [config, left] of [
+      [{ lockTimeout: '5s', statementTimeout: '15min' }, []],
+      [{ lockTimeout: '5s' }, ['require-statement-timeout']],
+    ] as const) {
+      const cwd = tree({ ...files, 'twoway.config.json': JSON.stringify(config) });
+      const loaded = loadConfig(cwd);
+      const result = await check(['.'], { cwd, runnerSettings: loaded?.runnerSettings, runnerSettingsSource: loaded?.file });
+      expect([...new Set(timeoutRules(result))]).toEqual(left);
+    }
   });
 
   it('is not read with detectRunnerSettings: false', async () => {

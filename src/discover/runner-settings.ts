@@ -1,7 +1,9 @@
 // lock_timeout / statement_timeout that the migration runner sets for every migration, read statically from
 // the project's own files (never executed): strong_migrations' initializer, Rails database.yml `variables:`,
-// Django settings `OPTIONS.options`, an Alembic env.py executing SET, Flyway initSql / beforeMigrate.sql,
-// and a database URL's `options=-c ...` (golang-migrate, dbmate, goose). With one found, the timeout rules
+// Django settings `OPTIONS.options`, an Alembic env.py executing SET (or its engine's connect_args options),
+// Flyway initSql / beforeMigrate.sql / beforeEachMigrate.sql, and database URLs: `options=-c ...` (libpq,
+// pgJDBC, Go's drivers) and the server settings Go's drivers take as URL parameters (golang-migrate, dbmate,
+// goose). With one found, the timeout rules
 // treat the setting as in force from a migration's first statement.
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -57,13 +59,31 @@ type Add = (name: TimeoutSetting, value: string, file: string, line: number) => 
 /** `folders`: the set's folder and those above it; `migrationFolders`: the folders its migration files are in. */
 type Detector = (folders: readonly string[], add: Add, migrationFolders: readonly string[]) => void;
 
-const urlDetectors: Detector[] = [databaseUrls];
+/** Files of a project that hold the migration runner's database URL. */
+const URL_FILES = [
+  '.env',
+  '.env.example',
+  '.env.production',
+  'Makefile',
+  'dbmate.yml',
+  'docker-compose.yml',
+  'compose.yml',
+  'justfile',
+  'Taskfile.yml',
+];
+
+/** Where Flyway's JDBC URL (`flyway.url`, `url = ...`) is written. */
+const FLYWAY_FILES = ['flyway.conf', 'flyway.toml', join('conf', 'flyway.conf')];
+
+// Go's drivers (lib/pq, pgx) send a URL parameter they do not know (`?lock_timeout=5s`) as a server setting;
+// libpq (psycopg) and pgJDBC take server settings only through `options`.
+const urlDetectors: Detector[] = [databaseUrls(URL_FILES, { runtimeParameters: true })];
 
 const DETECTORS: Partial<Record<MigrationSet['framework'], Detector[]>> = {
   rails: [strongMigrations, databaseYml],
   django: [djangoSettings],
-  alembic: [alembicEnv],
-  flyway: [flywayConfig, flywayCallbacks],
+  alembic: [alembicEnv, databaseUrls(['alembic.ini'], { runtimeParameters: false })],
+  flyway: [flywayConfig, flywayCallbacks, databaseUrls(FLYWAY_FILES, { runtimeParameters: false })],
   'golang-migrate': urlDetectors,
   dbmate: urlDetectors,
   goose: urlDetectors,
@@ -303,7 +323,7 @@ function optionsAssignmentValue(assignment: SyntaxNode): SyntaxNode | null {
 
 // --- Alembic ---------------------------------------------------------------------------------------
 
-/** SET statements in the strings env.py executes (connection.execute(text("SET ...")), op.execute, exec_driver_sql). */
+/** SET statements in the strings env.py executes (connection.execute(text("SET ...")), op.execute, exec_driver_sql), and its engine's connect_args options. */
 function alembicEnv(folders: readonly string[], add: Add): void {
   for (const dir of folders.slice(0, 2)) {
     const file = join(dir, 'env.py');
@@ -323,6 +343,19 @@ function alembicEnv(folders: readonly string[], add: Add): void {
           const setting = op.kind === 'SetSetting' ? op.name.toLowerCase() : '';
           if (op.kind === 'SetSetting' && (NAMES as readonly string[]).includes(setting))
             add(setting as TimeoutSetting, unquoted(op.value), file, op.span.line);
+        }
+      }
+      // create_engine(url, connect_args={"options": "-c lock_timeout=5s"}): libpq's options for every connection.
+      for (const argument of module.descendantsOfType('keyword_argument')) {
+        if (argument?.childForFieldName('name')?.text !== 'connect_args') continue;
+        const dict = argument.childForFieldName('value');
+        if (dict?.type !== 'dictionary') continue;
+        for (const pair of dict.namedChildren) {
+          if (pair?.type !== 'pair' || stringValue(pair.childForFieldName('key')) !== 'options') continue;
+          const value = pair.childForFieldName('value');
+          const options = value && stringValue(value);
+          if (options)
+            for (const [name, v] of commandLineSettings(options)) add(name, v, file, (value as SyntaxNode).startPosition.row + 1);
         }
       }
     });
@@ -362,11 +395,11 @@ function flywayConfig(folders: readonly string[], add: Add): void {
   }
 }
 
-/** A `beforeMigrate.sql` (or `beforeMigrate__name.sql`) callback beside the migrations: Flyway runs it before every migrate. */
+/** A `beforeMigrate.sql` / `beforeEachMigrate.sql` (or `…__name.sql`) callback beside the migrations: Flyway runs it before the migrate / each migration. */
 function flywayCallbacks(_folders: readonly string[], add: Add, migrationFolders: readonly string[]): void {
   for (const dir of migrationFolders) {
     for (const e of entries(dir)) {
-      if (!e.isFile() || !/^beforeMigrate(__.*)?\.sql$/.test(e.name)) continue;
+      if (!e.isFile() || !/^before(Each)?Migrate(__.*)?\.sql$/.test(e.name)) continue;
       const file = join(dir, e.name);
       const text = readText(file);
       if (text === null) continue;
@@ -381,44 +414,40 @@ function lineOf(text: string, needle: string): number {
   return at < 0 ? 1 : text.slice(0, at).split('\n').length;
 }
 
-// --- URLs: golang-migrate, dbmate, goose -----------------------------------------------------------
-
-/** Files of a project that hold the migration runner's database URL. */
-const URL_FILES = [
-  '.env',
-  '.env.example',
-  '.env.production',
-  'Makefile',
-  'dbmate.yml',
-  'docker-compose.yml',
-  'compose.yml',
-  'justfile',
-  'Taskfile.yml',
-];
+// --- URLs: golang-migrate, dbmate, goose; Alembic's alembic.ini, Flyway's JDBC URL -------------------
 
 /**
- * `postgres://...?options=-c%20lock_timeout%3D5s` and golang-migrate's `x-statement-timeout=60000` (milliseconds)
- * in the URLs these files hold.
+ * `postgres://...?options=-c%20lock_timeout%3D5s`, golang-migrate's `x-statement-timeout=60000` (milliseconds) and,
+ * for Go's drivers, `?lock_timeout=5s` in the URLs these files hold.
  */
-function databaseUrls(folders: readonly string[], add: Add): void {
-  for (const dir of folders) {
-    for (const name of URL_FILES) {
-      const file = join(dir, name);
-      const text = readText(file);
-      if (text === null) continue;
-      text.split('\n').forEach((line, i) => {
-        for (const candidate of line.match(/\b(?:postgres|postgresql|pgx5?|cockroachdb):\/\/[^\s"'`]+/g) ?? []) {
-          let url: URL;
-          try {
-            url = new URL(candidate);
-          } catch {
-            continue;
-          }
-          for (const [setting, value] of commandLineSettings(url.searchParams.get('options') ?? '')) add(setting, value, file, i + 1);
-          const statement = url.searchParams.get('x-statement-timeout');
-          if (statement) add('statement_timeout', statement, file, i + 1);
+function databaseUrls(files: readonly string[], how: { runtimeParameters: boolean }): Detector {
+  return (folders, add) => {
+    for (const dir of folders) urlSettingsIn(dir, files, how.runtimeParameters, add);
+  };
+}
+
+function urlSettingsIn(dir: string, files: readonly string[], runtimeParameters: boolean, add: Add): void {
+  for (const name of files) {
+    const file = join(dir, name);
+    const text = readText(file);
+    if (text === null) continue;
+    text.split('\n').forEach((line, i) => {
+      for (const candidate of line.match(/\b(?:postgres|postgresql(?:\+\w+)?|pgx5?|cockroachdb):\/\/[^\s"'`]+/g) ?? []) {
+        let url: URL;
+        try {
+          url = new URL(candidate);
+        } catch {
+          continue;
         }
-      });
-    }
+        for (const [setting, value] of commandLineSettings(url.searchParams.get('options') ?? '')) add(setting, value, file, i + 1);
+        if (!runtimeParameters) continue;
+        const statement = url.searchParams.get('x-statement-timeout');
+        if (statement) add('statement_timeout', statement, file, i + 1);
+        for (const setting of NAMES) {
+          const value = url.searchParams.get(setting);
+          if (value) add(setting, value, file, i + 1);
+        }
+      }
+    });
   }
 }

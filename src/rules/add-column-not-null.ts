@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -39,9 +40,11 @@ Identity, serial and generated columns fill themselves and are not reported here
     const hasDefault = c.default !== null && c.default.text.toLowerCase() !== 'null';
     if (ctx.isNewTable(op.table) || c.nullable || hasDefault || c.identity || c.generated) return null;
     const table = qnameText(op.table);
+    const sqlTable = sqlQName(op.table, ctx.dialect);
+    const column = sqlIdent(c.name, ctx.dialect);
     return {
       message: `Adding ${table}.${c.name} ${c.type.text} NOT NULL without a default fails if ${table} holds rows, and breaks the release still running: its INSERTs do not set ${c.name}.`,
-      fix: `Give it a constant default (PostgreSQL 11+: no rewrite):\nALTER TABLE ${table} ADD COLUMN ${c.name} ${c.type.text} NOT NULL DEFAULT <value>;\nor add it nullable, release code that writes it, backfill, then add CHECK (${c.name} IS NOT NULL) NOT VALID and validate it.`,
+      fix: `Give it a constant default (PostgreSQL 11+: no rewrite):\nALTER TABLE ${sqlTable} ADD COLUMN ${column} ${c.type.text} NOT NULL DEFAULT <value>;\nor add it nullable, release code that writes it, backfill, then add CHECK (${column} IS NOT NULL) NOT VALID and validate it.`,
       effect: { phase: 'breaking', codeRollback: 'breaking' },
     };
   },

@@ -1,4 +1,5 @@
 import { type ColumnDef, defaultIsNull, type Operation, qnameText } from '../ir.js';
+import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { isSerial } from './new-columns.js';
 import { defineRule } from './rule.js';
 
@@ -46,12 +47,14 @@ Rollback: the down (\`DROP COLUMN\`) is quick and loses only the new column's va
     if (rewriting[0] !== op) return null;
     const table = qnameText(op.table);
     const c = op.column;
+    const sqlTable = sqlQName(op.table, ctx.dialect);
+    const column = sqlIdent(c.name, ctx.dialect);
     const others =
       rewriting.length > 1 ? ` (and ${rewriting.length - 1} more column${rewriting.length > 2 ? 's' : ''} of this statement)` : '';
-    const setDefault = c.default ? `\nALTER TABLE ${table} ALTER COLUMN ${c.name} SET DEFAULT ${c.default.text};  -- new rows only` : '';
+    const setDefault = c.default ? `\nALTER TABLE ${sqlTable} ALTER COLUMN ${column} SET DEFAULT ${c.default.text};  -- new rows only` : '';
     return {
       message: `Adding ${table}.${c.name}${others} rewrites the table: ${rewriteReason(c, ctx.serverVersion)}, under ACCESS EXCLUSIVE (no reads or writes until it ends).`,
-      fix: `Add the column without the per-row value, then fill old rows in batches outside the DDL transaction:\nALTER TABLE ${table} ADD COLUMN ${c.name} ${c.type.text};${setDefault}\nUPDATE ${table} SET ${c.name} = <value> WHERE ${c.name} IS NULL AND id BETWEEN … AND …;`,
+      fix: `Add the column without the per-row value, then fill old rows in batches outside the DDL transaction:\nALTER TABLE ${sqlTable} ADD COLUMN ${column} ${c.type.text};${setDefault}\nUPDATE ${sqlTable} SET ${column} = <value> WHERE ${column} IS NULL AND id BETWEEN … AND …;`,
     };
   },
 });

@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -36,7 +37,7 @@ same rule; Rails (\`execute\`) and Django (\`RunSQL\`) migrations behave the sam
     if (created) return null;
     return {
       message: `ALTER DOMAIN ${qnameText(domain)} ADD CONSTRAINT checks every column of type ${qnameText(domain)} in every table, holding SHARE locks that block writes to those tables for the whole scan.`,
-      fix: `Add it NOT VALID and validate it separately, or put CHECK constraints (NOT VALID, then VALIDATE) on the tables instead:\n${op.text.replace(/;\s*$/, '')} NOT VALID;\nALTER DOMAIN ${qnameText(domain)} VALIDATE CONSTRAINT <name>;`,
+      fix: `Add it NOT VALID and validate it separately, or put CHECK constraints (NOT VALID, then VALIDATE) on the tables instead:\n${op.text.replace(/;\s*$/, '')} NOT VALID;\nALTER DOMAIN ${sqlQName(domain, ctx.dialect)} VALIDATE CONSTRAINT <name>;`,
     };
   },
 });

@@ -1,4 +1,5 @@
 import { qnameText, recomputingUsing } from '../ir.js';
+import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { columnExistedBefore } from './existing.js';
 import { sessionIsUtc } from './postgres-locks.js';
 import { defineRule } from './rule.js';
@@ -58,7 +59,10 @@ A column of a table created, or added, in the same migration holds no old values
     const table = qnameText(op.table);
     const target = `${table}.${op.column}`;
     const old = ctx.schema.column(op.table, op.column);
-    const expandFix = `Expand/contract: add a new column of type ${op.type.text}, keep both in step (trigger or code), backfill it in batches, release code that reads it, then drop the old column in a migration marked "-- twoway: contract":\nALTER TABLE ${table} ADD COLUMN ${op.column}_new ${op.type.text};\nUPDATE ${table} SET ${op.column}_new = ${op.column} WHERE ${op.column}_new IS NULL;  -- in batches`;
+    const sqlTable = sqlQName(op.table, ctx.dialect);
+    const q = (name: string) => sqlIdent(name, ctx.dialect);
+    const column = q(op.column);
+    const expandFix = `Expand/contract: add a new column of type ${op.type.text}, keep both in step (trigger or code), backfill it in batches, release code that reads it, then drop the old column in a migration marked "-- twoway: contract":\nALTER TABLE ${sqlTable} ADD COLUMN ${q(`${op.column}_new`)} ${op.type.text};\nUPDATE ${sqlTable} SET ${q(`${op.column}_new`)} = ${column} WHERE ${q(`${op.column}_new`)} IS NULL;  -- in batches`;
     if (!old) {
       return {
         message: `Changing ${target} to ${op.type.text}: twoway does not know its current type. Unless this is a binary-coercible widening (varchar(n) → text, a larger varchar or numeric precision), it ${REWRITE_LOCK}, and a narrowing or a change of kind breaks the release still running.`,
@@ -86,8 +90,8 @@ A column of a table created, or added, in the same migration holds no old values
         return {
           message: `Changing ${target} to the same type ${op.type.text} ${change.why}: an UPDATE of every row in disguise. Existing values are lost: no down can bring them back.${lock}`,
           fix: `Write the value change as a batched UPDATE in its own data migration, keeping the old values in a new column (or an archive table) so a down can restore them:
-ALTER TABLE ${table} ADD COLUMN ${op.column}_old ${old.type.text};
-UPDATE ${table} SET ${op.column}_old = ${op.column}, ${op.column} = ${using} WHERE ${op.column}_old IS NULL;  -- in batches`,
+ALTER TABLE ${sqlTable} ADD COLUMN ${q(`${op.column}_old`)} ${old.type.text};
+UPDATE ${sqlTable} SET ${q(`${op.column}_old`)} = ${column}, ${column} = ${using} WHERE ${q(`${op.column}_old`)} IS NULL;  -- in batches`,
           effect: { phase: 'data', dbRollback: 'irreversible' },
         };
       case 'widening': {
@@ -115,7 +119,7 @@ UPDATE ${table} SET ${op.column}_old = ${op.column}, ${op.column} = ${using} WHE
         const loss = change.lossy ? ` Existing values are lost: ${change.lossy}; no down can bring them back.` : '';
         const capLength = change.class === 'narrowing' && ['varchar', 'text'].includes(old.type.name) && op.type.name === 'varchar';
         const lengthFix = capLength
-          ? `To cap the length without a rewrite, keep the type and add a constraint; release code that respects it first:\nALTER TABLE ${table} ADD CONSTRAINT ${op.table.name}_${op.column}_length CHECK (char_length(${op.column}) <= ${op.type.args[0]}) NOT VALID;\nALTER TABLE ${table} VALIDATE CONSTRAINT ${op.table.name}_${op.column}_length;  -- in a later migration\n`
+          ? `To cap the length without a rewrite, keep the type and add a constraint; release code that respects it first:\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${q(`${op.table.name}_${op.column}_length`)} CHECK (char_length(${column}) <= ${op.type.args[0]}) NOT VALID;\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${q(`${op.table.name}_${op.column}_length`)};  -- in a later migration\n`
           : '';
         return {
           message: `Changing ${from} ${what} (${change.why}): the release still running breaks.${loss}${lock}${tz}`,

@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { isRails, railsNotValid } from './rails-fix.js';
 import { defineRule } from './rule.js';
 
@@ -34,6 +35,8 @@ A constraint on a table created in the same migration checks no rows: no finding
   check(op, ctx) {
     if (ctx.isNewTable(op.table)) return null;
     const table = qnameText(op.table);
+    const sqlTable = sqlQName(op.table, ctx.dialect);
+    const q = (name: string) => sqlIdent(name, ctx.dialect);
     if (op.kind === 'AddColumn') {
       const ref = op.column.references;
       if (!ref) return null;
@@ -41,14 +44,14 @@ A constraint on a table created in the same migration checks no rows: no finding
       const target = qnameText(ref.table);
       return {
         message: `ADD COLUMN ${op.column.name} ... REFERENCES ${target} validates every row of ${table} while holding SHARE ROW EXCLUSIVE on ${table} and ${target}: writes to both wait for the whole scan.`,
-        fix: `Add the column without REFERENCES, then the foreign key NOT VALID, then validate it in a separate migration:\nALTER TABLE ${table} ADD COLUMN ${op.column.name} ${op.column.type.text};\nALTER TABLE ${table} ADD CONSTRAINT ${name} FOREIGN KEY (${op.column.name}) REFERENCES ${target}${ref.columns.length ? ` (${ref.columns.join(', ')})` : ''} NOT VALID;\n-- next migration:\nALTER TABLE ${table} VALIDATE CONSTRAINT ${name};`,
+        fix: `Add the column without REFERENCES, then the foreign key NOT VALID, then validate it in a separate migration:\nALTER TABLE ${sqlTable} ADD COLUMN ${q(op.column.name)} ${op.column.type.text};\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${q(name)} FOREIGN KEY (${q(op.column.name)}) REFERENCES ${sqlQName(ref.table, ctx.dialect)}${ref.columns.length ? ` (${ref.columns.map(q).join(', ')})` : ''} NOT VALID;\n-- next migration:\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${q(name)};`,
       };
     }
     const c = op.constraint;
     if (c.notValid || (c.type !== 'check' && c.type !== 'foreign-key')) return null;
     const name = c.name ?? `${op.table.name}_${c.columns.join('_')}_${c.type === 'check' ? 'check' : 'fkey'}`;
     const body = op.text.replace(/;\s*$/, '');
-    const validate = `-- next migration (Rails: validate_${c.type === 'check' ? 'check_constraint' : 'foreign_key'}):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${name};`;
+    const validate = `-- next migration (Rails: validate_${c.type === 'check' ? 'check_constraint' : 'foreign_key'}):\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${q(name)};`;
     const rails = isRails(ctx) ? railsNotValid(op.table, c, name) : null;
     const safe = rails ? `${rails.add}\n# next migration:\n${rails.validate}` : null;
     if (c.type === 'check') {

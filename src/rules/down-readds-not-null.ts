@@ -1,5 +1,7 @@
 import { qnameText } from '../ir.js';
+import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { inFramework } from './framework-help.js';
+import { rubyName } from './rails-fix.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -34,12 +36,14 @@ backfills with the given value; Django: a \`RunPython\` backfill before the \`Al
       .some((o) => o.kind === 'DataChange' && o.table.name === op.table.name && (o.action === 'delete' || o.columns.includes(op.column)));
     if (backfilled) return null;
     const table = qnameText(op.table);
+    const sqlTable = sqlQName(op.table, ctx.dialect);
+    const column = sqlIdent(op.column, ctx.dialect);
     return {
       message: `The down sets ${table}.${op.column} NOT NULL again: rows written with NULL after the up make it fail ("column contains null values").`,
       fix: `Backfill before re-adding the constraint ${inFramework(ctx, {
-        rails: `Rails: change_column_null :${op.table.name}, :${op.column}, false, <value>`,
-        alembic: `Alembic: op.execute("UPDATE ...") in downgrade() before op.alter_column("${op.table.name}", "${op.column}", nullable=False)`,
-      })}, or leave the column nullable in the down:\nUPDATE ${table} SET ${op.column} = <value> WHERE ${op.column} IS NULL;\nALTER TABLE ${table} ALTER COLUMN ${op.column} SET NOT NULL;`,
+        rails: `Rails: change_column_null ${rubyName(op.table)}, ${rubyName(op.column)}, false, <value>`,
+        alembic: `Alembic: op.execute("UPDATE ...") in downgrade() before op.alter_column(${JSON.stringify(op.table.name)}, ${JSON.stringify(op.column)}, nullable=False)`,
+      })}, or leave the column nullable in the down:\nUPDATE ${sqlTable} SET ${column} = <value> WHERE ${column} IS NULL;\nALTER TABLE ${sqlTable} ALTER COLUMN ${column} SET NOT NULL;`,
       effect: { dbRollback: 'lossy' },
     };
   },

@@ -1,4 +1,5 @@
 import { qnameKey } from '../ir.js';
+import { sqlString } from '../sql/quote.js';
 import { downSpan, schemaAfterDown } from './down-replay.js';
 import { defineRule, type RuleResult } from './rule.js';
 
@@ -41,7 +42,7 @@ need the same decision.`,
       const rebuilt = down.findLast((op) => op.kind === 'CreateEnum' && qnameKey(op.name) === key);
       results.push({
         message: `The down rebuilds type ${key} without ${removed.map((v) => `'${v}'`).join(', ')}, which the up added: rows that hold ${removed.length > 1 ? 'these values' : 'it'} since the up make the conversion fail.`,
-        fix: `Keep the value in the down, or map the rows first:\nUPDATE <table> SET <column> = '<old value>' WHERE <column> IN (${removed.map((v) => `'${v}'`).join(', ')});`,
+        fix: `Keep the value in the down, or map the rows first:\nUPDATE <table> SET <column> = '<old value>' WHERE <column> IN (${removed.map(sqlString).join(', ')});`,
         effect: { dbRollback: 'lossy' },
         span: rebuilt?.span ?? downSpan(ctx),
       });

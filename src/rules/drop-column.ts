@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { columnExistedBefore } from './existing.js';
 import { inFramework } from './framework-help.js';
 import { defineRule } from './rule.js';
@@ -48,11 +49,11 @@ A column added in the same migration (or of a table created in it) held nothing 
     return {
       message: `Dropping column ${what} destroys its values: no down can bring them back.${cascade} This is a contract step, safe only once no running release reads or writes the column.`,
       fix: `Stop using the column in the code first ${inFramework(ctx, {
-        rails: `Rails: self.ignored_columns += ["${op.column}"]`,
+        rails: `Rails: self.ignored_columns += [${JSON.stringify(op.column)}]`,
         django: 'Django: remove the field from the model in a migrations.SeparateDatabaseAndState(state_operations=[...]) first',
         alembic: 'SQLAlchemy: remove the Column from the model',
         typeorm: 'TypeORM: remove the @Column from the entity',
-      })}, release, then drop it in a separate migration marked "-- twoway: contract". To keep a way back, copy the values first:\nCREATE TABLE ${op.table.name}_${op.column}_archive AS SELECT id, ${op.column} FROM ${table};`,
+      })}, release, then drop it in a separate migration marked "-- twoway: contract". To keep a way back, copy the values first:\nCREATE TABLE ${sqlIdent(`${op.table.name}_${op.column}_archive`, ctx.dialect)} AS SELECT id, ${sqlIdent(op.column, ctx.dialect)} FROM ${sqlQName(op.table, ctx.dialect)};`,
       effect: { phase: 'contract', dbRollback: 'irreversible' },
     };
   },

@@ -1,4 +1,5 @@
 import { qnameText, shadowSwap } from '../ir.js';
+import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { columnExistedBefore } from './existing.js';
 import { defineRule } from './rule.js';
 
@@ -36,9 +37,11 @@ A column added in the same migration is unknown to released code: no finding.`,
     if (!columnExistedBefore(ctx, op.table, op.column) || shadowSwap(ctx.ops, ctx.index)) return null;
     const table = qnameText(op.table);
     const type = ctx.schema.column(op.table, op.column)?.type.text ?? `<type of ${op.column}>`;
+    const sqlTable = sqlQName(op.table, ctx.dialect);
+    const newName = sqlIdent(op.newName, ctx.dialect);
     return {
       message: `Renaming ${table}.${op.column} to ${op.newName} breaks the release still running: its queries name ${op.column}.`,
-      fix: `Add ${op.newName} next to ${op.column}, keep them in step (trigger or code writing both), backfill, move reads to ${op.newName}, then drop ${op.column} in a later migration marked "-- twoway: contract":\nALTER TABLE ${table} ADD COLUMN ${op.newName} ${type};\nUPDATE ${table} SET ${op.newName} = ${op.column} WHERE ${op.newName} IS NULL;  -- in batches`,
+      fix: `Add ${op.newName} next to ${op.column}, keep them in step (trigger or code writing both), backfill, move reads to ${op.newName}, then drop ${op.column} in a later migration marked "-- twoway: contract":\nALTER TABLE ${sqlTable} ADD COLUMN ${newName} ${type};\nUPDATE ${sqlTable} SET ${newName} = ${sqlIdent(op.column, ctx.dialect)} WHERE ${newName} IS NULL;  -- in batches`,
       effect: { phase: 'breaking', codeRollback: 'breaking' },
     };
   },

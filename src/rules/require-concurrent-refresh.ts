@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -31,7 +32,7 @@ Rails (\`execute\`, scenic's \`concurrently: true\`) and Django (\`RunSQL\`) wor
     const view = qnameText(target);
     return {
       message: `REFRESH MATERIALIZED VIEW ${view} without CONCURRENTLY holds an ACCESS EXCLUSIVE lock on ${view}: every read of it waits for the whole refresh.`,
-      fix: `Refresh it concurrently (needs a unique index on the view):\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${target.name}_key ON ${view} (<unique columns>);\nREFRESH MATERIALIZED VIEW CONCURRENTLY ${view};`,
+      fix: `Refresh it concurrently (needs a unique index on the view):\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${sqlIdent(`${target.name}_key`, ctx.dialect)} ON ${sqlQName(target, ctx.dialect)} (<unique columns>);\nREFRESH MATERIALIZED VIEW CONCURRENTLY ${sqlQName(target, ctx.dialect)};`,
     };
   },
 });

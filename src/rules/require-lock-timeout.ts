@@ -32,7 +32,8 @@ it runs (a \`SET LOCAL\` until its transaction ends, and not at all outside one)
 - Django: a \`RunSQL("SET lock_timeout = '5s'")\` first, or \`OPTIONS: {"options": "-c lock_timeout=5000"}\`.
 - Alembic: \`op.execute("SET lock_timeout = '5s'")\`, or once in env.py before \`context.run_migrations()\`.
 - Knex / TypeORM / Sequelize: \`knex.raw\` / \`queryRunner.query\` / \`sequelize.query\` first in the migration.
-- Flyway: \`flyway.initSql\`; golang-migrate, dbmate: \`options=-c lock_timeout=5s\` in the database URL.
+- Flyway: \`flyway.initSql\` or a \`beforeMigrate.sql\` callback; golang-migrate, dbmate, goose: \`lock_timeout=5s\`
+  (or \`options=-c lock_timeout=5s\`) in the database URL.
 twoway reads these runner settings from the project's files itself (never running them) and names the
 file and line in the JSON report (\`sets[].runnerSettings\`): no timeout finding then. Where the
 runner sets it some other way, say so in the config: \`"lockTimeout": "5s"\` (\`"statementTimeout"\`

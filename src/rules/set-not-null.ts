@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { columnExistedBefore } from './existing.js';
 import { defineRule } from './rule.js';
 
@@ -52,10 +53,12 @@ already guards (valid or NOT VALID: old code's NULL writes fail already): no fin
     if (checked) return null;
     const table = qnameText(op.table);
     const target = `${table}.${op.column}`;
-    const name = `${op.table.name}_${op.column}_not_null`;
+    const name = sqlIdent(`${op.table.name}_${op.column}_not_null`, ctx.dialect);
+    const sqlTable = sqlQName(op.table, ctx.dialect);
+    const sqlColumn = sqlIdent(op.column, ctx.dialect);
     return {
       message: `SET NOT NULL on ${target} breaks the release still running if it writes NULL${column?.default ? '' : ' or omits the column'}.`,
-      fix: `Release code that always writes ${op.column}, backfill the NULLs, then:\nALTER TABLE ${table} ADD CONSTRAINT ${name} CHECK (${op.column} IS NOT NULL) NOT VALID;\n-- in a later migration:\nALTER TABLE ${table} VALIDATE CONSTRAINT ${name};\nALTER TABLE ${table} ALTER COLUMN ${op.column} SET NOT NULL;  -- PostgreSQL 12+: no scan\nALTER TABLE ${table} DROP CONSTRAINT ${name};`,
+      fix: `Release code that always writes ${op.column}, backfill the NULLs, then:\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${name} CHECK (${sqlColumn} IS NOT NULL) NOT VALID;\n-- in a later migration:\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${name};\nALTER TABLE ${sqlTable} ALTER COLUMN ${sqlColumn} SET NOT NULL;  -- PostgreSQL 12+: no scan\nALTER TABLE ${sqlTable} DROP CONSTRAINT ${name};`,
       effect: { phase: 'breaking', codeRollback: 'breaking' },
     };
   },

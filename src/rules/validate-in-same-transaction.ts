@@ -1,4 +1,5 @@
 import { qnameText } from '../ir.js';
+import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { inFramework } from './framework-help.js';
 import { inTransactionBlock } from './postgres-locks.js';
 import { defineRule } from './rule.js';
@@ -46,7 +47,7 @@ without a framework transaction).
         rails: `Rails: validate_${fk ? 'foreign_key' : 'check_constraint'} in a new migration`,
         alembic: 'Alembic: op.execute("ALTER TABLE ... VALIDATE CONSTRAINT ...") in the next revision',
         django: 'Django: a migrations.RunSQL in the next migration',
-      })}:\nALTER TABLE ${qnameText(op.table)} VALIDATE CONSTRAINT ${op.name};`,
+      })}:\nALTER TABLE ${sqlQName(op.table, ctx.dialect)} VALIDATE CONSTRAINT ${sqlIdent(op.name, ctx.dialect)};`,
     };
   },
 });

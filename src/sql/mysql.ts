@@ -31,7 +31,7 @@ const DATABASE: Record<Exclude<Dialect, 'postgresql'>, string> = { mysql: 'MySQL
 // build loads in a few milliseconds, and only when a migration of that dialect is met.
 const require = createRequire(import.meta.url);
 const parsers = new Map<string, { astify(sql: string, options: { database: string }): Node }>();
-function parserFor(dialect: Exclude<Dialect, 'postgresql'>) {
+export function parserFor(dialect: Exclude<Dialect, 'postgresql'>) {
   let parser = parsers.get(dialect);
   if (!parser) {
     const build = require(`node-sql-parser/build/${dialect}`) as { Parser: new () => NonNullable<typeof parser> };
