@@ -1,6 +1,7 @@
 // For every migration in order: fill the tables, snapshot, up, write rows only the new schema
 // allows, down, diff schema and data against the snapshot, up again. The database moves forward
 // once: the state before migration N is the state its predecessor's re-up left.
+import { parseSync } from 'libpg-query';
 import type { Operation } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import { Schema } from '../schema/schema.js';
@@ -226,7 +227,7 @@ export async function rehearseSelected(
         },
       );
       if (outcome === 'up-failed') {
-        halted = `migration ${m.id} before it does not apply, not even to empty tables`;
+        halted = `migration ${m.id} before it does not apply, not even to empty tables${result.error?.endsWith(NEWER_SERVER) ? `: it needs a PostgreSQL newer than ${engine.serverVersion}` : ''}`;
         if (refusedBefore) result.notes.push(`migration ${refusedBefore} before was not rehearsed: this up ran without what it makes`);
       } else if (outcome === 'unknown-state') {
         // The down or re-up left a state no migration describes: rebuild "after this up" from scratch.
@@ -435,6 +436,7 @@ async function rehearseOne(
   let dataBefore: DataSnapshot = new Map();
   let compared = new Set<string>();
   let firstError: string | null = null;
+  let firstState: string | undefined;
   let upOn: RowLevel | null = null;
   let upObservation: ScriptObservation | null = null;
   const fitted = state.fitted;
@@ -484,7 +486,10 @@ async function rehearseOne(
         );
         fit.push(...pieced);
       }
-      if (!fit.length) firstError ??= message;
+      if (!fit.length && firstError === null) {
+        firstError = message;
+        firstState = e instanceof ScriptError ? e.sqlState : undefined;
+      }
       // Half applied (statement by statement) or timed out: back to the state before the up, without rows.
       if (e instanceof ScriptError && e.partial && (fit.length || level !== ROW_LEVELS.at(-1))) {
         const rebuilt = await rebuild(engine, history);
@@ -497,7 +502,7 @@ async function rehearseOne(
   }
   if (upOn === null) {
     result.up = 'failed';
-    result.error = `up: ${firstError}`;
+    result.error = `up: ${firstError}${needsNewerServer(engine, firstState, scripts.up) ? `; ${NEWER_SERVER}` : ''}`;
     return 'up-failed';
   }
   recordLocks(engine, result, 'up', scripts.up, upObservation, replayed.before, replayed.before);
@@ -582,6 +587,22 @@ function joinErrors(first: string | null, next: string): string {
 interface History {
   standIns: readonly string[];
   applied: readonly MigrationScripts[];
+}
+
+const NEWER_SERVER = "a newer PostgreSQL's grammar (the parser twoway reads migrations with) accepts this up: the server's is older";
+
+/**
+ * A syntax error from a server whose grammar is older than libpg-query's, on an up that parser reads
+ * (a subquery in FROM without an alias is PostgreSQL 16+): the migration needs a newer server, it is not wrong.
+ */
+function needsNewerServer(engine: Engine, sqlState: string | undefined, up: Script): boolean {
+  if (engine.dialect !== 'postgresql' || sqlState !== '42601') return false;
+  try {
+    parseSync(up.text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The last rebuild of an engine that can copy its database: what it replayed, and the copy of the result. */

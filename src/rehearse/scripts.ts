@@ -148,12 +148,17 @@ function fromOperations(ops: readonly Operation[], mode: Script['mode']): Script
 }
 
 export class ScriptError extends Error {
+  /** The SQLSTATE the engine gave (PostgreSQL, PGlite), when it gave one. */
+  readonly sqlState: string | undefined;
   constructor(
     message: string,
     /** Part of the script stayed applied: the database is in a state no migration describes. */
     readonly partial: boolean,
+    cause?: unknown,
   ) {
     super(message);
+    const code = (cause as { code?: unknown } | undefined)?.code;
+    this.sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
   }
 }
 
@@ -167,7 +172,7 @@ export async function runScript(engine: Engine, script: Script): Promise<void> {
     try {
       await engine.exec(script.text, whole);
     } catch (e) {
-      throw new ScriptError(errorMessage(e), e instanceof TimeoutError || e instanceof PartlyAppliedError);
+      throw new ScriptError(errorMessage(e), e instanceof TimeoutError || e instanceof PartlyAppliedError, e);
     }
     return;
   }
@@ -178,7 +183,7 @@ export async function runScript(engine: Engine, script: Script): Promise<void> {
       await engine.exec('COMMIT');
     } catch (e) {
       await engine.exec('ROLLBACK').catch(() => {});
-      throw new ScriptError(errorMessage(e), e instanceof TimeoutError || e instanceof PartlyAppliedError);
+      throw new ScriptError(errorMessage(e), e instanceof TimeoutError || e instanceof PartlyAppliedError, e);
     }
     return;
   }
@@ -188,7 +193,7 @@ export async function runScript(engine: Engine, script: Script): Promise<void> {
     } catch (e) {
       // A transaction the migration opened ends with the failure, as its framework rolls it back.
       if (script.statements.slice(0, i).some((s) => s === 'BEGIN')) await engine.exec('ROLLBACK').catch(() => {});
-      throw new ScriptError(`${errorMessage(e)} (statement ${i + 1}: ${firstLine(statement)})`, i > 0 || e instanceof TimeoutError);
+      throw new ScriptError(`${errorMessage(e)} (statement ${i + 1}: ${firstLine(statement)})`, i > 0 || e instanceof TimeoutError, e);
     }
   }
 }

@@ -112,6 +112,27 @@ describe.skipIf(!available)('rehearse on a PostgreSQL server', () => {
     }
   }, 180_000);
 
+  it('an up older servers refuse as a syntax error, which a newer PostgreSQL accepts, is said to need a newer server', async () => {
+    const [{ num }] = await sql<{ num: number }>("SELECT current_setting('server_version_num')::int AS num");
+    if (num >= 160000) return console.warn('skipped: the server is PostgreSQL 16 or newer, which accepts a subquery without an alias');
+    const dir = tempProject({
+      'migrations/1_totals.up.sql': 'CREATE TABLE totals AS SELECT * FROM (SELECT 1 AS n);',
+      'migrations/1_totals.down.sql': 'DROP TABLE totals;',
+      'migrations/2_after.up.sql': 'CREATE TABLE after_it (id int);',
+      'migrations/2_after.down.sql': 'DROP TABLE after_it;',
+    });
+    const [first, second] = (await rehearse([dir], { databaseUrl: SERVER })).migrations;
+    expect(first?.up).toBe('failed');
+    expect(first?.error).toBe(
+      "up: subquery in FROM must have an alias; a newer PostgreSQL's grammar (the parser twoway reads migrations with) accepts this up: the server's is older",
+    );
+    expect(second?.skipped).toMatch(
+      new RegExp(
+        `^migration 1 before it does not apply, not even to empty tables: it needs a PostgreSQL newer than ${Math.floor(num / 10000)}\\.`,
+      ),
+    );
+  });
+
   it('runs in a database it creates and drops, and leaves the named database alone', async () => {
     const client = new pg.Client({ connectionString: SERVER });
     await client.connect();
