@@ -263,6 +263,38 @@ describe('what cannot be followed is not-analyzed at its line', () => {
     ]);
   });
 
+  it('a program started through child_process is application code, awaited or not (outline migrate-emoji-in-document-title)', async () => {
+    // process.cwd() only reads the process: no note of its own.
+    const outline = `const { execSync } = require("child_process");
+const path = require("path");
+module.exports = {
+  async up() {
+    if (process.env.NODE_ENV === "test") {
+      return;
+    }
+    const scriptName = path.basename(__filename);
+    const scriptPath = path.join(process.cwd(), "build", \`server/scripts/\${scriptName}\`);
+    execSync(\`node \${scriptPath}\`, { stdio: "inherit" });
+  },
+  async down() {},
+};`;
+    const p = await parseSource(sequelize, outline);
+    expect(notesOf(p)).toEqual([
+      'not-analyzed @10:5 not analyzed: application code (`execSync` of child_process) runs at migration time: another program twoway never executes; its effect on the schema is not checked.',
+    ]);
+    const forms = [
+      "  const cp = require('node:child_process');\n  cp.spawnSync('node', ['x.js']).toString();",
+      "  require('child_process').exec('node x.js');",
+      "  await require('child_process').execFileSync('node', ['x.js']);",
+    ];
+    for (const body of forms) {
+      const q = await parseSource(knex, knexUp(body));
+      expect(notesOf(q).map((n) => n.replace(/^.*application code \(`(\w+)`.*$/, '$1'))).toEqual([
+        body.includes('spawnSync') ? 'spawnSync' : body.includes('execFileSync') ? 'execFileSync' : 'exec',
+      ]);
+    }
+  });
+
   it('an awaited helper imported from elsewhere', async () => {
     const p = await parseSource(knex, `const { migrateAll } = require('../lib');\n${knexUp('  await migrateAll();')}`);
     expect(notesOf(p)[0]).toContain('a call to migrateAll() that twoway does not follow');

@@ -802,9 +802,34 @@ function mentionsFramework(node: t.Node, scope: Scope): boolean {
 }
 
 /** A call that computes a value without reaching the database: console, Math, lodash, array and string methods of local values. */
+/** Node's child_process: the function that starts another program (`execSync`, `cp.spawn`, `require('child_process').exec`), else null. */
+function startsProgram(e: t.CallExpression, scope: Scope): string | null {
+  const { root, steps } = chainOf(e);
+  const fromChildProcess = (source: string | null) => source === 'child_process' || source === 'node:child_process';
+  const bound = resolve(root, scope);
+  const kind = opaqueKind(bound);
+  // const cp = require('child_process') inside a function binds the require call itself.
+  const requiredHere = bound.type === 'CallExpression' && isIdentifier(bound.callee, 'require') ? stringOf(bound.arguments[0], null) : null;
+  if ((kind?.startsWith('import:') && fromChildProcess(kind.slice('import:'.length))) || fromChildProcess(requiredHere)) {
+    // The step nearest the module is the function called on it (execSync(...).toString() runs execSync).
+    const first = steps[0];
+    return first?.name === '()' && root.type === 'Identifier' ? root.name : (first?.name ?? null);
+  }
+  // require('child_process').execSync(...)
+  const required = steps[0];
+  if (isIdentifier(root, 'require') && !scope.get('require') && required?.name === '()' && steps.length > 1) {
+    return fromChildProcess(stringOf(required.args?.[0] as t.Node, null)) ? (steps[1]?.name ?? null) : null;
+  }
+  return null;
+}
+
+/** `process` calls that read the running process (its folder, clock) and change nothing. */
+const PROCESS_READS = new Set(['cwd', 'uptime', 'hrtime', 'memoryUsage', 'cpuUsage']);
+
 function isPure(e: t.CallExpression, scope: Scope): boolean {
   if (e.arguments.some((a) => mentionsFramework(a, scope))) return false;
   const { root, steps } = chainOf(e);
+  if (isIdentifier(root, 'process') && !scope.get('process')) return steps.length === 1 && PROCESS_READS.has(steps[0]?.name ?? '');
   const r = resolve(root, scope);
   const kind = opaqueKind(r);
   // A synchronous call cannot wait for a database driver: an imported helper not awaited computes a value (makeId()).
@@ -898,6 +923,15 @@ export function walkExpression(expr: t.Node, scope: Scope, dir: Direction, handl
         loop(e, itemsOf(callee.object, scope), (inner, item) => param && bindPattern(param, item, inner), fn, scope, dir, handle);
         return;
       }
+    }
+    const program = startsProgram(e, scope);
+    if (program) {
+      // execSync(`node ${script}`): another program runs, synchronous or not: it is code twoway never executes.
+      dir.out.notAnalyzed(
+        e,
+        `application code (\`${program}\` of child_process) runs at migration time: another program twoway never executes`,
+      );
+      return;
     }
     const target = resolve(callee, scope);
     if (isFunction(target)) {

@@ -142,8 +142,23 @@ end
     expect(summary(readRails(text).up)).toEqual(['AddIndex index_accounts_on_balance (balance)']);
   });
 
-  it('a loop over rows of the database stays unread', () => {
-    expect(up('    User.find_each { |u| u.update!(name: u.name.strip) }')).toEqual(['unread: a loop (`find_each`)']);
+  it('a loop over rows of the database stays unread, said as application code (like RunPython)', () => {
+    expect(up('    User.find_each { |u| u.update!(name: u.name.strip) }')).toEqual([
+      'unread: application code (`User.find_each`) runs at migration time, once per record',
+    ]);
+    expect(up('    Account.all.each do |a|\n      a.update!(kind: 1)\n    end')).toEqual([
+      'unread: application code (`Account.all.each`) runs at migration time, once per record',
+    ]);
+    expect(up('    Merchant.where("kind = 1").pluck(:id).each { |id| execute "delete from merchants where id = #{id}" }')).toEqual([
+      'unread: application code (`Merchant.where("kind = 1").pluck(',
+    ]);
+    // A constant of the file bound to a literal is unrolled; one of another file, or a local, is a run-time loop.
+    expect(up('    TABLES = %i[a b]\n    TABLES.each { |t| add_column t, :x, :text }')).toEqual([
+      'AddColumn a.x text',
+      'AddColumn b.x text',
+    ]);
+    expect(up('    TABLES.each { |t| add_column t, :x, :text }')).toEqual(['unread: a loop (`each`)']);
+    expect(up('    tables.map(&:to_s).each { |t| add_column t, :x, :text }')).toEqual(['unread: a loop (`each`)']);
   });
 });
 
