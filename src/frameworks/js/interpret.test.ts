@@ -413,6 +413,55 @@ exports.down = async (knex) => { await knex.raw(process.env.DOWN_SQL); };
     expect(p.notes?.map((n) => [n.rule, n.direction])).toEqual([['not-analyzed', 'down']]);
   });
 
+  it('a function another migration exports is read where a migration imports it (Flowise linkWorkspaceId)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-js-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(
+        join(dir, 'migrations', '1700000000000-LinkWorkspaceId.ts'),
+        `import { MigrationInterface, QueryRunner } from 'typeorm';
+export async function linkWorkspaceId(queryRunner: QueryRunner, include = true) {
+  await queryRunner.query('ALTER TABLE chat_flow ADD COLUMN workspace_id text');
+}
+export class LinkWorkspaceId1700000000000 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await linkWorkspaceId(queryRunner);
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE chat_flow DROP COLUMN workspace_id');
+  }
+}
+`,
+      );
+      writeFileSync(
+        join(dir, 'migrations', '1700000000001-Refactor.ts'),
+        `import { MigrationInterface, QueryRunner } from 'typeorm';
+import { linkWorkspaceId } from './1700000000000-LinkWorkspaceId';
+export class Refactor1700000000001 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE chat_flow DROP COLUMN workspace_id');
+    await linkWorkspaceId(queryRunner, false);
+  }
+  public async down(): Promise<void> {}
+}
+`,
+      );
+      const result = await check(['.'], { cwd: dir });
+      const reports = result.sets[0]?.reports ?? [];
+      expect(reports.map((r) => r.parsed.migration.path.split('/').at(-1))).toEqual([
+        '1700000000000-LinkWorkspaceId.ts',
+        '1700000000001-Refactor.ts',
+      ]);
+      expect(describeOps(reports[1]?.parsed.up ?? [])?.map((d) => d.replace(/ @\d+:\d+$/, ''))).toEqual([
+        'DropColumn chat_flow.workspace_id',
+        'AddColumn chat_flow.workspace_id text',
+      ]);
+      expect(reports[1]?.parsed.notes).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a helper file beside the migrations is read where the migration imports it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'twoway-js-'));
     try {
