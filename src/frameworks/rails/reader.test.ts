@@ -94,6 +94,24 @@ describe('branches', () => {
       up('    if Rails.env.production?\n      add_column :users, :a, :text\n    else\n      add_column :users, :b, :text\n    end'),
     ).toEqual(['unread: conditional code']);
   });
+
+  it('a condition on the application that guards only row changes is judged as if it runs, with no note, as in the JS readers', () => {
+    // maybe-finance/maybe create_subscriptions: the copy into subscriptions runs in managed mode only.
+    const copy = `    if Rails.application.config.app_mode.managed?
+      execute <<~SQL
+        INSERT INTO subscriptions (family_id, status) SELECT f.id, 'active' FROM families f
+      SQL
+      Family.where(kind: 'x').update_all(kind: 'y')
+    end`;
+    expect(up(copy)).toEqual(['DataChange insert subscriptions', 'DataChange update families']);
+    // A schema change beside them keeps the note.
+    expect(up(copy.replace('    end', '      add_column :families, :a, :text\n    end'))).toEqual([
+      'unread: the condition `if Rails.application.config.app_mode.managed?` is decided at run time; what it guards is read as if it runs',
+      'DataChange insert subscriptions',
+      'DataChange update families',
+      'AddColumn families.a text',
+    ]);
+  });
 });
 
 describe('loops over literal collections and bound values', () => {

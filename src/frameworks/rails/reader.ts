@@ -32,6 +32,12 @@ export interface ReaderOutput {
 
 export type Args = { positional: RubyValue[]; options: Map<string, RubyValue>; block: SyntaxNode | null; blockParam: string | null };
 
+/** An operation that changes rows at most: a data change, a setting, a SELECT. */
+function changesRowsOnly(op: Operation): boolean {
+  if (op.kind === 'DataChange' || op.kind === 'SetSetting') return true;
+  return op.kind === 'Raw' && !op.notAnalyzed && op.statement.toLowerCase().startsWith('select');
+}
+
 /** Batch iterations of a model's records (`User.find_each`); any loop over a query chain rooted at a constant iterates records too. */
 const RECORD_BATCHES = new Set(['find_each', 'find_in_batches', 'in_batches']);
 
@@ -216,6 +222,8 @@ export class RailsReader {
     if (!body || alternative) return [this.notAnalyzed(node, 'conditional code: which branch runs is decided at run time')];
     const steps = branch(body);
     if (truth === 'guard' || !steps.some((s) => s.up.length)) return steps;
+    // Rows changed or not depending on the app's mode or data: judged as if it runs, as the JS readers do.
+    if (steps.every((s) => s.up.every(changesRowsOnly) && (!Array.isArray(s.inverse) || s.inverse.every(changesRowsOnly)))) return steps;
     const when = `${negated ? 'unless' : 'if'} ${condition?.text.split('\n')[0] ?? '…'}`;
     return [this.notAnalyzed(node, `the condition \`${when}\` is decided at run time; what it guards is read as if it runs`), ...steps];
   }
