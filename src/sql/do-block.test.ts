@@ -37,6 +37,26 @@ END $$;`),
     ).toEqual(['CreateEnum', 'AddIndex']);
   });
 
+  it('a handler that only raises notices is judged as if the body runs to its end (supabase/auth alter_phone_type)', () => {
+    expect(
+      kinds(`do $$
+begin
+  alter table {{ index .Options "Namespace" }}.users
+    alter column phone type text,
+    alter column phone_change type text;
+exception
+  when SQLSTATE '0A000' then
+    raise notice 'Unable to change data type of phone, phone_change columns due to use by a view or rule';
+  when SQLSTATE '2BP01' then
+    raise notice 'Unable to change data type of phone, phone_change columns due to dependent objects';
+end $$;`),
+    ).toEqual(['AlterColumnType', 'AlterColumnType']);
+    // Re-raising as an error is not quiet.
+    expect(kinds("DO $$ BEGIN CREATE TABLE t (id int); EXCEPTION WHEN duplicate_table THEN RAISE EXCEPTION 'again'; END $$;")).toEqual([
+      UNREAD,
+    ]);
+  });
+
   it('template placeholders in the body are masked as outside it (supabase/auth renames in a guarded DO)', () => {
     const parsed = parsePostgres({
       path: 'm.sql',

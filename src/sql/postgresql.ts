@@ -1083,7 +1083,7 @@ function doBlock(n: Node, base: Base): Operation[] | null {
           );
         case 'PLpgSQL_stmt_block': {
           const handlers: Node[] = v.exceptions?.PLpgSQL_exception_block?.exc_list ?? [];
-          return handlers.every((h) => !(h.PLpgSQL_exception?.action ?? []).length) && statements(v.body);
+          return handlers.every(quietHandler) && statements(v.body);
         }
         case 'PLpgSQL_stmt_raise':
           // NOTICE, INFO, LOG, WARNING only tell; RAISE EXCEPTION (ERROR, 21) stops the migration.
@@ -1146,7 +1146,7 @@ function doBlock(n: Node, base: Base): Operation[] | null {
           return rowsOnly(v.body);
         case 'PLpgSQL_stmt_block': {
           const handlers: Node[] = v.exceptions?.PLpgSQL_exception_block?.exc_list ?? [];
-          return handlers.every((h) => !(h.PLpgSQL_exception?.action ?? []).length) && rowsOnly(v.body);
+          return handlers.every(quietHandler) && rowsOnly(v.body);
         }
         case 'PLpgSQL_stmt_assign':
         case 'PLpgSQL_stmt_exit':
@@ -1159,8 +1159,7 @@ function doBlock(n: Node, base: Base): Operation[] | null {
       }
     });
   const action = fn.action?.PLpgSQL_stmt_block;
-  if (!action || (action.exceptions?.PLpgSQL_exception_block?.exc_list ?? []).some((h: Node) => (h.PLpgSQL_exception?.action ?? []).length))
-    return null;
+  if (!action || !(action.exceptions?.PLpgSQL_exception_block?.exc_list ?? []).every(quietHandler)) return null;
   if (declares || !statements(action.body)) {
     ops.length = 0;
     commits = false;
@@ -1171,6 +1170,15 @@ function doBlock(n: Node, base: Base): Operation[] | null {
   // Each operation carries the whole block: a DSL migration rehearsed from its operations runs the block as
   // written, once (its guards kept; a batched loop's statements once each would be one batch).
   return ops.map((op) => ({ ...op, text: base.text }));
+}
+
+/**
+ * An exception handler that does nothing but tell (`WHEN duplicate_object THEN null`, `THEN RAISE NOTICE '…'`): the
+ * block is judged as if its body runs to its end, as a `try` body is.
+ */
+function quietHandler(h: Node): boolean {
+  const action: Node[] = h.PLpgSQL_exception?.action ?? [];
+  return action.every((stmt) => (stmt.PLpgSQL_stmt_raise ? (stmt.PLpgSQL_stmt_raise.elog_level ?? 21) < 21 : false));
 }
 
 /** The statements a batched loop may run: changes of rows, nothing else. */
