@@ -177,6 +177,9 @@ end
     ]);
     expect(up('    TABLES.each { |t| add_column t, :x, :text }')).toEqual(['unread: a loop (`each`)']);
     expect(up('    tables.map(&:to_s).each { |t| add_column t, :x, :text }')).toEqual(['unread: a loop (`each`)']);
+    // The database's own tables are no records: a loop decided at run time.
+    expect(up('    ActiveRecord::Base.connection.tables.each { |t| add_column t, :x, :text }')).toEqual(['unread: a loop (`each`)']);
+    expect(up('    ApplicationRecord.connection.tables.each { |t| add_column t, :x, :text }')).toEqual(['unread: a loop (`each`)']);
   });
 });
 

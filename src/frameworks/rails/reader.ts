@@ -49,8 +49,12 @@ function loopsOverRecords(receiver: SyntaxNode, method: string, bound: (name: st
   const isConstant = (n: SyntaxNode | null) => (n?.type === 'constant' || n?.type === 'scope_resolution') && !bound(n.text);
   if (isConstant(receiver)) return RECORD_BATCHES.has(method);
   let node: SyntaxNode | null = receiver;
-  while (node?.type === 'call') node = node.childForFieldName('receiver');
-  return node !== receiver && isConstant(node);
+  while (node?.type === 'call') {
+    // `ActiveRecord::Base.connection.tables.each`: a loop over the database's own objects, not over records.
+    if (node.childForFieldName('method')?.text === 'connection') return false;
+    node = node.childForFieldName('receiver');
+  }
+  return node !== receiver && isConstant(node) && !node?.text.startsWith('ActiveRecord::');
 }
 
 /** Iterations: a loop that makes columns or runs SQL per item is only known at run time. */
