@@ -363,7 +363,7 @@ describe('constructs twoway cannot follow are said, never passed silently', () =
     expect(raws.map((r) => [r.span.line, r.notAnalyzed?.split(':')[0]])).toEqual([
       [3, 'a loop (`each`)'],
       [6, 'the condition `if ENV["X"]` is decided at run time; what it guards is read as if it runs'],
-      [9, 'a loop (`find_each`)'],
+      [9, 'application code (`User.find_each`) runs at migration time, once per record'],
       [10, 'the table name is computed at run time'],
     ]);
     // The guarded add_column is read (the safe assumption), after the note.

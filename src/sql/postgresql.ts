@@ -1038,7 +1038,8 @@ function doBlock(n: Node, base: Base): Operation[] | null {
   }
   // Only the variables PL/pgSQL declares itself: a DECLAREd one may carry values no reader follows.
   const own = new Set(['found', 'sqlstate', 'sqlerrm']);
-  if (!fn || (fn.datums ?? []).some((d: Node) => !own.has(Object.values(d as Record<string, Node>)[0]?.refname))) return null;
+  if (!fn) return null;
+  const declares = (fn.datums ?? []).some((d: Node) => !own.has(Object.values(d as Record<string, Node>)[0]?.refname));
   const ops: Operation[] = [];
   let commits = false;
   const sql = (query: string, only?: ReadonlySet<string>, batched = false): boolean => {
@@ -1082,7 +1083,7 @@ function doBlock(n: Node, base: Base): Operation[] | null {
           );
         case 'PLpgSQL_stmt_block': {
           const handlers: Node[] = v.exceptions?.PLpgSQL_exception_block?.exc_list ?? [];
-          return handlers.every((h) => !(h.PLpgSQL_exception?.action ?? []).length) && statements(v.body);
+          return handlers.every(quietHandler) && statements(v.body);
         }
         case 'PLpgSQL_stmt_raise':
           // NOTICE, INFO, LOG, WARNING only tell; RAISE EXCEPTION (ERROR, 21) stops the migration.
@@ -1121,10 +1122,49 @@ function doBlock(n: Node, base: Base): Operation[] | null {
     if (loopCommits) batchedLoop = true;
     return ok && exits && changes;
   };
+  /**
+   * A block that only changes rows: every statement it can run is an UPDATE, INSERT, DELETE or SELECT, inside
+   * loops and IFs on data, with DECLAREd variables; no DDL, EXECUTE, PERFORM, RAISE EXCEPTION or COMMIT. Which rows,
+   * and how often, the data decides: judged as if it runs, as a branch or loop of data changes in a JS migration.
+   */
+  const rowsOnly = (list: Node[] | undefined): boolean =>
+    (list ?? []).every((stmt) => {
+      const [kind, v] = Object.entries(stmt as Record<string, Node>)[0] ?? ['', {}];
+      switch (kind) {
+        case 'PLpgSQL_stmt_execsql':
+          return sql(v.sqlstmt?.PLpgSQL_expr?.query ?? '', ROW_STATEMENTS);
+        case 'PLpgSQL_stmt_if':
+          return (
+            rowsOnly(v.then_body) && (v.elsif_list ?? []).every((e: Node) => rowsOnly(e.PLpgSQL_if_elsif?.stmts)) && rowsOnly(v.else_body)
+          );
+        case 'PLpgSQL_stmt_fors':
+          return sql(v.query?.PLpgSQL_expr?.query ?? '', SELECT_ONLY) && rowsOnly(v.body);
+        case 'PLpgSQL_stmt_loop':
+        case 'PLpgSQL_stmt_while':
+        case 'PLpgSQL_stmt_fori':
+        case 'PLpgSQL_stmt_foreach_a':
+          return rowsOnly(v.body);
+        case 'PLpgSQL_stmt_block': {
+          const handlers: Node[] = v.exceptions?.PLpgSQL_exception_block?.exc_list ?? [];
+          return handlers.every(quietHandler) && rowsOnly(v.body);
+        }
+        case 'PLpgSQL_stmt_assign':
+        case 'PLpgSQL_stmt_exit':
+        case 'PLpgSQL_stmt_return':
+          return true;
+        case 'PLpgSQL_stmt_raise':
+          return (v.elog_level ?? 21) < 21;
+        default:
+          return false;
+      }
+    });
   const action = fn.action?.PLpgSQL_stmt_block;
-  if (!action || (action.exceptions?.PLpgSQL_exception_block?.exc_list ?? []).some((h: Node) => (h.PLpgSQL_exception?.action ?? []).length))
-    return null;
-  if (!statements(action.body)) return null;
+  if (!action || !(action.exceptions?.PLpgSQL_exception_block?.exc_list ?? []).every(quietHandler)) return null;
+  if (declares || !statements(action.body)) {
+    ops.length = 0;
+    commits = false;
+    if (!rowsOnly(action.body) || !ops.some((op) => op.kind === 'DataChange')) return null;
+  }
   // A COMMIT outside a batched loop splits schema changes into transactions no rule follows yet.
   if (commits && !batchedLoop) return null;
   // Each operation carries the whole block: a DSL migration rehearsed from its operations runs the block as
@@ -1132,8 +1172,20 @@ function doBlock(n: Node, base: Base): Operation[] | null {
   return ops.map((op) => ({ ...op, text: base.text }));
 }
 
+/**
+ * An exception handler that does nothing but tell (`WHEN duplicate_object THEN null`, `THEN RAISE NOTICE '…'`): the
+ * block is judged as if its body runs to its end, as a `try` body is.
+ */
+function quietHandler(h: Node): boolean {
+  const action: Node[] = h.PLpgSQL_exception?.action ?? [];
+  return action.every((stmt) => (stmt.PLpgSQL_stmt_raise ? (stmt.PLpgSQL_stmt_raise.elog_level ?? 21) < 21 : false));
+}
+
 /** The statements a batched loop may run: changes of rows, nothing else. */
 const DATA_STATEMENTS = new Set(['UpdateStmt', 'InsertStmt', 'DeleteStmt']);
+/** The statements a block that only changes rows may run: those, and reads. */
+const ROW_STATEMENTS = new Set([...DATA_STATEMENTS, 'SelectStmt']);
+const SELECT_ONLY = new Set(['SelectStmt']);
 
 /** `NOT FOUND` or `FOUND`: an EXIT WHEN on whether the statement before changed a row, and nothing else. */
 function foundTest(cond: string): boolean {

@@ -85,6 +85,8 @@ export function jsMigrationFiles(folder: Folder): FolderFiles {
       registerHelper(source);
       continue;
     }
+    // A migration may export a helper another migration imports (Flowise's `linkWorkspaceId`).
+    registerHelper(source);
     const file = { file: e.name, rel, source, className: kind.className };
     if (!kind.framework) {
       unattributed.push(file);

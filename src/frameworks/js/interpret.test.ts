@@ -176,6 +176,68 @@ export class M1700000000000 implements MigrationInterface {
   },
 ];
 
+describe('a DELETE or SELECT whose run-time parts are values is read: its table is known, only its rows are not', () => {
+  // FlowiseAI/Flowise RefactorEnterpriseDatabase (every dialect): ids selected first, then deleted where they match.
+  const flowise = typeormUp(`    const found = await queryRunner.query('select "id" from "workspace";');
+    const ids = found.map((w: { id: string }) => \`'\${w.id}'\`).join(',');
+    if (ids && ids.length > 0) {
+      await queryRunner.query(\`
+        delete from "workspace_user" where "workspaceId" in (\${ids});
+      \`);
+      const flows = await queryRunner.query(\`select "id" from "chat_flow" where "workspaceId" in (\${ids}) and "x" = \${ids};\`);
+    }`);
+  it.each(['postgresql', 'mysql', 'sqlite'] as const)('%s', async (dialect) => {
+    const p = await parseSource(typeorm, flowise, { path: TS, dialect });
+    expect(notesOf(p)).toEqual([]);
+    const select = dialect === 'postgresql' ? 'Raw SelectStmt' : 'Raw select';
+    expect(describeOps(p.up)?.map((d) => d.replace(/ @\d+:\d+$/, ''))).toEqual([select, 'DataChange delete workspace_user where', select]);
+  });
+});
+
+describe('SQL picked by a condition (`query(cond ? a : b)`) is read like a branch', () => {
+  const roles = (a: string, b: string) =>
+    typeormUp(`    const found = await queryRunner.query('select * from "temp_role"');
+    for (const role of found) {
+      const withDescription = \`insert into "role" ("id", "description") values ('\${role.id}', '\${role.description}')\`;
+      const without = \`${a}\`;
+      const insertRoleQuery = ${b};
+      await queryRunner.query(insertRoleQuery);
+    }`);
+  it('two statements that change rows only: both read, no note (Flowise RefactorEnterpriseDatabase)', async () => {
+    const p = await parseSource(
+      typeorm,
+      roles(`insert into "role" ("id") values ('\${role.id}')`, 'role.description ? withDescription : without'),
+      { path: TS },
+    );
+    expect(notesOf(p)).toEqual([]);
+    expect(describeOps(p.up)?.map((d) => d.replace(/ @\d+:\d+$/, ''))).toEqual([
+      'Raw SelectStmt',
+      'DataChange insert role(id,description)',
+      'DataChange insert role(id)',
+    ]);
+  });
+  it('one of them changes the schema: not analyzed', async () => {
+    const p = await parseSource(
+      typeorm,
+      roles('alter table "role" drop column "description"', 'role.description ? withDescription : without'),
+      { path: TS },
+    );
+    expect(notesOf(p).map((n) => n.replace(/ @\d+:\d+/, ''))).toEqual([
+      'not-analyzed not analyzed: SQL built at run time (not a literal string); its effect on the schema is not checked.',
+    ]);
+  });
+  it('a condition the reader knows takes its side', async () => {
+    const p = await parseSource(typeorm, roles('alter table "role" drop column "description"', "'x' === 'x' ? without : withDescription"), {
+      path: TS,
+    });
+    // The statement is read (a schema change once per row stays a loop twoway cannot count).
+    expect(notesOf(p).map((n) => n.replace(/ @\d+:\d+/, '').split(' (')[0])).toEqual([
+      'not-analyzed not analyzed: a loop over values known only at run time',
+    ]);
+    expect(describeOps(p.up)?.map((d) => d.replace(/ @\d+:\d+$/, ''))).toEqual(['Raw SelectStmt', 'DropColumn role.description']);
+  });
+});
+
 describe('code paths a reader follows', () => {
   it.each(followed)('$name', async (c) => {
     const p = await parseSource(c.adapter, c.source, { path: c.path, dialect: c.dialect });
@@ -263,6 +325,62 @@ describe('what cannot be followed is not-analyzed at its line', () => {
     ]);
   });
 
+  it('a program started through child_process is application code, awaited or not (outline migrate-emoji-in-document-title)', async () => {
+    // process.cwd() only reads the process: no note of its own.
+    const outline = `const { execSync } = require("child_process");
+const path = require("path");
+module.exports = {
+  async up() {
+    if (process.env.NODE_ENV === "test") {
+      return;
+    }
+    const scriptName = path.basename(__filename);
+    const scriptPath = path.join(process.cwd(), "build", \`server/scripts/\${scriptName}\`);
+    execSync(\`node \${scriptPath}\`, { stdio: "inherit" });
+  },
+  async down() {},
+};`;
+    const p = await parseSource(sequelize, outline);
+    expect(notesOf(p)).toEqual([
+      'not-analyzed @10:5 not analyzed: application code (`execSync` of child_process) runs at migration time: another program twoway never executes; its effect on the schema is not checked.',
+    ]);
+    const forms = [
+      "  const cp = require('node:child_process');\n  cp.spawnSync('node', ['x.js']).toString();",
+      "  require('child_process').exec('node x.js');",
+      "  await require('child_process').execFileSync('node', ['x.js']);",
+    ];
+    for (const body of forms) {
+      const q = await parseSource(knex, knexUp(body));
+      expect(notesOf(q).map((n) => n.replace(/^.*application code \(`(\w+)`.*$/, '$1'))).toEqual([
+        body.includes('spawnSync') ? 'spawnSync' : body.includes('execFileSync') ? 'execFileSync' : 'exec',
+      ]);
+    }
+  });
+
+  it.each([
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the migration's own template, as source text
+    ['a table name', 'delete from "${table}" where "id" = 1'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the migration's own template, as source text
+    ['a name joined to it', 'delete from t_${suffix} where "id" = 1'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the migration's own template, as source text
+    ['an UPDATE value', 'update "t" set "a" = ${value}'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the migration's own template, as source text
+    ['a list of columns', 'select ${columns} from "t"'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the migration's own template, as source text
+    ['a default in a schema change', 'alter table "t" add column "x" int default (${value})'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the migration's own template, as source text
+    ['a clause', 'delete from "t" ${where}'],
+  ])('SQL built at run time with %s unknown', async (_, sql) => {
+    const p = await parseSource(
+      typeorm,
+      typeormUp(`    const rows = await queryRunner.query('select 1');\n    await queryRunner.query(\`${sql}\`);`),
+      { path: TS },
+    );
+    expect(notesOf(p).map((n) => n.replace(/ @\d+:\d+/, ''))).toEqual([
+      'not-analyzed not analyzed: SQL built at run time (not a literal string); its effect on the schema is not checked.',
+    ]);
+  });
+
   it('an awaited helper imported from elsewhere', async () => {
     const p = await parseSource(knex, `const { migrateAll } = require('../lib');\n${knexUp('  await migrateAll();')}`);
     expect(notesOf(p)[0]).toContain('a call to migrateAll() that twoway does not follow');
@@ -293,6 +411,55 @@ exports.down = async (knex) => { await knex.raw(process.env.DOWN_SQL); };
     const p = await parseSource(knex, `exports.up = (knex) => knex.schema.dropTable('a');\nexports.down = require('./shared').down;`);
     expect(p.downStatus).toBe('unreadable');
     expect(p.notes?.map((n) => [n.rule, n.direction])).toEqual([['not-analyzed', 'down']]);
+  });
+
+  it('a function another migration exports is read where a migration imports it (Flowise linkWorkspaceId)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-js-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(
+        join(dir, 'migrations', '1700000000000-LinkWorkspaceId.ts'),
+        `import { MigrationInterface, QueryRunner } from 'typeorm';
+export async function linkWorkspaceId(queryRunner: QueryRunner, include = true) {
+  await queryRunner.query('ALTER TABLE chat_flow ADD COLUMN workspace_id text');
+}
+export class LinkWorkspaceId1700000000000 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await linkWorkspaceId(queryRunner);
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE chat_flow DROP COLUMN workspace_id');
+  }
+}
+`,
+      );
+      writeFileSync(
+        join(dir, 'migrations', '1700000000001-Refactor.ts'),
+        `import { MigrationInterface, QueryRunner } from 'typeorm';
+import { linkWorkspaceId } from './1700000000000-LinkWorkspaceId';
+export class Refactor1700000000001 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE chat_flow DROP COLUMN workspace_id');
+    await linkWorkspaceId(queryRunner, false);
+  }
+  public async down(): Promise<void> {}
+}
+`,
+      );
+      const result = await check(['.'], { cwd: dir });
+      const reports = result.sets[0]?.reports ?? [];
+      expect(reports.map((r) => r.parsed.migration.path.split('/').at(-1))).toEqual([
+        '1700000000000-LinkWorkspaceId.ts',
+        '1700000000001-Refactor.ts',
+      ]);
+      expect(describeOps(reports[1]?.parsed.up ?? [])?.map((d) => d.replace(/ @\d+:\d+$/, ''))).toEqual([
+        'DropColumn chat_flow.workspace_id',
+        'AddColumn chat_flow.workspace_id text',
+      ]);
+      expect(reports[1]?.parsed.notes).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a helper file beside the migrations is read where the migration imports it', async () => {

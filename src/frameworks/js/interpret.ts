@@ -162,7 +162,26 @@ export class Direction {
 
   /** Runs SQL held in a string literal through the SQL parser, with positions in the JS file. */
   sql(node: t.Node | undefined, scope: Scope, at: t.Node, render?: (sql: string) => string): void {
-    const written = node ? (stringOf(node, scope) ?? withUnknownValues(node, scope)) : null;
+    const chosen = node ? resolve(node, scope) : null;
+    if (chosen?.type === 'ConditionalExpression') {
+      // `query(row.description ? withDescription : without)`: one of two statements, the way a branch is read.
+      const known = truth(chosen.test, scope);
+      if (known !== null) {
+        this.sql(known ? chosen.consequent : chosen.alternate, scope, at, render);
+        return;
+      }
+      const yes = this.trial((d) => d.sql(chosen.consequent, scope, at, render));
+      const no = this.trial((d) => d.sql(chosen.alternate, scope, at, render));
+      // Rows are changed one way or the other depending on data: judged as if both run.
+      if (onlyData(yes) && onlyData(no)) {
+        this.keep(yes);
+        this.keep(no);
+      } else this.out.notAnalyzed(at, 'SQL built at run time (not a literal string)');
+      return;
+    }
+    const known = node ? (stringOf(node, scope) ?? withUnknownValues(node, scope)) : null;
+    const rowsOnly = known === null && node ? withRunTimeValues(node, scope) : null;
+    const written = known ?? rowsOnly;
     const value = written !== null && render ? render(written) : written;
     if (value === null || !node) {
       this.out.notAnalyzed(at, 'SQL built at run time (not a literal string)');
@@ -182,6 +201,11 @@ export class Direction {
       language: 'sql',
     };
     const parsed = parseSql(source, this.out.dialect);
+    // Run-time values are read only where they can pick rows and nothing else: a DELETE or a SELECT.
+    if (rowsOnly !== null && !(parsed.errors.length === 0 && parsed.ops.length > 0 && parsed.ops.every(readsOrDeletesRows))) {
+      this.out.notAnalyzed(at, 'SQL built at run time (not a literal string)');
+      return;
+    }
     this.ops.push(...parsed.ops);
     for (const e of parsed.errors) this.out.error(e);
     for (const c of parsed.comments) this.out.directives.push(...directivesInComment(c.text, c.span));
@@ -202,6 +226,46 @@ function withUnknownValues(node: t.Node, scope: Scope): string | null {
     text += (part ?? 'unknown') + (n.quasis[i + 1]?.value.cooked ?? '');
   }
   return text;
+}
+
+/**
+ * SQL in a template whose unknown parts stand where a value stands (`where "id" in (${ids})`, `"id" = ${id}`): the
+ * statement and its tables are known, only which rows it picks. Each such part becomes NULL. Null when a part
+ * touches a name or a quote (`"${table}"`, `t_${suffix}`) or follows anything but `(`, `,` or a comparison, so a
+ * name, a clause or a list of columns never gets a made-up value. The caller keeps it only for a DELETE or SELECT.
+ */
+function withRunTimeValues(node: t.Node, scope: Scope): string | null {
+  const n = resolve(node, scope);
+  if (n.type !== 'TemplateLiteral') return null;
+  let text = n.quasis[0]?.value.cooked ?? '';
+  let unknown = false;
+  for (let i = 0; i < n.expressions.length; i++) {
+    const part = stringOf(n.expressions[i] as t.Node, scope);
+    const after = n.quasis[i + 1]?.value.cooked ?? '';
+    if (part !== null || insideStringLiteral(text)) {
+      text += (part ?? 'unknown') + after;
+      continue;
+    }
+    const before = text.trimEnd().at(-1) ?? '';
+    if (!before || !'(,=<>'.includes(before) || touchesName(text.at(-1)) || touchesName(after[0])) return null;
+    unknown = true;
+    text += `NULL${after}`;
+  }
+  return unknown ? text : null;
+}
+
+/** A character that would join a value to a name: a letter, digit, `_`, `$`, `.` or an identifier quote. */
+function touchesName(c: string | undefined): boolean {
+  if (!c) return false;
+  const code = c.toLowerCase().charCodeAt(0);
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || '_$."`[]\''.includes(c);
+}
+
+/** A statement that only reads, or deletes rows of a named table. */
+function readsOrDeletesRows(op: Operation): boolean {
+  if (op.kind === 'DataChange') return op.action === 'delete';
+  // PostgreSQL names it SelectStmt (SelectStmt:constant), the MySQL and SQLite readers select.
+  return op.kind === 'Raw' && !op.notAnalyzed && op.statement.toLowerCase().startsWith('select');
 }
 
 /**
@@ -802,9 +866,34 @@ function mentionsFramework(node: t.Node, scope: Scope): boolean {
 }
 
 /** A call that computes a value without reaching the database: console, Math, lodash, array and string methods of local values. */
+/** Node's child_process: the function that starts another program (`execSync`, `cp.spawn`, `require('child_process').exec`), else null. */
+function startsProgram(e: t.CallExpression, scope: Scope): string | null {
+  const { root, steps } = chainOf(e);
+  const fromChildProcess = (source: string | null) => source === 'child_process' || source === 'node:child_process';
+  const bound = resolve(root, scope);
+  const kind = opaqueKind(bound);
+  // const cp = require('child_process') inside a function binds the require call itself.
+  const requiredHere = bound.type === 'CallExpression' && isIdentifier(bound.callee, 'require') ? stringOf(bound.arguments[0], null) : null;
+  if ((kind?.startsWith('import:') && fromChildProcess(kind.slice('import:'.length))) || fromChildProcess(requiredHere)) {
+    // The step nearest the module is the function called on it (execSync(...).toString() runs execSync).
+    const first = steps[0];
+    return first?.name === '()' && root.type === 'Identifier' ? root.name : (first?.name ?? null);
+  }
+  // require('child_process').execSync(...)
+  const required = steps[0];
+  if (isIdentifier(root, 'require') && !scope.get('require') && required?.name === '()' && steps.length > 1) {
+    return fromChildProcess(stringOf(required.args?.[0] as t.Node, null)) ? (steps[1]?.name ?? null) : null;
+  }
+  return null;
+}
+
+/** `process` calls that read the running process (its folder, clock) and change nothing. */
+const PROCESS_READS = new Set(['cwd', 'uptime', 'hrtime', 'memoryUsage', 'cpuUsage']);
+
 function isPure(e: t.CallExpression, scope: Scope): boolean {
   if (e.arguments.some((a) => mentionsFramework(a, scope))) return false;
   const { root, steps } = chainOf(e);
+  if (isIdentifier(root, 'process') && !scope.get('process')) return steps.length === 1 && PROCESS_READS.has(steps[0]?.name ?? '');
   const r = resolve(root, scope);
   const kind = opaqueKind(r);
   // A synchronous call cannot wait for a database driver: an imported helper not awaited computes a value (makeId()).
@@ -898,6 +987,15 @@ export function walkExpression(expr: t.Node, scope: Scope, dir: Direction, handl
         loop(e, itemsOf(callee.object, scope), (inner, item) => param && bindPattern(param, item, inner), fn, scope, dir, handle);
         return;
       }
+    }
+    const program = startsProgram(e, scope);
+    if (program) {
+      // execSync(`node ${script}`): another program runs, synchronous or not: it is code twoway never executes.
+      dir.out.notAnalyzed(
+        e,
+        `application code (\`${program}\` of child_process) runs at migration time: another program twoway never executes`,
+      );
+      return;
     }
     const target = resolve(callee, scope);
     if (isFunction(target)) {

@@ -94,6 +94,24 @@ describe('branches', () => {
       up('    if Rails.env.production?\n      add_column :users, :a, :text\n    else\n      add_column :users, :b, :text\n    end'),
     ).toEqual(['unread: conditional code']);
   });
+
+  it('a condition on the application that guards only row changes is judged as if it runs, with no note, as in the JS readers', () => {
+    // maybe-finance/maybe create_subscriptions: the copy into subscriptions runs in managed mode only.
+    const copy = `    if Rails.application.config.app_mode.managed?
+      execute <<~SQL
+        INSERT INTO subscriptions (family_id, status) SELECT f.id, 'active' FROM families f
+      SQL
+      Family.where(kind: 'x').update_all(kind: 'y')
+    end`;
+    expect(up(copy)).toEqual(['DataChange insert subscriptions', 'DataChange update families']);
+    // A schema change beside them keeps the note.
+    expect(up(copy.replace('    end', '      add_column :families, :a, :text\n    end'))).toEqual([
+      'unread: the condition `if Rails.application.config.app_mode.managed?` is decided at run time; what it guards is read as if it runs',
+      'DataChange insert subscriptions',
+      'DataChange update families',
+      'AddColumn families.a text',
+    ]);
+  });
 });
 
 describe('loops over literal collections and bound values', () => {
@@ -142,8 +160,26 @@ end
     expect(summary(readRails(text).up)).toEqual(['AddIndex index_accounts_on_balance (balance)']);
   });
 
-  it('a loop over rows of the database stays unread', () => {
-    expect(up('    User.find_each { |u| u.update!(name: u.name.strip) }')).toEqual(['unread: a loop (`find_each`)']);
+  it('a loop over rows of the database stays unread, said as application code (like RunPython)', () => {
+    expect(up('    User.find_each { |u| u.update!(name: u.name.strip) }')).toEqual([
+      'unread: application code (`User.find_each`) runs at migration time, once per record',
+    ]);
+    expect(up('    Account.all.each do |a|\n      a.update!(kind: 1)\n    end')).toEqual([
+      'unread: application code (`Account.all.each`) runs at migration time, once per record',
+    ]);
+    expect(up('    Merchant.where("kind = 1").pluck(:id).each { |id| execute "delete from merchants where id = #{id}" }')).toEqual([
+      'unread: application code (`Merchant.where("kind = 1").pluck(',
+    ]);
+    // A constant of the file bound to a literal is unrolled; one of another file, or a local, is a run-time loop.
+    expect(up('    TABLES = %i[a b]\n    TABLES.each { |t| add_column t, :x, :text }')).toEqual([
+      'AddColumn a.x text',
+      'AddColumn b.x text',
+    ]);
+    expect(up('    TABLES.each { |t| add_column t, :x, :text }')).toEqual(['unread: a loop (`each`)']);
+    expect(up('    tables.map(&:to_s).each { |t| add_column t, :x, :text }')).toEqual(['unread: a loop (`each`)']);
+    // The database's own tables are no records: a loop decided at run time.
+    expect(up('    ActiveRecord::Base.connection.tables.each { |t| add_column t, :x, :text }')).toEqual(['unread: a loop (`each`)']);
+    expect(up('    ApplicationRecord.connection.tables.each { |t| add_column t, :x, :text }')).toEqual(['unread: a loop (`each`)']);
   });
 });
 

@@ -32,6 +32,31 @@ export interface ReaderOutput {
 
 export type Args = { positional: RubyValue[]; options: Map<string, RubyValue>; block: SyntaxNode | null; blockParam: string | null };
 
+/** An operation that changes rows at most: a data change, a setting, a SELECT. */
+function changesRowsOnly(op: Operation): boolean {
+  if (op.kind === 'DataChange' || op.kind === 'SetSetting') return true;
+  return op.kind === 'Raw' && !op.notAnalyzed && op.statement.toLowerCase().startsWith('select');
+}
+
+/** Batch iterations of a model's records (`User.find_each`); any loop over a query chain rooted at a constant iterates records too. */
+const RECORD_BATCHES = new Set(['find_each', 'find_in_batches', 'in_batches']);
+
+/**
+ * A loop over what a model query returns: `Model.find_each`, `Model.where(...).each`, `Model.all.pluck(:id).each`.
+ * A constant the file binds to a literal (`COLUMNS = %w[a b]`) is no model.
+ */
+function loopsOverRecords(receiver: SyntaxNode, method: string, bound: (name: string) => boolean): boolean {
+  const isConstant = (n: SyntaxNode | null) => (n?.type === 'constant' || n?.type === 'scope_resolution') && !bound(n.text);
+  if (isConstant(receiver)) return RECORD_BATCHES.has(method);
+  let node: SyntaxNode | null = receiver;
+  while (node?.type === 'call') {
+    // `ActiveRecord::Base.connection.tables.each`: a loop over the database's own objects, not over records.
+    if (node.childForFieldName('method')?.text === 'connection') return false;
+    node = node.childForFieldName('receiver');
+  }
+  return node !== receiver && isConstant(node) && !node?.text.startsWith('ActiveRecord::');
+}
+
 /** Iterations: a loop that makes columns or runs SQL per item is only known at run time. */
 const LOOPS = new Set([
   'each',
@@ -201,6 +226,8 @@ export class RailsReader {
     if (!body || alternative) return [this.notAnalyzed(node, 'conditional code: which branch runs is decided at run time')];
     const steps = branch(body);
     if (truth === 'guard' || !steps.some((s) => s.up.length)) return steps;
+    // Rows changed or not depending on the app's mode or data: judged as if it runs, as the JS readers do.
+    if (steps.every((s) => s.up.every(changesRowsOnly) && (!Array.isArray(s.inverse) || s.inverse.every(changesRowsOnly)))) return steps;
     const when = `${negated ? 'unless' : 'if'} ${condition?.text.split('\n')[0] ?? '…'}`;
     return [this.notAnalyzed(node, `the condition \`${when}\` is decided at run time; what it guards is read as if it runs`), ...steps];
   }
@@ -401,7 +428,18 @@ export class RailsReader {
         );
       }
     }
-    if (args.block && LOOPS.has(method)) return [this.notAnalyzed(node, `a loop (\`${method}\`): what it changes is decided at run time`)];
+    if (args.block && LOOPS.has(method)) {
+      // Records of a model (`User.where(...).find_each`, `Account.all.each`): the loop body is model code on rows, like RunPython.
+      if (loopsOverRecords(receiver, method, (name) => this.env.has(name))) {
+        return [
+          this.notAnalyzed(
+            node,
+            `application code (\`${receiver.text.split('\n')[0]}.${method}\`) runs at migration time, once per record`,
+          ),
+        ];
+      }
+      return [this.notAnalyzed(node, `a loop (\`${method}\`): what it changes is decided at run time`)];
+    }
     const model = this.modelTable(receiver);
     if (model && (method === 'update_all' || method === 'delete_all')) {
       const assigned = args.positional[0]?.kind === 'hash' ? args.positional[0].entries : args.options;
