@@ -72,6 +72,34 @@ describe('check cache', () => {
     expect(result.sets.find((s) => s.set.root.startsWith('a'))?.reports[0]?.dbRollback).not.toBe('reversible');
   });
 
+  it('a changed helper file a JS migration imports misses, though no migration changed', async () => {
+    const helper = (column: string) => `import { QueryRunner } from 'typeorm';
+export const change = async (queryRunner: QueryRunner) => {
+  await queryRunner.query('ALTER TABLE organization DROP COLUMN ${column}');
+};
+`;
+    const cwd = tempProject({
+      'migrations/helpers.ts': helper('sso_config'),
+      'migrations/1700000000000-Change.ts': `import { MigrationInterface, QueryRunner } from 'typeorm';
+import { change } from './helpers';
+export class Change1700000000000 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await change(queryRunner);
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+`,
+    });
+    const dir = tempDir();
+    const first = await check(['.'], { cwd, cacheLocation: dir });
+    expect(first.sets[0]?.reports[0]?.findings.map((f) => f.message).join('\n')).toMatch(/organization\.sso_config/);
+    writeFileSync(join(cwd, 'migrations/helpers.ts'), helper('legacy_flag'));
+    const second = await check(['.'], { cwd, cacheLocation: dir });
+    const messages = second.sets[0]?.reports[0]?.findings.map((f) => f.message).join('\n');
+    expect(messages).toMatch(/organization\.legacy_flag/);
+    expect(messages).not.toMatch(/sso_config/);
+  });
+
   it('a corrupt, truncated or foreign entry is ignored and rewritten', async () => {
     const dir = tempDir();
     const uncached = await answers(['golang-migrate'], { cwd: examples });

@@ -43,6 +43,7 @@ import {
   unwrap,
   visitNodes,
 } from './ast.js';
+import { helperSource, registerHelperSource } from './helper-sources.js';
 
 /** Where the notes and read errors of a stretch of code go: the migration, or a branch being tried. */
 interface Sink {
@@ -1288,20 +1289,19 @@ function linkHelpers(module: ModuleExports, migration: Migration): void {
 }
 
 /** Helper modules of migration folders (files that are not migrations), by path relative to the working directory. */
-const helperSources = new Map<string, SourceText>();
 const helperCache = new Map<string, ModuleExports | null>();
 
 export function registerHelper(source: SourceText): void {
-  helperSources.set(source.path, source);
+  registerHelperSource(source);
   helperCache.delete(source.path);
 }
 
 function helperModule(path: string): ModuleExports | null {
   const candidates = [path, ...['.ts', '.js', '.cjs', '.mjs', '.mts', '.cts'].map((ext) => path + ext)];
-  const found = candidates.find((c) => helperSources.has(c));
+  const found = candidates.find((c) => helperSource(c));
   if (!found) return null;
   if (!helperCache.has(found)) {
-    const parsed = parseModule(helperSources.get(found) as SourceText);
+    const parsed = parseModule(helperSource(found) as SourceText);
     helperCache.set(found, parsed.ok ? moduleExports(parsed.ast) : null);
   }
   return helperCache.get(found) ?? null;

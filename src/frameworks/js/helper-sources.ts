@@ -1,0 +1,19 @@
+// The JS/TS files of migration folders that a migration may import (helpers, and migrations exporting a
+// helper), by path relative to the working directory. Kept apart from the interpreter so the check cache can
+// key on them without loading a parser: a migration's answers change when a file it imports does.
+import type { SourceText } from '../../migration.js';
+
+const sources = new Map<string, SourceText>();
+
+export function registerHelperSource(source: SourceText): void {
+  sources.set(source.path, source);
+}
+
+export function helperSource(path: string): SourceText | undefined {
+  return sources.get(path);
+}
+
+/** Every registered file, in a stable order. */
+export function helperSources(): SourceText[] {
+  return [...sources.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
