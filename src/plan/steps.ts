@@ -6,7 +6,7 @@ import { qnameText } from '../ir.js';
 import type { Schema } from '../schema/schema.js';
 import { emitPostgres } from '../sql/emit-postgresql.js';
 import { invertOperations } from './invert.js';
-import { addNotNullColumn } from './kinds/add-column.js';
+import { addColumnInSteps, addedInSteps } from './kinds/add-column.js';
 import { concurrentIndex, notValidThenValidate, setNotNull } from './kinds/constraints.js';
 import { dataChange } from './kinds/data-change.js';
 import { dropColumn, dropTable } from './kinds/drop.js';
@@ -107,7 +107,8 @@ function planOne(op: Operation, schema: Schema): KindPlan {
     case 'DataChange':
       return dataChange(op, schema);
     case 'AddColumn':
-      if (!op.column.nullable && schema.table(op.table)?.createdBy !== PLANNED) return addNotNullColumn(op, schema);
+      // A table the migration itself created is empty: its columns are added as written.
+      if (addedInSteps(op.column) && schema.table(op.table)?.createdBy !== PLANNED) return addColumnInSteps(op, schema);
       return twoWayStep(op, schema);
     default:
       return twoWayStep(op, schema);

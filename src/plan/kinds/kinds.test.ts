@@ -68,6 +68,24 @@ const KINDS: Kind[] = [
     ],
   },
   {
+    kind: 'new NOT NULL column with a default computed per row',
+    sql: 'ALTER TABLE users ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();',
+    rails: 'def up\n    add_column :users, :token, :uuid, null: false, default: -> { "gen_random_uuid()" }\n  end',
+    steps: [
+      'add_users_token:expand',
+      'backfill_users_token:data',
+      'check_users_token_not_null:expand',
+      'validate_users_token_not_null:expand',
+      'set_users_token_not_null:contract',
+    ],
+  },
+  {
+    kind: 'new nullable column with a volatile default (a rewrite as written)',
+    sql: 'ALTER TABLE users ADD COLUMN seen_at timestamptz DEFAULT clock_timestamp();',
+    rails: 'add_column :users, :seen_at, :timestamptz, default: -> { "clock_timestamp()" }',
+    steps: ['add_users_seen_at:expand', 'backfill_users_seen_at:data'],
+  },
+  {
     kind: 'drop table (a serial key)',
     sql: 'DROP TABLE users;',
     // orders.status's default was written while it was a string: made again on text, PostgreSQL shows it cast
