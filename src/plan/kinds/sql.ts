@@ -1,6 +1,6 @@
 // SQL the plan kinds share: quoting, column and table definitions from the replayed schema, archive tables,
 // the sync trigger between an old and a new column, and the batched loop.
-import { ARCHIVE_SCHEMA, type ConstraintDef, type QName } from '../../ir.js';
+import { ARCHIVE_SCHEMA, type ConstraintDef, type QName, qnameKey } from '../../ir.js';
 
 export { ARCHIVE_SCHEMA };
 
@@ -134,6 +134,32 @@ export function updateBatches(rel: string, set: string, pk: readonly string[], a
 export function restoreValues(t: QName, pk: readonly string[], values: readonly string[], archive: QName): string {
   const tbl = table(t);
   return `UPDATE ${tbl} SET ${values.map((v) => `${ident(v)} = a.${ident(v)}`).join(', ')} FROM ${table(archive)} a WHERE ${pkMatch(tbl, pk)};`;
+}
+
+/**
+ * The table has triggers the migrations made (twoway's own sync triggers too): a write the up makes may fire them and
+ * change other columns of the row (an updated_at), and a restore must not fire them again.
+ */
+export function hasUserTriggers(schema: Schema, t: QName): boolean {
+  const key = qnameKey(t);
+  for (const name of schema.objects.keys()) {
+    // Replayed CREATE TRIGGERs are named `trigger <name> on <table>`.
+    if (!name.startsWith('trigger ')) continue;
+    const on = name.lastIndexOf(' on ');
+    const table = on < 0 ? '' : name.slice(on + 4);
+    const dot = table.indexOf('.');
+    if (qnameKey(dot < 0 ? { name: table } : { schema: table.slice(0, dot), name: table.slice(dot + 1) }) === key) return true;
+  }
+  return false;
+}
+
+/**
+ * `statements` with the table's user triggers off (constraint triggers stay on): a restore puts old values back,
+ * it is not a write the triggers are for. ALTER TABLE holds SHARE ROW EXCLUSIVE until the transaction ends, so no
+ * other write slips in untriggered while a transaction holds all three.
+ */
+export function withoutUserTriggers(t: QName, statements: readonly string[]): string[] {
+  return [`ALTER TABLE ${table(t)} DISABLE TRIGGER USER;`, ...statements, `ALTER TABLE ${table(t)} ENABLE TRIGGER USER;`];
 }
 
 /** The names of the trigger and its function keeping `from` and `to` of a table equal. */
