@@ -35,6 +35,8 @@ export function dieselFiles(dir: string, steps: readonly PlanStep[], options: Wr
               {
                 path: join(folder, 'metadata.toml'),
                 text: text([`# Runs outside a transaction: ${outsideWhy(step)}.`, 'run_in_transaction = false']),
+                // How diesel runs the migration beside it, not a migration.
+                sidecar: true,
               },
             ]),
       ];
