@@ -28,6 +28,8 @@ export interface PlanStep {
   transactional: boolean;
   /** What to do between this step and the next, in words. */
   note?: string;
+  /** Why `down` is empty, said in the down the writers write; default: the up only validates what an earlier step added. */
+  emptyDown?: string;
 }
 
 /** A table a step copies destroyed values into, so its down can restore them. */
@@ -156,6 +158,7 @@ export function cleanupSteps(archives: readonly Archive[]): PlanStep[] {
       phase: 'contract',
       up: [...drops, ...dropArchive({ schema: ARCHIVE_SCHEMA, name: '' }).slice(1)],
       down: [],
+      emptyDown: 'the archives are dropped for good; their rows do not come back',
       transactional: true,
       note: `from here, rolling back past the steps that archived ${archives.map((a) => qnameText(a.source)).join(', ')} no longer restores their values`,
     },
