@@ -58,9 +58,10 @@ describe('twoway plan, a data change on a table with user triggers', () => {
     const before = await users();
     const [step, ...rest] = await stepsOf(sql, TABLES);
     expect(rest).toEqual([]);
-    // The restore is wrapped in the table's triggers off and on again.
-    expect(step?.down.slice(0, 1)).toEqual(['ALTER TABLE users DISABLE TRIGGER USER;']);
-    expect(step?.down).toContain('ALTER TABLE users ENABLE TRIGGER USER;');
+    // The restore runs between the table's triggers off and on again, in one DO block (one transaction).
+    expect(step?.down[0]).toMatch(
+      /^DO \$\$\nBEGIN\n {2}ALTER TABLE users DISABLE TRIGGER USER;\n {2}(UPDATE|INSERT INTO) users .*\n {2}ALTER TABLE users ENABLE TRIGGER USER;\nEND \$\$;$/,
+    );
     await run(step?.up ?? []);
     // The up does what the original does, triggers included.
     expect((await audit()).map((a) => a.op)).toEqual(fired);
@@ -73,5 +74,23 @@ describe('twoway plan, a data change on a table with user triggers', () => {
     await engine.exec("UPDATE users SET name = 'Ada L.' WHERE id = 1;");
     expect(await audit()).toEqual([{ op: 'UPDATE', user_id: 1 }]);
     expect((await users())[0]?.updated_at).not.toBe('2020-01-01 00:00:00');
+  });
+
+  it('a restore that fails leaves the triggers on: one DO block, one transaction', async () => {
+    await engine.reset();
+    await engine.exec(TABLES);
+    await engine.exec(ROWS);
+    const [step] = await stepsOf('UPDATE users SET email = lower(email) WHERE email <> lower(email);', TABLES);
+    await run(step?.up ?? []);
+    // Written after the up: the old spellings no longer fit, so the restore fails.
+    await engine.exec('ALTER TABLE users ADD CONSTRAINT users_email_lower CHECK (email = lower(email));');
+    await expect(engine.exec(step?.down[0] ?? '')).rejects.toThrow(/users_email_lower/);
+    const enabled = await engine.query<{ tgname: string; tgenabled: string }>(
+      "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'users'::regclass AND NOT tgisinternal ORDER BY tgname",
+    );
+    expect(enabled).toEqual([
+      { tgname: 'users_audit', tgenabled: 'O' },
+      { tgname: 'users_touch', tgenabled: 'O' },
+    ]);
   });
 });

@@ -155,11 +155,21 @@ export function hasUserTriggers(schema: Schema, t: QName): boolean {
 
 /**
  * `statements` with the table's user triggers off (constraint triggers stay on): a restore puts old values back,
- * it is not a write the triggers are for. ALTER TABLE holds SHARE ROW EXCLUSIVE until the transaction ends, so no
- * other write slips in untriggered while a transaction holds all three.
+ * it is not a write the triggers are for. One DO block, so one transaction even where the step's statements run
+ * one by one (outside a transaction): ALTER TABLE holds SHARE ROW EXCLUSIVE to its end, so no other write slips in
+ * untriggered, and a restore that fails leaves the triggers on.
  */
 export function withoutUserTriggers(t: QName, statements: readonly string[]): string[] {
-  return [`ALTER TABLE ${table(t)} DISABLE TRIGGER USER;`, ...statements, `ALTER TABLE ${table(t)} ENABLE TRIGGER USER;`];
+  return [
+    [
+      'DO $$',
+      'BEGIN',
+      `  ALTER TABLE ${table(t)} DISABLE TRIGGER USER;`,
+      ...statements.map((s) => `  ${s}`),
+      `  ALTER TABLE ${table(t)} ENABLE TRIGGER USER;`,
+      'END $$;',
+    ].join('\n'),
+  ];
 }
 
 /** The names of the trigger and its function keeping `from` and `to` of a table equal. */
