@@ -42,7 +42,7 @@ describe('twoway plan --cleanup', () => {
     const [file] = cleanup?.files ?? [];
     // The set's newest migration is examples/rails' db/post_migrate/20240306090000_…: the clean-up goes after it, beside it.
     expect(file?.path).toBe('db/post_migrate/20240307000000_drop_twoway_archives.rb');
-    expect(file?.text).toContain('DROP TABLE twoway_archive.users__update_users_first_name;');
+    expect(file?.text).toContain('DROP TABLE IF EXISTS twoway_archive.users__update_users_first_name;');
     expect(file?.text).toContain('# nothing to undo: the archives are dropped for good; their rows do not come back');
 
     const written = writePlan(cleanup as NonNullable<typeof cleanup>, dir);
@@ -50,4 +50,18 @@ describe('twoway plan --cleanup', () => {
     expect(await planCleanup(['.'], options)).toEqual([]);
     // Two plans, each proven and rehearsed: longer than a unit test.
   }, 180_000);
+
+  it('in Django, whose down is a no-op RunSQL: the rehearsal finds only the archives missing after it, and re-applies', async () => {
+    // examples/plan/django: the plan of 0006_remove_customer_fax archived shop_customer.fax.
+    const dir = tempProject({}, { 'examples/plan/django': '.' });
+    dirs.push(dir);
+    const [cleanup] = await planCleanup(['.'], { cwd: dir, verify: true });
+    expect(cleanup?.cleanup).toEqual(['twoway_archive.shop_customer__drop_shop_customer_fax']);
+    expect(cleanup?.proof.rehearsed?.map((r) => [r.up, r.down, r.reup, r.problems])).toEqual([['ok', 'ok', 'ok', []]]);
+    expect(cleanup?.proof.ok).toBe(true);
+    const [file] = cleanup?.files ?? [];
+    expect(file?.path).toBe('shop/migrations/0009_drop_twoway_archives.py');
+    expect(file?.text).toContain('dependencies = [("shop", "0008_drop_shop_customer_fax")]');
+    expect(file?.text).toContain('reverse_sql=migrations.RunSQL.noop');
+  }, 120_000);
 });

@@ -145,7 +145,7 @@ describe('twoway plan', () => {
     expect(plan.cleanup).toEqual(['twoway_archive.users__update_users_email']);
     expect(plan.replaces).toEqual([]);
     expect(plan.steps.map((s: { name: string; phase: string }) => `${s.name}:${s.phase}`)).toEqual(['drop_twoway_archives:contract']);
-    expect(plan.steps[0].up[0]).toBe('DROP TABLE twoway_archive.users__update_users_email;');
+    expect(plan.steps[0].up[0]).toBe('DROP TABLE IF EXISTS twoway_archive.users__update_users_email;');
     expect(plan.proof.ok).toBe(true);
     expect(plan.proof.rehearsed.map((x: { up: string }) => x.up)).toEqual(['ok']);
     const up = plan.written.find((f: string) => f.endsWith('up.sql'));

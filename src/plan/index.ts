@@ -263,7 +263,11 @@ export async function planCleanup(paths: readonly string[], options: PlanOptions
 }
 
 /** A clean-up's rows lost on its down are the archives' only. */
-const onlyArchives = (tables: readonly { table: string }[]): boolean => tables.every((t) => t.table.startsWith(`${ARCHIVE_SCHEMA}.`));
+const isArchiveRow = (t: { table: string }): boolean => t.table.startsWith(`${ARCHIVE_SCHEMA}.`);
+const onlyArchives = (tables: readonly { table: string }[]): boolean => tables.every(isArchiveRow);
+/** After a clean-up's down (a no-op where the framework wants one), only the archives and their schema are missing. */
+const archiveMissing = (d: { name: string; change: string }): boolean =>
+  d.change === 'missing' && (d.name === ARCHIVE_SCHEMA || d.name.startsWith(`${ARCHIVE_SCHEMA}.`));
 
 /**
  * Which step each file belongs to: writers emit a step's files together, in step order (one, or an up/down pair),
@@ -324,7 +328,8 @@ async function prove(plan: MigrationPlan, paths: readonly string[], options: Pla
         const why: string[] = [];
         const lost = (l: typeof r.lostData) => l.map((x) => `${x.table}.${x.column} (${x.rows} rows)`).join(', ');
         // A clean-up's down cannot give the archives their rows back: that loss is the step's purpose.
-        const cleanupLoss = plan.cleanup && !r.error && !r.schemaDiff.length && r.schemaRestored !== false && onlyArchives(r.lostData);
+        const cleanupLoss =
+          plan.cleanup && !r.error && r.schemaDiff.every(archiveMissing) && onlyArchives(r.lostData) && r.lostNewData.every(isArchiveRow);
         if (rehearsalFailed(r) && !cleanupLoss)
           why.push(
             r.error ??

@@ -150,13 +150,14 @@ const TWO_WAY = 'two_way_changes';
  */
 export function cleanupSteps(archives: readonly Archive[]): PlanStep[] {
   if (!archives.length) return [];
-  const drops = archives.map((a) => `DROP TABLE ${table(archiveQName(a))};`);
+  // IF EXISTS: a down cannot bring the archives back, so the clean-up applied again (a down then an up) finds them gone.
+  const drops = archives.map((a) => dropArchive(archiveQName(a), { ifExists: true })[0] as string);
   return [
     {
       name: 'drop_twoway_archives',
       release: 1,
       phase: 'contract',
-      up: [...drops, ...dropArchive({ schema: ARCHIVE_SCHEMA, name: '' }).slice(1)],
+      up: [...drops, ...dropArchive({ schema: ARCHIVE_SCHEMA, name: '' }, { ifExists: true }).slice(1)],
       down: [],
       emptyDown: 'the archives are dropped for good; their rows do not come back',
       transactional: true,

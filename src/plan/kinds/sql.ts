@@ -66,11 +66,15 @@ export function archiveName(t: QName, step: string): QName {
 
 export const createArchiveSchema = `CREATE SCHEMA IF NOT EXISTS ${ARCHIVE_SCHEMA};`;
 
-/** The down's last statements: the archive goes, and its schema when no other archive is left in it. */
-export function dropArchive(archive: QName): string[] {
+/**
+ * The down's last statements: the archive goes, and its schema when no other archive is left in it. `ifExists`
+ * (the clean-up, which may run again after a down that could not bring the archives back): nothing gone is an error.
+ */
+export function dropArchive(archive: QName, o: { ifExists?: boolean } = {}): string[] {
+  const ifExists = o.ifExists ? 'IF EXISTS ' : '';
   return [
-    `DROP TABLE ${table(archive)};`,
-    `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${ARCHIVE_SCHEMA}') THEN DROP SCHEMA ${ARCHIVE_SCHEMA}; END IF; END $$;`,
+    `DROP TABLE ${ifExists}${table(archive)};`,
+    `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${ARCHIVE_SCHEMA}') THEN DROP SCHEMA ${ifExists}${ARCHIVE_SCHEMA}; END IF; END $$;`,
   ];
 }
 
