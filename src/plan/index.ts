@@ -201,12 +201,18 @@ async function writeAndProve(plan: MigrationPlan, writer: Writer, paths: readonl
   const cwd = options.cwd ?? process.cwd();
   await writer.load?.();
   const now = options.writer?.now ?? new Date();
-  const written = writer.files(resolve(cwd, plan.folder), plan.steps, {
-    ...options.writer,
-    now,
-    ...(plan.replaces.length ? { replaces: resolve(cwd, plan.migration.path) } : {}),
-    stopUsing: plan.stopUsing,
-  });
+  let written: PlannedFile[];
+  try {
+    written = writer.files(resolve(cwd, plan.folder), plan.steps, {
+      ...options.writer,
+      now,
+      ...(plan.replaces.length ? { replaces: resolve(cwd, plan.migration.path) } : {}),
+      stopUsing: plan.stopUsing,
+    });
+  } catch (e) {
+    // A writer throws when the folder cannot take the steps (two Alembic heads, a step it cannot write): the user's to fix.
+    throw new PlanError(`${plan.migration.path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   plan.files = assignSteps(written, plan.steps).map((f) => ({ ...f, path: relative(cwd, f.path) }));
   plan.proof = await prove(plan, paths, options);
   return plan;
