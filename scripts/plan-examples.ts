@@ -1,15 +1,15 @@
 // Writes examples/plan/<framework>: a copy of examples/<framework> where `twoway plan` replaced one one-way
 // migration with its two-way steps (the original deleted, as the plan says). `npm run examples:plan` regenerates
 // them; src/plan/examples.test.ts fails when they drift from what the planner writes.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type MigrationPlan, planMigration, writePlan } from '../src/plan/index.js';
 
 /**
  * Per framework, the example's one-way migration the plan replaces. The plan takes the place of an unapplied
  * migration, which is the newest: where the example has migrations after it that revise or depend on it (Alembic's
- * down_revision, Django's dependencies), they are left out of examples/plan/<framework> (`later`), as the project
+ * down_revision, Django's dependencies; diesel's folders after it), they are left out of examples/plan/<framework> (`later`), as the project
  * was when the one-way migration was written. Not planned: examples/sql (a folder without downs, so no step can
  * be proven reversible there), pop (rename, planned only on PostgreSQL).
  */
@@ -23,6 +23,10 @@ export const PLAN_EXAMPLES: Record<string, string | { migration: string; later: 
     later: ['shop/migrations/0007_order_status_index.py', 'shop/migrations/0008_sales_view.py'],
   },
   dbmate: 'db/migrations/20240112090000_require_orders_user.sql',
+  diesel: {
+    migration: 'migrations/2024-03-03-000000_normalize_user_emails/up.sql',
+    later: ['migrations/2024-03-04-000000_index_users_email'],
+  },
   flyway: 'sql/V4__purge_discontinued_products.sql',
   'golang-migrate': '000002_drop_full_name.up.sql',
   goose: 'migrations/00003_drop_account_invites.sql',
@@ -45,7 +49,7 @@ export async function writePlanExample(framework: string, target: string): Promi
   const original = typeof example === 'string' ? example : example.migration;
   rmSync(target, { recursive: true, force: true });
   cpSync(join(EXAMPLES, framework), target, { recursive: true });
-  for (const f of typeof example === 'string' ? [] : example.later) rmSync(join(target, f));
+  for (const f of typeof example === 'string' ? [] : example.later) rmSync(join(target, f), { recursive: true });
   const plan = await planMigration(original, [], { cwd: target, verify: true, writer: { now: PLAN_EXAMPLES_NOW } });
   if (!plan.proof.ok || plan.unplanned.length)
     throw new Error(
@@ -53,6 +57,9 @@ export async function writePlanExample(framework: string, target: string): Promi
     );
   const written = writePlan(plan, target);
   for (const f of plan.replaces) rmSync(join(target, f), { force: true });
+  // A migration that is a folder of its own (diesel's up.sql/down.sql) goes with its folder.
+  for (const folder of new Set(plan.replaces.map((f) => dirname(join(target, f)))))
+    if (folder !== target && !readdirSync(folder).length) rmdirSync(folder);
   return written;
 }
 

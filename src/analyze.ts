@@ -75,6 +75,8 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
     const group = groupId ? (groups.get(groupId) ?? { before: schema.clone(), members: [] }) : undefined;
     if (groupId && group) groups.set(groupId, group);
     group?.members.push(parsed);
+    // What `twoway plan` would plan this migration against, for the hint naming it (a clone forks in O(1)).
+    const before = schema.clone();
     // Objects a migration creates are keyed by its place in the history: ids may repeat (Knex's 2.0.0-beta.1.js…).
     const analysis = analyzeMigration(
       parsed,
@@ -88,7 +90,7 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
     if (options.report && !options.report(parsed)) return;
     const declaredContract = parsed.directives.some((d) => d.type === 'contract');
     const configured = applyConfig(applyDirectives(analysis.findings, parsed, declaredContract), options, analysis.judgement.unverified);
-    const findings = withPlanHint(parsed, analysis.judgement, configured);
+    const findings = withPlanHint(parsed, analysis.judgement, configured, before);
     const { reasons, unverified, phase, codeRollback, dbRollback } = analysis.judgement;
     reports.push({
       parsed,

@@ -234,6 +234,10 @@ reported only for migrations the baseline does not list.\n`,
     .argument('[paths...]', "where its set is: repos or folders (default: the config's paths, else the current directory)")
     .option('--all', 'plan every one-way door among the migrations changed since --since (default: the merge base with the default branch)')
     .option('--since <git-ref>', 'with --all: the release running today')
+    .option(
+      '--cleanup',
+      'plan the contract step dropping the twoway_archive tables earlier plans left, once no one needs to roll back past them',
+    )
     .option('--write', 'write the new migrations beside the original (only when the plan passes its proof; nothing is overwritten)')
     .option('--verify', 'also rehearse each new step (up, down, up with rows) on PGlite, or on --database-url')
     .option('--database-url <url>', 'with --verify: rehearse on this server, in a scratch database twoway creates and drops')
@@ -252,13 +256,15 @@ reported only for migrations the baseline does not list.\n`,
     .action(async (target: string | undefined, paths: string[], opts) => {
       const cwd = io.cwd ?? process.cwd();
       const config = loadConfigOrUsage(cwd, opts.config);
-      if (!opts.all && !target) throw new UsageError('name the migration to plan (its id or path), or give --all');
-      if (opts.all && target) paths = [target, ...paths];
+      if (opts.cleanup && opts.all) throw new UsageError('--cleanup plans the archives of the whole set: give it without --all');
+      if (!opts.all && !opts.cleanup && !target)
+        throw new UsageError('name the migration to plan (its id or path), or give --all or --cleanup');
+      if ((opts.all || opts.cleanup) && target) paths = [target, ...paths];
       if (!paths.length && config?.paths) paths = config.paths;
       for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
       if (opts.databaseUrl !== undefined && !opts.verify) throw new UsageError('--database-url is for --verify: give both');
       if (opts.databaseUrl !== undefined) checkDatabaseUrl(opts.databaseUrl);
-      const { PlanError, planAll, planMigration, writePlan } = await import('./plan/index.js');
+      const { PlanError, planAll, planCleanup, planMigration, writePlan } = await import('./plan/index.js');
       const { formatPlanHuman, formatPlanJson } = await import('./report/plan.js');
       const options = {
         cwd,
@@ -272,6 +278,7 @@ reported only for migrations the baseline does not list.\n`,
         writer: { language: opts.language, railsVersion: opts.railsVersion, appLabel: opts.appLabel },
       };
       let plans = await (async () => {
+        if (opts.cleanup) return planCleanup(paths, options);
         if (!opts.all) return [await planMigration(target ?? '', paths, options)];
         const ref = opts.since ?? defaultBase(cwd)?.ref;
         if (!ref) throw new UsageError('--all needs --since <git-ref> (no default branch to compare with here)');
@@ -280,8 +287,14 @@ reported only for migrations the baseline does not list.\n`,
         throw e instanceof PlanError ? new UsageError(e.message) : e;
       });
       if (opts.write) plans = plans.map((p) => (!p.needed || !p.proof.ok ? p : writePlan(p, cwd)));
-      const command = `twoway plan ${opts.all ? '--all' : target}`;
-      io.out(opts.format === 'json' ? formatPlanJson(plans) : formatPlanHuman(plans, { color: io.colour ?? false, command }));
+      const command = `twoway plan ${opts.cleanup ? '--cleanup' : opts.all ? '--all' : target}`;
+      io.out(
+        opts.format === 'json'
+          ? formatPlanJson(plans)
+          : opts.cleanup && !plans.length
+            ? 'Nothing to clean up: the migrations leave no twoway_archive table (none made, or a clean-up already drops them).\n'
+            : formatPlanHuman(plans, { color: io.colour ?? false, command }),
+      );
       code = plans.every((p) => !p.needed || (p.proof.ok && !p.unplanned.length)) ? EXIT.clean : EXIT.findings;
     });
 

@@ -133,6 +133,33 @@ describe('twoway plan', () => {
     expect(r.code).toBe(1);
   });
 
+  it('--cleanup writes the contract step dropping the archives plans left, proven, and nothing once it is there', async () => {
+    // examples/plan/diesel: the archived UPDATE left twoway_archive.users__update_users_email.
+    const dir = tempProject({}, { 'examples/plan/diesel': '.' });
+    dirs.push(dir);
+    const r = await twoway(dir, 'plan', '--cleanup', '--verify', '--write', '--format', 'json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const [plan, ...others] = json(r.out).plans;
+    expect(others).toEqual([]);
+    expect(plan.cleanup).toEqual(['twoway_archive.users__update_users_email']);
+    expect(plan.replaces).toEqual([]);
+    expect(plan.steps.map((s: { name: string; phase: string }) => `${s.name}:${s.phase}`)).toEqual(['drop_twoway_archives:contract']);
+    expect(plan.steps[0].up[0]).toBe('DROP TABLE IF EXISTS twoway_archive.users__update_users_email;');
+    expect(plan.proof.ok).toBe(true);
+    expect(plan.proof.rehearsed.map((x: { up: string }) => x.up)).toEqual(['ok']);
+    const up = plan.written.find((f: string) => f.endsWith('up.sql'));
+    expect(plan.written).toEqual([up, up.replace('up.sql', 'down.sql')]);
+    expect(readFileSync(join(dir, up), 'utf8')).toMatch(/^-- twoway: contract$/m);
+    // check reads it as the declared contract it is: the code never used the archive, only its rows are gone.
+    const result = await check(['.'], { cwd: dir });
+    const step = result.sets[0]?.reports.find((m) => m.parsed.migration.files.includes(up));
+    expect([step?.phase, step?.declaredContract, step?.codeRollback]).toEqual(['contract', true, 'compatible']);
+    // Written once: the archives are dropped by the migrations now.
+    expect(await twoway(dir, 'plan', '--cleanup')).toMatchObject({ code: 0, out: expect.stringMatching(/^Nothing to clean up/) });
+    expect(await twoway(dir, 'plan', '--cleanup', '--all')).toMatchObject({ code: 2 });
+  });
+
   it('refuses what it cannot name or plan, with exit 2', async () => {
     const dir = golangProject();
     expect(await twoway(dir, 'plan', 'nope')).toMatchObject({ code: 2, err: expect.stringMatching(/no migration is named "nope"/) });

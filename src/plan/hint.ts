@@ -12,24 +12,28 @@ export const PLANNED_LOCKS: ReadonlySet<string> = new Set([
   'require-concurrent-index-creation',
   'constraint-missing-not-valid',
   'set-not-null-scan',
+  'add-column-rewrite',
 ]);
 
 export const isTwoWay = (v: Verdict): boolean => v.phase === 'expand' && v.codeRollback === 'compatible' && v.dbRollback === 'reversible';
 
-const PROVEN_KINDS: ReadonlySet<string> = new Set(['SetNotNull', 'AddIndex', 'AddConstraint', 'Transaction']);
+const PROVEN_KINDS: ReadonlySet<string> = new Set(['SetNotNull', 'AddIndex', 'AddConstraint', 'AddColumn', 'Transaction']);
 
 /** A one-way door, or a lock the plan has the gentle form of. */
 export function needsPlan(v: Verdict, findings: readonly Finding[]): boolean {
   return !isTwoWay(v) || findings.some((f) => PLANNED_LOCKS.has(f.rule) && f.direction === 'up' && !f.suppressed && f.severity !== 'info');
 }
 
-/** Findings with the plan command added to the help of those it answers; unchanged when no complete plan exists. */
-export function withPlanHint(parsed: ParsedMigration, verdict: Verdict, findings: Finding[]): Finding[] {
+/**
+ * Findings with the plan command added to the help of those it answers; unchanged when no complete plan exists.
+ * `before` is the schema the migrations before it leave: the plan `twoway plan` makes is the one decided here.
+ */
+export function withPlanHint(parsed: ParsedMigration, verdict: Verdict, findings: Finding[], before: Schema = new Schema()): Finding[] {
   const m = parsed.migration;
   if (m.dialect !== 'postgresql' || !canWrite(m.framework) || !needsPlan(verdict, findings)) return findings;
-  // Only the kinds whose plans every writer's tests prove (generate, re-check, rehearse); they read no schema.
+  // Only the kinds whose plans every writer's tests prove (generate, re-check, rehearse).
   if (!parsed.up.every((op) => PROVEN_KINDS.has(op.kind))) return findings;
-  const plan = planSteps(parsed.up, new Schema());
+  const plan = planSteps(parsed.up, before);
   if (!plan.steps.length || plan.unplanned.length) return findings;
   const hint = `Write the two-way version with: npx twoway plan ${m.id}`;
   return findings.map((f) =>

@@ -8,16 +8,16 @@ import type { MigrationReport } from '../analyze.js';
 import { type CheckOptions, type CheckResult, check } from '../check.js';
 import type { CodeRollback, DbRollback, Phase } from '../findings.js';
 import type { MigrationSet } from '../frameworks/adapter.js';
-import type { Dialect } from '../ir.js';
+import { ARCHIVE_SCHEMA, type Dialect, qnameText } from '../ir.js';
 import type { Framework } from '../migration.js';
 import { Schema } from '../schema/schema.js';
 import { isTwoWay, needsPlan as needs } from './hint.js';
-import { type PlanStep, planSteps } from './steps.js';
+import { cleanupSteps, type PlanStep, planSteps } from './steps.js';
 
 const needsPlan = (r: MigrationReport): boolean => needs(r, r.findings);
 
 import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
-import { folderFor, writerFor } from './writers.js';
+import { folderFor, type Writer, writerFor } from './writers.js';
 
 /** The migration cannot be planned as asked: no such migration, an ambiguous one, a framework without a writer. */
 export class PlanError extends Error {}
@@ -82,6 +82,11 @@ export interface MigrationPlan {
   };
   /** Set by writePlan: the files written. */
   written: string[];
+  /**
+   * `--cleanup`: the archive tables (`twoway_archive.…`) the step drops, which plans' steps left in the set; the plan
+   * goes after `migration`, the set's newest, and replaces nothing.
+   */
+  cleanup?: string[];
 }
 
 /** Plans the migration `target` names (its id, a unique prefix of it, its file name or path) among `paths`. */
@@ -158,7 +163,6 @@ async function planReport(
   paths: readonly string[],
   options: PlanOptions,
 ): Promise<MigrationPlan> {
-  const cwd = options.cwd ?? process.cwd();
   const m = report.parsed.migration;
   const base: MigrationPlan = {
     migration: { id: m.id, path: m.path, files: m.files, framework: m.framework, dialect: m.dialect },
@@ -180,28 +184,96 @@ async function planReport(
   if (set.dialect !== 'postgresql')
     throw new PlanError(`${m.path}: twoway plan plans PostgreSQL migrations; this ${set.framework} set is ${set.dialect}`);
   const planned = planSteps(report.parsed.up, before ?? new Schema());
-  const folder = folderFor(writer, m);
   const plan: MigrationPlan = {
     ...base,
     steps: planned.steps,
     unplanned: planned.unplanned,
     stopUsing: planned.stopUsing,
-    folder,
+    folder: folderFor(writer, m),
     replaces: m.files,
   };
   if (!planned.steps.length) return { ...plan, proof: { ...plan.proof, ok: false } };
+  return writeAndProve(plan, writer, paths, options);
+}
+
+/** The plan's files from the framework's writer, and their proof in a copy of the project. */
+async function writeAndProve(plan: MigrationPlan, writer: Writer, paths: readonly string[], options: PlanOptions): Promise<MigrationPlan> {
+  const cwd = options.cwd ?? process.cwd();
   await writer.load?.();
   const now = options.writer?.now ?? new Date();
-  const written = writer.files(resolve(cwd, folder), planned.steps, {
-    ...options.writer,
-    now,
-    replaces: resolve(cwd, m.path),
-    stopUsing: plan.stopUsing,
-  });
-  plan.files = assignSteps(written, planned.steps).map((f) => ({ ...f, path: relative(cwd, f.path) }));
+  let written: PlannedFile[];
+  try {
+    written = writer.files(resolve(cwd, plan.folder), plan.steps, {
+      ...options.writer,
+      now,
+      ...(plan.replaces.length ? { replaces: resolve(cwd, plan.migration.path) } : {}),
+      stopUsing: plan.stopUsing,
+    });
+  } catch (e) {
+    // A writer throws when the folder cannot take the steps (two Alembic heads, a step it cannot write): the user's to fix.
+    throw new PlanError(`${plan.migration.path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  plan.files = assignSteps(written, plan.steps).map((f) => ({ ...f, path: relative(cwd, f.path) }));
   plan.proof = await prove(plan, paths, options);
   return plan;
 }
+
+/**
+ * `twoway plan --cleanup`: per set, one contract step after its newest migration dropping the `twoway_archive`
+ * tables its migrations leave (plans' steps made them; a clean-up already written dropped them, so nothing is
+ * planned twice). Proven like any plan, except that it is one-way on purpose: what its down cannot bring back is
+ * the archives' rows, and only those.
+ */
+export async function planCleanup(paths: readonly string[], options: PlanOptions = {}): Promise<MigrationPlan[]> {
+  const before = new Map<string, Schema>();
+  const result = await check(paths, {
+    ...checkOptions(options),
+    schemaBefore: (p, schema) => before.set(p.migration.path, schema.clone()),
+  });
+  const plans: MigrationPlan[] = [];
+  for (const { set, reports } of result.sets) {
+    const last = reports.at(-1);
+    if (!last || set.dialect !== 'postgresql') continue;
+    // The schema the whole set leaves: before its newest migration, then that migration's up.
+    const schema = before.get(last.parsed.migration.path)?.clone() ?? new Schema();
+    for (const op of last.parsed.up) schema.apply(op, last.parsed.migration.id);
+    const archives = [...schema.tables.values()]
+      .filter((t) => t.name.schema === ARCHIVE_SCHEMA)
+      .map((t) => ({
+        table: qnameText(t.name),
+        source: { name: t.name.name.split('__')[0] ?? t.name.name },
+        columns: [...t.columns.keys()],
+      }));
+    if (!archives.length) continue;
+    const writer = await writerFor(set.framework);
+    if (!writer) throw new PlanError(`${last.parsed.migration.path}: twoway plan does not write ${set.framework} migrations yet`);
+    const m = last.parsed.migration;
+    const plan: MigrationPlan = {
+      migration: { id: m.id, path: m.path, files: m.files, framework: m.framework, dialect: m.dialect },
+      verdict: { phase: last.phase, codeRollback: last.codeRollback, dbRollback: last.dbRollback },
+      twoWay: isTwoWay(last),
+      needed: true,
+      steps: cleanupSteps(archives),
+      unplanned: [],
+      stopUsing: [],
+      folder: folderFor(writer, m),
+      files: [],
+      replaces: [],
+      proof: { checked: [], rehearsed: null, rehearsedOn: null, ok: true },
+      written: [],
+      cleanup: archives.map((a) => a.table),
+    };
+    plans.push(await writeAndProve(plan, writer, paths, options));
+  }
+  return plans;
+}
+
+/** A clean-up's rows lost on its down are the archives' only. */
+const isArchiveRow = (t: { table: string }): boolean => t.table.startsWith(`${ARCHIVE_SCHEMA}.`);
+const onlyArchives = (tables: readonly { table: string }[]): boolean => tables.every(isArchiveRow);
+/** After a clean-up's down (a no-op where the framework wants one), only the archives and their schema are missing. */
+const archiveMissing = (d: { name: string; change: string }): boolean =>
+  d.change === 'missing' && (d.name === ARCHIVE_SCHEMA || d.name.startsWith(`${ARCHIVE_SCHEMA}.`));
 
 /**
  * Which step each file belongs to: writers emit a step's files together, in step order (one, or an up/down pair),
@@ -241,7 +313,7 @@ async function prove(plan: MigrationPlan, paths: readonly string[], options: Pla
     const codeSteps = new Set(plan.files.filter((f) => f.codeStep).map((f) => f.path.split(sep).join('/')));
     const result = await check(copyPaths, { ...checkOptions(options), cwd: copy, onlyFiles: mine });
     const reports = result.sets.flatMap((s) => s.reports).filter((r) => r.parsed.migration.files.some((f) => mine.has(f)));
-    const checked = reports.map((r) => stepProof(r, plan.steps, stepOf, codeSteps));
+    const checked = reports.map((r) => stepProof(r, plan.steps, stepOf, codeSteps, Boolean(plan.cleanup)));
     const seen = new Set(reports.flatMap((r) => r.parsed.migration.files));
     const problems = [
       ...plan.files
@@ -261,7 +333,10 @@ async function prove(plan: MigrationPlan, paths: readonly string[], options: Pla
         const step = r.files.map((f) => stepOf.get(f)).find((s) => s !== undefined) ?? -1;
         const why: string[] = [];
         const lost = (l: typeof r.lostData) => l.map((x) => `${x.table}.${x.column} (${x.rows} rows)`).join(', ');
-        if (rehearsalFailed(r))
+        // A clean-up's down cannot give the archives their rows back: that loss is the step's purpose.
+        const cleanupLoss =
+          plan.cleanup && !r.error && r.schemaDiff.every(archiveMissing) && onlyArchives(r.lostData) && r.lostNewData.every(isArchiveRow);
+        if (rehearsalFailed(r) && !cleanupLoss)
           why.push(
             r.error ??
               (r.schemaDiff.length || r.schemaRestored === false
@@ -305,6 +380,7 @@ function stepProof(
   steps: readonly PlanStep[],
   stepOf: ReadonlyMap<string, number>,
   codeSteps: ReadonlySet<string>,
+  cleanup = false,
 ): StepProof {
   const index = r.parsed.migration.files.map((f) => stepOf.get(f)).find((s) => s !== undefined) ?? -1;
   // A code step's migration only changes the framework's state: an expand, whatever step it comes before.
@@ -317,7 +393,9 @@ function stepProof(
   if (planned && r.phase !== planned) problems.push(`check reads it as ${r.phase}, planned as ${planned}`);
   if (planned === 'contract' && !r.declaredContract) problems.push('a contract step that does not declare itself one');
   if (r.codeRollback !== 'compatible') problems.push(`code rollback is ${r.codeRollback}`);
-  if (r.dbRollback !== 'reversible') problems.push(`db rollback is ${r.dbRollback}`);
+  // A clean-up drops the archives for good, on purpose: its down cannot be a way back, only its code rollback must be safe.
+  if (r.dbRollback !== 'reversible' && !(cleanup && r.dbRollback === 'irreversible' && onlyArchiveDrops(r)))
+    problems.push(`db rollback is ${r.dbRollback}`);
   return {
     step: index,
     id: r.parsed.migration.id,
@@ -328,6 +406,19 @@ function stepProof(
     dbRollback: r.dbRollback,
     problems,
   };
+}
+
+/** The migration's one-way reasons are drops of archive tables, and of their schema, only. */
+function onlyArchiveDrops(r: MigrationReport): boolean {
+  const oneWay = r.reasons.filter((x) => x.effect.dbRollback);
+  return (
+    oneWay.length > 0 &&
+    oneWay.every(
+      (x) =>
+        (x.rule === 'drop-table' && x.message.startsWith(`Dropping table ${ARCHIVE_SCHEMA}.`)) ||
+        (x.rule === 'drop-schema' && x.message.startsWith(`Schema ${ARCHIVE_SCHEMA} `)),
+    )
+  );
 }
 
 /** Writes a proven plan's files (never over an existing one); returns it with `written` set. */

@@ -6,7 +6,7 @@ import { qnameText } from '../ir.js';
 import type { Schema } from '../schema/schema.js';
 import { emitPostgres } from '../sql/emit-postgresql.js';
 import { invertOperations } from './invert.js';
-import { addNotNullColumn } from './kinds/add-column.js';
+import { addColumnInSteps, addedInSteps } from './kinds/add-column.js';
 import { concurrentIndex, notValidThenValidate, setNotNull } from './kinds/constraints.js';
 import { dataChange } from './kinds/data-change.js';
 import { dropColumn, dropTable } from './kinds/drop.js';
@@ -28,6 +28,8 @@ export interface PlanStep {
   transactional: boolean;
   /** What to do between this step and the next, in words. */
   note?: string;
+  /** Why `down` is empty, said in the down the writers write; default: the up only validates what an earlier step added. */
+  emptyDown?: string;
 }
 
 /** A table a step copies destroyed values into, so its down can restore them. */
@@ -107,7 +109,8 @@ function planOne(op: Operation, schema: Schema): KindPlan {
     case 'DataChange':
       return dataChange(op, schema);
     case 'AddColumn':
-      if (!op.column.nullable && schema.table(op.table)?.createdBy !== PLANNED) return addNotNullColumn(op, schema);
+      // A table the migration itself created is empty: its columns are added as written.
+      if (addedInSteps(op.column) && schema.table(op.table)?.createdBy !== PLANNED) return addColumnInSteps(op, schema);
       return twoWayStep(op, schema);
     default:
       return twoWayStep(op, schema);
@@ -147,14 +150,16 @@ const TWO_WAY = 'two_way_changes';
  */
 export function cleanupSteps(archives: readonly Archive[]): PlanStep[] {
   if (!archives.length) return [];
-  const drops = archives.map((a) => `DROP TABLE ${table(archiveQName(a))};`);
+  // IF EXISTS: a down cannot bring the archives back, so the clean-up applied again (a down then an up) finds them gone.
+  const drops = archives.map((a) => dropArchive(archiveQName(a), { ifExists: true })[0] as string);
   return [
     {
       name: 'drop_twoway_archives',
       release: 1,
       phase: 'contract',
-      up: [...drops, ...dropArchive({ schema: ARCHIVE_SCHEMA, name: '' }).slice(1)],
+      up: [...drops, ...dropArchive({ schema: ARCHIVE_SCHEMA, name: '' }, { ifExists: true }).slice(1)],
       down: [],
+      emptyDown: 'the archives are dropped for good; their rows do not come back',
       transactional: true,
       note: `from here, rolling back past the steps that archived ${archives.map((a) => qnameText(a.source)).join(', ')} no longer restores their values`,
     },

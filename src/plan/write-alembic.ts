@@ -8,7 +8,7 @@ import { readIni } from '../frameworks/alembic.js';
 import { assignments, loadPythonGrammar, withPythonTree } from '../frameworks/python/ast.js';
 import { literal } from '../frameworks/python/values.js';
 import type { PlanStep } from './steps.js';
-import { codeStepIndex, filesIn, newFiles, quoted, stepHeader } from './write-common.js';
+import { codeStepIndex, filesIn, newFiles, nothingToUndo, quoted, stepHeader } from './write-common.js';
 import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
 
 /** The Python grammar the writer reads revisions with (check's Alembic adapter loads the same one). */
@@ -70,7 +70,7 @@ export function alembicFiles(dir: string, steps: readonly PlanStep[], options: W
         ...body('upgrade', step.up, step.transactional),
         '',
         '',
-        ...body('downgrade', step.down, step.transactional),
+        ...body('downgrade', step.down, step.transactional, nothingToUndo(step).replace('the up ', 'the upgrade ')),
       ].join('\n');
       previous = revision;
       return { path: join(dir, `${fileName(revision, step.name, now)}.py`), text: `${text}\n` };
@@ -78,8 +78,8 @@ export function alembicFiles(dir: string, steps: readonly PlanStep[], options: W
   );
 }
 
-function body(name: 'upgrade' | 'downgrade', sql: readonly string[], transactional: boolean): string[] {
-  if (!sql.length) return [`def ${name}():`, '    pass  # nothing to undo: the upgrade only validates what an earlier step added'];
+function body(name: 'upgrade' | 'downgrade', sql: readonly string[], transactional: boolean, nothing = ''): string[] {
+  if (!sql.length) return [`def ${name}():`, `    pass  # ${nothing}`];
   const calls = sql.map((s) => `op.execute(${quoted(s)})`);
   return transactional
     ? [`def ${name}():`, ...calls.map((c) => `    ${c}`)]

@@ -98,3 +98,7 @@ export function stopUsingWords(stopUsing: readonly StopUsing[]): string[] {
       `Ship first, in the release before this migration: code that no longer reads or writes ${s.columns.map((c) => `${s.table}.${c}`).join(', ')}.`,
   );
 }
+
+/** The comment text of an empty down: why there is nothing to undo. */
+export const nothingToUndo = (step: PlanStep): string =>
+  `nothing to undo: ${step.emptyDown ?? 'the up only validates what an earlier step added'}`;

@@ -36,6 +36,12 @@ describe('twoway plan, diesel', () => {
     expect(p.planned[0]?.parsed.migration.transactional).toBe(false);
   });
 
+  it('refuses a step outside a transaction with more than one statement: diesel sends the file as one message', async () => {
+    const [step] = await stepsOf(CREATE_INDEX('users', 'updated_at'));
+    const two = { ...(step as NonNullable<typeof step>), up: [...(step?.up ?? []), ...(step?.up ?? [])] };
+    expect(() => dieselFiles('/nowhere', [two])).toThrow(/one message, so its 2 statements cannot run outside a transaction/);
+  });
+
   it('names folders after the newest version in diesel form, and never writes over one', async () => {
     const p = await plan(SET_NOT_NULL('users', 'email_verified_at'), new Date('2020-01-01T00:00:00Z'));
     // The newest is 2024-03-04-000000_index_users_email.

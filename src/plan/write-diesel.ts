@@ -1,6 +1,7 @@
 // Diesel layout: a folder per step, `<YYYY-MM-DD-HHMMSS>_<name>/up.sql` and `down.sql` (diesel migration generate's
 // form; a folder of 14-digit versions keeps them), versions after the newest. Diesel runs each migration in a
-// transaction unless its `metadata.toml` says `run_in_transaction = false`, as a CONCURRENTLY step's does.
+// transaction unless its `metadata.toml` says `run_in_transaction = false`, as a CONCURRENTLY or batched step's does
+// (diesel_migrations' file_based_migrations.rs reads it; the file itself goes through batch_execute, one message).
 // Diesel refuses an empty script: a down with nothing to undo says so in a comment.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +24,13 @@ export function dieselFiles(dir: string, steps: readonly PlanStep[], options: Wr
     dashed ? `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}-${s.slice(8)}` : s,
   );
   const headers = sqlHeaders(steps, options);
+  // Diesel sends a file in one batch_execute: with run_in_transaction = false, PostgreSQL still runs several
+  // statements of one message as one implicit transaction, where CONCURRENTLY and a DO block's COMMIT fail.
+  for (const step of steps)
+    if (!step.transactional && step.up.length > 1)
+      throw new Error(
+        `${step.name}: diesel runs up.sql as one message, so its ${step.up.length} statements cannot run outside a transaction`,
+      );
   return newFiles(
     steps.flatMap((step, i) => {
       const folder = join(dir, `${stamps[i]}_${step.name}`);
@@ -35,6 +43,8 @@ export function dieselFiles(dir: string, steps: readonly PlanStep[], options: Wr
               {
                 path: join(folder, 'metadata.toml'),
                 text: text([`# Runs outside a transaction: ${outsideWhy(step)}.`, 'run_in_transaction = false']),
+                // How diesel runs the migration beside it, not a migration.
+                sidecar: true,
               },
             ]),
       ];

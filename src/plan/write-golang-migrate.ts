@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlanStep } from './steps.js';
+import { nothingToUndo } from './write-common.js';
 import type { PlannedFile } from './writer-options.js';
 
 export function golangMigrateFiles(dir: string, steps: readonly PlanStep[]): PlannedFile[] {
@@ -16,7 +17,7 @@ export function golangMigrateFiles(dir: string, steps: readonly PlanStep[]): Pla
     const base = join(dir, `${String(next++).padStart(width, '0')}_${step.name}`);
     const marker = step.phase === 'contract' ? '-- twoway: contract\n' : '';
     files.push({ path: `${base}.up.sql`, text: `${marker}${step.up.join('\n')}\n` });
-    files.push({ path: `${base}.down.sql`, text: `${step.down.join('\n') || 'SELECT 1; -- nothing to undo'}\n` });
+    files.push({ path: `${base}.down.sql`, text: `${step.down.join('\n') || `SELECT 1; -- ${nothingToUndo(step)}`}\n` });
   }
   return files;
 }

@@ -3,7 +3,17 @@
 // CONCURRENTLY step does.
 import { join } from 'node:path';
 import type { PlanStep } from './steps.js';
-import { codeStepIndex, filesIn, languageOf, newFiles, nextTimestamps, quoted, stepHeader, stopUsingWords } from './write-common.js';
+import {
+  codeStepIndex,
+  filesIn,
+  languageOf,
+  newFiles,
+  nextTimestamps,
+  nothingToUndo,
+  quoted,
+  stepHeader,
+  stopUsingWords,
+} from './write-common.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
 export function knexFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
@@ -30,7 +40,6 @@ export function knexFiles(dir: string, steps: readonly PlanStep[], options: Writ
 }
 
 const raw = (sql: readonly string[]) => sql.map((s) => `  await knex.raw(${quoted(s)});`);
-const nothing = '  // nothing to undo: the up only validates what an earlier step added';
 
 function commonjs(step: PlanStep): string[] {
   return [
@@ -40,7 +49,7 @@ function commonjs(step: PlanStep): string[] {
     '};',
     '',
     `exports.down = async function down(${step.down.length ? 'knex' : ''}) {`,
-    ...(step.down.length ? raw(step.down) : [nothing]),
+    ...(step.down.length ? raw(step.down) : [`  // ${nothingToUndo(step)}`]),
     '};',
   ];
 }
@@ -55,7 +64,7 @@ function typescript(step: PlanStep): string[] {
     '}',
     '',
     `export async function down(${step.down.length ? 'knex: Knex' : ''}): Promise<void> {`,
-    ...(step.down.length ? raw(step.down) : [nothing]),
+    ...(step.down.length ? raw(step.down) : [`  // ${nothingToUndo(step)}`]),
     '}',
   ];
 }

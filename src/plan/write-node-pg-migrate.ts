@@ -3,7 +3,17 @@
 // which both directions of a CONCURRENTLY step do.
 import { join } from 'node:path';
 import type { PlanStep } from './steps.js';
-import { codeStepIndex, filesIn, languageOf, newFiles, nextTimestamps, quoted, stepHeader, stopUsingWords } from './write-common.js';
+import {
+  codeStepIndex,
+  filesIn,
+  languageOf,
+  newFiles,
+  nextTimestamps,
+  nothingToUndo,
+  quoted,
+  stepHeader,
+  stopUsingWords,
+} from './write-common.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
 export function nodePgMigrateFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
@@ -23,7 +33,7 @@ export function nodePgMigrateFiles(dir: string, steps: readonly PlanStep[], opti
           ...(step.transactional || !sql.length ? [] : ['  pgm.noTransaction();']),
           ...(sql.length
             ? sql.map((s) => `  pgm.sql(${quoted(s)});`)
-            : ['  // nothing to undo: the up only validates what an earlier step added (an empty down, not an automatic one)']),
+            : [`  // ${nothingToUndo(step)} (an empty down, not an automatic one)`]),
         ];
         const param = sql.length ? `pgm${ts ? ': MigrationBuilder' : ''}` : '';
         return ts

@@ -7,7 +7,7 @@ import { camelize, classify, underscore } from 'inflection';
 import { parseRailsFileName } from '../frameworks/rails.js';
 import { grammarParser, loadGrammar, namedChildren } from '../frameworks/tree-sitter.js';
 import type { PlanStep } from './steps.js';
-import { codeStepIndex, filesIn, newFiles, nextTimestamps, stepHeader } from './write-common.js';
+import { codeStepIndex, filesIn, newFiles, nextTimestamps, nothingToUndo, stepHeader } from './write-common.js';
 import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
 
 /** The Ruby grammar the writer reads the folder's migrations with (check's Rails adapter loads the same one). */
@@ -45,7 +45,7 @@ export function railsFiles(dir: string, steps: readonly PlanStep[], options: Wri
         ...(step.transactional ? [] : ['  disable_ddl_transaction!', '']),
         ...method('up', step.up),
         '',
-        ...method('down', step.down),
+        ...method('down', step.down, nothingToUndo(step)),
         'end',
       ];
       return { path: join(dir, `${stamps[i]}_${name}.rb`), text: `${lines.join('\n')}\n` };
@@ -53,8 +53,8 @@ export function railsFiles(dir: string, steps: readonly PlanStep[], options: Wri
   );
 }
 
-function method(name: 'up' | 'down', sql: readonly string[]): string[] {
-  if (!sql.length) return [`  def ${name}`, '    # nothing to undo: the up only validates what an earlier step added', '  end'];
+function method(name: 'up' | 'down', sql: readonly string[], nothing = ''): string[] {
+  if (!sql.length) return [`  def ${name}`, `    # ${nothing}`, '  end'];
   // A quoted heredoc (<<~'SQL') keeps `#{` and backslashes in the SQL literal.
   const tag = sql.some((s) => s.includes('#{') || s.includes('\\')) ? "<<~'SQL'" : '<<~SQL';
   return [`  def ${name}`, `    execute ${tag}`, ...sql.map((s) => `      ${s}`), '    SQL', '  end'];

@@ -3,7 +3,7 @@
 // as it is, and every other step wraps its statements in queryInterface.sequelize.transaction, passing it to each.
 import { join } from 'node:path';
 import type { PlanStep } from './steps.js';
-import { codeStepIndex, filesIn, newFiles, nextTimestamps, quoted, stepHeader, stopUsingWords } from './write-common.js';
+import { codeStepIndex, filesIn, newFiles, nextTimestamps, nothingToUndo, quoted, stepHeader, stopUsingWords } from './write-common.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
 export function sequelizeFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
@@ -34,7 +34,7 @@ export function sequelizeFiles(dir: string, steps: readonly PlanStep[], options:
         'module.exports = {',
         ...method('up', step.up, step.transactional),
         '',
-        ...method('down', step.down, step.transactional),
+        ...method('down', step.down, step.transactional, nothingToUndo(step)),
         '};',
       ];
       return { path: join(dir, `${stamps[i]}-${step.name.replaceAll('_', '-')}.${ext}`), text: `${text.join('\n')}\n` };
@@ -42,8 +42,8 @@ export function sequelizeFiles(dir: string, steps: readonly PlanStep[], options:
   );
 }
 
-function method(name: 'up' | 'down', sql: readonly string[], transactional: boolean): string[] {
-  if (!sql.length) return [`  async ${name}() {`, '    // nothing to undo: the up only validates what an earlier step added', '  },'];
+function method(name: 'up' | 'down', sql: readonly string[], transactional: boolean, nothing = ''): string[] {
+  if (!sql.length) return [`  async ${name}() {`, `    // ${nothing}`, '  },'];
   const statements = transactional
     ? [
         '    await queryInterface.sequelize.transaction(async (transaction) => {',

@@ -1,10 +1,9 @@
 // What the writers of SQL-file frameworks share: the text of an up or a down, and counters after the folder's newest.
 import type { PlanStep } from './steps.js';
-import { codeStepIndex, stepHeader, stopUsingWords } from './write-common.js';
+import { codeStepIndex, nothingToUndo, stepHeader, stopUsingWords } from './write-common.js';
 import type { WriterOptions } from './writer-options.js';
 
 /** Comment for a down with nothing to run: the up only validated what an earlier step added. */
-export const NOTHING_TO_UNDO = '-- nothing to undo: the up only validates what an earlier step added';
 
 /** The header lines of each step (`--` comments), the code step named before the first contract step. */
 export function sqlHeaders(steps: readonly PlanStep[], options: WriterOptions): string[][] {
@@ -14,7 +13,7 @@ export function sqlHeaders(steps: readonly PlanStep[], options: WriterOptions): 
 
 /** A down's statements, or the comment saying there is nothing to undo. */
 export function downLines(step: PlanStep): string[] {
-  return step.down.length ? step.down : [NOTHING_TO_UNDO];
+  return step.down.length ? step.down : [`-- ${nothingToUndo(step)}`];
 }
 
 /** Lines joined into a file's text, ending in a newline. */

@@ -5,7 +5,17 @@
 import { join } from 'node:path';
 import { camelize } from 'inflection';
 import type { PlanStep } from './steps.js';
-import { codeStepIndex, filesIn, languageOf, newFiles, nextTimestamps, quoted, stepHeader, stopUsingWords } from './write-common.js';
+import {
+  codeStepIndex,
+  filesIn,
+  languageOf,
+  newFiles,
+  nextTimestamps,
+  nothingToUndo,
+  quoted,
+  stepHeader,
+  stopUsingWords,
+} from './write-common.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
 export function typeormFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
@@ -26,9 +36,7 @@ export function typeormFiles(dir: string, steps: readonly PlanStep[], options: W
       const ts = language === 'ts';
       const method = (m: 'up' | 'down', sql: readonly string[]) => [
         `  ${ts ? 'public ' : ''}async ${m}(${sql.length ? `queryRunner${ts ? ': QueryRunner' : ''}` : ''})${ts ? ': Promise<void>' : ''} {`,
-        ...(sql.length
-          ? sql.map((s) => `    await queryRunner.query(${quoted(s)});`)
-          : ['    // nothing to undo: the up only validates what an earlier step added']),
+        ...(sql.length ? sql.map((s) => `    await queryRunner.query(${quoted(s)});`) : [`    // ${nothingToUndo(step)}`]),
         '  }',
       ];
       const body = [

@@ -15,6 +15,7 @@ function planJson(p: MigrationPlan) {
     needed: p.needed,
     folder: p.folder,
     replaces: p.replaces,
+    ...(p.cleanup ? { cleanup: p.cleanup } : {}),
     steps: p.steps.map((s, i) => ({ index: i + 1, ...s, files: p.files.filter((f) => f.step === i).map((f) => f.path) })),
     releases: releases.map((release) => ({
       release,
@@ -44,7 +45,9 @@ export function formatPlanHuman(plans: readonly MigrationPlan[], o: { color: boo
     const v = p.verdict;
     const door = p.twoWay ? c.green('two-way door') : c.red('one-way door');
     out.push(
-      `${c.bold(p.migration.path)} (${p.migration.framework}): ${door} (${v.phase}; code rollback ${v.codeRollback}; db rollback ${v.dbRollback})`,
+      p.cleanup
+        ? `${c.bold(p.folder)} (${p.migration.framework}): ${p.cleanup.length} archive${p.cleanup.length === 1 ? '' : 's'} left by plans: ${p.cleanup.join(', ')}`
+        : `${c.bold(p.migration.path)} (${p.migration.framework}): ${door} (${v.phase}; code rollback ${v.codeRollback}; db rollback ${v.dbRollback})`,
     );
     if (!p.needed) {
       out.push('  Nothing to plan: it is already a two-way door and takes no lock a plan could soften.');
@@ -85,7 +88,9 @@ export function formatPlanHuman(plans: readonly MigrationPlan[], o: { color: boo
     const checked = p.proof.checked.filter((x) => x.problems.length);
     if (!checked.length && p.proof.checked.length)
       out.push(
-        `    ${c.green('✓')} re-checked: every step an expand or a declared contract, code rollback compatible, db rollback reversible`,
+        p.cleanup
+          ? `    ${c.green('✓')} re-checked: a declared contract, code rollback compatible; one-way only for the archives' rows, on purpose`
+          : `    ${c.green('✓')} re-checked: every step an expand or a declared contract, code rollback compatible, db rollback reversible`,
       );
     for (const x of checked) for (const why of x.problems) out.push(`    ${c.red('✗')} ${x.path ? `${x.path}: ` : ''}${why}`);
     if (p.proof.rehearsed) {
@@ -97,7 +102,11 @@ export function formatPlanHuman(plans: readonly MigrationPlan[], o: { color: boo
       for (const r of failed) for (const why of r.problems) out.push(`    ${c.red('✗')} ${r.path}: ${why}`);
     } else out.push(`    ${c.dim(`not rehearsed: ${o.command} --verify rehearses each step on PGlite`)}`);
     out.push('');
-    if (p.written.length) {
+    if (p.cleanup) {
+      if (p.written.length) out.push(`  Wrote ${p.written.length} file${p.written.length === 1 ? '' : 's'}.`);
+      else if (p.proof.ok) out.push(`  Write it: ${o.command} --write`);
+      else out.push(c.red('  The plan failed its own proof: it is not written.'));
+    } else if (p.written.length) {
       out.push(`  Wrote ${p.written.length} file${p.written.length === 1 ? '' : 's'}.`);
       out.push(`  Delete ${p.replaces.join(' and ')}: the plan takes its place (only if it has not run on any database yet).`);
     } else if (p.proof.ok) {

@@ -80,8 +80,8 @@ function addColumnsByStatement(ops: readonly Operation[]): Map<string, AddColumn
 
 type AddColumnOp = Extract<Operation, { kind: 'AddColumn' }>;
 
-/** Why adding this column writes every existing row, or null when the catalog alone holds its value. */
-function rewriteReason(c: ColumnDef, serverVersion: number): string | null {
+/** Why adding this column writes every existing row, or null when the catalog alone holds its value (`twoway plan` reads it too). */
+export function rewriteReason(c: ColumnDef, serverVersion: number): string | null {
   if (c.generated) return 'a stored generated column is computed for every existing row';
   if (c.identity) return 'an identity column numbers every existing row';
   if (isSerial(c)) return `a ${c.type.text} column numbers every existing row`;

@@ -1,7 +1,7 @@
 // UPDATE / DELETE of existing rows: the rows the statement selects are archived first (primary key and the values
-// it destroys: the assigned columns, or the whole row), then changed or deleted in batches by primary key, each
-// batch its own transaction. The down writes the archived values back (or inserts the archived rows) and drops
-// the archive. The statement's own text gives the relation, SET list and WHERE: they are cut from it at the
+// it destroys: the assigned columns, every column when triggers may change others, or the whole row), then changed
+// or deleted in batches by primary key, each batch its own transaction. The down writes the archived values back
+// (or inserts the archived rows) with the table's user triggers off, and drops the archive. The statement's own text gives the relation, SET list and WHERE: they are cut from it at the
 // tokens PostgreSQL's scanner finds at the top level.
 import { parseSync, scanSync } from 'libpg-query';
 import type { DataChange } from '../../ir.js';
@@ -13,6 +13,7 @@ import {
   batched,
   columnList,
   dropArchive,
+  hasUserTriggers,
   type KindPlan,
   nextBatch,
   primaryKey,
@@ -20,6 +21,7 @@ import {
   table,
   tuple,
   updateBatches,
+  withoutUserTriggers,
 } from './sql.js';
 
 export function dataChange(op: DataChange, schema: Schema): KindPlan {
@@ -43,10 +45,18 @@ export function dataChange(op: DataChange, schema: Schema): KindPlan {
         return { unplanned: `${name} on ${qnameText(other.name)} would ${action} its rows, which the archive does not keep` };
     }
   const tbl = table(op.table);
+  // With triggers on the table, the up's writes fire them as the original's did; the down puts rows back with them off.
+  const triggers = hasUserTriggers(schema, op.table);
+  const restoring = (statements: string[]) => (triggers ? withoutUserTriggers(op.table, statements) : statements);
   if (op.action === 'update') {
     if (op.columns.some((c) => pk.includes(c))) return { unplanned: 'the UPDATE changes the primary key the archive matches rows by' };
     const name = `update_${op.table.name}_${op.columns.join('_')}`;
     const archive = archiveName(op.table, name);
+    // A trigger may change any column of the rows updated (an updated_at): the archive keeps every column it can
+    // write back (not the key it matches by, generated or identity columns).
+    const kept = triggers
+      ? [...t.columns.values()].filter((c) => !c.generated && !c.identity && !pk.includes(c.name)).map((c) => c.name)
+      : op.columns;
     return {
       steps: [
         {
@@ -55,16 +65,16 @@ export function dataChange(op: DataChange, schema: Schema): KindPlan {
           phase: 'data',
           up: [
             batched(
-              archiveRows(parts.relation, pk, op.columns, archive, parts.where),
+              archiveRows(parts.relation, pk, kept, archive, parts.where),
               updateBatches(parts.relation, parts.set ?? '', pk, archive),
             ),
           ],
-          down: [restoreValues(op.table, pk, op.columns, archive), ...dropArchive(archive)],
+          down: [...restoring([restoreValues(op.table, pk, kept, archive)]), ...dropArchive(archive)],
           transactional: false,
           note: `the archive ${qnameText(archive)} keeps the old values until \`twoway plan --cleanup\` drops it`,
         },
       ],
-      archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, ...op.columns] }],
+      archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, ...kept] }],
     };
   }
   // A generated column comes back computed; an identity one keeps its archived value.
@@ -95,7 +105,7 @@ export function dataChange(op: DataChange, schema: Schema): KindPlan {
           ),
         ],
         down: [
-          `INSERT INTO ${tbl} (${columnList(columns)})${overriding} SELECT ${columnList(columns)} FROM ${table(archive)};`,
+          ...restoring([`INSERT INTO ${tbl} (${columnList(columns)})${overriding} SELECT ${columnList(columns)} FROM ${table(archive)};`]),
           ...dropArchive(archive),
         ],
         transactional: false,

@@ -1,6 +1,6 @@
 // SQL the plan kinds share: quoting, column and table definitions from the replayed schema, archive tables,
 // the sync trigger between an old and a new column, and the batched loop.
-import { ARCHIVE_SCHEMA, type ConstraintDef, type QName } from '../../ir.js';
+import { ARCHIVE_SCHEMA, type ConstraintDef, type QName, qnameKey } from '../../ir.js';
 
 export { ARCHIVE_SCHEMA };
 
@@ -66,11 +66,15 @@ export function archiveName(t: QName, step: string): QName {
 
 export const createArchiveSchema = `CREATE SCHEMA IF NOT EXISTS ${ARCHIVE_SCHEMA};`;
 
-/** The down's last statements: the archive goes, and its schema when no other archive is left in it. */
-export function dropArchive(archive: QName): string[] {
+/**
+ * The down's last statements: the archive goes, and its schema when no other archive is left in it. `ifExists`
+ * (the clean-up, which may run again after a down that could not bring the archives back): nothing gone is an error.
+ */
+export function dropArchive(archive: QName, o: { ifExists?: boolean } = {}): string[] {
+  const ifExists = o.ifExists ? 'IF EXISTS ' : '';
   return [
-    `DROP TABLE ${table(archive)};`,
-    `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${ARCHIVE_SCHEMA}') THEN DROP SCHEMA ${ARCHIVE_SCHEMA}; END IF; END $$;`,
+    `DROP TABLE ${ifExists}${table(archive)};`,
+    `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${ARCHIVE_SCHEMA}') THEN DROP SCHEMA ${ifExists}${ARCHIVE_SCHEMA}; END IF; END $$;`,
   ];
 }
 
@@ -134,6 +138,42 @@ export function updateBatches(rel: string, set: string, pk: readonly string[], a
 export function restoreValues(t: QName, pk: readonly string[], values: readonly string[], archive: QName): string {
   const tbl = table(t);
   return `UPDATE ${tbl} SET ${values.map((v) => `${ident(v)} = a.${ident(v)}`).join(', ')} FROM ${table(archive)} a WHERE ${pkMatch(tbl, pk)};`;
+}
+
+/**
+ * The table has triggers the migrations made (twoway's own sync triggers too): a write the up makes may fire them and
+ * change other columns of the row (an updated_at), and a restore must not fire them again.
+ */
+export function hasUserTriggers(schema: Schema, t: QName): boolean {
+  const key = qnameKey(t);
+  for (const name of schema.objects.keys()) {
+    // Replayed CREATE TRIGGERs are named `trigger <name> on <table>`.
+    if (!name.startsWith('trigger ')) continue;
+    const on = name.lastIndexOf(' on ');
+    const table = on < 0 ? '' : name.slice(on + 4);
+    const dot = table.indexOf('.');
+    if (qnameKey(dot < 0 ? { name: table } : { schema: table.slice(0, dot), name: table.slice(dot + 1) }) === key) return true;
+  }
+  return false;
+}
+
+/**
+ * `statements` with the table's user triggers off (constraint triggers stay on): a restore puts old values back,
+ * it is not a write the triggers are for. One DO block, so one transaction even where the step's statements run
+ * one by one (outside a transaction): ALTER TABLE holds SHARE ROW EXCLUSIVE to its end, so no other write slips in
+ * untriggered, and a restore that fails leaves the triggers on.
+ */
+export function withoutUserTriggers(t: QName, statements: readonly string[]): string[] {
+  return [
+    [
+      'DO $$',
+      'BEGIN',
+      `  ALTER TABLE ${table(t)} DISABLE TRIGGER USER;`,
+      ...statements.map((s) => `  ${s}`),
+      `  ALTER TABLE ${table(t)} ENABLE TRIGGER USER;`,
+      'END $$;',
+    ].join('\n'),
+  ];
 }
 
 /** The names of the trigger and its function keeping `from` and `to` of a table equal. */
