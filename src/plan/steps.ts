@@ -28,6 +28,18 @@ export interface PlanStep {
   transactional: boolean;
   /** What to do between this step and the next, in words. */
   note?: string;
+  /** The table the step goes through row by row, and how: what its duration depends on (sizes.ts estimates it). */
+  work?: StepWork;
+}
+
+/**
+ * How a step goes through a table: `index` builds an index CONCURRENTLY, `scan` validates a constraint (SHARE UPDATE
+ * EXCLUSIVE, writes go on), `backfill` updates or deletes rows in batches, `copy` copies columns into an archive
+ * before a drop.
+ */
+export interface StepWork {
+  table: QName;
+  does: 'index' | 'scan' | 'backfill' | 'copy';
 }
 
 /** A table a step copies destroyed values into, so its down can restore them. */
@@ -38,6 +50,10 @@ export interface Archive {
   source: QName;
   /** The columns archived: the primary key, then the values the step destroys. */
   columns: string[];
+  /** The name of the step that creates it. */
+  step: string;
+  /** True when the step archives only the rows it changes (a backfill, an UPDATE or DELETE), false for every row (a drop). */
+  someRows: boolean;
 }
 
 export interface StepPlan {

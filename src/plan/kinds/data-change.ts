@@ -61,10 +61,11 @@ export function dataChange(op: DataChange, schema: Schema): KindPlan {
           ],
           down: [restoreValues(op.table, pk, op.columns, archive), ...dropArchive(archive)],
           transactional: false,
+          work: { table: op.table, does: 'backfill' },
           note: `the archive ${qnameText(archive)} keeps the old values until \`twoway plan --cleanup\` drops it`,
         },
       ],
-      archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, ...op.columns] }],
+      archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, ...op.columns], step: name, someRows: true }],
     };
   }
   // A generated column comes back computed; an identity one keeps its archived value.
@@ -99,10 +100,11 @@ export function dataChange(op: DataChange, schema: Schema): KindPlan {
           ...dropArchive(archive),
         ],
         transactional: false,
+        work: { table: op.table, does: 'backfill' },
         note: `the archive ${qnameText(archive)} keeps the deleted rows until \`twoway plan --cleanup\` drops it`,
       },
     ],
-    archives: [{ table: qnameText(archive), source: op.table, columns }],
+    archives: [{ table: qnameText(archive), source: op.table, columns, step: name, someRows: true }],
   };
 }
 
