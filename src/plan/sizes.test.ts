@@ -2,11 +2,12 @@
 // durations come from the live table's statistics, read through the read-only session; without a URL the plan is
 // what it always was. Tables of their own (unique names) in the `test` database; skipped with a message when absent.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.js';
 import { formatBytes, THROUGHPUT_BYTES_PER_SECOND } from '../stats/index.js';
 import { repoRoot, tempProject } from '../testing/projects.js';
@@ -28,18 +29,36 @@ async function client(): Promise<pg.Client | null> {
     return null;
   }
 }
+const MY = process.env.TWOWAY_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306/test';
+const mysqlUp = await createConnection({ uri: MY, connectTimeout: 2000 }).then(
+  (c) => c.end().then(() => true),
+  () => false,
+);
+if (!mysqlUp) console.warn(`plan size tests: no MySQL/MariaDB at ${MY}; its part is skipped`);
 const probe = await client();
 await probe?.end();
 if (!probe) console.warn(`plan size tests: no PostgreSQL at ${URL_}; skipped`);
 
-/** A golang-migrate project whose second migration builds an index under a SHARE lock, rewrites emails and drops a column. */
-const project = () =>
-  tempProject({
+const CHANGE_UP = `CREATE INDEX ${t}_email_idx ON ${t} (email);\nUPDATE ${t} SET email = lower(email) WHERE email IS NOT NULL;\nALTER TABLE ${t} DROP COLUMN legacy;\nALTER TABLE ${absent} DROP COLUMN note;\n`;
+const CHANGE_DOWN = `ALTER TABLE ${absent} ADD COLUMN note text;\nALTER TABLE ${t} ADD COLUMN legacy text;\nDROP INDEX ${t}_email_idx;\n`;
+
+let dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+});
+
+/** A golang-migrate project whose second migration (by default) builds an index under a SHARE lock, rewrites emails and drops columns. */
+function project(up = CHANGE_UP, down = CHANGE_DOWN): string {
+  const dir = tempProject({
     '000001_create.up.sql': `CREATE TABLE ${t} (id bigint PRIMARY KEY, legacy text, email text);\nCREATE TABLE ${absent} (id bigint PRIMARY KEY, note text);\n`,
     '000001_create.down.sql': `DROP TABLE ${absent};\nDROP TABLE ${t};\n`,
-    '000002_change.up.sql': `CREATE INDEX ${t}_email_idx ON ${t} (email);\nUPDATE ${t} SET email = lower(email) WHERE email IS NOT NULL;\nALTER TABLE ${t} DROP COLUMN legacy;\nALTER TABLE ${absent} DROP COLUMN note;\n`,
-    '000002_change.down.sql': `ALTER TABLE ${absent} ADD COLUMN note text;\nALTER TABLE ${t} ADD COLUMN legacy text;\nDROP INDEX ${t}_email_idx;\n`,
+    '000002_change.up.sql': up,
+    '000002_change.down.sql': down,
   });
+  dirs.push(dir);
+  return dir;
+}
 
 async function plan(dir: string, ...args: string[]) {
   let out = '';
@@ -169,6 +188,27 @@ describe.skipIf(!probe)('twoway plan --database-url', () => {
     expect(p.proof.rehearsedOn).not.toBe('pglite');
     expect(p.proof.rehearsed.length).toBeGreaterThan(0);
     expect(p.sizes.archives.length).toBe(3);
+  });
+
+  it('a column the plan adds is not on the live table: named as not counted, the rest of the archive counted', async () => {
+    const rename = project(`ALTER TABLE ${t} RENAME COLUMN email TO contact;\n`, `ALTER TABLE ${t} RENAME COLUMN contact TO email;\n`);
+    const p = json((await plan(rename, '--database-url', URL_, '--format', 'json')).out);
+    const backfill = p.sizes.archives.find((a: { table: string }) => a.table.includes('__backfill_'));
+    const id = live.width.get('id') as { avg: number; nulls: number };
+    expect(backfill).toMatchObject({ rows: 60000, atMost: true, notCounted: ['contact'], bytes: Math.round(60000 * id.avg) });
+    const contract = p.sizes.archives.find((a: { table: string }) => a.table.includes('_contract'));
+    const email = live.width.get('email') as { avg: number; nulls: number };
+    expect(contract).toMatchObject({
+      atMost: false,
+      notCounted: [],
+      bytes: Math.round(60000 * id.avg) + Math.round(60000 * (1 - email.nulls) * email.avg),
+    });
+  });
+
+  it.skipIf(!mysqlUp)('a MySQL URL is a usage error: plans are PostgreSQL, so are the statistics they read', async () => {
+    const r = await plan(project(), '--database-url', MY);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/reads the statistics of a PostgreSQL server/);
   });
 
   it('a URL that does not connect is a usage error before anything is planned', async () => {
