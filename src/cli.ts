@@ -240,7 +240,10 @@ reported only for migrations the baseline does not list.\n`,
     )
     .option('--write', 'write the new migrations beside the original (only when the plan passes its proof; nothing is overwritten)')
     .option('--verify', 'also rehearse each new step (up, down, up with rows) on PGlite, or on --database-url')
-    .option('--database-url <url>', 'with --verify: rehearse on this server, in a scratch database twoway creates and drops')
+    .option(
+      '--database-url <url>',
+      'read table statistics from this database (a read-only session, catalog and statistics only): what each archive costs, how long each step takes; with --verify, also rehearse on this server in a scratch database twoway creates and drops',
+    )
     .addOption(new Option('--language <language>', 'language of new Knex/TypeORM/Sequelize/node-pg-migrate files').choices(['ts', 'js']))
     .option('--rails-version <x.y>', 'the ActiveRecord::Migration[x.y] of new Rails migrations (default: the newest the folder uses)')
     .option('--app-label <label>', "Django: the app's label (default: the name of the folder holding migrations/)")
@@ -251,7 +254,11 @@ reported only for migrations the baseline does not list.\n`,
       '\nThe plan is proven in a copy of the project where it replaces the original: `check` must read every new\n' +
         'migration as an expand (or a declared contract) with both rollbacks safe, and with --verify each must\n' +
         'rehearse clean. A plan that fails its proof is not written. twoway never edits or deletes a migration: it\n' +
-        'says which original the plan replaces.\n',
+        'says which original the plan replaces.\n' +
+        '\nWith --database-url the plan says what each archive costs (rows × width, from the table statistics) and, for\n' +
+        'each step that goes through a table (index build, validation, batched backfill, copy into an archive), its size,\n' +
+        'an estimated duration at a documented throughput and the lock it holds. Only catalog and statistics views are\n' +
+        'read, in a read-only session.\n',
     )
     .action(async (target: string | undefined, paths: string[], opts) => {
       const cwd = io.cwd ?? process.cwd();
@@ -262,9 +269,11 @@ reported only for migrations the baseline does not list.\n`,
       if ((opts.all || opts.cleanup) && target) paths = [target, ...paths];
       if (!paths.length && config?.paths) paths = config.paths;
       for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
-      if (opts.databaseUrl !== undefined && !opts.verify) throw new UsageError('--database-url is for --verify: give both');
+      if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
+        throw new UsageError('--database-url is empty (is $DATABASE_URL set?); leave the flag out to plan without table statistics');
       if (opts.databaseUrl !== undefined) checkDatabaseUrl(opts.databaseUrl);
       const { PlanError, planAll, planCleanup, planMigration, writePlan } = await import('./plan/index.js');
+      const { LiveDatabaseError } = await import('./stats/index.js');
       const { formatPlanHuman, formatPlanJson } = await import('./report/plan.js');
       const options = {
         cwd,
@@ -284,7 +293,7 @@ reported only for migrations the baseline does not list.\n`,
         if (!ref) throw new UsageError('--all needs --since <git-ref> (no default branch to compare with here)');
         return planAll(filesChangedSince(ref, cwd, paths), paths, options);
       })().catch((e) => {
-        throw e instanceof PlanError ? new UsageError(e.message) : e;
+        throw e instanceof PlanError || e instanceof LiveDatabaseError ? new UsageError(e.message) : e;
       });
       if (opts.write) plans = plans.map((p) => (!p.needed || !p.proof.ok ? p : writePlan(p, cwd)));
       const command = `twoway plan ${opts.cleanup ? '--cleanup' : opts.all ? '--all' : target}`;

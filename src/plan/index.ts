@@ -12,7 +12,8 @@ import { ARCHIVE_SCHEMA, type Dialect, qnameText } from '../ir.js';
 import type { Framework } from '../migration.js';
 import { Schema } from '../schema/schema.js';
 import { isTwoWay, needsPlan as needs } from './hint.js';
-import { cleanupSteps, type PlanStep, planSteps } from './steps.js';
+import type { PlanSizes } from './sizes.js';
+import { type Archive, cleanupSteps, type PlanStep, planSteps } from './steps.js';
 
 const needsPlan = (r: MigrationReport): boolean => needs(r, r.findings);
 
@@ -27,6 +28,10 @@ export interface PlanOptions extends Pick<CheckOptions, 'cwd' | 'dialect' | 'dia
   writer?: Pick<WriterOptions, 'language' | 'railsVersion' | 'appLabel' | 'now'>;
   /** Also rehearse the new steps (up, down, up with rows) on PGlite, or on `databaseUrl`. */
   verify?: boolean;
+  /**
+   * A live database: its table statistics, read through the read-only session (src/stats), give each plan's
+   * `sizes` (archive costs, step durations); with `verify` the rehearsal runs on this server too, in a scratch database.
+   */
   databaseUrl?: string;
   /** An engine the caller owns for `verify` (tests). */
   engine?: import('../rehearse/index.js').Engine;
@@ -87,35 +92,68 @@ export interface MigrationPlan {
    * goes after `migration`, the set's newest, and replaces nothing.
    */
   cleanup?: string[];
+  /** The archive tables the steps create. */
+  archives: Archive[];
+  /** With `databaseUrl`: what the archives cost and how long the steps take on that database; absent without one. */
+  sizes?: PlanSizes;
 }
 
 /** Plans the migration `target` names (its id, a unique prefix of it, its file name or path) among `paths`. */
 export async function planMigration(target: string, paths: readonly string[], options: PlanOptions = {}): Promise<MigrationPlan> {
   const cwd = options.cwd ?? process.cwd();
-  const before = new Map<string, Schema>();
-  const result = await check(paths, {
-    ...checkOptions(options),
-    schemaBefore: (p, schema) => before.set(p.migration.path, schema.clone()),
+  return withStatistics(options, async (sizes) => {
+    const before = new Map<string, Schema>();
+    const result = await check(paths, {
+      ...checkOptions(options),
+      schemaBefore: (p, schema) => before.set(p.migration.path, schema.clone()),
+    });
+    const { set, report } = findMigration(result, target, cwd);
+    return sizes(await planReport(set, report, before.get(report.parsed.migration.path), paths, options));
   });
-  const { set, report } = findMigration(result, target, cwd);
-  return planReport(set, report, before.get(report.parsed.migration.path), paths, options);
 }
 
 /** Plans every one-way door among the migrations having one of `files` (paths relative to cwd): `--all --since`. */
 export async function planAll(files: ReadonlySet<string>, paths: readonly string[], options: PlanOptions = {}): Promise<MigrationPlan[]> {
-  const before = new Map<string, Schema>();
-  const result = await check(paths, {
-    ...checkOptions(options),
-    onlyFiles: files,
-    schemaBefore: (p, schema) => {
-      if (p.migration.files.some((f) => files.has(f))) before.set(p.migration.path, schema.clone());
-    },
+  return withStatistics(options, async (sizes) => {
+    const before = new Map<string, Schema>();
+    const result = await check(paths, {
+      ...checkOptions(options),
+      onlyFiles: files,
+      schemaBefore: (p, schema) => {
+        if (p.migration.files.some((f) => files.has(f))) before.set(p.migration.path, schema.clone());
+      },
+    });
+    const plans: MigrationPlan[] = [];
+    for (const { set, reports } of result.sets)
+      for (const report of reports)
+        if (needsPlan(report))
+          plans.push(await sizes(await planReport(set, report, before.get(report.parsed.migration.path), paths, options)));
+    return plans;
   });
-  const plans: MigrationPlan[] = [];
-  for (const { set, reports } of result.sets)
-    for (const report of reports)
-      if (needsPlan(report)) plans.push(await planReport(set, report, before.get(report.parsed.migration.path), paths, options));
-  return plans;
+}
+
+/**
+ * Runs `plan` with a function that adds the live database's sizes to a plan: with `databaseUrl`, through one
+ * read-only session opened first (a URL that does not connect fails before any work) and closed at the end;
+ * without one, the plan as it is.
+ */
+async function withStatistics<T>(
+  options: PlanOptions,
+  plan: (sizes: (p: MigrationPlan) => Promise<MigrationPlan>) => Promise<T>,
+): Promise<T> {
+  const url = options.databaseUrl;
+  if (url === undefined) return plan(async (p) => p);
+  const [{ openReadOnly }, { planSizes }] = await Promise.all([import('../stats/index.js'), import('./sizes.js')]);
+  const session = await openReadOnly(url);
+  try {
+    if (session.dialect !== 'postgresql')
+      throw new PlanError(
+        '--database-url: twoway plan plans PostgreSQL migrations, so it reads the statistics of a PostgreSQL server (postgres://)',
+      );
+    return await plan(async (p) => (p.steps.length ? { ...p, sizes: await planSizes(session, url, p.steps, p.archives) } : p));
+  } finally {
+    await session.close();
+  }
 }
 
 const checkOptions = (o: PlanOptions): CheckOptions => ({
@@ -177,6 +215,7 @@ async function planReport(
     replaces: [],
     proof: { checked: [], rehearsed: null, rehearsedOn: null, ok: true },
     written: [],
+    archives: [],
   };
   if (!base.needed) return base;
   const writer = await writerFor(set.framework);
@@ -191,6 +230,7 @@ async function planReport(
     stopUsing: planned.stopUsing,
     folder: folderFor(writer, m),
     replaces: m.files,
+    archives: planned.archives,
   };
   if (!planned.steps.length) return { ...plan, proof: { ...plan.proof, ok: false } };
   return writeAndProve(plan, writer, paths, options);
@@ -261,6 +301,8 @@ export async function planCleanup(paths: readonly string[], options: PlanOptions
       replaces: [],
       proof: { checked: [], rehearsed: null, rehearsedOn: null, ok: true },
       written: [],
+      // It drops archives and makes none.
+      archives: [],
       cleanup: archives.map((a) => a.table),
     };
     plans.push(await writeAndProve(plan, writer, paths, options));

@@ -30,6 +30,18 @@ export interface PlanStep {
   note?: string;
   /** Why `down` is empty, said in the down the writers write; default: the up only validates what an earlier step added. */
   emptyDown?: string;
+  /** The table the step goes through row by row, and how: what its duration depends on (sizes.ts estimates it). */
+  work?: StepWork;
+}
+
+/**
+ * How a step goes through a table: `index` builds an index CONCURRENTLY, `scan` validates a constraint (SHARE UPDATE
+ * EXCLUSIVE, writes go on), `backfill` updates or deletes rows in batches, `copy` copies columns into an archive
+ * before a drop.
+ */
+export interface StepWork {
+  table: QName;
+  does: 'index' | 'scan' | 'backfill' | 'copy';
 }
 
 /** A table a step copies destroyed values into, so its down can restore them. */
@@ -40,6 +52,10 @@ export interface Archive {
   source: QName;
   /** The columns archived: the primary key, then the values the step destroys. */
   columns: string[];
+  /** The name of the step that creates it. */
+  step: string;
+  /** True when the step archives only the rows it changes (a backfill, an UPDATE or DELETE), false for every row (a drop). */
+  someRows: boolean;
 }
 
 export interface StepPlan {
@@ -148,7 +164,7 @@ const TWO_WAY = 'two_way_changes';
  * `twoway plan --cleanup`: one contract step dropping the archives, once the team no longer needs to roll back
  * past the steps that made them. It has no down: the values in the archives are what it destroys, on purpose.
  */
-export function cleanupSteps(archives: readonly Archive[]): PlanStep[] {
+export function cleanupSteps(archives: readonly Pick<Archive, 'table' | 'source'>[]): PlanStep[] {
   if (!archives.length) return [];
   // IF EXISTS: a down cannot bring the archives back, so the clean-up applied again (a down then an up) finds them gone.
   const drops = archives.map((a) => dropArchive(archiveQName(a), { ifExists: true })[0] as string);
@@ -166,7 +182,7 @@ export function cleanupSteps(archives: readonly Archive[]): PlanStep[] {
   ];
 }
 
-function archiveQName(a: Archive): QName {
+function archiveQName(a: Pick<Archive, 'table'>): QName {
   const dot = a.table.indexOf('.');
   return { schema: a.table.slice(0, dot), name: a.table.slice(dot + 1) };
 }

@@ -1,6 +1,8 @@
 // `twoway plan` output: the steps by release with their files and proof (human), or JSON (docs/plan.schema.json).
 import pc from 'picocolors';
 import type { MigrationPlan } from '../plan/index.js';
+import type { PlanSizes } from '../plan/sizes.js';
+import { formatBytes, formatSeconds, THROUGHPUT_BYTES_PER_SECOND } from '../stats/index.js';
 
 export function formatPlanJson(plans: readonly MigrationPlan[]): string {
   return `${JSON.stringify({ version: 1, plans: plans.map(planJson) }, null, 2)}\n`;
@@ -16,7 +18,8 @@ function planJson(p: MigrationPlan) {
     folder: p.folder,
     replaces: p.replaces,
     ...(p.cleanup ? { cleanup: p.cleanup } : {}),
-    steps: p.steps.map((s, i) => ({ index: i + 1, ...s, files: p.files.filter((f) => f.step === i).map((f) => f.path) })),
+    // A step's `work` is what `sizes` is estimated from, not part of the step as written.
+    steps: p.steps.map(({ work: _, ...s }, i) => ({ index: i + 1, ...s, files: p.files.filter((f) => f.step === i).map((f) => f.path) })),
     releases: releases.map((release) => ({
       release,
       steps: p.steps.flatMap((s, i) => (s.release === release ? [i + 1] : [])),
@@ -32,7 +35,35 @@ function planJson(p: MigrationPlan) {
       rehearsedOn: p.proof.rehearsedOn,
     },
     written: p.written,
+    ...(p.sizes ? { sizes: sizesJson(p.sizes) } : {}),
   };
+}
+
+function sizesJson(s: PlanSizes) {
+  return {
+    database: s.database,
+    archives: s.archives.map((a) => ({ ...a, step: a.step + 1 })),
+    steps: s.steps.map((e) => ({ ...e, step: e.step + 1 })),
+    notFound: s.notFound,
+  };
+}
+
+const rowsText = (rows: number | null) => (rows === null ? 'rows not estimated (never analyzed)' : `~${rows.toLocaleString('en-US')} rows`);
+
+/** A step's table and how long it goes through it, in one line. */
+function estimateText(e: PlanSizes['steps'][number]): string {
+  const what = { index: 'index build', scan: 'validation scan', backfill: 'backfill', copy: 'copy into the archive' }[e.does];
+  const batches = e.batches === undefined ? '' : ` in ${e.batches.toLocaleString('en-US')} batch${e.batches === 1 ? '' : 'es'}`;
+  return `${e.table}: ${rowsText(e.rows)}, ${formatBytes(e.bytes)}; ${what}${batches} estimated ${formatSeconds(e.seconds)} at ${formatBytes(THROUGHPUT_BYTES_PER_SECOND[e.work])}/s; holds ${e.lock}`;
+}
+
+/** An archive's cost, in one line. */
+function archiveText(a: PlanSizes['archives'][number]): string {
+  if (a.bytes === null && a.rows === null && !a.columns.length) return `${a.table}: ${a.source} is not on this database, nothing counted`;
+  const width = a.columns.reduce((n, c) => n + (c.avgBytes ?? 0) * (1 - (c.nullFraction ?? 0)), 0);
+  const cost = a.bytes === null ? 'size unknown' : formatBytes(a.bytes);
+  const notCounted = a.notCounted.length ? `; not counted: ${a.notCounted.join(', ')} (not on the live table yet)` : '';
+  return `${a.table} (step ${a.step + 1}): ${a.atMost ? 'at most ' : ''}${rowsText(a.rows)} × ${formatBytes(Math.round(width))} = ${cost}${notCounted}`;
 }
 
 const firstContractRelease = (p: MigrationPlan): number | undefined => p.steps.find((s) => s.phase === 'contract')?.release;
@@ -77,12 +108,24 @@ export function formatPlanHuman(plans: readonly MigrationPlan[], o: { color: boo
         for (const f of p.files.filter((f) => f.step === i)) out.push(`       ${c.dim(f.path)}`);
         for (const sql of s.up) out.push(`       ${c.cyan('up  ')} ${sql}`);
         for (const sql of s.down) out.push(`       ${c.cyan('down')} ${sql}`);
+        const estimate = p.sizes?.steps.find((e) => e.step === i);
+        if (estimate) out.push(`       ${c.magenta('size')} ${estimateText(estimate)}`);
         if (s.note) out.push(`       ${c.dim(`then: ${s.note}`)}`);
       });
     }
     if (p.unplanned.length) {
       out.push('', c.yellow('  Not planned (write these by hand):'));
       for (const u of p.unplanned) out.push(`    - ${u}`);
+    }
+    if (p.sizes) {
+      const db = p.sizes.database.database;
+      out.push(
+        '',
+        `  On ${db}, from its table statistics (archives: rows × average width of the values; durations at documented throughputs, not measurements):`,
+      );
+      if (!p.sizes.archives.length) out.push('    no archive: the plan destroys no values');
+      for (const a of p.sizes.archives) out.push(`    archive ${archiveText(a)}`);
+      for (const t of p.sizes.notFound) out.push(c.yellow(`    ${t} is not on ${db}: nothing read for it`));
     }
     out.push('', `  Proof:`);
     const checked = p.proof.checked.filter((x) => x.problems.length);

@@ -83,11 +83,12 @@ export function addColumnInSteps(op: AddColumn, schema: Schema): KindPlan {
       // The archived rows had NULL: the down puts NULL back in exactly those.
       down: [restoreValues(op.table, pk, [c.name], archive), ...dropArchive(archive)],
       transactional: false,
+      work: { table: op.table, does: 'backfill' },
     },
     ...(c.nullable ? [] : setNotNull({ table: op.table, column: c.name })),
   ];
   return {
     steps,
-    archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, c.name] }],
+    archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, c.name], step: backfillName, someRows: true }],
   };
 }

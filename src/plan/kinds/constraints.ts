@@ -24,6 +24,7 @@ export function setNotNull(op: { table: QName; column: string }): PlanStep[] {
       phase: 'expand',
       // VALIDATE takes SHARE UPDATE EXCLUSIVE: writes go on while existing rows are scanned.
       up: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`],
+      work: { table: op.table, does: 'scan' },
       // PostgreSQL cannot un-validate: the down puts the check back NOT VALID, as it was (catalog only).
       down: [
         `ALTER TABLE ${t} DROP CONSTRAINT ${check};`,
@@ -62,6 +63,7 @@ export function concurrentIndex(op: AddIndex & { name: string }): PlanStep {
     // No IF [NOT] EXISTS: an index already holding the name must stop the step, not be dropped by its down.
     down: [`DROP INDEX CONCURRENTLY ${index};`],
     transactional: false,
+    work: { table: op.table, does: 'index' },
   };
 }
 
@@ -89,6 +91,7 @@ export function notValidThenValidate(op: AddConstraint): PlanStep[] {
       phase: 'expand',
       up: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`],
       down: [],
+      work: { table: op.table, does: 'scan' },
       transactional: true,
     },
   ];

@@ -71,10 +71,11 @@ export function dataChange(op: DataChange, schema: Schema): KindPlan {
           ],
           down: [...restoring([restoreValues(op.table, pk, kept, archive)]), ...dropArchive(archive)],
           transactional: false,
+          work: { table: op.table, does: 'backfill' },
           note: `the archive ${qnameText(archive)} keeps the old values until \`twoway plan --cleanup\` drops it`,
         },
       ],
-      archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, ...kept] }],
+      archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, ...kept], step: name, someRows: true }],
     };
   }
   // A generated column comes back computed; an identity one keeps its archived value.
@@ -109,10 +110,11 @@ export function dataChange(op: DataChange, schema: Schema): KindPlan {
           ...dropArchive(archive),
         ],
         transactional: false,
+        work: { table: op.table, does: 'backfill' },
         note: `the archive ${qnameText(archive)} keeps the deleted rows until \`twoway plan --cleanup\` drops it`,
       },
     ],
-    archives: [{ table: qnameText(archive), source: op.table, columns }],
+    archives: [{ table: qnameText(archive), source: op.table, columns, step: name, someRows: true }],
   };
 }
 

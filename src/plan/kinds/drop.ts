@@ -66,11 +66,12 @@ export function dropColumn(op: DropColumn, schema: Schema): KindPlan {
           ...dropArchive(archive),
         ],
         transactional: true,
+        work: { table: op.table, does: 'copy' },
         note: `the archive ${qnameText(archive)} keeps the values until \`twoway plan --cleanup\` drops it`,
       },
     ],
     stopUsing: [{ table: op.table.name, columns: [op.column] }],
-    archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, op.column] }],
+    archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, op.column], step: name, someRows: false }],
   };
 }
 
@@ -106,11 +107,12 @@ export function dropTable(op: DropTable, schema: Schema): KindPlan {
           ...dropArchive(archive),
         ],
         transactional: true,
+        work: { table: op.table, does: 'copy' },
         note: `the archive ${qnameText(archive)} keeps the rows until \`twoway plan --cleanup\` drops it`,
       },
     ],
     stopUsing: [{ table: op.table.name, columns }],
-    archives: [{ table: qnameText(archive), source: op.table, columns }],
+    archives: [{ table: qnameText(archive), source: op.table, columns, step: name, someRows: false }],
   };
 }
 

@@ -96,6 +96,7 @@ export function shadowColumn(s: Shadow, schema: Schema): KindPlan {
         ...dropArchive(backfill),
       ],
       transactional: false,
+      work: { table: s.table, does: 'backfill' },
       note: notNull.length ? undefined : s.switchNote,
     },
     ...notNull.slice(0, 2).map((step, i) => (i === 1 ? { ...step, note: s.switchNote } : step)),
@@ -128,14 +129,15 @@ export function shadowColumn(s: Shadow, schema: Schema): KindPlan {
       ...dropArchive(dropped),
     ],
     transactional: true,
+    work: { table: s.table, does: 'copy' },
     note: `the archive ${qnameText(dropped)} keeps the old values until \`twoway plan --cleanup\` drops it`,
   });
   return {
     steps,
     stopUsing: s.stopUsing ? [{ table: s.table.name, columns: [s.from.name] }] : [],
     archives: [
-      { table: qnameText(backfill), source: s.table, columns: [...pk, s.shadow] },
-      { table: qnameText(dropped), source: s.table, columns: [...pk, s.from.name] },
+      { table: qnameText(backfill), source: s.table, columns: [...pk, s.shadow], step: backfillName, someRows: true },
+      { table: qnameText(dropped), source: s.table, columns: [...pk, s.from.name], step: contractName, someRows: false },
     ],
   };
 }

@@ -12,7 +12,8 @@ export const table = (q: QName): string => (q.schema ? `${ident(q.schema)}.${ide
 /** PostgreSQL cuts identifiers at 63 bytes: names the plan makes up are cut the same way, so drops find them. */
 export const cut = (s: string): string => s.slice(0, 63);
 
-const BATCH = 1000;
+/** Rows per batch of a backfill, each batch its own transaction. */
+export const BATCH = 1000;
 
 /** What a kind plans for one operation, or why it cannot. */
 export type KindPlan =
