@@ -1,8 +1,10 @@
 // The CLI details people hit in the first hour: version, help, mistakes in what they typed, pipes.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import { TOOL } from './meta.js';
+import { plain } from './report/markdown.js';
 import { dropColumnHistory, gitRepo, repoRoot, tempProject } from './testing/projects.js';
 
 async function run(argv: string[], cwd = repoRoot) {
@@ -126,5 +128,37 @@ describe('paths as the user gave them', () => {
     }
     const relative = (await run(['check', 'db', '--format', 'compact'], project)).out;
     expect(relative).toMatch(/^db\/000002_drop_full_name\.up\.sql:2:1 error drop-column /m);
+  });
+});
+
+describe('the pull-request comment (--format markdown)', () => {
+  it('a long diesel path keeps its migration folder: every row names its migration, not `…/up.sql`', async () => {
+    const name = (i: number) => `2020-04-0${i}-135912_add_user_community_apub_constraints_${i}`;
+    const dir = tempProject({
+      [`migrations/${name(1)}/up.sql`]: 'CREATE TABLE t (id bigint PRIMARY KEY, a text);\n',
+      [`migrations/${name(1)}/down.sql`]: 'DROP TABLE t;\n',
+      [`migrations/${name(2)}/up.sql`]: 'ALTER TABLE t DROP COLUMN a;\n',
+      [`migrations/${name(2)}/down.sql`]: 'ALTER TABLE t ADD COLUMN a text;\n',
+    });
+    const { out } = await run(['check', 'migrations', '--format', 'markdown'], dir);
+    const cells = out
+      .split('\n')
+      .filter((l) => l.startsWith('| 🟢') || l.startsWith('| 🔴'))
+      .map((l) => l.split(' | ')[1]);
+    expect(cells).toEqual([1, 2].map((i) => `<code>…/${plain(name(i))}/up.sql</code>`));
+  });
+
+  it('after `twoway baseline`, baselined findings are counted, never shown: details only for the new migration', async () => {
+    const dir = tempProject(dropColumnHistory());
+    expect((await run(['baseline', 'db'], dir)).code).toBe(0);
+    writeFileSync(`${dir}/db/000003_add_nick.up.sql`, 'ALTER TABLE users ADD COLUMN nick varchar(20);\n');
+    writeFileSync(`${dir}/db/000003_add_nick.down.sql`, 'ALTER TABLE users DROP COLUMN nick;\n');
+    const { out } = await run(['check', 'db', '--format', 'markdown'], dir);
+    expect(out).toContain('| <code>db/000002\\_drop\\_full\\_name.up.sql</code> | one-way door |');
+    expect(out.match(/<details><summary>[^\n]*<\/summary>/g)).toEqual([
+      expect.stringContaining('<code>db/000003\\_add\\_nick.up.sql</code>'),
+    ]);
+    expect(out).not.toContain('drop-column');
+    expect(out).not.toContain('in the baseline:');
   });
 });
