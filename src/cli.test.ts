@@ -62,6 +62,16 @@ describe('a mistake in what the user typed is one line and exit 2, never an inte
     expect({ code, err }).toEqual({ code: 2, err: 'twoway: --database-url: port "99999" is out of range (allowed: 0 to 65535)\n' });
   });
 
+  it.each([
+    ['check', ['check', 'db']],
+    ['report', ['report', 'db', '-o', 'r.html']],
+    ['rollback', ['rollback', '--to', 'HEAD', 'db']],
+  ])('a port out of range in %s --database-url, before anything is read', async (_, argv) => {
+    const dir = tempProject(dropColumnHistory());
+    const { code, err } = await run([...argv, '--database-url', 'postgres://me@localhost:99999/app'], dir);
+    expect({ code, err }).toEqual({ code: 2, err: 'twoway: --database-url: port "99999" is out of range (allowed: 0 to 65535)\n' });
+  });
+
   it('--since on a path outside the git repository', async () => {
     const repo = gitRepo();
     repo.write('README', 'x');
