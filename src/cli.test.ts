@@ -172,3 +172,18 @@ describe('the pull-request comment (--format markdown)', () => {
     expect(out).not.toContain('in the baseline:');
   });
 });
+
+describe('the lock-timeout help in the pull-request comment', () => {
+  it.each([
+    ['examples/rails', 'In config/initializers/strong\\_migrations.rb:\n\n```sql\nStrongMigrations.lock_timeout = 5.seconds\n```'],
+    ['examples/django', 'First in operations:\n\n```sql\nmigrations.RunSQL("SET lock_timeout = \'5s\'"),\n```'],
+    ['examples/golang-migrate', 'For every migration, in the database URL:\n\n```sql\n?options=-c%20lock_timeout%3D5s\n```'],
+    ['examples/sql', "At the top of the migration:\n\n```sql\nSET lock_timeout = '5s';\n```"],
+  ])('%s: prose stays prose, and each code block holds only code', async (example, expected) => {
+    // --no-cache: the cache would hand back the help of the rules as they were when it was written.
+    const { out } = await run(['check', example, '--format', 'markdown', '--no-cache']);
+    expect(out).toContain(expected);
+    const fenced = [...out.matchAll(/^```sql\n([\s\S]*?)\n```$/gm)].flatMap((m) => (m[1] as string).split('\n'));
+    expect(fenced.filter((line) => /^(or |For |First |At |In )|:$/.test(line))).toEqual([]);
+  });
+});
