@@ -187,3 +187,18 @@ describe('the lock-timeout help in the pull-request comment', () => {
     expect(fenced.filter((line) => /^(or |For |First |At |In )|:$/.test(line))).toEqual([]);
   });
 });
+
+describe('help reads as a sentence', () => {
+  it.each(['examples/rails', 'examples/golang-migrate', 'examples/alembic'])(
+    '%s: no space before a comma or colon, no double space, with or without a framework hint',
+    async (example) => {
+      const report = JSON.parse((await run(['check', example, '--format', 'json', '--no-cache'])).out) as {
+        migrations: Array<{ findings: Array<{ rule: string; fix: string }> }>;
+      };
+      const findings = report.migrations.flatMap((m) => m.findings);
+      expect(findings.map((f) => f.rule)).toContain('drop-column');
+      const prose = findings.map((f) => ({ rule: f.rule, line: f.fix.split('\n')[0] as string }));
+      expect(prose.filter((p) => / ,| :(?=\s|$)|\S {2}/.test(p.line))).toEqual([]);
+    },
+  );
+});
