@@ -202,3 +202,24 @@ describe('help reads as a sentence', () => {
     },
   );
 });
+
+describe('a name holding a newline stays inside its message', () => {
+  const files = {
+    'db/1_create.sql': 'CREATE TABLE "evil\n# Heading [link](http://x)" (id bigint PRIMARY KEY);\n',
+    'db/2_drop.sql': 'DROP TABLE "evil\n# Heading [link](http://x)";\n',
+  };
+
+  it('human: no line of the report starts with the name’s second line', async () => {
+    const { out } = await run(['check', 'db', '--no-cache'], tempProject(files));
+    expect(out).toContain('Dropping table evil # Heading [link](http://x) (1 column) destroys its rows');
+    expect(out.split('\n').filter((l) => l.startsWith('#'))).toEqual([]);
+  });
+
+  it('github: the annotation’s message is one line; only the help below it has lines of its own', async () => {
+    const { out } = await run(['check', 'db', '--format', 'github', '--no-cache'], tempProject(files));
+    const drop = out.split('\n').find((l) => l.startsWith('::error ') && l.includes('drop-table')) ?? '';
+    expect(drop.split('::')[2]?.split('%0A%0ADo instead: ')[0]).toMatch(
+      /^Dropping table evil # Heading \[link\]\(http:\/\/x\) \(1 column\)[^%]*$/,
+    );
+  });
+});
