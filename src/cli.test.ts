@@ -223,3 +223,13 @@ describe('a name holding a newline stays inside its message', () => {
     );
   });
 });
+
+describe('a cache that cannot be written', () => {
+  it('--cache-location naming a file: the check runs without a cache, no internal error', async () => {
+    const dir = tempProject({ ...dropColumnHistory(), 'not-a-folder': '' });
+    const withCache = await run(['check', 'db', '--format', 'compact', '--cache-location', 'not-a-folder'], dir);
+    const without = await run(['check', 'db', '--format', 'compact', '--no-cache'], dir);
+    expect(withCache).toEqual({ ...without, code: 1 });
+    expect(without.out).toMatch(/^db\/000002_drop_full_name\.up\.sql:2:1 error drop-column /m);
+  });
+});
