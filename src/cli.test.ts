@@ -57,6 +57,15 @@ describe('a mistake in what the user typed is one line and exit 2, never an inte
     );
   });
 
+  it.each(['0.5', '"0"'])('serverVersion: %s, a major version 0, is not a version', async (value) => {
+    const dir = tempProject({ ...dropColumnHistory(), 'twoway.config.yaml': `serverVersion: ${value}\n` });
+    const { code, err } = await run(['check', 'db'], dir);
+    expect({ code, err }).toEqual({
+      code: 2,
+      err: `twoway: twoway.config.yaml:1: "serverVersion": ${value} is not allowed (expected a server version such as 16, "9.6" or "8.0")\n`,
+    });
+  });
+
   it('a port out of range in --database-url', async () => {
     const { code, err } = await run(['rehearse', '--database-url', 'postgres://me:secret@localhost:99999/app', 'examples/golang-migrate']);
     expect({ code, err }).toEqual({ code: 2, err: 'twoway: --database-url: port "99999" is out of range (allowed: 0 to 65535)\n' });
