@@ -143,7 +143,10 @@ export class CheckCache {
       writeFileSync(temp, JSON.stringify(value));
       renameSync(temp, file);
     } catch {
-      rmSync(temp, { force: true });
+      // The cache is best effort: a folder that cannot be written (read-only, or a file in its place) is no cache.
+      try {
+        rmSync(temp, { force: true });
+      } catch {}
     }
   }
 

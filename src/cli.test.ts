@@ -1,8 +1,10 @@
 // The CLI details people hit in the first hour: version, help, mistakes in what they typed, pipes.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import { TOOL } from './meta.js';
+import { plain } from './report/markdown.js';
 import { dropColumnHistory, gitRepo, repoRoot, tempProject } from './testing/projects.js';
 
 async function run(argv: string[], cwd = repoRoot) {
@@ -55,8 +57,27 @@ describe('a mistake in what the user typed is one line and exit 2, never an inte
     );
   });
 
+  it.each(['0.5', '"0"'])('serverVersion: %s, a major version 0, is not a version', async (value) => {
+    const dir = tempProject({ ...dropColumnHistory(), 'twoway.config.yaml': `serverVersion: ${value}\n` });
+    const { code, err } = await run(['check', 'db'], dir);
+    expect({ code, err }).toEqual({
+      code: 2,
+      err: `twoway: twoway.config.yaml:1: "serverVersion": ${value} is not allowed (expected a server version such as 16, "9.6" or "8.0")\n`,
+    });
+  });
+
   it('a port out of range in --database-url', async () => {
     const { code, err } = await run(['rehearse', '--database-url', 'postgres://me:secret@localhost:99999/app', 'examples/golang-migrate']);
+    expect({ code, err }).toEqual({ code: 2, err: 'twoway: --database-url: port "99999" is out of range (allowed: 0 to 65535)\n' });
+  });
+
+  it.each([
+    ['check', ['check', 'db']],
+    ['report', ['report', 'db', '-o', 'r.html']],
+    ['rollback', ['rollback', '--to', 'HEAD', 'db']],
+  ])('a port out of range in %s --database-url, before anything is read', async (_, argv) => {
+    const dir = tempProject(dropColumnHistory());
+    const { code, err } = await run([...argv, '--database-url', 'postgres://me@localhost:99999/app'], dir);
     expect({ code, err }).toEqual({ code: 2, err: 'twoway: --database-url: port "99999" is out of range (allowed: 0 to 65535)\n' });
   });
 
@@ -126,5 +147,98 @@ describe('paths as the user gave them', () => {
     }
     const relative = (await run(['check', 'db', '--format', 'compact'], project)).out;
     expect(relative).toMatch(/^db\/000002_drop_full_name\.up\.sql:2:1 error drop-column /m);
+  });
+});
+
+describe('the pull-request comment (--format markdown)', () => {
+  it('a long diesel path keeps its migration folder: every row names its migration, not `…/up.sql`', async () => {
+    const name = (i: number) => `2020-04-0${i}-135912_add_user_community_apub_constraints_${i}`;
+    const dir = tempProject({
+      [`migrations/${name(1)}/up.sql`]: 'CREATE TABLE t (id bigint PRIMARY KEY, a text);\n',
+      [`migrations/${name(1)}/down.sql`]: 'DROP TABLE t;\n',
+      [`migrations/${name(2)}/up.sql`]: 'ALTER TABLE t DROP COLUMN a;\n',
+      [`migrations/${name(2)}/down.sql`]: 'ALTER TABLE t ADD COLUMN a text;\n',
+    });
+    const { out } = await run(['check', 'migrations', '--format', 'markdown'], dir);
+    const cells = out
+      .split('\n')
+      .filter((l) => l.startsWith('| 🟢') || l.startsWith('| 🔴'))
+      .map((l) => l.split(' | ')[1]);
+    expect(cells).toEqual([1, 2].map((i) => `<code>…/${plain(name(i))}/up.sql</code>`));
+  });
+
+  it('after `twoway baseline`, baselined findings are counted, never shown: details only for the new migration', async () => {
+    const dir = tempProject(dropColumnHistory());
+    expect((await run(['baseline', 'db'], dir)).code).toBe(0);
+    writeFileSync(`${dir}/db/000003_add_nick.up.sql`, 'ALTER TABLE users ADD COLUMN nick varchar(20);\n');
+    writeFileSync(`${dir}/db/000003_add_nick.down.sql`, 'ALTER TABLE users DROP COLUMN nick;\n');
+    const { out } = await run(['check', 'db', '--format', 'markdown'], dir);
+    expect(out).toContain('| <code>db/000002\\_drop\\_full\\_name.up.sql</code> | one-way door |');
+    expect(out.match(/<details><summary>[^\n]*<\/summary>/g)).toEqual([
+      expect.stringContaining('<code>db/000003\\_add\\_nick.up.sql</code>'),
+    ]);
+    expect(out).not.toContain('drop-column');
+    expect(out).not.toContain('in the baseline:');
+  });
+});
+
+describe('the lock-timeout help in the pull-request comment', () => {
+  it.each([
+    ['examples/rails', 'In config/initializers/strong\\_migrations.rb:\n\n```sql\nStrongMigrations.lock_timeout = 5.seconds\n```'],
+    ['examples/django', 'First in operations:\n\n```sql\nmigrations.RunSQL("SET lock_timeout = \'5s\'"),\n```'],
+    ['examples/golang-migrate', 'For every migration, in the database URL:\n\n```sql\n?options=-c%20lock_timeout%3D5s\n```'],
+    ['examples/sql', "At the top of the migration:\n\n```sql\nSET lock_timeout = '5s';\n```"],
+  ])('%s: prose stays prose, and each code block holds only code', async (example, expected) => {
+    // --no-cache: the cache would hand back the help of the rules as they were when it was written.
+    const { out } = await run(['check', example, '--format', 'markdown', '--no-cache']);
+    expect(out).toContain(expected);
+    const fenced = [...out.matchAll(/^```sql\n([\s\S]*?)\n```$/gm)].flatMap((m) => (m[1] as string).split('\n'));
+    expect(fenced.filter((line) => /^(or |For |First |At |In )|:$/.test(line))).toEqual([]);
+  });
+});
+
+describe('help reads as a sentence', () => {
+  it.each(['examples/rails', 'examples/golang-migrate', 'examples/alembic'])(
+    '%s: no space before a comma or colon, no double space, with or without a framework hint',
+    async (example) => {
+      const report = JSON.parse((await run(['check', example, '--format', 'json', '--no-cache'])).out) as {
+        migrations: Array<{ findings: Array<{ rule: string; fix: string }> }>;
+      };
+      const findings = report.migrations.flatMap((m) => m.findings);
+      expect(findings.map((f) => f.rule)).toContain('drop-column');
+      const prose = findings.map((f) => ({ rule: f.rule, line: f.fix.split('\n')[0] as string }));
+      expect(prose.filter((p) => / ,| :(?=\s|$)|\S {2}/.test(p.line))).toEqual([]);
+    },
+  );
+});
+
+describe('a name holding a newline stays inside its message', () => {
+  const files = {
+    'db/1_create.sql': 'CREATE TABLE "evil\n# Heading [link](http://x)" (id bigint PRIMARY KEY);\n',
+    'db/2_drop.sql': 'DROP TABLE "evil\n# Heading [link](http://x)";\n',
+  };
+
+  it('human: no line of the report starts with the name’s second line', async () => {
+    const { out } = await run(['check', 'db', '--no-cache'], tempProject(files));
+    expect(out).toContain('Dropping table evil # Heading [link](http://x) (1 column) destroys its rows');
+    expect(out.split('\n').filter((l) => l.startsWith('#'))).toEqual([]);
+  });
+
+  it('github: the annotation’s message is one line; only the help below it has lines of its own', async () => {
+    const { out } = await run(['check', 'db', '--format', 'github', '--no-cache'], tempProject(files));
+    const drop = out.split('\n').find((l) => l.startsWith('::error ') && l.includes('drop-table')) ?? '';
+    expect(drop.split('::')[2]?.split('%0A%0ADo instead: ')[0]).toMatch(
+      /^Dropping table evil # Heading \[link\]\(http:\/\/x\) \(1 column\)[^%]*$/,
+    );
+  });
+});
+
+describe('a cache that cannot be written', () => {
+  it('--cache-location naming a file: the check runs without a cache, no internal error', async () => {
+    const dir = tempProject({ ...dropColumnHistory(), 'not-a-folder': '' });
+    const withCache = await run(['check', 'db', '--format', 'compact', '--cache-location', 'not-a-folder'], dir);
+    const without = await run(['check', 'db', '--format', 'compact', '--no-cache'], dir);
+    expect(withCache).toEqual({ ...without, code: 1 });
+    expect(without.out).toMatch(/^db\/000002_drop_full_name\.up\.sql:2:1 error drop-column /m);
   });
 });

@@ -207,6 +207,7 @@ reported only for migrations the baseline does not list.\n`,
       for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
       if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
         throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
+      if (opts.databaseUrl !== undefined) checkDatabaseUrl(opts.databaseUrl);
       const [{ RollbackError, rollbackPlan }, { LiveDatabaseError }, { formatRollbackHuman, formatRollbackJson }] = await Promise.all([
         import('./rollback/index.js'),
         import('./stats/index.js'),
@@ -422,6 +423,8 @@ async function runCheck(
   }
   if (!paths.length && config?.paths) paths = config.paths;
   for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+  // A mistyped URL is told before the history is read, not after.
+  if (flags.databaseUrl?.trim()) checkDatabaseUrl(flags.databaseUrl);
   const onlyFiles = flags.since === undefined ? undefined : filesChangedSince(flags.since, cwd, paths);
   let result = await check(paths, {
     cwd,

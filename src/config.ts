@@ -38,8 +38,9 @@ function buildConfigSchema() {
     serverVersion: z
       .union(
         [
-          z.number({ error: SERVER_VERSION }).positive({ error: SERVER_VERSION }),
-          z.string().regex(/^\d+(\.\d+)*$/, { error: SERVER_VERSION }),
+          // Major 0 is no server's: 0.5 would be taken as 0, older than anything the rules know.
+          z.number({ error: SERVER_VERSION }).min(1, { error: SERVER_VERSION }),
+          z.string().regex(/^0*[1-9]\d*(\.\d+)*$/, { error: SERVER_VERSION }),
         ],
         {
           error: SERVER_VERSION,

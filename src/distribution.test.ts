@@ -87,3 +87,17 @@ describe('docs/ci.md', () => {
     await expectKnownFlags(read('README.md'));
   });
 });
+
+describe('the published package', () => {
+  it('builds no test helpers into dist/ (their declarations need @types/node; no consumer imports them)', () => {
+    const tsc = resolve(repoRoot, 'node_modules/typescript/bin/tsc');
+    const files = execFileSync(process.execPath, [tsc, '-p', resolve(repoRoot, 'tsconfig.build.json'), '--listFilesOnly'], {
+      encoding: 'utf8',
+      timeout: 110_000,
+    })
+      .split('\n')
+      .filter((f) => f.startsWith(resolve(repoRoot, 'src')));
+    expect(files).toContain(resolve(repoRoot, 'src/index.ts'));
+    expect(files.filter((f) => /\/testing(\/|\.ts$)|\.test\.ts$/.test(f))).toEqual([]);
+  }, 120_000);
+});

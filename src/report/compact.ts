@@ -2,6 +2,7 @@
 // editors' problem matchers and grep. Suppressed and baselined findings are left out; unreadable input is
 // an error line of its own.
 import type { CheckResult } from '../check.js';
+import { oneLine } from './summary.js';
 
 export function formatCompact(result: CheckResult): string {
   const lines: string[] = [];
@@ -14,9 +15,4 @@ export function formatCompact(result: CheckResult): string {
   }
   for (const e of result.errors) lines.push(`${e.path}:${e.line || 1}:${e.column || 1} error unreadable ${oneLine(e.message)}`);
   return lines.length ? `${lines.join('\n')}\n` : '';
-}
-
-/** A message is data: a newline in it (an identifier can hold one) must not start a line a matcher would read. */
-function oneLine(s: string): string {
-  return s.replace(/\s*[\r\n]+\s*/g, ' ');
 }

@@ -2,7 +2,7 @@
 // (`::error file=…,line=…,col=…,title=…::message`), then a one-line summary per one-way door.
 import type { CheckResult } from '../check.js';
 import type { Severity } from '../findings.js';
-import { DOOR_LABEL, doorOf, plural, totalsOf } from './summary.js';
+import { DOOR_LABEL, doorOf, oneLine, plural, totalsOf } from './summary.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -16,7 +16,7 @@ export function formatGithub(result: CheckResult): string {
       if (f.span.endLine > f.span.line) props.endLine = f.span.endLine;
       else if (f.span.endColumn > f.span.column) props.endColumn = f.span.endColumn;
       props.title = `twoway ${f.rule} (${f.category}): ${m.id} is a ${DOOR_LABEL[doorOf(r)]}, phase ${r.phase}`;
-      lines.push(command(COMMAND[f.severity], props, `${f.message}\n\nDo instead: ${f.fix}`));
+      lines.push(command(COMMAND[f.severity], props, `${oneLine(f.message)}\n\nDo instead: ${f.fix}`));
     }
   }
   for (const e of result.errors) {

@@ -7,7 +7,7 @@ import type { CheckResult } from '../check.js';
 import { type Finding, SEVERITY_RANK } from '../findings.js';
 import type { SourceText } from '../migration.js';
 import { codeFrame, sourceOf } from './source.js';
-import { DOOR_LABEL, doorOf, summaryParts, totalsOf } from './summary.js';
+import { DOOR_LABEL, doorOf, oneLine, summaryParts, totalsOf } from './summary.js';
 
 export interface HumanOptions {
   color: boolean;
@@ -112,7 +112,7 @@ export function formatFinding(f: Finding, source: SourceText | undefined, c: Col
   const lines = [
     `${sev} ${c.bold(f.rule)} ${c.dim(`(${f.category}${f.direction === 'down' ? ', in the down' : ''})`)} ${f.path}:${f.line}:${f.column}${f.suppressed ? c.dim(` [suppressed: ${f.suppressed.reason}]`) : ''}`,
   ];
-  lines.push(`  ${f.message}`);
+  lines.push(`  ${oneLine(f.message)}`);
   const frame = codeFrame(f, source);
   if (frame) lines.push(...frame.split('\n').map((l) => `  ${l}`));
   for (const e of f.evidence ?? []) lines.push(`  ${c.dim(`${e.ref}:${e.path}:${e.line}`)} ${e.text}`);

@@ -48,7 +48,10 @@ export function formatMarkdown(result: CheckResult, options: MarkdownOptions = {
 
   let text = head.join('\n');
   // One-way and unverified doors first: when the comment runs out of room, two-way doors' details go first.
-  const withFindings = reports.filter((r) => r.findings.length).sort((a, b) => DOOR_ORDER[doorOf(a)] - DOOR_ORDER[doorOf(b)]);
+  // Baselined findings are counted in the table, never shown again: the comment is about what is new.
+  const withFindings = reports
+    .filter((r) => r.findings.some((f) => !isBaselined(f)))
+    .sort((a, b) => DOOR_ORDER[doorOf(a)] - DOOR_ORDER[doorOf(b)]);
   for (const [i, r] of withFindings.entries()) {
     const section = details(r);
     if (text.length + section.length > MAX_LENGTH) {
@@ -101,10 +104,9 @@ function details(r: MigrationReport): string {
     for (const u of r.unread) out.push(`- ${code(`${u.span.path}:${u.span.line}:${u.span.column}`)} (${u.direction}): ${plain(u.reason)}`);
     out.push('');
   }
-  for (const f of [...r.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])) {
-    const status = f.suppressed
-      ? ` (${f.suppressed.kind === 'baseline' ? 'in the baseline' : 'suppressed'}: ${plain(f.suppressed.reason)})`
-      : '';
+  const shown = r.findings.filter((f) => !isBaselined(f));
+  for (const f of shown.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])) {
+    const status = f.suppressed ? ` (suppressed: ${plain(f.suppressed.reason)})` : '';
     const side = f.direction === 'down' ? ' in the down' : '';
     out.push(
       `**${f.severity}** ${code(f.rule)} (${f.category})${side} at ${code(`${shortPath(f.path)}:${f.line}:${f.column}`)}${status}`,
@@ -120,6 +122,10 @@ function details(r: MigrationReport): string {
   }
   out.push('</details>', '');
   return out.join('\n');
+}
+
+function isBaselined(f: Finding): boolean {
+  return f.suppressed?.kind === 'baseline';
 }
 
 function findingCounts(findings: readonly Finding[]): string {
@@ -162,11 +168,15 @@ function code(s: string): string {
   return `<code>${plain(s)}</code>`;
 }
 
-/** A path too long for a table cell, shortened to its last segments. */
+/**
+ * A path too long for a table cell, shortened to its last segments: always the file and its folder, which is the
+ * migration's name when the file is not (diesel's `<version>_<name>/up.sql`, Prisma's `<name>/migration.sql`).
+ */
 export function shortPath(path: string, max = 60): string {
   if (path.length <= max) return path;
   const segments = path.split(/[\\/]/);
   let short = segments.pop() ?? path;
+  if (segments.length) short = `${segments.pop()}/${short}`;
   while (segments.length && short.length + (segments.at(-1)?.length ?? 0) + 3 <= max) short = `${segments.pop()}/${short}`;
-  return `…/${short}`;
+  return segments.length ? `…/${short}` : short;
 }

@@ -85,3 +85,11 @@ export const DOOR_ORDER: Record<Door, number> = { 'one-way': 0, unverified: 1, '
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * A message is data: a newline in it (an identifier can hold one) must not start a line of its own, where a
+ * problem matcher, an annotation or a reader takes it for twoway's own text. Messages are one sentence or a few.
+ */
+export function oneLine(s: string): string {
+  return s.replace(/\s*[\r\n]+\s*/g, ' ');
+}

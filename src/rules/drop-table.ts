@@ -34,7 +34,7 @@ in Rails is a DROP TABLE in disguise and is reported the same way.`,
     if (ctx.isNewTable(op.table)) return null;
     const name = qnameText(op.table);
     const known = ctx.schema.table(op.table);
-    const columns = known && !known.columnsUnknown ? ` (${known.columns.size} columns)` : '';
+    const columns = known && !known.columnsUnknown ? ` (${known.columns.size} ${known.columns.size === 1 ? 'column' : 'columns'})` : '';
     const cascade = op.cascade ? ' CASCADE also drops the views and foreign keys that depend on it.' : '';
     return {
       message: `Dropping table ${name}${columns} destroys its rows: no down can bring them back.${cascade} This is a contract step, safe only once no running release reads or writes the table.`,

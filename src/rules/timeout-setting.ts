@@ -108,38 +108,64 @@ function outsideUpCreated(lock: LockProfile | null, ctx: RuleContext): LockProfi
   return tables.length ? { ...lock, tables } : null;
 }
 
-/** `SET lock_timeout = '5s'` written the way the migration's framework runs SQL. */
+/**
+ * `SET lock_timeout = '5s'` written the way the migration's framework runs SQL. Each way is a line of prose ending
+ * in ":" and then its code on a line of its own: reports put the code in a code block and leave the prose as prose.
+ */
 export function timeoutFix(ctx: RuleContext, name: TimeoutName, value: string): string {
   const sql = `SET ${name} = '${value}'`;
   const config = name === 'lock_timeout' ? 'lockTimeout' : 'statementTimeout';
   const strong = name === 'lock_timeout' ? 'lock_timeout' : 'statement_timeout';
   const runner = `If your runner already sets it for every migration, say so in the twoway config: "${config}": "${value}".`;
+  const ways = (...lines: string[]) => lines.join('\n');
   switch (ctx.migration.framework) {
     case 'rails':
-      return `In config/initializers/strong_migrations.rb: StrongMigrations.${strong} = ${value.replace(/min$/, '.minutes').replace(/s$/, '.seconds')}\nor in database.yml: variables: { ${name}: ${value} }\nor first in the migration: execute "${sql}"`;
+      return ways(
+        'In config/initializers/strong_migrations.rb:',
+        `StrongMigrations.${strong} = ${value.replace(/min$/, '.minutes').replace(/s$/, '.seconds')}`,
+        'or in config/database.yml:',
+        `variables: { ${name}: ${value} }`,
+        'or first in the migration:',
+        `execute "${sql}"`,
+      );
     case 'django':
-      return `First in operations: migrations.RunSQL("${sql}"),\nor for every migration, in settings.DATABASES: "OPTIONS": {"options": "-c ${name}=${value}"}`;
+      return ways(
+        'First in operations:',
+        `migrations.RunSQL("${sql}"),`,
+        'or for every migration, in settings.DATABASES:',
+        `"OPTIONS": {"options": "-c ${name}=${value}"}`,
+      );
     case 'alembic':
-      return `For every migration, in env.py's run_migrations_online before context.run_migrations(): connection.execute(text("${sql}"))\nor first in ${alembicFunction(ctx)}: op.execute("${sql}")`;
+      return ways(
+        "For every migration, in env.py's run_migrations_online before context.run_migrations():",
+        `connection.execute(text("${sql}"))`,
+        `or first in ${alembicFunction(ctx)}:`,
+        `op.execute("${sql}")`,
+      );
     case 'knex':
-      return `First in the migration: await knex.raw("${sql}");\n${runner}`;
+      return ways('First in the migration:', `await knex.raw("${sql}");`, runner);
     case 'typeorm':
-      return `First in the migration: await queryRunner.query("${sql}");\n${runner}`;
+      return ways('First in the migration:', `await queryRunner.query("${sql}");`, runner);
     case 'sequelize':
-      return `First in the migration: await queryInterface.sequelize.query("${sql}");\n${runner}`;
+      return ways('First in the migration:', `await queryInterface.sequelize.query("${sql}");`, runner);
     case 'node-pg-migrate':
-      return `First in the migration: pgm.sql("${sql}");\n${runner}`;
+      return ways('First in the migration:', `pgm.sql("${sql}");`, runner);
     case 'prisma':
-      return `At the top of migration.sql: ${sql};\n${runner}`;
+      return ways('At the top of migration.sql:', `${sql};`, runner);
     case 'flyway':
-      return `For every migration, in flyway.conf: flyway.initSql=${sql}\nor a beforeMigrate.sql callback, or at the top of the script: ${sql};`;
+      return ways(
+        'For every migration, in flyway.conf:',
+        `flyway.initSql=${sql}`,
+        'or in a beforeMigrate.sql callback, or at the top of the script:',
+        `${sql};`,
+      );
     case 'golang-migrate':
     case 'dbmate':
     case 'goose':
     case 'pop':
-      return `For every migration, in the database URL: ?options=-c%20${name}%3D${value}\nor at the top of the file: ${sql};`;
+      return ways('For every migration, in the database URL:', `?options=-c%20${name}%3D${value}`, 'or at the top of the file:', `${sql};`);
     default:
-      return `At the top of the migration: ${sql};\n${runner}`;
+      return ways('At the top of the migration:', `${sql};`, runner);
   }
 }
 
