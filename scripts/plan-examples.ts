@@ -33,6 +33,7 @@ export const PLAN_EXAMPLES: Record<string, string | { migration: string; later: 
   knex: 'migrations/20240301090000_drop_users_full_name.js',
   'node-pg-migrate': 'migrations/1709283600000_drop-users-full-name.js',
   prisma: 'prisma/migrations/20240203000000_drop_user_bio/migration.sql',
+  rails: 'db/post_migrate/20240306090000_drop_legacy_admin_flag.rb',
   sequelize: 'migrations/20240301090000-drop-users-full-name.js',
   typeorm: 'src/migrations/1709283600000-DropUsersFullName.ts',
 };
