@@ -13,13 +13,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MigrationReport } from './analyze.js';
 import type { MigrationSet } from './frameworks/adapter.js';
-import { helperSources } from './frameworks/js/helper-sources.js';
+import { helperSources, JS_FRAMEWORKS } from './frameworks/js/helper-sources.js';
 import { TOOL } from './meta.js';
 import type { ParsedMigration, ReadError } from './migration.js';
 import { type DialectMarker, markersUsed, rememberMarkers } from './sql/dialect-markers.js';
-
-/** Frameworks whose migrations are JS/TS modules that may import other files. */
-const JS_FRAMEWORKS: ReadonlySet<string> = new Set(['knex', 'node-pg-migrate', 'typeorm', 'sequelize']);
 
 /** Bumped when the entry layout changes. */
 const FORMAT = 1;
@@ -101,7 +98,8 @@ export class CheckCache {
     hash.update(JSON.stringify([set.framework, set.dialect, set.dialectReason, set.root, set.reportOnly ?? null, set.seed ?? null]));
     for (const m of set.migrations) hash.update(JSON.stringify(m));
     // A JS/TS migration reads the helpers it imports from other files (of its folder or another set's).
-    if (JS_FRAMEWORKS.has(set.framework)) for (const h of helperSources()) hash.update(JSON.stringify([h.path, h.text]));
+    if ((JS_FRAMEWORKS as readonly string[]).includes(set.framework))
+      for (const h of helperSources()) hash.update(JSON.stringify([h.path, h.text]));
     return hash.digest('hex');
   }
 

@@ -24,11 +24,8 @@ import {
   stringOf,
   type t,
 } from './ast.js';
+import { JS_FRAMEWORKS, type JsFramework } from './helper-sources.js';
 import { registerHelper } from './interpret.js';
-
-export type JsFramework = Extract<Framework, 'knex' | 'node-pg-migrate' | 'typeorm' | 'sequelize'>;
-/** The order the adapters are asked in: the last one present in a folder claims it. */
-export const JS_FRAMEWORKS: readonly JsFramework[] = ['knex', 'node-pg-migrate', 'typeorm', 'sequelize'];
 
 const SCRIPT_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts']);
 
