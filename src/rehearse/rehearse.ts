@@ -621,13 +621,14 @@ const lastRebuilt = new WeakMap<Engine, Rebuilt>();
 async function rebuild(engine: Engine, history: History): Promise<string | null> {
   const last = lastRebuilt.get(engine);
   lastRebuilt.delete(engine);
-  const from = last && engine.restore && startsWith(history, last.history) ? last.history.applied.length : -1;
-  if (last && from >= 0 && engine.restore) {
+  let replayFrom = 0;
+  if (last && engine.restore && startsWith(history, last.history)) {
     try {
       await engine.restore(last.checkpoint);
     } catch (e) {
       return `restoring the database failed: ${errorMessage(e)}`;
     }
+    replayFrom = last.history.applied.length;
   } else {
     try {
       await engine.reset();
@@ -640,7 +641,7 @@ async function rebuild(engine: Engine, history: History): Promise<string | null>
       return `creating the stand-in tables failed: ${errorMessage(e)}`;
     }
   }
-  for (const s of history.applied.slice(Math.max(from, 0))) {
+  for (const s of history.applied.slice(replayFrom)) {
     try {
       await runScript(engine, s.up);
     } catch (e) {

@@ -29,8 +29,7 @@ require(workerData.sqljs)().then(
           db.close();
           db = bytes ? new SQL.Database(bytes) : new SQL.Database();
           db.exec('PRAGMA foreign_keys = ON');
-        }
-        else {
+        } else {
           rows = [];
           const stmt = db.prepare(sql);
           try {
