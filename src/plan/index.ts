@@ -102,11 +102,7 @@ export interface MigrationPlan {
 export async function planMigration(target: string, paths: readonly string[], options: PlanOptions = {}): Promise<MigrationPlan> {
   const cwd = options.cwd ?? process.cwd();
   return withStatistics(options, async (sizes) => {
-    const before = new Map<string, Schema>();
-    const result = await check(paths, {
-      ...checkOptions(options),
-      schemaBefore: (p, schema) => before.set(p.migration.path, schema.clone()),
-    });
+    const { result, before } = await checkWithSchemas(paths, options);
     const { set, report } = findMigration(result, target, cwd);
     return sizes(await planReport(set, report, before.get(report.parsed.migration.path), paths, options));
   });
@@ -115,14 +111,7 @@ export async function planMigration(target: string, paths: readonly string[], op
 /** Plans every one-way door among the migrations having one of `files` (paths relative to cwd): `--all --since`. */
 export async function planAll(files: ReadonlySet<string>, paths: readonly string[], options: PlanOptions = {}): Promise<MigrationPlan[]> {
   return withStatistics(options, async (sizes) => {
-    const before = new Map<string, Schema>();
-    const result = await check(paths, {
-      ...checkOptions(options),
-      onlyFiles: files,
-      schemaBefore: (p, schema) => {
-        if (p.migration.files.some((f) => files.has(f))) before.set(p.migration.path, schema.clone());
-      },
-    });
+    const { result, before } = await checkWithSchemas(paths, options, files);
     const plans: MigrationPlan[] = [];
     for (const { set, reports } of result.sets)
       for (const report of reports)
@@ -154,6 +143,26 @@ async function withStatistics<T>(
   } finally {
     await session.close();
   }
+}
+
+/**
+ * `check` over `paths`, keeping a copy of the schema before each migration (by its path): every one, or with
+ * `onlyFiles` only those having one of the files, which are then the ones reported.
+ */
+async function checkWithSchemas(
+  paths: readonly string[],
+  options: PlanOptions,
+  onlyFiles?: ReadonlySet<string>,
+): Promise<{ result: CheckResult; before: Map<string, Schema> }> {
+  const before = new Map<string, Schema>();
+  const result = await check(paths, {
+    ...checkOptions(options),
+    ...(onlyFiles ? { onlyFiles } : {}),
+    schemaBefore: (p, schema) => {
+      if (!onlyFiles || p.migration.files.some((f) => onlyFiles.has(f))) before.set(p.migration.path, schema.clone());
+    },
+  });
+  return { result, before };
 }
 
 const checkOptions = (o: PlanOptions): CheckOptions => ({
@@ -194,19 +203,14 @@ function stem(file: string): string {
   return ['up', 'down', 'migration', ''].includes(name) ? basename(dirname(file)) : name;
 }
 
-async function planReport(
-  set: MigrationSet,
-  report: MigrationReport,
-  before: Schema | undefined,
-  paths: readonly string[],
-  options: PlanOptions,
-): Promise<MigrationPlan> {
+/** A plan for `report`'s migration with no steps yet, in its folder. */
+function emptyPlan(report: MigrationReport, needed: boolean): MigrationPlan {
   const m = report.parsed.migration;
-  const base: MigrationPlan = {
+  return {
     migration: { id: m.id, path: m.path, files: m.files, framework: m.framework, dialect: m.dialect },
     verdict: { phase: report.phase, codeRollback: report.codeRollback, dbRollback: report.dbRollback },
     twoWay: isTwoWay(report),
-    needed: needsPlan(report),
+    needed,
     steps: [],
     unplanned: [],
     stopUsing: [],
@@ -217,6 +221,17 @@ async function planReport(
     written: [],
     archives: [],
   };
+}
+
+async function planReport(
+  set: MigrationSet,
+  report: MigrationReport,
+  before: Schema | undefined,
+  paths: readonly string[],
+  options: PlanOptions,
+): Promise<MigrationPlan> {
+  const m = report.parsed.migration;
+  const base = emptyPlan(report, needsPlan(report));
   if (!base.needed) return base;
   const writer = await writerFor(set.framework);
   if (!writer) throw new PlanError(`${m.path}: twoway plan does not write ${set.framework} migrations yet`);
@@ -265,11 +280,7 @@ async function writeAndProve(plan: MigrationPlan, writer: Writer, paths: readonl
  * the archives' rows, and only those.
  */
 export async function planCleanup(paths: readonly string[], options: PlanOptions = {}): Promise<MigrationPlan[]> {
-  const before = new Map<string, Schema>();
-  const result = await check(paths, {
-    ...checkOptions(options),
-    schemaBefore: (p, schema) => before.set(p.migration.path, schema.clone()),
-  });
+  const { result, before } = await checkWithSchemas(paths, options);
   const plans: MigrationPlan[] = [];
   for (const { set, reports } of result.sets) {
     const last = reports.at(-1);
@@ -287,22 +298,11 @@ export async function planCleanup(paths: readonly string[], options: PlanOptions
     if (!archives.length) continue;
     const writer = await writerFor(set.framework);
     if (!writer) throw new PlanError(`${last.parsed.migration.path}: twoway plan does not write ${set.framework} migrations yet`);
-    const m = last.parsed.migration;
+    // It replaces nothing, and drops archives without making any.
     const plan: MigrationPlan = {
-      migration: { id: m.id, path: m.path, files: m.files, framework: m.framework, dialect: m.dialect },
-      verdict: { phase: last.phase, codeRollback: last.codeRollback, dbRollback: last.dbRollback },
-      twoWay: isTwoWay(last),
-      needed: true,
+      ...emptyPlan(last, true),
       steps: cleanupSteps(archives),
-      unplanned: [],
-      stopUsing: [],
-      folder: folderFor(writer, m),
-      files: [],
-      replaces: [],
-      proof: { checked: [], rehearsed: null, rehearsedOn: null, ok: true },
-      written: [],
-      // It drops archives and makes none.
-      archives: [],
+      folder: folderFor(writer, last.parsed.migration),
       cleanup: archives.map((a) => a.table),
     };
     plans.push(await writeAndProve(plan, writer, paths, options));
