@@ -11,7 +11,7 @@ import { concurrentIndex, notValidThenValidate, setNotNull } from './kinds/const
 import { dataChange } from './kinds/data-change.js';
 import { dropColumn, dropTable } from './kinds/drop.js';
 import { renameColumn, renameTable } from './kinds/rename.js';
-import { ARCHIVE_SCHEMA, dropArchive, type KindPlan, table } from './kinds/sql.js';
+import { ARCHIVE_SCHEMA, dropArchive, type KindPlan } from './kinds/sql.js';
 import { changeColumnType } from './kinds/type-change.js';
 import type { StopUsing } from './writer-options.js';
 
