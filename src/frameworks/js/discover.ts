@@ -7,7 +7,7 @@ import semverCompare from 'semver/functions/compare.js';
 import semverValid from 'semver/functions/valid.js';
 import type { DialectChoice } from '../../discover/dialect.js';
 import type { Dialect } from '../../ir.js';
-import type { Framework, Migration, ReadError, SourceText } from '../../migration.js';
+import type { Migration, ReadError, SourceText } from '../../migration.js';
 import type { DetectResult, Folder } from '../adapter.js';
 import { readText } from '../sql-files.js';
 import {
