@@ -6,8 +6,8 @@
 // lengths, name resolution). An allowlist, not a list of what is dangerous: the session's role may be
 // a superuser, for whom a read-only transaction alone stops neither COPY … TO PROGRAM, pg_read_file,
 // lo_import, dblink, set_config nor SELECT … INTO OUTFILE. What is refused is never sent.
-import { createRequire } from 'node:module';
 import { parseSync } from 'libpg-query';
+import { parserFor } from '../sql/mysql.js';
 import { splitStatements } from '../sql/split.js';
 
 // Both grammars' trees are loosely typed JSON.
@@ -226,21 +226,14 @@ const MYSQL_OPERATORS: ReadonlySet<string> = new Set([
 /** Leaf values of node-sql-parser's tree. */
 const MYSQL_LEAVES: ReadonlySet<string> = new Set(['number', 'single_quote_string', 'string', 'null', 'bool', 'boolean', 'star']);
 
-const require = createRequire(import.meta.url);
-let mysqlParser: { astify(sql: string, options: { database: string }): Node } | null = null;
-
 function guardMysql(sql: string): void {
   // MySQL and MariaDB run what an executable comment (/*! … */, /*M! … */) holds: no comment at all is let through.
   const { statements, comments } = splitStatements(sql, 'mysql');
   if (comments.length) throw new RefusedStatementError('comments are not allowed (MySQL executes /*! … */)', sql);
   if (statements.length !== 1) throw new RefusedStatementError(`${statements.length} statements where one SELECT is allowed`, sql);
-  if (!mysqlParser) {
-    const build = require('node-sql-parser/build/mysql') as { Parser: new () => NonNullable<typeof mysqlParser> };
-    mysqlParser = new build.Parser();
-  }
   let ast: Node;
   try {
-    ast = mysqlParser.astify(sql, { database: 'MySQL' });
+    ast = parserFor('mysql').astify(sql, { database: 'MySQL' });
   } catch (e) {
     throw new RefusedStatementError(`it does not parse as MySQL: ${(e as Error).message.split('\n')[0]}`, sql);
   }
