@@ -65,8 +65,8 @@ export interface PlanSizes {
 /** The throughput each kind of step's duration is estimated at, and the lock it holds meanwhile. */
 const WORK: Record<StepWork['does'], { work: LockWork; lock: string }> = {
   index: {
-    work: 'index',
-    lock: 'SHARE UPDATE EXCLUSIVE: reads and writes go on (CONCURRENTLY reads the table twice and waits for running transactions, so expect longer)',
+    work: 'concurrentIndex',
+    lock: 'SHARE UPDATE EXCLUSIVE: reads and writes go on (CONCURRENTLY also waits for running transactions, not counted here)',
   },
   scan: { work: 'scan', lock: 'SHARE UPDATE EXCLUSIVE: reads and writes go on' },
   backfill: { work: 'rewrite', lock: `row locks on one batch of ${BATCH} rows at a time, each batch its own transaction` },

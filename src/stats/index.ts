@@ -57,6 +57,11 @@ export const THROUGHPUT_BYTES_PER_SECOND = {
   scan: 200 * 1024 * 1024,
   /** CREATE INDEX: a read and a sort. */
   index: 30 * 1024 * 1024,
+  /**
+   * CREATE INDEX CONCURRENTLY: two scans of the table and a sort (PostgreSQL's CREATE INDEX docs: "more total
+   * work than a standard index build"), so half the plain rate; its waits for running transactions come on top.
+   */
+  concurrentIndex: 15 * 1024 * 1024,
 } as const;
 
 export type LockWork = keyof typeof THROUGHPUT_BYTES_PER_SECOND;

@@ -30,7 +30,7 @@ function workOf(op: Operation): LockWork | null {
     case 'AddConstraint':
       return op.constraint.notValid || op.constraint.usingIndex ? null : 'scan';
     case 'AddIndex':
-      return 'index';
+      return op.concurrently ? 'concurrentIndex' : 'index';
     default:
       return null;
   }
