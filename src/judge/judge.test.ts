@@ -184,6 +184,49 @@ const cases: Case[] = [
     verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
   },
   {
+    name: 'a column whose values are copied into a table made here, then dropped, is replaced by it: breaking (umami share)',
+    history: ['CREATE TABLE website (id uuid PRIMARY KEY, name text, share_id varchar(50));'],
+    up: [
+      'CREATE TABLE share (id uuid PRIMARY KEY, entity_id uuid NOT NULL, slug varchar(100) NOT NULL);',
+      'INSERT INTO share (id, entity_id, slug) SELECT gen_random_uuid(), id, share_id FROM website WHERE share_id IS NOT NULL;',
+      'ALTER TABLE website DROP COLUMN share_id;',
+    ].join('\n'),
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'no-down' },
+    found: ['drop-column'],
+  },
+  {
+    name: 'a column copied into an archive table made here, then dropped, is a plain contract step',
+    history: ['CREATE TABLE website (id uuid PRIMARY KEY, name text, share_id varchar(50));'],
+    up: [
+      'CREATE TABLE website_share_archive (id uuid PRIMARY KEY, share_id varchar(50));',
+      'INSERT INTO website_share_archive (id, share_id) SELECT id, share_id FROM website;',
+      'ALTER TABLE website DROP COLUMN share_id;',
+    ].join('\n'),
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'no-down' },
+    found: ['drop-column'],
+  },
+  {
+    name: 'a link table dropped while a table it links gains its other key column is replaced by it: breaking (umami team_website)',
+    history: [
+      'CREATE TABLE website (website_id uuid PRIMARY KEY, name text);',
+      'CREATE TABLE team_website (team_website_id uuid PRIMARY KEY, team_id uuid NOT NULL, website_id uuid NOT NULL);',
+    ],
+    up: 'ALTER TABLE website ADD COLUMN team_id uuid;\nDROP TABLE team_website;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
+    found: ['drop-table'],
+  },
+  {
+    name: 'a link table dropped while an unrelated table gains a key column is a plain contract step',
+    history: [
+      'CREATE TABLE website (website_id uuid PRIMARY KEY, name text);',
+      'CREATE TABLE report (report_id uuid PRIMARY KEY);',
+      'CREATE TABLE team_website (team_website_id uuid PRIMARY KEY, team_id uuid NOT NULL, website_id uuid NOT NULL);',
+    ],
+    up: 'ALTER TABLE report ADD COLUMN team_id uuid;\nDROP TABLE team_website;',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'irreversible' },
+    found: ['drop-table'],
+  },
+  {
     name: 'a column dropped and re-added with another type is breaking',
     history: [users],
     up: 'ALTER TABLE users DROP COLUMN name;\nALTER TABLE users ADD COLUMN name jsonb;',

@@ -195,13 +195,20 @@ function upReasons(input: JudgeInput): Reason[] {
       }
       const where = copiedAway(label, t.columns, restores, up, true);
       const replacing = replacingTables(t, up.tables);
+      const absorbed = replacing.length ? [] : absorbingColumns(t, up.tables);
       const replaced = replacing.length
         ? {
             phase: 'breaking' as const,
             codeRollback: 'breaking' as const,
             note: ` It is replaced by ${replacing.map((x) => qnameText(x.name as QName)).join(', ')}, created in the same migration: the previous release cannot have stopped using it.`,
           }
-        : { phase: 'contract' as const, note: '' };
+        : absorbed.length
+          ? {
+              phase: 'breaking' as const,
+              codeRollback: 'breaking' as const,
+              note: ` Its link moves into ${absorbed.join(', ')}, added in the same migration: the previous release cannot have stopped using it.`,
+            }
+          : { phase: 'contract' as const, note: '' };
       const use = replacing.length ? undefined : input.usage?.(label);
       const byUse = dropByUse(use);
       const note = replaced.note + byUse.note;
@@ -953,10 +960,15 @@ function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): 
   };
   const sameTable = added.find((n) => n.name !== null && t.columns.includes(n) && sameKind(n));
   if (sameTable) return sameTable;
-  // Moved: its values went to a column added here, in its own table or in one that existed before (a new table
-  // that receives them is an archive or, when the whole table goes, its replacement: see replacingTables).
+  // Moved: its values went to a column added here, in its own table, in one that existed before, or in a table
+  // made here that is no archive (umami's website.share_id copied into a new share table, then dropped).
   return c.flows.find(
-    (f) => f.column.origin === null && f.column.name !== null && f.to.name !== null && f.to.origin !== null && f.to !== t.continuedBy,
+    (f) =>
+      f.column.origin === null &&
+      f.column.name !== null &&
+      f.to.name !== null &&
+      (f.to.origin !== null || !isArchive(f.to)) &&
+      f.to !== t.continuedBy,
   )?.column;
 }
 
@@ -989,6 +1001,26 @@ function replacingTables(t: NetTable, tables: readonly NetTable[]): NetTable[] {
       if (f.to.origin === null || (f.column.origin === null && f.column.name !== null)) out.add(f.to);
     }
   return [...out];
+}
+
+/**
+ * A link table dropped while a table it links gains the link's other key column (team_website(team_id, website_id)
+ * dropped, website.team_id added): the relation moves from the table into that column, its replacement.
+ */
+function absorbingColumns(t: NetTable, tables: readonly NetTable[]): string[] {
+  const own = new Set(t.columns.flatMap((c) => (c.origin ? [c.origin] : [])));
+  const out: string[] = [];
+  for (const n of tables) {
+    if (n === t || n.origin === null || n.name === null) continue;
+    const lower = n.name.name.toLowerCase();
+    const singular = lower.endsWith('s') ? lower.slice(0, -1) : lower;
+    // The dropped table pointed at this one (website_id for website or websites).
+    if (!own.has(`${singular}_id`)) continue;
+    for (const c of n.columns)
+      if (c.origin === null && c.name !== null && c.name !== `${singular}_id` && c.name.endsWith('_id') && own.has(c.name))
+        out.push(`${qnameText(n.name)}.${c.name}`);
+  }
+  return out;
 }
 
 /** A table that keeps copies for a rollback (twoway plan's archives, `*_archive`, `*_backup`), not one the code uses. */
