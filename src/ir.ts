@@ -306,6 +306,8 @@ export interface DataChange extends OpBase {
   literals?: Array<string | null>;
   /** Filters `column = literal` the WHERE requires (ANDed at its top): `WHERE kind = 'a'`. */
   matches?: Array<{ column: string; value: string }>;
+  /** Columns of the updated table the WHERE requires to be NULL (`col IS NULL`, ANDed at its top). */
+  nullRequired?: string[];
 }
 
 /** A column of a table, as a statement refers to it. */

@@ -152,6 +152,21 @@ const cases: Case[] = [
     verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
     absent: ['drop-table', 'rename-table'],
   },
+  // crates.io's dumped_migration_8: the columns were added NOT NULL DEFAULT now(), so no row has a NULL to fill.
+  {
+    name: 'an UPDATE … WHERE c IS NULL of a NOT NULL column matches no row: it changes nothing',
+    history: ['CREATE TABLE packages (id int PRIMARY KEY, updated_at timestamp NOT NULL DEFAULT now(), note text);'],
+    up: 'UPDATE packages SET updated_at = now() WHERE updated_at IS NULL;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['update-rows'],
+  },
+  {
+    name: 'an UPDATE … WHERE c IS NULL of a nullable column overwrites existing values',
+    history: ['CREATE TABLE packages (id int PRIMARY KEY, updated_at timestamp, note text);'],
+    up: 'UPDATE packages SET updated_at = now() WHERE packages.updated_at IS NULL;',
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
+    found: ['update-rows'],
+  },
   // A drop together with its replacement.
   {
     name: 'a column dropped while its replacement is added (bracket → bracket_id) is breaking',

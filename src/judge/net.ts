@@ -570,6 +570,8 @@ class NetBuilder {
     const old = t.origin !== null;
     switch (op.action) {
       case 'update': {
+        // WHERE c IS NULL on a column that is NOT NULL matches no row: the statement changes nothing.
+        if (old && op.nullRequired?.some((name) => this.findColumn(t, name)?.state.nullable === false)) return;
         op.columns.forEach((name, i) => {
           const c = this.column(t, name);
           const source = this.sourceColumn(op.sources?.[i] ?? null);

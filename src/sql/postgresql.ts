@@ -269,6 +269,7 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
           filterReads: [...columnRefs(n.whereClause, scope), ...joinReads(n.fromClause, scope)],
           literals: targets.map((t) => literalOf(t.val)),
           matches: equalities(n.whereClause),
+          nullRequired: nullTests(n.whereClause, n.relation),
         },
       ];
     }
@@ -1241,6 +1242,18 @@ function equalities(where: Node): Array<{ column: string; value: string }> {
   const name = column(left) ?? column(right);
   const value = column(left) ? literalOf(right) : literalOf(left);
   return name && value !== null ? [{ column: name, value }] : [];
+}
+
+/** Columns of the updated relation a WHERE requires to be NULL (`col IS NULL` ANDed at its top, unqualified or of that relation). */
+function nullTests(where: Node, relation: Node): string[] {
+  if (!where) return [];
+  if (where.BoolExpr?.boolop === 'AND_EXPR') return (where.BoolExpr.args ?? []).flatMap((x: Node) => nullTests(x, relation));
+  const test = where.NullTest;
+  if (test?.nulltesttype !== 'IS_NULL' || !test.arg?.ColumnRef) return [];
+  const fields: string[] = (test.arg.ColumnRef.fields ?? []).map(str);
+  const own = [relation?.relname, relation?.alias?.aliasname].filter(Boolean);
+  if (fields.length === 1) return [fields[0] as string];
+  return fields.length === 2 && own.includes(fields[0]) ? [fields[1] as string] : [];
 }
 
 /** The columns an index expression reads (`lower(name)` → name); null when it does not parse or reads a subquery. */
