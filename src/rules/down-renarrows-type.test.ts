@@ -38,6 +38,14 @@ ruleTests(rule, {
       message: 'from int8 to int4',
     },
     {
+      name: 'timestamp → timestamptz and back: instants go back to local times (crates.io timezones)',
+      history: ['CREATE TABLE tokens (id int, created_at timestamp NOT NULL);'],
+      up: 'ALTER TABLE tokens ALTER COLUMN created_at TYPE timestamptz;',
+      down: 'ALTER TABLE tokens ALTER COLUMN created_at TYPE timestamp;',
+      message: 'from timestamptz to timestamp',
+      effect: { dbRollback: 'lossy' },
+    },
+    {
       name: 'numeric scale narrowed again',
       history: [users],
       up: 'ALTER TABLE users ALTER COLUMN price TYPE numeric(12,4);',
@@ -62,6 +70,7 @@ describe('fitsIn', () => {
     expect(fitsIn(t('int8'), t('float8'))).toBe(false);
     expect(fitsIn(t('numeric'), t('numeric', 10, 2))).toBe(false);
     expect(fitsIn(t('timestamptz'), t('date'))).toBe(false);
+    expect(fitsIn(t('timestamptz'), t('timestamp'))).toBe(false);
     expect(fitsIn(t('text'), t('int4'))).toBe(false);
   });
   it('does not guess', () => {

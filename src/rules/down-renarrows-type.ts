@@ -88,6 +88,8 @@ export function fitsIn(from: TypeRef, into: TypeRef): boolean | null {
   if (a in FLOAT_RANK && b in FLOAT_RANK) return (FLOAT_RANK[a] as number) <= (FLOAT_RANK[b] as number);
   if (a === 'timestamp' || a === 'timestamptz') {
     if (b === 'date' || b === 'time') return false;
+    // An instant going back to a local time loses its zone (timestamp → timestamptz is the widening, not its down).
+    if (a === 'timestamptz' && b === 'timestamp') return false;
     if (b === 'timestamp' || b === 'timestamptz') return (from.args[0] ?? 6) <= (into.args[0] ?? 6);
   }
   if (a === b) return from.args.join(',') === into.args.join(',') ? true : null;
