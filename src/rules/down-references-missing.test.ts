@@ -6,6 +6,13 @@ const users = ['CREATE TABLE users (id bigint PRIMARY KEY, email text, name text
 ruleTests(rule, {
   valid: [
     {
+      name: 'a down that drops a table and renames its rebuilt copy onto the freed name',
+      dialect: 'sqlite',
+      history: ['CREATE TABLE errors (id text PRIMARY KEY, seen_at datetime NOT NULL);'],
+      up: 'ALTER TABLE errors ADD COLUMN csrf text;',
+      down: 'CREATE TABLE _errors_tmp (id text PRIMARY KEY, seen_at datetime NOT NULL);\nINSERT INTO _errors_tmp (id, seen_at) SELECT id, seen_at FROM errors;\nDROP TABLE errors;\nALTER TABLE _errors_tmp RENAME TO errors;',
+    },
+    {
       name: 'ADD CONSTRAINT … USING INDEX renames the index to the constraint: the down may build the old name again (saleor payment 0055)',
       history: ['CREATE TABLE items (id int, key text);', 'CREATE UNIQUE INDEX items_key_idx ON items (key);'],
       up: 'ALTER TABLE items ADD CONSTRAINT items_key_unique UNIQUE USING INDEX items_key_idx;',
@@ -64,6 +71,24 @@ ruleTests(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a down that renames a table onto a name still taken fails (kratos: the last step of a rebuild split over versions)',
+      dialect: 'sqlite',
+      history: ['CREATE TABLE selfservice_errors (id text PRIMARY KEY, errors text NOT NULL);'],
+      up: 'CREATE TABLE _selfservice_errors_tmp (id text PRIMARY KEY, errors text NOT NULL, csrf_token text NOT NULL DEFAULT \'\');',
+      down: 'ALTER TABLE _selfservice_errors_tmp RENAME TO selfservice_errors;',
+      message: 'table selfservice_errors already exists at this point',
+      effect: { dbRollback: 'lossy' },
+    },
+    {
+      name: 'a down that adds a foreign key under a name the table already has fails (kratos unique_credentials on MySQL)',
+      dialect: 'mysql',
+      history: ['CREATE TABLE networks (id char(36) PRIMARY KEY);', 'CREATE TABLE identifiers (id char(36) PRIMARY KEY, nid char(36));'],
+      up: 'ALTER TABLE identifiers ADD CONSTRAINT identifiers_nid_fk FOREIGN KEY (nid) REFERENCES networks (id) ON DELETE CASCADE;',
+      down: 'ALTER TABLE identifiers ADD CONSTRAINT identifiers_nid_fk FOREIGN KEY (nid) REFERENCES networks (id) ON DELETE CASCADE;',
+      message: 'constraint identifiers_nid_fk on identifiers already exists at this point',
+      effect: { dbRollback: 'lossy' },
+    },
     {
       name: 'SQLite refuses DROP COLUMN of a column a table-level FOREIGN KEY names',
       dialect: 'sqlite',

@@ -35,8 +35,9 @@ export default defineRule({
   ],
   docs: `
 A down runs against the schema the up left behind, at the worst moment: during an incident. If it
-names a column the up renamed, an index the up already dropped, or re-creates a table that still
-exists, PostgreSQL stops it with an error and the rollback is stuck half way. Downs are rarely run
+names a column the up renamed, an index the up already dropped, re-creates a table that still
+exists, renames a table onto a name still taken or adds a constraint under a name the table already
+has, PostgreSQL stops it with an error and the rollback is stuck half way. Downs are rarely run
 before they are needed, so these mistakes (copy-paste, a swapped up and down, a rename the down
 forgot) survive review.
 
@@ -95,8 +96,11 @@ function missingName(op: Operation, ctx: RuleContext): string | null {
       return !op.ifNotExists && s.table(op.table) ? `table ${qnameText(op.table)} already exists at this point` : null;
     case 'DropTable':
       return op.ifExists ? null : noTable(op.table);
-    case 'RenameTable':
-      return noTable(op.table);
+    case 'RenameTable': {
+      const target = { ...op.table, name: op.newName };
+      const taken = qnameKey(target) !== qnameKey(op.table) && s.table(target);
+      return noTable(op.table) ?? (taken ? `table ${qnameText(target)} already exists at this point` : null);
+    }
     case 'AddColumn': {
       const t = s.table(op.table);
       if (!t) return noTable(op.table);
@@ -126,8 +130,15 @@ function missingName(op: Operation, ctx: RuleContext): string | null {
       return op.ifExists ? null : noIndex(op.index);
     case 'RenameIndex':
       return noIndex(op.index);
-    case 'AddConstraint':
-      return op.constraint.columns.map((c) => noColumn(op.table, c)).find(Boolean) ?? noTable(op.table);
+    case 'AddConstraint': {
+      const name = op.constraint.name;
+      const taken = name && s.table(op.table)?.constraints.has(name);
+      return (
+        op.constraint.columns.map((c) => noColumn(op.table, c)).find(Boolean) ??
+        noTable(op.table) ??
+        (taken ? `constraint ${name} on ${qnameText(op.table)} already exists at this point` : null)
+      );
+    }
     case 'ValidateConstraint':
     case 'RenameConstraint':
       return noConstraint(op.table, op.name);
