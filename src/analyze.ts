@@ -2,7 +2,7 @@
 // Pure: no I/O. Input is parsed migrations in the order their framework applies them.
 import { type Finding, SEVERITY_RANK, type Severity } from './findings.js';
 import { type Dialect, type Operation, type QName, qnameKey } from './ir.js';
-import { hasDown, type Judgement, judge, type Reason, type Unread, type UsageOf, type Verdict } from './judge/judge.js';
+import { hasDown, type JudgeInput, type Judgement, judge, type Reason, type Unread, type UsageOf, type Verdict } from './judge/judge.js';
 import { type NetEffect, netEffect } from './judge/net.js';
 import type { Directive, ParsedMigration } from './migration.js';
 import { withPlanHint } from './plan/hint.js';
@@ -67,12 +67,19 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
   history.forEach((p, i) => {
     if (p.migration.rollbackGroup) lastOfGroup.set(p.migration.rollbackGroup, i);
   });
-  const groups = new Map<string, { before: Schema; members: ParsedMigration[] }>();
+  const groups = new Map<string, { before: Schema; members: ParsedMigration[]; net: NetEffect }>();
   history.forEach((parsed, position) => {
     const serverVersion = options.serverVersion ?? DEFAULT_SERVER_VERSION[parsed.migration.dialect];
     options.schemaBefore?.(parsed, schema);
     const groupId = parsed.migration.rollbackGroup;
-    const group = groupId ? (groups.get(groupId) ?? { before: schema.clone(), members: [] }) : undefined;
+    // The net effect of all the group's ups, from the schema before its first: where the previous release's data goes.
+    const group = groupId
+      ? (groups.get(groupId) ??
+        (() => {
+          const ups = history.filter((p) => p.migration.rollbackGroup === groupId).flatMap((p) => p.up);
+          return { before: schema.clone(), members: [], net: netEffect(schema, ups) };
+        })())
+      : undefined;
     if (groupId && group) groups.set(groupId, group);
     group?.members.push(parsed);
     // What `twoway plan` would plan this migration against, for the hint naming it (a clone forks in O(1)).
@@ -86,6 +93,7 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
       groupId && lastOfGroup.get(groupId) === position ? group : undefined,
       options.usage?.(parsed),
       options.runnerSettings,
+      group ? { before: group.before, net: group.net } : undefined,
     );
     if (options.report && !options.report(parsed)) return;
     const declaredContract = parsed.directives.some((d) => d.type === 'contract');
@@ -150,6 +158,7 @@ export function analyzeMigration(
   group?: RollbackGroup,
   usage?: UsageOf,
   runnerSettings: Readonly<Record<string, string>> = {},
+  rollbackGroup?: JudgeInput['group'],
 ): MigrationAnalysis {
   const { migration } = parsed;
   const { rules, byKind } = rulesFor(migration.dialect);
@@ -192,6 +201,7 @@ export function analyzeMigration(
     serverVersion,
     dialect: migration.dialect,
     ...(usage ? { usage } : {}),
+    ...(rollbackGroup ? { group: rollbackGroup } : {}),
   });
   return { findings: findingsOf(downRepeatsAsInfo(claims), judgement), judgement, unread, coverage: coverageOf(parsed, unread) };
 

@@ -92,6 +92,58 @@ describe('pop rollback groups: versions sharing popx’s 14-digit legacy version
     ]);
   });
 
+  // kratos' 20191100000011 courier_body_type on SQLite: a rebuild split over four versions, downs empty.
+  const rebuild = (copy: string) => ({
+    'sql/20191100000001000000_courier.sqlite3.up.sql':
+      'CREATE TABLE courier_messages (id TEXT PRIMARY KEY, body TEXT NOT NULL, status INTEGER);',
+    'sql/20191100000001000000_courier.sqlite3.down.sql': 'DROP TABLE courier_messages;',
+    'sql/20191100000011000000_body.sqlite3.up.sql':
+      'CREATE TABLE _courier_messages_tmp (id TEXT PRIMARY KEY, body TEXT NOT NULL, status INTEGER);',
+    'sql/20191100000011000001_body.sqlite3.up.sql': copy,
+    'sql/20191100000011000002_body.sqlite3.up.sql': 'DROP TABLE courier_messages;',
+    'sql/20191100000011000003_body.sqlite3.up.sql': 'ALTER TABLE _courier_messages_tmp RENAME TO courier_messages;',
+  });
+  const verdicts = (reports: Awaited<ReturnType<typeof checkTree>>['reports']) =>
+    reports.map((r) => [r.parsed.migration.id.slice(14), r.phase, r.codeRollback, r.dbRollback]);
+
+  it('a rebuild split over a group: the drop keeps the rows its group copied, the rename back is old table against new', async () => {
+    const result = await checkTree(
+      rebuild('INSERT INTO _courier_messages_tmp (id, body, status) SELECT id, body, status FROM courier_messages;'),
+    );
+    expect(verdicts(result.reports.slice(1))).toEqual([
+      ['000000', 'expand', 'compatible', 'no-down'],
+      ['000001', 'expand', 'compatible', 'no-down'],
+      ['000002', 'contract', 'compatible', 'no-down'],
+      ['000003', 'expand', 'compatible', 'no-down'],
+    ]);
+  });
+
+  it('a rebuild split over a group whose copy leaves out a column loses it at the drop, and removes it at the rename', async () => {
+    const result = await checkTree({
+      ...rebuild('INSERT INTO _courier_messages_tmp (id, body) SELECT id, body FROM courier_messages;'),
+      'sql/20191100000011000000_body.sqlite3.up.sql': 'CREATE TABLE _courier_messages_tmp (id TEXT PRIMARY KEY, body TEXT NOT NULL);',
+    });
+    expect(verdicts(result.reports.slice(3))).toEqual([
+      ['000002', 'contract', 'compatible', 'irreversible'],
+      ['000003', 'contract', 'compatible', 'no-down'],
+    ]);
+    expect(result.reports[4]?.findings.map((f) => f.rule)).not.toContain('rename-table');
+  });
+
+  it('a column an earlier version of the group added holds no value of the previous release: filling or dropping it destroys nothing', async () => {
+    const result = await checkTree({
+      'sql/20200101000000000000_sessions.postgres.up.sql': 'CREATE TABLE sessions (id int PRIMARY KEY, token varchar(32) NOT NULL);',
+      'sql/20210618103120000000_logout.postgres.up.sql': 'ALTER TABLE sessions ADD COLUMN logout_token varchar(32);',
+      'sql/20210618103120000001_logout.postgres.up.sql': 'UPDATE sessions SET logout_token = token;',
+      'sql/20210618103120000002_logout.postgres.up.sql': 'ALTER TABLE sessions DROP COLUMN logout_token;',
+    });
+    expect(verdicts(result.reports.slice(1))).toEqual([
+      ['000000', 'expand', 'compatible', 'no-down'],
+      ['000001', 'data', 'compatible', 'no-down'],
+      ['000002', 'contract', 'compatible', 'no-down'],
+    ]);
+  });
+
   it('an .autocommit. file runs outside a transaction', () => {
     const d = discoverTree({ 'sql/20240101000000_index.postgres.autocommit.up.sql': 'CREATE INDEX CONCURRENTLY i ON t (a);' });
     expect(d.sets[0]?.migrations.map((m) => m.transactional)).toEqual([false]);

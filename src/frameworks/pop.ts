@@ -4,7 +4,9 @@
 // Transactions: each file runs in its own transaction, except popx's `.autocommit.` files.
 // Rollback: pop runs the downs one file per step, newest first. Ory (kratos) splits one change over versions that
 // share popx's 14-digit legacy version (`20210410175418000000`, `...000001`, ...), whose downs undo the change only
-// as a whole: those versions are one rollback group (Migration.rollbackGroup).
+// as a whole: those versions are one rollback group (Migration.rollbackGroup). The judge reads each version's up with
+// the group's net effect (what an earlier version made holds no old data; a rebuild split over versions is old table
+// against new) and its down alone, as `migrate down --steps 1` runs it; down-does-not-undo replays the group's downs.
 import { join } from 'node:path';
 import { chooseDialect, declared } from '../discover/dialect.js';
 import type { Dialect } from '../ir.js';

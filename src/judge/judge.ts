@@ -72,6 +72,13 @@ export interface JudgeInput {
   dialect: Dialect;
   /** The previous release's code as evidence: decides whether a drop is contract (it stopped using it) or breaking. */
   usage?: UsageOf;
+  /**
+   * The rollback group this migration belongs to (Migration.rollbackGroup: versions that ship and roll back as one
+   * change): the schema before its first member and the net effect of all its ups. Where the data of the previous
+   * release lives is judged with the group: what an earlier member made holds none of it, and a table an earlier
+   * member copied into a table that a later member renames back is rebuilt, not lost.
+   */
+  group?: { before: Schema; net: NetEffect };
 }
 
 export function judge(input: JudgeInput): Judgement {
@@ -193,6 +200,19 @@ function upReasons(input: JudgeInput): Reason[] {
         judgeContinuation(t, next, add, typeContext, input);
         continue;
       }
+      const rebuilt = rebuiltInGroup(input, label);
+      if (rebuilt) {
+        const lost = rebuilt.lost;
+        add(
+          { phase: 'contract', ...(lost.length ? { dbRollback: 'irreversible' as const } : {}) },
+          'drop-table',
+          t.droppedAt,
+          lost.length
+            ? `Dropping table ${label}: an earlier version of its group copied its rows into a new table that a later one renames to ${label}, without column(s) ${lost.join(', ')}, whose values are lost.`
+            : `Dropping table ${label}: an earlier version of its group copied its rows into a new table that a later one renames to ${label}.`,
+        );
+        continue;
+      }
       const where = copiedAway(label, t.columns, restores, up, true);
       const replacing = replacingTables(t, up.tables);
       const absorbed = replacing.length ? [] : absorbingColumns(t, up.tables);
@@ -236,7 +256,18 @@ function upReasons(input: JudgeInput): Reason[] {
     // A view under the old name showing every row and column (PostgreSQL writes through it) keeps the old name working.
     const keptByView = () =>
       oldNameView(input.parsed.up, { name: label }, t.name as QName, [...(input.before.table({ name: label })?.columns.keys() ?? [])]);
-    if (qnameKey(t.name) !== t.origin && !keptByView()) {
+    const rebuild = renamedBackInGroup(input, t);
+    if (rebuild) {
+      // The last step of a rebuild split over the group: the previous release sees old x against new x. What the
+      // rebuild destroyed, the version that dropped the old table says; here only the shape is judged.
+      const at = t.renamedAt;
+      const anchored: Add = (effect, rule, _span, message, use) => {
+        const { dbRollback: _lost, ...shape } = effect;
+        add(shape, rule, at, message, use);
+      };
+      const group = input.group as NonNullable<JudgeInput['group']>;
+      judgeContinuation(rebuild.old, rebuild.next, anchored, typeContext, { ...input, before: group.before, up: group.net });
+    } else if (qnameKey(t.name) !== t.origin && !keptByView()) {
       withUse(add, input.usage?.(label))(
         { phase: 'breaking', codeRollback: 'breaking' },
         'rename-table',
@@ -264,7 +295,8 @@ function upReasons(input: JudgeInput): Reason[] {
         `Rows of ${label} that existed before the migration are deleted: no down can bring them back.`,
       );
     }
-    if (t.insertedAt) add({ phase: 'data' }, 'insert-rows', t.insertedAt, `Rows are inserted into existing table ${label}: a data step.`);
+    if (t.insertedAt && !madeInGroup(input, label))
+      add({ phase: 'data' }, 'insert-rows', t.insertedAt, `Rows are inserted into existing table ${label}: a data step.`);
   }
 
   // Indexes and constraints of tables that stay: a drop without an identical re-creation is a contract step.
@@ -453,7 +485,10 @@ function judgeColumns(
     if (c.name === null) {
       const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
       // A generated column's values are computed from the others: a down that adds it again computes them again.
-      const where = c.before?.generated && hasDown(input.parsed) ? 'restored' : copiedAway(home, [c], restores, input.up);
+      const where =
+        (c.before?.generated && hasDown(input.parsed)) || newToGroup(input, t, c.origin)
+          ? 'restored'
+          : copiedAway(home, [c], restores, input.up);
       const loss =
         where === 'restored'
           ? {}
@@ -568,7 +603,14 @@ function judgeColumns(
       const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
       const names = new Set([home, t.origin ?? home]);
       const remaps = remappedBack(input, names, c.origin as string, c.name ?? (c.origin as string));
-      if (recomputed(restores, home, c.name ?? c.origin))
+      if (newToGroup(input, t, c.origin))
+        add(
+          { phase: 'data' },
+          'update-rows',
+          c.overwrittenAt,
+          `${target} was added by an earlier version of its group: filling it destroys no value of the previous release.`,
+        );
+      else if (recomputed(restores, home, c.name ?? c.origin))
         add(
           { phase: 'data' },
           'update-rows',
@@ -1021,6 +1063,46 @@ function absorbingColumns(t: NetTable, tables: readonly NetTable[]): string[] {
         out.push(`${qnameText(n.name)}.${c.name}`);
   }
   return out;
+}
+
+/** A table an earlier member of the migration's rollback group made: the previous release never had it. */
+function madeInGroup(input: JudgeInput, key: string): boolean {
+  return Boolean(input.group && !input.group.before.tables.has(key) && input.before.tables.has(key));
+}
+
+/** A column an earlier member of the migration's rollback group added: it holds no value of the previous release. */
+function newToGroup(input: JudgeInput, t: NetTable, column: string): boolean {
+  const before = input.group?.before;
+  if (!before || t.origin === null) return false;
+  const table = before.tables.get(t.origin);
+  // Made by an earlier member (the replay knew it before this one, not before the group), or a column added since.
+  if (!table) return madeInGroup(input, t.origin);
+  return !table.columnsUnknown && !table.columns.has(column) && Boolean(input.before.tables.get(t.origin)?.columns.has(column));
+}
+
+/** A table of before the group that the group rebuilds by copy (x → _x_tmp, drop x, rename _x_tmp to x). */
+function groupRebuildOf(input: JudgeInput, label: string): { old: NetTable; next: NetTable } | null {
+  const group = input.group;
+  if (!group?.before.tables.has(label)) return null;
+  const old = group.net.tables.find((x) => x.origin === label && x.name === null);
+  const next = old?.continuedBy;
+  return old && next?.name && next.continues?.by === 'copy' && qnameKey(next.name) === label ? { old, next } : null;
+}
+
+/** The table this member drops is rebuilt by its group: where its rows went, and the columns the copy left out. */
+function rebuiltInGroup(input: JudgeInput, label: string): { lost: string[] } | null {
+  const rebuild = groupRebuildOf(input, label);
+  if (!rebuild) return null;
+  const { old, next } = rebuild;
+  const carried = new Set(next.copiesIn.filter((x) => x.from === old).flatMap((x) => x.mapping.map((m) => m.source)));
+  const lost = old.columns.filter((c) => c.origin !== null && !carried.has(c)).map((c) => c.origin as string);
+  return { lost };
+}
+
+/** This member renames the group's copy of a table back to the table's name: the rebuild's last step. */
+function renamedBackInGroup(input: JudgeInput, t: NetTable): { old: NetTable; next: NetTable } | null {
+  if (!t.name || t.origin === null || qnameKey(t.name) === t.origin || input.group?.before.tables.has(t.origin)) return null;
+  return groupRebuildOf(input, qnameKey(t.name));
 }
 
 /** A table that keeps copies for a rollback (twoway plan's archives, `*_archive`, `*_backup`), not one the code uses. */

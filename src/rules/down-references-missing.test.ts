@@ -75,10 +75,21 @@ ruleTests(rule, {
       name: 'a down that renames a table onto a name still taken fails (kratos: the last step of a rebuild split over versions)',
       dialect: 'sqlite',
       history: ['CREATE TABLE selfservice_errors (id text PRIMARY KEY, errors text NOT NULL);'],
-      up: 'CREATE TABLE _selfservice_errors_tmp (id text PRIMARY KEY, errors text NOT NULL, csrf_token text NOT NULL DEFAULT \'\');',
+      up: "CREATE TABLE _selfservice_errors_tmp (id text PRIMARY KEY, errors text NOT NULL, csrf_token text NOT NULL DEFAULT '');",
       down: 'ALTER TABLE _selfservice_errors_tmp RENAME TO selfservice_errors;',
       message: 'table selfservice_errors already exists at this point',
       effect: { dbRollback: 'lossy' },
+    },
+    {
+      name: 'a down that copies rows from a table the up dropped fails (kratos: a rebuild step run one version at a time)',
+      dialect: 'sqlite',
+      history: [
+        'CREATE TABLE errors (id text PRIMARY KEY, seen_at datetime);',
+        'CREATE TABLE _errors_tmp (id text PRIMARY KEY, seen_at datetime);',
+      ],
+      up: 'DROP TABLE errors;',
+      down: 'INSERT INTO _errors_tmp (id, seen_at) SELECT id, seen_at FROM errors;',
+      message: 'table errors does not exist at this point',
     },
     {
       name: 'a down that adds a foreign key under a name the table already has fails (kratos unique_credentials on MySQL)',

@@ -156,8 +156,19 @@ function missingName(op: Operation, ctx: RuleContext): string | null {
       const known = ctx.start.views.has(key) || ctx.afterUp.views.has(key);
       return !op.ifExists && known && !s.views.has(key) ? `view ${qnameText(op.name)} does not exist at this point` : null;
     }
-    case 'DataChange':
-      return noTable(op.table) ?? (op.action === 'update' ? (op.columns.map((c) => noColumn(op.table, c)).find(Boolean) ?? null) : null);
+    case 'DataChange': {
+      // INSERT … SELECT reads its rows from tables that must exist too.
+      const read = [
+        ...(op.selectAll ? [op.selectAll] : []),
+        ...(op.sources ?? []).flatMap((x) => (x ? [x.table] : [])),
+        ...(op.valueReads ?? []).flat().map((x) => x.table),
+      ];
+      return (
+        noTable(op.table) ??
+        read.map(noTable).find(Boolean) ??
+        (op.action === 'update' ? (op.columns.map((c) => noColumn(op.table, c)).find(Boolean) ?? null) : null)
+      );
+    }
     default:
       return null;
   }
