@@ -167,6 +167,64 @@ const cases: Case[] = [
     verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
     found: ['update-rows'],
   },
+  // kratos 20230705000000000001 on SQLite: the down swaps request_url back through substr(request_url, 1, 1024).
+  {
+    name: 'a down that swaps a column back through an expression that changes values loses what it changes: lossy',
+    dialect: 'sqlite',
+    history: ["CREATE TABLE flows (id text PRIMARY KEY, request_url varchar(1024) NOT NULL DEFAULT '');"],
+    up: [
+      "ALTER TABLE flows ADD COLUMN request_url_new TEXT NOT NULL DEFAULT '';",
+      'UPDATE flows SET request_url_new = request_url;',
+      'ALTER TABLE flows DROP COLUMN request_url;',
+      'ALTER TABLE flows RENAME COLUMN request_url_new TO request_url;',
+    ].join('\n'),
+    down: [
+      "ALTER TABLE flows ADD COLUMN request_url_new VARCHAR(1024) NOT NULL DEFAULT '';",
+      'UPDATE flows SET request_url_new = substr(request_url, 1, 1024);',
+      'ALTER TABLE flows DROP COLUMN request_url;',
+      'ALTER TABLE flows RENAME COLUMN request_url_new TO request_url;',
+    ].join('\n'),
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'lossy' },
+  },
+  {
+    name: 'a down that swaps a column back by an exact copy loses nothing',
+    dialect: 'sqlite',
+    history: ["CREATE TABLE flows (id text PRIMARY KEY, request_url varchar(1024) NOT NULL DEFAULT '');"],
+    up: [
+      "ALTER TABLE flows ADD COLUMN request_url_new TEXT NOT NULL DEFAULT '';",
+      'UPDATE flows SET request_url_new = request_url;',
+      'ALTER TABLE flows DROP COLUMN request_url;',
+      'ALTER TABLE flows RENAME COLUMN request_url_new TO request_url;',
+    ].join('\n'),
+    down: [
+      "ALTER TABLE flows ADD COLUMN request_url_new VARCHAR(1024) NOT NULL DEFAULT '';",
+      'UPDATE flows SET request_url_new = request_url;',
+      'ALTER TABLE flows DROP COLUMN request_url;',
+      'ALTER TABLE flows RENAME COLUMN request_url_new TO request_url;',
+    ].join('\n'),
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+  },
+  // kratos 20260413000000000000 on SQLite: the up relaxes NOT NULL by a rebuild, the down rebuilds it NOT NULL again.
+  {
+    name: 'a down that rebuilds a table with NOT NULL on a column the up made nullable is lossy',
+    dialect: 'sqlite',
+    history: ['CREATE TABLE tokens (id text PRIMARY KEY, address_id char(36) NOT NULL);'],
+    up: [
+      'CREATE TABLE _tokens_new (id text PRIMARY KEY, address_id char(36));',
+      'INSERT INTO _tokens_new SELECT * FROM tokens;',
+      'DROP TABLE tokens;',
+      'ALTER TABLE _tokens_new RENAME TO tokens;',
+    ].join('\n'),
+    down: [
+      'DELETE FROM tokens WHERE address_id IS NULL;',
+      'ALTER TABLE tokens RENAME TO _tokens_old;',
+      'CREATE TABLE tokens (id text PRIMARY KEY, address_id char(36) NOT NULL);',
+      'INSERT INTO tokens SELECT * FROM _tokens_old;',
+      'DROP TABLE _tokens_old;',
+    ].join('\n'),
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'lossy' },
+    found: ['down-readds-not-null'],
+  },
   // A drop together with its replacement.
   {
     name: 'a column dropped while its replacement is added (bracket → bracket_id) is breaking',

@@ -1232,12 +1232,33 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
               `The down rebuilds ${t.origin} without column ${c.origin}, which existed before the up: its values are lost.`,
             );
         }
+        // The rebuilt table declares NOT NULL on a column that was nullable after the up: NULLs written since stop the
+        // copy, or the down deletes their rows first.
+        for (const copy of t.continuedBy.copiesIn.filter((x) => x.from === t))
+          for (const m of copy.mapping) {
+            const source = m.source;
+            if (!source || source.origin === null || m.target.state.nullable !== false || source.before?.nullable !== true) continue;
+            add(
+              'down-readds-not-null',
+              t.continuedBy.createdAt,
+              `The down rebuilds ${t.origin} with ${m.target.name} NOT NULL: it fails, or loses rows, once a NULL was written after the up.`,
+            );
+          }
       }
       continue;
     }
     const table = t.origin;
     for (const c of t.columns) {
       if (c.origin === null) continue;
+      // Swapped back for a copy under its own name through an expression (substr(url, 1, 1024)): the values the
+      // expression changes, written after the up, are lost.
+      const inexact = c.name === null && c.copies.find((x) => x.to === t && x.into.origin === null && x.into.name === c.origin && !x.exact);
+      if (inexact)
+        add(
+          'down-does-not-undo',
+          inexact.span,
+          `The down copies ${table}.${c.origin} into its replacement through an expression: values written after the up that it changes are lost.`,
+        );
       const was = c.before;
       const s = c.state;
       // A statement that fails stops the down, even if a later one would drop the column.
