@@ -225,6 +225,38 @@ const cases: Case[] = [
     verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'lossy' },
     found: ['down-readds-not-null'],
   },
+  // lemmy 2025-08-01-000050: show_downvotes boolean → enum by a CASE, and back by the inverse CASE.
+  {
+    name: 'a type change whose USING CASE maps every old value to another, undone by the inverse CASE in the down, loses nothing',
+    history: ['CREATE TABLE local_user (id int PRIMARY KEY, show_downvotes boolean NOT NULL DEFAULT true);'],
+    up: [
+      "CREATE TYPE vote_show AS ENUM ('Show', 'ShowForOthers', 'Hide');",
+      'ALTER TABLE local_user ALTER COLUMN show_downvotes DROP DEFAULT;',
+      "ALTER TABLE local_user ALTER COLUMN show_downvotes TYPE vote_show USING CASE show_downvotes WHEN FALSE THEN 'Hide' ELSE 'Show' END::vote_show;",
+      "ALTER TABLE local_user ALTER COLUMN show_downvotes SET DEFAULT 'Show';",
+    ].join('\n'),
+    down: [
+      'ALTER TABLE local_user ALTER COLUMN show_downvotes DROP DEFAULT;',
+      "ALTER TABLE local_user ALTER COLUMN show_downvotes TYPE boolean USING CASE show_downvotes WHEN 'Hide' THEN FALSE ELSE TRUE END;",
+      'ALTER TABLE local_user ALTER COLUMN show_downvotes SET DEFAULT TRUE;',
+      'DROP TYPE vote_show;',
+    ].join('\n'),
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
+  },
+  {
+    name: 'a USING CASE whose down does not map the values back (every value to TRUE) destroys them',
+    history: ['CREATE TABLE local_user (id int PRIMARY KEY, show_downvotes boolean NOT NULL DEFAULT true);'],
+    up: [
+      "CREATE TYPE vote_show AS ENUM ('Show', 'ShowForOthers', 'Hide');",
+      'ALTER TABLE local_user ALTER COLUMN show_downvotes DROP DEFAULT;',
+      "ALTER TABLE local_user ALTER COLUMN show_downvotes TYPE vote_show USING CASE show_downvotes WHEN FALSE THEN 'Hide' ELSE 'Show' END::vote_show;",
+    ].join('\n'),
+    down: [
+      "ALTER TABLE local_user ALTER COLUMN show_downvotes TYPE boolean USING CASE show_downvotes WHEN 'ShowForOthers' THEN FALSE ELSE TRUE END;",
+      'DROP TYPE vote_show;',
+    ].join('\n'),
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
+  },
   // A drop together with its replacement.
   {
     name: 'a column dropped while its replacement is added (bracket → bracket_id) is breaking',

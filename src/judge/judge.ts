@@ -10,7 +10,7 @@ import type { ParsedMigration } from '../migration.js';
 import { fitsIn } from '../rules/down-renarrows-type.js';
 import { classifyTypeChange } from '../rules/type-change.js';
 import type { ColumnState, Schema } from '../schema/schema.js';
-import { columnsOfExpression } from '../sql/postgresql.js';
+import { caseMapping, columnsOfExpression } from '../sql/postgresql.js';
 import {
   type IndexDef,
   type NetColumn,
@@ -598,7 +598,16 @@ function judgeColumns(
     }
     // A CHECK (col IS NOT NULL) of before already kept NULLs out of the previous release's writes.
     const checked = [...(input.before.table(t.name ?? { name: '' })?.constraints.values() ?? [])].some((k) => k.notNullColumn === c.origin);
-    judgeColumnState(target, c, swapped ? swapped.before : c.before, add, types, checked);
+    const mapped = c.recomputedBy ? mappedBackByDown(input, c) : null;
+    if (mapped && c.recomputedBy)
+      add(
+        { phase: 'data' },
+        'change-column-type',
+        c.recomputedBy.span,
+        `USING maps each value of ${target} to another (${mapped}); the down's USING maps each one back.`,
+      );
+    const judged = mapped ? { ...c, recomputedBy: undefined } : c;
+    judgeColumnState(target, judged, swapped ? swapped.before : c.before, add, types, checked);
     if (c.overwrittenAt) {
       const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
       const names = new Set([home, t.origin ?? home]);
@@ -1078,6 +1087,29 @@ function newToGroup(input: JudgeInput, t: NetTable, column: string): boolean {
   // Made by an earlier member (the replay knew it before this one, not before the group), or a column added since.
   if (!table) return madeInGroup(input, t.origin);
   return !table.columnsUnknown && !table.columns.has(column) && Boolean(input.before.tables.get(t.origin)?.columns.has(column));
+}
+
+/**
+ * A type change whose USING maps every value the column can hold before (a NOT NULL boolean, an enum's labels) to
+ * another through a CASE of literals, and whose down changes it back with a CASE that maps each one back: the old
+ * values come back. Returns the mapping as text ("false → Hide, true → Show"), or null.
+ */
+function mappedBackByDown(input: JudgeInput, c: NetColumn): string | null {
+  const before = c.before;
+  if (!c.recomputedBy || !before || input.dialect !== 'postgresql') return null;
+  const domain =
+    before.type.arrayDims === 0 && before.type.name === 'bool' ? ['true', 'false'] : (input.before.enums.get(before.type.name) ?? null);
+  if (!domain || before.nullable !== false) return null;
+  const up = caseMapping(c.recomputedBy.using);
+  const down = (input.parsed.down ?? []).find(
+    (op) => op.kind === 'AlterColumnType' && op.column === (c.name ?? c.origin) && op.using && !op.usingExact,
+  );
+  const back = down?.kind === 'AlterColumnType' && down.using ? caseMapping(down.using) : null;
+  if (!up || !back || up.column !== c.origin || back.column !== (c.name ?? c.origin)) return null;
+  const apply = (m: NonNullable<typeof up>, v: string) => m.whens.find(([when]) => when === v)?.[1] ?? m.otherwise;
+  const pairs = domain.map((v) => [v, apply(up, v)] as const);
+  if (pairs.some(([v, to]) => to === null || to === 'NULL' || apply(back, to as string) !== v)) return null;
+  return pairs.map(([v, to]) => `${v} → ${to}`).join(', ');
 }
 
 /** A table of before the group that the group rebuilds by copy (x → _x_tmp, drop x, rename _x_tmp to x). */

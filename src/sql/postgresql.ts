@@ -1256,6 +1256,27 @@ function nullTests(where: Node, relation: Node): string[] {
   return fields.length === 2 && own.includes(fields[0]) ? [fields[1] as string] : [];
 }
 
+/**
+ * A USING (or any expression) that maps a column value by value: `CASE col WHEN 'a' THEN 'x' ... ELSE 'z' END`, under
+ * casts, with literal branches only. Null when the expression is anything else.
+ */
+export function caseMapping(expression: string): { column: string; whens: Array<[string, string]>; otherwise: string | null } | null {
+  let expr = parseExpression(expression);
+  while (expr?.TypeCast) expr = expr.TypeCast.arg;
+  const c = expr?.CaseExpr;
+  const fields: string[] = (c?.arg?.ColumnRef?.fields ?? []).map(str);
+  if (!c || fields.length !== 1) return null;
+  const whens: Array<[string, string]> = [];
+  for (const w of c.args ?? []) {
+    const [when, then] = [literalOf(w.CaseWhen?.expr), literalOf(w.CaseWhen?.result)];
+    if (when === null || then === null) return null;
+    whens.push([when, then]);
+  }
+  const otherwise = c.defresult ? literalOf(c.defresult) : 'NULL';
+  if (otherwise === null) return null;
+  return { column: fields[0] as string, whens, otherwise };
+}
+
 /** The columns an index expression reads (`lower(name)` → name); null when it does not parse or reads a subquery. */
 export function columnsOfExpression(expression: string): string[] | null {
   const expr = parseExpression(expression);
