@@ -144,6 +144,26 @@ describe('pop rollback groups: versions sharing popx’s 14-digit legacy version
     ]);
   });
 
+  // kratos' 20220118104539 identity_fk_indexes: each down drops the index of another version (shifted downs).
+  it('a down that drops an index only a later version of its group makes fails when run right after its own up: lossy', async () => {
+    const result = await checkTree({
+      'sql/20200101000000000000_tables.postgres.up.sql':
+        'CREATE TABLE credentials (id int, nid int);\nCREATE TABLE addresses (id int, nid int);',
+      'sql/20220118104539000000_fk.postgres.up.sql': 'CREATE INDEX credentials_nid_idx ON credentials (nid);',
+      'sql/20220118104539000000_fk.postgres.down.sql': 'DROP INDEX addresses_nid_idx;',
+      'sql/20220118104539000001_fk.postgres.up.sql': 'CREATE INDEX addresses_nid_idx ON addresses (nid);',
+      'sql/20220118104539000001_fk.postgres.down.sql': 'DROP INDEX credentials_nid_idx;',
+    });
+    expect(verdicts(result.reports.slice(1))).toEqual([
+      ['000000', 'expand', 'compatible', 'lossy'],
+      // Its down drops the index 000000 made: that works alone (and leaves this one's index behind, losing nothing).
+      ['000001', 'expand', 'compatible', 'reversible'],
+    ]);
+    expect(result.reports[1]?.findings.find((f) => f.rule === 'down-references-missing')?.message).toContain(
+      'index addresses_nid_idx is made only by a later version of its group',
+    );
+  });
+
   it('an .autocommit. file runs outside a transaction', () => {
     const d = discoverTree({ 'sql/20240101000000_index.postgres.autocommit.up.sql': 'CREATE INDEX CONCURRENTLY i ON t (a);' });
     expect(d.sets[0]?.migrations.map((m) => m.transactional)).toEqual([false]);

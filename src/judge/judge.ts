@@ -1182,6 +1182,20 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
     return c ? c.origin !== null : true;
   };
   for (const f of input.downFailures) add('down-references-missing', f.span, f.message);
+  // A shifted down of a rollback group (kratos) may drop an index only a later version of the group makes: run one
+  // version at a time, right after its own up, that index is not there yet and the DROP fails.
+  const group = input.group;
+  if (group)
+    for (const op of input.parsed.down ?? []) {
+      if (op.kind !== 'DropIndex' || op.ifExists || input.afterUp.index(op.index) || group.before.index(op.index)) continue;
+      const later = group.net.indexes.some((i) => i.origin === null && (i.name === qnameKey(op.index) || i.name === op.index.name));
+      if (later)
+        add(
+          'down-references-missing',
+          op.span,
+          `The down would fail: index ${qnameText(op.index)} is made only by a later version of its group, so it does not exist right after this up.`,
+        );
+    }
   // A statement the database itself refuses (MySQL's VARCHAR without a length) makes the down fail where it stands.
   for (const op of input.parsed.down ?? [])
     if (op.kind === 'Raw' && op.statement === 'invalid')
