@@ -257,6 +257,27 @@ const cases: Case[] = [
     ].join('\n'),
     verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
   },
+  // crates.io dumped_migration_94: UNIQUE (canon_crate_name(name)) replaced UNIQUE (lower(name)); the down restores it.
+  {
+    name: 'a down re-adding a unique key that the key after the up computes from (a SQL function of lower(name)) cannot fail',
+    history: [
+      'CREATE TABLE crates (id int PRIMARY KEY, name text NOT NULL);',
+      "CREATE FUNCTION canon_crate_name(text) RETURNS text AS $$ SELECT replace(lower($1), '-', '_') $$ LANGUAGE SQL;",
+      'CREATE UNIQUE INDEX index_crates_name ON crates (lower(name));',
+    ],
+    up: 'DROP INDEX index_crates_name;\nCREATE UNIQUE INDEX index_crates_name ON crates (canon_crate_name(name));',
+    down: 'DROP INDEX index_crates_name;\nCREATE UNIQUE INDEX index_crates_name ON crates (lower(name));',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['down-readds-constraint'],
+  },
+  {
+    name: 'a down re-adding a unique key that the key after the up does not compute from alone (md5(name || id) for name) is lossy',
+    history: ['CREATE TABLE crates (id int PRIMARY KEY, name text NOT NULL);', 'CREATE UNIQUE INDEX index_crates_name ON crates (name);'],
+    up: 'DROP INDEX index_crates_name;\nCREATE UNIQUE INDEX index_crates_name ON crates (md5(name || id::text));',
+    down: 'DROP INDEX index_crates_name;\nCREATE UNIQUE INDEX index_crates_name ON crates (name);',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'lossy' },
+    found: ['down-readds-constraint'],
+  },
   // A drop together with its replacement.
   {
     name: 'a column dropped while its replacement is added (bracket → bracket_id) is breaking',

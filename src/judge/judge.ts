@@ -10,7 +10,7 @@ import type { ParsedMigration } from '../migration.js';
 import { fitsIn } from '../rules/down-renarrows-type.js';
 import { classifyTypeChange } from '../rules/type-change.js';
 import type { ColumnState, Schema } from '../schema/schema.js';
-import { caseMapping, columnsOfExpression } from '../sql/postgresql.js';
+import { caseMapping, columnsOfExpression, determinedBy } from '../sql/postgresql.js';
 import {
   type IndexDef,
   type NetColumn,
@@ -1367,9 +1367,16 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
         cols.every((item) => columns.includes(item) || (columnsOfExpression(item)?.every((c) => columns.includes(c)) ?? false)) &&
         cols.some((item) => !columns.includes(item)) &&
         cols.flatMap((item) => (columns.includes(item) ? [item] : (columnsOfExpression(item) ?? []))).length > 0);
+    // A key computed from this one's items alone (canon_crate_name(name), a SQL function of lower(name), for
+    // lower(name)): rows equal on this key are equal on that one, so that key's uniqueness already held this one.
+    const functionSql = (name: string) => input.afterUp.objects.get(`function ${name}`);
+    const computedFrom = (cols: readonly string[]) =>
+      input.dialect === 'postgresql' && cols.length > 0 && cols.every((item) => determinedBy(item, columns, functionSql));
     return (
       [...(t?.constraints.values() ?? [])].some((k) => (k.type === 'unique' || k.type === 'primary-key') && same(k.columns)) ||
-      [...input.afterUp.indexes.values()].some((i) => i.table === table && i.unique && !i.where && implies(i.columns))
+      [...input.afterUp.indexes.values()].some(
+        (i) => i.table === table && i.unique && !i.where && (implies(i.columns) || computedFrom(i.columns)),
+      )
     );
   };
   for (const c of down.constraints) {

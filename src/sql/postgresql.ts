@@ -1277,6 +1277,67 @@ export function caseMapping(expression: string): { column: string; whens: Array<
   return { column: fields[0] as string, whens, otherwise };
 }
 
+/**
+ * Whether an index key item (`canon_crate_name(name)`) is computed from the items of another key alone
+ * (`lower(name)`): then rows that differ in the key item differ in the other key too, so uniqueness on the key item
+ * implies uniqueness on the other. SQL functions whose definition the history holds (`functionSql`: the CREATE
+ * FUNCTION's parse tree as definitionOf keeps it, or its text) are read through their body (`SELECT replace(lower($1), '-', '_')`); built-in functions of key
+ * items are deterministic (an index key is immutable).
+ */
+export function determinedBy(item: string, by: readonly string[], functionSql: (name: string) => string | undefined): boolean {
+  const expr = parseExpression(item);
+  const known = by.map((b) => parseExpression(b)).filter((b): b is Node => Boolean(b));
+  if (!expr || !known.length) return false;
+  const shape = (n: Node) => JSON.stringify(n, (k, v) => (k === 'location' ? undefined : v));
+  const keys = new Set(known.map(shape));
+  const determined = (n: Node, depth: number): boolean => {
+    if (!n || depth > 8) return false;
+    if (keys.has(shape(n))) return true;
+    if (n.A_Const) return true;
+    if (n.TypeCast) return determined(n.TypeCast.arg, depth);
+    if (n.A_Expr) return [n.A_Expr.lexpr, n.A_Expr.rexpr].filter(Boolean).every((x: Node) => determined(x, depth));
+    if (n.FuncCall && !n.FuncCall.agg_star && !n.FuncCall.over) {
+      const args: Node[] = n.FuncCall.args ?? [];
+      const body = sqlFunctionBody(functionSql(nameList(n.FuncCall.funcname ?? []).name));
+      if (body) return determined(withParams(body, args), depth + 1);
+      return args.every((x) => determined(x, depth));
+    }
+    return false;
+  };
+  return determined(expr, 0);
+}
+
+/** The expression a LANGUAGE SQL function returns (`SELECT <expr>`), or null. */
+function sqlFunctionBody(definition: string | undefined): Node | null {
+  if (!definition) return null;
+  try {
+    // The history keeps a definition as its parse tree (definitionOf), or as the statement's text.
+    const tree = definition.startsWith('{') ? (JSON.parse(definition) as Node) : null;
+    const stmt = tree ?? (parseSync(definition).stmts?.[0]?.stmt as Node)?.CreateFunctionStmt;
+    const option = (name: string) => (stmt?.options ?? []).find((o: Node) => o.DefElem?.defname === name)?.DefElem?.arg;
+    if (str(option('language') ?? {})?.toLowerCase() !== 'sql') return null;
+    const source = option('as')?.List?.items?.[0];
+    const text = source ? str(source) : null;
+    const select = text ? (parseSync(text).stmts?.[0]?.stmt as Node)?.SelectStmt : null;
+    if (!select || select.fromClause || select.whereClause || (select.targetList ?? []).length !== 1) return null;
+    return select.targetList[0].ResTarget?.val ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The function body with `$n` replaced by the call's n-th argument. */
+function withParams(body: Node, args: readonly Node[]): Node {
+  const replace = (n: unknown): unknown => {
+    if (Array.isArray(n)) return n.map(replace);
+    if (!n || typeof n !== 'object') return n;
+    const node = n as Node;
+    if (node.ParamRef) return args[(node.ParamRef.number ?? 0) - 1] ?? node;
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, replace(v)]));
+  };
+  return replace(body) as Node;
+}
+
 /** The columns an index expression reads (`lower(name)` → name); null when it does not parse or reads a subquery. */
 export function columnsOfExpression(expression: string): string[] | null {
   const expr = parseExpression(expression);
