@@ -64,8 +64,12 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
   const reports: MigrationReport[] = [];
   // Migrations that roll back together are judged as a group at their last member (Migration.rollbackGroup).
   const lastOfGroup = new Map<string, number>();
+  const upsOfGroup = new Map<string, Operation[]>();
   history.forEach((p, i) => {
-    if (p.migration.rollbackGroup) lastOfGroup.set(p.migration.rollbackGroup, i);
+    const id = p.migration.rollbackGroup;
+    if (!id) return;
+    lastOfGroup.set(id, i);
+    upsOfGroup.set(id, [...(upsOfGroup.get(id) ?? []), ...p.up]);
   });
   const groups = new Map<string, { before: Schema; members: ParsedMigration[]; net: NetEffect }>();
   history.forEach((parsed, position) => {
@@ -76,8 +80,7 @@ export function analyzeHistory(history: readonly ParsedMigration[], options: Ana
     const group = groupId
       ? (groups.get(groupId) ??
         (() => {
-          const ups = history.filter((p) => p.migration.rollbackGroup === groupId).flatMap((p) => p.up);
-          return { before: schema.clone(), members: [], net: netEffect(schema, ups) };
+          return { before: schema.clone(), members: [], net: netEffect(schema, upsOfGroup.get(groupId) ?? []) };
         })())
       : undefined;
     if (groupId && group) groups.set(groupId, group);
