@@ -54,7 +54,7 @@ export interface Finding {
   /** Lines of the release running today that decided (or support) this finding's codeRollback. */
   evidence?: Evidence[];
   /** A lock finding's table on the live database (`--database-url`): its size and, for a rewrite, scan or index build, the estimated seconds. */
-  size?: { table: string; rows: number | null; bytes: number; seconds?: number; work?: 'rewrite' | 'scan' | 'index' };
+  size?: { table: string; rows: number | null; bytes: number; seconds?: number; work?: 'rewrite' | 'scan' | 'index' | 'concurrentIndex' };
   /** Suppressed by a `twoway-ignore` with a reason, part of a declared contract step, or recorded in the baseline. */
   suppressed?: { kind: 'ignore' | 'contract' | 'baseline'; reason: string };
 }
