@@ -1,6 +1,7 @@
 // The analysis core: replay the history, run the rules on every migration, fold verdicts.
 // Pure: no I/O. Input is parsed migrations in the order their framework applies them.
 import { type Finding, SEVERITY_RANK, type Severity } from './findings.js';
+import { parseFix } from './help.js';
 import { type Dialect, type Operation, type QName, qnameKey } from './ir.js';
 import { hasDown, type JudgeInput, type Judgement, judge, type Reason, type Unread, type UsageOf, type Verdict } from './judge/judge.js';
 import { type NetEffect, netEffect } from './judge/net.js';
@@ -464,7 +465,8 @@ function toFinding(
     path: span.path,
     line: span.line,
     column: span.column,
-    fix: r.fix,
+    fix: String(r.fix),
+    help: typeof r.fix === 'string' ? parseFix(r.fix) : [...r.fix.parts],
     span,
     direction,
     effect,

@@ -184,15 +184,18 @@ describe('the pull-request comment (--format markdown)', () => {
 
 describe('the lock-timeout help in the pull-request comment', () => {
   it.each([
-    ['examples/rails', 'In config/initializers/strong\\_migrations.rb:\n\n```sql\nStrongMigrations.lock_timeout = 5.seconds\n```'],
-    ['examples/django', 'First in operations:\n\n```sql\nmigrations.RunSQL("SET lock_timeout = \'5s\'"),\n```'],
-    ['examples/golang-migrate', 'For every migration, in the database URL:\n\n```sql\n?options=-c%20lock_timeout%3D5s\n```'],
+    ['examples/rails', 'In config/initializers/strong\\_migrations.rb:\n\n```ruby\nStrongMigrations.lock_timeout = 5.seconds\n```'],
+    ['examples/django', 'First in operations:\n\n```python\nmigrations.RunSQL("SET lock_timeout = \'5s\'"),\n```'],
+    ['examples/golang-migrate', 'For every migration, in the database URL:\n\n```text\n?options=-c%20lock_timeout%3D5s\n```'],
     ['examples/sql', "At the top of the migration:\n\n```sql\nSET lock_timeout = '5s';\n```"],
   ])('%s: prose stays prose, and each code block holds only code', async (example, expected) => {
     // --no-cache: the cache would hand back the help of the rules as they were when it was written.
     const { out } = await run(['check', example, '--format', 'markdown', '--no-cache']);
     expect(out).toContain(expected);
-    const fenced = [...out.matchAll(/^```sql\n([\s\S]*?)\n```$/gm)].flatMap((m) => (m[1] as string).split('\n'));
+    // Every code block but the code frames (numbered lines of the file).
+    const fenced = [...out.matchAll(/^```[a-z]+\n([\s\S]*?)\n```$/gm)]
+      .flatMap((m) => (m[1] as string).split('\n'))
+      .filter((line) => !/^\s*>?\s*\d* \|/.test(line));
     expect(fenced.filter((line) => /^(or |For |First |At |In )|:$/.test(line))).toEqual([]);
   });
 });
@@ -230,6 +233,109 @@ describe('a name holding a newline stays inside its message', () => {
     expect(drop.split('::')[2]?.split('%0A%0ADo instead: ')[0]).toMatch(
       /^Dropping table evil # Heading \[link\]\(http:\/\/x\) \(1 column\)[^%]*$/,
     );
+  });
+});
+
+describe('a name holding a newline or a terminal escape stays inside its help too (issue 10)', () => {
+  // A PostgreSQL set and a MySQL one: PostgreSQL's help SQL writes the name in its U& form, MySQL's shows it escaped.
+  const name = 'evil\n# Heading [link](http://x)\u001b[31m';
+  const files = {
+    'db/1_create.sql': `CREATE TABLE "${name}" (id bigint PRIMARY KEY, "col\n# Col" text, v text);\n`,
+    'db/2_change.sql': `ALTER TABLE "${name}" RENAME COLUMN "col\n# Col" TO "new\n# New";\nALTER TABLE "${name}" DROP COLUMN v;\n`,
+    'db/3_drop.sql': `DROP TABLE "${name}";\n`,
+  };
+  const mysqlFiles = {
+    'db/1_create.sql': `CREATE TABLE \`${name}\` (id bigint PRIMARY KEY, v text);\n`,
+    'db/2_drop.sql': `DROP TABLE \`${name}\`;\n`,
+  };
+  /** A line that a name's second line started (a heading, a link, a colour) anywhere but in a code frame. */
+  const injected = (out: string) =>
+    out.split('\n').filter((l) => !/^\s*(>?\s*\d+ \||\|)/.test(l) && /^\s*(# (Heading|Col|New)|\[link\])/.test(l.replace(/^\s*help:/, '')));
+
+  it('human: the help’s prose and SQL name it on one line, escaped; no escape reaches the terminal', async () => {
+    const { out } = await run(['check', 'db', '--no-cache', '--verbose'], tempProject(files));
+    expect(out).toContain('rename-column');
+    expect(injected(out)).toEqual([]);
+    // A code frame shows the file as it is (it may show the raw escape); nothing twoway writes itself does.
+    expect(out.split('\n').filter((l) => l.includes('\u001b') && !/^\s*>?\s*\d+ \|/.test(l))).toEqual([]);
+    expect(out).toContain('Stop using evil\\n# Heading [link](http://x)\\u001b[31m in the code');
+    expect(out).toContain('Add new\\n# New next to col\\n# Col');
+    expect(out).toContain('ALTER TABLE U&"evil\\000a# Heading [link](http://x)\\001b[31m" RENAME TO');
+  });
+
+  it('human, MySQL: the name in backticks, its newline shown as \\n', async () => {
+    const { out } = await run(['check', 'db', '--no-cache', '--dialect', 'mysql'], tempProject(mysqlFiles));
+    expect(out).toContain('drop-table');
+    expect(injected(out)).toEqual([]);
+    expect(out).toContain('RENAME TO `evil\\n# Heading [link](http://x)\\u001b[31m_retired`');
+  });
+
+  it('github: no line of an annotation (message or help) starts with the name’s second line', async () => {
+    const { out } = await run(['check', 'db', '--format', 'github', '--no-cache'], tempProject(files));
+    const messages = out
+      .split('\n')
+      .filter((l) => l.startsWith('::'))
+      .map((l) => decodeURIComponent(l.split('::')[2] ?? ''));
+    expect(messages.some((m) => m.includes('Do instead: Stop using evil'))).toBe(true);
+    expect(messages.flatMap(injected)).toEqual([]);
+    expect(messages.filter((m) => m.includes('\u001b'))).toEqual([]);
+  });
+
+  it('compact: one line per finding, no escape', async () => {
+    const dir = tempProject(files);
+    const { out } = await run(['check', 'db', '--format', 'compact', '--no-cache'], dir);
+    const json = JSON.parse((await run(['check', 'db', '--format', 'json', '--no-cache'], dir)).out) as {
+      migrations: Array<{ findings: Array<{ suppressed?: unknown }> }>;
+    };
+    const findings = json.migrations.flatMap((m) => m.findings).filter((f) => !f.suppressed);
+    expect(out.trimEnd().split('\n')).toHaveLength(findings.length);
+    expect(out).not.toContain('\u001b');
+  });
+
+  it('markdown: outside code blocks no heading, link or fence from a name, in the message or the help', async () => {
+    const { out } = await run(['check', 'db', '--format', 'markdown', '--no-cache'], tempProject(files));
+    let fence: string | null = null;
+    const prose: string[] = [];
+    for (const line of out.split('\n')) {
+      const open = /^(`{3,})/.exec(line)?.[1];
+      if (fence && line === fence) fence = null;
+      else if (!fence && open) fence = open;
+      else if (!fence) prose.push(line);
+    }
+    expect(fence).toBeNull();
+    expect(out).toContain('Stop using evil\\\\n\\# Heading \\[link\\](http://x)');
+    expect(prose.filter((l) => /^\s*#/.test(l) && !l.startsWith('### '))).toEqual([]);
+    expect(prose.filter((l) => /(^|[^\\])\[link(\\?)\]\(/.test(l) && !/\\\[link\\\]/.test(l))).toEqual([]);
+    expect(prose.filter((l) => l.includes('\u001b'))).toEqual([]);
+  });
+});
+
+describe('help code blocks in the PR comment are labelled with their own language (issue 10)', () => {
+  /** Each fenced block's language, by a line it holds. */
+  async function blocks(example: string): Promise<Map<string, string>> {
+    const { out } = await run(['check', `examples/${example}`, '--format', 'markdown', '--no-cache']);
+    const found = new Map<string, string>();
+    for (const m of out.matchAll(/^(`{3,})(\w*)\n([\s\S]*?)\n\1$/gm))
+      for (const line of (m[3] ?? '').split('\n')) found.set(line.trim(), m[2] ?? '');
+    return found;
+  }
+  const languageOf = (found: Map<string, string>, start: string) => [...found].find(([line]) => line.startsWith(start))?.[1];
+
+  it('Rails: Ruby and YAML; Django and Alembic: Python; Knex: JavaScript; TypeORM: TypeScript; Flyway: its conf; SQL stays sql', async () => {
+    const rails = await blocks('rails');
+    expect(languageOf(rails, 'StrongMigrations.lock_timeout')).toBe('ruby');
+    expect(languageOf(rails, 'execute "SET lock_timeout')).toBe('ruby');
+    expect(languageOf(rails, 'variables: { lock_timeout')).toBe('yaml');
+    expect(languageOf(rails, 'CREATE TABLE users_full_name_archive')).toBe('sql');
+    const django = await blocks('django');
+    expect(languageOf(django, 'migrations.RunSQL("SET lock_timeout')).toBe('python');
+    expect(languageOf(await blocks('alembic'), 'op.execute("SET lock_timeout')).toBe('python');
+    expect(languageOf(await blocks('knex'), 'await knex.raw("SET lock_timeout')).toBe('js');
+    expect(languageOf(await blocks('typeorm'), 'await queryRunner.query("SET lock_timeout')).toBe('ts');
+    const flyway = await blocks('flyway');
+    expect(languageOf(flyway, 'flyway.initSql=SET lock_timeout')).toBe('ini');
+    expect(languageOf(flyway, "SET lock_timeout = '5s';")).toBe('sql');
+    expect(languageOf(await blocks('dbmate'), 'npx twoway plan ')).toBe('sh');
   });
 });
 

@@ -1,4 +1,5 @@
 // Findings and verdicts: the vocabulary of the JSON report (DESIGN.md, a public contract).
+import type { HelpPart } from './help.js';
 import type { Span } from './ir.js';
 
 export type Category = 'data-loss' | 'breaks-old-code' | 'locking' | 'rollback' | 'hygiene';
@@ -45,6 +46,8 @@ export interface Finding {
   line: number;
   column: number;
   fix: string;
+  /** Not part of the JSON contract: `fix` as prose and code runs, each run in its language (src/help.ts). */
+  help?: HelpPart[];
   /** Not part of the JSON contract: where the finding points, for code frames. */
   span: Span;
   /** The side of the migration the finding is about. */

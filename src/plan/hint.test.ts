@@ -11,7 +11,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const HINT = 'Write the two-way version with: npx twoway plan 000004';
+const HINT = 'Write the two-way version with:\nnpx twoway plan 000004';
 
 /** examples/golang-migrate (users: id bigserial, email, created_at, last_login_at) with a fourth migration and its down. */
 async function hintAndPlan(up: string) {

@@ -1,6 +1,7 @@
 // Where `check` says a migration is a one-way door (or takes a lock a plan softens), its help ends with the
 // `twoway plan` command that writes the two-way version: only when the plan engine covers every operation in it.
 import type { Finding } from '../findings.js';
+import { code, help, helpParts, printable } from '../help.js';
 import type { Verdict } from '../judge/judge.js';
 import type { ParsedMigration } from '../migration.js';
 import { Schema } from '../schema/schema.js';
@@ -35,8 +36,11 @@ export function withPlanHint(parsed: ParsedMigration, verdict: Verdict, findings
   if (!parsed.up.every((op) => PROVEN_KINDS.has(op.kind))) return findings;
   const plan = planSteps(parsed.up, before);
   if (!plan.steps.length || plan.unplanned.length) return findings;
-  const hint = `Write the two-way version with: npx twoway plan ${m.id}`;
-  return findings.map((f) =>
-    f.direction === 'up' && (PLANNED_LOCKS.has(f.rule) || Object.keys(f.effect).length) ? { ...f, fix: `${f.fix}\n${hint}` } : f,
-  );
+  // The id is data (a file name can hold a newline): one line, its controls escaped, like every name in help.
+  const hint = help`Write the two-way version with:\n${code('sh', `npx twoway plan ${printable(m.id)}`)}`;
+  return findings.map((f) => {
+    if (f.direction !== 'up' || !(PLANNED_LOCKS.has(f.rule) || Object.keys(f.effect).length)) return f;
+    const parts = [...helpParts(f), ...hint.parts];
+    return { ...f, fix: `${f.fix}\n${hint.text}`, help: parts };
+  });
 }

@@ -10,9 +10,9 @@ export function formatCompact(result: CheckResult): string {
     for (const f of r.findings) {
       if (f.suppressed) continue;
       const down = f.direction === 'down' ? ' (in the down)' : '';
-      lines.push(`${f.path}:${f.line}:${f.column} ${f.severity} ${f.rule} ${oneLine(f.message)}${down}`);
+      lines.push(`${oneLine(f.path)}:${f.line}:${f.column} ${f.severity} ${f.rule} ${oneLine(f.message)}${down}`);
     }
   }
-  for (const e of result.errors) lines.push(`${e.path}:${e.line || 1}:${e.column || 1} error unreadable ${oneLine(e.message)}`);
+  for (const e of result.errors) lines.push(`${oneLine(e.path)}:${e.line || 1}:${e.column || 1} error unreadable ${oneLine(e.message)}`);
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

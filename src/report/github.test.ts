@@ -89,6 +89,10 @@ describe('annotations are data', () => {
     expect(commands).toHaveLength(findings.length);
     expect(lines.filter((l) => !l.startsWith('::'))).toHaveLength(1);
     expect(commands.map((l) => parse(l)?.props.file)).not.toContain('README.md');
-    expect(parse(commands.find((l) => l.includes('drop-column')) ?? '')?.message).toContain(evil);
+    // The name is data: on one line in the message and in the help (its SQL in PostgreSQL's U& form, which names it exactly).
+    const message = parse(commands.find((l) => l.includes('drop-column')) ?? '')?.message ?? '';
+    expect(message).toContain('Dropping column x ::error file=README.md::owned %0A.v');
+    expect(message).toContain('FROM U&"x\\000a::error file=README.md::owned\\000a%0A";');
+    expect(message.split('\n').filter((l) => l.startsWith('::') || l.startsWith('%0A'))).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ export function formatGithub(result: CheckResult): string {
         e.line
           ? { file: e.path, line: e.line, col: e.column, title: 'twoway: unreadable input' }
           : { file: e.path, title: 'twoway: unreadable input' },
-        e.message,
+        oneLine(e.message),
       ),
     );
   }

@@ -42,14 +42,15 @@ export function* humanChunks(result: CheckResult, options: HumanOptions): Genera
     const m = r.parsed.migration;
     // The line that matters: which door, and the three answers.
     out.push(
-      `${doorLabel(r, c, width)}  ${c.bold(m.path)} ${c.dim(`(${m.framework} ${m.id})`)}  phase ${c.bold(r.phase)} · code rollback ${colourAnswer(r.codeRollback, c)} · db rollback ${colourAnswer(r.dbRollback, c)}`,
+      `${doorLabel(r, c, width)}  ${c.bold(oneLine(m.path))} ${c.dim(`(${m.framework} ${oneLine(m.id)})`)}  phase ${c.bold(r.phase)} · code rollback ${colourAnswer(r.codeRollback, c)} · db rollback ${colourAnswer(r.dbRollback, c)}`,
     );
     const details: string[] = [];
     if (r.unread.length) {
       details.push(
         c.magenta(`  not read (${r.coverage.read} of ${r.coverage.total} statements read): the answers these could change are unknown`),
       );
-      for (const u of r.unread) details.push(c.dim(`    ${u.span.path}:${u.span.line}:${u.span.column} (${u.direction}): ${u.reason}`));
+      for (const u of r.unread)
+        details.push(c.dim(`    ${oneLine(u.span.path)}:${u.span.line}:${u.span.column} (${u.direction}): ${oneLine(u.reason)}`));
     }
     const shown = options.verbose ? r.findings : r.findings.filter((f) => !f.suppressed && f.severity !== 'info');
     for (const f of [...shown].sort(bySeverity)) details.push(...formatFinding(f, sourceOf(r, f.path), c).map((l) => `  ${l}`));
@@ -62,11 +63,14 @@ export function* humanChunks(result: CheckResult, options: HumanOptions): Genera
     yield flush();
   }
   if (reports.length && last !== '') out.push('');
-  for (const e of result.errors) out.push(`${c.red('error')} ${e.path}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`);
+  for (const e of result.errors)
+    out.push(`${c.red('error')} ${oneLine(e.path)}${e.line ? `:${e.line}:${e.column}` : ''}: ${oneLine(e.message)}`);
   if (result.errors.length) out.push('');
   for (const e of result.baseline?.stale ?? [])
     out.push(
-      c.yellow(`stale baseline entry ${result.baseline?.file}: ${e.rule} (${e.direction}) in ${e.path} matches no finding any more`),
+      c.yellow(
+        `stale baseline entry ${oneLine(result.baseline?.file ?? '')}: ${oneLine(e.rule)} (${e.direction}) in ${oneLine(e.path)} matches no finding any more`,
+      ),
     );
   if (result.baseline?.stale.length) out.push(c.dim('`twoway baseline` rewrites the file without them'), '');
   out.push(summary(result, c));
@@ -110,12 +114,12 @@ function colourAnswer(answer: string, c: Colors): string {
 export function formatFinding(f: Finding, source: SourceText | undefined, c: Colors): string[] {
   const sev = f.severity === 'error' ? c.red(c.bold('error')) : f.severity === 'warning' ? c.yellow(c.bold('warning')) : c.cyan('info');
   const lines = [
-    `${sev} ${c.bold(f.rule)} ${c.dim(`(${f.category}${f.direction === 'down' ? ', in the down' : ''})`)} ${f.path}:${f.line}:${f.column}${f.suppressed ? c.dim(` [suppressed: ${f.suppressed.reason}]`) : ''}`,
+    `${sev} ${c.bold(f.rule)} ${c.dim(`(${f.category}${f.direction === 'down' ? ', in the down' : ''})`)} ${oneLine(f.path)}:${f.line}:${f.column}${f.suppressed ? c.dim(` [suppressed: ${oneLine(f.suppressed.reason)}]`) : ''}`,
   ];
   lines.push(`  ${oneLine(f.message)}`);
   const frame = codeFrame(f, source);
   if (frame) lines.push(...frame.split('\n').map((l) => `  ${l}`));
-  for (const e of f.evidence ?? []) lines.push(`  ${c.dim(`${e.ref}:${e.path}:${e.line}`)} ${e.text}`);
+  for (const e of f.evidence ?? []) lines.push(`  ${c.dim(`${oneLine(e.ref)}:${oneLine(e.path)}:${e.line}`)} ${oneLine(e.text)}`);
   lines.push(...f.fix.split('\n').map((l, i) => `  ${i === 0 ? c.green('help:') : '     '} ${l}`));
   return lines;
 }

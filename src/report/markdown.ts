@@ -3,8 +3,9 @@
 import type { MigrationReport } from '../analyze.js';
 import type { CheckResult } from '../check.js';
 import { type Finding, SEVERITY_RANK } from '../findings.js';
-import { codeFrame, fixParts, sourceOf } from './source.js';
-import { DOOR_LABEL, DOOR_ORDER, type Door, doorOf, plural, summaryParts, totalsOf } from './summary.js';
+import { helpParts } from '../help.js';
+import { codeFrame, sourceOf } from './source.js';
+import { DOOR_LABEL, DOOR_ORDER, type Door, doorOf, oneLine, plural, summaryParts, totalsOf } from './summary.js';
 
 /** The first line of every comment twoway writes: lets a CI step find and update its own comment. */
 export const COMMENT_MARKER = '<!-- twoway-report -->';
@@ -116,9 +117,11 @@ function details(r: MigrationReport): string {
     const frame = codeFrame(f, sourceOf(r, f.path));
     if (frame) out.push(fence(frame, 'text'), '');
     // Prose stays prose, code goes in fences: a fix reads "do this:", code, "then:", code.
-    const [first, ...rest] = fixParts(f.fix);
-    out.push(`**Do instead:** ${plain(first?.text ?? '')}`, '');
-    for (const part of rest) out.push(part.code ? fence(part.text, 'sql') : plain(part.text), '');
+    // Each code block labelled with its own language: a Rails fix is Ruby, a Django one Python, a runner's setting YAML.
+    const [first, ...rest] = helpParts(f);
+    if (first?.code) out.push('**Do instead:**', '', fence(first.text, first.language ?? 'sql'), '');
+    else out.push(`**Do instead:** ${plain(first?.text ?? '')}`, '');
+    for (const part of rest) out.push(part.code ? fence(part.text, part.language ?? 'sql') : plain(part.text), '');
   }
   out.push('</details>', '');
   return out.join('\n');
@@ -153,8 +156,7 @@ function fence(code: string, lang: string): string {
  * heading, a list, a link, a code span, a table cell or a tag. One line, HTML-escaped, Markdown punctuation escaped.
  */
 export function plain(s: string): string {
-  return s
-    .replace(/\s*[\r\n]+\s*/g, ' ')
+  return oneLine(s)
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')

@@ -72,19 +72,3 @@ function renumber(frame: string, offset: number): string {
     return `${lead.slice(0, Math.max(0, lead.length - (shifted.length - n.length)))}${shifted}${bar}`;
   });
 }
-
-/**
- * A fix as prose and code: its first line is prose; after it, a line ending in "." or ":" (not a "--" or "#"
- * comment) is prose, the rest is code, in runs. Fixes are written so: "Do this:", code, "Then drop it later.".
- */
-export function fixParts(fix: string): Array<{ code: boolean; text: string }> {
-  const parts: Array<{ code: boolean; text: string }> = [];
-  for (const [i, line] of fix.split('\n').entries()) {
-    const t = line.trim();
-    const prose = i === 0 || (!t.startsWith('--') && !t.startsWith('#') && (t.endsWith('.') || t.endsWith(':')));
-    const last = parts.at(-1);
-    if (last && last.code === !prose) last.text += `\n${line}`;
-    else parts.push({ code: !prose, text: line });
-  }
-  return parts;
-}

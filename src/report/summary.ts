@@ -2,6 +2,7 @@
 import type { MigrationReport } from '../analyze.js';
 import type { CheckResult } from '../check.js';
 import type { Severity } from '../findings.js';
+import { printable } from '../help.js';
 
 /** `unverified`: no answer says one-way, but a part no reader followed could; never shown as a two-way door. */
 export type Door = 'two-way' | 'one-way' | 'declared-contract' | 'unverified';
@@ -88,8 +89,9 @@ export function plural(n: number, word: string): string {
 
 /**
  * A message is data: a newline in it (an identifier can hold one) must not start a line of its own, where a
- * problem matcher, an annotation or a reader takes it for twoway's own text. Messages are one sentence or a few.
+ * problem matcher, an annotation or a reader takes it for twoway's own text; any other control character (a
+ * terminal escape) is written as its escape. Messages are one sentence or a few.
  */
 export function oneLine(s: string): string {
-  return s.replace(/\s*[\r\n]+\s*/g, ' ');
+  return printable(s.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' '));
 }

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
@@ -44,7 +45,7 @@ Identity, serial and generated columns fill themselves and are not reported here
     const column = sqlIdent(c.name, ctx.dialect);
     return {
       message: `Adding ${table}.${c.name} ${c.type.text} NOT NULL without a default fails if ${table} holds rows, and breaks the release still running: its INSERTs do not set ${c.name}.`,
-      fix: `Give it a constant default (PostgreSQL 11+: no rewrite):\nALTER TABLE ${sqlTable} ADD COLUMN ${column} ${c.type.text} NOT NULL DEFAULT <value>;\nor add it nullable, release code that writes it, backfill, then add CHECK (${column} IS NOT NULL) NOT VALID and validate it.`,
+      fix: help`Give it a constant default (PostgreSQL 11+: no rewrite):\nALTER TABLE ${sqlTable} ADD COLUMN ${column} ${c.type.text} NOT NULL DEFAULT <value>;\nor add it nullable, release code that writes it, backfill, then add CHECK (${column} IS NOT NULL) NOT VALID and validate it.`,
       effect: { phase: 'breaking', codeRollback: 'breaking' },
     };
   },

@@ -1,3 +1,4 @@
+import { code, help } from '../help.js';
 import { type ColumnDef, defaultIsNull, type Operation, qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { isSerial } from './new-columns.js';
@@ -51,10 +52,12 @@ Rollback: the down (\`DROP COLUMN\`) is quick and loses only the new column's va
     const column = sqlIdent(c.name, ctx.dialect);
     const others =
       rewriting.length > 1 ? ` (and ${rewriting.length - 1} more column${rewriting.length > 2 ? 's' : ''} of this statement)` : '';
-    const setDefault = c.default ? `\nALTER TABLE ${sqlTable} ALTER COLUMN ${column} SET DEFAULT ${c.default.text};  -- new rows only` : '';
+    const setDefault = c.default
+      ? help`\nALTER TABLE ${sqlTable} ALTER COLUMN ${column} SET DEFAULT ${code('sql', c.default.text)};  -- new rows only`
+      : '';
     return {
       message: `Adding ${table}.${c.name}${others} rewrites the table: ${rewriteReason(c, ctx.serverVersion)}, under ACCESS EXCLUSIVE (no reads or writes until it ends).`,
-      fix: `Add the column without the per-row value, then fill old rows in batches outside the DDL transaction:\nALTER TABLE ${sqlTable} ADD COLUMN ${column} ${c.type.text};${setDefault}\nUPDATE ${sqlTable} SET ${column} = <value> WHERE ${column} IS NULL AND id BETWEEN … AND …;`,
+      fix: help`Add the column without the per-row value, then fill old rows in batches outside the DDL transaction:\nALTER TABLE ${sqlTable} ADD COLUMN ${column} ${c.type.text};${setDefault}\nUPDATE ${sqlTable} SET ${column} = <value> WHERE ${column} IS NULL AND id BETWEEN … AND …;`,
     };
   },
 });

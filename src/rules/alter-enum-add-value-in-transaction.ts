@@ -1,4 +1,6 @@
+import { code, help } from '../help.js';
 import { qnameText } from '../ir.js';
+import { sqlQName, sqlString } from '../sql/quote.js';
 import { capitalized, withoutTransaction } from './framework-help.js';
 import { inTransactionBlock } from './postgres-locks.js';
 import { defineRule } from './rule.js';
@@ -32,11 +34,12 @@ it (backfill, default) in the next migration.
     if (op.action.type !== 'add' || !inTransactionBlock(ctx)) return null;
     const value = op.action.value;
     const type = qnameText(op.name);
-    const add = `ALTER TYPE ${type} ADD VALUE IF NOT EXISTS '${value}';`;
+    const sqlType = sqlQName(op.name, ctx.dialect);
+    const add = help`ALTER TYPE ${sqlType} ADD VALUE IF NOT EXISTS ${sqlString(value)};`;
     if (ctx.serverVersion < 12) {
       return {
         message: `ALTER TYPE ${type} ADD VALUE '${value}' cannot run inside a transaction block on PostgreSQL ${ctx.serverVersion} (allowed from 12): the migration fails.`,
-        fix: `${capitalized(withoutTransaction(ctx))}:\n${add}`,
+        fix: help`${capitalized(withoutTransaction(ctx))}:\n${add}`,
       };
     }
     const later = ctx.ops.slice(ctx.index + 1);
@@ -46,7 +49,7 @@ it (backfill, default) in the next migration.
     if (!use) return null;
     return {
       message: `The new value '${value}' of ${type} is used on line ${use.span.line} in the same transaction that adds it: PostgreSQL fails with "unsafe use of new value".`,
-      fix: `Add the value in its own migration and use it in the next one:\n${add}\n-- next migration:\n${use.text}`,
+      fix: help`Add the value in its own migration and use it in the next one:\n${add}\n-- next migration:\n${code('sql', use.text)}`,
     };
   },
 });

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { type DataChange, type Operation, type QName, qnameKey, qnameText } from '../ir.js';
 import { withoutTransaction } from './framework-help.js';
 import { defineRule, type RuleContext } from './rule.js';
@@ -85,7 +86,7 @@ included, after holding the lock for all that time.`,
       : '';
     return {
       message: `${op.action.toUpperCase()} of ${table}${more} ${later.length ? 'run' : 'runs'} in the same transaction as the schema change of ${tables}: ${same ? 'the table stays' : 'those tables stay'} locked until every row is written and the transaction commits.`,
-      fix: `Commit the schema change first, then backfill in batches in a separate migration that runs outside a transaction: for the backfill, ${withoutTransaction(ctx)}.`,
+      fix: help`Commit the schema change first, then backfill in batches in a separate migration that runs outside a transaction: for the backfill, ${withoutTransaction(ctx)}.`,
     };
   },
 });

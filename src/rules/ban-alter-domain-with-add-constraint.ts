@@ -1,3 +1,4 @@
+import { code, help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
@@ -37,7 +38,7 @@ same rule; Rails (\`execute\`) and Django (\`RunSQL\`) migrations behave the sam
     if (created) return null;
     return {
       message: `ALTER DOMAIN ${qnameText(domain)} ADD CONSTRAINT checks every column of type ${qnameText(domain)} in every table, holding SHARE locks that block writes to those tables for the whole scan.`,
-      fix: `Add it NOT VALID and validate it separately, or put CHECK constraints (NOT VALID, then VALIDATE) on the tables instead:\n${op.text.replace(/;\s*$/, '')} NOT VALID;\nALTER DOMAIN ${sqlQName(domain, ctx.dialect)} VALIDATE CONSTRAINT <name>;`,
+      fix: help`Add it NOT VALID and validate it separately, or put CHECK constraints (NOT VALID, then VALIDATE) on the tables instead:\n${code('sql', op.text.replace(/;\s*$/, ''))} NOT VALID;\nALTER DOMAIN ${sqlQName(domain, ctx.dialect)} VALIDATE CONSTRAINT <name>;`,
     };
   },
 });

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { newColumns, tableName } from './new-columns.js';
 import { defineRule } from './rule.js';
 
@@ -24,7 +25,7 @@ Changing it later in place (\`ALTER COLUMN … TYPE text\`) rewrites the table, 
       .filter((c) => c.type.name === 'bpchar')
       .map((c) => ({
         message: `${tableName(op)}.${c.name} is ${c.type.text}: values are padded with spaces.`,
-        fix: `Use ${c.name} text${c.type.args[0] ? ` CHECK (char_length(${c.name}) = ${c.type.args[0]})` : ''}.`,
+        fix: help`Use ${c.name} text${c.type.args[0] ? ` CHECK (char_length(${c.name}) = ${c.type.args[0]})` : ''}.`,
       }));
   },
 });

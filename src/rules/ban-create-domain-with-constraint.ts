@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { defineRule } from './rule.js';
 
@@ -30,7 +31,7 @@ per-table form.`,
     const domain = qnameText(op.target);
     return {
       message: `Domain ${domain} carries a constraint: changing it later validates every table that uses ${domain} while blocking their writes.`,
-      fix: `Create ${domain} without the constraint and put CHECK constraints on the columns instead (ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT).`,
+      fix: help`Create ${domain} without the constraint and put CHECK constraints on the columns instead (ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT).`,
     };
   },
 });

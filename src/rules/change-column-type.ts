@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText, recomputingUsing } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { columnExistedBefore } from './existing.js';
@@ -62,7 +63,7 @@ A column of a table created, or added, in the same migration holds no old values
     const sqlTable = sqlQName(op.table, ctx.dialect);
     const q = (name: string) => sqlIdent(name, ctx.dialect);
     const column = q(op.column);
-    const expandFix = `Expand/contract: add a new column of type ${op.type.text}, keep both in step (trigger or code), backfill it in batches, release code that reads it, then drop the old column in a migration marked "-- twoway: contract":\nALTER TABLE ${sqlTable} ADD COLUMN ${q(`${op.column}_new`)} ${op.type.text};\nUPDATE ${sqlTable} SET ${q(`${op.column}_new`)} = ${column} WHERE ${q(`${op.column}_new`)} IS NULL;  -- in batches`;
+    const expandFix = help`Expand/contract: add a new column of type ${op.type.text}, keep both in step (trigger or code), backfill it in batches, release code that reads it, then drop the old column in a migration marked "-- twoway: contract":\nALTER TABLE ${sqlTable} ADD COLUMN ${q(`${op.column}_new`)} ${op.type.text};\nUPDATE ${sqlTable} SET ${q(`${op.column}_new`)} = ${column} WHERE ${q(`${op.column}_new`)} IS NULL;  -- in batches`;
     if (!old) {
       return {
         message: `Changing ${target} to ${op.type.text}: twoway does not know its current type. Unless this is a binary-coercible widening (varchar(n) → text, a larger varchar or numeric precision), it ${REWRITE_LOCK}, and a narrowing or a change of kind breaks the release still running.`,
@@ -89,7 +90,7 @@ A column of a table created, or added, in the same migration holds no old values
       case 'values':
         return {
           message: `Changing ${target} to the same type ${op.type.text} ${change.why}: an UPDATE of every row in disguise. Existing values are lost: no down can bring them back.${lock}`,
-          fix: `Write the value change as a batched UPDATE in its own data migration, keeping the old values in a new column (or an archive table) so a down can restore them:
+          fix: help`Write the value change as a batched UPDATE in its own data migration, keeping the old values in a new column (or an archive table) so a down can restore them:
 ALTER TABLE ${sqlTable} ADD COLUMN ${q(`${op.column}_old`)} ${old.type.text};
 UPDATE ${sqlTable} SET ${q(`${op.column}_old`)} = ${column}, ${column} = ${using} WHERE ${q(`${op.column}_old`)} IS NULL;  -- in batches`,
           effect: { phase: 'data', dbRollback: 'irreversible' },
@@ -101,13 +102,13 @@ UPDATE ${sqlTable} SET ${q(`${op.column}_old`)} = ${column}, ${column} = ${using
           if (!(old.type.name === 'citext' || op.type.name === 'citext') || !indexes.length) return null;
           return {
             message: `Changing ${from} keeps the rows but rebuilds ${indexes.map((i) => i.name).join(', ')} under ACCESS EXCLUSIVE (${change.why}): no reads or writes until they are built.`,
-            fix: `Build the new index CONCURRENTLY on an expression first, or change the type on a small table only, with a short lock_timeout.`,
+            fix: help`Build the new index CONCURRENTLY on an expression first, or change the type on a small table only, with a short lock_timeout.`,
             effect: { phase: 'expand' },
           };
         }
         return {
           message: `Changing ${from} widens it (${change.why}): the release still running stays compatible.${lock}${tz}`,
-          fix: `${expandFix}\nOn a small table, run it with a short lock_timeout instead.`,
+          fix: help`${expandFix}\nOn a small table, run it with a short lock_timeout instead.`,
           // Compatible and reversible: only the rewrite's lock is at stake.
           severity: 'warning',
           effect: { phase: 'expand' },
@@ -119,11 +120,11 @@ UPDATE ${sqlTable} SET ${q(`${op.column}_old`)} = ${column}, ${column} = ${using
         const loss = change.lossy ? ` Existing values are lost: ${change.lossy}; no down can bring them back.` : '';
         const capLength = change.class === 'narrowing' && ['varchar', 'text'].includes(old.type.name) && op.type.name === 'varchar';
         const lengthFix = capLength
-          ? `To cap the length without a rewrite, keep the type and add a constraint; release code that respects it first:\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${q(`${op.table.name}_${op.column}_length`)} CHECK (char_length(${column}) <= ${op.type.args[0]}) NOT VALID;\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${q(`${op.table.name}_${op.column}_length`)};  -- in a later migration\n`
+          ? help`To cap the length without a rewrite, keep the type and add a constraint; release code that respects it first:\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${q(`${op.table.name}_${op.column}_length`)} CHECK (char_length(${column}) <= ${op.type.args[0]}) NOT VALID;\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${q(`${op.table.name}_${op.column}_length`)};  -- in a later migration\n`
           : '';
         return {
           message: `Changing ${from} ${what} (${change.why}): the release still running breaks.${loss}${lock}${tz}`,
-          fix: lengthFix + expandFix,
+          fix: help`${lengthFix}${expandFix}`,
           effect: change.lossy
             ? { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' }
             : { phase: 'breaking', codeRollback: 'breaking' },

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { defineRule } from './rule.js';
 
@@ -25,7 +26,7 @@ and takes ACCESS EXCLUSIVE only briefly at the start and end. The same holds in 
     const table = op.target ? qnameText(op.target) : 'every clustered table of the database';
     return {
       message: `CLUSTER rewrites ${table} under an ACCESS EXCLUSIVE lock: every read and write waits for the whole rewrite, proportional to table size.`,
-      fix: `Remove it from the migration; reorder online with pg_repack (pg_repack --table=${op.target ? qnameText(op.target) : '<table>'} --order-by=<columns>) or run CLUSTER in a maintenance window.`,
+      fix: help`Remove it from the migration; reorder online with pg_repack (pg_repack --table=${op.target ? qnameText(op.target) : '<table>'} --order-by=<columns>) or run CLUSTER in a maintenance window.`,
     };
   },
 });

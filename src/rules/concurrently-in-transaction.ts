@@ -1,3 +1,4 @@
+import { code, help } from '../help.js';
 import { type Operation, qnameText } from '../ir.js';
 import { capitalized, withoutTransaction } from './framework-help.js';
 import { inTransactionBlock } from './postgres-locks.js';
@@ -47,7 +48,7 @@ Do instead: run the statement outside a transaction, alone in its migration.
         : `${withoutTransaction(ctx)}, and remove any BEGIN/COMMIT around it`;
     return {
       message: `${what} cannot run inside a transaction block: the migration fails with "${op.kind === 'DataChange' ? 'invalid transaction termination' : 'cannot run inside a transaction block'}".`,
-      fix: `${capitalized(how)}:\n${op.text}`,
+      fix: help`${capitalized(how)}:\n${code('sql', op.text)}`,
     };
   },
 });

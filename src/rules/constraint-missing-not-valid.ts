@@ -1,3 +1,4 @@
+import { code, help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { isRails, railsNotValid } from './rails-fix.js';
@@ -44,26 +45,26 @@ A constraint on a table created in the same migration checks no rows: no finding
       const target = qnameText(ref.table);
       return {
         message: `ADD COLUMN ${op.column.name} ... REFERENCES ${target} validates every row of ${table} while holding SHARE ROW EXCLUSIVE on ${table} and ${target}: writes to both wait for the whole scan.`,
-        fix: `Add the column without REFERENCES, then the foreign key NOT VALID, then validate it in a separate migration:\nALTER TABLE ${sqlTable} ADD COLUMN ${q(op.column.name)} ${op.column.type.text};\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${q(name)} FOREIGN KEY (${q(op.column.name)}) REFERENCES ${sqlQName(ref.table, ctx.dialect)}${ref.columns.length ? ` (${ref.columns.map(q).join(', ')})` : ''} NOT VALID;\n-- next migration:\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${q(name)};`,
+        fix: help`Add the column without REFERENCES, then the foreign key NOT VALID, then validate it in a separate migration:\nALTER TABLE ${sqlTable} ADD COLUMN ${q(op.column.name)} ${op.column.type.text};\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${q(name)} FOREIGN KEY (${q(op.column.name)}) REFERENCES ${sqlQName(ref.table, ctx.dialect)}${ref.columns.length ? ` (${ref.columns.map(q).join(', ')})` : ''} NOT VALID;\n-- next migration:\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${q(name)};`,
       };
     }
     const c = op.constraint;
     if (c.notValid || (c.type !== 'check' && c.type !== 'foreign-key')) return null;
     const name = c.name ?? `${op.table.name}_${c.columns.join('_')}_${c.type === 'check' ? 'check' : 'fkey'}`;
-    const body = op.text.replace(/;\s*$/, '');
-    const validate = `-- next migration (Rails: validate_${c.type === 'check' ? 'check_constraint' : 'foreign_key'}):\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${q(name)};`;
+    const body = code('sql', op.text.replace(/;\s*$/, ''));
+    const validate = help`-- next migration (Rails: validate_${c.type === 'check' ? 'check_constraint' : 'foreign_key'}):\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${q(name)};`;
     const rails = isRails(ctx) ? railsNotValid(op.table, c, name) : null;
-    const safe = rails ? `${rails.add}\n# next migration:\n${rails.validate}` : null;
+    const safe = rails ? code('ruby', `${rails.add}\n# next migration:\n${rails.validate}`) : null;
     if (c.type === 'check') {
       return {
         message: `Adding CHECK constraint ${name} to ${table} without NOT VALID scans every row under an ACCESS EXCLUSIVE lock: all reads and writes of ${table} wait for the whole scan, proportional to table size.`,
-        fix: `Add it NOT VALID (brief lock; new rows are checked at once), then validate it in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes continue):\n${safe ?? `${body} NOT VALID;\n${validate}`}`,
+        fix: help`Add it NOT VALID (brief lock; new rows are checked at once), then validate it in a separate transaction (SHARE UPDATE EXCLUSIVE: reads and writes continue):\n${safe ?? help`${body} NOT VALID;\n${validate}`}`,
       };
     }
     const target = c.references ? qnameText(c.references.table) : 'the referenced table';
     return {
       message: `Adding FOREIGN KEY ${name} to ${table} without NOT VALID checks every row while holding SHARE ROW EXCLUSIVE on ${table} and ${target}: writes to both wait for the whole scan, proportional to table size.`,
-      fix: `Add it NOT VALID (brief lock), then validate it in a separate transaction (reads and writes continue):\n${safe ?? `${body} NOT VALID;\n${validate}`}`,
+      fix: help`Add it NOT VALID (brief lock), then validate it in a separate transaction (reads and writes continue):\n${safe ?? help`${body} NOT VALID;\n${validate}`}`,
     };
   },
 });

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
@@ -31,7 +32,7 @@ A table created in the same migration held no rows: no finding.`,
     const rows = op.hasWhere ? 'the matching rows' : 'every row';
     return {
       message: `DELETE from ${table} destroys ${rows}: no down can bring them back.`,
-      fix: `Archive the rows first so a down can restore them:\nCREATE TABLE ${sqlIdent(`${op.table.name}_deleted`, ctx.dialect)} AS SELECT * FROM ${sqlQName(op.table, ctx.dialect)} WHERE <same condition>;\nthen delete in batches outside the DDL transaction.`,
+      fix: help`Archive the rows first so a down can restore them:\nCREATE TABLE ${sqlIdent(`${op.table.name}_deleted`, ctx.dialect)} AS SELECT * FROM ${sqlQName(op.table, ctx.dialect)} WHERE <same condition>;\nthen delete in batches outside the DDL transaction.`,
       effect: { phase: 'data', dbRollback: 'irreversible' },
     };
   },

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameKey } from '../ir.js';
 import { hasDown } from '../judge/judge.js';
 import type { ParsedMigration } from '../migration.js';
@@ -47,7 +48,7 @@ must mirror the up by hand.`,
     const before = withoutGuardedAdds(ctx.before, ctx.parsed);
     return diffSchemas(before, afterDown, droppedUnseen(before, [ctx.parsed])).map((d) => ({
       message: `After up and down, ${d.object} ${d.message}.`,
-      fix: `Make the down the exact inverse of the up, statement by statement in reverse order, so that ${d.object} is as it was before the up.`,
+      fix: help`Make the down the exact inverse of the up, statement by statement in reverse order, so that ${d.object} is as it was before the up.`,
       span,
     }));
   },
@@ -79,7 +80,7 @@ function groupDrift(ctx: MigrationRuleContext, group: RollbackGroup) {
   const span = downSpan(ctx);
   return diffSchemas(group.before, afterDown, droppedUnseen(group.before, members)).map((d) => ({
     message: `After the ups of versions ${first} to ${ctx.migration.id} and their downs, run newest first as a rollback of the group does, ${d.object} ${d.message}.`,
-    fix: `Make the group's downs, run from the newest version back, the exact inverse of its ups, so that ${d.object} is as it was before ${first}.`,
+    fix: help`Make the group's downs, run from the newest version back, the exact inverse of its ups, so that ${d.object} is as it was before ${first}.`,
     span,
   }));
 }

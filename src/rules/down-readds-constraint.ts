@@ -1,3 +1,4 @@
+import { code, help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent } from '../sql/quote.js';
 import { isRails, railsNotValid } from './rails-fix.js';
@@ -43,11 +44,12 @@ down; Django: \`AddConstraintNotValid\`.`,
       exclude: 'overlapping rows',
       'not-null': 'NULLs',
     }[c.type];
+    const railsAdd = isRails(ctx) ? railsNotValid(op.table, c, c.name)?.add : undefined;
     return {
       message: `The down re-adds constraint ${c.name} on ${table}, which the up dropped: ${violation} written since the up make it fail.`,
       fix: canSkipCheck
-        ? `Re-add it NOT VALID in the down (new rows are checked, existing ones are not) and validate it once the rows are fixed:\n${(isRails(ctx) && railsNotValid(op.table, c, c.name)?.add) || `${op.text.replace(/;\s*$/, '')} NOT VALID;`}`
-        : `Resolve the ${violation} in the down before re-adding it (merge, archive or delete them explicitly), then build the index concurrently and attach it with ADD CONSTRAINT ${sqlIdent(c.name, ctx.dialect)} ... USING INDEX.`,
+        ? help`Re-add it NOT VALID in the down (new rows are checked, existing ones are not) and validate it once the rows are fixed:\n${railsAdd ? code('ruby', railsAdd) : help`${code('sql', op.text.replace(/;\s*$/, ''))} NOT VALID;`}`
+        : help`Resolve the ${violation} in the down before re-adding it (merge, archive or delete them explicitly), then build the index concurrently and attach it with ADD CONSTRAINT ${sqlIdent(c.name, ctx.dialect)} ... USING INDEX.`,
       effect: { dbRollback: 'lossy' },
     };
   },

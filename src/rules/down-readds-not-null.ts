@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { inFramework } from './framework-help.js';
@@ -40,7 +41,7 @@ backfills with the given value; Django: a \`RunPython\` backfill before the \`Al
     const column = sqlIdent(op.column, ctx.dialect);
     return {
       message: `The down sets ${table}.${op.column} NOT NULL again: rows written with NULL after the up make it fail ("column contains null values").`,
-      fix: `Backfill before re-adding the constraint${inFramework(ctx, {
+      fix: help`Backfill before re-adding the constraint${inFramework(ctx, {
         rails: `Rails: change_column_null ${rubyName(op.table)}, ${rubyName(op.column)}, false, <value>`,
         alembic: `Alembic: op.execute("UPDATE ...") in downgrade() before op.alter_column(${JSON.stringify(op.table.name)}, ${JSON.stringify(op.column)}, nullable=False)`,
       })}, or leave the column nullable in the down:\nUPDATE ${sqlTable} SET ${column} = <value> WHERE ${column} IS NULL;\nALTER TABLE ${sqlTable} ALTER COLUMN ${column} SET NOT NULL;`,

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { type Operation, type QName, qnameKey, qnameText } from '../ir.js';
 import { tokenize } from '../sql/tokens.js';
 import type { RuleContext } from './rule.js';
@@ -55,7 +56,7 @@ the up, and rehearse it (\`twoway rehearse\`, or \`rails db:rollback\` / \`alemb
     if (!problem) return null;
     return {
       message: `The down would fail: ${problem}.`,
-      fix: `Write the down against the schema the up leaves behind (use the names after the up), statement by statement in reverse order of the up, and rehearse it on a copy of the database.`,
+      fix: help`Write the down against the schema the up leaves behind (use the names after the up), statement by statement in reverse order of the up, and rehearse it on a copy of the database.`,
       effect: { dbRollback: 'lossy' },
     };
   },

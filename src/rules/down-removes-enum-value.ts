@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameKey } from '../ir.js';
 import { sqlString } from '../sql/quote.js';
 import { downSpan, schemaAfterDown } from './down-replay.js';
@@ -42,7 +43,7 @@ need the same decision.`,
       const rebuilt = down.findLast((op) => op.kind === 'CreateEnum' && qnameKey(op.name) === key);
       results.push({
         message: `The down rebuilds type ${key} without ${removed.map((v) => `'${v}'`).join(', ')}, which the up added: rows that hold ${removed.length > 1 ? 'these values' : 'it'} since the up make the conversion fail.`,
-        fix: `Keep the value in the down, or map the rows first:\nUPDATE <table> SET <column> = '<old value>' WHERE <column> IN (${removed.map(sqlString).join(', ')});`,
+        fix: help`Keep the value in the down, or map the rows first:\nUPDATE <table> SET <column> = '<old value>' WHERE <column> IN (${removed.map(sqlString).join(', ')});`,
         effect: { dbRollback: 'lossy' },
         span: rebuilt?.span ?? downSpan(ctx),
       });
@@ -51,7 +52,7 @@ need the same decision.`,
       if (op.kind !== 'DataChange' || op.action !== 'delete' || op.table.name !== 'pg_enum') continue;
       results.push({
         message: 'The down deletes enum values from pg_enum: rows that hold them since the up can no longer be read.',
-        fix: `Never delete from pg_enum. Map the rows to a value that stays (UPDATE ... SET <column> = '<old value>' WHERE ...), then rebuild the type, or keep the value.`,
+        fix: help`Never delete from pg_enum. Map the rows to a value that stays (UPDATE ... SET <column> = '<old value>' WHERE ...), then rebuild the type, or keep the value.`,
         effect: { dbRollback: 'lossy' },
         span: op.span,
       });

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText, type TypeRef } from '../ir.js';
 import { defineRule } from './rule.js';
 
@@ -30,7 +31,7 @@ Do instead:
     const restoring = before && before.type.text === op.type.text ? ` (back to its type before the up)` : '';
     return {
       message: `The down narrows ${column} from ${current.type.text} to ${op.type.text}${restoring}: values written after the up that only fit ${current.type.text} make the rollback fail or get cut.`,
-      fix: `Leave ${column} as ${current.type.text} in the down (the previous release works with the wider type), or check for values that do not fit ${op.type.text} before narrowing and stop with a clear error.`,
+      fix: help`Leave ${column} as ${current.type.text} in the down (the previous release works with the wider type), or check for values that do not fit ${op.type.text} before narrowing and stop with a clear error.`,
       effect: { dbRollback: 'lossy' },
     };
   },

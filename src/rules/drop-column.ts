@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { columnExistedBefore } from './existing.js';
@@ -48,7 +49,7 @@ A column added in the same migration (or of a table created in it) held nothing 
     const cascade = op.cascade ? ' CASCADE also drops the views, indexes and constraints that use it.' : '';
     return {
       message: `Dropping column ${what} destroys its values: no down can bring them back.${cascade} This is a contract step, safe only once no running release reads or writes the column.`,
-      fix: `Stop using the column in the code first${inFramework(ctx, {
+      fix: help`Stop using the column in the code first${inFramework(ctx, {
         rails: `Rails: self.ignored_columns += [${JSON.stringify(op.column)}]`,
         django: 'Django: remove the field from the model in a migrations.SeparateDatabaseAndState(state_operations=[...]) first',
         alembic: 'SQLAlchemy: remove the Column from the model',

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { type ConstraintDef, qnameText } from '../ir.js';
 import { defineRule, type RuleResult } from './rule.js';
 
@@ -63,7 +64,7 @@ A constraint or index created in the same migration, and a non-unique index, are
     const what = c ? `${c.type.replace('-', ' ')} ${op.name}` : `constraint ${op.name}`;
     return {
       message: `Dropping ${what} on ${qnameText(op.table)} is a contract step: ${consequence(c)}.`,
-      fix: `Release code that no longer relies on ${op.name}, then drop it in a migration marked "-- twoway: contract" (keep its definition in the down).`,
+      fix: help`Release code that no longer relies on ${op.name}, then drop it in a migration marked "-- twoway: contract" (keep its definition in the down).`,
       effect: { phase: 'contract' },
     };
   },

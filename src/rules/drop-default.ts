@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { defaultIsNull, qnameText } from '../ir.js';
 import { columnExistedBefore } from './existing.js';
 import { defineRule } from './rule.js';
@@ -32,7 +33,7 @@ A column of a table created, or added, in the same migration: no finding.`,
     if (column && defaultIsNull(column.default)) return null;
     const target = `${qnameText(op.table)}.${op.column}`;
     const was = column?.default ? ` (${column.default.text})` : '';
-    const fix = `Release code that always writes ${op.column} first, then drop the default in a later migration.`;
+    const fix = help`Release code that always writes ${op.column} first, then drop the default in a later migration.`;
     if (column && !column.nullable) {
       return {
         message: `Dropping the default${was} of NOT NULL column ${target} breaks the release still running: its INSERTs that omit ${op.column} fail.`,

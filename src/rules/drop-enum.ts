@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { typeExistedBefore } from './existing.js';
 import { defineRule } from './rule.js';
@@ -34,7 +35,7 @@ Rails: \`drop_enum\` (7.1+); Django has no enum types (choices are plain columns
     if (users.length && op.cascade) {
       return {
         message: `DROP TYPE ${type} CASCADE drops the columns of that type with their data (${users.join(', ')}): no down can bring them back.`,
-        fix: `Move ${users.join(', ')} to another type first (expand/contract), then drop the unused type without CASCADE in a migration marked "-- twoway: contract".`,
+        fix: help`Move ${users.join(', ')} to another type first (expand/contract), then drop the unused type without CASCADE in a migration marked "-- twoway: contract".`,
         severity: 'error',
         effect: { phase: 'contract', dbRollback: 'irreversible' },
       };
@@ -42,14 +43,14 @@ Rails: \`drop_enum\` (7.1+); Django has no enum types (choices are plain columns
     if (users.length) {
       return {
         message: `DROP TYPE ${type} fails: ${users.join(', ')} still use it.`,
-        fix: `Move ${users.join(', ')} to another type first, then drop ${type}.`,
+        fix: help`Move ${users.join(', ')} to another type first, then drop ${type}.`,
         severity: 'error',
         effect: { phase: 'contract' },
       };
     }
     return {
       message: `Dropping type ${type} is a contract step: code of the release still running that casts to it or passes it to functions breaks.`,
-      fix: `Drop it once no running release uses ${type}, in a migration marked "-- twoway: contract".`,
+      fix: help`Drop it once no running release uses ${type}, in a migration marked "-- twoway: contract".`,
       effect: { phase: 'contract' },
     };
   },

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { columnExistedBefore } from './existing.js';
 import { defineRule } from './rule.js';
@@ -29,7 +30,7 @@ attribute optional in the release before.`,
     const target = `${qnameText(op.table)}.${op.column}`;
     return {
       message: `Dropping NOT NULL on ${target}: once NULLs are written, the previous release may read NULL where it assumed a value, and a down restoring NOT NULL fails.`,
-      fix: `Release code that reads ${op.column} as optional before any code writes NULL to it.`,
+      fix: help`Release code that reads ${op.column} as optional before any code writes NULL to it.`,
     };
   },
 });

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
@@ -38,7 +39,7 @@ in Rails is a DROP TABLE in disguise and is reported the same way.`,
     const cascade = op.cascade ? ' CASCADE also drops the views and foreign keys that depend on it.' : '';
     return {
       message: `Dropping table ${name}${columns} destroys its rows: no down can bring them back.${cascade} This is a contract step, safe only once no running release reads or writes the table.`,
-      fix: `Stop using ${name} in the code and release first, then drop it in a separate migration marked "-- twoway: contract". To keep a way back, keep the rows:\nALTER TABLE ${sqlQName(op.table, ctx.dialect)} RENAME TO ${sqlIdent(`${op.table.name}_retired`, ctx.dialect)};  -- drop the retired table later`,
+      fix: help`Stop using ${name} in the code and release first, then drop it in a separate migration marked "-- twoway: contract". To keep a way back, keep the rows:\nALTER TABLE ${sqlQName(op.table, ctx.dialect)} RENAME TO ${sqlIdent(`${op.table.name}_retired`, ctx.dialect)};  -- drop the retired table later`,
       effect: { phase: 'contract', dbRollback: 'irreversible' },
     };
   },

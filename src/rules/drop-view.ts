@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameKey, qnameText } from '../ir.js';
 import { defineRule } from './rule.js';
 
@@ -37,7 +38,7 @@ Django: \`RunSQL(drop, reverse_sql=create)\`.`,
     const rebuild = op.materialized ? ' Its rows are recomputed, not lost, but a down must run its whole query again.' : '';
     return {
       message: `Dropping ${kind} ${name} is a contract step: the release still running breaks if it reads ${name}.${rebuild}`,
-      fix: `Release code that no longer reads ${name}, then drop it in a migration marked "-- twoway: contract", with a down that re-creates it.`,
+      fix: help`Release code that no longer reads ${name}, then drop it in a migration marked "-- twoway: contract", with a down that re-creates it.`,
       effect: { phase: 'contract' },
     };
   },

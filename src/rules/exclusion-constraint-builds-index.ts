@@ -1,3 +1,4 @@
+import { code, help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { defineRule } from './rule.js';
 
@@ -32,7 +33,7 @@ strong_migrations reports the same for Rails' \`add_exclusion_constraint\`; Djan
           '  ',
           ' ',
         ),
-      fix: `Add exclusion constraints when the table is created, or copy ${table} into a new table that has the constraint and swap names; if it must run here, bound the wait first:\nSET lock_timeout = '5s';\n${op.text}`,
+      fix: help`Add exclusion constraints when the table is created, or copy ${table} into a new table that has the constraint and swap names; if it must run here, bound the wait first:\nSET lock_timeout = '5s';\n${code('sql', op.text)}`,
     };
   },
 });

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { defineRule, type RuleResult } from './rule.js';
 
 export default defineRule({
@@ -39,7 +40,7 @@ Do instead: add the reason after a colon, or fix the rule id (\`twoway explain\`
       } else if (!d.reason) {
         results.push({
           message: `twoway-ignore ${d.rule} has no reason: it suppresses nothing until it says why.`,
-          fix: `Add the reason after a colon:\n-- twoway-ignore ${d.rule}: <why this is acceptable here>`,
+          fix: help`Add the reason after a colon:\n-- twoway-ignore ${d.rule}: <why this is acceptable here>`,
           span,
         });
       }

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameKey, qnameText } from '../ir.js';
 import { defineRule } from './rule.js';
 
@@ -42,7 +43,7 @@ with a \`reverse_code\` that deletes the rows.`,
     const what = op.hasWhere ? 'Copying rows into' : 'Inserting rows into';
     return {
       message: `${what} existing table ${table} is a data step. ${down}`,
-      fix: `Make the insert idempotent (ON CONFLICT DO NOTHING) and give it a down that deletes exactly these rows:\nDELETE FROM ${table} WHERE <key> IN (…);`,
+      fix: help`Make the insert idempotent (ON CONFLICT DO NOTHING) and give it a down that deletes exactly these rows:\nDELETE FROM ${table} WHERE <key> IN (…);`,
       effect: { phase: 'data' },
     };
   },

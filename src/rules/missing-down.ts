@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { changesNothing, hasDown } from '../judge/judge.js';
 import { inFramework } from './framework-help.js';
 import { defineRule } from './rule.js';
@@ -37,8 +38,8 @@ Frameworks without downs (Prisma Migrate; Flyway without undo scripts) never get
           : `${migration.id} has no down: rolling it back needs a forward fix or a restore.`,
         fix:
           migration.framework === 'golang-migrate'
-            ? `Write ${migration.path.replace(/\.up\.sql$/, '.down.sql')} with the statements that undo the up, in reverse order.`
-            : `Write a down that undoes the up statement by statement in reverse order${inFramework(
+            ? help`Write ${migration.path.replace(/\.up\.sql$/, '.down.sql')} with the statements that undo the up, in reverse order.`
+            : help`Write a down that undoes the up statement by statement in reverse order${inFramework(
                 { migration },
                 {
                   rails:

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import type { TypeRef } from '../ir.js';
 import { qnameText } from '../ir.js';
 import { columnExistedBefore } from './existing.js';
@@ -88,7 +89,7 @@ A table created in the same migration holds no rows: no finding.`,
     if (!columnExistedBefore(ctx, op.table, renamed)) return null;
     const target = `${qnameText(op.table)}.${op.column}`;
     const old = ctx.schema.column(op.table, op.column)?.type;
-    const fix = `Run it with an online schema change tool (gh-ost, pt-online-schema-change), or add a new column of type ${op.type.text}, backfill it in batches and switch the code over (expand/contract). State ALGORITHM=INPLACE, LOCK=NONE on statements meant to be online, so one that is not fails instead of blocking writes.`;
+    const fix = help`Run it with an online schema change tool (gh-ost, pt-online-schema-change), or add a new column of type ${op.type.text}, backfill it in batches and switch the code over (expand/contract). State ALGORITHM=INPLACE, LOCK=NONE on statements meant to be online, so one that is not fails instead of blocking writes.`;
     if (!old) {
       return {
         message: `Changing ${target} to ${op.type.text}: twoway does not know its current type. Unless this only lengthens a VARCHAR within its length prefix, it ${COPY_LOCK}.`,

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { type QName, qnameKey, qnameText } from '../ir.js';
 import { sqlIdent, sqlIndexColumn, sqlQName } from '../sql/quote.js';
 import { columnAddedInMigration } from './existing.js';
@@ -52,7 +53,7 @@ Django: \`AddIndexConcurrently\`, \`AddConstraint\` (validate in a later migrati
       const what = `unique index ${op.name ?? ''} on ${table} (${op.columns.join(', ')})`.replace('  ', ' ');
       return {
         message: `New ${what}: fails if existing rows share a value${op.concurrently ? ' (leaving an INVALID index behind)' : ''}, and the release still running gets errors when it writes a duplicate.`,
-        fix: `Release code that never writes duplicates, remove the existing ones, then build the index:\nSELECT ${op.columns.map((c) => sqlIndexColumn(c, ctx.dialect)).join(', ')}, count(*) FROM ${sqlQName(op.table, ctx.dialect)} GROUP BY ${op.columns.map((c) => sqlIndexColumn(c, ctx.dialect)).join(', ')} HAVING count(*) > 1;`,
+        fix: help`Release code that never writes duplicates, remove the existing ones, then build the index:\nSELECT ${op.columns.map((c) => sqlIndexColumn(c, ctx.dialect)).join(', ')}, count(*) FROM ${sqlQName(op.table, ctx.dialect)} GROUP BY ${op.columns.map((c) => sqlIndexColumn(c, ctx.dialect)).join(', ')} HAVING count(*) > 1;`,
       };
     }
     const c = op.constraint;
@@ -67,7 +68,7 @@ Django: \`AddIndexConcurrently\`, \`AddConstraint\` (validate in a later migrati
         const nulls = c.type === 'primary-key' ? ' or NULL' : '';
         return {
           message: `New ${kind}${name} on ${table} (${cols}): fails if existing rows conflict, and the release still running gets errors when it writes a duplicate${nulls}.`,
-          fix: `Release code that never writes duplicates, remove the existing ones, then build a unique index CONCURRENTLY and attach it:\nALTER TABLE ${sqlQName(op.table, ctx.dialect)} ADD CONSTRAINT ${c.name ? sqlIdent(c.name, ctx.dialect) : '<name>'} ${c.type === 'primary-key' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX <index>;`,
+          fix: help`Release code that never writes duplicates, remove the existing ones, then build a unique index CONCURRENTLY and attach it:\nALTER TABLE ${sqlQName(op.table, ctx.dialect)} ADD CONSTRAINT ${c.name ? sqlIdent(c.name, ctx.dialect) : '<name>'} ${c.type === 'primary-key' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX <index>;`,
         };
       }
       case 'check':

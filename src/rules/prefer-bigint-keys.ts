@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { isSerial, newColumns, tableName } from './new-columns.js';
 import { defineRule } from './rule.js';
 
@@ -25,7 +26,7 @@ Rollback: nothing to roll back; this is about the future widening.`,
       .filter((c) => c.primaryKey || c.identity || isSerial(c))
       .map((c) => ({
         message: `${tableName(op)}.${c.name} is a ${c.type.name === 'int2' ? '16' : '32'}-bit key that counts up: when it runs out, widening it rewrites the table.`,
-        fix: `Use ${c.name} bigint${c.identity ? ' GENERATED … AS IDENTITY' : ''} (bigserial for serial).`,
+        fix: help`Use ${c.name} bigint${c.identity ? ' GENERATED … AS IDENTITY' : ''} (bigserial for serial).`,
       }));
   },
 });

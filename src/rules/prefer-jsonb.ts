@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { newColumns, tableName } from './new-columns.js';
 import { defineRule } from './rule.js';
 
@@ -25,7 +26,7 @@ Rails: \`t.jsonb\`; Django's \`JSONField\` already uses jsonb on PostgreSQL.`,
       .filter((c) => c.type.name === 'json')
       .map((c) => ({
         message: `${tableName(op)}.${c.name} is json: queries with DISTINCT, UNION or GROUP BY over the table's columns fail (json has no equality operator).`,
-        fix: `Use jsonb: ${c.name} jsonb${c.type.arrayDims ? '[]'.repeat(c.type.arrayDims) : ''}`,
+        fix: help`Use jsonb: ${c.name} jsonb${c.type.arrayDims ? '[]'.repeat(c.type.arrayDims) : ''}`,
       }));
   },
 });

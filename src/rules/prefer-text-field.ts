@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { newColumns, tableName } from './new-columns.js';
 import { defineRule } from './rule.js';
 
@@ -21,7 +22,7 @@ Django's \`CharField\` requires \`max_length\` (Django 4.2+ allows none on Postg
       .filter((c) => c.type.name === 'varchar' && c.type.args.length > 0)
       .map((c) => ({
         message: `${tableName(op)}.${c.name} is ${c.type.text}: lowering the limit later rewrites the table.`,
-        fix: `Use ${c.name} text CHECK (char_length(${c.name}) <= ${c.type.args[0]}).`,
+        fix: help`Use ${c.name} text CHECK (char_length(${c.name}) <= ${c.type.args[0]}).`,
       }));
   },
 });

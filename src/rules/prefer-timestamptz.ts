@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { newColumns, tableName } from './new-columns.js';
 import { defineRule } from './rule.js';
 
@@ -24,7 +25,7 @@ is \`timestamp\`: set \`ActiveRecord::ConnectionAdapters::PostgreSQLAdapter.date
       .filter((c) => c.type.name === 'timestamp')
       .map((c) => ({
         message: `${tableName(op)}.${c.name} is timestamp without time zone: the zone of each value is not stored.`,
-        fix: `Use ${c.name} timestamptz.`,
+        fix: help`Use ${c.name} timestamptz.`,
       }));
   },
 });

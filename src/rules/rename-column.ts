@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText, shadowSwap } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { columnExistedBefore } from './existing.js';
@@ -41,7 +42,7 @@ A column added in the same migration is unknown to released code: no finding.`,
     const newName = sqlIdent(op.newName, ctx.dialect);
     return {
       message: `Renaming ${table}.${op.column} to ${op.newName} breaks the release still running: its queries name ${op.column}.`,
-      fix: `Add ${op.newName} next to ${op.column}, keep them in step (trigger or code writing both), backfill, move reads to ${op.newName}, then drop ${op.column} in a later migration marked "-- twoway: contract":\nALTER TABLE ${sqlTable} ADD COLUMN ${newName} ${type};\nUPDATE ${sqlTable} SET ${newName} = ${sqlIdent(op.column, ctx.dialect)} WHERE ${newName} IS NULL;  -- in batches`,
+      fix: help`Add ${op.newName} next to ${op.column}, keep them in step (trigger or code writing both), backfill, move reads to ${op.newName}, then drop ${op.column} in a later migration marked "-- twoway: contract":\nALTER TABLE ${sqlTable} ADD COLUMN ${newName} ${type};\nUPDATE ${sqlTable} SET ${newName} = ${sqlIdent(op.column, ctx.dialect)} WHERE ${newName} IS NULL;  -- in batches`,
       effect: { phase: 'breaking', codeRollback: 'breaking' },
     };
   },

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { oldNameView, qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
@@ -40,7 +41,7 @@ A table created in the same migration is unknown to released code: no finding.`,
     const from = qnameText(op.table);
     return {
       message: `Renaming table ${from} to ${op.newName} breaks the release still running: its queries name ${from}.`,
-      fix: `Keep the old name working until no release uses it:\nALTER TABLE ${sqlQName(op.table, ctx.dialect)} RENAME TO ${sqlIdent(op.newName, ctx.dialect)};\nCREATE VIEW ${sqlQName(op.table, ctx.dialect)} AS SELECT * FROM ${sqlQName({ ...op.table, name: op.newName }, ctx.dialect)};\nThen drop the view in a later migration marked "-- twoway: contract".`,
+      fix: help`Keep the old name working until no release uses it:\nALTER TABLE ${sqlQName(op.table, ctx.dialect)} RENAME TO ${sqlIdent(op.newName, ctx.dialect)};\nCREATE VIEW ${sqlQName(op.table, ctx.dialect)} AS SELECT * FROM ${sqlQName({ ...op.table, name: op.newName }, ctx.dialect)};\nThen drop the view in a later migration marked "-- twoway: contract".`,
       effect: { phase: 'breaking', codeRollback: 'breaking' },
     };
   },

@@ -1,3 +1,4 @@
+import { code, help } from '../help.js';
 import { type AddIndex, qnameText } from '../ir.js';
 import { sqlIdent, sqlIndexColumn, sqlQName } from '../sql/quote.js';
 import { withoutTransaction } from './framework-help.js';
@@ -54,8 +55,8 @@ the others (the fix is the same for each).`,
     return {
       message: `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX ${name ? `${name} ` : ''}on ${table} without CONCURRENTLY takes a SHARE lock that blocks writes to ${table} for the whole build (proportional to table size).${others.length ? ` So do the later builds on ${table} in ${ctx.direction === 'down' ? 'the down' : 'the migration'}: ${others.join(', ')}.` : ''}`,
       fix: isRails(ctx)
-        ? `Build it concurrently, in a migration of its own without a transaction:\n${railsConcurrentIndex(op.table, op)}`
-        : `Build it concurrently${ctx.migration.framework === 'django' ? ' (AddIndexConcurrently from django.contrib.postgres.operations)' : ''}; ${withoutTransaction(ctx)}:\nCREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${name ? `IF NOT EXISTS ${sqlIdent(name, ctx.dialect)} ` : ''}ON ${sqlQName(op.table, ctx.dialect)}${op.method !== 'btree' ? ` USING ${op.method}` : ''} (${op.columns.map((c) => sqlIndexColumn(c, ctx.dialect)).join(', ')})${op.where ? ` WHERE ${op.where}` : ''};`,
+        ? help`Build it concurrently, in a migration of its own without a transaction:\n${code('ruby', railsConcurrentIndex(op.table, op))}`
+        : help`Build it concurrently${ctx.migration.framework === 'django' ? ' (AddIndexConcurrently from django.contrib.postgres.operations)' : ''}; ${withoutTransaction(ctx)}:\nCREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${name ? `IF NOT EXISTS ${sqlIdent(name, ctx.dialect)} ` : ''}ON ${sqlQName(op.table, ctx.dialect)}${op.method !== 'btree' ? ` USING ${op.method}` : ''} (${op.columns.map((c) => sqlIndexColumn(c, ctx.dialect)).join(', ')})${op.where ? help` WHERE ${code('sql', op.where)}` : ''};`,
     };
   },
 });

@@ -1,3 +1,4 @@
+import { code, help } from '../help.js';
 import { type DropIndex, qnameText } from '../ir.js';
 import { sqlIdent, sqlIndexColumn, sqlQName } from '../sql/quote.js';
 import { withoutTransaction } from './framework-help.js';
@@ -56,7 +57,7 @@ finding, at the first, naming the others.`,
     const known = ctx.schema.index(op.index);
     const on = table ? ` on ${qnameText(table)}` : '';
     const rebuild = known
-      ? `\nA down must rebuild it:\nCREATE ${known.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${sqlIdent(known.name, ctx.dialect)} ON ${table ? sqlQName(table, ctx.dialect) : sqlIdent(known.table, ctx.dialect)} (${known.columns.map((c) => sqlIndexColumn(c, ctx.dialect)).join(', ')});`
+      ? help`\nA down must rebuild it:\nCREATE ${known.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${sqlIdent(known.name, ctx.dialect)} ON ${table ? sqlQName(table, ctx.dialect) : sqlIdent(known.table, ctx.dialect)} (${known.columns.map((c) => sqlIndexColumn(c, ctx.dialect)).join(', ')});`
       : '';
     const undoing = undoesUpIndex(op, ctx);
     const others = group.later.map((o) => `${qnameText(o.index)} (line ${o.span.line})`);
@@ -64,8 +65,8 @@ finding, at the first, naming the others.`,
       message: `${undoing ? `In the down, undoing ${undoing}: ` : ''}DROP INDEX ${qnameText(op.index)} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock${on || ' on its table'}: every read and write of the table waits while it queues behind running queries.${others.length ? ` So do the later drops${on} in ${ctx.direction === 'down' ? 'the down' : 'the migration'}: ${others.join(', ')}.` : ''}`,
       fix:
         isRails(ctx) && table
-          ? `Drop it concurrently, in a migration of its own without a transaction${known ? ' (give remove_index the columns too, so the down can rebuild it)' : ''}:\n${railsConcurrentRemoveIndex(table, op.index.name)}`
-          : `Drop it concurrently${ctx.migration.framework === 'django' ? ' (RemoveIndexConcurrently from django.contrib.postgres.operations)' : ''}; ${withoutTransaction(ctx)}:\nDROP INDEX CONCURRENTLY IF EXISTS ${sqlQName(op.index, ctx.dialect)};${rebuild}`,
+          ? help`Drop it concurrently, in a migration of its own without a transaction${known ? ' (give remove_index the columns too, so the down can rebuild it)' : ''}:\n${code('ruby', railsConcurrentRemoveIndex(table, op.index.name))}`
+          : help`Drop it concurrently${ctx.migration.framework === 'django' ? ' (RemoveIndexConcurrently from django.contrib.postgres.operations)' : ''}; ${withoutTransaction(ctx)}:\nDROP INDEX CONCURRENTLY IF EXISTS ${sqlQName(op.index, ctx.dialect)};${rebuild}`,
       // The up's build locked the same table and was reported there: one warning, in the up (issue 10).
       ...(undoing ? { severity: 'info' as const } : {}),
     };

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
@@ -32,7 +33,7 @@ Rails (\`execute\`, scenic's \`concurrently: true\`) and Django (\`RunSQL\`) wor
     const view = qnameText(target);
     return {
       message: `REFRESH MATERIALIZED VIEW ${view} without CONCURRENTLY holds an ACCESS EXCLUSIVE lock on ${view}: every read of it waits for the whole refresh.`,
-      fix: `Refresh it concurrently (needs a unique index on the view):\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${sqlIdent(`${target.name}_key`, ctx.dialect)} ON ${sqlQName(target, ctx.dialect)} (<unique columns>);\nREFRESH MATERIALIZED VIEW CONCURRENTLY ${sqlQName(target, ctx.dialect)};`,
+      fix: help`Refresh it concurrently (needs a unique index on the view):\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${sqlIdent(`${target.name}_key`, ctx.dialect)} ON ${sqlQName(target, ctx.dialect)} (<unique columns>);\nREFRESH MATERIALIZED VIEW CONCURRENTLY ${sqlQName(target, ctx.dialect)};`,
     };
   },
 });

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlQName } from '../sql/quote.js';
 import { indexTable, isNewIndex } from './postgres-locks.js';
@@ -43,7 +44,7 @@ Rails: \`disable_ddl_transaction!\` + \`execute "REINDEX INDEX CONCURRENTLY ..."
     return {
       message: `REINDEX ${kind} ${name} blocks writes to ${table ? qnameText(table) : 'the table'} (SHARE lock) and reads through the rebuilt index (ACCESS EXCLUSIVE) for the whole rebuild, proportional to table size.`,
       fix: modern
-        ? `Rebuild without blocking, outside a transaction:\nREINDEX ${kind} CONCURRENTLY ${target ? sqlQName(target, ctx.dialect) : ''};`
+        ? help`Rebuild without blocking, outside a transaction:\nREINDEX ${kind} CONCURRENTLY ${target ? sqlQName(target, ctx.dialect) : ''};`
         : `PostgreSQL ${ctx.serverVersion} has no REINDEX CONCURRENTLY (12+): build a replacement with CREATE INDEX CONCURRENTLY, then DROP INDEX CONCURRENTLY the old one and rename the new one.`,
     };
   },

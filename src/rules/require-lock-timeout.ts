@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { BLOCKS, LOCKING_KINDS, tablesText } from './postgres-locks.js';
 import { defineRule } from './rule.js';
 import { firstMissingTimeout, listText, lockNeedingTimeout, timeoutFix } from './timeout-setting.js';
@@ -54,7 +55,7 @@ Statements on tables created in the same migration wait for nobody: no finding. 
     const where = ctx.direction === 'down' ? 'the down' : 'the migration';
     return {
       message: `${alsoInUp ? 'In the down, as in the up: n' : ctx.direction === 'down' ? 'In the down: n' : 'N'}o lock_timeout is set before this statement takes ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}): while it waits for running transactions, every query that arrives after it waits too.${later.length ? ` Later statements of ${where} lock ${listText(later)} without one too.` : ''}`,
-      fix: `Set a lock timeout before ${where}'s first statement, so a statement fails fast instead of queueing (and retry the deploy).\n${timeoutFix(ctx, 'lock_timeout', '5s')}`,
+      fix: help`Set a lock timeout before ${where}'s first statement, so a statement fails fast instead of queueing (and retry the deploy).\n${timeoutFix(ctx, 'lock_timeout', '5s')}`,
       // The up's warning already asks for the one fix (the runner, or the top of the migration) that serves both.
       ...(alsoInUp ? { severity: 'info' as const } : {}),
     };

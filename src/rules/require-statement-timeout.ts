@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { BLOCKS, LOCKING_KINDS, tablesText } from './postgres-locks.js';
 import { defineRule } from './rule.js';
 import { firstMissingTimeout, listText, lockNeedingTimeout, timeoutFix } from './timeout-setting.js';
@@ -37,7 +38,7 @@ Django: \`RunSQL("SET statement_timeout = ...")\`. squawk checks this as \`requi
     const where = ctx.direction === 'down' ? 'the down' : 'the migration';
     return {
       message: `${ctx.direction === 'down' ? 'In the down: n' : 'N'}o statement_timeout bounds this statement, which holds ${lock.level} on ${tablesText(lock.tables)} (${BLOCKS[lock.level]}) for a scan, build or rewrite proportional to table size.${later.length ? ` Later statements of ${where} do the same on ${listText(later)}.` : ''}`,
-      fix: `Prefer the non-blocking form; if this one is accepted, cap how long the table can stay blocked.\n${timeoutFix(ctx, 'statement_timeout', '15min')}`,
+      fix: help`Prefer the non-blocking form; if this one is accepted, cap how long the table can stay blocked.\n${timeoutFix(ctx, 'statement_timeout', '15min')}`,
     };
   },
 });

@@ -1,5 +1,6 @@
 // What a rule is: metadata first (id, category, severity, docs), then a check over IR operations.
 import type { Category, Effect, Severity } from '../findings.js';
+import type { Help } from '../help.js';
 import type { Dialect, Operation, OperationKind, OperationOf, QName, Span } from '../ir.js';
 import type { NetEffect } from '../judge/net.js';
 import type { Migration, ParsedMigration } from '../migration.js';
@@ -63,8 +64,11 @@ export interface RollbackGroup {
 
 export interface RuleResult {
   message: string;
-  /** The safe alternative, concretely: what to write instead. */
-  fix: string;
+  /**
+   * The safe alternative, concretely: what to write instead. Written with the `help` tag (src/help.ts) whenever it
+   * holds a name from the migration, so the name stays data; a plain string is prose, then SQL lines.
+   */
+  fix: string | Help;
   /** Defaults to the operation's span. */
   span?: Span;
   /**

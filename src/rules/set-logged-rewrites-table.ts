@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { defineRule } from './rule.js';
 
@@ -25,7 +26,7 @@ names in a short transaction (or use pg_repack). Rails (\`execute\`) and Django 
     const table = qnameText(op.target);
     return {
       message: `SET ${logged ? 'LOGGED' : 'UNLOGGED'} rewrites ${table} under an ACCESS EXCLUSIVE lock: every read and write waits for the whole rewrite, proportional to table size.`,
-      fix: `Create a new ${logged ? 'logged' : 'unlogged'} table, copy the rows in batches and swap the names in one short transaction, or leave ${table} as it is.`,
+      fix: help`Create a new ${logged ? 'logged' : 'unlogged'} table, copy the rows in batches and swap the names in one short transaction, or leave ${table} as it is.`,
     };
   },
 });

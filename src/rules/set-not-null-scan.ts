@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { columnExistedBefore } from './existing.js';
@@ -51,23 +52,23 @@ A table created in the same migration, or a column added in it: no finding.`,
     if (check && !check[1].notValid) {
       return {
         message: `SET NOT NULL on ${target}: CHECK ${check[0]} already keeps NULLs out, but before PostgreSQL 12 it still ${scan}.`,
-        fix: `On PostgreSQL ${ctx.serverVersion}, keep the validated CHECK (${column} IS NOT NULL) constraint instead of SET NOT NULL.`,
+        fix: help`On PostgreSQL ${ctx.serverVersion}, keep the validated CHECK (${column} IS NOT NULL) constraint instead of SET NOT NULL.`,
       };
     }
     if (check) {
       return {
         message: `SET NOT NULL on ${target}: CHECK ${check[0]} is NOT VALID, so this ${scan}, and fails if an old row is NULL.`,
-        fix: `Validate the constraint first, in its own migration (SHARE UPDATE EXCLUSIVE: reads and writes go on):\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${sqlIdent(check[0], ctx.dialect)};\nThen SET NOT NULL skips the scan${ctx.serverVersion >= 12 ? '' : ' (PostgreSQL 12+)'}.`,
+        fix: help`Validate the constraint first, in its own migration (SHARE UPDATE EXCLUSIVE: reads and writes go on):\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${sqlIdent(check[0], ctx.dialect)};\nThen SET NOT NULL skips the scan${ctx.serverVersion >= 12 ? '' : ' (PostgreSQL 12+)'}.`,
       };
     }
     const name = sqlIdent(`${op.table.name}_${op.column}_not_null`, ctx.dialect);
     const version =
       ctx.serverVersion >= 12
-        ? `ALTER TABLE ${sqlTable} ALTER COLUMN ${column} SET NOT NULL;  -- uses the valid check: no scan\nALTER TABLE ${sqlTable} DROP CONSTRAINT ${name};`
+        ? help`ALTER TABLE ${sqlTable} ALTER COLUMN ${column} SET NOT NULL;  -- uses the valid check: no scan\nALTER TABLE ${sqlTable} DROP CONSTRAINT ${name};`
         : `-- before PostgreSQL 12 SET NOT NULL scans anyway: keep the CHECK constraint instead`;
     return {
       message: `SET NOT NULL on ${target} ${scan}.`,
-      fix: `ALTER TABLE ${sqlTable} ADD CONSTRAINT ${name} CHECK (${column} IS NOT NULL) NOT VALID;\n-- in a later migration:\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${name};\n${version}`,
+      fix: help`ALTER TABLE ${sqlTable} ADD CONSTRAINT ${name} CHECK (${column} IS NOT NULL) NOT VALID;\n-- in a later migration:\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${name};\n${version}`,
     };
   },
 });

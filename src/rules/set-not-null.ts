@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { columnExistedBefore } from './existing.js';
@@ -58,7 +59,7 @@ already guards (valid or NOT VALID: old code's NULL writes fail already): no fin
     const sqlColumn = sqlIdent(op.column, ctx.dialect);
     return {
       message: `SET NOT NULL on ${target} breaks the release still running if it writes NULL${column?.default ? '' : ' or omits the column'}.`,
-      fix: `Release code that always writes ${op.column}, backfill the NULLs, then:\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${name} CHECK (${sqlColumn} IS NOT NULL) NOT VALID;\n-- in a later migration:\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${name};\nALTER TABLE ${sqlTable} ALTER COLUMN ${sqlColumn} SET NOT NULL;  -- PostgreSQL 12+: no scan\nALTER TABLE ${sqlTable} DROP CONSTRAINT ${name};`,
+      fix: help`Release code that always writes ${op.column}, backfill the NULLs, then:\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${name} CHECK (${sqlColumn} IS NOT NULL) NOT VALID;\n-- in a later migration:\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${name};\nALTER TABLE ${sqlTable} ALTER COLUMN ${sqlColumn} SET NOT NULL;  -- PostgreSQL 12+: no scan\nALTER TABLE ${sqlTable} DROP CONSTRAINT ${name};`,
       effect: { phase: 'breaking', codeRollback: 'breaking' },
     };
   },

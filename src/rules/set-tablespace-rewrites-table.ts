@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
@@ -31,8 +32,8 @@ Keep it out of Rails/Django migrations (\`execute\` / \`RunSQL\`) that run durin
     return {
       message: `SET TABLESPACE copies ${what} under an ACCESS EXCLUSIVE lock: every read and write waits for the whole copy, proportional to its size.`,
       fix: onTable
-        ? `Move the table online with pg_repack --table=${qnameText(op.target)} --tablespace=<tablespace>, outside the migration.`
-        : `Build a replacement index with CREATE INDEX CONCURRENTLY ... TABLESPACE <tablespace>, then DROP INDEX CONCURRENTLY ${sqlQName(op.target, ctx.dialect)}.`,
+        ? help`Move the table online with pg_repack --table=${qnameText(op.target)} --tablespace=<tablespace>, outside the migration.`
+        : help`Build a replacement index with CREATE INDEX CONCURRENTLY ... TABLESPACE <tablespace>, then DROP INDEX CONCURRENTLY ${sqlQName(op.target, ctx.dialect)}.`,
     };
   },
 });

@@ -1,6 +1,7 @@
 // Where a missing lock_timeout / statement_timeout is reported (once per migration and direction, at the first
 // statement that needs it, naming every table the direction locks without it) and how to set it in the
 // migration's own framework.
+import { type CodeLanguage, Help, type HelpPart } from '../help.js';
 import type { Operation, QName } from '../ir.js';
 import { qnameText } from '../ir.js';
 import { alembicFunction } from './framework-help.js';
@@ -110,62 +111,71 @@ function outsideUpCreated(lock: LockProfile | null, ctx: RuleContext): LockProfi
 
 /**
  * `SET lock_timeout = '5s'` written the way the migration's framework runs SQL. Each way is a line of prose ending
- * in ":" and then its code on a line of its own: reports put the code in a code block and leave the prose as prose.
+ * in ":" and then its code on a line of its own, in its language (Ruby, YAML, Python, JS/TS, SQL, a config file's
+ * key=value): reports put the code in a code block labelled so and leave the prose as prose.
  */
-export function timeoutFix(ctx: RuleContext, name: TimeoutName, value: string): string {
+export function timeoutFix(ctx: RuleContext, name: TimeoutName, value: string): Help {
   const sql = `SET ${name} = '${value}'`;
   const config = name === 'lock_timeout' ? 'lockTimeout' : 'statementTimeout';
   const strong = name === 'lock_timeout' ? 'lock_timeout' : 'statement_timeout';
   const runner = `If your runner already sets it for every migration, say so in the twoway config: "${config}": "${value}".`;
-  const ways = (...lines: string[]) => lines.join('\n');
+  const js = /\.[cm]?tsx?$/.test(ctx.migration.path) ? 'ts' : 'js';
+  const prose = (text: string): HelpPart => ({ code: false, text });
+  const code = (language: CodeLanguage, text: string): HelpPart => ({ code: true, text, language });
+  const ways = (...parts: HelpPart[]) => new Help(parts);
   switch (ctx.migration.framework) {
     case 'rails':
       return ways(
-        'In config/initializers/strong_migrations.rb:',
-        `StrongMigrations.${strong} = ${value.replace(/min$/, '.minutes').replace(/s$/, '.seconds')}`,
-        'or in config/database.yml:',
-        `variables: { ${name}: ${value} }`,
-        'or first in the migration:',
-        `execute "${sql}"`,
+        prose('In config/initializers/strong_migrations.rb:'),
+        code('ruby', `StrongMigrations.${strong} = ${value.replace(/min$/, '.minutes').replace(/s$/, '.seconds')}`),
+        prose('or in config/database.yml:'),
+        code('yaml', `variables: { ${name}: ${value} }`),
+        prose('or first in the migration:'),
+        code('ruby', `execute "${sql}"`),
       );
     case 'django':
       return ways(
-        'First in operations:',
-        `migrations.RunSQL("${sql}"),`,
-        'or for every migration, in settings.DATABASES:',
-        `"OPTIONS": {"options": "-c ${name}=${value}"}`,
+        prose('First in operations:'),
+        code('python', `migrations.RunSQL("${sql}"),`),
+        prose('or for every migration, in settings.DATABASES:'),
+        code('python', `"OPTIONS": {"options": "-c ${name}=${value}"}`),
       );
     case 'alembic':
       return ways(
-        "For every migration, in env.py's run_migrations_online before context.run_migrations():",
-        `connection.execute(text("${sql}"))`,
-        `or first in ${alembicFunction(ctx)}:`,
-        `op.execute("${sql}")`,
+        prose("For every migration, in env.py's run_migrations_online before context.run_migrations():"),
+        code('python', `connection.execute(text("${sql}"))`),
+        prose(`or first in ${alembicFunction(ctx)}:`),
+        code('python', `op.execute("${sql}")`),
       );
     case 'knex':
-      return ways('First in the migration:', `await knex.raw("${sql}");`, runner);
+      return ways(prose('First in the migration:'), code(js, `await knex.raw("${sql}");`), prose(runner));
     case 'typeorm':
-      return ways('First in the migration:', `await queryRunner.query("${sql}");`, runner);
+      return ways(prose('First in the migration:'), code(js, `await queryRunner.query("${sql}");`), prose(runner));
     case 'sequelize':
-      return ways('First in the migration:', `await queryInterface.sequelize.query("${sql}");`, runner);
+      return ways(prose('First in the migration:'), code(js, `await queryInterface.sequelize.query("${sql}");`), prose(runner));
     case 'node-pg-migrate':
-      return ways('First in the migration:', `pgm.sql("${sql}");`, runner);
+      return ways(prose('First in the migration:'), code(js, `pgm.sql("${sql}");`), prose(runner));
     case 'prisma':
-      return ways('At the top of migration.sql:', `${sql};`, runner);
+      return ways(prose('At the top of migration.sql:'), code('sql', `${sql};`), prose(runner));
     case 'flyway':
       return ways(
-        'For every migration, in flyway.conf:',
-        `flyway.initSql=${sql}`,
-        'or in a beforeMigrate.sql callback, or at the top of the script:',
-        `${sql};`,
+        prose('For every migration, in flyway.conf:'),
+        code('ini', `flyway.initSql=${sql}`),
+        prose('or in a beforeMigrate.sql callback, or at the top of the script:'),
+        code('sql', `${sql};`),
       );
     case 'golang-migrate':
     case 'dbmate':
     case 'goose':
     case 'pop':
-      return ways('For every migration, in the database URL:', `?options=-c%20${name}%3D${value}`, 'or at the top of the file:', `${sql};`);
+      return ways(
+        prose('For every migration, in the database URL:'),
+        code('text', `?options=-c%20${name}%3D${value}`),
+        prose('or at the top of the file:'),
+        code('sql', `${sql};`),
+      );
     default:
-      return ways('At the top of the migration:', `${sql};`, runner);
+      return ways(prose('At the top of the migration:'), code('sql', `${sql};`), prose(runner));
   }
 }
 

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { withoutTransaction } from './framework-help.js';
 import { defineRule } from './rule.js';
 
@@ -41,13 +42,13 @@ BEGIN/COMMIT there is the documented way to get one, so it is not reported. squa
       if (!open) return null;
       return {
         message: `BEGIN inside the transaction ${explicit ? 'opened above' : `${ctx.migration.framework} already runs this migration in`}: PostgreSQL ignores it, and the matching COMMIT ends the framework's transaction early.`,
-        fix: `Remove the BEGIN/COMMIT and let the framework manage the transaction, or turn its transaction off for this migration: ${withoutTransaction(ctx)}.`,
+        fix: help`Remove the BEGIN/COMMIT and let the framework manage the transaction, or turn its transaction off for this migration: ${withoutTransaction(ctx)}.`,
       };
     }
     if (!open || explicit) return null;
     return {
       message: `${op.action.toUpperCase()} ends the transaction ${ctx.migration.framework} runs this migration in: the statements after it run outside any transaction, and a failure leaves the migration half applied.`,
-      fix: `Remove the ${op.action.toUpperCase()}; if the migration needs statements outside a transaction, turn the framework's transaction off for it and split it: ${withoutTransaction(ctx)}.`,
+      fix: help`Remove the ${op.action.toUpperCase()}; if the migration needs statements outside a transaction, turn the framework's transaction off for it and split it: ${withoutTransaction(ctx)}.`,
     };
   },
 });

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
@@ -33,7 +34,7 @@ Rails: \`execute "TRUNCATE …"\` or \`Model.delete_all\` in a migration; Django
     const cascade = op.cascade ? ' CASCADE also empties every table whose foreign keys reference it, unnamed here.' : '';
     return {
       message: `TRUNCATE ${table} destroys every row: no down can bring them back.${cascade}`,
-      fix: `Archive first (CREATE TABLE ${sqlIdent(`${op.table.name}_archive`, ctx.dialect)} AS TABLE ${sqlQName(op.table, ctx.dialect)};) so a down can restore the rows${op.cascade ? ', and name each table to empty instead of CASCADE' : ''}.`,
+      fix: help`Archive first (CREATE TABLE ${sqlIdent(`${op.table.name}_archive`, ctx.dialect)} AS TABLE ${sqlQName(op.table, ctx.dialect)};) so a down can restore the rows${op.cascade ? ', and name each table to empty instead of CASCADE' : ''}.`,
       effect: { phase: 'data', dbRollback: 'irreversible' },
     };
   },

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlIndexColumn, sqlQName } from '../sql/quote.js';
 import { defineRule } from './rule.js';
@@ -56,11 +57,11 @@ A constraint on a table created in the same migration builds on an empty table: 
     const sqlTable = sqlQName(op.table, ctx.dialect);
     const cols = columns.join(', ');
     const notNull = primary
-      ? `\n-- the key columns must be NOT NULL first (PostgreSQL 12+: via a validated CHECK (... IS NOT NULL), so SET NOT NULL skips its scan)`
+      ? help`\n-- the key columns must be NOT NULL first (PostgreSQL 12+: via a validated CHECK (... IS NOT NULL), so SET NOT NULL skips its scan)`
       : '';
     return {
       message: `Adding ${kind} ${name} (${cols}) to ${table} builds a unique index under an ACCESS EXCLUSIVE lock: every read and write of ${table} waits for the whole build, proportional to table size.`,
-      fix: `Build the index concurrently, then attach it (a catalog change):${notNull}\nCREATE UNIQUE INDEX CONCURRENTLY ${sqlName} ON ${sqlTable} (${columns.map((c) => sqlIndexColumn(c, ctx.dialect)).join(', ')});\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${sqlName} ${kind} USING INDEX ${sqlName};`,
+      fix: help`Build the index concurrently, then attach it (a catalog change):${notNull}\nCREATE UNIQUE INDEX CONCURRENTLY ${sqlName} ON ${sqlTable} (${columns.map((c) => sqlIndexColumn(c, ctx.dialect)).join(', ')});\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${sqlName} ${kind} USING INDEX ${sqlName};`,
     };
   },
 });

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { type QName, qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { columnExistedBefore } from './existing.js';
@@ -46,7 +47,7 @@ A table created in the same migration held no rows: no finding.`,
     if (op.columns.length > 0 && existing.length === 0) {
       return {
         message: `Backfilling ${op.columns.map((c) => `${table}.${c}`).join(', ')}, added in this migration, over ${rows}: a data step that overwrites no earlier value.`,
-        fix: `Run large backfills in batches in a separate migration, outside the transaction that added the column:\nUPDATE ${sqlQName(op.table, ctx.dialect)} SET … WHERE id BETWEEN … AND …;`,
+        fix: help`Run large backfills in batches in a separate migration, outside the transaction that added the column:\nUPDATE ${sqlQName(op.table, ctx.dialect)} SET … WHERE id BETWEEN … AND …;`,
         severity: 'info',
         effect: { phase: 'data' },
       };
@@ -59,7 +60,7 @@ A table created in the same migration held no rows: no finding.`,
     const before = sqlIdent(`${first}_before`, ctx.dialect);
     return {
       message: `UPDATE of ${table} overwrites ${columns} in ${rows}: the old values are lost and no down can restore them.`,
-      fix: `Keep the old values so a down can put them back, and update in batches:\nALTER TABLE ${sqlTable} ADD COLUMN ${before} ${type};\nUPDATE ${sqlTable} SET ${before} = ${sqlFirst}, … WHERE id BETWEEN … AND …;\n-- down: UPDATE ${sqlTable} SET ${sqlFirst} = ${before};`,
+      fix: help`Keep the old values so a down can put them back, and update in batches:\nALTER TABLE ${sqlTable} ADD COLUMN ${before} ${type};\nUPDATE ${sqlTable} SET ${before} = ${sqlFirst}, … WHERE id BETWEEN … AND …;\n-- down: UPDATE ${sqlTable} SET ${sqlFirst} = ${before};`,
       effect: { phase: 'data', dbRollback: 'irreversible' },
     };
   },

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { defineRule } from './rule.js';
 
@@ -26,7 +27,7 @@ Django (\`RunSQL\`) migrations should not carry it either.`,
     const table = op.target ? qnameText(op.target) : 'every table of the database';
     return {
       message: `VACUUM FULL rewrites ${table} under an ACCESS EXCLUSIVE lock: every read and write waits for the whole rewrite, proportional to table size.`,
-      fix: `Remove it from the migration: autovacuum reclaims space without blocking; to shrink the table online use pg_repack --table=${op.target ? qnameText(op.target) : '<table>'}.`,
+      fix: help`Remove it from the migration: autovacuum reclaims space without blocking; to shrink the table online use pg_repack --table=${op.target ? qnameText(op.target) : '<table>'}.`,
     };
   },
 });

@@ -1,3 +1,4 @@
+import { help } from '../help.js';
 import { qnameText } from '../ir.js';
 import { sqlIdent, sqlQName } from '../sql/quote.js';
 import { inFramework } from './framework-help.js';
@@ -43,7 +44,7 @@ without a framework transaction).
       fk && c.constraint.references ? `${qnameText(op.table)} and ${qnameText(c.constraint.references.table)}` : qnameText(op.table);
     return {
       message: `VALIDATE CONSTRAINT ${op.name} runs in the same transaction that added it NOT VALID (line ${c.span.line}): the ${fk ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE'} lock on ${locked} is held through the whole scan, ${fk ? 'blocking writes' : 'blocking reads and writes'}.`,
-      fix: `Move the validation to the next migration${inFramework(ctx, {
+      fix: help`Move the validation to the next migration${inFramework(ctx, {
         rails: `Rails: validate_${fk ? 'foreign_key' : 'check_constraint'} in a new migration`,
         alembic: 'Alembic: op.execute("ALTER TABLE ... VALIDATE CONSTRAINT ...") in the next revision',
         django: 'Django: a migrations.RunSQL in the next migration',

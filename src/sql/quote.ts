@@ -5,13 +5,25 @@
 // backticks, as SHOW CREATE TABLE and mysqldump write them: no keyword list to keep in step with the server.
 // SQLite reads names case-insensitively: a name is bare when SQLite's grammar reads it as a column and a table.
 import { scanSync } from 'libpg-query';
+import { hasControl, isControl } from '../help.js';
 import type { Dialect, QName } from '../ir.js';
 import { parserFor } from './mysql.js';
 
 /** One name (table, column, index, constraint) as the dialect's SQL writes it. */
 export function sqlIdent(name: string, dialect: Dialect): string {
   if (dialect === 'mysql') return `\`${name.replaceAll('`', '``')}\``;
+  // A name holding a newline or another control character, in PostgreSQL's Unicode-escape form: the SQL stays on
+  // one line and names exactly that name (MySQL and SQLite have no escapes in names; help shows theirs escaped).
+  if (dialect === 'postgresql' && hasControl(name)) return unicodeIdent(name);
   return bareName(name, dialect) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `U&"a\000ab"`: PostgreSQL reads `\XXXX` as that code point and `\\` as a backslash in a U& name. */
+function unicodeIdent(name: string): string {
+  const body = [...name]
+    .map((ch) => (ch === '\\' ? '\\\\' : ch === '"' ? '""' : isControl(ch) ? `\\${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : ch))
+    .join('');
+  return `U&"${body}"`;
 }
 
 /** A schema-qualified name, each part quoted as it needs. */
