@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { MigrationReport } from './analyze.js';
 import type { CheckResult } from './check.js';
 import type { Finding } from './findings.js';
@@ -184,11 +184,36 @@ function spanText(f: Finding, source: SourceText | undefined): string | null {
   return lines.slice(first, Math.max(first, last) + 1).join('\n');
 }
 
-/** The baseline that applies: `explicit` (--baseline), else twoway-baseline.json beside the config, else in cwd. */
-export function findBaselineFile(cwd: string, configRoot?: string, explicit?: string): string | null {
-  if (explicit) return resolve(cwd, explicit);
-  for (const dir of [configRoot, cwd]) {
-    if (dir && existsSync(resolve(dir, BASELINE_FILE))) return resolve(dir, BASELINE_FILE);
-  }
+/**
+ * The folder a run's baseline belongs to when no config names one: the current directory when every path argument
+ * is inside it (or none is given), else the folder of the first argument outside it (`twoway check /srv/app` run
+ * from elsewhere is about /srv/app).
+ */
+export function projectFolder(cwd: string, folders: readonly string[]): string {
+  const outside = folders.find((d) => {
+    const rel = relative(cwd, d);
+    return rel.startsWith('..') || isAbsolute(rel);
+  });
+  return outside ?? cwd;
+}
+
+/**
+ * The baseline that applies: `explicit` (--baseline), else twoway-baseline.json beside the config, else the nearest
+ * one from the project folder up to the root of the git repository holding it (only the folder itself outside one).
+ */
+export function findBaselineFile(cwd: string, where: { configRoot?: string; project?: string; explicit?: string }): string | null {
+  if (where.explicit) return resolve(cwd, where.explicit);
+  if (where.configRoot && existsSync(join(where.configRoot, BASELINE_FILE))) return join(where.configRoot, BASELINE_FILE);
+  for (const dir of upToRepositoryRoot(where.project ?? cwd)) if (existsSync(join(dir, BASELINE_FILE))) return join(dir, BASELINE_FILE);
   return null;
+}
+
+/** `start` and the folders above it up to the one holding `.git`; only `start` when no folder above holds one. */
+function upToRepositoryRoot(start: string): string[] {
+  const dirs: string[] = [];
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    dirs.push(dir);
+    if (existsSync(join(dir, '.git'))) return dirs;
+    if (dirname(dir) === dir) return [resolve(start)];
+  }
 }

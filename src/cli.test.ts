@@ -1,6 +1,6 @@
 // The CLI details people hit in the first hour: version, help, mistakes in what they typed, pipes.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import { TOOL } from './meta.js';
@@ -147,6 +147,60 @@ describe('paths as the user gave them', () => {
     }
     const relative = (await run(['check', 'db', '--format', 'compact'], project)).out;
     expect(relative).toMatch(/^db\/000002_drop_full_name\.up\.sql:2:1 error drop-column /m);
+  });
+});
+
+describe('a project given by path finds its own config and baseline, from any directory (ESLint v10’s rule; issue 10)', () => {
+  it('twoway check /abs/project from elsewhere: the project’s config and baseline apply, as they do from inside it', async () => {
+    const project = tempProject({
+      ...dropColumnHistory(),
+      'twoway.config.yaml': 'failOn: warning\nrules:\n  require-lock-timeout: "off"\n',
+    });
+    expect((await run(['baseline'], project)).code).toBe(0);
+    writeFileSync(`${project}/db/000003_add_nick.up.sql`, 'ALTER TABLE users ADD COLUMN nick text;\n');
+    const elsewhere = tempProject();
+    type Report = { summary: { baselined: number }; migrations: Array<{ findings: Array<{ rule: string }> }> };
+    const inside = await run(['check', 'db', '--format', 'json'], project);
+    const summary = (JSON.parse(inside.out) as Report).summary;
+    expect(summary.baselined).toBeGreaterThan(0);
+    for (const path of [project, `${project}/db`]) {
+      const { code, out } = await run(['check', path, '--format', 'json'], elsewhere);
+      expect({ path, code, summary: (JSON.parse(out) as Report).summary }).toEqual({ path, code: inside.code, summary });
+    }
+    // One file: its own folder's config applies (the timeout rule is off there).
+    const one = await run(['check', `${project}/db/000003_add_nick.up.sql`, '--format', 'json'], elsewhere);
+    const rules = (JSON.parse(one.out) as Report).migrations.flatMap((m) => m.findings.map((f) => f.rule));
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rules).not.toContain('require-lock-timeout');
+  });
+
+  it('without a config: `twoway baseline /abs/project` writes into the project, and check from elsewhere applies it', async () => {
+    const project = tempProject(dropColumnHistory());
+    const elsewhere = tempProject();
+    const wrote = await run(['baseline', project], elsewhere);
+    expect(wrote.code).toBe(0);
+    expect(existsSync(`${project}/twoway-baseline.json`)).toBe(true);
+    expect(existsSync(`${elsewhere}/twoway-baseline.json`)).toBe(false);
+    const { code, out } = await run(['check', project, '--format', 'compact'], elsewhere);
+    expect({ code, out }).toEqual({ code: 0, out: '' });
+  });
+
+  it('in a git repository, a subfolder given by path finds the baseline at the repository’s root', async () => {
+    const repo = gitRepo();
+    for (const [path, text] of Object.entries(dropColumnHistory('services/api/db'))) repo.write(path, text);
+    expect((await run(['baseline', 'services/api/db'], repo.dir)).code).toBe(0);
+    expect(existsSync(`${repo.dir}/twoway-baseline.json`)).toBe(true);
+    const { code, out } = await run(['check', `${repo.dir}/services/api/db`, '--format', 'compact'], tempProject());
+    expect({ code, out }).toEqual({ code: 0, out: '' });
+  });
+
+  it('paths under two different configs are two projects: one line, exit 2', async () => {
+    const a = tempProject({ ...dropColumnHistory(), 'twoway.config.yaml': 'failOn: error\n' });
+    const b = tempProject({ ...dropColumnHistory(), 'twoway.config.yaml': 'failOn: error\n' });
+    const { code, err } = await run(['check', `${a}/db`, `${b}/db`], tempProject());
+    expect(code).toBe(2);
+    expect(err).toMatch(/these paths are under different configs .*--config/);
+    expect(err.trimEnd().split('\n')).toHaveLength(1);
   });
 });
 

@@ -11,10 +11,11 @@ import {
   findBaselineFile,
   formatBaseline,
   parseBaseline,
+  projectFolder,
 } from './baseline.js';
 import { defaultCacheLocation } from './cache.js';
 import { type CheckResult, check } from './check.js';
-import { type Config, ConfigError, findConfigFile, loadConfig } from './config.js';
+import { type Config, ConfigError, findConfigFile, loadConfig, lookupFolder } from './config.js';
 import { discover } from './discover/index.js';
 import { detectRunnerSettings } from './discover/runner-settings.js';
 // What `check --format human` does not use is imported when a command or format asks for it: start-up is what a
@@ -114,7 +115,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       .command('baseline')
       .description(`record the current findings in ${BASELINE_FILE}: later runs report only what is not in it`)
       .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
-      .option('-o, --output <file>', `where to write it (default: ${BASELINE_FILE} beside the config, else here)`),
+      .option(
+        '-o, --output <file>',
+        `where to write it (default: the one check applies, else ${BASELINE_FILE} beside the config, else in the project's folder)`,
+      ),
     { since: false },
   )
     .addHelpText(
@@ -202,9 +206,8 @@ reported only for migrations the baseline does not list.\n`,
     .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
     .action(async (paths: string[], opts) => {
       const cwd = io.cwd ?? process.cwd();
-      const config = loadConfigOrUsage(cwd, opts.config);
-      if (!paths.length && config?.paths) paths = config.paths;
-      for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+      const { config, paths: found } = configAndPaths(cwd, paths, opts.config);
+      paths = found;
       if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
         throw new UsageError('--database-url is empty (is $DATABASE_URL set?)');
       if (opts.databaseUrl !== undefined) checkDatabaseUrl(opts.databaseUrl);
@@ -263,13 +266,12 @@ reported only for migrations the baseline does not list.\n`,
     )
     .action(async (target: string | undefined, paths: string[], opts) => {
       const cwd = io.cwd ?? process.cwd();
-      const config = loadConfigOrUsage(cwd, opts.config);
       if (opts.cleanup && opts.all) throw new UsageError('--cleanup plans the archives of the whole set: give it without --all');
       if (!opts.all && !opts.cleanup && !target)
         throw new UsageError('name the migration to plan (its id or path), or give --all or --cleanup');
       if ((opts.all || opts.cleanup) && target) paths = [target, ...paths];
-      if (!paths.length && config?.paths) paths = config.paths;
-      for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+      const { config, paths: found } = configAndPaths(cwd, paths, opts.config);
+      paths = found;
       if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
         throw new UsageError('--database-url is empty (is $DATABASE_URL set?); leave the flag out to plan without table statistics');
       if (opts.databaseUrl !== undefined) checkDatabaseUrl(opts.databaseUrl);
@@ -379,7 +381,10 @@ function addCheckOptions(command: Command, { since = true } = {}): Command {
       "do not read the previous release's code (--since's ref, else the merge base with the default branch) from git",
     )
     .option('--database-url <url>', 'read table sizes from this database (a read-only session, catalog only): lock findings say how long')
-    .option('--baseline <file>', `the baseline to apply (default: ${BASELINE_FILE} beside the config, else here)`)
+    .option(
+      '--baseline <file>',
+      `the baseline to apply (default: ${BASELINE_FILE} beside the config, else the nearest above the paths, up to the git root)`,
+    )
     .option('--no-baseline', 'report every finding, even those the baseline records');
 }
 
@@ -398,13 +403,26 @@ interface CheckFlags {
   cacheLocation?: string;
 }
 
-function loadConfigOrUsage(cwd: string, file?: string): Config | null {
+function loadConfigOrUsage(cwd: string, file?: string, paths: readonly string[] = []): Config | null {
   try {
-    return loadConfig(cwd, file);
+    return loadConfig(cwd, file, paths);
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/**
+ * The config and the paths of a run. With path arguments the config is the one above them (found from where the
+ * migrations are, as ESLint does since v10), so `twoway check /srv/app` from anywhere reads /srv/app's config;
+ * without, the one above the current directory, whose `paths` are then the default.
+ */
+function configAndPaths(cwd: string, paths: string[], explicit?: string): { config: Config | null; paths: string[] } {
+  for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+  const config = loadConfigOrUsage(cwd, explicit, paths);
+  if (paths.length || !config?.paths) return { config, paths };
+  for (const p of config.paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+  return { config, paths: config.paths };
 }
 
 /** Config, then flags over it; runs `check`; the exit code the findings deserve. */
@@ -412,17 +430,11 @@ async function runCheck(
   paths: string[],
   flags: CheckFlags,
   io: Io,
-): Promise<{ result: CheckResult; exitCode: number; config: Config | null }> {
+): Promise<{ result: CheckResult; exitCode: number; config: Config | null; project: string }> {
   const cwd = io.cwd ?? process.cwd();
-  let config: Config | null;
-  try {
-    config = loadConfig(cwd, flags.config);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(e.message);
-    throw e;
-  }
-  if (!paths.length && config?.paths) paths = config.paths;
-  for (const p of paths) if (!existsSync(resolve(cwd, p))) throw new UsageError(`no such file or folder: ${p}`);
+  const given = paths;
+  const { config, paths: found } = configAndPaths(cwd, paths, flags.config);
+  paths = found;
   // A mistyped URL is told before the history is read, not after.
   if (flags.databaseUrl?.trim()) checkDatabaseUrl(flags.databaseUrl);
   const onlyFiles = flags.since === undefined ? undefined : filesChangedSince(flags.since, cwd, paths);
@@ -448,7 +460,7 @@ async function runCheck(
   if (flags.databaseUrl !== undefined) await addTableSizes(result, flags.databaseUrl);
   if (flags.baseline !== false) {
     const explicit = typeof flags.baseline === 'string' ? flags.baseline : undefined;
-    const file = findBaselineFile(cwd, config?.root, explicit);
+    const file = findBaselineFile(cwd, { configRoot: config?.root, project: projectOf(cwd, given), explicit });
     if (explicit && file && !existsSync(file))
       throw new UsageError(`--baseline ${explicit}: no such file (\`twoway baseline\` writes one)`);
     if (file) result = applyBaseline(result, readBaseline(file, cwd), relative(cwd, file) || file, dirname(file), cwd);
@@ -458,7 +470,15 @@ async function runCheck(
   const failing = result.sets.some((s) =>
     s.reports.some((r) => r.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= failOn)),
   );
-  return { result, exitCode: failing || result.errors.length ? EXIT.findings : EXIT.clean, config };
+  return { result, exitCode: failing || result.errors.length ? EXIT.findings : EXIT.clean, config, project: projectOf(cwd, given) };
+}
+
+/** The folder of the project a run is about, for its baseline: the cwd, or the folder of an argument outside it. */
+function projectOf(cwd: string, paths: readonly string[]): string {
+  return projectFolder(
+    cwd,
+    paths.map((p) => lookupFolder(cwd, p)),
+  );
 }
 
 function readBaseline(file: string, cwd: string): Baseline {
@@ -474,8 +494,11 @@ function readBaseline(file: string, cwd: string): Baseline {
 /** `twoway baseline`: check everything, record what it finds (keeping the reasons of entries that still match). */
 async function writeBaseline(paths: string[], flags: CheckFlags & { output?: string }, io: Io): Promise<string> {
   const cwd = io.cwd ?? process.cwd();
-  const { result, config } = await runCheck(paths, { ...flags, baseline: false, since: undefined }, io);
-  const file = resolve(cwd, flags.output ?? resolve(config?.root ?? cwd, BASELINE_FILE));
+  const { result, config, project } = await runCheck(paths, { ...flags, baseline: false, since: undefined }, io);
+  // Where check will look for it: the one already there, else beside the config, else in the project's folder.
+  const file = flags.output
+    ? resolve(cwd, flags.output)
+    : (findBaselineFile(cwd, { configRoot: config?.root, project }) ?? resolve(config?.root ?? project, BASELINE_FILE));
   const previous = existsSync(file) ? readBaseline(file, cwd) : undefined;
   const baseline = createBaseline(result, dirname(file), cwd, previous);
   writeReport(formatBaseline(baseline), file, io);

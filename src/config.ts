@@ -1,7 +1,7 @@
 // The project config: twoway.config.json, twoway.config.yaml or package.json#twoway, found from the
 // working directory upwards (ESLint's way). Validated strictly: an unknown key or value is an error
 // naming the file, the line and the key, so a typo never silently turns a rule back on.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
@@ -114,9 +114,36 @@ function packageJsonHasConfig(file: string): boolean {
   }
 }
 
-/** Loads the nearest config (or `explicit`, a path given with --config). */
-export function loadConfig(cwd: string, explicit?: string): Config | null {
-  const file = explicit ? resolve(cwd, explicit) : findConfigFile(cwd);
+/** The folder a path argument is looked up from: a folder itself, a file's own folder. */
+export function lookupFolder(cwd: string, path: string): string {
+  const abs = resolve(cwd, path);
+  try {
+    return statSync(abs).isFile() ? dirname(abs) : abs;
+  } catch {
+    return abs;
+  }
+}
+
+/**
+ * The config of a run over `paths`, found from where the migrations are, not from where twoway runs (ESLint's rule
+ * since v10): the nearest config above each path argument's folder; without arguments, above the current
+ * directory. Arguments under different configs (or some under none) are different projects: a ConfigError.
+ */
+export function configFileFor(cwd: string, paths: readonly string[] = []): string | null {
+  if (!paths.length) return findConfigFile(cwd);
+  const found = [...new Set(paths.map((p) => findConfigFile(lookupFolder(cwd, p))))];
+  if (found.length > 1) {
+    const named = found.map((f) => (f ? relative(cwd, f) || f : 'no config'));
+    throw new ConfigError(
+      `${paths.join(', ')}: these paths are under different configs (${named.join(', ')}): check each project on its own, or name one with --config`,
+    );
+  }
+  return found[0] ?? null;
+}
+
+/** Loads the config of a run over `paths` (configFileFor), or `explicit`, a path given with --config. */
+export function loadConfig(cwd: string, explicit?: string, paths: readonly string[] = []): Config | null {
+  const file = explicit ? resolve(cwd, explicit) : configFileFor(cwd, paths);
   if (!file) return null;
   const shown = relative(cwd, file) || file;
   let text: string;
