@@ -356,7 +356,10 @@ const FORMATS: Record<'human' | 'compact' | 'json' | 'sarif' | 'github' | 'markd
 /** The flags `check`, `report` and `baseline` share: what to analyze, how strictly, and what to report. */
 function addCheckOptions(command: Command, { since = true } = {}): Command {
   command
-    .option('-c, --config <file>', 'config file (default: twoway.config.json / .yaml / package.json#twoway, from the paths upwards, else from here)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: twoway.config.json / .yaml / package.json#twoway, from the paths upwards, else from here)',
+    )
     .addOption(
       new Option('--dialect <dialect>', 'SQL dialect of sets whose framework config, file names and folder do not say').choices([
         'postgresql',

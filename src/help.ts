@@ -55,7 +55,8 @@ export function help(strings: TemplateStringsArray, ...values: Value[]): Help {
     const last = lines.at(-1) as Line;
     last.text += first ?? '';
     if (language && !last.language) last.language = language;
-    if (fixed !== undefined && last.fixed === undefined) last.fixed = fixed;
+    // A piece decides its line's kind only where it brings text (an empty prose part ends no code line).
+    if (fixed !== undefined && last.fixed === undefined && first) last.fixed = fixed;
     for (const t of rest) lines.push({ text: t, language, fixed });
   };
   strings.forEach((s, i) => {

@@ -120,11 +120,11 @@ UPDATE ${sqlTable} SET ${q(`${op.column}_old`)} = ${column}, ${column} = ${using
         const loss = change.lossy ? ` Existing values are lost: ${change.lossy}; no down can bring them back.` : '';
         const capLength = change.class === 'narrowing' && ['varchar', 'text'].includes(old.type.name) && op.type.name === 'varchar';
         const lengthFix = capLength
-          ? help`To cap the length without a rewrite, keep the type and add a constraint; release code that respects it first:\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${q(`${op.table.name}_${op.column}_length`)} CHECK (char_length(${column}) <= ${op.type.args[0]}) NOT VALID;\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${q(`${op.table.name}_${op.column}_length`)};  -- in a later migration\n`
-          : '';
+          ? help`To cap the length without a rewrite, keep the type and add a constraint; release code that respects it first:\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${q(`${op.table.name}_${op.column}_length`)} CHECK (char_length(${column}) <= ${op.type.args[0]}) NOT VALID;\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${q(`${op.table.name}_${op.column}_length`)};  -- in a later migration`
+          : null;
         return {
           message: `Changing ${from} ${what} (${change.why}): the release still running breaks.${loss}${lock}${tz}`,
-          fix: help`${lengthFix}${expandFix}`,
+          fix: lengthFix ? help`${lengthFix}\n${expandFix}` : expandFix,
           effect: change.lossy
             ? { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' }
             : { phase: 'breaking', codeRollback: 'breaking' },

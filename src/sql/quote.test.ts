@@ -124,6 +124,24 @@ const probe = await mariadb();
 await probe?.end();
 if (!probe) console.warn(`quote tests: no MariaDB/MySQL at ${MY}; skipped`);
 
+describe('fix SQL on a table whose name holds a newline', () => {
+  it('names it in the U& form on one line, and that SQL runs on the table (PGlite)', async () => {
+    const history = ['CREATE TABLE "evil\n# Heading\\" (id bigint PRIMARY KEY, v text);'];
+    const report = await analyzeCase({ name: 'drop-column', history, up: 'ALTER TABLE "evil\n# Heading\\" DROP COLUMN v;' });
+    const fix = report.findings.find((f) => f.rule === 'drop-column')?.fix ?? '';
+    expect(fix).toContain('FROM U&"evil\\000a# Heading\\\\";');
+    const db = new PGlite();
+    try {
+      await db.exec(history.join('\n'));
+      for (const sql of runnable(fix)) await db.exec(sql);
+      const made = await db.query<{ relname: string }>("SELECT relname FROM pg_class WHERE relname LIKE 'evil%archive'");
+      expect(made.rows.map((r) => r.relname)).toEqual(['evil\n# Heading\\_v_archive']);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe.skipIf(!probe)('MySQL fix SQL on a mixed-case table with a reserved-word column', () => {
   const table = 'CREATE TABLE `Users` (id BIGINT PRIMARY KEY, `order` INT, `group` VARCHAR(20))';
   let db: Connection;
