@@ -36,7 +36,7 @@ An enum type created in the same migration: no finding. Adding a value is additi
     const { from, to } = op.action;
     return {
       message: `Renaming value '${from}' of enum ${type} to '${to}' breaks the release still running: it writes and compares '${from}'.`,
-      fix: help`ALTER TYPE ${sqlQName(op.name, ctx.dialect)} ADD VALUE ${sqlString(to)};\nRelease code that writes '${to}' and reads both, then move the rows in a data migration:\nUPDATE <table> SET <column> = ${sqlString(to)} WHERE <column> = ${sqlString(from)};`,
+      fix: help`Add the new value next to the old one:\nALTER TYPE ${sqlQName(op.name, ctx.dialect)} ADD VALUE ${sqlString(to)};\nRelease code that writes '${to}' and reads both, then move the rows in a data migration:\nUPDATE <table> SET <column> = ${sqlString(to)} WHERE <column> = ${sqlString(from)};`,
       effect: { phase: 'breaking', codeRollback: 'breaking' },
     };
   },

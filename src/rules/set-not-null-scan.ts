@@ -68,7 +68,7 @@ A table created in the same migration, or a column added in it: no finding.`,
         : `-- before PostgreSQL 12 SET NOT NULL scans anyway: keep the CHECK constraint instead`;
     return {
       message: `SET NOT NULL on ${target} ${scan}.`,
-      fix: help`ALTER TABLE ${sqlTable} ADD CONSTRAINT ${name} CHECK (${column} IS NOT NULL) NOT VALID;\n-- in a later migration:\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${name};\n${version}`,
+      fix: help`Prove it with a CHECK constraint first, added NOT VALID (brief lock) and validated later (reads and writes go on):\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${name} CHECK (${column} IS NOT NULL) NOT VALID;\n-- in a later migration:\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${name};\n${version}`,
     };
   },
 });
