@@ -135,7 +135,7 @@ reported only for migrations the baseline does not list.\n`,
   program
     .command('rehearse')
     .description('prove every rollback: run up, down and up again on a real PostgreSQL and diff schema and data')
-    .argument('[paths...]', 'repos, folders or migration files (default: the current directory)')
+    .argument('[paths...]', "repos, folders or migration files (default: the config's paths, else the current directory)")
     .option(
       '--database-url <url>',
       'rehearse on this server, in a scratch database twoway creates and drops: postgres:// for PostgreSQL sets (default: embedded PGlite), mysql:// for MySQL sets (SQLite sets run on an embedded SQLite)',
@@ -153,6 +153,7 @@ reported only for migrations the baseline does not list.\n`,
     .option('--from <id>', 'rehearse this migration and the ones after it; the ones before are replayed, up only')
     .option('--only <id>', 'rehearse only this migration; the ones before it are replayed, up only')
     .option('--verbose', 'also print how long each up, down and re-up took')
+    .option('-c, --config <file>', 'config file (its paths, dialect, dialects and ignore apply, as for check)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['human', 'json']).default('human'))
     .addHelpText(
       'after',
@@ -165,12 +166,19 @@ reported only for migrations the baseline does not list.\n`,
       if (opts.databaseUrl !== undefined && !opts.databaseUrl.trim())
         throw new UsageError('--database-url is empty (is $DATABASE_URL set?); leave the flag out to rehearse on the embedded PGlite');
       if (opts.databaseUrl !== undefined) checkDatabaseUrl(opts.databaseUrl);
-      for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+      const cwd = io.cwd ?? process.cwd();
+      // The same config as check reads (found from the paths, else from here): its sets must be read alike.
+      const { config, paths: found } = configAndPaths(cwd, paths, opts.config);
+      paths = found;
       if (opts.from !== undefined && opts.only !== undefined) throw new UsageError('--from and --only cannot be combined');
-      const onlyFiles = opts.since === undefined ? undefined : filesChangedSince(opts.since, io.cwd ?? process.cwd());
+      const onlyFiles = opts.since === undefined ? undefined : filesChangedSince(opts.since, cwd);
       const { notRehearsed, rehearsalFailed, rehearse, ScratchDatabaseError, UnknownMigrationError } = await import('./rehearse/index.js');
       const result = await rehearse(paths, {
-        cwd: io.cwd,
+        cwd,
+        dialect: config?.dialect,
+        dialectSource: config?.dialect ? `${config.file} dialect` : undefined,
+        dialects: config?.dialects,
+        isIgnored: config?.isIgnored,
         onlyFiles,
         from: opts.from,
         only: opts.only,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli.js';
+import { dropColumnHistory, tempProject } from '../testing/projects.js';
 
 const run = async (argv: string[]) => {
   let out = '';
@@ -116,5 +117,17 @@ describe('twoway rehearse', { timeout: 120_000 }, () => {
     expect(out).toMatch(/--allow-outside-effects/);
     expect(out).toMatch(/rehearse executes the migrations’ SQL/);
     expect(out).toMatch(/`twoway check` never executes anything/);
+  });
+
+  it('reads the project’s config as check does, found from the path: its ignore applies from any directory (issue 10)', async () => {
+    const project = tempProject({ ...dropColumnHistory(), 'twoway.config.yaml': 'ignore: ["db/000002_*"]\n' });
+    let out = '';
+    const code = await main(['rehearse', `${project}/db`, '--format', 'json'], {
+      out: (s) => (out += s),
+      err: () => {},
+      cwd: tempProject(),
+    });
+    const report = JSON.parse(out) as { migrations: Array<{ id: string }> };
+    expect({ code, ids: report.migrations.map((m) => m.id) }).toEqual({ code: 0, ids: ['000001'] });
   });
 });
