@@ -124,9 +124,12 @@ const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
  * Data shown as text: every control character (a newline, a carriage return, an escape that would colour or move
  * the terminal's cursor) written as its escape, `\n`, `\t`, `\u001b`, so the text stays on its line and inert.
  */
-export function printable(s: string): string {
+export function printable(s: string, options: { keepTabs?: boolean } = {}): string {
   if (!hasControl(s)) return s;
   let out = '';
-  for (const ch of s) out += isControl(ch) ? (SHORT[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`) : ch;
+  for (const ch of s) {
+    if (!isControl(ch) || (ch === '\t' && options.keepTabs)) out += ch;
+    else out += SHORT[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  }
   return out;
 }

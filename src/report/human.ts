@@ -5,6 +5,7 @@ import pc from 'picocolors';
 import type { MigrationReport } from '../analyze.js';
 import type { CheckResult } from '../check.js';
 import { type Finding, SEVERITY_RANK } from '../findings.js';
+import { printable } from '../help.js';
 import type { SourceText } from '../migration.js';
 import { codeFrame, sourceOf } from './source.js';
 import { DOOR_LABEL, doorOf, oneLine, summaryParts, totalsOf } from './summary.js';
@@ -118,7 +119,8 @@ export function formatFinding(f: Finding, source: SourceText | undefined, c: Col
   ];
   lines.push(`  ${oneLine(f.message)}`);
   const frame = codeFrame(f, source);
-  if (frame) lines.push(...frame.split('\n').map((l) => `  ${l}`));
+  // The file as it is, but inert: an escape in it must not colour or move the terminal (tabs stay tabs).
+  if (frame) lines.push(...frame.split('\n').map((l) => `  ${printable(l, { keepTabs: true })}`));
   for (const e of f.evidence ?? []) lines.push(`  ${c.dim(`${oneLine(e.ref)}:${oneLine(e.path)}:${e.line}`)} ${oneLine(e.text)}`);
   lines.push(...f.fix.split('\n').map((l, i) => `  ${i === 0 ? c.green('help:') : '     '} ${l}`));
   return lines;
