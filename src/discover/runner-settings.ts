@@ -8,13 +8,13 @@
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import type { Node } from 'yaml';
 import type { MigrationSet } from '../frameworks/adapter.js';
 import { parseProperties } from '../frameworks/flyway.js';
 import { withPythonTree } from '../frameworks/python/ast.js';
 import { embeddedSql } from '../frameworks/python/embedded-sql.js';
 import { stringValue } from '../frameworks/python/values.js';
+import { parseToml } from '../frameworks/sql-files.js';
 import { grammarParser, type SyntaxNode } from '../frameworks/tree-sitter.js';
 import type { SourceText } from '../migration.js';
 import { parseSql } from '../sql/index.js';
