@@ -4,8 +4,8 @@
 // repository with the cache. Targets (issue 14): ratio >= 1.0 and < 150 MB on the corpus; < 200 ms and < 80 MB on
 // one small folder; a cached re-run under 25% of the first.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -54,7 +54,11 @@ const goal = (what: string, value: string, met: boolean) => goals.push(`${met ? 
 const row = (name: string, files: number | string, r: Run) =>
   `${name.padEnd(34)} ${String(files).padStart(6)}  ${r.wall.toFixed(2).padStart(6)} s  ${r.cpu.toFixed(2).padStart(6)} s  ${r.rssMb.toFixed(0).padStart(5)} MB`;
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; median of ${rounds} alternating runs`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; median of ${rounds} alternating runs`,
+);
 console.log(`${'case'.padEnd(34)} ${'files'.padStart(6)}  ${'wall'.padStart(8)}  ${'CPU'.padStart(8)}  ${'peak RSS'.padStart(8)}`);
 
 if (corpus) {
@@ -106,30 +110,36 @@ if (corpus) {
   }
 } else console.log('no corpus at ../shared/corpus/pg (TWOWAY_CORPUS): corpus rows skipped');
 
-const small = join(repoRoot, 'examples/golang-migrate');
+// A copy outside any git repository: inside twoway's own checkout, a branch ahead of main would also read main's
+// code as the previous release's evidence (the whole repository's TypeScript), and the figure would depend on the
+// branch the bench runs on.
+const smallHome = mkdtempSync(join(tmpdir(), 'twoway-bench-small-'));
+const small = join(smallHome, 'golang-migrate');
+cpSync(join(repoRoot, 'examples/golang-migrate'), small, { recursive: true });
 const smallFiles = readdirSync(small).length;
-const smallRun = median(Array.from({ length: rounds }, () => twoway(['--no-cache', small], repoRoot)));
+const smallRun = median(Array.from({ length: rounds }, () => twoway(['--no-cache', small], smallHome)));
 console.log(row('one small SQL folder, no cache', smallFiles, smallRun));
 if (existsSync(squawkBin)) {
   const sqls = sqlFiles(small);
-  const s = median(Array.from({ length: rounds }, () => timed(squawkBin, sqls, repoRoot)));
+  const s = median(Array.from({ length: rounds }, () => timed(squawkBin, sqls, smallHome)));
   console.log(row(`squawk, same folder`, sqls.length, s));
   console.log(`ratio squawk/twoway on one small folder: wall ${(s.wall / smallRun.wall).toFixed(2)}`);
 }
 goal('one small SQL folder < 200 ms wall', `${(smallRun.wall * 1000).toFixed(0)} ms`, smallRun.wall < 0.2);
 goal('one small SQL folder < 80 MB', `${smallRun.rssMb.toFixed(0)} MB`, smallRun.rssMb < 80);
 const smallCache = mkdtempSync(join(tmpdir(), 'twoway-bench-cache-'));
-twoway(['--cache-location', smallCache, small], repoRoot);
+twoway(['--cache-location', smallCache, small], smallHome);
 console.log(
   row(
     'one small SQL folder, cached',
     smallFiles,
-    median(Array.from({ length: rounds }, () => twoway(['--cache-location', smallCache, small], repoRoot))),
+    median(Array.from({ length: rounds }, () => twoway(['--cache-location', smallCache, small], smallHome))),
   ),
 );
 rmSync(smallCache, { recursive: true, force: true });
+rmSync(smallHome, { recursive: true, force: true });
 console.log('targets for one small folder: < 200 ms wall, < 80 MB');
-console.log(`\ngoals (issue 14), this run:\n${goals.join('\n')}`);
+console.log(`\ngoals (issue 14), this run (load average at the end: ${loadavg()[0]?.toFixed(1)}):\n${goals.join('\n')}`);
 
 function squawkVersion(): string {
   return spawnSync(squawkBin, ['--version'], { encoding: 'utf8' })

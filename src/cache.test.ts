@@ -124,6 +124,74 @@ export class Change1700000000000 implements MigrationInterface {
     }
   });
 
+  it("a hit reads the operations only when asked for them, and they are the run's own; a changed operations file is a miss", async () => {
+    const dir = tempDir();
+    const fresh = await check(['golang-migrate'], { cwd: examples });
+    await check(['golang-migrate'], { cwd: examples, cacheLocation: dir });
+    const [file] = entries(dir);
+    const opsFile = (file as string).replace(/\.json$/, '.ops');
+    const good = readFileSync(opsFile, 'utf8');
+    // The entry itself holds no operations: they are in the file beside it.
+    expect(readFileSync(file as string, 'utf8')).not.toContain('"kind":"CreateTable"');
+    expect(good).toContain('"kind":"CreateTable"');
+    const hit = await check(['golang-migrate'], { cwd: examples, cacheLocation: dir });
+    const parsed = (r: { sets: Awaited<ReturnType<typeof check>>['sets'] }) =>
+      r.sets.flatMap((s) => s.reports.map((x) => ({ up: x.parsed.up, down: x.parsed.down })));
+    expect(parsed(hit)).toEqual(parsed(fresh));
+    const uncached = await answers(['golang-migrate'], { cwd: examples });
+    for (const text of [good.slice(0, -1), good.replace(/"key":"[0-9a-f]{4}/, '"key":"0000'), '']) {
+      writeFileSync(opsFile, text);
+      expect(await answers(['golang-migrate'], { cwd: examples, cacheLocation: dir })).toBe(uncached);
+      expect(readFileSync(opsFile, 'utf8')).toBe(good);
+    }
+    rmSync(opsFile);
+    expect(await answers(['golang-migrate'], { cwd: examples, cacheLocation: dir })).toBe(uncached);
+    expect(readFileSync(opsFile, 'utf8')).toBe(good);
+  });
+
+  it('a re-run answered from the cache never loads the PostgreSQL parser; a changed file loads it', () => {
+    const project = tempProject({
+      'db/migrations/1_users.up.sql': 'CREATE TABLE users (id int PRIMARY KEY);\n',
+      'db/migrations/1_users.down.sql': 'DROP TABLE users;\n',
+      'db/migrations/2_name.up.sql': 'ALTER TABLE users ADD COLUMN name text;\n',
+    });
+    const dir = tempDir();
+    // Prints the report, then whether libpg-query was required in this process.
+    const run = () =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          join(repoRoot, 'node_modules/tsx/dist/esm/index.mjs'),
+          '--input-type=module',
+          '-e',
+          `import { createRequire } from 'node:module';
+const m = await import('${join(repoRoot, 'src/cli.ts')}');
+process.exitCode = await m.main(process.argv.slice(1));
+const loaded = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('libpg-query'));
+console.log(loaded ? 'libpg-query loaded' : 'libpg-query not loaded');`,
+          '--',
+          'check',
+          '--format',
+          'json',
+          '--no-evidence',
+          '--cache-location',
+          dir,
+          'db',
+        ],
+        { cwd: project, encoding: 'utf8' },
+      ).stdout;
+    const first = run();
+    expect(first).toMatch(/libpg-query loaded\n$/);
+    const again = run();
+    expect(again).toMatch(/libpg-query not loaded\n$/);
+    expect(again.replace(/libpg-query.*\n$/, '')).toBe(first.replace(/libpg-query.*\n$/, ''));
+    writeFileSync(join(project, 'db/migrations/2_name.up.sql'), 'ALTER TABLE users ADD COLUMN name text NOT NULL;\n');
+    const changed = run();
+    expect(changed).toMatch(/libpg-query loaded\n$/);
+    expect(changed).toContain('NOT NULL');
+  });
+
   it("discovery's dialect markers are kept for the next process; a corrupt store is ignored and rewritten", () => {
     // Another process each time: discovery remembers markers within one process anyway.
     const project = tempProject({ 'db/1_users.sql': 'CREATE TABLE users (id int AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;\n' });

@@ -7,7 +7,19 @@
 // only if it parses, has the expected shape and its key matches; anything else is a miss (and is rewritten).
 // Writes go to a temporary file renamed into place, so a reader never sees half an entry.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +31,7 @@ import type { ParsedMigration, ReadError } from './migration.js';
 import { type DialectMarker, markersUsed, rememberMarkers } from './sql/dialect-markers.js';
 
 /** Bumped when the entry layout changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The same version number covers many builds while twoway is developed: the build's own time tells them apart. */
 const BUILD = (() => {
@@ -39,7 +51,9 @@ export interface CachedSet {
 interface Entry {
   format: number;
   key: string;
-  reports: Array<Omit<MigrationReport, 'parsed'> & { parsed: Omit<ParsedMigration, 'migration'> & { migration: unknown } }>;
+  /** The size of the entry's operations file (`opsFileOf`): each report's up and down, in the reports' order. */
+  opsBytes: number;
+  reports: Array<Omit<MigrationReport, 'parsed'> & { parsed: Omit<ParsedMigration, 'migration' | 'up' | 'down'> & { migration: unknown } }>;
   errors: ReadError[];
 }
 
@@ -58,6 +72,8 @@ export function defaultCacheLocation(cwd: string): string {
 }
 
 export class CheckCache {
+  private markersRead = false;
+
   /** `cwd`: the folder the sets' paths are relative to. */
   constructor(
     readonly dir: string,
@@ -66,9 +82,9 @@ export class CheckCache {
 
   /**
    * Discovery's dialect markers of earlier runs (src/sql/dialect-markers.ts), so that telling an unchanged set's
-   * dialect does not scan its SQL again. Call before discovery.
+   * dialect does not scan its SQL again. Call before discovery. True when there were markers to remember.
    */
-  loadMarkers(): void {
+  loadMarkers(): boolean {
     try {
       const entry: unknown = JSON.parse(readFileSync(join(this.dir, 'dialect-markers.json'), 'utf8'));
       if (
@@ -77,17 +93,24 @@ export class CheckCache {
         entry.version === TOOL.version &&
         entry.build === BUILD &&
         Array.isArray(entry.markers)
-      )
+      ) {
         rememberMarkers(entry.markers.filter(isMarkerEntry));
+        this.markersRead = true;
+        return true;
+      }
     } catch {
       // No entry, or one that does not parse: discovery scans.
     }
+    return false;
   }
 
-  /** Stores the markers this run used, when it had to scan for some. */
+  /**
+   * Stores the markers this run used, when it had to scan for some or there was no store yet (a store, even empty,
+   * tells the next run it may leave libpg-query unloaded until a set misses the cache).
+   */
   saveMarkers(): void {
     const { entries, scanned } = markersUsed();
-    if (scanned)
+    if (scanned || !this.markersRead)
       this.write(join(this.dir, 'dialect-markers.json'), { format: FORMAT, version: TOOL.version, build: BUILD, markers: entries });
   }
 
@@ -104,16 +127,26 @@ export class CheckCache {
   }
 
   get(set: MigrationSet, key: string): CachedSet | null {
+    const file = this.fileOf(set);
     let entry: unknown;
     try {
-      entry = JSON.parse(readFileSync(this.fileOf(set), 'utf8'));
+      entry = JSON.parse(readFileSync(file, 'utf8'));
     } catch {
       return null;
     }
-    if (!isEntry(entry, key, set.migrations.length)) return null;
-    const reports = entry.reports.map((r) => {
+    if (!isEntry(entry, key, set.migrations.length) || !opsFileMatches(opsFileOf(file), key, entry.opsBytes)) return null;
+    // The operations (more than half of an entry) are read when something asks for them: the formats do not.
+    let ops: Array<[unknown, unknown]> | undefined;
+    const opsOf = (i: number): [unknown, unknown] => {
+      ops ??= readOps(opsFileOf(file), key, entry.reports.length);
+      return ops[i] as [unknown, unknown];
+    };
+    const reports = entry.reports.map((r, i) => {
       const migration = typeof r.parsed.migration === 'number' ? set.migrations[r.parsed.migration] : r.parsed.migration;
-      return { ...r, parsed: { ...r.parsed, migration } } as MigrationReport;
+      const parsed = { ...r.parsed, migration };
+      lazy(parsed, 'up', () => opsOf(i)[0]);
+      lazy(parsed, 'down', () => opsOf(i)[1]);
+      return { ...r, parsed } as MigrationReport;
     });
     return { reports, errors: entry.errors };
   }
@@ -121,24 +154,29 @@ export class CheckCache {
   /** Stores a set's answers; a cache that cannot be written (read-only disk) only costs the next run its time. */
   set(set: MigrationSet, key: string, value: CachedSet): void {
     const index = new Map(set.migrations.map((m, i) => [m, i]));
+    const file = this.fileOf(set);
+    const ops = JSON.stringify({ format: FORMAT, key, ops: value.reports.map((r) => [r.parsed.up, r.parsed.down]) });
     const entry: Entry = {
       format: FORMAT,
       key,
+      opsBytes: Buffer.byteLength(ops),
       // A report's migration is the set's own (by index) unless the adapter rewrote it (a Rails migration turned non-transactional).
-      reports: value.reports.map((r) => ({
-        ...r,
-        parsed: { ...r.parsed, migration: index.get(r.parsed.migration) ?? r.parsed.migration },
-      })),
+      reports: value.reports.map((r) => {
+        const { up: _up, down: _down, ...parsed } = r.parsed;
+        return { ...r, parsed: { ...parsed, migration: index.get(r.parsed.migration) ?? r.parsed.migration } };
+      }),
       errors: value.errors,
     };
-    this.write(this.fileOf(set), entry);
+    // The operations first: an entry is never there without the operations it was written with.
+    this.write(opsFileOf(file), ops);
+    this.write(file, entry);
   }
 
   private write(file: string, value: unknown): void {
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeFileSync(temp, JSON.stringify(value));
+      writeFileSync(temp, typeof value === 'string' ? value : JSON.stringify(value));
       renameSync(temp, file);
     } catch {
       // The cache is best effort: a folder that cannot be written (read-only, or a file in its place) is no cache.
@@ -157,9 +195,67 @@ export class CheckCache {
   }
 }
 
+/** A set's operations beside its entry (not `.json`: one file per set is the entry). */
+const opsFileOf = (entryFile: string) => entryFile.replace(/\.json$/, '.ops');
+
+/** The operations file an entry was written with: its size and the key it starts with, read without parsing it. */
+function opsFileMatches(file: string, key: string, bytes: number): boolean {
+  const head = Buffer.from(`{"format":${FORMAT},"key":${JSON.stringify(key)},`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    if (fstatSync(fd).size !== bytes) return false;
+    const read = Buffer.alloc(head.length);
+    return readSync(fd, read, 0, head.length, 0) === head.length && read.equals(head);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The operations of an entry that was a hit. They were checked (size, key) when the entry was: a file changed since,
+ * in the middle of the run, is an error, never an answer.
+ */
+function readOps(file: string, key: string, reports: number): Array<[unknown, unknown]> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    value = null;
+  }
+  if (
+    isObject(value) &&
+    value.format === FORMAT &&
+    value.key === key &&
+    Array.isArray(value.ops) &&
+    value.ops.length === reports &&
+    value.ops.every((o) => Array.isArray(o) && o.length === 2 && Array.isArray(o[0]) && (o[1] === null || Array.isArray(o[1])))
+  )
+    return value.ops as Array<[unknown, unknown]>;
+  throw new Error(`the check cache changed during the run (${file}): run again, or with --no-cache`);
+}
+
+/** `obj[name]` computed on first read; a write replaces it. */
+function lazy(obj: object, name: string, compute: () => unknown): void {
+  Object.defineProperty(obj, name, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(obj, name, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: unknown) {
+      Object.defineProperty(obj, name, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
+}
+
 /** The shape an entry must have to be trusted: anything else (a truncated file, another version's layout) is a miss. */
 function isEntry(value: unknown, key: string, migrations: number): value is Entry {
-  if (!isObject(value) || value.format !== FORMAT || value.key !== key) return false;
+  if (!isObject(value) || value.format !== FORMAT || value.key !== key || typeof value.opsBytes !== 'number') return false;
   if (!Array.isArray(value.errors) || !value.errors.every(isReadError)) return false;
   if (!Array.isArray(value.reports)) return false;
   return value.reports.every((r) => {
@@ -172,8 +268,6 @@ function isEntry(value: unknown, key: string, migrations: number): value is Entr
         : isObject(p.migration);
     return (
       migrationOk &&
-      Array.isArray(p.up) &&
-      (p.down === null || Array.isArray(p.down)) &&
       Array.isArray(p.directives) &&
       Array.isArray(p.errors) &&
       typeof r.phase === 'string' &&

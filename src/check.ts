@@ -13,6 +13,7 @@ import type { UsageOf } from './judge/judge.js';
 import type { ParsedMigration, ReadError } from './migration.js';
 import type { Schema } from './schema/schema.js';
 import { seedSchema } from './schema/seed.js';
+import { isPostgresParserLoaded, PostgresParserNotLoaded, refusedParses } from './sql/libpg.js';
 
 export interface CheckOptions extends AnalyzeOptions, DiscoverOptions {
   /** Only report migrations having one of these files (paths relative to cwd): `--since`. */
@@ -48,9 +49,10 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
     options.cacheLocation && !options.report && !options.seed && !options.usage && !options.schemaBefore
       ? new CheckCache(options.cacheLocation, options.cwd ?? process.cwd())
       : null;
-  await loadDiscovery();
-  cache?.loadMarkers();
-  const discovery = await discoverLoading(paths, options);
+  // libpg-query loads before discovery (which tells a set's dialect with its scanner) unless the cache remembers
+  // the dialect markers of earlier runs: then a re-run on an unchanged repository may never load it at all.
+  if (!cache?.loadMarkers()) await loadDiscovery();
+  const discovery = await withParser(() => discoverLoading(paths, options));
   cache?.saveMarkers();
   await Promise.all([...new Set(discovery.sets.map((s) => s.framework))].map(loadAdapter));
   const errors: ReadError[] = [...discovery.errors];
@@ -64,13 +66,14 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
     previousRelease: options.previousRelease ? [options.previousRelease.repo, options.previousRelease.commit] : null,
   };
   // The timeouts the project's files set are part of what a set's reports depend on.
-  const runner = discovery.sets.map((set) => runnerSettingsOf(set, options));
+  const runner = await withParser(() => discovery.sets.map((set) => runnerSettingsOf(set, options)));
   const cached = discovery.sets.map((set, i) => {
     if (!cache) return null;
     const key = cache.keyOf(set, { ...keyOptions, detected: runner[i] ?? null });
     return { key, hit: cache.get(set, key) };
   });
   const misses = discovery.sets.filter((_, i) => !cached[i]?.hit);
+  if (misses.length) await loadDiscovery();
   // The release's objects may be missing (a shallow clone): then there is no evidence, and the core rules answer.
   const usages =
     options.previousRelease && misses.length
@@ -111,6 +114,23 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
     return { set, runnerSettings, reports };
   });
   return { sets, errors };
+}
+
+/**
+ * Runs `fn` (which only reads files) again with libpg-query loaded if it needed the parser before it was loaded,
+ * whether the refusal reached here or a `catch` on the way took it for unreadable SQL.
+ */
+async function withParser<T>(fn: () => T | Promise<T>): Promise<T> {
+  if (isPostgresParserLoaded()) return fn();
+  const refused = refusedParses();
+  try {
+    const value = await fn();
+    if (refusedParses() === refused) return value;
+  } catch (e) {
+    if (!(e instanceof PostgresParserNotLoaded)) throw e;
+  }
+  await loadDiscovery();
+  return fn();
 }
 
 /** For each set, what the release running today says, read from the application folder the set belongs to. */

@@ -4,7 +4,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import picomatch from 'picomatch';
 import type { Node } from 'yaml';
 import type { z } from 'zod';
 import type { ConfiguredDialect } from './discover/dialect.js';
@@ -217,7 +216,8 @@ export function parseConfig(text: string, file: string, cwd: string): Config {
 
   const root = dirname(file);
   const fromRoot = (p: string) => relative(cwd, resolve(root, p)) || '.';
-  const ignore = config.ignore?.length ? picomatch(config.ignore, { dot: true }) : null;
+  // picomatch is required only for a config that ignores something.
+  const ignore = config.ignore?.length ? (require('picomatch') as typeof import('picomatch'))(config.ignore, { dot: true }) : null;
   return {
     file: shown,
     root,

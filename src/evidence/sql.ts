@@ -1,6 +1,6 @@
 // Raw SQL in a release's source strings, read with PostgreSQL's own parser (libpg-query): the tables
 // each statement names and the columns it names with them. A string that does not parse as SQL is not SQL.
-import { parseSync } from 'libpg-query';
+import { parseSync } from '../sql/libpg.js';
 import type { Line, QueryFact } from './facts.js';
 
 const STATEMENT_STARTS = new Set(['select', 'insert', 'update', 'delete', 'with', 'merge']);

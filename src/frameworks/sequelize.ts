@@ -1,7 +1,7 @@
 // Sequelize (sequelize-cli / umzug): `migrations/*.js` exporting up(queryInterface, Sequelize)/down(...): queryInterface.*
 // schema calls with Sequelize data types, bulk writes, and SQL in queryInterface.sequelize.query.
 import { readFileSync } from 'node:fs';
-import { underscore } from 'inflection';
+import { createRequire } from 'node:module';
 import { chooseDialect, declared } from '../discover/dialect.js';
 import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName, type TypeRef } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
@@ -407,6 +407,7 @@ function sequelizeHandler(out: MigrationOutput): Handler {
 
 /** Sequelize names an unnamed index `underscore('<table>_<field>_<field>')` (Utils.nameIndex): `teams_google_id` for googleId. */
 function defaultIndexName(table: QName, fields: string[]): string {
+  const { underscore } = createRequire(import.meta.url)('inflection') as typeof import('inflection');
   return underscore(`${table.name}_${fields.join('_')}`);
 }
 

@@ -1,7 +1,7 @@
 // Shared by the SQL-file frameworks: reading files safely and parsing SQL sources into IR.
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import { directivesInComment } from '../directives.js';
 import type { DialectChoice } from '../discover/dialect.js';
 import type { Dialect } from '../ir.js';
@@ -9,6 +9,10 @@ import type { Directive, Migration, ParsedMigration, ReadError, SourceText } fro
 import { parseSql } from '../sql/index.js';
 import { maskTemplates } from '../sql/templates.js';
 import type { Folder } from './adapter.js';
+
+/** smol-toml, required when a TOML config is read (start-up time). */
+export const parseToml = (text: string): Record<string, unknown> =>
+  (createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml')).parse(text);
 
 /** Files above this size are not migrations anyone reviews; reading them would only cost memory. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;

@@ -1,7 +1,7 @@
 // The values a column's CHECK constraint lists (`status IN ('draft', 'sent')`, `kind = ANY (ARRAY[…])`,
 // `id = 1`), read with PostgreSQL's own parser from the definition the catalog gives back, so the
 // synthetic rows take them as they take an enum's labels: rows a CHECK refuses prove nothing.
-import { parseSync } from 'libpg-query';
+import { parseSync } from '../sql/libpg.js';
 
 // libpg-query's AST is JSON of many node shapes; typing each one buys nothing here.
 type Node = any;

@@ -3,7 +3,7 @@
 // application keeps that type's text in the column. Which column, PostgreSQL's message says by its
 // value; the rows are then written again with text of that type in it. An up that cuts the text first
 // (`split_part(num, '.', 2)::int`) then fails on an empty piece: the text is written in as many pieces.
-import { parseSync } from 'libpg-query';
+import { parseSync } from '../sql/libpg.js';
 import type { ValueType } from './catalog.js';
 import type { DataSnapshot } from './data.js';
 

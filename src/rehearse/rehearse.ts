@@ -1,11 +1,12 @@
 // For every migration in order: fill the tables, snapshot, up, write rows only the new schema
 // allows, down, diff schema and data against the snapshot, up again. The database moves forward
 // once: the state before migration N is the state its predecessor's re-up left.
-import { parseSync } from 'libpg-query';
+
 import type { Operation } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import { Schema } from '../schema/schema.js';
 import { emitPostgres } from '../sql/emit-postgresql.js';
+import { parseSync } from '../sql/libpg.js';
 import { displayName, fillableTables, type SchemaSnapshot, snapshotSchema, tableKey, type ValueType } from './catalog.js';
 import {
   type DataSnapshot,

@@ -1,8 +1,16 @@
 // The source lines a finding points at, as a compiler-style code frame (shared by every reporter that shows code).
-import { codeFrameColumns } from '@babel/code-frame';
+import { createRequire } from 'node:module';
 import type { MigrationReport } from '../analyze.js';
 import type { Finding } from '../findings.js';
 import type { SourceText } from '../migration.js';
+
+type CodeFrameColumns = typeof import('@babel/code-frame').codeFrameColumns;
+// Required when the first frame is drawn: a JSON report draws none.
+let codeFrameColumns: CodeFrameColumns | undefined;
+const frameColumns = (): CodeFrameColumns => {
+  codeFrameColumns ??= (createRequire(import.meta.url)('@babel/code-frame') as typeof import('@babel/code-frame')).codeFrameColumns;
+  return codeFrameColumns;
+};
 
 /** The up or down source a finding's path names, when the migration has it. */
 export function sourceOf(r: MigrationReport, path: string): SourceText | undefined {
@@ -17,13 +25,13 @@ export function codeFrame(f: Finding, source: SourceText | undefined): string | 
   const relEnd = f.span.endLine - source.startLine + 1;
   const { text, startLine } = framedLines(source, rel, relEnd);
   // `startLine` is code-frame's (7.x) option; @types/babel__code-frame predates it.
-  const options: NonNullable<Parameters<typeof codeFrameColumns>[2]> & { startLine: number } = {
+  const options: NonNullable<Parameters<CodeFrameColumns>[2]> & { startLine: number } = {
     highlightCode: false,
     linesAbove: LINES_ABOVE,
     linesBelow: LINES_BELOW,
     startLine,
   };
-  const frame = codeFrameColumns(
+  const frame = frameColumns()(
     text,
     {
       start: { line: rel, column: f.span.column },

@@ -2,9 +2,9 @@
 // for, found among the tokens of PostgreSQL's own scanner (libpg-query), so that strings, comments and quoted names
 // never count. Discovery uses them for a set whose config, file names and folder say nothing.
 import { createHash } from 'node:crypto';
-import { scanSync } from 'libpg-query';
 import type { Dialect } from '../ir.js';
 import type { SourceText } from '../migration.js';
+import { PostgresParserNotLoaded, scanSync } from './libpg.js';
 import { SourceMap } from './source-map.js';
 import { splitStatements } from './split.js';
 
@@ -61,7 +61,7 @@ function scan(source: SourceText): DialectMarker[] {
     try {
       tokens = scanSync(text).tokens;
     } catch (e) {
-      if (String((e as Error).message).includes('not initialized')) throw e;
+      if (e instanceof PostgresParserNotLoaded || String((e as Error).message).includes('not initialized')) throw e;
       continue;
     }
     const bytes = Buffer.from(text);

@@ -1,8 +1,9 @@
 // IR → PostgreSQL SQL. Used to run migrations written in a DSL (Rails, Alembic, Django, JS
 // frameworks) on a real PostgreSQL, and to run downs twoway derives from the IR. Statements kept as
 // text are checked with libpg-query: call loadSqlParsers() first.
-import { parseSync } from 'libpg-query';
+
 import type { ColumnDef, ConstraintDef, ForeignKeyTarget, Operation, QName } from '../ir.js';
+import { parseSync } from './libpg.js';
 
 export type Emitted = { ok: true; sql: string | null } | { ok: false; reason: string };
 

@@ -1,5 +1,5 @@
 // PostgreSQL → IR, with the real Postgres parser (libpg-query).
-import { loadModule, parsePlPgSQLSync, parseSync, scanSync } from 'libpg-query';
+
 import {
   type ColumnDef,
   type ColumnRef,
@@ -19,6 +19,7 @@ import {
   type ValueSource,
 } from '../ir.js';
 import type { ReadError, SourceText } from '../migration.js';
+import { loadModule, parsePlPgSQLSync, parseSync, scanSync } from './libpg.js';
 import { SourceMap } from './source-map.js';
 import { maskTemplates } from './templates.js';
 

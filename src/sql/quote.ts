@@ -4,9 +4,10 @@
 // but an unreserved one (the keyword category from libpg-query's own scanner). MySQL names are always in
 // backticks, as SHOW CREATE TABLE and mysqldump write them: no keyword list to keep in step with the server.
 // SQLite reads names case-insensitively: a name is bare when SQLite's grammar reads it as a column and a table.
-import { scanSync } from 'libpg-query';
+
 import { hasControl, isControl } from '../help.js';
 import type { Dialect, QName } from '../ir.js';
+import { scanSync } from './libpg.js';
 import { parserFor } from './mysql.js';
 
 /** One name (table, column, index, constraint) as the dialect's SQL writes it. */

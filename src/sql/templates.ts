@@ -2,8 +2,9 @@
 // through Go text/template `{{ ... }}`, Flyway and goose ENVSUB through `${...}`) ship files that are
 // not SQL as written. Each placeholder outside string literals and comments becomes an identifier of
 // the same length, so the statement parses and every line and column still points at the user's file.
-import { scanSync } from 'libpg-query';
+
 import type { SourceText } from '../migration.js';
+import { scanSync } from './libpg.js';
 import { SourceMap } from './source-map.js';
 
 /** Quick test before scanning: most files have no placeholder at all. */

@@ -6,7 +6,7 @@
 // lengths, name resolution). An allowlist, not a list of what is dangerous: the session's role may be
 // a superuser, for whom a read-only transaction alone stops neither COPY … TO PROGRAM, pg_read_file,
 // lo_import, dblink, set_config nor SELECT … INTO OUTFILE. What is refused is never sent.
-import { parseSync } from 'libpg-query';
+import { parseSync } from '../sql/libpg.js';
 import { parserFor } from '../sql/mysql.js';
 import { splitStatements } from '../sql/split.js';
 

@@ -1,15 +1,20 @@
 // Knex, node-pg-migrate, TypeORM and Sequelize all keep JS/TS files in a `migrations/` folder:
 // one pass reads a folder's files and tells by content (which API the up calls) whose they are.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
-// Two functions, not the whole package (start-up time).
-import semverCompare from 'semver/functions/compare.js';
-import semverValid from 'semver/functions/valid.js';
 import type { DialectChoice } from '../../discover/dialect.js';
 import type { Dialect } from '../../ir.js';
 import type { Migration, ReadError, SourceText } from '../../migration.js';
 import type { DetectResult, Folder } from '../adapter.js';
 import { readText } from '../sql-files.js';
+
+// Two functions, not the whole package, required when a JS folder's file names are read (start-up time).
+const require = createRequire(import.meta.url);
+const semverValid = (v: string): string | null => (require('semver/functions/valid.js') as typeof import('semver/functions/valid.js'))(v);
+const semverCompare = (a: string, b: string): -1 | 0 | 1 =>
+  (require('semver/functions/compare.js') as typeof import('semver/functions/compare.js'))(a, b);
+
 import {
   type FunctionNode,
   isFunction,

@@ -3,10 +3,11 @@
 // or deleted in batches by primary key, each batch its own transaction. The down writes the archived values back
 // (or inserts the archived rows) with the table's user triggers off, and drops the archive. The statement's own text gives the relation, SET list and WHERE: they are cut from it at the
 // tokens PostgreSQL's scanner finds at the top level.
-import { parseSync, scanSync } from 'libpg-query';
+
 import type { DataChange } from '../../ir.js';
 import { qnameKey, qnameText } from '../../ir.js';
 import type { Schema } from '../../schema/schema.js';
+import { parseSync, scanSync } from '../../sql/libpg.js';
 import {
   archiveName,
   archiveRows,

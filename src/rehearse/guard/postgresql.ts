@@ -4,7 +4,7 @@
 // functions, other sessions, another role. Bodies twoway can read (SQL functions, PL/pgSQL blocks,
 // EXECUTE of a string constant) are read too; what is built at run time cannot be, which is why a
 // server rehearsal also runs as a role without the privileges these need.
-import { parsePlPgSQLSync, parseSync, scanSync } from 'libpg-query';
+import { parsePlPgSQLSync, parseSync, scanSync } from '../../sql/libpg.js';
 import type { GuardOptions, OutsideEffect } from './index.js';
 
 // libpg-query's AST is JSON of many node shapes; typing each one buys nothing here.
