@@ -490,6 +490,34 @@ describe('knex on SQLite: types of one affinity', () => {
   });
 });
 
+describe('knex on SQLite: an altered type keeps every value (SQLite stores values as they are)', () => {
+  const tree = (up: string, down: string) => ({
+    'knexfile.js': "module.exports = { client: 'sqlite3' };\n",
+    'migrations/20240101000000_create.js':
+      "exports.up = (knex) => knex.schema.createTable('monitor', (t) => { t.increments('id'); t.string('status'); t.float('ping').notNullable(); t.text('kind'); });\nexports.down = (knex) => knex.schema.dropTable('monitor');\n",
+    'migrations/20240201000000_alter.js': `exports.up = (knex) => knex.schema.alterTable('monitor', (t) => { ${up} });\nexports.down = (knex) => knex.schema.alterTable('monitor', (t) => { ${down} });\n`,
+  });
+
+  it('float to integer and text to varchar(255) narrow nothing on SQLite (uptime-kuma stat-table-fix, analytics-type-to-string)', async () => {
+    const { reports, sets } = await checkTree(
+      tree(
+        "t.integer('ping').notNullable().alter(); t.string('kind').alter();",
+        "t.float('ping').notNullable().alter(); t.text('kind').alter();",
+      ),
+    );
+    expect(sets[0]?.set.dialect).toBe('sqlite');
+    const r = reports[1];
+    expect([r?.phase, r?.codeRollback, r?.dbRollback]).toEqual(['expand', 'compatible', 'reversible']);
+  });
+
+  it('varchar to smallint is another kind of value for old code, but loses none (uptime-kuma manual-monitor-fix)', async () => {
+    const { reports } = await checkTree(tree("t.smallint('status').alter();", "t.string('status').alter();"));
+    const r = reports[1];
+    expect([r?.phase, r?.codeRollback, r?.dbRollback]).toEqual(['breaking', 'breaking', 'reversible']);
+    expect(r?.findings.map((f) => f.rule)).not.toContain('down-renarrows-type');
+  });
+});
+
 describe('knex: a base script beside the migrations folder is the schema they start from', () => {
   const files = (base: string) => ({
     'db/knexfile.js': "module.exports = { client: 'pg' };\n",

@@ -161,14 +161,24 @@ function netIsEmpty({ up, parsed }: JudgeInput): boolean {
   );
 }
 
-/** SQLite's type affinity, by its rules on the declared type's name (sqlite.org/datatype3.html, 3.1). */
-function sqliteAffinity(t: TypeRef): string {
-  const name = `${t.text} ${t.name}`.toUpperCase();
-  if (name.includes('INT')) return 'INTEGER';
-  if (['CHAR', 'CLOB', 'TEXT'].some((w) => name.includes(w))) return 'TEXT';
-  if (name.includes('BLOB')) return 'BLOB';
-  if (['REAL', 'FLOA', 'DOUB'].some((w) => name.includes(w))) return 'REAL';
-  return 'NUMERIC';
+/**
+ * SQLite stores each value as it is (sqlite.org/datatype3.html): it enforces no length, range or precision, and a
+ * column's affinity converts a value only when the conversion is lossless and reversible (REAL 3.5 stays REAL in an
+ * INTEGER column, 'abc' stays TEXT). A change of declared type there (an ALTER its runner rebuilds the table for,
+ * or a rebuild by copy) therefore keeps every value: a narrowing of one kind of value changes nothing the previous
+ * release sees, and a change of kind still breaks it (new rows hold another kind of value) but loses nothing.
+ */
+function sqliteTypeChange(
+  change: ReturnType<typeof classifyTypeChange>,
+  from: TypeRef,
+  to: TypeRef,
+  types: TypeContext,
+): ReturnType<typeof classifyTypeChange> {
+  if (!types.sqlite || change.class === 'same' || change.class === 'values') return change;
+  const [was, now] = [valueKind(from), valueKind(to)];
+  if (change.class === 'narrowing' && was && was === now && !enumLosesValues(from, types))
+    return { ...change, class: 'widening', lossy: null, why: `SQLite enforces no size on ${to.text}: every value stays as stored` };
+  return { ...change, lossy: null };
 }
 
 function trivial(op: Operation): boolean {
@@ -189,6 +199,7 @@ function upReasons(input: JudgeInput): Reason[] {
     enumValues: (name: string) => input.afterUp.enums.get(name),
     enumValuesBefore: (name: string) => input.before.enums.get(name),
     utcNoRewrite: false,
+    sqlite: input.dialect === 'sqlite',
   };
 
   for (const t of up.tables) {
@@ -464,7 +475,7 @@ function withUse(add: Add, use: Usage | undefined): Add {
       effect.codeRollback === 'breaking' ? (given ?? use) : given,
     );
 }
-type TypeContext = Parameters<typeof classifyTypeChange>[3];
+type TypeContext = Parameters<typeof classifyTypeChange>[3] & { sqlite?: boolean };
 
 /** Changes to the columns of a table that stays: `columns` are its columns, `added` those it gained here. */
 function judgeColumns(
@@ -697,7 +708,7 @@ function judgeColumnState(
         `The type of ${target} changes to ${s.type.text}; its type before is unknown, so the change may narrow it.`,
       );
     } else if (!sameType(before.type, s.type) || enumLosesValues(before.type, types)) {
-      const change = classifyTypeChange(before.type, s.type, null, types);
+      const change = sqliteTypeChange(classifyTypeChange(before.type, s.type, null, types), before.type, s.type, types);
       if (change.class === 'narrowing' || change.class === 'kind') {
         add(
           { phase: 'breaking', codeRollback: 'breaking', ...(change.lossy ? { dbRollback: 'irreversible' as const } : {}) },
@@ -1311,10 +1322,10 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
       // Strings cast to an enum fit only when they are its labels: a down back to the enum fails on any other value.
       const toEnum = (t: TypeRef) => t.arrayDims === 0 && (input.before.enums.has(t.name) || down.enums.some((e) => e.name === t.name));
       const backToEnum = was && s.type && ['varchar', 'text', 'bpchar', 'citext'].includes(was.type.name) && toEnum(s.type);
-      // SQLite enforces no length or range: types of one affinity (smallint and integer, varchar(20) and text) hold
-      // the same values, so going back between them cuts nothing.
-      const sameAffinity = input.dialect === 'sqlite' && s.type && was && sqliteAffinity(was.type) === sqliteAffinity(s.type);
-      if (c.typeAt && s.type && was && !sameAffinity && (fitsIn(was.type, s.type) === false || backToEnum)) {
+      // SQLite enforces no length or range and converts a value by affinity only when that is lossless (see
+      // sqliteTypeChange): going back to any declared type cuts nothing.
+      const sqliteKeeps = input.dialect === 'sqlite';
+      if (c.typeAt && s.type && was && !sqliteKeeps && (fitsIn(was.type, s.type) === false || backToEnum)) {
         add(
           'down-renarrows-type',
           c.typeAt,
