@@ -45,6 +45,23 @@ const cases: Case[] = [
     verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
     found: ['rename-table'],
   },
+  // A column dropped while a table made beside it references its table: what it held moves there (maybe's
+  // create_sessions drops users.last_login_at as sessions, referencing users, is created).
+  {
+    name: 'a column dropped while a new table referencing its table is created is dropped with its replacement',
+    history: [users],
+    up: 'CREATE TABLE sessions (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), ip text);\nALTER TABLE users DROP COLUMN name;',
+    down: 'ALTER TABLE users ADD COLUMN name varchar(50);\nDROP TABLE sessions;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
+    found: ['drop-column'],
+  },
+  {
+    name: 'a column dropped beside a new table that does not reference its table is a plain contract step',
+    history: [users],
+    up: 'CREATE TABLE sessions (id bigint PRIMARY KEY, ip text);\nALTER TABLE users DROP COLUMN name;',
+    down: 'ALTER TABLE users ADD COLUMN name varchar(50);\nDROP TABLE sessions;',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
   // Indexes and constraints: re-created as they were is no change; otherwise the old one is gone.
   {
     name: 'an index dropped and re-created with the same definition is no change, even without a down',

@@ -537,6 +537,7 @@ function judgeColumns(
         continue;
       }
       const replacement = replacementOf(c, t, added);
+      const child = replacement ? undefined : childTable(t, input);
       if (
         replacement &&
         t.columns.includes(replacement) &&
@@ -574,6 +575,13 @@ function judgeColumns(
           'drop-column',
           c.droppedAt,
           `Column ${target} is dropped and replaced by ${tableOf(replacement, input.up.tables)} in the same migration: the previous release cannot have stopped using it.${kept}`,
+        );
+      } else if (child) {
+        add(
+          { phase: 'breaking', codeRollback: 'breaking', ...loss },
+          'drop-column',
+          c.droppedAt,
+          `Column ${target} is dropped while table ${child}, made in the same migration, references ${table}: what the column held moves there, and the previous release cannot have stopped using it.${kept}`,
         );
       } else {
         const byUse = dropByUse(use);
@@ -1032,6 +1040,20 @@ function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): 
       (f.to.origin !== null || !isArchive(f.to)) &&
       f.to !== t.continuedBy,
   )?.column;
+}
+
+/**
+ * A table made in this migration with a foreign key to `t`: a column of `t` dropped in the same migration moves
+ * into it (accounts.status dropped while account_syncs, referencing accounts, is created), so the new table is
+ * the column's replacement. An archive is not.
+ */
+function childTable(t: NetTable, input: JudgeInput): string | undefined {
+  if (t.origin === null || t.name === null) return undefined;
+  const made = new Set(
+    input.up.tables.filter((n) => n.origin === null && n.name !== null && !n.continues && !isArchive(n)).map((n) => qnameKey(n.name as QName)),
+  );
+  const self = qnameKey(t.name);
+  return input.afterUp.referencing(self).find(([key]) => key !== self && made.has(key))?.[0];
 }
 
 const VALUE_KINDS = new Map<string, string>(
