@@ -212,6 +212,16 @@ describe('sequelize: as sequelize-cli runs it', () => {
     expect(p.down?.[0]?.kind === 'DropIndex' && p.down[0].ifExists).toBe(true);
   });
 
+  it.skipIf(!outline)('outline: a down removing constraints under names Sequelize 6 never gives them fails (real files)', async () => {
+    const result = await check(['server/migrations'], { cwd: outline as string });
+    const of = (file: string) => result.sets[0]?.reports.find((r) => r.parsed.migration.path.endsWith(file));
+    // changeColumn unique: true is ADD UNIQUE, named users_slackId_key by PostgreSQL; references are ADD FOREIGN KEY, _fkey.
+    for (const file of ['20170712072234-uniq-slack-id.js', '20170827182423-improve-references.js']) {
+      expect(of(file)?.dbRollback).toBe('lossy');
+      expect(of(file)?.findings.map((f) => f.rule)).toContain('down-references-missing');
+    }
+  });
+
   it.skipIf(!outline)('outline: the concurrent index migration runs outside a transaction (real file)', async () => {
     const result = await check(['server/migrations'], { cwd: outline as string });
     const report = result.sets[0]?.reports.find((r) => r.parsed.migration.path.endsWith('20250907220205-add-missing-indexes.js'));
