@@ -135,6 +135,31 @@ describe('sequelize: queryInterface', () => {
   });
 });
 
+describe('sequelize: dropAllTables in a down', () => {
+  it('drops, with CASCADE, the tables the up made, last made first, but those in skip (outline 20160619080644-initial)', async () => {
+    const p = await parseSource(
+      sequelize,
+      `module.exports = {
+  up: async (queryInterface, Sequelize) => {
+    await queryInterface.createTable('teams', { id: { type: Sequelize.UUID, primaryKey: true } });
+    await queryInterface.createTable('users', { id: { type: Sequelize.UUID, primaryKey: true }, teamId: { type: Sequelize.UUID } });
+    await queryInterface.createTable('notes', { id: { type: Sequelize.UUID, primaryKey: true } });
+  },
+  down: async (queryInterface) => {
+    await queryInterface.dropAllTables({ skip: ['notes'] });
+  },
+};`,
+    );
+    expect(describeOps(p.down)).toEqual(['DropTable users @8:11', 'DropTable teams @8:11']);
+    expect(p.down?.every((o) => o.kind === 'DropTable' && o.cascade)).toBe(true);
+  });
+
+  it('with nothing made by the up, what it drops is not known: not analyzed', async () => {
+    const p = await parseSource(sequelize, 'module.exports = { up: async () => {}, down: async (queryInterface) => { await queryInterface.dropAllTables(); } };');
+    expect(notesOf(p)).toHaveLength(1);
+  });
+});
+
 describe('sequelize: as sequelize-cli runs it', () => {
   const outline = corpusApp('outline__outline');
 
