@@ -62,6 +62,14 @@ const cases: Case[] = [
     down: 'ALTER TABLE users ADD COLUMN name varchar(50);\nDROP TABLE sessions;',
     verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'irreversible' },
   },
+  // A generated column holds nothing of its own: dropping it loses nothing, with or without a down (maybe's remove_search_vector).
+  {
+    name: 'a generated column dropped without a down destroys nothing: no-down, not irreversible',
+    history: ["CREATE TABLE products (id bigint PRIMARY KEY, name text, search tsvector GENERATED ALWAYS AS (to_tsvector('simple', name)) STORED);"],
+    up: 'ALTER TABLE products DROP COLUMN search;',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'no-down' },
+    found: ['drop-column'],
+  },
   // Indexes and constraints: re-created as they were is no change; otherwise the old one is gone.
   {
     name: 'an index dropped and re-created with the same definition is no change, even without a down',

@@ -495,11 +495,10 @@ function judgeColumns(
     const add = withUse(addReason, use);
     if (c.name === null) {
       const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
-      // A generated column's values are computed from the others: a down that adds it again computes them again.
-      const where =
-        (c.before?.generated && hasDown(input.parsed)) || newToGroup(input, t, c.origin)
-          ? 'restored'
-          : copiedAway(home, [c], restores, input.up);
+      // A generated column's values are computed from the others: a down that adds it again computes them again, and
+      // without a down nothing is lost either (any down could).
+      const generated = Boolean(c.before?.generated);
+      const where = generated || newToGroup(input, t, c.origin) ? 'restored' : copiedAway(home, [c], restores, input.up);
       const loss =
         where === 'restored'
           ? {}
@@ -510,7 +509,9 @@ function judgeColumns(
             : { dbRollback: 'irreversible' as const };
       const kept =
         where === 'restored'
-          ? ' The down fills it again from the data that stays.'
+          ? generated
+            ? ' Its values are computed from columns that stay: adding it again computes them again.'
+            : ' The down fills it again from the data that stays.'
           : where === 'copied'
             ? ` Its values were copied to ${copyTargets([c])}, but the down does not fill it again from there.`
             : '';
