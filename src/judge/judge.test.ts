@@ -70,6 +70,24 @@ const cases: Case[] = [
     verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'no-down' },
     found: ['drop-column'],
   },
+  // A down that adds a column back, fills it from a column the new release may leave NULL and makes it NOT NULL fails
+  // on those rows (maybe's change_import_owner).
+  {
+    name: 'a down re-adding a column NOT NULL filled from a nullable column fails on rows written after the up',
+    history: [users, 'CREATE TABLE imports (id bigint PRIMARY KEY, account_id bigint NOT NULL);'],
+    up: 'ALTER TABLE imports ADD COLUMN original_account_id bigint;\nUPDATE imports SET original_account_id = account_id;\nALTER TABLE imports DROP COLUMN account_id;',
+    down: 'ALTER TABLE imports ADD COLUMN account_id bigint;\nUPDATE imports SET account_id = original_account_id;\nALTER TABLE imports DROP COLUMN original_account_id;\nALTER TABLE imports ALTER COLUMN account_id SET NOT NULL;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'lossy' },
+    found: ['down-readds-not-null'],
+  },
+  {
+    name: 'a down re-adding a column NOT NULL filled from a NOT NULL column cannot fail',
+    history: [users, 'CREATE TABLE imports (id bigint PRIMARY KEY, account_id bigint NOT NULL);'],
+    up: 'ALTER TABLE imports ADD COLUMN original_account_id bigint;\nUPDATE imports SET original_account_id = account_id;\nALTER TABLE imports ALTER COLUMN original_account_id SET NOT NULL;\nALTER TABLE imports DROP COLUMN account_id;',
+    down: 'ALTER TABLE imports ADD COLUMN account_id bigint;\nUPDATE imports SET account_id = original_account_id;\nALTER TABLE imports DROP COLUMN original_account_id;\nALTER TABLE imports ALTER COLUMN account_id SET NOT NULL;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
+    absent: ['down-readds-not-null'],
+  },
   // Indexes and constraints: re-created as they were is no change; otherwise the old one is gone.
   {
     name: 'an index dropped and re-created with the same definition is no change, even without a down',

@@ -1383,6 +1383,20 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
         add('down-does-not-undo', c.droppedAt, `The down drops ${table}.${c.origin}, which existed before the up: its values are lost.`);
       }
     }
+    // A column the down adds back and makes NOT NULL, filled only from columns that may be NULL after the up
+    // (imports.account_id from original_account_id, which the new release's rows leave empty): the NOT NULL fails.
+    for (const c of t.columns) {
+      if (c.origin !== null || c.name === null || c.state.nullable !== false || (c.state.default ?? null) !== null || !c.nullAt) continue;
+      if (!c.filledAt) continue;
+      const sources = t.columns.flatMap((x) => x.copies.filter((k) => k.into === c).map(() => x));
+      const nullable = (x: NetColumn) => x.origin !== null && input.afterUp.column(t.name as QName, x.origin)?.nullable === true;
+      if (sources.length && sources.every(nullable))
+        add(
+          'down-readds-not-null',
+          c.nullAt,
+          `The down makes ${table}.${c.name} NOT NULL after filling it from ${sources.map((x) => x.origin).join(', ')}, which may be NULL in rows written after the up: it fails there.`,
+        );
+    }
   }
   // Uniqueness the schema after the up already enforced cannot fail when the down adds it back in another form.
   const enforcedAfterUp = (table: string, columns: readonly string[], references?: string) => {
