@@ -518,6 +518,28 @@ describe('knex on SQLite: an altered type keeps every value (SQLite stores value
   });
 });
 
+describe('knex on SQLite: an INTEGER primary key is the rowid', () => {
+  const tree = (db: string) => ({
+    'knexfile.js': `module.exports = { client: '${db}' };\n`,
+    'migrations/20240101000000_create.js':
+      "exports.up = (knex) => knex.schema.createTable('tree', (t) => { t.increments('id').primary(); t.string('path').notNullable(); });\nexports.down = (knex) => knex.schema.dropTable('tree');\n",
+    'migrations/20240201000000_recreate.js':
+      "exports.up = (knex) => knex.schema.dropTable('tree').createTable('tree', (t) => { t.integer('id').primary(); t.string('path').notNullable(); });\nexports.down = (knex) => knex.schema.dropTable('tree').createTable('tree', (t) => { t.increments('id').primary(); t.string('path').notNullable(); });\n",
+  });
+
+  it('re-created as integer().primary(), ids are still given to INSERTs that leave them out (wiki 2.0.0-rc.2)', async () => {
+    const { reports } = await checkTree(tree('sqlite3'));
+    expect([reports[1]?.phase, reports[1]?.codeRollback]).toEqual(['contract', 'compatible']);
+    expect(reports[1]?.reasons.map((x) => x.rule)).not.toContain('drop-default');
+  });
+
+  it('on PostgreSQL the same integer key has no default left: the previous release breaks', async () => {
+    const { reports } = await checkTree(tree('pg'));
+    expect([reports[1]?.phase, reports[1]?.codeRollback]).toEqual(['breaking', 'breaking']);
+    expect(reports[1]?.reasons.map((x) => x.rule)).toContain('drop-default');
+  });
+});
+
 describe('knex: a base script beside the migrations folder is the schema they start from', () => {
   const files = (base: string) => ({
     'db/knexfile.js': "module.exports = { client: 'pg' };\n",

@@ -835,7 +835,10 @@ function judgeContinuation(old: NetTable, next: NetTable, add: Add, types: TypeC
       origin: c.origin,
       typeAt: state.type && c.before && !sameType(c.before.type, state.type) ? (into.target.typeAt ?? next.createdAt) : into.target.typeAt,
       nullAt: state.nullable === false && c.before?.nullable !== false ? (into.target.nullAt ?? next.createdAt) : into.target.nullAt,
-      defaultAt: (state.default ?? null) === null && c.before?.default ? (into.target.defaultAt ?? next.createdAt) : into.target.defaultAt,
+      defaultAt:
+        (state.default ?? null) === null && c.before?.default && !rowidAlias(nextName, into.target.name as string, input)
+          ? (into.target.defaultAt ?? next.createdAt)
+          : into.target.defaultAt,
     };
     judgeColumnState(target, pseudo, c.before, add, types);
   }
@@ -1041,6 +1044,17 @@ function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): 
       (f.to.origin !== null || !isArchive(f.to)) &&
       f.to !== t.continuedBy,
   )?.column;
+}
+
+/**
+ * SQLite: a table's single-column primary key declared INTEGER is the rowid (sqlite.org/lang_createtable.html,
+ * "ROWID and the INTEGER PRIMARY KEY"): an INSERT that leaves it out gets the next id, as a serial's default gives.
+ */
+function rowidAlias(table: QName, column: string, input: JudgeInput): boolean {
+  if (input.dialect !== 'sqlite') return false;
+  const t = input.afterUp.table(table);
+  const pk = [...(t?.constraints.values() ?? [])].find((k) => k.type === 'primary-key');
+  return Boolean(pk && pk.columns.length === 1 && pk.columns[0] === column && t?.columns.get(column)?.type.text.toUpperCase() === 'INTEGER');
 }
 
 /**
