@@ -206,7 +206,10 @@ describe('django: field operations and their derived downs', () => {
     expect(p.up).toMatchObject([
       { kind: 'DropConstraint', name: 'billing_customer_email_key' },
       { kind: 'DropConstraint', name: 'billing_customer_pkey', ifExists: true },
-      { kind: 'AddConstraint', constraint: { type: 'primary-key', columns: ['email'], name: djangoIndexName('billing_customer', ['email'], '_pk') } },
+      {
+        kind: 'AddConstraint',
+        constraint: { type: 'primary-key', columns: ['email'], name: djangoIndexName('billing_customer', ['email'], '_pk') },
+      },
     ]);
   });
 

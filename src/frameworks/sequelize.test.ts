@@ -155,7 +155,10 @@ describe('sequelize: dropAllTables in a down', () => {
   });
 
   it('with nothing made by the up, what it drops is not known: not analyzed', async () => {
-    const p = await parseSource(sequelize, 'module.exports = { up: async () => {}, down: async (queryInterface) => { await queryInterface.dropAllTables(); } };');
+    const p = await parseSource(
+      sequelize,
+      'module.exports = { up: async () => {}, down: async (queryInterface) => { await queryInterface.dropAllTables(); } };',
+    );
     expect(notesOf(p)).toHaveLength(1);
   });
 });

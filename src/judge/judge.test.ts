@@ -65,7 +65,9 @@ const cases: Case[] = [
   // A generated column holds nothing of its own: dropping it loses nothing, with or without a down (maybe's remove_search_vector).
   {
     name: 'a generated column dropped without a down destroys nothing: no-down, not irreversible',
-    history: ["CREATE TABLE products (id bigint PRIMARY KEY, name text, search tsvector GENERATED ALWAYS AS (to_tsvector('simple', name)) STORED);"],
+    history: [
+      "CREATE TABLE products (id bigint PRIMARY KEY, name text, search tsvector GENERATED ALWAYS AS (to_tsvector('simple', name)) STORED);",
+    ],
     up: 'ALTER TABLE products DROP COLUMN search;',
     verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'no-down' },
     found: ['drop-column'],

@@ -1054,7 +1054,9 @@ function rowidAlias(table: QName, column: string, input: JudgeInput): boolean {
   if (input.dialect !== 'sqlite') return false;
   const t = input.afterUp.table(table);
   const pk = [...(t?.constraints.values() ?? [])].find((k) => k.type === 'primary-key');
-  return Boolean(pk && pk.columns.length === 1 && pk.columns[0] === column && t?.columns.get(column)?.type.text.toUpperCase() === 'INTEGER');
+  return Boolean(
+    pk && pk.columns.length === 1 && pk.columns[0] === column && t?.columns.get(column)?.type.text.toUpperCase() === 'INTEGER',
+  );
 }
 
 /**
@@ -1065,7 +1067,9 @@ function rowidAlias(table: QName, column: string, input: JudgeInput): boolean {
 function childTable(t: NetTable, input: JudgeInput): string | undefined {
   if (t.origin === null || t.name === null) return undefined;
   const made = new Set(
-    input.up.tables.filter((n) => n.origin === null && n.name !== null && !n.continues && !isArchive(n)).map((n) => qnameKey(n.name as QName)),
+    input.up.tables
+      .filter((n) => n.origin === null && n.name !== null && !n.continues && !isArchive(n))
+      .map((n) => qnameKey(n.name as QName)),
   );
   const self = qnameKey(t.name);
   return input.afterUp.referencing(self).find(([key]) => key !== self && made.has(key))?.[0];
