@@ -304,8 +304,18 @@ export class Schema {
         if (!t || !c) return;
         t.columns = new Map([...t.columns].map(([k, v]) => (k === op.column ? [op.newName, { ...v, name: op.newName }] : [k, v])));
         const key = qnameKey(op.table);
-        for (const [k, i] of this.indexEntries(key))
-          this.putIndex(k, { ...i, columns: i.columns.map((col) => (col === op.column ? op.newName : col)) });
+        const rename = (col: string) => (col === op.column ? op.newName : col);
+        for (const [k, i] of this.indexEntries(key)) this.putIndex(k, { ...i, columns: i.columns.map(rename) });
+        // Constraints follow the column (PostgreSQL, MySQL and SQLite keep them by column), and so do foreign keys
+        // of other tables that reference it.
+        for (const [name, k] of t.constraints)
+          if (k.columns.includes(op.column)) t.constraints.set(name, { ...k, columns: k.columns.map(rename) });
+        for (const [, other] of this.referencing(key)) {
+          const writable = this.mutableTable(other.name) as TableState;
+          for (const [name, k] of writable.constraints)
+            if (k.references && qnameKey(k.references.table) === key && k.references.columns?.includes(op.column))
+              writable.constraints.set(name, { ...k, references: { ...k.references, columns: k.references.columns.map(rename) } });
+        }
         return;
       }
       case 'AlterColumnType': {
