@@ -184,6 +184,21 @@ const cases: Case[] = [
     absent: ['drop-table', 'rename-table'],
   },
   {
+    name: 'a rebuild whose INSERT column list is out of step with its SELECT moves values between columns, renames nothing (Flowise AddFileUploadsToChatMessage)',
+    dialect: 'sqlite',
+    history: ['CREATE TABLE msg (id TEXT PRIMARY KEY, tools TEXT, notes TEXT);'],
+    up: [
+      'CREATE TABLE msg_new (id TEXT PRIMARY KEY, tools TEXT, notes TEXT, uploads TEXT);',
+      'INSERT INTO msg_new (id, notes, tools) SELECT id, tools, notes FROM msg;',
+      'DROP TABLE msg;',
+      'ALTER TABLE msg_new RENAME TO msg;',
+    ].join('\n'),
+    down: 'ALTER TABLE msg DROP COLUMN uploads;',
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
+    found: ['update-rows'],
+    absent: ['rename-column'],
+  },
+  {
     name: 'a rebuild by renaming the old table aside is the same rebuild',
     dialect: 'sqlite',
     history: ['CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);'],

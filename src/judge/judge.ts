@@ -812,7 +812,18 @@ function judgeContinuation(old: NetTable, next: NetTable, add: Add, types: TypeC
       continue;
     }
     const target = `${table}.${c.origin}`;
-    if (into.target.name !== c.origin) {
+    // Its values land in another column while its own name is filled from elsewhere (an INSERT column list out of
+    // step with its SELECT): no name goes away, the values are moved between columns.
+    const swapped =
+      into.target.name !== c.origin && [...carried].some(([from, to]) => from !== c && from.origin !== null && to.target.name === c.origin);
+    if (swapped) {
+      add(
+        { phase: 'data', dbRollback: 'irreversible' },
+        'update-rows',
+        next.copiesIn.find((x) => x.from === old)?.span ?? next.createdAt,
+        `Rebuilding ${label} copies the values of ${c.origin} into ${into.target.name}, while ${c.origin} gets another column's: existing values are overwritten in place.`,
+      );
+    } else if (into.target.name !== c.origin) {
       add(
         { phase: 'breaking', codeRollback: 'breaking' },
         'rename-column',
