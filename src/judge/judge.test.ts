@@ -99,6 +99,22 @@ const cases: Case[] = [
     absent: ['drop-index'],
   },
   {
+    name: 'DROP INDEX IF EXISTS of an index the history made and dropped again changes nothing (outline add-drafts)',
+    history: [users, 'CREATE INDEX users_name ON users (name);', 'DROP INDEX users_name;'],
+    up: 'DROP INDEX IF EXISTS users_name;\nCREATE INDEX users_name_email ON users (name, email);',
+    down: 'DROP INDEX users_name_email;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['drop-index'],
+  },
+  {
+    name: 'DROP INDEX IF EXISTS of an index the history never showed may drop one made outside migrations',
+    history: [users],
+    up: 'DROP INDEX IF EXISTS users_name;',
+    down: 'CREATE INDEX users_name ON users (name);',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'reversible' },
+    found: ['drop-index'],
+  },
+  {
     name: 'a constraint dropped and re-added with the same definition is no change',
     history: [users, 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);'],
     up: 'ALTER TABLE users DROP CONSTRAINT users_email_key;\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);',
