@@ -10,7 +10,7 @@ import { loadSqlParsers } from '../sql/index.js';
 import { django } from './django.js';
 import { loadPythonGrammar } from './python/ast.js';
 import { djangoIndexName } from './python/django-fields.js';
-import { discoverTree } from './testing.js';
+import { checkTree, discoverTree } from './testing.js';
 
 beforeAll(async () => {
   await Promise.all([loadSqlParsers(), loadPythonGrammar()]);
@@ -70,6 +70,7 @@ function parseAll(files: Record<string, string>): ParsedMigration[] {
 }
 
 const kinds = (ops: readonly Operation[] | null) => (ops ?? []).map((o) => o.kind);
+const checkTreeFiles = (files: Record<string, string>) => checkTree({ 'manage.py': '', ...files });
 
 describe('django: field-to-column mapping (CreateModel)', () => {
   it('maps fields to PostgreSQL columns, names tables app_model unless db_table, and adds the FK, its index and _like indexes', () => {
@@ -196,6 +197,30 @@ describe('django: field operations and their derived downs', () => {
     expect(p.up[2]).toMatchObject({ action: 'update', hasWhere: true, columns: ['nickname'] });
     expect(kinds(p.down)).toEqual(['AlterColumnType', 'DropNotNull']);
     expect(p.down?.[0]).toMatchObject({ type: { text: 'varchar(50)' } });
+  });
+
+  it('AlterField primary_key=True: the old primary key goes, the column gets its own (_create_primary_key_sql, "_pk")', () => {
+    const p = second(
+      `        migrations.AlterField(model_name='customer', name='email', field=models.EmailField(max_length=254, primary_key=True, serialize=False, unique=True)),`,
+    );
+    expect(p.up).toMatchObject([
+      { kind: 'DropConstraint', name: 'billing_customer_email_key' },
+      { kind: 'DropConstraint', name: 'billing_customer_pkey', ifExists: true },
+      {
+        kind: 'AddConstraint',
+        constraint: { type: 'primary-key', columns: ['email'], name: djangoIndexName('billing_customer', ['email'], '_pk') },
+      },
+    ]);
+  });
+
+  it('the primary key moved onto a column that was there before, the old key column dropped: a contract step (saleor order 0131)', async () => {
+    const { reports } = await checkTreeFiles({
+      ...files(`        migrations.AlterField(model_name='customer', name='email', field=models.EmailField(max_length=254, primary_key=True, serialize=False, unique=True)),
+        migrations.RemoveField(model_name='customer', name='id'),`),
+    });
+    const r = reports[1];
+    expect([r?.phase, r?.codeRollback, r?.dbRollback]).toEqual(['contract', 'compatible', 'irreversible']);
+    expect(r?.findings.map((f) => f.rule)).not.toContain('down-references-missing');
   });
 
   it('RenameField renames the column (and the _id of a relation); RenameModel and AlterModelTable rename tables', () => {

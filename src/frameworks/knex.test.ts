@@ -490,6 +490,56 @@ describe('knex on SQLite: types of one affinity', () => {
   });
 });
 
+describe('knex on SQLite: an altered type keeps every value (SQLite stores values as they are)', () => {
+  const tree = (up: string, down: string) => ({
+    'knexfile.js': "module.exports = { client: 'sqlite3' };\n",
+    'migrations/20240101000000_create.js':
+      "exports.up = (knex) => knex.schema.createTable('monitor', (t) => { t.increments('id'); t.string('status'); t.float('ping').notNullable(); t.text('kind'); });\nexports.down = (knex) => knex.schema.dropTable('monitor');\n",
+    'migrations/20240201000000_alter.js': `exports.up = (knex) => knex.schema.alterTable('monitor', (t) => { ${up} });\nexports.down = (knex) => knex.schema.alterTable('monitor', (t) => { ${down} });\n`,
+  });
+
+  it('float to integer and text to varchar(255) narrow nothing on SQLite (uptime-kuma stat-table-fix, analytics-type-to-string)', async () => {
+    const { reports, sets } = await checkTree(
+      tree(
+        "t.integer('ping').notNullable().alter(); t.string('kind').alter();",
+        "t.float('ping').notNullable().alter(); t.text('kind').alter();",
+      ),
+    );
+    expect(sets[0]?.set.dialect).toBe('sqlite');
+    const r = reports[1];
+    expect([r?.phase, r?.codeRollback, r?.dbRollback]).toEqual(['expand', 'compatible', 'reversible']);
+  });
+
+  it('varchar to smallint is another kind of value for old code, but loses none (uptime-kuma manual-monitor-fix)', async () => {
+    const { reports } = await checkTree(tree("t.smallint('status').alter();", "t.string('status').alter();"));
+    const r = reports[1];
+    expect([r?.phase, r?.codeRollback, r?.dbRollback]).toEqual(['breaking', 'breaking', 'reversible']);
+    expect(r?.findings.map((f) => f.rule)).not.toContain('down-renarrows-type');
+  });
+});
+
+describe('knex on SQLite: an INTEGER primary key is the rowid', () => {
+  const tree = (db: string) => ({
+    'knexfile.js': `module.exports = { client: '${db}' };\n`,
+    'migrations/20240101000000_create.js':
+      "exports.up = (knex) => knex.schema.createTable('tree', (t) => { t.increments('id').primary(); t.string('path').notNullable(); });\nexports.down = (knex) => knex.schema.dropTable('tree');\n",
+    'migrations/20240201000000_recreate.js':
+      "exports.up = (knex) => knex.schema.dropTable('tree').createTable('tree', (t) => { t.integer('id').primary(); t.string('path').notNullable(); });\nexports.down = (knex) => knex.schema.dropTable('tree').createTable('tree', (t) => { t.increments('id').primary(); t.string('path').notNullable(); });\n",
+  });
+
+  it('re-created as integer().primary(), ids are still given to INSERTs that leave them out (wiki 2.0.0-rc.2)', async () => {
+    const { reports } = await checkTree(tree('sqlite3'));
+    expect([reports[1]?.phase, reports[1]?.codeRollback]).toEqual(['contract', 'compatible']);
+    expect(reports[1]?.reasons.map((x) => x.rule)).not.toContain('drop-default');
+  });
+
+  it('on PostgreSQL the same integer key has no default left: the previous release breaks', async () => {
+    const { reports } = await checkTree(tree('pg'));
+    expect([reports[1]?.phase, reports[1]?.codeRollback]).toEqual(['breaking', 'breaking']);
+    expect(reports[1]?.reasons.map((x) => x.rule)).toContain('drop-default');
+  });
+});
+
 describe('knex: a base script beside the migrations folder is the schema they start from', () => {
   const files = (base: string) => ({
     'db/knexfile.js': "module.exports = { client: 'pg' };\n",

@@ -135,6 +135,34 @@ describe('sequelize: queryInterface', () => {
   });
 });
 
+describe('sequelize: dropAllTables in a down', () => {
+  it('drops, with CASCADE, the tables the up made, last made first, but those in skip (outline 20160619080644-initial)', async () => {
+    const p = await parseSource(
+      sequelize,
+      `module.exports = {
+  up: async (queryInterface, Sequelize) => {
+    await queryInterface.createTable('teams', { id: { type: Sequelize.UUID, primaryKey: true } });
+    await queryInterface.createTable('users', { id: { type: Sequelize.UUID, primaryKey: true }, teamId: { type: Sequelize.UUID } });
+    await queryInterface.createTable('notes', { id: { type: Sequelize.UUID, primaryKey: true } });
+  },
+  down: async (queryInterface) => {
+    await queryInterface.dropAllTables({ skip: ['notes'] });
+  },
+};`,
+    );
+    expect(describeOps(p.down)).toEqual(['DropTable users @8:11', 'DropTable teams @8:11']);
+    expect(p.down?.every((o) => o.kind === 'DropTable' && o.cascade)).toBe(true);
+  });
+
+  it('with nothing made by the up, what it drops is not known: not analyzed', async () => {
+    const p = await parseSource(
+      sequelize,
+      'module.exports = { up: async () => {}, down: async (queryInterface) => { await queryInterface.dropAllTables(); } };',
+    );
+    expect(notesOf(p)).toHaveLength(1);
+  });
+});
+
 describe('sequelize: as sequelize-cli runs it', () => {
   const outline = corpusApp('outline__outline');
 
@@ -210,6 +238,16 @@ describe('sequelize: as sequelize-cli runs it', () => {
     expect(describeOps(p.down)).toEqual(['DropIndex teams_google_id @1:100']);
     // Sequelize 6 writes DROP INDEX IF EXISTS on PostgreSQL: a removeIndex after the table's dropTable does not fail.
     expect(p.down?.[0]?.kind === 'DropIndex' && p.down[0].ifExists).toBe(true);
+  });
+
+  it.skipIf(!outline)('outline: a down removing constraints under names Sequelize 6 never gives them fails (real files)', async () => {
+    const result = await check(['server/migrations'], { cwd: outline as string });
+    const of = (file: string) => result.sets[0]?.reports.find((r) => r.parsed.migration.path.endsWith(file));
+    // changeColumn unique: true is ADD UNIQUE, named users_slackId_key by PostgreSQL; references are ADD FOREIGN KEY, _fkey.
+    for (const file of ['20170712072234-uniq-slack-id.js', '20170827182423-improve-references.js']) {
+      expect(of(file)?.dbRollback).toBe('lossy');
+      expect(of(file)?.findings.map((f) => f.rule)).toContain('down-references-missing');
+    }
   });
 
   it.skipIf(!outline)('outline: the concurrent index migration runs outside a transaction (real file)', async () => {

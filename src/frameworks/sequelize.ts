@@ -1,9 +1,12 @@
 // Sequelize (sequelize-cli / umzug): `migrations/*.js` exporting up(queryInterface, Sequelize)/down(...): queryInterface.*
 // schema calls with Sequelize data types, bulk writes, and SQL in queryInterface.sequelize.query.
+// A down's dropAllTables() drops every table there is (QueryInterface.dropAllTables: showAllTables, then dropTable with
+// cascade for each but `skip`); it is written as the down of a history's first migration, where those are the tables
+// its up made: it is read as dropping them.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chooseDialect, declared } from '../discover/dialect.js';
-import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName, type TypeRef } from '../ir.js';
+import { type ColumnDef, type ConstraintDef, constraintDef, type Operation, type QName, qnameKey, type TypeRef } from '../ir.js';
 import type { Migration, ParsedMigration } from '../migration.js';
 import type { FrameworkAdapter } from './adapter.js';
 import {
@@ -78,6 +81,7 @@ export function parseSequelizeMigration(m: Migration): ParsedMigration {
   const { ast, out } = read;
   const exported = moduleExports(ast);
   out.transactional = false;
+  const made: QName[] = [];
   const run = (name: 'up' | 'down'): Direction | null => {
     out.direction = name;
     const node = exported.values.get(name);
@@ -90,10 +94,16 @@ export function parseSequelizeMigration(m: Migration): ParsedMigration {
     const scope = functionScope(exported, m, fn, 'queryInterface');
     const types = paramName(fn, 1);
     if (types) scope.set(types, opaque(types, 'value:Sequelize'));
-    runFunction(fn, scope, dir, sequelizeHandler(out));
+    runFunction(fn, scope, dir, sequelizeHandler(out, made));
     return dir;
   };
   const up = run('up');
+  for (const op of up?.ops ?? []) {
+    if (op.kind !== 'CreateTable' && op.kind !== 'DropTable') continue;
+    const at = made.findIndex((q) => qnameKey(q) === qnameKey(op.table));
+    if (op.kind === 'CreateTable' && at < 0) made.push(op.table);
+    else if (op.kind === 'DropTable' && at >= 0) made.splice(at, 1);
+  }
   const down = run('down');
   const downStatus = !down && exported.values.has('down') ? 'unreadable' : downStatusOf(down);
   return out.result(up?.ops ?? [], down?.ops ?? null, downStatus);
@@ -141,7 +151,7 @@ function passesTransaction(call: t.CallExpression, scope: Scope): boolean {
   });
 }
 
-function sequelizeHandler(out: MigrationOutput): Handler {
+function sequelizeHandler(out: MigrationOutput, made: readonly QName[]): Handler {
   // sequelize-cli (umzug) runs a migration outside any transaction; the migration may open one itself.
   let open = false;
   const handler: Handler = (e, scope, dir) => {
@@ -254,6 +264,13 @@ function sequelizeHandler(out: MigrationOutput): Handler {
           ifExists: false,
           cascade: staticValue(propsOf(args[1], scope)?.get('cascade'), scope) === true,
         });
+        break;
+      }
+      case 'dropAllTables': {
+        if (out.direction !== 'down' || !made.length) return false;
+        const skip = new Set(stringsOf(propsOf(args[0], scope)?.get('skip'), scope) ?? []);
+        for (const q of [...made].reverse())
+          if (!skip.has(q.name)) ops.push({ kind: 'DropTable', ...base, table: q, ifExists: false, cascade: true });
         break;
       }
       case 'renameTable': {

@@ -45,6 +45,51 @@ const cases: Case[] = [
     verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
     found: ['rename-table'],
   },
+  // A column dropped while a table made beside it references its table: what it held moves there (maybe's
+  // create_sessions drops users.last_login_at as sessions, referencing users, is created).
+  {
+    name: 'a column dropped while a new table referencing its table is created is dropped with its replacement',
+    history: [users],
+    up: 'CREATE TABLE sessions (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), ip text);\nALTER TABLE users DROP COLUMN name;',
+    down: 'ALTER TABLE users ADD COLUMN name varchar(50);\nDROP TABLE sessions;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
+    found: ['drop-column'],
+  },
+  {
+    name: 'a column dropped beside a new table that does not reference its table is a plain contract step',
+    history: [users],
+    up: 'CREATE TABLE sessions (id bigint PRIMARY KEY, ip text);\nALTER TABLE users DROP COLUMN name;',
+    down: 'ALTER TABLE users ADD COLUMN name varchar(50);\nDROP TABLE sessions;',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
+  // A generated column holds nothing of its own: dropping it loses nothing, with or without a down (maybe's remove_search_vector).
+  {
+    name: 'a generated column dropped without a down destroys nothing: no-down, not irreversible',
+    history: [
+      "CREATE TABLE products (id bigint PRIMARY KEY, name text, search tsvector GENERATED ALWAYS AS (to_tsvector('simple', name)) STORED);",
+    ],
+    up: 'ALTER TABLE products DROP COLUMN search;',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'no-down' },
+    found: ['drop-column'],
+  },
+  // A down that adds a column back, fills it from a column the new release may leave NULL and makes it NOT NULL fails
+  // on those rows (maybe's change_import_owner).
+  {
+    name: 'a down re-adding a column NOT NULL filled from a nullable column fails on rows written after the up',
+    history: [users, 'CREATE TABLE imports (id bigint PRIMARY KEY, account_id bigint NOT NULL);'],
+    up: 'ALTER TABLE imports ADD COLUMN original_account_id bigint;\nUPDATE imports SET original_account_id = account_id;\nALTER TABLE imports DROP COLUMN account_id;',
+    down: 'ALTER TABLE imports ADD COLUMN account_id bigint;\nUPDATE imports SET account_id = original_account_id;\nALTER TABLE imports DROP COLUMN original_account_id;\nALTER TABLE imports ALTER COLUMN account_id SET NOT NULL;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'lossy' },
+    found: ['down-readds-not-null'],
+  },
+  {
+    name: 'a down re-adding a column NOT NULL filled from a NOT NULL column cannot fail',
+    history: [users, 'CREATE TABLE imports (id bigint PRIMARY KEY, account_id bigint NOT NULL);'],
+    up: 'ALTER TABLE imports ADD COLUMN original_account_id bigint;\nUPDATE imports SET original_account_id = account_id;\nALTER TABLE imports ALTER COLUMN original_account_id SET NOT NULL;\nALTER TABLE imports DROP COLUMN account_id;',
+    down: 'ALTER TABLE imports ADD COLUMN account_id bigint;\nUPDATE imports SET account_id = original_account_id;\nALTER TABLE imports DROP COLUMN original_account_id;\nALTER TABLE imports ALTER COLUMN account_id SET NOT NULL;',
+    verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'reversible' },
+    absent: ['down-readds-not-null'],
+  },
   // Indexes and constraints: re-created as they were is no change; otherwise the old one is gone.
   {
     name: 'an index dropped and re-created with the same definition is no change, even without a down',
@@ -52,6 +97,22 @@ const cases: Case[] = [
     up: 'DROP INDEX users_email;\nCREATE INDEX users_email ON users (email);',
     verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
     absent: ['drop-index'],
+  },
+  {
+    name: 'DROP INDEX IF EXISTS of an index the history made and dropped again changes nothing (outline add-drafts)',
+    history: [users, 'CREATE INDEX users_name ON users (name);', 'DROP INDEX users_name;'],
+    up: 'DROP INDEX IF EXISTS users_name;\nCREATE INDEX users_name_email ON users (name, email);',
+    down: 'DROP INDEX users_name_email;',
+    verdict: { phase: 'expand', codeRollback: 'compatible', dbRollback: 'reversible' },
+    absent: ['drop-index'],
+  },
+  {
+    name: 'DROP INDEX IF EXISTS of an index the history never showed may drop one made outside migrations',
+    history: [users],
+    up: 'DROP INDEX IF EXISTS users_name;',
+    down: 'CREATE INDEX users_name ON users (name);',
+    verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'reversible' },
+    found: ['drop-index'],
   },
   {
     name: 'a constraint dropped and re-added with the same definition is no change',
@@ -137,6 +198,21 @@ const cases: Case[] = [
     verdict: { phase: 'breaking', codeRollback: 'breaking', dbRollback: 'irreversible' },
     found: ['drop-column', 'set-not-null'],
     absent: ['drop-table', 'rename-table'],
+  },
+  {
+    name: 'a rebuild whose INSERT column list is out of step with its SELECT moves values between columns, renames nothing (Flowise AddFileUploadsToChatMessage)',
+    dialect: 'sqlite',
+    history: ['CREATE TABLE msg (id TEXT PRIMARY KEY, tools TEXT, notes TEXT);'],
+    up: [
+      'CREATE TABLE msg_new (id TEXT PRIMARY KEY, tools TEXT, notes TEXT, uploads TEXT);',
+      'INSERT INTO msg_new (id, notes, tools) SELECT id, tools, notes FROM msg;',
+      'DROP TABLE msg;',
+      'ALTER TABLE msg_new RENAME TO msg;',
+    ].join('\n'),
+    down: 'ALTER TABLE msg DROP COLUMN uploads;',
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
+    found: ['update-rows'],
+    absent: ['rename-column'],
   },
   {
     name: 'a rebuild by renaming the old table aside is the same rebuild',

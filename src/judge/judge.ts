@@ -161,14 +161,24 @@ function netIsEmpty({ up, parsed }: JudgeInput): boolean {
   );
 }
 
-/** SQLite's type affinity, by its rules on the declared type's name (sqlite.org/datatype3.html, 3.1). */
-function sqliteAffinity(t: TypeRef): string {
-  const name = `${t.text} ${t.name}`.toUpperCase();
-  if (name.includes('INT')) return 'INTEGER';
-  if (['CHAR', 'CLOB', 'TEXT'].some((w) => name.includes(w))) return 'TEXT';
-  if (name.includes('BLOB')) return 'BLOB';
-  if (['REAL', 'FLOA', 'DOUB'].some((w) => name.includes(w))) return 'REAL';
-  return 'NUMERIC';
+/**
+ * SQLite stores each value as it is (sqlite.org/datatype3.html): it enforces no length, range or precision, and a
+ * column's affinity converts a value only when the conversion is lossless and reversible (REAL 3.5 stays REAL in an
+ * INTEGER column, 'abc' stays TEXT). A change of declared type there (an ALTER its runner rebuilds the table for,
+ * or a rebuild by copy) therefore keeps every value: a narrowing of one kind of value changes nothing the previous
+ * release sees, and a change of kind still breaks it (new rows hold another kind of value) but loses nothing.
+ */
+function sqliteTypeChange(
+  change: ReturnType<typeof classifyTypeChange>,
+  from: TypeRef,
+  to: TypeRef,
+  types: TypeContext,
+): ReturnType<typeof classifyTypeChange> {
+  if (!types.sqlite || change.class === 'same' || change.class === 'values') return change;
+  const [was, now] = [valueKind(from), valueKind(to)];
+  if (change.class === 'narrowing' && was && was === now && !enumLosesValues(from, types))
+    return { ...change, class: 'widening', lossy: null, why: `SQLite enforces no size on ${to.text}: every value stays as stored` };
+  return { ...change, lossy: null };
 }
 
 function trivial(op: Operation): boolean {
@@ -189,6 +199,7 @@ function upReasons(input: JudgeInput): Reason[] {
     enumValues: (name: string) => input.afterUp.enums.get(name),
     enumValuesBefore: (name: string) => input.before.enums.get(name),
     utcNoRewrite: false,
+    sqlite: input.dialect === 'sqlite',
   };
 
   for (const t of up.tables) {
@@ -464,7 +475,7 @@ function withUse(add: Add, use: Usage | undefined): Add {
       effect.codeRollback === 'breaking' ? (given ?? use) : given,
     );
 }
-type TypeContext = Parameters<typeof classifyTypeChange>[3];
+type TypeContext = Parameters<typeof classifyTypeChange>[3] & { sqlite?: boolean };
 
 /** Changes to the columns of a table that stays: `columns` are its columns, `added` those it gained here. */
 function judgeColumns(
@@ -484,11 +495,10 @@ function judgeColumns(
     const add = withUse(addReason, use);
     if (c.name === null) {
       const home = qnameKey(t.name ?? { name: t.origin ?? '?' });
-      // A generated column's values are computed from the others: a down that adds it again computes them again.
-      const where =
-        (c.before?.generated && hasDown(input.parsed)) || newToGroup(input, t, c.origin)
-          ? 'restored'
-          : copiedAway(home, [c], restores, input.up);
+      // A generated column's values are computed from the others: a down that adds it again computes them again, and
+      // without a down nothing is lost either (any down could).
+      const generated = Boolean(c.before?.generated);
+      const where = generated || newToGroup(input, t, c.origin) ? 'restored' : copiedAway(home, [c], restores, input.up);
       const loss =
         where === 'restored'
           ? {}
@@ -499,7 +509,9 @@ function judgeColumns(
             : { dbRollback: 'irreversible' as const };
       const kept =
         where === 'restored'
-          ? ' The down fills it again from the data that stays.'
+          ? generated
+            ? ' Its values are computed from columns that stay: adding it again computes them again.'
+            : ' The down fills it again from the data that stays.'
           : where === 'copied'
             ? ` Its values were copied to ${copyTargets([c])}, but the down does not fill it again from there.`
             : '';
@@ -526,6 +538,7 @@ function judgeColumns(
         continue;
       }
       const replacement = replacementOf(c, t, added);
+      const child = replacement ? undefined : childTable(t, input);
       if (
         replacement &&
         t.columns.includes(replacement) &&
@@ -563,6 +576,13 @@ function judgeColumns(
           'drop-column',
           c.droppedAt,
           `Column ${target} is dropped and replaced by ${tableOf(replacement, input.up.tables)} in the same migration: the previous release cannot have stopped using it.${kept}`,
+        );
+      } else if (child) {
+        add(
+          { phase: 'breaking', codeRollback: 'breaking', ...loss },
+          'drop-column',
+          c.droppedAt,
+          `Column ${target} is dropped while table ${child}, made in the same migration, references ${table}: what the column held moves there, and the previous release cannot have stopped using it.${kept}`,
         );
       } else {
         const byUse = dropByUse(use);
@@ -697,7 +717,7 @@ function judgeColumnState(
         `The type of ${target} changes to ${s.type.text}; its type before is unknown, so the change may narrow it.`,
       );
     } else if (!sameType(before.type, s.type) || enumLosesValues(before.type, types)) {
-      const change = classifyTypeChange(before.type, s.type, null, types);
+      const change = sqliteTypeChange(classifyTypeChange(before.type, s.type, null, types), before.type, s.type, types);
       if (change.class === 'narrowing' || change.class === 'kind') {
         add(
           { phase: 'breaking', codeRollback: 'breaking', ...(change.lossy ? { dbRollback: 'irreversible' as const } : {}) },
@@ -792,7 +812,18 @@ function judgeContinuation(old: NetTable, next: NetTable, add: Add, types: TypeC
       continue;
     }
     const target = `${table}.${c.origin}`;
-    if (into.target.name !== c.origin) {
+    // Its values land in another column while its own name is filled from elsewhere (an INSERT column list out of
+    // step with its SELECT): no name goes away, the values are moved between columns.
+    const swapped =
+      into.target.name !== c.origin && [...carried].some(([from, to]) => from !== c && from.origin !== null && to.target.name === c.origin);
+    if (swapped) {
+      add(
+        { phase: 'data', dbRollback: 'irreversible' },
+        'update-rows',
+        next.copiesIn.find((x) => x.from === old)?.span ?? next.createdAt,
+        `Rebuilding ${label} copies the values of ${c.origin} into ${into.target.name}, while ${c.origin} gets another column's: existing values are overwritten in place.`,
+      );
+    } else if (into.target.name !== c.origin) {
       add(
         { phase: 'breaking', codeRollback: 'breaking' },
         'rename-column',
@@ -815,7 +846,10 @@ function judgeContinuation(old: NetTable, next: NetTable, add: Add, types: TypeC
       origin: c.origin,
       typeAt: state.type && c.before && !sameType(c.before.type, state.type) ? (into.target.typeAt ?? next.createdAt) : into.target.typeAt,
       nullAt: state.nullable === false && c.before?.nullable !== false ? (into.target.nullAt ?? next.createdAt) : into.target.nullAt,
-      defaultAt: (state.default ?? null) === null && c.before?.default ? (into.target.defaultAt ?? next.createdAt) : into.target.defaultAt,
+      defaultAt:
+        (state.default ?? null) === null && c.before?.default && !rowidAlias(nextName, into.target.name as string, input)
+          ? (into.target.defaultAt ?? next.createdAt)
+          : into.target.defaultAt,
     };
     judgeColumnState(target, pseudo, c.before, add, types);
   }
@@ -1021,6 +1055,35 @@ function replacementOf(c: NetColumn, t: NetTable, added: readonly NetColumn[]): 
       (f.to.origin !== null || !isArchive(f.to)) &&
       f.to !== t.continuedBy,
   )?.column;
+}
+
+/**
+ * SQLite: a table's single-column primary key declared INTEGER is the rowid (sqlite.org/lang_createtable.html,
+ * "ROWID and the INTEGER PRIMARY KEY"): an INSERT that leaves it out gets the next id, as a serial's default gives.
+ */
+function rowidAlias(table: QName, column: string, input: JudgeInput): boolean {
+  if (input.dialect !== 'sqlite') return false;
+  const t = input.afterUp.table(table);
+  const pk = [...(t?.constraints.values() ?? [])].find((k) => k.type === 'primary-key');
+  return Boolean(
+    pk && pk.columns.length === 1 && pk.columns[0] === column && t?.columns.get(column)?.type.text.toUpperCase() === 'INTEGER',
+  );
+}
+
+/**
+ * A table made in this migration with a foreign key to `t`: a column of `t` dropped in the same migration moves
+ * into it (accounts.status dropped while account_syncs, referencing accounts, is created), so the new table is
+ * the column's replacement. An archive is not.
+ */
+function childTable(t: NetTable, input: JudgeInput): string | undefined {
+  if (t.origin === null || t.name === null) return undefined;
+  const made = new Set(
+    input.up.tables
+      .filter((n) => n.origin === null && n.name !== null && !n.continues && !isArchive(n))
+      .map((n) => qnameKey(n.name as QName)),
+  );
+  const self = qnameKey(t.name);
+  return input.afterUp.referencing(self).find(([key]) => key !== self && made.has(key))?.[0];
 }
 
 const VALUE_KINDS = new Map<string, string>(
@@ -1311,10 +1374,10 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
       // Strings cast to an enum fit only when they are its labels: a down back to the enum fails on any other value.
       const toEnum = (t: TypeRef) => t.arrayDims === 0 && (input.before.enums.has(t.name) || down.enums.some((e) => e.name === t.name));
       const backToEnum = was && s.type && ['varchar', 'text', 'bpchar', 'citext'].includes(was.type.name) && toEnum(s.type);
-      // SQLite enforces no length or range: types of one affinity (smallint and integer, varchar(20) and text) hold
-      // the same values, so going back between them cuts nothing.
-      const sameAffinity = input.dialect === 'sqlite' && s.type && was && sqliteAffinity(was.type) === sqliteAffinity(s.type);
-      if (c.typeAt && s.type && was && !sameAffinity && (fitsIn(was.type, s.type) === false || backToEnum)) {
+      // SQLite enforces no length or range and converts a value by affinity only when that is lossless (see
+      // sqliteTypeChange): going back to any declared type cuts nothing.
+      const sqliteKeeps = input.dialect === 'sqlite';
+      if (c.typeAt && s.type && was && !sqliteKeeps && (fitsIn(was.type, s.type) === false || backToEnum)) {
         add(
           'down-renarrows-type',
           c.typeAt,
@@ -1348,6 +1411,20 @@ function downReasons(input: JudgeInput, down: NetEffect): Reason[] {
       if (c.name === null && heldBefore(table, c.origin)) {
         add('down-does-not-undo', c.droppedAt, `The down drops ${table}.${c.origin}, which existed before the up: its values are lost.`);
       }
+    }
+    // A column the down adds back and makes NOT NULL, filled only from columns that may be NULL after the up
+    // (imports.account_id from original_account_id, which the new release's rows leave empty): the NOT NULL fails.
+    for (const c of t.columns) {
+      if (c.origin !== null || c.name === null || c.state.nullable !== false || (c.state.default ?? null) !== null || !c.nullAt) continue;
+      if (!c.filledAt) continue;
+      const sources = t.columns.flatMap((x) => x.copies.filter((k) => k.into === c).map(() => x));
+      const nullable = (x: NetColumn) => x.origin !== null && input.afterUp.column(t.name as QName, x.origin)?.nullable === true;
+      if (sources.length && sources.every(nullable))
+        add(
+          'down-readds-not-null',
+          c.nullAt,
+          `The down makes ${table}.${c.name} NOT NULL after filling it from ${sources.map((x) => x.origin).join(', ')}, which may be NULL in rows written after the up: it fails there.`,
+        );
     }
   }
   // Uniqueness the schema after the up already enforced cannot fail when the down adds it back in another form.

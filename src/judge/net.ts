@@ -423,6 +423,9 @@ class NetBuilder {
         const i = this.indexByName(op.index.schema, op.index.name);
         if (i) this.dropIndexEntry(i, span);
         else if (op.onTable && this.dropUniqueKey(op.onTable, op.index.name, span)) return;
+        // IF EXISTS of an index the history made and dropped again changes nothing (outline's removeIndex of an
+        // index paranoia-indeces dropped earlier).
+        else if (op.ifExists && this.start.seenIndexes.has(qnameKey(op.index))) return;
         else if (!op.ifExists || !this.createdHere(qnameKey(op.index))) {
           // An index the history never showed: it existed, its definition is unknown.
           const entry: NetIndex = {

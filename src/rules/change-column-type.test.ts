@@ -62,6 +62,20 @@ ruleTests(rule, {
       effect: { phase: 'expand' },
     },
     {
+      name: 'uuid → varchar widens: every uuid is a 36-character string, as drivers read it (Flowise ModifyExecutionSessionIdFieldType)',
+      history: [...history, 'ALTER TABLE t ADD COLUMN session uuid;'],
+      up: 'ALTER TABLE t ALTER COLUMN session TYPE varchar;',
+      message: 'widens it (every uuid is a 36-character string',
+      effect: { phase: 'expand' },
+    },
+    {
+      name: 'uuid → varchar(20) cuts uuids: another kind of value that does not fit',
+      history: [...history, 'ALTER TABLE t ADD COLUMN session uuid;'],
+      up: 'ALTER TABLE t ALTER COLUMN session TYPE varchar(20);',
+      message: 'strings of at most 20 characters',
+      effect: breaking,
+    },
+    {
       name: 'timestamp → timestamptz rewrites when the session time zone is unknown',
       history,
       up: 'ALTER TABLE t ALTER COLUMN at TYPE timestamptz;',

@@ -56,6 +56,18 @@ ruleTests(rule, {
       up: 'SELECT 1;',
       down: 'ALTER TABLE copy DROP COLUMN x;',
     },
+    {
+      name: 'a constraint PostgreSQL named itself is known by that name (<table>_<column>_key)',
+      history: users,
+      up: 'ALTER TABLE users ADD UNIQUE (email);',
+      down: 'ALTER TABLE users DROP CONSTRAINT users_email_key;',
+    },
+    {
+      name: 'a constraint of a table made outside migrations may exist',
+      history: users,
+      up: 'ALTER TABLE legacy ADD COLUMN a int;',
+      down: 'ALTER TABLE legacy DROP CONSTRAINT legacy_a_idx;\nALTER TABLE legacy DROP COLUMN a;',
+    },
     { name: 'an index PostgreSQL named itself is not checked', history: users, up: 'SELECT 1;', down: 'DROP INDEX users_name_idx;' },
     {
       name: 'a column the replay never saw may come from a statement it does not model',
@@ -125,6 +137,14 @@ ruleTests(rule, {
       down: 'ALTER TABLE users DROP COLUMN nick_name;',
       line: 1,
       message: 'users.nick_name',
+      effect: { dbRollback: 'lossy' },
+    },
+    {
+      name: 'a constraint name no statement made, on a table the history created: the down would fail (outline uniq-slack-id)',
+      history: users,
+      up: 'ALTER TABLE users ADD UNIQUE (email);',
+      down: 'ALTER TABLE users DROP CONSTRAINT users_email_idx;',
+      message: 'constraint users_email_idx on users does not exist',
       effect: { dbRollback: 'lossy' },
     },
     {

@@ -44,8 +44,10 @@ forgot) survive review.
 
 twoway replays the up, then the down statement by statement, and checks every name the down uses
 against the schema at that point. A table the replayed history never created is assumed to exist
-(made outside migrations), and objects PostgreSQL named itself are not checked, so only names
-the replay knows for certain are reported. \`IF EXISTS\` / \`IF NOT EXISTS\` make a statement
+(made outside migrations), and indexes PostgreSQL named itself are not checked, so only names
+the replay knows for certain are reported. Constraints PostgreSQL names itself
+(\`<table>_<column>_key\`, \`_fkey\`, \`_pkey\`) get those names in the replay too, so on a
+PostgreSQL table the history created a constraint name the replay never saw does not exist. \`IF EXISTS\` / \`IF NOT EXISTS\` make a statement
 tolerant and are not reported.
 
 Do instead: write the down against the schema after the up (the new names), in reverse order of
@@ -83,8 +85,12 @@ function missingName(op: Operation, ctx: RuleContext): string | null {
   };
   const knownIndex = (q: QName) => Boolean(ctx.start.index(q) || ctx.afterUp.index(q));
   const noIndex = (q: QName) => (!s.index(q) && knownIndex(q) ? `index ${qnameText(q)} does not exist at this point` : null);
+  // PostgreSQL names every constraint it is not given a name for (<table>_<column>_key, _fkey, _pkey), and the replay
+  // names them the same way: on a table the history created, the replay knows all its constraints, so a name it
+  // never saw is missing (Sequelize 6's changeColumn unique: true makes users_slackId_key, not users_slack_id_idx).
+  const madeByHistory = (q: QName) => ctx.dialect === 'postgresql' && s.seenTables.has(qnameKey(q)) && !s.table(q)?.columnsUnknown;
   const knownConstraint = (q: QName, name: string) =>
-    Boolean(ctx.start.table(q)?.constraints.has(name) || ctx.afterUp.table(q)?.constraints.has(name));
+    madeByHistory(q) || Boolean(ctx.start.table(q)?.constraints.has(name) || ctx.afterUp.table(q)?.constraints.has(name));
   const noConstraint = (q: QName, name: string) => {
     const t = s.table(q);
     if (!t) return noTable(q);

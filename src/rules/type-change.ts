@@ -115,6 +115,9 @@ function classify(from: TypeRef, to: TypeRef, ctx: TypeChangeContext): TypeChang
     return change('widening', true, `every ${a} value is a string`);
   if (STRINGS.has(a) && toEnum)
     return change('narrowing', true, `strings that are not values of ${b} make the change fail, and the old code may write them`);
+  // A uuid is a 36-character string, which is how drivers already read and write it: text holds every one.
+  if (a === 'uuid' && STRINGS.has(b) && (limit(to) ?? (b === 'bpchar' ? 1 : 36)) >= 36)
+    return change('widening', true, 'every uuid is a 36-character string, as the old code already reads and writes it');
   if (STRINGS.has(b)) {
     return limit(to) === undefined && b !== 'bpchar'
       ? change('kind', true, `${a} values become strings: the old code reads and writes them as ${a}`)

@@ -102,3 +102,24 @@ describe('DROP CONSTRAINT of a unique key', () => {
     expect(schema.index({ name: 'uk_a' })).toBeUndefined();
   });
 });
+
+describe('Schema: RENAME COLUMN', () => {
+  it('constraints on the column and foreign keys that reference it follow the new name, as PostgreSQL keeps them', () => {
+    const s = replay(
+      new Schema(),
+      `CREATE TABLE apps (id bigint PRIMARY KEY, code text UNIQUE);
+       CREATE TABLE grants (id bigint PRIMARY KEY, account_id bigint REFERENCES apps (id), app_code text REFERENCES apps (code), UNIQUE (account_id, id));
+       ALTER TABLE grants RENAME COLUMN account_id TO app_id;
+       ALTER TABLE apps RENAME COLUMN code TO slug;`,
+      '1',
+    );
+    const grants = [...(s.table({ name: 'grants' })?.constraints.values() ?? [])];
+    const described = grants.filter((k) => k.type !== 'primary-key').map((k) => [k.type, k.columns, k.references?.columns ?? null]);
+    expect(described.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      ['foreign-key', ['app_code'], ['slug']],
+      ['foreign-key', ['app_id'], ['id']],
+      ['unique', ['app_id', 'id'], null],
+    ]);
+    expect([...(s.table({ name: 'apps' })?.constraints.values() ?? [])].map((k) => k.columns)).toEqual([['id'], ['slug']]);
+  });
+});

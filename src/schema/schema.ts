@@ -50,6 +50,7 @@ interface Collections {
   views: CowMap<string, { materialized: boolean }>;
   objects: CowMap<string, string>;
   seenTables: CowMap<string, true>;
+  seenIndexes: CowMap<string, true>;
 }
 
 type CollectionValue<K extends keyof Collections> = Collections[K] extends CowMap<string, infer V> ? V : never;
@@ -70,6 +71,7 @@ export class Schema {
       views: m ? m.views.fork() : new CowMap(),
       objects: m ? m.objects.fork() : new CowMap(),
       seenTables: m ? m.seenTables.fork() : new CowMap(),
+      seenIndexes: m ? m.seenIndexes.fork() : new CowMap(),
     };
   }
 
@@ -92,6 +94,10 @@ export class Schema {
   /** Every table key the replay has seen created, so a missing table can be told from one made outside migrations. */
   get seenTables(): { has(key: string): boolean } {
     return this.maps.seenTables;
+  }
+  /** Every index key the replay has seen created: one not there now was dropped (or went with its table). */
+  get seenIndexes(): { has(key: string): boolean } {
+    return this.maps.seenIndexes;
   }
 
   /** Tables with a foreign key to `table` (a table key, matched to qnameKey of the reference), in table order. */
@@ -304,8 +310,18 @@ export class Schema {
         if (!t || !c) return;
         t.columns = new Map([...t.columns].map(([k, v]) => (k === op.column ? [op.newName, { ...v, name: op.newName }] : [k, v])));
         const key = qnameKey(op.table);
-        for (const [k, i] of this.indexEntries(key))
-          this.putIndex(k, { ...i, columns: i.columns.map((col) => (col === op.column ? op.newName : col)) });
+        const rename = (col: string) => (col === op.column ? op.newName : col);
+        for (const [k, i] of this.indexEntries(key)) this.putIndex(k, { ...i, columns: i.columns.map(rename) });
+        // Constraints follow the column (PostgreSQL, MySQL and SQLite keep them by column), and so do foreign keys
+        // of other tables that reference it.
+        for (const [name, k] of t.constraints)
+          if (k.columns.includes(op.column)) t.constraints.set(name, { ...k, columns: k.columns.map(rename) });
+        for (const [, other] of this.referencing(key)) {
+          const writable = this.mutableTable(other.name) as TableState;
+          for (const [name, k] of writable.constraints)
+            if (k.references && qnameKey(k.references.table) === key && k.references.columns?.includes(op.column))
+              writable.constraints.set(name, { ...k, references: { ...k.references, columns: k.references.columns.map(rename) } });
+        }
         return;
       }
       case 'AlterColumnType': {
@@ -329,6 +345,7 @@ export class Schema {
         if (!name) return;
         const key = qnameKey({ schema: op.table.schema, name });
         if (op.ifNotExists && this.indexes.has(key)) return;
+        this.maps.seenIndexes.set(key, true);
         this.putIndex(key, {
           name,
           table: qnameKey(op.table),

@@ -748,6 +748,9 @@ class Editor {
       ops.push({ kind: 'DropConstraint', ...base, table, name: names.unique ?? `${table.name}_${old.column}_key`, ifExists: false });
       names.unique = undefined;
     }
+    // 2b. Becoming the primary key: _alter_field drops the table's primary key, found by introspection (none is
+    //     no error: a RunSQL may have dropped it already), and makes this column's (_create_primary_key_sql, "_pk").
+    if (becamePk) ops.push({ kind: 'DropConstraint', ...base, table, name: `${table.name}_pkey`, ifExists: true });
     // 3. The db_index index (and the _like index with it) when db_index goes or a unique constraint replaces it.
     const likeBefore = this.hasLikeIndex(old, state);
     let likeGone = false;
@@ -795,6 +798,13 @@ class Editor {
     // 8. db_default (Django 5).
     if ((old.dbDefault?.text ?? null) !== (f.dbDefault?.text ?? null))
       ops.push({ kind: 'SetDefault', ...base, table, column, default: f.dbDefault });
+    if (becamePk)
+      ops.push({
+        kind: 'AddConstraint',
+        ...base,
+        table,
+        constraint: constraintDef('primary-key', [column], { name: this.indexName(table.name, [column], '_pk') }),
+      });
     // 9. A new unique constraint.
     if ((!old.unique || becamePk) && f.unique && !f.primaryKey) {
       names.unique = this.indexName(table.name, [column], '_uniq');
