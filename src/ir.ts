@@ -300,6 +300,8 @@ export interface DataChange extends OpBase {
   selectAll?: QName;
   /** Every column each assigned value reads (aligned like `sources`): where the new values come from. */
   valueReads?: ColumnRef[][];
+  /** Tables each assigned value reads rows of through a subquery (aligned like `sources`): `(SELECT count(*) FROM t)`. */
+  valueTables?: QName[][];
   /** Columns the statement's filters read (WHERE, JOIN … ON): which rows get which value. */
   filterReads?: ColumnRef[];
   /** The literal each assigned value is (aligned with `columns`; null for anything else): `SET kind = 'b'`. */

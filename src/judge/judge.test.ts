@@ -354,6 +354,27 @@ const cases: Case[] = [
     verdict: { phase: 'contract', codeRollback: 'compatible', dbRollback: 'lossy' },
     found: ['down-readds-constraint'],
   },
+  // lemmy 2025-08-01-000068: a kept count recomputed from another table, and recomputed the old way by the down.
+  {
+    name: 'a count recomputed from the rows of another table, recomputed again the old way by the down, is restored',
+    history: [
+      'CREATE TABLE local_user (id int PRIMARY KEY, accepted boolean NOT NULL);',
+      'CREATE TABLE local_site (id int PRIMARY KEY, users int NOT NULL);',
+    ],
+    up: 'UPDATE local_site SET users = (SELECT count(*) FROM local_user WHERE accepted);',
+    down: 'UPDATE local_site SET users = (SELECT count(*) FROM local_user);',
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'reversible' },
+  },
+  {
+    name: 'a count overwritten, with a down that sets a constant, is lost',
+    history: [
+      'CREATE TABLE local_user (id int PRIMARY KEY, accepted boolean NOT NULL);',
+      'CREATE TABLE local_site (id int PRIMARY KEY, users int NOT NULL);',
+    ],
+    up: 'UPDATE local_site SET users = (SELECT count(*) FROM local_user WHERE accepted);',
+    down: 'UPDATE local_site SET users = 0;',
+    verdict: { phase: 'data', codeRollback: 'compatible', dbRollback: 'irreversible' },
+  },
   // A drop together with its replacement.
   {
     name: 'a column dropped while its replacement is added (bracket → bracket_id) is breaking',

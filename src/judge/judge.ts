@@ -911,6 +911,8 @@ interface DownFill {
   columns: string[] | null;
   /** Per assigned column, the columns its value reads. */
   valueReads: ColumnRef[][];
+  /** Per assigned column, the tables its value reads rows of through a subquery. */
+  valueTables: QName[][];
   /** Every column the statement reads (values and filters). */
   reads: ColumnRef[];
   /** Each row gets its own value: an INSERT … SELECT, an UPDATE joined or filtered, or one whose values read the row. */
@@ -931,7 +933,14 @@ function restoredByDown(input: JudgeInput): Restores {
     ];
     const into = qnameKey(op.table);
     const perRow = op.action === 'insert' || (op.filterReads ?? []).length > 0 || reads.some((r) => qnameKey(r.table) === into);
-    out.push({ into, columns: op.columns.length ? op.columns : null, valueReads: op.valueReads ?? [], reads, perRow });
+    out.push({
+      into,
+      columns: op.columns.length ? op.columns : null,
+      valueReads: op.valueReads ?? [],
+      valueTables: op.valueTables ?? [],
+      reads,
+      perRow,
+    });
   }
   return out;
 }
@@ -1009,7 +1018,12 @@ function recomputed(restores: Restores, table: string, column: string): boolean 
   return restores.some((f) => {
     if (f.into !== table || !f.columns) return false;
     const i = f.columns.indexOf(column);
-    return i >= 0 && (f.valueReads[i] ?? []).some((r) => !(qnameKey(r.table) === table && r.column === column));
+    // From other columns, or from the rows of another table (a count kept in sync: `(SELECT count(*) FROM users)`).
+    return (
+      i >= 0 &&
+      ((f.valueReads[i] ?? []).some((r) => !(qnameKey(r.table) === table && r.column === column)) ||
+        (f.valueTables[i] ?? []).some((t) => qnameKey(t) !== table))
+    );
   });
 }
 

@@ -267,6 +267,7 @@ function toOperations(type: string, n: Node, base: Base, exprText: ExprText): Op
           columns: targets.map((t) => t.name),
           sources: targets.map((t) => ownRowSource(valueSource(t.val, scope), t.val, n.relation)),
           valueReads: targets.map((t) => columnRefs(t.val, scope)),
+          valueTables: targets.map((t) => subqueryTables(t.val)),
           filterReads: [...columnRefs(n.whereClause, scope), ...joinReads(n.fromClause, scope)],
           literals: targets.map((t) => literalOf(t.val)),
           matches: equalities(n.whereClause),
@@ -1243,6 +1244,16 @@ function equalities(where: Node): Array<{ column: string; value: string }> {
   const name = column(left) ?? column(right);
   const value = column(left) ? literalOf(right) : literalOf(left);
   return name && value !== null ? [{ column: name, value }] : [];
+}
+
+/** The tables the subqueries of a value read rows from (`(SELECT count(*) FROM local_user)` → local_user). */
+function subqueryTables(expr: Node): QName[] {
+  const out: QName[] = [];
+  walk(expr, (n) => {
+    const from: Node[] = n.SubLink?.subselect?.SelectStmt?.fromClause ?? [];
+    for (const f of from) if (f.RangeVar) out.push(rangeVar(f.RangeVar));
+  });
+  return out;
 }
 
 /** Columns of the updated relation a WHERE requires to be NULL (`col IS NULL` ANDed at its top, unqualified or of that relation). */
