@@ -6,6 +6,7 @@ import type { ReadOnlySession } from './session.js';
 export { type ColumnEstimate, type ColumnsEstimate, estimateColumns, SAMPLE_ROWS } from './columns.js';
 export { guardStatement, RefusedStatementError } from './guard.js';
 export { LiveDatabaseError, openReadOnly, type ReadOnlySession, redact } from './session.js';
+export { userTriggers } from './triggers.js';
 
 export interface TableStats {
   schema: string;
