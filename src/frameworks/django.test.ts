@@ -387,6 +387,21 @@ describe('django: discovery and order', () => {
     ]);
   });
 
+  it('a dependency on a deleted migration goes to the one that replaces it, as Django’s loader re-points it', () => {
+    const found = detect(
+      write({
+        'manage.py': '',
+        'shop/migrations/__init__.py': '',
+        'shop/migrations/0001_initial.py': migration('', ''),
+        // 0002_drop was deleted; 0004_drop_in_steps stands for it, and 0003_later still names it.
+        'shop/migrations/0003_later.py': migration("('shop', '0002_drop')", ''),
+        'shop/migrations/0004_drop_in_steps.py': migration("('shop', '0001_initial')", '', "    replaces = [('shop', '0002_drop')]\n"),
+      }),
+    );
+    expect(found?.errors).toEqual([]);
+    expect(found?.sets[0]?.migrations.map((m) => m.id)).toEqual(['shop.0001_initial', 'shop.0004_drop_in_steps', 'shop.0003_later']);
+  });
+
   it('a dependency on a missing migration of a project app is a clear error', () => {
     const found = detect(
       write({

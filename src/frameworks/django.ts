@@ -222,7 +222,10 @@ function order(files: DjangoMigrationFile[], errors: ReadError[]): Migration[] {
   const key = (app: string, name: string) => `${app}.${name}`;
   const byKey = new Map(files.map((f) => [key(f.app, f.name), f]));
   const replacedBy = new Map<string, string>();
-  for (const f of files) for (const [a, n] of f.replaces) if (byKey.has(key(a, n))) replacedBy.set(key(a, n), key(f.app, f.name));
+  // Django's loader (MigrationGraph.remove_replaced_nodes) points dependencies on a replaced migration at the one
+  // replacing it, whether the replaced file is still there or deleted (a dependency on a missing one is a dummy node
+  // it re-points too): a squash whose originals are gone, or a plan's last step standing for the original it replaced.
+  for (const f of files) for (const [a, n] of f.replaces) replacedBy.set(key(a, n), key(f.app, f.name));
   const kept = files.filter((f) => !replacedBy.has(key(f.app, f.name)));
   const apps = new Set(files.map((f) => f.app));
   const resolve = (app: string, name: string): string | null => {
