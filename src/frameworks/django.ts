@@ -220,7 +220,6 @@ function readMigrationFile(abs: string, rel: string, app: string, dialect: Diale
 /** Django's graph: dependencies and run_before; a squashed migration stands for the ones it replaces. */
 function order(files: DjangoMigrationFile[], errors: ReadError[]): Migration[] {
   const key = (app: string, name: string) => `${app}.${name}`;
-  const byKey = new Map(files.map((f) => [key(f.app, f.name), f]));
   const replacedBy = new Map<string, string>();
   // Django's loader (MigrationGraph.remove_replaced_nodes) points dependencies on a replaced migration at the one
   // replacing it, whether the replaced file is still there or deleted (a dependency on a missing one is a dummy node
