@@ -28,8 +28,9 @@ export function alembicFiles(dir: string, steps: readonly PlanStep[], options: W
   const replaced = options.replaces ? revisions.find((r) => resolve(dir, r.file) === resolve(options.replaces ?? '')) : undefined;
   if (options.replaces && !replaced) throw new Error(`${options.replaces}: not a revision of ${dir}`);
   const kept = revisions.filter((r) => r !== replaced);
-  if (replaced && kept.some((r) => r.parents.includes(replaced.revision)))
-    throw new Error(`${replaced.file}: later revisions revise it, so the plan cannot take its place`);
+  // Later revisions revise the original: the last step takes its revision id, so their down_revision names the
+  // last step once the original is deleted (twoway never edits them), and the steps run where it ran.
+  const revisedLater = replaced !== undefined && kept.some((r) => r.parents.includes(replaced.revision));
   const parents = new Set(kept.flatMap((r) => r.parents));
   const heads = replaced
     ? replaced.parents
@@ -49,8 +50,11 @@ export function alembicFiles(dir: string, steps: readonly PlanStep[], options: W
   const now = options.now ?? new Date();
   return newFiles(
     steps.map((step, i) => {
-      const revision = freshRevision(taken, `${previous ?? ''} ${step.name} ${now.toISOString()}`);
+      const inherits = revisedLater && i === steps.length - 1;
+      const revision = inherits ? replaced.revision : freshRevision(taken, `${previous ?? ''} ${step.name} ${now.toISOString()}`);
       const header = stepHeader(step, i, steps, '#', i === codeAt ? sqlalchemyModel(options.stopUsing ?? []) : undefined);
+      if (inherits)
+        header.push(`# The revision id of ${replaced.file}, which later revisions revise: delete that file before running this one.`);
       const text = [
         `"""${step.name.replaceAll('_', ' ')}`,
         '',

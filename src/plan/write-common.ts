@@ -1,7 +1,30 @@
 // What the framework writers share: free versions after the folder's newest, comment headers, string literals.
 import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { PlanStep } from './steps.js';
-import type { PlannedFile, StopUsing } from './writer-options.js';
+import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
+
+/**
+ * A writer asked to number the steps in the original's place (`WriterOptions.slot`) finds no versions between the
+ * original and the migration after it: the plan then goes after the newest instead.
+ */
+export class NoRoom extends Error {}
+
+/**
+ * The version a migration's name starts with, digits only: its file's (after Flyway's or a plain folder's letter
+ * prefix), or its folder's where the migration is a folder (diesel's `2024-03-03-000000_x/up.sql`, Prisma's
+ * `…/migration.sql`), dashes dropped.
+ */
+export function versionOfPath(path: string): string {
+  const file = basename(path);
+  const name = /^(up|down|migration|metadata)\.(sql|toml)$/.test(file) ? basename(dirname(path)) : file;
+  return (/^[A-Za-z]*(\d[\d-]*)/.exec(name)?.[1] ?? '').replaceAll('-', '');
+}
+
+/** The versions the steps go strictly between (the original's, the next migration's), when asked to take its place. */
+export function slotVersions(options: Pick<WriterOptions, 'slot'>): { after: string; before: string } | undefined {
+  return options.slot && { after: versionOfPath(options.slot.original), before: versionOfPath(options.slot.next) };
+}
 
 /** Files directly in `dir` (none when it does not exist yet). */
 export function filesIn(dir: string): string[] {
@@ -30,13 +53,30 @@ function parseStamp(s: string): number {
  */
 export type TimestampScheme = 'stamp14' | 'utc' | 'millis';
 
-/** `count` versions in the scheme, each after every existing one and not before `now`, one unit apart. */
-export function nextTimestamps(existing: readonly string[], count: number, now: Date, scheme: TimestampScheme): string[] {
-  const latest = existing
-    .filter((v) => /^\d+$/.test(v))
-    .reduce((max, v) => Math.max(max, scheme === 'millis' ? Number(v) : parseStamp(v)), 0);
+/**
+ * `count` versions in the scheme, each after every existing one and not before `now`, one unit apart; with a
+ * `slot`, the first ones after the original's version instead, all before the next migration's (NoRoom when they
+ * do not fit: neighbours one second apart, a version in another form).
+ */
+export function nextTimestamps(
+  existing: readonly string[],
+  count: number,
+  now: Date,
+  scheme: TimestampScheme,
+  slot?: { after: string; before: string },
+): string[] {
+  const time = (v: string) => (scheme === 'millis' ? Number(v) : parseStamp(v));
+  const latest = existing.filter((v) => /^\d+$/.test(v)).reduce((max, v) => Math.max(max, time(v)), 0);
   const step = scheme === 'stamp14' ? 1000 : 1;
   let next = Math.max(scheme === 'stamp14' ? Math.floor(now.getTime() / 1000) * 1000 : now.getTime(), latest + step);
+  if (slot) {
+    const width = scheme === 'stamp14' ? 14 : scheme === 'utc' ? 17 : null;
+    const fits = (v: string) => /^\d+$/.test(v) && (width === null || v.length === width);
+    if (!fits(slot.after) || !fits(slot.before)) throw new NoRoom(`versions ${slot.after} and ${slot.before} are not ${scheme} timestamps`);
+    next = time(slot.after) + step;
+    if (next + (count - 1) * step >= time(slot.before))
+      throw new NoRoom(`no room for ${count === 1 ? 'a version' : `${count} versions`} between ${slot.after} and ${slot.before}`);
+  }
   const out: string[] = [];
   for (let i = 0; i < count; i++, next += step) {
     const d = new Date(next);

@@ -3,7 +3,7 @@
 // unless its marker says `transaction:false`, which both sections of a CONCURRENTLY step do.
 import { join } from 'node:path';
 import type { PlanStep } from './steps.js';
-import { filesIn, newFiles, nextTimestamps } from './write-common.js';
+import { filesIn, newFiles, nextTimestamps, slotVersions } from './write-common.js';
 import { downLines, isStamp14, nextCounters, sqlHeaders, text } from './write-sql-files.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
@@ -13,8 +13,8 @@ export function dbmateFiles(dir: string, steps: readonly PlanStep[], options: Wr
     .map((n) => /^\d+/.exec(n)?.[0] ?? '');
   const counted = versions.some((v) => v !== '') && !isStamp14(versions);
   const next = counted
-    ? nextCounters(versions, steps.length, 3)
-    : nextTimestamps(versions, steps.length, options.now ?? new Date(), 'stamp14');
+    ? nextCounters(versions, steps.length, 3, slotVersions(options))
+    : nextTimestamps(versions, steps.length, options.now ?? new Date(), 'stamp14', slotVersions(options));
   const headers = sqlHeaders(steps, options);
   return newFiles(
     steps.map((step, i) => {

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDieselFolderName } from '../frameworks/diesel.js';
 import type { PlanStep } from './steps.js';
-import { newFiles, nextTimestamps, outsideWhy } from './write-common.js';
+import { newFiles, nextTimestamps, outsideWhy, slotVersions } from './write-common.js';
 import { downLines, sqlHeaders, text } from './write-sql-files.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
@@ -20,7 +20,7 @@ export function dieselFiles(dir: string, steps: readonly PlanStep[], options: Wr
   const version = (name: string) => parseDieselFolderName(name)?.version ?? '';
   const newest = [...folders].sort((a, b) => (version(a) < version(b) ? -1 : version(a) > version(b) ? 1 : 0)).at(-1);
   const dashed = !newest || /^\d{4}-\d{2}-\d{2}-\d{6}_/.test(newest);
-  const stamps = nextTimestamps(folders.map(version), steps.length, options.now ?? new Date(), 'stamp14').map((s) =>
+  const stamps = nextTimestamps(folders.map(version), steps.length, options.now ?? new Date(), 'stamp14', slotVersions(options)).map((s) =>
     dashed ? `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}-${s.slice(8)}` : s,
   );
   const headers = sqlHeaders(steps, options);

@@ -17,6 +17,8 @@ interface AppMigration {
   name: string;
   /** Migrations of this app it depends on. */
   after: string[];
+  /** Migrations of this app it stands for (`replaces`: a squash, or a plan's last step). */
+  replaces: string[];
 }
 
 export function djangoFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
@@ -24,12 +26,21 @@ export function djangoFiles(dir: string, steps: readonly PlanStep[], options: Wr
   const migrations = filesIn(dir)
     .filter((f) => /^\d{4}_\w*\.py$/.test(f))
     .sort()
-    .map((f) => readMigration(join(dir, f), app));
+    .map((f) => readMigration(join(dir, f), app))
+    // A dependency on a migration another replaces is one on the replacing migration, as Django's loader reads it.
+    .map((m, _, all) => {
+      const by = (n: string) => all.find((o) => o.replaces.includes(n))?.name ?? n;
+      return { ...m, after: m.after.map(by) };
+    })
+    // A replaced migration still on disk is out of the graph while its replacement is used.
+    .filter((m, _, all) => !all.some((o) => o.replaces.includes(m.name)));
   const replaced = options.replaces ? migrations.find((m) => resolve(dir, `${m.name}.py`) === resolve(options.replaces ?? '')) : undefined;
   if (options.replaces && !replaced) throw new Error(`${options.replaces}: not a migration of ${dir}`);
   const kept = migrations.filter((m) => m !== replaced);
-  if (replaced && kept.some((m) => m.after.includes(replaced.name)))
-    throw new Error(`${replaced.name}: later migrations depend on it, so the plan cannot take its place`);
+  // Later migrations depend on the original: the last step `replaces` it, which Django's loader reads as standing for
+  // it (as a squashed migration does), so their dependencies name the last step once the original is deleted
+  // (twoway never edits them). Only while the original is unapplied: an applied one would mark the last step applied.
+  const dependedLater = replaced !== undefined && kept.some((m) => m.after.includes(replaced.name));
   const dependedOn = new Set(kept.flatMap((m) => m.after));
   const leaves = replaced ? replaced.after : kept.map((m) => m.name).filter((n) => !dependedOn.has(n));
   if (leaves.length > 1)
@@ -40,14 +51,20 @@ export function djangoFiles(dir: string, steps: readonly PlanStep[], options: Wr
   const files: PlannedFile[] = [];
   const add = (step: number, name: string, header: string[], atomic: boolean, operations: string[], codeStep = false) => {
     const full = `${String(number++).padStart(4, '0')}_${name}`;
+    const replacing = dependedLater && step === steps.length - 1 && !codeStep;
+    const comments =
+      replacing && replaced
+        ? [...header, `# Stands for ${replaced.name} (replaces), which later migrations depend on: delete it before migrating.`]
+        : header;
     const text = [
-      ...header,
+      ...comments,
       'from django.db import migrations',
       '',
       '',
       'class Migration(migrations.Migration):',
       ...(atomic ? [] : ['    atomic = False', '']),
       `    dependencies = [${previous ? `(${quoted(app)}, ${quoted(previous)})` : ''}]`,
+      ...(replacing && replaced ? [`    replaces = [(${quoted(app)}, ${quoted(replaced.name)})]`] : []),
       '',
       '    operations = [',
       ...operations.map((o) => `        ${o}`),
@@ -105,10 +122,11 @@ function readMigration(abs: string, app: string): AppMigration {
     const cls = root.namedChildren.find((s) => s?.type === 'class_definition' && s.childForFieldName('name')?.text === 'Migration');
     const body = cls?.childForFieldName('body');
     const deps = body ? (elements(bindingIn(body, 'dependencies')) ?? []) : [];
-    const after = deps.flatMap((d) => {
-      const v = literal(d);
-      return Array.isArray(v) && v[0] === app && typeof v[1] === 'string' ? [v[1]] : [];
-    });
-    return { name, after };
+    const ofApp = (list: ReturnType<typeof elements>) =>
+      (list ?? []).flatMap((d) => {
+        const v = literal(d);
+        return Array.isArray(v) && v[0] === app && typeof v[1] === 'string' ? [v[1]] : [];
+      });
+    return { name, after: ofApp(deps), replaces: body ? ofApp(elements(bindingIn(body, 'replaces'))) : [] };
   });
 }

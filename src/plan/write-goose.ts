@@ -3,7 +3,7 @@
 // goose runs the whole file in a transaction unless it says `-- +goose NO TRANSACTION`, as a CONCURRENTLY step does.
 import { join } from 'node:path';
 import type { PlanStep } from './steps.js';
-import { filesIn, newFiles, nextTimestamps } from './write-common.js';
+import { filesIn, newFiles, nextTimestamps, slotVersions } from './write-common.js';
 import { downLines, isStamp14, nextCounters, sqlHeaders, text } from './write-sql-files.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
@@ -13,8 +13,8 @@ export function gooseFiles(dir: string, steps: readonly PlanStep[], options: Wri
     .map((n) => /^\d+/.exec(n)?.[0] ?? '');
   const counted = versions.some((v) => v !== '') && !isStamp14(versions);
   const next = counted
-    ? nextCounters(versions, steps.length, 5)
-    : nextTimestamps(versions, steps.length, options.now ?? new Date(), 'stamp14');
+    ? nextCounters(versions, steps.length, 5, slotVersions(options))
+    : nextTimestamps(versions, steps.length, options.now ?? new Date(), 'stamp14', slotVersions(options));
   const headers = sqlHeaders(steps, options);
   return newFiles(
     steps.map((step, i) => {

@@ -11,6 +11,7 @@ import {
   nextTimestamps,
   nothingToUndo,
   quoted,
+  slotVersions,
   stepHeader,
   stopUsingWords,
 } from './write-common.js';
@@ -24,6 +25,7 @@ export function knexFiles(dir: string, steps: readonly PlanStep[], options: Writ
     steps.length,
     options.now ?? new Date(),
     'stamp14',
+    slotVersions(options),
   );
   // Knex reads `?` in knex.raw as a binding placeholder (its raw guide: escape it as `\\?`), which check does not
   // model: such SQL (the jsonb `?` operator) is refused rather than written in a form one of them misreads.

@@ -11,6 +11,7 @@ import {
   nextTimestamps,
   nothingToUndo,
   quoted,
+  slotVersions,
   stepHeader,
   stopUsingWords,
 } from './write-common.js';
@@ -22,7 +23,7 @@ export function nodePgMigrateFiles(dir: string, steps: readonly PlanStep[], opti
   const versions = names.map((n) => /^(\d+)_/.exec(n)?.[1] ?? '').filter(Boolean);
   // Milliseconds by default; YYYYMMDDHHmmssSSS when the folder uses --migration-filename-format utc.
   const scheme = versions.length && versions.every((v) => v.length === 17) ? 'utc' : 'millis';
-  const stamps = nextTimestamps(versions, steps.length, options.now ?? new Date(), scheme);
+  const stamps = nextTimestamps(versions, steps.length, options.now ?? new Date(), scheme, slotVersions(options));
   const codeAt = codeStepIndex(steps, options.stopUsing);
   return newFiles(
     steps.map((step, i) => {

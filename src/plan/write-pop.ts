@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { parsePopFileName } from '../frameworks/pop.js';
 import type { PlanStep } from './steps.js';
-import { filesIn, newFiles, nextTimestamps } from './write-common.js';
+import { filesIn, newFiles, nextTimestamps, slotVersions } from './write-common.js';
 import { downLines, sqlHeaders, text } from './write-sql-files.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
@@ -25,6 +25,7 @@ export function popFiles(dir: string, steps: readonly PlanStep[], options: Write
     steps.length,
     options.now ?? new Date(),
     'stamp14',
+    slotVersions(options),
   );
   const headers = sqlHeaders(steps, options);
   return newFiles(

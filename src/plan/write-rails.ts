@@ -7,7 +7,7 @@ import { camelize, classify, underscore } from 'inflection';
 import { parseRailsFileName } from '../frameworks/rails.js';
 import { grammarParser, loadGrammar, namedChildren } from '../frameworks/tree-sitter.js';
 import type { PlanStep } from './steps.js';
-import { codeStepIndex, filesIn, newFiles, nextTimestamps, nothingToUndo, stepHeader } from './write-common.js';
+import { codeStepIndex, filesIn, newFiles, nextTimestamps, nothingToUndo, slotVersions, stepHeader } from './write-common.js';
 import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
 
 /** The Ruby grammar the writer reads the folder's migrations with (check's Rails adapter loads the same one). */
@@ -29,6 +29,7 @@ export function railsFiles(dir: string, steps: readonly PlanStep[], options: Wri
     steps.length,
     options.now ?? new Date(),
     'stamp14',
+    slotVersions(options),
   );
   // Rails refuses two migrations of one name (DuplicateMigrationNameError): a taken name gets a number.
   const taken = new Set(existing.map((f) => f.name));

@@ -3,7 +3,17 @@
 // as it is, and every other step wraps its statements in queryInterface.sequelize.transaction, passing it to each.
 import { join } from 'node:path';
 import type { PlanStep } from './steps.js';
-import { codeStepIndex, filesIn, newFiles, nextTimestamps, nothingToUndo, quoted, stepHeader, stopUsingWords } from './write-common.js';
+import {
+  codeStepIndex,
+  filesIn,
+  newFiles,
+  nextTimestamps,
+  nothingToUndo,
+  quoted,
+  slotVersions,
+  stepHeader,
+  stopUsingWords,
+} from './write-common.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
 export function sequelizeFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
@@ -21,6 +31,7 @@ export function sequelizeFiles(dir: string, steps: readonly PlanStep[], options:
     steps.length,
     options.now ?? new Date(),
     'stamp14',
+    slotVersions(options),
   );
   const codeAt = codeStepIndex(steps, options.stopUsing);
   return newFiles(

@@ -1,6 +1,6 @@
 // What the writers of SQL-file frameworks share: the text of an up or a down, and counters after the folder's newest.
 import type { PlanStep } from './steps.js';
-import { codeStepIndex, nothingToUndo, stepHeader, stopUsingWords } from './write-common.js';
+import { codeStepIndex, NoRoom, nothingToUndo, stepHeader, stopUsingWords } from './write-common.js';
 import type { WriterOptions } from './writer-options.js';
 
 /** Comment for a down with nothing to run: the up only validated what an earlier step added. */
@@ -21,12 +21,24 @@ export const text = (lines: readonly string[]): string => `${lines.join('\n')}\n
 
 /**
  * `count` counters after the newest of `versions` (digit strings), zero-padded to the widest of them (`00004` →
- * `00005`), or from 1 in `width` digits when there are none.
+ * `00005`), or from 1 in `width` digits when there are none; with a `slot`, after the original's counter and
+ * before the next one's (NoRoom when they do not fit: `0003` then `0004` leaves none).
  */
-export function nextCounters(versions: readonly string[], count: number, width: number): string[] {
+export function nextCounters(
+  versions: readonly string[],
+  count: number,
+  width: number,
+  slot?: { after: string; before: string },
+): string[] {
   const digits = versions.filter((v) => /^\d+$/.test(v));
   const pad = digits.length ? Math.max(...digits.map((v) => v.length)) : width;
   let next = digits.reduce((max, v) => (BigInt(v) > max ? BigInt(v) : max), 0n) + 1n;
+  if (slot) {
+    if (!/^\d+$/.test(slot.after) || !/^\d+$/.test(slot.before)) throw new NoRoom(`${slot.after} and ${slot.before} are not counters`);
+    next = BigInt(slot.after) + 1n;
+    if (next + BigInt(count - 1) >= BigInt(slot.before))
+      throw new NoRoom(`no room for ${count === 1 ? 'a version' : `${count} versions`} between ${slot.after} and ${slot.before}`);
+  }
   const out: string[] = [];
   for (let i = 0; i < count; i++, next++) out.push(String(next).padStart(pad, '0'));
   return out;

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { parsePlainName } from '../frameworks/sql.js';
 import type { PlanStep } from './steps.js';
-import { filesIn, newFiles } from './write-common.js';
+import { filesIn, newFiles, slotVersions } from './write-common.js';
 import { downLines, nextCounters, sqlHeaders, text } from './write-sql-files.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
@@ -21,6 +21,7 @@ export function plainSqlFiles(dir: string, steps: readonly PlanStep[], options: 
     numbered.map((n) => n.version),
     steps.length,
     1,
+    slotVersions(options),
   );
   const down = names.find((n) => parsePlainName(n).direction === 'down');
   // The marker as the folder writes it: the separator before `down` and its case.

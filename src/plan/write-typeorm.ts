@@ -13,6 +13,7 @@ import {
   nextTimestamps,
   nothingToUndo,
   quoted,
+  slotVersions,
   stepHeader,
   stopUsingWords,
 } from './write-common.js';
@@ -26,6 +27,7 @@ export function typeormFiles(dir: string, steps: readonly PlanStep[], options: W
     steps.length,
     options.now ?? new Date(),
     'millis',
+    slotVersions(options),
   );
   const codeAt = codeStepIndex(steps, options.stopUsing);
   return newFiles(

@@ -16,6 +16,12 @@ export interface WriterOptions {
    * the chain (Alembic down_revision, Django dependencies). Version schemes based on time or counters skip past it.
    */
   replaces?: string;
+  /**
+   * Migrations follow the one the plan replaces: number the steps in its place, after `original` and before `next`
+   * (absolute paths), so they run where it ran and the later migrations still run after them. A writer whose names
+   * leave no room throws NoRoom (write-common.ts); Alembic and Django chain in its place by revision and dependency.
+   */
+  slot?: { original: string; next: string };
   /** Django: the app label; default: the name of the folder holding migrations/. */
   appLabel?: string;
   /** Rails: the `ActiveRecord::Migration[x.y]` version; default: the newest one the folder's migrations use. */

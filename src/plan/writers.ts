@@ -14,6 +14,11 @@ export interface Writer {
    * file, or the parent of its folder where each migration is a folder (diesel, Prisma).
    */
   folder?(migration: Migration): string;
+  /**
+   * The framework runs this migration after every versioned one, wherever the steps go (Flyway's repeatable
+   * `R__` scripts): it is not one of the original's later migrations.
+   */
+  runsLast?(migration: Migration): boolean;
 }
 
 /** For writers whose migrations are folders of their own (diesel's up.sql/down.sql, Prisma's migration.sql). */
@@ -31,10 +36,13 @@ const WRITERS: Partial<Record<Framework, () => Promise<Writer>>> = {
     const w = await import('./write-django.js');
     return { load: w.loadDjangoWriter, files: w.djangoFiles };
   },
-  flyway: async () => ({ files: (await import('./write-flyway.js')).flywayFiles }),
+  flyway: async () => {
+    const w = await import('./write-flyway.js');
+    return { files: w.flywayFiles, runsLast: w.isRepeatable };
+  },
   'golang-migrate': async () => {
     const w = await import('./write-golang-migrate.js');
-    return { files: (dir, steps) => w.golangMigrateFiles(dir, steps) };
+    return { files: (dir, steps, options) => w.golangMigrateFiles(dir, steps, options) };
   },
   goose: async () => ({ files: (await import('./write-goose.js')).gooseFiles }),
   knex: async () => ({ files: (await import('./write-knex.js')).knexFiles }),
