@@ -7,26 +7,17 @@ import { dirname, join, resolve } from 'node:path';
 import { type MigrationPlan, planMigration, writePlan } from '../src/plan/index.js';
 
 /**
- * Per framework, the example's one-way migration the plan replaces. The plan takes the place of an unapplied
- * migration, which is the newest: where the example has migrations after it that revise or depend on it (Alembic's
- * down_revision, Django's dependencies; diesel's folders after it), they are left out of examples/plan/<framework> (`later`), as the project
- * was when the one-way migration was written. Not planned: examples/sql (a folder without downs, so no step can
- * be proven reversible there), pop (rename, planned only on PostgreSQL).
+ * Per framework, the example's one-way migration the plan replaces (unapplied, so the user deletes it). Where
+ * migrations follow it (diesel, dbmate, goose, golang-migrate; Alembic and Django, whose later migrations revise or
+ * depend on it), the plan takes its place where the names leave room (Placement in src/plan/index.ts), else it goes
+ * after the newest. Not planned: examples/sql (a folder without downs, so no step can be proven reversible there),
+ * pop (rename, planned only on PostgreSQL).
  */
-export const PLAN_EXAMPLES: Record<string, string | { migration: string; later: string[] }> = {
-  alembic: {
-    migration: 'migrations/versions/f6a5b7c8d9e0_drop_legacy_flag.py',
-    later: ['migrations/versions/1b8c9d0e1f2a_merge_audit.py', 'migrations/versions/2c9d0e1f2a3b_orders.py'],
-  },
-  django: {
-    migration: 'shop/migrations/0006_remove_customer_fax.py',
-    later: ['shop/migrations/0007_order_status_index.py', 'shop/migrations/0008_sales_view.py'],
-  },
+export const PLAN_EXAMPLES: Record<string, string> = {
+  alembic: 'migrations/versions/f6a5b7c8d9e0_drop_legacy_flag.py',
+  django: 'shop/migrations/0006_remove_customer_fax.py',
   dbmate: 'db/migrations/20240112090000_require_orders_user.sql',
-  diesel: {
-    migration: 'migrations/2024-03-03-000000_normalize_user_emails/up.sql',
-    later: ['migrations/2024-03-04-000000_index_users_email'],
-  },
+  diesel: 'migrations/2024-03-03-000000_normalize_user_emails/up.sql',
   flyway: 'sql/V4__purge_discontinued_products.sql',
   'golang-migrate': '000002_drop_full_name.up.sql',
   goose: 'migrations/00003_drop_account_invites.sql',
@@ -47,10 +38,9 @@ export const EXAMPLES = resolve(import.meta.dirname, '..', 'examples');
 export async function writePlanExample(framework: string, target: string): Promise<MigrationPlan> {
   const example = PLAN_EXAMPLES[framework];
   if (!example) throw new Error(`no plan example for ${framework}`);
-  const original = typeof example === 'string' ? example : example.migration;
+  const original = example;
   rmSync(target, { recursive: true, force: true });
   cpSync(join(EXAMPLES, framework), target, { recursive: true });
-  for (const f of typeof example === 'string' ? [] : example.later) rmSync(join(target, f), { recursive: true });
   const plan = await planMigration(original, [], { cwd: target, verify: true, writer: { now: PLAN_EXAMPLES_NOW } });
   if (!plan.proof.ok || plan.unplanned.length)
     throw new Error(

@@ -254,7 +254,7 @@ reported only for migrations the baseline does not list.\n`,
     .option('--verify', 'also rehearse each new step (up, down, up with rows) on PGlite, or on --database-url')
     .option(
       '--database-url <url>',
-      'read table statistics from this database (a read-only session, catalog and statistics only): what each archive costs, how long each step takes; with --verify, also rehearse on this server in a scratch database twoway creates and drops',
+      'read table statistics and user triggers from this database (a read-only session, catalog and statistics only): what each archive costs or frees, how long each step takes; with --verify, also rehearse on this server in a scratch database twoway creates and drops',
     )
     .addOption(new Option('--language <language>', 'language of new Knex/TypeORM/Sequelize/node-pg-migrate files').choices(['ts', 'js']))
     .option('--rails-version <x.y>', 'the ActiveRecord::Migration[x.y] of new Rails migrations (default: the newest the folder uses)')
@@ -267,10 +267,15 @@ reported only for migrations the baseline does not list.\n`,
         'migration as an expand (or a declared contract) with both rollbacks safe, and with --verify each must\n' +
         'rehearse clean. A plan that fails its proof is not written. twoway never edits or deletes a migration: it\n' +
         'says which original the plan replaces.\n' +
+        '\nThe steps take the place of the original (unapplied): with migrations after it they are numbered between it\n' +
+        "and the next one (or chained there: Alembic's revision id, Django's replaces), planned on the schema before it.\n" +
+        'Where the names leave no room they go after the newest, planned on the schema the history leaves without it;\n' +
+        'a later migration touching what the original changes then fails the proof.\n' +
         '\nWith --database-url the plan says what each archive costs (rows × width, from the table statistics) and, for\n' +
         'each step that goes through a table (index build, validation, batched backfill, copy into an archive), its size,\n' +
-        'an estimated duration at a documented throughput and the lock it holds. Only catalog and statistics views are\n' +
-        'read, in a read-only session.\n',
+        'an estimated duration at a documented throughput and the lock it holds; --cleanup says what each dropped archive\n' +
+        'frees. It also reads the user triggers of the tables UPDATE/DELETE steps write, made in migrations or not, so\n' +
+        'their restore runs with them off. Only catalog and statistics views are read, in a read-only session.\n',
     )
     .action(async (target: string | undefined, paths: string[], opts) => {
       const cwd = io.cwd ?? process.cwd();

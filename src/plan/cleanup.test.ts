@@ -60,8 +60,8 @@ describe('twoway plan --cleanup', () => {
     expect(cleanup?.proof.rehearsed?.map((r) => [r.up, r.down, r.reup, r.problems])).toEqual([['ok', 'ok', 'ok', []]]);
     expect(cleanup?.proof.ok).toBe(true);
     const [file] = cleanup?.files ?? [];
-    expect(file?.path).toBe('shop/migrations/0009_drop_twoway_archives.py');
-    expect(file?.text).toContain('dependencies = [("shop", "0008_drop_shop_customer_fax")]');
+    expect(file?.path).toBe('shop/migrations/0011_drop_twoway_archives.py');
+    expect(file?.text).toContain('dependencies = [("shop", "0008_sales_view")]');
     expect(file?.text).toContain('reverse_sql=migrations.RunSQL.noop');
   }, 120_000);
 });

@@ -8,16 +8,18 @@ import type { MigrationReport } from '../analyze.js';
 import { type CheckOptions, type CheckResult, check } from '../check.js';
 import type { CodeRollback, DbRollback, Phase } from '../findings.js';
 import type { MigrationSet } from '../frameworks/adapter.js';
-import { ARCHIVE_SCHEMA, type Dialect, qnameText } from '../ir.js';
-import type { Framework } from '../migration.js';
+import { adapterFor } from '../frameworks/index.js';
+import { ARCHIVE_SCHEMA, type Dialect, type Operation, type QName, qnameKey, qnameText } from '../ir.js';
+import type { Framework, Migration } from '../migration.js';
 import { Schema } from '../schema/schema.js';
 import { isTwoWay, needsPlan as needs } from './hint.js';
 import type { PlanSizes } from './sizes.js';
 import { type Archive, cleanupSteps, type PlanStep, planSteps } from './steps.js';
+import { NoRoom } from './write-common.js';
+import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
 
 const needsPlan = (r: MigrationReport): boolean => needs(r, r.findings);
 
-import type { PlannedFile, StopUsing, WriterOptions } from './writer-options.js';
 import { folderFor, type Writer, writerFor } from './writers.js';
 
 /** The migration cannot be planned as asked: no such migration, an ambiguous one, a framework without a writer. */
@@ -59,6 +61,32 @@ export interface RehearsalProof {
   problems: string[];
 }
 
+/**
+ * Where the steps go among the set's migrations, and which schema they were planned on. The rule: the plan takes
+ * the place of the original (unapplied, so the user deletes it). When migrations follow it, the steps are numbered
+ * between it and the next one (timestamps, counters with a gap, Flyway's extra version part) or chained there
+ * (Alembic: the last step takes its revision id; Django: the last step `replaces` it), planned on the schema before
+ * it, and the later migrations run after the last step as they ran after the original. Where the names leave no
+ * room (counters one apart), the steps go after the newest, planned on the schema the history leaves without the
+ * original, and the later migrations now run before them: those that touch what the original changes are named.
+ */
+export interface Placement {
+  /** `newest`: the original is the set's newest; `in-place`: in its place, before `later`; `after-newest`: after `later`. */
+  mode: 'newest' | 'in-place' | 'after-newest';
+  /** The migrations after the original (their up files), in the order the framework runs them. */
+  later: string[];
+  /** The schema the steps were planned on: the one before the original, or the one the history leaves without it. */
+  plannedOn: 'before-original' | 'end-of-history';
+  /** after-newest: why the steps could not take the original's place. */
+  why?: string;
+  /**
+   * Later migrations that touch what the original changes (`table.column`, or `table` for a whole table): in place
+   * they run after the last step, so they ship with its release or later; after the newest they run before the
+   * steps, on the schema without the original's change.
+   */
+  dependents: Array<{ path: string; touches: string[] }>;
+}
+
 export interface MigrationPlan {
   migration: { id: string; path: string; files: string[]; framework: Framework; dialect: Dialect };
   verdict: { phase: Phase; codeRollback: CodeRollback; dbRollback: DbRollback };
@@ -73,6 +101,10 @@ export interface MigrationPlan {
   stopUsing: StopUsing[];
   /** Folder the new migrations go in, relative to the working directory. */
   folder: string;
+  /** Where the steps go among the set's migrations (see Placement). */
+  placement: Placement;
+  /** With `databaseUrl`: user triggers of the tables the UPDATE/DELETE steps write, as the live database has them. */
+  liveTriggers?: Array<{ table: string; triggers: string[] }>;
   /** The new files (paths relative to the working directory), each with the step it belongs to. */
   files: Array<PlannedFile & { step: number }>;
   /** The original migration's files: the plan takes its place, so the user deletes them (twoway never does). */
@@ -101,45 +133,69 @@ export interface MigrationPlan {
 /** Plans the migration `target` names (its id, a unique prefix of it, its file name or path) among `paths`. */
 export async function planMigration(target: string, paths: readonly string[], options: PlanOptions = {}): Promise<MigrationPlan> {
   const cwd = options.cwd ?? process.cwd();
-  return withStatistics(options, async (sizes) => {
+  return withLive(options, async (live) => {
     const { result, before } = await checkWithSchemas(paths, options);
     const { set, report } = findMigration(result, target, cwd);
-    return sizes(await planReport(set, report, before.get(report.parsed.migration.path), paths, options));
+    return live.sizes(await planReport(set, report, before.get(report.parsed.migration.path), paths, options, live));
   });
 }
 
 /** Plans every one-way door among the migrations having one of `files` (paths relative to cwd): `--all --since`. */
 export async function planAll(files: ReadonlySet<string>, paths: readonly string[], options: PlanOptions = {}): Promise<MigrationPlan[]> {
-  return withStatistics(options, async (sizes) => {
+  return withLive(options, async (live) => {
     const { result, before } = await checkWithSchemas(paths, options, files);
     const plans: MigrationPlan[] = [];
     for (const { set, reports } of result.sets)
       for (const report of reports)
         if (needsPlan(report))
-          plans.push(await sizes(await planReport(set, report, before.get(report.parsed.migration.path), paths, options)));
+          plans.push(await live.sizes(await planReport(set, report, before.get(report.parsed.migration.path), paths, options, live)));
     return plans;
   });
 }
 
+/** What the live database (`databaseUrl`) tells a plan; without one, nothing. */
+interface Live {
+  /** The plan with its `sizes` (archive costs, step durations; for a clean-up, what it frees). */
+  sizes(p: MigrationPlan): Promise<MigrationPlan>;
+  /** User triggers of the tables `ops` UPDATE or DELETE, by table key (only tables that have some). */
+  triggers(ops: readonly Operation[]): Promise<Map<string, string[]> | undefined>;
+}
+
 /**
- * Runs `plan` with a function that adds the live database's sizes to a plan: with `databaseUrl`, through one
- * read-only session opened first (a URL that does not connect fails before any work) and closed at the end;
- * without one, the plan as it is.
+ * Runs `plan` with what the live database tells it: with `databaseUrl`, through one read-only session opened first
+ * (a URL that does not connect fails before any work) and closed at the end; without one, nothing.
  */
-async function withStatistics<T>(
-  options: PlanOptions,
-  plan: (sizes: (p: MigrationPlan) => Promise<MigrationPlan>) => Promise<T>,
-): Promise<T> {
+async function withLive<T>(options: PlanOptions, plan: (live: Live) => Promise<T>): Promise<T> {
   const url = options.databaseUrl;
-  if (url === undefined) return plan(async (p) => p);
-  const [{ openReadOnly }, { planSizes }] = await Promise.all([import('../stats/index.js'), import('./sizes.js')]);
+  if (url === undefined) return plan({ sizes: async (p) => p, triggers: async () => undefined });
+  const [{ openReadOnly, userTriggers }, { cleanupSizes, planSizes }] = await Promise.all([
+    import('../stats/index.js'),
+    import('./sizes.js'),
+  ]);
   const session = await openReadOnly(url);
   try {
     if (session.dialect !== 'postgresql')
       throw new PlanError(
         '--database-url: twoway plan plans PostgreSQL migrations, so it reads the statistics of a PostgreSQL server (postgres://)',
       );
-    return await plan(async (p) => (p.steps.length ? { ...p, sizes: await planSizes(session, url, p.steps, p.archives) } : p));
+    return await plan({
+      sizes: async (p) => {
+        if (!p.steps.length) return p;
+        if (p.cleanup) return { ...p, sizes: await cleanupSizes(session, url, p.cleanup) };
+        return { ...p, sizes: await planSizes(session, url, p.steps, p.archives) };
+      },
+      triggers: async (ops) => {
+        const out = new Map<string, string[]>();
+        const tables = new Map<string, QName>();
+        for (const op of ops)
+          if (op.kind === 'DataChange' && (op.action === 'update' || op.action === 'delete')) tables.set(qnameKey(op.table), op.table);
+        for (const [key, table] of tables) {
+          const names = await userTriggers(session, table);
+          if (names?.length) out.set(key, names);
+        }
+        return out;
+      },
+    });
   } finally {
     await session.close();
   }
@@ -215,6 +271,7 @@ function emptyPlan(report: MigrationReport, needed: boolean): MigrationPlan {
     unplanned: [],
     stopUsing: [],
     folder: dirname(m.path),
+    placement: { mode: 'newest', later: [], plannedOn: 'before-original', dependents: [] },
     files: [],
     replaces: [],
     proof: { checked: [], rehearsed: null, rehearsedOn: null, ok: true },
@@ -229,6 +286,7 @@ async function planReport(
   before: Schema | undefined,
   paths: readonly string[],
   options: PlanOptions,
+  live: Live,
 ): Promise<MigrationPlan> {
   const m = report.parsed.migration;
   const base = emptyPlan(report, needsPlan(report));
@@ -237,22 +295,92 @@ async function planReport(
   if (!writer) throw new PlanError(`${m.path}: twoway plan does not write ${set.framework} migrations yet`);
   if (set.dialect !== 'postgresql')
     throw new PlanError(`${m.path}: twoway plan plans PostgreSQL migrations; this ${set.framework} set is ${set.dialect}`);
-  const planned = planSteps(report.parsed.up, before ?? new Schema());
-  const plan: MigrationPlan = {
-    ...base,
-    steps: planned.steps,
-    unplanned: planned.unplanned,
-    stopUsing: planned.stopUsing,
-    folder: folderFor(writer, m),
-    replaces: m.files,
-    archives: planned.archives,
+  const liveTriggers = await live.triggers(report.parsed.up);
+  const at = set.migrations.findIndex((x) => x.path === m.path);
+  const later = at < 0 ? [] : set.migrations.slice(at + 1).filter((x) => !writer.runsLast?.(x));
+  const laterParsed = later.map((x) => adapterFor(x.framework).parse(x));
+  const dependents = dependentsOf(report.parsed.up, laterParsed);
+  const planOn = (schema: Schema, placement: Placement): MigrationPlan => {
+    const planned = planSteps(report.parsed.up, schema, liveTriggers ? { liveTriggers } : {});
+    return {
+      ...base,
+      steps: planned.steps,
+      unplanned: planned.unplanned,
+      stopUsing: planned.stopUsing,
+      folder: folderFor(writer, m),
+      placement,
+      replaces: m.files,
+      archives: planned.archives,
+      ...(liveTriggers ? { liveTriggers: [...liveTriggers].map(([table, triggers]) => ({ table, triggers })) } : {}),
+    };
   };
-  if (!planned.steps.length) return { ...plan, proof: { ...plan.proof, ok: false } };
-  return writeAndProve(plan, writer, paths, options);
+  const ofLater = { later: later.map((x) => x.path), dependents };
+  const next = later[0];
+  let plan = planOn(before ?? new Schema(), { mode: next ? 'in-place' : 'newest', plannedOn: 'before-original', ...ofLater });
+  if (!plan.steps.length) return { ...plan, proof: { ...plan.proof, ok: false } };
+  if (!next) return writeAndProve(plan, writer, paths, options);
+  try {
+    return await writeAndProve(plan, writer, paths, options, {
+      original: resolve(options.cwd ?? process.cwd(), m.path),
+      next: resolve(options.cwd ?? process.cwd(), next.path),
+    });
+  } catch (e) {
+    if (!(e instanceof NoRoom)) throw e;
+    // No room in the original's place: after the newest, on the schema the later migrations leave without it.
+    const end = (before ?? new Schema()).clone();
+    for (const p of laterParsed) for (const op of p.up) end.apply(op, p.migration.id);
+    plan = planOn(end, { mode: 'after-newest', plannedOn: 'end-of-history', why: e.message, ...ofLater });
+    if (!plan.steps.length) return { ...plan, proof: { ...plan.proof, ok: false } };
+    return writeAndProve(plan, writer, paths, options);
+  }
+}
+
+/** The tables (`table`) and columns (`table.column`) an operation changes or names. */
+function touched(op: Operation): { tables: string[]; columns: string[] } {
+  const t = 'table' in op && op.table && typeof op.table === 'object' && 'name' in op.table ? (op.table as QName) : undefined;
+  if (!t) return { tables: [], columns: [] };
+  const table = qnameText(t);
+  if (op.kind === 'CreateTable' || op.kind === 'DropTable') return { tables: [table], columns: [] };
+  if (op.kind === 'RenameTable') return { tables: [table, qnameText({ ...t, name: op.newName })], columns: [] };
+  const names: string[] = [];
+  if ('column' in op) names.push(typeof op.column === 'string' ? op.column : op.column.name);
+  if (op.kind === 'RenameColumn') names.push(op.newName);
+  if (op.kind === 'AddIndex' || op.kind === 'DataChange') names.push(...op.columns);
+  if (op.kind === 'AddConstraint') names.push(...op.constraint.columns);
+  return { tables: [], columns: names.map((c) => `${table}.${c}`) };
+}
+
+/** Later migrations touching what `ops` change: a column both name, or a table one of them changes as a whole. */
+function dependentsOf(
+  ops: readonly Operation[],
+  later: readonly { migration: Migration; up: readonly Operation[] }[],
+): Placement['dependents'] {
+  const mine = ops.map(touched);
+  const tables = new Set(mine.flatMap((x) => x.tables));
+  const columns = new Set(mine.flatMap((x) => x.columns));
+  const tableOf = (c: string) => c.slice(0, c.lastIndexOf('.'));
+  const columnTables = new Set([...columns].map(tableOf));
+  const out: Placement['dependents'] = [];
+  for (const p of later) {
+    const hits = new Set<string>();
+    for (const op of p.up) {
+      const theirs = touched(op);
+      for (const t of theirs.tables) if (tables.has(t) || columnTables.has(t)) hits.add(t);
+      for (const c of theirs.columns) if (columns.has(c) || tables.has(tableOf(c))) hits.add(c);
+    }
+    if (hits.size) out.push({ path: p.migration.path, touches: [...hits].sort() });
+  }
+  return out;
 }
 
 /** The plan's files from the framework's writer, and their proof in a copy of the project. */
-async function writeAndProve(plan: MigrationPlan, writer: Writer, paths: readonly string[], options: PlanOptions): Promise<MigrationPlan> {
+async function writeAndProve(
+  plan: MigrationPlan,
+  writer: Writer,
+  paths: readonly string[],
+  options: PlanOptions,
+  slot?: WriterOptions['slot'],
+): Promise<MigrationPlan> {
   const cwd = options.cwd ?? process.cwd();
   await writer.load?.();
   const now = options.writer?.now ?? new Date();
@@ -262,9 +390,11 @@ async function writeAndProve(plan: MigrationPlan, writer: Writer, paths: readonl
       ...options.writer,
       now,
       ...(plan.replaces.length ? { replaces: resolve(cwd, plan.migration.path) } : {}),
+      ...(slot ? { slot } : {}),
       stopUsing: plan.stopUsing,
     });
   } catch (e) {
+    if (e instanceof NoRoom) throw e;
     // A writer throws when the folder cannot take the steps (two Alembic heads, a step it cannot write): the user's to fix.
     throw new PlanError(`${plan.migration.path}: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -280,6 +410,15 @@ async function writeAndProve(plan: MigrationPlan, writer: Writer, paths: readonl
  * the archives' rows, and only those.
  */
 export async function planCleanup(paths: readonly string[], options: PlanOptions = {}): Promise<MigrationPlan[]> {
+  return withLive(options, async (live) => {
+    const plans: MigrationPlan[] = [];
+    // One at a time: the session sends one statement at a time.
+    for (const p of await cleanupPlans(paths, options)) plans.push(await live.sizes(p));
+    return plans;
+  });
+}
+
+async function cleanupPlans(paths: readonly string[], options: PlanOptions): Promise<MigrationPlan[]> {
   const { result, before } = await checkWithSchemas(paths, options);
   const plans: MigrationPlan[] = [];
   for (const { set, reports } of result.sets) {
@@ -303,6 +442,7 @@ export async function planCleanup(paths: readonly string[], options: PlanOptions
       ...emptyPlan(last, true),
       steps: cleanupSteps(archives),
       folder: folderFor(writer, last.parsed.migration),
+      placement: { mode: 'newest', later: [], plannedOn: 'end-of-history', dependents: [] },
       cleanup: archives.map((a) => a.table),
     };
     plans.push(await writeAndProve(plan, writer, paths, options));
@@ -358,6 +498,7 @@ async function prove(plan: MigrationPlan, paths: readonly string[], options: Pla
     const checked = reports.map((r) => stepProof(r, plan.steps, stepOf, codeSteps, Boolean(plan.cleanup)));
     const seen = new Set(reports.flatMap((r) => r.parsed.migration.files));
     const problems = [
+      ...placementProblems(plan, result),
       ...plan.files
         .map((f) => f.path.split(sep).join('/'))
         .filter((f, i) => !plan.files[i]?.sidecar && !seen.has(f))
@@ -404,6 +545,36 @@ async function prove(plan: MigrationPlan, paths: readonly string[], options: Pla
     rmSync(copy, { recursive: true, force: true });
   }
 }
+
+/**
+ * In place, the new migrations must run where the original ran: after the one before it, before the next one (in
+ * the copy's order, as the framework orders it). After the newest, no later migration may touch what the original
+ * changes: it would now run before that change, on a schema it was not written for.
+ */
+function placementProblems(plan: MigrationPlan, result: CheckResult): string[] {
+  const { mode, later, dependents } = plan.placement;
+  const original = plan.migration.path;
+  if (mode === 'after-newest')
+    return dependents.map(
+      (d) =>
+        `${d.path} touches ${d.touches.join(', ')}, which ${original} changes: with the steps after the newest migration it would run before that change; move the change by hand (or free a version between ${original} and the next migration)`,
+    );
+  if (mode !== 'in-place' || !later[0]) return [];
+  const mine = new Set(plan.files.filter((f) => !f.sidecar).map((f) => f.path.split(sep).join('/')));
+  const order = result.sets.find((s) => s.set.migrations.some((m) => m.files.some((f) => mine.has(f))))?.set.migrations ?? [];
+  const last = Math.max(-1, ...order.flatMap((m, i) => (m.files.some((f) => mine.has(f)) ? [i] : [])));
+  // Versions order every migration; a graph (Alembic revisions, Django dependencies) only those that follow from it.
+  const mustFollow = GRAPH_ORDERED.has(plan.migration.framework) ? dependents.map((d) => d.path) : [later[0]];
+  return mustFollow
+    .filter((path) => {
+      const i = order.findIndex((m) => m.path === path);
+      return i >= 0 && last > i;
+    })
+    .map((path) => `the new migrations do not all run before ${path}, as the original did`);
+}
+
+/** Frameworks that order migrations by a graph of parents, not by their names. */
+const GRAPH_ORDERED: ReadonlySet<Framework> = new Set(['alembic', 'django']);
 
 const blankProof = (): StepProof => ({
   step: -1,

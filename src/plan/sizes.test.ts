@@ -170,13 +170,16 @@ describe.skipIf(!probe)('twoway plan --database-url', () => {
     expect(r.out).toContain(`${absent} is not on test: nothing read for it`);
   });
 
-  it('without a URL the plan is what it was: no sizes, and everything else the same', async () => {
+  it('without a URL the plan is what it was: no sizes nor live triggers, and everything else the same', async () => {
     const dir = project();
     const withUrl = json((await plan(dir, '--database-url', URL_, '--format', 'json')).out);
     const without = await plan(dir, '--format', 'json');
     const p = json(without.out);
     expect(p).not.toHaveProperty('sizes');
-    const { sizes: _, ...rest } = withUrl;
+    expect(p).not.toHaveProperty('liveTriggers');
+    // Read with the URL: the UPDATE's table has no user triggers there.
+    expect(withUrl.liveTriggers).toEqual([]);
+    const { sizes: _, liveTriggers: __, ...rest } = withUrl;
     expect(p).toEqual(rest);
     const human = (await plan(dir)).out;
     expect(human).not.toMatch(/table statistics|estimated|^\s+archive twoway_archive|^\s+size /m);
@@ -203,6 +206,88 @@ describe.skipIf(!probe)('twoway plan --database-url', () => {
       notCounted: [],
       bytes: Math.round(60000 * id.avg) + Math.round(60000 * (1 - email.nulls) * email.avg),
     });
+  });
+
+  it('an UPDATE of a table with a trigger made outside the migrations: read from pg_trigger, its restore turns it off', async () => {
+    const trg = `${t}_trg`;
+    const c = (await client()) as pg.Client;
+    try {
+      await c.query(`CREATE TABLE ${trg} (id bigint PRIMARY KEY, email text, updated_at timestamptz)`);
+      await c.query(
+        `CREATE FUNCTION ${trg}_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at = now(); RETURN NEW; END $$`,
+      );
+      await c.query(`CREATE TRIGGER ${trg}_touch BEFORE UPDATE ON ${trg} FOR EACH ROW EXECUTE FUNCTION ${trg}_touch()`);
+      const dir = tempProject({
+        '000001_create.up.sql': `CREATE TABLE ${trg} (id bigint PRIMARY KEY, email text, updated_at timestamptz);\n`,
+        '000001_create.down.sql': `DROP TABLE ${trg};\n`,
+        '000002_lower.up.sql': `UPDATE ${trg} SET email = lower(email);\n`,
+        '000002_lower.down.sql': 'SELECT 1;\n',
+      });
+      dirs.push(dir);
+      // The migrations make no trigger: without the URL the restore runs with triggers on, archiving the email only.
+      const without = json((await plan(dir, '--format', 'json')).out);
+      expect(without.steps[0].down.join('\n')).not.toContain('DISABLE TRIGGER USER');
+      expect(without).not.toHaveProperty('liveTriggers');
+      const r = await plan(dir, '--database-url', URL_, '--format', 'json');
+      expect(r.err).toBe('');
+      const p = json(r.out);
+      expect(p.liveTriggers).toEqual([{ table: trg, triggers: [`${trg}_touch`] }]);
+      expect(p.steps[0].down.join('\n')).toContain(`ALTER TABLE ${trg} DISABLE TRIGGER USER`);
+      expect(p.steps[0].note).toContain(`${trg}_touch among them (on the live database, not in the migrations)`);
+      // The trigger may change any column: every one it can write back is archived.
+      expect(p.sizes.archives[0].columns.map((x: { column: string }) => x.column)).toEqual(['id', 'email', 'updated_at']);
+      expect(p.proof.ok).toBe(true);
+      expect((await plan(dir, '--database-url', URL_)).out).toContain(
+        `${trg} has user triggers on the live database (${trg}_touch): its restore runs with them off, so it does not fire them.`,
+      );
+    } finally {
+      await c.query(`DROP TABLE IF EXISTS ${trg}`);
+      await c.query(`DROP FUNCTION IF EXISTS ${trg}_touch()`);
+      await c.end();
+    }
+  });
+
+  it('--cleanup says what dropping each archive frees, from the live database', async () => {
+    const src = `${t}_arch`;
+    const archive = `${src}__drop_${src}_legacy`;
+    const c = (await client()) as pg.Client;
+    try {
+      await c.query('CREATE SCHEMA IF NOT EXISTS twoway_archive');
+      await c.query(
+        `CREATE TABLE twoway_archive.${archive} AS SELECT g::bigint AS id, repeat('x', 50) AS legacy FROM generate_series(1, 5000) g`,
+      );
+      await c.query(`ANALYZE twoway_archive.${archive}`);
+      const [k] = (await c.query(`SELECT pg_total_relation_size('twoway_archive.${archive}'::regclass) AS b`)).rows;
+      const dir = tempProject({
+        '000001_create.up.sql': `CREATE TABLE ${src} (id bigint PRIMARY KEY, legacy text);\n`,
+        '000001_create.down.sql': `DROP TABLE ${src};\n`,
+        '000002_drop.up.sql': `CREATE SCHEMA IF NOT EXISTS twoway_archive;\nCREATE TABLE twoway_archive.${archive} AS SELECT id, legacy FROM ${src};\n-- twoway: contract\nALTER TABLE ${src} DROP COLUMN legacy;\n`,
+        '000002_drop.down.sql': `ALTER TABLE ${src} ADD COLUMN legacy text;\nUPDATE ${src} SET legacy = a.legacy FROM twoway_archive.${archive} a WHERE ${src}.id = a.id;\nDROP TABLE twoway_archive.${archive};\n`,
+        '000003_other.up.sql': `CREATE TABLE ${src}_gone (id bigint PRIMARY KEY);\nCREATE TABLE twoway_archive.${src}_gone__drop AS SELECT id FROM ${src}_gone;\n`,
+        '000003_other.down.sql': `DROP TABLE twoway_archive.${src}_gone__drop;\nDROP TABLE ${src}_gone;\n`,
+      });
+      dirs.push(dir);
+      const run = async (...args: string[]) => {
+        let out = '';
+        const code = await main(['plan', '--cleanup', ...args], { out: (x) => (out += x), err: () => {}, cwd: dir });
+        return { code, out };
+      };
+      const doc = JSON.parse((await run('--database-url', URL_, '--format', 'json')).out);
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      const [p] = doc.plans;
+      expect(p.sizes.freed).toEqual([{ table: `twoway_archive.${archive}`, rows: 5000, bytes: Number(k.b) }]);
+      // The other archive was never made on this database: named, nothing invented.
+      expect(p.sizes.notFound).toEqual([`twoway_archive.${src}_gone__drop`]);
+      const human = (await run('--database-url', URL_)).out;
+      expect(human).toContain(`drops twoway_archive.${archive}: ~5,000 rows, ${formatBytes(Number(k.b))}`);
+      expect(human).toContain(`the clean-up frees ${formatBytes(Number(k.b))}`);
+      expect(JSON.parse((await run('--format', 'json')).out).plans[0]).not.toHaveProperty('sizes');
+    } finally {
+      await c.query(`DROP TABLE IF EXISTS twoway_archive.${archive}`);
+      // The schema goes only when no one else's archive is in it.
+      await c.query('DROP SCHEMA IF EXISTS twoway_archive').catch(() => {});
+      await c.end();
+    }
   });
 
   it.skipIf(!mysqlUp)('a MySQL URL is a usage error: plans are PostgreSQL, so are the statistics they read', async () => {

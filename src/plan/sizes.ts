@@ -53,11 +53,22 @@ export interface StepEstimate {
   lock: string;
 }
 
+/** An archive table a clean-up drops, as the live database has it: what dropping it frees. */
+export interface FreedArchive {
+  table: string;
+  /** The catalog's row estimate; null when never analyzed. */
+  rows: number | null;
+  /** Table, indexes and TOAST (pg_total_relation_size), in bytes. */
+  bytes: number;
+}
+
 export interface PlanSizes {
   /** Where the statistics come from (the password hidden). */
   database: { dialect: string; database: string; url: string };
   archives: ArchiveCost[];
   steps: StepEstimate[];
+  /** `--cleanup`: the archive tables it drops that the live database has, and their sizes. */
+  freed?: FreedArchive[];
   /** Tables the plan goes through that the live database does not have. */
   notFound: string[];
 }
@@ -132,4 +143,21 @@ export async function planSizes(
     steps: estimates,
     notFound: [...notFound],
   };
+}
+
+/**
+ * `twoway plan --cleanup --database-url`: each archive table the clean-up drops, with its rows and bytes on the
+ * live database (what the drop frees); archives the database does not have (never applied there, or already
+ * dropped) are `notFound`.
+ */
+export async function cleanupSizes(session: ReadOnlySession, url: string, tables: readonly string[]): Promise<PlanSizes> {
+  const freed: FreedArchive[] = [];
+  const notFound: string[] = [];
+  for (const table of tables) {
+    const dot = table.indexOf('.');
+    const t = await estimateColumns(session, dot < 0 ? { name: table } : { schema: table.slice(0, dot), name: table.slice(dot + 1) }, []);
+    if (t) freed.push({ table, rows: t.rows, bytes: t.tableBytes });
+    else notFound.push(table);
+  }
+  return { database: { dialect: session.dialect, database: session.database, url: redact(url) }, archives: [], steps: [], freed, notFound };
 }

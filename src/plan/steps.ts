@@ -72,13 +72,18 @@ export interface StepPlan {
  * Plans the one-way operations of a migration applied to `before` (the schema the migrations before it leave).
  * Releases count on across operations: the first release of one operation is the last of the one before.
  */
-export function planSteps(ops: readonly Operation[], before: Schema): StepPlan {
+/** What the plan knows beyond the migrations: the live database's user triggers (`--database-url`), by table key. */
+export interface PlanContext {
+  liveTriggers?: ReadonlyMap<string, readonly string[]>;
+}
+
+export function planSteps(ops: readonly Operation[], before: Schema, context: PlanContext = {}): StepPlan {
   const plan: StepPlan = { steps: [], unplanned: [], stopUsing: [], archives: [] };
   const schema = before.clone();
   let base = 0;
   for (const op of ops) {
     if (op.kind === 'Transaction') continue;
-    const planned = planOne(op, schema);
+    const planned = planOne(op, schema, context);
     schema.apply(op, PLANNED);
     if ('unplanned' in planned) {
       plan.unplanned.push(`${op.span.path}:${op.span.line}: ${planned.unplanned}`);
@@ -100,7 +105,7 @@ export function planSteps(ops: readonly Operation[], before: Schema): StepPlan {
   return plan;
 }
 
-function planOne(op: Operation, schema: Schema): KindPlan {
+function planOne(op: Operation, schema: Schema, context: PlanContext): KindPlan {
   switch (op.kind) {
     case 'SetNotNull':
       return { steps: setNotNull(op) };
@@ -123,7 +128,7 @@ function planOne(op: Operation, schema: Schema): KindPlan {
     case 'AlterColumnType':
       return changeColumnType(op, schema);
     case 'DataChange':
-      return dataChange(op, schema);
+      return dataChange(op, schema, context.liveTriggers);
     case 'AddColumn':
       // A table the migration itself created is empty: its columns are added as written.
       if (addedInSteps(op.column) && schema.table(op.table)?.createdBy !== PLANNED) return addColumnInSteps(op, schema);

@@ -17,7 +17,9 @@ function planJson(p: MigrationPlan) {
     needed: p.needed,
     folder: p.folder,
     replaces: p.replaces,
+    placement: p.placement,
     ...(p.cleanup ? { cleanup: p.cleanup } : {}),
+    ...(p.liveTriggers ? { liveTriggers: p.liveTriggers } : {}),
     // A step's `work` is what `sizes` is estimated from, not part of the step as written.
     steps: p.steps.map(({ work: _, ...s }, i) => ({ index: i + 1, ...s, files: p.files.filter((f) => f.step === i).map((f) => f.path) })),
     releases: releases.map((release) => ({
@@ -44,6 +46,7 @@ function sizesJson(s: PlanSizes) {
     database: s.database,
     archives: s.archives.map((a) => ({ ...a, step: a.step + 1 })),
     steps: s.steps.map((e) => ({ ...e, step: e.step + 1 })),
+    ...(s.freed ? { freed: s.freed } : {}),
     notFound: s.notFound,
   };
 }
@@ -64,6 +67,32 @@ function archiveText(a: PlanSizes['archives'][number]): string {
   const cost = a.bytes === null ? 'size unknown' : formatBytes(a.bytes);
   const notCounted = a.notCounted.length ? `; not counted: ${a.notCounted.join(', ')} (not on the live table yet)` : '';
   return `${a.table} (step ${a.step + 1}): ${a.atMost ? 'at most ' : ''}${rowsText(a.rows)} × ${formatBytes(Math.round(width))} = ${cost}${notCounted}`;
+}
+
+/** Where the steps go among the set's migrations, and what that means for the later ones. */
+function placementLines(p: MigrationPlan, lastRelease: number, c: ReturnType<typeof pc.createColors>): string[] {
+  const { mode, later, dependents, why } = p.placement;
+  const one = later.length === 1;
+  const n = one ? 'later migration' : `${later.length} later migrations`;
+  const run = one ? 'runs' : 'run';
+  const original = p.migration.path;
+  if (mode === 'in-place')
+    return [
+      `  In ${original}'s place, before ${later[0]}: planned on the schema before it, and the ${n} still ${run} after the last step, so ${one ? 'it ships' : 'they ship'} with release ${lastRelease} or later.`,
+      ...dependents.map(
+        (d) => `    ${d.path} touches ${d.touches.join(', ')}, which the plan changes: it waits for release ${lastRelease}.`,
+      ),
+    ];
+  if (mode === 'after-newest')
+    return [
+      c.yellow(
+        `  After the newest migration, ${later.at(-1)} (${why}): planned on the schema the history leaves without ${original}; the ${n} now ${run} before the steps.`,
+      ),
+      ...dependents.map((d) =>
+        c.red(`    ${d.path} touches ${d.touches.join(', ')}, which ${original} changes: it would now run before that change.`),
+      ),
+    ];
+  return [];
 }
 
 const firstContractRelease = (p: MigrationPlan): number | undefined => p.steps.find((s) => s.phase === 'contract')?.release;
@@ -93,6 +122,11 @@ export function formatPlanHuman(plans: readonly MigrationPlan[], o: { color: boo
     out.push(
       `  Plan: ${p.steps.length} migration${p.steps.length === 1 ? '' : 's'} in ${p.folder === '.' ? 'the same folder' : p.folder}, over ${releases.length} release${releases.length === 1 ? '' : 's'}`,
     );
+    out.push(...placementLines(p, releases.at(-1) ?? 1, c));
+    for (const t of p.liveTriggers ?? [])
+      out.push(
+        `  ${t.table} has user triggers on the live database (${t.triggers.join(', ')}): its restore runs with them off, so it does not fire them.`,
+      );
     for (const release of releases) {
       out.push('', `  Release ${release}`);
       if (release === firstContractRelease(p))
@@ -123,7 +157,11 @@ export function formatPlanHuman(plans: readonly MigrationPlan[], o: { color: boo
         '',
         `  On ${db}, from its table statistics (archives: rows × average width of the values; durations at documented throughputs, not measurements):`,
       );
-      if (!p.sizes.archives.length) out.push('    no archive: the plan destroys no values');
+      if (p.sizes.freed) {
+        const total = p.sizes.freed.reduce((n, f) => n + f.bytes, 0);
+        for (const f of p.sizes.freed) out.push(`    drops ${f.table}: ${rowsText(f.rows)}, ${formatBytes(f.bytes)}`);
+        if (p.sizes.freed.length) out.push(`    the clean-up frees ${formatBytes(total)}`);
+      } else if (!p.sizes.archives.length) out.push('    no archive: the plan destroys no values');
       for (const a of p.sizes.archives) out.push(`    archive ${archiveText(a)}`);
       for (const t of p.sizes.notFound) out.push(c.yellow(`    ${t} is not on ${db}: nothing read for it`));
     }

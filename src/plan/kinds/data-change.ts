@@ -25,7 +25,11 @@ import {
   withoutUserTriggers,
 } from './sql.js';
 
-export function dataChange(op: DataChange, schema: Schema): KindPlan {
+/**
+ * `liveTriggers`: tables (qnameKey) with user triggers on the live database (`--database-url`), which the replay
+ * cannot see when they were made outside the migrations; their names, for the step's note.
+ */
+export function dataChange(op: DataChange, schema: Schema, liveTriggers?: ReadonlyMap<string, readonly string[]>): KindPlan {
   if (op.action !== 'update' && op.action !== 'delete') return { unplanned: `${op.action.toUpperCase()} is not planned yet` };
   if (op.batched) return { unplanned: 'the statement already runs in batches: the plan cannot archive what each batch changes' };
   const t = schema.table(op.table);
@@ -47,7 +51,11 @@ export function dataChange(op: DataChange, schema: Schema): KindPlan {
     }
   const tbl = table(op.table);
   // With triggers on the table, the up's writes fire them as the original's did; the down puts rows back with them off.
-  const triggers = hasUserTriggers(schema, op.table);
+  const live = liveTriggers?.get(key) ?? [];
+  const triggers = hasUserTriggers(schema, op.table) || live.length > 0;
+  const onLive = live.length
+    ? `; the down restores with the user triggers off, ${live.join(', ')} among them (on the live database, not in the migrations)`
+    : '';
   const restoring = (statements: string[]) => (triggers ? withoutUserTriggers(op.table, statements) : statements);
   if (op.action === 'update') {
     if (op.columns.some((c) => pk.includes(c))) return { unplanned: 'the UPDATE changes the primary key the archive matches rows by' };
@@ -73,7 +81,7 @@ export function dataChange(op: DataChange, schema: Schema): KindPlan {
           down: [...restoring([restoreValues(op.table, pk, kept, archive)]), ...dropArchive(archive)],
           transactional: false,
           work: { table: op.table, does: 'backfill' },
-          note: `the archive ${qnameText(archive)} keeps the old values until \`twoway plan --cleanup\` drops it`,
+          note: `the archive ${qnameText(archive)} keeps the old values until \`twoway plan --cleanup\` drops it${onLive}`,
         },
       ],
       archives: [{ table: qnameText(archive), source: op.table, columns: [...pk, ...kept], step: name, someRows: true }],
@@ -112,7 +120,7 @@ export function dataChange(op: DataChange, schema: Schema): KindPlan {
         ],
         transactional: false,
         work: { table: op.table, does: 'backfill' },
-        note: `the archive ${qnameText(archive)} keeps the deleted rows until \`twoway plan --cleanup\` drops it`,
+        note: `the archive ${qnameText(archive)} keeps the deleted rows until \`twoway plan --cleanup\` drops it${onLive}`,
       },
     ],
     archives: [{ table: qnameText(archive), source: op.table, columns, step: name, someRows: true }],

@@ -1,11 +1,13 @@
 # twoway plan: step 1 of 1, release 2, contract.
 # twoway: contract
 # Between this step and the next: the archive twoway_archive.shop_customer__drop_shop_customer_fax keeps the values until `twoway plan --cleanup` drops it.
+# Stands for 0006_remove_customer_fax (replaces), which later migrations depend on: delete it before migrating.
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("shop", "0007_remove_fax_from_state")]
+    dependencies = [("shop", "0009_remove_fax_from_state")]
+    replaces = [("shop", "0006_remove_customer_fax")]
 
     operations = [
         migrations.RunSQL(

@@ -1,16 +1,17 @@
 """drop accounts legacy flag
 
-Revision ID: 022b6f80aaea
+Revision ID: f6a5b7c8d9e0
 Revises: e5f4a6b7c8d9
 """
 # twoway plan: step 1 of 1, release 2, contract.
 # twoway: contract
 # Ship first, in the release before this revision: the SQLAlchemy models no longer map accounts.legacy_flag.
 # Between this step and the next: the archive twoway_archive.accounts__drop_accounts_legacy_flag keeps the values until `twoway plan --cleanup` drops it.
+# The revision id of f6a5b7c8d9e0_drop_legacy_flag.py, which later revisions revise: delete that file before running this one.
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "022b6f80aaea"
+revision = "f6a5b7c8d9e0"
 down_revision = "e5f4a6b7c8d9"
 branch_labels = None
 depends_on = None
