@@ -6,20 +6,22 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlanStep } from './steps.js';
-import { newFiles, nextTimestamps } from './write-common.js';
+import { newFiles, nextTimestamps, slotVersions } from './write-common.js';
 import { downLines, sqlHeaders, text } from './write-sql-files.js';
 import type { PlannedFile, WriterOptions } from './writer-options.js';
 
 export function prismaFiles(dir: string, steps: readonly PlanStep[], options: WriterOptions = {}): PlannedFile[] {
+  // A data step's batches COMMIT in its one DO block, alone in migration.sql; its down (the restore) needs no way out
+  // of a transaction. A CONCURRENTLY step's down (DROP INDEX CONCURRENTLY) does, so it must be alone in down.sql too.
   for (const step of steps)
-    if (!step.transactional && (step.up.length > 1 || step.down.length > 1))
+    if (!step.transactional && (step.up.length > 1 || (step.phase !== 'data' && step.down.length > 1)))
       throw new Error(`PostgreSQL runs a multi-statement migration.sql in one transaction: split step ${step.name} by hand`);
   const folders = existsSync(dir)
     ? readdirSync(dir, { withFileTypes: true })
         .filter((e) => e.isDirectory())
         .map((e) => /^\d+/.exec(e.name)?.[0] ?? '')
     : [];
-  const stamps = nextTimestamps(folders, steps.length, options.now ?? new Date(), 'stamp14');
+  const stamps = nextTimestamps(folders, steps.length, options.now ?? new Date(), 'stamp14', slotVersions(options));
   const headers = sqlHeaders(steps, options);
   return newFiles(
     steps.flatMap((step, i) => {
