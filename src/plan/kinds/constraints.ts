@@ -74,7 +74,7 @@ export function notValidThenValidate(op: AddConstraint): PlanStep[] {
   const body =
     c.type === 'check'
       ? `CHECK (${c.expression})`
-      : `FOREIGN KEY (${c.columns.map(ident).join(', ')}) REFERENCES ${table(c.references?.table ?? { name: '?' })} (${(c.references?.columns ?? []).map(ident).join(', ')})`;
+      : `FOREIGN KEY (${c.columns.map(ident).join(', ')}) REFERENCES ${table(c.references?.table ?? { name: '?' })} (${(c.references?.columns ?? []).map(ident).join(', ')})${actions(c.references)}`;
   return [
     {
       name: `add_${c.name}_not_valid`,
@@ -90,9 +90,15 @@ export function notValidThenValidate(op: AddConstraint): PlanStep[] {
       release: 1,
       phase: 'expand',
       up: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`],
-      down: [],
+      // PostgreSQL cannot un-validate: the down puts the constraint back NOT VALID, as it was (catalog only).
+      down: [`ALTER TABLE ${t} DROP CONSTRAINT ${name};`, `ALTER TABLE ${t} ADD CONSTRAINT ${name} ${body} NOT VALID;`],
       work: { table: op.table, does: 'scan' },
       transactional: true,
     },
   ];
+}
+
+/** A foreign key's ON DELETE / ON UPDATE as written (NO ACTION, the default, is not). */
+function actions(r: { onDelete?: string; onUpdate?: string } | null | undefined): string {
+  return `${r?.onDelete ? ` ON DELETE ${r.onDelete.toUpperCase()}` : ''}${r?.onUpdate ? ` ON UPDATE ${r.onUpdate.toUpperCase()}` : ''}`;
 }

@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../testing/projects.js';
 import { planMigration } from '../index.js';
+import { stepsOf } from '../write-testing.js';
 import { KINDS, type Kind } from './kinds-fixtures.js';
 
 const dirs: string[] = [];
@@ -55,4 +56,26 @@ describe.each(['golang-migrate', 'rails'] as const)('twoway plan, %s', (framewor
       if (k.sqlBefore) expect(plan.steps.at(-1)?.down[0]).toMatch(/DISABLE TRIGGER USER;[\s\S]*ENABLE TRIGGER USER;/);
     },
   );
+});
+
+describe('foreign keys and checks: NOT VALID, then VALIDATE', () => {
+  it('keep ON DELETE / ON UPDATE, and the validation’s down puts the constraint back NOT VALID', async () => {
+    const steps = await stepsOf(
+      'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE SET NULL;',
+      'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
+    );
+    const fk = 'FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE SET NULL NOT VALID;';
+    expect(steps.map((s) => [s.name, s.up, s.down])).toEqual([
+      [
+        'add_orders_user_fk_not_valid',
+        [`ALTER TABLE orders ADD CONSTRAINT orders_user_fk ${fk}`],
+        ['ALTER TABLE orders DROP CONSTRAINT orders_user_fk;'],
+      ],
+      [
+        'validate_orders_user_fk',
+        ['ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;'],
+        ['ALTER TABLE orders DROP CONSTRAINT orders_user_fk;', `ALTER TABLE orders ADD CONSTRAINT orders_user_fk ${fk}`],
+      ],
+    ]);
+  });
 });
