@@ -29,6 +29,22 @@ async function hintAndPlan(up: string) {
 
 describe('the plan hint in check', () => {
   it.each([
+    ['examples/golang-migrate', '000002', 'drop-column'],
+    ['examples/flyway', 'V4__purge_discontinued_products', 'delete-rows'],
+    ['examples/rails', '20240210090000', 'rename-column'],
+    ['examples/django', 'shop.0005_rename_order_total', 'rename-column'],
+  ])('%s: the one-way door %s ends its help with the plan that is made of it', async (example, id, rule) => {
+    const dir = tempProject({}, { [example]: '.' });
+    dirs.push(dir);
+    const result = await check(['.'], { cwd: dir });
+    const report = result.sets[0]?.reports.find((r) => r.parsed.migration.id === id);
+    const finding = report?.findings.find((f) => f.rule === rule);
+    expect(finding?.fix.split('\n').slice(-2)).toEqual(['Write the two-way version with:', `npx twoway plan ${id}`]);
+    const plan = await planMigration(id, ['.'], { cwd: dir });
+    expect([plan.unplanned, plan.proof.ok]).toEqual([[], true]);
+  });
+
+  it.each([
     ['a NOT NULL column with a volatile default', 'ALTER TABLE users ADD COLUMN x uuid NOT NULL DEFAULT gen_random_uuid();'],
     ['a nullable column with a volatile default', 'ALTER TABLE users ADD COLUMN x timestamptz DEFAULT clock_timestamp();'],
   ])('%s, a rewrite as written: hinted, and planned, proven and rehearsed', async (_, up) => {

@@ -18,7 +18,21 @@ export const PLANNED_LOCKS: ReadonlySet<string> = new Set([
 
 export const isTwoWay = (v: Verdict): boolean => v.phase === 'expand' && v.codeRollback === 'compatible' && v.dbRollback === 'reversible';
 
-const PROVEN_KINDS: ReadonlySet<string> = new Set(['SetNotNull', 'AddIndex', 'AddConstraint', 'AddColumn', 'Transaction']);
+/** The kinds src/plan/kinds/writers.test.ts plans through every framework's writer, re-checks and rehearses. */
+const PROVEN_KINDS: ReadonlySet<string> = new Set([
+  'SetNotNull',
+  'AddIndex',
+  'AddConstraint',
+  'AddColumn',
+  'DropColumn',
+  'DropTable',
+  'RenameColumn',
+  'RenameTable',
+  'AlterColumnType',
+  'DataChange',
+  'CreateTable',
+  'Transaction',
+]);
 
 /** A one-way door, or a lock the plan has the gentle form of. */
 export function needsPlan(v: Verdict, findings: readonly Finding[]): boolean {
