@@ -166,6 +166,18 @@ describe('runner settings (config lockTimeout / statementTimeout)', () => {
     expect(rules(set)).not.toContain('require-lock-timeout');
     expect(rules(set)).not.toContain('require-statement-timeout');
   });
+  it('either timeout set by the runner answers both: no statement_timeout finding with only lock_timeout set', () => {
+    const up = 'ALTER TABLE users ALTER COLUMN a TYPE bigint;\nALTER TABLE users ADD CONSTRAINT a_positive CHECK (a > 0);';
+    const rules = (r: MigrationReport) => r.findings.map((f) => f.rule);
+    expect(rules(analyze(up))).toContain('require-statement-timeout');
+    for (const runnerSettings of [{ lock_timeout: '5s' }, { statement_timeout: '15min' }] as Record<string, string>[]) {
+      const found = rules(analyze(up, null, { runnerSettings }));
+      expect(found).not.toContain('require-statement-timeout');
+      expect(found).not.toContain('require-lock-timeout');
+    }
+    // A runner setting of 0 sets nothing.
+    expect(rules(analyze(up, null, { runnerSettings: { lock_timeout: '0' } }))).toContain('require-statement-timeout');
+  });
   it('a migration that turns it off is reported again', () => {
     const report = analyze('SET lock_timeout = 0;\nALTER TABLE users ADD COLUMN d text;', null, { runnerSettings: { lock_timeout: '5s' } });
     expect(report.findings.filter((f) => f.rule === 'require-lock-timeout').map((f) => f.line)).toEqual([2]);

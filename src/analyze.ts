@@ -170,6 +170,14 @@ export function analyzeMigration(
   const claims: Claim[] = [];
   const base = { migration, parsed, serverVersion, dialect: migration.dialect };
   const upNet = netEffect(before, parsed.up);
+  const runnerTimeouts = new Set(
+    Object.entries(runnerSettings).flatMap(([name, value]) =>
+      (name === 'lock_timeout' || name === 'statement_timeout') &&
+      !['0', '', 'default'].includes(value.replace(/^'|'$/g, '').trim().toLowerCase())
+        ? [name]
+        : [],
+    ),
+  );
 
   visit('up', parsed.up, schema, before, parsed.down, upNet);
   const afterUp = schema;
@@ -233,6 +241,7 @@ export function analyzeMigration(
       holdsRows: (q: QName) => !isNewTable(q),
       inTransaction,
       settings,
+      runnerTimeouts,
       otherDirection: other,
       ops,
       index: 0,

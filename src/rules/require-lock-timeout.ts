@@ -38,7 +38,7 @@ it runs (a \`SET LOCAL\` until its transaction ends, and not at all outside one)
 twoway reads these runner settings from the project's files itself (never running them) and names the
 file and line in the JSON report (\`sets[].runnerSettings\`): no timeout finding then. Where the
 runner sets it some other way, say so in the config: \`"lockTimeout": "5s"\` (\`"statementTimeout"\`
-likewise), unless a migration turns it off.
+likewise), unless a migration turns it off. Either one set by the runner silences both timeout rules.
 
 A lock the down takes is reported in the down, once, and says so; when the up was already told, the
 down's finding is \`info\` (one fix serves both). An index build or drop that

@@ -24,6 +24,11 @@ export interface RuleContext {
   inTransaction: boolean;
   /** Settings (lock_timeout, statement_timeout…) in force when this operation runs. */
   settings: ReadonlyMap<string, string>;
+  /**
+   * Timeouts the runner sets for every migration (config `lockTimeout`/`statementTimeout`, or read from its
+   * files): with either one the team has chosen its timeout policy, and no timeout rule repeats it.
+   */
+  runnerTimeouts: ReadonlySet<string>;
   /** Target server major version (PostgreSQL 11 stopped rewriting for constant defaults). */
   serverVersion: number;
   dialect: Dialect;

@@ -42,6 +42,9 @@ export function firstMissingTimeout(
   needs: Needs,
 ): { lock: LockProfile; tables: QName[]; alsoInUp: boolean } | null {
   if (timeoutSet(ctx, name)) return null;
+  // A runner that sets either timeout for every migration has its policy: the other is not asked for again, as
+  // long as the migration has not turned the runner's off.
+  if ([...ctx.runnerTimeouts].some((other) => timeoutSet(ctx, other as TimeoutName))) return null;
   const lock = outsideUpCreated(needs(op, ctx), ctx);
   if (!lock) return null;
   const byName = reported.get(ctx) ?? new Map();
