@@ -4,6 +4,7 @@
 import type { CreateTable } from '../ir.js';
 import type { ColumnSnapshot, ForeignKeySnapshot, NamedDefinition, SchemaSnapshot, TableSnapshot, ValueType } from './catalog.js';
 import type { Engine, NativeCatalog } from './engine.js';
+import { mysqlCheckAllowedValues } from './native-check-values.js';
 import { type NativeDialect, nativeCatalog } from './native-rows.js';
 import { mysqlCategory, mysqlValue, parseMysqlType } from './native-values.js';
 
@@ -38,6 +39,15 @@ export function enumLabels(columnType: string): string[] | null {
     i = j + 2;
   }
   return labels;
+}
+
+function checkLabels(clauses: readonly string[], column: string): string[] | null {
+  let labels: string[] | null = null;
+  for (const clause of clauses) {
+    const values = mysqlCheckAllowedValues(clause, column);
+    if (values) labels = labels ? labels.filter((v) => values.includes(v)) : values;
+  }
+  return labels?.length ? labels : null;
 }
 
 async function snapshotSchema(engine: Engine): Promise<SchemaSnapshot> {
@@ -111,6 +121,12 @@ async function snapshotSchema(engine: Engine): Promise<SchemaSnapshot> {
     const list = columnsOf.get(str(c.TABLE_NAME)) ?? [];
     list.push(column);
     columnsOf.set(str(c.TABLE_NAME), list);
+  }
+
+  // A column a CHECK restricts to a list of constants takes them as labels (every list it has, intersected).
+  for (const [tableName, list] of columnsOf) {
+    const clauses = checks.filter((k) => str(k.TABLE_NAME) === tableName).map((k) => str(k.CHECK_CLAUSE));
+    for (const c of list) if (!c.gen.labels) c.gen.labels = checkLabels(clauses, c.name);
   }
 
   const keyColumnsOf = new Map<string, Row[]>();

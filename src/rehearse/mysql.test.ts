@@ -129,6 +129,34 @@ describe.skipIf(!available)('rehearse MySQL sets on a MariaDB/MySQL server', () 
     expect(result.migrations[3]?.lostData).toEqual([]);
   }, 60_000);
 
+  it('fills columns a CHECK restricts with the values it lists, and a singleton table with its one row', async () => {
+    const dir = project(
+      [
+        '20240101000000_posts',
+        "CREATE TABLE posts (id int PRIMARY KEY, status varchar(10) NOT NULL CHECK (status IN ('draft', 'sent')), kind varchar(10), note text, CONSTRAINT posts_kind CHECK (kind = 'a' OR kind = 'b'));",
+        'DROP TABLE posts;',
+      ],
+      [
+        '20240102000000_singleton',
+        'CREATE TABLE settings (id int NOT NULL DEFAULT 0 CHECK (id = 0), name text, PRIMARY KEY (id));',
+        'DROP TABLE settings;',
+      ],
+      [
+        '20240103000000_drop_note',
+        'ALTER TABLE posts DROP COLUMN note; ALTER TABLE settings DROP COLUMN name;',
+        'ALTER TABLE posts ADD COLUMN note text; ALTER TABLE settings ADD COLUMN name text;',
+      ],
+    );
+    const result = await rehearse([dir], { databaseUrl: SERVER });
+    const drop = result.migrations[2];
+    expect(drop?.notes.filter((n) => n.startsWith('no synthetic row fits'))).toEqual([]);
+    // Every synthetic row went in (the CHECKs' values taken), and so its note is lost; the singleton holds one.
+    expect(drop?.lostData).toEqual([
+      { table: 'posts', column: 'note', rows: 4 },
+      { table: 'settings', column: 'name', rows: 1 },
+    ]);
+  }, 60_000);
+
   it('says exactly which statements of a failed up stayed applied: MySQL commits DDL implicitly', async () => {
     const dir = project(usersTable, [
       '20240102000000_half',

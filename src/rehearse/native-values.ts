@@ -84,14 +84,16 @@ function jsonValue(row: number, variant: Variant): string {
   return variant === 'min' ? '[]' : `{"row": ${row}}`;
 }
 
+/** One of an enum's labels, or of the values a CHECK lists: the last for the largest row, the first for the smallest. */
+function labelValue(labels: readonly string[], row: number, variant: Variant): NativeValue | null {
+  const pick = variant === 'max' ? labels.at(-1) : variant === 'min' ? labels[0] : labels[row % labels.length];
+  return pick === undefined ? null : { text: pick };
+}
+
 /** A MySQL/MariaDB value, or null when twoway has none for the type (the caller falls back to the default). */
 export function mysqlValue(t: ValueType, row: number, variant: Variant, label: string): NativeValue | null {
   const { name, args, unsigned } = parseMysqlType(t.base);
-  if (t.labels?.length) {
-    const labels = t.labels;
-    const pick = variant === 'max' ? labels.at(-1) : variant === 'min' ? labels[0] : labels[row % labels.length];
-    return pick === undefined ? null : { text: pick };
-  }
+  if (t.labels?.length) return labelValue(t.labels, row, variant);
   const ints = MYSQL_INTS[name];
   if (ints) {
     if (name === 'tinyint' && args[0] === 1) return { text: variant === 'max' ? '1' : variant === 'min' ? '0' : String(row % 2) };
@@ -174,6 +176,7 @@ export function sqliteCategory(declared: string): string {
 
 /** An SQLite value for the declared type: the names apps use (BOOLEAN, DATETIME, UUID, JSON) first, then the affinity. */
 export function sqliteValue(t: ValueType, row: number, variant: Variant, label: string): NativeValue | null {
+  if (t.labels?.length) return labelValue(t.labels, row, variant);
   const declared = t.base.toUpperCase();
   const open = declared.indexOf('(');
   const limit = open < 0 ? null : Number.parseInt(declared.slice(open + 1), 10) || null;

@@ -2,10 +2,11 @@
 // foreign_key_list, index_list, index_xinfo), in the shape catalog.ts gives PostgreSQL's (tables
 // under `public`), and the synthetic rows in SQLite's SQL (native-rows.ts). A CHECK constraint lives
 // only in the CREATE TABLE text, which a rebuilt table never repeats byte for byte: checks are not
-// compared, everything the pragmas say is.
+// compared, everything the pragmas say is; the values a CHECK lists are read from that text for the rows.
 import type { CreateTable } from '../ir.js';
 import type { ColumnSnapshot, ForeignKeySnapshot, NamedDefinition, SchemaSnapshot, TableSnapshot } from './catalog.js';
 import type { Engine, NativeCatalog } from './engine.js';
+import { sqliteCheckAllowedValues } from './native-check-values.js';
 import { type NativeDialect, nativeCatalog } from './native-rows.js';
 import { sqliteAffinity, sqliteCategory, sqliteValue } from './native-values.js';
 
@@ -32,6 +33,7 @@ async function snapshotSchema(engine: Engine): Promise<SchemaSnapshot> {
     const fks = await engine.query<Row>('SELECT * FROM pragma_foreign_key_list(?) ORDER BY id, seq', [name]);
     const sql = str(o.sql).toUpperCase();
     const pk = columns.filter((c) => Number(c.pk) > 0).sort((a, b) => Number(a.pk) - Number(b.pk));
+    const listed = sqliteCheckAllowedValues(str(o.sql));
     const rowidAlias = pk.length === 1 && str(pk[0]?.type).toUpperCase() === 'INTEGER' && !sql.includes('WITHOUT ROWID');
     const snapshotColumns: ColumnSnapshot[] = columns.map((c) => {
       const type = str(c.type);
@@ -45,7 +47,8 @@ async function snapshotSchema(engine: Engine): Promise<SchemaSnapshot> {
         // INTEGER PRIMARY KEY is the rowid: SQLite numbers the rows itself.
         identity: rowidAlias && Number(c.pk) === 1 ? 'd' : '',
         generated: hidden === 2 ? 'v' : hidden === 3 ? 's' : '',
-        gen: { base: type, category: sqliteCategory(type), labels: null, element: null, elementCategory: null },
+        // A CHECK listing the column's values makes them its labels.
+        gen: { base: type, category: sqliteCategory(type), labels: listed.get(str(c.name)) ?? null, element: null, elementCategory: null },
       };
     });
     const foreignKeys = new Map<number, ForeignKeySnapshot & { rules: string }>();

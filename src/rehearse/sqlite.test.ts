@@ -23,6 +23,28 @@ const project = (...migrations: Array<[string, string, string]>) =>
   );
 
 describe('rehearse SQLite sets on an embedded SQLite', () => {
+  it('fills columns a CHECK restricts with the values it lists, and a singleton table with its one row', async () => {
+    const dir = project(
+      [
+        '20240101000000_posts',
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, \"status\" VARCHAR(10) NOT NULL CHECK (\"status\" IN ('draft', 'sent')), kind TEXT, note TEXT, CHECK (kind = 'a' OR kind = 'b'));",
+        'DROP TABLE posts;',
+      ],
+      [
+        '20240102000000_singleton',
+        'CREATE TABLE settings (id INT NOT NULL DEFAULT 0 PRIMARY KEY CHECK (id = 0), name TEXT);',
+        'DROP TABLE settings;',
+      ],
+      ['20240103000000_drop_note', 'ALTER TABLE posts DROP COLUMN note;', 'ALTER TABLE posts ADD COLUMN note TEXT;'],
+      ['20240104000000_drop_name', 'ALTER TABLE settings DROP COLUMN name;', 'ALTER TABLE settings ADD COLUMN name TEXT;'],
+    );
+    const result = await rehearse([dir]);
+    for (const m of result.migrations.slice(2)) expect(m.notes.filter((n) => n.startsWith('no synthetic row fits'))).toEqual([]);
+    // Every synthetic row went in (the CHECKs' values taken), and so its note is lost; the singleton holds one.
+    expect(result.migrations[2]?.lostData).toEqual([{ table: 'posts', column: 'note', rows: 4 }]);
+    expect(result.migrations[3]?.lostData).toEqual([{ table: 'settings', column: 'name', rows: 1 }]);
+  });
+
   it('proves a reversible migration, finds a lossy down, a schema that drifts and foreign keys kept', async () => {
     const dir = project(
       [
