@@ -58,6 +58,11 @@ export interface Engine {
   checkpoint?(): Promise<Checkpoint>;
   /** Makes the database what `checkpoint()` copied. */
   restore?(checkpoint: Checkpoint): Promise<void>;
+  /**
+   * Gives back memory the database holds for nothing, between migrations (PGlite keeps its data folder in
+   * memory: WAL segments and the files of dropped relations stay there until a checkpoint). Absent: nothing to do.
+   */
+  compact?(): Promise<void>;
   /** Releases everything the engine created (the scratch database on a server). */
   close(): Promise<void>;
   /**

@@ -218,6 +218,13 @@ export async function createPgliteEngine(options: EngineOptions = {}): Promise<E
       await worker.stop(timeout);
       worker = await start();
     },
+    // PGlite's data folder lives in this process's memory, and PGlite never checkpoints by itself: every WAL
+    // segment a history writes (16 MB each) and every file of a dropped table or index stays until a
+    // checkpoint removes it. One after each migration keeps lemmy's 342 at ~2,000 files and two segments
+    // instead of ~70,000 files and 190 MB of WAL (peak memory 920 → ~640 MB), for a few ms a migration.
+    async compact() {
+      if (worker.alive) await worker.call('exec', 'CHECKPOINT', undefined, timeout);
+    },
     async reset() {
       if (worker.alive) {
         try {

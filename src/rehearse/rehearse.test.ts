@@ -129,6 +129,20 @@ describe('rehearse on PGlite', () => {
     );
   });
 
+  it('leaves PGlite nothing a checkpoint would remove: the files of dropped tables and old WAL go between migrations', async () => {
+    // PGlite keeps its data folder in memory and never checkpoints by itself.
+    const files = async () => {
+      const [row] = await engine.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_ls_dir('base/' || (SELECT oid FROM pg_database WHERE datname = current_database()))`,
+      );
+      return row?.n ?? 0;
+    };
+    await rehearseFolder(fixture('reversible'));
+    const after = await files();
+    await engine.exec('CHECKPOINT');
+    expect(await files()).toBe(after);
+  });
+
   it('the golang-migrate example: dropping full_name is caught by rehearsal as by check', async () => {
     const results = await rehearseFolder('examples/golang-migrate');
     expect(results[0]).toMatchObject({ down: 'ok', schemaRestored: true, lostData: [] });

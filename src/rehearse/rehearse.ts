@@ -181,6 +181,7 @@ export async function rehearseSelected(
       } else if (!halted) refusedBefore = m.id;
       for (const op of parsed.up) replay.apply(op, m.id);
       replayed++;
+      await compact(engine);
       options.onProgress?.(index + 1, last + 1, m.id);
       continue;
     }
@@ -240,10 +241,16 @@ export async function rehearseSelected(
       applied.push(scripts);
     }
     for (const op of parsed.up) replay.apply(op, m.id);
+    await compact(engine);
     result.ms = performance.now() - started;
     options.onProgress?.(index + 1, last + 1, m.id);
   }
   return { rehearsals: results, replayed };
+}
+
+/** Between migrations: what the engine can give back (engine.compact). Never a failure of the run. */
+async function compact(engine: Engine): Promise<void> {
+  await engine.compact?.().catch(() => {});
 }
 
 /**
