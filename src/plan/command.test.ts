@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { check } from '../check.js';
 import { main } from '../cli.js';
-import { repoRoot, tempProject } from '../testing/projects.js';
+import { gitRepo, repoRoot, tempProject } from '../testing/projects.js';
 
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv') as typeof import('ajv').default;
@@ -158,6 +158,33 @@ describe('twoway plan', () => {
     // Written once: the archives are dropped by the migrations now.
     expect(await twoway(dir, 'plan', '--cleanup')).toMatchObject({ code: 0, out: expect.stringMatching(/^Nothing to clean up/) });
     expect(await twoway(dir, 'plan', '--cleanup', '--all')).toMatchObject({ code: 2 });
+  });
+
+  it('--all --write: of two plans whose steps both go after the newest, only the first is written', async () => {
+    const repo = gitRepo();
+    dirs.push(repo.dir);
+    for (const f of readdirSync(join(repoRoot, 'examples/golang-migrate')))
+      repo.write(f, readFileSync(join(repoRoot, 'examples/golang-migrate', f), 'utf8'));
+    repo.git('add', '-A');
+    repo.git('commit', '-qm', 'base');
+    // No version between 000004 and 000005: 000004's steps go after the newest, where 000005's go too.
+    repo.write('000004_require_login.up.sql', 'ALTER TABLE users ALTER COLUMN last_login_at SET NOT NULL;\n');
+    repo.write('000004_require_login.down.sql', 'ALTER TABLE users ALTER COLUMN last_login_at DROP NOT NULL;\n');
+    repo.write('000005_email_idx.up.sql', 'CREATE INDEX users_email_idx ON users (email);\n');
+    repo.write('000005_email_idx.down.sql', 'DROP INDEX users_email_idx;\n');
+    const r = await twoway(repo.dir, 'plan', '--all', '--since', 'HEAD', '--write', '--format', 'json');
+    expect(r.code).toBe(1);
+    const [first, second] = json(r.out).plans;
+    expect([first.placement.mode, second.placement.mode]).toEqual(['after-newest', 'newest']);
+    expect(first.written.length).toBeGreaterThan(0);
+    expect(second.proof.ok).toBe(false);
+    expect(second.written).toEqual([]);
+    expect(second.proof.checked.flatMap((c: { problems: string[] }) => c.problems).join('\n')).toContain(
+      "as 000004_require_login.up.sql's do, so both would take the same versions",
+    );
+    // Every version in the folder is one migration's: nothing written twice under one number.
+    const ups = readdirSync(repo.dir).filter((f) => f.endsWith('.up.sql'));
+    expect(new Set(ups.map((f) => f.slice(0, 6))).size).toBe(ups.length);
   });
 
   it('refuses what it cannot name or plan, with exit 2', async () => {

@@ -145,12 +145,28 @@ export async function planAll(files: ReadonlySet<string>, paths: readonly string
   return withLive(options, async (live) => {
     const { result, before } = await checkWithSchemas(paths, options, files);
     const plans: MigrationPlan[] = [];
-    for (const { set, reports } of result.sets)
-      for (const report of reports)
-        if (needsPlan(report))
-          plans.push(await live.sizes(await planReport(set, report, before.get(report.parsed.migration.path), paths, options, live)));
+    for (const { set, reports } of result.sets) {
+      // Steps that go after the newest migration take the set's next free versions: two such plans would take the
+      // same ones (or both chain from the same head), so only the first of a set can be written as it stands.
+      let afterNewest: MigrationPlan | undefined;
+      for (const report of reports) {
+        if (!needsPlan(report)) continue;
+        const plan = await live.sizes(await planReport(set, report, before.get(report.parsed.migration.path), paths, options, live));
+        if (plan.steps.length && plan.placement.mode !== 'in-place') {
+          if (afterNewest) sharesVersions(plan, afterNewest);
+          else afterNewest = plan;
+        }
+        plans.push(plan);
+      }
+    }
     return plans;
   });
+}
+
+/** Marks `plan` unwritable: its steps would take the versions `first`'s steps take after the newest migration. */
+function sharesVersions(plan: MigrationPlan, first: MigrationPlan): void {
+  const problem = `its steps go after the newest migration, as ${first.migration.path}'s do, so both would take the same versions: write that plan first (and delete its original), then run twoway plan ${plan.migration.id} again`;
+  plan.proof = { ...plan.proof, ok: false, checked: [...plan.proof.checked, { ...blankProof(), problems: [problem] }] };
 }
 
 /** What the live database (`databaseUrl`) tells a plan; without one, nothing. */
