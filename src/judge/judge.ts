@@ -4,6 +4,7 @@
 // explains it. Statement rules report locks and explain; they never decide a door.
 import type { CodeRollback, DbRollback, Effect, Evidence, Phase, Usage } from '../findings.js';
 import { PHASE_RANK } from '../findings.js';
+import { foreignKeyColumn } from '../frameworks/rails/names.js';
 import type { ColumnRef, ConstraintDef, Dialect, Operation, QName, Span, TypeRef } from '../ir.js';
 import { oldNameView, qnameKey, qnameText, SHADOW_SUFFIX } from '../ir.js';
 import type { ParsedMigration } from '../migration.js';
@@ -1140,12 +1141,11 @@ function absorbingColumns(t: NetTable, tables: readonly NetTable[]): string[] {
   const out: string[] = [];
   for (const n of tables) {
     if (n === t || n.origin === null || n.name === null) continue;
-    const lower = n.name.name.toLowerCase();
-    const singular = lower.endsWith('s') ? lower.slice(0, -1) : lower;
     // The dropped table pointed at this one (website_id for website or websites).
-    if (!own.has(`${singular}_id`)) continue;
+    const link = foreignKeyColumn(n.name.name.toLowerCase());
+    if (!own.has(link)) continue;
     for (const c of n.columns)
-      if (c.origin === null && c.name !== null && c.name !== `${singular}_id` && c.name.endsWith('_id') && own.has(c.name))
+      if (c.origin === null && c.name !== null && c.name !== link && c.name.endsWith('_id') && own.has(c.name))
         out.push(`${qnameText(n.name)}.${c.name}`);
   }
   return out;
