@@ -170,14 +170,8 @@ export function analyzeMigration(
   const claims: Claim[] = [];
   const base = { migration, parsed, serverVersion, dialect: migration.dialect };
   const upNet = netEffect(before, parsed.up);
-  const runnerTimeouts = new Set(
-    Object.entries(runnerSettings).flatMap(([name, value]) =>
-      (name === 'lock_timeout' || name === 'statement_timeout') &&
-      !['0', '', 'default'].includes(value.replace(/^'|'$/g, '').trim().toLowerCase())
-        ? [name]
-        : [],
-    ),
-  );
+  // Which timeouts the runner sets; whether each is still in force (not 0, not turned off) is timeoutSet's to say.
+  const runnerTimeouts = new Set(Object.keys(runnerSettings).filter((name) => name === 'lock_timeout' || name === 'statement_timeout'));
 
   visit('up', parsed.up, schema, before, parsed.down, upNet);
   const afterUp = schema;
