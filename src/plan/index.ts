@@ -152,21 +152,22 @@ export async function planAll(files: ReadonlySet<string>, paths: readonly string
       for (const report of reports) {
         if (!needsPlan(report)) continue;
         const plan = await live.sizes(await planReport(set, report, before.get(report.parsed.migration.path), paths, options, live));
-        if (plan.steps.length && plan.placement.mode !== 'in-place') {
-          if (afterNewest) sharesVersions(plan, afterNewest);
-          else afterNewest = plan;
+        const goesAfterNewest = plan.steps.length > 0 && plan.placement.mode !== 'in-place';
+        if (goesAfterNewest && afterNewest) plans.push(sharingVersions(plan, afterNewest));
+        else {
+          if (goesAfterNewest) afterNewest = plan;
+          plans.push(plan);
         }
-        plans.push(plan);
       }
     }
     return plans;
   });
 }
 
-/** Marks `plan` unwritable: its steps would take the versions `first`'s steps take after the newest migration. */
-function sharesVersions(plan: MigrationPlan, first: MigrationPlan): void {
+/** `plan`, unwritable: its steps would take the versions `first`'s steps take after the newest migration. */
+function sharingVersions(plan: MigrationPlan, first: MigrationPlan): MigrationPlan {
   const problem = `its steps go after the newest migration, as ${first.migration.path}'s do, so both would take the same versions: write that plan first (and delete its original), then run twoway plan ${plan.migration.id} again`;
-  plan.proof = { ...plan.proof, ok: false, checked: [...plan.proof.checked, { ...blankProof(), problems: [problem] }] };
+  return { ...plan, proof: { ...plan.proof, ok: false, checked: [...plan.proof.checked, { ...blankProof(), problems: [problem] }] } };
 }
 
 /** What the live database (`databaseUrl`) tells a plan; without one, nothing. */
