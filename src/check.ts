@@ -4,7 +4,7 @@ import { type AnalyzeOptions, analyzeHistory, type MigrationReport } from './ana
 import type { BaselineOutcome } from './baseline.js';
 import { CheckCache } from './cache.js';
 import { type DiscoverOptions, discoverLoading } from './discover/index.js';
-import { detectRunnerSettings, type RunnerSettings } from './discover/runner-settings.js';
+import { detectRunnerSettings, loadRunnerSettings, type RunnerSettings } from './discover/runner-settings.js';
 import { listFiles } from './evidence/release.js';
 import type { MigrationSet } from './frameworks/adapter.js';
 import { adapterFor, loadAdapter, loadDiscovery } from './frameworks/index.js';
@@ -54,7 +54,8 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
   if (!cache?.loadMarkers()) await loadDiscovery();
   const discovery = await withParser(() => discoverLoading(paths, options));
   cache?.saveMarkers();
-  await Promise.all([...new Set(discovery.sets.map((s) => s.framework))].map(loadAdapter));
+  const frameworks = [...new Set(discovery.sets.map((s) => s.framework))];
+  await Promise.all([...frameworks.map(loadAdapter), ...frameworks.map(loadRunnerSettings)]);
   const errors: ReadError[] = [...discovery.errors];
   const keyOptions = {
     serverVersion: options.serverVersion ?? null,

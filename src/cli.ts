@@ -17,7 +17,7 @@ import { defaultCacheLocation } from './cache.js';
 import { type CheckResult, check } from './check.js';
 import { type Config, ConfigError, findConfigFile, loadConfig, lookupFolder } from './config.js';
 import { discover } from './discover/index.js';
-import { detectRunnerSettings } from './discover/runner-settings.js';
+import { detectRunnerSettings, loadRunnerSettings } from './discover/runner-settings.js';
 // What `check --format human` does not use is imported when a command or format asks for it: start-up is what a
 // pre-commit hook pays on every commit (bench/scale.ts measures it).
 import { defaultBase, repositoryRoot, resolveRef } from './evidence/release.js';
@@ -103,6 +103,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       // Discovery reads SQL with the parsers' scanners (to tell a set's dialect): they load first.
       await loadAdapters();
       const { sets } = discover([], { cwd });
+      await Promise.all(sets.map((set) => loadRunnerSettings(set.framework)));
       const runner = sets.map((set) => detectRunnerSettings(set, cwd));
       const { starterConfig } = await import('./init.js');
       writeFileSync(target, starterConfig(sets, checkablePaths(sets, cwd), runner));

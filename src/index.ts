@@ -1,5 +1,8 @@
 // The library API (docs/api.md). Its published types need no @types/node (src/api.test.ts checks it).
 
+// `discover` is synchronous: the library imports every framework adapter up front.
+import './frameworks/all.js';
+
 export { type AnalyzeOptions, analyzeHistory, type MigrationReport } from './analyze.js';
 export { type CheckOptions, type CheckResult, check } from './check.js';
 export { discover } from './discover/index.js';

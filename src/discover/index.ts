@@ -2,10 +2,9 @@
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import type { Folder, MigrationSet } from '../frameworks/adapter.js';
-import { adapters } from '../frameworks/index.js';
+import { AdapterNotLoaded, adapters } from '../frameworks/index.js';
 import { isVersionFolder, joinVersionFolders } from '../frameworks/sql.js';
 import { GrammarNotLoaded, loadGrammar } from '../frameworks/tree-sitter.js';
-import { joinImportedMigrations } from '../frameworks/typeorm.js';
 import type { Dialect } from '../ir.js';
 import type { ReadError } from '../migration.js';
 import { type ConfiguredDialect, settleBySiblings, settleDialect } from './dialect.js';
@@ -44,9 +43,10 @@ export interface DiscoverOptions {
 }
 
 /**
- * `discover`, loading the grammars its detectors ask for (Alembic and Django read Python to find their revisions):
- * a detector that meets a grammar not loaded yet throws GrammarNotLoaded; the grammar loads and discovery starts
- * again (it only reads files), at most once per grammar.
+ * `discover`, loading the adapters and grammars its detectors ask for: a DSL framework's detector that meets a
+ * folder of its framework before its reader is imported throws AdapterNotLoaded, one that meets a grammar not
+ * loaded yet (Alembic and Django read Python to find their revisions) throws GrammarNotLoaded; it loads and
+ * discovery starts again (it only reads files), at most once per adapter and grammar.
  */
 export async function discoverLoading(paths: readonly string[], options: DiscoverOptions = {}): Promise<Discovery> {
   const loaded = new Set<string>();
@@ -54,9 +54,13 @@ export async function discoverLoading(paths: readonly string[], options: Discove
     try {
       return discover(paths, options);
     } catch (e) {
-      if (!(e instanceof GrammarNotLoaded) || loaded.has(e.grammarPackage)) throw e;
-      loaded.add(e.grammarPackage);
-      await loadGrammar(e.grammarPackage);
+      if (e instanceof AdapterNotLoaded && !loaded.has(e.framework)) {
+        loaded.add(e.framework);
+        await e.load();
+      } else if (e instanceof GrammarNotLoaded && !loaded.has(e.grammarPackage)) {
+        loaded.add(e.grammarPackage);
+        await loadGrammar(e.grammarPackage);
+      } else throw e;
     }
   }
 }
@@ -77,7 +81,7 @@ export function discover(paths: readonly string[], options: DiscoverOptions = {}
     if (isDir) discoverFolder(abs, p, cwd, options, result, claimed);
     else discoverFile(abs, p, cwd, options, result);
   }
-  joinImportedMigrations(result.sets, cwd);
+  for (const adapter of adapters) adapter.joinSets?.(result.sets, cwd);
   settleBySiblings(result.sets);
   result.errors = dedupe(result.errors);
   return result;

@@ -11,9 +11,6 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { Node } from 'yaml';
 import type { MigrationSet } from '../frameworks/adapter.js';
 import { parseProperties } from '../frameworks/flyway.js';
-import { withPythonTree } from '../frameworks/python/ast.js';
-import { embeddedSql } from '../frameworks/python/embedded-sql.js';
-import { stringValue } from '../frameworks/python/values.js';
 import { parseToml } from '../frameworks/sql-files.js';
 import { grammarParser, type SyntaxNode } from '../frameworks/tree-sitter.js';
 import type { SourceText } from '../migration.js';
@@ -34,14 +31,30 @@ export type RunnerSettings = Partial<Record<TimeoutSetting, DetectedSetting>>;
 // yaml loads only when a database.yml is read (about 35 ms of every run's start-up otherwise).
 const yaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
-const NAMES: readonly TimeoutSetting[] = ['lock_timeout', 'statement_timeout'];
+export const NAMES: readonly TimeoutSetting[] = ['lock_timeout', 'statement_timeout'];
 
 /** How far above a set's folder the project's config is looked for (db/migrate → the Rails root is two up). */
 const LEVELS_UP = 4;
 
 /** Runner settings for one set (PostgreSQL only: the timeout rules are). Unreadable files are skipped. */
+/** The detectors that read Python (Django's settings, Alembic's env.py): imported with a set of theirs (`loadRunnerSettings`). */
+let python: typeof import('./runner-settings-python.js') | null = null;
+const PYTHON_FRAMEWORKS: ReadonlySet<MigrationSet['framework']> = new Set(['django', 'alembic']);
+
+/** Loads what `detectRunnerSettings` needs for a set of this framework; call before it. */
+export async function loadRunnerSettings(framework: MigrationSet['framework']): Promise<void> {
+  if (PYTHON_FRAMEWORKS.has(framework)) python ??= await import('./runner-settings-python.js');
+}
+
+function pythonDetectors(): typeof import('./runner-settings-python.js') {
+  if (!python) throw new Error('await loadRunnerSettings(framework) before detectRunnerSettings');
+  return python;
+}
+
 export function detectRunnerSettings(set: MigrationSet, cwd: string): RunnerSettings {
   if (set.dialect !== 'postgresql') return {};
+  // Outside the detectors' try: a detector not loaded is a caller's mistake, not a file twoway cannot read.
+  if (PYTHON_FRAMEWORKS.has(set.framework)) pythonDetectors();
   const found: RunnerSettings = {};
   const add = (name: TimeoutSetting, value: string, file: string, line: number) => {
     if (found[name] || isZero(value)) return;
@@ -59,7 +72,7 @@ export function detectRunnerSettings(set: MigrationSet, cwd: string): RunnerSett
   return found;
 }
 
-type Add = (name: TimeoutSetting, value: string, file: string, line: number) => void;
+export type Add = (name: TimeoutSetting, value: string, file: string, line: number) => void;
 /** `folders`: the set's folder and those above it; `migrationFolders`: the folders its migration files are in. */
 type Detector = (folders: readonly string[], add: Add, migrationFolders: readonly string[]) => void;
 
@@ -85,8 +98,8 @@ const urlDetectors: Detector[] = [databaseUrls(URL_FILES, { runtimeParameters: t
 
 const DETECTORS: Partial<Record<MigrationSet['framework'], Detector[]>> = {
   rails: [strongMigrations, databaseYml],
-  django: [djangoSettings],
-  alembic: [alembicEnv, databaseUrls(['alembic.ini'], { runtimeParameters: false })],
+  django: [(folders, add) => pythonDetectors().djangoSettings(folders, add)],
+  alembic: [(folders, add) => pythonDetectors().alembicEnv(folders, add), databaseUrls(['alembic.ini'], { runtimeParameters: false })],
   flyway: [flywayConfig, flywayCallbacks, databaseUrls(FLYWAY_FILES, { runtimeParameters: false })],
   'golang-migrate': urlDetectors,
   dbmate: urlDetectors,
@@ -105,7 +118,7 @@ function foldersUp(start: string, cwd: string): string[] {
   return out;
 }
 
-function readText(file: string): string | null {
+export function readText(file: string): string | null {
   try {
     return statSync(file).isFile() ? readFileSync(file, 'utf8') : null;
   } catch {
@@ -113,7 +126,7 @@ function readText(file: string): string | null {
   }
 }
 
-function entries(dir: string): Dirent[] {
+export function entries(dir: string): Dirent[] {
   try {
     return readdirSync(dir, { withFileTypes: true });
   } catch {
@@ -127,7 +140,7 @@ function isZero(value: string): boolean {
 }
 
 /** `-c lock_timeout=5s -c statement_timeout=0` / `--lock_timeout=5s`: libpq's `options`, server settings as on a command line. */
-function commandLineSettings(options: string): Array<[TimeoutSetting, string]> {
+export function commandLineSettings(options: string): Array<[TimeoutSetting, string]> {
   const words = options.trim().split(/\s+/);
   const out: Array<[TimeoutSetting, string]> = [];
   for (let i = 0; i < words.length; i++) {
@@ -154,7 +167,7 @@ function sqlSettings(source: SourceText): Array<[TimeoutSetting, string, number]
 }
 
 /** `'5s'` → `5s`: the value as a setting, not as a literal. */
-function unquoted(value: string): string {
+export function unquoted(value: string): string {
   return /^'.*'$/s.test(value) ? value.slice(1, -1).replace(/''/g, "'") : value;
 }
 
@@ -265,106 +278,6 @@ function blankErb(text: string): string {
     const output = tag.startsWith('<%=');
     out += text.slice(i, open) + tag.replace(/[^\n]/g, output ? ERB_BLANK : ' ');
     i = end;
-  }
-}
-
-// --- Django ----------------------------------------------------------------------------------------
-
-/** The settings modules of the Django project holding the set: settings.py or settings/*.py beside manage.py. */
-function djangoSettings(folders: readonly string[], add: Add): void {
-  const root = folders.find((dir) => readText(join(dir, 'manage.py')) !== null);
-  if (!root) return;
-  for (const file of settingsFiles(root, 2)) {
-    const text = readText(file);
-    if (text === null) continue;
-    withPythonTree(text, (module) => {
-      for (const node of module.descendantsOfType(['pair', 'assignment'])) {
-        if (!node) continue;
-        const options = node.type === 'pair' ? optionsPairValue(node) : optionsAssignmentValue(node);
-        const value = options && stringValue(options);
-        if (!value) continue;
-        for (const [name, v] of commandLineSettings(value)) add(name, v, file, options.startPosition.row + 1);
-      }
-    });
-  }
-}
-
-function settingsFiles(dir: string, depth: number): string[] {
-  const out: string[] = [];
-  for (const e of entries(dir)) {
-    const path = join(dir, e.name);
-    if (e.isFile() && e.name === 'settings.py') out.push(path);
-    else if (e.isDirectory() && e.name === 'settings')
-      out.push(
-        ...entries(path).flatMap((f) => (f.isFile() && f.name.endsWith('.py') && !TEST_SETTINGS.test(f.name) ? [join(path, f.name)] : [])),
-      );
-    else if (e.isDirectory() && depth > 0 && !e.name.startsWith('.') && !SKIPPED.has(e.name)) out.push(...settingsFiles(path, depth - 1));
-  }
-  return out;
-}
-
-/** settings/test.py, settings/testing.py, settings/test_ci.py: the test run's database, not the deploy's. */
-const TEST_SETTINGS = /^tests?(ing)?(_.*)?\.py$/;
-
-const SKIPPED = new Set(['node_modules', 'migrations', 'venv', '.venv', '__pycache__', 'static', 'templates', 'tests']);
-
-/** `"options": "-c ..."` inside the dict that is the value of `"OPTIONS"`. */
-function optionsPairValue(pair: SyntaxNode): SyntaxNode | null {
-  if (stringValue(pair.childForFieldName('key')) !== 'options') return null;
-  const outer = pair.parent?.parent;
-  if (pair.parent?.type !== 'dictionary' || outer?.type !== 'pair' || stringValue(outer.childForFieldName('key')) !== 'OPTIONS')
-    return null;
-  return pair.childForFieldName('value');
-}
-
-/** `DATABASES["default"]["OPTIONS"]["options"] = "-c ..."`. */
-function optionsAssignmentValue(assignment: SyntaxNode): SyntaxNode | null {
-  const left = assignment.childForFieldName('left');
-  if (left?.type !== 'subscript' || stringValue(left.childForFieldName('subscript')) !== 'options') return null;
-  const inner = left.childForFieldName('value');
-  if (inner?.type !== 'subscript' || stringValue(inner.childForFieldName('subscript')) !== 'OPTIONS') return null;
-  return assignment.childForFieldName('right');
-}
-
-// --- Alembic ---------------------------------------------------------------------------------------
-
-/** SET statements in the strings env.py executes (connection.execute(text("SET ...")), op.execute, exec_driver_sql), and its engine's connect_args options. */
-function alembicEnv(folders: readonly string[], add: Add): void {
-  for (const dir of folders.slice(0, 2)) {
-    const file = join(dir, 'env.py');
-    const text = readText(file);
-    if (text === null) continue;
-    const path = file;
-    withPythonTree(text, (module) => {
-      for (const call of module.descendantsOfType('call')) {
-        const name = call?.childForFieldName('function')?.text.split('.').at(-1);
-        if (!call || (name !== 'execute' && name !== 'exec_driver_sql')) continue;
-        let arg = call.childForFieldName('arguments')?.namedChildren[0] ?? null;
-        // text("SET ...") / sa.text(...) wraps the SQL.
-        if (arg?.type === 'call' && arg.childForFieldName('function')?.text.split('.').at(-1) === 'text')
-          arg = arg.childForFieldName('arguments')?.namedChildren[0] ?? null;
-        const sql = embeddedSql(arg, { path, text, startLine: 1, language: 'python' }, 'postgresql');
-        for (const op of sql?.ops ?? []) {
-          const setting = op.kind === 'SetSetting' ? op.name.toLowerCase() : '';
-          if (op.kind === 'SetSetting' && (NAMES as readonly string[]).includes(setting))
-            add(setting as TimeoutSetting, unquoted(op.value), file, op.span.line);
-        }
-      }
-      // create_engine(url, connect_args={"options": "-c lock_timeout=5s"}): libpq's options for every connection.
-      for (const argument of module.descendantsOfType('keyword_argument')) {
-        if (argument?.childForFieldName('name')?.text !== 'connect_args') continue;
-        const dict = argument.childForFieldName('value');
-        if (dict?.type !== 'dictionary') continue;
-        for (const pair of dict.namedChildren) {
-          if (pair?.type !== 'pair' || stringValue(pair.childForFieldName('key')) !== 'options') continue;
-          const value = pair.childForFieldName('value');
-          const options = value && stringValue(value);
-          if (options)
-            for (const [name, v] of commandLineSettings(options)) add(name, v, file, (value as SyntaxNode).startPosition.row + 1);
-        }
-      }
-    });
-    return;
   }
 }
 

@@ -57,4 +57,6 @@ export interface FrameworkAdapter {
    * history starts from (a base script run before the first migration), not a dump of the state after it.
    */
   parseSeed?(seed: SourceText, dialect: Dialect): { ops: Operation[]; errors: ReadError[]; before?: boolean };
+  /** Called once discovery has found every set: joins sets of this framework that run as one (TypeORM's imported migrations). */
+  joinSets?(sets: MigrationSet[], cwd: string): void;
 }

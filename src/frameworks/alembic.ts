@@ -42,6 +42,7 @@ import {
   stringValue,
   withBindings,
 } from './python/values.js';
+import { registerAdapter } from './registry.js';
 import { readText } from './sql-files.js';
 
 /** Reads the sections of an INI file (alembic.ini): `[section]`, `key = value`, `#`/`;` comments. */
@@ -221,7 +222,7 @@ function at(span: Span): Pick<ReadError, 'path' | 'line' | 'column'> {
   return { path: span.path, line: span.line, column: span.column };
 }
 
-export const alembic: FrameworkAdapter = {
+export const alembic: FrameworkAdapter = registerAdapter({
   framework: 'alembic',
   load: loadPythonGrammar,
   detect(folder: Folder) {
@@ -262,7 +263,7 @@ export const alembic: FrameworkAdapter = {
     };
   },
   parse: (m) => parseAlembic(m),
-};
+});
 
 function readVersionNames(dir: string): string[] {
   try {

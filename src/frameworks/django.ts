@@ -22,6 +22,7 @@ import { type DjangoOp, djangoOperations } from './python/django-operations.js';
 import { projectFieldClasses } from './python/django-project-fields.js';
 import { topologicalOrder } from './python/graph.js';
 import { bindingIn, elements, literal, type PyLiteral, readPython, stringValue } from './python/values.js';
+import { registerAdapter } from './registry.js';
 import { readText } from './sql-files.js';
 
 /** Folders never holding a project's own apps. */
@@ -309,7 +310,7 @@ function readProject(
   return migrations;
 }
 
-export const django: FrameworkAdapter = {
+export const django: FrameworkAdapter = registerAdapter({
   framework: 'django',
   load: loadPythonGrammar,
   detect(folder: Folder) {
@@ -364,7 +365,7 @@ export const django: FrameworkAdapter = {
     }
     return project.parsed[index] as ParsedMigration;
   },
-};
+});
 
 /** Translates one migration against the project state before it, advancing the state. */
 function parseDjango(migration: Migration, project: Project): ParsedMigration {

@@ -58,9 +58,10 @@ import {
   walkStatements,
   withActions,
 } from './js/interpret.js';
+import { registerAdapter } from './registry.js';
 import { readText } from './sql-files.js';
 
-export const knex: FrameworkAdapter = {
+export const knex: FrameworkAdapter = registerAdapter({
   framework: 'knex',
   detect(folder) {
     // Knex is asked first of the JS frameworks: it also reports a folder's files no framework could claim.
@@ -78,7 +79,7 @@ export const knex: FrameworkAdapter = {
   },
   parse: parseKnexMigration,
   parseSeed: parseBaseSchema,
-};
+});
 
 /**
  * A script beside the migrations folder that builds the schema the migrations start from with

@@ -25,9 +25,10 @@ import {
   typeFromSql,
   withActions,
 } from './js/interpret.js';
+import { registerAdapter } from './registry.js';
 import { parseSqlMigration, sqlSource } from './sql-files.js';
 
-export const nodePgMigrate: FrameworkAdapter = {
+export const nodePgMigrate: FrameworkAdapter = registerAdapter({
   framework: 'node-pg-migrate',
   detect(folder) {
     if (!jsMigrationFiles(folder).byFramework.has('node-pg-migrate')) return null;
@@ -39,7 +40,7 @@ export const nodePgMigrate: FrameworkAdapter = {
   parse(m) {
     return m.up.language === 'sql' ? parseSqlMigration(m) : parsePgmMigration(m);
   },
-};
+});
 
 /** Splits a SQL migration at its `-- Up Migration` / `-- Down Migration` marker lines. */
 function sqlMigration(f: JsMigrationFile): Migration {

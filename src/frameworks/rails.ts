@@ -9,9 +9,11 @@ import type { Dialect, Operation } from '../ir.js';
 import type { AdapterNote, DownStatus, Migration, ParsedMigration, ReadError, SourceText } from '../migration.js';
 import { parseSql } from '../sql/index.js';
 import type { Folder, FrameworkAdapter, MigrationSet } from './adapter.js';
+import { RAILS_MIGRATION_FOLDERS } from './rails/names.js';
 import { type Irreversible, RailsReader, type Step } from './rails/reader.js';
 import { loadRubySyntax, rubySyntaxError } from './rails/syntax.js';
 import { evaluate } from './rails/values.js';
+import { registerAdapter } from './registry.js';
 import { readText } from './sql-files.js';
 import { grammarParser, loadGrammar, namedChildren, type SyntaxNode } from './tree-sitter.js';
 
@@ -19,8 +21,6 @@ import { grammarParser, loadGrammar, namedChildren, type SyntaxNode } from './tr
 const yaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 const GRAMMAR = 'tree-sitter-ruby';
-/** Folders under db/ whose migrations Rails (and the post-deployment convention of GitLab, Discourse, Mastodon) runs. */
-const MIGRATION_FOLDERS = ['migrate', 'post_migrate'];
 
 /** `20240101120000_add_users.rb` → version and name. */
 export function parseRailsFileName(file: string): { version: bigint; id: string; name: string } | null {
@@ -33,7 +33,7 @@ export function parseRailsFileName(file: string): { version: bigint; id: string;
   return { version: BigInt(id), id, name: stem.slice(underscore + 1) };
 }
 
-export const rails: FrameworkAdapter = {
+export const rails: FrameworkAdapter = registerAdapter({
   framework: 'rails',
   detect(folder: Folder) {
     // Found at db/ (both folders, one history) or at db/migrate given directly.
@@ -41,9 +41,9 @@ export const rails: FrameworkAdapter = {
     let dbRel: string;
     let folders: string[];
     if (basename(folder.abs) === 'db') {
-      folders = MIGRATION_FOLDERS.filter((f) => folder.entries.some((e) => e.isDirectory() && e.name === f));
+      folders = RAILS_MIGRATION_FOLDERS.filter((f) => folder.entries.some((e) => e.isDirectory() && e.name === f));
       [dbAbs, dbRel] = [folder.abs, folder.rel];
-    } else if (MIGRATION_FOLDERS.includes(basename(folder.abs)) && basename(dirname(folder.abs)) === 'db') {
+    } else if (RAILS_MIGRATION_FOLDERS.includes(basename(folder.abs)) && basename(dirname(folder.abs)) === 'db') {
       folders = [basename(folder.abs)];
       [dbAbs, dbRel] = [dirname(folder.abs), dirname(folder.rel)];
     } else return null;
@@ -107,7 +107,7 @@ export const rails: FrameworkAdapter = {
     }
     return parseSchemaRb(seed, dialect);
   },
-};
+});
 
 /**
  * Rails refuses a history with two migrations of one version (ActiveRecord::DuplicateMigrationVersionError)

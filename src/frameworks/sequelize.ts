@@ -50,8 +50,9 @@ import {
   typeRef,
   withActions,
 } from './js/interpret.js';
+import { registerAdapter } from './registry.js';
 
-export const sequelize: FrameworkAdapter = {
+export const sequelize: FrameworkAdapter = registerAdapter({
   framework: 'sequelize',
   detect(folder) {
     if (!jsMigrationFiles(folder).byFramework.has('sequelize')) return null;
@@ -59,7 +60,7 @@ export const sequelize: FrameworkAdapter = {
     return jsSet(folder, 'sequelize', choice, (f) => scriptMigration(f, 'sequelize', choice.dialect));
   },
   parse: parseSequelizeMigration,
-};
+});
 
 /** `dialect` of config/config.json (the development environment first), when it is written there. */
 function configuredDialect(start: string) {

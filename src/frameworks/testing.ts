@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Discovery, discover } from '../discover/index.js';
 import type { Dialect } from '../ir.js';
+// Tests call the synchronous `discover`: every adapter is imported first.
+import './all.js';
 
 /** Creates the files (path → content; a Buffer for binary content) and returns the folder. */
 export function tree(files: Record<string, string | Buffer>): string {

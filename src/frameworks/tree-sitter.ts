@@ -1,13 +1,13 @@
 // tree-sitter grammars (WebAssembly) for the DSL frameworks: load once (async), then parse synchronously.
 import { createRequire } from 'node:module';
-import { Language, type Node, Parser } from 'web-tree-sitter';
+import type { Node, Parser } from 'web-tree-sitter';
 import type { Span } from '../ir.js';
 import { SourceMap } from '../sql/source-map.js';
 
 export type { Node as SyntaxNode, Tree } from 'web-tree-sitter';
 
 const require = createRequire(import.meta.url);
-let runtime: Promise<void> | null = null;
+let runtime: Promise<typeof import('web-tree-sitter')> | null = null;
 const loading = new Map<string, Promise<Parser>>();
 const parsers = new Map<string, Parser>();
 
@@ -15,8 +15,12 @@ const parsers = new Map<string, Parser>();
 export function loadGrammar(grammarPackage: string): Promise<Parser> {
   let pending = loading.get(grammarPackage);
   if (!pending) {
-    runtime ??= Parser.init();
-    pending = runtime.then(async () => {
+    // The runtime is imported with the first grammar: a run that reads no Ruby nor Python never loads it.
+    runtime ??= import('web-tree-sitter').then(async (treeSitter) => {
+      await treeSitter.Parser.init();
+      return treeSitter;
+    });
+    pending = runtime.then(async ({ Language, Parser }) => {
       const language = await Language.load(require.resolve(`${grammarPackage}/${grammarPackage}.wasm`));
       const parser = new Parser();
       parser.setLanguage(language);

@@ -53,8 +53,9 @@ import {
   typeRef,
   withActions,
 } from './js/interpret.js';
+import { registerAdapter } from './registry.js';
 
-export const typeorm: FrameworkAdapter = {
+export const typeorm: FrameworkAdapter = registerAdapter({
   framework: 'typeorm',
   detect(folder) {
     if (!jsMigrationFiles(folder).byFramework.has('typeorm')) return null;
@@ -80,7 +81,8 @@ export const typeorm: FrameworkAdapter = {
     );
   },
   parse: parseTypeormMigration,
-};
+  joinSets: joinImportedMigrations,
+});
 
 function byTimestamp(a: Migration, b: Migration): number {
   const numeric = /^\d+$/;

@@ -7,7 +7,8 @@ import type { DialectChoice } from '../../discover/dialect.js';
 import type { Dialect } from '../../ir.js';
 import type { Migration, ReadError, SourceText } from '../../migration.js';
 import type { DetectResult, Folder } from '../adapter.js';
-import { readText } from '../sql-files.js';
+import { readFolderFile, readText } from '../sql-files.js';
+import { isPgmSqlFile, migrationFolderFiles } from './migration-folder.js';
 
 // Two functions, not the whole package, required when a JS folder's file names are read (start-up time).
 const require = createRequire(import.meta.url);
@@ -32,8 +33,6 @@ import {
 import { JS_FRAMEWORKS, type JsFramework } from './helper-sources.js';
 import { registerHelper } from './interpret.js';
 
-const SCRIPT_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts']);
-
 export interface JsMigrationFile {
   file: string;
   rel: string;
@@ -55,14 +54,9 @@ export function jsMigrationFiles(folder: Folder): FolderFiles {
   if (cached) return cached;
   const result: FolderFiles = { byFramework: new Map(), errors: [] };
   cache.set(folder, result);
-  const files = folder.entries.filter((e) => e.isFile());
-  const scripts = files.filter(
-    (e) => SCRIPT_EXTENSIONS.has(extname(e.name)) && !e.name.endsWith('.d.ts') && !/\.(test|spec)\.[cm]?[jt]s$/.test(e.name),
-  );
-  const sqlFiles = files.filter((e) => e.name.endsWith('.sql'));
-  // Only folders that look like migration folders are parsed: the rest of a JS repo is not ours to read.
-  const looksLikeMigrations = /migrat/i.test(basename(folder.abs)) || scripts.some((e) => /^\d{8,}/.test(e.name));
-  if (!looksLikeMigrations || (!scripts.length && !sqlFiles.length)) return result;
+  const candidates = migrationFolderFiles(folder);
+  if (!candidates) return result;
+  const { scripts, sqlFiles } = candidates;
   const unclassified: ReadError[] = [];
   const unattributed: JsMigrationFile[] = [];
   const unreadable: JsMigrationFile[] = [];
@@ -116,9 +110,10 @@ export function jsMigrationFiles(folder: Folder): FolderFiles {
         message: 'exports up() but calls no API twoway recognises (knex.schema, pgm.*, queryRunner, queryInterface): skipped',
       });
   for (const e of sqlFiles) {
+    if (!isPgmSqlFile(folder, e.name)) continue;
     const rel = join(folder.rel, e.name);
-    const read = readText(join(folder.abs, e.name), rel);
-    if (!read.ok || !hasPgmMarkers(read.text)) continue;
+    const read = readFolderFile(folder, e.name);
+    if (!read.ok) continue;
     const list = result.byFramework.get('node-pg-migrate') ?? [];
     list.push({ file: e.name, rel, source: { path: rel, text: read.text, startLine: 1, language: 'sql' }, className: null });
     result.byFramework.set('node-pg-migrate', list);
@@ -126,11 +121,6 @@ export function jsMigrationFiles(folder: Folder): FolderFiles {
   // A file that does not parse still belongs to the folder's framework: report it once, with that set.
   if (result.byFramework.size || unclassified.length) result.errors.push(...unclassified);
   return result;
-}
-
-/** node-pg-migrate SQL migrations mark their sections with `-- Up Migration` / `-- Down Migration` lines. */
-export function hasPgmMarkers(text: string): boolean {
-  return text.split('\n').some((line) => line.trim().toLowerCase() === '-- up migration');
 }
 
 const PGM_ONLY = new Set([

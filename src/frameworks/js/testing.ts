@@ -6,6 +6,8 @@ import { qnameText } from '../../ir.js';
 import type { Migration, ParsedMigration } from '../../migration.js';
 import { loadSqlParsers } from '../../sql/index.js';
 import type { FrameworkAdapter } from '../adapter.js';
+// Tests call the synchronous `discover`: every adapter is imported first.
+import '../all.js';
 
 export async function parseSource(
   adapter: FrameworkAdapter,

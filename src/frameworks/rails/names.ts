@@ -1,6 +1,9 @@
 // The names ActiveRecord gives what the migration does not name: indexes, foreign keys, check constraints, tables.
 import { createHash } from 'node:crypto';
 
+/** Folders under db/ whose migrations Rails (and the post-deployment convention of GitLab, Discourse, Mastodon) runs. */
+export const RAILS_MIGRATION_FOLDERS: readonly string[] = ['migrate', 'post_migrate'];
+
 /** Rails 7.1+ (`max_index_name_size`): a longer generated index name is shortened with a hash. */
 const MAX_INDEX_NAME_SIZE = 62;
 
