@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { type CheckOptions, check } from './check.js';
 import { main } from './cli.js';
 import { formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
+import { releaseRepo } from './testing/git-repo.js';
 import { repoRoot, tempProject } from './testing/projects.js';
 
 const CORPUS = [process.env.TWOWAY_CORPUS, resolve(repoRoot, '../shared/corpus'), '/work/shared/corpus'].find(
@@ -271,5 +272,70 @@ console.log(loaded ? 'libpg-query loaded' : 'libpg-query not loaded');`,
     await main(['check', 'golang-migrate', '--no-evidence', '--no-cache'], { ...io, out: (s) => (freshOut += s) });
     expect(cachedCode).toBe(code);
     expect(cachedOut).toBe(freshOut);
+  });
+});
+
+describe('release evidence in the cache', () => {
+  /** Release v1 reads users.full_name in a SQL string; v2 renames it. */
+  function renameAfterRelease() {
+    const repo = releaseRepo();
+    repo.commit(
+      {
+        'db/000001_create_users.up.sql': 'CREATE TABLE users (id bigserial PRIMARY KEY, full_name text);\n',
+        'db/000001_create_users.down.sql': 'DROP TABLE users;\n',
+        'src/users.js': "export const names = (db) => db.query('SELECT id, full_name FROM users');\n",
+      },
+      'v1',
+    );
+    repo.commit({ 'db/000002_rename.up.sql': 'ALTER TABLE users RENAME COLUMN full_name TO display_name;\n' });
+    return repo;
+  }
+  const run = async (cwd: string, cacheLocation: string) => {
+    let out = '';
+    await main(['check', '--since', 'v1', '--format', 'json', '--cache-location', cacheLocation], {
+      out: (s) => (out += s),
+      err: () => {},
+      cwd,
+    });
+    return out;
+  };
+  const dropSetEntries = (dir: string) => {
+    for (const name of readdirSync(dir)) if (!name.startsWith('value-') && name !== 'dialect-markers.json') rmSync(join(dir, name));
+  };
+
+  it("reads a commit's code once: a later run judges by the stored facts, even when git no longer has the file", async () => {
+    const repo = renameAfterRelease();
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-cache-'));
+    const first = await run(repo.dir, dir);
+    expect(first).toContain('src/users.js');
+    // Without the blob of src/users.js, git cannot give the release's code: no evidence unless it was stored.
+    const blob = repo.git('rev-parse', 'v1:src/users.js').trim();
+    const object = join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2));
+    renameSync(object, `${object}.saved`);
+    try {
+      dropSetEntries(dir);
+      expect(await run(repo.dir, dir)).toBe(first);
+      dropSetEntries(dir);
+      for (const name of readdirSync(dir)) if (name.startsWith('value-')) rmSync(join(dir, name));
+      const uncached = await run(repo.dir, dir);
+      expect(uncached).toContain('000002');
+      expect(uncached).not.toContain('src/users.js');
+    } finally {
+      renameSync(`${object}.saved`, object);
+    }
+  });
+
+  it('ignores a corrupt or reshaped evidence entry and reads the release again', async () => {
+    const repo = renameAfterRelease();
+    const dir = mkdtempSync(join(tmpdir(), 'twoway-cache-'));
+    const first = await run(repo.dir, dir);
+    for (const [i, name] of readdirSync(dir)
+      .filter((n) => n.startsWith('value-'))
+      .entries()) {
+      const entry = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+      writeFileSync(join(dir, name), i % 2 ? '{"format": 2, "key"' : JSON.stringify({ ...entry, value: { models: 'x' } }));
+    }
+    dropSetEntries(dir);
+    expect(await run(repo.dir, dir)).toBe(first);
   });
 });

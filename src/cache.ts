@@ -172,6 +172,37 @@ export class CheckCache {
     this.write(file, entry);
   }
 
+  /** The key of a value stored with `setValue`: `parts` and the twoway build it was computed by. */
+  valueKey(parts: unknown): string {
+    return createHash('sha256')
+      .update(JSON.stringify({ format: FORMAT, version: TOOL.version, build: BUILD, parts }))
+      .digest('hex');
+  }
+
+  /**
+   * A value stored under `place` (what it is about: a release's folder) for `key`, else undefined: no entry, one
+   * that does not parse, or one of another key (the release moved on) is a miss. The caller checks its shape.
+   */
+  getValue(place: unknown, key: string): unknown {
+    try {
+      const entry: unknown = JSON.parse(readFileSync(this.valueFileOf(place), 'utf8'));
+      if (isObject(entry) && entry.format === FORMAT && entry.key === key) return entry.value;
+    } catch {
+      // No entry, or one that does not parse: a miss.
+    }
+    return undefined;
+  }
+
+  /** Stores a value; one entry per place, overwritten when its key changes (the cache does not grow). */
+  setValue(place: unknown, key: string, value: unknown): void {
+    this.write(this.valueFileOf(place), { format: FORMAT, key, value });
+  }
+
+  private valueFileOf(place: unknown): string {
+    const name = createHash('sha256').update(JSON.stringify(place)).digest('hex');
+    return join(this.dir, `value-${name.slice(0, 32)}.json`);
+  }
+
   private write(file: string, value: unknown): void {
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {

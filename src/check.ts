@@ -78,7 +78,7 @@ export async function check(paths: readonly string[], options: CheckOptions = {}
   // The release's objects may be missing (a shallow clone): then there is no evidence, and the core rules answer.
   const usages =
     options.previousRelease && misses.length
-      ? await releaseUsage(misses, options.previousRelease, options.cwd ?? process.cwd()).catch((e) => {
+      ? await releaseUsage(misses, options.previousRelease, options.cwd ?? process.cwd(), cache).catch((e) => {
           if (e instanceof GitError) return null;
           throw e;
         })
@@ -139,19 +139,38 @@ async function releaseUsage(
   sets: readonly MigrationSet[],
   base: NonNullable<CheckOptions['previousRelease']>,
   cwd: string,
+  cache: CheckCache | null,
 ): Promise<Map<MigrationSet, (parsed: ParsedMigration) => UsageOf | undefined>> {
   // Evidence reads Ruby, Python, JS and Prisma code: its readers load only when a release is read.
-  const { applicationFolder, readRelease, usageOf } = await import('./evidence/index.js');
+  const { applicationFolder, factsFromJson, factsToJson, readRelease, usageOf } = await import('./evidence/index.js');
   const inRepo = (p: string) => relative(base.repo, resolve(cwd, p)).split(sep).join('/');
-  const known = new Set(listFiles(base.repo, base.commit, '').map((f) => f.path));
+  // A commit names its files and code for good: what was read of it is kept in the check cache, by commit.
+  const filesPlace = ['release-files', base.repo];
+  const filesKey = cache?.valueKey([base.repo, base.commit]) ?? '';
+  const cachedFiles = cache?.getValue(filesPlace, filesKey);
+  const files =
+    Array.isArray(cachedFiles) && cachedFiles.every((p) => typeof p === 'string')
+      ? (cachedFiles as string[])
+      : listFiles(base.repo, base.commit, '').map((f) => f.path);
+  if (cache && cachedFiles !== files) cache.setValue(filesPlace, filesKey, files);
+  const known = new Set(files);
   const roots = sets.map((s) => inRepo(s.root));
+  const read = async (folder: string) => {
+    const place = ['release-facts', base.repo, folder, roots];
+    const key = cache?.valueKey([base.repo, base.commit, folder, roots]) ?? '';
+    const facts = cache ? factsFromJson(cache.getValue(place, key)) : null;
+    if (facts) return { ref: base.ref, commit: base.commit, facts };
+    const release = await readRelease({ repo: base.repo, ref: base.ref, commit: base.commit, folders: [folder], exclude: roots });
+    cache?.setValue(place, key, factsToJson(release.facts));
+    return release;
+  };
   const byFolder = new Map<string, UsageOf>();
   const out = new Map<MigrationSet, (parsed: ParsedMigration) => UsageOf | undefined>();
   for (const set of sets) {
     const folder = applicationFolder(inRepo(set.root), (p) => known.has(p));
     let usage = byFolder.get(folder);
     if (!usage) {
-      usage = usageOf(await readRelease({ repo: base.repo, ref: base.ref, commit: base.commit, folders: [folder], exclude: roots }));
+      usage = usageOf(await read(folder));
       byFolder.set(folder, usage);
     }
     const found = usage;

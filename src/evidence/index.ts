@@ -14,6 +14,7 @@ import { loadPython, readPython } from './python.js';
 import { loadRails, readRails } from './rails.js';
 import { listFiles, readFiles } from './release.js';
 
+export { factsFromJson, factsToJson } from './facts.js';
 export { defaultBase, repositoryRoot, resolveRef } from './release.js';
 
 export interface Release {
