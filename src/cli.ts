@@ -20,7 +20,7 @@ import { discover } from './discover/index.js';
 import { detectRunnerSettings, loadRunnerSettings } from './discover/runner-settings.js';
 // What `check --format human` does not use is imported when a command or format asks for it: start-up is what a
 // pre-commit hook pays on every commit (bench/scale.ts measures it).
-import { defaultBase, repositoryRoot, resolveRef } from './evidence/release.js';
+import { defaultBase, repositoryHead, resolveRef } from './evidence/release.js';
 import { SEVERITY_RANK, type Severity } from './findings.js';
 import type { MigrationSet } from './frameworks/adapter.js';
 import { loadAdapters } from './frameworks/index.js';
@@ -552,10 +552,11 @@ function filesChangedSince(ref: string, cwd: string, paths?: readonly string[]):
 }
 
 function previousRelease(since: string | undefined, cwd: string): { repo: string; ref: string; commit: string } | undefined {
-  const repo = repositoryRoot(cwd);
-  if (!repo) return undefined;
+  const at = repositoryHead(cwd);
+  if (!at) return undefined;
+  const repo = at.root;
   if (since === undefined) {
-    const base = defaultBase(cwd);
+    const base = defaultBase(cwd, at.head);
     return base ? { repo, ...base } : undefined;
   }
   try {

@@ -1,8 +1,9 @@
 // The previous release's code as evidence: real repositories built by the test, read from git objects
 // (nothing checked out: the work tree holds the new release while the old one is read).
 
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../testing/projects.js';
 
@@ -14,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.js';
 import { releaseRepo } from '../testing/git-repo.js';
 import { readRelease, usageOf } from './index.js';
+import { repositoryHead } from './release.js';
 
 const repos: string[] = [];
 afterAll(() => {
@@ -241,5 +243,16 @@ describe('twoway check with the previous release', () => {
     const { report } = await run(false, ['--no-evidence']);
     expect(report.migrations[0].phase).toBe('contract');
     expect(JSON.stringify(report)).not.toContain('"evidence"');
+  });
+});
+
+describe('repositoryHead', () => {
+  it('gives the top folder and HEAD in one git call: no HEAD before the first commit, null outside a work tree', () => {
+    const repo = releaseRepo();
+    expect(repositoryHead(join(repo.dir))).toEqual({ root: repo.dir, head: null });
+    const commit = repo.commit({ 'a.txt': 'a\n' });
+    mkdirSync(join(repo.dir, 'sub'));
+    expect(repositoryHead(join(repo.dir, 'sub'))).toEqual({ root: repo.dir, head: commit });
+    expect(repositoryHead(realpathSync(mkdtempSync(join(tmpdir(), 'twoway-nogit-'))))).toBeNull();
   });
 });

@@ -34,6 +34,19 @@ export function repositoryRoot(cwd: string): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
+/**
+ * The repository's top folder and HEAD's commit (null before the first commit), in one git process: a check
+ * pays a process per question at start-up. Null outside a git work tree.
+ */
+export function repositoryHead(cwd: string): { root: string; head: string | null } | null {
+  const r = spawnSync('git', ['rev-parse', '--show-toplevel', '--verify', '--quiet', 'HEAD'], { cwd, encoding: 'utf8' });
+  // 0: both lines; 1: the top folder only (an unborn HEAD); otherwise not a work tree.
+  if (r.status !== 0 && r.status !== 1) return null;
+  const [root, head] = r.stdout.split('\n');
+  if (!root) return null;
+  return { root, head: r.status === 0 && head ? head : null };
+}
+
 /** The commit a ref names (`--end-of-options`: a ref starting with "-" is not an option). */
 export function resolveRef(cwd: string, ref: string): string {
   return git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).trim();
@@ -44,16 +57,15 @@ export function resolveRef(cwd: string, ref: string): string {
  * (origin's HEAD, else main or master). Null when there is none, or when it is HEAD itself
  * (on the default branch the release before this one cannot be told from git alone).
  */
-export function defaultBase(cwd: string): { ref: string; commit: string } | null {
-  const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' });
-  if (head.status !== 0) return null;
+export function defaultBase(cwd: string, head = repositoryHead(cwd)?.head ?? null): { ref: string; commit: string } | null {
+  if (!head) return null;
   const origin = spawnSync('git', ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], { cwd, encoding: 'utf8' });
   const candidates = [origin.status === 0 ? origin.stdout.trim() : '', 'main', 'master'].filter(Boolean);
   for (const branch of candidates) {
     const base = spawnSync('git', ['merge-base', 'HEAD', branch], { cwd, encoding: 'utf8' });
     if (base.status !== 0) continue;
     const commit = base.stdout.trim();
-    return commit === head.stdout.trim() ? null : { ref: `merge-base(${branch})`, commit };
+    return commit === head ? null : { ref: `merge-base(${branch})`, commit };
   }
   return null;
 }
