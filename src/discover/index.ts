@@ -65,7 +65,22 @@ export async function discoverLoading(paths: readonly string[], options: Discove
   }
 }
 
+/**
+ * The names in each folder the walk listed during one `discover` call: the claimed folders' unused SQL files are
+ * told from them instead of listing the folders again (a history of hundreds of folders).
+ */
+let listed = new Map<string, readonly string[]>();
+
 export function discover(paths: readonly string[], options: DiscoverOptions = {}): Discovery {
+  listed = new Map();
+  try {
+    return discoverPaths(paths, options);
+  } finally {
+    listed = new Map();
+  }
+}
+
+function discoverPaths(paths: readonly string[], options: DiscoverOptions): Discovery {
   const cwd = options.cwd ?? process.cwd();
   const result: Discovery = { sets: [], errors: [] };
   const claimed = new Set<string>();
@@ -172,9 +187,9 @@ function reportUnusedSqlFiles(sets: readonly MigrationSet[], cwd: string, option
     for (const folder of set.claimed) {
       if (seen.has(folder)) continue;
       seen.add(folder);
-      let names: string[];
+      let names = listed.get(folder)?.slice();
       try {
-        names = readdirSync(folder);
+        names ??= readdirSync(folder);
       } catch {
         continue;
       }
@@ -216,6 +231,10 @@ function walk(abs: string, cwd: string, options: DiscoverOptions, result: Discov
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  listed.set(
+    abs,
+    entries.map((e) => e.name),
+  );
   if (options.isIgnored) entries = entries.filter((e) => !options.isIgnored?.(relative(cwd, resolve(abs, e.name))));
   const configuredDialect = options.dialect && { dialect: options.dialect, dialectReason: options.dialectSource ?? 'configured dialect' };
   const folder: Folder = { abs, rel, entries, configuredDialect };

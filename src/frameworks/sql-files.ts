@@ -1,5 +1,5 @@
 // Shared by the SQL-file frameworks: reading files safely and parsing SQL sources into IR.
-import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, type Dirent, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { directivesInComment } from '../directives.js';
@@ -22,15 +22,20 @@ export type ReadResult = { ok: true; text: string } | { ok: false; error: ReadEr
 /** Reads a text file, refusing binary, huge or unreadable files with one clear line. */
 export function readText(abs: string, rel: string): ReadResult {
   const fail = (message: string): ReadResult => ({ ok: false, error: { path: rel, line: 1, column: 1, message } });
+  let fd: number | null = null;
   try {
-    const size = statSync(abs).size;
+    // One open file for the size and the bytes: a history of thousands of files pays one path lookup each.
+    fd = openSync(abs, 'r');
+    const size = fstatSync(fd).size;
     if (size > MAX_FILE_BYTES)
       return fail(`file is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit: not read`);
-    const buf = readFileSync(abs);
+    const buf = readFileSync(fd);
     if (buf.subarray(0, 8000).includes(0)) return fail('binary file (contains NUL bytes): not read');
     return { ok: true, text: buf.toString('utf8').replace(/^\uFEFF/, '') };
   } catch (e) {
     return fail(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 
