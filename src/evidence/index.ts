@@ -8,10 +8,6 @@ import type { Evidence, Usage } from '../findings.js';
 import type { UsageOf } from '../judge/judge.js';
 import { loadSqlParsers } from '../sql/index.js';
 import { emptyFacts, type Line, type ReleaseFacts } from './facts.js';
-import { readJs } from './js.js';
-import { readPrisma } from './prisma.js';
-import { loadPython, readPython } from './python.js';
-import { loadRails, readRails } from './rails.js';
 import { listFiles, readFiles } from './release.js';
 
 export { factsFromJson, factsToJson } from './facts.js';
@@ -56,7 +52,7 @@ const JS = /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/;
 
 /** Reads the application code of a release: its models and the queries in its source strings. */
 export async function readRelease(o: ReadReleaseOptions): Promise<Release> {
-  await Promise.all([loadRails(), loadPython(), loadSqlParsers()]);
+  await loadSqlParsers();
   const facts = emptyFacts();
   const excluded = (p: string) => o.exclude.some((x) => x && (p === x || p.startsWith(`${x}/`)));
   const paths = new Set<string>();
@@ -77,22 +73,23 @@ export async function readRelease(o: ReadReleaseOptions): Promise<Release> {
     }
   }
   const files = readFiles(o.repo, o.commit, [...paths].sort());
-  readRails(
-    files.filter((f) => f.path.endsWith('.rb')),
-    facts,
-  );
-  readPython(
-    files.filter((f) => f.path.endsWith('.py')),
-    facts,
-  );
-  readPrisma(
-    files.filter((f) => f.path.endsWith('.prisma')),
-    facts,
-  );
-  readJs(
-    files.filter((f) => JS.test(f.path)),
-    facts,
-  );
+  // Each reader (its tree-sitter grammar, Babel, prisma-ast) is imported only for a release holding its files.
+  const rb = files.filter((f) => f.path.endsWith('.rb'));
+  const py = files.filter((f) => f.path.endsWith('.py'));
+  const prisma = files.filter((f) => f.path.endsWith('.prisma'));
+  const js = files.filter((f) => JS.test(f.path));
+  if (rb.length) {
+    const { loadRails, readRails } = await import('./rails.js');
+    await loadRails();
+    readRails(rb, facts);
+  }
+  if (py.length) {
+    const { loadPython, readPython } = await import('./python.js');
+    await loadPython();
+    readPython(py, facts);
+  }
+  if (prisma.length) (await import('./prisma.js')).readPrisma(prisma, facts);
+  if (js.length) (await import('./js.js')).readJs(js, facts);
   return { ref: o.ref, commit: o.commit, facts };
 }
 
