@@ -5,11 +5,11 @@
 // pgJDBC, Go's drivers) and the server settings Go's drivers take as URL parameters (golang-migrate, dbmate,
 // goose). With one found, the timeout rules
 // treat the setting as in force from a migration's first statement.
-import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Node } from 'yaml';
-import type { MigrationSet } from '../frameworks/adapter.js';
+import type { FolderEntry, MigrationSet } from '../frameworks/adapter.js';
 import { parseProperties } from '../frameworks/flyway.js';
 import { parseToml } from '../frameworks/sql-files.js';
 import { grammarParser, type SyntaxNode } from '../frameworks/tree-sitter.js';
@@ -126,7 +126,8 @@ export function readText(file: string): string | null {
   }
 }
 
-export function entries(dir: string): Dirent[] {
+/** A folder's entries (typed without node:fs: the published declarations need no @types/node). */
+export function entries(dir: string): FolderEntry[] {
   try {
     return readdirSync(dir, { withFileTypes: true });
   } catch {
