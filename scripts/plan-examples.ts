@@ -10,8 +10,7 @@ import { type MigrationPlan, planMigration, writePlan } from '../src/plan/index.
  * Per framework, the example's one-way migration the plan replaces (unapplied, so the user deletes it). Where
  * migrations follow it (diesel, dbmate, goose, golang-migrate; Alembic and Django, whose later migrations revise or
  * depend on it), the plan takes its place where the names leave room (Placement in src/plan/index.ts), else it goes
- * after the newest. Not planned: examples/sql (a folder without downs, so no step can be proven reversible there),
- * pop (rename, planned only on PostgreSQL).
+ * after the newest. Not planned: pop (rename, planned only on PostgreSQL).
  */
 export const PLAN_EXAMPLES: Record<string, string> = {
   alembic: 'migrations/versions/f6a5b7c8d9e0_drop_legacy_flag.py',
@@ -26,6 +25,7 @@ export const PLAN_EXAMPLES: Record<string, string> = {
   prisma: 'prisma/migrations/20240203000000_drop_user_bio/migration.sql',
   rails: 'db/post_migrate/20240306090000_drop_legacy_admin_flag.rb',
   sequelize: 'migrations/20240301090000-drop-users-full-name.js',
+  sql: '10_prune_audit_log_up.sql',
   typeorm: 'src/migrations/1709283600000-DropUsersFullName.ts',
 };
 

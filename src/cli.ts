@@ -246,7 +246,10 @@ reported only for migrations the baseline does not list.\n`,
     .argument('[migration]', 'the migration: its id, a unique prefix of it, its file name or path')
     .argument('[paths...]', "where its set is: repos or folders (default: the config's paths, else the current directory)")
     .option('--all', 'plan every one-way door among the migrations changed since --since (default: the merge base with the default branch)')
-    .option('--since <git-ref>', 'with --all: the release running today')
+    .option(
+      '--since <git-ref>',
+      'the release running today: with --all, plan what changed since it; a migration new since it has run in no release, so the plan may take its place',
+    )
     .option(
       '--cleanup',
       'plan the contract step dropping the twoway_archive tables earlier plans left, once no one needs to roll back past them',
@@ -268,7 +271,9 @@ reported only for migrations the baseline does not list.\n`,
         'migration as an expand (or a declared contract) with both rollbacks safe, and with --verify each must\n' +
         'rehearse clean. A plan that fails its proof is not written. twoway never edits or deletes a migration: it\n' +
         'says which original the plan replaces.\n' +
-        '\nThe steps take the place of the original (unapplied): with migrations after it they are numbered between it\n' +
+        '\nThe steps take the place of the original, which must not have run: with --database-url its history table\n' +
+        'there says so (a migration it lists is not replaced); else git (new since --since or the default branch: no\n' +
+        'release ran it; already there: one may have). With migrations after it the steps are numbered between it\n' +
         "and the next one (or chained there: Alembic's revision id, Django's replaces), planned on the schema before it.\n" +
         'Where the names leave no room they go after the newest, planned on the schema the history leaves without it;\n' +
         'a later migration touching what the original changes then fails the proof.\n' +
@@ -301,6 +306,7 @@ reported only for migrations the baseline does not list.\n`,
         runnerSettings: config?.runnerSettings,
         verify: opts.verify ?? false,
         databaseUrl: opts.databaseUrl,
+        since: opts.since,
         writer: { language: opts.language, railsVersion: opts.railsVersion, appLabel: opts.appLabel },
       };
       let plans = await (async () => {

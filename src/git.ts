@@ -46,3 +46,25 @@ export function changedSince(ref: string, cwd: string, within: readonly string[]
   }
   return new Set(paths.map((p) => relative(cwd, resolve(top, p))));
 }
+
+/**
+ * Whether `path` (relative to `cwd`) is in the tree of `ref`: true or false, or null where git cannot tell (not a
+ * repository, the path outside it, an unknown ref).
+ */
+export function inTreeAt(ref: string, cwd: string, path: string): boolean | null {
+  let top: string;
+  try {
+    top = git(cwd, ['rev-parse', '--show-toplevel']).trim();
+    git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+  } catch {
+    return null;
+  }
+  const rel = relative(realpathSync(top), realpathSync(resolve(cwd, path)));
+  if (rel.startsWith('..')) return null;
+  try {
+    git(cwd, ['cat-file', '-e', `${ref}:${rel.split('\\').join('/')}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}

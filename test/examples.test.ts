@@ -88,8 +88,8 @@ const examples: Record<string, { framework: Framework; migrations: Verdict[] }> 
   sql: {
     framework: 'sql',
     migrations: [
-      ['1_create_audit_log', 'expand', 'compatible', 'no-down'],
-      ['2_add_audit_log_ip', 'expand', 'compatible', 'no-down'],
+      ['1_create_audit_log', 'expand', 'compatible', 'reversible'],
+      ['2_add_audit_log_ip', 'expand', 'compatible', 'reversible'],
       ['10_prune_audit_log', 'data', 'compatible', 'irreversible', [up('DataChange')]],
     ],
   },

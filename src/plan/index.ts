@@ -12,6 +12,7 @@ import { adapterFor } from '../frameworks/index.js';
 import { ARCHIVE_SCHEMA, type Dialect, type Operation, type QName, qnameKey, qnameText } from '../ir.js';
 import type { Framework, Migration } from '../migration.js';
 import { Schema } from '../schema/schema.js';
+import { type Applied, appliedFromGit, appliedFromHistory } from './applied.js';
 import { isTwoWay, needsPlan as needs } from './hint.js';
 import type { PlanSizes } from './sizes.js';
 import { type Archive, cleanupSteps, type PlanStep, planSteps } from './steps.js';
@@ -37,6 +38,8 @@ export interface PlanOptions extends Pick<CheckOptions, 'cwd' | 'dialect' | 'dia
   databaseUrl?: string;
   /** An engine the caller owns for `verify` (tests). */
   engine?: import('../rehearse/index.js').Engine;
+  /** The git ref the branch is compared with (`--since`): a migration new since it has run in no release. */
+  since?: string;
 }
 
 /** What `check` says of one new step's migration, and what keeps it from being the two-way door the plan promised. */
@@ -85,6 +88,8 @@ export interface Placement {
    * steps, on the schema without the original's change.
    */
   dependents: Array<{ path: string; touches: string[] }>;
+  /** Whether the original has run (see Applied): the user deletes it only when it has not. */
+  applied?: Applied;
 }
 
 export interface MigrationPlan {
@@ -166,7 +171,14 @@ export async function planAll(files: ReadonlySet<string>, paths: readonly string
 
 /** `plan`, unwritable: its steps would take the versions `first`'s steps take after the newest migration. */
 function sharingVersions(plan: MigrationPlan, first: MigrationPlan): MigrationPlan {
-  const problem = `its steps go after the newest migration, as ${first.migration.path}'s do, so both would take the same versions: write that plan first (and delete its original), then run twoway plan ${plan.migration.id} again`;
+  return unwritable(
+    plan,
+    `its steps go after the newest migration, as ${first.migration.path}'s do, so both would take the same versions: write that plan first (and delete its original), then run twoway plan ${plan.migration.id} again`,
+  );
+}
+
+/** `plan` failing its proof for `problem`, which no step has: it is not written. */
+function unwritable(plan: MigrationPlan, problem: string): MigrationPlan {
   return { ...plan, proof: { ...plan.proof, ok: false, checked: [...plan.proof.checked, { ...blankProof(), problems: [problem] }] } };
 }
 
@@ -176,6 +188,8 @@ interface Live {
   sizes(p: MigrationPlan): Promise<MigrationPlan>;
   /** User triggers of the tables `ops` UPDATE or DELETE, by table key (only tables that have some). */
   triggers(ops: readonly Operation[]): Promise<Map<string, string[]> | undefined>;
+  /** What the database's history table says of `m`; null without a database or a history table twoway reads. */
+  applied(set: MigrationSet, m: Migration): Promise<Applied | null>;
 }
 
 /**
@@ -184,10 +198,11 @@ interface Live {
  */
 async function withLive<T>(options: PlanOptions, plan: (live: Live) => Promise<T>): Promise<T> {
   const url = options.databaseUrl;
-  if (url === undefined) return plan({ sizes: async (p) => p, triggers: async () => undefined });
-  const [{ openReadOnly, userTriggers }, { cleanupSizes, planSizes }] = await Promise.all([
+  if (url === undefined) return plan({ sizes: async (p) => p, triggers: async () => undefined, applied: async () => null });
+  const [{ openReadOnly, userTriggers }, { cleanupSizes, planSizes }, { appliedHistory }] = await Promise.all([
     import('../stats/index.js'),
     import('./sizes.js'),
+    import('../rollback/history.js'),
   ]);
   const session = await openReadOnly(url);
   try {
@@ -212,6 +227,7 @@ async function withLive<T>(options: PlanOptions, plan: (live: Live) => Promise<T
         }
         return out;
       },
+      applied: async (set, m) => appliedFromHistory(await appliedHistory(session, set.framework, set.migrations), m),
     });
   } finally {
     await session.close();
@@ -297,7 +313,17 @@ function emptyPlan(report: MigrationReport, needed: boolean): MigrationPlan {
   };
 }
 
-async function planReport(
+async function planReport(...args: Parameters<typeof placedPlan>): Promise<MigrationPlan> {
+  const plan = await placedPlan(...args);
+  if (plan.placement.applied?.state !== 'applied') return plan;
+  return unwritable(
+    plan,
+    `${plan.migration.path} has already run (${plan.placement.applied.detail}): a plan takes the place only of a migration no database has run. Roll it back there with its down and plan again, or keep it and write what follows as new migrations`,
+  );
+}
+
+/** The plan of `report`'s migration, in the original's place or after the newest, written and proven. */
+async function placedPlan(
   set: MigrationSet,
   report: MigrationReport,
   before: Schema | undefined,
@@ -313,6 +339,7 @@ async function planReport(
   if (set.dialect !== 'postgresql')
     throw new PlanError(`${m.path}: twoway plan plans PostgreSQL migrations; this ${set.framework} set is ${set.dialect}`);
   const liveTriggers = await live.triggers(report.parsed.up);
+  const applied = (await live.applied(set, m)) ?? appliedFromGit(m.files, options.cwd ?? process.cwd(), options.since);
   const at = set.migrations.findIndex((x) => x.path === m.path);
   const later = at < 0 ? [] : set.migrations.slice(at + 1).filter((x) => !writer.runsLast?.(x));
   const laterParsed = later.map((x) => adapterFor(x.framework).parse(x));
@@ -331,7 +358,7 @@ async function planReport(
       ...(liveTriggers ? { liveTriggers: [...liveTriggers].map(([table, triggers]) => ({ table, triggers })) } : {}),
     };
   };
-  const ofLater = { later: later.map((x) => x.path), dependents };
+  const ofLater = { later: later.map((x) => x.path), dependents, applied };
   const next = later[0];
   let plan = planOn(before ?? new Schema(), { mode: next ? 'in-place' : 'newest', plannedOn: 'before-original', ...ofLater });
   if (!plan.steps.length) return { ...plan, proof: { ...plan.proof, ok: false } };
@@ -498,6 +525,13 @@ const NOT_COPIED = new Set(['node_modules', '.git', '.hg', '.venv', 'venv', '__p
  */
 async function prove(plan: MigrationPlan, paths: readonly string[], options: PlanOptions): Promise<MigrationPlan['proof']> {
   const cwd = options.cwd ?? process.cwd();
+  // The proof runs in a copy of the working directory: a migration outside it would be deleted and written over
+  // where it is, not in the copy.
+  const outside = [...plan.replaces, ...plan.files.map((f) => f.path)].find((f) => isAbsolute(f) || f.split(sep)[0] === '..');
+  if (outside)
+    throw new PlanError(
+      `${plan.migration.path} is outside the working directory ${cwd}: twoway plan proves a plan in a copy of the project it runs in, so run it from the project (cd ${dirname(resolve(cwd, plan.migration.path))})`,
+    );
   const copy = mkdtempSync(join(tmpdir(), 'twoway-plan-'));
   try {
     cpSync(cwd, copy, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) || src === cwd });

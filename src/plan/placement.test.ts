@@ -38,6 +38,9 @@ const knexLater = `exports.up = (knex) => knex.schema.alterTable('users', (t) =>
 exports.down = (knex) => knex.schema.alterTable('users', (t) => { t.dropColumn('full_name'); });
 `;
 
+// A temporary project is in no git repository and no database is given: nothing says whether the original has run.
+const UNKNOWN = { state: 'unknown', source: 'none', detail: 'not in a git repository, and no --database-url to read its history table' };
+
 describe('plan placement', () => {
   it('Knex: a later migration follows the original, so the steps take its place (its second, before the later one)', async () => {
     const dir = project({ [KNEX_LATER]: knexLater }, { 'examples/knex': '.' });
@@ -49,6 +52,7 @@ describe('plan placement', () => {
       plannedOn: 'before-original',
       // It adds the column the original drops: it waits for the last step.
       dependents: [{ path: KNEX_LATER, touches: ['users.full_name'] }],
+      applied: UNKNOWN,
     });
     expect(plan.files.map((f) => f.path)).toEqual(['migrations/20240301090001_drop_users_full_name.js']);
     // Written, the original deleted: Knex runs the step where the original ran, the later migration after it.
@@ -107,6 +111,7 @@ describe('plan placement', () => {
       plannedOn: 'end-of-history',
       why: 'no room for a version between 000002 and 000003',
       dependents: [],
+      applied: UNKNOWN,
     });
     expect(plan.files.map((f) => f.path)).toEqual(['000004_drop_users_full_name.up.sql', '000004_drop_users_full_name.down.sql']);
     const human = await twoway(dir, 'plan', '000002');

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPgliteEngine, type Engine } from '../rehearse/index.js';
@@ -23,10 +23,10 @@ beforeAll(async () => {
 afterAll(() => engine?.close());
 afterEach(() => project?.cleanup());
 
-// A release that pairs downs by name, as home-grown runners do: the plan then writes pairs too.
-const withPairs = (root: string) => {
-  writeFileSync(join(root, '11_add_audit_log_note_up.sql'), 'ALTER TABLE audit_log ADD COLUMN note text;\n');
-  writeFileSync(join(root, '11_add_audit_log_note_down.sql'), 'ALTER TABLE audit_log DROP COLUMN note;\n');
+// examples/sql pairs downs by name, as home-grown runners do: the plan writes pairs too. The same folder with its
+// downs removed is a history that only goes forward.
+const withoutDowns = (root: string) => {
+  for (const name of readdirSync(root)) if (name.endsWith('_down.sql')) rmSync(join(root, name));
 };
 
 const plan = async (sql: string, prepare?: (root: string) => void) => {
@@ -40,13 +40,13 @@ describe('twoway plan, plain SQL', () => {
     ['SET NOT NULL', SET_NOT_NULL('audit_log', 'ip')],
     ['an index on an existing table', CREATE_INDEX('audit_log', 'actor')],
   ] as const)('writes %s as up/down pairs check judges two-way and PGlite rehearses', async (_, sql) => {
-    const p = await plan(sql, withPairs);
+    const p = await plan(sql);
     expectTwoWaySteps(p);
     await expectRehearsed(p, engine);
   });
 
   it('writes ups only in a folder without downs, where check says the steps that change something have no down', async () => {
-    const p = await plan(SET_NOT_NULL('audit_log', 'ip'));
+    const p = await plan(SET_NOT_NULL('audit_log', 'ip'), withoutDowns);
     expect(p.files.map((f) => f.path.split('/').at(-1))).toEqual([
       '11_check_audit_log_ip_not_null.sql',
       '12_validate_audit_log_ip_not_null.sql',
@@ -66,12 +66,12 @@ describe('twoway plan, plain SQL', () => {
   });
 
   it('numbers after the newest in the folder pairing style, and never writes over a file', async () => {
-    const p = await plan(CREATE_INDEX('audit_log', 'actor'), withPairs);
+    const p = await plan(CREATE_INDEX('audit_log', 'actor'));
     expect(p.files.map((f) => f.path.split('/').at(-1))).toEqual([
-      '12_add_audit_log_actor_idx_concurrently_up.sql',
-      '12_add_audit_log_actor_idx_concurrently_down.sql',
+      '11_add_audit_log_actor_idx_concurrently_up.sql',
+      '11_add_audit_log_actor_idx_concurrently_down.sql',
     ]);
-    expect(plainSqlFiles(p.root, p.steps)[0]?.path).toMatch(/\/13_add_audit_log_actor_idx_concurrently_up\.sql$/);
+    expect(plainSqlFiles(p.root, p.steps)[0]?.path).toMatch(/\/12_add_audit_log_actor_idx_concurrently_up\.sql$/);
     expect(() => newFiles(p.files)).toThrow(/already exists: twoway plan never overwrites a migration/);
   });
 });

@@ -142,7 +142,9 @@ export async function rehearseSelected(
   };
   let refusedBefore: string | null = null;
   const replay = new Schema();
-  const state: RunState = { filled: new Set(), schema: null, fitted: new Map() };
+  const state: RunState = { filled: new Set(), empty: new Set(), schema: null, fitted: new Map() };
+  // Per rollback group, the tables its versions so far created.
+  const madeInGroup = new Map<string, Set<string>>();
   const applied: MigrationScripts[] = [];
   const results: MigrationRehearsal[] = [];
   let halted: string | null = null;
@@ -220,6 +222,7 @@ export async function rehearseSelected(
         if (why) result.notes.push(why);
       }
       result.skipped = downRefused;
+      state.empty = (m.rollbackGroup && madeInGroup.get(m.rollbackGroup)) || new Set();
       const runnable = downRefused ? { ...scripts, down: null } : scripts;
       const outcome = await rehearseOne(engine, runnable, result, state, { standIns, applied }, { before: replay, up: parsed.up }).catch(
         (e): Outcome => {
@@ -241,6 +244,11 @@ export async function rehearseSelected(
       applied.push(scripts);
     }
     for (const op of parsed.up) replay.apply(op, m.id);
+    if (m.rollbackGroup) {
+      const made = madeInGroup.get(m.rollbackGroup) ?? new Set<string>();
+      for (const op of parsed.up) if (op.kind === 'CreateTable') made.add(`${op.table.schema ?? 'public'}.${op.table.name}`);
+      madeInGroup.set(m.rollbackGroup, made);
+    }
     await compact(engine);
     result.ms = performance.now() - started;
     options.onProgress?.(index + 1, last + 1, m.id);
@@ -336,6 +344,11 @@ type Outcome = 'after-up' | 'up-failed' | 'unknown-state';
 interface RunState {
   /** Tables holding synthetic rows already (kept unless the migration touches them). */
   filled: Set<string>;
+  /**
+   * Tables that hold no rows when this migration runs: made by an earlier version of its rollback group (pop
+   * runs a group's versions one after another, so no application writes between them). Never filled.
+   */
+  empty: ReadonlySet<string>;
   /** The schema as it stands, when known without asking the catalog again. */
   schema: SchemaSnapshot | null;
   /**
@@ -452,7 +465,9 @@ async function rehearseOne(
   for (let attempt = 0; levelIndex < ROW_LEVELS.length && attempt < ROW_LEVELS.length + MAX_FITTED; attempt++) {
     const level = ROW_LEVELS[levelIndex] as RowLevel;
     if (level === 'synthetic') {
-      const scope = fillScope(before, touched, state.filled);
+      const unwritten = fillableTables(before).filter((t) => state.empty.has(tableKey(t)));
+      if (unwritten.length) await emptyTables(engine, unwritten);
+      const scope = fillScope(before, touched, state.filled).filter((t) => !state.empty.has(tableKey(t)));
       const refused = await fillTables(engine, scope, undefined, fitted);
       for (const key of touched ?? []) state.filled.delete(key);
       for (const t of scope) state.filled.add(tableKey(t));
@@ -464,7 +479,7 @@ async function rehearseOne(
       }
     } else {
       // Every table, not only those in scope: the up may read any of them (an UPDATE … FROM, a function).
-      const tables = fillableTables(before);
+      const tables = fillableTables(before).filter((t) => !state.empty.has(tableKey(t)));
       if (level === 'ordinary') await fillTables(engine, tables, ORDINARY_VARIANTS, fitted);
       else await emptyTables(engine, tables);
       state.filled = new Set(level === 'ordinary' ? tables.map(tableKey) : []);

@@ -45,6 +45,28 @@ describe('rehearse SQLite sets on an embedded SQLite', () => {
     expect(result.migrations[3]?.lostData).toEqual([{ table: 'settings', column: 'name', rows: 1 }]);
   });
 
+  it("a table an earlier version of the same pop group made holds no rows: the group's copy into it is not blamed", async () => {
+    // kratos's rebuild split over the versions of one legacy version (20191100000010): make the new table, copy.
+    const history = (copyVersion: string) =>
+      project(
+        ['20191100000001000000_errors', 'CREATE TABLE errors (id TEXT PRIMARY KEY, body TEXT NOT NULL);', 'DROP TABLE errors;'],
+        // Its down is kratos's, one version behind (what undoes the swap): it fails here and leaves the table.
+        [
+          '20191100000010000000_errors',
+          'CREATE TABLE _errors_tmp (id TEXT PRIMARY KEY, body TEXT NOT NULL);',
+          'ALTER TABLE _errors_tmp RENAME TO errors;',
+        ],
+        [`${copyVersion}_errors`, 'INSERT INTO _errors_tmp (id, body) SELECT id, body FROM errors;', 'DELETE FROM _errors_tmp;'],
+      );
+    // pop runs the group in one go: nothing writes _errors_tmp between its versions.
+    const grouped = await rehearse([history('20191100000010000001')]);
+    expect(grouped.migrations[2]).toMatchObject({ up: 'ok', error: null });
+    // In a version of its own, another release could have written rows there; twoway's share the copied ids.
+    const apart = await rehearse([history('20191100000011000000')]);
+    expect(apart.migrations[2]?.up).toBe('failed-with-rows');
+    expect(apart.migrations[2]?.error).toBe('up fails on a table with rows: UNIQUE constraint failed: _errors_tmp.id');
+  });
+
   it('proves a reversible migration, finds a lossy down, a schema that drifts and foreign keys kept', async () => {
     const dir = project(
       [
@@ -153,7 +175,13 @@ describe('rehearse SQLite sets on an embedded SQLite', () => {
         expect(m.up === 'ok' || m.up === 'failed' || m.up === 'failed-with-rows' || m.skipped !== null).toBe(true);
       expect(result.migrations.find((m) => m.id === '20191100000001000002')?.error).toBe('down: no such table: identity_credentials');
       // Ups that fail on rows apply to empty tables and the history goes on (it stopped at the first before).
-      expect(result.migrations.filter((m) => m.up === 'failed-with-rows').length).toBeGreaterThan(10);
+      const onRows = result.migrations.filter((m) => m.up === 'failed-with-rows');
+      expect(onRows.length).toBeGreaterThan(0);
+      // A rebuild split over the versions of one pop group copies into the `_…_tmp` table an earlier version made:
+      // pop runs the group in one go, so that table holds no rows but the copied ones (36 of these failed on
+      // twoway's rows in it before).
+      expect(onRows.filter((m) => m.error?.includes('_tmp'))).toEqual([]);
+      expect(result.migrations.find((m) => m.id === '20191100000010000001')?.up).toBe('ok');
       // The one up failing on empty tables too needs the index of 20220512102703000000_missing_indices.up.sql, a
       // file for every dialect that the corpus copy (only .sqlite3. files) left out: what follows is not rehearsed.
       const stop = result.migrations.find((m) => m.up === 'failed');

@@ -189,13 +189,25 @@ export function formatPlanHuman(plans: readonly MigrationPlan[], o: { color: boo
       else out.push(c.red('  The plan failed its own proof: it is not written.'));
     } else if (p.written.length) {
       out.push(`  Wrote ${p.written.length} file${p.written.length === 1 ? '' : 's'}.`);
-      out.push(`  Delete ${p.replaces.join(' and ')}: the plan takes its place (only if it has not run on any database yet).`);
+      out.push(`  ${replacing(p, 'written')}`);
     } else if (p.proof.ok) {
-      out.push(
-        `  Replaces ${p.replaces.join(' and ')} (delete ${p.replaces.length === 1 ? 'it' : 'them'} once the plan is written, if it has not run on any database yet).`,
-      );
+      out.push(`  ${replacing(p, 'to write')}`);
       out.push(`  Write it: ${o.command} --write`);
     } else out.push(c.red('  The plan failed its own proof: it is not written.'));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** What to do with the original, by what is known of whether it has run (Applied). */
+function replacing(p: MigrationPlan, when: 'written' | 'to write'): string {
+  const files = p.replaces.join(' and ');
+  const them = p.replaces.length === 1 ? 'it' : 'them';
+  const applied = p.placement.applied;
+  if (applied?.state === 'unapplied')
+    return when === 'written'
+      ? `Delete ${files}: the plan takes its place (${applied.detail}).`
+      : `Replaces ${files} (${applied.detail}): delete ${them} once the plan is written.`;
+  const why =
+    applied?.state === 'released' ? applied.detail : `twoway cannot tell whether it has run (${applied?.detail ?? 'nothing says'})`;
+  return `Replaces ${files}, but ${why}: delete ${them} only if no database has run ${them} (--database-url <its database> reads its history table).`;
 }

@@ -4,7 +4,6 @@
 // up/down/up on PGlite. kinds.test.ts plans them from a one-way migration in golang-migrate and Rails; this
 // proves that what each writer makes of every kind's SQL (DO blocks, trigger functions, CONCURRENTLY, views) is
 // read and run as planned.
-import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { PLAN_EXAMPLES } from '../../../scripts/plan-examples.js';
@@ -37,12 +36,7 @@ const MORE: Array<Pick<Kind, 'kind' | 'sql'>> = [
   { kind: 'drop column', sql: 'ALTER TABLE users DROP COLUMN full_name;' },
 ];
 
-/** Plain SQL folders pair downs by name only where the folder already does: examples/sql gets a pair first. */
-const withPairs = (root: string) => {
-  writeFileSync(join(root, '11_add_audit_log_note_up.sql'), 'ALTER TABLE audit_log ADD COLUMN note text;\n');
-  writeFileSync(join(root, '11_add_audit_log_note_down.sql'), 'ALTER TABLE audit_log DROP COLUMN note;\n');
-};
-const FRAMEWORKS: Array<[string, string]> = [...Object.entries(PLAN_EXAMPLES), ['sql', '10_prune_audit_log.sql'], ['pop', 'migrations/x']];
+const FRAMEWORKS: Array<[string, string]> = [...Object.entries(PLAN_EXAMPLES), ['pop', 'migrations/x']];
 
 describe.each(FRAMEWORKS)('every kind through the %s writer', (framework, original) => {
   it.each([...MORE, ...KINDS].map((k) => [k.kind, k] as const))(
@@ -65,7 +59,6 @@ describe.each(FRAMEWORKS)('every kind through the %s writer', (framework, origin
         framework,
         steps,
         (root) => writer?.files(join(root, folder), steps, { now: new Date('2030-01-01T00:00:00Z') }) ?? [],
-        framework === 'sql' ? withPairs : undefined,
       );
       // Plain SQL pairs: an up and a down file per step, read as one migration.
       expectTwoWaySteps(project);

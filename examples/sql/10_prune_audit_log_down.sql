@@ -1,0 +1,1 @@
+-- The pruned rows are gone: nothing to put back.
