@@ -132,7 +132,8 @@ export const allRules: Rule[] = [
   updateRows,
   vacuumFullRewritesTable,
   validateInSameTransaction,
-].sort((a, b) => a.id.localeCompare(b.id));
+  // By code unit, not localeCompare: the same order in every locale, and no ICU collator started at load.
+].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.id === id);
