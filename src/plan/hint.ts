@@ -48,13 +48,18 @@ export function withPlanHint(parsed: ParsedMigration, verdict: Verdict, findings
   if (m.dialect !== 'postgresql' || !canWrite(m.framework) || !needsPlan(verdict, findings)) return findings;
   // Only the kinds whose plans every writer's tests prove (generate, re-check, rehearse).
   if (!parsed.up.every((op) => PROVEN_KINDS.has(op.kind))) return findings;
+  // No finding the hint would join: the plan (the costly part) is not made at all.
+  if (!findings.some(takesHint)) return findings;
   const plan = planSteps(parsed.up, before);
   if (!plan.steps.length || plan.unplanned.length) return findings;
   // The id is data (a file name can hold a newline): one line, its controls escaped, like every name in help.
   const hint = help`Write the two-way version with:\n${code('sh', `npx twoway plan ${printable(m.id)}`)}`;
   return findings.map((f) => {
-    if (f.direction !== 'up' || !(PLANNED_LOCKS.has(f.rule) || Object.keys(f.effect).length)) return f;
+    if (!takesHint(f)) return f;
     const parts = [...helpParts(f), ...hint.parts];
     return { ...f, fix: `${f.fix}\n${hint.text}`, help: parts };
   });
 }
+
+/** A finding of the up that a plan answers: a lock it has the gentle form of, or a claim on the verdict. */
+const takesHint = (f: Finding): boolean => f.direction === 'up' && (PLANNED_LOCKS.has(f.rule) || Object.keys(f.effect).length > 0);

@@ -7,10 +7,16 @@ import type { MigrationRuleContext } from './rule.js';
 /** Null when the migration has no down that does something (a written-but-empty down is no down). */
 export function schemaAfterDown(ctx: MigrationRuleContext): Schema | null {
   if (!hasDown(ctx.parsed)) return null;
-  const schema = ctx.afterUp.clone();
-  for (const op of ctx.parsed.down ?? []) schema.apply(op, `${ctx.migration.id}:down`);
+  // Several rules read it from the one context of a migration: replayed once (callers only read it).
+  let schema = AFTER_DOWN.get(ctx);
+  if (!schema) {
+    schema = ctx.afterUp.clone();
+    for (const op of ctx.parsed.down ?? []) schema.apply(op, `${ctx.migration.id}:down`);
+    AFTER_DOWN.set(ctx, schema);
+  }
   return schema;
 }
+const AFTER_DOWN = new WeakMap<MigrationRuleContext, Schema>();
 
 /** Where a finding about the down as a whole points: the down file, or the up when the framework derives the down. */
 export function downSpan(ctx: MigrationRuleContext) {

@@ -16,24 +16,25 @@ export function sameTableRepeats<O extends Operation>(
 ): { key: string; later: O[] } | null {
   const own = key(op, ctx);
   if (own === null) return null;
-  const at = (j: number, created: ReadonlySet<string>): string | null => {
+  // An earlier statement is seen in the schema the direction started from (an index it dropped is gone by now), a
+  // later one in this statement's, with the tables created between the two counted as new (kept as the loop goes,
+  // not re-sliced per statement). One view of each, moved along the statements, not a copy per statement.
+  const created = new Set<string>();
+  const earlierView: RuleContext = { ...ctx, schema: ctx.direction === 'up' ? ctx.start : ctx.afterUp };
+  const laterView: RuleContext = { ...ctx, isNewTable: (q) => ctx.isNewTable(q) || created.has(qnameText(q)) };
+  const at = (j: number, view: RuleContext): string | null => {
     const other = ctx.ops[j] as Operation;
     // A group needs a known table: an index the schema cannot place is never folded into another's finding.
     if (other.kind !== op.kind) return null;
-    // An earlier statement is seen in the schema the direction started from (an index it dropped is gone by
-    // now), a later one in this statement's, with the tables created between the two counted as new.
-    const schema = j < ctx.index ? (ctx.direction === 'up' ? ctx.start : ctx.afterUp) : ctx.schema;
-    return key(other as O, { ...ctx, index: j, schema, isNewTable: (q) => ctx.isNewTable(q) || created.has(qnameText(q)) });
+    view.index = j;
+    return key(other as O, view);
   };
-  const none = new Set<string>();
-  for (let j = 0; j < ctx.index; j++) if (at(j, none) === own) return null;
-  // The tables created from this statement up to the later one, kept as the loop goes (not re-sliced per statement).
-  const created = new Set<string>();
+  for (let j = 0; j < ctx.index; j++) if (at(j, earlierView) === own) return null;
   const later: O[] = [];
   for (let j = ctx.index + 1; j < ctx.ops.length; j++) {
     const previous = ctx.ops[j - 1] as Operation;
     if (previous.kind === 'CreateTable') created.add(qnameText(previous.table));
-    if (at(j, created) === own) later.push(ctx.ops[j] as O);
+    if (at(j, laterView) === own) later.push(ctx.ops[j] as O);
   }
   return { key: own, later };
 }

@@ -45,13 +45,14 @@ export function firstMissingTimeout(
   // A runner that sets either timeout for every migration has its policy: the other is not asked for again, as
   // long as the migration has not turned the runner's off.
   if ([...ctx.runnerTimeouts].some((other) => timeoutSet(ctx, other as TimeoutName))) return null;
-  const lock = outsideUpCreated(needs(op, ctx), ctx);
-  if (!lock) return null;
   const byName = reported.get(ctx) ?? new Map();
   reported.set(ctx, byName);
   const earlier = byName.get(name);
-  // The same context seen again from an earlier index is a new analysis.
+  // Already reported at an earlier statement of this direction: nothing more to work out (the same context seen
+  // again from an earlier index is a new analysis).
   if (earlier && earlier.ops === ctx.ops && earlier.index < ctx.index) return null;
+  const lock = outsideUpCreated(needs(op, ctx), ctx);
+  if (!lock) return null;
   byName.set(name, { ops: ctx.ops, index: ctx.index });
   const inUp = reportedInUp.get(ctx.parsed) ?? new Set<TimeoutName>();
   reportedInUp.set(ctx.parsed, inUp);
@@ -68,20 +69,22 @@ function laterTables(ctx: RuleContext, name: TimeoutName, needs: Needs): QName[]
   const created = new Set<string>();
   const out: QName[] = [];
   const seen = new Set<string>();
+  const upCreated = upCreatedTables(ctx);
+  // One view of the context, moved along the statements (a copy per statement was most of this loop's cost).
+  const view: RuleContext = {
+    ...ctx,
+    settings,
+    isNewTable: (q) => ctx.isNewTable(q) || created.has(qnameText(q)),
+  };
   for (let j = ctx.index + 1; j < ctx.ops.length; j++) {
     const op = ctx.ops[j] as Operation;
     const prev = ctx.ops[j - 1] as Operation;
     if (prev.kind === 'CreateTable') created.add(qnameText(prev.table));
     if (op.kind === 'Transaction') inTransaction = op.action === 'begin';
-    const view: RuleContext = {
-      ...ctx,
-      index: j,
-      inTransaction,
-      settings,
-      isNewTable: (q) => ctx.isNewTable(q) || created.has(qnameText(q)),
-    };
+    view.index = j;
+    view.inTransaction = inTransaction;
     if (!timeoutSet(view, name)) {
-      for (const t of outsideUpCreated(needs(op, view), view)?.tables ?? []) {
+      for (const t of outsideUpCreated(needs(op, view), view, upCreated)?.tables ?? []) {
         const key = qnameText(t);
         if (!seen.has(key) && !ctx.isNewTable(t)) out.push(t);
         seen.add(key);
@@ -103,14 +106,21 @@ function laterTables(ctx: RuleContext, name: TimeoutName, needs: Needs): QName[]
  * In the down, tables the up created: the previous release never used them, so a lock on them queues nobody's
  * queries (the up's own statements on them are new tables already).
  */
-function outsideUpCreated(lock: LockProfile | null, ctx: RuleContext): LockProfile | null {
+function outsideUpCreated(lock: LockProfile | null, ctx: RuleContext, upCreated?: ReadonlySet<string>): LockProfile | null {
   if (!lock || ctx.direction !== 'down') return lock;
-  const upCreated = new Set(
-    (ctx.otherDirection ?? []).flatMap((o) => (o.kind === 'CreateTable' && !ctx.start.table(o.table) ? [qnameText(o.table)] : [])),
-  );
-  const tables = lock.tables.filter((t) => !upCreated.has(qnameText(t)));
+  const made = upCreated ?? upCreatedTables(ctx);
+  const tables = lock.tables.filter((t) => !made.has(qnameText(t)));
   return tables.length ? { ...lock, tables } : null;
 }
+
+/** In the down, the tables (qname text) its up created; none in the up. */
+function upCreatedTables(ctx: RuleContext): ReadonlySet<string> {
+  if (ctx.direction !== 'down') return NONE;
+  return new Set(
+    (ctx.otherDirection ?? []).flatMap((o) => (o.kind === 'CreateTable' && !ctx.start.table(o.table) ? [qnameText(o.table)] : [])),
+  );
+}
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * `SET lock_timeout = '5s'` written the way the migration's framework runs SQL. Each way is a line of prose ending
