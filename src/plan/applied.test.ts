@@ -2,30 +2,20 @@
 // (PostgreSQL 15, a scratch database of this test's own), else from git, else unknown. Only an unapplied one is
 // said to be deleted; one the history table lists is not replaced at all.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { main } from '../cli.js';
+import { schemaValidator, twoway } from '../testing/cli-in-process.js';
 import { dropColumnHistory, gitRepo, repoRoot, tempProject } from '../testing/projects.js';
 
-const require = createRequire(import.meta.url);
-const Ajv = require('ajv') as typeof import('ajv').default;
-const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(repoRoot, 'docs/plan.schema.json'), 'utf8')));
+const validate = schemaValidator('plan');
 
 let dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   dirs = [];
 });
-
-async function twoway(cwd: string, ...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s), cwd });
-  return { code, out, err };
-}
 
 async function applied(cwd: string, ...args: string[]) {
   const r = await twoway(cwd, 'plan', '000002', '--format', 'json', ...args);

@@ -1,28 +1,18 @@
 // `twoway plan` end to end through the CLI, on copies of the bundled examples.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { check } from '../check.js';
-import { main } from '../cli.js';
+import { schemaValidator, twoway } from '../testing/cli-in-process.js';
 import { gitRepo, repoRoot, tempProject } from '../testing/projects.js';
 
-const require = createRequire(import.meta.url);
-const Ajv = require('ajv') as typeof import('ajv').default;
-const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(repoRoot, 'docs/plan.schema.json'), 'utf8')));
+const validate = schemaValidator('plan');
 
 let dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   dirs = [];
 });
-
-async function twoway(cwd: string, ...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s), cwd });
-  return { code, out, err };
-}
 
 /** examples/golang-migrate with a fourth migration: an index built under a SHARE lock and a SET NOT NULL. */
 function golangProject(

@@ -1,18 +1,15 @@
 // Where a plan's steps go when migrations follow the one it replaces (Placement in index.ts): in the original's
 // place where the framework's names leave room, planned on the schema before it; else after the newest, planned
 // on the schema the history leaves without it, and refused when a later migration touches what it changes.
-import { readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { check } from '../check.js';
-import { main } from '../cli.js';
-import { repoRoot, tempProject } from '../testing/projects.js';
+import { schemaValidator, twoway } from '../testing/cli-in-process.js';
+import { tempProject } from '../testing/projects.js';
 import { planMigration, writePlan } from './index.js';
 
-const require = createRequire(import.meta.url);
-const Ajv = require('ajv') as typeof import('ajv').default;
-const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(repoRoot, 'docs/plan.schema.json'), 'utf8')));
+const validate = schemaValidator('plan');
 
 let dirs: string[] = [];
 afterEach(() => {
@@ -25,13 +22,6 @@ const project = (files: Record<string, string>, copy: Record<string, string>) =>
   return dir;
 };
 const NOW = { now: new Date('2025-01-01T00:00:00Z') };
-
-async function twoway(cwd: string, ...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s), cwd });
-  return { code, out, err };
-}
 
 const KNEX_LATER = 'migrations/20240310090000_readd_full_name.js';
 const knexLater = `exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.jsonb('full_name'); });
