@@ -128,6 +128,13 @@ describe.skipIf(!up)('plan: whether the original has run, from the history table
       );
       expect(after.plan.written).toEqual([]);
       expect(readdirSync(dir).sort()).toEqual(files);
+      // A dirty version is one whose up failed part-way: it has run, so it is not replaced either.
+      await c.query('UPDATE schema_migrations SET dirty = true');
+      expect((await applied(dir, '--database-url', url.href)).plan.placement.applied).toEqual({
+        state: 'applied',
+        source: 'history-table',
+        detail: 'schema_migrations on the database lists it as started and failed part-way (dirty)',
+      });
     } finally {
       await c.end();
     }

@@ -22,6 +22,12 @@ export interface Applied {
 /** What the database's history table says of `m`; null when the framework keeps no history table twoway reads. */
 export function appliedFromHistory(history: AppliedHistory | null, m: Migration): Applied | null {
   if (!history) return null;
+  if (history.failed.has(m.id))
+    return {
+      state: 'applied',
+      source: 'history-table',
+      detail: `${history.table} on the database lists it as started and failed part-way (dirty)`,
+    };
   return history.applied.has(m.id)
     ? { state: 'applied', source: 'history-table', detail: `${history.table} on the database lists it as applied` }
     : { state: 'unapplied', source: 'history-table', detail: `${history.table} on the database does not list it` };

@@ -12,6 +12,8 @@ export interface AppliedHistory {
   applied: Set<string>;
   /** Entries of the table that match no migration of the repository. */
   missing: string[];
+  /** Ids of the set's migrations the table records as started and failed part-way (golang-migrate's dirty version). */
+  failed: Set<string>;
 }
 
 interface HistorySource {
@@ -20,6 +22,8 @@ interface HistorySource {
   read: (s: ReadOnlySession, t: string) => Promise<string[]>;
   /** The table keeps only where the schema is (golang-migrate's version, Alembic's heads): earlier migrations are applied too. */
   upTo?: boolean;
+  /** Entries recorded as started and failed part-way: run, though not applied. */
+  readFailed?: (s: ReadOnlySession, t: string) => Promise<string[]>;
 }
 
 const column =
@@ -55,7 +59,12 @@ export const HISTORY_TABLES: Partial<Record<Framework, HistorySource>> = {
       return [...state].filter(([v, a]) => a && v !== '0').map(([v]) => v);
     },
   },
-  'golang-migrate': { table: 'schema_migrations', read: column('version', 'NOT dirty'), upTo: true },
+  'golang-migrate': {
+    table: 'schema_migrations',
+    read: column('version', 'NOT dirty'),
+    upTo: true,
+    readFailed: column('version', 'dirty'),
+  },
   dbmate: { table: 'schema_migrations', read: column('version') },
   diesel: { table: '__diesel_schema_migrations', read: column('version') },
   prisma: {
@@ -75,7 +84,7 @@ export async function appliedHistory(
   if (!source) return null;
   // The table where the framework's own queries find it: the application's search path, or the URL's database.
   const relation = await session.relation({ name: source.table });
-  if (relation === null) return { table: source.table, applied: new Set(), missing: [] };
+  if (relation === null) return { table: source.table, applied: new Set(), missing: [], failed: new Set() };
   const entries = await source.read(session, relation);
   const applied = new Set<string>();
   const missing: string[] = [];
@@ -88,7 +97,10 @@ export async function appliedHistory(
     if (source.upTo) for (const m of migrations.slice(0, at + 1)) applied.add(m.id);
     else applied.add((migrations[at] as Migration).id);
   }
-  return { table: source.table, applied, missing };
+  const failed = new Set<string>();
+  for (const entry of (await source.readFailed?.(session, relation)) ?? [])
+    for (const m of migrations) if (matches(m, entry)) failed.add(m.id);
+  return { table: source.table, applied, missing, failed };
 }
 
 /** How a history entry names a migration: its version, its file or folder, `app.name`, TypeORM's `<Class><timestamp>`. */
